@@ -1,0 +1,145 @@
+# pacer: out-of-tree build into $(BUILD)/.
+#
+#   make            build the pacer binary, libpacer.a and the micro suites
+#   make test       install what is missing, build, run the Criterion tests
+#   make bench      install what is missing, build, run suites/default.json,
+#                   store the result under results/ and print the summary
+#   make check      build and run the tests without the dependency step
+#   make install    install pacer, pacer.h and libpacer.a under $(DESTDIR)$(PREFIX)
+#
+# SANITIZE=address,undefined builds everything instrumented into $(BUILD)/san.
+# V=1 shows the full compiler lines.  User CFLAGS/LDFLAGS are appended.
+
+PREFIX   ?= /usr/local
+BUILD    ?= build
+SANITIZE ?=
+OPT      ?= -O2 -g
+
+ifneq ($(SANITIZE),)
+BUILD    := $(BUILD)/san
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The fixtures crash on purpose: let their SIGSEGV through as a signal
+# (ASan would turn it into exit status 1) so the tests see what users see.
+export ASAN_OPTIONS = handle_segv=0:detect_leaks=1
+endif
+
+# Debian packages the build and the tests need; `make deps` installs the
+# missing ones (root only: apt-get update once, then apt-get install -y).
+DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox
+
+# Recursive (=) so pkg-config runs after `deps` has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Iharness -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
+ALL_CFLAGS  = $(BASE_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(V),1)
+Q =
+say =
+else
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+# The worker side: what a suite binary links (no jansson needed).
+LIB_SRC  = harness/registry.c harness/state.c harness/measure.c harness/worker.c \
+           harness/standalone.c harness/clock.c harness/stats.c harness/rng.c \
+           harness/err.c harness/fmt.c harness/table.c
+LIB_MAIN = harness/pacer_main.c
+# Everything else in harness/ (and later compare/, plots/) goes into pacer.
+ALL_SRC  = $(sort $(wildcard harness/*.c harness/load/*.c compare/*.c plots/*.c))
+CORE_SRC = $(filter-out harness/main.c $(LIB_MAIN),$(ALL_SRC))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+PACER      = $(BUILD)/pacer
+LIBPACER   = $(BUILD)/libpacer.a
+MICRO_SRC  = $(sort $(wildcard suites/micro/*.c))
+MICRO_BIN  = $(patsubst %.c,$(BUILD)/%,$(MICRO_SRC))
+TEST_SRC   = $(sort $(wildcard tests/test_*.c))
+TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
+FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
+FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
+
+.PHONY: all test check bench deps install clean FORCE
+.DEFAULT_GOAL := all
+
+all: $(PACER) $(LIBPACER) $(MICRO_BIN)
+
+# ---- dependencies -------------------------------------------------------
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing (run make as root to install them)" >&2; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+# ---- the two commands -----------------------------------------------------
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all $(TEST_BIN) $(FIXT_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  printf '  TEST   %s\n' $$t; \
+	  PACER_BUILD=$(BUILD) $$t --jobs 2 || fail=1; \
+	done; exit $$fail
+
+RESULTS ?= results
+BENCH_SUITE ?= suites/default.json
+bench: deps
+	@$(MAKE) --no-print-directory all
+	PACER_BUILD=$(BUILD) $(PACER) run $(BENCH_SUITE) --save $(RESULTS)
+
+# ---- build rules --------------------------------------------------------
+$(BUILD)/buildinfo.h: FORCE | $(BUILD)/.
+	@printf '#define PACER_BUILD_CC "%s"\n#define PACER_BUILD_CFLAGS "%s"\n' \
+	  "$$($(CC) --version | head -1)" "$(strip $(ALL_CFLAGS))" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/%.o: %.c $(BUILD)/buildinfo.h | $(BUILD)/.
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBPACER): $(call obj,$(LIB_SRC) $(LIB_MAIN))
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(PACER): $(call obj,harness/main.c $(CORE_SRC))
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Suite binaries and test fixtures: one C file each, linked with libpacer.
+$(BUILD)/suites/micro/%: $(BUILD)/suites/micro/%.o $(LIBPACER)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBPACER) $(LIBS)
+
+$(BUILD)/tests/fixtures/%: $(BUILD)/tests/fixtures/%.o $(LIBPACER)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBPACER) $(LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(call obj,$(CORE_SRC))
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(LIBS)
+
+$(BUILD)/.:
+	@mkdir -p $@
+
+# ---- install / clean ------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(PACER) $(DESTDIR)$(PREFIX)/bin/pacer
+	install -m 644 harness/pacer.h $(DESTDIR)$(PREFIX)/include/pacer.h
+	install -m 644 $(LIBPACER) $(DESTDIR)$(PREFIX)/lib/libpacer.a
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

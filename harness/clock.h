@@ -1,0 +1,33 @@
+/*
+ * clock.h: the one clock.  All timing in pacer reads CLOCK_MONOTONIC here,
+ * never gettimeofday (which jumps with the wall clock).
+ */
+#ifndef PACER_CLOCK_H
+#define PACER_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* Nanoseconds since an arbitrary fixed point. */
+static inline uint64_t clock_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* CPU time of the calling process (user + system), ns. */
+uint64_t clock_process_cpu_ns(void);
+
+struct clock_info {
+    double resolution_ns;  /* smallest non-zero step seen between two reads
+                              (at least clock_getres) */
+    double read_ns;        /* median cost of one clock_now_ns() call */
+    double getres_ns;      /* what clock_getres(CLOCK_MONOTONIC) claims */
+};
+
+/* Measure the clock (takes a few milliseconds). */
+void clock_measure(struct clock_info *ci);
+
+#endif

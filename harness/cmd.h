@@ -1,0 +1,25 @@
+/*
+ * cmd.h: the subcommands of the pacer binary.  Each cmd_<name>() parses its
+ * own options (getopt_long, --help), prints, and returns the exit code:
+ */
+#ifndef PACER_CMD_H
+#define PACER_CMD_H
+
+enum exit_code {
+    EXIT_OK = 0,          /* ran; nothing regressed, every threshold held */
+    EXIT_REGRESSION = 1,  /* a regression or a failed threshold */
+    EXIT_BAD_INPUT = 2,   /* usage error, unreadable or malformed input */
+    EXIT_UNTRUSTED = 3,   /* a benchmark crashed or timed out, the
+                             generator saturated, or (when asked) a verdict
+                             is inconclusive */
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_env(int argc, char **argv);
+
+/* Print "pacer: message" to stderr (the command layer's one way to speak). */
+void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

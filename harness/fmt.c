@@ -1,0 +1,164 @@
+/* fmt.c: display scaling and unit parsing (see fmt.h). */
+#include "fmt.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Print v with 3 significant digits (at least one decimal below 100). */
+static char *fmt_scaled(char *buf, size_t len, double v, const char *unit)
+{
+    double a = fabs(v);
+
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else if (a >= 100 || a == 0)
+        snprintf(buf, len, "%.0f %s", v, unit);
+    else if (a >= 10)
+        snprintf(buf, len, "%.1f %s", v, unit);
+    else if (a >= 1)
+        snprintf(buf, len, "%.2f %s", v, unit);
+    else
+        snprintf(buf, len, "%.3f %s", v, unit);
+    return buf;
+}
+
+char *fmt_time(char *buf, size_t len, double ns)
+{
+    double a = fabs(ns);
+
+    if (a < 1e3)
+        return fmt_scaled(buf, len, ns, "ns");
+    if (a < 1e6)
+        return fmt_scaled(buf, len, ns / 1e3, "us");
+    if (a < 1e9)
+        return fmt_scaled(buf, len, ns / 1e6, "ms");
+    return fmt_scaled(buf, len, ns / 1e9, "s");
+}
+
+static char *fmt_binary(char *buf, size_t len, double v, const char *suffix)
+{
+    static const char *pre[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    char unit[16];
+    size_t i = 0;
+
+    while (fabs(v) >= 1024 && i + 1 < sizeof pre / sizeof pre[0]) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(unit, sizeof unit, "%sB%s", pre[i], suffix);
+    return fmt_scaled(buf, len, v, unit);
+}
+
+char *fmt_bytes_rate(char *buf, size_t len, double bytes_per_s)
+{
+    return fmt_binary(buf, len, bytes_per_s, "/s");
+}
+
+char *fmt_bytes(char *buf, size_t len, double bytes)
+{
+    return fmt_binary(buf, len, bytes, "");
+}
+
+char *fmt_items_rate(char *buf, size_t len, double items_per_s)
+{
+    static const char *pre[] = {"", "k", "M", "G", "T"};
+    char unit[8];
+    size_t i = 0;
+
+    while (fabs(items_per_s) >= 1000 && i + 1 < sizeof pre / sizeof pre[0]) {
+        items_per_s /= 1000;
+        i++;
+    }
+    snprintf(unit, sizeof unit, "%s/s", pre[i]);
+    return fmt_scaled(buf, len, items_per_s, unit);
+}
+
+char *fmt_value(char *buf, size_t len, double v, const char *unit)
+{
+    if (!strcmp(unit, "ns"))
+        return fmt_time(buf, len, v);
+    if (!strcmp(unit, "bytes"))
+        return fmt_bytes(buf, len, v);
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.4g %s", v, unit);
+    return buf;
+}
+
+int fmt_parse_duration(const char *s, uint64_t *ns)
+{
+    static const struct {
+        const char *suffix;
+        double mult;
+    } units[] = {
+        {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"", 1e9},
+    };
+    char *end;
+    double v;
+    size_t i;
+
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || v < 0)
+        return -1;
+    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (!strcmp(end, units[i].suffix)) {
+            double t = v * units[i].mult;
+            if (t > 1e18)
+                return -1;
+            *ns = (uint64_t)llround(t);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int fmt_parse_count(const char *s, unsigned long long *v)
+{
+    unsigned long long x, mult = 1;
+    char *end;
+
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    x = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    if (!strcmp(end, "k"))
+        mult = 1000;
+    else if (!strcmp(end, "K") || !strcmp(end, "Ki"))
+        mult = 1024;
+    else if (!strcmp(end, "M") || !strcmp(end, "Mi"))
+        mult = 1024 * 1024;
+    else if (*end)
+        return -1;
+    if (x > ~0ULL / mult)
+        return -1;
+    *v = x * mult;
+    return 0;
+}
+
+int fmt_parse_percent(const char *s, double *frac)
+{
+    char *end;
+    double v;
+
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v))
+        return -1;
+    if (!strcmp(end, "%"))
+        v /= 100;
+    else if (*end)
+        return -1;
+    *frac = v;
+    return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * measure.h: taking samples of one benchmark instance inside the process
+ * that defines it: setup, calibration, warmup, samples, teardown.  Used by
+ * the worker (under pacer run) and by the standalone mode alike.
+ */
+#ifndef PACER_MEASURE_H
+#define PACER_MEASURE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "pacer.h"
+#include "registry.h"
+
+#define MEASURE_MAX_ITERS (1ULL << 40)
+#define SKIP_MAX 256
+
+/* What pacer_state hides from benchmark authors. */
+struct pacer_priv {
+    const struct instance *inst;
+    uint64_t t_start, t_stop;
+    uint64_t paused_ns, pause_start;
+    int paused;
+    double bytes_per_op, items_per_op;
+    void *data;
+    int skipped;
+    char skip_reason[SKIP_MAX];
+};
+
+struct measure {
+    const struct instance *inst;
+    pacer_state st;
+    struct pacer_priv priv;
+    int set_up;
+};
+
+struct warmup_out {
+    unsigned samples;     /* warmup samples taken */
+    int settled;          /* ended early because the samples settled */
+    uint64_t iters;       /* iterations per sample to use from now on */
+    uint64_t median_ns;   /* median warmup sample (at the final iters) */
+};
+
+void measure_init(struct measure *m, const struct instance *inst);
+
+/* Run the definition's setup, if any. */
+int measure_setup(struct measure *m, struct err *e);
+
+/* One call of the benchmark with iters iterations; *ns is the time of its
+ * loop without paused time.  Fails when the benchmark skipped itself or did
+ * not run its loop to the end. */
+int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
+
+/* Grow the iteration count until one sample lasts at least target_ns (or
+ * iterations reach max_iters).  *iters gets the count, *ns that sample. */
+int measure_calibrate(struct measure *m, uint64_t target_ns, uint64_t max_iters,
+                      uint64_t *iters, uint64_t *ns, struct err *e);
+
+/* Samples at iters for up to duration_ns, ending early once the last five
+ * agree within 2 % (settled).  At least one sample.  Unless fixed, when the
+ * warm samples run under half of target_ns the count is raised to reach it
+ * (calibration ran cold). */
+int measure_warmup(struct measure *m, uint64_t iters, uint64_t duration_ns, uint64_t target_ns,
+                   int fixed, struct warmup_out *w, struct err *e);
+
+/* Run the definition's teardown, if setup ran. */
+void measure_teardown(struct measure *m);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * pacer.h: the one header a micro-benchmark author includes.
+ *
+ *   #include "pacer.h"
+ *
+ *   static void copy(pacer_state *st)
+ *   {
+ *       size_t n = (size_t)pacer_param(st, "size");
+ *       char *src = calloc(n, 1), *dst = malloc(n);
+ *       while (pacer_loop(st)) {
+ *           memcpy(dst, src, n);
+ *           pacer_clobber();
+ *       }
+ *       pacer_set_bytes_per_op(st, n);
+ *       free(src);
+ *       free(dst);
+ *   }
+ *   PACER_BENCHMARK(copy, .params = { PACER_RANGE("size", 64, 64 << 10, 4) });
+ *
+ * Link with libpacer.a (it brings main(); define your own main and call
+ * pacer_main() to add to it).  The binary runs on its own and prints a
+ * table, or serves as a worker for `pacer run`.
+ *
+ * Each call of the benchmark function takes one sample: the time of the
+ * iterations of its pacer_loop() loop.  Setup before the loop and cleanup
+ * after it are not timed.
+ */
+#ifndef PACER_H
+#define PACER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pacer_state pacer_state;
+typedef void (*pacer_fn)(pacer_state *st);
+
+/* One parameter axis: a list of values, or a geometric range lo..hi by mult
+ * (lo, lo*mult, ... and hi itself).  Instances are the cartesian product of
+ * all axes, first axis outermost. */
+struct pacer_axis {
+    const char *name;
+    const long long *values;
+    size_t nvalues;
+    long long lo, hi, mult;
+};
+
+#define PACER_MAX_AXES 4
+
+/* A benchmark definition.  Fill it with PACER_BENCHMARK's designated
+ * initializers; fields left out keep their defaults. */
+struct pacer_def {
+    const char *name;         /* set by PACER_BENCHMARK to the function name */
+    pacer_fn fn;              /* the timed function */
+    const char *group;        /* optional: suite/group/name */
+    pacer_fn setup;           /* optional: once per process, before warmup */
+    pacer_fn teardown;        /* optional: once per process, after the samples */
+    struct pacer_axis params[PACER_MAX_AXES];
+    const char *file;         /* internal: where it was defined */
+    int line;                 /* internal */
+    const char *compiler;     /* internal: compiler of the defining file */
+    int optimized;            /* internal: built with optimization */
+    struct pacer_def *next;   /* internal: registry link */
+};
+
+/* Register a definition (PACER_BENCHMARK does this before main runs). */
+void pacer_register(struct pacer_def *def);
+
+#if defined(__clang__)
+#define PACER_COMPILER_ "clang " __clang_version__
+#elif defined(__GNUC__)
+#define PACER_COMPILER_ "gcc " __VERSION__
+#else
+#define PACER_COMPILER_ "unknown"
+#endif
+#ifdef __OPTIMIZE__
+#define PACER_OPTIMIZED_ 1
+#else
+#define PACER_OPTIMIZED_ 0
+#endif
+
+#define PACER_BENCHMARK(fn_, ...)                                              \
+    static struct pacer_def pacer_def_##fn_ = {                                \
+        .name = #fn_, .fn = fn_, .file = __FILE__, .line = __LINE__,           \
+        .compiler = PACER_COMPILER_, .optimized = PACER_OPTIMIZED_,            \
+        __VA_ARGS__};                                                          \
+    __attribute__((constructor)) static void pacer_register_##fn_(void)        \
+    {                                                                          \
+        pacer_register(&pacer_def_##fn_);                                      \
+    }
+
+/* Parameter axes for .params = { ... }. */
+#define PACER_RANGE(name_, lo_, hi_, mult_)                                    \
+    { .name = (name_), .lo = (lo_), .hi = (hi_), .mult = (mult_) }
+#define PACER_LIST(name_, ...)                                                 \
+    { .name = (name_), .values = (const long long[]){__VA_ARGS__},             \
+      .nvalues = sizeof((const long long[]){__VA_ARGS__}) / sizeof(long long) }
+
+/* ---- inside a benchmark -------------------------------------------------- */
+
+/* The state a benchmark function receives.  The fields are internal; use the
+ * functions below.  They are visible only so pacer_loop() can be inlined. */
+struct pacer_state {
+    uint64_t remaining_;      /* iterations left in the running loop */
+    uint64_t iterations_;     /* iterations this call must run */
+    int phase_;               /* 0 not started, 1 running, 2 done */
+    struct pacer_priv *priv_;
+};
+
+int pacer_loop_slow_(pacer_state *st);
+
+/* The timed loop: `while (pacer_loop(st)) { body }`.  The first call starts
+ * the clock, the call that returns 0 stops it.  Call it in one loop only. */
+static inline int pacer_loop(pacer_state *st)
+{
+    if (__builtin_expect(st->remaining_ != 0, 1)) {
+        st->remaining_--;
+        return 1;
+    }
+    return pacer_loop_slow_(st);
+}
+
+/* Iterations this call runs (known before the loop starts). */
+static inline uint64_t pacer_iterations(const pacer_state *st)
+{
+    return st->iterations_;
+}
+
+/* The value of a parameter of this instance; aborts the benchmark with an
+ * error naming the parameter when it has none by that name. */
+long long pacer_param(pacer_state *st, const char *name);
+/* The value of the i-th parameter axis. */
+long long pacer_arg(pacer_state *st, size_t i);
+
+/* Stop and restart the clock inside the loop (costly: two clock reads). */
+void pacer_pause(pacer_state *st);
+void pacer_resume(pacer_state *st);
+
+/* Throughput: bytes or items one iteration processes. */
+void pacer_set_bytes_per_op(pacer_state *st, double bytes);
+void pacer_set_items_per_op(pacer_state *st, double items);
+
+/* Data a setup function hands to the benchmark and its teardown. */
+void pacer_set_data(pacer_state *st, void *data);
+void *pacer_data(pacer_state *st);
+
+/* Give up on this benchmark with a reason (recorded as its error); the
+ * running loop, if any, ends at its next pacer_loop() call. */
+void pacer_skip(pacer_state *st, const char *reason);
+
+/* Entry point of a suite binary: standalone table, or worker for pacer run. */
+int pacer_main(int argc, char **argv);
+
+/* ---- optimization barriers ----------------------------------------------- */
+
+/* Make the compiler believe the value is used: it must be computed. */
+#define pacer_do_not_optimize(x)                                               \
+    do {                                                                       \
+        __typeof__(x) pacer_dno_ = (x);                                        \
+        __asm__ __volatile__("" : : "r,m"(pacer_dno_) : "memory");             \
+    } while (0)
+
+/* Make the compiler believe all memory may have been read and written. */
+static inline void pacer_clobber(void)
+{
+    __asm__ __volatile__("" : : : "memory");
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PACER_H */

@@ -1,0 +1,333 @@
+/*
+ * result.c: the in-memory result model of result.h: building a result,
+ * freeing it, and the names of its enums.  The JSON form is result_json.c.
+ */
+#include "result.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+
+/* The state of a context that holds nothing yet: unknown is NULL for
+ * strings, -1 for git_dirty and NaN for measured numbers (written as
+ * null), so an unmeasured value never reads as a real zero. */
+static void context_init(struct context *c)
+{
+    memset(c, 0, sizeof *c);
+    c->git_dirty = -1;
+    c->cpus = -1;
+    c->loadavg[0] = c->loadavg[1] = c->loadavg[2] = NAN;
+    c->clock_resolution_ns = NAN;
+    c->clock_read_ns = NAN;
+}
+
+void result_init(struct result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->schema_major = RESULT_SCHEMA_MAJOR;
+    r->schema_minor = RESULT_SCHEMA_MINOR;
+    r->complete = 1;
+    context_init(&r->ctx);
+    settings_default(&r->set);
+}
+
+void result_free(struct result *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    free(r->suite);
+    if (r->argv) {
+        for (i = 0; r->argv[i]; i++)
+            free(r->argv[i]);
+        free(r->argv);
+    }
+    context_free(&r->ctx);
+    for (i = 0; i < r->nbenches; i++)
+        bench_free(&r->benches[i]);
+    free(r->benches);
+    result_init(r);
+}
+
+struct bench *result_add_bench(struct result *r)
+{
+    struct bench *nb, *b;
+
+    nb = realloc(r->benches, (r->nbenches + 1) * sizeof *nb);
+    if (!nb)
+        return NULL;
+    r->benches = nb;
+    b = &nb[r->nbenches];
+    memset(b, 0, sizeof *b);
+    b->unit = strdup("ns");
+    if (!b->unit)
+        return NULL;
+    b->kind = KIND_MICRO;
+    b->dir = DIR_LOWER;
+    b->iterations = 1;
+    b->processes = 1;
+    r->nbenches++;
+    return b;
+}
+
+struct bench *result_find(const struct result *r, const char *name)
+{
+    size_t i;
+
+    if (!name)
+        return NULL;
+    for (i = 0; i < r->nbenches; i++)
+        if (r->benches[i].name && strcmp(r->benches[i].name, name) == 0)
+            return &r->benches[i];
+    return NULL;
+}
+
+size_t result_nerrors(const struct result *r)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < r->nbenches; i++)
+        if (r->benches[i].error)
+            n++;
+    return n;
+}
+
+static void metric_free(struct metric *m)
+{
+    free(m->name);
+    free(m->unit);
+    free(m->samples);
+}
+
+void bench_free(struct bench *b)
+{
+    size_t i;
+
+    if (!b)
+        return;
+    free(b->name);
+    free(b->unit);
+    for (i = 0; i < b->nparams; i++) {
+        free(b->params[i].name);
+        free(b->params[i].value);
+    }
+    free(b->params);
+    free(b->samples);
+    for (i = 0; i < b->nmetrics; i++)
+        metric_free(&b->metrics[i]);
+    free(b->metrics);
+    free(b->binary);
+    free(b->command);
+    if (b->error) {
+        free(b->error->message);
+        free(b->error->stderr_tail);
+        free(b->error);
+    }
+    memset(b, 0, sizeof *b);
+}
+
+struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
+                                enum direction dir)
+{
+    struct metric *nm, *m;
+
+    if (!name || !unit)
+        return NULL;
+    nm = realloc(b->metrics, (b->nmetrics + 1) * sizeof *nm);
+    if (!nm)
+        return NULL;
+    b->metrics = nm;
+    m = &nm[b->nmetrics];
+    memset(m, 0, sizeof *m);
+    m->name = strdup(name);
+    m->unit = strdup(unit);
+    if (!m->name || !m->unit) {
+        metric_free(m);
+        return NULL;
+    }
+    m->dir = dir;
+    b->nmetrics++;
+    return m;
+}
+
+/* Append a parameter; value is a new string that becomes b's (freed here
+ * on failure). */
+static int add_param(struct bench *b, const char *name, char *value, int is_int,
+                     long long ival)
+{
+    struct param *np, *p;
+    char *n = name ? strdup(name) : NULL;
+
+    if (!n || !value)
+        goto fail;
+    np = realloc(b->params, (b->nparams + 1) * sizeof *np);
+    if (!np)
+        goto fail;
+    b->params = np;
+    p = &np[b->nparams++];
+    p->name = n;
+    p->value = value;
+    p->is_int = is_int;
+    p->ival = ival;
+    return 0;
+fail:
+    free(n);
+    free(value);
+    return -1;
+}
+
+int bench_add_param_int(struct bench *b, const char *name, long long v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof buf, "%lld", v);
+    return add_param(b, name, strdup(buf), 1, v);
+}
+
+int bench_add_param_str(struct bench *b, const char *name, const char *v)
+{
+    return add_param(b, name, v ? strdup(v) : NULL, 0, 0);
+}
+
+/* The first error of a benchmark wins: when b already has one it is
+ * returned unchanged.  Otherwise a new error with the formatted message,
+ * no signal (0), no exit code (-1) and no timeout.  NULL when out of
+ * memory. */
+struct bench_error *bench_set_error(struct bench *b, const char *fmt, ...)
+{
+    struct bench_error *be;
+    va_list ap;
+    int len;
+
+    if (b->error)
+        return b->error;
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0)
+        return NULL;
+    be = calloc(1, sizeof *be);
+    if (!be)
+        return NULL;
+    be->message = malloc((size_t)len + 1);
+    if (!be->message) {
+        free(be);
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(be->message, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    be->exit_code = -1;
+    b->error = be;
+    return be;
+}
+
+int bench_compute_stats(struct bench *b, const struct stats_opts *o)
+{
+    size_t i;
+    int rc = 0;
+
+    if (stats_compute(b->samples, b->nsamples, o, &b->st) < 0)
+        rc = -1;
+    for (i = 0; i < b->nmetrics; i++) {
+        struct metric *m = &b->metrics[i];
+
+        if (stats_compute(m->samples, m->nsamples, o, &m->st) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+void context_free(struct context *c)
+{
+    if (!c)
+        return;
+    free(c->pacer_version);
+    free(c->time);
+    free(c->git_commit);
+    free(c->git_branch);
+    free(c->git_commit_time);
+    free(c->hostname);
+    free(c->cpu_model);
+    free(c->kernel);
+    free(c->os);
+    free(c->governor);
+    free(c->turbo);
+    free(c->compiler);
+    free(c->cflags);
+    free(c->fingerprint);
+    context_init(c);
+}
+
+void settings_default(struct settings *s)
+{
+    s->warmup_ns = 200000000u;       /* 200 ms */
+    s->sample_target_ns = 10000000u; /* 10 ms */
+    s->samples = 30;
+    s->budget_ns = 0;
+    s->ci_target = 0;
+    s->processes = 1;
+    s->timeout_ns = 60000000000u;    /* 60 s */
+    s->warmup_runs = 1;
+    s->seed = STATS_DEFAULT_SEED;
+    s->ci_level = 0.95;
+}
+
+/* Unknown enum values get a name that no parser accepts, so a corrupted
+ * struct is caught when its file is read back. */
+const char *kind_name(enum bench_kind k)
+{
+    switch (k) {
+    case KIND_MICRO:
+        return "micro";
+    case KIND_COMMAND:
+        return "command";
+    case KIND_LOAD:
+        return "load";
+    }
+    return "unknown";
+}
+
+const char *direction_name(enum direction d)
+{
+    switch (d) {
+    case DIR_LOWER:
+        return "lower";
+    case DIR_HIGHER:
+        return "higher";
+    }
+    return "unknown";
+}
+
+int kind_parse(const char *s, enum bench_kind *k)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "micro") == 0)
+        *k = KIND_MICRO;
+    else if (strcmp(s, "command") == 0)
+        *k = KIND_COMMAND;
+    else if (strcmp(s, "load") == 0)
+        *k = KIND_LOAD;
+    else
+        return -1;
+    return 0;
+}
+
+int direction_parse(const char *s, enum direction *d)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "lower") == 0)
+        *d = DIR_LOWER;
+    else if (strcmp(s, "higher") == 0)
+        *d = DIR_HIGHER;
+    else
+        return -1;
+    return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * runner.h: running the micro benchmarks of a suite binary under the driver.
+ * Each benchmark runs in fresh worker processes (settings.processes of them,
+ * one after another): a crash, abort, non-zero exit or hang is recorded as
+ * that benchmark's error and the others still run.
+ */
+#ifndef PACER_RUNNER_H
+#define PACER_RUNNER_H
+
+#include <regex.h>
+
+#include "err.h"
+#include "result.h"
+
+struct run_opts {
+    struct settings set;
+    const regex_t *filter;   /* NULL: every benchmark */
+    int progress;            /* one-line progress on stderr (a terminal) */
+    double clock_resolution_ns;
+};
+
+/* One benchmark a suite binary lists. */
+struct listed {
+    char *name;              /* as the binary names it (no suite prefix) */
+    char **pnames, **pvalues;
+    size_t nparams;
+};
+
+struct listing {
+    char *compiler, *cflags; /* the binary's build, from its hello */
+    struct listed *items;
+    size_t n;
+};
+
+/* Ask a suite binary for its benchmarks. */
+int runner_list(const char *binary, uint64_t timeout_ns, struct listing *out, struct err *e);
+void listing_free(struct listing *l);
+
+/* Run one listed benchmark of binary into b (its name is suite/listed
+ * name).  Failures are recorded in b->error; returns -1 only when the run
+ * was interrupted (SIGINT/SIGTERM). */
+int runner_bench(const char *binary, const char *suite, const struct listed *li,
+                 const struct run_opts *o, struct bench *b);
+
+/* The suite name of a binary: its file name. */
+const char *runner_suite_name(const char *binary);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * standalone.c: pacer_main(), the entry point of a suite binary.  Under
+ * `pacer run` it serves the worker protocol; run by hand it measures every
+ * benchmark in this process (no isolation, as Google Benchmark) and prints
+ * the benchmark table.
+ */
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "measure.h"
+#include "pacer.h"
+#include "registry.h"
+#include "stats.h"
+#include "table.h"
+#include "worker.h"
+
+struct sa_opts {
+    const char *filter;
+    unsigned samples;
+    uint64_t warmup_ns, target_ns;
+    int list;
+};
+
+static void sa_usage(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s [options]\n"
+            "Runs this suite's benchmarks in this process and prints a table.\n"
+            "For isolation, statistics across processes and a result file: pacer run %s\n\n"
+            "  --filter REGEX      only benchmarks whose name matches (POSIX extended)\n"
+            "  --samples N         samples per benchmark (default 30)\n"
+            "  --warmup TIME       warmup time per benchmark (default 200ms)\n"
+            "  --sample-time TIME  target time of one sample (default 10ms)\n"
+            "  --list              print the benchmark names and exit\n"
+            "  --help              this text\n",
+            prog, prog);
+}
+
+static int sa_parse(int argc, char **argv, struct sa_opts *o)
+{
+    static const struct option lopts[] = {
+        {"filter", required_argument, 0, 'f'},      {"samples", required_argument, 0, 'n'},
+        {"warmup", required_argument, 0, 'w'},      {"sample-time", required_argument, 0, 't'},
+        {"list", no_argument, 0, 'l'},              {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    unsigned long long v;
+    int c;
+
+    o->samples = 30;
+    o->warmup_ns = 200000000ULL;
+    o->target_ns = 10000000ULL;
+    while ((c = getopt_long(argc, argv, "f:n:w:t:lh", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            o->filter = optarg;
+            break;
+        case 'n':
+            if (fmt_parse_count(optarg, &v) < 0 || v < 1 || v > 1000000) {
+                fprintf(stderr, "%s: --samples: '%s' is not a count from 1 to 1000000\n", argv[0],
+                        optarg);
+                return -1;
+            }
+            o->samples = (unsigned)v;
+            break;
+        case 'w':
+        case 't':
+            if (fmt_parse_duration(optarg, c == 'w' ? &o->warmup_ns : &o->target_ns) < 0) {
+                fprintf(stderr, "%s: --%s: '%s' is not a duration (e.g. 200ms)\n", argv[0],
+                        c == 'w' ? "warmup" : "sample-time", optarg);
+                return -1;
+            }
+            break;
+        case 'l':
+            o->list = 1;
+            break;
+        case 'h':
+            sa_usage(stdout, argv[0]);
+            exit(0);
+        default:
+            sa_usage(stderr, argv[0]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Measure one instance and add its row (or print its error). */
+static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct table *t)
+{
+    struct measure m;
+    struct warmup_out wo;
+    struct stats st;
+    struct err e = {0};
+    uint64_t iters, ns;
+    double *x = NULL;
+    unsigned i;
+    int rc = -1;
+
+    measure_init(&m, in);
+    if (measure_setup(&m, &e) < 0 || measure_calibrate(&m, o->target_ns, 0, &iters, &ns, &e) < 0 ||
+        measure_warmup(&m, iters, o->warmup_ns, o->target_ns, 0, &wo, &e) < 0)
+        goto cleanup;
+    x = malloc(o->samples * sizeof *x);
+    if (!x) {
+        err_set(&e, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < o->samples; i++) {
+        if (measure_once(&m, wo.iters, &ns, &e) < 0)
+            goto cleanup;
+        x[i] = (double)ns / (double)wo.iters;
+    }
+    if (stats_compute(x, o->samples, NULL, &st) < 0) {
+        err_set(&e, "out of memory");
+        goto cleanup;
+    }
+    table_add_bench(t, in->name, "ns", &st, m.priv.bytes_per_op, m.priv.items_per_op, wo.iters);
+    rc = 0;
+cleanup:
+    measure_teardown(&m);
+    if (rc < 0)
+        fprintf(stderr, "%s: error: %s\n", in->name, e.msg);
+    free(x);
+    return rc;
+}
+
+int pacer_main(int argc, char **argv)
+{
+    struct instance *inst = NULL;
+    struct sa_opts o = {0};
+    struct err e = {0};
+    struct table t;
+    regex_t re;
+    size_t n = 0, i, ran = 0;
+    int failed = 0, have_re = 0;
+
+    if (argc >= 2 && !strcmp(argv[1], WORKER_FLAG))
+        return worker_serve(WORKER_REQ_FD, WORKER_ANS_FD);
+    if (sa_parse(argc, argv, &o) < 0)
+        return 2;
+    if (registry_expand(&inst, &n, &e) < 0) {
+        fprintf(stderr, "%s: %s\n", argv[0], e.msg);
+        return 2;
+    }
+    if (o.filter) {
+        if (regcomp(&re, o.filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            fprintf(stderr, "%s: --filter: '%s' is not a valid regular expression\n", argv[0],
+                    o.filter);
+            free(inst);
+            return 2;
+        }
+        have_re = 1;
+    }
+    table_init(&t, BENCH_COLS);
+    table_bench_header(&t, NULL);
+    for (i = 0; i < n; i++) {
+        if (have_re && regexec(&re, inst[i].name, 0, NULL, 0) != 0)
+            continue;
+        ran++;
+        if (o.list) {
+            puts(inst[i].name);
+            continue;
+        }
+        if (sa_run_one(&inst[i], &o, &t) < 0)
+            failed = 1;
+    }
+    if (!o.list)
+        table_print(&t, stdout);
+    if (ran == 0 && n > 0)
+        fprintf(stderr, "%s: no benchmark matches '%s'\n", argv[0], o.filter);
+    table_free(&t);
+    if (have_re)
+        regfree(&re);
+    free(inst);
+    return failed ? 3 : 0;
+}

@@ -1,0 +1,118 @@
+/* state.c: what a benchmark function calls on its pacer_state (pacer.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "measure.h"
+#include "pacer.h"
+
+int pacer_loop_slow_(pacer_state *st)
+{
+    struct pacer_priv *p = st->priv_;
+
+    if (st->phase_ == 0 && !p->skipped && st->iterations_ > 0) {
+        st->phase_ = 1;
+        st->remaining_ = st->iterations_ - 1;
+        p->t_start = clock_now_ns();  /* last thing before the body */
+        return 1;
+    }
+    if (st->phase_ == 1) {
+        p->t_stop = clock_now_ns();   /* first thing after the body */
+        if (p->paused) {
+            p->paused_ns += p->t_stop - p->pause_start;
+            p->paused = 0;
+        }
+        st->phase_ = 2;
+    }
+    st->remaining_ = 0;
+    return 0;
+}
+
+static const struct pacer_axis *axis_of(pacer_state *st, size_t i)
+{
+    const struct instance *in = st->priv_->inst;
+
+    return i < in->nargs ? &in->def->params[i] : NULL;
+}
+
+long long pacer_param(pacer_state *st, const char *name)
+{
+    const struct instance *in = st->priv_->inst;
+    const struct pacer_axis *ax;
+    size_t i;
+    char msg[SKIP_MAX];
+
+    for (i = 0; (ax = axis_of(st, i)); i++)
+        if (!strcmp(ax->name, name))
+            return in->args[i];
+    snprintf(msg, sizeof msg, "pacer_param: no parameter named '%s'", name);
+    pacer_skip(st, msg);
+    return 0;
+}
+
+long long pacer_arg(pacer_state *st, size_t i)
+{
+    char msg[SKIP_MAX];
+
+    if (axis_of(st, i))
+        return st->priv_->inst->args[i];
+    snprintf(msg, sizeof msg, "pacer_arg: no parameter axis %zu", i);
+    pacer_skip(st, msg);
+    return 0;
+}
+
+void pacer_pause(pacer_state *st)
+{
+    struct pacer_priv *p = st->priv_;
+
+    if (st->phase_ == 1 && !p->paused) {
+        p->pause_start = clock_now_ns();
+        p->paused = 1;
+    }
+}
+
+void pacer_resume(pacer_state *st)
+{
+    struct pacer_priv *p = st->priv_;
+
+    if (p->paused) {
+        p->paused_ns += clock_now_ns() - p->pause_start;
+        p->paused = 0;
+    }
+}
+
+void pacer_set_bytes_per_op(pacer_state *st, double bytes)
+{
+    st->priv_->bytes_per_op = bytes;
+}
+
+void pacer_set_items_per_op(pacer_state *st, double items)
+{
+    st->priv_->items_per_op = items;
+}
+
+void pacer_set_data(pacer_state *st, void *data)
+{
+    st->priv_->data = data;
+}
+
+void *pacer_data(pacer_state *st)
+{
+    return st->priv_->data;
+}
+
+void pacer_skip(pacer_state *st, const char *reason)
+{
+    struct pacer_priv *p = st->priv_;
+    size_t i;
+
+    if (!p->skipped) {
+        snprintf(p->skip_reason, sizeof p->skip_reason, "%s", reason ? reason : "skipped");
+        /* The reason travels as one protocol line. */
+        for (i = 0; p->skip_reason[i]; i++)
+            if (p->skip_reason[i] == '\n' || p->skip_reason[i] == '\r')
+                p->skip_reason[i] = ' ';
+        p->skipped = 1;
+    }
+    st->remaining_ = 0;   /* a running loop ends at its next pacer_loop() */
+}

@@ -1,0 +1,121 @@
+/* table.c: aligned text tables (table.h). */
+#include "table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+void table_init(struct table *t, size_t ncols)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+}
+
+int table_add(struct table *t, const char *const *cells)
+{
+    size_t i;
+
+    if (t->nrows == t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 16;
+        char **nc = realloc(t->cells, ncap * t->ncols * sizeof *nc);
+        if (!nc)
+            return -1;
+        t->cells = nc;
+        t->cap = ncap;
+    }
+    for (i = 0; i < t->ncols; i++)
+        t->cells[t->nrows * t->ncols + i] = strdup(cells[i] ? cells[i] : "");
+    t->nrows++;
+    return 0;
+}
+
+/* Display width: count UTF-8 lead bytes only. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+void table_print(const struct table *t, FILE *f)
+{
+    size_t *wd = calloc(t->ncols ? t->ncols : 1, sizeof *wd);
+    size_t r, c;
+
+    if (!wd)
+        return;
+    for (r = 0; r < t->nrows; r++)
+        for (c = 0; c < t->ncols; c++) {
+            size_t w = width(t->cells[r * t->ncols + c]);
+            if (w > wd[c])
+                wd[c] = w;
+        }
+    for (r = 0; r < t->nrows; r++) {
+        for (c = 0; c < t->ncols; c++) {
+            const char *s = t->cells[r * t->ncols + c];
+            size_t pad = wd[c] - width(s);
+            if (c == 0) {
+                fputs(s, f);
+                if (t->ncols > 1)
+                    fprintf(f, "%*s", (int)pad, "");
+            } else
+                fprintf(f, "  %*s%s", (int)pad, "", s);
+        }
+        fputc('\n', f);
+    }
+    free(wd);
+}
+
+void table_free(struct table *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+void table_bench_header(struct table *t, const char *unit_title)
+{
+    const char *h[BENCH_COLS] = {"benchmark", unit_title ? unit_title : "time/op", "±95% CI",
+                                 "CV", "throughput", "samples", "iters"};
+
+    table_add(t, h);
+}
+
+int table_add_bench(struct table *t, const char *name, const char *unit, const struct stats *st,
+                    double bytes_per_op, double items_per_op, uint64_t iters)
+{
+    char med[32] = "-", ci[32] = "-", cv[32] = "-", tp[32] = "", n[32], it[32];
+    const char *row[BENCH_COLS];
+
+    if (st->n > 0)
+        fmt_value(med, sizeof med, st->median, unit);
+    if (st->n > 0 && isfinite(st->ci_median.lo) && st->median > 0)
+        snprintf(ci, sizeof ci, "±%.1f%%",
+                 100 * (st->ci_median.hi - st->ci_median.lo) / 2 / st->median);
+    if (isfinite(st->cv))
+        snprintf(cv, sizeof cv, "%.1f%%", 100 * st->cv);
+    if (st->n > 0 && st->median > 0 && !strcmp(unit, "ns")) {
+        if (bytes_per_op > 0)
+            fmt_bytes_rate(tp, sizeof tp, bytes_per_op * 1e9 / st->median);
+        else if (items_per_op > 0)
+            fmt_items_rate(tp, sizeof tp, items_per_op * 1e9 / st->median);
+    }
+    snprintf(n, sizeof n, "%zu", st->n);
+    snprintf(it, sizeof it, "%llu", (unsigned long long)iters);
+    row[0] = name;
+    row[1] = med;
+    row[2] = ci;
+    row[3] = cv;
+    row[4] = tp;
+    row[5] = n;
+    row[6] = it;
+    return table_add(t, row);
+}

@@ -1,0 +1,11 @@
+/* version.h: pacer's version and the result schema it writes. */
+#ifndef PACER_VERSION_H
+#define PACER_VERSION_H
+
+#define PACER_VERSION "0.1.0"
+
+/* Result files: readers accept any minor version of their major. */
+#define RESULT_SCHEMA_MAJOR 1
+#define RESULT_SCHEMA_MINOR 0
+
+#endif

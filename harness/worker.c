@@ -1,0 +1,189 @@
+/* worker.c: the suite binary's side of the worker protocol (worker.h). */
+#include "worker.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+#include "measure.h"
+#include "registry.h"
+
+struct worker {
+    FILE *in, *out;
+    struct instance *inst;
+    size_t ninst;
+    struct measure m;
+    int selected;
+};
+
+static void answer_err(struct worker *w, const char *msg)
+{
+    const char *p;
+
+    fputs("err ", w->out);
+    for (p = msg; *p; p++)
+        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, w->out);
+    fputc('\n', w->out);
+}
+
+static void do_hello(struct worker *w)
+{
+    const char *cc = w->ninst ? w->inst[0].def->compiler : PACER_BUILD_CC;
+    int opt = w->ninst ? w->inst[0].def->optimized : 1;
+
+    fprintf(w->out, "ok pacer-worker %d %s\t%s%s\n", WORKER_PROTOCOL, cc, PACER_BUILD_CFLAGS,
+            opt ? "" : " (benchmarks built without optimization)");
+}
+
+static void do_list(struct worker *w)
+{
+    size_t i, k;
+
+    fprintf(w->out, "ok %zu\n", w->ninst);
+    for (i = 0; i < w->ninst; i++) {
+        fputs(w->inst[i].name, w->out);
+        for (k = 0; k < w->inst[i].nargs; k++)
+            fprintf(w->out, " %s=%lld", w->inst[i].def->params[k].name, w->inst[i].args[k]);
+        fputc('\n', w->out);
+    }
+}
+
+static void do_select(struct worker *w, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < w->ninst; i++) {
+        if (!strcmp(w->inst[i].name, name)) {
+            measure_teardown(&w->m);
+            measure_init(&w->m, &w->inst[i]);
+            w->selected = 1;
+            fputs("ok\n", w->out);
+            return;
+        }
+    }
+    answer_err(w, "no benchmark of that name in this binary");
+}
+
+static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
+{
+    uint64_t *ns;
+    struct err e = {0};
+    unsigned long i;
+
+    if (count == 0 || count > WORKER_MAX_BATCH) {
+        answer_err(w, "sample count out of range");
+        return;
+    }
+    ns = malloc(count * sizeof *ns);
+    if (!ns) {
+        answer_err(w, "out of memory");
+        return;
+    }
+    for (i = 0; i < count; i++) {
+        if (measure_once(&w->m, iters, &ns[i], &e) < 0) {
+            answer_err(w, e.msg);
+            free(ns);
+            return;
+        }
+    }
+    fprintf(w->out, "ok %.17g %.17g", w->m.priv.bytes_per_op, w->m.priv.items_per_op);
+    for (i = 0; i < count; i++)
+        fprintf(w->out, " %" PRIu64, ns[i]);
+    fputc('\n', w->out);
+    free(ns);
+}
+
+/* Handle one request line; returns 1 on quit. */
+static int handle(struct worker *w, char *line)
+{
+    char cmd[32], arg[INSTANCE_NAME_MAX + 1];
+    unsigned long long a, b, c;
+    int fixed;
+    struct err e = {0};
+
+    line[strcspn(line, "\r\n")] = '\0';
+    if (sscanf(line, "%31s", cmd) != 1)
+        return answer_err(w, "empty request"), 0;
+    if (!strcmp(cmd, "quit"))
+        return 1;
+    if (!strcmp(cmd, "hello"))
+        do_hello(w);
+    else if (!strcmp(cmd, "list"))
+        do_list(w);
+    else if (!strcmp(cmd, "select") && sscanf(line, "%*s %256s", arg) == 1)
+        do_select(w, arg);
+    else if (!w->selected)
+        answer_err(w, "no benchmark selected");
+    else if (!strcmp(cmd, "setup"))
+        measure_setup(&w->m, &e) < 0 ? answer_err(w, e.msg) : (void)fputs("ok\n", w->out);
+    else if (!strcmp(cmd, "calibrate") && sscanf(line, "%*s %llu %llu", &a, &b) == 2) {
+        uint64_t iters, ns;
+        if (measure_calibrate(&w->m, a, b, &iters, &ns, &e) < 0)
+            answer_err(w, e.msg);
+        else
+            fprintf(w->out, "ok %" PRIu64 " %" PRIu64 "\n", iters, ns);
+    } else if (!strcmp(cmd, "warmup") &&
+               sscanf(line, "%*s %llu %llu %llu %d", &a, &b, &c, &fixed) == 4) {
+        struct warmup_out wo;
+        if (a == 0)
+            answer_err(w, "iterations must be at least 1");
+        else if (measure_warmup(&w->m, a, b, c, fixed, &wo, &e) < 0)
+            answer_err(w, e.msg);
+        else
+            fprintf(w->out, "ok %" PRIu64 " %u %d %" PRIu64 "\n", wo.iters, wo.samples,
+                    wo.settled, wo.median_ns);
+    } else if (!strcmp(cmd, "sample") && sscanf(line, "%*s %llu %llu", &a, &b) == 2) {
+        if (a == 0)
+            answer_err(w, "iterations must be at least 1");
+        else
+            do_sample(w, a, (unsigned long)b);
+    } else if (!strcmp(cmd, "teardown")) {
+        measure_teardown(&w->m);
+        fputs("ok\n", w->out);
+    } else
+        answer_err(w, "malformed request");
+    return 0;
+}
+
+int worker_serve(int rfd, int wfd)
+{
+    struct worker w = {0};
+    struct err e = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    int status = 0;
+
+    w.in = fdopen(rfd, "r");
+    w.out = fdopen(wfd, "w");
+    if (!w.in || !w.out) {
+        fprintf(stderr, "pacer worker: cannot open the protocol pipes (fd %d, %d)\n", rfd, wfd);
+        return 2;
+    }
+    if (registry_expand(&w.inst, &w.ninst, &e) < 0) {
+        /* Answer every request with the registry's error. */
+        while (getline(&line, &cap, w.in) > 0) {
+            if (!strncmp(line, "quit", 4))
+                break;
+            answer_err(&w, e.msg);
+            fflush(w.out);
+        }
+        status = 2;
+        goto cleanup;
+    }
+    while (getline(&line, &cap, w.in) > 0) {
+        if (handle(&w, line))
+            break;
+        if (fflush(w.out) != 0)
+            break;
+    }
+    measure_teardown(&w.m);
+cleanup:
+    free(line);
+    free(w.inst);
+    fclose(w.in);
+    fclose(w.out);
+    return status;
+}

@@ -1,0 +1,35 @@
+/*
+ * worker.h: the worker protocol between `pacer run` (the driver) and a suite
+ * binary (the worker).  The driver starts `BINARY --pacer-worker` with the
+ * request pipe on fd 3 and the answer pipe on fd 4 (stdout goes to
+ * /dev/null, stderr to the driver).  One request per line, one answer per
+ * line (list answers with a count, then that many lines):
+ *
+ *   hello                                  ok pacer-worker 1 <compiler>\t<cflags>
+ *   list                                   ok <n>   then n lines: <name>[ <param>=<int>]...
+ *   select <name>                          ok
+ *   setup                                  ok
+ *   calibrate <target_ns> <max_iters>      ok <iters> <ns>
+ *   warmup <iters> <dur_ns> <target_ns> <fixed>
+ *                                          ok <iters> <samples> <settled> <median_ns>
+ *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
+ *   teardown                               ok
+ *   quit                                   (the worker exits 0)
+ *
+ * Any failure answers "err <one-line message>".  Sample times are the
+ * total ns of <iters> iterations; the driver divides.
+ */
+#ifndef PACER_WORKER_H
+#define PACER_WORKER_H
+
+#define WORKER_PROTOCOL 1
+#define WORKER_FLAG "--pacer-worker"
+#define WORKER_REQ_FD 3
+#define WORKER_ANS_FD 4
+#define WORKER_MAX_BATCH 100000
+
+/* Serve requests on rfd, answer on wfd, until quit or end of input.
+ * Returns the process exit status. */
+int worker_serve(int rfd, int wfd);
+
+#endif

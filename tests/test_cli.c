@@ -1,0 +1,324 @@
+/*
+ * test_cli.c: the pacer binary as a user runs it (main.c, cmd_run.c,
+ * cmd_show.c, cmd_env.c): exit codes, what goes to stdout and stderr, and
+ * which files exist afterwards.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char pacer[512], faulty[512], dir[64];
+
+static void init(void)
+{
+    const char *b = getenv("PACER_BUILD");
+
+    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
+    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+    snprintf(dir, sizeof dir, "/tmp/pacer-cli-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void fini(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", dir);
+}
+
+TestSuite(cli, .init = init, .fini = fini, .timeout = 60);
+
+struct out {
+    char *stdout_s, *stderr_s;
+    int code;
+};
+
+static char *read_all(int fd)
+{
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    char buf[4096];
+    ssize_t r;
+
+    lseek(fd, 0, SEEK_SET);
+    while ((r = read(fd, buf, sizeof buf)) > 0)
+        fwrite(buf, 1, (size_t)r, f);
+    fclose(f);
+    close(fd);
+    return s;
+}
+
+/* Run pacer with the given arguments (NULL-terminated); interrupt it with
+ * SIGINT after sigint_ms if that is positive. */
+static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
+{
+    const char *argv[64];
+    struct out o;
+    int n = 0, fo, fe, st;
+    char po[] = "/tmp/pacer-cli-out-XXXXXX", pe[] = "/tmp/pacer-cli-err-XXXXXX";
+    va_list ap;
+    pid_t pid;
+
+    argv[n++] = pacer;
+    va_start(ap, arg);
+    for (; arg && n < 63; arg = va_arg(ap, const char *))
+        argv[n++] = arg;
+    va_end(ap);
+    argv[n] = NULL;
+    fo = mkstemp(po);
+    fe = mkstemp(pe);
+    unlink(po);
+    unlink(pe);
+    pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(pacer, (char *const *)argv);
+        _exit(127);
+    }
+    if (sigint_ms > 0) {
+        usleep((useconds_t)sigint_ms * 1000);
+        kill(pid, SIGINT);
+    }
+    waitpid(pid, &st, 0);
+    o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    o.stdout_s = read_all(fo);
+    o.stderr_s = read_all(fe);
+    return o;
+}
+
+#define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
+
+static void out_free(struct out *o)
+{
+    free(o->stdout_s);
+    free(o->stderr_s);
+}
+
+static char *path_in(const char *name)
+{
+    static char p[4][256];
+    static int i;
+
+    i = (i + 1) % 4;
+    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+    return p[i];
+}
+
+static int exists(const char *p)
+{
+    return access(p, F_OK) == 0;
+}
+
+Test(cli, usage_and_unknown_command)
+{
+    struct out o = run_pacer("--help");
+
+    cr_assert_eq(o.code, 0);
+    cr_assert_not_null(strstr(o.stdout_s, "run"));
+    out_free(&o);
+    o = run_pacer("fly");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: 'fly' is not a pacer command (see pacer --help)\n");
+    out_free(&o);
+    o = run_pacer("run", "--help");
+    cr_assert_eq(o.code, 0);
+    cr_assert_not_null(strstr(o.stdout_s, "usage: pacer run"));
+    out_free(&o);
+}
+
+Test(cli, run_usage_errors)
+{
+    struct out o = run_pacer("run");
+
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: run: nothing to run: give a suite file, a suite binary "
+                                 "or --cmd (see --help)\n");
+    out_free(&o);
+    o = run_pacer("run", "--samples", "many", "--cmd", "true");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: run: --samples: 'many' is not a count from 1 to 1000000\n");
+    out_free(&o);
+    o = run_pacer("run", "no/such/thing");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: run: no/such/thing: not a suite file (*.json) nor an "
+                                 "executable suite binary\n");
+    out_free(&o);
+    o = run_pacer("run", faulty, "--filter", "matches-nothing");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: run: no benchmark matches matches-nothing\n");
+    out_free(&o);
+}
+
+static json_t *load_json(const char *p)
+{
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+
+    cr_assert_not_null(j, "%s: %s", p, je.text);
+    return j;
+}
+
+Test(cli, failing_benchmark_gives_3_and_keeps_the_rest)
+{
+    const char *out = path_in("r.json");
+    struct out o = run_pacer("run", faulty, "--filter", "^faulty/(ok|segv)$", "--samples", "3",
+                             "--warmup", "1ms", "--sample-time", "1ms", "--out", out, "-q");
+    json_t *j, *b;
+
+    cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "faulty/ok"));
+    cr_assert_not_null(strstr(o.stdout_s, "faulty/segv: killed by signal 11 (SIGSEGV)"));
+    j = load_json(out);
+    b = json_object_get(j, "benchmarks");
+    cr_assert_eq(json_array_size(b), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(b, 0), "name")), "faulty/ok");
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(b, 0), "samples")), 3);
+    cr_assert_eq(json_integer_value(json_object_get(
+                     json_object_get(json_array_get(b, 1), "error"), "signal")), 11);
+    json_decref(j);
+    out_free(&o);
+}
+
+Test(cli, run_show_roundtrip)
+{
+    const char *out = path_in("ok.json");
+    struct out o = run_pacer("run", faulty, "--filter", "ok$", "--samples", "4", "--warmup", "1ms",
+                             "--sample-time", "1ms", "--out", out, "-q");
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("show", out);
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "faulty/ok"));
+    cr_assert_not_null(strstr(o.stdout_s, "fingerprint"));
+    out_free(&o);
+}
+
+Test(cli, show_rejects_truncated_file)
+{
+    const char *out = path_in("full.json"), *cut = path_in("cut.json");
+    struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--out", out, "-q");
+    char buf[65536];
+    FILE *f;
+    size_t n;
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    out_free(&o);
+    f = fopen(out, "r");
+    n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    f = fopen(cut, "w");
+    fwrite(buf, 1, n / 2, f);
+    fclose(f);
+    o = run_pacer("show", cut);
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, cut), "message names the file: %s", o.stderr_s);
+    cr_assert_eq(strchr(o.stderr_s, '\n'), o.stderr_s + strlen(o.stderr_s) - 1,
+                 "one line: %s", o.stderr_s);
+    cr_assert_str_eq(o.stdout_s, "");
+    out_free(&o);
+}
+
+Test(cli, unwritable_out_leaves_nothing)
+{
+    struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--out",
+                             "/nonexistent-dir/r.json", "-q");
+
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, "/nonexistent-dir/r.json"));
+    cr_assert(!exists("/nonexistent-dir/r.json"));
+    out_free(&o);
+}
+
+Test(cli, suite_with_a_typo)
+{
+    const char *suite = path_in("typo.json");
+    FILE *f = fopen(suite, "w");
+    struct out o;
+    char want[512];
+
+    fputs("{\"commands\": [{\"command\": \"true\", \"setings\": {}}]}\n", f);
+    fclose(f);
+    o = run_pacer("run", suite);
+    cr_assert_eq(o.code, 2);
+    snprintf(want, sizeof want,
+             "pacer: %s: commands[0].setings: unknown field (did you mean \"settings\"?)\n", suite);
+    cr_assert_str_eq(o.stderr_s, want);
+    out_free(&o);
+}
+
+Test(cli, command_json_to_stdout)
+{
+    struct out o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--format",
+                             "json", "-q");
+    json_error_t je;
+    json_t *j;
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    j = json_loads(o.stdout_s, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(j, "benchmarks"), 0), "name")),
+                     "command/noop");
+    json_decref(j);
+    out_free(&o);
+}
+
+Test(cli, save_names_the_file)
+{
+    const char *d = path_in("results");
+    struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--save", d);
+    char *p;
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    p = strstr(o.stderr_s, "result written to ");
+    cr_assert_not_null(p, "%s", o.stderr_s);
+    p += strlen("result written to ");
+    p[strcspn(p, "\n")] = '\0';
+    cr_assert(exists(p), "%s", p);
+    cr_assert_eq(strncmp(p, d, strlen(d)), 0);
+    out_free(&o);
+}
+
+Test(cli, interrupt_writes_what_finished)
+{
+    const char *out = path_in("int.json");
+    struct out o = run_pacer_sig(1500, "run", faulty, "--filter", "^faulty/(ok|hangs)$",
+                                 "--samples", "3", "--warmup", "1ms", "--sample-time", "1ms",
+                                 "--timeout", "50s", "--out", out, "-q", NULL);
+    json_t *j;
+
+    cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
+    j = load_json(out);
+    cr_assert(json_is_false(json_object_get(j, "complete")));
+    cr_assert_eq(json_array_size(json_object_get(j, "benchmarks")), 2);
+    json_decref(j);
+    out_free(&o);
+}
+
+Test(cli, env_json)
+{
+    struct out o = run_pacer("env", "--format", "json");
+    json_error_t je;
+    json_t *j;
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    j = json_loads(o.stdout_s, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_assert(json_is_string(json_object_get(j, "fingerprint")));
+    json_decref(j);
+    out_free(&o);
+}

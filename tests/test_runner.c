@@ -1,0 +1,269 @@
+/*
+ * test_runner.c: micro benchmarks under the driver (runner.c, child.c,
+ * worker.c), against the real suite binary tests/fixtures/faulty.c whose
+ * benchmarks crash, abort, exit, hang and skip on purpose.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "clock.h"
+#include "runner.h"
+
+static char faulty[512];
+
+static void init(void)
+{
+    const char *b = getenv("PACER_BUILD");
+
+    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+}
+
+TestSuite(runner, .init = init, .timeout = 60);
+
+static struct run_opts quick(void)
+{
+    struct run_opts o = {0};
+
+    settings_default(&o.set);
+    o.set.samples = 5;
+    o.set.warmup_ns = 1000000;
+    o.set.sample_target_ns = 1000000;
+    o.set.timeout_ns = 5000000000ULL;
+    o.clock_resolution_ns = 1;
+    return o;
+}
+
+static const struct listed *find(const struct listing *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].name, name))
+            return &l->items[i];
+    cr_assert_fail("%s not listed", name);
+    return NULL;
+}
+
+/* Run one benchmark of the faulty suite into a fresh result. */
+static struct bench *run_one(struct result *r, const char *name, const struct run_opts *o)
+{
+    struct listing l;
+    struct err e = {0};
+    struct bench *b;
+
+    cr_assert_eq(runner_list(faulty, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    result_init(r);
+    b = result_add_bench(r);
+    cr_assert_eq(runner_bench(faulty, "faulty", find(&l, name), o, b), 0);
+    listing_free(&l);
+    return b;
+}
+
+Test(runner, lists_benchmarks_and_build)
+{
+    struct listing l;
+    struct err e = {0};
+    const struct listed *p;
+
+    cr_assert_eq(runner_list(faulty, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    cr_assert_eq(l.n, 10);
+    cr_assert_str_eq(l.items[0].name, "ok");
+    p = find(&l, "param_typo/size=2");
+    cr_assert_eq(p->nparams, 1);
+    cr_assert_str_eq(p->pnames[0], "size");
+    cr_assert_str_eq(p->pvalues[0], "2");
+    cr_assert_not_null(strstr(l.compiler, "gcc"));
+    cr_assert_not_null(strstr(l.cflags, "-O2"));
+    listing_free(&l);
+}
+
+Test(runner, measures_a_good_benchmark)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b = run_one(&r, "ok", &o);
+    size_t i;
+
+    cr_assert_null(b->error, "%s", b->error ? b->error->message : "");
+    cr_assert_str_eq(b->name, "faulty/ok");
+    cr_assert_eq(b->kind, KIND_MICRO);
+    cr_assert_str_eq(b->unit, "ns");
+    cr_assert_eq(b->nsamples, 5);
+    cr_assert_eq(b->st.n, 5);
+    cr_assert_geq(b->iterations, 1);
+    for (i = 0; i < b->nsamples; i++)
+        cr_assert_gt(b->samples[i], 0);
+    cr_assert_str_eq(b->binary, faulty);
+    result_free(&r);
+}
+
+Test(runner, samples_split_across_processes)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b;
+
+    o.set.samples = 7;
+    o.set.processes = 3;
+    b = run_one(&r, "ok", &o);
+    cr_assert_null(b->error);
+    cr_assert_eq(b->nsamples, 7);
+    cr_assert_eq(b->processes, 3);
+    result_free(&r);
+}
+
+Test(runner, budget_without_count)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b;
+
+    o.set.samples = 0;
+    o.set.budget_ns = 50000000;
+    b = run_one(&r, "ok", &o);
+    cr_assert_null(b->error);
+    cr_assert_geq(b->nsamples, 3);
+    result_free(&r);
+}
+
+Test(runner, adaptive_stops_at_ci_target)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b;
+
+    o.set.samples = 0;
+    o.set.budget_ns = 2000000000ULL;
+    o.set.ci_target = 0.5;   /* +-50 %: reached at the first check */
+    b = run_one(&r, "ok", &o);
+    cr_assert_null(b->error);
+    cr_assert_geq(b->nsamples, 10);
+    cr_assert_leq(b->nsamples, 20);
+    result_free(&r);
+}
+
+static void expect_error(const char *name, const char *msg, int sig, int code, int timed_out,
+                         const char *tail)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b;
+
+    o.set.timeout_ns = 1000000000ULL;
+    b = run_one(&r, name, &o);
+    cr_assert_not_null(b->error, "%s: no error", name);
+    cr_assert_str_eq(b->error->message, msg);
+    cr_assert_eq(b->error->signal, sig, "%s: signal %d", name, b->error->signal);
+    cr_assert_eq(b->error->exit_code, code, "%s: exit %d", name, b->error->exit_code);
+    cr_assert_eq(b->error->timed_out, timed_out);
+    if (tail)
+        cr_assert_str_eq(b->error->stderr_tail ? b->error->stderr_tail : "(none)", tail);
+    cr_assert_eq(result_nerrors(&r), 1);
+    result_free(&r);
+}
+
+Test(runner, segfault_is_recorded)
+{
+    expect_error("segv", "killed by signal 11 (SIGSEGV) (in calibration)", SIGSEGV, -1, 0,
+                 "about to crash");
+}
+
+Test(runner, abort_is_recorded)
+{
+    expect_error("aborts", "killed by signal 6 (SIGABRT) (in calibration)", SIGABRT, -1, 0, NULL);
+}
+
+Test(runner, exit_code_is_recorded)
+{
+    expect_error("exits", "exited with status 7 (in calibration)", 0, 7, 0, "giving up with 7");
+}
+
+Test(runner, hang_times_out)
+{
+    expect_error("hangs", "timed out after 1 s (in calibration)", 0, -1, 1, NULL);
+}
+
+Test(runner, skip_and_misuse_are_recorded)
+{
+    expect_error("skipped", "setup: skipped in setup: no database here", 0, -1, 0, NULL);
+    expect_error("no_loop",
+                 "calibration: the benchmark function returned without running its pacer_loop() "
+                 "loop", 0, -1, 0, NULL);
+    expect_error("param_typo/size=1",
+                 "calibration: skipped: pacer_param: no parameter named 'sise'", 0, -1, 0, NULL);
+}
+
+Test(runner, crash_in_teardown_keeps_samples)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b = run_one(&r, "late_crash", &o);
+
+    cr_assert_not_null(b->error);
+    cr_assert_str_eq(b->error->message, "killed by signal 11 (SIGSEGV) (in teardown)");
+    cr_assert_eq(b->nsamples, 5);
+    result_free(&r);
+}
+
+Test(runner, not_a_binary)
+{
+    struct listing l;
+    struct err e = {0};
+
+    cr_assert_eq(runner_list("/nonexistent/suite", 1000000000ULL, &l, &e), -1);
+    cr_assert_str_eq(e.msg, "cannot run /nonexistent/suite: No such file or directory");
+    listing_free(&l);
+}
+
+Test(runner, not_a_worker)
+{
+    struct listing l;
+    struct err e = {0};
+
+    cr_assert_eq(runner_list("/bin/true", 1000000000ULL, &l, &e), -1);
+    cr_assert_str_eq(e.msg, "does not answer the pacer worker protocol (exited with status 0)");
+    listing_free(&l);
+}
+
+Test(runner, worker_refuses_malformed_requests)
+{
+    struct child c;
+    struct err e = {0};
+    char *rest;
+    uint64_t dl = clock_now_ns() + 5000000000ULL;
+
+    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_call(&c, "setup", &rest, dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_str_eq(e.msg, "no benchmark selected");
+    err_clear(&e);
+    cr_assert_eq(child_call(&c, "select nothing", &rest, dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_str_eq(e.msg, "no benchmark of that name in this binary");
+    err_clear(&e);
+    cr_assert_eq(child_call(&c, "select ok", &rest, dl, &e), CHILD_OK);
+    cr_assert_eq(child_call(&c, "sample 0 1", &rest, dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_str_eq(e.msg, "iterations must be at least 1");
+    err_clear(&e);
+    cr_assert_eq(child_call(&c, "sample 10 0", &rest, dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_str_eq(e.msg, "sample count out of range");
+    err_clear(&e);
+    cr_assert_eq(child_call(&c, "fly", &rest, dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_str_eq(e.msg, "malformed request");
+    err_clear(&e);
+    cr_assert_eq(child_call(&c, "sample 10 3", &rest, dl, &e), CHILD_OK);
+    cr_assert_eq(child_stop(&c, 2000000000ULL, &e), 0, "%s", e.msg);
+    child_free(&c);
+}
+
+Test(runner, describe_status)
+{
+    char buf[96];
+
+    child_describe_status(7 << 8, buf, sizeof buf);
+    cr_assert_str_eq(buf, "exited with status 7");
+    child_describe_status(SIGKILL, buf, sizeof buf);
+    cr_assert_str_eq(buf, "killed by signal 9 (SIGKILL)");
+}

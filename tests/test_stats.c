@@ -1,0 +1,508 @@
+/*
+ * test_stats.c: harness/stats.c against independent computations.
+ *
+ * Descriptive statistics: R's mean, sd, median, quantile(type = 7), mad(),
+ * min, max and Tukey fence counts, from tests/ref/stats_ref.R (R 4.2.2);
+ * its output tests/ref/stats_ref.out is copied into r_ref[] below, and the
+ * data sets are read from the tests/ref/data_*.txt files that script wrote.
+ *
+ * Bootstrap intervals: tests/ref/boot_ref.py (Python 3.11.2, no numpy), an
+ * independent model of the generator and of the resampling procedure of
+ * stats.h; its output tests/ref/boot_ref.out is copied into boot_ref[].
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+#include "stats.h"
+
+#define REL 1e-12
+
+/* Equal within a relative rel; NaN equals only NaN, 0 only 0. */
+static int rel_eq(double got, double want, double rel)
+{
+    if (isnan(want))
+        return isnan(got);
+    return fabs(got - want) <= rel * fabs(want);
+}
+
+#define assert_rel(got, want, what)                                             \
+    cr_assert(rel_eq((got), (want), REL), "%s: %s = %.17g, expected %.17g",     \
+              (what), #got, (double)(got), (double)(want))
+
+/* tests/ref/data_<name>.txt, found beside this source file. */
+static double *read_data(const char *name, size_t *n)
+{
+    const char *slash = strrchr(__FILE__, '/');
+    char path[4096], line[128];
+    double *x = NULL;
+    size_t cap = 0;
+    FILE *f;
+
+    if (slash)
+        snprintf(path, sizeof path, "%.*s/ref/data_%s.txt", (int)(slash - __FILE__),
+                 __FILE__, name);
+    else
+        snprintf(path, sizeof path, "ref/data_%s.txt", name);
+    f = fopen(path, "r");
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    *n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *end;
+        double v = strtod(line, &end);
+
+        if (end == line)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            x = realloc(x, cap * sizeof *x);
+            cr_assert_not_null(x);
+        }
+        x[(*n)++] = v;
+    }
+    fclose(f);
+    cr_assert_gt(*n, 0, "%s: no values", path);
+    return x;
+}
+
+struct r_row {
+    const char *name;
+    size_t n;
+    double mean, sd, median, p5, p25, p75, p95, p99, mad, min, max, cv;
+    size_t low_severe, low_mild, high_mild, high_severe;
+};
+
+/* Copied from tests/ref/stats_ref.out:
+ * R version 4.2.2 Patched (2022-11-10 r83330), Rscript stats_ref.R */
+static const struct r_row r_ref[] = {
+{ "one", 1, 42.5, NAN, 42.5, 42.5, 42.5, 42.5, 42.5, 42.5, 0, 42.5, 42.5, NAN, 0, 0, 0, 0 },
+{ "two", 2, 2, 1.4142135623730951, 2, 1.1000000000000001, 1.5, 2.5, 2.8999999999999995, 2.9799999999999995, 1.4825999999999999, 1, 3, 0.70710678118654757, 0, 0, 0, 0 },
+{ "three", 3, 2, 1, 2, 1.1000000000000001, 1.5, 2.5, 2.8999999999999999, 2.98, 1.4825999999999999, 1, 3, 0.5, 0, 0, 0, 0 },
+{ "even10", 10, 8.5875000000000004, 5.6847291785390563, 7.5625, 2.1187499999999999, 4.0625, 11.96875, 17.162499999999994, 19.232500000000002, 6.6716999999999995, 1.5, 19.75, 0.66197719691866741, 0, 0, 0, 0 },
+{ "odd11", 11, 3.2181818181818183, 4.5503446422920941, 3.2999999999999998, -2.9500000000000002, -0.25, 6.5999999999999996, 9.3500000000000014, 9.7900000000000009, 5.7821399999999992, -4.2000000000000002, 9.9000000000000004, 1.4139489001472609, 0, 0, 0, 0 },
+{ "ties", 15, 4.8666666666666663, 1.9591057240729093, 5, 1.7000000000000002, 5, 5, 8.2999999999999989, 8.8599999999999994, 0, 1, 9, 0.40255597069991289, 3, 0, 0, 2 },
+{ "equal", 8, 7, 0, 7, 7, 7, 7, 7, 7, 0, 7, 7, 0, 0, 0, 0, 0 },
+{ "fences", 9, 20, 40.697051490249265, 20, -38, 10, 30, 78, 87.599999999999994, 14.825999999999999, -50, 90, 2.0348525745124633, 0, 1, 1, 0 },
+{ "outliers", 25, 140.12, 206.1937438430177, 100, 87.200000000000003, 99, 102, 423.59999999999889, 879.99999999999898, 2.9651999999999998, -200, 1000, 1.4715511264845682, 2, 0, 0, 3 },
+{ "spiky", 501, 2046.8021672603268, 450.92045788945268, 2000.8206464795428, 1976.1269159303372, 1990.739418682477, 2011.5373129198567, 2030.3511893110342, 3161.848796302239, 15.513262130792437, 1801.8265144967484, 9333.7951477613078, 0.22030485657195487, 1, 2, 0, 10 },
+{ "lognormal", 1000, 102393.23848063225, 25902.903459208501, 98832.878518122074, 66045.259067136358, 83159.299990402389, 118340.13002753707, 148855.35612073619, 175633.26433515587, 25775.593269139714, 46380.574303620328, 209102.73347804751, 0.25297474563330713, 0, 0, 13, 0 },
+};
+
+#define NREF (sizeof r_ref / sizeof *r_ref)
+
+static void check_outliers(const struct outliers *o, const struct r_row *w)
+{
+    cr_assert_eq(o->low_severe, w->low_severe, "%s: low_severe %zu", w->name, o->low_severe);
+    cr_assert_eq(o->low_mild, w->low_mild, "%s: low_mild %zu", w->name, o->low_mild);
+    cr_assert_eq(o->high_mild, w->high_mild, "%s: high_mild %zu", w->name, o->high_mild);
+    cr_assert_eq(o->high_severe, w->high_severe, "%s: high_severe %zu", w->name,
+                 o->high_severe);
+}
+
+Test(stats, compute_matches_r)
+{
+    struct stats_opts o;
+
+    stats_opts_default(&o);
+    o.resamples = 0;
+    for (size_t i = 0; i < NREF; i++) {
+        const struct r_row *w = &r_ref[i];
+        struct stats s;
+        size_t n;
+        double *x = read_data(w->name, &n);
+
+        cr_assert_eq(n, w->n, "%s: read %zu values", w->name, n);
+        cr_assert_eq(stats_compute(x, n, &o, &s), 0);
+        cr_assert_eq(s.n, w->n);
+        assert_rel(s.mean, w->mean, w->name);
+        assert_rel(s.stddev, w->sd, w->name);
+        assert_rel(s.median, w->median, w->name);
+        assert_rel(s.p5, w->p5, w->name);
+        assert_rel(s.p25, w->p25, w->name);
+        assert_rel(s.p75, w->p75, w->name);
+        assert_rel(s.p95, w->p95, w->name);
+        assert_rel(s.p99, w->p99, w->name);
+        assert_rel(s.mad, w->mad, w->name);
+        assert_rel(s.min, w->min, w->name);
+        assert_rel(s.max, w->max, w->name);
+        assert_rel(s.cv, w->cv, w->name);
+        check_outliers(&s.outliers, w);
+        free(x);
+    }
+}
+
+Test(stats, building_blocks_match_r)
+{
+    for (size_t i = 0; i < NREF; i++) {
+        const struct r_row *w = &r_ref[i];
+        struct outliers out;
+        size_t n;
+        double *x = read_data(w->name, &n), *sorted = malloc(n * sizeof *sorted);
+
+        cr_assert_not_null(sorted);
+        memcpy(sorted, x, n * sizeof *x);
+        stats_sort(sorted, n);
+        for (size_t k = 1; k < n; k++)
+            cr_assert_leq(sorted[k - 1], sorted[k], "%s: not sorted at %zu", w->name, k);
+        assert_rel(stats_mean(x, n), w->mean, w->name);
+        assert_rel(stats_stddev(x, n), w->sd, w->name);
+        assert_rel(stats_median(x, n), w->median, w->name);
+        assert_rel(stats_mad(x, n), w->mad, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.05), w->p5, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.99), w->p99, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.0), w->min, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 1.0), w->max, w->name);
+        stats_outliers(x, n, &out);
+        check_outliers(&out, w);
+        free(sorted);
+        free(x);
+    }
+}
+
+struct boot_row {
+    const char *name;
+    double level;
+    unsigned resamples;
+    uint64_t seed;
+    unsigned used;
+    double med_lo, med_hi, mean_lo, mean_hi;
+};
+
+/* Copied from tests/ref/boot_ref.out: Python 3.11.2, python3 boot_ref.py */
+static const struct boot_row boot_ref[] = {
+{ "two", 0.95, 1000, 0x1ULL, 1000, 1.0, 3.0, 1.0, 3.0 },
+{ "three", 0.95, 1000, 0x1ULL, 1000, 1.0, 3.0, 1.0, 3.0 },
+{ "even10", 0.95, 2000, 0x2aULL, 2000, 3.25, 12.5, 5.325, 11.8625 },
+{ "odd11", 0.9, 2000, 0x7ULL, 2000, -0.6, 7.7, 1.0000000000000002, 5.463636363636364 },
+{ "ties", 0.95, 2000, 0x70616365ULL, 2000, 5.0, 5.0, 3.933333333333333, 5.8 },
+{ "outliers", 0.99, 2000, 0x3ULL, 2000, 99.0, 102.0, 63.28180000000006, 260.2815999999999 },
+{ "spiky", 0.95, 2000, 0x70616365ULL, 2000, 1999.165634962158, 2002.478434075365, 2013.3084959451444, 2092.7585689059465 },
+{ "lognormal", 0.95, 3000, 0x70616365ULL, 3000, 97277.35255217018, 101306.291433306, 100732.58082982276, 104026.56323631098 },
+{ "lognormal", 0.8, 1500, 0x3039ULL, 1500, 97747.35128180357, 100533.62350662785, 101393.07080555112, 103470.00327816363 },
+};
+
+Test(stats, bootstrap_matches_python)
+{
+    for (size_t i = 0; i < sizeof boot_ref / sizeof *boot_ref; i++) {
+        const struct boot_row *w = &boot_ref[i];
+        struct stats_opts o = { w->level, w->resamples, w->seed };
+        struct ci med, mean;
+        struct stats s;
+        size_t n;
+        double *x = read_data(w->name, &n);
+        unsigned used = stats_bootstrap(x, n, w->level, w->resamples, w->seed, &med, &mean);
+
+        cr_assert_eq(used, w->used, "%s: %u resamples", w->name, used);
+        assert_rel(med.lo, w->med_lo, w->name);
+        assert_rel(med.hi, w->med_hi, w->name);
+        assert_rel(mean.lo, w->mean_lo, w->name);
+        assert_rel(mean.hi, w->mean_hi, w->name);
+
+        /* stats_compute runs the same bootstrap */
+        cr_assert_eq(stats_compute(x, n, &o, &s), 0);
+        cr_assert_eq(s.resamples, w->used);
+        cr_assert_eq(s.seed, w->seed);
+        cr_assert_eq(s.ci_level, w->level);
+        cr_assert_eq(s.ci_median.lo, med.lo);
+        cr_assert_eq(s.ci_median.hi, med.hi);
+        cr_assert_eq(s.ci_mean.lo, mean.lo);
+        cr_assert_eq(s.ci_mean.hi, mean.hi);
+        free(x);
+    }
+}
+
+/* 200 data sets of 30 normal values (mean 10, sd 2) from a seeded stream:
+ * the nominal 95 % interval of the mean must cover 10 in 90 to 99 % of
+ * them (the percentile interval runs a little short at n = 30). */
+Test(stats, bootstrap_coverage)
+{
+    enum { SETS = 200, N = 30 };
+    struct rng r;
+    double x[N];
+    int cover_mean = 0, cover_median = 0;
+
+    rng_seed(&r, 271828);
+    for (int k = 0; k < SETS; k++) {
+        struct ci med, mean;
+
+        for (int i = 0; i < N; i++)
+            x[i] = 10.0 + 2.0 * rng_normal(&r);
+        cr_assert_eq(stats_bootstrap(x, N, 0.95, 1000, 1000 + (uint64_t)k, &med, &mean), 1000u);
+        cover_mean += mean.lo <= 10.0 && 10.0 <= mean.hi;
+        cover_median += med.lo <= 10.0 && 10.0 <= med.hi;
+    }
+    cr_assert(cover_mean >= 180 && cover_mean <= 198, "mean covered %d / %d", cover_mean, SETS);
+    cr_assert(cover_median >= 180 && cover_median <= 198, "median covered %d / %d",
+              cover_median, SETS);
+}
+
+static void assert_all_nan(const struct stats *s)
+{
+    const double v[] = {
+        s->mean, s->median, s->stddev, s->mad, s->min, s->max, s->p5, s->p25,
+        s->p75, s->p95, s->p99, s->cv, s->ci_median.lo, s->ci_median.hi,
+        s->ci_mean.lo, s->ci_mean.hi,
+    };
+
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        cr_assert(isnan(v[i]), "field %zu = %g, expected nan", i, v[i]);
+}
+
+Test(stats, empty)
+{
+    struct stats s;
+    struct outliers out = { 1, 1, 1, 1 };
+    struct ci med, mean;
+    double x[1] = { 1.0 };
+
+    cr_assert_eq(stats_compute(x, 0, NULL, &s), 0);
+    cr_assert_eq(s.n, 0);
+    assert_all_nan(&s);
+    cr_assert_eq(s.resamples, 0);
+    cr_assert_eq(s.outliers.low_severe + s.outliers.low_mild + s.outliers.high_mild +
+                 s.outliers.high_severe, 0);
+    cr_assert(isnan(stats_mean(x, 0)));
+    cr_assert(isnan(stats_stddev(x, 0)));
+    cr_assert(isnan(stats_median(x, 0)));
+    cr_assert(isnan(stats_mad(x, 0)));
+    cr_assert(isnan(stats_quantile_sorted(x, 0, 0.5)));
+    stats_outliers(x, 0, &out);
+    cr_assert_eq(out.low_severe + out.low_mild + out.high_mild + out.high_severe, 0);
+    cr_assert_eq(stats_bootstrap(x, 0, 0.95, 1000, 1, &med, &mean), 0);
+    cr_assert(isnan(med.lo) && isnan(med.hi) && isnan(mean.lo) && isnan(mean.hi));
+}
+
+Test(stats, single_value)
+{
+    struct stats s;
+    double x[1] = { 123.25 };
+
+    cr_assert_eq(stats_compute(x, 1, NULL, &s), 0);
+    cr_assert_eq(s.n, 1);
+    cr_assert(isnan(s.stddev));
+    cr_assert(isnan(s.cv));
+    cr_assert_eq(s.mean, 123.25);
+    cr_assert_eq(s.median, 123.25);
+    cr_assert_eq(s.p5, 123.25);
+    cr_assert_eq(s.p99, 123.25);
+    cr_assert_eq(s.min, 123.25);
+    cr_assert_eq(s.max, 123.25);
+    cr_assert_eq(s.mad, 0.0);
+    cr_assert_eq(s.ci_median.lo, 123.25);
+    cr_assert_eq(s.ci_median.hi, 123.25);
+    cr_assert_eq(s.ci_mean.lo, 123.25);
+    cr_assert_eq(s.ci_mean.hi, 123.25);
+    cr_assert_eq(s.resamples, STATS_DEFAULT_RESAMPLES);
+}
+
+Test(stats, all_equal)
+{
+    struct stats s;
+    double x[50];
+
+    for (size_t i = 0; i < 50; i++)
+        x[i] = 3.5;
+    cr_assert_eq(stats_compute(x, 50, NULL, &s), 0);
+    cr_assert_eq(s.stddev, 0.0);
+    cr_assert_eq(s.cv, 0.0);
+    cr_assert_eq(s.mad, 0.0);
+    cr_assert_eq(s.p75 - s.p25, 0.0);
+    cr_assert_eq(s.outliers.low_severe + s.outliers.low_mild + s.outliers.high_mild +
+                 s.outliers.high_severe, 0);
+    cr_assert_eq(s.ci_median.lo, 3.5);
+    cr_assert_eq(s.ci_median.hi, 3.5);
+    cr_assert_eq(s.ci_mean.lo, 3.5);
+    cr_assert_eq(s.ci_mean.hi, 3.5);
+}
+
+Test(stats, zero_mean_has_no_cv)
+{
+    struct stats s;
+    double x[4] = { -2.0, 2.0, -1.0, 1.0 };
+
+    cr_assert_eq(stats_compute(x, 4, NULL, &s), 0);
+    cr_assert_eq(s.mean, 0.0);
+    cr_assert(isnan(s.cv));
+}
+
+Test(stats, null_opts_are_the_defaults)
+{
+    struct stats_opts o;
+    struct stats a, b;
+    size_t n;
+    double *x = read_data("even10", &n);
+
+    stats_opts_default(&o);
+    cr_assert_eq(o.ci_level, 0.95);
+    cr_assert_eq(o.resamples, STATS_DEFAULT_RESAMPLES);
+    cr_assert_eq(o.seed, STATS_DEFAULT_SEED);
+    cr_assert_eq(stats_compute(x, n, NULL, &a), 0);
+    cr_assert_eq(stats_compute(x, n, &o, &b), 0);
+    cr_assert_eq(a.ci_level, 0.95);
+    cr_assert_eq(a.resamples, STATS_DEFAULT_RESAMPLES);
+    cr_assert_eq(a.seed, STATS_DEFAULT_SEED);
+    cr_assert_eq(a.ci_median.lo, b.ci_median.lo);
+    cr_assert_eq(a.ci_median.hi, b.ci_median.hi);
+    cr_assert_eq(a.ci_mean.lo, b.ci_mean.lo);
+    cr_assert_eq(a.ci_mean.hi, b.ci_mean.hi);
+    free(x);
+}
+
+Test(stats, zero_resamples_skips_bootstrap)
+{
+    struct stats_opts o;
+    struct stats s;
+    size_t n;
+    double *x = read_data("odd11", &n);
+
+    stats_opts_default(&o);
+    o.resamples = 0;
+    cr_assert_eq(stats_compute(x, n, &o, &s), 0);
+    cr_assert_eq(s.resamples, 0);
+    cr_assert(isnan(s.ci_median.lo) && isnan(s.ci_median.hi));
+    cr_assert(isnan(s.ci_mean.lo) && isnan(s.ci_mean.hi));
+    cr_assert(!isnan(s.median) && !isnan(s.stddev));
+    free(x);
+}
+
+Test(stats, input_is_not_modified)
+{
+    struct stats s;
+    size_t n;
+    double *x = read_data("spiky", &n), *copy = malloc(n * sizeof *copy);
+
+    cr_assert_not_null(copy);
+    memcpy(copy, x, n * sizeof *x);
+    cr_assert_eq(stats_compute(x, n, NULL, &s), 0);
+    (void)stats_median(x, n);
+    (void)stats_mad(x, n);
+    cr_assert_eq(memcmp(x, copy, n * sizeof *x), 0);
+    free(copy);
+    free(x);
+}
+
+Test(stats, bootstrap_is_deterministic)
+{
+    struct ci m1, a1, m2, a2, m3, a3;
+    size_t n;
+    double *x = read_data("lognormal", &n);
+
+    stats_bootstrap(x, n, 0.95, 2000, 99, &m1, &a1);
+    stats_bootstrap(x, n, 0.95, 2000, 99, &m2, &a2);
+    stats_bootstrap(x, n, 0.95, 2000, 100, &m3, &a3);
+    cr_assert(m1.lo == m2.lo && m1.hi == m2.hi && a1.lo == a2.lo && a1.hi == a2.hi);
+    cr_assert(m1.lo != m3.lo || m1.hi != m3.hi || a1.lo != a3.lo || a1.hi != a3.hi);
+    free(x);
+}
+
+/* Same seed, same sorted estimates: a higher level can only widen the
+ * interval, and every interval holds the estimate near its middle. */
+Test(stats, bootstrap_levels_nest)
+{
+    static const double level[] = { 0.5, 0.8, 0.9, 0.95, 0.99 };
+    struct ci prev_m = { INFINITY, -INFINITY }, prev_a = { INFINITY, -INFINITY };
+    size_t n;
+    double *x = read_data("lognormal", &n);
+    double med = stats_median(x, n), mean = stats_mean(x, n);
+
+    for (size_t i = 0; i < sizeof level / sizeof *level; i++) {
+        struct ci m, a;
+
+        cr_assert_eq(stats_bootstrap(x, n, level[i], 1000, 5, &m, &a), 1000u);
+        cr_assert(m.lo <= med && med <= m.hi, "level %g", level[i]);
+        cr_assert(a.lo <= mean && mean <= a.hi, "level %g", level[i]);
+        if (i > 0) {
+            cr_assert(m.lo <= prev_m.lo && m.hi >= prev_m.hi, "level %g", level[i]);
+            cr_assert(a.lo <= prev_a.lo && a.hi >= prev_a.hi, "level %g", level[i]);
+        }
+        prev_m = m;
+        prev_a = a;
+    }
+    free(x);
+}
+
+/* n * B above STATS_BOOT_WORK lowers B to max(1000, WORK / n); a request
+ * within the cap, or below 1000, is kept. */
+Test(stats, bootstrap_work_cap)
+{
+    enum { BIG = 100000 };
+    struct rng r;
+    struct ci m, a;
+    struct stats s;
+    double *x = malloc(BIG * sizeof *x);
+
+    cr_assert_not_null(x);
+    rng_seed(&r, 31);
+    for (size_t i = 0; i < BIG; i++)
+        x[i] = 1000.0 * exp(0.2 * rng_normal(&r));
+    cr_assert_eq(stats_bootstrap(x, 2000, 0.95, 10000, 1, &m, &a), 10000u);   /* n B = WORK */
+    cr_assert_eq(stats_bootstrap(x, 1000, 0.95, 30000, 1, &m, &a), 20000u);
+    cr_assert_eq(stats_bootstrap(x, 40000, 0.95, 1200, 1, &m, &a), 1000u);
+    cr_assert_eq(stats_bootstrap(x, 50000, 0.95, 500, 1, &m, &a), 500u);
+    cr_assert_eq(stats_compute(x, BIG, NULL, &s), 0);
+    cr_assert_eq(s.resamples, 1000u);
+    cr_assert(s.ci_median.lo <= s.median && s.median <= s.ci_median.hi);
+    cr_assert(s.ci_mean.lo <= s.mean && s.mean <= s.ci_mean.hi);
+    free(x);
+}
+
+Test(stats, quantile_interpolates)
+{
+    const double x[] = { 1.0, 2.0, 4.0, 8.0 };
+
+    cr_assert_eq(stats_quantile_sorted(x, 4, 0.0), 1.0);
+    cr_assert_eq(stats_quantile_sorted(x, 4, 0.5), 3.0);
+    cr_assert_eq(stats_quantile_sorted(x, 4, 1.0), 8.0);
+    cr_assert_eq(stats_quantile_sorted(x, 4, 0.75), 5.0);     /* h = 2.25 */
+    cr_assert_eq(stats_quantile_sorted(x, 4, 5.0 / 6.0), 6.0);
+    cr_assert_eq(stats_quantile_sorted(x, 1, 0.3), 1.0);
+}
+
+Test(stats, sort_puts_nan_last)
+{
+    double x[] = { 3.0, NAN, -1.0, 2.0, NAN, 0.0 };
+
+    stats_sort(x, 6);
+    cr_assert(x[0] == -1.0 && x[1] == 0.0 && x[2] == 2.0 && x[3] == 3.0);
+    cr_assert(isnan(x[4]) && isnan(x[5]));
+}
+
+static double sorted_median(const double *x, size_t n, double *tmp)
+{
+    memcpy(tmp, x, n * sizeof *x);
+    stats_sort(tmp, n);
+    return stats_quantile_sorted(tmp, n, 0.5);
+}
+
+/* The selection behind stats_median and the bootstrap agrees bit for bit
+ * with sort-then-quantile on inputs chosen to trouble a quickselect:
+ * sorted, reversed, organ pipe, sawtooth, few distinct values, all equal. */
+Test(stats, selection_agrees_with_sorting)
+{
+    enum { MAXN = 100001 };
+    static double x[MAXN], tmp[MAXN];
+    struct rng r;
+
+    rng_seed(&r, 8);
+    for (size_t n = 1; n <= MAXN; n = n < 40 ? n + 1 : n < 2000 ? n + 97 : 5 * n + 1) {
+        for (int shape = 0; shape < 7; shape++) {
+            for (size_t i = 0; i < n; i++) {
+                switch (shape) {
+                case 0: x[i] = rng_uniform(&r); break;
+                case 1: x[i] = (double)i; break;
+                case 2: x[i] = (double)(n - i); break;
+                case 3: x[i] = (double)(i < n / 2 ? i : n - i); break;
+                case 4: x[i] = (double)(i % 7); break;
+                case 5: x[i] = (double)rng_below(&r, 3); break;
+                default: x[i] = 42.0; break;
+                }
+            }
+            cr_assert_eq(stats_median(x, n), sorted_median(x, n, tmp), "n %zu shape %d",
+                         n, shape);
+        }
+    }
+}
