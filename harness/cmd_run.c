@@ -253,10 +253,22 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     return 0;
 }
 
+static const char *job_name(const struct job *j)
+{
+    return j->cs ? j->cs->name : j->li->name;
+}
+
+/* Add a job unless one of the same full name is planned already (the same
+ * binary listed twice, the same command given twice). */
 static int add_job(struct plan *p, const struct job *j)
 {
-    struct job *nj = realloc(p->jobs, (p->njobs + 1) * sizeof *nj);
+    struct job *nj;
+    size_t i;
 
+    for (i = 0; i < p->njobs; i++)
+        if (!strcmp(p->jobs[i].suite, j->suite) && !strcmp(job_name(&p->jobs[i]), job_name(j)))
+            return 0;
+    nj = realloc(p->jobs, (p->njobs + 1) * sizeof *nj);
     if (!nj)
         return -1;
     nj[p->njobs++] = *j;
@@ -369,7 +381,8 @@ static int build_plan(struct plan *p, struct run_cli *c, const regex_t *re)
                             in, k, s->micro[k].binary);
                     return -1;
                 }
-                if (plan_binary(p, s->micro[k].binary, s->name, s->micro[k].filter, re, &set) < 0)
+                if (plan_binary(p, s->micro[k].binary, runner_suite_name(s->micro[k].binary),
+                                s->micro[k].filter, re, &set) < 0)
                     return -1;
             }
             for (k = 0; k < s->ncmds; k++) {
@@ -613,7 +626,7 @@ int cmd_run(int argc, char **argv)
             die_msg("run: out of memory");
             goto cleanup;
         }
-        progress(&c, i, p.njobs, j->cs ? j->cs->name : j->li->name);
+        progress(&c, i, p.njobs, job_name(j));
         if (j->cs)
             stop = cmdbench_run(j->cs, j->suite, &j->set, b);
         else {
@@ -632,6 +645,7 @@ int cmd_run(int argc, char **argv)
         result_dump(&r, stdout, &e);
     else
         print_table(&r);
+    fflush(stdout);
     rc = (interrupted || result_nerrors(&r)) ? EXIT_UNTRUSTED : EXIT_OK;
     if (c.out && result_save(&r, c.out, &e) < 0) {
         die_msg("%s", e.msg);

@@ -122,7 +122,7 @@ int measure_warmup(struct measure *m, uint64_t iters, uint64_t duration_ns, uint
         w->median_ns = sorted[nlast / 2];
     }
     /* Calibration ran cold; warm samples may be much shorter than asked. */
-    if (!fixed && w->median_ns > 0 && (double)w->median_ns * 2 < (double)target_ns &&
+    if (!fixed && w->median_ns > 0 && (double)w->median_ns < 0.9 * (double)target_ns &&
         w->iters < MEASURE_MAX_ITERS) {
         double n = ceil((double)w->iters * (double)target_ns * 1.1 / (double)w->median_ns);
         w->iters = n >= (double)MEASURE_MAX_ITERS ? MEASURE_MAX_ITERS : (uint64_t)n;

@@ -58,7 +58,7 @@ int measure_calibrate(struct measure *m, uint64_t target_ns, uint64_t max_iters,
 
 /* Samples at iters for up to duration_ns, ending early once the last five
  * agree within 2 % (settled).  At least one sample.  Unless fixed, when the
- * warm samples run under half of target_ns the count is raised to reach it
+ * warm samples run under 90 % of target_ns the count is raised to reach it
  * (calibration ran cold). */
 int measure_warmup(struct measure *m, uint64_t iters, uint64_t duration_ns, uint64_t target_ns,
                    int fixed, struct warmup_out *w, struct err *e);

@@ -57,7 +57,9 @@ struct pacer_def {
     pacer_fn fn;              /* the timed function */
     const char *group;        /* optional: suite/group/name */
     pacer_fn setup;           /* optional: once per process, before warmup */
-    pacer_fn teardown;        /* optional: once per process, after the samples */
+    pacer_fn teardown;        /* optional: once per process, after the samples;
+                                 also after a setup that skipped part-way, so
+                                 it must cope with half-built data */
     struct pacer_axis params[PACER_MAX_AXES];
     const char *file;         /* internal: where it was defined */
     int line;                 /* internal */
@@ -129,8 +131,10 @@ static inline uint64_t pacer_iterations(const pacer_state *st)
     return st->iterations_;
 }
 
-/* The value of a parameter of this instance; aborts the benchmark with an
- * error naming the parameter when it has none by that name. */
+/* The value of a parameter of this instance (also inside setup).  When it
+ * has none by that name, the benchmark is skipped with an error naming the
+ * parameter, 0 is returned and its pacer_loop() loop will not run: code
+ * before the loop must cope with that 0. */
 long long pacer_param(pacer_state *st, const char *name);
 /* The value of the i-th parameter axis. */
 long long pacer_arg(pacer_state *st, size_t i);

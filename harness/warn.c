@@ -20,7 +20,9 @@ int warn_bench(FILE *f, const struct bench *b, const struct context *ctx, double
                 b->name, 100 * st->cv, 100 * cv_limit);
         n++;
     }
-    if (st->n >= 10 && (double)nout > WARN_OUTLIER_FRACTION * (double)st->n) {
+    if (st->n >= 10 && ((double)nout > WARN_OUTLIER_FRACTION * (double)st->n ||
+                        (double)(o->low_severe + o->high_severe) >
+                            WARN_SEVERE_FRACTION * (double)st->n)) {
         fprintf(f, "pacer: warning: %s: %zu of %zu samples are outliers (%zu severe)\n", b->name,
                 nout, st->n, o->low_severe + o->high_severe);
         n++;

@@ -12,7 +12,8 @@
 #include "result.h"
 
 #define WARN_CV_DEFAULT 0.05
-#define WARN_OUTLIER_FRACTION 0.10
+#define WARN_OUTLIER_FRACTION 0.20   /* of all samples, mild or severe */
+#define WARN_SEVERE_FRACTION 0.10    /* of all samples, severe */
 #define WARN_RESOLUTION_FACTOR 1000.0
 
 /* Print the warnings for b to f; returns how many. */

@@ -61,16 +61,25 @@ Test(warn, many_outliers)
     int n;
     char *s;
 
-    b.st.outliers.high_mild = 3;
+    /* 7 of 30 (23 %) are outliers. */
+    b.st.outliers.high_mild = 6;
     b.st.outliers.high_severe = 1;
     s = warnings(&b, NULL, 0.05, &n);
     cr_assert_eq(n, 1);
-    cr_assert_str_eq(s, "pacer: warning: s/x: 4 of 30 samples are outliers (1 severe)\n");
+    cr_assert_str_eq(s, "pacer: warning: s/x: 7 of 30 samples are outliers (1 severe)\n");
     free(s);
-    /* 3 of 30 is 10 %: not above the limit. */
-    b.st.outliers.high_severe = 0;
+    /* 6 of 30 is 20 %, 1 severe: not above either limit. */
+    b.st.outliers.high_mild = 5;
     s = warnings(&b, NULL, 0.05, &n);
     cr_assert_eq(n, 0);
+    free(s);
+    /* 4 severe of 30 is above 10 %. */
+    b.st.outliers.high_mild = 0;
+    b.st.outliers.low_severe = 2;
+    b.st.outliers.high_severe = 2;
+    s = warnings(&b, NULL, 0.05, &n);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(s, "pacer: warning: s/x: 4 of 30 samples are outliers (4 severe)\n");
     free(s);
 }
 
