@@ -15,7 +15,6 @@
 
 #define BATCH_NS 200000000ULL       /* aim for sample requests of ~200 ms */
 #define MAX_SAMPLES 100000u
-#define ADAPTIVE_MIN 10u
 #define STOP_GRACE_NS 2000000000ULL
 
 const char *runner_suite_name(const char *binary)
@@ -156,15 +155,17 @@ static int samples_add(struct samples *s, double v)
     return 0;
 }
 
-/* The relative half-width of the median's CI (quick bootstrap). */
-static double median_ci_rel(const struct samples *s, uint64_t seed)
+int runner_ci_done(const double *x, size_t n, double target, uint64_t seed)
 {
     struct ci med, mean;
-    double m = stats_median(s->x, s->n);
+    double m;
 
-    if (m <= 0 || !stats_bootstrap(s->x, s->n, 0.95, 1000, seed, &med, &mean))
-        return INFINITY;
-    return (med.hi - med.lo) / 2 / m;
+    if (n < RUNNER_ADAPTIVE_MIN)
+        return 0;
+    m = stats_median(x, n);
+    if (!(m > 0) || !stats_bootstrap(x, n, 0.95, 1000, seed, &med, &mean))
+        return 0;
+    return (med.hi - med.lo) / 2 / m <= target;
 }
 
 struct proc_plan {
@@ -285,7 +286,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
             break;
         if (!pp->samples && taken >= MAX_SAMPLES)
             break;
-        if (set->ci_target > 0 && s->n >= ADAPTIVE_MIN && median_ci_rel(s, set->seed) <= set->ci_target)
+        if (set->ci_target > 0 && runner_ci_done(s->x, s->n, set->ci_target, set->seed))
             break;
         batch = per ? (unsigned)(BATCH_NS / per) : 1;
         if (batch < 1)

@@ -42,6 +42,12 @@ void listing_free(struct listing *l);
 int runner_bench(const char *binary, const char *suite, const struct listed *li,
                  const struct run_opts *o, struct bench *b);
 
+/* The adaptive stopping rule: at least RUNNER_ADAPTIVE_MIN samples and the
+ * half-width of the median's 95 % bootstrap CI (1000 resamples, seed) at
+ * most target times the median. */
+#define RUNNER_ADAPTIVE_MIN 10u
+int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
+
 /* The suite name of a binary: its file name. */
 const char *runner_suite_name(const char *binary);
 

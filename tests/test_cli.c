@@ -296,7 +296,7 @@ Test(cli, save_names_the_file)
 Test(cli, interrupt_writes_what_finished)
 {
     const char *out = path_in("int.json");
-    struct out o = run_pacer_sig(1500, "run", faulty, "--filter", "^faulty/(ok|hangs)$",
+    struct out o = run_pacer_sig(3000, "run", faulty, "--filter", "^faulty/(ok|hangs)$",
                                  "--samples", "3", "--warmup", "1ms", "--sample-time", "1ms",
                                  "--timeout", "50s", "--out", out, "-q", NULL);
     json_t *j;

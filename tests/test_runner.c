@@ -138,12 +138,28 @@ Test(runner, adaptive_stops_at_ci_target)
 
     o.set.samples = 0;
     o.set.budget_ns = 2000000000ULL;
-    o.set.ci_target = 0.5;   /* +-50 %: reached at the first check */
+    o.set.ci_target = 0.5;
     b = run_one(&r, "ok", &o);
     cr_assert_null(b->error);
-    cr_assert_geq(b->nsamples, 10);
-    cr_assert_leq(b->nsamples, 20);
+    cr_assert_geq(b->nsamples, RUNNER_ADAPTIVE_MIN);
     result_free(&r);
+}
+
+Test(runner, adaptive_rule)
+{
+    double tight[12], loose[12];
+    size_t i;
+
+    /* Values within +-0.5 % of 100: the median's CI is far inside +-1 %. */
+    for (i = 0; i < 12; i++) {
+        tight[i] = 100 + (double)(i % 3) * 0.5 - 0.5;
+        loose[i] = i % 2 ? 50 : 150;
+    }
+    cr_assert(runner_ci_done(tight, 12, 0.01, 1));
+    cr_assert(!runner_ci_done(tight, 9, 0.01, 1), "needs at least 10 samples");
+    /* Half the values at 50, half at 150: the CI spans about 50..150. */
+    cr_assert(!runner_ci_done(loose, 12, 0.01, 1));
+    cr_assert(runner_ci_done(loose, 12, 0.6, 1));
 }
 
 static void expect_error(const char *name, const char *msg, int sig, int code, int timed_out,
