@@ -45,9 +45,9 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
     if (m->priv.skipped)
         return err_set(e, "skipped: %s", m->priv.skip_reason);
     if (m->st.phase_ == 0)
-        return err_set(e, "the benchmark function returned without running its pacer_loop() loop");
+        return err_set(e, "the benchmark function returned without running its timed loop");
     if (m->st.phase_ == 1)
-        return err_set(e, "the benchmark function left its pacer_loop() loop before it ended");
+        return err_set(e, "the benchmark function left its timed loop before it ended");
     *ns = m->priv.t_stop - m->priv.t_start - m->priv.paused_ns;
     return 0;
 }

@@ -7,7 +7,7 @@
  *   {
  *       size_t n = (size_t)pacer_param(st, "size");
  *       char *src = calloc(n, 1), *dst = malloc(n);
- *       while (pacer_loop(st)) {
+ *       PACER_LOOP(st) {
  *           memcpy(dst, src, n);
  *           pacer_clobber();
  *       }
@@ -22,8 +22,8 @@
  * table, or serves as a worker for `pacer run`.
  *
  * Each call of the benchmark function takes one sample: the time of the
- * iterations of its pacer_loop() loop.  Setup before the loop and cleanup
- * after it are not timed.
+ * iterations of its PACER_LOOP (or pacer_loop()) loop.  Setup before the
+ * loop and cleanup after it are not timed.
  */
 #ifndef PACER_H
 #define PACER_H
@@ -113,9 +113,36 @@ struct pacer_state {
 };
 
 int pacer_loop_slow_(pacer_state *st);
+uint64_t pacer_start_(pacer_state *st);
+void pacer_stop_clock_(pacer_state *st);
 
-/* The timed loop: `while (pacer_loop(st)) { body }`.  The first call starts
- * the clock, the call that returns 0 stops it.  Call it in one loop only. */
+/* Ends a PACER_LOOP: stops the clock; 0 ends the for statement.  Inline so
+ * the compiler sees the loop ends there. */
+static inline int pacer_stop_(pacer_state *st)
+{
+    pacer_stop_clock_(st);
+    return 0;
+}
+
+#define PACER_CAT2_(a, b) a##b
+#define PACER_CAT_(a, b) PACER_CAT2_(a, b)
+
+/* The timed loop: `PACER_LOOP(st) { body }` runs body pacer_iterations(st)
+ * times between two clock reads.  Its counter is a local whose address never
+ * escapes, so it stays in a register even when the body holds
+ * pacer_clobber() or calls functions: the loop costs one decrement and one
+ * branch per iteration.  Use one timed loop per call.  Leaving it early
+ * (break, return) makes the sample an error, unless pacer_skip() came
+ * first. */
+#define PACER_LOOP(st)                                                         \
+    for (uint64_t PACER_CAT_(pacer_i_, __LINE__) = pacer_start_(st);           \
+         PACER_CAT_(pacer_i_, __LINE__) != 0 || pacer_stop_(st);              \
+         PACER_CAT_(pacer_i_, __LINE__)--)
+
+/* The same loop as `while (pacer_loop(st)) { body }`: the first call starts
+ * the clock, the call that returns 0 stops it.  Its counter lives in the
+ * state, which the body's barriers make the compiler store and reload every
+ * iteration (about one cycle); prefer PACER_LOOP for bodies of a few ns. */
 static inline int pacer_loop(pacer_state *st)
 {
     if (__builtin_expect(st->remaining_ != 0, 1)) {
@@ -151,8 +178,9 @@ void pacer_set_items_per_op(pacer_state *st, double items);
 void pacer_set_data(pacer_state *st, void *data);
 void *pacer_data(pacer_state *st);
 
-/* Give up on this benchmark with a reason (recorded as its error); the
- * running loop, if any, ends at its next pacer_loop() call. */
+/* Give up on this benchmark with a reason (recorded as its error).  A
+ * pacer_loop() loop ends at its next call; in PACER_LOOP, break or return
+ * after it. */
 void pacer_skip(pacer_state *st, const char *reason);
 
 /* Entry point of a suite binary: standalone table, or worker for pacer run. */

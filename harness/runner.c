@@ -231,6 +231,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
     uint64_t t0, median_ns = 0;
     unsigned long long a, n;
     unsigned taken = 0;
+    size_t next_check = RUNNER_ADAPTIVE_MIN;
     double bpo, ipo;
 
     if (child_start(&c, binary, &e) < 0) {
@@ -286,8 +287,13 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
             break;
         if (!pp->samples && taken >= MAX_SAMPLES)
             break;
-        if (set->ci_target > 0 && runner_ci_done(s->x, s->n, set->ci_target, set->seed))
-            break;
+        /* The adaptive check bootstraps all samples so far: do it when their
+         * number grew by a tenth, so its cost stays linear in the samples. */
+        if (set->ci_target > 0 && s->n >= next_check) {
+            if (runner_ci_done(s->x, s->n, set->ci_target, set->seed))
+                break;
+            next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
+        }
         batch = per ? (unsigned)(BATCH_NS / per) : 1;
         if (batch < 1)
             batch = 1;
@@ -295,6 +301,8 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
             batch = 10;
         if (pp->samples && batch > pp->samples - taken)
             batch = pp->samples - taken;
+        if (batch > MAX_SAMPLES - taken)
+            batch = MAX_SAMPLES - taken;
         if (pp->budget_ns) {
             uint64_t left = pp->budget_ns - (clock_now_ns() - t0 < pp->budget_ns
                                                  ? clock_now_ns() - t0 : pp->budget_ns);

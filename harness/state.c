@@ -28,6 +28,33 @@ int pacer_loop_slow_(pacer_state *st)
     return 0;
 }
 
+uint64_t pacer_start_(pacer_state *st)
+{
+    struct pacer_priv *p = st->priv_;
+
+    if (st->phase_ != 0 || p->skipped || st->iterations_ == 0)
+        return 0;
+    st->phase_ = 1;
+    st->remaining_ = 0;
+    p->t_start = clock_now_ns();  /* last thing before the body */
+    return st->iterations_;
+}
+
+void pacer_stop_clock_(pacer_state *st)
+{
+    struct pacer_priv *p = st->priv_;
+    uint64_t now = clock_now_ns();   /* first thing after the body */
+
+    if (st->phase_ == 1) {
+        p->t_stop = now;
+        if (p->paused) {
+            p->paused_ns += p->t_stop - p->pause_start;
+            p->paused = 0;
+        }
+        st->phase_ = 2;
+    }
+}
+
 static const struct pacer_axis *axis_of(pacer_state *st, size_t i)
 {
     const struct instance *in = st->priv_->inst;

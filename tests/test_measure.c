@@ -20,6 +20,31 @@ static void counting(pacer_state *st)
     pacer_set_items_per_op(st, 2);
 }
 
+static void counting_macro(pacer_state *st)
+{
+    calls++;
+    PACER_LOOP(st) {
+        body_runs++;
+        pacer_clobber();
+    }
+}
+
+static void macro_skip_break(pacer_state *st)
+{
+    PACER_LOOP(st) {
+        if (++body_runs == 3) {
+            pacer_skip(st, "third time");
+            break;
+        }
+    }
+}
+
+static void macro_break(pacer_state *st)
+{
+    PACER_LOOP(st)
+        break;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {0, ms * 1000000L};
@@ -198,13 +223,13 @@ Test(measure, misuse_is_an_error)
     err_clear(&e);
     measure_init(&m, &in);
     cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
-    cr_assert_str_eq(e.msg, "the benchmark function returned without running its pacer_loop() loop");
+    cr_assert_str_eq(e.msg, "the benchmark function returned without running its timed loop");
 
     in.def = &d3;
     err_clear(&e);
     measure_init(&m, &in);
     cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
-    cr_assert_str_eq(e.msg, "the benchmark function left its pacer_loop() loop before it ended");
+    cr_assert_str_eq(e.msg, "the benchmark function left its timed loop before it ended");
 
     in.def = &d4;
     err_clear(&e);
@@ -276,4 +301,56 @@ Test(measure, params_by_name_and_position)
     cr_assert_eq(measure_once(&m, 1, &ns, &e), 0, "%s", e.msg);
     cr_assert_eq(seen_size, 64);
     cr_assert_eq(seen_arg, 3);
+}
+
+Test(measure, macro_loop_runs_exactly_iterations)
+{
+    struct pacer_def d = def_of(counting_macro);
+    struct instance in = {.def = &d, .name = "t"};
+    struct measure m;
+    struct err e = {0};
+    uint64_t ns, n;
+
+    measure_init(&m, &in);
+    for (n = 1; n <= 100000; n *= 10) {
+        body_runs = 0;
+        cr_assert_eq(measure_once(&m, n, &ns, &e), 0, "%s", e.msg);
+        cr_assert_eq(body_runs, n);
+    }
+}
+
+Test(measure, macro_loop_skip_and_break)
+{
+    struct pacer_def d1 = def_of(macro_skip_break), d2 = def_of(macro_break);
+    struct instance in = {.def = &d1, .name = "t"};
+    struct measure m;
+    struct err e = {0};
+    uint64_t ns;
+
+    body_runs = 0;
+    measure_init(&m, &in);
+    cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
+    cr_assert_str_eq(e.msg, "skipped: third time");
+    cr_assert_eq(body_runs, 3);
+    in.def = &d2;
+    err_clear(&e);
+    measure_init(&m, &in);
+    cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
+    cr_assert_str_eq(e.msg, "the benchmark function left its timed loop before it ended");
+}
+
+Test(measure, macro_loop_after_skip_in_setup_does_not_run)
+{
+    struct pacer_def d = def_of(counting_macro);
+    struct instance in = {.def = &d, .name = "t"};
+    struct measure m;
+    struct err e = {0};
+    uint64_t ns;
+
+    measure_init(&m, &in);
+    pacer_skip(&m.st, "gone");
+    body_runs = 0;
+    cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
+    cr_assert_eq(body_runs, 0);
+    cr_assert_str_eq(e.msg, "skipped: gone");
 }

@@ -207,7 +207,7 @@ Test(runner, skip_and_misuse_are_recorded)
 {
     expect_error("skipped", "setup: skipped in setup: no database here", 0, -1, 0, NULL);
     expect_error("no_loop",
-                 "calibration: the benchmark function returned without running its pacer_loop() "
+                 "calibration: the benchmark function returned without running its timed "
                  "loop", 0, -1, 0, NULL);
     expect_error("param_typo/size=1",
                  "calibration: skipped: pacer_param: no parameter named 'sise'", 0, -1, 0, NULL);

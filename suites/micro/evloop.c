@@ -124,18 +124,18 @@ static void pipe_wakeup(pacer_state *st)
     struct epoll_event ev;
     char c = 'w';
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         if (write(f->wfd, &c, 1) != 1) {
             skip_err(st, "write to the pipe", errno);
-            continue;
+            break;
         }
         if (epoll_wait(f->ep, &ev, 1, 0) != 1) {
             pacer_skip(st, "epoll_wait: the pipe did not turn ready");
-            continue;
+            break;
         }
         if (read(f->rfd, &c, 1) != 1) {
             skip_err(st, "read from the pipe", errno);
-            continue;
+            break;
         }
     }
 }
@@ -162,19 +162,19 @@ static void eventfd_wakeup(pacer_state *st)
     struct epoll_event ev;
     uint64_t v;
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         v = 1;
         if (write(f->wfd, &v, sizeof v) != (ssize_t)sizeof v) {
             skip_err(st, "write to the eventfd", errno);
-            continue;
+            break;
         }
         if (epoll_wait(f->ep, &ev, 1, 0) != 1) {
             pacer_skip(st, "epoll_wait: the eventfd did not turn ready");
-            continue;
+            break;
         }
         if (read(f->rfd, &v, sizeof v) != (ssize_t)sizeof v) {
             skip_err(st, "read from the eventfd", errno);
-            continue;
+            break;
         }
     }
 }
@@ -204,11 +204,11 @@ static void ctl_mod(pacer_state *st)
     struct epoll_event ev = {.data.fd = f->rfd};
     unsigned i = 0;
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         ev.events = (i++ & 1) ? EPOLLIN : EPOLLIN | EPOLLOUT;
         if (epoll_ctl(f->ep, EPOLL_CTL_MOD, f->rfd, &ev) < 0) {
             skip_err(st, "epoll_ctl MOD", errno);
-            continue;
+            break;
         }
     }
 }
@@ -329,19 +329,19 @@ static void eventfd_pingpong(pacer_state *st)
     struct pingpong *pp = pacer_data(st);
     uint64_t v;
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         v = 1;
         if (write(pp->ping, &v, sizeof v) != (ssize_t)sizeof v) {
             skip_err(st, "write to the ping eventfd", errno);
-            continue;
+            break;
         }
         if (read(pp->pong, &v, sizeof v) != (ssize_t)sizeof v) {
             skip_err(st, "read from the pong eventfd", errno);
-            continue;
+            break;
         }
         if (v != PONG_OK) {
             pacer_skip(st, "the helper thread failed");
-            continue;
+            break;
         }
     }
 }
@@ -442,10 +442,10 @@ static void write_read(pacer_state *st, int flags)
     ssize_t r;
 
     pacer_set_bytes_per_op(st, (double)n);
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         if (write(f->wfd, f->buf, n) != (ssize_t)n) {
             skip_err(st, "write to the socket", errno);
-            continue;
+            break;
         }
         for (got = 0, r = 0; got < n;) {
             r = recv(f->rfd, f->buf + got, n - got, flags);
@@ -459,7 +459,7 @@ static void write_read(pacer_state *st, int flags)
                 pacer_skip(st, "recv: the peer closed the connection");
             else
                 skip_err(st, "recv", errno);
-            continue;
+            break;
         }
     }
 }
@@ -613,7 +613,7 @@ static void heap_insert_pop(pacer_state *st)
     struct timer x;
 
     pacer_set_items_per_op(st, 1);
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         x.deadline = h->now + (xorshift64(&h->rng) & TIMER_SPREAD);
         x.id = h->next_id++;
         theap_push(h, x);
@@ -631,10 +631,10 @@ static void clock_read(pacer_state *st, clockid_t id, const char *what)
 {
     struct timespec ts;
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         if (clock_gettime(id, &ts) != 0) {
             skip_err(st, what, errno);
-            continue;
+            break;
         }
         pacer_do_not_optimize(ts.tv_nsec);
     }

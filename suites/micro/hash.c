@@ -184,7 +184,7 @@ static void copy(pacer_state *st)
     struct bufs *b = pacer_data(st);
     size_t n = size_of(st);
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         memcpy(b->dst, b->src, n);
         pacer_clobber();
     }
@@ -199,7 +199,7 @@ static void fill(pacer_state *st)
     size_t n = size_of(st);
     int c = 0x5a;
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         memset(b->dst, c, n);
         pacer_clobber();
     }
@@ -213,7 +213,7 @@ static void fnv1a(pacer_state *st)
     struct bufs *b = pacer_data(st);
     size_t n = size_of(st);
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         uint64_t h = fnv1a64(b->src, n);
         pacer_do_not_optimize(h);
     }
@@ -227,7 +227,7 @@ static void crc32(pacer_state *st)
     struct bufs *b = pacer_data(st);
     size_t n = size_of(st);
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         uint32_t c = crc32_sum(b->crc, b->src, n);
         pacer_do_not_optimize(c);
     }
@@ -241,7 +241,7 @@ static void murmur(pacer_state *st)
     struct bufs *b = pacer_data(st);
     size_t n = size_of(st);
 
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         uint64_t h = murmur64a(b->src, n, HASH_SEED);
         pacer_do_not_optimize(h);
     }

@@ -168,11 +168,11 @@ static void decode(pacer_state *st)
     json_t *v;
 
     pacer_set_bytes_per_op(st, (double)d->len);
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         v = json_loadb(d->text, d->len, 0, &err);
         if (!v) {
             pacer_skip(st, err.text);
-            continue;
+            break;
         }
         pacer_do_not_optimize(v);
         json_decref(v);
@@ -186,11 +186,11 @@ static void encode(pacer_state *st)
     size_t n;
 
     pacer_set_bytes_per_op(st, (double)d->len);
-    while (pacer_loop(st)) {
+    PACER_LOOP(st) {
         n = json_dumpb(d->value, d->out, d->len, JSON_COMPACT);
         if (n != d->len) {
             pacer_skip(st, "json_dumpb: unexpected length");
-            continue;
+            break;
         }
         pacer_clobber();
     }
