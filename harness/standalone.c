@@ -161,7 +161,7 @@ int pacer_main(int argc, char **argv)
         have_re = 1;
     }
     table_init(&t, BENCH_COLS);
-    table_bench_header(&t, NULL);
+    table_bench_header(&t, "median");
     for (i = 0; i < n; i++) {
         if (have_re && regexec(&re, inst[i].name, 0, NULL, 0) != 0)
             continue;
