@@ -33,7 +33,7 @@ PKG_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Iharness -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Iharness -Icompare -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lpthread -lm

@@ -570,6 +570,7 @@ int cmd_run(int argc, char **argv)
     struct err e = {0};
     regex_t re;
     int have_re = 0, rc = EXIT_BAD_INPUT, interrupted = 0;
+    unsigned rounds = 1, round;
     size_t i;
 
     result_init(&r);
@@ -618,28 +619,63 @@ int cmd_run(int argc, char **argv)
         for (i = 0; i < (size_t)argc; i++)
             r.argv[i + 1] = strdup(argv[i]);
     }
-    for (i = 0; i < p.njobs && !interrupted; i++) {
-        const struct job *j = &p.jobs[i];
-        struct bench *b = result_add_bench(&r);
-        int stop;
-        if (!b) {
+    /* Every benchmark's slot first: rounds fill them in turn. */
+    for (i = 0; i < p.njobs; i++) {
+        if (!result_add_bench(&r)) {
             die_msg("run: out of memory");
             goto cleanup;
         }
-        progress(&c, i, p.njobs, job_name(j));
-        if (j->cs)
-            stop = cmdbench_run(j->cs, j->suite, &j->set, b);
-        else {
+        if (!p.jobs[i].cs && p.jobs[i].set.processes > rounds)
+            rounds = p.jobs[i].set.processes;
+    }
+    /* With several worker processes per benchmark, round k runs process k
+     * of every benchmark: the processes of one benchmark are spread over
+     * the whole run, so a slow spell of the machine lands on one of them
+     * and shows as spread between processes, not as a shift. */
+    for (round = 0; round < rounds && !interrupted; round++) {
+        for (i = 0; i < p.njobs && !interrupted; i++) {
+            const struct job *j = &p.jobs[i];
+            struct bench *b = &r.benches[i];
             struct run_opts ro = {.set = j->set, .clock_resolution_ns = r.ctx.clock_resolution_ns};
-            stop = runner_bench(j->binary, j->suite, j->li, &ro, b);
+            int stop = 0;
+            if (j->cs ? round > 0 : round >= (j->set.processes ? j->set.processes : 1))
+                continue;
+            if (rounds > 1 && !c.quiet && isatty(2)) {
+                fprintf(stderr, "\r\033[K[round %u/%u] [%zu/%zu] %s", round + 1, rounds, i + 1,
+                        p.njobs, job_name(j));
+                fflush(stderr);
+            } else
+                progress(&c, i, p.njobs, job_name(j));
+            if (j->cs)
+                stop = cmdbench_run(j->cs, j->suite, &j->set, b);
+            else
+                stop = runner_process(j->binary, j->suite, j->li, &ro, round, b) < 0 ? -1 : 0;
+            progress(&c, i, p.njobs, NULL);
+            if (stop < 0 || child_interrupted) {
+                interrupted = 1;
+                r.complete = 0;
+            }
         }
-        progress(&c, i, p.njobs, NULL);
-        if (stop < 0 || child_interrupted) {
-            interrupted = 1;
-            r.complete = 0;
+    }
+    for (i = 0; i < p.njobs; i++) {
+        struct run_opts ro = {.set = p.jobs[i].set};
+        if (!p.jobs[i].cs) {
+            if (!r.benches[i].name) {
+                /* never reached: interrupted before its first process */
+                bench_set_error(&r.benches[i], "interrupted before it ran");
+                r.benches[i].name = malloc(strlen(p.jobs[i].suite) + strlen(job_name(&p.jobs[i])) + 2);
+                if (r.benches[i].name)
+                    sprintf(r.benches[i].name, "%s/%s", p.jobs[i].suite, job_name(&p.jobs[i]));
+            }
+            runner_finish(&r.benches[i], &ro);
+        } else if (!r.benches[i].name) {
+            bench_set_error(&r.benches[i], "interrupted before it ran");
+            r.benches[i].name = malloc(strlen(p.jobs[i].suite) + strlen(job_name(&p.jobs[i])) + 2);
+            if (r.benches[i].name)
+                sprintf(r.benches[i].name, "%s/%s", p.jobs[i].suite, job_name(&p.jobs[i]));
         }
         if (!c.quiet)
-            warn_bench(stderr, b, &r.ctx, c.cv_warn);
+            warn_bench(stderr, &r.benches[i], &r.ctx, c.cv_warn);
     }
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);

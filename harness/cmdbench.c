@@ -350,3 +350,169 @@ done:
     words_free(argv);
     return interrupted ? -1 : 0;
 }
+
+/* One side of a paired command run. */
+struct pside {
+    const struct cmd_spec *cs;
+    char **argv;
+    struct bench *b;
+    struct series wall, user, sys, rss;
+};
+
+static int pside_init(struct pside *ps, const struct cmd_spec *cs, struct bench *b,
+                      const char *suite, const char *name)
+{
+    struct err e = {0};
+    size_t len = strlen(suite) + strlen(name) + 2, n = 0;
+
+    memset(ps, 0, sizeof *ps);
+    ps->cs = cs;
+    ps->b = b;
+    b->name = malloc(len);
+    if (b->name)
+        snprintf(b->name, len, "%s/%s", suite, name);
+    b->kind = KIND_COMMAND;
+    b->dir = DIR_LOWER;
+    b->iterations = 1;
+    b->processes = 1;
+    b->command = strdup(cs->line);
+    if (cs->shell)
+        return 0;
+    if (cs->argv) {
+        while (cs->argv[n])
+            n++;
+        ps->argv = calloc(n + 1, sizeof *ps->argv);
+        for (n = 0; ps->argv && cs->argv[n]; n++)
+            ps->argv[n] = strdup(cs->argv[n]);
+        if (!ps->argv)
+            return bench_set_error(b, "out of memory"), -1;
+        return 0;
+    }
+    if (words_split(cs->line, &ps->argv, &e) < 0) {
+        bench_set_error(b, "command '%s': %s", cs->line, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* One run of a side; 0 ok, -1 failed (error recorded), -2 interrupted. */
+static int pside_run(struct pside *ps, int errfd, uint64_t deadline, const struct settings *set,
+                     int record, unsigned run)
+{
+    char *sh_argv[] = {"/bin/sh", "-c", ps->cs->line, NULL};
+    struct run_out ro;
+    struct bench_error *be;
+    char how[96];
+
+    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+        lseek(errfd, 0, SEEK_SET);
+    if (ps->cs->prepare && run_helper("prepare", ps->cs->prepare, errfd, deadline, ps->b) < 0)
+        return -1;
+    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+        lseek(errfd, 0, SEEK_SET);
+    if (run_once(ps->cs->shell ? sh_argv : ps->argv, ps->cs->show_output, errfd, deadline,
+                 &ro) < 0)
+        return bench_set_error(ps->b, "cannot run '%s': %s", ps->cs->line, strerror(errno)), -1;
+    if (ro.exec_errno)
+        return bench_set_error(ps->b, "cannot run '%s': %s",
+                               ps->cs->shell ? "/bin/sh" : ps->argv[0], strerror(ro.exec_errno)),
+               -1;
+    if (ro.interrupted)
+        return bench_set_error(ps->b, "interrupted"), -2;
+    if (ro.timed_out) {
+        be = bench_set_error(ps->b, "timed out after %.3g s (in run %u)",
+                             (double)set->timeout_ns / 1e9, run);
+        if (be) {
+            be->timed_out = 1;
+            be->stderr_tail = fd_tail(errfd);
+        }
+        return -1;
+    }
+    if (!(WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0) &&
+        !(ps->cs->ignore_failure && WIFEXITED(ro.status))) {
+        child_describe_status(ro.status, how, sizeof how);
+        be = bench_set_error(ps->b, "%s (in run %u)", how, run);
+        if (be) {
+            if (WIFSIGNALED(ro.status))
+                be->signal = WTERMSIG(ro.status);
+            else if (WIFEXITED(ro.status))
+                be->exit_code = WEXITSTATUS(ro.status);
+            be->stderr_tail = fd_tail(errfd);
+        }
+        return -1;
+    }
+    if (!record)
+        return 0;
+    if (series_add(&ps->wall, (double)ro.wall_ns) < 0 ||
+        series_add(&ps->user, (double)ro.user_ns) < 0 ||
+        series_add(&ps->sys, (double)ro.sys_ns) < 0 ||
+        series_add(&ps->rss, (double)ro.maxrss_bytes) < 0)
+        return bench_set_error(ps->b, "out of memory"), -1;
+    return 0;
+}
+
+static void pside_finish(struct pside *ps, size_t n, const struct settings *set)
+{
+    struct stats_opts so;
+    struct metric *m;
+    struct series *ser[3] = {&ps->user, &ps->sys, &ps->rss};
+    const char *names[3] = {"user", "sys", "max_rss"}, *units[3] = {"ns", "ns", "bytes"};
+    int i;
+
+    ps->b->samples = ps->wall.x;
+    ps->b->nsamples = n;
+    for (i = 0; i < 3; i++) {
+        if ((m = bench_add_metric(ps->b, names[i], units[i], DIR_LOWER))) {
+            m->samples = ser[i]->x;
+            m->nsamples = n;
+            ser[i]->x = NULL;
+        }
+        free(ser[i]->x);
+    }
+    stats_opts_default(&so);
+    so.seed = set->seed;
+    so.ci_level = set->ci_level;
+    bench_compute_stats(ps->b, &so);
+    words_free(ps->argv);
+}
+
+int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const char *suite,
+                   const char *name, const struct settings *set, struct bench *ba,
+                   struct bench *bn)
+{
+    struct pside sd[2];
+    uint64_t deadline = clock_now_ns() + set->timeout_ns;
+    unsigned k, pairs = set->samples ? set->samples : 30;
+    int errfd = memfd_create("pacer-stderr", MFD_CLOEXEC), failed = -1, rc = 0, i;
+    size_t n;
+
+    pside_init(&sd[0], base, ba, suite, name);
+    pside_init(&sd[1], nw, bn, suite, name);
+    if (ba->error)
+        failed = 0;
+    else if (bn->error)
+        failed = 1;
+    for (k = 0; failed < 0 && k < set->warmup_runs * 2; k++) {
+        i = (int)(k % 2);
+        if ((rc = pside_run(&sd[i], errfd, deadline, set, 0, k / 2 + 1)) < 0)
+            failed = i;
+    }
+    for (k = 0; failed < 0 && k < pairs * 2; k++) {
+        /* pair k/2: base first when even, new first when odd (ABBA) */
+        i = (int)((k % 2) ^ ((k / 2) % 2));
+        if ((rc = pside_run(&sd[i], errfd, deadline, set, 1, k / 2 + 1)) < 0)
+            failed = i;
+    }
+    for (i = 0; i < 2; i++)
+        if (sd[i].cs->cleanup && rc != -2)
+            run_helper("cleanup", sd[i].cs->cleanup, errfd, clock_now_ns() + set->timeout_ns,
+                       sd[i].b);
+    if (failed >= 0 && !sd[!failed].b->error)
+        bench_set_error(sd[!failed].b, "its %s side failed: no pairs", failed ? "new" : "base");
+    n = sd[0].wall.n < sd[1].wall.n ? sd[0].wall.n : sd[1].wall.n;
+    for (i = 0; i < 2; i++)
+        pside_finish(&sd[i], n, set);
+    if (errfd >= 0)
+        close(errfd);
+    return rc == -2 ? -1 : 0;
+}

@@ -29,4 +29,13 @@ void cmd_spec_free(struct cmd_spec *cs);
 int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
                  struct bench *b);
 
+/* Paired runs of two commands (pacer ab): warmup runs of each, then
+ * settings.samples pairs in ABBA order (base first in even pairs, new
+ * first in odd ones) into ba (base) and bn (new), both named suite/name of
+ * their spec.  A failure of either side is that side's error; the other
+ * gets "its ... side failed".  Returns -1 only when interrupted. */
+int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const char *suite,
+                   const char *name, const struct settings *set, struct bench *ba,
+                   struct bench *bn);
+
 #endif

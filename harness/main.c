@@ -13,6 +13,8 @@ struct subcmd {
 
 static const struct subcmd subcmds[] = {
     {"run", cmd_run, "run micro, command and suite benchmarks, store the result"},
+    {"ab", cmd_ab, "paired A/B run of two builds or two commands, interleaved ABBA"},
+    {"compare", cmd_compare, "regression gate: compare two results (or an A/B result)"},
     {"show", cmd_show, "print a result file as a table"},
     {"env", cmd_env, "print the context block this machine gives a result"},
 };

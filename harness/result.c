@@ -4,6 +4,7 @@
  */
 #include "result.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,18 +52,36 @@ void result_free(struct result *r)
     for (i = 0; i < r->nbenches; i++)
         bench_free(&r->benches[i]);
     free(r->benches);
+    if (r->ab) {
+        for (i = 0; i < r->ab->nbase; i++)
+            bench_free(&r->ab->base[i]);
+        free(r->ab->base);
+        free(r->ab->base_label);
+        free(r->ab->new_label);
+        free(r->ab->order);
+        json_decref(r->ab->analysis);
+        free(r->ab);
+    }
     result_init(r);
 }
 
-struct bench *result_add_bench(struct result *r)
+struct ab_block *result_ab(struct result *r)
+{
+    if (!r->ab)
+        r->ab = calloc(1, sizeof *r->ab);
+    return r->ab;
+}
+
+/* Append a benchmark with the defaults of result_add_bench to an array. */
+static struct bench *bench_append(struct bench **arr, size_t *n)
 {
     struct bench *nb, *b;
 
-    nb = realloc(r->benches, (r->nbenches + 1) * sizeof *nb);
+    nb = realloc(*arr, (*n + 1) * sizeof *nb);
     if (!nb)
         return NULL;
-    r->benches = nb;
-    b = &nb[r->nbenches];
+    *arr = nb;
+    b = &nb[*n];
     memset(b, 0, sizeof *b);
     b->unit = strdup("ns");
     if (!b->unit)
@@ -71,8 +90,18 @@ struct bench *result_add_bench(struct result *r)
     b->dir = DIR_LOWER;
     b->iterations = 1;
     b->processes = 1;
-    r->nbenches++;
+    (*n)++;
     return b;
+}
+
+struct bench *result_add_bench(struct result *r)
+{
+    return bench_append(&r->benches, &r->nbenches);
+}
+
+struct bench *ab_add_base(struct ab_block *ab)
+{
+    return bench_append(&ab->base, &ab->nbase);
 }
 
 struct bench *result_find(const struct result *r, const char *name)
@@ -106,6 +135,7 @@ static void metric_free(struct metric *m)
 
 void bench_free(struct bench *b)
 {
+    free(b->proc_samples);
     size_t i;
 
     if (!b)

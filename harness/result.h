@@ -58,6 +58,9 @@ struct bench {
     unsigned processes;   /* worker processes the samples came from */
     double *samples;      /* raw samples in unit, in the order taken */
     size_t nsamples;
+    size_t *proc_samples; /* samples taken by each worker process, in
+                             order (sum nsamples); NULL: all from one */
+    size_t nproc_samples;
     struct stats st;
     double bytes_per_op;  /* 0 when not set */
     double items_per_op;  /* 0 when not set */
@@ -105,6 +108,18 @@ struct settings {
     double ci_level;
 };
 
+/* A paired A/B run (pacer ab): the result's benchmarks are the new side;
+ * this holds the base side, same names, whose samples at one index were
+ * measured as a pair with the new side's (1.1). */
+struct ab_block {
+    char *base_label;       /* what ran as base: a binary or a command */
+    char *new_label;
+    char *order;            /* "ABBA" */
+    struct bench *base;
+    size_t nbase;
+    struct json_t *analysis; /* the paired analysis as written (owned) */
+};
+
 struct result {
     unsigned schema_major, schema_minor;
     char *suite;            /* name of what ran */
@@ -114,9 +129,14 @@ struct result {
     struct settings set;
     struct bench *benches;
     size_t nbenches;
+    struct ab_block *ab;    /* pacer ab results only, else NULL */
 };
 
 void result_init(struct result *r);
+/* Give r an A/B block (zeroed) if it has none; NULL when out of memory. */
+struct ab_block *result_ab(struct result *r);
+/* Append a zeroed base-side benchmark to r's A/B block. */
+struct bench *ab_add_base(struct ab_block *ab);
 void result_free(struct result *r);
 
 /* Append a zeroed benchmark owned by r (iterations 1, processes 1, dir

@@ -43,6 +43,9 @@
  *       "iterations": int >= 1,      req
  *       "processes": int >= 1,       absent: 1
  *       "samples": [num >= 0, ...],  req
+ *       "process_samples": [int, ...],  (1.1) samples from each worker
+ *                                    process in order, summing to the
+ *                                    number of samples; absent: one
  *       "stats": STATS|null,         req (an object) when samples is non-empty
  *       "throughput": {"bytes_per_op": num >= 0, "items_per_op": num >= 0},
  *                                    written only when one is non-zero,
@@ -380,6 +383,12 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
     rc |= put(o, "iterations", ju64(e, at, "iterations", b->iterations));
     rc |= put(o, "processes", json_integer(b->processes));
     rc |= put(o, "samples", jreals(b->samples, b->nsamples));
+    if (b->nproc_samples > 1) {
+        json_t *ps = json_array();
+        for (i = 0; i < b->nproc_samples; i++)
+            rc |= json_array_append_new(ps, json_integer((json_int_t)b->proc_samples[i]));
+        rc |= put(o, "process_samples", ps);
+    }
     pathf(p, "%s.stats", at);
     rc |= put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
     if (b->bytes_per_op != 0 || b->items_per_op != 0) {
@@ -514,6 +523,17 @@ json_t *result_to_json(const struct result *r, struct err *e)
     for (i = 0; i < r->nbenches && rc == 0; i++)
         rc |= json_array_append_new(benches, bench_json(&r->benches[i], i, &le)) == 0 ? 0 : -1;
     rc |= put(o, "benchmarks", benches);
+    if (r->ab && rc == 0) {
+        json_t *ab = json_object(), *bb = json_array();
+        rc |= put(ab, "base_label", jstr(r->ab->base_label));
+        rc |= put(ab, "new_label", jstr(r->ab->new_label));
+        rc |= put(ab, "order", jstr(r->ab->order));
+        for (i = 0; i < r->ab->nbase && rc == 0; i++)
+            rc |= json_array_append_new(bb, bench_json(&r->ab->base[i], i, &le)) == 0 ? 0 : -1;
+        rc |= put(ab, "base_benchmarks", bb);
+        rc |= put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
+        rc |= put(o, "ab", ab);
+    }
     if (rc) {
         json_decref(o);
         err_set(&le, "out of memory");
@@ -950,6 +970,41 @@ static int read_samples(const struct rd *rd, const json_t *a, const char *path, 
     return 0;
 }
 
+/* "process_samples": counts per worker process that add up to the samples. */
+static int read_proc_samples(const struct rd *rd, const json_t *jb, const char *path,
+                             struct bench *b)
+{
+    const json_t *a;
+    char p[PATH_LEN], q[PATH_LEN];
+    size_t i, len, sum = 0;
+
+    if (get_arr(rd, jb, path, "process_samples", NUL, &a) < 0)
+        return -1;
+    if (!a)
+        return 0;
+    join(p, path, "process_samples");
+    len = json_array_size(a);
+    if (len == 0)
+        return fail(rd, p, "expected at least one count");
+    b->proc_samples = malloc(len * sizeof *b->proc_samples);
+    if (!b->proc_samples)
+        return oom(rd);
+    b->nproc_samples = len;
+    for (i = 0; i < len; i++) {
+        const json_t *v = json_array_get(a, i);
+        if (!json_is_integer(v))
+            return expected(rd, index_path(q, p, i), "integer", v);
+        if (json_integer_value(v) < 0)
+            return fail(rd, index_path(q, p, i), "expected an integer >= 0, got %lld",
+                        (long long)json_integer_value(v));
+        b->proc_samples[i] = (size_t)json_integer_value(v);
+        sum += b->proc_samples[i];
+    }
+    if (sum != b->nsamples)
+        return fail(rd, p, "counts add up to %zu, not to the %zu samples", sum, b->nsamples);
+    return 0;
+}
+
 /* The statistics of no samples: n 0, NaN in every number. */
 static void stats_none(struct stats *st)
 {
@@ -1143,6 +1198,8 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
     if (get_arr(rd, jb, path, "samples", REQ, &samples) < 0 ||
         read_samples(rd, samples, join(p, path, "samples"), &b->samples, &b->nsamples) < 0 ||
         read_stats(rd, jb, path, b->nsamples, &b->st) < 0)
+        return -1;
+    if (read_proc_samples(rd, jb, path, b) < 0)
         return -1;
 
     if (get_obj(rd, jb, path, "throughput", NUL, &tp) < 0)
@@ -1377,6 +1434,53 @@ static int read_benches(const struct rd *rd, const json_t *a, struct result *out
     return rc;
 }
 
+/* "ab": the base side of a paired run; every base benchmark pairs with the
+ * new benchmark of its name, sample for sample. */
+static int read_ab(const struct rd *rd, const json_t *root, struct result *out)
+{
+    const json_t *ab, *bb, *an;
+    struct ab_block *blk;
+    char p[PATH_LEN], q[PATH_LEN];
+    json_t *seen;
+    size_t i;
+    int rc = 0;
+
+    if (get_obj(rd, root, "", "ab", NUL, &ab) < 0)
+        return -1;
+    if (!ab)
+        return 0;
+    if (!(blk = result_ab(out)))
+        return oom(rd);
+    if (get_str(rd, ab, "ab", "base_label", NUL, &blk->base_label) < 0 ||
+        get_str(rd, ab, "ab", "new_label", NUL, &blk->new_label) < 0 ||
+        get_str(rd, ab, "ab", "order", NUL, &blk->order) < 0 ||
+        get_arr(rd, ab, "ab", "base_benchmarks", REQ, &bb) < 0 ||
+        get_obj(rd, ab, "ab", "analysis", NUL, &an) < 0)
+        return -1;
+    if (an)
+        blk->analysis = json_deep_copy(an);
+    if (!(seen = json_object()))
+        return oom(rd);
+    for (i = 0; i < json_array_size(bb) && rc == 0; i++) {
+        struct bench *b = ab_add_base(blk), *n;
+
+        index_path(p, "ab.base_benchmarks", i);
+        if (!b) {
+            rc = oom(rd);
+            break;
+        }
+        rc = read_bench(rd, json_array_get(bb, i), p, i, seen, b);
+        if (rc == 0 && !(n = result_find(out, b->name)))
+            rc = fail(rd, join(q, p, "name"), "%s has no new side in benchmarks", b->name);
+        else if (rc == 0 && n->nsamples != b->nsamples && !n->error && !b->error)
+            rc = fail(rd, join(q, p, "samples"), "%zu samples, but the new side has %zu: "
+                                                   "pairs need equal counts",
+                      b->nsamples, n->nsamples);
+    }
+    json_decref(seen);
+    return rc;
+}
+
 int result_from_json(const json_t *root, const char *name, struct result *out, struct err *e)
 {
     struct rd rd = {name, e};
@@ -1396,7 +1500,7 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
         return -1;
     if (get_arr(&rd, root, "", "benchmarks", REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
         return -1;
-    return 0;
+    return read_ab(&rd, root, out);
 }
 
 /* The whole file into a new buffer *buf of *len bytes. */

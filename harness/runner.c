@@ -351,25 +351,19 @@ fail:
     return f;
 }
 
-int runner_bench(const char *binary, const char *suite, const struct listed *li,
-                 const struct run_opts *o, struct bench *b)
+/* Name, kind, params of a benchmark before its first process. */
+static void bench_begin(struct bench *b, const char *binary, const char *suite,
+                        const struct listed *li, unsigned k)
 {
-    const struct settings *set = &o->set;
-    struct samples s = {0};
-    uint64_t deadline = clock_now_ns() + set->timeout_ns, iters = 0;
-    unsigned k = set->processes ? set->processes : 1, p;
-    enum child_fail f = CHILD_OK;
-    size_t i, len;
-    char *name;
+    size_t i, len = strlen(suite) + strlen(li->name) + 2;
 
-    len = strlen(suite) + strlen(li->name) + 2;
-    name = malloc(len);
-    if (name)
-        snprintf(name, len, "%s/%s", suite, li->name);
-    b->name = name;
+    b->name = malloc(len);
+    if (b->name)
+        snprintf(b->name, len, "%s/%s", suite, li->name);
     b->kind = KIND_MICRO;
     b->dir = DIR_LOWER;
     b->processes = k;
+    b->iterations = 0;
     b->binary = strdup(binary);
     for (i = 0; i < li->nparams; i++) {
         char *end;
@@ -379,23 +373,68 @@ int runner_bench(const char *binary, const char *suite, const struct listed *li,
         else
             bench_add_param_str(b, li->pnames[i], li->pvalues[i]);
     }
-    for (p = 0; p < k && f == CHILD_OK; p++) {
-        struct proc_plan pp;
-        pp.samples = set->samples ? set->samples / k + (p < set->samples % k) : 0;
-        pp.budget_ns = set->budget_ns / k;
-        if (set->samples && pp.samples == 0)
-            continue;
-        f = run_process(binary, li, o, &pp, p == 0, deadline, &iters, &s, b);
-    }
-    b->iterations = iters ? iters : 1;
+    if (k > 1)
+        b->proc_samples = calloc(k, sizeof *b->proc_samples);
+}
+
+int runner_process(const char *binary, const char *suite, const struct listed *li,
+                   const struct run_opts *o, unsigned p, struct bench *b)
+{
+    const struct settings *set = &o->set;
+    unsigned k = set->processes ? set->processes : 1;
+    struct samples s = {b->samples, b->nsamples, b->nsamples};
+    struct proc_plan pp;
+    enum child_fail f;
+    uint64_t iters;
+    size_t before = s.n;
+
+    if (p == 0)
+        bench_begin(b, binary, suite, li, k);
+    iters = b->iterations;
+    if (b->error)
+        return 1;
+    pp.samples = set->samples ? set->samples / k + (p < set->samples % k) : 0;
+    pp.budget_ns = set->budget_ns / k;
+    if (set->samples && pp.samples == 0)
+        return 0;
+    f = run_process(binary, li, o, &pp, iters == 0, clock_now_ns() + set->timeout_ns, &iters,
+                    &s, b);
     b->samples = s.x;
     b->nsamples = s.n;
-    {
-        struct stats_opts so;
-        stats_opts_default(&so);
-        so.seed = set->seed;
-        so.ci_level = set->ci_level;
-        bench_compute_stats(b, &so);
+    if (iters)
+        b->iterations = iters;
+    if (b->proc_samples && b->nproc_samples < k)
+        b->proc_samples[b->nproc_samples++] = s.n - before;
+    if (f == CHILD_INTERRUPTED)
+        return -1;
+    return f == CHILD_OK ? 0 : 1;
+}
+
+void runner_finish(struct bench *b, const struct run_opts *o)
+{
+    struct stats_opts so;
+
+    if (b->iterations == 0)
+        b->iterations = 1;
+    if (b->proc_samples && b->nproc_samples < 2) {
+        free(b->proc_samples);
+        b->proc_samples = NULL;
+        b->nproc_samples = 0;
     }
-    return f == CHILD_INTERRUPTED ? -1 : 0;
+    stats_opts_default(&so);
+    so.seed = o->set.seed;
+    so.ci_level = o->set.ci_level;
+    bench_compute_stats(b, &so);
+}
+
+int runner_bench(const char *binary, const char *suite, const struct listed *li,
+                 const struct run_opts *o, struct bench *b)
+{
+    unsigned k = o->set.processes ? o->set.processes : 1, p;
+    int rc = 0;
+
+    for (p = 0; p < k && rc == 0; p++)
+        rc = runner_process(binary, suite, li, o, p, b);
+    runner_finish(b, o);
+    return rc < 0 ? -1 : 0;
 }

@@ -42,6 +42,17 @@ void listing_free(struct listing *l);
 int runner_bench(const char *binary, const char *suite, const struct listed *li,
                  const struct run_opts *o, struct bench *b);
 
+/* Worker process number p (0-based) of settings.processes for li, its
+ * samples appended to b.  Process 0 names b and calibrates the iteration
+ * count, which later processes reuse (so the processes of one benchmark
+ * may run far apart in time: pacer run interleaves them in rounds).
+ * Returns 0, 1 when b failed (its error recorded; later calls do nothing),
+ * or -1 when interrupted. */
+int runner_process(const char *binary, const char *suite, const struct listed *li,
+                   const struct run_opts *o, unsigned p, struct bench *b);
+/* After the last process: statistics of b. */
+void runner_finish(struct bench *b, const struct run_opts *o);
+
 /* The adaptive stopping rule: at least RUNNER_ADAPTIVE_MIN samples and the
  * half-width of the median's 95 % bootstrap CI (1000 resamples, seed) at
  * most target times the median. */

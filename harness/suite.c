@@ -360,7 +360,8 @@ static int parse_cmd(struct ctx *c, const json_t *it, const char *path, struct s
 
 int suite_load(const char *path, struct suite *s, struct err *e)
 {
-    static const char *const known[] = {"name", "settings", "micro", "commands", NULL};
+    static const char *const known[] = {"name", "settings", "micro", "commands", "compare",
+                                        NULL};
     json_error_t je;
     json_t *root, *v;
     struct ctx c;
@@ -425,6 +426,13 @@ int suite_load(const char *path, struct suite *s, struct err *e)
                 goto cleanup;
         }
     }
+    if ((v = json_object_get(root, "compare"))) {
+        if (!json_is_object(v)) {
+            fail(&c, "compare", "expected object, got %s", type_name(v));
+            goto cleanup;
+        }
+        s->compare = json_incref(v);
+    }
     if (s->nmicro == 0 && s->ncmds == 0) {
         err_set(e, "%s: $: the suite names no benchmarks (\"micro\" or \"commands\")", path);
         goto cleanup;
@@ -449,6 +457,7 @@ void suite_free(struct suite *s)
         cmd_spec_free(&s->cmds[i].spec);
     free(s->micro);
     free(s->cmds);
+    json_decref(s->compare);
     free(s->name);
     free(s->path);
     memset(s, 0, sizeof *s);

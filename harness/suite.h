@@ -11,7 +11,9 @@
  *       {"name": "gzip", "command": "gzip -c README.md" | ["gzip", "-c", "README.md"],
  *        "shell": false, "prepare": "sh command", "cleanup": "sh command",
  *        "ignore_failure": false, "show_output": false, "settings": {}}
- *     ]
+ *     ],
+ *     "compare": { POLICY }                   (thresholds and limits for
+ *                                              pacer compare and pacer ab)
  *   }
  *
  * SETTINGS: "samples": int, "warmup": "200ms", "sample_time": "10ms",
@@ -72,6 +74,8 @@ struct suite {
     size_t nmicro;
     struct suite_cmd *cmds;
     size_t ncmds;
+    struct json_t *compare;   /* the "compare" section as written (owned
+                                 reference), read by compare/policy.c */
 };
 
 /* Read and check a suite file ("path: json.path: cause" on failure; the

@@ -31,14 +31,23 @@ int table_add(struct table *t, const char *const *cells)
     return 0;
 }
 
-/* Display width: count UTF-8 lead bytes only. */
+/* Display width: UTF-8 lead bytes, not counting ANSI colour sequences
+ * (ESC [ ... letter). */
 static size_t width(const char *s)
 {
     size_t w = 0;
 
-    for (; *s; s++)
+    for (; *s; s++) {
+        if (*s == '\033' && s[1] == '[') {
+            for (s += 2; *s && !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')); s++)
+                ;
+            if (!*s)
+                break;
+            continue;
+        }
         if (((unsigned char)*s & 0xC0) != 0x80)
             w++;
+    }
     return w;
 }
 

@@ -6,6 +6,6 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 0
+#define RESULT_SCHEMA_MINOR 1   /* 1.1: benchmarks[].process_samples */
 
 #endif

@@ -227,6 +227,9 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
     }
     snprintf(what, sizeof what, "%s: samples", a->name);
     expect_same_doubles(a->samples, a->nsamples, b->samples, b->nsamples, what);
+    cr_expect_eq(a->nproc_samples, b->nproc_samples, "%s: process_samples", a->name);
+    for (i = 0; i < a->nproc_samples && i < b->nproc_samples; i++)
+        cr_expect_eq(a->proc_samples[i], b->proc_samples[i], "%s: process_samples[%zu]", a->name, i);
     snprintf(what, sizeof what, "%s: stats", a->name);
     expect_same_stats(&a->st, &b->st, what);
     cr_expect(same_double(a->bytes_per_op, b->bytes_per_op), "%s: bytes_per_op", a->name);
@@ -392,6 +395,12 @@ static void fill_result(struct result *r)
     b->iterations = 1u << 20;
     b->processes = 3;
     set_samples(&b->samples, &b->nsamples, hash, sizeof hash / sizeof hash[0]);
+    b->proc_samples = calloc(3, sizeof *b->proc_samples);
+    cr_assert_not_null(b->proc_samples);
+    b->nproc_samples = 3;
+    b->proc_samples[0] = b->nsamples - 2;
+    b->proc_samples[1] = 1;
+    b->proc_samples[2] = 1;
     b->bytes_per_op = 64;
     b->items_per_op = 1;
     b->binary = xstrdup("build/suites/micro/hash");
@@ -924,7 +933,8 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.0\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.1\""));
+    cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
     cr_expect_eq(ta[strlen(ta) - 1], '\n');
     cr_expect_str_eq(tmp_has_temp_file() ? "temp file left" : "", "");
 
@@ -957,6 +967,9 @@ Test(roundtrip, extreme_doubles_exact)
     fill_result(&r);
     b = &r.benches[0];
     free(b->samples);
+    free(b->proc_samples);
+    b->proc_samples = NULL;
+    b->nproc_samples = 0;
     set_samples(&b->samples, &b->nsamples, x, sizeof x / sizeof x[0]);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
     tmp_path(a, sizeof a, "a.json");

@@ -82,3 +82,17 @@ Test(table, bench_row_without_stats)
     free(s);
     table_free(&t);
 }
+
+Test(table, colour_codes_have_no_width)
+{
+    struct table t;
+    char *s;
+
+    table_init(&t, 2);
+    table_add(&t, (const char *[]){"a", "\033[1;31mregressed\033[0m"});
+    table_add(&t, (const char *[]){"b", "unchanged"});
+    s = print_to_string(&t);
+    cr_assert_str_eq(s, "a  \033[1;31mregressed\033[0m\nb  unchanged\n");
+    free(s);
+    table_free(&t);
+}

@@ -1,0 +1,661 @@
+/*
+ * cmd_ab.c: `pacer ab`: a paired A/B run.  Two builds of a suite binary (or
+ * of every binary of a suite file, through two build directories), or two
+ * commands, run side by side: same iteration count, samples taken as pairs
+ * in ABBA order, analysed as per-pair ratios.  Benchmarks that look
+ * regressed are measured again (confirmation) and decided on all their
+ * pairs.  One result file holds both sides and the analysis.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ab.h"
+#include "abrun.h"
+#include "child.h"
+#include "cmd.h"
+#include "cmdbench.h"
+#include "compare.h"
+#include "env.h"
+#include "fmt.h"
+#include "policy.h"
+#include "report.h"
+#include "result_json.h"
+#include "runner.h"
+#include "suite.h"
+
+#define LIST_TIMEOUT_NS 30000000000ULL
+#define AB_PAIRS_DEFAULT 30
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: pacer ab [options] BASE_BINARY NEW_BINARY\n"
+"       pacer ab [options] --base-build DIR --new-build DIR SUITE.json\n"
+"       pacer ab [options] --cmd 'BASE COMMAND' --cmd 'NEW COMMAND'\n"
+"\n"
+"Runs the base and the new build side by side, sample for sample in ABBA\n"
+"order at the same iteration count, and decides on the per-pair ratios:\n"
+"drift of the machine hits both sides alike and cancels.  Benchmarks that\n"
+"look regressed are measured again and decided on all their pairs.\n"
+"\n"
+"  --pairs N             pairs per benchmark (default %d)\n"
+"  --warmup TIME         warmup of each side (default 100ms)\n"
+"  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
+"  --sample-time TIME    target time of one micro sample (default 10ms)\n"
+"  --timeout TIME        per benchmark (default 60s)\n"
+"  --filter REGEX        only benchmarks whose full name matches\n"
+"  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
+"  --shell, --prepare CMD, --cleanup CMD   as in pacer run, for --cmd\n"
+"  --no-confirm          decide on the first pairs alone\n"
+"  --threshold PCT       changes within +-PCT are unchanged (default 1%%)\n"
+"  --thresholds FILE, --limit EXPR, --correction holm|bh|none, --alpha A,\n"
+"  --require-conclusive   as in pacer compare (a suite file's \"compare\"\n"
+"                        section applies by default)\n"
+"  --out FILE, --save DIR   write the A/B result (both sides, the analysis)\n"
+"  --format table|markdown|json|csv, --color auto|always|never, -q\n"
+"\n"
+"exit codes: 0 nothing regressed, 1 a regression or a failed limit, 2 bad\n"
+"input, 3 a benchmark failed or the run was interrupted\n",
+            AB_PAIRS_DEFAULT);
+}
+
+/* One benchmark to pair. */
+struct abjob {
+    const char *suite;
+    const char *base_bin, *new_bin;   /* micro */
+    const struct listed *li;
+    const struct cmd_spec *base_cmd, *new_cmd;   /* command */
+    const char *name;                 /* command benchmarks */
+};
+
+struct abcli {
+    struct settings set;
+    const char *filter, *out, *save, *format, *color, *thresholds;
+    const char *base_build, *new_build, *prepare, *cleanup;
+    const char *cmds[2];
+    int ncmds, shell, quiet, confirm, require_conclusive, have_threshold, have_drift;
+};
+
+static int bad(const char *opt, const char *val, const char *what)
+{
+    die_msg("ab: --%s: '%s' is not %s", opt, val, what);
+    return -1;
+}
+
+static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
+{
+    enum { O_PAIRS = 256, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB, O_CMD,
+           O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
+           O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED };
+    static const struct option lopts[] = {
+        {"pairs", required_argument, 0, O_PAIRS}, {"samples", required_argument, 0, O_PAIRS},
+        {"warmup", required_argument, 0, O_WARM}, {"warmup-runs", required_argument, 0, O_WRUNS},
+        {"sample-time", required_argument, 0, O_STIME},
+        {"timeout", required_argument, 0, O_TIMEOUT}, {"filter", required_argument, 0, O_FILTER},
+        {"base-build", required_argument, 0, O_BASEB}, {"new-build", required_argument, 0, O_NEWB},
+        {"cmd", required_argument, 0, O_CMD}, {"shell", no_argument, 0, O_SHELL},
+        {"prepare", required_argument, 0, O_PREP}, {"cleanup", required_argument, 0, O_CLEAN},
+        {"no-confirm", no_argument, 0, O_NOCONF}, {"threshold", required_argument, 0, O_THR},
+        {"thresholds", required_argument, 0, O_THRS}, {"limit", required_argument, 0, O_LIMIT},
+        {"correction", required_argument, 0, O_CORR}, {"alpha", required_argument, 0, O_ALPHA},
+        {"require-conclusive", no_argument, 0, O_REQ}, {"out", required_argument, 0, O_OUT},
+        {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+        {"color", required_argument, 0, O_COLOR}, {"seed", required_argument, 0, O_SEED},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    unsigned long long v;
+    struct err e = {0};
+    char *end;
+    int opt;
+
+    settings_default(&c->set);
+    c->set.samples = AB_PAIRS_DEFAULT;
+    c->set.warmup_ns = 100000000ULL;
+    c->format = "table";
+    c->color = "auto";
+    c->confirm = 1;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "qh", lopts, NULL)) != -1) {
+        switch (opt) {
+        case O_PAIRS:
+            if (fmt_parse_count(optarg, &v) < 0 || v < 2 || v > 100000)
+                return bad("pairs", optarg, "a count from 2 to 100000");
+            c->set.samples = (unsigned)v;
+            break;
+        case O_WARM:
+            if (fmt_parse_duration(optarg, &c->set.warmup_ns) < 0)
+                return bad("warmup", optarg, "a duration (e.g. 100ms)");
+            break;
+        case O_WRUNS:
+            if (fmt_parse_count(optarg, &v) < 0 || v > 100000)
+                return bad("warmup-runs", optarg, "a count");
+            c->set.warmup_runs = (unsigned)v;
+            break;
+        case O_STIME:
+            if (fmt_parse_duration(optarg, &c->set.sample_target_ns) < 0 ||
+                !c->set.sample_target_ns)
+                return bad("sample-time", optarg, "a duration above zero");
+            break;
+        case O_TIMEOUT:
+            if (fmt_parse_duration(optarg, &c->set.timeout_ns) < 0 || !c->set.timeout_ns)
+                return bad("timeout", optarg, "a duration above zero");
+            break;
+        case O_FILTER: c->filter = optarg; break;
+        case O_BASEB: c->base_build = optarg; break;
+        case O_NEWB: c->new_build = optarg; break;
+        case O_CMD:
+            if (c->ncmds == 2) {
+                die_msg("ab: give --cmd twice: the base command, then the new one");
+                return -1;
+            }
+            c->cmds[c->ncmds++] = optarg;
+            break;
+        case O_SHELL: c->shell = 1; break;
+        case O_PREP: c->prepare = optarg; break;
+        case O_CLEAN: c->cleanup = optarg; break;
+        case O_NOCONF: c->confirm = 0; break;
+        case O_THR:
+            if (fmt_parse_percent(optarg, &o->threshold) < 0 || o->threshold < 0 ||
+                o->threshold >= 10)
+                return bad("threshold", optarg, "a percentage (e.g. 1%)");
+            c->have_threshold = 1;
+            break;
+        case O_THRS: c->thresholds = optarg; break;
+        case O_LIMIT: {
+            struct limit l, *nl;
+            if (limit_parse(optarg, &l, &e) < 0) {
+                die_msg("ab: %s", e.msg);
+                return -1;
+            }
+            nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
+            if (!nl)
+                return -1;
+            o->limits = nl;
+            o->limits[o->nlimits++] = l;
+            break;
+        }
+        case O_CORR:
+            if (adjust_parse(optarg, &o->adjust) < 0)
+                return bad("correction", optarg, "holm, bh or none");
+            break;
+        case O_ALPHA:
+            o->alpha = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->alpha > 0 && o->alpha < 1))
+                return bad("alpha", optarg, "a number between 0 and 1");
+            break;
+        case O_REQ: c->require_conclusive = 1; break;
+        case O_OUT: c->out = optarg; break;
+        case O_SAVE: c->save = optarg; break;
+        case O_FORMAT:
+            if (!report_find(optarg))
+                return bad("format", optarg, "table, markdown, json or csv");
+            c->format = optarg;
+            break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return bad("color", optarg, "auto, always or never");
+            c->color = optarg;
+            break;
+        case O_SEED:
+            if (fmt_parse_count(optarg, &v) < 0 || v > (1ULL << 62))
+                return bad("seed", optarg, "a non-negative integer below 2^62");
+            c->set.seed = o->seed = v;
+            break;
+        case 'q': c->quiet = 1; break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_OK);
+        default:
+            fprintf(stderr, "see 'pacer ab --help'\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct plan {
+    struct abjob *jobs;
+    size_t njobs;
+    struct listing lists[64][2];
+    char *bins[64][2];
+    size_t nbin;
+    struct suite suites[2];
+    int have_suites;
+    struct cmd_spec cmds[2];
+    char *base_label, *new_label, *suite_name;
+    const char *compiler, *cflags;
+};
+
+static int add_job(struct plan *p, const struct abjob *j)
+{
+    struct abjob *nj = realloc(p->jobs, (p->njobs + 1) * sizeof *nj);
+
+    if (!nj)
+        return -1;
+    nj[p->njobs++] = *j;
+    p->jobs = nj;
+    return 0;
+}
+
+static const struct listed *find_listed(const struct listing *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].name, name))
+            return &l->items[i];
+    return NULL;
+}
+
+static int name_ok(const regex_t *re, const char *suite, const char *name)
+{
+    char full[1024];
+
+    if (!re)
+        return 1;
+    snprintf(full, sizeof full, "%s/%s", suite, name);
+    return regexec(re, full, 0, NULL, 0) == 0;
+}
+
+/* A pair of binaries: their common benchmarks become jobs; the others are
+ * reported as on one side only. */
+static int plan_binaries(struct plan *p, const char *base, const char *nw, const char *filter,
+                         const regex_t *re, struct result *r)
+{
+    struct listing *lb, *ln;
+    struct err e = {0};
+    const char *suite = runner_suite_name(nw);
+    regex_t fre;
+    size_t i;
+
+    if (p->nbin == 64) {
+        die_msg("ab: more than 64 suite binaries");
+        return -1;
+    }
+    lb = &p->lists[p->nbin][0];
+    ln = &p->lists[p->nbin][1];
+    if (runner_list(base, LIST_TIMEOUT_NS, lb, &e) < 0) {
+        die_msg("%s: %s", base, e.msg);
+        listing_free(lb);
+        return -1;
+    }
+    if (runner_list(nw, LIST_TIMEOUT_NS, ln, &e) < 0) {
+        die_msg("%s: %s", nw, e.msg);
+        listing_free(lb);
+        listing_free(ln);
+        return -1;
+    }
+    p->bins[p->nbin][0] = strdup(base);
+    p->bins[p->nbin][1] = strdup(nw);
+    p->nbin++;
+    if (!p->compiler) {
+        p->compiler = ln->compiler;
+        p->cflags = ln->cflags;
+    }
+    if (filter && regcomp(&fre, filter, REG_EXTENDED | REG_NOSUB) != 0) {
+        die_msg("ab: filter '%s' is not a valid regular expression", filter);
+        return -1;
+    }
+    for (i = 0; i < ln->n; i++) {
+        const struct listed *li = &ln->items[i];
+        struct abjob j = {.suite = suite, .base_bin = p->bins[p->nbin - 1][0],
+                          .new_bin = p->bins[p->nbin - 1][1], .li = li};
+        if (!name_ok(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)))
+            continue;
+        if (find_listed(lb, li->name)) {
+            if (add_job(p, &j) < 0)
+                return -1;
+        } else {
+            /* Only in the new build: listed, not measured. */
+            struct bench *b = result_add_bench(r);
+            size_t len = strlen(suite) + strlen(li->name) + 2;
+            if (!b || !(b->name = malloc(len)))
+                return -1;
+            snprintf(b->name, len, "%s/%s", suite, li->name);
+        }
+    }
+    for (i = 0; i < lb->n; i++) {
+        const struct listed *li = &lb->items[i];
+        struct bench *b;
+        size_t len = strlen(suite) + strlen(li->name) + 2;
+        if (!name_ok(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)) ||
+            find_listed(ln, li->name))
+            continue;
+        if (!(b = ab_add_base(result_ab(r))) || !(b->name = malloc(len)))
+            return -1;
+        snprintf(b->name, len, "%s/%s", suite, li->name);
+    }
+    if (filter)
+        regfree(&fre);
+    return 0;
+}
+
+static int build_plan(struct plan *p, struct abcli *c, int argc, char **argv, const regex_t *re,
+                      struct compare_opts *o, struct result *r)
+{
+    int nin = argc - optind;
+    struct err e = {0};
+    size_t i, k;
+
+    if (c->ncmds) {
+        if (c->ncmds != 2 || nin) {
+            die_msg("ab: give exactly two --cmd (base, then new) and no other input");
+            return -1;
+        }
+        for (i = 0; i < 2; i++) {
+            p->cmds[i].line = strdup(c->cmds[i]);
+            p->cmds[i].name = strdup(c->cmds[i]);
+            p->cmds[i].shell = c->shell;
+            p->cmds[i].prepare = c->prepare ? strdup(c->prepare) : NULL;
+            p->cmds[i].cleanup = c->cleanup ? strdup(c->cleanup) : NULL;
+        }
+        {
+            struct abjob j = {.suite = "command", .base_cmd = &p->cmds[0],
+                              .new_cmd = &p->cmds[1], .name = "ab"};
+            if (add_job(p, &j) < 0)
+                return -1;
+        }
+        p->base_label = strdup(c->cmds[0]);
+        p->new_label = strdup(c->cmds[1]);
+        p->suite_name = strdup("command");
+        return 0;
+    }
+    if (nin == 1 && strlen(argv[optind]) > 5 &&
+        !strcmp(argv[optind] + strlen(argv[optind]) - 5, ".json")) {
+        const char *dirs[2] = {c->base_build, c->new_build};
+        if (!c->base_build || !c->new_build) {
+            die_msg("ab: a suite file needs --base-build DIR and --new-build DIR");
+            return -1;
+        }
+        for (i = 0; i < 2; i++) {
+            setenv("PACER_BUILD", dirs[i], 1);
+            if (suite_load(argv[optind], &p->suites[i], &e) < 0) {
+                die_msg("%s", e.msg);
+                p->have_suites = (int)i + 1;
+                return -1;
+            }
+        }
+        p->have_suites = 2;
+        if (p->suites[1].compare &&
+            policy_apply(p->suites[1].compare, argv[optind], "compare", o, c->have_threshold,
+                         c->have_drift, &e) < 0) {
+            die_msg("%s", e.msg);
+            return -1;
+        }
+        for (k = 0; k < p->suites[1].nmicro; k++)
+            if (plan_binaries(p, p->suites[0].micro[k].binary, p->suites[1].micro[k].binary,
+                              p->suites[1].micro[k].filter, re, r) < 0)
+                return -1;
+        for (k = 0; k < p->suites[1].ncmds; k++) {
+            struct abjob j = {.suite = p->suites[1].name, .base_cmd = &p->suites[0].cmds[k].spec,
+                              .new_cmd = &p->suites[1].cmds[k].spec,
+                              .name = p->suites[1].cmds[k].spec.name};
+            if (name_ok(re, j.suite, j.name) && add_job(p, &j) < 0)
+                return -1;
+        }
+        p->base_label = strdup(c->base_build);
+        p->new_label = strdup(c->new_build);
+        p->suite_name = strdup(p->suites[1].name);
+        return 0;
+    }
+    if (nin != 2) {
+        die_msg("ab: expected BASE_BINARY NEW_BINARY, a suite file with --base-build and "
+                "--new-build, or two --cmd (see --help)");
+        return -1;
+    }
+    if (plan_binaries(p, argv[optind], argv[optind + 1], NULL, re, r) < 0)
+        return -1;
+    p->base_label = strdup(argv[optind]);
+    p->new_label = strdup(argv[optind + 1]);
+    p->suite_name = strdup(runner_suite_name(argv[optind + 1]));
+    return 0;
+}
+
+static void plan_free(struct plan *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nbin; i++) {
+        listing_free(&p->lists[i][0]);
+        listing_free(&p->lists[i][1]);
+        free(p->bins[i][0]);
+        free(p->bins[i][1]);
+    }
+    for (i = 0; i < (size_t)p->have_suites; i++)
+        suite_free(&p->suites[i]);
+    cmd_spec_free(&p->cmds[0]);
+    cmd_spec_free(&p->cmds[1]);
+    free(p->jobs);
+    free(p->base_label);
+    free(p->new_label);
+    free(p->suite_name);
+}
+
+/* Measure one job into a fresh pair of benches. */
+static int run_job(const struct abjob *j, const struct settings *set, double clock_res,
+                   struct bench *bb, struct bench *nb)
+{
+    if (j->li) {
+        struct run_opts ro = {.set = *set, .clock_resolution_ns = clock_res};
+        return abrun_micro(j->base_bin, j->new_bin, j->suite, j->li, &ro, bb, nb);
+    }
+    return cmdbench_pairs(j->base_cmd, j->new_cmd, j->suite, j->name, set, bb, nb);
+}
+
+static const char *job_name(const struct abjob *j)
+{
+    return j->li ? j->li->name : j->name;
+}
+
+static int append(double **x, size_t *n, const double *y, size_t m)
+{
+    double *nx = realloc(*x, (*n + m) * sizeof *nx);
+
+    if (!nx)
+        return -1;
+    memcpy(nx + *n, y, m * sizeof *y);
+    *x = nx;
+    *n += m;
+    return 0;
+}
+
+/* Measure more pairs of the benchmarks that look regressed, and add them. */
+static int confirm(const struct plan *p, const struct comparison *cmp, const struct abcli *c,
+                   double clock_res, struct result *r, int *interrupted)
+{
+    size_t i, k, n = 0;
+
+    for (i = 0; i < cmp->nrows; i++) {
+        const struct compare_row *row = &cmp->rows[i];
+        struct bench *nb = result_find(r, row->name), *bb = NULL;
+        if (row->verdict != VERDICT_REGRESSED || !nb)
+            continue;
+        for (k = 0; k < r->ab->nbase; k++)
+            if (!strcmp(r->ab->base[k].name, row->name))
+                bb = &r->ab->base[k];
+        for (k = 0; k < p->njobs && bb; k++) {
+            struct bench tb = {0}, tn = {0};
+            struct stats_opts so;
+            char full[1024];
+            snprintf(full, sizeof full, "%s/%s", p->jobs[k].suite, job_name(&p->jobs[k]));
+            if (strcmp(full, row->name))
+                continue;
+            if (!c->quiet)
+                fprintf(stderr, "pacer: %s looks %+.1f%% slower: measuring %u more pairs\n",
+                        row->name, 100 * row->change, c->set.samples);
+            if (run_job(&p->jobs[k], &c->set, clock_res, &tb, &tn) < 0)
+                *interrupted = 1;
+            if (tb.error || tn.error) {
+                /* The confirmation failed: its error stands for the benchmark. */
+                if (tn.error && !nb->error)
+                    bench_set_error(nb, "in the confirmation: %s", tn.error->message);
+                if (tb.error && !bb->error)
+                    bench_set_error(bb, "in the confirmation: %s", tb.error->message);
+            } else if (append(&bb->samples, &bb->nsamples, tb.samples, tb.nsamples) < 0 ||
+                       append(&nb->samples, &nb->nsamples, tn.samples, tn.nsamples) < 0) {
+                bench_free(&tb);
+                bench_free(&tn);
+                return -1;
+            }
+            stats_opts_default(&so);
+            so.seed = c->set.seed;
+            bench_compute_stats(bb, &so);
+            bench_compute_stats(nb, &so);
+            bench_free(&tb);
+            bench_free(&tn);
+            n++;
+        }
+        if (*interrupted)
+            break;
+    }
+    return (int)n;
+}
+
+static int save(const struct result *r, const struct abcli *c)
+{
+    struct err e = {0};
+    int rc = 0;
+
+    if (c->out && result_save(r, c->out, &e) < 0) {
+        die_msg("%s", e.msg);
+        rc = -1;
+    }
+    if (c->save) {
+        char stamp[32] = "unknown", path[1024];
+        size_t i, k = 0;
+        for (i = 0; r->ctx.time && r->ctx.time[i] && k + 1 < sizeof stamp; i++)
+            if (r->ctx.time[i] != '-' && r->ctx.time[i] != ':')
+                stamp[k++] = r->ctx.time[i];
+        if (k)
+            stamp[k] = '\0';
+        snprintf(path, sizeof path, "%s/%s-ab.json", c->save, stamp);
+        mkdir(c->save, 0777);
+        err_clear(&e);
+        if (result_save(r, path, &e) < 0) {
+            die_msg("%s", e.msg);
+            rc = -1;
+        } else if (!c->quiet)
+            fprintf(stderr, "pacer: A/B result written to %s\n", path);
+    }
+    return rc;
+}
+
+int cmd_ab(int argc, char **argv)
+{
+    struct abcli c = {0};
+    struct compare_opts o;
+    struct comparison cmp = {0};
+    struct plan p = {0};
+    struct result r, base;
+    struct report_opts ro = {0};
+    struct err e = {0};
+    regex_t re;
+    int rc = EXIT_BAD_INPUT, have_re = 0, interrupted = 0, nconf;
+    size_t i;
+
+    compare_opts_default(&o);
+    o.paired = 1;
+    result_init(&r);
+    if (parse(argc, argv, &c, &o) < 0)
+        goto cleanup;
+    if (c.thresholds && policy_load(c.thresholds, &o, c.have_threshold, c.have_drift, &e) < 0) {
+        die_msg("%s", e.msg);
+        goto cleanup;
+    }
+    if (c.filter) {
+        if (regcomp(&re, c.filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            die_msg("ab: --filter: '%s' is not a valid regular expression", c.filter);
+            goto cleanup;
+        }
+        have_re = 1;
+    }
+    child_signals_install();
+    if (!result_ab(&r) || build_plan(&p, &c, argc, argv, have_re ? &re : NULL, &o, &r) < 0)
+        goto cleanup;
+    if (p.njobs == 0) {
+        die_msg("ab: no benchmark in common%s%s", c.filter ? " matching " : "",
+                c.filter ? c.filter : "");
+        goto cleanup;
+    }
+    if (env_collect(&r.ctx) < 0)
+        goto cleanup;
+    if (p.compiler) {
+        free(r.ctx.compiler);
+        free(r.ctx.cflags);
+        r.ctx.compiler = strdup(p.compiler);
+        r.ctx.cflags = strdup(p.cflags);
+        env_fingerprint(&r.ctx);
+    }
+    if (!c.quiet)
+        env_warn(&r.ctx);
+    r.suite = strdup(p.suite_name);
+    r.set = c.set;
+    r.complete = 1;
+    r.ab->base_label = strdup(p.base_label);
+    r.ab->new_label = strdup(p.new_label);
+    r.ab->order = strdup("ABBA");
+    r.argv = calloc((size_t)argc + 2, sizeof *r.argv);
+    if (r.argv) {
+        r.argv[0] = strdup("pacer");
+        for (i = 0; i < (size_t)argc; i++)
+            r.argv[i + 1] = strdup(argv[i]);
+    }
+    for (i = 0; i < p.njobs && !interrupted; i++) {
+        struct bench *nb = result_add_bench(&r), *bb = ab_add_base(r.ab);
+        if (!nb || !bb)
+            goto cleanup;
+        if (!c.quiet && isatty(2)) {
+            fprintf(stderr, "\r\033[K[%zu/%zu] %s/%s", i + 1, p.njobs, p.jobs[i].suite,
+                    job_name(&p.jobs[i]));
+            fflush(stderr);
+        }
+        if (run_job(&p.jobs[i], &c.set, r.ctx.clock_resolution_ns, bb, nb) < 0 ||
+            child_interrupted)
+            interrupted = 1;
+    }
+    if (!c.quiet && isatty(2))
+        fprintf(stderr, "\r\033[K");
+    ab_base_view(&r, &base);
+    if (compare_results(&base, &r, &o, &cmp, &e) < 0) {
+        die_msg("ab: %s", e.msg);
+        goto cleanup;
+    }
+    if (c.confirm && !interrupted && cmp.count[VERDICT_REGRESSED]) {
+        nconf = confirm(&p, &cmp, &c, r.ctx.clock_resolution_ns, &r, &interrupted);
+        if (nconf < 0)
+            goto cleanup;
+        comparison_free(&cmp);
+        ab_base_view(&r, &base);
+        if (compare_results(&base, &r, &o, &cmp, &e) < 0) {
+            die_msg("ab: %s", e.msg);
+            goto cleanup;
+        }
+    }
+    r.complete = !interrupted;
+    r.ab->analysis = report_json_object(&cmp);
+    ro.color = !strcmp(c.color, "always") ||
+               (!strcmp(c.color, "auto") && isatty(1) && !getenv("NO_COLOR"));
+    report_find(c.format)->print(stdout, &cmp, &ro);
+    fflush(stdout);
+    rc = compare_exit_code(&cmp, c.require_conclusive);
+    if (interrupted) {
+        die_msg("ab: interrupted; the result holds what finished");
+        rc = EXIT_UNTRUSTED;
+    }
+    if (save(&r, &c) < 0)
+        rc = EXIT_BAD_INPUT;
+cleanup:
+    comparison_free(&cmp);
+    if (have_re)
+        regfree(&re);
+    compare_opts_free(&o);
+    plan_free(&p);
+    result_free(&r);
+    return rc;
+}

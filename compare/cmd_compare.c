@@ -1,0 +1,277 @@
+/*
+ * cmd_compare.c: `pacer compare BASE NEW`: the regression gate between two
+ * results (pacer, Google Benchmark or hyperfine files), or the paired
+ * analysis of one A/B result, or the limits of one result.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ab.h"
+#include "cmd.h"
+#include "compare.h"
+#include "fmt.h"
+#include "import.h"
+#include "policy.h"
+#include "report.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: pacer compare [options] BASE NEW\n"
+"       pacer compare [options] AB_RESULT | RESULT\n"
+"\n"
+"Decides per benchmark whether NEW regressed, improved, stayed unchanged or\n"
+"cannot tell (inconclusive) against BASE.  Files may be pacer results, Google\n"
+"Benchmark JSON (with --benchmark_repetitions) or hyperfine --export-json.\n"
+"One A/B result (pacer ab --out) is analysed as pairs; one plain result is\n"
+"checked against the limits only.\n"
+"\n"
+"  --threshold PCT       changes within +-PCT are unchanged (default 3%%\n"
+"                        unpaired, 1%% paired)\n"
+"  --thresholds FILE     per-benchmark thresholds and limits: a policy file or\n"
+"                        the \"compare\" section of a suite file\n"
+"  --limit 'EXPR'        an absolute limit on NEW, e.g. 'median < 50ms',\n"
+"                        'throughput > 20000', 'hash/.*: p99 <= 2us' (repeatable)\n"
+"  --correction holm|bh|none   multiple-comparison correction (default holm)\n"
+"  --alpha A             significance level after correction (default 0.05)\n"
+"  --drift PCT           CI allowance for runs with fewer than %d worker\n"
+"                        processes, whose drift between runs is unseen\n"
+"                        (default %.0f%%)\n"
+"  --filter REGEX        only benchmarks whose name matches\n"
+"  --format table|markdown|json|csv\n"
+"  --color auto|always|never   (NO_COLOR is honoured)\n"
+"  --strict              benchmarks on one side only, or differing\n"
+"                        fingerprints (CPU, kernel, compiler, flags), are errors\n"
+"  --require-conclusive  an inconclusive verdict makes the exit code 3\n"
+"  --seed N              bootstrap seed (default fixed: same input, same output)\n"
+"\n"
+"exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
+"failed limit, 2 bad input, 3 untrustworthy input (a benchmark failed, or\n"
+"inconclusive with --require-conclusive)\n",
+            COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
+}
+
+struct cli {
+    const char *format, *color, *filter, *thresholds;
+    int strict, require_conclusive, have_threshold, have_drift;
+};
+
+static int bad(const char *opt, const char *val, const char *what)
+{
+    die_msg("compare: --%s: '%s' is not %s", opt, val, what);
+    return -1;
+}
+
+static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
+{
+    enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
+           O_STRICT, O_REQ, O_SEED };
+    static const struct option lopts[] = {
+        {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
+        {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
+        {"alpha", required_argument, 0, O_ALPHA}, {"drift", required_argument, 0, O_DRIFT},
+        {"filter", required_argument, 0, O_FILTER}, {"format", required_argument, 0, O_FORMAT},
+        {"color", required_argument, 0, O_COLOR}, {"strict", no_argument, 0, O_STRICT},
+        {"require-conclusive", no_argument, 0, O_REQ}, {"seed", required_argument, 0, O_SEED},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    unsigned long long u;
+    struct err e = {0};
+    char *end;
+    int opt;
+
+    c->format = "table";
+    c->color = "auto";
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+        switch (opt) {
+        case O_THR:
+            if (fmt_parse_percent(optarg, &o->threshold) < 0 || o->threshold < 0 ||
+                o->threshold >= 10)
+                return bad("threshold", optarg, "a percentage (e.g. 2%)");
+            c->have_threshold = 1;
+            break;
+        case O_THRS: c->thresholds = optarg; break;
+        case O_LIMIT: {
+            struct limit l, *nl;
+            if (limit_parse(optarg, &l, &e) < 0) {
+                die_msg("compare: %s", e.msg);
+                return -1;
+            }
+            nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
+            if (!nl) {
+                limit_free(&l);
+                return -1;
+            }
+            o->limits = nl;
+            o->limits[o->nlimits++] = l;
+            break;
+        }
+        case O_CORR:
+            if (adjust_parse(optarg, &o->adjust) < 0)
+                return bad("correction", optarg, "holm, bh or none");
+            break;
+        case O_ALPHA:
+            o->alpha = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->alpha > 0 && o->alpha < 1))
+                return bad("alpha", optarg, "a number between 0 and 1");
+            break;
+        case O_DRIFT:
+            if (fmt_parse_percent(optarg, &o->drift) < 0 || o->drift < 0 || o->drift >= 10)
+                return bad("drift", optarg, "a percentage (e.g. 10%)");
+            c->have_drift = 1;
+            break;
+        case O_FILTER: c->filter = optarg; break;
+        case O_FORMAT:
+            if (!report_find(optarg))
+                return bad("format", optarg, "table, markdown, json or csv");
+            c->format = optarg;
+            break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return bad("color", optarg, "auto, always or never");
+            c->color = optarg;
+            break;
+        case O_STRICT: c->strict = 1; break;
+        case O_REQ: c->require_conclusive = 1; break;
+        case O_SEED:
+            if (fmt_parse_count(optarg, &u) < 0 || u > (1ULL << 62))
+                return bad("seed", optarg, "a non-negative integer below 2^62");
+            o->seed = u;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_OK);
+        default:
+            fprintf(stderr, "see 'pacer compare --help'\n");
+            return -1;
+        }
+    }
+    if (argc - optind < 1 || argc - optind > 2) {
+        die_msg("compare: expected BASE NEW (or one A/B result), got %d file%s", argc - optind,
+                argc - optind == 1 ? "" : "s");
+        return -1;
+    }
+    return 0;
+}
+
+static int want_color(const char *mode)
+{
+    if (!strcmp(mode, "always"))
+        return 1;
+    if (!strcmp(mode, "never"))
+        return 0;
+    return isatty(1) && !getenv("NO_COLOR");
+}
+
+static int load(const char *path, struct result *r)
+{
+    struct err e = {0};
+
+    if (import_load(path, r, NULL, &e) < 0) {
+        die_msg("%s", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Why the inputs cannot be trusted, said once on stderr. */
+static void explain(const struct comparison *c, const char *base, const char *nw)
+{
+    size_t i;
+
+    if (c->fingerprint_diff[0])
+        warn_msg("%s and %s ran on different setups (%s differ): the comparison may show the "
+                 "setup, not the code", base, nw, c->fingerprint_diff);
+    for (i = 0; i < c->nrows; i++)
+        if (c->rows[i].verdict == VERDICT_ERROR)
+            warn_msg("%s: %s", c->rows[i].name, c->rows[i].note);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    struct compare_opts o;
+    struct comparison cmp = {0};
+    struct result base, nw;
+    struct report_opts ro = {0};
+    struct cli c = {0};
+    struct err e = {0};
+    regex_t re;
+    int rc = EXIT_BAD_INPUT, have_re = 0, nfiles, is_ab = 0;
+
+    compare_opts_default(&o);
+    result_init(&base);
+    result_init(&nw);
+    if (parse(argc, argv, &c, &o) < 0)
+        goto cleanup;
+    nfiles = argc - optind;
+    if (c.thresholds && policy_load(c.thresholds, &o, c.have_threshold, c.have_drift, &e) < 0) {
+        die_msg("%s", e.msg);
+        goto cleanup;
+    }
+    if (c.filter) {
+        if (regcomp(&re, c.filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            die_msg("compare: --filter: '%s' is not a valid regular expression", c.filter);
+            goto cleanup;
+        }
+        have_re = 1;
+        o.filter = &re;
+    }
+    ro.color = want_color(c.color);
+    if (nfiles == 2) {
+        if (load(argv[optind], &base) < 0 || load(argv[optind + 1], &nw) < 0)
+            goto cleanup;
+        if (ab_is_result(&nw) || ab_is_result(&base))
+            warn_msg("an A/B result compared as one side: use 'pacer compare AB_RESULT' for its "
+                     "paired analysis");
+    } else {
+        if (load(argv[optind], &nw) < 0)
+            goto cleanup;
+        is_ab = ab_is_result(&nw);
+        if (is_ab)
+            ab_base_view(&nw, &base);
+        if (!is_ab && o.nlimits == 0) {
+            die_msg("compare: %s is one run: give a base to compare with, or --limit",
+                    argv[optind]);
+            goto cleanup;
+        }
+        o.paired = is_ab;
+    }
+    if (nfiles == 2 || is_ab) {
+        if (compare_results(&base, &nw, &o, &cmp, &e) < 0) {
+            die_msg("compare: %s and %s: %s", nfiles == 2 ? argv[optind] : "base",
+                    nfiles == 2 ? argv[optind + 1] : "new", e.msg);
+            goto cleanup;
+        }
+    } else if (compare_limits(&nw, &o, &cmp, &e) < 0) {
+        die_msg("compare: %s: %s", argv[optind], e.msg);
+        goto cleanup;
+    }
+    explain(&cmp, nfiles == 2 ? argv[optind] : "base", argv[argc - 1]);
+    if (c.strict && cmp.fingerprint_diff[0]) {
+        die_msg("compare: --strict: the fingerprints differ (%s)", cmp.fingerprint_diff);
+        goto cleanup;
+    }
+    if (c.strict && (cmp.count[VERDICT_BASE_ONLY] || cmp.count[VERDICT_NEW_ONLY])) {
+        die_msg("compare: --strict: %zu benchmarks only in base, %zu only in new",
+                cmp.count[VERDICT_BASE_ONLY], cmp.count[VERDICT_NEW_ONLY]);
+        goto cleanup;
+    }
+    report_find(c.format)->print(stdout, &cmp, &ro);
+    fflush(stdout);
+    rc = compare_exit_code(&cmp, c.require_conclusive);
+cleanup:
+    comparison_free(&cmp);
+    if (have_re)
+        regfree(&re);
+    compare_opts_free(&o);
+    if (!is_ab)
+        result_free(&base);   /* an A/B base is a view into nw */
+    result_free(&nw);
+    return rc;
+}

@@ -1,0 +1,633 @@
+/* compare.c: per-benchmark verdicts between two results (compare.h). */
+#include "compare.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "effect.h"
+#include "env.h"
+#include "rank.h"
+
+void compare_opts_default(struct compare_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->threshold = NAN;
+    o->alpha = 0.05;
+    o->adjust = ADJUST_HOLM;
+    o->ci_level = 0.95;
+    o->drift = COMPARE_DRIFT_DEFAULT;
+    o->resamples = STATS_DEFAULT_RESAMPLES;
+    o->seed = STATS_DEFAULT_SEED;
+    o->power = 0.8;
+}
+
+void limit_free(struct limit *l)
+{
+    if (l->pattern)
+        regfree(&l->re);
+    free(l->pattern);
+    free(l->metric);
+    free(l->text);
+    memset(l, 0, sizeof *l);
+}
+
+void compare_opts_free(struct compare_opts *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nrules; i++) {
+        regfree(&o->rules[i].re);
+        free(o->rules[i].pattern);
+    }
+    for (i = 0; i < o->nlimits; i++)
+        limit_free(&o->limits[i]);
+    free(o->rules);
+    free(o->limits);
+    o->rules = NULL;
+    o->limits = NULL;
+    o->nrules = o->nlimits = 0;
+}
+
+int compare_add_rule(struct compare_opts *o, const char *pattern, double threshold,
+                     struct err *e)
+{
+    struct threshold_rule *nr;
+
+    if (!(threshold >= 0) || threshold >= 10)
+        return err_set(e, "threshold for '%s' out of range", pattern);
+    nr = realloc(o->rules, (o->nrules + 1) * sizeof *nr);
+    if (!nr)
+        return err_set(e, "out of memory");
+    o->rules = nr;
+    nr = &o->rules[o->nrules];
+    if (regcomp(&nr->re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        return err_set(e, "'%s' is not a valid regular expression", pattern);
+    nr->pattern = strdup(pattern);
+    nr->threshold = threshold;
+    o->nrules++;
+    return 0;
+}
+
+const char *verdict_name(enum verdict v)
+{
+    static const char *names[] = {"unchanged", "improved", "regressed", "inconclusive",
+                                  "base only", "new only", "error"};
+
+    return (unsigned)v <= VERDICT_ERROR ? names[v] : "?";
+}
+
+/* ---- limits ------------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+/* "50ms" -> 5e7 (ns); "2KiB" -> 2048; "0.1%" -> 0.001; "20k" -> 20000. */
+static int parse_value(const char *s, double *v)
+{
+    static const struct {
+        const char *suffix;
+        double mult;
+    } units[] = {
+        {"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"%", 0.01},
+        {"B", 1}, {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824.0}, {"KB", 1e3},
+        {"MB", 1e6}, {"GB", 1e9}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"/s", 1}, {"", 1},
+    };
+    char *end, unit[16];
+    size_t i, len;
+    double x;
+
+    x = strtod(s, &end);
+    if (end == s || !isfinite(x))
+        return -1;
+    snprintf(unit, sizeof unit, "%s", end);
+    len = strlen(unit);
+    /* "20k/s", "1.5GiB/s": a rate; the "/s" adds nothing to the number. */
+    if (len > 2 && !strcmp(unit + len - 2, "/s"))
+        unit[len - 2] = '\0';
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (!strcmp(unit, units[i].suffix)) {
+            *v = x * units[i].mult;
+            return 0;
+        }
+    return -1;
+}
+
+int limit_parse(const char *text, struct limit *l, struct err *e)
+{
+    char *buf = strdup(text), *op, *lhs, *rhs, *colon, *metric;
+    int rc = -1;
+
+    memset(l, 0, sizeof *l);
+    if (!buf)
+        return err_set(e, "out of memory");
+    op = strpbrk(buf, "<>");
+    if (!op) {
+        err_set(e, "limit '%s': expected METRIC < VALUE or METRIC > VALUE", text);
+        goto cleanup;
+    }
+    l->op = *op == '<' ? (op[1] == '=' ? LIMIT_LE : LIMIT_LT) : (op[1] == '=' ? LIMIT_GE : LIMIT_GT);
+    rhs = trim(op + (op[1] == '=' ? 2 : 1));
+    *op = '\0';
+    lhs = trim(buf);
+    colon = strrchr(lhs, ':');
+    if (colon) {
+        *colon = '\0';
+        l->pattern = strdup(trim(lhs));
+        metric = trim(colon + 1);
+        if (regcomp(&l->re, l->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+            free(l->pattern);
+            l->pattern = NULL;
+            err_set(e, "limit '%s': '%s' is not a valid regular expression", text, trim(lhs));
+            goto cleanup;
+        }
+    } else
+        metric = lhs;
+    if (!*metric) {
+        err_set(e, "limit '%s': no metric before the operator", text);
+        goto cleanup;
+    }
+    if (parse_value(rhs, &l->value) < 0) {
+        err_set(e, "limit '%s': '%s' is not a number with a unit (ns us ms s, B KiB MiB, %%, k M)",
+                text, rhs);
+        goto cleanup;
+    }
+    l->metric = strdup(metric);
+    l->text = strdup(text);
+    rc = 0;
+cleanup:
+    free(buf);
+    if (rc < 0)
+        limit_free(l);
+    return rc;
+}
+
+static int stat_value(const struct stats *st, const char *name, double *v)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } fields[] = {
+        {"median", offsetof(struct stats, median)}, {"mean", offsetof(struct stats, mean)},
+        {"min", offsetof(struct stats, min)},       {"max", offsetof(struct stats, max)},
+        {"p5", offsetof(struct stats, p5)},         {"p25", offsetof(struct stats, p25)},
+        {"p50", offsetof(struct stats, median)},    {"p75", offsetof(struct stats, p75)},
+        {"p95", offsetof(struct stats, p95)},       {"p99", offsetof(struct stats, p99)},
+        {"stddev", offsetof(struct stats, stddev)}, {"mad", offsetof(struct stats, mad)},
+        {"cv", offsetof(struct stats, cv)},
+    };
+    size_t i;
+
+    if (st->n == 0)
+        return -1;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(name, fields[i].name)) {
+            *v = *(const double *)((const char *)st + fields[i].off);
+            return isnan(*v) ? -1 : 0;
+        }
+    return -1;
+}
+
+int compare_metric_value(const struct bench *b, const char *metric, double *v)
+{
+    const char *dot;
+    size_t i;
+
+    if (!strncmp(metric, "metrics.", 8))
+        metric += 8;
+    dot = strchr(metric, '.');
+    if (dot) {
+        for (i = 0; i < b->nmetrics; i++)
+            if (strlen(b->metrics[i].name) == (size_t)(dot - metric) &&
+                !strncmp(b->metrics[i].name, metric, (size_t)(dot - metric)))
+                return stat_value(&b->metrics[i].st, dot + 1, v);
+        return -1;
+    }
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, metric))
+            return stat_value(&b->metrics[i].st, "median", v);
+    if (!strcmp(metric, "throughput")) {
+        if (b->st.n == 0 || !(b->st.median > 0) || strcmp(b->unit, "ns"))
+            return -1;
+        if (b->bytes_per_op > 0)
+            *v = b->bytes_per_op * 1e9 / b->st.median;
+        else if (b->items_per_op > 0)
+            *v = b->items_per_op * 1e9 / b->st.median;
+        else
+            *v = 1e9 / b->st.median;
+        return 0;
+    }
+    return stat_value(&b->st, metric, v);
+}
+
+static int limit_holds(const struct limit *l, double v)
+{
+    switch (l->op) {
+    case LIMIT_LT: return v < l->value;
+    case LIMIT_LE: return v <= l->value;
+    case LIMIT_GT: return v > l->value;
+    default: return v >= l->value;
+    }
+}
+
+static int check_limits(const struct result *nw, const struct compare_opts *o,
+                        struct comparison *out, struct err *e)
+{
+    size_t i, k, cap = 0;
+
+    for (i = 0; i < o->nlimits; i++) {
+        const struct limit *l = &o->limits[i];
+        size_t matched = 0;
+        for (k = 0; k < nw->nbenches; k++) {
+            const struct bench *b = &nw->benches[k];
+            struct limit_check *c;
+            double v;
+            if (l->pattern && regexec(&l->re, b->name, 0, NULL, 0) != 0)
+                continue;
+            if (o->filter && regexec(o->filter, b->name, 0, NULL, 0) != 0)
+                continue;
+            if (b->error || compare_metric_value(b, l->metric, &v) < 0)
+                continue;
+            if (out->nchecks == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                struct limit_check *nc = realloc(out->checks, ncap * sizeof *nc);
+                if (!nc)
+                    return err_set(e, "out of memory");
+                out->checks = nc;
+                cap = ncap;
+            }
+            c = &out->checks[out->nchecks++];
+            c->limit = l;
+            c->bench = b->name;
+            c->value = v;
+            c->pass = limit_holds(l, v);
+            out->limits_failed += !c->pass;
+            matched++;
+        }
+        if (matched == 0)
+            return err_set(e, "limit '%s': no benchmark%s%s has the metric '%s'", l->text,
+                           l->pattern ? " matching " : "", l->pattern ? l->pattern : "",
+                           l->metric);
+    }
+    return 0;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static double threshold_for(const struct compare_opts *o, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < o->nrules; i++)
+        if (regexec(&o->rules[i].re, name, 0, NULL, 0) == 0)
+            return o->rules[i].threshold;
+    if (!isnan(o->threshold))
+        return o->threshold;
+    return o->paired ? COMPARE_THRESHOLD_PAIRED : COMPARE_THRESHOLD_UNPAIRED;
+}
+
+/* The first sample that cannot enter a ratio, or -1. */
+static long bad_sample(const struct bench *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->nsamples; i++)
+        if (!(b->samples[i] > 0) || !isfinite(b->samples[i]))
+            return (long)i;
+    return -1;
+}
+
+static int row_error(struct compare_row *r, const char *fmt, const char *a, const char *b)
+{
+    r->verdict = VERDICT_ERROR;
+    snprintf(r->note, sizeof r->note, fmt, a, b);
+    return 0;
+}
+
+/* Checks common to both modes; 1 when the row is already decided. */
+static int row_screen(struct compare_row *r)
+{
+    const struct bench *b = r->base, *n = r->nw;
+    long i;
+    char what[64];
+
+    if (b->error)
+        return row_error(r, "base failed: %s%s", b->error->message, ""), 1;
+    if (n->error)
+        return row_error(r, "new failed: %s%s", n->error->message, ""), 1;
+    if (strcmp(b->unit, n->unit))
+        return row_error(r, "units differ: base in %s, new in %s", b->unit, n->unit), 1;
+    if (b->dir != n->dir)
+        return row_error(r, "directions differ%s%s", "", ""), 1;
+    if (b->nsamples == 0 || n->nsamples == 0)
+        return row_error(r, "%s has no samples%s", b->nsamples == 0 ? "base" : "new", ""), 1;
+    if ((i = bad_sample(b)) >= 0 || (i = bad_sample(n)) >= 0) {
+        int in_base = bad_sample(b) >= 0;
+        const struct bench *x = in_base ? b : n;
+        snprintf(what, sizeof what, "%s sample %ld is %g", in_base ? "base" : "new", i,
+                 x->samples[i]);
+        return row_error(r, "%s: ratios need values above zero%s", what, ""), 1;
+    }
+    return 0;
+}
+
+static void orient(struct compare_row *r)
+{
+    if (r->dir == DIR_LOWER) {
+        r->change = r->ratio - 1;
+        r->change_lo = r->ratio_ci.lo - 1;
+        r->change_hi = r->ratio_ci.hi - 1;
+    } else {
+        r->change = 1 / r->ratio - 1;
+        r->change_lo = 1 / r->ratio_ci.hi - 1;
+        r->change_hi = 1 / r->ratio_ci.lo - 1;
+    }
+}
+
+/* The change the verdict's own CI could resolve with the asked power:
+ * its half-width scaled from the CI's z to z(1-alpha/2) + z(power).  It
+ * carries the spread between processes and the drift allowance, which the
+ * sample-noise formula of effect.h cannot see. */
+static double ci_mde(const struct compare_row *r, const struct compare_opts *o)
+{
+    double za = effect_norm_quantile(1 - o->alpha / 2), zb = effect_norm_quantile(o->power);
+    double zc = effect_norm_quantile(1 - (1 - o->ci_level) / 2);
+    double hw = (r->change_hi - r->change_lo) / 2;
+
+    return isfinite(hw) ? hw * (za + zb) / zc : NAN;
+}
+
+static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
+{
+    struct clustered cb = {r->base->samples, r->base->nsamples, r->base->proc_samples,
+                           r->base->nproc_samples};
+    struct clustered cn = {r->nw->samples, r->nw->nsamples, r->nw->proc_samples,
+                           r->nw->nproc_samples};
+    struct rank_result rr;
+    struct effect ef;
+
+    r->k_base = cluster_nonempty(&cb);
+    r->k_new = cluster_nonempty(&cn);
+    if (cluster_effect(&cb, &cn, o->ci_level, o->resamples, o->seed, &ef) < 0)
+        return -1;
+    r->ratio = ef.ratio;
+    r->ratio_ci = ef.ci;
+    orient(r);
+    if (r->n_base < 2 || r->n_new < 2) {
+        r->verdict = VERDICT_INCONCLUSIVE;
+        r->change_lo = r->change_hi = NAN;
+        snprintf(r->note, sizeof r->note,
+                 "%zu sample%s in base, %zu in new: noise cannot be told from change", r->n_base,
+                 r->n_base == 1 ? "" : "s", r->n_new);
+        return 0;
+    }
+    if (rank_mwu(r->nw->samples, r->n_new, r->base->samples, r->n_base, &rr) < 0)
+        return -1;
+    r->p = rr.p;
+    r->exact = rr.exact;
+    r->mde = effect_mde_unpaired(r->base->samples, r->n_base, r->nw->samples, r->n_new,
+                                 o->alpha, o->power);
+    if (r->k_base < COMPARE_MIN_PROCESSES || r->k_new < COMPARE_MIN_PROCESSES) {
+        r->allowance = o->drift;
+        r->change_lo -= o->drift;
+        r->change_hi += o->drift;
+    }
+    r->mde = fmax(r->mde, ci_mde(r, o));
+    return 0;
+}
+
+static int row_paired(struct compare_row *r, const struct compare_opts *o)
+{
+    struct rank_result rr;
+    struct effect ef;
+    double *d;
+    size_t i, n = r->n_base;
+
+    if (r->n_base != r->n_new) {
+        r->verdict = VERDICT_ERROR;
+        snprintf(r->note, sizeof r->note, "not paired: %zu base and %zu new samples", r->n_base,
+                 r->n_new);
+        return 0;
+    }
+    r->k_base = r->k_new = 1;
+    if (effect_paired(r->base->samples, r->nw->samples, n, o->ci_level, &ef) < 0)
+        return -1;
+    r->ratio = ef.ratio;
+    r->ratio_ci = ef.ci;
+    orient(r);
+    if (n < 2) {
+        r->verdict = VERDICT_INCONCLUSIVE;
+        r->change_lo = r->change_hi = NAN;
+        snprintf(r->note, sizeof r->note, "1 pair: noise cannot be told from change");
+        return 0;
+    }
+    if (ef.ci_narrowed)
+        snprintf(r->note, sizeof r->note, "%zu pairs: the CI is below %.0f%%", n,
+                 100 * o->ci_level);
+    d = malloc(n * sizeof *d);
+    if (!d)
+        return -1;
+    for (i = 0; i < n; i++)
+        d[i] = log(r->nw->samples[i] / r->base->samples[i]);
+    if (rank_signrank(d, n, &rr) < 0) {
+        free(d);
+        return -1;
+    }
+    free(d);
+    r->p = rr.p;
+    r->exact = rr.exact;
+    r->mde = fmax(effect_mde_paired(r->base->samples, r->nw->samples, n, o->alpha, o->power),
+                  ci_mde(r, o));
+    return 0;
+}
+
+static void decide(struct compare_row *r, double alpha)
+{
+    double t = r->threshold;
+
+    if (r->verdict != VERDICT_UNCHANGED || isnan(r->change_lo))
+        return;
+    if (r->p_adj < alpha && r->change_lo > t)
+        r->verdict = VERDICT_REGRESSED;
+    else if (r->p_adj < alpha && r->change_hi < -t)
+        r->verdict = VERDICT_IMPROVED;
+    else if (r->change_lo >= -t && r->change_hi <= t)
+        r->verdict = VERDICT_UNCHANGED;
+    else
+        r->verdict = VERDICT_INCONCLUSIVE;
+}
+
+static struct compare_row *add_row(struct comparison *c, size_t *cap)
+{
+    if (c->nrows == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        struct compare_row *nr = realloc(c->rows, ncap * sizeof *nr);
+        if (!nr)
+            return NULL;
+        c->rows = nr;
+        *cap = ncap;
+    }
+    memset(&c->rows[c->nrows], 0, sizeof c->rows[0]);
+    c->rows[c->nrows].p = c->rows[c->nrows].p_adj = NAN;
+    c->rows[c->nrows].mde = NAN;
+    c->rows[c->nrows].ratio = NAN;
+    c->rows[c->nrows].change = c->rows[c->nrows].change_lo = c->rows[c->nrows].change_hi = NAN;
+    c->rows[c->nrows].ratio_ci.lo = c->rows[c->nrows].ratio_ci.hi = NAN;
+    return &c->rows[c->nrows++];
+}
+
+static void header(struct comparison *out, const struct compare_opts *o,
+                   const struct result *base, const struct result *nw)
+{
+    out->paired = o->paired;
+    out->alpha = o->alpha;
+    out->ci_level = o->ci_level;
+    out->adjust = o->adjust;
+    out->geomean = NAN;
+    if (base && nw)
+        env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
+}
+
+int compare_results(const struct result *base, const struct result *nw,
+                    const struct compare_opts *o, struct comparison *out, struct err *e)
+{
+    size_t i, cap = 0, common = 0, np = 0;
+    double *p = NULL, *padj = NULL, logsum = 0;
+    struct compare_row *r;
+
+    memset(out, 0, sizeof *out);
+    header(out, o, base, nw);
+    for (i = 0; i < nw->nbenches; i++) {
+        const struct bench *n = &nw->benches[i], *b = result_find(base, n->name);
+        if (o->filter && regexec(o->filter, n->name, 0, NULL, 0) != 0)
+            continue;
+        if (!(r = add_row(out, &cap)))
+            goto oom;
+        r->name = n->name;
+        r->nw = n;
+        r->base = b;
+        r->unit = n->unit;
+        r->dir = n->dir;
+        r->threshold = threshold_for(o, n->name);
+        r->n_new = n->nsamples;
+        if (n->nsamples)
+            r->new_value = stats_median(n->samples, n->nsamples);
+        else
+            r->new_value = NAN;
+        if (!b) {
+            r->verdict = VERDICT_NEW_ONLY;
+            r->base_value = NAN;
+            continue;
+        }
+        common++;
+        r->n_base = b->nsamples;
+        r->base_value = b->nsamples ? stats_median(b->samples, b->nsamples) : NAN;
+        r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
+        if (row_screen(r))
+            continue;
+        if ((o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
+            goto oom;
+    }
+    for (i = 0; i < base->nbenches; i++) {
+        if (result_find(nw, base->benches[i].name))
+            continue;
+        if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
+            continue;
+        if (!(r = add_row(out, &cap)))
+            goto oom;
+        r->name = base->benches[i].name;
+        r->base = &base->benches[i];
+        r->unit = r->base->unit;
+        r->dir = r->base->dir;
+        r->threshold = threshold_for(o, r->name);
+        r->verdict = VERDICT_BASE_ONLY;
+        r->n_base = r->base->nsamples;
+        r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
+                                          : NAN;
+        r->new_value = NAN;
+    }
+    if (common == 0) {
+        comparison_free(out);
+        return err_set(e, "no benchmark in common: the two results ran different suites");
+    }
+    /* Holm or BH over every benchmark that has a p-value. */
+    p = malloc(out->nrows * sizeof *p);
+    padj = malloc(out->nrows * sizeof *padj);
+    if (!p || !padj)
+        goto oom;
+    for (i = 0; i < out->nrows; i++)
+        p[i] = out->rows[i].p;
+    if (adjust_p(p, out->nrows, o->adjust, padj) < 0)
+        goto oom;
+    for (i = 0; i < out->nrows; i++) {
+        r = &out->rows[i];
+        r->p_adj = padj[i];
+        decide(r, o->alpha);
+        out->count[r->verdict]++;
+        if (r->allowance > 0) {
+            out->n_allowance++;
+            out->allowance = r->allowance;
+        }
+        if (r->verdict != VERDICT_ERROR && r->verdict != VERDICT_BASE_ONLY &&
+            r->verdict != VERDICT_NEW_ONLY && isfinite(r->change)) {
+            logsum += log1p(r->change);
+            np++;
+        }
+    }
+    out->ngeomean = np;
+    out->geomean = np ? exp(logsum / (double)np) : NAN;
+    free(p);
+    free(padj);
+    if (check_limits(nw, o, out, e) < 0) {
+        comparison_free(out);
+        return -1;
+    }
+    return 0;
+oom:
+    free(p);
+    free(padj);
+    comparison_free(out);
+    return err_set(e, "out of memory");
+}
+
+int compare_limits(const struct result *nw, const struct compare_opts *o,
+                   struct comparison *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    header(out, o, NULL, NULL);
+    if (check_limits(nw, o, out, e) < 0) {
+        comparison_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void comparison_free(struct comparison *c)
+{
+    free(c->rows);
+    free(c->checks);
+    c->rows = NULL;
+    c->checks = NULL;
+    c->nrows = c->nchecks = 0;
+}
+
+int compare_exit_code(const struct comparison *c, int require_conclusive)
+{
+    if (c->count[VERDICT_ERROR] || (require_conclusive && c->count[VERDICT_INCONCLUSIVE]))
+        return 3;
+    if (c->count[VERDICT_REGRESSED] || c->limits_failed)
+        return 1;
+    return 0;
+}

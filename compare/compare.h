@@ -1,0 +1,173 @@
+/*
+ * compare.h: deciding "regressed / improved / unchanged / inconclusive" per
+ * benchmark between a base and a new result (unpaired), or from the pairs
+ * of an A/B run (paired), with a suite-wide correction for the number of
+ * tests.
+ *
+ * Per benchmark, with c the relative change oriented so that c > 0 is
+ * worse (new/base - 1 when lower is better, base/new - 1 when higher is),
+ * its CI [lo, hi] at ci_level and t the benchmark's threshold:
+ *   regressed     p_adj < alpha and lo > t
+ *   improved      p_adj < alpha and hi < -t
+ *   unchanged     -t <= lo and hi <= t   (the CI lies inside the threshold)
+ *   inconclusive  anything else: the CI straddles the threshold, or too few
+ *                 samples to tell noise from change
+ * Unpaired: p from the Mann-Whitney U test of the samples; the CI from the
+ * two-stage bootstrap over worker processes (cluster.h), which sees the
+ * drift between processes.  When a side has fewer than
+ * COMPARE_MIN_PROCESSES processes, drift between runs is invisible to it:
+ * the CI is widened by the drift allowance (lo - d, hi + d) and the row says
+ * so.  Paired: p from the Wilcoxon signed-rank test of the log ratios; the
+ * CI of their median by order statistics (effect.h).  Correction: Holm (or
+ * Benjamini-Hochberg) over every benchmark compared.
+ */
+#ifndef PACER_COMPARE_H
+#define PACER_COMPARE_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adjust.h"
+#include "err.h"
+#include "result.h"
+#include "stats.h"
+
+#define COMPARE_THRESHOLD_UNPAIRED 0.03
+#define COMPARE_THRESHOLD_PAIRED 0.01
+#define COMPARE_DRIFT_DEFAULT 0.10
+#define COMPARE_MIN_PROCESSES 3
+
+enum verdict {
+    VERDICT_UNCHANGED,
+    VERDICT_IMPROVED,
+    VERDICT_REGRESSED,
+    VERDICT_INCONCLUSIVE,
+    VERDICT_BASE_ONLY,    /* not in the new result */
+    VERDICT_NEW_ONLY,     /* not in the base result */
+    VERDICT_ERROR,        /* a side failed or holds unusable samples */
+};
+
+/* A per-benchmark threshold: the first rule whose pattern matches the full
+ * name wins. */
+struct threshold_rule {
+    char *pattern;
+    regex_t re;
+    double threshold;
+};
+
+enum limit_op { LIMIT_LT, LIMIT_LE, LIMIT_GT, LIMIT_GE };
+
+/* An absolute limit on a metric of the new result, as k6 writes them:
+ * "[REGEX:] METRIC OP VALUE[UNIT]", e.g. "latency.p99 < 50ms",
+ * "throughput > 20000", "hash/.*: median <= 2us". */
+struct limit {
+    char *text;
+    char *pattern;        /* NULL: every benchmark that has the metric */
+    regex_t re;
+    char *metric;
+    enum limit_op op;
+    double value;         /* in base units (ns, bytes, fraction, 1/s) */
+};
+
+struct compare_opts {
+    int paired;
+    const regex_t *filter;      /* only benchmarks whose name matches; NULL all */
+    double threshold;           /* NaN: the default of the mode */
+    struct threshold_rule *rules;
+    size_t nrules;
+    struct limit *limits;
+    size_t nlimits;
+    double alpha;               /* 0.05 */
+    enum adjust_method adjust;  /* holm */
+    double ci_level;            /* 0.95 */
+    double drift;               /* allowance for runs with too few processes */
+    unsigned resamples;
+    uint64_t seed;
+    double power;               /* for the MDE, 0.8 */
+};
+
+void compare_opts_default(struct compare_opts *o);
+void compare_opts_free(struct compare_opts *o);
+
+/* Parse a limit; fails with "limit 'TEXT': cause". */
+int limit_parse(const char *text, struct limit *l, struct err *e);
+void limit_free(struct limit *l);
+/* Add a threshold rule (pattern is a POSIX ERE). */
+int compare_add_rule(struct compare_opts *o, const char *pattern, double threshold,
+                     struct err *e);
+
+/* The value of a named metric of a benchmark: a statistic of its samples
+ * (median, mean, min, max, p5 ... p99, stddev, mad, cv), "throughput"
+ * (bytes/s, items/s or runs/s), or NAME.STAT of one of its metrics
+ * ("user.median", also "metrics.user.median").  Returns 0, or -1 when the
+ * benchmark has no such metric. */
+int compare_metric_value(const struct bench *b, const char *metric, double *v);
+
+struct limit_check {
+    const struct limit *limit;
+    const char *bench;          /* borrowed name */
+    double value;
+    int pass;
+};
+
+struct compare_row {
+    const char *name;           /* borrowed from the results */
+    const struct bench *base, *nw;
+    const char *unit;
+    enum direction dir;
+    double base_value, new_value;   /* medians */
+    double ratio;               /* new / base of the medians */
+    struct ci ratio_ci;         /* widened by the allowance when applied */
+    double change, change_lo, change_hi;  /* worse-oriented, fractions */
+    double p, p_adj;
+    int exact;
+    double mde;                 /* fraction: the larger of effect.h's MDE of
+                                   the samples and the change the verdict's
+                                   CI can resolve at alpha with the power */
+    double threshold;
+    double allowance;           /* drift allowance applied, 0 if none */
+    size_t n_base, n_new;       /* samples (pairs when paired) */
+    size_t k_base, k_new;       /* processes */
+    enum verdict verdict;
+    char note[160];
+};
+
+struct comparison {
+    int paired;
+    struct compare_row *rows;
+    size_t nrows;
+    struct limit_check *checks;
+    size_t nchecks;
+    double geomean;             /* worse-oriented ratio over compared rows */
+    size_t ngeomean;
+    size_t count[VERDICT_ERROR + 1];
+    size_t limits_failed;
+    size_t n_allowance;         /* rows whose CI got the drift allowance */
+    double allowance;
+    char fingerprint_diff[256]; /* differing fields, "" when equal */
+    char base_name[256], new_name[256];
+    double alpha, ci_level;
+    enum adjust_method adjust;
+};
+
+/* Compare two results (unpaired).  Rows follow the new result's order, then
+ * base-only benchmarks.  Fails (exit code 2 territory) only on no benchmark
+ * in common or memory; per-benchmark problems become VERDICT_ERROR rows. */
+int compare_results(const struct result *base, const struct result *nw,
+                    const struct compare_opts *o, struct comparison *out, struct err *e);
+
+/* Check the limits against one result alone. */
+int compare_limits(const struct result *nw, const struct compare_opts *o,
+                   struct comparison *out, struct err *e);
+
+void comparison_free(struct comparison *c);
+
+/* The exit code the comparison calls for (cmd.h's enum exit_code):
+ * 3 when a row is an error (or inconclusive and require_conclusive),
+ * else 1 when a row regressed or a limit failed, else 0. */
+int compare_exit_code(const struct comparison *c, int require_conclusive);
+
+const char *verdict_name(enum verdict v);
+
+#endif

@@ -1,0 +1,281 @@
+/*
+ * effect.c: effect sizes with confidence intervals (effect.h holds the
+ * definitions).  Methods:
+ *   - unpaired: ratio of medians with the percentile bootstrap (Efron and
+ *     Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13), each
+ *     sample resampled on its own from one seeded rng.h stream, so the same
+ *     input and seed give the same interval;
+ *   - paired: the median of the per-pair log ratios with the
+ *     distribution-free interval between two order statistics, whose
+ *     coverage is a binomial(n, 1/2) sum (Conover 1999, "Practical
+ *     Nonparametric Statistics", ch. 3.2), taken from rank.c's sign-test
+ *     distribution;
+ *   - minimum detectable effect from the usual normal power formula,
+ *     scaled by the asymptotic relative efficiency 3/pi of the rank tests
+ *     (Lehmann 1975, "Nonparametrics: Statistical Methods Based on Ranks");
+ *   - normal quantile by Acklam's rational approximation (Acklam 2003,
+ *     "An algorithm for computing the inverse normal cumulative
+ *     distribution function"), refined by one Halley step on erfc.
+ */
+#include "effect.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "rank.h"
+#include "rng.h"
+
+#define BOOT_MIN_RESAMPLES 1000u  /* floor of B when the work cap lowers it (stats.h) */
+
+static int positive(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || !(x[i] > 0.0))
+            return 0;
+    return 1;
+}
+
+static int level_ok(double level)
+{
+    return level > 0.0 && level < 1.0;
+}
+
+/* B for n values in all: the rule of stats.h, lowered to max(1000,
+ * STATS_BOOT_WORK / n) when n * B would exceed STATS_BOOT_WORK, never
+ * raised. */
+static unsigned boot_count(size_t n, unsigned resamples)
+{
+    unsigned long long cap = STATS_BOOT_WORK / n;
+
+    if (resamples <= cap)
+        return resamples;
+    if (cap < BOOT_MIN_RESAMPLES)
+        cap = BOOT_MIN_RESAMPLES;
+    return resamples < cap ? resamples : (unsigned)cap;
+}
+
+/* Median of n values drawn with replacement from x into buf. */
+static double resample_median(struct rng *r, const double *x, size_t n, double *buf)
+{
+    for (size_t i = 0; i < n; i++)
+        buf[i] = x[rng_below(r, n)];
+    return stats_median(buf, n);
+}
+
+int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, double level,
+                    unsigned resamples, uint64_t seed, struct effect *out)
+{
+    double *bufb = NULL, *bufn = NULL, *ratios = NULL, mb, mn;
+    struct rng r;
+    unsigned nb;
+    int rc = -1;
+
+    out->ratio = out->ci.lo = out->ci.hi = NAN;
+    out->level = level;
+    out->ci_narrowed = 0;
+    out->resamples = 0;
+    if (n == 0 || m == 0 || !level_ok(level) || !positive(base, n) || !positive(nw, m))
+        return -1;
+    mb = stats_median(base, n);
+    mn = stats_median(nw, m);
+    if (isnan(mb) || isnan(mn))
+        return -1;
+    out->ratio = mn / mb;
+    nb = boot_count(n + m, resamples);
+    if (nb == 0)
+        return 0;
+    bufb = malloc(n * sizeof *bufb);
+    bufn = malloc(m * sizeof *bufn);
+    ratios = malloc(nb * sizeof *ratios);
+    if (!bufb || !bufn || !ratios)
+        goto cleanup;
+    rng_seed(&r, seed);
+    for (unsigned b = 0; b < nb; b++) {
+        mb = resample_median(&r, base, n, bufb);
+        mn = resample_median(&r, nw, m, bufn);
+        if (isnan(mb) || isnan(mn))
+            goto cleanup;
+        ratios[b] = mn / mb;
+    }
+    stats_sort(ratios, nb);
+    out->ci.lo = stats_quantile_sorted(ratios, nb, (1.0 - level) / 2.0);
+    out->ci.hi = stats_quantile_sorted(ratios, nb, (1.0 + level) / 2.0);
+    out->resamples = nb;
+    rc = 0;
+cleanup:
+    free(bufb);
+    free(bufn);
+    free(ratios);
+    return rc;
+}
+
+/* The largest k <= (n + 1) / 2 with P(Binomial(n, 1/2) < k) <= tail, 0
+ * when even k = 1 fails.  The condition holds for k = 0 and, being a cdf
+ * against a constant, stays true up to some k and false after it, so a
+ * binary search finds the edge. */
+static size_t order_stat_k(size_t n, double tail)
+{
+    size_t lo = 0, hi = (n + 1) / 2 + 1;     /* true at lo, taken false at hi */
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (rank_binom_half_cdf(mid - 1, n) <= tail)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int effect_paired(const double *base, const double *nw, size_t n, double level,
+                  struct effect *out)
+{
+    double *r;
+    size_t k;
+
+    out->ratio = out->ci.lo = out->ci.hi = NAN;
+    out->level = level;
+    out->ci_narrowed = 0;
+    out->resamples = 0;
+    if (n == 0 || !level_ok(level) || !positive(base, n) || !positive(nw, n))
+        return -1;
+    r = malloc(n * sizeof *r);
+    if (!r)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        r[i] = log(nw[i] / base[i]);
+    stats_sort(r, n);
+    out->ratio = exp(stats_quantile_sorted(r, n, 0.5));
+    k = order_stat_k(n, (1.0 - level) / 2.0);
+    if (k == 0) {
+        out->ci.lo = exp(r[0]);
+        out->ci.hi = exp(r[n - 1]);
+        out->ci_narrowed = 1;
+    } else {
+        out->ci.lo = exp(r[k - 1]);          /* r_(k), 1-based */
+        out->ci.hi = exp(r[n - k]);          /* r_(n+1-k) */
+    }
+    free(r);
+    return 0;
+}
+
+/* MAD (1.4826 scale) of log(x[0..n)); NaN on a bad value or no memory. */
+static double log_mad(const double *x, size_t n)
+{
+    double *l, s;
+
+    if (!positive(x, n))
+        return NAN;
+    l = malloc(n * sizeof *l);
+    if (!l)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        l[i] = log(x[i]);
+    s = stats_mad(l, n);
+    free(l);
+    return s;
+}
+
+/* z(1 - alpha/2) + z(power), over sqrt(3/pi). */
+static double mde_factor(double alpha, double power)
+{
+    return (effect_norm_quantile(1.0 - alpha / 2.0) + effect_norm_quantile(power)) /
+           sqrt(3.0 / M_PI);
+}
+
+double effect_mde_unpaired(const double *base, size_t n, const double *nw, size_t m,
+                           double alpha, double power)
+{
+    double sb, sn;
+
+    if (n < 2 || m < 2)
+        return NAN;
+    sb = log_mad(base, n);
+    sn = log_mad(nw, m);
+    return expm1(mde_factor(alpha, power) *
+                 sqrt(sb * sb / (double)n + sn * sn / (double)m));
+}
+
+double effect_mde_paired(const double *base, const double *nw, size_t n, double alpha,
+                         double power)
+{
+    double *r, s;
+
+    if (n < 2 || !positive(base, n) || !positive(nw, n))
+        return NAN;
+    r = malloc(n * sizeof *r);
+    if (!r)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        r[i] = log(nw[i] / base[i]);
+    s = stats_mad(r, n);
+    free(r);
+    return expm1(mde_factor(alpha, power) * s / sqrt((double)n));
+}
+
+/* Acklam's coefficients: rational approximations on the central region
+ * |p - 1/2| <= 1/2 - P_LOW and on the tail in q = sqrt(-2 log p), relative
+ * error below 1.15e-9 before the refinement. */
+static const double ack_a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00 };
+static const double ack_b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01 };
+static const double ack_c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00, 2.938163982698783e+00 };
+static const double ack_d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00 };
+#define P_LOW 0.02425
+
+/* The quantile for 0 < p <= 1/2 (x <= 0), where erfc(-x / sqrt 2) is
+ * computed without cancellation, so the Halley step can refine even the
+ * far tail.  Above 1/2 the symmetry x(p) = -x(1 - p) is used, 1 - p being
+ * exact there (Sterbenz). */
+static double lower_quantile(double p)
+{
+    double x, e, u;
+
+    if (p < P_LOW) {
+        double q = sqrt(-2.0 * log(p));
+
+        x = (((((ack_c[0] * q + ack_c[1]) * q + ack_c[2]) * q + ack_c[3]) * q + ack_c[4]) * q +
+             ack_c[5]) /
+            ((((ack_d[0] * q + ack_d[1]) * q + ack_d[2]) * q + ack_d[3]) * q + 1.0);
+    } else {
+        double q = p - 0.5, r = q * q;
+
+        x = (((((ack_a[0] * r + ack_a[1]) * r + ack_a[2]) * r + ack_a[3]) * r + ack_a[4]) * r +
+             ack_a[5]) * q /
+            (((((ack_b[0] * r + ack_b[1]) * r + ack_b[2]) * r + ack_b[3]) * r + ack_b[4]) * r +
+             1.0);
+    }
+    /* Halley's step on f(x) = Phi(x) - p: u = f / f', x -= u / (1 + x u / 2).
+     * exp(x^2 / 2) overflows only beyond p ~ 1e-308; then the step is
+     * skipped. */
+    e = 0.5 * erfc(-x / M_SQRT2) - p;
+    u = e * sqrt(2.0 * M_PI) * exp(x * x / 2.0);
+    if (isfinite(u))
+        x -= u / (1.0 + x * u / 2.0);
+    return x;
+}
+
+double effect_norm_quantile(double p)
+{
+    if (isnan(p) || p < 0.0 || p > 1.0)
+        return NAN;
+    if (p == 0.0)
+        return -INFINITY;
+    if (p == 1.0)
+        return INFINITY;
+    if (p > 0.5)
+        return -lower_quantile(1.0 - p);
+    return lower_quantile(p);
+}
+
+double effect_norm_sf(double z)
+{
+    return 0.5 * erfc(z / M_SQRT2);
+}

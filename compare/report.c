@@ -1,0 +1,94 @@
+/* report.c: the reporter table and the cells every format shares. */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+static const struct reporter reporters[] = {
+    {"table", report_table},
+    {"markdown", report_markdown},
+    {"json", report_json},
+    {"csv", report_csv},
+};
+
+const struct reporter *report_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof reporters / sizeof reporters[0]; i++)
+        if (!strcmp(reporters[i].name, name))
+            return &reporters[i];
+    return NULL;
+}
+
+char *report_pct(char *buf, size_t len, double frac)
+{
+    if (isnan(frac))
+        snprintf(buf, len, "-");
+    else if (fabs(frac) < 0.0005)
+        snprintf(buf, len, "%.2f%%", 100 * frac);
+    else
+        snprintf(buf, len, "%+.1f%%", 100 * frac);
+    return buf;
+}
+
+char *report_ci(char *buf, size_t len, double lo, double hi)
+{
+    char a[24], b[24];
+
+    if (isnan(lo) || isnan(hi))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "[%s, %s]", report_pct(a, sizeof a, lo), report_pct(b, sizeof b, hi));
+    return buf;
+}
+
+char *report_p(char *buf, size_t len, double p)
+{
+    if (isnan(p))
+        snprintf(buf, len, "-");
+    else if (p < 1e-6)
+        snprintf(buf, len, "<1e-6");
+    else if (p < 0.001)
+        snprintf(buf, len, "%.1e", p);
+    else
+        snprintf(buf, len, "%.3f", p);
+    return buf;
+}
+
+char *report_summary(char *buf, size_t len, const struct comparison *c)
+{
+    size_t n = c->count[VERDICT_UNCHANGED] + c->count[VERDICT_IMPROVED] +
+               c->count[VERDICT_REGRESSED] + c->count[VERDICT_INCONCLUSIVE];
+    size_t o = 0;
+
+    o += (size_t)snprintf(buf + o, len - o, "%zu compared: %zu regressed, %zu improved, "
+                                            "%zu unchanged, %zu inconclusive",
+                          n, c->count[VERDICT_REGRESSED], c->count[VERDICT_IMPROVED],
+                          c->count[VERDICT_UNCHANGED], c->count[VERDICT_INCONCLUSIVE]);
+    if (o < len && c->count[VERDICT_ERROR])
+        o += (size_t)snprintf(buf + o, len - o, ", %zu failed", c->count[VERDICT_ERROR]);
+    if (o < len && (c->count[VERDICT_BASE_ONLY] || c->count[VERDICT_NEW_ONLY]))
+        o += (size_t)snprintf(buf + o, len - o, "; %zu only in base, %zu only in new",
+                              c->count[VERDICT_BASE_ONLY], c->count[VERDICT_NEW_ONLY]);
+    if (o < len && c->nchecks)
+        snprintf(buf + o, len - o, "; limits: %zu of %zu failed", c->limits_failed, c->nchecks);
+    return buf;
+}
+
+char *report_method(char *buf, size_t len, const struct comparison *c)
+{
+    size_t o;
+
+    o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 is worse",
+                         c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
+                         adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
+    if (o < len && c->n_allowance)
+        snprintf(buf + o, len - o,
+                 ".\n%zu benchmark%s ran in fewer than %d worker processes on a side, which "
+                 "cannot see drift between runs: their CIs are widened by +-%.0f%% (run with "
+                 "--processes %d or more, or pair the builds with pacer ab)",
+                 c->n_allowance, c->n_allowance == 1 ? "" : "s", COMPARE_MIN_PROCESSES,
+                 100 * c->allowance, COMPARE_MIN_PROCESSES);
+    return buf;
+}

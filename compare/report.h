@@ -1,0 +1,44 @@
+/*
+ * report.h: how a comparison is printed.  One reporter per format (table,
+ * markdown, json, csv), each in its own file, behind one ops table.
+ */
+#ifndef PACER_REPORT_H
+#define PACER_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "compare.h"
+
+struct report_opts {
+    int color;                /* ANSI colour for the verdicts (table) */
+};
+
+struct reporter {
+    const char *name;
+    int (*print)(FILE *f, const struct comparison *c, const struct report_opts *ro);
+};
+
+/* The reporter of that name, or NULL. */
+const struct reporter *report_find(const char *name);
+
+/* The full analysis as a new JSON object (also stored in A/B results). */
+json_t *report_json_object(const struct comparison *c);
+
+/* Shared cell formatting: "+2.7%", "[+1.9%, +3.4%]", "0.0012", "<1e-6". */
+char *report_pct(char *buf, size_t len, double frac);
+char *report_ci(char *buf, size_t len, double lo, double hi);
+char *report_p(char *buf, size_t len, double p);
+/* The one-line summary: "56 compared: 1 regressed, ...". */
+char *report_summary(char *buf, size_t len, const struct comparison *c);
+/* What the verdicts rest on: mode, correction, alpha, CI level, and the
+ * drift allowance when some rows got it. */
+char *report_method(char *buf, size_t len, const struct comparison *c);
+
+int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_markdown(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_json(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_csv(FILE *f, const struct comparison *c, const struct report_opts *ro);
+
+#endif

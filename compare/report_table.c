@@ -1,0 +1,83 @@
+/* report_table.c: the aligned terminal table of a comparison. */
+#include <math.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "report.h"
+#include "table.h"
+
+static const char *colour_of(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_REGRESSED: return "\033[1;31m";
+    case VERDICT_IMPROVED: return "\033[32m";
+    case VERDICT_INCONCLUSIVE: return "\033[33m";
+    case VERDICT_ERROR: return "\033[1;35m";
+    default: return NULL;
+    }
+}
+
+int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro)
+{
+    static const char *head[] = {"benchmark", "base", "new", "change", "95% CI", "p (adj)",
+                                 "MDE", "verdict"};
+    struct table t;
+    char line[1024];
+    size_t i, nnotes = 0;
+
+    table_init(&t, 8);
+    table_add(&t, head);
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        char b[32], n[32], ch[24], ci[48], p[24], mde[24], v[48];
+        const char *row[8], *col = ro->color ? colour_of(r->verdict) : NULL;
+
+        fmt_value(b, sizeof b, r->base_value, r->unit);
+        fmt_value(n, sizeof n, r->new_value, r->unit);
+        report_pct(ch, sizeof ch, r->change);
+        report_ci(ci, sizeof ci, r->change_lo, r->change_hi);
+        report_p(p, sizeof p, r->p_adj);
+        if (isnan(r->mde))
+            snprintf(mde, sizeof mde, "-");
+        else
+            snprintf(mde, sizeof mde, "%.1f%%", 100 * r->mde);
+        /* Escape codes have no display width: table.c counts them, so pad
+         * the plain word and colour only through the terminal. */
+        snprintf(v, sizeof v, "%s%s%s", col ? col : "", verdict_name(r->verdict),
+                 col ? "\033[0m" : "");
+        row[0] = r->name;
+        row[1] = b;
+        row[2] = n;
+        row[3] = ch;
+        row[4] = ci;
+        row[5] = p;
+        row[6] = mde;
+        row[7] = v;
+        table_add(&t, row);
+        nnotes += r->note[0] != '\0';
+    }
+    table_print(&t, f);
+    table_free(&t);
+    if (isfinite(c->geomean)) {
+        char g[24];
+        fprintf(f, "geometric mean of the changes (%zu benchmarks): %s\n", c->ngeomean,
+                report_pct(g, sizeof g, c->geomean - 1));
+    }
+    fprintf(f, "%s\n", report_summary(line, sizeof line, c));
+    fprintf(f, "%s\n", report_method(line, sizeof line, c));
+    if (nnotes) {
+        fprintf(f, "notes:\n");
+        for (i = 0; i < c->nrows; i++)
+            if (c->rows[i].note[0])
+                fprintf(f, "  %s: %s\n", c->rows[i].name, c->rows[i].note);
+    }
+    if (c->nchecks) {
+        fprintf(f, "limits:\n");
+        for (i = 0; i < c->nchecks; i++) {
+            const struct limit_check *k = &c->checks[i];
+            fprintf(f, "  %s  %s: %.6g  %s\n", k->pass ? "ok  " : "FAIL", k->bench, k->value,
+                    k->limit->text);
+        }
+    }
+    return 0;
+}
