@@ -122,6 +122,11 @@ $(BUILD)/suites/micro/%: $(BUILD)/suites/micro/%.o $(LIBPACER)
 $(BUILD)/tests/fixtures/%: $(BUILD)/tests/fixtures/%.o $(LIBPACER)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBPACER) $(LIBS)
 
+# The compare detector benchmark (suites/self/detector.c): not part of all.
+$(BUILD)/self/detector: $(BUILD)/suites/self/detector.o $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(call obj,$(CORE_SRC))
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(LIBS)
 

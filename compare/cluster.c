@@ -173,3 +173,70 @@ cleanup:
     free(ratios);
     return rc;
 }
+
+int cluster_paired(const double *base, const double *nw, size_t n, const size_t *counts,
+                   size_t k, double level, unsigned resamples, uint64_t seed,
+                   struct effect *out)
+{
+    struct clustered c;
+    struct groups g = {0};
+    double *r = NULL, *buf = NULL, *meds = NULL, a = (1 - level) / 2;
+    size_t i, len;
+    unsigned b, nb = resamples;
+    struct rng rg;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    out->level = level;
+    if (n == 0)
+        return -1;
+    r = malloc(n * sizeof *r);
+    if (!r)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (!(base[i] > 0) || !(nw[i] > 0) || !isfinite(base[i]) || !isfinite(nw[i]))
+            goto cleanup;
+        r[i] = log(nw[i] / base[i]);
+    }
+    c.x = r;
+    c.n = n;
+    c.counts = counts;
+    c.k = k;
+    if (groups_of(&c, &g) < 0)
+        goto cleanup;
+    out->ratio = exp(stats_median(r, n));
+    if ((unsigned long long)n * nb > STATS_BOOT_WORK) {
+        unsigned long long cap = STATS_BOOT_WORK / n;
+        nb = (unsigned)(cap < 1000 ? 1000 : cap);
+        if (nb > resamples)
+            nb = resamples;
+    }
+    if (nb == 0) {
+        out->ci.lo = out->ci.hi = NAN;
+        rc = 0;
+        goto cleanup;
+    }
+    len = resample_len(&g, n);
+    buf = malloc((len + 1) * sizeof *buf);
+    meds = malloc(nb * sizeof *meds);
+    if (!buf || !meds)
+        goto cleanup;
+    rng_seed(&rg, seed);
+    for (b = 0; b < nb; b++) {
+        for (i = 0; i <= len; i++)
+            buf[i] = NAN;
+        resample(&rg, &c, &g, buf);
+        meds[b] = median_of(buf, len + 1);
+    }
+    stats_sort(meds, nb);
+    out->ci.lo = exp(stats_quantile_sorted(meds, nb, a));
+    out->ci.hi = exp(stats_quantile_sorted(meds, nb, 1 - a));
+    out->resamples = nb;
+    rc = 0;
+cleanup:
+    groups_free(&g);
+    free(r);
+    free(buf);
+    free(meds);
+    return rc;
+}

@@ -38,6 +38,15 @@ struct clustered {
 int cluster_effect(const struct clustered *base, const struct clustered *nw, double level,
                    unsigned resamples, uint64_t seed, struct effect *out);
 
+/* Paired: r_i = log(nw[i] / base[i]) in clusters of pairs (each pair of
+ * worker processes of an A/B run); estimate exp(median r); CI by the same
+ * two-stage bootstrap (clusters drawn with replacement, then pairs within
+ * them; one rng seeded once) of the median of r, as exp of its type-7
+ * quantiles.  counts as in struct clustered.  Returns 0 or -1. */
+int cluster_paired(const double *base, const double *nw, size_t n, const size_t *counts,
+                   size_t k, double level, unsigned resamples, uint64_t seed,
+                   struct effect *out);
+
 /* Processes with at least one sample. */
 size_t cluster_nonempty(const struct clustered *c);
 

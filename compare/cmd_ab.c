@@ -31,6 +31,7 @@
 
 #define LIST_TIMEOUT_NS 30000000000ULL
 #define AB_PAIRS_DEFAULT 30
+#define AB_PROCESSES_DEFAULT 3
 
 static void usage(FILE *f)
 {
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 "look regressed are measured again and decided on all their pairs.\n"
 "\n"
 "  --pairs N             pairs per benchmark (default %d)\n"
+"  --processes K         spread the pairs over K successive pairs of worker\n"
+"                        processes, so one memory layout cannot pass for a\n"
+"                        change (default %d)\n"
 "  --warmup TIME         warmup of each side (default 100ms)\n"
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
 "  --sample-time TIME    target time of one micro sample (default 10ms)\n"
@@ -62,7 +66,7 @@ static void usage(FILE *f)
 "\n"
 "exit codes: 0 nothing regressed, 1 a regression or a failed limit, 2 bad\n"
 "input, 3 a benchmark failed or the run was interrupted\n",
-            AB_PAIRS_DEFAULT);
+            AB_PAIRS_DEFAULT, AB_PROCESSES_DEFAULT);
 }
 
 /* One benchmark to pair. */
@@ -90,11 +94,12 @@ static int bad(const char *opt, const char *val, const char *what)
 
 static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
 {
-    enum { O_PAIRS = 256, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB, O_CMD,
+    enum { O_PAIRS = 256, O_PROCS, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB, O_CMD,
            O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
            O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED };
     static const struct option lopts[] = {
         {"pairs", required_argument, 0, O_PAIRS}, {"samples", required_argument, 0, O_PAIRS},
+        {"processes", required_argument, 0, O_PROCS},
         {"warmup", required_argument, 0, O_WARM}, {"warmup-runs", required_argument, 0, O_WRUNS},
         {"sample-time", required_argument, 0, O_STIME},
         {"timeout", required_argument, 0, O_TIMEOUT}, {"filter", required_argument, 0, O_FILTER},
@@ -116,6 +121,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
 
     settings_default(&c->set);
     c->set.samples = AB_PAIRS_DEFAULT;
+    c->set.processes = AB_PROCESSES_DEFAULT;
     c->set.warmup_ns = 100000000ULL;
     c->format = "table";
     c->color = "auto";
@@ -127,6 +133,11 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
             if (fmt_parse_count(optarg, &v) < 0 || v < 2 || v > 100000)
                 return bad("pairs", optarg, "a count from 2 to 100000");
             c->set.samples = (unsigned)v;
+            break;
+        case O_PROCS:
+            if (fmt_parse_count(optarg, &v) < 0 || v < 1 || v > 1000)
+                return bad("processes", optarg, "a count from 1 to 1000");
+            c->set.processes = (unsigned)v;
             break;
         case O_WARM:
             if (fmt_parse_duration(optarg, &c->set.warmup_ns) < 0)
@@ -453,6 +464,28 @@ static const char *job_name(const struct abjob *j)
     return j->li ? j->li->name : j->name;
 }
 
+/* The process counts of b followed by those of t (a bench without counts
+ * is one process of all its samples). */
+static int append_counts(struct bench *b, const struct bench *t)
+{
+    size_t nb = b->nproc_samples ? b->nproc_samples : 1;
+    size_t nt = t->nproc_samples ? t->nproc_samples : 1, i;
+    size_t *c = malloc((nb + nt) * sizeof *c);
+
+    if (!c)
+        return -1;
+    if (b->nproc_samples)
+        memcpy(c, b->proc_samples, nb * sizeof *c);
+    else
+        c[0] = b->nsamples;
+    for (i = 0; i < nt; i++)
+        c[nb + i] = t->nproc_samples ? t->proc_samples[i] : t->nsamples;
+    free(b->proc_samples);
+    b->proc_samples = c;
+    b->nproc_samples = nb + nt;
+    return 0;
+}
+
 static int append(double **x, size_t *n, const double *y, size_t m)
 {
     double *nx = realloc(*x, (*n + m) * sizeof *nx);
@@ -497,7 +530,8 @@ static int confirm(const struct plan *p, const struct comparison *cmp, const str
                     bench_set_error(nb, "in the confirmation: %s", tn.error->message);
                 if (tb.error && !bb->error)
                     bench_set_error(bb, "in the confirmation: %s", tb.error->message);
-            } else if (append(&bb->samples, &bb->nsamples, tb.samples, tb.nsamples) < 0 ||
+            } else if (append_counts(bb, &tb) < 0 || append_counts(nb, &tn) < 0 ||
+                       append(&bb->samples, &bb->nsamples, tb.samples, tb.nsamples) < 0 ||
                        append(&nb->samples, &nb->nsamples, tn.samples, tn.nsamples) < 0) {
                 bench_free(&tb);
                 bench_free(&tn);

@@ -422,7 +422,17 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
         return 0;
     }
     r->k_base = r->k_new = 1;
-    if (effect_paired(r->base->samples, r->nw->samples, n, o->ci_level, &ef) < 0)
+    if (r->nw->nproc_samples >= 2 && r->base->nproc_samples == r->nw->nproc_samples &&
+        !memcmp(r->base->proc_samples, r->nw->proc_samples,
+                r->nw->nproc_samples * sizeof *r->nw->proc_samples)) {
+        /* Pairs from several worker pairs: the layout of each pair of
+         * processes is a cluster the CI must see. */
+        struct clustered cn = {r->nw->samples, n, r->nw->proc_samples, r->nw->nproc_samples};
+        r->k_base = r->k_new = cluster_nonempty(&cn);
+        if (cluster_paired(r->base->samples, r->nw->samples, n, r->nw->proc_samples,
+                           r->nw->nproc_samples, o->ci_level, o->resamples, o->seed, &ef) < 0)
+            return -1;
+    } else if (effect_paired(r->base->samples, r->nw->samples, n, o->ci_level, &ef) < 0)
         return -1;
     r->ratio = ef.ratio;
     r->ratio_ci = ef.ci;

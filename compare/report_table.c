@@ -60,8 +60,8 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
     table_free(&t);
     if (isfinite(c->geomean)) {
         char g[24];
-        fprintf(f, "geometric mean of the changes (%zu benchmarks): %s\n", c->ngeomean,
-                report_pct(g, sizeof g, c->geomean - 1));
+        fprintf(f, "geometric mean of the changes (%zu benchmark%s): %s\n", c->ngeomean,
+                c->ngeomean == 1 ? "" : "s", report_pct(g, sizeof g, c->geomean - 1));
     }
     fprintf(f, "%s\n", report_summary(line, sizeof line, c));
     fprintf(f, "%s\n", report_method(line, sizeof line, c));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,33 @@ char *child_stderr_tail(const struct child *c)
     return s;
 }
 
+/* A memfd holding the bytes of path (for fexecve), or -1. */
+static int private_copy(const char *path)
+{
+    int in = open(path, O_RDONLY | O_CLOEXEC), out;
+    char buf[65536];
+    ssize_t r;
+
+    if (in < 0)
+        return -1;
+    out = memfd_create("pacer-worker", MFD_CLOEXEC);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    while ((r = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)r) != r) {
+            r = -1;
+            break;
+        }
+    close(in);
+    if (r < 0) {
+        close(out);
+        return -1;
+    }
+    return out;
+}
+
 static void set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
@@ -144,7 +172,7 @@ int child_start(struct child *c, const char *binary, struct err *e)
     if (pid == 0) {
         /* Child: own process group; fds 3 and 4 are the protocol. */
         int r3 = fcntl(req[0], F_DUPFD, 10), w4 = fcntl(ans[1], F_DUPFD, 10);
-        int dn = open("/dev/null", O_RDWR);
+        int dn = open("/dev/null", O_RDWR), code;
         char *argv[] = {(char *)binary, (char *)WORKER_FLAG, NULL};
 
         setpgid(0, 0);
@@ -158,6 +186,15 @@ int child_start(struct child *c, const char *binary, struct err *e)
             close(r3);
             close(w4);
             close(dn);
+            /* Run a private copy of the binary: its code gets physical pages
+             * of its own, so where the page cache happened to put the file
+             * (which a physically indexed cache feels) differs from process
+             * to process instead of biasing every process of one build. */
+            code = private_copy(binary);
+            if (code >= 0) {
+                fexecve(code, argv, environ);
+                close(code);
+            }
             execv(binary, argv);
             child_errno = errno;
         }

@@ -1,0 +1,222 @@
+/*
+ * detector.c: how well pacer compare tells regressions from noise, on
+ * synthetic runs whose truth is known.  Prints, at the default settings of
+ * compare (threshold, correction, alpha, drift allowance), the rate of false
+ * verdicts on A/A suites and the detection rate of known shifts, unpaired
+ * (two runs, as pacer run --processes 5 --samples 30 makes them) and paired
+ * (as pacer ab makes them: 30 pairs over 3 worker pairs).
+ *
+ *   make build/self/detector && build/self/detector [SUITES] [SEED]
+ *
+ * Noise model of one benchmark in one run (all multiplicative, log scale):
+ *   body       each sample: lognormal, sigma drawn per benchmark from
+ *              {0.5, 1, 2, 3} %
+ *   outliers   each sample with probability 3 %: times 1 + Exp(mean 20 %)
+ *   drift      within a run: a linear trend over its samples, total N(0, 1 %)
+ *   layout     each worker process: an offset N(0, 1 %)
+ *   slow spell with probability 10 % per run, one process of the benchmark
+ *              is 10 % slower (a busy neighbour during one round)
+ *   run level  each run: an offset N(0, 0.5 %) shared by its processes
+ * Paired runs share the machine's state: drift, slow spells and run level
+ * hit both sides of a pair alike; each side keeps its own body noise and
+ * outliers, and each worker pair its own layout offset per side.
+ * A suite has 50 benchmarks; in a shifted suite one benchmark's new side is
+ * slower by the shift.  Rates count benchmarks, suites with any false
+ * verdict, and detections (verdict "regressed") of the shifted one.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "rng.h"
+
+#define NBENCH 50
+#define SAMPLES 30
+#define PROCESSES 5
+#define PAIRS 30
+#define PAIR_PROCESSES 3
+
+static const double body_sigmas[] = {0.005, 0.01, 0.02, 0.03};
+
+struct machine {
+    double drift, run_level;
+    int slow_proc;              /* -1: no slow spell */
+};
+
+static void machine_draw(struct rng *r, struct machine *m, int nproc)
+{
+    m->drift = 0.01 * rng_normal(r);
+    m->run_level = 0.005 * rng_normal(r);
+    m->slow_proc = rng_uniform(r) < 0.10 ? (int)rng_below(r, (uint64_t)nproc) : -1;
+}
+
+static double outlier(struct rng *r)
+{
+    return rng_uniform(r) < 0.03 ? log1p(-0.2 * log(1 - rng_uniform(r))) : 0;
+}
+
+/* One unpaired run of a benchmark into b. */
+static void run_unpaired(struct rng *r, struct bench *b, const char *name, double sigma,
+                         double shift)
+{
+    struct machine m;
+    size_t i, p, per = SAMPLES / PROCESSES;
+
+    machine_draw(r, &m, PROCESSES);
+    b->name = strdup(name);
+    b->samples = malloc(SAMPLES * sizeof *b->samples);
+    b->proc_samples = malloc(PROCESSES * sizeof *b->proc_samples);
+    b->nsamples = SAMPLES;
+    b->nproc_samples = PROCESSES;
+    b->processes = PROCESSES;
+    for (p = 0; p < PROCESSES; p++) {
+        double layout = 0.01 * rng_normal(r), slow = (int)p == m.slow_proc ? log(1.10) : 0;
+        b->proc_samples[p] = per;
+        for (i = 0; i < per; i++) {
+            size_t k = p * per + i;
+            /* Rounds spread a benchmark's processes over the run: the trend
+             * advances with the round. */
+            double t = ((double)p + (double)i / per) / PROCESSES - 0.5;
+            b->samples[k] = 100 * exp(log1p(shift) + m.run_level + m.drift * t + layout + slow +
+                                      sigma * rng_normal(r) + outlier(r));
+        }
+    }
+}
+
+/* One paired run: PAIRS pairs over PAIR_PROCESSES worker pairs. */
+static void run_paired(struct rng *r, struct bench *a, struct bench *b, const char *name,
+                       double sigma, double shift)
+{
+    struct machine m;
+    size_t i, p, per = PAIRS / PAIR_PROCESSES;
+    struct bench *side[2] = {a, b};
+    int s;
+
+    machine_draw(r, &m, PAIR_PROCESSES);
+    for (s = 0; s < 2; s++) {
+        side[s]->name = strdup(name);
+        side[s]->samples = malloc(PAIRS * sizeof *side[s]->samples);
+        side[s]->proc_samples = malloc(PAIR_PROCESSES * sizeof *side[s]->proc_samples);
+        side[s]->nsamples = PAIRS;
+        side[s]->nproc_samples = PAIR_PROCESSES;
+        side[s]->processes = PAIR_PROCESSES;
+    }
+    for (p = 0; p < PAIR_PROCESSES; p++) {
+        double layout[2] = {0.01 * rng_normal(r), 0.01 * rng_normal(r)};
+        double slow = (int)p == m.slow_proc ? log(1.10) : 0;
+        for (s = 0; s < 2; s++)
+            side[s]->proc_samples[p] = per;
+        for (i = 0; i < per; i++) {
+            size_t k = p * per + i;
+            double t = ((double)k / PAIRS) - 0.5;
+            double machine = m.run_level + m.drift * t + slow;
+            for (s = 0; s < 2; s++)
+                side[s]->samples[k] = 100 * exp((s ? log1p(shift) : 0) + machine + layout[s] +
+                                                sigma * rng_normal(r) + outlier(r));
+        }
+    }
+}
+
+struct tally {
+    size_t benches, false_verdicts, suites, suites_with_false, shifted, detected;
+};
+
+static void one_suite(struct rng *r, int paired, double shift, struct tally *t)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct err e = {0};
+    char name[32];
+    size_t i, nfalse = 0;
+
+    result_init(&a);
+    result_init(&b);
+    for (i = 0; i < NBENCH; i++) {
+        double sigma = body_sigmas[rng_below(r, 4)];
+        double sh = (shift > 0 && i == 0) ? shift : 0;
+        struct bench *ba = result_add_bench(&a), *bb = result_add_bench(&b);
+        snprintf(name, sizeof name, "b%02zu", i);
+        free(ba->unit);
+        free(bb->unit);
+        ba->unit = strdup("ns");
+        bb->unit = strdup("ns");
+        if (paired)
+            run_paired(r, ba, bb, name, sigma, sh);
+        else {
+            run_unpaired(r, ba, name, sigma, 0);
+            run_unpaired(r, bb, name, sigma, sh);
+        }
+    }
+    compare_opts_default(&o);
+    o.paired = paired;
+    if (compare_results(&a, &b, &o, &c, &e) < 0) {
+        fprintf(stderr, "detector: %s\n", e.msg);
+        exit(2);
+    }
+    for (i = 0; i < c.nrows; i++) {
+        const struct compare_row *row = &c.rows[i];
+        int is_shifted = shift > 0 && !strcmp(row->name, "b00");
+        int flagged = row->verdict == VERDICT_REGRESSED || row->verdict == VERDICT_IMPROVED;
+        if (is_shifted) {
+            t->shifted++;
+            t->detected += row->verdict == VERDICT_REGRESSED;
+        } else {
+            t->benches++;
+            t->false_verdicts += flagged;
+            nfalse += flagged;
+        }
+    }
+    t->suites++;
+    t->suites_with_false += nfalse > 0;
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+static void report(const char *mode, const char *what, double shift, const struct tally *t)
+{
+    if (shift == 0)
+        printf("%-9s %-9s false verdicts %5.2f%% of %zu benchmarks; suites of %d with any: "
+               "%5.1f%% of %zu\n",
+               mode, what, 100.0 * (double)t->false_verdicts / (double)t->benches, t->benches,
+               NBENCH, 100.0 * (double)t->suites_with_false / (double)t->suites, t->suites);
+    else
+        printf("%-9s %-9s detected %5.1f%% of %zu shifted benchmarks; false verdicts on the "
+               "others %5.2f%%\n",
+               mode, what, 100.0 * (double)t->detected / (double)t->shifted, t->shifted,
+               100.0 * (double)t->false_verdicts / (double)t->benches);
+}
+
+int main(int argc, char **argv)
+{
+    static const double shifts[] = {0, 0.02, 0.05};
+    size_t nsuites = argc > 1 ? strtoul(argv[1], NULL, 10) : 200;
+    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
+    struct rng r;
+    int paired;
+    size_t s, i;
+
+    rng_seed(&r, seed);
+    printf("detector: %zu suites of %d benchmarks per line, seed %llu, compare's defaults "
+           "(threshold %.0f%% unpaired / %.0f%% paired, Holm, alpha 0.05, drift allowance "
+           "%.0f%% below %d processes)\n",
+           nsuites, NBENCH, (unsigned long long)seed, 100 * COMPARE_THRESHOLD_UNPAIRED,
+           100 * COMPARE_THRESHOLD_PAIRED, 100 * COMPARE_DRIFT_DEFAULT, COMPARE_MIN_PROCESSES);
+    for (paired = 0; paired < 2; paired++)
+        for (i = 0; i < sizeof shifts / sizeof shifts[0]; i++) {
+            struct tally t = {0};
+            char what[16];
+            for (s = 0; s < nsuites; s++)
+                one_suite(&r, paired, shifts[i], &t);
+            if (shifts[i] == 0)
+                snprintf(what, sizeof what, "A/A");
+            else
+                snprintf(what, sizeof what, "+%.0f%%", 100 * shifts[i]);
+            report(paired ? "paired" : "unpaired", what, shifts[i], &t);
+            fflush(stdout);
+        }
+    return 0;
+}

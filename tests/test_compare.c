@@ -1,0 +1,460 @@
+/*
+ * test_compare.c: verdicts, correction, allowance, limits and exit codes of
+ * compare.c, on results built in memory from seeded noise (no timing).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compare.h"
+#include "rng.h"
+
+/* k processes of n/k lognormal samples around center (sigma in log units),
+ * each process shifted by its own offset of sigma_p. */
+static void fill(struct bench *b, const char *name, double center, double sigma, size_t n,
+                 size_t k, double sigma_p, uint64_t seed)
+{
+    struct rng r;
+    size_t i, p, per = n / k;
+
+    rng_seed(&r, seed);
+    b->name = strdup(name);
+    b->samples = malloc(n * sizeof *b->samples);
+    b->nsamples = n;
+    if (k > 1) {
+        b->proc_samples = malloc(k * sizeof *b->proc_samples);
+        b->nproc_samples = k;
+        b->processes = (unsigned)k;
+    }
+    for (p = 0, i = 0; p < k; p++) {
+        double off = sigma_p * rng_normal(&r);
+        size_t cnt = p + 1 == k ? n - i : per;
+        if (k > 1)
+            b->proc_samples[p] = cnt;
+        for (size_t j = 0; j < cnt; j++, i++)
+            b->samples[i] = center * exp(off + sigma * rng_normal(&r));
+    }
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+}
+
+static struct bench *add(struct result *r, const char *name, double center, double sigma,
+                         size_t n, size_t k, double sigma_p, uint64_t seed)
+{
+    struct bench *b = result_add_bench(r);
+
+    cr_assert_not_null(b);
+    fill(b, name, center, sigma, n, k, sigma_p, seed);
+    return b;
+}
+
+static const struct compare_row *row(const struct comparison *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->nrows; i++)
+        if (!strcmp(c->rows[i].name, name))
+            return &c->rows[i];
+    cr_assert_fail("no row %s", name);
+    return NULL;
+}
+
+static void run(const struct result *a, const struct result *b, const struct compare_opts *o,
+                struct comparison *c)
+{
+    struct err e = {0};
+
+    cr_assert_eq(compare_results(a, b, o, c, &e), 0, "%s", e.msg);
+}
+
+Test(compare, verdicts_unpaired_with_processes)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    /* 5 processes of 6 samples, 1 % noise, 0.3 % between processes. */
+    add(&a, "same", 100, 0.01, 30, 5, 0.003, 1);
+    add(&b, "same", 100, 0.01, 30, 5, 0.003, 2);
+    add(&a, "slower", 100, 0.01, 30, 5, 0.003, 3);
+    add(&b, "slower", 110, 0.01, 30, 5, 0.003, 4);
+    add(&a, "faster", 100, 0.01, 30, 5, 0.003, 5);
+    add(&b, "faster", 90, 0.01, 30, 5, 0.003, 6);
+    add(&a, "noisy", 100, 0.30, 30, 5, 0.05, 7);
+    add(&b, "noisy", 105, 0.30, 30, 5, 0.05, 8);
+    run(&a, &b, &o, &c);
+    cr_assert_eq(row(&c, "same")->verdict, VERDICT_UNCHANGED);
+    cr_assert_eq(row(&c, "slower")->verdict, VERDICT_REGRESSED);
+    cr_assert_float_eq(row(&c, "slower")->change, 0.10, 0.02);
+    cr_assert_lt(row(&c, "slower")->change_lo, 0.10);
+    cr_assert_gt(row(&c, "slower")->change_hi, 0.10);
+    cr_assert_eq(row(&c, "faster")->verdict, VERDICT_IMPROVED);
+    cr_assert_eq(row(&c, "noisy")->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert_eq(row(&c, "same")->k_base, 5);
+    cr_assert_eq(row(&c, "same")->allowance, 0);
+    cr_assert_eq(c.count[VERDICT_REGRESSED], 1);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_REGRESSION);
+    cr_assert_eq(compare_exit_code(&c, 1), EXIT_UNTRUSTED, "noisy is inconclusive");
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, higher_is_better)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    add(&a, "rps", 1000, 0.01, 30, 5, 0.002, 11)->dir = DIR_HIGHER;
+    add(&b, "rps", 900, 0.01, 30, 5, 0.002, 12)->dir = DIR_HIGHER;
+    run(&a, &b, &o, &c);
+    /* 10 % fewer per second is 11 % worse. */
+    cr_assert_eq(row(&c, "rps")->verdict, VERDICT_REGRESSED);
+    cr_assert_float_eq(row(&c, "rps")->change, 1000.0 / 900 - 1, 0.02);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, one_process_gets_the_drift_allowance)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    /* A tight 6 % shift from single processes: within 3 % + 10 %. */
+    add(&a, "x", 100, 0.005, 30, 1, 0, 21);
+    add(&b, "x", 106, 0.005, 30, 1, 0, 22);
+    run(&a, &b, &o, &c);
+    cr_assert_eq(row(&c, "x")->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert_float_eq(row(&c, "x")->allowance, COMPARE_DRIFT_DEFAULT, 1e-12);
+    cr_assert_eq(c.n_allowance, 1);
+    cr_assert_lt(row(&c, "x")->change_lo, 0);
+    comparison_free(&c);
+    /* --drift 0 trusts the run: now it is a regression. */
+    o.drift = 0;
+    run(&a, &b, &o, &c);
+    cr_assert_eq(row(&c, "x")->verdict, VERDICT_REGRESSED);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, threshold_rules_first_match)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct err e = {0};
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    cr_assert_eq(compare_add_rule(&o, "^loose", 0.20, &e), 0);
+    cr_assert_eq(compare_add_rule(&o, "^lo", 0.01, &e), 0);
+    add(&a, "loose/x", 100, 0.01, 30, 5, 0.002, 31);
+    add(&b, "loose/x", 110, 0.01, 30, 5, 0.002, 32);
+    add(&a, "low/x", 100, 0.01, 30, 5, 0.002, 33);
+    add(&b, "low/x", 110, 0.01, 30, 5, 0.002, 34);
+    run(&a, &b, &o, &c);
+    cr_assert_float_eq(row(&c, "loose/x")->threshold, 0.20, 1e-12);
+    cr_assert_eq(row(&c, "loose/x")->verdict, VERDICT_UNCHANGED);
+    cr_assert_float_eq(row(&c, "low/x")->threshold, 0.01, 1e-12);
+    cr_assert_eq(row(&c, "low/x")->verdict, VERDICT_REGRESSED);
+    comparison_free(&c);
+    compare_opts_free(&o);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, correction_across_the_suite)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c1, c2;
+    char name[32];
+    int i;
+
+    /* 40 benchmarks of 6 samples, one shifted by 30 %: its samples all
+     * lie above the base's, the smallest exact p of 6 against 6 (2/924);
+     * significant alone, not after Holm's x40. */
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    o.drift = 0;
+    o.threshold = 0.005;
+    for (i = 0; i < 40; i++) {
+        snprintf(name, sizeof name, "b%02d", i);
+        add(&a, name, 100, 0.02, 6, 1, 0, 100 + (uint64_t)i);
+        add(&b, name, i == 0 ? 130 : 100, 0.02, 6, 1, 0, 200 + (uint64_t)i);
+    }
+    o.adjust = ADJUST_NONE;
+    run(&a, &b, &o, &c1);
+    o.adjust = ADJUST_HOLM;
+    run(&a, &b, &o, &c2);
+    cr_assert_float_eq(row(&c1, "b00")->p_adj, 2.0 / 924, 1e-12);
+    cr_assert_eq(row(&c1, "b00")->verdict, VERDICT_REGRESSED);
+    cr_assert_float_eq(row(&c2, "b00")->p_adj, 40 * 2.0 / 924, 1e-12);
+    cr_assert_neq(row(&c2, "b00")->verdict, VERDICT_REGRESSED);
+    comparison_free(&c1);
+    comparison_free(&c2);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, bad_benchmarks)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct bench *x;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    add(&a, "ok", 100, 0.01, 30, 5, 0.002, 41);
+    add(&b, "ok", 100, 0.01, 30, 5, 0.002, 42);
+    add(&a, "one", 100, 0.01, 1, 1, 0, 43);
+    add(&b, "one", 150, 0.01, 1, 1, 0, 44);
+    add(&a, "zero", 100, 0.01, 10, 1, 0, 45);
+    x = add(&b, "zero", 100, 0.01, 10, 1, 0, 46);
+    x->samples[3] = 0;
+    add(&a, "crashed", 100, 0.01, 10, 1, 0, 47);
+    x = add(&b, "crashed", 100, 0.01, 10, 1, 0, 48);
+    bench_set_error(x, "killed by signal 11 (SIGSEGV) (in sampling)");
+    add(&a, "gone", 100, 0.01, 10, 1, 0, 49);
+    add(&b, "fresh", 100, 0.01, 10, 1, 0, 50);
+    run(&a, &b, &o, &c);
+    cr_assert_eq(row(&c, "ok")->verdict, VERDICT_UNCHANGED);
+    cr_assert_eq(row(&c, "one")->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert_str_eq(row(&c, "one")->note,
+                     "1 sample in base, 1 in new: noise cannot be told from change");
+    cr_assert_eq(row(&c, "zero")->verdict, VERDICT_ERROR);
+    cr_assert_str_eq(row(&c, "zero")->note, "new sample 3 is 0: ratios need values above zero");
+    cr_assert_eq(row(&c, "crashed")->verdict, VERDICT_ERROR);
+    cr_assert_str_eq(row(&c, "crashed")->note,
+                     "new failed: killed by signal 11 (SIGSEGV) (in sampling)");
+    cr_assert_eq(row(&c, "gone")->verdict, VERDICT_BASE_ONLY);
+    cr_assert_eq(row(&c, "fresh")->verdict, VERDICT_NEW_ONLY);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_UNTRUSTED);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, nothing_in_common)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct err e = {0};
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    add(&a, "x", 100, 0.01, 10, 1, 0, 51);
+    add(&b, "y", 100, 0.01, 10, 1, 0, 52);
+    cr_assert_eq(compare_results(&a, &b, &o, &c, &e), -1);
+    cr_assert_str_eq(e.msg, "no benchmark in common: the two results ran different suites");
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, paired)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct rng r;
+    struct bench *x, *y;
+    size_t i;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    o.paired = 1;
+    /* 40 pairs sharing a drifting machine state; new is 2 % slower. */
+    x = add(&a, "p", 100, 0.01, 40, 1, 0, 61);
+    y = add(&b, "p", 100, 0.01, 40, 1, 0, 62);
+    rng_seed(&r, 63);
+    for (i = 0; i < 40; i++) {
+        double m = 100 * exp(0.05 * sin((double)i / 5) + 0.002 * rng_normal(&r));
+        x->samples[i] = m * exp(0.003 * rng_normal(&r));
+        y->samples[i] = m * 1.02 * exp(0.003 * rng_normal(&r));
+    }
+    run(&a, &b, &o, &c);
+    cr_assert_float_eq(row(&c, "p")->threshold, COMPARE_THRESHOLD_PAIRED, 1e-12);
+    cr_assert_eq(row(&c, "p")->verdict, VERDICT_REGRESSED, "change %g [%g, %g]",
+                 row(&c, "p")->change, row(&c, "p")->change_lo, row(&c, "p")->change_hi);
+    cr_assert_float_eq(row(&c, "p")->change, 0.02, 0.003);
+    comparison_free(&c);
+    /* The same data unpaired: the drift (+-5 %) hides the 2 %. */
+    o.paired = 0;
+    o.drift = 0;
+    o.threshold = 0.01;
+    run(&a, &b, &o, &c);
+    cr_assert_neq(row(&c, "p")->verdict, VERDICT_REGRESSED);
+    comparison_free(&c);
+    /* Unequal counts cannot be pairs. */
+    y->nsamples = 39;
+    o.paired = 1;
+    run(&a, &b, &o, &c);
+    cr_assert_eq(row(&c, "p")->verdict, VERDICT_ERROR);
+    cr_assert_str_eq(row(&c, "p")->note, "not paired: 40 base and 39 new samples");
+    y->nsamples = 40;
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, geomean)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct bench *x;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    x = add(&a, "up", 100, 0.01, 10, 1, 0, 71);
+    for (size_t i = 0; i < x->nsamples; i++)
+        x->samples[i] = 100;
+    x = add(&b, "up", 100, 0.01, 10, 1, 0, 72);
+    for (size_t i = 0; i < x->nsamples; i++)
+        x->samples[i] = 110;
+    x = add(&a, "down", 100, 0.01, 10, 1, 0, 73);
+    for (size_t i = 0; i < x->nsamples; i++)
+        x->samples[i] = 110;
+    x = add(&b, "down", 100, 0.01, 10, 1, 0, 74);
+    for (size_t i = 0; i < x->nsamples; i++)
+        x->samples[i] = 100;
+    run(&a, &b, &o, &c);
+    cr_assert_eq(c.ngeomean, 2);
+    cr_assert_float_eq(c.geomean, 1.0, 1e-12);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
+Test(compare, limits)
+{
+    struct result b;
+    struct compare_opts o;
+    struct comparison c;
+    struct limit l;
+    struct err e = {0};
+    struct bench *x;
+
+    result_init(&b);
+    compare_opts_default(&o);
+    x = add(&b, "hash/copy", 2, 0.01, 10, 1, 0, 81);   /* ~2 ns */
+    x->bytes_per_op = 64;                              /* ~32 GB/s */
+    add(&b, "json/decode", 3000, 0.01, 10, 1, 0, 82);  /* ~3 us */
+    o.limits = calloc(3, sizeof *o.limits);
+    cr_assert_eq(limit_parse("median < 2.5us", &o.limits[0], &e), 0, "%s", e.msg);
+    cr_assert_eq(limit_parse("hash/.*: throughput > 20GB/s", &o.limits[1], &e), 0, "%s", e.msg);
+    cr_assert_eq(limit_parse("json/.*: p99 <= 1ms", &o.limits[2], &e), 0, "%s", e.msg);
+    o.nlimits = 3;
+    cr_assert_eq(compare_limits(&b, &o, &c, &e), 0, "%s", e.msg);
+    cr_assert_eq(c.nchecks, 4);
+    cr_assert_eq(c.limits_failed, 1, "json/decode's median is above 2.5 us");
+    cr_assert(c.checks[0].pass);
+    cr_assert(!c.checks[1].pass);
+    cr_assert_str_eq(c.checks[1].bench, "json/decode");
+    cr_assert(c.checks[2].pass);
+    cr_assert_float_eq(c.checks[2].value, 64e9 / x->st.median, 1e-6);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_REGRESSION);
+    comparison_free(&c);
+    compare_opts_free(&o);
+    /* A metric nobody has is an error, not a silent pass. */
+    compare_opts_default(&o);
+    o.limits = calloc(1, sizeof *o.limits);
+    cr_assert_eq(limit_parse("latency.p99 < 50ms", &o.limits[0], &e), 0);
+    o.nlimits = 1;
+    cr_assert_eq(compare_limits(&b, &o, &c, &e), -1);
+    cr_assert_str_eq(e.msg, "limit 'latency.p99 < 50ms': no benchmark has the metric "
+                            "'latency.p99'");
+    compare_opts_free(&o);
+    result_free(&b);
+    (void)l;
+}
+
+Test(compare, limit_syntax)
+{
+    struct limit l;
+    struct err e = {0};
+
+    cr_assert_eq(limit_parse("latency.p99 < 50ms", &l, &e), 0);
+    cr_assert_str_eq(l.metric, "latency.p99");
+    cr_assert_eq(l.op, LIMIT_LT);
+    cr_assert_float_eq(l.value, 50e6, 1e-6);
+    cr_assert_null(l.pattern);
+    limit_free(&l);
+    cr_assert_eq(limit_parse("throughput>=20k/s", &l, &e), 0);
+    cr_assert_eq(l.op, LIMIT_GE);
+    cr_assert_float_eq(l.value, 20000, 1e-9);
+    limit_free(&l);
+    cr_assert_eq(limit_parse("errors.rate < 0.1%", &l, &e), 0);
+    cr_assert_float_eq(l.value, 0.001, 1e-15);
+    limit_free(&l);
+    cr_assert_eq(limit_parse("max_rss.median < 64MiB", &l, &e), 0);
+    cr_assert_float_eq(l.value, 64.0 * 1024 * 1024, 1e-6);
+    limit_free(&l);
+    cr_assert_eq(limit_parse("median = 3", &l, &e), -1);
+    cr_assert_str_eq(e.msg, "limit 'median = 3': expected METRIC < VALUE or METRIC > VALUE");
+    err_clear(&e);
+    cr_assert_eq(limit_parse("median < fast", &l, &e), -1);
+    cr_assert_str_eq(e.msg, "limit 'median < fast': 'fast' is not a number with a unit (ns us "
+                            "ms s, B KiB MiB, %, k M)");
+    err_clear(&e);
+    cr_assert_eq(limit_parse(" < 3ms", &l, &e), -1);
+    cr_assert_str_eq(e.msg, "limit ' < 3ms': no metric before the operator");
+    err_clear(&e);
+    cr_assert_eq(limit_parse("(: median < 3ms", &l, &e), -1);
+    cr_assert_str_eq(e.msg, "limit '(: median < 3ms': '(' is not a valid regular expression");
+}
+
+Test(compare, metric_values)
+{
+    struct result r;
+    struct bench *b;
+    struct metric *m;
+    double v;
+
+    result_init(&r);
+    b = add(&r, "c", 1000, 0.01, 10, 1, 0, 91);
+    m = bench_add_metric(b, "user", "ns", DIR_LOWER);
+    m->samples = calloc(3, sizeof *m->samples);
+    m->samples[0] = 1;
+    m->samples[1] = 2;
+    m->samples[2] = 3;
+    m->nsamples = 3;
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+    cr_assert_eq(compare_metric_value(b, "median", &v), 0);
+    cr_assert_float_eq(v, b->st.median, 1e-12);
+    cr_assert_eq(compare_metric_value(b, "p99", &v), 0);
+    cr_assert_eq(compare_metric_value(b, "user.max", &v), 0);
+    cr_assert_float_eq(v, 3, 1e-12);
+    cr_assert_eq(compare_metric_value(b, "metrics.user.median", &v), 0);
+    cr_assert_float_eq(v, 2, 1e-12);
+    cr_assert_eq(compare_metric_value(b, "user", &v), 0);
+    cr_assert_float_eq(v, 2, 1e-12);
+    cr_assert_eq(compare_metric_value(b, "throughput", &v), 0);
+    cr_assert_float_eq(v, 1e9 / b->st.median, 1e-6);
+    cr_assert_eq(compare_metric_value(b, "latency.p99", &v), -1);
+    cr_assert_eq(compare_metric_value(b, "nonsense", &v), -1);
+    result_free(&r);
+}
