@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rank.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -56,25 +57,45 @@ static void groups_free(struct groups *g)
     free(g->cnt);
 }
 
-/* One resample of a side into buf (which holds c->n values). */
-static void resample(struct rng *r, const struct clustered *c, const struct groups *g,
-                     double *buf)
+/* The centre of a side: the median of its samples (one process), or the
+ * median of its processes' medians (robust to one process far off: a slow
+ * spell, an unlucky memory layout). */
+static double centre(const struct clustered *c, const struct groups *g, double *tmp)
 {
-    size_t i, j, o = 0;
+    size_t i;
+
+    if (g->k == 1)
+        return stats_median(c->x, c->n);
+    for (i = 0; i < g->k; i++)
+        tmp[i] = stats_median(c->x + g->start[i], g->cnt[i]);
+    stats_sort(tmp, g->k);
+    return stats_quantile_sorted(tmp, g->k, 0.5);
+}
+
+/* One resample of a side and its centre.  One process: n samples drawn
+ * with replacement, their median.  K processes: K processes drawn with
+ * replacement, then each one's samples within it, and the median of the
+ * drawn processes' medians.  buf holds the largest process (or n). */
+static double resample(struct rng *r, const struct clustered *c, const struct groups *g,
+                       double *buf, double *meds)
+{
+    size_t i, j;
 
     if (g->k == 1) {
         for (i = 0; i < c->n; i++)
             buf[i] = c->x[rng_below(r, c->n)];
-        return;
+        stats_sort(buf, c->n);
+        return stats_quantile_sorted(buf, c->n, 0.5);
     }
-    /* K processes drawn with replacement, then samples within each; the
-     * resample keeps the drawn processes' sizes, so its length varies. */
     for (i = 0; i < g->k; i++) {
         size_t p = (size_t)rng_below(r, g->k);
         for (j = 0; j < g->cnt[p]; j++)
-            buf[o++] = c->x[g->start[p] + rng_below(r, g->cnt[p])];
+            buf[j] = c->x[g->start[p] + rng_below(r, g->cnt[p])];
+        stats_sort(buf, g->cnt[p]);
+        meds[i] = stats_quantile_sorted(buf, g->cnt[p], 0.5);
     }
-    buf[o] = NAN;   /* not read: o is passed on through the caller */
+    stats_sort(meds, g->k);
+    return stats_quantile_sorted(meds, g->k, 0.5);
 }
 
 static size_t resample_len(const struct groups *g, size_t n)
@@ -86,7 +107,7 @@ static size_t resample_len(const struct groups *g, size_t n)
     for (i = 0; i < g->k; i++)
         if (g->cnt[i] > mx)
             mx = g->cnt[i];
-    return mx * g->k;
+    return mx > g->k ? mx : g->k;
 }
 
 static int valid(const struct clustered *c)
@@ -101,23 +122,12 @@ static int valid(const struct clustered *c)
     return 1;
 }
 
-/* Median of buf[0..len) where len is found from the first NaN (or cap). */
-static double median_of(double *buf, size_t cap)
-{
-    size_t len = 0;
-
-    while (len < cap && !isnan(buf[len]))
-        len++;
-    stats_sort(buf, len);
-    return stats_quantile_sorted(buf, len, 0.5);
-}
-
 int cluster_effect(const struct clustered *base, const struct clustered *nw, double level,
                    unsigned resamples, uint64_t seed, struct effect *out)
 {
     struct groups gb = {0}, gn = {0};
     double *bb = NULL, *bn = NULL, *ratios = NULL, a = (1 - level) / 2;
-    size_t lb, ln, i;
+    size_t lb, ln;
     unsigned b, nb = resamples;
     struct rng r;
     int rc = -1;
@@ -128,7 +138,13 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
         return -1;
     if (groups_of(base, &gb) < 0 || groups_of(nw, &gn) < 0)
         goto cleanup;
-    out->ratio = stats_median(nw->x, nw->n) / stats_median(base->x, base->n);
+    lb = resample_len(&gb, base->n);
+    ln = resample_len(&gn, nw->n);
+    bb = malloc((lb + gb.k + 1) * sizeof *bb);
+    bn = malloc((ln + gn.k + 1) * sizeof *bn);
+    if (!bb || !bn)
+        goto cleanup;
+    out->ratio = centre(nw, &gn, bn) / centre(base, &gb, bb);
     if ((unsigned long long)(base->n + nw->n) * nb > STATS_BOOT_WORK) {
         unsigned long long cap = STATS_BOOT_WORK / (base->n + nw->n);
         nb = (unsigned)(cap < 1000 ? 1000 : cap);
@@ -140,24 +156,13 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
         rc = 0;
         goto cleanup;
     }
-    lb = resample_len(&gb, base->n);
-    ln = resample_len(&gn, nw->n);
-    bb = malloc((lb + 1) * sizeof *bb);
-    bn = malloc((ln + 1) * sizeof *bn);
     ratios = malloc(nb * sizeof *ratios);
-    if (!bb || !bn || !ratios)
+    if (!ratios)
         goto cleanup;
     rng_seed(&r, seed);
     for (b = 0; b < nb; b++) {
-        double mb, mn;
-        for (i = 0; i <= lb; i++)
-            bb[i] = NAN;
-        for (i = 0; i <= ln; i++)
-            bn[i] = NAN;
-        resample(&r, base, &gb, bb);
-        resample(&r, nw, &gn, bn);
-        mb = median_of(bb, lb + 1);
-        mn = median_of(bn, ln + 1);
+        double mb = resample(&r, base, &gb, bb, bb + lb);
+        double mn = resample(&r, nw, &gn, bn, bn + ln);
         ratios[b] = mn / mb;
     }
     stats_sort(ratios, nb);
@@ -174,25 +179,138 @@ cleanup:
     return rc;
 }
 
-int cluster_paired(const double *base, const double *nw, size_t n, const size_t *counts,
-                   size_t k, double level, unsigned resamples, uint64_t seed,
-                   struct effect *out)
+/* log of each non-empty cluster's median into out; returns how many. */
+static size_t log_medians(const struct clustered *c, double *out)
 {
-    struct clustered c;
     struct groups g = {0};
-    double *r = NULL, *buf = NULL, *meds = NULL, a = (1 - level) / 2;
-    size_t i, len;
-    unsigned b, nb = resamples;
-    struct rng rg;
-    int rc = -1;
+    size_t i, k = 0;
+
+    if (groups_of(c, &g) == 0)
+        for (i = 0; i < g.k; i++)
+            out[k++] = log(stats_median(c->x + g.start[i], g.cnt[i]));
+    groups_free(&g);
+    return k;
+}
+
+/* Distribution-free intervals need the exact null distributions:
+ * number of arrangements with Mann-Whitney U = u for sizes m, n (the
+ * coefficients of the Gaussian binomial [m+n choose m]_q), as
+ * probabilities of U <= u. */
+static int mwu_cdf(size_t m, size_t n, double **cdf)
+{
+    size_t N = m * n, i, j;
+    double *c = calloc(N + 1, sizeof *c), total = 0;
+
+    if (!c)
+        return -1;
+    /* prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), built up factor by factor:
+     * multiply by (1 - q^(n+i)), then divide the series by (1 - q^i). */
+    c[0] = 1;
+    for (i = 1; i <= m; i++) {
+        for (j = N; j >= n + i && j <= N; j--)
+            c[j] -= c[j - (n + i)];
+        for (j = i; j <= N; j++)
+            c[j] += c[j - i];
+    }
+    for (j = 0; j <= N; j++)
+        total += c[j];
+    for (j = 0; j <= N; j++)
+        c[j] = (j ? c[j - 1] : 0) + c[j] / total;
+    *cdf = c;
+    return 0;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw, double level,
+                        struct effect *out)
+{
+    double *lb = NULL, *ln = NULL, *d = NULL, *cdf = NULL, a = (1 - level) / 2;
+    size_t kb, kn, N, i, j, c;
+    int rc = -1, found = 0;
 
     memset(out, 0, sizeof *out);
     out->level = level;
-    if (n == 0)
+    if (!valid(base) || !valid(nw))
+        return -1;
+    lb = malloc((base->k > 1 ? base->k : 1) * sizeof *lb);
+    ln = malloc((nw->k > 1 ? nw->k : 1) * sizeof *ln);
+    if (!lb || !ln)
+        goto cleanup;
+    kb = log_medians(base, lb);
+    kn = log_medians(nw, ln);
+    if (kb < 2 || kn < 2)
+        goto cleanup;
+    N = kb * kn;
+    d = malloc(N * sizeof *d);
+    if (!d || mwu_cdf(kb, kn, &cdf) < 0)
+        goto cleanup;
+    for (i = 0; i < kb; i++)
+        for (j = 0; j < kn; j++)
+            d[i * kn + j] = ln[j] - lb[i];
+    qsort(d, N, sizeof *d, dbl_cmp);
+    /* c = 1 + the largest u with P(U <= u) <= (1-level)/2; the CI is
+     * (D_(c), D_(N+1-c)) (Bauer 1972), as R's wilcox.test computes it. */
+    for (c = 0; c < N && cdf[c] <= a; c++)
+        found = 1;
+    if (!found) {
+        c = 1;
+        out->ci_narrowed = 1;
+    }
+    out->ratio = exp(stats_quantile_sorted(d, N, 0.5));
+    out->ci.lo = exp(d[c - 1]);
+    out->ci.hi = exp(d[N - c]);
+    rc = 0;
+cleanup:
+    free(lb);
+    free(ln);
+    free(d);
+    free(cdf);
+    return rc;
+}
+
+/* The Hodges-Lehmann centre of x[0..n): the median of the n(n+1)/2 Walsh
+ * averages (x_i + x_j)/2, i <= j (Hodges and Lehmann 1963): nearly as
+ * efficient as the mean for normal noise, and one wild value cannot move
+ * it far.  NaN when out of memory. */
+static double hodges_lehmann(const double *x, size_t n)
+{
+    size_t i, j, k = 0, nw = n * (n + 1) / 2;
+    double *w = malloc(nw * sizeof *w), c;
+
+    if (!w)
+        return NAN;
+    for (i = 0; i < n; i++)
+        for (j = i; j < n; j++)
+            w[k++] = (x[i] + x[j]) / 2;
+    stats_sort(w, nw);
+    c = stats_quantile_sorted(w, nw, 0.5);
+    free(w);
+    return c;
+}
+
+int cluster_sign_paired(const double *base, const double *nw, size_t n, const size_t *counts,
+                        size_t k, double level, struct effect *out)
+{
+    struct clustered c;
+    double *r = NULL, *m = NULL, a = (1 - level) / 2;
+    struct groups g = {0};
+    size_t i, km = 0, j;
+    int rc = -1, found = 0;
+
+    memset(out, 0, sizeof *out);
+    out->level = level;
+    if (n == 0 || !counts || k < 2)
         return -1;
     r = malloc(n * sizeof *r);
-    if (!r)
-        return -1;
+    m = malloc(k * sizeof *m);
+    if (!r || !m)
+        goto cleanup;
     for (i = 0; i < n; i++) {
         if (!(base[i] > 0) || !(nw[i] > 0) || !isfinite(base[i]) || !isfinite(nw[i]))
             goto cleanup;
@@ -204,39 +322,27 @@ int cluster_paired(const double *base, const double *nw, size_t n, const size_t 
     c.k = k;
     if (groups_of(&c, &g) < 0)
         goto cleanup;
-    out->ratio = exp(stats_median(r, n));
-    if ((unsigned long long)n * nb > STATS_BOOT_WORK) {
-        unsigned long long cap = STATS_BOOT_WORK / n;
-        nb = (unsigned)(cap < 1000 ? 1000 : cap);
-        if (nb > resamples)
-            nb = resamples;
+    for (i = 0; i < g.k; i++) {
+        m[km] = hodges_lehmann(r + g.start[i], g.cnt[i]);
+        if (isnan(m[km++]))
+            goto cleanup;
     }
-    if (nb == 0) {
-        out->ci.lo = out->ci.hi = NAN;
-        rc = 0;
+    if (km < 2)
         goto cleanup;
-    }
-    len = resample_len(&g, n);
-    buf = malloc((len + 1) * sizeof *buf);
-    meds = malloc(nb * sizeof *meds);
-    if (!buf || !meds)
-        goto cleanup;
-    rng_seed(&rg, seed);
-    for (b = 0; b < nb; b++) {
-        for (i = 0; i <= len; i++)
-            buf[i] = NAN;
-        resample(&rg, &c, &g, buf);
-        meds[b] = median_of(buf, len + 1);
-    }
-    stats_sort(meds, nb);
-    out->ci.lo = exp(stats_quantile_sorted(meds, nb, a));
-    out->ci.hi = exp(stats_quantile_sorted(meds, nb, 1 - a));
-    out->resamples = nb;
+    stats_sort(m, km);
+    /* The largest j with P(Binomial(K, 1/2) < j) <= (1-level)/2: the CI is
+     * (m_(j), m_(K+1-j)) (Conover 1999, 3.2). */
+    for (j = 1; j <= km / 2 && rank_binom_half_cdf(j - 1, km) <= a; j++)
+        found = 1;
+    j = found ? j - 1 : 1;
+    out->ci_narrowed = !found;
+    out->ratio = exp(stats_quantile_sorted(m, km, 0.5));
+    out->ci.lo = exp(m[j - 1]);
+    out->ci.hi = exp(m[km - j]);
     rc = 0;
 cleanup:
     groups_free(&g);
     free(r);
-    free(buf);
-    free(meds);
+    free(m);
     return rc;
 }

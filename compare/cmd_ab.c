@@ -30,8 +30,8 @@
 #include "suite.h"
 
 #define LIST_TIMEOUT_NS 30000000000ULL
-#define AB_PAIRS_DEFAULT 30
-#define AB_PROCESSES_DEFAULT 3
+#define AB_PAIRS_DEFAULT 100
+#define AB_PROCESSES_DEFAULT 10
 
 static void usage(FILE *f)
 {
@@ -49,7 +49,7 @@ static void usage(FILE *f)
 "  --processes K         spread the pairs over K successive pairs of worker\n"
 "                        processes, so one memory layout cannot pass for a\n"
 "                        change (default %d)\n"
-"  --warmup TIME         warmup of each side (default 100ms)\n"
+"  --warmup TIME         warmup of each worker (default 50ms)\n"
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
 "  --sample-time TIME    target time of one micro sample (default 10ms)\n"
 "  --timeout TIME        per benchmark (default 60s)\n"
@@ -122,7 +122,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     settings_default(&c->set);
     c->set.samples = AB_PAIRS_DEFAULT;
     c->set.processes = AB_PROCESSES_DEFAULT;
-    c->set.warmup_ns = 100000000ULL;
+    c->set.warmup_ns = 50000000ULL;
     c->format = "table";
     c->color = "auto";
     c->confirm = 1;
@@ -675,6 +675,7 @@ int cmd_ab(int argc, char **argv)
     r.ab->analysis = report_json_object(&cmp);
     ro.color = !strcmp(c.color, "always") ||
                (!strcmp(c.color, "auto") && isatty(1) && !getenv("NO_COLOR"));
+    report_problems(&cmp, p.base_label, p.new_label, &base, &r);
     report_find(c.format)->print(stdout, &cmp, &ro);
     fflush(stdout);
     rc = compare_exit_code(&cmp, c.require_conclusive);

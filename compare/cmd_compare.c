@@ -180,19 +180,6 @@ static int load(const char *path, struct result *r)
     return 0;
 }
 
-/* Why the inputs cannot be trusted, said once on stderr. */
-static void explain(const struct comparison *c, const char *base, const char *nw)
-{
-    size_t i;
-
-    if (c->fingerprint_diff[0])
-        warn_msg("%s and %s ran on different setups (%s differ): the comparison may show the "
-                 "setup, not the code", base, nw, c->fingerprint_diff);
-    for (i = 0; i < c->nrows; i++)
-        if (c->rows[i].verdict == VERDICT_ERROR)
-            warn_msg("%s: %s", c->rows[i].name, c->rows[i].note);
-}
-
 int cmd_compare(int argc, char **argv)
 {
     struct compare_opts o;
@@ -252,7 +239,7 @@ int cmd_compare(int argc, char **argv)
         die_msg("compare: %s: %s", argv[optind], e.msg);
         goto cleanup;
     }
-    explain(&cmp, nfiles == 2 ? argv[optind] : "base", argv[argc - 1]);
+    report_problems(&cmp, argv[optind], argv[argc - 1], &base, &nw);
     if (c.strict && cmp.fingerprint_diff[0]) {
         die_msg("compare: --strict: the fingerprints differ (%s)", cmp.fingerprint_diff);
         goto cleanup;

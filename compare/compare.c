@@ -336,6 +336,8 @@ static int row_screen(struct compare_row *r)
     if ((i = bad_sample(b)) >= 0 || (i = bad_sample(n)) >= 0) {
         int in_base = bad_sample(b) >= 0;
         const struct bench *x = in_base ? b : n;
+        r->bad_side = in_base ? 1 : 2;
+        r->bad_index = i;
         snprintf(what, sizeof what, "%s sample %ld is %g", in_base ? "base" : "new", i,
                  x->samples[i]);
         return row_error(r, "%s: ratios need values above zero%s", what, ""), 1;
@@ -380,13 +382,19 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
 
     r->k_base = cluster_nonempty(&cb);
     r->k_new = cluster_nonempty(&cn);
-    if (cluster_effect(&cb, &cn, o->ci_level, o->resamples, o->seed, &ef) < 0)
+    /* Processes on both sides: the rank interval of their medians; else
+     * the bootstrap of the samples (cluster.h says why). */
+    if (r->k_base >= 2 && r->k_new >= 2) {
+        if (cluster_hl_unpaired(&cb, &cn, o->ci_level, &ef) < 0)
+            return -1;
+    } else if (cluster_effect(&cb, &cn, o->ci_level, o->resamples, o->seed, &ef) < 0)
         return -1;
     r->ratio = ef.ratio;
     r->ratio_ci = ef.ci;
     orient(r);
     if (r->n_base < 2 || r->n_new < 2) {
         r->verdict = VERDICT_INCONCLUSIVE;
+        r->untrusted = 1;
         r->change_lo = r->change_hi = NAN;
         snprintf(r->note, sizeof r->note,
                  "%zu sample%s in base, %zu in new: noise cannot be told from change", r->n_base,
@@ -429,8 +437,8 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
          * processes is a cluster the CI must see. */
         struct clustered cn = {r->nw->samples, n, r->nw->proc_samples, r->nw->nproc_samples};
         r->k_base = r->k_new = cluster_nonempty(&cn);
-        if (cluster_paired(r->base->samples, r->nw->samples, n, r->nw->proc_samples,
-                           r->nw->nproc_samples, o->ci_level, o->resamples, o->seed, &ef) < 0)
+        if (cluster_sign_paired(r->base->samples, r->nw->samples, n, r->nw->proc_samples,
+                                r->nw->nproc_samples, o->ci_level, &ef) < 0)
             return -1;
     } else if (effect_paired(r->base->samples, r->nw->samples, n, o->ci_level, &ef) < 0)
         return -1;
@@ -439,12 +447,17 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
     orient(r);
     if (n < 2) {
         r->verdict = VERDICT_INCONCLUSIVE;
+        r->untrusted = 1;
         r->change_lo = r->change_hi = NAN;
         snprintf(r->note, sizeof r->note, "1 pair: noise cannot be told from change");
         return 0;
     }
-    if (ef.ci_narrowed)
-        snprintf(r->note, sizeof r->note, "%zu pairs: the CI is below %.0f%%", n,
+    if (ef.ci_narrowed && r->k_new > 1)
+        snprintf(r->note, sizeof r->note,
+                 "%zu worker pairs are too few for a %.0f%% CI: it is their full range",
+                 r->k_new, 100 * o->ci_level);
+    else if (ef.ci_narrowed)
+        snprintf(r->note, sizeof r->note, "%zu pairs are too few for a %.0f%% CI", n,
                  100 * o->ci_level);
     d = malloc(n * sizeof *d);
     if (!d)
@@ -635,7 +648,16 @@ void comparison_free(struct comparison *c)
 
 int compare_exit_code(const struct comparison *c, int require_conclusive)
 {
-    if (c->count[VERDICT_ERROR] || (require_conclusive && c->count[VERDICT_INCONCLUSIVE]))
+    size_t i;
+    int untrusted = 0;
+
+    for (i = 0; i < c->nrows; i++) {
+        if (c->rows[i].bad_side)
+            return 2;
+        untrusted |= c->rows[i].untrusted;
+    }
+    if (untrusted || c->count[VERDICT_ERROR] ||
+        (require_conclusive && c->count[VERDICT_INCONCLUSIVE]))
         return 3;
     if (c->count[VERDICT_REGRESSED] || c->limits_failed)
         return 1;

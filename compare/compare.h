@@ -13,13 +13,18 @@
  *   inconclusive  anything else: the CI straddles the threshold, or too few
  *                 samples to tell noise from change
  * Unpaired: p from the Mann-Whitney U test of the samples; the CI from the
- * two-stage bootstrap over worker processes (cluster.h), which sees the
- * drift between processes.  When a side has fewer than
- * COMPARE_MIN_PROCESSES processes, drift between runs is invisible to it:
- * the CI is widened by the drift allowance (lo - d, hi + d) and the row says
- * so.  Paired: p from the Wilcoxon signed-rank test of the log ratios; the
- * CI of their median by order statistics (effect.h).  Correction: Holm (or
- * Benjamini-Hochberg) over every benchmark compared.
+ * worker processes (cluster.h): the Hodges-Lehmann interval of the shift
+ * between the processes' log medians when both sides have two or more,
+ * else the bootstrap of the samples.  pacer run spreads a benchmark's processes over the whole run
+ * (rounds), so their spread holds the drift of the machine during the
+ * run.  When a side has fewer than COMPARE_MIN_PROCESSES processes, drift
+ * between runs is invisible to it: the CI is widened by the drift
+ * allowance (lo - d, hi + d) and the report says so.  Paired: p from the
+ * Wilcoxon signed-rank test of the log ratios; the CI from the worker
+ * pairs (the sign-test interval of the median of their median log ratios)
+ * when there are two or more, else the order-statistic CI of the median of
+ * all log ratios (effect.h).
+ * Correction: Holm (or Benjamini-Hochberg) over every benchmark compared.
  */
 #ifndef PACER_COMPARE_H
 #define PACER_COMPARE_H
@@ -33,7 +38,7 @@
 #include "result.h"
 #include "stats.h"
 
-#define COMPARE_THRESHOLD_UNPAIRED 0.03
+#define COMPARE_THRESHOLD_UNPAIRED 0.02
 #define COMPARE_THRESHOLD_PAIRED 0.01
 #define COMPARE_DRIFT_DEFAULT 0.10
 #define COMPARE_MIN_PROCESSES 3
@@ -130,6 +135,10 @@ struct compare_row {
     size_t n_base, n_new;       /* samples (pairs when paired) */
     size_t k_base, k_new;       /* processes */
     enum verdict verdict;
+    int untrusted;              /* too few samples for any verdict */
+    int bad_side;               /* 1 base, 2 new: a sample that cannot enter
+                                   a ratio (zero, not finite): bad input */
+    long bad_index;             /* that sample's index */
     char note[160];
 };
 
@@ -163,9 +172,10 @@ int compare_limits(const struct result *nw, const struct compare_opts *o,
 
 void comparison_free(struct comparison *c);
 
-/* The exit code the comparison calls for (cmd.h's enum exit_code):
- * 3 when a row is an error (or inconclusive and require_conclusive),
- * else 1 when a row regressed or a limit failed, else 0. */
+/* The exit code the comparison calls for (cmd.h's enum exit_code): 2 when
+ * a sample cannot enter a ratio (bad input); 3 when a row is an error, has
+ * too few samples for a verdict, or is inconclusive with
+ * require_conclusive; else 1 when a row regressed or a limit failed; else 0. */
 int compare_exit_code(const struct comparison *c, int require_conclusive);
 
 const char *verdict_name(enum verdict v);

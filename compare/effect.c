@@ -279,3 +279,97 @@ double effect_norm_sf(double z)
 {
     return 0.5 * erfc(z / M_SQRT2);
 }
+
+/* Continued fraction of the incomplete beta function (modified Lentz). */
+static double beta_cf(double a, double b, double x)
+{
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+    int m;
+
+    if (fabs(d) < tiny)
+        d = tiny;
+    d = 1 / d;
+    h = d;
+    for (m = 1; m <= 500; m++) {
+        double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
+        d = 1 + aa * d;
+        if (fabs(d) < tiny)
+            d = tiny;
+        c = 1 + aa / c;
+        if (fabs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        h *= d * c;
+        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        d = 1 + aa * d;
+        if (fabs(d) < tiny)
+            d = tiny;
+        c = 1 + aa / c;
+        if (fabs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        del = d * c;
+        h *= del;
+        if (fabs(del - 1) < 1e-16)
+            break;
+    }
+    return h;
+}
+
+/* Regularized incomplete beta I_x(a, b). */
+static double beta_inc(double a, double b, double x)
+{
+    double front;
+
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+    if (x < (a + 1) / (a + b + 2))
+        return front * beta_cf(a, b, x) / a;
+    return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+double effect_t_cdf(double t, double df)
+{
+    double x = df / (df + t * t), tail = 0.5 * beta_inc(df / 2, 0.5, x);
+
+    return t >= 0 ? 1 - tail : tail;
+}
+
+double effect_t_quantile(double p, double df)
+{
+    double lo = -1, hi = 1, x;
+    int i;
+
+    if (!(p > 0 && p < 1) || !(df > 0))
+        return NAN;
+    if (p == 0.5)
+        return 0;
+    while (effect_t_cdf(lo, df) > p)
+        lo *= 2;
+    while (effect_t_cdf(hi, df) < p)
+        hi *= 2;
+    /* Bisection to a bracket, then Newton steps on the density. */
+    for (i = 0; i < 60; i++) {
+        double mid = (lo + hi) / 2;
+        if (effect_t_cdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
+        if (hi - lo < 1e-6 * (1 + fabs(mid)))
+            break;
+    }
+    x = (lo + hi) / 2;
+    for (i = 0; i < 8; i++) {
+        double dens = exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * M_PI) -
+                          (df + 1) / 2 * log1p(x * x / df));
+        double step = (effect_t_cdf(x, df) - p) / dens;
+        x -= step;
+        if (fabs(step) < 1e-15 * (1 + fabs(x)))
+            break;
+    }
+    return x;
+}

@@ -65,4 +65,12 @@ double effect_norm_quantile(double p);
 /* Standard normal upper tail P(Z > z), via erfc. */
 double effect_norm_sf(double z);
 
+/* Student's t distribution with df > 0 degrees of freedom (real df for
+ * Welch-Satterthwaite): the CDF through the regularized incomplete beta
+ * function (continued fraction, Lentz's method; Press et al., Numerical
+ * Recipes, 6.4) and its quantile by bisection and Newton steps on it
+ * (|error| < 1e-12). */
+double effect_t_cdf(double t, double df);
+double effect_t_quantile(double p, double df);
+
 #endif

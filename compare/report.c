@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "cmd.h"
+
 static const struct reporter reporters[] = {
     {"table", report_table},
     {"markdown", report_markdown},
@@ -91,4 +93,25 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                  c->n_allowance, c->n_allowance == 1 ? "" : "s", COMPARE_MIN_PROCESSES,
                  100 * c->allowance, COMPARE_MIN_PROCESSES);
     return buf;
+}
+
+void report_problems(const struct comparison *c, const char *base, const char *nw,
+                     const struct result *rb, const struct result *rn)
+{
+    size_t i;
+
+    if (c->fingerprint_diff[0])
+        warn_msg("%s and %s ran on different setups (%s differ): the comparison may show the "
+                 "setup, not the code", base, nw, c->fingerprint_diff);
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        if (r->bad_side) {
+            const struct bench *b = r->bad_side == 1 ? r->base : r->nw;
+            const struct result *res = r->bad_side == 1 ? rb : rn;
+            die_msg("%s: benchmarks[%td].samples[%ld]: %g cannot enter a ratio (times must be "
+                    "above zero)", r->bad_side == 1 ? base : nw, b - res->benches, r->bad_index,
+                    b->samples[r->bad_index]);
+        } else if (r->verdict == VERDICT_ERROR || r->untrusted)
+            warn_msg("%s: %s", r->name, r->note);
+    }
 }

@@ -36,6 +36,13 @@ char *report_summary(char *buf, size_t len, const struct comparison *c);
  * drift allowance when some rows got it. */
 char *report_method(char *buf, size_t len, const struct comparison *c);
 
+/* Why the inputs cannot be trusted, one line each to stderr: differing
+ * fingerprints, samples that cannot enter a ratio (naming file and JSON
+ * path: base_file/new_file with their results), failed benchmarks and too
+ * few samples. */
+void report_problems(const struct comparison *c, const char *base_file, const char *new_file,
+                     const struct result *base, const struct result *nw);
+
 int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro);
 int report_markdown(FILE *f, const struct comparison *c, const struct report_opts *ro);
 int report_json(FILE *f, const struct comparison *c, const struct report_opts *ro);

@@ -21,6 +21,10 @@ int report_markdown(FILE *f, const struct comparison *c, const struct report_opt
     size_t i;
 
     (void)ro;
+    if (c->nrows == 0) {   /* limits alone */
+        fprintf(f, "### pacer limits: %zu of %zu failed\n", c->limits_failed, c->nchecks);
+        goto limits;
+    }
     fprintf(f, "### pacer compare: %s\n\n", report_summary(line, sizeof line, c));
     if (isfinite(c->geomean)) {
         char g[24];
@@ -57,6 +61,7 @@ int report_markdown(FILE *f, const struct comparison *c, const struct report_opt
             md_cell(f, c->rows[i].name);
             fprintf(f, "`: %s\n", c->rows[i].note);
         }
+limits:
     if (c->nchecks) {
         fprintf(f, "\n| limit | benchmark | value | result |\n|---|---|---:|---|\n");
         for (i = 0; i < c->nchecks; i++) {

@@ -25,6 +25,8 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
     char line[1024];
     size_t i, nnotes = 0;
 
+    if (c->nrows == 0)   /* limits alone */
+        goto limits;
     table_init(&t, 8);
     table_add(&t, head);
     for (i = 0; i < c->nrows; i++) {
@@ -71,6 +73,7 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
             if (c->rows[i].note[0])
                 fprintf(f, "  %s: %s\n", c->rows[i].name, c->rows[i].note);
     }
+limits:
     if (c->nchecks) {
         fprintf(f, "limits:\n");
         for (i = 0; i < c->nchecks; i++) {

@@ -155,11 +155,11 @@ static enum child_fail pair_process(struct side sd[2], const struct listed *li,
                 return f;
             }
         }
-    /* Both sides calibrate, so both did the same work before their
-     * samples; both then run the base's first iteration count. */
+    /* In the first worker pair both sides calibrate, so both did the same
+     * work before their samples; every pair then runs the base's count. */
     stage = "calibration";
     snprintf(req, sizeof req, "calibrate %" PRIu64 " 0", target_of(o));
-    for (k = 0; k < 2; k++) {
+    for (k = 0; k < 2 && first; k++) {
         uint64_t got = 0;
         i = (int)(k ^ swap);
         err_clear(&e);
@@ -173,7 +173,7 @@ static enum child_fail pair_process(struct side sd[2], const struct listed *li,
             *failed = i;
             return f;
         }
-        if (first && i == 0)
+        if (i == 0)
             *iters = got;
     }
     stage = "warmup";

@@ -7,13 +7,15 @@
 
 #include "cmd.h"
 #include "fmt.h"
+#include "import.h"
 #include "result_json.h"
 #include "table.h"
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] FILE...\n"
-               "Prints result files: where they ran, then one row per benchmark.\n"
+               "Prints result files (pacer, Google Benchmark or hyperfine JSON): where\n"
+               "they ran, then one row per benchmark.\n"
                "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file\n");
 }
 
@@ -113,7 +115,7 @@ int cmd_show(int argc, char **argv)
     for (i = optind; i < argc; i++) {
         struct result r;
         struct err e = {0};
-        if (result_load(argv[i], &r, &e) < 0) {
+        if (import_load(argv[i], &r, NULL, &e) < 0) {
             die_msg("%s", e.msg);
             result_free(&r);
             rc = EXIT_BAD_INPUT;

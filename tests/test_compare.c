@@ -248,7 +248,10 @@ Test(compare, bad_benchmarks)
                      "new failed: killed by signal 11 (SIGSEGV) (in sampling)");
     cr_assert_eq(row(&c, "gone")->verdict, VERDICT_BASE_ONLY);
     cr_assert_eq(row(&c, "fresh")->verdict, VERDICT_NEW_ONLY);
-    cr_assert_eq(compare_exit_code(&c, 0), EXIT_UNTRUSTED);
+    cr_assert_eq(row(&c, "zero")->bad_side, 2);
+    cr_assert_eq(row(&c, "zero")->bad_index, 3);
+    cr_assert(row(&c, "one")->untrusted);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_BAD_INPUT, "a zero time is bad input");
     comparison_free(&c);
     result_free(&a);
     result_free(&b);

@@ -376,3 +376,31 @@ Test(effect, paired_coverage)
     }
     cr_assert(hit >= 930 && hit <= 980, "%u of 1000 intervals cover", hit);
 }
+
+/* Student t quantiles; expected values from R 4.2.2:
+ * qt(c(.975,.975,.975,.975,.975,.975,.9,.995,.025,.5,.975),
+ *    c(1,2,3.5,4,8,30,4,9,4,7,1000)) */
+Test(effect, t_quantiles_against_r)
+{
+    static const struct {
+        double p, df, q;
+    } cases[] = {
+        {0.975, 1, 12.706204736174694},   {0.975, 2, 4.3026527297494619},
+        {0.975, 3.5, 2.9400886379827291}, {0.975, 4, 2.7764451051977934},
+        {0.975, 8, 2.3060041352041658},   {0.975, 30, 2.0422724563012378},
+        {0.9, 4, 1.5332062740589429},     {0.995, 9, 3.2498355415921254},
+        {0.025, 4, -2.7764451051977943},  {0.5, 7, 0},
+        {0.975, 1000, 1.9623390808264076},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double q = effect_t_quantile(cases[i].p, cases[i].df);
+        cr_expect(fabs(q - cases[i].q) <= 1e-10 * (1 + fabs(cases[i].q)), "qt(%g, %g) = %.17g, R %.17g",
+                  cases[i].p, cases[i].df, q, cases[i].q);
+        if (cases[i].q != 0)
+            cr_expect(fabs(effect_t_cdf(cases[i].q, cases[i].df) - cases[i].p) < 1e-12);
+    }
+    cr_expect(isnan(effect_t_quantile(0, 3)));
+    cr_expect(isnan(effect_t_quantile(0.5, 0)));
+}
