@@ -97,7 +97,15 @@ RESULTS ?= results
 BENCH_SUITE ?= suites/default.json
 bench: deps
 	@$(MAKE) --no-print-directory all
-	PACER_BUILD=$(BUILD) $(PACER) run $(BENCH_SUITE) --save $(RESULTS)
+	@prev=$$(ls $(RESULTS)/*.json 2>/dev/null | grep -v -- '-ab.json$$' | tail -1); \
+	echo "PACER_BUILD=$(BUILD) $(PACER) run $(BENCH_SUITE) --save $(RESULTS)"; \
+	PACER_BUILD=$(BUILD) $(PACER) run $(BENCH_SUITE) --save $(RESULTS); rc=$$?; \
+	new=$$(ls $(RESULTS)/*.json 2>/dev/null | grep -v -- '-ab.json$$' | tail -1); \
+	if [ -n "$$prev" ] && [ "$$new" != "$$prev" ]; then \
+	  echo; echo "compared with the previous run ($$prev):"; \
+	  $(PACER) compare "$$prev" "$$new" --thresholds $(BENCH_SUITE) || true; \
+	fi; \
+	exit $$rc
 
 # ---- build rules --------------------------------------------------------
 $(BUILD)/buildinfo.h: FORCE | $(BUILD)/.

@@ -116,8 +116,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     };
     unsigned long long v;
     struct err e = {0};
-    char *end;
-    int opt;
+    int opt, li = 0;
 
     settings_default(&c->set);
     c->set.samples = AB_PAIRS_DEFAULT;
@@ -127,7 +126,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     c->color = "auto";
     c->confirm = 1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "qh", lopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "qh", lopts, &li)) != -1) {
         switch (opt) {
         case O_PAIRS:
             if (fmt_parse_count(optarg, &v) < 0 || v < 2 || v > 100000)
@@ -172,34 +171,17 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         case O_CLEAN: c->cleanup = optarg; break;
         case O_NOCONF: c->confirm = 0; break;
         case O_THR:
-            if (fmt_parse_percent(optarg, &o->threshold) < 0 || o->threshold < 0 ||
-                o->threshold >= 10)
-                return bad("threshold", optarg, "a percentage (e.g. 1%)");
-            c->have_threshold = 1;
-            break;
-        case O_THRS: c->thresholds = optarg; break;
-        case O_LIMIT: {
-            struct limit l, *nl;
-            if (limit_parse(optarg, &l, &e) < 0) {
-                die_msg("ab: %s", e.msg);
+        case O_LIMIT:
+        case O_CORR:
+        case O_ALPHA:
+            if (policy_option(lopts[li].name, optarg, o, &e) < 0) {
+                die_msg("ab: --%s: %s", lopts[li].name, e.msg);
                 return -1;
             }
-            nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
-            if (!nl)
-                return -1;
-            o->limits = nl;
-            o->limits[o->nlimits++] = l;
+            if (opt == O_THR)
+                c->have_threshold = 1;
             break;
-        }
-        case O_CORR:
-            if (adjust_parse(optarg, &o->adjust) < 0)
-                return bad("correction", optarg, "holm, bh or none");
-            break;
-        case O_ALPHA:
-            o->alpha = strtod(optarg, &end);
-            if (*end || end == optarg || !(o->alpha > 0 && o->alpha < 1))
-                return bad("alpha", optarg, "a number between 0 and 1");
-            break;
+        case O_THRS: c->thresholds = optarg; break;
         case O_REQ: c->require_conclusive = 1; break;
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
@@ -561,21 +543,15 @@ static int save(const struct result *r, const struct abcli *c)
         rc = -1;
     }
     if (c->save) {
-        char stamp[32] = "unknown", path[1024];
-        size_t i, k = 0;
-        for (i = 0; r->ctx.time && r->ctx.time[i] && k + 1 < sizeof stamp; i++)
-            if (r->ctx.time[i] != '-' && r->ctx.time[i] != ':')
-                stamp[k++] = r->ctx.time[i];
-        if (k)
-            stamp[k] = '\0';
-        snprintf(path, sizeof path, "%s/%s-ab.json", c->save, stamp);
+        char *path = result_save_path(c->save, &r->ctx, "-ab");
         mkdir(c->save, 0777);
         err_clear(&e);
-        if (result_save(r, path, &e) < 0) {
-            die_msg("%s", e.msg);
+        if (!path || result_save(r, path, &e) < 0) {
+            die_msg("%s", path ? e.msg : "out of memory");
             rc = -1;
         } else if (!c->quiet)
             fprintf(stderr, "pacer: A/B result written to %s\n", path);
+        free(path);
     }
     return rc;
 }

@@ -82,50 +82,28 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
     };
     unsigned long long u;
     struct err e = {0};
-    char *end;
-    int opt;
+    int opt, li = 0;
 
     c->format = "table";
     c->color = "auto";
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "h", lopts, &li)) != -1) {
         switch (opt) {
         case O_THR:
-            if (fmt_parse_percent(optarg, &o->threshold) < 0 || o->threshold < 0 ||
-                o->threshold >= 10)
-                return bad("threshold", optarg, "a percentage (e.g. 2%)");
-            c->have_threshold = 1;
+        case O_LIMIT:
+        case O_CORR:
+        case O_ALPHA:
+        case O_DRIFT:
+            if (policy_option(lopts[li].name, optarg, o, &e) < 0) {
+                die_msg("compare: --%s: %s", lopts[li].name, e.msg);
+                return -1;
+            }
+            if (opt == O_THR)
+                c->have_threshold = 1;
+            if (opt == O_DRIFT)
+                c->have_drift = 1;
             break;
         case O_THRS: c->thresholds = optarg; break;
-        case O_LIMIT: {
-            struct limit l, *nl;
-            if (limit_parse(optarg, &l, &e) < 0) {
-                die_msg("compare: %s", e.msg);
-                return -1;
-            }
-            nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
-            if (!nl) {
-                limit_free(&l);
-                return -1;
-            }
-            o->limits = nl;
-            o->limits[o->nlimits++] = l;
-            break;
-        }
-        case O_CORR:
-            if (adjust_parse(optarg, &o->adjust) < 0)
-                return bad("correction", optarg, "holm, bh or none");
-            break;
-        case O_ALPHA:
-            o->alpha = strtod(optarg, &end);
-            if (*end || end == optarg || !(o->alpha > 0 && o->alpha < 1))
-                return bad("alpha", optarg, "a number between 0 and 1");
-            break;
-        case O_DRIFT:
-            if (fmt_parse_percent(optarg, &o->drift) < 0 || o->drift < 0 || o->drift >= 10)
-                return bad("drift", optarg, "a percentage (e.g. 10%)");
-            c->have_drift = 1;
-            break;
         case O_FILTER: c->filter = optarg; break;
         case O_FORMAT:
             if (!report_find(optarg))

@@ -13,6 +13,7 @@
  *              or "command" (or is empty)
  * Anything else: "path: not a pacer, Google Benchmark or hyperfine result".
  */
+#include "jsonread.h"
 #include "import.h"
 
 #include <errno.h>
@@ -107,70 +108,16 @@ int import_detect(const json_t *root, enum import_format *fmt)
     return -1;
 }
 
-/* The whole file into a new buffer *buf of *len bytes; the messages of
- * result_load. */
-static int read_file(const char *path, char **buf, size_t *len, struct err *e)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 0, n = 0, got;
-    char *b = NULL, *nb;
-
-    *buf = NULL;
-    *len = 0;
-    if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            nb = realloc(b, cap);
-            if (!nb) {
-                free(b);
-                fclose(f);
-                return err_set(e, "%s: out of memory", path);
-            }
-            b = nb;
-        }
-        got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int saved = errno;
-
-        free(b);
-        fclose(f);
-        return err_set(e, "%s: cannot read: %s", path, strerror(saved));
-    }
-    fclose(f);
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
 int import_load(const char *path, struct result *out, enum import_format *fmt, struct err *e)
 {
     const struct importer *im;
     enum import_format f;
-    json_error_t je;
     json_t *root;
-    char *buf;
-    size_t len, i;
     int rc;
 
     result_init(out);
-    if (read_file(path, &buf, &len, e) < 0)
+    if (!(root = jr_load(path, e)))
         return -1;
-    for (i = 0; i < len && buf[i] && strchr(" \t\r\n", buf[i]); i++)
-        ;
-    if (i == len) {
-        free(buf);
-        return err_set(e, "%s: empty file", path);
-    }
-    root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-    free(buf);
-    if (!root)
-        return err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
     if (import_detect(root, &f) < 0) {
         json_decref(root);
         return err_set(e, "%s: not a pacer, Google Benchmark or hyperfine result", path);

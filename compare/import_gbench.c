@@ -51,6 +51,7 @@
  * An entry without run_name is named by its "name"; one without run_type is
  * an aggregate when it has an "aggregate_name".
  */
+#include "jsonread.h"
 #include "import.h"
 
 #include <limits.h>
@@ -64,181 +65,89 @@
 #include "env.h"
 #include "version.h"
 
-#define PATH_LEN 512    /* a JSON path in a message (longer ones are cut) */
-#define QUOTE_MAX 64    /* bytes of a file's string quoted in a message */
-#define QUOTE_BUF (QUOTE_MAX * 4 + 16)
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
 
-struct rd {
-    const char *name;   /* the file, first in every message */
-    struct err *e;
-};
 
 /* ---- messages ------------------------------------------------------------- */
-
-/* A JSON path into buf (PATH_LEN bytes), cut when longer: paths only
- * ever appear in messages. */
-static void __attribute__((format(printf, 2, 3))) pathf(char *buf, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, PATH_LEN, fmt, ap);
-    va_end(ap);
-}
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-        return "integer";
-    case JSON_REAL:
-        return "real";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "unknown";
-}
-
-/* Record "name: path: cause"; returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-fail(const struct rd *rd, const char *path, const char *fmt, ...)
-{
-    char msg[ERR_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return err_set(rd->e, "%s: %s: %s", rd->name, path, msg);
-}
-
-static int expected(const struct rd *rd, const char *path, const char *what, const json_t *v)
-{
-    return fail(rd, path, "expected %s, got %s", what, jtype(v));
-}
-
-static int oom(const struct rd *rd)
-{
-    return err_set(rd->e, "%s: out of memory", rd->name);
-}
-
-/* s quoted for a one-line message: control characters escaped, cut after
- * QUOTE_MAX bytes (never inside a UTF-8 sequence). */
-static const char *quote(char *buf, size_t size, const char *s)
-{
-    size_t o = 0, i;
-
-    buf[o++] = '"';
-    for (i = 0; s[i] && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i >= QUOTE_MAX && (c & 0xc0) != 0x80) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (c == '"' || c == '\\') {
-            buf[o++] = '\\';
-            buf[o++] = (char)c;
-        } else if (c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-        } else {
-            buf[o++] = (char)c;
-        }
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
-    return buf;
-}
 
 /* ---- getters: 1 read, 0 absent (optional), -1 error recorded ------------- */
 
 /* obj[key] into *v, "parent.key" (or "key" at the root, parent "") into
  * path. */
-static int member(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                   int req, const json_t **v, char *path)
 {
-    pathf(path, "%s%s%s", parent, *parent ? "." : "", key);
+    jr_pathf(path, "%s%s%s", parent, *parent ? "." : "", key);
     *v = json_object_get(obj, key);
     if (!*v)
-        return req ? fail(rd, path, "missing") : 0;
+        return req ? jr_fail(rd, path, "missing") : 0;
     return 1;
 }
 
 /* A string, borrowed from the document. */
-static int get_str(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int req, const char **out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, req, &v, path);
 
     if (rc <= 0)
         return rc;
     if (!json_is_string(v))
-        return expected(rd, path, "string", v);
+        return jr_expected(rd, path, "string", v);
     *out = json_string_value(v);
     return 1;
 }
 
 /* A finite number >= 0. */
-static int get_num(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int req, double *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, req, &v, path);
 
     if (rc <= 0)
         return rc;
     if (!json_is_number(v))
-        return expected(rd, path, "number", v);
+        return jr_expected(rd, path, "number", v);
     *out = json_number_value(v);
     if (!isfinite(*out))
-        return fail(rd, path, "expected a finite number");
+        return jr_fail(rd, path, "expected a finite number");
     if (*out < 0)
-        return fail(rd, path, "expected a number >= 0, got %g", *out);
+        return jr_fail(rd, path, "expected a number >= 0, got %g", *out);
     return 1;
 }
 
-static int get_int(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int req, long long lo, long long *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, req, &v, path);
 
     if (rc <= 0)
         return rc;
     if (!json_is_integer(v))
-        return expected(rd, path, "integer", v);
+        return jr_expected(rd, path, "integer", v);
     *out = json_integer_value(v);
     if (*out < lo)
-        return fail(rd, path, "expected an integer >= %lld, got %lld", lo, *out);
+        return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, *out);
     return 1;
 }
 
-static int get_bool(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                     int *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, 0, &v, path);
 
     if (rc <= 0)
         return rc;
     if (!json_is_boolean(v))
-        return expected(rd, path, "boolean", v);
+        return jr_expected(rd, path, "boolean", v);
     *out = json_is_true(v);
     return 1;
 }
@@ -314,10 +223,10 @@ static int date_to_utc(const char *s, char *out, size_t size)
     return 0;
 }
 
-static int read_context(const struct rd *rd, const json_t *co, struct context *c,
+static int read_context(const struct jr *rd, const json_t *co, struct context *c,
                         const char **executable)
 {
-    char path[PATH_LEN], q[QUOTE_BUF], utc[32];
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF], utc[32];
     const char *date = NULL, *host = NULL, *build = NULL;
     const json_t *la;
     long long cpus = -1;
@@ -332,24 +241,24 @@ static int read_context(const struct rd *rd, const json_t *co, struct context *c
         get_str(rd, co, "context", "library_build_type", 0, &build) < 0)
         return -1;
     if (date_to_utc(date, utc, sizeof utc) < 0)
-        return fail(rd, "context.date",
+        return jr_fail(rd, "context.date",
                     "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
-                    quote(q, sizeof q, date));
+                    jr_quote(q, sizeof q, date));
     if (cpus > INT_MAX)
-        return fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld", INT_MAX,
+        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld", INT_MAX,
                     cpus);
     rc = member(rd, co, "context", "load_avg", 0, &la, path);
     if (rc > 0) {
         if (!json_is_array(la))
-            return expected(rd, path, "array", la);
+            return jr_expected(rd, path, "array", la);
         if (json_array_size(la) != 0 && json_array_size(la) != 3)
-            return fail(rd, path, "expected 3 numbers, got an array of %zu", json_array_size(la));
+            return jr_fail(rd, path, "expected 3 numbers, got an array of %zu", json_array_size(la));
         for (i = 0; i < json_array_size(la); i++) {
             const json_t *v = json_array_get(la, i);
 
             if (!json_is_number(v)) {
-                pathf(path, "context.load_avg[%zu]", i);
-                return expected(rd, path, "number", v);
+                jr_pathf(path, "context.load_avg[%zu]", i);
+                return jr_expected(rd, path, "number", v);
             }
             c->loadavg[i] = json_number_value(v);
         }
@@ -359,20 +268,20 @@ static int read_context(const struct rd *rd, const json_t *co, struct context *c
     c->time = strdup(utc);
     c->compiler = strdup("google-benchmark");
     if (!c->pacer_version || !c->time || !c->compiler)
-        return oom(rd);
+        return jr_oom(rd);
     if ((host && !(c->hostname = strdup(host))) ||
         (scaling && !(c->governor = strdup("scaling enabled"))))
-        return oom(rd);
+        return jr_oom(rd);
     if (build) {
         size_t n = strlen(build) + sizeof "google-benchmark ";
 
         c->cflags = malloc(n);
         if (!c->cflags)
-            return oom(rd);
+            return jr_oom(rd);
         snprintf(c->cflags, n, "google-benchmark %s", build);
     }
     c->cpus = (int)cpus;
-    return env_fingerprint(c) < 0 ? oom(rd) : 0;
+    return env_fingerprint(c) < 0 ? jr_oom(rd) : 0;
 }
 
 /* ---- benchmarks ------------------------------------------------------------ */
@@ -385,21 +294,6 @@ static int has_param(const struct bench *b, const char *name)
         if (strcmp(b->params[i].name, name) == 0)
             return 1;
     return 0;
-}
-
-/* s is the canonical decimal text of a long long (what "%lld" prints). */
-static int parse_int(const char *s, long long *v)
-{
-    char back[32];
-    char *end;
-
-    if (!*s)
-        return 0;
-    *v = strtoll(s, &end, 10);
-    if (*end)
-        return 0;
-    snprintf(back, sizeof back, "%lld", *v);
-    return strcmp(back, s) == 0;
 }
 
 /* Suffixes Google Benchmark adds to an instance's name by itself. */
@@ -429,7 +323,7 @@ static int name_part_param(struct bench *b, char *part, size_t *argi)
         val = colon + 1;
         if (reserved_key(part))
             return 0;
-    } else if (!parse_int(part, &v)) {
+    } else if (!jr_parse_int(part, &v)) {
         return 0;
     } else {
         snprintf(key, sizeof key, "arg%zu", *argi);
@@ -438,7 +332,7 @@ static int name_part_param(struct bench *b, char *part, size_t *argi)
     (*argi)++;
     if (!*name || has_param(b, name))
         return 0;
-    return parse_int(val, &v) ? bench_add_param_int(b, name, v) : bench_add_param_str(b, name, val);
+    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v) : bench_add_param_str(b, name, val);
 }
 
 static int name_params(struct bench *b)
@@ -511,7 +405,7 @@ static const struct time_unit {
 } time_units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
 
 struct gb {
-    struct rd rd;
+    struct jr rd;
     struct result *out;
     const char *binary;   /* context.executable, borrowed; may be NULL */
     json_t *seen;         /* run_name -> index of its benchmark in out */
@@ -541,29 +435,29 @@ static struct bench *bench_of(struct gb *g, const char *name)
 static int entry_kind(const struct gb *g, const json_t *jb, const char *at, const char **name,
                       int *is_agg)
 {
-    const struct rd *rd = &g->rd;
+    const struct jr *rd = &g->rd;
     const char *rt = NULL, *nm = NULL;
-    char path[PATH_LEN], q[QUOTE_BUF];
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
 
     *name = NULL;
     if (get_str(rd, jb, at, "run_name", 0, name) < 0 || get_str(rd, jb, at, "name", 0, &nm) < 0 ||
         get_str(rd, jb, at, "run_type", 0, &rt) < 0)
         return -1;
-    pathf(path, "%s.run_name", at);
+    jr_pathf(path, "%s.run_name", at);
     if (!*name)
         *name = nm;
     if (!*name)
-        return fail(rd, path, "missing");
+        return jr_fail(rd, path, "missing");
     if (!**name)
-        return fail(rd, path, "expected a non-empty string");
+        return jr_fail(rd, path, "expected a non-empty string");
     if (!rt) {
         *is_agg = json_object_get(jb, "aggregate_name") != NULL;
     } else if (strcmp(rt, "iteration") == 0 || strcmp(rt, "aggregate") == 0) {
         *is_agg = rt[0] == 'a';
     } else {
-        pathf(path, "%s.run_type", at);
-        return fail(rd, path, "unknown run type %s (expected iteration or aggregate)",
-                    quote(q, sizeof q, rt));
+        jr_pathf(path, "%s.run_type", at);
+        return jr_fail(rd, path, "unknown run type %s (expected iteration or aggregate)",
+                    jr_quote(q, sizeof q, rt));
     }
     return 0;
 }
@@ -580,15 +474,15 @@ static int note_aggregate(struct gb *g, const json_t *jb, const char *at, const 
     if (agg && strcmp(agg, "mean") == 0 && json_object_get(jb, "run_name") &&
         !json_object_get(g->aggs, name) &&
         json_object_set_new(g->aggs, name, json_integer((json_int_t)idx)) != 0)
-        return oom(&g->rd);
+        return jr_oom(&g->rd);
     return 0;
 }
 
 /* An iteration entry's times and rates into b. */
 static int read_sample(struct gb *g, const json_t *jb, const char *at, struct bench *b)
 {
-    const struct rd *rd = &g->rd;
-    char path[PATH_LEN], q[QUOTE_BUF];
+    const struct jr *rd = &g->rd;
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const char *unit = NULL;
     double real = 0, cpu = 0, bps = 0, ips = 0, mult = 0, secs;
     long long iters = 0;
@@ -601,9 +495,9 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
         if (strcmp(unit, time_units[i].name) == 0)
             mult = time_units[i].ns;
     if (mult == 0) {
-        pathf(path, "%s.time_unit", at);
-        return fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
-                    quote(q, sizeof q, unit));
+        jr_pathf(path, "%s.time_unit", at);
+        return jr_fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
+                    jr_quote(q, sizeof q, unit));
     }
     if (get_num(rd, jb, at, "real_time", 1, &real) < 0 ||
         get_num(rd, jb, at, "cpu_time", 1, &cpu) < 0 ||
@@ -611,12 +505,12 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
         get_num(rd, jb, at, "items_per_second", 0, &ips) < 0)
         return -1;
     if (!isfinite(real * mult) || !isfinite(cpu * mult)) {
-        pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
-        return fail(rd, path, "too large to hold in ns");
+        jr_pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
+        return jr_fail(rd, path, "too large to hold in ns");
     }
     if (append(&b->samples, &b->nsamples, real * mult) < 0 ||
         append(&b->metrics[0].samples, &b->metrics[0].nsamples, cpu * mult) < 0)
-        return oom(rd);
+        return jr_oom(rd);
     if (b->nsamples == 1) {
         b->iterations = (uint64_t)iters;
         secs = (rates_by_real_time(b->name) ? real : cpu) * mult / 1e9;
@@ -628,16 +522,16 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
 
 static int read_entry(struct gb *g, const json_t *jb, size_t idx)
 {
-    const struct rd *rd = &g->rd;
-    char at[PATH_LEN];
+    const struct jr *rd = &g->rd;
+    char at[JR_PATH_LEN];
     const char *name, *msg = NULL;
     struct bench *b;
     long long threads = 1;
     int is_agg = 0, failed = 0;
 
-    pathf(at, "benchmarks[%zu]", idx);
+    jr_pathf(at, "benchmarks[%zu]", idx);
     if (!json_is_object(jb))
-        return expected(rd, at, "object", jb);
+        return jr_expected(rd, at, "object", jb);
     if (entry_kind(g, jb, at, &name, &is_agg) < 0)
         return -1;
     if (is_agg)
@@ -649,11 +543,11 @@ static int read_entry(struct gb *g, const json_t *jb, size_t idx)
     b = bench_of(g, name);
     if (!b || (threads > 1 && !has_param(b, "threads") &&
                bench_add_param_int(b, "threads", threads) < 0))
-        return oom(rd);
+        return jr_oom(rd);
     if (failed)
-        return bench_set_error(b, "%s", msg) ? 0 : oom(rd);
+        return bench_set_error(b, "%s", msg) ? 0 : jr_oom(rd);
     if (msg)   /* error_occurred false: a skip (Google Benchmark 1.8) */
-        return bench_set_error(b, "skipped: %s", msg) ? 0 : oom(rd);
+        return bench_set_error(b, "skipped: %s", msg) ? 0 : jr_oom(rd);
     return read_sample(g, jb, at, b);
 }
 
@@ -661,7 +555,7 @@ static int read_entry(struct gb *g, const json_t *jb, size_t idx)
  * appears first in the file. */
 static int check_aggregates_only(struct gb *g)
 {
-    char at[PATH_LEN], q[QUOTE_BUF];
+    char at[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const char *name, *first = NULL;
     long long idx = -1;
     json_t *v;
@@ -674,10 +568,10 @@ static int check_aggregates_only(struct gb *g)
     }
     if (!first)
         return 0;
-    pathf(at, "benchmarks[%lld]", idx);
-    return fail(&g->rd, at,
+    jr_pathf(at, "benchmarks[%lld]", idx);
+    return jr_fail(&g->rd, at,
                 "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
-                quote(q, sizeof q, first));
+                jr_quote(q, sizeof q, first));
 }
 
 static int read_benches(struct gb *g, const json_t *a)
@@ -691,11 +585,11 @@ static int read_benches(struct gb *g, const json_t *a)
     if (check_aggregates_only(g) < 0)
         return -1;
     if (g->out->nbenches == 0)
-        return fail(&g->rd, "benchmarks", "no benchmarks");
+        return jr_fail(&g->rd, "benchmarks", "no benchmarks");
     stats_opts_default(&so);
     for (i = 0; i < g->out->nbenches; i++)
         if (bench_compute_stats(&g->out->benches[i], &so) < 0)
-            return oom(&g->rd);
+            return jr_oom(&g->rd);
     return 0;
 }
 
@@ -714,28 +608,28 @@ static char *suite_of(const char *path)
 int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e)
 {
     struct gb g = {{name, e}, out, NULL, NULL, NULL};
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *co, *ba;
     int rc = -1;
 
     result_init(out);
     if (!json_is_object(root))
-        return expected(&g.rd, "$", "object", root);
+        return jr_expected(&g.rd, "$", "object", root);
     if (member(&g.rd, root, "", "context", 1, &co, path) < 0)
         return -1;
     if (!json_is_object(co))
-        return expected(&g.rd, "context", "object", co);
+        return jr_expected(&g.rd, "context", "object", co);
     if (read_context(&g.rd, co, &out->ctx, &g.binary) < 0)
         return -1;
     if (member(&g.rd, root, "", "benchmarks", 1, &ba, path) < 0)
         return -1;
     if (!json_is_array(ba))
-        return expected(&g.rd, "benchmarks", "array", ba);
+        return jr_expected(&g.rd, "benchmarks", "array", ba);
     out->suite = suite_of(name);
     g.seen = json_object();
     g.aggs = json_object();
     if (!out->suite || !g.seen || !g.aggs)
-        oom(&g.rd);
+        jr_oom(&g.rd);
     else
         rc = read_benches(&g, ba);
     json_decref(g.seen);

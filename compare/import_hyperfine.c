@@ -36,6 +36,7 @@
  * "hyperfine" names the tool that measured; pacer_version "imported";
  * host, CPU and the rest unknown; the fingerprint of that.
  */
+#include "jsonread.h"
 #include "import.h"
 
 #include <math.h>
@@ -48,141 +49,34 @@
 
 #include "env.h"
 
-#define PATH_LEN 512    /* a JSON path in a message (longer ones are cut) */
-#define QUOTE_MAX 64    /* bytes of a file's string quoted in a message */
-#define QUOTE_BUF (QUOTE_MAX * 4 + 16)
 
-struct rd {
-    const char *name;   /* the file, first in every message */
-    struct err *e;
-};
 
 /* ---- messages ------------------------------------------------------------- */
 
-/* A JSON path into buf (PATH_LEN bytes), cut when longer: paths only
- * ever appear in messages. */
-static void __attribute__((format(printf, 2, 3))) pathf(char *buf, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, PATH_LEN, fmt, ap);
-    va_end(ap);
-}
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-        return "integer";
-    case JSON_REAL:
-        return "real";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "unknown";
-}
-
-/* Record "name: path: cause"; returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-fail(const struct rd *rd, const char *path, const char *fmt, ...)
-{
-    char msg[ERR_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return err_set(rd->e, "%s: %s: %s", rd->name, path, msg);
-}
-
-static int expected(const struct rd *rd, const char *path, const char *what, const json_t *v)
-{
-    return fail(rd, path, "expected %s, got %s", what, jtype(v));
-}
-
-static int oom(const struct rd *rd)
-{
-    return err_set(rd->e, "%s: out of memory", rd->name);
-}
-
-/* s quoted for a one-line message: control characters escaped, cut after
- * QUOTE_MAX bytes (never inside a UTF-8 sequence). */
-static const char *quote(char *buf, size_t size, const char *s)
-{
-    size_t o = 0, i;
-
-    buf[o++] = '"';
-    for (i = 0; s[i] && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i >= QUOTE_MAX && (c & 0xc0) != 0x80) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (c == '"' || c == '\\') {
-            buf[o++] = '\\';
-            buf[o++] = (char)c;
-        } else if (c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-        } else {
-            buf[o++] = (char)c;
-        }
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
-    return buf;
-}
-
 /* ---- one entry of results ------------------------------------------------- */
 
-/* s is the canonical decimal text of a long long (what "%lld" prints). */
-static int parse_int(const char *s, long long *v)
+static int read_times(const struct jr *rd, const json_t *a, const char *at, struct bench *b)
 {
-    char back[32];
-    char *end;
-
-    if (!*s)
-        return 0;
-    *v = strtoll(s, &end, 10);
-    if (*end)
-        return 0;
-    snprintf(back, sizeof back, "%lld", *v);
-    return strcmp(back, s) == 0;
-}
-
-static int read_times(const struct rd *rd, const json_t *a, const char *at, struct bench *b)
-{
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     size_t i, n = json_array_size(a);
 
     if (n == 0)
         return 0;
     b->samples = malloc(n * sizeof *b->samples);
     if (!b->samples)
-        return oom(rd);
+        return jr_oom(rd);
     for (i = 0; i < n; i++) {
         const json_t *v = json_array_get(a, i);
         double t;
 
-        pathf(p, "%s.times[%zu]", at, i);
+        jr_pathf(p, "%s.times[%zu]", at, i);
         if (!json_is_number(v))
-            return expected(rd, p, "number", v);
+            return jr_expected(rd, p, "number", v);
         t = json_number_value(v);
         if (!isfinite(t) || !isfinite(t * 1e9))
-            return fail(rd, p, "expected a finite number");
+            return jr_fail(rd, p, "expected a finite number");
         if (t < 0)
-            return fail(rd, p, "expected a number >= 0, got %g", t);
+            return jr_fail(rd, p, "expected a number >= 0, got %g", t);
         b->samples[b->nsamples++] = t * 1e9;
     }
     return 0;
@@ -190,24 +84,24 @@ static int read_times(const struct rd *rd, const json_t *a, const char *at, stru
 
 /* The exit codes of the runs, one per time; see the header for what
  * becomes an error. */
-static int read_exit_codes(const struct rd *rd, const json_t *a, const char *at, struct bench *b)
+static int read_exit_codes(const struct jr *rd, const json_t *a, const char *at, struct bench *b)
 {
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     size_t i, n = json_array_size(a), first = 0;
     long long code0 = 0;
     struct bench_error *be;
 
-    pathf(p, "%s.exit_codes", at);
+    jr_pathf(p, "%s.exit_codes", at);
     if (!json_is_array(a))
-        return expected(rd, p, "array", a);
+        return jr_expected(rd, p, "array", a);
     if (n != b->nsamples)
-        return fail(rd, p, "expected %zu codes (one per time), got %zu", b->nsamples, n);
+        return jr_fail(rd, p, "expected %zu codes (one per time), got %zu", b->nsamples, n);
     for (i = 0; i < n; i++) {
         const json_t *v = json_array_get(a, i);
 
-        pathf(p, "%s.exit_codes[%zu]", at, i);
+        jr_pathf(p, "%s.exit_codes[%zu]", at, i);
         if (!json_is_integer(v) && !json_is_null(v))
-            return expected(rd, p, "integer or null", v);
+            return jr_expected(rd, p, "integer or null", v);
     }
     for (i = 0; i < n && !b->error; i++) {
         const json_t *v = json_array_get(a, i);
@@ -215,7 +109,7 @@ static int read_exit_codes(const struct rd *rd, const json_t *a, const char *at,
 
         if (json_is_null(v)) {
             if (!bench_set_error(b, "killed by a signal (in run %zu)", i + 1))
-                return oom(rd);
+                return jr_oom(rd);
         } else if (c != 0 && first == 0) {
             first = i + 1;
             code0 = c;
@@ -231,7 +125,7 @@ static int read_exit_codes(const struct rd *rd, const json_t *a, const char *at,
                                     "with status %lld in run %zu",
                                  code0, first, c, i + 1);
             if (!be)
-                return oom(rd);
+                return jr_oom(rd);
             be->exit_code = (int)code0;
             break;
         }
@@ -239,72 +133,72 @@ static int read_exit_codes(const struct rd *rd, const json_t *a, const char *at,
     return 0;
 }
 
-static int read_params(const struct rd *rd, const json_t *o, const char *at, struct bench *b)
+static int read_params(const struct jr *rd, const json_t *o, const char *at, struct bench *b)
 {
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     const char *key;
     json_t *v;
 
-    pathf(p, "%s.parameters", at);
+    jr_pathf(p, "%s.parameters", at);
     if (!json_is_object(o))
-        return expected(rd, p, "object", o);
+        return jr_expected(rd, p, "object", o);
     /* jansson's iterator takes a non-const object; it is only read */
     json_object_foreach((json_t *)o, key, v) {
         long long iv;
         int rc;
 
-        pathf(p, "%s.parameters.%s", at, key);
+        jr_pathf(p, "%s.parameters.%s", at, key);
         if (!json_is_string(v))
-            return expected(rd, p, "string", v);
-        if (parse_int(json_string_value(v), &iv))
+            return jr_expected(rd, p, "string", v);
+        if (jr_parse_int(json_string_value(v), &iv))
             rc = bench_add_param_int(b, key, iv);
         else
             rc = bench_add_param_str(b, key, json_string_value(v));
         if (rc < 0)
-            return oom(rd);
+            return jr_oom(rd);
     }
     return 0;
 }
 
 /* Entry idx of results into a new benchmark of out.  seen maps the names
  * read so far to their index. */
-static int read_entry(const struct rd *rd, const json_t *jr, size_t idx, json_t *seen,
+static int read_entry(const struct jr *rd, const json_t *jr, size_t idx, json_t *seen,
                       struct result *out)
 {
-    char at[PATH_LEN], p[PATH_LEN], q[QUOTE_BUF];
+    char at[JR_PATH_LEN], p[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const json_t *cmd, *times, *codes, *params, *prev;
     struct stats_opts so;
     struct bench *b;
 
-    pathf(at, "results[%zu]", idx);
+    jr_pathf(at, "results[%zu]", idx);
     if (!json_is_object(jr))
-        return expected(rd, at, "object", jr);
+        return jr_expected(rd, at, "object", jr);
     cmd = json_object_get(jr, "command");
-    pathf(p, "%s.command", at);
+    jr_pathf(p, "%s.command", at);
     if (!cmd)
-        return fail(rd, p, "missing");
+        return jr_fail(rd, p, "missing");
     if (!json_is_string(cmd))
-        return expected(rd, p, "string", cmd);
+        return jr_expected(rd, p, "string", cmd);
     if (json_string_length(cmd) == 0)
-        return fail(rd, p, "expected a non-empty string");
+        return jr_fail(rd, p, "expected a non-empty string");
     prev = json_object_get(seen, json_string_value(cmd));
     if (prev)
-        return fail(rd, p, "duplicate name %s (also results[%lld])",
-                    quote(q, sizeof q, json_string_value(cmd)),
+        return jr_fail(rd, p, "duplicate name %s (also results[%lld])",
+                    jr_quote(q, sizeof q, json_string_value(cmd)),
                     (long long)json_integer_value(prev));
     if (json_object_set_new(seen, json_string_value(cmd), json_integer((json_int_t)idx)) != 0)
-        return oom(rd);
+        return jr_oom(rd);
 
     b = result_add_bench(out);
     if (!b || !(b->name = strdup(json_string_value(cmd))))
-        return oom(rd);
+        return jr_oom(rd);
     b->kind = KIND_COMMAND;
     times = json_object_get(jr, "times");
-    pathf(p, "%s.times", at);
+    jr_pathf(p, "%s.times", at);
     if (!times)
-        return fail(rd, p, "missing");
+        return jr_fail(rd, p, "missing");
     if (!json_is_array(times))
-        return expected(rd, p, "array", times);
+        return jr_expected(rd, p, "array", times);
     if (read_times(rd, times, at, b) < 0)
         return -1;
     codes = json_object_get(jr, "exit_codes");
@@ -314,7 +208,7 @@ static int read_entry(const struct rd *rd, const json_t *jr, size_t idx, json_t 
     if (params && read_params(rd, params, at, b) < 0)
         return -1;
     stats_opts_default(&so);
-    return bench_compute_stats(b, &so) < 0 ? oom(rd) : 0;
+    return bench_compute_stats(b, &so) < 0 ? jr_oom(rd) : 0;
 }
 
 /* ---- the result ------------------------------------------------------------ */
@@ -347,7 +241,7 @@ static char *file_time(const char *name)
 
 int import_hyperfine(const json_t *root, const char *name, struct result *out, struct err *e)
 {
-    struct rd rd = {name, e};
+    struct jr rd = {name, e};
     const json_t *ra;
     json_t *seen;
     size_t i;
@@ -355,14 +249,14 @@ int import_hyperfine(const json_t *root, const char *name, struct result *out, s
 
     result_init(out);
     if (!json_is_object(root))
-        return expected(&rd, "$", "object", root);
+        return jr_expected(&rd, "$", "object", root);
     ra = json_object_get(root, "results");
     if (!ra)
-        return fail(&rd, "results", "missing");
+        return jr_fail(&rd, "results", "missing");
     if (!json_is_array(ra))
-        return expected(&rd, "results", "array", ra);
+        return jr_expected(&rd, "results", "array", ra);
     if (json_array_size(ra) == 0)
-        return fail(&rd, "results", "no benchmarks");
+        return jr_fail(&rd, "results", "no benchmarks");
 
     out->suite = suite_of(name);
     out->ctx.pacer_version = strdup("imported");
@@ -370,11 +264,11 @@ int import_hyperfine(const json_t *root, const char *name, struct result *out, s
     out->ctx.compiler = strdup("hyperfine");
     if (!out->suite || !out->ctx.pacer_version || !out->ctx.time || !out->ctx.compiler ||
         env_fingerprint(&out->ctx) < 0)
-        return oom(&rd);
+        return jr_oom(&rd);
 
     seen = json_object();
     if (!seen)
-        return oom(&rd);
+        return jr_oom(&rd);
     for (i = 0; i < json_array_size(ra) && rc == 0; i++)
         rc = read_entry(&rd, json_array_get(ra, i), i, seen, out);
     json_decref(seen);

@@ -1,6 +1,7 @@
 /* policy.c: thresholds and limits from a file or a suite (policy.h). */
 #include "policy.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -106,4 +107,42 @@ int policy_load(const char *path, struct compare_opts *o, int keep_threshold, in
         rc = policy_apply(root, path, "", o, keep_threshold, keep_drift, e);
     json_decref(root);
     return rc;
+}
+
+int policy_option(const char *name, const char *arg, struct compare_opts *o, struct err *e)
+{
+    char *end;
+    double d;
+
+    if (!strcmp(name, "threshold") || !strcmp(name, "drift")) {
+        if (fmt_parse_percent(arg, &d) < 0 || d < 0 || d >= 10)
+            return err_set(e, "'%s' is not a percentage (e.g. 2%%)", arg);
+        *(!strcmp(name, "threshold") ? &o->threshold : &o->drift) = d;
+        return 1;
+    }
+    if (!strcmp(name, "limit")) {
+        struct limit l, *nl;
+        if (limit_parse(arg, &l, e) < 0)
+            return -1;
+        nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
+        if (!nl) {
+            limit_free(&l);
+            return err_set(e, "out of memory");
+        }
+        o->limits = nl;
+        o->limits[o->nlimits++] = l;
+        return 1;
+    }
+    if (!strcmp(name, "correction")) {
+        if (adjust_parse(arg, &o->adjust) < 0)
+            return err_set(e, "'%s' is not holm, bh or none", arg);
+        return 1;
+    }
+    if (!strcmp(name, "alpha")) {
+        o->alpha = strtod(arg, &end);
+        if (*end || end == arg || !(o->alpha > 0 && o->alpha < 1))
+            return err_set(e, "'%s' is not a number between 0 and 1", arg);
+        return 1;
+    }
+    return 0;
 }

@@ -30,4 +30,9 @@ int policy_apply(const json_t *obj, const char *where, const char *prefix,
 int policy_load(const char *path, struct compare_opts *o, int keep_threshold, int keep_drift,
                 struct err *e);
 
+/* One of the options pacer compare and pacer ab share, by its long name:
+ * threshold, limit, correction, alpha, drift.  Applied to o.  Returns 1
+ * when applied, 0 when name is none of them, -1 with the cause in e. */
+int policy_option(const char *name, const char *arg, struct compare_opts *o, struct err *e);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "child.h"
 #include "clock.h"
+#include "series.h"
 
 #define STOP_GRACE_NS 2000000000ULL
 
@@ -17,48 +18,13 @@ struct side {
     struct child c;
     struct bench *b;
     int started;
-    double *x;
-    size_t n, cap;
+    struct series ser;
 };
 
 static void fail_side(struct side *s, enum child_fail f, const struct err *e, const char *stage,
                       const struct settings *set)
 {
-    struct bench_error *be;
-
-    if (s->b->error)
-        return;
-    if (f == CHILD_TIMEOUT) {
-        be = bench_set_error(s->b, "timed out after %.3g s (in %s)",
-                             (double)set->timeout_ns / 1e9, stage);
-        if (be)
-            be->timed_out = 1;
-    } else if (f == CHILD_DIED) {
-        be = bench_set_error(s->b, "%s (in %s)", e->msg, stage);
-        if (be && WIFSIGNALED(s->c.status))
-            be->signal = WTERMSIG(s->c.status);
-        else if (be && WIFEXITED(s->c.status))
-            be->exit_code = WEXITSTATUS(s->c.status);
-    } else if (f == CHILD_INTERRUPTED)
-        be = bench_set_error(s->b, "interrupted (in %s)", stage);
-    else
-        be = bench_set_error(s->b, "%s: %s", stage, e->msg);
-    if (be && !be->stderr_tail && s->started)
-        be->stderr_tail = child_stderr_tail(&s->c);
-}
-
-static int push(struct side *s, double v)
-{
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 64;
-        double *nx = realloc(s->x, ncap * sizeof *nx);
-        if (!nx)
-            return -1;
-        s->x = nx;
-        s->cap = ncap;
-    }
-    s->x[s->n++] = v;
-    return 0;
+    runner_record(s->b, &s->c, f, e, stage, set);
 }
 
 /* One sample of iters iterations from a side into its series. */
@@ -80,7 +46,7 @@ static enum child_fail one_sample(struct side *s, uint64_t iters, uint64_t deadl
         err_set(e, "malformed sample answer");
         return CHILD_PROTOCOL;
     }
-    if (push(s, strtod(tok, NULL) / (double)iters) < 0) {
+    if (series_add(&s->ser, strtod(tok, NULL) / (double)iters) < 0) {
         err_set(e, "out of memory");
         return CHILD_PROTOCOL;
     }
@@ -243,7 +209,7 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
     /* k worker pairs in turn, each with its own memory layout; the pairs
      * they give are clusters for the analysis. */
     for (p = 0; p < k && failed < 0 && f != CHILD_INTERRUPTED; p++) {
-        size_t before = sd[0].n < sd[1].n ? sd[0].n : sd[1].n;
+        size_t before = sd[0].ser.n < sd[1].ser.n ? sd[0].ser.n : sd[1].ser.n;
         np = pairs / k + (p < pairs % k);
         f = pair_process(sd, li, o, p == 0, &iters, np, p % 2, &failed);
         for (i = 0; i < 2; i++) {
@@ -251,7 +217,7 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
             child_free(&sd[i].c);
         }
         if (counts)
-            counts[ncounts++] = (sd[0].n < sd[1].n ? sd[0].n : sd[1].n) - before;
+            counts[ncounts++] = (sd[0].ser.n < sd[1].ser.n ? sd[0].ser.n : sd[1].ser.n) - before;
         if (child_interrupted)
             f = CHILD_INTERRUPTED;
     }
@@ -262,8 +228,8 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
     for (i = 0; i < 2; i++) {
         struct stats_opts so;
         /* Keep whole pairs only. */
-        sd[i].b->samples = sd[i].x;
-        sd[i].b->nsamples = sd[0].n < sd[1].n ? sd[0].n : sd[1].n;
+        sd[i].b->samples = sd[i].ser.x;
+        sd[i].b->nsamples = sd[0].ser.n < sd[1].ser.n ? sd[0].ser.n : sd[1].ser.n;
         sd[i].b->iterations = iters ? iters : 1;
         sd[i].b->processes = k;
         if (counts && ncounts >= 2) {

@@ -459,29 +459,6 @@ static void plan_free(struct plan *p)
     free(p->name);
 }
 
-/* results/20261124T101500Z-abc1234.json */
-static char *save_path(const char *dir, const struct context *ctx)
-{
-    char stamp[32] = "unknown", *path;
-    const char *t = ctx->time;
-    size_t i, k = 0, len;
-
-    for (i = 0; t && t[i] && k + 1 < sizeof stamp; i++)
-        if (t[i] != '-' && t[i] != ':')
-            stamp[k++] = t[i];
-    if (k)
-        stamp[k] = '\0';
-    len = strlen(dir) + strlen(stamp) + 32;
-    path = malloc(len);
-    if (!path)
-        return NULL;
-    if (ctx->git_commit)
-        snprintf(path, len, "%s/%s-%.7s.json", dir, stamp, ctx->git_commit);
-    else
-        snprintf(path, len, "%s/%s.json", dir, stamp);
-    return path;
-}
-
 static void print_table(const struct result *r)
 {
     struct table t;
@@ -688,7 +665,7 @@ int cmd_run(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
     }
     if (c.save) {
-        char *path = save_path(c.save, &r.ctx);
+        char *path = result_save_path(c.save, &r.ctx, "");
         mkdir(c.save, 0777);
         err_clear(&e);
         if (!path || result_save(&r, path, &e) < 0) {

@@ -16,6 +16,7 @@
 
 #include "child.h"
 #include "clock.h"
+#include "series.h"
 #include "words.h"
 
 #define TAIL_BYTES 2048
@@ -187,25 +188,6 @@ static int run_helper(const char *what, const char *line, int errfd, uint64_t de
     if (be && errfd >= 0)
         be->stderr_tail = fd_tail(errfd);
     return -1;
-}
-
-struct series {
-    double *x;
-    size_t n, cap;
-};
-
-static int series_add(struct series *s, double v)
-{
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 16;
-        double *nx = realloc(s->x, ncap * sizeof *nx);
-        if (!nx)
-            return -1;
-        s->x = nx;
-        s->cap = ncap;
-    }
-    s->x[s->n++] = v;
-    return 0;
 }
 
 #define MAX_RUNS 100000u

@@ -77,6 +77,7 @@
  * absent, or a STATS object with "n": 0 and nulls; all read as n = 0 and
  * NaN in every number.
  */
+#include "jsonread.h"
 #include "result_json.h"
 
 #include <ctype.h>
@@ -97,20 +98,6 @@
 #define SAVE_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1))
 #define DUMP_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(2))
 
-#define PATH_LEN 512    /* a JSON path in a message (longer ones are cut) */
-#define QUOTE_MAX 64    /* bytes of a file's string quoted in a message */
-#define QUOTE_BUF (QUOTE_MAX * 4 + 16)   /* room for QUOTE_MAX escaped bytes */
-
-/* A JSON path into buf (PATH_LEN bytes), cut when longer: paths only
- * ever appear in messages. */
-static void __attribute__((format(printf, 2, 3))) pathf(char *buf, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, PATH_LEN, fmt, ap);
-    va_end(ap);
-}
 
 /* The doubles of struct stats, in one table for the writer and the reader. */
 static const struct stat_field {
@@ -290,7 +277,7 @@ static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e
 {
     struct stats s = *st;
     json_t *o, *ci, *out;
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     size_t i;
     int rc = 0;
 
@@ -302,7 +289,7 @@ static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e
     rc |= put(o, "n", json_integer((json_int_t)s.n));
     for (i = 0; i < NSTAT_FIELDS; i++)
         rc |= put(o, stat_fields[i].key, jreal(*stat_field(&s, i)));
-    pathf(p, "%s.ci", at);
+    jr_pathf(p, "%s.ci", at);
     rc |= put(ci, "level", jreal(s.ci_level));
     rc |= put(ci, "method", json_string("percentile-bootstrap"));
     rc |= put(ci, "resamples", json_integer(s.resamples));
@@ -325,10 +312,10 @@ static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e
 static json_t *metric_json(const struct metric *m, struct err *e, const char *at)
 {
     json_t *o = json_object();
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     int rc = 0;
 
-    pathf(p, "%s.stats", at);
+    jr_pathf(p, "%s.stats", at);
     rc |= put(o, "unit", jstr(m->unit));
     rc |= put(o, "direction", json_string(direction_name(m->dir)));
     rc |= put(o, "samples", jreals(m->samples, m->nsamples));
@@ -363,16 +350,16 @@ static json_t *error_json(const struct bench_error *be)
 static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
 {
     json_t *o = json_object(), *params = json_object(), *tp, *ms, *src;
-    char at[PATH_LEN], p[PATH_LEN];
+    char at[JR_PATH_LEN], p[JR_PATH_LEN];
     size_t i;
     int rc = 0;
 
-    pathf(at, "benchmarks[%zu]", idx);
+    jr_pathf(at, "benchmarks[%zu]", idx);
     rc |= put(o, "name", jstr(b->name));
     rc |= put(o, "kind", json_string(kind_name(b->kind)));
     rc |= put(o, "unit", jstr(b->unit));
     rc |= put(o, "direction", json_string(direction_name(b->dir)));
-    pathf(p, "%s.params", at);
+    jr_pathf(p, "%s.params", at);
     for (i = 0; i < b->nparams && rc == 0; i++) {
         const struct param *pa = &b->params[i];
 
@@ -389,7 +376,7 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
             rc |= json_array_append_new(ps, json_integer((json_int_t)b->proc_samples[i]));
         rc |= put(o, "process_samples", ps);
     }
-    pathf(p, "%s.stats", at);
+    jr_pathf(p, "%s.stats", at);
     rc |= put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
     if (b->bytes_per_op != 0 || b->items_per_op != 0) {
         tp = json_object();
@@ -400,14 +387,14 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
         rc |= put(o, "throughput", tp);
     }
     if (b->nmetrics > 0) {
-        char mp[PATH_LEN];
+        char mp[JR_PATH_LEN];
 
         ms = json_object();
-        pathf(mp, "%s.metrics", at);
+        jr_pathf(mp, "%s.metrics", at);
         for (i = 0; i < b->nmetrics && rc == 0; i++) {
             const struct metric *m = &b->metrics[i];
 
-            pathf(p, "%s.%s", mp, m->name ? m->name : "");
+            jr_pathf(p, "%s.%s", mp, m->name ? m->name : "");
             rc |= put_named(ms, m->name, metric_json(m, e, p), e, mp, "metric");
         }
         rc |= put(o, "metrics", ms);
@@ -636,10 +623,6 @@ int result_dump(const struct result *r, FILE *f, struct err *e)
 
 /* ---- reading -------------------------------------------------------------- */
 
-struct rd {
-    const char *name;   /* the file, first in every message */
-    struct err *e;
-};
 
 /* Flags of the getters below. */
 #define REQ 1       /* the key must be there */
@@ -647,108 +630,16 @@ struct rd {
 #define NONEMPTY 4  /* strings: not "" */
 #define NONNEG 8    /* numbers: >= 0 */
 
-static const char *jtype(const json_t *v)
-{
-    if (!v)
-        return "nothing";
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-        return "integer";
-    case JSON_REAL:
-        return "real";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "unknown";
-}
-
-/* Record "name: path: cause"; returns -1. */
-static int __attribute__((format(printf, 3, 4)))
-fail(const struct rd *rd, const char *path, const char *fmt, ...)
-{
-    char msg[ERR_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return err_set(rd->e, "%s: %s: %s", rd->name, path, msg);
-}
-
-static int expected(const struct rd *rd, const char *path, const char *what, const json_t *v)
-{
-    return fail(rd, path, "expected %s, got %s", what, jtype(v));
-}
-
-static int oom(const struct rd *rd)
-{
-    return err_set(rd->e, "%s: out of memory", rd->name);
-}
-
-/* s for a one-line message: quoted, control characters escaped, cut
- * after QUOTE_MAX bytes (never inside a UTF-8 sequence). */
-static const char *quote(char *buf, size_t size, const char *s)
-{
-    size_t o = 0, i;
-
-    buf[o++] = '"';
-    for (i = 0; s[i] && o + 8 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i >= QUOTE_MAX && (c & 0xc0) != 0x80) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (c == '"' || c == '\\') {
-            buf[o++] = '\\';
-            buf[o++] = (char)c;
-        } else if (c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-        } else {
-            buf[o++] = (char)c;
-        }
-    }
-    buf[o++] = '"';
-    buf[o] = '\0';
-    return buf;
-}
-
-/* "parent.key", or "key" at the root (parent ""). */
-static const char *join(char *buf, const char *parent, const char *key)
-{
-    if (*parent)
-        pathf(buf, "%s.%s", parent, key);
-    else
-        pathf(buf, "%s", key);
-    return buf;
-}
-
-static const char *index_path(char *buf, const char *parent, size_t i)
-{
-    pathf(buf, "%s[%zu]", parent, i);
-    return buf;
-}
-
 /* obj[key] into *v, its path into path.  Returns 1 when there is a value
  * to read, 0 when it is absent (optional) or null (with NUL; *v is then
  * the null), -1 after recording "missing". */
-static int member(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                   int flags, const json_t **v, char *path)
 {
-    join(path, parent, key);
+    jr_join(path, parent, key);
     *v = json_object_get(obj, key);
     if (!*v)
-        return (flags & REQ) ? fail(rd, path, "missing") : 0;
+        return (flags & REQ) ? jr_fail(rd, path, "missing") : 0;
     if (json_is_null(*v) && (flags & NUL))
         return 0;
     return 1;
@@ -756,27 +647,27 @@ static int member(const struct rd *rd, const json_t *obj, const char *parent, co
 
 /* A new copy of the string obj[key] into *out (left alone when absent or
  * null). */
-static int get_str(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, char **out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, flags, &v, path);
 
     if (rc <= 0)
         return rc;
     if (!json_is_string(v))
-        return expected(rd, path, (flags & NUL) ? "string or null" : "string", v);
+        return jr_expected(rd, path, (flags & NUL) ? "string or null" : "string", v);
     if ((flags & NONEMPTY) && json_string_length(v) == 0)
-        return fail(rd, path, "expected a non-empty string");
+        return jr_fail(rd, path, "expected a non-empty string");
     *out = strdup(json_string_value(v));
-    return *out ? 0 : oom(rd);
+    return *out ? 0 : jr_oom(rd);
 }
 
-static int get_int(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, long long lo, long long hi, long long *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     long long x;
     int rc = member(rd, obj, parent, key, flags, &v, path);
@@ -784,18 +675,18 @@ static int get_int(const struct rd *rd, const json_t *obj, const char *parent, c
     if (rc <= 0)
         return rc;
     if (!json_is_integer(v))
-        return expected(rd, path, (flags & NUL) ? "integer or null" : "integer", v);
+        return jr_expected(rd, path, (flags & NUL) ? "integer or null" : "integer", v);
     x = json_integer_value(v);
     if (x < lo || x > hi) {
         if (hi == LLONG_MAX)
-            return fail(rd, path, "expected an integer >= %lld, got %lld", lo, x);
-        return fail(rd, path, "expected an integer from %lld to %lld, got %lld", lo, hi, x);
+            return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, x);
+        return jr_fail(rd, path, "expected an integer from %lld to %lld, got %lld", lo, hi, x);
     }
     *out = x;
     return 0;
 }
 
-static int get_u64(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, long long lo, uint64_t *out)
 {
     long long x = (long long)*out;
@@ -806,7 +697,7 @@ static int get_u64(const struct rd *rd, const json_t *obj, const char *parent, c
     return 0;
 }
 
-static int get_uint(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                     int flags, long long lo, unsigned *out)
 {
     long long x = *out;
@@ -817,7 +708,7 @@ static int get_uint(const struct rd *rd, const json_t *obj, const char *parent, 
     return 0;
 }
 
-static int get_size(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                     int flags, size_t *out)
 {
     long long x = (long long)*out;
@@ -829,10 +720,10 @@ static int get_size(const struct rd *rd, const json_t *obj, const char *parent, 
 }
 
 /* An integer or a real into *out; null (with NUL) reads as NaN. */
-static int get_num(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, double *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     double x;
     int rc = member(rd, obj, parent, key, flags, &v, path);
@@ -843,21 +734,21 @@ static int get_num(const struct rd *rd, const json_t *obj, const char *parent, c
         return rc;
     }
     if (!json_is_number(v))
-        return expected(rd, path, (flags & NUL) ? "number or null" : "number", v);
+        return jr_expected(rd, path, (flags & NUL) ? "number or null" : "number", v);
     x = json_number_value(v);
     if (!isfinite(x))
-        return fail(rd, path, "expected a finite number");
+        return jr_fail(rd, path, "expected a finite number");
     if ((flags & NONNEG) && x < 0)
-        return fail(rd, path, "expected a number >= 0, got %g", x);
+        return jr_fail(rd, path, "expected a number >= 0, got %g", x);
     *out = x;
     return 0;
 }
 
 /* true / false into 1 / 0; null (with NUL) reads as -1. */
-static int get_bool(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                     int flags, int *out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, flags, &v, path);
 
@@ -867,17 +758,17 @@ static int get_bool(const struct rd *rd, const json_t *obj, const char *parent, 
         return rc;
     }
     if (!json_is_boolean(v))
-        return expected(rd, path, (flags & NUL) ? "boolean or null" : "boolean", v);
+        return jr_expected(rd, path, (flags & NUL) ? "boolean or null" : "boolean", v);
     *out = json_is_true(v);
     return 0;
 }
 
 /* The object (or array, with is_array) obj[key] into *out; NULL when
  * absent or null. */
-static int get_container(const struct rd *rd, const json_t *obj, const char *parent,
+static int get_container(const struct jr *rd, const json_t *obj, const char *parent,
                          const char *key, int flags, int is_array, const json_t **out)
 {
-    char path[PATH_LEN];
+    char path[JR_PATH_LEN];
     const json_t *v;
     int rc = member(rd, obj, parent, key, flags, &v, path);
 
@@ -887,52 +778,52 @@ static int get_container(const struct rd *rd, const json_t *obj, const char *par
     if (is_array ? !json_is_array(v) : !json_is_object(v)) {
         const char *what = is_array ? ((flags & NUL) ? "array or null" : "array")
                                     : ((flags & NUL) ? "object or null" : "object");
-        return expected(rd, path, what, v);
+        return jr_expected(rd, path, what, v);
     }
     *out = v;
     return 0;
 }
 
-static int get_obj(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, const json_t **out)
 {
     return get_container(rd, obj, parent, key, flags, 0, out);
 }
 
-static int get_arr(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    int flags, const json_t **out)
 {
     return get_container(rd, obj, parent, key, flags, 1, out);
 }
 
-static int get_kind(const struct rd *rd, const json_t *obj, const char *parent,
+static int get_kind(const struct jr *rd, const json_t *obj, const char *parent,
                     enum bench_kind *k)
 {
-    char path[PATH_LEN], q[QUOTE_BUF], *s = NULL;
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF], *s = NULL;
     int rc;
 
     if (get_str(rd, obj, parent, "kind", REQ, &s) < 0)
         return -1;
     rc = kind_parse(s, k);
     if (rc < 0)
-        fail(rd, join(path, parent, "kind"), "unknown kind %s (expected micro, command or load)",
-             quote(q, sizeof q, s));
+        jr_fail(rd, jr_join(path, parent, "kind"), "unknown kind %s (expected micro, command or load)",
+             jr_quote(q, sizeof q, s));
     free(s);
     return rc;
 }
 
-static int get_direction(const struct rd *rd, const json_t *obj, const char *parent,
+static int get_direction(const struct jr *rd, const json_t *obj, const char *parent,
                          enum direction *d)
 {
-    char path[PATH_LEN], q[QUOTE_BUF], *s = NULL;
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF], *s = NULL;
     int rc;
 
     if (get_str(rd, obj, parent, "direction", REQ, &s) < 0)
         return -1;
     rc = direction_parse(s, d);
     if (rc < 0)
-        fail(rd, join(path, parent, "direction"),
-             "unknown direction %s (expected lower or higher)", quote(q, sizeof q, s));
+        jr_fail(rd, jr_join(path, parent, "direction"),
+             "unknown direction %s (expected lower or higher)", jr_quote(q, sizeof q, s));
     free(s);
     return rc;
 }
@@ -940,10 +831,10 @@ static int get_direction(const struct rd *rd, const json_t *obj, const char *par
 /* The samples array a (at path) into a new array *x of *n finite,
  * non-negative doubles; *x is set first, so the caller's free covers a
  * failure halfway. */
-static int read_samples(const struct rd *rd, const json_t *a, const char *path, double **x,
+static int read_samples(const struct jr *rd, const json_t *a, const char *path, double **x,
                         size_t *n)
 {
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     size_t i, len = json_array_size(a);
 
     *x = NULL;
@@ -952,56 +843,56 @@ static int read_samples(const struct rd *rd, const json_t *a, const char *path, 
         return 0;
     *x = malloc(len * sizeof **x);
     if (!*x)
-        return oom(rd);
+        return jr_oom(rd);
     *n = len;
     for (i = 0; i < len; i++) {
         const json_t *v = json_array_get(a, i);
         double d;
 
         if (!json_is_number(v))
-            return expected(rd, index_path(p, path, i), "number", v);
+            return jr_expected(rd, jr_index(p, path, i), "number", v);
         d = json_number_value(v);
         if (!isfinite(d))
-            return fail(rd, index_path(p, path, i), "expected a finite number");
+            return jr_fail(rd, jr_index(p, path, i), "expected a finite number");
         if (d < 0)
-            return fail(rd, index_path(p, path, i), "expected a number >= 0, got %g", d);
+            return jr_fail(rd, jr_index(p, path, i), "expected a number >= 0, got %g", d);
         (*x)[i] = d;
     }
     return 0;
 }
 
 /* "process_samples": counts per worker process that add up to the samples. */
-static int read_proc_samples(const struct rd *rd, const json_t *jb, const char *path,
+static int read_proc_samples(const struct jr *rd, const json_t *jb, const char *path,
                              struct bench *b)
 {
     const json_t *a;
-    char p[PATH_LEN], q[PATH_LEN];
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
     size_t i, len, sum = 0;
 
     if (get_arr(rd, jb, path, "process_samples", NUL, &a) < 0)
         return -1;
     if (!a)
         return 0;
-    join(p, path, "process_samples");
+    jr_join(p, path, "process_samples");
     len = json_array_size(a);
     if (len == 0)
-        return fail(rd, p, "expected at least one count");
+        return jr_fail(rd, p, "expected at least one count");
     b->proc_samples = malloc(len * sizeof *b->proc_samples);
     if (!b->proc_samples)
-        return oom(rd);
+        return jr_oom(rd);
     b->nproc_samples = len;
     for (i = 0; i < len; i++) {
         const json_t *v = json_array_get(a, i);
         if (!json_is_integer(v))
-            return expected(rd, index_path(q, p, i), "integer", v);
+            return jr_expected(rd, jr_index(q, p, i), "integer", v);
         if (json_integer_value(v) < 0)
-            return fail(rd, index_path(q, p, i), "expected an integer >= 0, got %lld",
+            return jr_fail(rd, jr_index(q, p, i), "expected an integer >= 0, got %lld",
                         (long long)json_integer_value(v));
         b->proc_samples[i] = (size_t)json_integer_value(v);
         sum += b->proc_samples[i];
     }
     if (sum != b->nsamples)
-        return fail(rd, p, "counts add up to %zu, not to the %zu samples", sum, b->nsamples);
+        return jr_fail(rd, p, "counts add up to %zu, not to the %zu samples", sum, b->nsamples);
     return 0;
 }
 
@@ -1019,10 +910,10 @@ static void stats_none(struct stats *st)
 }
 
 /* [lo, hi] or null (NaN, NaN). */
-static int read_ci(const struct rd *rd, const json_t *obj, const char *parent, const char *key,
+static int read_ci(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                    struct ci *ci)
 {
-    char path[PATH_LEN], p[PATH_LEN];
+    char path[JR_PATH_LEN], p[JR_PATH_LEN];
     const json_t *a;
     double *ends[2] = {&ci->lo, &ci->hi};
     size_t i;
@@ -1032,14 +923,14 @@ static int read_ci(const struct rd *rd, const json_t *obj, const char *parent, c
         return -1;
     if (!a)
         return 0;
-    join(path, parent, key);
+    jr_join(path, parent, key);
     if (json_array_size(a) != 2)
-        return fail(rd, path, "expected [lo, hi], got an array of %zu", json_array_size(a));
+        return jr_fail(rd, path, "expected [lo, hi], got an array of %zu", json_array_size(a));
     for (i = 0; i < 2; i++) {
         const json_t *v = json_array_get(a, i);
 
         if (!json_is_number(v))
-            return expected(rd, index_path(p, path, i), "number", v);
+            return jr_expected(rd, jr_index(p, path, i), "number", v);
         *ends[i] = json_number_value(v);
     }
     return 0;
@@ -1047,14 +938,14 @@ static int read_ci(const struct rd *rd, const json_t *obj, const char *parent, c
 
 /* The stats object of a benchmark or metric (at path), or null / absent
  * when it has no samples.  Read as written, not recomputed. */
-static int read_stats(const struct rd *rd, const json_t *obj, const char *parent,
+static int read_stats(const struct jr *rd, const json_t *obj, const char *parent,
                       size_t nsamples, struct stats *st)
 {
     static const char *const outlier_keys[] = {"low_severe", "low_mild", "high_mild",
                                                "high_severe"};
     size_t *outlier_vals[] = {&st->outliers.low_severe, &st->outliers.low_mild,
                               &st->outliers.high_mild, &st->outliers.high_severe};
-    char path[PATH_LEN], p[PATH_LEN], *method = NULL;
+    char path[JR_PATH_LEN], p[JR_PATH_LEN], *method = NULL;
     const json_t *so, *ci, *out;
     size_t i, n = 0;
 
@@ -1063,11 +954,11 @@ static int read_stats(const struct rd *rd, const json_t *obj, const char *parent
         return -1;
     if (!so)
         return 0;
-    join(path, parent, "stats");
+    jr_join(path, parent, "stats");
     if (get_size(rd, so, path, "n", REQ, &n) < 0)
         return -1;
     if (n != nsamples)
-        return fail(rd, join(p, path, "n"), "expected %zu (the number of samples), got %zu",
+        return jr_fail(rd, jr_join(p, path, "n"), "expected %zu (the number of samples), got %zu",
                     nsamples, n);
     st->n = n;
     for (i = 0; i < NSTAT_FIELDS; i++)
@@ -1076,7 +967,7 @@ static int read_stats(const struct rd *rd, const json_t *obj, const char *parent
 
     if (get_obj(rd, so, path, "ci", REQ, &ci) < 0)
         return -1;
-    join(p, path, "ci");
+    jr_join(p, path, "ci");
     if (get_num(rd, ci, p, "level", REQ | NUL, &st->ci_level) < 0 ||
         get_str(rd, ci, p, "method", 0, &method) < 0 ||
         get_uint(rd, ci, p, "resamples", REQ, 0, &st->resamples) < 0 ||
@@ -1090,23 +981,23 @@ static int read_stats(const struct rd *rd, const json_t *obj, const char *parent
 
     if (get_obj(rd, so, path, "outliers", REQ, &out) < 0)
         return -1;
-    join(p, path, "outliers");
+    jr_join(p, path, "outliers");
     for (i = 0; i < 4; i++)
         if (get_size(rd, out, p, outlier_keys[i], REQ, outlier_vals[i]) < 0)
             return -1;
     return 0;
 }
 
-static int read_metric(const struct rd *rd, const json_t *mo, const char *path, const char *name,
+static int read_metric(const struct jr *rd, const json_t *mo, const char *path, const char *name,
                        struct bench *b)
 {
     struct metric *m;
     const json_t *samples;
     enum direction dir = DIR_LOWER;
-    char p[PATH_LEN], *unit = NULL;
+    char p[JR_PATH_LEN], *unit = NULL;
 
     if (!json_is_object(mo))
-        return expected(rd, path, "object", mo);
+        return jr_expected(rd, path, "object", mo);
     if (get_str(rd, mo, path, "unit", REQ | NONEMPTY, &unit) < 0)
         return -1;
     if (get_direction(rd, mo, path, &dir) < 0) {
@@ -1116,20 +1007,20 @@ static int read_metric(const struct rd *rd, const json_t *mo, const char *path, 
     m = bench_add_metric(b, name, unit, dir);
     free(unit);
     if (!m)
-        return oom(rd);
+        return jr_oom(rd);
     if (get_arr(rd, mo, path, "samples", REQ, &samples) < 0 ||
-        read_samples(rd, samples, join(p, path, "samples"), &m->samples, &m->nsamples) < 0)
+        read_samples(rd, samples, jr_join(p, path, "samples"), &m->samples, &m->nsamples) < 0)
         return -1;
     return read_stats(rd, mo, path, m->nsamples, &m->st);
 }
 
-static int read_error(const struct rd *rd, const json_t *eo, const char *path, struct bench *b)
+static int read_error(const struct jr *rd, const json_t *eo, const char *path, struct bench *b)
 {
     struct bench_error *be = calloc(1, sizeof *be);
     long long x;
 
     if (!be)
-        return oom(rd);
+        return jr_oom(rd);
     be->exit_code = -1;
     b->error = be;
     if (get_str(rd, eo, path, "message", REQ, &be->message) < 0)
@@ -1150,23 +1041,23 @@ static int read_error(const struct rd *rd, const json_t *eo, const char *path, s
 
 /* Benchmark number idx (at path) into b.  seen maps the names read so far
  * to their index (duplicate names make a comparison ambiguous). */
-static int read_bench(const struct rd *rd, const json_t *jb, const char *path, size_t idx,
+static int read_bench(const struct jr *rd, const json_t *jb, const char *path, size_t idx,
                       json_t *seen, struct bench *b)
 {
-    char p[PATH_LEN], q[QUOTE_BUF];
+    char p[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const json_t *v, *params, *samples, *tp, *ms, *src, *eo, *prev;
     const char *key;
 
     if (!json_is_object(jb))
-        return expected(rd, path, "object", jb);
+        return jr_expected(rd, path, "object", jb);
     if (get_str(rd, jb, path, "name", REQ | NONEMPTY, &b->name) < 0)
         return -1;
     prev = json_object_get(seen, b->name);
     if (prev)
-        return fail(rd, join(p, path, "name"), "duplicate name %s (also benchmarks[%lld])",
-                    quote(q, sizeof q, b->name), (long long)json_integer_value(prev));
+        return jr_fail(rd, jr_join(p, path, "name"), "duplicate name %s (also benchmarks[%lld])",
+                    jr_quote(q, sizeof q, b->name), (long long)json_integer_value(prev));
     if (json_object_set_new(seen, b->name, json_integer((json_int_t)idx)) != 0)
-        return oom(rd);
+        return jr_oom(rd);
     if (get_kind(rd, jb, path, &b->kind) < 0)
         return -1;
     free(b->unit);
@@ -1181,22 +1072,22 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
     json_object_foreach((json_t *)params, key, v) {
         int rc;
 
-        pathf(p, "%s.params.%s", path, key);
+        jr_pathf(p, "%s.params.%s", path, key);
         if (json_is_integer(v))
             rc = bench_add_param_int(b, key, json_integer_value(v));
         else if (json_is_string(v))
             rc = bench_add_param_str(b, key, json_string_value(v));
         else
-            return expected(rd, p, "integer or string", v);
+            return jr_expected(rd, p, "integer or string", v);
         if (rc < 0)
-            return oom(rd);
+            return jr_oom(rd);
     }
 
     if (get_u64(rd, jb, path, "iterations", REQ, 1, &b->iterations) < 0 ||
         get_uint(rd, jb, path, "processes", 0, 1, &b->processes) < 0)
         return -1;
     if (get_arr(rd, jb, path, "samples", REQ, &samples) < 0 ||
-        read_samples(rd, samples, join(p, path, "samples"), &b->samples, &b->nsamples) < 0 ||
+        read_samples(rd, samples, jr_join(p, path, "samples"), &b->samples, &b->nsamples) < 0 ||
         read_stats(rd, jb, path, b->nsamples, &b->st) < 0)
         return -1;
     if (read_proc_samples(rd, jb, path, b) < 0)
@@ -1205,7 +1096,7 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
     if (get_obj(rd, jb, path, "throughput", NUL, &tp) < 0)
         return -1;
     if (tp) {
-        join(p, path, "throughput");
+        jr_join(p, path, "throughput");
         if (get_num(rd, tp, p, "bytes_per_op", NONNEG, &b->bytes_per_op) < 0 ||
             get_num(rd, tp, p, "items_per_op", NONNEG, &b->items_per_op) < 0)
             return -1;
@@ -1214,7 +1105,7 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
     if (get_obj(rd, jb, path, "metrics", NUL, &ms) < 0)
         return -1;
     json_object_foreach((json_t *)ms, key, v) {
-        pathf(p, "%s.metrics.%s", path, key);
+        jr_pathf(p, "%s.metrics.%s", path, key);
         if (read_metric(rd, v, p, key, b) < 0)
             return -1;
     }
@@ -1222,7 +1113,7 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
     if (get_obj(rd, jb, path, "source", NUL, &src) < 0)
         return -1;
     if (src) {
-        join(p, path, "source");
+        jr_join(p, path, "source");
         if (get_str(rd, src, p, "binary", NUL, &b->binary) < 0 ||
             get_str(rd, src, p, "command", NUL, &b->command) < 0)
             return -1;
@@ -1230,7 +1121,7 @@ static int read_bench(const struct rd *rd, const json_t *jb, const char *path, s
 
     if (get_obj(rd, jb, path, "error", NUL, &eo) < 0)
         return -1;
-    if (eo && read_error(rd, eo, join(p, path, "error"), b) < 0)
+    if (eo && read_error(rd, eo, jr_join(p, path, "error"), b) < 0)
         return -1;
     return 0;
 }
@@ -1245,13 +1136,13 @@ static int is_hex16(const char *s)
     return s[16] == '\0';
 }
 
-static int read_context(const struct rd *rd, const json_t *co, struct context *c)
+static int read_context(const struct jr *rd, const json_t *co, struct context *c)
 {
     static const char *const host_strs[] = {"hostname", "cpu_model", "kernel", "os", "governor",
                                             "turbo"};
     char **host_vals[] = {&c->hostname, &c->cpu_model, &c->kernel, &c->os, &c->governor,
                           &c->turbo};
-    char q[QUOTE_BUF];
+    char q[JR_QUOTE_BUF];
     const json_t *git, *host, *build, *clk, *la;
     long long cpus = -1;
     size_t i;
@@ -1261,8 +1152,8 @@ static int read_context(const struct rd *rd, const json_t *co, struct context *c
         get_str(rd, co, "context", "fingerprint", REQ, &c->fingerprint) < 0)
         return -1;
     if (!is_hex16(c->fingerprint))
-        return fail(rd, "context.fingerprint", "expected 16 hex digits, got %s",
-                    quote(q, sizeof q, c->fingerprint));
+        return jr_fail(rd, "context.fingerprint", "expected 16 hex digits, got %s",
+                    jr_quote(q, sizeof q, c->fingerprint));
 
     if (get_obj(rd, co, "context", "git", NUL, &git) < 0)
         return -1;
@@ -1284,21 +1175,21 @@ static int read_context(const struct rd *rd, const json_t *co, struct context *c
             return -1;
         c->cpus = (int)cpus;
         if (la) {
-            char p[PATH_LEN];
+            char p[JR_PATH_LEN];
 
             if (json_array_size(la) != 3)
-                return fail(rd, "context.host.loadavg", "expected 3 numbers, got an array of %zu",
+                return jr_fail(rd, "context.host.loadavg", "expected 3 numbers, got an array of %zu",
                             json_array_size(la));
             for (i = 0; i < 3; i++) {
                 const json_t *v = json_array_get(la, i);
 
-                index_path(p, "context.host.loadavg", i);
+                jr_index(p, "context.host.loadavg", i);
                 if (json_is_null(v))
                     c->loadavg[i] = NAN;
                 else if (json_is_number(v))
                     c->loadavg[i] = json_number_value(v);
                 else
-                    return expected(rd, p, "number or null", v);
+                    return jr_expected(rd, p, "number or null", v);
             }
         }
     }
@@ -1320,7 +1211,7 @@ static int read_context(const struct rd *rd, const json_t *co, struct context *c
 
 /* Settings only describe how the run was made; each may be absent (the
  * default of settings_default). */
-static int read_settings(const struct rd *rd, const json_t *so, struct settings *s)
+static int read_settings(const struct jr *rd, const json_t *so, struct settings *s)
 {
     const char *p = "settings";
 
@@ -1361,9 +1252,9 @@ static int parse_version(const char *s, unsigned *major, unsigned *minor)
 }
 
 /* Checked first: a newer major may have changed everything else. */
-static int read_schema(const struct rd *rd, const json_t *root, struct result *out)
+static int read_schema(const struct jr *rd, const json_t *root, struct result *out)
 {
-    char path[PATH_LEN], q[QUOTE_BUF];
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const json_t *v;
     const char *s;
     unsigned major, minor;
@@ -1371,24 +1262,24 @@ static int read_schema(const struct rd *rd, const json_t *root, struct result *o
     if (member(rd, root, "", "schema", REQ, &v, path) < 0)
         return -1;
     if (!json_is_string(v))
-        return expected(rd, path, "string", v);
+        return jr_expected(rd, path, "string", v);
     s = json_string_value(v);
     if (parse_version(s, &major, &minor) < 0)
-        return fail(rd, path, "expected \"MAJOR.MINOR\", got %s", quote(q, sizeof q, s));
+        return jr_fail(rd, path, "expected \"MAJOR.MINOR\", got %s", jr_quote(q, sizeof q, s));
     if (major > RESULT_SCHEMA_MAJOR)
-        return fail(rd, path, "version %u.%u is newer than this pacer reads (%d.x)", major, minor,
+        return jr_fail(rd, path, "version %u.%u is newer than this pacer reads (%d.x)", major, minor,
                     RESULT_SCHEMA_MAJOR);
     if (major < RESULT_SCHEMA_MAJOR)
-        return fail(rd, path, "version %u.%u is older than this pacer reads (%d.x)", major, minor,
+        return jr_fail(rd, path, "version %u.%u is older than this pacer reads (%d.x)", major, minor,
                     RESULT_SCHEMA_MAJOR);
     out->schema_major = major;
     out->schema_minor = minor;
     return 0;
 }
 
-static int read_argv(const struct rd *rd, const json_t *root, struct result *out)
+static int read_argv(const struct jr *rd, const json_t *root, struct result *out)
 {
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     const json_t *a;
     size_t i, n;
 
@@ -1399,35 +1290,35 @@ static int read_argv(const struct rd *rd, const json_t *root, struct result *out
     n = json_array_size(a);
     out->argv = calloc(n + 1, sizeof *out->argv);
     if (!out->argv)
-        return oom(rd);
+        return jr_oom(rd);
     for (i = 0; i < n; i++) {
         const json_t *v = json_array_get(a, i);
 
         if (!json_is_string(v))
-            return expected(rd, index_path(p, "argv", i), "string", v);
+            return jr_expected(rd, jr_index(p, "argv", i), "string", v);
         out->argv[i] = strdup(json_string_value(v));
         if (!out->argv[i])
-            return oom(rd);
+            return jr_oom(rd);
     }
     return 0;
 }
 
-static int read_benches(const struct rd *rd, const json_t *a, struct result *out)
+static int read_benches(const struct jr *rd, const json_t *a, struct result *out)
 {
-    char p[PATH_LEN];
+    char p[JR_PATH_LEN];
     json_t *seen = json_object();
     size_t i;
     int rc = 0;
 
     if (!seen)
-        return oom(rd);
+        return jr_oom(rd);
     for (i = 0; i < json_array_size(a) && rc == 0; i++) {
         struct bench *b = result_add_bench(out);
 
         if (!b)
-            rc = oom(rd);
+            rc = jr_oom(rd);
         else
-            rc = read_bench(rd, json_array_get(a, i), index_path(p, "benchmarks", i), i, seen,
+            rc = read_bench(rd, json_array_get(a, i), jr_index(p, "benchmarks", i), i, seen,
                             b);
     }
     json_decref(seen);
@@ -1436,11 +1327,11 @@ static int read_benches(const struct rd *rd, const json_t *a, struct result *out
 
 /* "ab": the base side of a paired run; every base benchmark pairs with the
  * new benchmark of its name, sample for sample. */
-static int read_ab(const struct rd *rd, const json_t *root, struct result *out)
+static int read_ab(const struct jr *rd, const json_t *root, struct result *out)
 {
     const json_t *ab, *bb, *an;
     struct ab_block *blk;
-    char p[PATH_LEN], q[PATH_LEN];
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
     json_t *seen;
     size_t i;
     int rc = 0;
@@ -1450,7 +1341,7 @@ static int read_ab(const struct rd *rd, const json_t *root, struct result *out)
     if (!ab)
         return 0;
     if (!(blk = result_ab(out)))
-        return oom(rd);
+        return jr_oom(rd);
     if (get_str(rd, ab, "ab", "base_label", NUL, &blk->base_label) < 0 ||
         get_str(rd, ab, "ab", "new_label", NUL, &blk->new_label) < 0 ||
         get_str(rd, ab, "ab", "order", NUL, &blk->order) < 0 ||
@@ -1460,20 +1351,20 @@ static int read_ab(const struct rd *rd, const json_t *root, struct result *out)
     if (an)
         blk->analysis = json_deep_copy(an);
     if (!(seen = json_object()))
-        return oom(rd);
+        return jr_oom(rd);
     for (i = 0; i < json_array_size(bb) && rc == 0; i++) {
         struct bench *b = ab_add_base(blk), *n;
 
-        index_path(p, "ab.base_benchmarks", i);
+        jr_index(p, "ab.base_benchmarks", i);
         if (!b) {
-            rc = oom(rd);
+            rc = jr_oom(rd);
             break;
         }
         rc = read_bench(rd, json_array_get(bb, i), p, i, seen, b);
         if (rc == 0 && !(n = result_find(out, b->name)))
-            rc = fail(rd, join(q, p, "name"), "%s has no new side in benchmarks", b->name);
+            rc = jr_fail(rd, jr_join(q, p, "name"), "%s has no new side in benchmarks", b->name);
         else if (rc == 0 && n->nsamples != b->nsamples && !n->error && !b->error)
-            rc = fail(rd, join(q, p, "samples"), "%zu samples, but the new side has %zu: "
+            rc = jr_fail(rd, jr_join(q, p, "samples"), "%zu samples, but the new side has %zu: "
                                                    "pairs need equal counts",
                       b->nsamples, n->nsamples);
     }
@@ -1483,12 +1374,12 @@ static int read_ab(const struct rd *rd, const json_t *root, struct result *out)
 
 int result_from_json(const json_t *root, const char *name, struct result *out, struct err *e)
 {
-    struct rd rd = {name, e};
+    struct jr rd = {name, e};
     const json_t *co, *so, *ba;
 
     result_init(out);
     if (!json_is_object(root))
-        return expected(&rd, "$", "object", root);
+        return jr_expected(&rd, "$", "object", root);
     if (read_schema(&rd, root, out) < 0 || get_str(&rd, root, "", "suite", NUL, &out->suite) < 0 ||
         get_bool(&rd, root, "", "complete", 0, &out->complete) < 0 ||
         read_argv(&rd, root, out) < 0)
@@ -1503,70 +1394,38 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
     return read_ab(&rd, root, out);
 }
 
-/* The whole file into a new buffer *buf of *len bytes. */
-static int read_file(const char *path, char **buf, size_t *len, struct err *e)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 0, n = 0, got;
-    char *b = NULL, *nb;
-
-    *buf = NULL;
-    *len = 0;
-    if (!f)
-        return err_set(e, "%s: cannot open: %s", path, strerror(errno));
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            nb = realloc(b, cap);
-            if (!nb) {
-                free(b);
-                fclose(f);
-                return err_set(e, "%s: out of memory", path);
-            }
-            b = nb;
-        }
-        got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int saved = errno;
-
-        free(b);
-        fclose(f);
-        return err_set(e, "%s: cannot read: %s", path, strerror(saved));
-    }
-    fclose(f);
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
 int result_load(const char *path, struct result *out, struct err *e)
 {
-    json_error_t je;
     json_t *root;
-    char *buf;
-    size_t len, i;
     int rc;
 
     result_init(out);
-    if (read_file(path, &buf, &len, e) < 0)
+    if (!(root = jr_load(path, e)))
         return -1;
-    for (i = 0; i < len && strchr(" \t\r\n", buf[i]) && buf[i]; i++)
-        ;
-    if (i == len) {
-        free(buf);
-        return err_set(e, "%s: empty file", path);
-    }
-    /* any root, so that "$: expected object" can name what it got;
-     * duplicate keys make a file ambiguous */
-    root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-    free(buf);
-    if (!root)
-        return err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
     rc = result_from_json(root, path, out, e);
     json_decref(root);
     return rc;
+}
+
+/* results/20261124T101500Z-abc1234.json */
+char *result_save_path(const char *dir, const struct context *ctx, const char *suffix)
+{
+    char stamp[32] = "unknown", *path;
+    const char *t = ctx->time;
+    size_t i, k = 0, len;
+
+    for (i = 0; t && t[i] && k + 1 < sizeof stamp; i++)
+        if (t[i] != '-' && t[i] != ':')
+            stamp[k++] = t[i];
+    if (k)
+        stamp[k] = '\0';
+    len = strlen(dir) + strlen(stamp) + strlen(suffix) + 32;
+    path = malloc(len);
+    if (!path)
+        return NULL;
+    if (ctx->git_commit)
+        snprintf(path, len, "%s/%s-%.7s%s.json", dir, stamp, ctx->git_commit, suffix);
+    else
+        snprintf(path, len, "%s/%s%s.json", dir, stamp, suffix);
+    return path;
 }

@@ -24,6 +24,10 @@ json_t *context_to_json(const struct context *c);
  * that result_load would reject is not written ("path: not written: ..."). */
 int result_save(const struct result *r, const char *path, struct err *e);
 
+/* Where --save DIR puts r: DIR/<UTC time>-<commit 7>[suffix].json (or
+ * without the commit outside git), as a new string; NULL out of memory. */
+char *result_save_path(const char *dir, const struct context *ctx, const char *suffix);
+
 /* Print r as JSON (indented) to f. */
 int result_dump(const struct result *r, FILE *f, struct err *e);
 

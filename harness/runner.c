@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "clock.h"
+#include "series.h"
 #include "stats.h"
 
 #define BATCH_NS 200000000ULL       /* aim for sample requests of ~200 ms */
@@ -136,25 +137,6 @@ fail:
     return -1;
 }
 
-struct samples {
-    double *x;
-    size_t n, cap;
-};
-
-static int samples_add(struct samples *s, double v)
-{
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 64;
-        double *nx = realloc(s->x, ncap * sizeof *nx);
-        if (!nx)
-            return -1;
-        s->x = nx;
-        s->cap = ncap;
-    }
-    s->x[s->n++] = v;
-    return 0;
-}
-
 int runner_ci_done(const double *x, size_t n, double target, uint64_t seed)
 {
     struct ci med, mean;
@@ -173,8 +155,7 @@ struct proc_plan {
     uint64_t budget_ns;     /* 0: none */
 };
 
-/* Why a stage failed, into b->error. */
-static void record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
+void runner_record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
                    const char *stage, const struct settings *set)
 {
     struct bench_error *be;
@@ -220,7 +201,7 @@ static uint64_t sample_target(const struct run_opts *o)
 static enum child_fail run_process(const char *binary, const struct listed *li,
                                    const struct run_opts *o, const struct proc_plan *pp,
                                    int first, uint64_t deadline, uint64_t *iters,
-                                   struct samples *s, struct bench *b)
+                                   struct series *s, struct bench *b)
 {
     const struct settings *set = &o->set;
     struct child c;
@@ -321,7 +302,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
         b->bytes_per_op = bpo;
         b->items_per_op = ipo;
         for (n = 0; (tok = strtok_r(NULL, " ", &save)); n++) {
-            if (samples_add(s, strtod(tok, NULL) / (double)*iters) < 0) {
+            if (series_add(s, strtod(tok, NULL) / (double)*iters) < 0) {
                 err_set(&e, "out of memory");
                 f = CHILD_PROTOCOL;
                 goto fail;
@@ -345,7 +326,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
     child_free(&c);
     return CHILD_OK;
 fail:
-    record(b, &c, f, &e, stage, set);
+    runner_record(b, &c, f, &e, stage, set);
     child_kill(&c);
     child_free(&c);
     return f;
@@ -382,7 +363,7 @@ int runner_process(const char *binary, const char *suite, const struct listed *l
 {
     const struct settings *set = &o->set;
     unsigned k = set->processes ? set->processes : 1;
-    struct samples s = {b->samples, b->nsamples, b->nsamples};
+    struct series s = {b->samples, b->nsamples, b->nsamples};
     struct proc_plan pp;
     enum child_fail f;
     uint64_t iters;

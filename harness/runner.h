@@ -9,6 +9,7 @@
 
 #include <regex.h>
 
+#include "child.h"
 #include "err.h"
 #include "result.h"
 
@@ -58,6 +59,12 @@ void runner_finish(struct bench *b, const struct run_opts *o);
  * most target times the median. */
 #define RUNNER_ADAPTIVE_MIN 10u
 int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
+
+/* Record why stage failed (f, e, from child c) as b's error, with the
+ * signal, exit code or timeout and c's stderr tail; the first error
+ * stays. */
+void runner_record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
+                   const char *stage, const struct settings *set);
 
 /* The suite name of a binary: its file name. */
 const char *runner_suite_name(const char *binary);
