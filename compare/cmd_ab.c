@@ -637,15 +637,33 @@ int cmd_ab(int argc, char **argv)
         goto cleanup;
     }
     if (c.confirm && !interrupted && cmp.count[VERDICT_REGRESSED]) {
+        char **flagged = calloc(cmp.count[VERDICT_REGRESSED], sizeof *flagged);
+        size_t nf = 0, k;
+        for (i = 0; flagged && i < cmp.nrows; i++)
+            if (cmp.rows[i].verdict == VERDICT_REGRESSED)
+                flagged[nf++] = strdup(cmp.rows[i].name);
         nconf = confirm(&p, &cmp, &c, r.ctx.clock_resolution_ns, &r, &interrupted);
-        if (nconf < 0)
-            goto cleanup;
         comparison_free(&cmp);
         ab_base_view(&r, &base);
-        if (compare_results(&base, &r, &o, &cmp, &e) < 0) {
-            die_msg("ab: %s", e.msg);
+        if (nconf < 0 || compare_results(&base, &r, &o, &cmp, &e) < 0) {
+            die_msg("ab: %s", nconf < 0 ? "out of memory" : e.msg);
+            for (k = 0; k < nf; k++)
+                free(flagged[k]);
+            free(flagged);
             goto cleanup;
         }
+        /* Say what the second measurement made of each flagged benchmark. */
+        for (i = 0; i < cmp.nrows; i++)
+            for (k = 0; k < nf; k++)
+                if (!strcmp(cmp.rows[i].name, flagged[k]) && !cmp.rows[i].note[0])
+                    snprintf(cmp.rows[i].note, sizeof cmp.rows[i].note,
+                             cmp.rows[i].verdict == VERDICT_REGRESSED
+                                 ? "regressed in the first %u pairs, confirmed on all %zu"
+                                 : "regressed in the first %u pairs, not confirmed on all %zu",
+                             c.set.samples, cmp.rows[i].n_new);
+        for (k = 0; k < nf; k++)
+            free(flagged[k]);
+        free(flagged);
     }
     r.complete = !interrupted;
     r.ab->analysis = report_json_object(&cmp);

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 "One A/B result (pacer ab --out) is analysed as pairs; one plain result is\n"
 "checked against the limits only.\n"
 "\n"
-"  --threshold PCT       changes within +-PCT are unchanged (default 3%%\n"
+"  --threshold PCT       changes within +-PCT are unchanged (default 1.5%%\n"
 "                        unpaired, 1%% paired)\n"
 "  --thresholds FILE     per-benchmark thresholds and limits: a policy file or\n"
 "                        the \"compare\" section of a suite file\n"
@@ -39,8 +39,9 @@ static void usage(FILE *f)
 "                        'throughput > 20000', 'hash/.*: p99 <= 2us' (repeatable)\n"
 "  --correction holm|bh|none   multiple-comparison correction (default holm)\n"
 "  --alpha A             significance level after correction (default 0.05)\n"
-"  --drift PCT           CI allowance for runs with fewer than %d worker\n"
-"                        processes, whose drift between runs is unseen\n"
+"  --drift PCT           CI allowance for drift between the runs when the suite\n"
+"                        is too small to measure it (fewer than %d benchmarks)\n"
+"                        or a benchmark ran in fewer than %d worker processes\n"
 "                        (default %.0f%%)\n"
 "  --filter REGEX        only benchmarks whose name matches\n"
 "  --format table|markdown|json|csv\n"
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
 "failed limit, 2 bad input, 3 untrustworthy input (a benchmark failed, or\n"
 "inconclusive with --require-conclusive)\n",
-            COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
+            COMPARE_SUITE_MIN, COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
 }
 
 struct cli {

@@ -20,6 +20,7 @@ void compare_opts_default(struct compare_opts *o)
     o->adjust = ADJUST_HOLM;
     o->ci_level = 0.95;
     o->drift = COMPARE_DRIFT_DEFAULT;
+    o->drift_z = COMPARE_DRIFT_Z;
     o->resamples = STATS_DEFAULT_RESAMPLES;
     o->seed = STATS_DEFAULT_SEED;
     o->power = 0.8;
@@ -407,12 +408,72 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     r->exact = rr.exact;
     r->mde = effect_mde_unpaired(r->base->samples, r->n_base, r->nw->samples, r->n_new,
                                  o->alpha, o->power);
-    if (r->k_base < COMPARE_MIN_PROCESSES || r->k_new < COMPARE_MIN_PROCESSES) {
-        r->allowance = o->drift;
-        r->change_lo -= o->drift;
-        r->change_hi += o->drift;
+    /* The drift allowance comes later, from the whole suite (drift_apply). */
+    return 0;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Unpaired: how much the two runs drifted, from the suite, and the
+ * allowance every row's CI gets (compare.h). */
+static int drift_apply(struct comparison *out, const struct compare_opts *o)
+{
+    double *l = malloc((out->nrows + 1) * sizeof *l), *h = malloc((out->nrows + 1) * sizeof *h);
+    double m = 0, s, e, tau = 0, a;
+    size_t i, n = 0;
+
+    if (!l || !h) {
+        free(l);
+        free(h);
+        return -1;
     }
-    r->mde = fmax(r->mde, ci_mde(r, o));
+    for (i = 0; i < out->nrows; i++) {
+        const struct compare_row *r = &out->rows[i];
+        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo) || !isfinite(r->change))
+            continue;
+        l[n] = log1p(r->change);
+        h[n] = (log1p(r->change_hi) - log1p(r->change_lo)) / 2 / 1.96;
+        n++;
+    }
+    if (n >= COMPARE_SUITE_MIN) {
+        qsort(l, n, sizeof *l, dbl_cmp);
+        m = stats_quantile_sorted(l, n, 0.5);
+        for (i = 0; i < n; i++)
+            l[i] = fabs(l[i] - m);
+        qsort(l, n, sizeof *l, dbl_cmp);
+        s = 1.4826 * stats_quantile_sorted(l, n, 0.5);
+        qsort(h, n, sizeof *h, dbl_cmp);
+        e = stats_quantile_sorted(h, n, 0.5);
+        tau = s > e ? sqrt(s * s - e * e) : 0;
+        a = fabs(m) + o->drift_z * tau;
+        out->drift_estimated = 1;
+        out->suite_shift = expm1(m);
+        out->drift_tau = tau;
+    } else
+        a = o->drift;
+    for (i = 0; i < out->nrows; i++) {
+        struct compare_row *r = &out->rows[i];
+        double ar = a;
+        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo))
+            continue;
+        if (r->k_base < COMPARE_MIN_PROCESSES || r->k_new < COMPARE_MIN_PROCESSES)
+            ar = fmax(ar, o->drift);
+        r->allowance = ar;
+        r->change_lo -= ar;
+        r->change_hi += ar;
+        r->mde = fmax(r->mde, ci_mde(r, o));
+        if (ar > 0) {
+            out->n_allowance++;
+            out->allowance = fmax(out->allowance, ar);
+        }
+    }
+    free(l);
+    free(h);
     return 0;
 }
 
@@ -585,6 +646,8 @@ int compare_results(const struct result *base, const struct result *nw,
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
     }
+    if (!o->paired && drift_apply(out, o) < 0)
+        goto oom;
     /* Holm or BH over every benchmark that has a p-value. */
     p = malloc(out->nrows * sizeof *p);
     padj = malloc(out->nrows * sizeof *padj);
@@ -599,10 +662,6 @@ int compare_results(const struct result *base, const struct result *nw,
         r->p_adj = padj[i];
         decide(r, o->alpha);
         out->count[r->verdict]++;
-        if (r->allowance > 0) {
-            out->n_allowance++;
-            out->allowance = r->allowance;
-        }
         if (r->verdict != VERDICT_ERROR && r->verdict != VERDICT_BASE_ONLY &&
             r->verdict != VERDICT_NEW_ONLY && isfinite(r->change)) {
             logsum += log1p(r->change);

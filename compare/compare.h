@@ -17,9 +17,19 @@
  * between the processes' log medians when both sides have two or more,
  * else the bootstrap of the samples.  pacer run spreads a benchmark's processes over the whole run
  * (rounds), so their spread holds the drift of the machine during the
- * run.  When a side has fewer than COMPARE_MIN_PROCESSES processes, drift
- * between runs is invisible to it: the CI is widened by the drift
- * allowance (lo - d, hi + d) and the report says so.  Paired: p from the
+ * run.  Two runs minutes apart also differ as a whole (the machine was
+ * faster or slower: the processes of one run cannot see it).  With
+ * COMPARE_SUITE_MIN or more benchmarks compared, each comparison measures
+ * its own drift from the suite (an empirical null, Efron 2004: most
+ * benchmarks of a diff did not change): with l_i the log changes, m their
+ * median (the shift of the whole run), s = 1.4826 MAD(l) their spread and
+ * e the median half-width of their CIs over 1.96, the excess spread is
+ * tau = sqrt(max(0, s^2 - e^2)) and every CI is widened by the allowance
+ * |m| + COMPARE_DRIFT_Z tau.  A change that slows the whole suite is then
+ * inconclusive, never unchanged; only pairing tells it from drift.  With
+ * fewer benchmarks, the fixed allowance (drift, default 10 %) stands in.
+ * A side with fewer than COMPARE_MIN_PROCESSES processes always gets at
+ * least the fixed allowance: its CIs see no drift at all.  Paired: p from the
  * Wilcoxon signed-rank test of the log ratios; the CI from the worker
  * pairs (the sign-test interval of the median of their median log ratios)
  * when there are two or more, else the order-statistic CI of the median of
@@ -38,10 +48,14 @@
 #include "result.h"
 #include "stats.h"
 
-#define COMPARE_THRESHOLD_UNPAIRED 0.02
+#define COMPARE_THRESHOLD_UNPAIRED 0.015
 #define COMPARE_THRESHOLD_PAIRED 0.01
 #define COMPARE_DRIFT_DEFAULT 0.10
 #define COMPARE_MIN_PROCESSES 3
+#define COMPARE_SUITE_MIN 8        /* benchmarks to estimate a run's drift */
+#ifndef COMPARE_DRIFT_Z
+#define COMPARE_DRIFT_Z 2.0        /* z of the excess spread in the allowance */
+#endif
 
 enum verdict {
     VERDICT_UNCHANGED,
@@ -87,6 +101,7 @@ struct compare_opts {
     enum adjust_method adjust;  /* holm */
     double ci_level;            /* 0.95 */
     double drift;               /* allowance for runs with too few processes */
+    double drift_z;             /* z of the excess spread (COMPARE_DRIFT_Z) */
     unsigned resamples;
     uint64_t seed;
     double power;               /* for the MDE, 0.8 */
@@ -153,7 +168,10 @@ struct comparison {
     size_t count[VERDICT_ERROR + 1];
     size_t limits_failed;
     size_t n_allowance;         /* rows whose CI got the drift allowance */
-    double allowance;
+    double allowance;           /* the largest applied */
+    int drift_estimated;        /* from the suite (else the fixed one) */
+    double suite_shift;         /* exp(m) - 1: the runs' difference as a whole */
+    double drift_tau;           /* excess spread, log units */
     char fingerprint_diff[256]; /* differing fields, "" when equal */
     char base_name[256], new_name[256];
     double alpha, ci_level;

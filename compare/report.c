@@ -85,13 +85,31 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
     o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 is worse",
                          c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
                          adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
-    if (o < len && c->n_allowance)
-        snprintf(buf + o, len - o,
-                 ".\n%zu benchmark%s ran in fewer than %d worker processes on a side, which "
-                 "cannot see drift between runs: their CIs are widened by +-%.0f%% (run with "
-                 "--processes %d or more, or pair the builds with pacer ab)",
-                 c->n_allowance, c->n_allowance == 1 ? "" : "s", COMPARE_MIN_PROCESSES,
-                 100 * c->allowance, COMPARE_MIN_PROCESSES);
+    if (o < len && c->n_allowance && c->drift_estimated)
+        o += (size_t)snprintf(buf + o, len - o,
+                              ".\ndrift between the runs, from the suite: the new run differs as "
+                              "a whole by %+.1f%% and spreads %.1f%% beyond the CIs; every CI "
+                              "is widened by %.1f%% (a change smaller than that needs pacer ab)",
+                              100 * c->suite_shift, 100 * c->drift_tau,
+                              100 * c->allowance);
+    else if (o < len && c->n_allowance)
+        o += (size_t)snprintf(buf + o, len - o,
+                              ".\ndrift between the runs: too few benchmarks to measure it, the "
+                              "CIs are widened by +-%.0f%% (--drift; pair the builds with pacer "
+                              "ab to catch smaller changes)",
+                              100 * c->allowance);
+    if (o < len && c->n_allowance) {
+        size_t i, few = 0;
+        for (i = 0; i < c->nrows; i++)
+            few += c->rows[i].allowance > 0 &&
+                   (c->rows[i].k_base < COMPARE_MIN_PROCESSES ||
+                    c->rows[i].k_new < COMPARE_MIN_PROCESSES);
+        if (few)
+            snprintf(buf + o, len - o,
+                     ".\n%zu benchmark%s ran in fewer than %d worker processes on a side: "
+                     "at least +-%.0f%% (run with --processes 10)",
+                     few, few == 1 ? "" : "s", COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
+    }
     return buf;
 }
 
