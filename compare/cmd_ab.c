@@ -52,7 +52,7 @@ static void usage(FILE *f)
 "  --warmup TIME         warmup of each worker (default 50ms)\n"
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
 "  --sample-time TIME    target time of one micro sample (default 10ms)\n"
-"  --timeout TIME        per benchmark (default 60s)\n"
+"  --timeout TIME        per pair of worker processes (default 60s)\n"
 "  --filter REGEX        only benchmarks whose full name matches\n"
 "  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
 "  --shell, --prepare CMD, --cleanup CMD   as in pacer run, for --cmd\n"

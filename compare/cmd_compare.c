@@ -52,8 +52,9 @@ static void usage(FILE *f)
 "  --seed N              bootstrap seed (default fixed: same input, same output)\n"
 "\n"
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
-"failed limit, 2 bad input, 3 untrustworthy input (a benchmark failed, or\n"
-"inconclusive with --require-conclusive)\n",
+"failed limit, 2 bad input (unreadable or malformed, a time of zero, nothing\n"
+"in common), 3 untrustworthy input (a benchmark failed, fewer than 2\n"
+"samples a side, or inconclusive with --require-conclusive)\n",
             COMPARE_SUITE_MIN, COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
 }
 
