@@ -186,14 +186,11 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
         case O_FORMAT:
-            if (!report_find(optarg))
-                return bad("format", optarg, "table, markdown, json or csv");
-            c->format = optarg;
-            break;
         case O_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                return bad("color", optarg, "auto, always or never");
-            c->color = optarg;
+            if (report_option(lopts[li].name, optarg, &c->format, &c->color, &e) < 0) {
+                die_msg("ab: --%s: %s", lopts[li].name, e.msg);
+                return -1;
+            }
             break;
         case O_SEED:
             if (fmt_parse_count(optarg, &v) < 0 || v > (1ULL << 62))
@@ -234,26 +231,6 @@ static int add_job(struct plan *p, const struct abjob *j)
     nj[p->njobs++] = *j;
     p->jobs = nj;
     return 0;
-}
-
-static const struct listed *find_listed(const struct listing *l, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < l->n; i++)
-        if (!strcmp(l->items[i].name, name))
-            return &l->items[i];
-    return NULL;
-}
-
-static int name_ok(const regex_t *re, const char *suite, const char *name)
-{
-    char full[1024];
-
-    if (!re)
-        return 1;
-    snprintf(full, sizeof full, "%s/%s", suite, name);
-    return regexec(re, full, 0, NULL, 0) == 0;
 }
 
 /* A pair of binaries: their common benchmarks become jobs; the others are
@@ -299,9 +276,9 @@ static int plan_binaries(struct plan *p, const char *base, const char *nw, const
         const struct listed *li = &ln->items[i];
         struct abjob j = {.suite = suite, .base_bin = p->bins[p->nbin - 1][0],
                           .new_bin = p->bins[p->nbin - 1][1], .li = li};
-        if (!name_ok(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)))
+        if (!runner_matches(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)))
             continue;
-        if (find_listed(lb, li->name)) {
+        if (listing_find(lb, li->name)) {
             if (add_job(p, &j) < 0)
                 return -1;
         } else {
@@ -317,8 +294,8 @@ static int plan_binaries(struct plan *p, const char *base, const char *nw, const
         const struct listed *li = &lb->items[i];
         struct bench *b;
         size_t len = strlen(suite) + strlen(li->name) + 2;
-        if (!name_ok(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)) ||
-            find_listed(ln, li->name))
+        if (!runner_matches(re, suite, li->name) || (filter && regexec(&fre, li->name, 0, NULL, 0)) ||
+            listing_find(ln, li->name))
             continue;
         if (!(b = ab_add_base(result_ab(r))) || !(b->name = malloc(len)))
             return -1;
@@ -389,7 +366,7 @@ static int build_plan(struct plan *p, struct abcli *c, int argc, char **argv, co
             struct abjob j = {.suite = p->suites[1].name, .base_cmd = &p->suites[0].cmds[k].spec,
                               .new_cmd = &p->suites[1].cmds[k].spec,
                               .name = p->suites[1].cmds[k].spec.name};
-            if (name_ok(re, j.suite, j.name) && add_job(p, &j) < 0)
+            if (runner_matches(re, j.suite, j.name) && add_job(p, &j) < 0)
                 return -1;
         }
         p->base_label = strdup(c->base_build);
@@ -667,8 +644,7 @@ int cmd_ab(int argc, char **argv)
     }
     r.complete = !interrupted;
     r.ab->analysis = report_json_object(&cmp);
-    ro.color = !strcmp(c.color, "always") ||
-               (!strcmp(c.color, "auto") && isatty(1) && !getenv("NO_COLOR"));
+    ro.color = report_colour(c.color);
     report_problems(&cmp, p.base_label, p.new_label, &base, &r);
     report_find(c.format)->print(stdout, &cmp, &ro);
     fflush(stdout);

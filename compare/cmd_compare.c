@@ -108,14 +108,11 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         case O_THRS: c->thresholds = optarg; break;
         case O_FILTER: c->filter = optarg; break;
         case O_FORMAT:
-            if (!report_find(optarg))
-                return bad("format", optarg, "table, markdown, json or csv");
-            c->format = optarg;
-            break;
         case O_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                return bad("color", optarg, "auto, always or never");
-            c->color = optarg;
+            if (report_option(lopts[li].name, optarg, &c->format, &c->color, &e) < 0) {
+                die_msg("compare: --%s: %s", lopts[li].name, e.msg);
+                return -1;
+            }
             break;
         case O_STRICT: c->strict = 1; break;
         case O_REQ: c->require_conclusive = 1; break;
@@ -138,15 +135,6 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         return -1;
     }
     return 0;
-}
-
-static int want_color(const char *mode)
-{
-    if (!strcmp(mode, "always"))
-        return 1;
-    if (!strcmp(mode, "never"))
-        return 0;
-    return isatty(1) && !getenv("NO_COLOR");
 }
 
 static int load(const char *path, struct result *r)
@@ -189,7 +177,7 @@ int cmd_compare(int argc, char **argv)
         have_re = 1;
         o.filter = &re;
     }
-    ro.color = want_color(c.color);
+    ro.color = report_colour(c.color);
     if (nfiles == 2) {
         if (load(argv[optind], &base) < 0 || load(argv[optind + 1], &nw) < 0)
             goto cleanup;

@@ -2,9 +2,12 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "fmt.h"
 
 static const struct reporter reporters[] = {
     {"table", report_table},
@@ -132,4 +135,44 @@ void report_problems(const struct comparison *c, const char *base, const char *n
         } else if (r->verdict == VERDICT_ERROR || r->untrusted)
             warn_msg("%s: %s", r->name, r->note);
     }
+}
+
+int report_option(const char *name, const char *arg, const char **format, const char **color,
+                  struct err *e)
+{
+    if (!strcmp(name, "format")) {
+        if (!report_find(arg))
+            return err_set(e, "'%s' is not table, markdown, json or csv", arg);
+        *format = arg;
+        return 1;
+    }
+    if (!strcmp(name, "color")) {
+        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
+            return err_set(e, "'%s' is not auto, always or never", arg);
+        *color = arg;
+        return 1;
+    }
+    return 0;
+}
+
+int report_colour(const char *mode)
+{
+    if (!strcmp(mode, "always"))
+        return 1;
+    if (!strcmp(mode, "never"))
+        return 0;
+    return isatty(1) && !getenv("NO_COLOR");
+}
+
+void report_row_cells(const struct compare_row *r, struct report_cells *out)
+{
+    fmt_value(out->base, sizeof out->base, r->base_value, r->unit);
+    fmt_value(out->nw, sizeof out->nw, r->new_value, r->unit);
+    report_pct(out->change, sizeof out->change, r->change);
+    report_ci(out->ci, sizeof out->ci, r->change_lo, r->change_hi);
+    report_p(out->p, sizeof out->p, r->p_adj);
+    if (isnan(r->mde))
+        snprintf(out->mde, sizeof out->mde, "-");
+    else
+        snprintf(out->mde, sizeof out->mde, "%.1f%%", 100 * r->mde);
 }

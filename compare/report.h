@@ -26,6 +26,22 @@ const struct reporter *report_find(const char *name);
 /* The full analysis as a new JSON object (also stored in A/B results). */
 json_t *report_json_object(const struct comparison *c);
 
+/* The output options pacer compare and pacer ab share, by long name:
+ * "format" (a reporter's name) and "color" (auto, always, never) into
+ * *format / *color.  1 when applied, 0 when not one of them, -1 with the
+ * cause in e. */
+int report_option(const char *name, const char *arg, const char **format, const char **color,
+                  struct err *e);
+/* Whether to colour stdout for a --color mode: always; never; auto: on a
+ * terminal unless NO_COLOR is set. */
+int report_colour(const char *mode);
+
+/* The cells of a row the table and markdown share. */
+struct report_cells {
+    char base[32], nw[32], change[24], ci[48], p[24], mde[24];
+};
+void report_row_cells(const struct compare_row *r, struct report_cells *out);
+
 /* Shared cell formatting: "+2.7%", "[+1.9%, +3.4%]", "0.0012", "<1e-6". */
 char *report_pct(char *buf, size_t len, double frac);
 char *report_ci(char *buf, size_t len, double lo, double hi);

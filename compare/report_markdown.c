@@ -36,21 +36,14 @@ int report_markdown(FILE *f, const struct comparison *c, const struct report_opt
     fprintf(f, "|---|---:|---:|---:|---|---:|---:|---|\n");
     for (i = 0; i < c->nrows; i++) {
         const struct compare_row *r = &c->rows[i];
-        char b[32], n[32], ch[24], ci[48], p[24], mde[24];
+        struct report_cells k;
         const char *v = verdict_name(r->verdict);
 
-        fmt_value(b, sizeof b, r->base_value, r->unit);
-        fmt_value(n, sizeof n, r->new_value, r->unit);
-        report_pct(ch, sizeof ch, r->change);
-        report_ci(ci, sizeof ci, r->change_lo, r->change_hi);
-        report_p(p, sizeof p, r->p_adj);
-        if (isnan(r->mde))
-            snprintf(mde, sizeof mde, "-");
-        else
-            snprintf(mde, sizeof mde, "%.1f%%", 100 * r->mde);
+        report_row_cells(r, &k);
         fputs("| `", f);
         md_cell(f, r->name);
-        fprintf(f, "` | %s | %s | %s | %s | %s | %s | %s%s%s |\n", b, n, ch, ci, p, mde,
+        fprintf(f, "` | %s | %s | %s | %s | %s | %s | %s%s%s |\n", k.base, k.nw, k.change, k.ci,
+                k.p, k.mde,
                 r->verdict == VERDICT_REGRESSED || r->verdict == VERDICT_ERROR ? "**" : "", v,
                 r->verdict == VERDICT_REGRESSED || r->verdict == VERDICT_ERROR ? "**" : "");
     }

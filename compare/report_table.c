@@ -31,29 +31,22 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
     table_add(&t, head);
     for (i = 0; i < c->nrows; i++) {
         const struct compare_row *r = &c->rows[i];
-        char b[32], n[32], ch[24], ci[48], p[24], mde[24], v[48];
+        struct report_cells k;
+        char v[48];
         const char *row[8], *col = ro->color ? colour_of(r->verdict) : NULL;
 
-        fmt_value(b, sizeof b, r->base_value, r->unit);
-        fmt_value(n, sizeof n, r->new_value, r->unit);
-        report_pct(ch, sizeof ch, r->change);
-        report_ci(ci, sizeof ci, r->change_lo, r->change_hi);
-        report_p(p, sizeof p, r->p_adj);
-        if (isnan(r->mde))
-            snprintf(mde, sizeof mde, "-");
-        else
-            snprintf(mde, sizeof mde, "%.1f%%", 100 * r->mde);
+        report_row_cells(r, &k);
         /* Escape codes have no display width: table.c counts them, so pad
          * the plain word and colour only through the terminal. */
         snprintf(v, sizeof v, "%s%s%s", col ? col : "", verdict_name(r->verdict),
                  col ? "\033[0m" : "");
         row[0] = r->name;
-        row[1] = b;
-        row[2] = n;
-        row[3] = ch;
-        row[4] = ci;
-        row[5] = p;
-        row[6] = mde;
+        row[1] = k.base;
+        row[2] = k.nw;
+        row[3] = k.change;
+        row[4] = k.ci;
+        row[5] = k.p;
+        row[6] = k.mde;
         row[7] = v;
         table_add(&t, row);
         nnotes += r->note[0] != '\0';

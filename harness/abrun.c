@@ -53,27 +53,6 @@ static enum child_fail one_sample(struct side *s, uint64_t iters, uint64_t deadl
     return CHILD_OK;
 }
 
-static void init_bench(struct bench *b, const char *suite, const struct listed *li,
-                       const char *binary)
-{
-    size_t len = strlen(suite) + strlen(li->name) + 2, i;
-
-    b->name = malloc(len);
-    if (b->name)
-        snprintf(b->name, len, "%s/%s", suite, li->name);
-    b->kind = KIND_MICRO;
-    b->dir = DIR_LOWER;
-    b->binary = strdup(binary);
-    for (i = 0; i < li->nparams; i++) {
-        char *end;
-        long long v = strtoll(li->pvalues[i], &end, 10);
-        if (*end == '\0' && end != li->pvalues[i])
-            bench_add_param_int(b, li->pnames[i], v);
-        else
-            bench_add_param_str(b, li->pnames[i], li->pvalues[i]);
-    }
-}
-
 static uint64_t target_of(const struct run_opts *o)
 {
     double floor_ns = 1000.0 * o->clock_resolution_ns;
@@ -200,8 +179,8 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
     size_t *counts = NULL, ncounts = 0;
     int i, failed = -1, interrupted;
 
-    init_bench(bb, suite, li, base_bin);
-    init_bench(nb, suite, li, new_bin);
+    runner_bench_init(bb, base_bin, suite, li);
+    runner_bench_init(nb, new_bin, suite, li);
     if (k > pairs)
         k = pairs;
     if (k > 1)

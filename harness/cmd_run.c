@@ -276,16 +276,6 @@ static int add_job(struct plan *p, const struct job *j)
     return 0;
 }
 
-static int matches(const regex_t *re, const char *suite, const char *name)
-{
-    char full[1024];
-
-    if (!re)
-        return 1;
-    snprintf(full, sizeof full, "%s/%s", suite, name);
-    return regexec(re, full, 0, NULL, 0) == 0;
-}
-
 /* List a binary and add its (matching) benchmarks as jobs. */
 static int plan_binary(struct plan *p, const char *binary, const char *suite, const char *filter,
                        const regex_t *re, const struct settings *set)
@@ -312,7 +302,7 @@ static int plan_binary(struct plan *p, const char *binary, const char *suite, co
     for (i = 0; i < p->listings[p->nbin - 1].n; i++) {
         const struct listed *li = &p->listings[p->nbin - 1].items[i];
         struct job j = {.suite = suite, .binary = binary, .li = li, .set = *set};
-        if (!matches(re, suite, li->name) ||
+        if (!runner_matches(re, suite, li->name) ||
             (filter && regexec(&fre, li->name, 0, NULL, 0) != 0))
             continue;
         if (add_job(p, &j) < 0)
@@ -388,7 +378,7 @@ static int build_plan(struct plan *p, struct run_cli *c, const regex_t *re)
             for (k = 0; k < s->ncmds; k++) {
                 struct job j = {.suite = s->name, .cs = &s->cmds[k].spec};
                 j.set = entry_settings(&s->ov, &s->cmds[k].ov, &c->ov, 1);
-                if (matches(re, s->name, s->cmds[k].spec.name) && add_job(p, &j) < 0)
+                if (runner_matches(re, s->name, s->cmds[k].spec.name) && add_job(p, &j) < 0)
                     return -1;
             }
         } else if (is_executable_file(in)) {
@@ -424,7 +414,7 @@ static int build_plan(struct plan *p, struct run_cli *c, const regex_t *re)
                          "one (add --shell to use /bin/sh)", cs->line, sc);
         }
         j.set = entry_settings(NULL, NULL, &c->ov, 1);
-        if (matches(re, "command", cs->name) && add_job(p, &j) < 0)
+        if (runner_matches(re, "command", cs->name) && add_job(p, &j) < 0)
             return -1;
     }
     /* The result's suite name. */

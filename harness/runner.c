@@ -332,9 +332,8 @@ fail:
     return f;
 }
 
-/* Name, kind, params of a benchmark before its first process. */
-static void bench_begin(struct bench *b, const char *binary, const char *suite,
-                        const struct listed *li, unsigned k)
+void runner_bench_init(struct bench *b, const char *binary, const char *suite,
+                       const struct listed *li)
 {
     size_t i, len = strlen(suite) + strlen(li->name) + 2;
 
@@ -343,8 +342,6 @@ static void bench_begin(struct bench *b, const char *binary, const char *suite,
         snprintf(b->name, len, "%s/%s", suite, li->name);
     b->kind = KIND_MICRO;
     b->dir = DIR_LOWER;
-    b->processes = k;
-    b->iterations = 0;
     b->binary = strdup(binary);
     for (i = 0; i < li->nparams; i++) {
         char *end;
@@ -354,6 +351,35 @@ static void bench_begin(struct bench *b, const char *binary, const char *suite,
         else
             bench_add_param_str(b, li->pnames[i], li->pvalues[i]);
     }
+}
+
+const struct listed *listing_find(const struct listing *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].name, name))
+            return &l->items[i];
+    return NULL;
+}
+
+int runner_matches(const regex_t *re, const char *suite, const char *name)
+{
+    char full[1024];
+
+    if (!re)
+        return 1;
+    snprintf(full, sizeof full, "%s/%s", suite, name);
+    return regexec(re, full, 0, NULL, 0) == 0;
+}
+
+/* Name, kind, params of a benchmark before its first process. */
+static void bench_begin(struct bench *b, const char *binary, const char *suite,
+                        const struct listed *li, unsigned k)
+{
+    runner_bench_init(b, binary, suite, li);
+    b->processes = k;
+    b->iterations = 0;
     if (k > 1)
         b->proc_samples = calloc(k, sizeof *b->proc_samples);
 }

@@ -66,6 +66,17 @@ int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
 void runner_record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
                    const char *stage, const struct settings *set);
 
+/* Name (suite/listed name), kind, binary and params of a micro benchmark
+ * about to be measured. */
+void runner_bench_init(struct bench *b, const char *binary, const char *suite,
+                       const struct listed *li);
+
+/* The listed benchmark of that name, or NULL. */
+const struct listed *listing_find(const struct listing *l, const char *name);
+
+/* Whether suite/name matches re (NULL matches everything). */
+int runner_matches(const regex_t *re, const char *suite, const char *name);
+
 /* The suite name of a binary: its file name. */
 const char *runner_suite_name(const char *binary);
 
