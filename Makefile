@@ -25,7 +25,8 @@ endif
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones (root only: apt-get update once, then apt-get install -y).
-DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox
+DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
+           nginx-light wrk python3-aiohttp python3-uvloop
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
@@ -61,6 +62,8 @@ PACER      = $(BUILD)/pacer
 LIBPACER   = $(BUILD)/libpacer.a
 MICRO_SRC  = $(sort $(wildcard suites/micro/*.c))
 MICRO_BIN  = $(patsubst %.c,$(BUILD)/%,$(MICRO_SRC))
+SERVER_SRC = $(sort $(wildcard suites/servers/*.c))
+SERVER_BIN = $(patsubst %.c,$(BUILD)/%,$(SERVER_SRC))
 TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
@@ -69,7 +72,7 @@ FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
 .PHONY: all test check bench deps install clean FORCE
 .DEFAULT_GOAL := all
 
-all: $(PACER) $(LIBPACER) $(MICRO_BIN)
+all: $(PACER) $(LIBPACER) $(MICRO_BIN) $(SERVER_BIN)
 
 # ---- dependencies -------------------------------------------------------
 deps:
@@ -129,6 +132,10 @@ $(BUILD)/suites/micro/%: $(BUILD)/suites/micro/%.o $(LIBPACER)
 
 $(BUILD)/tests/fixtures/%: $(BUILD)/tests/fixtures/%.o $(LIBPACER)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBPACER) $(LIBS)
+
+# Test servers the load generator runs against: standalone, no libpacer.
+$(BUILD)/suites/servers/%: $(BUILD)/suites/servers/%.o
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< -lpthread -lm
 
 # The compare detector benchmark (suites/self/detector.c): not part of all.
 $(BUILD)/self/detector: $(BUILD)/suites/self/detector.o $(call obj,$(CORE_SRC))

@@ -208,6 +208,10 @@ int compare_metric_value(const struct bench *b, const char *metric, double *v)
 
     if (!strncmp(metric, "metrics.", 8))
         metric += 8;
+    /* a metric's full name wins: "latency.p99" of a load benchmark */
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, metric))
+            return stat_value(&b->metrics[i].st, "median", v);
     dot = strchr(metric, '.');
     if (dot) {
         for (i = 0; i < b->nmetrics; i++)
@@ -216,9 +220,6 @@ int compare_metric_value(const struct bench *b, const char *metric, double *v)
                 return stat_value(&b->metrics[i].st, dot + 1, v);
         return -1;
     }
-    for (i = 0; i < b->nmetrics; i++)
-        if (!strcmp(b->metrics[i].name, metric))
-            return stat_value(&b->metrics[i].st, "median", v);
     if (!strcmp(metric, "throughput")) {
         if (b->st.n == 0 || !(b->st.median > 0) || strcmp(b->unit, "ns"))
             return -1;

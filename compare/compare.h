@@ -117,7 +117,8 @@ void limit_free(struct limit *l);
 int compare_add_rule(struct compare_opts *o, const char *pattern, double threshold,
                      struct err *e);
 
-/* The value of a named metric of a benchmark: a statistic of its samples
+/* The value of a named metric of a benchmark: the median of the metric of
+ * that full name ("latency.p99"), a statistic of its samples
  * (median, mean, min, max, p5 ... p99, stddev, mad, cv), "throughput"
  * (bytes/s, items/s or runs/s), or NAME.STAT of one of its metrics
  * ("user.median", also "metrics.user.median").  Returns 0, or -1 when the

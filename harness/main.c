@@ -13,6 +13,7 @@ struct subcmd {
 
 static const struct subcmd subcmds[] = {
     {"run", cmd_run, "run micro, command and suite benchmarks, store the result"},
+    {"load", cmd_load, "load-test a server: throughput, latency under load, errors, its CPU"},
     {"ab", cmd_ab, "paired A/B run of two builds or two commands, interleaved ABBA"},
     {"compare", cmd_compare, "regression gate: compare two results (or an A/B result)"},
     {"show", cmd_show, "print a result file as a table"},

@@ -135,11 +135,12 @@ static void metric_free(struct metric *m)
 
 void bench_free(struct bench *b)
 {
-    free(b->proc_samples);
     size_t i;
 
     if (!b)
         return;
+    free(b->proc_samples);
+    json_decref(b->load);
     free(b->name);
     free(b->unit);
     for (i = 0; i < b->nparams; i++) {

@@ -69,6 +69,8 @@ struct bench {
     char *binary;         /* micro: the suite binary; else NULL */
     char *command;        /* command: the command line; else NULL */
     struct bench_error *error; /* NULL when it ran fine */
+    struct json_t *load;  /* load: one block per repetition (an array,
+                             see load/loadres.h; owned reference), or NULL */
 };
 
 struct context {

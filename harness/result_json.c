@@ -55,6 +55,9 @@
  *                                    written only when there are metrics
  *       "source": {"binary": str|null, "command": str|null},
  *                                    written only when one is set
+ *       "load": [LOAD, ...],         (1.2) kind "load": one record per
+ *                                    repetition, see load/loadres.h and
+ *                                    load_out_json()
  *       "error": null | {"message": str (req), "signal": int|null,
  *                        "exit_code": int|null, "timed_out": bool,
  *                        "stderr_tail": str|null}
@@ -79,6 +82,7 @@
  */
 #include "jsonread.h"
 #include "result_json.h"
+#include "load/loadres.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -408,6 +412,8 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
         rc |= put(o, "source", src);
     }
     rc |= put(o, "error", error_json(b->error));
+    if (b->load)
+        rc |= put(o, "load", json_incref(b->load));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -1123,6 +1129,12 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
         return -1;
     if (eo && read_error(rd, eo, jr_join(p, path, "error"), b) < 0)
         return -1;
+    v = json_object_get(jb, "load");
+    if (v && !json_is_null(v)) {
+        if (load_block_check(rd, v, jr_join(p, path, "load")) < 0)
+            return -1;
+        b->load = json_incref((json_t *)v);
+    }
     return 0;
 }
 

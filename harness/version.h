@@ -6,6 +6,7 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 1   /* 1.1: benchmarks[].process_samples */
+#define RESULT_SCHEMA_MINOR 2   /* 1.1: benchmarks[].process_samples;
+                                   1.2: benchmarks[].load */
 
 #endif

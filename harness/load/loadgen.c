@@ -1,0 +1,1233 @@
+/*
+ * loadgen.c: the load generator's threads and connections (see loadgen.h).
+ *
+ * Each thread owns an epoll instance and its connections.  A socket is
+ * added to the epoll set once, edge-triggered for input and output, when it
+ * is created; afterwards a request is one write() and a response one or
+ * more read()s: a short read means the socket was drained and a short
+ * write that its buffer is full, and in both cases the next edge wakes the
+ * loop.  Per-thread counts are merged when the threads end; the time
+ * series' intervals are merged under a lock once per interval and thread.
+ */
+#include "loadgen.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "rng.h"
+
+#define RBUF_SIZE 65536
+#define MAX_EVENTS 256
+#define MAX_ERRNOS 32
+#define IV_DIGITS 2
+#define SPIN_NS 20000          /* wait less than this: poll without sleeping */
+#define BACKOFF_MIN_NS 10000000ull
+#define BACKOFF_MAX_NS 1000000000ull
+
+static const char *const class_names[LC_NCLASS] = {
+    "connect", "read", "write", "timeout", "parse", "status_4xx", "status_5xx",
+};
+
+const char *load_class_name(enum load_class c)
+{
+    return (unsigned)c < LC_NCLASS ? class_names[c] : "?";
+}
+
+void load_opts_default(struct load_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->connections = 10;
+    o->threads = 2;
+    o->pipeline = 1;
+    o->keepalive = 1;
+    o->arrival = ARRIVAL_CONSTANT;
+    o->duration_ns = 10000000000ull;
+    o->timeout_ns = 2000000000ull;
+    o->interval_ns = 1000000000ull;
+    o->late_ns = 1000000;
+    o->digits = 3;
+    o->monitor_period_ns = 100000000ull;
+}
+
+enum conn_state { CS_CLOSED, CS_CONNECTING, CS_OPEN };
+
+struct conn {
+    int fd;
+    uint32_t gen;             /* tells a stale event of a closed socket */
+    uint8_t state;
+    uint8_t wblocked;         /* wait for the output edge */
+    uint8_t want_out;         /* registered for output events */
+    uint8_t in_free;          /* on the thread's free stack */
+    uint32_t nreq;            /* requests assigned, oldest at head */
+    uint32_t nsent;           /* of those, written (or being written) */
+    uint32_t head;
+    uint32_t woff, wlen;      /* the write in progress */
+    uint64_t connect_start;
+    uint64_t retry_at;
+    uint64_t backoff;
+    union {
+        struct http_parser h;
+        struct framer f;
+    } p;
+    uint64_t *origin;         /* ring of `pipeline`: where latency starts */
+    uint64_t *sent;           /* ring: when the write started */
+};
+
+/* The time series, merged across threads. */
+struct ivslot {
+    struct load_interval row;
+    struct hist h;
+    unsigned contributed;
+};
+
+struct shared {
+    const struct load_opts *o;
+    uint64_t t0, t_warm, t_end;
+    pthread_mutex_t lock;
+    struct ivslot *slots;
+    size_t nslots;
+    unsigned nthreads;
+};
+
+struct thread {
+    struct shared *sh;
+    const struct load_opts *o;
+    unsigned index;
+    pthread_t tid;
+    int ep;
+    struct conn *conns;
+    size_t nconns;
+    char *rbuf;
+    char *wbuf;               /* the request, `pipeline` times */
+    /* open loop */
+    double gap_ns;            /* mean spacing of this thread's schedule */
+    double next_due;
+    struct rng rng;
+    uint64_t *pending;        /* ring of intended starts, due, not written */
+    size_t pend_head, pend_n, pend_cap;
+    uint32_t *freestack;
+    size_t nfree;
+    /* interval being filled */
+    size_t cur;
+    struct load_interval iv;
+    struct hist ivh;
+    /* totals of the window */
+    uint64_t requests, sent, bytes, late, queued, connects;
+    uint64_t errors[LC_NCLASS];
+    struct load_errno errnos[MAX_ERRNOS];
+    size_t nerrnos;
+    uint64_t inflight_end, unsent_end;
+    const char *parse_reason;
+    struct hist lat, lat_sent;
+    struct rusage ru0, ru1;
+    uint64_t w0, w1;          /* wall clock of the rusage readings */
+    int measuring;
+    int failed;
+    struct err e;
+};
+
+static int open_loop(const struct thread *t)
+{
+    return t->o->rate > 0;
+}
+
+/* ---- the time series ---------------------------------------------------- */
+
+static void slot_finish(struct ivslot *s)
+{
+    static const double ps[] = {50, 90, 99, 99.9, 100};
+    uint64_t v[5];
+
+    if (s->h.counts && s->h.count) {
+        hist_percentiles(&s->h, ps, 5, v);
+        s->row.p50 = v[0];
+        s->row.p90 = v[1];
+        s->row.p99 = v[2];
+        s->row.p999 = v[3];
+        s->row.max = v[4];
+    }
+    hist_free(&s->h);
+}
+
+/* Hand the thread's interval t->cur to the shared slot, and empty ones up
+ * to (not including) upto. */
+static void iv_flush(struct thread *t, size_t upto)
+{
+    struct shared *sh = t->sh;
+    size_t i;
+    int c;
+
+    pthread_mutex_lock(&sh->lock);
+    for (i = t->cur; i < upto && i < sh->nslots; i++) {
+        struct ivslot *s = &sh->slots[i];
+        if (i == t->cur && t->iv.requests + t->iv.sent + t->iv.late + t->iv.bytes) {
+            s->row.requests += t->iv.requests;
+            s->row.sent += t->iv.sent;
+            s->row.late += t->iv.late;
+            s->row.bytes += t->iv.bytes;
+            if (t->ivh.count) {
+                if (!s->h.counts && hist_init(&s->h, IV_DIGITS, t->ivh.highest, NULL) < 0)
+                    t->failed = 1;
+                else
+                    hist_merge(&s->h, &t->ivh, NULL);
+            }
+        }
+        if (i == t->cur)
+            for (c = 0; c < LC_NCLASS; c++)
+                s->row.errors[c] += t->iv.errors[c];
+        if (++s->contributed == sh->nthreads)
+            slot_finish(s);
+    }
+    pthread_mutex_unlock(&sh->lock);
+    memset(&t->iv, 0, sizeof t->iv);
+    hist_reset(&t->ivh);
+    t->cur = upto;
+}
+
+/* The interval row for an event at now, or NULL outside the window. */
+static struct load_interval *iv_at(struct thread *t, uint64_t now)
+{
+    size_t idx;
+
+    if (now < t->sh->t_warm || now >= t->sh->t_end)
+        return NULL;
+    idx = (now - t->sh->t_warm) / t->o->interval_ns;
+    if (idx > t->cur)
+        iv_flush(t, idx);
+    return &t->iv;
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+static void count_error(struct thread *t, enum load_class cls, int errnum, uint64_t n,
+                        uint64_t now)
+{
+    struct load_interval *iv = iv_at(t, now);
+    size_t i;
+
+    if (!iv || !n)
+        return;
+    iv->errors[cls] += n;
+    t->errors[cls] += n;
+    for (i = 0; i < t->nerrnos; i++)
+        if (t->errnos[i].cls == cls && t->errnos[i].errnum == errnum)
+            break;
+    if (i == t->nerrnos) {
+        if (i == MAX_ERRNOS)
+            i--;   /* the last slot collects the rest */
+        else {
+            t->nerrnos++;
+            t->errnos[i].cls = cls;
+            t->errnos[i].errnum = errnum;
+        }
+    }
+    t->errnos[i].count += n;
+}
+
+static void measure_start(struct thread *t, uint64_t now)
+{
+    if (!t->measuring && now >= t->sh->t_warm) {
+        t->measuring = 1;
+        getrusage(RUSAGE_THREAD, &t->ru0);
+        t->w0 = clock_now_ns();
+    }
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
+static void parser_reset(struct thread *t, struct conn *c)
+{
+    if (t->o->url.scheme == SCHEME_HTTP)
+        http_parser_init(&c->p.h, t->o->head, t->o->max_header);
+    else {
+        c->p.f = t->o->framing;
+        framer_reset(&c->p.f);
+    }
+}
+
+static int has_room(const struct thread *t, const struct conn *c, uint64_t now)
+{
+    if (t->o->keepalive)
+        return c->state == CS_OPEN && c->nreq < t->o->pipeline;
+    return c->state == CS_CLOSED && c->nreq == 0 && now >= c->retry_at;
+}
+
+static void free_push(struct thread *t, struct conn *c)
+{
+    if (!c->in_free) {
+        c->in_free = 1;
+        t->freestack[t->nfree++] = (uint32_t)(c - t->conns);
+    }
+}
+
+static void pend_push_front(struct thread *t, uint64_t v);
+static int conn_connect(struct thread *t, struct conn *c, uint64_t now);
+
+/* Close c.  Every request written on it and not answered is an error of
+ * class cls (errnum the cause); a connect failure counts once, and the
+ * next attempt waits, longer after each failure in a row.  Requests not
+ * yet written go back to the queue (open loop).  A clean close (no
+ * request outstanding) counts nothing. */
+static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                      uint64_t now)
+{
+    uint32_t i;
+
+    if (cls == LC_CONNECT)
+        count_error(t, cls, errnum, 1, now);
+    else
+        count_error(t, cls, errnum, c->nsent, now);
+    if (open_loop(t))   /* not written: back to the queue, oldest first */
+        for (i = c->nreq; i > c->nsent; i--)
+            pend_push_front(t, c->origin[(c->head + i - 1) % t->o->pipeline]);
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->gen++;
+    c->state = CS_CLOSED;
+    c->nreq = c->nsent = 0;
+    c->head = 0;
+    c->woff = c->wlen = 0;
+    c->wblocked = 0;
+    c->retry_at = now;
+    if (cls == LC_CONNECT) {
+        c->backoff = c->backoff ? c->backoff * 2 : BACKOFF_MIN_NS;
+        if (c->backoff > BACKOFF_MAX_NS)
+            c->backoff = BACKOFF_MAX_NS;
+        c->retry_at = now + c->backoff;
+    }
+}
+
+/* The epoll events of a socket: output only while connecting or while a
+ * write waits for room, so that the ACKs of every request do not make the
+ * socket ready again (each such event is a tcp_poll and may be a wakeup). */
+static void conn_events(struct thread *t, struct conn *c, uint32_t events)
+{
+    struct epoll_event ev;
+
+    ev.events = events | EPOLLIN | EPOLLRDHUP | EPOLLET;
+    ev.data.u64 = ((uint64_t)c->gen << 32) | (uint32_t)(c - t->conns);
+    epoll_ctl(t->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* A write found the socket full: wait for room (rare, so one epoll_ctl is
+ * cheap here). */
+static void conn_block(struct thread *t, struct conn *c)
+{
+    c->wblocked = 1;
+    if (!c->want_out) {
+        c->want_out = 1;
+        conn_events(t, c, EPOLLOUT);
+    }
+}
+
+/* Write what is assigned and not yet written.  -1 when c failed. */
+static int conn_write(struct thread *t, struct conn *c, uint64_t now)
+{
+    const struct load_opts *o = t->o;
+    struct load_interval *iv;
+    uint32_t i, k;
+    ssize_t n;
+
+    if (c->state != CS_OPEN || c->wblocked)
+        return 0;
+    for (;;) {
+        if (c->woff < c->wlen) {
+            n = write(c->fd, t->wbuf + c->woff, c->wlen - c->woff);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EAGAIN) {
+                    conn_block(t, c);
+                    return 0;
+                }
+                conn_fail(t, c, LC_WRITE, errno, now);
+                return -1;
+            }
+            c->woff += (uint32_t)n;
+            if (c->woff < c->wlen) {   /* the socket buffer is full */
+                conn_block(t, c);
+                return 0;
+            }
+        }
+        if (c->nsent == c->nreq)
+            return 0;
+        k = c->nreq - c->nsent;
+        iv = iv_at(t, now);
+        for (i = 0; i < k; i++) {
+            uint32_t slot = (c->head + c->nsent + i) % o->pipeline;
+            c->sent[slot] = now;
+            if (iv && open_loop(t) && now - c->origin[slot] > o->late_ns)
+                t->queued++;
+            if (!open_loop(t) && (o->keepalive || c->nsent + i > 0))
+                c->origin[slot] = now;
+        }
+        if (iv) {
+            iv->sent += k;
+            t->sent += k;
+        }
+        c->nsent = c->nreq;
+        c->wlen = k * (uint32_t)o->reqlen;
+        c->woff = 0;
+    }
+}
+
+/* One response is complete at now. */
+static void conn_done(struct thread *t, struct conn *c, uint64_t now)
+{
+    const struct load_opts *o = t->o;
+    uint32_t slot = c->head;
+    struct load_interval *iv = iv_at(t, now);
+
+    if (iv) {
+        uint64_t lat = now - c->origin[slot];
+        hist_record(&t->lat, lat);
+        hist_record(&t->ivh, lat);
+        if (open_loop(t))
+            hist_record(&t->lat_sent, now - c->sent[slot]);
+        iv->requests++;
+        t->requests++;
+        if (o->url.scheme == SCHEME_HTTP) {
+            if (c->p.h.status >= 500)
+                count_error(t, LC_STATUS_5XX, 0, 1, now);
+            else if (c->p.h.status >= 400)
+                count_error(t, LC_STATUS_4XX, 0, 1, now);
+        }
+    }
+    c->head = (c->head + 1) % o->pipeline;
+    c->nreq--;
+    c->nsent--;
+    c->backoff = 0;
+}
+
+/* Assign the next request of a closed loop. */
+static void closed_assign(struct thread *t, struct conn *c, uint64_t now)
+{
+    uint32_t slot = (c->head + c->nreq) % t->o->pipeline;
+
+    c->origin[slot] = now;
+    c->nreq++;
+}
+
+static int pend_grow(struct thread *t)
+{
+    if (t->pend_n == t->pend_cap) {
+        size_t ncap = t->pend_cap ? t->pend_cap * 2 : 1024, i;
+        uint64_t *np = malloc(ncap * sizeof *np);
+        if (!np)
+            return -1;
+        for (i = 0; i < t->pend_n; i++)
+            np[i] = t->pending[(t->pend_head + i) % t->pend_cap];
+        free(t->pending);
+        t->pending = np;
+        t->pend_cap = ncap;
+        t->pend_head = 0;
+    }
+    return 0;
+}
+
+static int pend_push(struct thread *t, uint64_t v)
+{
+    if (pend_grow(t) < 0)
+        return -1;
+    t->pending[(t->pend_head + t->pend_n) % t->pend_cap] = v;
+    t->pend_n++;
+    return 0;
+}
+
+static void pend_push_front(struct thread *t, uint64_t v)
+{
+    if (pend_grow(t) < 0)
+        return;
+    t->pend_head = (t->pend_head + t->pend_cap - 1) % t->pend_cap;
+    t->pending[t->pend_head] = v;
+    t->pend_n++;
+}
+
+/* Open loop: give due requests to connections with room. */
+static void dispatch(struct thread *t, uint64_t now)
+{
+    while (t->pend_n && t->nfree) {
+        struct conn *c = &t->conns[t->freestack[--t->nfree]];
+        c->in_free = 0;
+        while (t->pend_n && has_room(t, c, now)) {
+            uint32_t slot = (c->head + c->nreq) % t->o->pipeline;
+            c->origin[slot] = t->pending[t->pend_head];
+            t->pend_head = (t->pend_head + 1) % t->pend_cap;
+            t->pend_n--;
+            c->nreq++;
+            if (!t->o->keepalive) {
+                conn_connect(t, c, now);
+                break;
+            }
+        }
+        if (c->state == CS_OPEN)
+            conn_write(t, c, now);
+        if (has_room(t, c, now))
+            free_push(t, c);
+    }
+}
+
+/* After a response or a (re)connection: keep c busy. */
+static void conn_next(struct thread *t, struct conn *c, uint64_t now)
+{
+    if (open_loop(t) && (c->state != CS_CLOSED || !t->o->keepalive)) {
+        if (has_room(t, c, now))
+            free_push(t, c);
+        return;
+    }
+    if (c->state == CS_CLOSED) {
+        if (now >= c->retry_at)
+            conn_connect(t, c, now);
+        return;
+    }
+    if (c->state != CS_OPEN)
+        return;
+    while (c->nreq < (t->o->keepalive ? t->o->pipeline : 1))
+        closed_assign(t, c, now);
+    conn_write(t, c, now);
+}
+
+static int conn_connect(struct thread *t, struct conn *c, uint64_t now)
+{
+    const struct target_url *u = &t->o->url;
+    struct epoll_event ev;
+    int fd, one = 1;
+
+    c->connect_start = now;
+    /* without keep-alive, latency starts at the connect */
+    if (!t->o->keepalive && !open_loop(t)) {
+        c->nreq = 0;
+        closed_assign(t, c, now);
+    }
+    fd = socket(u->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        conn_fail(t, c, LC_CONNECT, errno, now);
+        return -1;
+    }
+    c->fd = fd;
+    c->gen++;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.u64 = ((uint64_t)c->gen << 32) | (uint32_t)(c - t->conns);
+    if (epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        conn_fail(t, c, LC_CONNECT, errno, now);
+        return -1;
+    }
+    parser_reset(t, c);
+    if (connect(fd, (const struct sockaddr *)&u->addr, u->addrlen) < 0 && errno != EINPROGRESS) {
+        conn_fail(t, c, LC_CONNECT, errno, now);
+        return -1;
+    }
+    c->state = CS_CONNECTING;
+    return 0;
+}
+
+static void conn_connected(struct thread *t, struct conn *c, uint64_t now)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        err = errno;
+    if (err) {
+        conn_fail(t, c, LC_CONNECT, err, now);
+        return;
+    }
+    c->state = CS_OPEN;
+    c->wblocked = 0;
+    /* without keep-alive the socket lives for one request: keep its
+     * registration rather than pay a second epoll_ctl */
+    c->want_out = !t->o->keepalive;
+    if (t->o->keepalive)
+        conn_events(t, c, 0);
+    if (iv_at(t, now))
+        t->connects++;
+    if (c->nreq)
+        conn_write(t, c, now);
+    conn_next(t, c, now);
+}
+
+/* Feed the parser.  Returns PARSE_DONE, PARSE_MORE or PARSE_ERROR. */
+static enum parse_status conn_parse(struct thread *t, struct conn *c, const char *buf,
+                                    size_t len, size_t *used)
+{
+    if (t->o->url.scheme == SCHEME_HTTP)
+        return http_parse(&c->p.h, buf, len, used);
+    return framer_feed(&c->p.f, buf, len, used);
+}
+
+static const char *parse_error(const struct thread *t, const struct conn *c)
+{
+    return t->o->url.scheme == SCHEME_HTTP ? c->p.h.error : c->p.f.error;
+}
+
+/* Input is ready on c: read until drained, completing responses.  hup:
+ * the peer closed as well (the same edge), so read on to the end of file. */
+static void conn_read(struct thread *t, struct conn *c, int hup)
+{
+    uint64_t now;
+    ssize_t n;
+
+    for (;;) {
+        size_t off = 0, used;
+        int closing = 0;
+        uint32_t gen = c->gen;
+
+        n = read(c->fd, t->rbuf, RBUF_SIZE);
+        now = clock_now_ns();
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN)
+                conn_fail(t, c, LC_READ, errno, now);
+            return;
+        }
+        if (n == 0) {   /* the server closed: what is not answered failed */
+            if (c->nsent && t->o->url.scheme == SCHEME_HTTP &&
+                http_parse_eof(&c->p.h) == PARSE_DONE)
+                conn_done(t, c, now);
+            conn_fail(t, c, LC_READ, 0, now);
+            conn_next(t, c, now);
+            return;
+        }
+        if (iv_at(t, now)) {
+            t->iv.bytes += (uint64_t)n;
+            t->bytes += (uint64_t)n;
+        }
+        while (off < (size_t)n) {
+            enum parse_status st;
+            if (!c->nsent) {
+                count_error(t, LC_PARSE, 0, 1, now);   /* an answer nobody asked for */
+                if (!t->parse_reason)
+                    t->parse_reason = "data with no request outstanding";
+                conn_fail(t, c, LC_PARSE, 0, now);
+                conn_next(t, c, now);
+                return;
+            }
+            st = conn_parse(t, c, t->rbuf + off, (size_t)n - off, &used);
+            if (st == PARSE_ERROR) {
+                if (!t->parse_reason)
+                    t->parse_reason = parse_error(t, c);
+                conn_fail(t, c, LC_PARSE, 0, now);
+                conn_next(t, c, now);
+                return;
+            }
+            if (st == PARSE_MORE)
+                break;
+            off += used;
+            if (t->o->url.scheme == SCHEME_HTTP && c->p.h.close)
+                closing = 1;
+            conn_done(t, c, now);
+            parser_reset(t, c);
+            if (closing || !t->o->keepalive) {
+                conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
+                conn_next(t, c, now);
+                return;
+            }
+            if (!open_loop(t) && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
+                closed_assign(t, c, now);
+        }
+        if (open_loop(t)) {
+            if (has_room(t, c, now))
+                free_push(t, c);
+        }
+        conn_write(t, c, now);
+        if (c->gen != gen || c->state != CS_OPEN)
+            return;
+        if ((size_t)n < RBUF_SIZE && !hup)
+            return;   /* drained: the next arrival is a new edge */
+    }
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static double next_gap(struct thread *t)
+{
+    if (t->o->arrival == ARRIVAL_POISSON)
+        return -log(1.0 - rng_uniform(&t->rng)) * t->gap_ns;
+    return t->gap_ns;
+}
+
+/* Move requests that are due at now from the schedule to the queue. */
+static void schedule(struct thread *t, uint64_t now)
+{
+    while (t->next_due <= (double)now && t->next_due < (double)t->sh->t_end) {
+        uint64_t due = (uint64_t)t->next_due;
+        struct load_interval *iv = iv_at(t, now);
+        if (iv && now - due > t->o->late_ns) {
+            iv->late++;
+            t->late++;
+        }
+        if (pend_push(t, due) < 0) {
+            count_error(t, LC_TIMEOUT, ENOMEM, 1, now);
+        }
+        t->next_due += next_gap(t);
+    }
+}
+
+/* Timeouts, reconnects, and requests that waited too long in the queue. */
+static void sweep(struct thread *t, uint64_t now)
+{
+    const struct load_opts *o = t->o;
+    size_t i;
+
+    for (i = 0; i < t->nconns; i++) {
+        struct conn *c = &t->conns[i];
+        if (c->state == CS_CONNECTING && now - c->connect_start > o->timeout_ns) {
+            conn_fail(t, c, LC_CONNECT, ETIMEDOUT, now);
+        } else if (c->state == CS_OPEN && c->nsent && now - c->sent[c->head] > o->timeout_ns) {
+            conn_fail(t, c, LC_TIMEOUT, 0, now);
+        } else if (c->state != CS_CLOSED || now < c->retry_at) {
+            continue;
+        }
+        if (c->state == CS_CLOSED && now >= c->retry_at) {
+            if (open_loop(t) && !o->keepalive)
+                free_push(t, c);
+            else
+                conn_next(t, c, now);
+        }
+    }
+    while (t->pend_n && now - t->pending[t->pend_head] > o->timeout_ns) {
+        count_error(t, LC_TIMEOUT, 0, 1, now);
+        t->pend_head = (t->pend_head + 1) % t->pend_cap;
+        t->pend_n--;
+    }
+}
+
+static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_ns)
+{
+    struct timespec ts;
+    int n;
+
+    if (wait_ns < SPIN_NS)
+        return epoll_wait(t->ep, evs, MAX_EVENTS, 0);
+    ts.tv_sec = (time_t)(wait_ns / 1000000000u);
+    ts.tv_nsec = (long)(wait_ns % 1000000000u);
+    n = epoll_pwait2(t->ep, evs, MAX_EVENTS, &ts, NULL);
+    if (n < 0 && errno == ENOSYS)
+        n = epoll_wait(t->ep, evs, MAX_EVENTS, (int)((wait_ns + 999999) / 1000000));
+    return n;
+}
+
+static void thread_loop(struct thread *t)
+{
+    const struct load_opts *o = t->o;
+    struct epoll_event evs[MAX_EVENTS];
+    uint64_t now = clock_now_ns(), next_sweep, sweep_every;
+    size_t i;
+    int n;
+
+    sweep_every = o->timeout_ns / 8;
+    if (sweep_every > 10000000)
+        sweep_every = 10000000;
+    if (sweep_every < 1000000)
+        sweep_every = 1000000;
+    next_sweep = now + sweep_every;
+    for (i = 0; i < t->nconns; i++) {
+        if (open_loop(t) && !o->keepalive)
+            free_push(t, &t->conns[i]);
+        else
+            conn_connect(t, &t->conns[i], now);
+    }
+    for (;;) {
+        uint64_t deadline;
+
+        now = clock_now_ns();
+        measure_start(t, now);
+        if (now >= t->sh->t_end || (o->stop && *o->stop))
+            break;
+        if (open_loop(t)) {
+            schedule(t, now);
+            dispatch(t, now);
+        }
+        if (now >= next_sweep) {
+            sweep(t, now);
+            next_sweep = now + sweep_every;
+            if (open_loop(t))
+                dispatch(t, now);
+        }
+        deadline = next_sweep < t->sh->t_end ? next_sweep : t->sh->t_end;
+        if (!t->measuring && t->sh->t_warm < deadline)
+            deadline = t->sh->t_warm;
+        if (open_loop(t) && t->next_due < (double)deadline)
+            deadline = t->next_due > (double)now ? (uint64_t)t->next_due : now;
+        n = wait_events(t, evs, deadline > now ? deadline - now : 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            err_set(&t->e, "epoll_wait: %s", strerror(errno));
+            t->failed = 1;
+            break;
+        }
+        for (i = 0; i < (size_t)n; i++) {
+            uint32_t idx = (uint32_t)evs[i].data.u64, gen = (uint32_t)(evs[i].data.u64 >> 32);
+            uint32_t ev = evs[i].events;
+            struct conn *c = &t->conns[idx];
+            if (c->gen != gen || c->fd < 0)
+                continue;   /* closed since */
+            if (c->state == CS_CONNECTING) {
+                if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+                    conn_connected(t, c, clock_now_ns());
+                if (c->gen != gen || c->state != CS_OPEN)
+                    continue;
+            }
+            if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                conn_read(t, c, (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+            if (c->gen == gen && c->state == CS_OPEN && (ev & EPOLLOUT) && c->wblocked) {
+                c->wblocked = 0;
+                conn_write(t, c, clock_now_ns());
+            }
+        }
+    }
+    /* what is left: written and not answered, due and not written */
+    now = clock_now_ns();
+    getrusage(RUSAGE_THREAD, &t->ru1);
+    t->w1 = now;
+    for (i = 0; i < t->nconns; i++) {
+        struct conn *c = &t->conns[i];
+        t->inflight_end += c->nsent;
+        t->unsent_end += c->nreq - c->nsent;
+        if (c->fd >= 0)
+            close(c->fd);
+        c->fd = -1;
+    }
+    t->unsent_end += t->pend_n;
+    iv_flush(t, t->sh->nslots);
+}
+
+static void *thread_main(void *arg)
+{
+    struct thread *t = arg;
+    sigset_t set;
+
+    /* signals go to the main thread */
+    sigfillset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (open_loop(t))
+        prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    thread_loop(t);
+    return NULL;
+}
+
+/* ---- setup and merge -------------------------------------------------------- */
+
+static int thread_init(struct thread *t, struct shared *sh, unsigned index, size_t nconns,
+                       struct err *e)
+{
+    const struct load_opts *o = sh->o;
+    uint64_t highest = o->timeout_ns * 4 + o->duration_ns + o->warmup_ns;
+    size_t i;
+
+    memset(t, 0, sizeof *t);
+    t->sh = sh;
+    t->o = o;
+    t->index = index;
+    t->nconns = nconns;
+    t->ep = epoll_create1(EPOLL_CLOEXEC);
+    if (t->ep < 0)
+        return err_set(e, "epoll_create1: %s", strerror(errno));
+    t->conns = calloc(nconns, sizeof *t->conns);
+    t->rbuf = malloc(RBUF_SIZE);
+    t->wbuf = malloc(o->reqlen * o->pipeline);
+    t->freestack = malloc(nconns * sizeof *t->freestack);
+    if (!t->conns || !t->rbuf || !t->wbuf || !t->freestack)
+        return err_set(e, "out of memory");
+    for (i = 0; i < o->pipeline; i++)
+        memcpy(t->wbuf + i * o->reqlen, o->request, o->reqlen);
+    for (i = 0; i < nconns; i++) {
+        struct conn *c = &t->conns[i];
+        c->fd = -1;
+        c->origin = calloc(o->pipeline, sizeof *c->origin);
+        c->sent = calloc(o->pipeline, sizeof *c->sent);
+        if (!c->origin || !c->sent)
+            return err_set(e, "out of memory");
+    }
+    if (hist_init(&t->lat, o->digits, highest, e) < 0 ||
+        hist_init(&t->lat_sent, o->digits, highest, e) < 0 ||
+        hist_init(&t->ivh, IV_DIGITS, highest, e) < 0)
+        return -1;
+    if (o->rate > 0) {
+        t->gap_ns = 1e9 * sh->nthreads / o->rate;
+        rng_seed(&t->rng, o->seed * 1000003u + index + 1);
+        /* constant: the threads' schedules interleave */
+        t->next_due = (double)sh->t0 +
+                      (o->arrival == ARRIVAL_POISSON ? next_gap(t) : index * 1e9 / o->rate);
+    }
+    return 0;
+}
+
+static void thread_free(struct thread *t)
+{
+    size_t i;
+
+    if (t->ep > 0)
+        close(t->ep);
+    for (i = 0; t->conns && i < t->nconns; i++) {
+        free(t->conns[i].origin);
+        free(t->conns[i].sent);
+    }
+    free(t->conns);
+    free(t->rbuf);
+    free(t->wbuf);
+    free(t->freestack);
+    free(t->pending);
+    hist_free(&t->lat);
+    hist_free(&t->lat_sent);
+    hist_free(&t->ivh);
+}
+
+static double tv_s(struct timeval tv)
+{
+    return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void merge_errnos(struct load_out *out, const struct thread *t)
+{
+    size_t i, j;
+
+    for (i = 0; i < t->nerrnos; i++) {
+        for (j = 0; j < out->nerrnos; j++)
+            if (out->errnos[j].cls == t->errnos[i].cls &&
+                out->errnos[j].errnum == t->errnos[i].errnum)
+                break;
+        if (j == out->nerrnos) {
+            struct load_errno *ne = realloc(out->errnos, (j + 1) * sizeof *ne);
+            if (!ne)
+                return;
+            out->errnos = ne;
+            out->errnos[j] = t->errnos[i];
+            out->errnos[j].count = 0;
+            out->nerrnos++;
+        }
+        out->errnos[j].count += t->errnos[i].count;
+    }
+}
+
+static int merge(struct load_out *out, struct thread *ts, unsigned n, struct shared *sh,
+                 struct err *e)
+{
+    const struct load_opts *o = sh->o;
+    unsigned i;
+    int c;
+
+    if (hist_init(&out->latency, o->digits, ts[0].lat.highest, e) < 0 ||
+        hist_init(&out->latency_sent, o->digits, ts[0].lat.highest, e) < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        struct thread *t = &ts[i];
+        double wall, cpu;
+        hist_merge(&out->latency, &t->lat, NULL);
+        hist_merge(&out->latency_sent, &t->lat_sent, NULL);
+        out->requests += t->requests;
+        out->sent += t->sent;
+        out->bytes += t->bytes;
+        out->late += t->late;
+        out->queued += t->queued;
+        out->connects += t->connects;
+        out->inflight_end += t->inflight_end;
+        out->unsent_end += t->unsent_end;
+        for (c = 0; c < LC_NCLASS; c++) {
+            out->errors[c] += t->errors[c];
+            out->nerrors += t->errors[c];
+        }
+        merge_errnos(out, t);
+        if (!out->parse_reason)
+            out->parse_reason = t->parse_reason;
+        if (t->measuring) {
+            double u = tv_s(t->ru1.ru_utime) - tv_s(t->ru0.ru_utime);
+            double s = tv_s(t->ru1.ru_stime) - tv_s(t->ru0.ru_stime);
+            out->cpu_user += u;
+            out->cpu_sys += s;
+            wall = (double)(t->w1 - t->w0) / 1e9;
+            cpu = u + s;
+            if (wall > 0 && cpu / wall > out->busy_max)
+                out->busy_max = cpu / wall;
+        }
+    }
+    out->niv = sh->nslots;
+    out->iv = calloc(sh->nslots ? sh->nslots : 1, sizeof *out->iv);
+    if (!out->iv)
+        return err_set(e, "out of memory");
+    for (i = 0; i < sh->nslots; i++) {
+        out->iv[i] = sh->slots[i].row;
+        out->iv[i].t = (double)i * (double)o->interval_ns / 1e9;
+    }
+    return 0;
+}
+
+/* Raise the open-file limit to what the connections need (the hard limit
+ * at most). */
+static void raise_nofile(size_t need)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
+{
+    struct shared sh;
+    struct thread *ts = NULL;
+    unsigned nthreads = o->threads, i, started = 0;
+    uint64_t now;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
+        o->pipeline > 65535)
+        return err_set(e, "connections, threads, pipeline and interval must be positive");
+    if (nthreads > o->connections)
+        nthreads = o->connections;
+    raise_nofile(o->connections + 64);
+    memset(&sh, 0, sizeof sh);
+    sh.o = o;
+    pthread_mutex_init(&sh.lock, NULL);
+    sh.nthreads = nthreads;
+    sh.nslots = (size_t)((o->duration_ns + o->interval_ns - 1) / o->interval_ns);
+    sh.slots = calloc(sh.nslots ? sh.nslots : 1, sizeof *sh.slots);
+    ts = calloc(nthreads, sizeof *ts);
+    if (!sh.slots || !ts) {
+        err_set(e, "out of memory");
+        goto cleanup;
+    }
+    if (monitor_start(&out->mon, o->monitor_pid, o->monitor_period_ns, e) < 0)
+        goto cleanup;
+    /* the schedule starts once the threads are up */
+    now = clock_now_ns() + 20000000;
+    sh.t0 = now;
+    sh.t_warm = now + o->warmup_ns;
+    sh.t_end = sh.t_warm + o->duration_ns;
+    for (i = 0; i < nthreads; i++) {
+        size_t share = o->connections / nthreads + (i < o->connections % nthreads);
+        if (thread_init(&ts[i], &sh, i, share, e) < 0)
+            goto join;
+    }
+    for (i = 0; i < nthreads; i++, started++)
+        if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0) {
+            err_set(e, "cannot start a load thread");
+            if (o->stop)
+                *o->stop = 1;
+            break;
+        }
+join:
+    for (i = 0; i < started; i++)
+        pthread_join(ts[i].tid, NULL);
+    monitor_stop(&out->mon);
+    if (started < nthreads || e->set)
+        goto cleanup;
+    for (i = 0; i < nthreads; i++)
+        if (ts[i].failed) {
+            err_set(e, "%s", ts[i].e.set ? ts[i].e.msg : "out of memory");
+            goto cleanup;
+        }
+    if (merge(out, ts, nthreads, &sh, e) < 0)
+        goto cleanup;
+    now = clock_now_ns();
+    out->complete = !(o->stop && *o->stop);
+    out->elapsed_s = (double)o->duration_ns / 1e9;
+    if (!out->complete) {
+        uint64_t end = ts[0].w1 > sh.t_warm ? ts[0].w1 : sh.t_warm;
+        out->elapsed_s = (double)(end - sh.t_warm) / 1e9;
+    }
+    out->mon_from = (double)(sh.t_warm - out->mon.t0) / 1e9;
+    out->mon_to = (double)(sh.t_end - out->mon.t0) / 1e9;
+    out->valid = 1;
+    if (out->busy_max > 0.97) {
+        out->valid = 0;
+        snprintf(out->invalid, sizeof out->invalid,
+                 "the generator was saturated: its busiest thread used %.0f%% of a CPU",
+                 out->busy_max * 100);
+    } else if (o->rate > 0 && out->sent && out->late * 100 > out->sent) {
+        out->valid = 0;
+        snprintf(out->invalid, sizeof out->invalid,
+                 "the generator fell behind its schedule: %llu of %llu requests sent more "
+                 "than %.1f ms late",
+                 (unsigned long long)out->late, (unsigned long long)out->sent,
+                 (double)o->late_ns / 1e6);
+    }
+    rc = 0;
+cleanup:
+    for (i = 0; ts && i < nthreads; i++)
+        thread_free(&ts[i]);
+    free(ts);
+    for (i = 0; sh.slots && i < sh.nslots; i++)
+        hist_free(&sh.slots[i].h);
+    free(sh.slots);
+    pthread_mutex_destroy(&sh.lock);
+    if (rc < 0)
+        load_out_free(out);
+    return rc;
+}
+
+void load_out_free(struct load_out *out)
+{
+    hist_free(&out->latency);
+    hist_free(&out->latency_sent);
+    free(out->errnos);
+    free(out->iv);
+    monitor_free(&out->mon);
+    memset(out, 0, sizeof *out);
+}
+
+/* ---- the result's load block ------------------------------------------------ */
+
+static json_t *jint(uint64_t v)
+{
+    return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *jreal(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *percentiles_json(const struct hist *h)
+{
+    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
+    static const char *const names[] = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+    uint64_t v[6];
+    json_t *o = json_object();
+    size_t i;
+
+    if (!o)
+        return NULL;
+    if (!h->count)
+        return o;
+    hist_percentiles(h, ps, 6, v);
+    for (i = 0; i < 6; i++)
+        json_object_set_new(o, names[i], jint(v[i]));
+    json_object_set_new(o, "min", jint(h->min));
+    json_object_set_new(o, "mean", jreal(hist_mean(h)));
+    json_object_set_new(o, "stddev", jreal(hist_stddev(h)));
+    return o;
+}
+
+static json_t *series_json(const struct load_opts *o, const struct load_out *out)
+{
+    json_t *s = json_object(), *cols = json_array(), *rows = json_array();
+    static const char *const fixed[] = {"t", "requests", "sent", "late", "bytes", "p50",
+                                        "p90", "p99", "p99.9", "max"};
+    size_t i;
+    int c;
+
+    if (!s || !cols || !rows) {
+        json_decref(s), json_decref(cols), json_decref(rows);
+        return NULL;
+    }
+    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        json_array_append_new(cols, json_string(fixed[i]));
+    for (c = 0; c < LC_NCLASS; c++)
+        json_array_append_new(cols, json_sprintf("errors.%s", load_class_name(c)));
+    for (i = 0; i < out->niv; i++) {
+        const struct load_interval *iv = &out->iv[i];
+        json_t *r = json_array();
+        if (!r)
+            break;
+        json_array_append_new(r, jreal(iv->t));
+        json_array_append_new(r, jint(iv->requests));
+        json_array_append_new(r, jint(iv->sent));
+        json_array_append_new(r, jint(iv->late));
+        json_array_append_new(r, jint(iv->bytes));
+        json_array_append_new(r, jint(iv->p50));
+        json_array_append_new(r, jint(iv->p90));
+        json_array_append_new(r, jint(iv->p99));
+        json_array_append_new(r, jint(iv->p999));
+        json_array_append_new(r, jint(iv->max));
+        for (c = 0; c < LC_NCLASS; c++)
+            json_array_append_new(r, jint(iv->errors[c]));
+        json_array_append_new(rows, r);
+    }
+    json_object_set_new(s, "interval_ns", jint(o->interval_ns));
+    json_object_set_new(s, "columns", cols);
+    json_object_set_new(s, "rows", rows);
+    return s;
+}
+
+json_t *load_out_json(const struct load_opts *o, const struct load_out *out)
+{
+    json_t *j = json_object(), *set, *errs, *errnos, *gen, *mon;
+    size_t i;
+    int c;
+
+    if (!j)
+        return NULL;
+    set = json_pack("{s:s, s:s, s:i, s:i, s:i, s:b, s:f, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
+                    "url", o->url_text ? o->url_text : "",
+                    "mode", o->rate > 0 ? "open" : "closed",
+                    "connections", (int)o->connections, "threads", (int)o->threads,
+                    "pipeline", (int)o->pipeline, "keepalive", o->keepalive,
+                    "rate", o->rate,
+                    "arrival", o->arrival == ARRIVAL_POISSON ? "poisson" : "constant",
+                    "duration_ns", (json_int_t)o->duration_ns,
+                    "warmup_ns", (json_int_t)o->warmup_ns,
+                    "timeout_ns", (json_int_t)o->timeout_ns,
+                    "late_ns", (json_int_t)o->late_ns,
+                    "seed", (json_int_t)o->seed,
+                    "digits", (json_int_t)o->digits);
+    json_object_set_new(j, "settings", set);
+    json_object_set_new(j, "complete", json_boolean(out->complete));
+    json_object_set_new(j, "valid", json_boolean(out->valid));
+    json_object_set_new(j, "invalid_reason",
+                        out->valid ? json_null() : json_string(out->invalid));
+    json_object_set_new(j, "elapsed_ns", jint((uint64_t)(out->elapsed_s * 1e9 + 0.5)));
+    json_object_set_new(j, "requests", jint(out->requests));
+    json_object_set_new(j, "sent", jint(out->sent));
+    json_object_set_new(j, "bytes", jint(out->bytes));
+    json_object_set_new(j, "connects", jint(out->connects));
+    json_object_set_new(j, "throughput",
+                        jreal(out->elapsed_s > 0 ? out->requests / out->elapsed_s : NAN));
+    json_object_set_new(j, "late", jint(out->late));
+    json_object_set_new(j, "queued", jint(out->queued));
+    json_object_set_new(j, "inflight_end", jint(out->inflight_end));
+    json_object_set_new(j, "unsent_end", jint(out->unsent_end));
+    json_object_set_new(j, "percentiles", percentiles_json(&out->latency));
+    json_object_set_new(j, "latency", hist_to_json(&out->latency));
+    if (o->rate > 0) {
+        json_object_set_new(j, "percentiles_from_send", percentiles_json(&out->latency_sent));
+        json_object_set_new(j, "latency_from_send", hist_to_json(&out->latency_sent));
+    }
+    errs = json_object();
+    for (c = 0; errs && c < LC_NCLASS; c++)
+        json_object_set_new(errs, load_class_name(c), jint(out->errors[c]));
+    json_object_set_new(errs, "total", jint(out->nerrors));
+    json_object_set_new(j, "errors", errs);
+    errnos = json_array();
+    for (i = 0; errnos && i < out->nerrnos; i++) {
+        const struct load_errno *en = &out->errnos[i];
+        json_array_append_new(errnos, json_pack("{s:s, s:i, s:s, s:I}", "class",
+                                                load_class_name(en->cls), "errno", en->errnum,
+                                                "text", en->errnum ? strerror(en->errnum)
+                                                                   : en->cls == LC_PARSE && out->parse_reason
+                                                                         ? out->parse_reason
+                                                                         : en->cls == LC_READ ? "closed by the server" : "",
+                                                "count", (json_int_t)en->count));
+    }
+    json_object_set_new(j, "errnos", errnos);
+    json_object_set_new(j, "series", series_json(o, out));
+    gen = json_pack("{s:f, s:f, s:f}", "cpu_user", out->cpu_user, "cpu_sys", out->cpu_sys,
+                    "busy_max", out->busy_max);
+    json_object_set_new(j, "generator", gen);
+    mon = json_array();
+    for (i = 0; mon && i < out->mon.nseries; i++)
+        json_array_append_new(mon, mon_series_to_json(&out->mon.series[i], out->mon.period_ns,
+                                                      out->mon_from, out->mon_to));
+    json_object_set_new(j, "monitor", mon);
+    return j;
+}

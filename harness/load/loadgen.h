@@ -1,0 +1,137 @@
+/*
+ * loadgen.h: the load generator.  T threads, each with its own epoll loop
+ * and its share of the connections; nothing shared on the hot path; the
+ * threads' counts and histograms are merged at the end (and per interval
+ * under a lock taken once per interval).
+ *
+ * Closed loop (rate 0): each connection keeps `pipeline` requests in
+ * flight and writes the next request as soon as a response is complete,
+ * as wrk does.  Latency runs from the write of the request (with a new
+ * connection per request: from the connect).
+ *
+ * Open loop (rate R): a schedule of intended start times at R per second
+ * (constant spacing, or Poisson arrivals), split across the threads.  A
+ * request is written when it is due, on any connection with room for it;
+ * when none has room it waits in a queue.  Its latency runs from its
+ * intended start, so a server that stalls is charged for every request it
+ * held up (no coordinated omission); the latency from the actual write is
+ * kept beside it.  A request the generator itself got to late (its loop
+ * was busy or descheduled) is counted as late; requests queued for want of
+ * a connection are counted as queued; at the end, requests written and
+ * not answered, and due and not written, are counted, never dropped.
+ *
+ * Sockets are registered once, edge-triggered, for input and output: no
+ * epoll_ctl per request.  A request waiting longer than the timeout is a
+ * timeout error and its connection is closed and opened again.
+ */
+#ifndef PACER_LOADGEN_H
+#define PACER_LOADGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "hist.h"
+#include "monitor.h"
+#include "proto.h"
+
+enum load_class {
+    LC_CONNECT, LC_READ, LC_WRITE, LC_TIMEOUT, LC_PARSE, LC_STATUS_4XX, LC_STATUS_5XX,
+    LC_NCLASS
+};
+/* "connect", "read", ... "status_4xx", "status_5xx". */
+const char *load_class_name(enum load_class c);
+
+enum arrival { ARRIVAL_CONSTANT, ARRIVAL_POISSON };
+
+struct load_opts {
+    const char *url_text;        /* as given, for the record */
+    struct target_url url;
+    const char *request;         /* the bytes of one request (borrowed) */
+    size_t reqlen;
+    int head;                    /* the request is a HEAD (no response body) */
+    struct framer framing;       /* tcp: how a response ends */
+    unsigned connections;
+    unsigned threads;
+    unsigned pipeline;           /* requests in flight per connection */
+    int keepalive;               /* 0: a new connection per request */
+    double rate;                 /* requests per second, 0: closed loop */
+    enum arrival arrival;
+    uint64_t duration_ns;        /* measured, after the warmup */
+    uint64_t warmup_ns;
+    uint64_t timeout_ns;         /* per request (and per connect) */
+    uint64_t interval_ns;        /* of the time series */
+    uint64_t late_ns;            /* open loop: later than this is late */
+    uint32_t max_header;         /* http: header section limit */
+    int digits;                  /* of the latency histogram */
+    uint64_t seed;               /* Poisson arrivals */
+    pid_t monitor_pid;           /* 0: none; pacer itself is always sampled */
+    uint64_t monitor_period_ns;
+    volatile int *stop;          /* set (by a signal handler) to end early */
+};
+
+/* Defaults: 10 connections, 2 threads, pipeline 1, keepalive, closed loop,
+ * 10 s, no warmup, timeout 2 s, interval 1 s, late 1 ms, 3 digits. */
+void load_opts_default(struct load_opts *o);
+
+struct load_errno {
+    enum load_class cls;
+    int errnum;                  /* 0: not a system error (EOF, parse) */
+    uint64_t count;
+};
+
+/* One interval of the time series (t from the end of the warmup). */
+struct load_interval {
+    double t;                    /* start, seconds */
+    uint64_t requests;           /* responses completed */
+    uint64_t sent;
+    uint64_t errors[LC_NCLASS];
+    uint64_t late;
+    uint64_t bytes;
+    uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
+};
+
+struct load_out {
+    int complete;                /* 0: stopped early */
+    double elapsed_s;            /* measured window */
+    uint64_t requests;           /* responses completed in the window */
+    uint64_t sent;               /* requests written in the window */
+    uint64_t bytes;              /* response bytes read in the window */
+    uint64_t errors[LC_NCLASS];
+    uint64_t nerrors;
+    const char *parse_reason;    /* the first parse error's cause, or NULL */
+    struct load_errno *errnos;
+    size_t nerrnos;
+    uint64_t connects;           /* connections opened in the window */
+    uint64_t late;               /* open loop */
+    uint64_t queued;             /* open loop: waited for a connection */
+    uint64_t inflight_end;       /* written, not answered at the end */
+    uint64_t unsent_end;         /* due, not written at the end */
+    struct hist latency;         /* closed: from the write; open: from the
+                                    intended start */
+    struct hist latency_sent;    /* open loop: from the actual write */
+    struct load_interval *iv;
+    size_t niv;
+    double cpu_user, cpu_sys;    /* the generator's threads, window, seconds */
+    double busy_max;             /* busiest thread: CPU time / wall time */
+    struct monitor mon;          /* server (if any) and pacer */
+    double mon_from, mon_to;     /* the window in the monitor's time */
+    int valid;
+    char invalid[256];           /* why not, when !valid */
+};
+
+/* Run the load described by o.  Returns 0 with out filled (free it with
+ * load_out_free), or -1 with the cause in e (cannot create threads or the
+ * epoll instance; out is then empty).  Errors of the server are counted in
+ * out, never returned. */
+int load_run(const struct load_opts *o, struct load_out *out, struct err *e);
+void load_out_free(struct load_out *out);
+
+/* The load block of a result (a new object): settings, totals, latency
+ * histograms, percentiles, errors, time series, generator and monitor. */
+json_t *load_out_json(const struct load_opts *o, const struct load_out *out);
+
+#endif

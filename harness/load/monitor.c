@@ -1,0 +1,691 @@
+/*
+ * monitor.c: the /proc sampler of monitor.h.
+ *
+ * A tree is found by one scan of the stat files under /proc for parent pids
+ * (one small read per process on the system), then read parents first.
+ * What a tree sums:
+ *
+ *  - CPU: utime+stime of every process plus cutime+cstime (the time of
+ *    children it has reaped), so the counter does not fall when a worker
+ *    exits and its parent waits for it.  A zombie adds its CPU only.
+ *  - RSS (statm), threads, open fds, rchar/wchar: over live processes; a
+ *    field that one process of the tree does not let us read is -1.
+ *  - context switches: summed over the threads of each process, since the
+ *    counts in /proc/PID/status are those of the main thread alone; the
+ *    switches of threads that have exited are lost.
+ *
+ * A process that vanishes while being read is skipped, and the tree is read
+ * once more, so a child reaped during the read is neither lost nor counted
+ * twice.  pacer's own series is pacer alone (utime+stime, no descendants):
+ * the monitored server may be pacer's child.
+ */
+#include "monitor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+#define DEFAULT_PERIOD_NS 100000000u
+#define STATUS_MAX 8192
+
+/* The fields of /proc/PID/stat that are used. */
+struct proc_stat {
+    char state;
+    pid_t ppid;
+    unsigned long long utime, stime;
+    long long cutime, cstime;
+    long threads;
+};
+
+/* A parent link found by the /proc scan. */
+struct link {
+    pid_t pid, ppid;
+};
+
+static int vanished(int errnum)
+{
+    return errnum == ENOENT || errnum == ESRCH;
+}
+
+/* Read a small file whole into buf (NUL-terminated).  Length, or -1 with
+ * errno set; an empty read of a /proc file means the process is gone. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    while (len < size - 1) {
+        ssize_t r = read(fd, buf + len, size - 1 - len);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int saved = errno;
+
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    if (len == 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    return (ssize_t)len;
+}
+
+/* Parse /proc/PID/stat from the last ')', since comm may hold spaces and
+ * parentheses.  Fields 3 (state), 4 (ppid), 14-17 (times), 20 (threads). */
+static int read_stat(pid_t pid, struct proc_stat *ps)
+{
+    char path[64], buf[1024];
+    const char *p;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_small(path, buf, sizeof buf) < 0)
+        return -1;
+    p = strrchr(buf, ')');
+    if (!p || sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld"
+                            " %*d %*d %ld",
+                     &ps->state, &ps->ppid, &ps->utime, &ps->stime, &ps->cutime,
+                     &ps->cstime, &ps->threads) != 7) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The number after key at the start of a line of buf, or -1. */
+static int64_t line_value(const char *buf, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *p = buf;
+
+    while ((p = strstr(p, key)) != NULL) {
+        if (p == buf || p[-1] == '\n')
+            return strtoll(p + kl, NULL, 10);
+        p += kl;
+    }
+    return -1;
+}
+
+/* Add v to *sum; an unknown (-1) on either side makes the sum unknown. */
+static void add_known(int64_t *sum, int64_t v)
+{
+    *sum = (*sum < 0 || v < 0) ? -1 : *sum + v;
+}
+
+/* Context switches of one task's status file into *vol, *invol.  0, or -1
+ * with errno (vanished or unreadable). */
+static int read_ctxsw(const char *path, int64_t *vol, int64_t *invol)
+{
+    char buf[STATUS_MAX];
+
+    if (read_small(path, buf, sizeof buf) < 0)
+        return -1;
+    add_known(vol, line_value(buf, "voluntary_ctxt_switches:"));
+    add_known(invol, line_value(buf, "nonvoluntary_ctxt_switches:"));
+    return 0;
+}
+
+/* Context switches of all threads of pid.  0, or -1 when pid vanished. */
+static int read_threads_ctxsw(pid_t pid, long threads, int64_t *vol, int64_t *invol)
+{
+    char path[96];
+    struct dirent *de;
+    DIR *d;
+
+    if (threads <= 1) {
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+        if (read_ctxsw(path, vol, invol) == 0)
+            return 0;
+        if (vanished(errno))
+            return -1;
+        *vol = *invol = -1;
+        return 0;
+    }
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    d = opendir(path);
+    if (!d) {
+        if (vanished(errno))
+            return -1;
+        *vol = *invol = -1;
+        return 0;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/status", (int)pid, de->d_name);
+        if (read_ctxsw(path, vol, invol) < 0 && !vanished(errno))
+            *vol = *invol = -1;
+        /* a thread that has just exited is skipped */
+    }
+    closedir(d);
+    return 0;
+}
+
+/* Open descriptors of pid in *fds (-1 unreadable).  -1 when pid vanished. */
+static int count_fds(pid_t pid, int64_t *fds)
+{
+    char path[64];
+    struct dirent *de;
+    int64_t n = 0;
+    DIR *d;
+
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    d = opendir(path);
+    if (!d) {
+        *fds = -1;
+        return vanished(errno) ? -1 : 0;
+    }
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    *fds = n;
+    return 0;
+}
+
+/* The non-CPU fields of a live process into one (zeroed by the caller).
+ * 0, or -1 when pid vanished. */
+static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one)
+{
+    char path[64], buf[512];
+    long long size, resident;
+
+    snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+    if (read_small(path, buf, sizeof buf) < 0 ||
+        sscanf(buf, "%lld %lld", &size, &resident) != 2)
+        return -1;
+    one->rss = (int64_t)resident * sysconf(_SC_PAGESIZE);
+    one->threads = ps->threads;
+    if (read_threads_ctxsw(pid, ps->threads, &one->vol_ctxsw, &one->invol_ctxsw) < 0 ||
+        count_fds(pid, &one->fds) < 0)
+        return -1;
+    snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+    if (read_small(path, buf, sizeof buf) >= 0) {
+        one->read_bytes = line_value(buf, "rchar:");
+        one->write_bytes = line_value(buf, "wchar:");
+    } else if (vanished(errno)) {
+        return -1;
+    } else {
+        one->read_bytes = one->write_bytes = -1;
+    }
+    one->procs = 1;
+    return 0;
+}
+
+static int by_ppid(const void *a, const void *b)
+{
+    const struct link *x = a, *y = b;
+
+    return (x->ppid > y->ppid) - (x->ppid < y->ppid);
+}
+
+/* Every process's parent, sorted by parent.  The count, or -1 with errno. */
+static ssize_t scan_links(struct link **out)
+{
+    struct link *tab = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    DIR *d = opendir("/proc");
+
+    if (!d)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        struct proc_stat ps;
+        pid_t pid;
+
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        pid = (pid_t)atoi(de->d_name);
+        if (read_stat(pid, &ps) < 0)
+            continue;
+        if (n == cap) {
+            struct link *t;
+
+            cap = cap ? 2 * cap : 256;
+            t = realloc(tab, cap * sizeof *t);
+            if (!t) {
+                free(tab);
+                closedir(d);
+                errno = ENOMEM;
+                return -1;
+            }
+            tab = t;
+        }
+        tab[n].pid = pid;
+        tab[n++].ppid = ps.ppid;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(tab, n, sizeof *tab, by_ppid);
+    *out = tab;
+    return (ssize_t)n;
+}
+
+/* root and its descendants, parents before children, into *out.  The
+ * count; root alone when /proc cannot be scanned. */
+static size_t tree_members(pid_t root, pid_t **out)
+{
+    struct link *tab = NULL;
+    ssize_t nl = scan_links(&tab);
+    size_t n = 1, cap = 16, i;
+    pid_t *m = malloc(cap * sizeof *m);
+
+    if (!m) {
+        free(tab);
+        *out = NULL;
+        return 0;
+    }
+    m[0] = root;
+    for (i = 0; i < n && nl > 0; i++) {
+        size_t lo = 0, hi = (size_t)nl;
+
+        /* first link whose parent is m[i] */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (tab[mid].ppid < m[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < (size_t)nl && tab[lo].ppid == m[i]; lo++) {
+            if (n == cap) {
+                pid_t *t = realloc(m, 2 * cap * sizeof *m);
+
+                if (!t)
+                    break;
+                m = t;
+                cap *= 2;
+            }
+            m[n++] = tab[lo].pid;
+        }
+    }
+    free(tab);
+    *out = m;
+    return n;
+}
+
+/* Sum over members into row.  0; 1 when a member other than the root
+ * vanished on the way; -1 when the root is gone or a zombie. */
+static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *row)
+{
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    int lost = 0;
+    size_t i;
+
+    memset(row, 0, sizeof *row);
+    for (i = 0; i < n; i++) {
+        struct mon_row one = { 0 };
+        struct proc_stat ps;
+
+        if (read_stat(mem[i], &ps) < 0 || (ps.state != 'Z' && read_live(mem[i], &ps, &one) < 0)) {
+            if (i == 0)
+                return -1;
+            lost = 1;
+            continue;
+        }
+        if (i == 0 && ps.state == 'Z')
+            return -1;
+        row->cpu_user += (double)(ps.utime + (reaped ? (unsigned long long)ps.cutime : 0)) / hz;
+        row->cpu_sys += (double)(ps.stime + (reaped ? (unsigned long long)ps.cstime : 0)) / hz;
+        if (ps.state == 'Z')
+            continue;
+        row->rss += one.rss;
+        row->threads += one.threads;
+        add_known(&row->fds, one.fds);
+        add_known(&row->vol_ctxsw, one.vol_ctxsw);
+        add_known(&row->invol_ctxsw, one.invol_ctxsw);
+        add_known(&row->read_bytes, one.read_bytes);
+        add_known(&row->write_bytes, one.write_bytes);
+        row->procs++;
+    }
+    return lost;
+}
+
+/* One reading of pid, with its descendants or alone.  0, -1 when gone. */
+static int read_tree(pid_t pid, int descendants, struct mon_row *row)
+{
+    int attempt, rc = -1;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+        pid_t *mem = NULL, self = pid;
+        size_t n = descendants ? tree_members(pid, &mem) : 1;
+
+        rc = read_members(mem ? mem : &self, n ? n : 1, descendants, row);
+        free(mem);
+        if (rc <= 0)
+            break;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int proc_read_tree(pid_t pid, struct mon_row *row)
+{
+    if (pid <= 0) {
+        memset(row, 0, sizeof *row);
+        return -1;
+    }
+    return read_tree(pid, 1, row);
+}
+
+static int series_init(struct mon_series *s, const char *label, pid_t pid)
+{
+    memset(s, 0, sizeof *s);
+    s->label = strdup(label);
+    s->pid = pid;
+    return s->label ? 0 : -1;
+}
+
+/* Append under m->lock; a row that finds no memory is dropped. */
+static void series_append(struct monitor *m, struct mon_series *s, const struct mon_row *r)
+{
+    pthread_mutex_lock(&m->lock);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        struct mon_row *t = realloc(s->rows, cap * sizeof *t);
+
+        if (!t) {
+            pthread_mutex_unlock(&m->lock);
+            return;
+        }
+        s->rows = t;
+        s->cap = cap;
+    }
+    s->rows[s->n++] = *r;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* One row for every series still alive.  The pacer series is the last one
+ * and has no descendants. */
+static void monitor_sample(struct monitor *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->nseries; i++) {
+        struct mon_series *s = &m->series[i];
+        struct mon_row row;
+        uint64_t t1, t2;
+        int gone, rc;
+
+        pthread_mutex_lock(&m->lock);
+        gone = s->gone;
+        pthread_mutex_unlock(&m->lock);
+        if (gone)
+            continue;
+        t1 = clock_now_ns();
+        rc = read_tree(s->pid, i + 1 < m->nseries, &row);
+        t2 = clock_now_ns();
+        if (rc < 0) {
+            pthread_mutex_lock(&m->lock);
+            s->gone = 1;
+            pthread_mutex_unlock(&m->lock);
+            continue;
+        }
+        row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
+        series_append(m, s, &row);
+    }
+}
+
+static int stopping(struct monitor *m)
+{
+    int stop;
+
+    pthread_mutex_lock(&m->lock);
+    stop = m->stop;
+    pthread_mutex_unlock(&m->lock);
+    return stop;
+}
+
+/* Sleep to absolute deadlines on a fixed grid from t0, so the period does
+ * not drift by the cost of a sample; ticks missed are skipped, not made up. */
+static void *monitor_main(void *arg)
+{
+    struct monitor *m = arg;
+    uint64_t next = m->t0 + m->period_ns;
+
+    while (!stopping(m)) {
+        struct timespec ts = { .tv_sec = (time_t)(next / 1000000000u),
+                               .tv_nsec = (long)(next % 1000000000u) };
+        uint64_t now;
+        int rc;
+
+        while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL)) == EINTR)
+            ;
+        if (rc != 0 || stopping(m))
+            break;
+        monitor_sample(m);
+        next += m->period_ns;
+        now = clock_now_ns();
+        if (next <= now)
+            next += ((now - next) / m->period_ns + 1) * m->period_ns;
+    }
+    return NULL;
+}
+
+/* Release what monitor_start allocated; m is left zeroed. */
+static void monitor_release(struct monitor *m)
+{
+    size_t i;
+
+    if (m->series) {
+        for (i = 0; i < m->nseries; i++) {
+            free(m->series[i].label);
+            free(m->series[i].rows);
+        }
+        free(m->series);
+        pthread_mutex_destroy(&m->lock);
+    }
+    memset(m, 0, sizeof *m);
+}
+
+int monitor_start(struct monitor *m, pid_t pid, uint64_t period_ns, struct err *e)
+{
+    sigset_t all, old;
+    int rc;
+
+    memset(m, 0, sizeof *m);
+    if (pid < 0)
+        return err_set(e, "monitor: bad process id %d", (int)pid);
+    m->period_ns = period_ns ? period_ns : DEFAULT_PERIOD_NS;
+    m->series = calloc(2, sizeof *m->series);
+    if (!m->series)
+        return err_set(e, "monitor: out of memory");
+    rc = pthread_mutex_init(&m->lock, NULL);
+    if (rc != 0) {
+        free(m->series);
+        m->series = NULL;
+        return err_set(e, "monitor: cannot create a mutex: %s", strerror(rc));
+    }
+    if ((pid > 0 && series_init(&m->series[m->nseries++], "server", pid) < 0) ||
+        series_init(&m->series[m->nseries++], "pacer", getpid()) < 0) {
+        monitor_release(m);
+        return err_set(e, "monitor: out of memory");
+    }
+    m->t0 = clock_now_ns();
+    monitor_sample(m);
+    if (pid > 0 && m->series[0].gone) {
+        char path[64];
+        int exited;
+
+        snprintf(path, sizeof path, "/proc/%d", (int)pid);
+        exited = access(path, F_OK) == 0;
+        monitor_release(m);
+        return err_set(e, exited ? "monitor: process %d has exited"
+                                 : "monitor: process %d: no such process", (int)pid);
+    }
+    /* The sampler takes no signals: they are the command layer's. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&m->thread, NULL, monitor_main, m);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        monitor_release(m);
+        return err_set(e, "monitor: cannot start the sampling thread: %s", strerror(rc));
+    }
+    m->running = 1;
+    return 0;
+}
+
+void monitor_stop(struct monitor *m)
+{
+    if (!m->running)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->stop = 1;
+    pthread_mutex_unlock(&m->lock);
+    pthread_join(m->thread, NULL);
+    m->running = 0;
+    monitor_sample(m);
+}
+
+void monitor_free(struct monitor *m)
+{
+    monitor_stop(m);
+    monitor_release(m);
+}
+
+const struct mon_series *monitor_series(const struct monitor *m, const char *label)
+{
+    size_t i;
+
+    for (i = 0; i < m->nseries; i++)
+        if (strcmp(m->series[i].label, label) == 0)
+            return &m->series[i];
+    return NULL;
+}
+
+static double row_cpu(const struct mon_row *r)
+{
+    return r->cpu_user + r->cpu_sys;
+}
+
+/* Means of levels (RSS) are over the rows, which are evenly spaced; rates
+ * are the change between the first and the last row over the time between
+ * them; ctxsw_per_s counts both kinds.  Fewer than two rows give rates of
+ * 0 (I/O: -1) and duration 0. */
+void mon_summarise(const struct mon_series *s, double from, double to, struct mon_summary *out)
+{
+    const struct mon_row *a, *b;
+    size_t lo = 0, hi, k;
+    double rss_sum = 0, dt;
+    int have_max = 0;
+
+    memset(out, 0, sizeof *out);
+    out->read_bytes_per_s = out->write_bytes_per_s = -1;
+    while (lo < s->n && s->rows[lo].t < from)
+        lo++;
+    for (hi = lo; hi < s->n && (to < 0 || s->rows[hi].t <= to); hi++)
+        ;
+    if (hi == lo)
+        return;
+    a = &s->rows[lo];
+    b = &s->rows[hi - 1];
+    out->rss_max = (double)a->rss;
+    out->threads_max = (double)a->threads;
+    out->fds_max = (double)a->fds;
+    for (k = lo; k < hi; k++) {
+        const struct mon_row *r = &s->rows[k];
+
+        rss_sum += (double)r->rss;
+        if ((double)r->rss > out->rss_max)
+            out->rss_max = (double)r->rss;
+        if ((double)r->threads > out->threads_max)
+            out->threads_max = (double)r->threads;
+        if ((double)r->fds > out->fds_max)
+            out->fds_max = (double)r->fds;
+        if (k > lo && r->t > r[-1].t) {
+            double c = (row_cpu(r) - row_cpu(&r[-1])) / (r->t - r[-1].t);
+
+            if (!have_max || c > out->cpu_max)
+                out->cpu_max = c;
+            have_max = 1;
+        }
+    }
+    out->rss_mean = rss_sum / (double)(hi - lo);
+    dt = b->t - a->t;
+    out->duration = dt;
+    if (dt <= 0)
+        return;
+    out->cpu_mean = (row_cpu(b) - row_cpu(a)) / dt;
+    out->cpu_user_mean = (b->cpu_user - a->cpu_user) / dt;
+    out->cpu_sys_mean = (b->cpu_sys - a->cpu_sys) / dt;
+    if (a->vol_ctxsw >= 0 && a->invol_ctxsw >= 0 && b->vol_ctxsw >= 0 && b->invol_ctxsw >= 0) {
+        out->ctxsw_per_s = (double)((b->vol_ctxsw + b->invol_ctxsw) -
+                                    (a->vol_ctxsw + a->invol_ctxsw)) / dt;
+        out->invol_ctxsw_per_s = (double)(b->invol_ctxsw - a->invol_ctxsw) / dt;
+    }
+    if (a->read_bytes >= 0 && b->read_bytes >= 0)
+        out->read_bytes_per_s = (double)(b->read_bytes - a->read_bytes) / dt;
+    if (a->write_bytes >= 0 && b->write_bytes >= 0)
+        out->write_bytes_per_s = (double)(b->write_bytes - a->write_bytes) / dt;
+}
+
+static const char *const columns[] = {
+    "t", "cpu_user", "cpu_sys", "rss", "threads", "fds",
+    "vol_ctxsw", "invol_ctxsw", "read_bytes", "write_bytes", "procs",
+};
+
+static json_t *row_json(const struct mon_row *r)
+{
+    return json_pack("[fffIIIIIIII]", r->t, r->cpu_user, r->cpu_sys, (json_int_t)r->rss,
+                     (json_int_t)r->threads, (json_int_t)r->fds, (json_int_t)r->vol_ctxsw,
+                     (json_int_t)r->invol_ctxsw, (json_int_t)r->read_bytes,
+                     (json_int_t)r->write_bytes, (json_int_t)r->procs);
+}
+
+static json_t *summary_json(const struct mon_summary *u)
+{
+    return json_pack("{sf sf sf sf sf sf sf sf sf sf sf sf sf}",
+                     "duration", u->duration, "cpu_mean", u->cpu_mean, "cpu_max", u->cpu_max,
+                     "cpu_user_mean", u->cpu_user_mean, "cpu_sys_mean", u->cpu_sys_mean,
+                     "rss_mean", u->rss_mean, "rss_max", u->rss_max,
+                     "threads_max", u->threads_max, "fds_max", u->fds_max,
+                     "ctxsw_per_s", u->ctxsw_per_s, "invol_ctxsw_per_s", u->invol_ctxsw_per_s,
+                     "read_bytes_per_s", u->read_bytes_per_s,
+                     "write_bytes_per_s", u->write_bytes_per_s);
+}
+
+json_t *mon_series_to_json(const struct mon_series *s, uint64_t period_ns, double from, double to)
+{
+    json_t *o = json_object(), *cols = json_array(), *rows = json_array();
+    struct mon_summary u;
+    int bad = !o || !cols || !rows;
+    size_t i;
+
+    for (i = 0; !bad && i < sizeof columns / sizeof *columns; i++)
+        bad = json_array_append_new(cols, json_string(columns[i])) < 0;
+    for (i = 0; !bad && i < s->n; i++)
+        bad = json_array_append_new(rows, row_json(&s->rows[i])) < 0;
+    mon_summarise(s, from, to, &u);
+    if (bad ||
+        json_object_set_new(o, "label", json_string(s->label ? s->label : "")) < 0 ||
+        json_object_set_new(o, "pid", json_integer(s->pid)) < 0 ||
+        json_object_set_new(o, "period_ns", json_integer((json_int_t)period_ns)) < 0 ||
+        json_object_set_new(o, "gone", json_boolean(s->gone)) < 0 ||
+        json_object_set(o, "columns", cols) < 0 || json_object_set(o, "rows", rows) < 0 ||
+        json_object_set_new(o, "summary", summary_json(&u)) < 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(cols);
+    json_decref(rows);
+    return o;
+}

@@ -1,0 +1,277 @@
+/*
+ * test_cmd_load.c: `pacer load` as a user runs it: the pacer binary against
+ * build/suites/servers/testsrv on loopback; exit codes, messages, the
+ * result file, limits, --monitor and Ctrl-C.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char pacer[512], testsrv[512], dir[64];
+static pid_t srv_pid;
+static int srv_port;
+
+static void start_server(const char *mode)
+{
+    char line[128], port[16];
+    int fds[2];
+    FILE *f;
+
+    cr_assert(pipe(fds) == 0);
+    srv_pid = fork();
+    cr_assert(srv_pid >= 0);
+    if (srv_pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(testsrv, testsrv, "--port", "0", "--mode", mode, "--max-time", "60s", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    cr_assert(f && fgets(line, sizeof line, f), "testsrv did not start");
+    cr_assert(sscanf(line, "listening on %d", &srv_port) == 1);
+    fclose(f);
+    snprintf(port, sizeof port, "%d", srv_port);
+}
+
+static void init(void)
+{
+    const char *b = getenv("PACER_BUILD");
+
+    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
+    snprintf(testsrv, sizeof testsrv, "%s/suites/servers/testsrv", b ? b : "build");
+    snprintf(dir, sizeof dir, "/tmp/pacer-load-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    srv_pid = 0;
+}
+
+static void fini(void)
+{
+    char cmd[128];
+    int st;
+
+    if (srv_pid > 0) {
+        kill(srv_pid, SIGKILL);
+        waitpid(srv_pid, &st, 0);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", dir);
+}
+
+TestSuite(cmd_load, .init = init, .fini = fini, .timeout = 60);
+
+struct out {
+    char out[16384], err[4096];
+    int code;
+};
+
+static void slurp(int fd, char *buf, size_t cap)
+{
+    ssize_t r;
+    size_t n = 0;
+
+    lseek(fd, 0, SEEK_SET);
+    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)r;
+    buf[n] = '\0';
+    close(fd);
+}
+
+/* Run pacer with argv (NULL-terminated), SIGINT after sigint_ms if > 0. */
+static void run(struct out *o, int sigint_ms, const char *const *args)
+{
+    const char *argv[48];
+    char po[] = "/tmp/pacer-lo-XXXXXX", pe[] = "/tmp/pacer-le-XXXXXX";
+    int n = 0, fo, fe, st;
+    pid_t pid;
+
+    argv[n++] = pacer;
+    while (*args && n < 47)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    fo = mkstemp(po);
+    fe = mkstemp(pe);
+    unlink(po);
+    unlink(pe);
+    pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(pacer, (char *const *)argv);
+        _exit(127);
+    }
+    if (sigint_ms > 0) {
+        usleep((useconds_t)sigint_ms * 1000);
+        kill(pid, SIGINT);
+    }
+    waitpid(pid, &st, 0);
+    o->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    slurp(fo, o->out, sizeof o->out);
+    slurp(fe, o->err, sizeof o->err);
+}
+
+static const char *url(void)
+{
+    static char u[64];
+
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/", srv_port);
+    return u;
+}
+
+static const char *in_dir(const char *name)
+{
+    static char p[2][256];
+    static int i;
+
+    i ^= 1;
+    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+    return p[i];
+}
+
+Test(cmd_load, usage_errors)
+{
+    struct out o;
+    const char *a1[] = {"load", NULL};
+    const char *a2[] = {"load", "ftp://127.0.0.1/", NULL};
+    const char *a3[] = {"load", "http://127.0.0.1:1/", "-c", "0", NULL};
+    const char *a4[] = {"load", "tcp://127.0.0.1:9", NULL};
+    const char *a5[] = {"load", "http://127.0.0.1:1/", "-R", "fast", NULL};
+
+    run(&o, 0, a1);
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.err, "pacer: load: no URL (see pacer load --help)\n");
+    run(&o, 0, a2);
+    cr_assert_eq(o.code, 2);
+    cr_assert(strstr(o.err, "load: url 'ftp://127.0.0.1/': unknown scheme 'ftp'"), "%s", o.err);
+    run(&o, 0, a3);
+    cr_assert_eq(o.code, 2);
+    cr_assert(strstr(o.err, "--connections: '0' is not a whole number from 1"), "%s", o.err);
+    run(&o, 0, a4);
+    cr_assert_eq(o.code, 2);
+    cr_assert(strstr(o.err, "needs a payload"), "%s", o.err);
+    run(&o, 0, a5);
+    cr_assert_eq(o.code, 2);
+    cr_assert(strstr(o.err, "--rate: 'fast' is not"), "%s", o.err);
+}
+
+Test(cmd_load, run_writes_a_result)
+{
+    struct out o, s;
+    char pid[16];
+    json_t *r, *b, *blk;
+    json_error_t je;
+    const char *out = in_dir("r.json");
+
+    start_server("ok");
+    snprintf(pid, sizeof pid, "%d", (int)srv_pid);
+    {
+        const char *a[] = {"load", url(), "-c", "4", "-d", "500ms", "--warmup", "200ms",
+                           "--monitor", pid, "-n", "2", "--out", out, "-q", NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 0, "%s", o.err);
+    cr_assert(strstr(o.out, "closed loop, 4 connections, 2 threads"), "%s", o.out);
+    cr_assert(strstr(o.out, "p99.99"));
+    cr_assert(strstr(o.out, "server      CPU"), "%s", o.out);
+    r = json_load_file(out, 0, &je);
+    cr_assert(r, "%s", je.text);
+    b = json_array_get(json_object_get(r, "benchmarks"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "kind")), "load");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "unit")), "req/s");
+    cr_assert_eq(json_array_size(json_object_get(b, "samples")), 2);
+    cr_assert_eq(json_array_size(json_object_get(b, "load")), 2);
+    blk = json_array_get(json_object_get(b, "load"), 0);
+    cr_assert_eq(json_array_size(json_object_get(blk, "monitor")), 2, "server and pacer");
+    cr_assert(json_object_get(json_object_get(b, "metrics"), "latency.p99"));
+    cr_assert(json_object_get(json_object_get(b, "metrics"), "server.cpu"));
+    json_decref(r);
+    {
+        const char *a[] = {"show", out, NULL};
+        run(&s, 0, a);
+    }
+    cr_assert_eq(s.code, 0, "%s", s.err);
+    cr_assert(strstr(s.out, url()), "%s", s.out);
+}
+
+Test(cmd_load, limits_decide_the_exit_code)
+{
+    struct out o;
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit",
+                           "latency.p99 < 1ns", "--limit", "errors.rate < 1%", NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 1, "%s%s", o.out, o.err);
+    cr_assert(strstr(o.out, "latency.p99 < 1ns: FAILED"), "%s", o.out);
+    cr_assert(strstr(o.out, "errors.rate < 1%: holds"), "%s", o.out);
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latency.p99 < 10s",
+                           NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 0, "%s%s", o.out, o.err);
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latncy.p99 < 1s",
+                           NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 2, "%s%s", o.out, o.err);
+    cr_assert(strstr(o.err, "has the metric 'latncy.p99'"), "%s", o.err);
+}
+
+Test(cmd_load, errors_are_reported_by_class)
+{
+    struct out o;
+
+    start_server("reset");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 0, "%s", o.err);
+    cr_assert(strstr(o.out, "read"), "%s", o.out);
+    cr_assert(strstr(o.out, "ECONNRESET"), "%s", o.out);
+}
+
+Test(cmd_load, interrupted_run_is_kept_and_exits_3)
+{
+    struct out o;
+    json_t *r;
+    const char *out = in_dir("int.json");
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "20s", "--out", out, NULL};
+        run(&o, 400, a);
+    }
+    cr_assert_eq(o.code, 3, "%s", o.err);
+    cr_assert(strstr(o.out, "stopped early"), "%s", o.out);
+    r = json_load_file(out, 0, NULL);
+    cr_assert(r);
+    cr_assert(json_is_false(json_object_get(r, "complete")));
+    json_decref(r);
+}
+
+Test(cmd_load, missing_monitor_process)
+{
+    struct out o;
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-d", "200ms", "--monitor", "999999999", NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 2, "%s", o.err);
+    cr_assert(strstr(o.err, "monitor: process 999999999"), "%s", o.err);
+}

@@ -1,0 +1,469 @@
+/*
+ * test_loadgen.c: the load generator against real servers on loopback:
+ * build/suites/servers/testsrv in its modes (ok, chunked, status, reset,
+ * close, garbage, bighdr, hang, stall, echo), closed and open loop,
+ * pipelining, a new connection per request, errors by class, and the load
+ * block of a result read back.  Counts are checked, never speed.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "load/loadgen.h"
+#include "load/loadres.h"
+#include "env.h"
+#include "result_json.h"
+
+struct srv {
+    pid_t pid;
+    int port;
+};
+
+static const char *build_dir(void)
+{
+    const char *b = getenv("PACER_BUILD");
+    return b && *b ? b : "build";
+}
+
+/* Start testsrv with the given arguments; wait for its port. */
+static struct srv srv_start(const char *const *args)
+{
+    struct srv s = {0};
+    char path[512], line[128];
+    const char *argv[24];
+    int fds[2];
+    size_t n = 0, i;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/suites/servers/testsrv", build_dir());
+    cr_assert(access(path, X_OK) == 0, "%s is not built", path);
+    argv[n++] = path;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    argv[n++] = "--max-time";
+    argv[n++] = "60s";
+    for (i = 0; args && args[i] && n < 22; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    cr_assert(pipe(fds) == 0);
+    s.pid = fork();
+    cr_assert(s.pid >= 0);
+    if (s.pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(path, (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    cr_assert(f && fgets(line, sizeof line, f), "testsrv did not start");
+    cr_assert(sscanf(line, "listening on %d", &s.port) == 1, "testsrv said: %s", line);
+    fclose(f);
+    return s;
+}
+
+static void srv_stop(struct srv *s)
+{
+    int st;
+
+    if (s->pid > 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, &st, 0);
+        s->pid = 0;
+    }
+}
+
+struct run {
+    struct load_opts o;
+    struct load_out out;
+    char *req;
+    char url[128];
+};
+
+static void run_setup(struct run *r, const char *scheme, int port, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    load_opts_default(&r->o);
+    snprintf(r->url, sizeof r->url, "%s://127.0.0.1:%d%s", scheme, port, path);
+    r->o.url_text = r->url;
+    r->o.connections = 4;
+    r->o.threads = 2;
+    r->o.duration_ns = 600000000;
+    r->o.interval_ns = 200000000;
+}
+
+static void run_go(struct run *r, const struct load_request *rq)
+{
+    struct load_request none = {0};
+    struct err e = {0};
+
+    cr_assert(load_prepare(&r->o, rq ? rq : &none, &r->req, &e) == 0, "%s", e.msg);
+    cr_assert(load_run(&r->o, &r->out, &e) == 0, "%s", e.msg);
+}
+
+static void run_free(struct run *r)
+{
+    load_out_free(&r->out);
+    free(r->req);
+}
+
+static uint64_t errno_count(const struct load_out *o, enum load_class c, int errnum)
+{
+    size_t i;
+    uint64_t n = 0;
+
+    for (i = 0; i < o->nerrnos; i++)
+        if (o->errnos[i].cls == c && o->errnos[i].errnum == errnum)
+            n += o->errnos[i].count;
+    return n;
+}
+
+/* The totals agree with each other and with the series. */
+static void check_consistent(const struct run *r)
+{
+    uint64_t req = 0, sent = 0, errs = 0;
+    size_t i;
+    int c;
+
+    cr_assert_eq(r->out.latency.count, r->out.requests);
+    cr_assert_eq(r->out.niv, 3);
+    for (i = 0; i < r->out.niv; i++) {
+        req += r->out.iv[i].requests;
+        sent += r->out.iv[i].sent;
+        for (c = 0; c < LC_NCLASS; c++)
+            errs += r->out.iv[i].errors[c];
+    }
+    cr_assert_eq(req, r->out.requests);
+    cr_assert_eq(sent, r->out.sent);
+    cr_assert_eq(errs, r->out.nerrors);
+    cr_assert(r->out.complete);
+}
+
+Test(loadgen, closed_loop_ok)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 100);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_leq(r.out.inflight_end, 4);
+    cr_assert_eq(r.out.connects, 0, "connections open before the window are not counted");
+    cr_assert_gt(r.out.bytes, r.out.requests * 13);
+    cr_assert_gt(r.out.latency.min, 0);
+    check_consistent(&r);
+    run_free(&r);
+}
+
+Test(loadgen, pipelined_and_chunked)
+{
+    const char *args[] = {"--mode", "chunked", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/x");
+    r.o.pipeline = 8;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 100);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_leq(r.out.inflight_end, 4 * 8);
+    check_consistent(&r);
+    run_free(&r);
+}
+
+Test(loadgen, new_connection_per_request)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.keepalive = 0;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 20);
+    cr_assert_eq(r.out.nerrors, 0);
+    /* one connection per response, give or take those at the edges */
+    cr_assert_geq(r.out.connects + 4, r.out.requests);
+    cr_assert_leq(r.out.connects, r.out.requests + 4);
+    run_free(&r);
+}
+
+Test(loadgen, open_loop_sends_on_schedule)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.rate = 500;
+    r.o.duration_ns = 1000000000;
+    r.o.interval_ns = 1000000000;
+    r.o.warmup_ns = 100000000;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    /* the schedule holds 500 requests in the window; each is written,
+     * answered, or counted as left at the end */
+    cr_assert_geq(r.out.sent + r.out.unsent_end, 495);
+    cr_assert_leq(r.out.sent, 505);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_eq(r.out.latency_sent.count, r.out.requests);
+    /* from the intended start is never shorter than from the write */
+    cr_assert_geq(r.out.latency.max, r.out.latency_sent.max);
+    cr_assert_geq(hist_percentile(&r.out.latency, 50), hist_percentile(&r.out.latency_sent, 50));
+    run_free(&r);
+}
+
+Test(loadgen, poisson_arrivals)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.rate = 1000;
+    r.o.arrival = ARRIVAL_POISSON;
+    r.o.seed = 7;
+    r.o.duration_ns = 1000000000;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    /* Poisson(1000): 5 standard deviations is +-158 */
+    cr_assert_gt(r.out.sent + r.out.unsent_end, 1000 - 160);
+    cr_assert_lt(r.out.sent, 1000 + 160);
+    cr_assert_eq(r.out.nerrors, 0);
+    run_free(&r);
+}
+
+Test(loadgen, status_errors)
+{
+    const char *args[] = {"--mode", "status", "--status", "503", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 10);
+    cr_assert_eq(r.out.errors[LC_STATUS_5XX], r.out.requests);
+    cr_assert_eq(r.out.nerrors, r.out.requests);
+    run_free(&r);
+}
+
+Test(loadgen, reset_is_a_read_error)
+{
+    const char *args[] = {"--mode", "reset", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_READ], 0);
+    cr_assert_gt(errno_count(&r.out, LC_READ, ECONNRESET), 0);
+    check_consistent(&r);
+    run_free(&r);
+}
+
+Test(loadgen, close_mid_response)
+{
+    const char *args[] = {"--mode", "close", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_READ], 0);
+    run_free(&r);
+}
+
+Test(loadgen, garbage_is_a_parse_error)
+{
+    const char *args[] = {"--mode", "garbage", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_PARSE], 0);
+    cr_assert_str_eq(r.out.parse_reason, "not an HTTP response");
+    run_free(&r);
+}
+
+Test(loadgen, oversized_headers)
+{
+    const char *args[] = {"--mode", "bighdr", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.connections = 2;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_PARSE], 0);
+    cr_assert_str_eq(r.out.parse_reason, "header section too large");
+    run_free(&r);
+}
+
+Test(loadgen, hang_times_out)
+{
+    const char *args[] = {"--mode", "hang", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.timeout_ns = 150000000;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_eq(r.out.requests, 0);
+    /* 4 connections, a timeout every 150 ms each: about 16 in 0.6 s */
+    cr_assert_geq(r.out.errors[LC_TIMEOUT], 4);
+    cr_assert(r.out.complete);
+    run_free(&r);
+}
+
+Test(loadgen, refused_connections_back_off)
+{
+    struct srv s;
+    const char *args[] = {"--mode", "ok", NULL};
+    struct run r;
+    int port;
+
+    s = srv_start(args);   /* a port that was just free */
+    port = s.port;
+    srv_stop(&s);
+    run_setup(&r, "http", port, "/");
+    r.o.connections = 2;
+    run_go(&r, NULL);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_CONNECT], 0);
+    cr_assert_eq(errno_count(&r.out, LC_CONNECT, ECONNREFUSED), r.out.errors[LC_CONNECT]);
+    /* 10 ms doubling to 1 s: a handful per connection, not thousands */
+    cr_assert_lt(r.out.errors[LC_CONNECT], 30);
+    run_free(&r);
+}
+
+Test(loadgen, open_loop_charges_a_stall)
+{
+    const char *args[] = {"--mode", "stall", "--stall-every", "500ms", "--stall-for", "300ms",
+                          NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+
+    run_setup(&r, "http", s.port, "/");
+    r.o.rate = 200;
+    r.o.duration_ns = 1200000000;
+    r.o.interval_ns = 400000000;
+    run_go(&r, NULL);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 100);
+    /* a request due at the start of a 300 ms pause waits for all of it */
+    cr_assert_geq(r.out.latency.max, 200000000, "max %llu",
+                  (unsigned long long)r.out.latency.max);
+    cr_assert_eq(r.out.nerrors, 0);
+    run_free(&r);
+}
+
+Test(loadgen, tcp_echo_with_framing)
+{
+    const char *args[] = {"--mode", "echo", NULL};
+    struct srv s = srv_start(args);
+    struct load_request rq = {.payload = "ping\\n", .framing = "delim:\\n"};
+    struct run r;
+
+    run_setup(&r, "tcp", s.port, "");
+    r.o.pipeline = 2;
+    run_go(&r, &rq);
+    srv_stop(&s);
+    cr_assert_gt(r.out.requests, 100);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_eq(r.out.bytes % 5, 0, "whole echoed lines only");
+    run_free(&r);
+}
+
+Test(loadgen, result_block_reads_back_and_merges)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct srv s = srv_start(args);
+    struct result res, back;
+    struct bench *b;
+    struct hist h;
+    struct err e = {0};
+    char path[] = "/tmp/pacer-loadgen-XXXXXX";
+    uint64_t total = 0;
+    int fd, k;
+
+    result_init(&res);
+    cr_assert(env_collect(&res.ctx) == 0);
+    res.suite = strdup("t");
+    res.complete = 1;
+    b = result_add_bench(&res);
+    b->name = strdup("t/load");
+    for (k = 0; k < 2; k++) {
+        struct run r;
+        run_setup(&r, "http", s.port, "/");
+        r.o.duration_ns = 300000000;
+        r.o.interval_ns = 100000000;
+        run_go(&r, NULL);
+        total += r.out.requests;
+        cr_assert(load_bench_add(b, &r.o, &r.out) == 0);
+        run_free(&r);
+    }
+    srv_stop(&s);
+    cr_assert(bench_compute_stats(b, NULL) == 0);
+    cr_assert_eq(b->nsamples, 2);
+    cr_assert_str_eq(b->unit, "req/s");
+    fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert(result_save(&res, path, &e) == 0, "%s", e.msg);
+    result_init(&back);
+    cr_assert(result_load(path, &back, &e) == 0, "%s", e.msg);
+    cr_assert_eq(back.nbenches, 1);
+    cr_assert_eq(back.benches[0].kind, KIND_LOAD);
+    cr_assert(json_equal(back.benches[0].load, res.benches[0].load));
+    cr_assert(load_merge_latency(&back.benches[0], 0, &h, &e) == 0, "%s", e.msg);
+    cr_assert_eq(h.count, total);
+    hist_free(&h);
+    unlink(path);
+    result_free(&back);
+    result_free(&res);
+}
+
+Test(loadgen, bad_load_block_is_named)
+{
+    const char *bad =
+        "{\"schema\": \"1.2\", \"suite\": \"t\", \"complete\": true,"
+        " \"context\": {\"pacer_version\": \"0\", \"time\": \"2026-01-01T00:00:00Z\","
+        " \"fingerprint\": \"0123456789abcdef\"},"
+        " \"benchmarks\": [{\"name\": \"x\", \"kind\": \"load\", \"unit\": \"req/s\","
+        " \"direction\": \"higher\", \"iterations\": 1, \"samples\": [],"
+        " \"load\": [{\"settings\": {}, \"requests\": 1, \"sent\": 1, \"bytes\": 1,"
+        " \"late\": 0, \"inflight_end\": 0, \"unsent_end\": 0, \"errors\": {\"total\": 0},"
+        " \"series\": {}, \"monitor\": [], \"latency\": {\"digits\": 3}}]}]}";
+    struct result r;
+    struct err e = {0};
+    json_t *root = json_loads(bad, 0, NULL);
+
+    cr_assert(root);
+    result_init(&r);
+    cr_assert(result_from_json(root, "f.json", &r, &e) < 0);
+    cr_assert(strstr(e.msg, "f.json: benchmarks[0].load[0].latency."), "%s", e.msg);
+    json_decref(root);
+    result_free(&r);
+}
