@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -274,4 +275,28 @@ Test(cmd_load, missing_monitor_process)
     }
     cr_assert_eq(o.code, 2, "%s", o.err);
     cr_assert(strstr(o.err, "monitor: process 999999999"), "%s", o.err);
+}
+
+Test(cmd_load, too_many_connections_for_the_open_file_limit)
+{
+    char po[] = "/tmp/pacer-lr-XXXXXX", err[1024];
+    int fe = mkstemp(po), st;
+    pid_t pid;
+
+    unlink(po);
+    pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = {256, 256};
+        setrlimit(RLIMIT_NOFILE, &rl);
+        dup2(fe, 2);
+        execl(pacer, pacer, "load", "http://127.0.0.1:9/", "-c", "1000", "-d", "1s",
+              (char *)NULL);
+        _exit(127);
+    }
+    waitpid(pid, &st, 0);
+    slurp(fe, err, sizeof err);
+    cr_assert_eq(WEXITSTATUS(st), 2, "%s", err);
+    cr_assert(strstr(err, "1000 connections need 1064 open files; the hard limit is 256"), "%s",
+              err);
 }

@@ -969,16 +969,21 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
     return 0;
 }
 
-/* Raise the open-file limit to what the connections need (the hard limit
- * at most). */
-static void raise_nofile(size_t need)
+/* Raise the open-file limit to what the connections need: up to the hard
+ * limit; above it, -1 with the cause in e. */
+static int raise_nofile(size_t need, struct err *e)
 {
     struct rlimit rl;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
-        return;
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+        return err_set(e, "%zu connections need %zu open files; the hard limit is %llu "
+                          "(ulimit -Hn)", need - 64, need, (unsigned long long)rl.rlim_max);
+    rl.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return err_set(e, "cannot raise the open-file limit to %zu: %s", need, strerror(errno));
+    return 0;
 }
 
 int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
@@ -995,7 +1000,8 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
         return err_set(e, "connections, threads, pipeline and interval must be positive");
     if (nthreads > o->connections)
         nthreads = o->connections;
-    raise_nofile(o->connections + 64);
+    if (raise_nofile((size_t)o->connections + 64, e) < 0)
+        return -1;
     memset(&sh, 0, sizeof sh);
     sh.o = o;
     pthread_mutex_init(&sh.lock, NULL);
