@@ -201,24 +201,32 @@ static int stat_value(const struct stats *st, const char *name, double *v)
     return -1;
 }
 
+/* The metric of that exact name, or NULL. */
+static const struct metric *find_metric(const struct bench *b, const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < b->nmetrics; i++)
+        if (strlen(b->metrics[i].name) == len && !strncmp(b->metrics[i].name, name, len))
+            return &b->metrics[i];
+    return NULL;
+}
+
 int compare_metric_value(const struct bench *b, const char *metric, double *v)
 {
+    const struct metric *m;
     const char *dot;
-    size_t i;
 
     if (!strncmp(metric, "metrics.", 8))
         metric += 8;
-    /* a metric's full name wins: "latency.p99" of a load benchmark */
-    for (i = 0; i < b->nmetrics; i++)
-        if (!strcmp(b->metrics[i].name, metric))
-            return stat_value(&b->metrics[i].st, "median", v);
-    dot = strchr(metric, '.');
+    /* An exact name wins: load metrics have dots of their own
+     * ("latency.p99", "latency.p99.9"); then NAME.STAT at the last dot. */
+    if ((m = find_metric(b, metric, strlen(metric))))
+        return stat_value(&m->st, "median", v);
+    dot = strrchr(metric, '.');
     if (dot) {
-        for (i = 0; i < b->nmetrics; i++)
-            if (strlen(b->metrics[i].name) == (size_t)(dot - metric) &&
-                !strncmp(b->metrics[i].name, metric, (size_t)(dot - metric)))
-                return stat_value(&b->metrics[i].st, dot + 1, v);
-        return -1;
+        m = find_metric(b, metric, (size_t)(dot - metric));
+        return m ? stat_value(&m->st, dot + 1, v) : -1;
     }
     if (!strcmp(metric, "throughput")) {
         if (b->st.n == 0 || !(b->st.median > 0) || strcmp(b->unit, "ns"))
@@ -234,6 +242,24 @@ int compare_metric_value(const struct bench *b, const char *metric, double *v)
     return stat_value(&b->st, metric, v);
 }
 
+const char *compare_metric_unit(const struct bench *b, const char *metric)
+{
+    const struct metric *m;
+    const char *dot;
+
+    if (!strncmp(metric, "metrics.", 8))
+        metric += 8;
+    if ((m = find_metric(b, metric, strlen(metric))))
+        return m->unit;
+    dot = strrchr(metric, '.');
+    if (dot)
+        return (m = find_metric(b, metric, (size_t)(dot - metric))) && strcmp(dot + 1, "cv")
+                   ? m->unit : "";
+    if (!strcmp(metric, "throughput"))
+        return b->bytes_per_op > 0 ? "bytes/s" : "/s";
+    return !strcmp(metric, "cv") ? "" : b->unit;
+}
+
 static int limit_holds(const struct limit *l, double v)
 {
     switch (l->op) {
@@ -244,22 +270,23 @@ static int limit_holds(const struct limit *l, double v)
     }
 }
 
-static int check_limits(const struct result *nw, const struct compare_opts *o,
-                        struct comparison *out, struct err *e)
+static int check_limits(const struct bench *bs, size_t nb, const struct compare_opts *o,
+                        int skip_unmatched, struct comparison *out, struct err *e)
 {
-    size_t i, k, cap = 0;
+    size_t i, k, cap = out->nchecks;
 
     for (i = 0; i < o->nlimits; i++) {
         const struct limit *l = &o->limits[i];
-        size_t matched = 0;
-        for (k = 0; k < nw->nbenches; k++) {
-            const struct bench *b = &nw->benches[k];
+        size_t matched = 0, named = 0;
+        for (k = 0; k < nb; k++) {
+            const struct bench *b = &bs[k];
             struct limit_check *c;
             double v;
             if (l->pattern && regexec(&l->re, b->name, 0, NULL, 0) != 0)
                 continue;
             if (o->filter && regexec(o->filter, b->name, 0, NULL, 0) != 0)
                 continue;
+            named++;
             if (b->error || compare_metric_value(b, l->metric, &v) < 0)
                 continue;
             if (out->nchecks == cap) {
@@ -273,12 +300,13 @@ static int check_limits(const struct result *nw, const struct compare_opts *o,
             c = &out->checks[out->nchecks++];
             c->limit = l;
             c->bench = b->name;
+            c->unit = compare_metric_unit(b, l->metric);
             c->value = v;
             c->pass = limit_holds(l, v);
             out->limits_failed += !c->pass;
             matched++;
         }
-        if (matched == 0)
+        if (matched == 0 && !(skip_unmatched && named == 0))
             return err_set(e, "limit '%s': no benchmark%s%s has the metric '%s'", l->text,
                            l->pattern ? " matching " : "", l->pattern ? l->pattern : "",
                            l->metric);
@@ -673,7 +701,7 @@ int compare_results(const struct result *base, const struct result *nw,
     out->geomean = np ? exp(logsum / (double)np) : NAN;
     free(p);
     free(padj);
-    if (check_limits(nw, o, out, e) < 0) {
+    if (check_limits(nw->benches, nw->nbenches, o, 0, out, e) < 0) {
         comparison_free(out);
         return -1;
     }
@@ -690,7 +718,34 @@ int compare_limits(const struct result *nw, const struct compare_opts *o,
 {
     memset(out, 0, sizeof *out);
     header(out, o, NULL, NULL);
-    if (check_limits(nw, o, out, e) < 0) {
+    if (check_limits(nw->benches, nw->nbenches, o, 0, out, e) < 0) {
+        comparison_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int compare_check_texts(const struct bench *b, size_t nb, const char *const *texts, size_t n,
+                        int skip_unmatched, struct compare_opts *o, struct comparison *out,
+                        struct err *e)
+{
+    size_t i;
+
+    memset(out, 0, sizeof *out);
+    header(out, o, NULL, NULL);
+    for (i = 0; i < n; i++) {
+        struct limit l, *nl;
+        if (limit_parse(texts[i], &l, e) < 0)
+            return -1;
+        nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
+        if (!nl) {
+            limit_free(&l);
+            return err_set(e, "out of memory");
+        }
+        o->limits = nl;
+        o->limits[o->nlimits++] = l;
+    }
+    if (check_limits(b, nb, o, skip_unmatched, out, e) < 0) {
         comparison_free(out);
         return -1;
     }

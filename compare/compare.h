@@ -118,16 +118,21 @@ int compare_add_rule(struct compare_opts *o, const char *pattern, double thresho
                      struct err *e);
 
 /* The value of a named metric of a benchmark: the median of the metric of
- * that full name ("latency.p99"), a statistic of its samples
- * (median, mean, min, max, p5 ... p99, stddev, mad, cv), "throughput"
- * (bytes/s, items/s or runs/s), or NAME.STAT of one of its metrics
- * ("user.median", also "metrics.user.median").  Returns 0, or -1 when the
- * benchmark has no such metric. */
+ * that full name first ("latency.p99" of a load benchmark: its median over
+ * the repetitions), else NAME.STAT of one of its metrics split at the last
+ * dot ("user.median", "latency.p99.max", also "metrics.user.median"), a
+ * statistic of its samples (median, mean, min, max, p5 ... p99, stddev,
+ * mad, cv), or "throughput" (bytes/s, items/s or runs/s).  Returns 0, or
+ * -1 when the benchmark has no such metric. */
 int compare_metric_value(const struct bench *b, const char *metric, double *v);
+/* The unit of what compare_metric_value(b, metric) gives: the metric's or
+ * the samples' unit, "/s" or "bytes/s" for throughput, "" for cv. */
+const char *compare_metric_unit(const struct bench *b, const char *metric);
 
 struct limit_check {
     const struct limit *limit;
     const char *bench;          /* borrowed name */
+    const char *unit;           /* of value (compare_metric_unit), borrowed */
     double value;
     int pass;
 };
@@ -188,6 +193,15 @@ int compare_results(const struct result *base, const struct result *nw,
 /* Check the limits against one result alone. */
 int compare_limits(const struct result *nw, const struct compare_opts *o,
                    struct comparison *out, struct err *e);
+
+/* Parse the limit texts (limit_parse; its message on failure) into
+ * o->limits and check them against the benchmarks b[0..nb) as
+ * compare_limits does.  With skip_unmatched, a limit whose pattern names
+ * none of them is left out instead of being an error.  out's checks point
+ * into o: free out (comparison_free) before o (compare_opts_free). */
+int compare_check_texts(const struct bench *b, size_t nb, const char *const *texts, size_t n,
+                        int skip_unmatched, struct compare_opts *o, struct comparison *out,
+                        struct err *e);
 
 void comparison_free(struct comparison *c);
 

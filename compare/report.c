@@ -26,6 +26,19 @@ const struct reporter *report_find(const char *name)
     return NULL;
 }
 
+void report_limit_lines(FILE *f, const struct comparison *c, const char *label, int names)
+{
+    size_t i;
+
+    for (i = 0; i < c->nchecks; i++) {
+        const struct limit_check *k = &c->checks[i];
+        char v[48];
+        fprintf(f, "  %-11s %s%s%s: %s (%s)\n", label, names ? k->bench : "", names ? ": " : "",
+                k->limit->text, k->pass ? "holds" : "FAILED",
+                fmt_value(v, sizeof v, k->value, k->unit ? k->unit : ""));
+    }
+}
+
 char *report_pct(char *buf, size_t len, double frac)
 {
     if (isnan(frac))

@@ -52,6 +52,11 @@ char *report_summary(char *buf, size_t len, const struct comparison *c);
  * drift allowance when some rows got it. */
 char *report_method(char *buf, size_t len, const struct comparison *c);
 
+/* One line per limit check of c: "  LABEL  [BENCH: ]TEXT: holds (VALUE)"
+ * or "... FAILED (VALUE)", the value in its metric's unit; LABEL padded to
+ * 11 columns, BENCH shown when names. */
+void report_limit_lines(FILE *f, const struct comparison *c, const char *label, int names);
+
 /* Why the inputs cannot be trusted, one line each to stderr: differing
  * fingerprints, samples that cannot enter a ratio (naming file and JSON
  * path: base_file/new_file with their results), failed benchmarks and too

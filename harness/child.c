@@ -49,18 +49,6 @@ void child_describe_status(int status, char *buf, size_t len)
         snprintf(buf, len, "stopped with wait status %#x", status);
 }
 
-static void tail_add(struct child *c, const char *p, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        c->tail[c->tail_pos] = p[i];
-        c->tail_pos = (c->tail_pos + 1) % CHILD_TAIL_MAX;
-        if (c->tail_len < CHILD_TAIL_MAX)
-            c->tail_len++;
-    }
-}
-
 /* Read what stderr holds now (non-blocking); returns 0 at EOF. */
 static int drain_stderr(struct child *c)
 {
@@ -70,7 +58,7 @@ static int drain_stderr(struct child *c)
     if (c->err_fd < 0)
         return 0;
     while ((r = read(c->err_fd, tmp, sizeof tmp)) > 0)
-        tail_add(c, tmp, (size_t)r);
+        tail_add(&c->tail, tmp, (size_t)r);
     if (r == 0) {
         close(c->err_fd);
         c->err_fd = -1;
@@ -81,35 +69,7 @@ static int drain_stderr(struct child *c)
 
 char *child_stderr_tail(const struct child *c)
 {
-    char *s, *start;
-    size_t i, first, lines = 0;
-
-    if (c->tail_len == 0)
-        return NULL;
-    s = malloc(c->tail_len + 1);
-    if (!s)
-        return NULL;
-    first = (c->tail_pos + CHILD_TAIL_MAX - c->tail_len) % CHILD_TAIL_MAX;
-    for (i = 0; i < c->tail_len; i++)
-        s[i] = c->tail[(first + i) % CHILD_TAIL_MAX];
-    s[c->tail_len] = '\0';
-    while (c->tail_len && (s[strlen(s) - 1] == '\n'))
-        s[strlen(s) - 1] = '\0';
-    /* Keep the last 10 lines. */
-    start = s + strlen(s);
-    while (start > s && lines < 10) {
-        start--;
-        if (*start == '\n')
-            lines++;
-    }
-    if (*start == '\n')
-        start++;
-    memmove(s, start, strlen(start) + 1);
-    if (!*s) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    return tail_text(&c->tail);
 }
 
 /* A memfd holding the bytes of path (for fexecve), or -1. */

@@ -11,8 +11,7 @@
 #include <sys/types.h>
 
 #include "err.h"
-
-#define CHILD_TAIL_MAX 4096
+#include "tail.h"
 
 enum child_fail {
     CHILD_OK = 0,
@@ -30,8 +29,7 @@ struct child {
     size_t blen, bcap;
     char *line;            /* the last line handed out */
     size_t linecap;
-    char tail[CHILD_TAIL_MAX];   /* last stderr bytes, a ring */
-    size_t tail_len, tail_pos;
+    struct tail tail;      /* last stderr bytes */
     int status;            /* wait status once reaped */
     int reaped;
 };

@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "jsonread.h"
 #include "load/loadres.h"
+#include "report.h"
 #include "result_json.h"
 
 struct load_cli {
@@ -322,47 +323,23 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
 static int check_limits(const struct result *r, const struct load_cli *c)
 {
     struct compare_opts co;
-    struct comparison cmp = {0};
+    struct comparison cmp;
     struct err e = {0};
-    size_t i;
-    int failed = 0;
+    int failed;
 
     if (!c->nlimits)
         return 0;
     compare_opts_default(&co);
-    for (i = 0; i < c->nlimits; i++) {
-        struct limit l;
-        struct limit *nl;
-        if (limit_parse(c->limits[i], &l, &e) < 0) {
-            die_msg("load: --limit: %s", e.msg);
-            compare_opts_free(&co);
-            return -1;
-        }
-        nl = realloc(co.limits, (co.nlimits + 1) * sizeof *nl);
-        if (!nl) {
-            limit_free(&l);
-            compare_opts_free(&co);
-            return -1;
-        }
-        co.limits = nl;
-        co.limits[co.nlimits++] = l;
-    }
-    if (compare_limits(r, &co, &cmp, &e) < 0) {
-        die_msg("load: %s", e.msg);
+    if (compare_check_texts(r->benches, r->nbenches, c->limits, c->nlimits, 0, &co, &cmp, &e) < 0) {
+        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
         compare_opts_free(&co);
         return -1;
     }
-    for (i = 0; i < cmp.nchecks; i++) {
-        const struct limit_check *k = &cmp.checks[i];
-        char buf[48];
-        fprintf(stdout, "  limit       %s: %s (%s)\n", k->limit->text, k->pass ? "holds" : "FAILED",
-                fmt_value(buf, sizeof buf, k->value,
-                          strstr(k->limit->metric, "latency") ? "ns" : ""));
-        failed += !k->pass;
-    }
+    report_limit_lines(stdout, &cmp, "limit", 0);
+    failed = cmp.limits_failed > 0;
     comparison_free(&cmp);
     compare_opts_free(&co);
-    return failed ? 1 : 0;
+    return failed;
 }
 
 int cmd_load(int argc, char **argv)

@@ -15,8 +15,10 @@
 #include "child.h"
 #include "cmd.h"
 #include "cmdbench.h"
+#include "compare.h"
 #include "env.h"
 #include "fmt.h"
+#include "load/macro.h"
 #include "result_json.h"
 #include "runner.h"
 #include "suite.h"
@@ -27,12 +29,15 @@
 #define LIST_TIMEOUT_NS 30000000000ULL
 #define CMD_DEFAULT_SAMPLES 10
 
-/* One benchmark to run: a listed micro benchmark or a command. */
+/* One benchmark to run: a listed micro benchmark, a command, or a point of
+ * a load scenario. */
 struct job {
     const char *suite;           /* borrowed */
     const char *binary;          /* micro: borrowed */
     const struct listed *li;     /* micro: borrowed */
     const struct cmd_spec *cs;   /* command: borrowed */
+    struct macro_point mp;       /* load: when mp.sc */
+    const char *lname;           /* load: name without the suite (plan's) */
     struct settings set;
 };
 
@@ -46,6 +51,8 @@ struct plan {
     size_t nsuites;
     struct cmd_spec *cmds;       /* from --cmd */
     size_t ncmds;
+    char **lnames;               /* load jobs' names (owned) */
+    size_t nlnames;
     char *name;                  /* suite name of the result */
 };
 
@@ -70,7 +77,10 @@ static void usage(FILE *f)
 "Runs micro suites (binaries built with libpacer), suite files and command\n"
 "benchmarks; prints a table and stores the result.  Each micro benchmark runs\n"
 "in its own worker process: a crash, abort, non-zero exit or hang is recorded\n"
-"as its error and the others still run (exit code 3).\n"
+"as its error and the others still run (exit code 3).  A suite file's load\n"
+"scenarios start their target server afresh for each benchmark, wait until it\n"
+"is ready, load it for each repetition (--samples overrides \"repetitions\")\n"
+"and stop it; their thresholds are checked on the repetitions (exit code 1).\n"
 "\n"
 "what to run:\n"
 "  --cmd COMMAND         a command benchmark (repeatable); argv without a shell\n"
@@ -103,8 +113,9 @@ static void usage(FILE *f)
 "  -q, --quiet           no progress, no warnings\n"
 "  -h, --help            this text\n"
 "\n"
-"exit codes: 0 ran, 2 bad input or usage, 3 a benchmark failed or the run\n"
-"was interrupted (what finished is still written)\n");
+"exit codes: 0 ran and every threshold held, 1 a threshold failed, 2 bad input\n"
+"or usage, 3 a benchmark failed (a target not ready, or exited), a load run\n"
+"was not valid, or the run was interrupted (what finished is still written)\n");
 }
 
 static int push_str(const char ***arr, size_t *n, const char *s)
@@ -255,7 +266,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
 
 static const char *job_name(const struct job *j)
 {
-    return j->cs ? j->cs->name : j->li->name;
+    return j->mp.sc ? j->lname : j->cs ? j->cs->name : j->li->name;
 }
 
 /* Add a job unless one of the same full name is planned already (the same
@@ -345,6 +356,36 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
     return s;
 }
 
+/* A job per point of every scenario of s. */
+static int plan_scenarios(struct plan *p, const struct suite *s, const struct run_cli *c,
+                          const regex_t *re)
+{
+    size_t i, k;
+
+    for (i = 0; i < s->nscenarios; i++)
+        for (k = 0; k < macro_npoints(&s->scenarios[i]); k++) {
+            struct job j = {.suite = s->name};
+            char **nn, *name;
+            macro_point_get(s, i, k, &j.mp);
+            if (!(name = macro_point_name(&j.mp)))
+                return -1;
+            nn = realloc(p->lnames, (p->nlnames + 1) * sizeof *nn);
+            if (!nn) {
+                free(name);
+                return -1;
+            }
+            p->lnames = nn;
+            p->lnames[p->nlnames++] = name;
+            j.lname = name;
+            j.set = entry_settings(&s->ov, NULL, &c->ov, 1);
+            j.set.samples = (c->ov.mask & OV_SAMPLES) ? c->ov.s.samples
+                                                      : s->scenarios[i].repetitions;
+            if (runner_matches(re, s->name, name) && add_job(p, &j) < 0)
+                return -1;
+        }
+    return 0;
+}
+
 static int build_plan(struct plan *p, struct run_cli *c, const regex_t *re)
 {
     size_t i, k;
@@ -381,6 +422,8 @@ static int build_plan(struct plan *p, struct run_cli *c, const regex_t *re)
                 if (runner_matches(re, s->name, s->cmds[k].spec.name) && add_job(p, &j) < 0)
                     return -1;
             }
+            if (plan_scenarios(p, s, c, re) < 0)
+                return -1;
         } else if (is_executable_file(in)) {
             struct settings set = entry_settings(NULL, NULL, &c->ov, 0);
             p->binaries[i] = strdup(in);
@@ -441,6 +484,9 @@ static void plan_free(struct plan *p)
         cmd_spec_free(&p->cmds[i]);
     for (i = 0; p->binaries && p->binaries[i]; i++)
         free(p->binaries[i]);
+    for (i = 0; i < p->nlnames; i++)
+        free(p->lnames[i]);
+    free(p->lnames);
     free(p->binaries);
     free(p->listings);
     free(p->suites);
@@ -449,7 +495,65 @@ static void plan_free(struct plan *p)
     free(p->name);
 }
 
-static void print_table(const struct result *r)
+/* The load benchmarks' figures beside the main table: throughput,
+ * latency, errors and the server's resources (medians over repetitions). */
+static void print_load_table(const struct result *r)
+{
+    static const char *const h[] = {"load", "req/s", "p50", "p99", "max", "errors",
+                                    "server CPU", "server RSS"};
+    static const char *const metric[] = {"throughput", "latency.p50", "latency.p99",
+                                         "latency.max", "errors.rate", "server.cpu",
+                                         "server.rss_max"};
+    struct table t;
+    size_t i, k;
+
+    table_init(&t, 8);
+    table_add(&t, h);
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        char cells[7][32];
+        const char *row[8];
+        if (b->kind != KIND_LOAD || b->nsamples == 0)
+            continue;
+        row[0] = b->name;
+        for (k = 0; k < 7; k++) {
+            double v;
+            if (compare_metric_value(b, metric[k], &v) < 0)
+                snprintf(cells[k], sizeof cells[k], "-");
+            else if (k == 5)
+                snprintf(cells[k], sizeof cells[k], "%.2f", v);
+            else
+                fmt_value(cells[k], sizeof cells[k], v, compare_metric_unit(b, metric[k]));
+            row[k + 1] = cells[k];
+        }
+        table_add(&t, row);
+    }
+    if (t.nrows > 1) {
+        fputc('\n', stdout);
+        table_print(&t, stdout);
+    }
+    table_free(&t);
+}
+
+/* The load scenarios' thresholds, one line each. */
+static void print_thresholds(const struct result *r, const struct plan *p)
+{
+    char *buf = NULL;
+    size_t len = 0, i;
+    FILE *f = open_memstream(&buf, &len);
+
+    if (!f)
+        return;
+    for (i = 0; i < p->njobs && i < r->nbenches; i++)
+        if (p->jobs[i].mp.sc)
+            macro_thresholds(&r->benches[i], p->jobs[i].mp.sc, &f, 1, 1);
+    fclose(f);
+    if (len)
+        printf("\nthresholds:\n%s", buf);
+    free(buf);
+}
+
+static void print_table(const struct result *r, const struct plan *p)
 {
     struct table t;
     size_t i, nerr = 0, ncmd = 0;
@@ -499,6 +603,8 @@ static void print_table(const struct result *r)
         }
         table_free(&t);
     }
+    print_load_table(r);
+    print_thresholds(r, p);
     if (nerr) {
         printf("\n%zu benchmark%s failed:\n", nerr, nerr == 1 ? "" : "s");
         for (i = 0; i < r->nbenches; i++) {
@@ -536,7 +642,7 @@ int cmd_run(int argc, char **argv)
     struct result r;
     struct err e = {0};
     regex_t re;
-    int have_re = 0, rc = EXIT_BAD_INPUT, interrupted = 0;
+    int have_re = 0, rc = EXIT_BAD_INPUT, interrupted = 0, invalid = 0, nthresholds_failed = 0;
     unsigned rounds = 1, round;
     size_t i;
 
@@ -592,7 +698,7 @@ int cmd_run(int argc, char **argv)
             die_msg("run: out of memory");
             goto cleanup;
         }
-        if (!p.jobs[i].cs && p.jobs[i].set.processes > rounds)
+        if (!p.jobs[i].cs && !p.jobs[i].mp.sc && p.jobs[i].set.processes > rounds)
             rounds = p.jobs[i].set.processes;
     }
     /* With several worker processes per benchmark, round k runs process k
@@ -605,7 +711,8 @@ int cmd_run(int argc, char **argv)
             struct bench *b = &r.benches[i];
             struct run_opts ro = {.set = j->set, .clock_resolution_ns = r.ctx.clock_resolution_ns};
             int stop = 0;
-            if (j->cs ? round > 0 : round >= (j->set.processes ? j->set.processes : 1))
+            if (j->cs || j->mp.sc ? round > 0
+                                  : round >= (j->set.processes ? j->set.processes : 1))
                 continue;
             if (rounds > 1 && !c.quiet && isatty(2)) {
                 fprintf(stderr, "\r\033[K[round %u/%u] [%zu/%zu] %s", round + 1, rounds, i + 1,
@@ -613,7 +720,20 @@ int cmd_run(int argc, char **argv)
                 fflush(stderr);
             } else
                 progress(&c, i, p.njobs, job_name(j));
-            if (j->cs)
+            if (j->mp.sc) {
+                struct macro_opts mo = {.repetitions = j->set.samples,
+                                        .log = c.quiet ? NULL : stderr,
+                                        .interrupt = &child_interrupted};
+                FILE *tf = c.quiet ? NULL : stderr;
+                progress(&c, i, p.njobs, NULL);
+                if (!c.quiet)
+                    fprintf(stderr, "[%zu/%zu] %s/%s: target %s\n", i + 1, p.njobs, j->suite,
+                            j->lname, j->mp.tg->name);
+                stop = macro_run(&j->mp, &mo, b, &invalid);
+                if (b->error && !c.quiet)
+                    fprintf(stderr, "%s: %s\n", b->name, b->error->message);
+                macro_thresholds(b, j->mp.sc, &tf, 1, 0);
+            } else if (j->cs)
                 stop = cmdbench_run(j->cs, j->suite, &j->set, b);
             else
                 stop = runner_process(j->binary, j->suite, j->li, &ro, round, b) < 0 ? -1 : 0;
@@ -626,7 +746,16 @@ int cmd_run(int argc, char **argv)
     }
     for (i = 0; i < p.njobs; i++) {
         struct run_opts ro = {.set = p.jobs[i].set};
-        if (!p.jobs[i].cs) {
+        if (p.jobs[i].mp.sc) {
+            if (!r.benches[i].name) {
+                size_t len = strlen(p.jobs[i].suite) + strlen(p.jobs[i].lname) + 2;
+                bench_set_error(&r.benches[i], "interrupted before it ran");
+                r.benches[i].kind = KIND_LOAD;
+                if ((r.benches[i].name = malloc(len)))
+                    snprintf(r.benches[i].name, len, "%s/%s", p.jobs[i].suite, p.jobs[i].lname);
+            } else
+                nthresholds_failed += macro_thresholds(&r.benches[i], p.jobs[i].mp.sc, NULL, 0, 0);
+        } else if (!p.jobs[i].cs) {
             if (!r.benches[i].name) {
                 /* never reached: interrupted before its first process */
                 bench_set_error(&r.benches[i], "interrupted before it ran");
@@ -647,9 +776,12 @@ int cmd_run(int argc, char **argv)
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);
     else
-        print_table(&r);
+        print_table(&r, &p);
     fflush(stdout);
-    rc = (interrupted || result_nerrors(&r)) ? EXIT_UNTRUSTED : EXIT_OK;
+    rc = (interrupted || invalid || result_nerrors(&r)) ? EXIT_UNTRUSTED
+         : nthresholds_failed ? EXIT_REGRESSION : EXIT_OK;
+    if (invalid && !c.quiet)
+        warn_msg("a load run is not valid (the generator was the bottleneck): see its summary");
     if (c.out && result_save(&r, c.out, &e) < 0) {
         die_msg("%s", e.msg);
         rc = EXIT_BAD_INPUT;

@@ -76,12 +76,39 @@ char *fmt_items_rate(char *buf, size_t len, double items_per_s)
     return fmt_scaled(buf, len, items_per_s, unit);
 }
 
+/* "12.3k req/s", "850 req/s", "1.20M/s": a rate with an SI prefix. */
+static char *fmt_rate(char *buf, size_t len, double v, const char *unit)
+{
+    static const char *pre[] = {"", "k", "M", "G", "T"};
+    char num[32];
+    size_t i = 0;
+
+    while (fabs(v) >= 1000 && i + 1 < sizeof pre / sizeof pre[0]) {
+        v /= 1000;
+        i++;
+    }
+    fmt_scaled(num, sizeof num, v, "");
+    num[strlen(num) - 1] = '\0';   /* the blank before the empty unit */
+    snprintf(buf, len, "%s%s%s%s", num, pre[i], unit[0] == '/' ? "" : " ", unit);
+    return buf;
+}
+
 char *fmt_value(char *buf, size_t len, double v, const char *unit)
 {
+    size_t ul = strlen(unit);
+
     if (!strcmp(unit, "ns"))
         return fmt_time(buf, len, v);
     if (!strcmp(unit, "bytes"))
         return fmt_bytes(buf, len, v);
+    if (!strcmp(unit, "bytes/s") && !isnan(v))
+        return fmt_bytes_rate(buf, len, v);
+    if (!strcmp(unit, "ratio") && !isnan(v)) {
+        snprintf(buf, len, "%.3g%%", 100 * v);
+        return buf;
+    }
+    if (ul >= 2 && !strcmp(unit + ul - 2, "/s") && !isnan(v))
+        return fmt_rate(buf, len, v, unit);
     if (isnan(v))
         snprintf(buf, len, "-");
     else

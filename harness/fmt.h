@@ -16,7 +16,9 @@ char *fmt_bytes_rate(char *buf, size_t len, double bytes_per_s);
 char *fmt_items_rate(char *buf, size_t len, double items_per_s);
 /* "12.0 MiB" from bytes. */
 char *fmt_bytes(char *buf, size_t len, double bytes);
-/* A value in its unit: ns -> fmt_time, bytes -> fmt_bytes, else "%.4g unit". */
+/* A value in its unit: ns -> fmt_time, bytes -> fmt_bytes, bytes/s ->
+ * fmt_bytes_rate, ratio -> "0.15%", a rate ("req/s", "/s") with an SI
+ * prefix ("12.3k req/s"), else "%.4g unit". */
 char *fmt_value(char *buf, size_t len, double v, const char *unit);
 
 /* Parse a duration: a number with ns, us, ms, s, m or h ("200ms", "1.5s");

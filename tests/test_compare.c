@@ -468,6 +468,82 @@ Test(compare, metric_values)
     result_free(&r);
 }
 
+/* Load benchmarks' metrics have dots in their names: the whole name wins,
+ * then NAME.STAT at the last dot. */
+static void metric3(struct bench *b, const char *name, const char *unit, double a, double c,
+                    double d)
+{
+    struct metric *m = bench_add_metric(b, name, unit, DIR_LOWER);
+
+    m->samples = calloc(3, sizeof *m->samples);
+    m->samples[0] = a;
+    m->samples[1] = c;
+    m->samples[2] = d;
+    m->nsamples = 3;
+}
+
+Test(compare, metric_values_with_dotted_names)
+{
+    struct result r;
+    struct bench *b;
+    double v;
+
+    result_init(&r);
+    b = add(&r, "load", 1000, 0.01, 3, 1, 0, 92);
+    metric3(b, "latency.p99", "ns", 3e6, 1e6, 2e6);
+    metric3(b, "latency.p99.9", "ns", 9e6, 7e6, 8e6);
+    metric3(b, "throughput", "req/s", 100, 300, 200);
+    metric3(b, "errors.rate", "ratio", 0, 0.002, 0.001);
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+    cr_assert_eq(compare_metric_value(b, "latency.p99", &v), 0);
+    cr_assert_float_eq(v, 2e6, 1e-6, "the median over the repetitions");
+    cr_assert_eq(compare_metric_value(b, "latency.p99.9", &v), 0);
+    cr_assert_float_eq(v, 8e6, 1e-6);
+    cr_assert_eq(compare_metric_value(b, "latency.p99.max", &v), 0);
+    cr_assert_float_eq(v, 3e6, 1e-6);
+    cr_assert_eq(compare_metric_value(b, "latency.p99.9.min", &v), 0);
+    cr_assert_float_eq(v, 7e6, 1e-6);
+    cr_assert_eq(compare_metric_value(b, "metrics.errors.rate", &v), 0);
+    cr_assert_float_eq(v, 0.001, 1e-12);
+    cr_assert_eq(compare_metric_value(b, "throughput", &v), 0, "the metric, not 1/median");
+    cr_assert_float_eq(v, 200, 1e-9);
+    cr_assert_eq(compare_metric_value(b, "latency.p50", &v), -1);
+    cr_assert_str_eq(compare_metric_unit(b, "latency.p99"), "ns");
+    cr_assert_str_eq(compare_metric_unit(b, "throughput"), "req/s");
+    cr_assert_str_eq(compare_metric_unit(b, "errors.rate.max"), "ratio");
+    cr_assert_str_eq(compare_metric_unit(b, "latency.p99.cv"), "");
+    cr_assert_str_eq(compare_metric_unit(b, "median"), "ns");
+    result_free(&r);
+}
+
+Test(compare, limit_texts_on_some_benchmarks)
+{
+    static const char *const texts[] = {"latency.p99 < 5ms", "^other: latency.p99 < 1ms"};
+    struct compare_opts o;
+    struct comparison c;
+    struct result r;
+    struct bench *b;
+    struct err e = {0};
+
+    result_init(&r);
+    b = add(&r, "load", 1000, 0.01, 3, 1, 0, 93);
+    metric3(b, "latency.p99", "ns", 3e6, 1e6, 2e6);
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+    compare_opts_default(&o);
+    cr_assert_eq(compare_check_texts(b, 1, texts, 2, 1, &o, &c, &e), 0, "%s", e.msg);
+    cr_assert_eq(c.nchecks, 1, "the limit for other benchmarks is left out");
+    cr_assert(c.checks[0].pass);
+    cr_assert_str_eq(c.checks[0].unit, "ns");
+    comparison_free(&c);
+    compare_opts_free(&o);
+    compare_opts_default(&o);
+    cr_assert_eq(compare_check_texts(b, 1, texts, 2, 0, &o, &c, &e), -1);
+    cr_assert_str_eq(e.msg, "limit '^other: latency.p99 < 1ms': no benchmark matching ^other has "
+                            "the metric 'latency.p99'");
+    compare_opts_free(&o);
+    result_free(&r);
+}
+
 /* A suite of 20 whose new run is 6 % slower as a whole (the machine), one
  * benchmark 6 % + 20 % slower: the drift is measured from the suite, the
  * others stay quiet, the one far beyond it is still caught. */

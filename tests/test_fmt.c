@@ -27,6 +27,11 @@ Test(fmt, rates_and_sizes)
     cr_assert_str_eq(fmt_items_rate(b, sizeof b, 12.3e6), "12.3 M/s");
     cr_assert_str_eq(fmt_value(b, sizeof b, 2048, "bytes"), "2.00 KiB");
     cr_assert_str_eq(fmt_value(b, sizeof b, 3, "count"), "3 count");
+    cr_assert_str_eq(fmt_value(b, sizeof b, 12345.6, "req/s"), "12.3k req/s");
+    cr_assert_str_eq(fmt_value(b, sizeof b, 850, "req/s"), "850 req/s");
+    cr_assert_str_eq(fmt_value(b, sizeof b, 1.2e6, "/s"), "1.20M/s");
+    cr_assert_str_eq(fmt_value(b, sizeof b, 2048, "bytes/s"), "2.00 KiB/s");
+    cr_assert_str_eq(fmt_value(b, sizeof b, 0.0015, "ratio"), "0.15%");
 }
 
 Test(fmt, durations)

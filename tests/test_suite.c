@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "load/macro.h"
 #include "suite.h"
 
 #define BAD_DIR "tests/data/suite/bad"
@@ -118,4 +120,171 @@ Test(suite, suggestions)
     cr_assert_str_eq(suite_suggest("bianry", known), "binary");
     cr_assert_str_eq(suite_suggest("filtre", known), "filter");
     cr_assert_null(suite_suggest("colour", known));
+}
+
+/* The absolute form of a path relative to the current directory. */
+static char *abs_of(const char *rel)
+{
+    static char buf[4][1024];
+    static int k;
+    char cwd[900];
+
+    k = (k + 1) % 4;
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(buf[k], sizeof buf[k], "%s/%s", cwd, rel);
+    return buf[k];
+}
+
+Test(suite, load_targets_and_scenarios)
+{
+    struct suite s;
+    struct err e = {0};
+    const struct suite_target *t;
+    const struct suite_scenario *sc;
+    char want[1200];
+
+    unsetenv("PACER_BUILD");
+    cr_assert_eq(suite_load("tests/data/suite/good/load.json", &s, &e), 0, "%s", e.msg);
+    cr_assert_str_eq(s.name, "web");
+    cr_assert_eq(s.nmicro + s.ncmds, 0, "targets and scenarios alone make a suite");
+    cr_assert_eq(s.ntargets, 3);
+    /* An argv list: {python} and the port placeholder kept for each start. */
+    t = &s.targets[0];
+    cr_assert_str_eq(t->name, "aio");
+    cr_assert_str_eq(t->argv[0], "/usr/bin/python3");
+    cr_assert_str_eq(t->argv[1], "servers/aio.py");
+    cr_assert_str_eq(t->argv[3], "{port}");
+    cr_assert_null(t->argv[4]);
+    snprintf(want, sizeof want, "DATA=%s/data", abs_of("tests/data/suite/good"));
+    cr_assert_str_eq(t->env[0], want);
+    cr_assert_str_eq(t->env[1], "PORT={port}");
+    cr_assert_null(t->env[2]);
+    cr_assert_str_eq(t->cwd, abs_of("tests/data/suite/good"), "default cwd: the suite's dir");
+    cr_assert_eq(t->ready, READY_HTTP);
+    cr_assert_str_eq(t->ready_arg, "/health");
+    cr_assert_eq(t->ready_timeout_ns, 3000000000ULL);
+    cr_assert_eq(t->stop_timeout_ns, 1500000000ULL);
+    cr_assert_eq(t->port, 0);
+    /* A string split into words, {build} absolute, cwd relative to the suite. */
+    t = &s.targets[1];
+    snprintf(want, sizeof want, "%s/suites/servers/testsrv",
+             abs_of("tests/data/suite/good/../build"));
+    cr_assert_str_eq(t->argv[0], want);
+    cr_assert_str_eq(t->argv[2], "{port}");
+    cr_assert_str_eq(t->argv[4], "ok");
+    cr_assert_null(t->argv[5]);
+    cr_assert_str_eq(t->cwd, abs_of("tests/data/suite/good/run"));
+    cr_assert_eq(t->ready, READY_STDOUT);
+    cr_assert_str_eq(t->ready_arg, "listening on");
+    cr_assert_eq(t->ready_timeout_ns, SUITE_READY_TIMEOUT_NS);
+    cr_assert_eq(t->stop_timeout_ns, SUITE_STOP_TIMEOUT_NS);
+    /* A shell line, a fixed port, tcp readiness by default. */
+    t = &s.targets[2];
+    cr_assert_str_eq(t->argv[0], "/bin/sh");
+    cr_assert_str_eq(t->argv[1], "-c");
+    cr_assert_str_eq(t->argv[2], "exec ./serve --port={port} >log 2>&1");
+    cr_assert_str_eq(t->cwd, "/tmp");
+    cr_assert_eq(t->port, 8123);
+    cr_assert_eq(t->ready, READY_TCP);
+    cr_assert_null(t->env);
+    /* Every load setting. */
+    cr_assert_eq(s.nscenarios, 2);
+    sc = &s.scenarios[0];
+    cr_assert_str_eq(sc->name, "hello");
+    cr_assert_eq(sc->target, 0);
+    cr_assert_str_eq(sc->url, "http://127.0.0.1:{port}/hello");
+    cr_assert_eq(sc->nconnections, 2);
+    cr_assert_eq(sc->connections[1], 64);
+    cr_assert(sc->connections_axis);
+    cr_assert_eq(sc->nrates, 3);
+    cr_assert_float_eq(sc->rates[2], 2500.5, 1e-9);
+    cr_assert(sc->rate_axis);
+    cr_assert_eq(sc->load.threads, 1);
+    cr_assert_eq(sc->load.duration_ns, 2000000000ULL);
+    cr_assert_eq(sc->load.warmup_ns, 500000000ULL);
+    cr_assert_eq(sc->load.arrival, ARRIVAL_POISSON);
+    cr_assert_eq(sc->load.pipeline, 2);
+    cr_assert_eq(sc->load.keepalive, 0);
+    cr_assert_eq(sc->load.timeout_ns, 1000000000ULL);
+    cr_assert_eq(sc->load.interval_ns, 250000000ULL);
+    cr_assert_eq(sc->load.late_ns, 2000000ULL);
+    cr_assert_eq(sc->load.digits, 2);
+    cr_assert_eq(sc->load.seed, 7);
+    cr_assert_str_eq(sc->method, "POST");
+    cr_assert_eq(sc->nheaders, 2);
+    cr_assert_str_eq(sc->headers[1], "X-B: 2");
+    cr_assert_str_eq(sc->body, "{}");
+    cr_assert_eq(sc->repetitions, 5);
+    cr_assert_eq(sc->nthresholds, 6);
+    cr_assert_str_eq(sc->thresholds[2], "connections=64: throughput > 1k");
+    /* Defaults: one point, closed loop at pacer load's connections. */
+    sc = &s.scenarios[1];
+    cr_assert_eq(sc->target, 1);
+    cr_assert_eq(sc->nconnections, 1);
+    cr_assert_eq(sc->connections[0], 10);
+    cr_assert_eq(sc->connections_axis, 0);
+    cr_assert_eq(sc->nrates, 1);
+    cr_assert_float_eq(sc->rates[0], 500, 1e-9);
+    cr_assert_eq(sc->rate_axis, 0);
+    cr_assert_eq(sc->repetitions, SUITE_REPETITIONS);
+    cr_assert_eq(sc->load.duration_ns, 10000000000ULL);
+    cr_assert_str_eq(sc->payload, "ping\\n");
+    suite_free(&s);
+}
+
+Test(suite, matrix_points_and_names)
+{
+    static const char *const names[] = {
+        "hello/connections=8/rate=0", "hello/connections=8/rate=1000",
+        "hello/connections=8/rate=2500.5", "hello/connections=64/rate=0",
+        "hello/connections=64/rate=1000", "hello/connections=64/rate=2500.5"};
+    struct suite s;
+    struct err e = {0};
+    struct macro_point p;
+    size_t k;
+    char *n;
+
+    cr_assert_eq(suite_load("tests/data/suite/good/load.json", &s, &e), 0, "%s", e.msg);
+    cr_assert_eq(macro_npoints(&s.scenarios[0]), 6);
+    for (k = 0; k < 6; k++) {
+        macro_point_get(&s, 0, k, &p);
+        cr_assert_eq(p.tg, &s.targets[0]);
+        cr_assert_eq(p.connections, k < 3 ? 8u : 64u);
+        n = macro_point_name(&p);
+        cr_assert_str_eq(n, names[k]);
+        free(n);
+    }
+    cr_assert_eq(macro_npoints(&s.scenarios[1]), 1);
+    macro_point_get(&s, 1, 0, &p);
+    n = macro_point_name(&p);
+    cr_assert_str_eq(n, "echo", "scalars are not part of the name");
+    free(n);
+    cr_assert_eq(p.connections, 10);
+    cr_assert_float_eq(p.rate, 500, 1e-9);
+    suite_free(&s);
+}
+
+Test(suite, placeholders)
+{
+    const char *names[] = {"port", "build", NULL}, *values[] = {"8080", "/b", NULL};
+    char *x = suite_expand("{build}/srv --port={port} {port}{x} {} {port", names, values);
+
+    cr_assert_str_eq(x, "/b/srv --port=8080 8080{x} {} {port");
+    free(x);
+}
+
+Test(suite, threshold_metrics)
+{
+    const char *sug;
+
+    cr_assert(macro_metric_known("latency.p99", &sug));
+    cr_assert(macro_metric_known("latency.p99.9", &sug));
+    cr_assert(macro_metric_known("latency.p99.max", &sug));
+    cr_assert(macro_metric_known("metrics.errors.rate", &sug));
+    cr_assert(macro_metric_known("median", &sug));
+    cr_assert_not(macro_metric_known("latency.p999", &sug));
+    cr_assert_str_eq(sug, "latency.p99");
+    cr_assert_not(macro_metric_known("throughput.p99.median", &sug));
+    cr_assert_not(macro_metric_known("colour", &sug));
+    cr_assert_null(sug);
 }

@@ -115,6 +115,7 @@ struct thread {
     /* open loop */
     double gap_ns;            /* mean spacing of this thread's schedule */
     double next_due;
+    uint64_t wake_lag;        /* how late a sleep ends, learnt */
     struct rng rng;
     uint64_t *pending;        /* ring of intended starts, due, not written */
     size_t pend_head, pend_n, pend_cap;
@@ -723,6 +724,35 @@ static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_
     return n;
 }
 
+/* Open loop: wait for events until the next request is due.  Waking from
+ * a sleep takes time (tens of microseconds on a virtual machine), and a
+ * late wake would be charged to the server as latency: so sleep until
+ * wake_lag before the time, the lag learnt from the wakes so far, and spin
+ * the rest. */
+static int wait_due(struct thread *t, struct epoll_event *evs, uint64_t now, uint64_t due)
+{
+    uint64_t target = due > now + t->wake_lag ? due - t->wake_lag : now;
+    int n, slept = target - now >= SPIN_NS;
+
+    n = wait_events(t, evs, target - now);
+    if (n != 0)
+        return n;
+    now = clock_now_ns();
+    if (slept && now > target) {
+        uint64_t over = now - target;
+        if (over > 1000000)
+            over = 1000000;
+        t->wake_lag = (7 * t->wake_lag + over) / 8;
+    }
+    while (now < due) {
+        n = epoll_wait(t->ep, evs, MAX_EVENTS, 0);
+        if (n != 0)
+            return n;
+        now = clock_now_ns();
+    }
+    return 0;
+}
+
 static void thread_loop(struct thread *t)
 {
     const struct load_opts *o = t->o;
@@ -763,9 +793,11 @@ static void thread_loop(struct thread *t)
         deadline = next_sweep < t->sh->t_end ? next_sweep : t->sh->t_end;
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
-        if (open_loop(t) && t->next_due < (double)deadline)
+        if (open_loop(t) && t->next_due < (double)deadline) {
             deadline = t->next_due > (double)now ? (uint64_t)t->next_due : now;
-        n = wait_events(t, evs, deadline > now ? deadline - now : 0);
+            n = wait_due(t, evs, now, deadline);
+        } else
+            n = wait_events(t, evs, deadline > now ? deadline - now : 0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -306,7 +306,7 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
             (unsigned long long)out->requests, out->elapsed_s,
             out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0.0,
             fmt_bytes_rate(c, sizeof c, out->elapsed_s > 0 ? out->bytes / out->elapsed_s : 0));
-    print_percentiles(f, o->rate > 0 ? "latency" : "latency", &out->latency);
+    print_percentiles(f, "latency", &out->latency);
     if (o->rate > 0)
         print_percentiles(f, "from send", &out->latency_sent);
     print_errors(f, out);

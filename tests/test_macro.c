@@ -1,0 +1,384 @@
+/*
+ * test_macro.c: load scenarios of suite files end to end (load/macro.c,
+ * cmd_run.c): `pacer run` on suites written here, against the test server
+ * (suites/servers/testsrv) on loopback: the load benchmarks in the result
+ * file, thresholds and exit codes, a target that never gets ready, Ctrl-C,
+ * compare on two runs, and never a server left running.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char pacer[512], testsrv[512], dir[64];
+
+static void init(void)
+{
+    const char *b = getenv("PACER_BUILD");
+
+    if (!b || !*b)
+        setenv("PACER_BUILD", b = "build", 1);
+    snprintf(pacer, sizeof pacer, "%s/pacer", b);
+    snprintf(testsrv, sizeof testsrv, "%s/suites/servers/testsrv", b);
+    snprintf(dir, sizeof dir, "/tmp/pacer-macro-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void fini(void)
+{
+    char cmd[128];
+
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", dir);
+}
+
+TestSuite(macro, .init = init, .fini = fini, .timeout = 90);
+
+struct out {
+    char *stdout_s, *stderr_s;
+    int code;
+};
+
+static char *read_all(int fd)
+{
+    char *s = NULL, buf[4096];
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    ssize_t r;
+
+    lseek(fd, 0, SEEK_SET);
+    while ((r = read(fd, buf, sizeof buf)) > 0)
+        fwrite(buf, 1, (size_t)r, f);
+    fclose(f);
+    close(fd);
+    return s;
+}
+
+/* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
+ * when positive. */
+static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
+{
+    const char *argv[32];
+    char po[] = "/tmp/pacer-macro-out-XXXXXX", pe[] = "/tmp/pacer-macro-err-XXXXXX";
+    struct out o;
+    int n = 0, fo, fe, st;
+    va_list ap;
+    pid_t pid;
+
+    argv[n++] = pacer;
+    va_start(ap, arg);
+    for (; arg && n < 31; arg = va_arg(ap, const char *))
+        argv[n++] = arg;
+    va_end(ap);
+    argv[n] = NULL;
+    fo = mkstemp(po);
+    fe = mkstemp(pe);
+    unlink(po);
+    unlink(pe);
+    pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(pacer, (char *const *)argv);
+        _exit(127);
+    }
+    if (sigint_ms > 0) {
+        usleep((useconds_t)sigint_ms * 1000);
+        kill(pid, SIGINT);
+    }
+    waitpid(pid, &st, 0);
+    o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    o.stdout_s = read_all(fo);
+    o.stderr_s = read_all(fe);
+    return o;
+}
+
+#define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
+
+static void out_free(struct out *o)
+{
+    free(o->stdout_s);
+    free(o->stderr_s);
+}
+
+static const char *path_in(const char *name)
+{
+    static char p[4][256];
+    static int i;
+
+    i = (i + 1) % 4;
+    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+    return p[i];
+}
+
+/* A testsrv target that writes its pid to NAME.pid beside the suite. */
+static void target_json(FILE *f, const char *name, const char *mode, const char *ready,
+                        const char *ready_timeout)
+{
+    fprintf(f,
+            "{\"name\": \"%s\", \"shell\": true,\n"
+            " \"command\": \"echo $$ > {suite_dir}/%s.pid; exec {build}/suites/servers/testsrv "
+            "--port {port} --max-time 60s --mode %s\",\n"
+            " \"ready\": %s, \"ready_timeout\": \"%s\", \"stop_timeout\": \"2s\"}",
+            name, name, mode, ready, ready_timeout);
+}
+
+/* Write a suite: one testsrv target and the scenarios given as JSON text. */
+static const char *write_suite(const char *file, const char *mode, const char *ready,
+                               const char *ready_timeout, const char *scenarios)
+{
+    const char *path = path_in(file);
+    FILE *f = fopen(path, "w");
+
+    cr_assert_not_null(f);
+    fprintf(f, "{\"name\": \"e2e\", \"targets\": [");
+    target_json(f, "srv", mode, ready, ready_timeout);
+    fprintf(f, "],\n \"scenarios\": [%s]}\n", scenarios);
+    fclose(f);
+    return path;
+}
+
+/* The pid the target wrote, or 0. */
+static pid_t target_pid(const char *name)
+{
+    char p[256];
+    FILE *f;
+    int pid = 0;
+
+    snprintf(p, sizeof p, "%s/%s.pid", dir, name);
+    if ((f = fopen(p, "r"))) {
+        if (fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return (pid_t)pid;
+}
+
+/* Live and not a zombie. */
+static int alive(pid_t pid)
+{
+    char path[64], buf[512], *p;
+    FILE *f;
+
+    if (pid <= 0 || kill(pid, 0) < 0)
+        return 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    p = fgets(buf, sizeof buf, f);
+    fclose(f);
+    p = p ? strrchr(buf, ')') : NULL;
+    return !(p && p[1] == ' ' && p[2] == 'Z');
+}
+
+static json_t *load_json(const char *p)
+{
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+
+    cr_assert_not_null(j, "%s: %s", p, je.text);
+    return j;
+}
+
+static json_t *bench(json_t *r, const char *name)
+{
+    json_t *b;
+    size_t i;
+
+    json_array_foreach(json_object_get(r, "benchmarks"), i, b)
+        if (!strcmp(json_string_value(json_object_get(b, "name")), name))
+            return b;
+    cr_assert_fail("no benchmark %s", name);
+    return NULL;
+}
+
+static void need_testsrv(void)
+{
+    if (access(testsrv, X_OK) != 0)
+        cr_skip_test("%s is not built", testsrv);
+}
+
+/* The server answers after 1 ms (testsrv's slow mode), so the generator
+ * idles, and open-loop sends count as late only after 100 ms: the runs
+ * stay valid on a busy machine (and under the sanitizers). */
+#define HELLO "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", " \
+              "\"connections\": 2, \"threads\": 1, \"duration\": \"1s\", \"repetitions\": 2"
+
+Test(macro, load_benches_in_the_result_and_compare)
+{
+    const char *suite = write_suite("ok.json", "slow --delay 1ms",
+                                    "{\"stdout\": \"listening on\"}", "5s",
+                                    HELLO ", \"thresholds\": [\"errors.rate < 1%\", "
+                                    "\"latency.p99 < 10s\"]},\n"
+                                    "{\"name\": \"open\", \"url\": \"http://127.0.0.1:{port}/\", "
+                                    "\"connections\": 2, \"threads\": 1, \"duration\": 0.5, "
+                                    "\"rate\": [100, 200], \"repetitions\": 2, "
+                                    "\"late\": \"100ms\"}");
+    const char *a = path_in("a.json"), *b2 = path_in("b.json");
+    struct out o = run_pacer("run", suite, "--out", a);
+    json_t *r, *b, *m;
+    char *text;
+
+    need_testsrv();
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not(alive(target_pid("srv")), "the server outlived the run");
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/hello"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "req/s"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "errors.rate < 1%: holds"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "e2e/hello: repetition 2/2"), "%s", o.stderr_s);
+    r = load_json(a);
+    cr_assert(json_is_true(json_object_get(r, "complete")));
+    cr_assert_eq(json_array_size(json_object_get(r, "benchmarks")), 3);
+    b = bench(r, "e2e/hello");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "kind")), "load");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "unit")), "req/s");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "direction")), "higher");
+    cr_assert_eq(json_array_size(json_object_get(b, "samples")), 2);
+    cr_assert_eq(json_array_size(json_object_get(b, "load")), 2);
+    cr_assert_gt(json_number_value(json_array_get(json_object_get(b, "samples"), 0)), 0);
+    m = json_object_get(b, "metrics");
+    text = json_dumps(m, 0);
+    cr_assert(text && strstr(text, "\"latency.p99\""), "%s", text ? text : "no metrics");
+    free(text);
+    cr_assert(json_is_null(json_object_get(b, "error")) || !json_object_get(b, "error"));
+    /* The rate axis: open loop, p99 in ns, the rate as a param. */
+    b = bench(r, "e2e/open/rate=200");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "unit")), "ns");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "direction")), "lower");
+    text = json_dumps(json_object_get(b, "params"), 0);
+    cr_assert(text && strstr(text, "rate") && strstr(text, "200"), "%s", text ? text : "no params");
+    free(text);
+    json_decref(r);
+    out_free(&o);
+    /* A second run: compare gives each load benchmark a verdict. */
+    o = run_pacer("run", suite, "--out", b2);
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("compare", a, b2);
+    cr_assert(o.code == 0 || o.code == 1, "code %d: %s", o.code, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/hello"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/open/rate=100"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "3 compared"), "%s", o.stdout_s);
+    cr_assert_null(strstr(o.stdout_s, "error"), "%s", o.stdout_s);
+    out_free(&o);
+    /* A limit on a load metric by its whole name. */
+    o = run_pacer("compare", "--limit", "latency.p99 < 1ns", a);
+    cr_assert_eq(o.code, 1, "%s%s", o.stdout_s, o.stderr_s);
+    out_free(&o);
+}
+
+Test(macro, a_failed_threshold_exits_1)
+{
+    const char *suite = write_suite("slow.json", "slow --delay 1ms", "{\"tcp\": true}", "5s",
+                                    HELLO ", \"thresholds\": [\"latency.p99 < 1ns\", "
+                                    "\"errors.rate < 50%\"]}");
+    struct out o = run_pacer("run", suite, "--out", path_in("slow-out.json"));
+
+    need_testsrv();
+    cr_assert_eq(o.code, 1, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/hello: latency.p99 < 1ns: FAILED"), "%s",
+                       o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/hello: errors.rate < 50%: holds"), "%s",
+                       o.stdout_s);
+    cr_assert_not(alive(target_pid("srv")));
+    out_free(&o);
+}
+
+Test(macro, a_target_never_ready_is_the_benchmarks_error)
+{
+    const char *suite = write_suite("never.json", "ok", "{\"stdout\": \"not a word it says\"}",
+                                    "500ms", HELLO "}");
+    const char *out = path_in("never-out.json");
+    struct out o = run_pacer("run", suite, "--out", out);
+    json_t *r, *err;
+    pid_t pid;
+
+    need_testsrv();
+    cr_assert_eq(o.code, 3, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    pid = target_pid("srv");
+    cr_assert_gt(pid, 0, "the target ran");
+    cr_assert_not(alive(pid), "the server outlived the run");
+    cr_assert_not_null(strstr(o.stdout_s, "e2e/hello: target srv: not ready after 0.5s"), "%s",
+                       o.stdout_s);
+    r = load_json(out);
+    err = json_object_get(bench(r, "e2e/hello"), "error");
+    cr_assert_not_null(err);
+    cr_assert_str_eq(json_string_value(json_object_get(err, "message")),
+                     "target srv: not ready after 0.5s (no line with \"not a word it says\" on "
+                     "its stdout)");
+    cr_assert(json_is_true(json_object_get(err, "timed_out")));
+    /* Its stderr is empty: the tail of its stdout stands in. */
+    cr_assert(json_is_string(json_object_get(err, "stderr_tail")));
+    cr_assert_not_null(strstr(json_string_value(json_object_get(err, "stderr_tail")),
+                              "listening on"));
+    json_decref(r);
+    out_free(&o);
+}
+
+Test(macro, a_target_that_dies_is_the_benchmarks_error)
+{
+    const char *suite = write_suite("dies.json", "ok --max-time 500ms", "{\"tcp\": true}", "5s",
+                                    "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", "
+                                    "\"connections\": 2, \"threads\": 1, \"duration\": \"20s\"}");
+    const char *out = path_in("dies-out.json");
+    struct out o = run_pacer("run", suite, "--out", out, "-q");
+    json_t *r, *err;
+
+    need_testsrv();
+    cr_assert_eq(o.code, 3, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    r = load_json(out);
+    err = json_object_get(bench(r, "e2e/hello"), "error");
+    cr_assert_str_eq(json_string_value(json_object_get(err, "message")),
+                     "target srv: exited with status 0 in repetition 1");
+    cr_assert_eq(json_integer_value(json_object_get(err, "exit_code")), 0);
+    cr_assert_not_null(strstr(json_string_value(json_object_get(err, "stderr_tail")),
+                              "--max-time reached"));
+    json_decref(r);
+    out_free(&o);
+}
+
+Test(macro, interrupt_stops_the_server_and_keeps_what_finished)
+{
+    const char *suite = write_suite("int.json", "ok", "{\"tcp\": true}", "5s",
+                                    HELLO "},\n{\"name\": \"long\", \"url\": "
+                                    "\"http://127.0.0.1:{port}/\", \"connections\": 2, "
+                                    "\"threads\": 1, \"duration\": \"30s\"}");
+    const char *out = path_in("int-out.json");
+    struct out o = run_pacer_sig(6000, "run", suite, "--out", out, "-q", NULL);
+    json_t *r;
+
+    need_testsrv();
+    cr_assert_eq(o.code, 3, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not(alive(target_pid("srv")), "the server outlived the run");
+    r = load_json(out);
+    cr_assert(json_is_false(json_object_get(r, "complete")));
+    cr_assert_eq(json_array_size(json_object_get(bench(r, "e2e/hello"), "samples")), 2);
+    cr_assert_not_null(strstr(json_string_value(json_object_get(
+                                  json_object_get(bench(r, "e2e/long"), "error"), "message")),
+                              "interrupted"));
+    json_decref(r);
+    out_free(&o);
+}
+
+Test(macro, suite_errors_are_bad_input)
+{
+    const char *suite = write_suite("typo.json", "ok", "{\"tcp\": true}", "5s",
+                                    "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", "
+                                    "\"conections\": 2}");
+    struct out o = run_pacer("run", suite);
+    char want[512];
+
+    cr_assert_eq(o.code, 2);
+    snprintf(want, sizeof want, "pacer: %s: scenarios[0].conections: unknown field (did you mean "
+             "\"connections\"?)\n", suite);
+    cr_assert_str_eq(o.stderr_s, want);
+    out_free(&o);
+}
