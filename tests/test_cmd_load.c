@@ -300,3 +300,19 @@ Test(cmd_load, too_many_connections_for_the_open_file_limit)
     cr_assert(strstr(err, "1000 connections need 1064 open files; the hard limit is 256"), "%s",
               err);
 }
+
+Test(cmd_load, generator_bottleneck_is_invalid)
+{
+    struct out o;
+
+    start_server("ok");
+    {
+        /* 3 million requests/s from one thread: pacer cannot keep that
+         * schedule, and says so */
+        const char *a[] = {"load", url(), "-c", "2", "-t", "1", "-d", "300ms", "-R", "3000000",
+                           NULL};
+        run(&o, 0, a);
+    }
+    cr_assert_eq(o.code, 3, "%s%s", o.out, o.err);
+    cr_assert(strstr(o.out, "INVALID     the generator "), "%s", o.out);
+}
