@@ -64,6 +64,7 @@
 
 #include "env.h"
 #include "version.h"
+#include "series.h"
 
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
 
@@ -388,17 +389,6 @@ static double per_op(double rate, double seconds)
     return x;
 }
 
-static int append(double **x, size_t *n, double v)
-{
-    double *nx = realloc(*x, (*n + 1) * sizeof *nx);
-
-    if (!nx)
-        return -1;
-    nx[(*n)++] = v;
-    *x = nx;
-    return 0;
-}
-
 static const struct time_unit {
     const char *name;
     double ns;
@@ -508,8 +498,8 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
         jr_pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
         return jr_fail(rd, path, "too large to hold in ns");
     }
-    if (append(&b->samples, &b->nsamples, real * mult) < 0 ||
-        append(&b->metrics[0].samples, &b->metrics[0].nsamples, cpu * mult) < 0)
+    if (doubles_append(&b->samples, &b->nsamples, real * mult) < 0 ||
+        doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, cpu * mult) < 0)
         return jr_oom(rd);
     if (b->nsamples == 1) {
         b->iterations = (uint64_t)iters;

@@ -16,3 +16,14 @@ int series_add(struct series *s, double v)
     s->x[s->n++] = v;
     return 0;
 }
+
+int doubles_append(double **x, size_t *n, double v)
+{
+    double *nx = realloc(*x, (*n + 1) * sizeof *nx);
+
+    if (!nx)
+        return -1;
+    nx[(*n)++] = v;
+    *x = nx;
+    return 0;
+}

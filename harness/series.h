@@ -12,4 +12,8 @@ struct series {
 /* Append v; 0, or -1 when out of memory (the series is unchanged). */
 int series_add(struct series *s, double v);
 
+/* Append v to a plain array of *n doubles (grown by one); 0, or -1 when out
+ * of memory (unchanged). */
+int doubles_append(double **x, size_t *n, double v);
+
 #endif

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pacer_exec.h"
+
 static char pacer[512], faulty[512], dir[64];
 
 static void init(void)
@@ -39,74 +41,14 @@ static void fini(void)
 
 TestSuite(cli, .init = init, .fini = fini, .timeout = 60);
 
-struct out {
-    char *stdout_s, *stderr_s;
-    int code;
-};
-
-static char *read_all(int fd)
-{
-    char *s = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&s, &len);
-    char buf[4096];
-    ssize_t r;
-
-    lseek(fd, 0, SEEK_SET);
-    while ((r = read(fd, buf, sizeof buf)) > 0)
-        fwrite(buf, 1, (size_t)r, f);
-    fclose(f);
-    close(fd);
-    return s;
-}
-
-/* Run pacer with the given arguments (NULL-terminated); interrupt it with
- * SIGINT after sigint_ms if that is positive. */
+/* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
+ * when positive. */
 static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
 {
-    const char *argv[64];
-    struct out o;
-    int n = 0, fo, fe, st;
-    char po[] = "/tmp/pacer-cli-out-XXXXXX", pe[] = "/tmp/pacer-cli-err-XXXXXX";
-    va_list ap;
-    pid_t pid;
-
-    argv[n++] = pacer;
-    va_start(ap, arg);
-    for (; arg && n < 63; arg = va_arg(ap, const char *))
-        argv[n++] = arg;
-    va_end(ap);
-    argv[n] = NULL;
-    fo = mkstemp(po);
-    fe = mkstemp(pe);
-    unlink(po);
-    unlink(pe);
-    pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(pacer, (char *const *)argv);
-        _exit(127);
-    }
-    if (sigint_ms > 0) {
-        usleep((useconds_t)sigint_ms * 1000);
-        kill(pid, SIGINT);
-    }
-    waitpid(pid, &st, 0);
-    o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    o.stdout_s = read_all(fo);
-    o.stderr_s = read_all(fe);
-    return o;
+    PACER_EXEC_VARIADIC(pacer, sigint_ms, arg);
 }
 
 #define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
-
-static void out_free(struct out *o)
-{
-    free(o->stdout_s);
-    free(o->stderr_s);
-}
 
 static char *path_in(const char *name)
 {

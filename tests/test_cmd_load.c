@@ -14,8 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pacer_exec.h"
+
 static char pacer[512], testsrv[512], dir[64];
 static pid_t srv_pid;
+static struct out last;     /* of the last run */
 static int srv_port;
 
 static void start_server(const char *mode)
@@ -62,17 +65,13 @@ static void fini(void)
         kill(srv_pid, SIGKILL);
         waitpid(srv_pid, &st, 0);
     }
+    out_free(&last);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
         cr_log_warn("could not remove %s", dir);
 }
 
 TestSuite(cmd_load, .init = init, .fini = fini, .timeout = 60);
-
-struct out {
-    char out[16384], err[4096];
-    int code;
-};
 
 static void slurp(int fd, char *buf, size_t cap)
 {
@@ -86,38 +85,14 @@ static void slurp(int fd, char *buf, size_t cap)
     close(fd);
 }
 
-/* Run pacer with argv (NULL-terminated), SIGINT after sigint_ms if > 0. */
-static void run(struct out *o, int sigint_ms, const char *const *args)
-{
-    const char *argv[48];
-    char po[] = "/tmp/pacer-lo-XXXXXX", pe[] = "/tmp/pacer-le-XXXXXX";
-    int n = 0, fo, fe, st;
-    pid_t pid;
+/* Run pacer with args (NULL-terminated), SIGINT after sigint_ms if > 0; the
+ * output stays valid until the next run. */
 
-    argv[n++] = pacer;
-    while (*args && n < 47)
-        argv[n++] = *args++;
-    argv[n] = NULL;
-    fo = mkstemp(po);
-    fe = mkstemp(pe);
-    unlink(po);
-    unlink(pe);
-    pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(pacer, (char *const *)argv);
-        _exit(127);
-    }
-    if (sigint_ms > 0) {
-        usleep((useconds_t)sigint_ms * 1000);
-        kill(pid, SIGINT);
-    }
-    waitpid(pid, &st, 0);
-    o->code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    slurp(fo, o->out, sizeof o->out);
-    slurp(fe, o->err, sizeof o->err);
+static const struct out *run(int sigint_ms, const char *const *args)
+{
+    out_free(&last);
+    last = pacer_exec(pacer, sigint_ms, args);
+    return &last;
 }
 
 static const char *url(void)
@@ -140,33 +115,33 @@ static const char *in_dir(const char *name)
 
 Test(cmd_load, usage_errors)
 {
-    struct out o;
+    const struct out *o;
     const char *a1[] = {"load", NULL};
     const char *a2[] = {"load", "ftp://127.0.0.1/", NULL};
     const char *a3[] = {"load", "http://127.0.0.1:1/", "-c", "0", NULL};
     const char *a4[] = {"load", "tcp://127.0.0.1:9", NULL};
     const char *a5[] = {"load", "http://127.0.0.1:1/", "-R", "fast", NULL};
 
-    run(&o, 0, a1);
-    cr_assert_eq(o.code, 2);
-    cr_assert_str_eq(o.err, "pacer: load: no URL (see pacer load --help)\n");
-    run(&o, 0, a2);
-    cr_assert_eq(o.code, 2);
-    cr_assert(strstr(o.err, "load: url 'ftp://127.0.0.1/': unknown scheme 'ftp'"), "%s", o.err);
-    run(&o, 0, a3);
-    cr_assert_eq(o.code, 2);
-    cr_assert(strstr(o.err, "--connections: '0' is not a whole number from 1"), "%s", o.err);
-    run(&o, 0, a4);
-    cr_assert_eq(o.code, 2);
-    cr_assert(strstr(o.err, "needs a payload"), "%s", o.err);
-    run(&o, 0, a5);
-    cr_assert_eq(o.code, 2);
-    cr_assert(strstr(o.err, "--rate: 'fast' is not"), "%s", o.err);
+    o = run(0, a1);
+    cr_assert_eq(o->code, 2);
+    cr_assert_str_eq(o->stderr_s, "pacer: load: no URL (see pacer load --help)\n");
+    o = run(0, a2);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "load: url 'ftp://127.0.0.1/': unknown scheme 'ftp'"), "%s", o->stderr_s);
+    o = run(0, a3);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "--connections: '0' is not a whole number from 1"), "%s", o->stderr_s);
+    o = run(0, a4);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "needs a payload"), "%s", o->stderr_s);
+    o = run(0, a5);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "--rate: 'fast' is not"), "%s", o->stderr_s);
 }
 
 Test(cmd_load, run_writes_a_result)
 {
-    struct out o, s;
+    const struct out *o, *s;
     char pid[16];
     json_t *r, *b, *blk;
     json_error_t je;
@@ -177,12 +152,12 @@ Test(cmd_load, run_writes_a_result)
     {
         const char *a[] = {"load", url(), "-c", "4", "-d", "500ms", "--warmup", "200ms",
                            "--monitor", pid, "-n", "2", "--out", out, "-q", NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 0, "%s", o.err);
-    cr_assert(strstr(o.out, "closed loop, 4 connections, 2 threads"), "%s", o.out);
-    cr_assert(strstr(o.out, "p99.99"));
-    cr_assert(strstr(o.out, "server      CPU"), "%s", o.out);
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "closed loop, 4 connections, 2 threads"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "p99.99"));
+    cr_assert(strstr(o->stdout_s, "server      CPU"), "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
     b = json_array_get(json_object_get(r, "benchmarks"), 0);
@@ -197,67 +172,67 @@ Test(cmd_load, run_writes_a_result)
     json_decref(r);
     {
         const char *a[] = {"show", out, NULL};
-        run(&s, 0, a);
+        s = run(0, a);
     }
-    cr_assert_eq(s.code, 0, "%s", s.err);
-    cr_assert(strstr(s.out, url()), "%s", s.out);
+    cr_assert_eq(s->code, 0, "%s", s->stderr_s);
+    cr_assert(strstr(s->stdout_s, url()), "%s", s->stdout_s);
 }
 
 Test(cmd_load, limits_decide_the_exit_code)
 {
-    struct out o;
+    const struct out *o;
 
     start_server("ok");
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit",
                            "latency.p99 < 1ns", "--limit", "errors.rate < 1%", NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 1, "%s%s", o.out, o.err);
-    cr_assert(strstr(o.out, "latency.p99 < 1ns: FAILED"), "%s", o.out);
-    cr_assert(strstr(o.out, "errors.rate < 1%: holds"), "%s", o.out);
+    cr_assert_eq(o->code, 1, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "latency.p99 < 1ns: FAILED"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "errors.rate < 1%: holds"), "%s", o->stdout_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latency.p99 < 10s",
                            NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 0, "%s%s", o.out, o.err);
+    cr_assert_eq(o->code, 0, "%s%s", o->stdout_s, o->stderr_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latncy.p99 < 1s",
                            NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 2, "%s%s", o.out, o.err);
-    cr_assert(strstr(o.err, "has the metric 'latncy.p99'"), "%s", o.err);
+    cr_assert_eq(o->code, 2, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "has the metric 'latncy.p99'"), "%s", o->stderr_s);
 }
 
 Test(cmd_load, errors_are_reported_by_class)
 {
-    struct out o;
+    const struct out *o;
 
     start_server("reset");
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 0, "%s", o.err);
-    cr_assert(strstr(o.out, "read"), "%s", o.out);
-    cr_assert(strstr(o.out, "ECONNRESET"), "%s", o.out);
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "read"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "ECONNRESET"), "%s", o->stdout_s);
 }
 
 Test(cmd_load, interrupted_run_is_kept_and_exits_3)
 {
-    struct out o;
+    const struct out *o;
     json_t *r;
     const char *out = in_dir("int.json");
 
     start_server("ok");
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "20s", "--out", out, NULL};
-        run(&o, 400, a);
+        o = run(400, a);
     }
-    cr_assert_eq(o.code, 3, "%s", o.err);
-    cr_assert(strstr(o.out, "stopped early"), "%s", o.out);
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "stopped early"), "%s", o->stdout_s);
     r = json_load_file(out, 0, NULL);
     cr_assert(r);
     cr_assert(json_is_false(json_object_get(r, "complete")));
@@ -266,15 +241,15 @@ Test(cmd_load, interrupted_run_is_kept_and_exits_3)
 
 Test(cmd_load, missing_monitor_process)
 {
-    struct out o;
+    const struct out *o;
 
     start_server("ok");
     {
         const char *a[] = {"load", url(), "-d", "200ms", "--monitor", "999999999", NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 2, "%s", o.err);
-    cr_assert(strstr(o.err, "monitor: process 999999999"), "%s", o.err);
+    cr_assert_eq(o->code, 2, "%s", o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "monitor: process 999999999"), "%s", o->stderr_s);
 }
 
 Test(cmd_load, too_many_connections_for_the_open_file_limit)
@@ -303,7 +278,7 @@ Test(cmd_load, too_many_connections_for_the_open_file_limit)
 
 Test(cmd_load, generator_bottleneck_is_invalid)
 {
-    struct out o;
+    const struct out *o;
 
     start_server("ok");
     {
@@ -311,8 +286,8 @@ Test(cmd_load, generator_bottleneck_is_invalid)
          * schedule, and says so */
         const char *a[] = {"load", url(), "-c", "2", "-t", "1", "-d", "300ms", "-R", "3000000",
                            NULL};
-        run(&o, 0, a);
+        o = run(0, a);
     }
-    cr_assert_eq(o.code, 3, "%s%s", o.out, o.err);
-    cr_assert(strstr(o.out, "INVALID     the generator "), "%s", o.out);
+    cr_assert_eq(o->code, 3, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "INVALID     the generator "), "%s", o->stdout_s);
 }

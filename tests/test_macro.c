@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pacer_exec.h"
+
 static char pacer[512], testsrv[512], dir[64];
 
 static void init(void)
@@ -41,73 +43,14 @@ static void fini(void)
 
 TestSuite(macro, .init = init, .fini = fini, .timeout = 90);
 
-struct out {
-    char *stdout_s, *stderr_s;
-    int code;
-};
-
-static char *read_all(int fd)
-{
-    char *s = NULL, buf[4096];
-    size_t len = 0;
-    FILE *f = open_memstream(&s, &len);
-    ssize_t r;
-
-    lseek(fd, 0, SEEK_SET);
-    while ((r = read(fd, buf, sizeof buf)) > 0)
-        fwrite(buf, 1, (size_t)r, f);
-    fclose(f);
-    close(fd);
-    return s;
-}
-
 /* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
  * when positive. */
 static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
 {
-    const char *argv[32];
-    char po[] = "/tmp/pacer-macro-out-XXXXXX", pe[] = "/tmp/pacer-macro-err-XXXXXX";
-    struct out o;
-    int n = 0, fo, fe, st;
-    va_list ap;
-    pid_t pid;
-
-    argv[n++] = pacer;
-    va_start(ap, arg);
-    for (; arg && n < 31; arg = va_arg(ap, const char *))
-        argv[n++] = arg;
-    va_end(ap);
-    argv[n] = NULL;
-    fo = mkstemp(po);
-    fe = mkstemp(pe);
-    unlink(po);
-    unlink(pe);
-    pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(pacer, (char *const *)argv);
-        _exit(127);
-    }
-    if (sigint_ms > 0) {
-        usleep((useconds_t)sigint_ms * 1000);
-        kill(pid, SIGINT);
-    }
-    waitpid(pid, &st, 0);
-    o.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    o.stdout_s = read_all(fo);
-    o.stderr_s = read_all(fe);
-    return o;
+    PACER_EXEC_VARIADIC(pacer, sigint_ms, arg);
 }
 
 #define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
-
-static void out_free(struct out *o)
-{
-    free(o->stdout_s);
-    free(o->stderr_s);
-}
 
 static const char *path_in(const char *name)
 {
@@ -162,23 +105,6 @@ static pid_t target_pid(const char *name)
     return (pid_t)pid;
 }
 
-/* Live and not a zombie. */
-static int alive(pid_t pid)
-{
-    char path[64], buf[512], *p;
-    FILE *f;
-
-    if (pid <= 0 || kill(pid, 0) < 0)
-        return 0;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (!(f = fopen(path, "r")))
-        return 0;
-    p = fgets(buf, sizeof buf, f);
-    fclose(f);
-    p = p ? strrchr(buf, ')') : NULL;
-    return !(p && p[1] == ' ' && p[2] == 'Z');
-}
-
 static json_t *load_json(const char *p)
 {
     json_error_t je;
@@ -229,7 +155,7 @@ Test(macro, load_benches_in_the_result_and_compare)
 
     need_testsrv();
     cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
-    cr_assert_not(alive(target_pid("srv")), "the server outlived the run");
+    cr_assert_not(proc_alive(target_pid("srv")), "the server outlived the run");
     cr_assert_not_null(strstr(o.stdout_s, "e2e/hello"), "%s", o.stdout_s);
     cr_assert_not_null(strstr(o.stdout_s, "req/s"), "%s", o.stdout_s);
     cr_assert_not_null(strstr(o.stdout_s, "errors.rate < 1%: holds"), "%s", o.stdout_s);
@@ -288,7 +214,7 @@ Test(macro, a_failed_threshold_exits_1)
                        o.stdout_s);
     cr_assert_not_null(strstr(o.stdout_s, "e2e/hello: errors.rate < 50%: holds"), "%s",
                        o.stdout_s);
-    cr_assert_not(alive(target_pid("srv")));
+    cr_assert_not(proc_alive(target_pid("srv")));
     out_free(&o);
 }
 
@@ -305,7 +231,7 @@ Test(macro, a_target_never_ready_is_the_benchmarks_error)
     cr_assert_eq(o.code, 3, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
     pid = target_pid("srv");
     cr_assert_gt(pid, 0, "the target ran");
-    cr_assert_not(alive(pid), "the server outlived the run");
+    cr_assert_not(proc_alive(pid), "the server outlived the run");
     cr_assert_not_null(strstr(o.stdout_s, "e2e/hello: target srv: not ready after 0.5s"), "%s",
                        o.stdout_s);
     r = load_json(out);
@@ -357,7 +283,7 @@ Test(macro, interrupt_stops_the_server_and_keeps_what_finished)
 
     need_testsrv();
     cr_assert_eq(o.code, 3, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
-    cr_assert_not(alive(target_pid("srv")), "the server outlived the run");
+    cr_assert_not(proc_alive(target_pid("srv")), "the server outlived the run");
     r = load_json(out);
     cr_assert(json_is_false(json_object_get(r, "complete")));
     cr_assert_eq(json_array_size(json_object_get(bench(r, "e2e/hello"), "samples")), 2);

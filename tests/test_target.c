@@ -16,35 +16,18 @@
 #include <unistd.h>
 
 #include "load/target.h"
+#include "pacer_exec.h"
 
 TestSuite(target, .timeout = 60);
-
-/* Whether pid is a live process (a zombie is not: an orphan's may wait
- * for a init that does not reap). */
-static int alive(pid_t pid)
-{
-    char path[64], buf[512], *p;
-    FILE *f;
-
-    if (kill(pid, 0) < 0)
-        return 0;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (!(f = fopen(path, "r")))
-        return 0;
-    p = fgets(buf, sizeof buf, f);
-    fclose(f);
-    p = p ? strrchr(buf, ')') : NULL;
-    return !(p && p[1] == ' ' && p[2] == 'Z');
-}
 
 /* Wait up to 2 s for pid to be gone. */
 static int gone(pid_t pid)
 {
     int i;
 
-    for (i = 0; i < 200 && alive(pid); i++)
+    for (i = 0; i < 200 && proc_alive(pid); i++)
         usleep(10000);
-    return !alive(pid);
+    return !proc_alive(pid);
 }
 
 static void opts(struct target_opts *o, char *const *argv, int port, enum ready_kind r,
@@ -217,7 +200,7 @@ Test(target, never_ready_times_out_and_its_group_is_killed)
             usleep(10000);
     }
     cr_assert_gt(kid, 0);
-    cr_assert(alive(kid));
+    cr_assert(proc_alive(kid));
     target_stop(&t);
     cr_assert(gone(pid));
     cr_assert(gone(kid), "the target's child %d outlived it", (int)kid);

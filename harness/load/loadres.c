@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "series.h"
 
 int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e)
 {
@@ -49,18 +50,6 @@ int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf,
     return 0;
 }
 
-/* Append v to b's samples. */
-static int append(double **x, size_t *n, double v)
-{
-    double *nx = realloc(*x, (*n + 1) * sizeof *nx);
-
-    if (!nx)
-        return -1;
-    nx[(*n)++] = v;
-    *x = nx;
-    return 0;
-}
-
 static int metric_append(struct bench *b, const char *name, const char *unit,
                          enum direction dir, double v)
 {
@@ -72,7 +61,7 @@ static int metric_append(struct bench *b, const char *name, const char *unit,
             m = &b->metrics[i];
     if (!m && !(m = bench_add_metric(b, name, unit, dir)))
         return -1;
-    return append(&m->samples, &m->nsamples, v);
+    return doubles_append(&m->samples, &m->nsamples, v);
 }
 
 int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out)
@@ -97,7 +86,7 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
         b->iterations = 1;
     }
     hist_percentiles(&out->latency, ps, 6, v);
-    if (append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[2] : tput) < 0)
+    if (doubles_append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[2] : tput) < 0)
         return -1;
     rc |= metric_append(b, "throughput", "req/s", DIR_HIGHER, tput);
     for (i = 0; i < 6; i++)
