@@ -576,18 +576,75 @@ static const char *parse_error(const struct thread *t, const struct conn *c)
     return t->o->url.scheme == SCHEME_HTTP ? c->p.h.error : c->p.f.error;
 }
 
-/* Input is ready on c: read until drained, completing responses.  hup:
- * the peer closed as well (the same edge), so read on to the end of file. */
+/* The server closed c: a response read until close is complete, what is
+ * not answered failed. */
+static void conn_eof(struct thread *t, struct conn *c, uint64_t now)
+{
+    if (c->nsent && t->o->url.scheme == SCHEME_HTTP && http_parse_eof(&c->p.h) == PARSE_DONE)
+        conn_done(t, c, now);
+    conn_fail(t, c, LC_READ, 0, now);
+    conn_next(t, c, now);
+}
+
+/* n bytes arrived on c at now: complete the responses they end, assign the
+ * next requests (closed loop) and write them.  Returns 0, or -1 when c was
+ * closed. */
+static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t n, uint64_t now)
+{
+    size_t off = 0, used;
+    int closing = 0;
+
+    if (iv_at(t, now)) {
+        t->iv.bytes += (uint64_t)n;
+        t->bytes += (uint64_t)n;
+    }
+    while (off < n) {
+        enum parse_status st;
+        if (!c->nsent) {
+            count_error(t, LC_PARSE, 0, 1, now);   /* an answer nobody asked for */
+            if (!t->parse_reason)
+                t->parse_reason = "data with no request outstanding";
+            conn_fail(t, c, LC_PARSE, 0, now);
+            conn_next(t, c, now);
+            return -1;
+        }
+        st = conn_parse(t, c, buf + off, n - off, &used);
+        if (st == PARSE_ERROR) {
+            if (!t->parse_reason)
+                t->parse_reason = parse_error(t, c);
+            conn_fail(t, c, LC_PARSE, 0, now);
+            conn_next(t, c, now);
+            return -1;
+        }
+        if (st == PARSE_MORE)
+            break;
+        off += used;
+        if (t->o->url.scheme == SCHEME_HTTP && c->p.h.close)
+            closing = 1;
+        conn_done(t, c, now);
+        parser_reset(t, c);
+        if (closing || !t->o->keepalive) {
+            conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
+            conn_next(t, c, now);
+            return -1;
+        }
+        if (!open_loop(t) && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
+            closed_assign(t, c, now);
+    }
+    if (open_loop(t) && has_room(t, c, now))
+        free_push(t, c);
+    conn_write(t, c, now);
+    return c->state == CS_OPEN ? 0 : -1;
+}
+
+/* Input is ready on c: read until drained.  hup: the peer closed as well
+ * (the same edge), so read on to the end of file. */
 static void conn_read(struct thread *t, struct conn *c, int hup)
 {
     uint64_t now;
     ssize_t n;
 
     for (;;) {
-        size_t off = 0, used;
-        int closing = 0;
-        uint32_t gen = c->gen;
-
         n = read(c->fd, t->rbuf, RBUF_SIZE);
         now = clock_now_ns();
         if (n < 0) {
@@ -597,57 +654,11 @@ static void conn_read(struct thread *t, struct conn *c, int hup)
                 conn_fail(t, c, LC_READ, errno, now);
             return;
         }
-        if (n == 0) {   /* the server closed: what is not answered failed */
-            if (c->nsent && t->o->url.scheme == SCHEME_HTTP &&
-                http_parse_eof(&c->p.h) == PARSE_DONE)
-                conn_done(t, c, now);
-            conn_fail(t, c, LC_READ, 0, now);
-            conn_next(t, c, now);
+        if (n == 0) {
+            conn_eof(t, c, now);
             return;
         }
-        if (iv_at(t, now)) {
-            t->iv.bytes += (uint64_t)n;
-            t->bytes += (uint64_t)n;
-        }
-        while (off < (size_t)n) {
-            enum parse_status st;
-            if (!c->nsent) {
-                count_error(t, LC_PARSE, 0, 1, now);   /* an answer nobody asked for */
-                if (!t->parse_reason)
-                    t->parse_reason = "data with no request outstanding";
-                conn_fail(t, c, LC_PARSE, 0, now);
-                conn_next(t, c, now);
-                return;
-            }
-            st = conn_parse(t, c, t->rbuf + off, (size_t)n - off, &used);
-            if (st == PARSE_ERROR) {
-                if (!t->parse_reason)
-                    t->parse_reason = parse_error(t, c);
-                conn_fail(t, c, LC_PARSE, 0, now);
-                conn_next(t, c, now);
-                return;
-            }
-            if (st == PARSE_MORE)
-                break;
-            off += used;
-            if (t->o->url.scheme == SCHEME_HTTP && c->p.h.close)
-                closing = 1;
-            conn_done(t, c, now);
-            parser_reset(t, c);
-            if (closing || !t->o->keepalive) {
-                conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
-                conn_next(t, c, now);
-                return;
-            }
-            if (!open_loop(t) && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
-                closed_assign(t, c, now);
-        }
-        if (open_loop(t)) {
-            if (has_room(t, c, now))
-                free_push(t, c);
-        }
-        conn_write(t, c, now);
-        if (c->gen != gen || c->state != CS_OPEN)
+        if (conn_input(t, c, t->rbuf, (size_t)n, now) < 0)
             return;
         if ((size_t)n < RBUF_SIZE && !hup)
             return;   /* drained: the next arrival is a new edge */
