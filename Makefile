@@ -142,6 +142,11 @@ $(BUILD)/self/detector: $(BUILD)/suites/self/detector.o $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# The change-point accuracy benchmark (suites/self/cpaccuracy.c): not part of all.
+$(BUILD)/self/cpaccuracy: $(BUILD)/suites/self/cpaccuracy.o $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(call obj,$(CORE_SRC))
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(LIBS)
 

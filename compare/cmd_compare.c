@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "compare.h"
 #include "fmt.h"
+#include "../plots/plot.h"
 #include "import.h"
 #include "policy.h"
 #include "report.h"
@@ -50,6 +51,8 @@ static void usage(FILE *f)
 "                        fingerprints (CPU, kernel, compiler, flags), are errors\n"
 "  --require-conclusive  an inconclusive verdict makes the exit code 3\n"
 "  --seed N              bootstrap seed (default fixed: same input, same output)\n"
+"  --plot FILE           also draw the comparison with gnuplot (FILE.png or\n"
+"                        .svg, its data and script beside it; see pacer plot)\n"
 "\n"
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
 "failed limit, 2 bad input (unreadable or malformed, a time of zero, nothing\n"
@@ -59,7 +62,7 @@ static void usage(FILE *f)
 }
 
 struct cli {
-    const char *format, *color, *filter, *thresholds;
+    const char *format, *color, *filter, *thresholds, *plot;
     int strict, require_conclusive, have_threshold, have_drift;
 };
 
@@ -72,7 +75,7 @@ static int bad(const char *opt, const char *val, const char *what)
 static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 {
     enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
-           O_STRICT, O_REQ, O_SEED };
+           O_STRICT, O_REQ, O_SEED, O_PLOT };
     static const struct option lopts[] = {
         {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
         {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
@@ -80,6 +83,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         {"filter", required_argument, 0, O_FILTER}, {"format", required_argument, 0, O_FORMAT},
         {"color", required_argument, 0, O_COLOR}, {"strict", no_argument, 0, O_STRICT},
         {"require-conclusive", no_argument, 0, O_REQ}, {"seed", required_argument, 0, O_SEED},
+        {"plot", required_argument, 0, O_PLOT},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
@@ -116,6 +120,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
             break;
         case O_STRICT: c->strict = 1; break;
         case O_REQ: c->require_conclusive = 1; break;
+        case O_PLOT: c->plot = optarg; break;
         case O_SEED:
             if (fmt_parse_count(optarg, &u) < 0 || u > (1ULL << 62))
                 return bad("seed", optarg, "a non-negative integer below 2^62");
@@ -132,6 +137,24 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
     if (argc - optind < 1 || argc - optind > 2) {
         die_msg("compare: expected BASE NEW (or one A/B result), got %d file%s", argc - optind,
                 argc - optind == 1 ? "" : "s");
+        return -1;
+    }
+    return 0;
+}
+
+/* Draw the comparison (--plot); the picture's failure is reported, the
+ * verdict stands. */
+static int plot_cmp(struct comparison *cmp, const char *out, char **files, int nfiles)
+{
+    struct plot_opts po;
+    struct err e = {0};
+
+    plot_opts_default(&po);
+    po.out = out;
+    snprintf(cmp->base_name, sizeof cmp->base_name, "%s", nfiles == 2 ? files[0] : "base");
+    snprintf(cmp->new_name, sizeof cmp->new_name, "%s", files[nfiles - 1]);
+    if (plot_compare(cmp, &po, &e) < 0) {
+        die_msg("compare: --plot: %s", e.msg);
         return -1;
     }
     return 0;
@@ -220,6 +243,10 @@ int cmd_compare(int argc, char **argv)
     report_find(c.format)->print(stdout, &cmp, &ro);
     fflush(stdout);
     rc = compare_exit_code(&cmp, c.require_conclusive);
+    if (c.plot && !(nfiles == 2 || is_ab))
+        warn_msg("compare: --plot: limits alone have no comparison to draw");
+    else if (c.plot && plot_cmp(&cmp, c.plot, argv + optind, nfiles) < 0 && rc == EXIT_OK)
+        rc = EXIT_BAD_INPUT;   /* a verdict's own code is the more important */
 cleanup:
     comparison_free(&cmp);
     if (have_re)

@@ -16,6 +16,8 @@ static const struct subcmd subcmds[] = {
     {"load", cmd_load, "load-test a server: throughput, latency under load, errors, its CPU"},
     {"ab", cmd_ab, "paired A/B run of two builds or two commands, interleaved ABBA"},
     {"compare", cmd_compare, "regression gate: compare two results (or an A/B result)"},
+    {"trend", cmd_trend, "change points over a history of results: where a benchmark moved"},
+    {"plot", cmd_plot, "draw results with gnuplot: trend, compare, dist, latency, load"},
     {"show", cmd_show, "print a result file as a table"},
     {"env", cmd_env, "print the context block this machine gives a result"},
 };

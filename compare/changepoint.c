@@ -1,0 +1,391 @@
+/*
+ * changepoint.c: E-divisive means change points, deterministic variant
+ * (changepoint.h).  Matteson and James 2014 with alpha = 1 and the
+ * permutation test replaced by Welch's t-test, as Apache Otava / Hunter do
+ * (Fleming et al. 2023).  Q is computed for all splits of a segment at
+ * once in O(n log n), so a series of 1000 points costs a few of those per
+ * level of the recursion.
+ */
+#include "changepoint.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "effect.h"
+
+void cp_opts_default(struct cp_opts *o)
+{
+    o->pvalue = 0.001;
+    o->min_size = 5;
+    o->min_magnitude = 0.01;
+}
+
+/* Scratch space for cp_energy on up to cap points, reused over a series. */
+struct work {
+    size_t cap;
+    size_t *order;       /* indexes sorted by value */
+    size_t *rank;        /* rank[i]: position of i in order */
+    double *cnt, *sum;   /* Fenwick trees over ranks: count, sum of values */
+    double *dleft;       /* sum of |x_i - x_t| over i < t */
+    double *dright;      /* sum of |x_t - x_j| over j > t */
+    double *c;           /* centred values */
+};
+
+static void work_free(struct work *w)
+{
+    free(w->order);
+    free(w->rank);
+    free(w->cnt);
+    free(w->sum);
+    free(w->dleft);
+    free(w->dright);
+    free(w->c);
+    memset(w, 0, sizeof *w);
+}
+
+static int work_init(struct work *w, size_t n)
+{
+    memset(w, 0, sizeof *w);
+    if (n == 0)
+        n = 1;
+    w->cap = n;
+    w->order = malloc(n * sizeof *w->order);
+    w->rank = malloc(n * sizeof *w->rank);
+    w->cnt = malloc((n + 1) * sizeof *w->cnt);
+    w->sum = malloc((n + 1) * sizeof *w->sum);
+    w->dleft = malloc(n * sizeof *w->dleft);
+    w->dright = malloc(n * sizeof *w->dright);
+    w->c = malloc(n * sizeof *w->c);
+    if (!w->order || !w->rank || !w->cnt || !w->sum || !w->dleft || !w->dright || !w->c) {
+        work_free(w);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sort indexes by value, ties by index (a stable merge sort: qsort has no
+ * context argument and ties must be deterministic). */
+static void sort_order(const double *c, size_t *ix, size_t *tmp, size_t n)
+{
+    size_t width, i;
+
+    for (i = 0; i < n; i++)
+        ix[i] = i;
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t a = i, mid = i + width < n ? i + width : n, b = mid;
+            size_t end = i + 2 * width < n ? i + 2 * width : n, k = i;
+
+            while (a < mid && b < end)
+                tmp[k++] = c[ix[b]] < c[ix[a]] ? ix[b++] : ix[a++];
+            while (a < mid)
+                tmp[k++] = ix[a++];
+            while (b < end)
+                tmp[k++] = ix[b++];
+        }
+        memcpy(ix, tmp, n * sizeof *ix);
+    }
+}
+
+/* Q of every split into q[0..n], with w's scratch (w->cap >= n). */
+static void energy(const double *x, size_t n, double *q, struct work *w)
+{
+    double mean = 0, total = 0, prefix = 0, wl, wr, a, all;
+    size_t i, r, t;
+
+    for (i = 0; i <= n; i++)
+        q[i] = 0;
+    if (n < 2)
+        return;
+    /* Distances do not change under a shift; centring keeps the sums of
+     * values (used only in differences) small. */
+    for (i = 0; i < n; i++)
+        mean += x[i];
+    mean /= (double)n;
+    for (i = 0; i < n; i++)
+        w->c[i] = x[i] - mean;
+    sort_order(w->c, w->order, w->rank, n);   /* rank as the merge buffer */
+    for (r = 0; r < n; r++)
+        w->rank[w->order[r]] = r;
+
+    /* Sum of |c_t - c_j| over all j, from the sorted values: below rank r
+     * the r values sum to P, above it the rest. */
+    for (r = 0; r < n; r++)
+        total += w->c[w->order[r]];
+    for (r = 0; r < n; r++) {
+        double v = w->c[w->order[r]];
+        all = v * (double)r - prefix + (total - prefix - v) - v * (double)(n - 1 - r);
+        w->dright[w->order[r]] = all;   /* completed below */
+        prefix += v;
+    }
+
+    /* Sum over i < t by a Fenwick tree of the values seen so far. */
+    memset(w->cnt, 0, (n + 1) * sizeof *w->cnt);
+    memset(w->sum, 0, (n + 1) * sizeof *w->sum);
+    prefix = 0;
+    for (t = 0; t < n; t++) {
+        double v = w->c[t], nless = 0, sless = 0;
+        size_t k;
+
+        for (k = w->rank[t]; k > 0; k -= k & -k) {
+            nless += w->cnt[k];
+            sless += w->sum[k];
+        }
+        w->dleft[t] = v * nless - sless + (prefix - sless) - v * ((double)t - nless);
+        w->dright[t] -= w->dleft[t];
+        for (k = w->rank[t] + 1; k <= n; k += k & -k) {
+            w->cnt[k] += 1;
+            w->sum[k] += v;
+        }
+        prefix += v;
+    }
+
+    /* Pairs inside the left side are counted at their later point, pairs
+     * inside the right side at their earlier one; the cross sum is what
+     * is left of all pairs. */
+    all = 0;
+    for (t = 0; t < n; t++)
+        all += w->dleft[t];
+    wr = 0;
+    for (t = 0; t < n; t++)
+        wr += w->dright[t];
+    wl = 0;
+    for (t = 1; t < n; t++) {
+        double m = (double)t, k = (double)(n - t), within;
+
+        wl += w->dleft[t - 1];
+        wr -= w->dright[t - 1];
+        a = all - wl - wr;
+        within = (t >= 2 ? 2 * wl / (m * (m - 1)) : 0) +
+                 (n - t >= 2 ? 2 * wr / (k * (k - 1)) : 0);
+        q[t] = m * k / (double)n * (2 * a / (m * k) - within);
+    }
+}
+
+int cp_energy(const double *x, size_t n, double *q)
+{
+    struct work w;
+
+    if (work_init(&w, n) < 0)
+        return -1;
+    energy(x, n, q, &w);
+    work_free(&w);
+    return 0;
+}
+
+/* Mean and n-1 variance of x[0..n), two passes. */
+static void moments(const double *x, size_t n, double *mean, double *var)
+{
+    double m = 0, s = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        m += x[i];
+    m /= (double)n;
+    for (i = 0; i < n; i++)
+        s += (x[i] - m) * (x[i] - m);
+    *mean = m;
+    *var = n > 1 ? s / (double)(n - 1) : 0;
+}
+
+/* Welch 1947: t = (ma - mb) / sqrt(va/na + vb/nb) with the
+ * Welch-Satterthwaite degrees of freedom; the two-sided p is
+ * 2 P(T < -|t|), from the regularized incomplete beta of effect.h
+ * (continued fraction, Lentz; Numerical Recipes 6.4). */
+double cp_welch_p(const double *a, size_t na, const double *b, size_t nb)
+{
+    double ma, va, mb, vb, sa, sb, se2, t, df;
+
+    if (na < 2 || nb < 2)
+        return 1;
+    moments(a, na, &ma, &va);
+    moments(b, nb, &mb, &vb);
+    sa = va / (double)na;
+    sb = vb / (double)nb;
+    se2 = sa + sb;
+    if (!(se2 > 0))
+        return ma == mb ? 1 : 0;
+    t = (ma - mb) / sqrt(se2);
+    df = se2 * se2 / (sa * sa / (double)(na - 1) + sb * sb / (double)(nb - 1));
+    return 2 * effect_t_cdf(-fabs(t), df);
+}
+
+/* Accepted splits, in the order found. */
+struct cplist {
+    struct changepoint *v;
+    size_t n, cap;
+};
+
+static int cplist_add(struct cplist *l, size_t index, double q, double p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        struct changepoint *nv = realloc(l->v, cap * sizeof *nv);
+
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+    l->v[l->n].index = index;
+    l->v[l->n].q = q;
+    l->v[l->n].pvalue = p;
+    l->n++;
+    return 0;
+}
+
+/* The best split of x[lo..hi) by Q, with min points a side, into *best;
+ * 0 when the segment is too short. */
+static int best_split(const double *x, size_t lo, size_t hi, size_t min, double *q,
+                      struct work *w, size_t *best, double *bq)
+{
+    size_t n = hi - lo, t;
+
+    if (n < 2 * min)
+        return 0;
+    energy(x + lo, n, q, w);
+    *best = min;
+    *bq = q[min];
+    for (t = min + 1; t <= n - min; t++)
+        if (q[t] > *bq) {
+            *bq = q[t];
+            *best = t;
+        }
+    return 1;
+}
+
+/* Bisect x[0..n): test the best split of each segment, and split both
+ * sides again when it is accepted.  The segments wait on an explicit
+ * stack (a staircase would nest n / min deep). */
+static int bisect(const double *x, size_t n, size_t min, double alpha, double *q,
+                  struct work *w, struct cplist *l)
+{
+    size_t (*stack)[2], top = 0, cap = n / min + 2;
+    int rc = 0;
+
+    if (!(stack = malloc(cap * sizeof *stack)))
+        return -1;
+    stack[top][0] = 0;
+    stack[top++][1] = n;
+    while (top > 0) {
+        size_t lo = stack[top - 1][0], hi = stack[top - 1][1], best;
+        double bq, p;
+
+        top--;
+        if (!best_split(x, lo, hi, min, q, w, &best, &bq))
+            continue;
+        p = cp_welch_p(x + lo, best, x + lo + best, hi - lo - best);
+        if (!(p < alpha))
+            continue;
+        if (cplist_add(l, lo + best, bq, p) < 0) {
+            rc = -1;
+            break;
+        }
+        /* every segment on the stack is disjoint and at least min long */
+        stack[top][0] = lo + best;
+        stack[top++][1] = hi;
+        stack[top][0] = lo;
+        stack[top++][1] = lo + best;
+    }
+    free(stack);
+    return rc;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    const struct changepoint *x = a, *y = b;
+
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Means, change and p of every change point against its neighbours. */
+static void evaluate(const double *x, size_t n, struct changepoint *v, size_t nv)
+{
+    size_t i;
+
+    for (i = 0; i < nv; i++) {
+        size_t from = i ? v[i - 1].index : 0, to = i + 1 < nv ? v[i + 1].index : n;
+        const double *a = x + from, *b = x + v[i].index;
+        size_t na = v[i].index - from, nb = to - v[i].index;
+        double va, vb;
+
+        moments(a, na, &v[i].mean_before, &va);
+        moments(b, nb, &v[i].mean_after, &vb);
+        if (v[i].mean_before != 0)
+            v[i].change = v[i].mean_after / v[i].mean_before - 1;
+        else
+            v[i].change = v[i].mean_after == 0 ? 0 : copysign(INFINITY, v[i].mean_after);
+        v[i].pvalue = cp_welch_p(a, na, b, nb);
+    }
+}
+
+/* Drop the weakest failing change point until none fails: the smallest
+ * |change| among those below the magnitude floor or no longer below the
+ * p threshold (ties: the larger p, then the earlier one). */
+static size_t merge(const double *x, size_t n, struct changepoint *v, size_t nv,
+                    const struct cp_opts *o)
+{
+    for (;;) {
+        size_t i, weak = nv;
+
+        evaluate(x, n, v, nv);
+        for (i = 0; i < nv; i++) {
+            double c = fabs(v[i].change);
+
+            if (c >= o->min_magnitude && v[i].pvalue < o->pvalue)
+                continue;
+            if (weak == nv || c < fabs(v[weak].change) ||
+                (c == fabs(v[weak].change) && v[i].pvalue > v[weak].pvalue))
+                weak = i;
+        }
+        if (weak == nv)
+            return nv;
+        memmove(&v[weak], &v[weak + 1], (nv - weak - 1) * sizeof *v);
+        nv--;
+    }
+}
+
+int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changepoint **out,
+              size_t *nout, struct err *e)
+{
+    struct cplist l = {0};
+    struct work w;
+    double *q;
+    size_t i, min = o->min_size < 2 ? 2 : o->min_size;
+    int rc;
+
+    *out = NULL;
+    *nout = 0;
+    for (i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return err_set(e, "point %zu: %g is not a finite number", i, x[i]);
+    if (n < 2 * min)
+        return 0;
+    q = malloc((n + 1) * sizeof *q);
+    if (!q || work_init(&w, n) < 0) {
+        free(q);
+        return err_set(e, "out of memory");
+    }
+    rc = bisect(x, n, min, o->pvalue, q, &w, &l);
+    work_free(&w);
+    free(q);
+    if (rc < 0) {
+        free(l.v);
+        return err_set(e, "out of memory");
+    }
+    if (l.n == 0) {
+        free(l.v);
+        return 0;
+    }
+    qsort(l.v, l.n, sizeof *l.v, by_index);
+    l.n = merge(x, n, l.v, l.n, o);
+    if (l.n == 0) {
+        free(l.v);
+        return 0;
+    }
+    *out = l.v;
+    *nout = l.n;
+    return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * trend.h: a history of result files as series.  The runs are ordered by
+ * their context (the commit time, then the run time; or the order of the
+ * commits in `git rev-list` when asked), each benchmark becomes one series
+ * of its medians (with the CI of the median) over the runs that have it,
+ * and change points are found in each series (changepoint.h).
+ */
+#ifndef PACER_TREND_H
+#define PACER_TREND_H
+
+#include <stddef.h>
+
+#include "changepoint.h"
+#include "err.h"
+#include "result.h"
+
+struct trend_run {
+    char *file;
+    char *time;               /* run time, UTC ISO 8601 */
+    char *commit;             /* or NULL */
+    char *commit_time;        /* or NULL */
+    char *branch;             /* or NULL */
+};
+
+struct trend_point {
+    size_t run;               /* index into trend.runs */
+    double value;             /* the median */
+    double lo, hi;            /* CI of the median, NAN when unknown */
+    size_t n;                 /* samples */
+};
+
+struct trend_series {
+    char *name;
+    char *unit;
+    enum direction dir;
+    struct trend_point *pts;  /* in run order */
+    size_t n;
+    struct changepoint *cps;  /* indexes into pts */
+    size_t ncps;
+};
+
+struct trend_opts {
+    const char *filter;       /* POSIX ERE on benchmark names, or NULL */
+    size_t last;              /* only the newest N runs, 0: all */
+    int git_order;            /* order by `git rev-list` of git_dir */
+    const char *git_dir;      /* NULL: the current directory */
+    struct cp_opts cp;
+};
+
+void trend_opts_default(struct trend_opts *o);
+
+struct trend {
+    struct trend_run *runs;
+    size_t nruns;
+    struct trend_series *series;
+    size_t nseries;
+    char **warnings;          /* one line each, for the command to print:
+                                 runs placed last in git order, points left
+                                 out for a changed unit or direction */
+    size_t nwarnings;
+};
+
+/* Read the result files named by paths (a directory stands for its *.json
+ * files, in name order), order them, build the series and find their
+ * change points.  Bad files fail the whole load: -1 with "file: json.path:
+ * cause" in e.
+ *
+ * Order: by the commit time (a run without one: its run time), then the
+ * run time, then the file name; times are ISO 8601 (UTC when no offset is
+ * given).  With git_order, by the position of the run's commit (a full or
+ * abbreviated hash) in `git rev-list --topo-order HEAD`, oldest first, runs
+ * of one commit by time; runs whose commit is not listed go last, by time,
+ * with a warning.  Then only the newest `last` runs are kept.
+ * Series: one per benchmark name matching the filter, sorted by name, with
+ * a point for every kept run that has the benchmark without an error and
+ * with a median.  A series takes the unit and direction of its newest
+ * point; points with another unit or direction are left out (warning).
+ * Series without any point are left out.  t is zeroed first and owns
+ * everything in it (trend_free, also after a failure). */
+int trend_build(char *const *paths, size_t npaths, const struct trend_opts *o, struct trend *t,
+                struct err *e);
+void trend_free(struct trend *t);
+
+/* 1 when change (after / before - 1) is worse in direction d. */
+int trend_worse(enum direction d, double change);
+
+/* Whether the last change point of s leads into the newest run's level:
+ * s has a point in the newest run of t and its last change point is worse
+ * (by the series' direction).  A change point needs min_size runs after
+ * it, so this holds from the run that makes a regression detectable until
+ * the level recovers (another change point). */
+int trend_series_regressed(const struct trend *t, const struct trend_series *s);
+
+/* 1 when the newest run is in a segment that is worse than the one before
+ * it (trend_series_regressed) in some series, else 0. */
+int trend_new_regression(const struct trend *t);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * trend_read.h: what a history needs of one result file, read fast.  A
+ * trend reads hundreds or thousands of files and uses a few fields of
+ * each: the context's times and commit, and per benchmark its name, unit,
+ * direction, median, the median's CI, n and whether it failed.  The
+ * reader scans a pacer result once without building a document (every
+ * value is checked for JSON syntax; the fields it uses, and the samples
+ * they are counted from, for what result_load demands of them).  Whatever
+ * it does not take on (malformed JSON, a broken field, another tool's
+ * format, a newer schema) goes to import_load, which reads the file fully
+ * and words the error as pacer compare does: "file: json.path: cause".
+ */
+#ifndef PACER_TREND_READ_H
+#define PACER_TREND_READ_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "result.h"
+
+struct trend_bench_rec {
+    const char *name, *unit;  /* borrowed from the trend_file */
+    enum direction dir;
+    double median, lo, hi;    /* NaN when unknown */
+    size_t n;                 /* samples */
+    int failed;               /* has an error */
+};
+
+/* One file as read; reused from file to file (its buffers grow to the
+ * largest).  Every string is borrowed from it and valid until the next
+ * trend_file_read or trend_file_free. */
+struct trend_file {
+    const char *time, *commit, *commit_time, *branch;   /* NULL when absent */
+    struct trend_bench_rec *b;
+    size_t nb;
+    int full;                 /* 1: read by import_load (not a lean pacer read) */
+    /* private */
+    size_t bcap;
+    char *buf, *arena;
+    size_t bufcap, arenacap;
+    struct result r;
+};
+
+void trend_file_init(struct trend_file *f);
+void trend_file_free(struct trend_file *f);
+
+/* Read path into f.  force_full skips the lean reader (to word an error
+ * found afterwards, such as a duplicate name).  0, or -1 with
+ * "path: json.path: cause" (or "path: cannot open: ...") in e. */
+int trend_file_read(struct trend_file *f, const char *path, int force_full, struct err *e);
+
+#endif

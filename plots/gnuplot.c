@@ -1,0 +1,421 @@
+/*
+ * gnuplot.c: the files of a plot (picture, script, data) and running
+ * gnuplot on them (gp.h).
+ */
+#include "gp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "version.h"
+
+const char *const gp_colours[GP_NCOLOURS] = {
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+};
+
+const char *const gp_colour_names[GP_NCOLOURS] = {
+    "blue", "red", "green", "purple", "orange", "cyan", "brown", "pink",
+};
+
+void plot_opts_default(struct plot_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = PLOT_PNG;
+    o->grid = 1;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *joinf(const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *p = malloc(la + lb + lc + 1);
+
+    if (p) {
+        memcpy(p, a, la);
+        memcpy(p + la, b, lb);
+        memcpy(p + la + lb, c, lc + 1);
+    }
+    return p;
+}
+
+static int has_ext(const char *s, const char *ext)
+{
+    size_t ls = strlen(s), le = strlen(ext);
+
+    return ls > le && strcasecmp(s + ls - le, ext) == 0;
+}
+
+const char *gp_quote(char *buf, size_t len, const char *s)
+{
+    size_t n = 0;
+
+    if (len < 3) {
+        if (len)
+            buf[0] = '\0';
+        return buf;
+    }
+    buf[n++] = '\'';
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char one[2] = {c < 0x20 || c == 0x7f ? ' ' : (char)c, '\0'};
+        const char *tok = c == '\'' ? "''" : c == '\n' ? "'.\"\\n\".'" : one;
+        size_t tl = strlen(tok);
+        if (n + tl + 2 > len)
+            break;
+        memcpy(buf + n, tok, tl);
+        n += tl;
+    }
+    buf[n++] = '\'';
+    buf[n] = '\0';
+    return buf;
+}
+
+void gp_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        fputc(c == '"' ? '\'' : c < 0x20 || c == 0x7f ? ' ' : (char)c, f);
+    }
+    fputc('"', f);
+}
+
+void gp_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs("NaN", f);
+}
+
+int gp_open(struct gp *g, const struct plot_opts *o, const char *kind, int width, int height,
+            const char *title, struct err *e)
+{
+    char deflt[64], q[1024], *base = NULL;
+    const char *out = o->out, *slash, *ext;
+
+    memset(g, 0, sizeof *g);
+    if (!out || !*out) {
+        snprintf(deflt, sizeof deflt, "plot-%s", kind);
+        out = deflt;
+    }
+    if (has_ext(out, ".png") || has_ext(out, ".svg")) {
+        g->format = has_ext(out, ".png") ? PLOT_PNG : PLOT_SVG;
+        base = xstrndup(out, strlen(out) - 4);
+    } else {
+        g->format = o->format;
+        base = strdup(out);
+    }
+    if (!base)
+        goto oom;
+    slash = strrchr(base, '/');
+    g->dir = slash ? xstrndup(base, slash == base ? 1 : (size_t)(slash - base)) : strdup(".");
+    g->name = strdup(slash ? slash + 1 : base);
+    if (!g->dir || !g->name)
+        goto oom;
+    if (!*g->name) {
+        err_set(e, "%s: names a directory, not a picture", out);
+        goto fail;
+    }
+    ext = g->format == PLOT_PNG ? ".png" : ".svg";
+    g->picture = joinf(base, ext, "");
+    g->script = joinf(base, ".gp", "");
+    if (!g->picture || !g->script)
+        goto oom;
+    free(base);
+    base = NULL;
+    g->width = o->width > 0 ? o->width : width;
+    g->height = o->height > 0 ? o->height : height;
+    g->f = fopen(g->script, "w");
+    if (!g->f) {
+        err_set(e, "%s: %s", g->script, strerror(errno));
+        goto fail;
+    }
+    fprintf(g->f, "# %s: a pacer %s plot (pacer %s).  To draw it again, in this directory:\n"
+                  "#   gnuplot %s.gp\n",
+            g->name, kind, PACER_VERSION, g->name);
+    if (g->format == PLOT_PNG)
+        fprintf(g->f, "set terminal pngcairo size %d,%d font 'sans,10' noenhanced\n", g->width,
+                g->height);
+    else
+        fprintf(g->f, "set terminal svg size %d,%d font 'sans,10' noenhanced background '#ffffff'\n",
+                g->width, g->height);
+    fprintf(g->f, "set output %s\n", gp_quote(q, sizeof q, strrchr(g->picture, '/')
+                                                              ? strrchr(g->picture, '/') + 1
+                                                              : g->picture));
+    fprintf(g->f, "set encoding utf8\n"
+                  "set datafile separator tab\n"
+                  "set datafile missing 'NaN'\n"
+                  "set border lc '#606060'\n"
+                  "set grid lc '#e0e0e0' lt 1\n");
+    if ((o->title || title) && !(g->title = strdup(o->title ? o->title : title)))
+        goto oom;
+    return 0;
+oom:
+    err_set(e, "out of memory");
+fail:
+    free(base);
+    gp_free(g);
+    return -1;
+}
+
+void gp_title(struct gp *g)
+{
+    char q[1024];
+
+    if (g->title)
+        fprintf(g->f, "set title %s font ',12'\n", gp_quote(q, sizeof q, g->title));
+}
+
+void gp_free(struct gp *g)
+{
+    if (g->f)
+        fclose(g->f);
+    free(g->dir);
+    free(g->name);
+    free(g->picture);
+    free(g->script);
+    free(g->title);
+    memset(g, 0, sizeof *g);
+}
+
+int gp_data_open(struct gp *g, const char *key, struct gp_data *d, struct err *e)
+{
+    char *dash;
+
+    memset(d, 0, sizeof *d);
+    dash = joinf(g->name, key ? "-" : "", key ? key : "");
+    d->rel = dash ? joinf(dash, ".dat", "") : NULL;
+    free(dash);
+    d->path = d->rel ? joinf(g->dir, "/", d->rel) : NULL;
+    if (!d->rel || !d->path) {
+        free(d->rel);
+        free(d->path);
+        memset(d, 0, sizeof *d);
+        return err_set(e, "out of memory");
+    }
+    d->f = fopen(d->path, "w");
+    if (!d->f) {
+        err_set(e, "%s: %s", d->path, strerror(errno));
+        free(d->rel);
+        free(d->path);
+        memset(d, 0, sizeof *d);
+        return -1;
+    }
+    return 0;
+}
+
+int gp_data_close(struct gp_data *d, struct err *e)
+{
+    int rc = 0;
+
+    if (d->f) {
+        int bad = ferror(d->f);
+        if (fclose(d->f) != 0 || bad)
+            rc = err_set(e, "%s: %s", d->path, bad ? "write error" : strerror(errno));
+    }
+    free(d->rel);
+    free(d->path);
+    memset(d, 0, sizeof *d);
+    return rc;
+}
+
+const char *gp_program(void)
+{
+    const char *p = getenv(GP_ENV_PROGRAM);
+
+    return p && *p ? p : "gnuplot";
+}
+
+/* The line of gnuplot's stderr to report: its first error (`"x.gp" line 3:
+ * undefined function: foo`), else its first warning, else its first line
+ * with text. */
+static void first_error(const char *s, char *out, size_t len)
+{
+    const char *p, *pick = NULL, *warn = NULL, *any = NULL;
+
+    for (p = s; *p;) {
+        const char *end = strchr(p, '\n'), *q;
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        int text = 0, located;
+
+        for (q = p; q < p + n; q++)
+            if (*q != ' ' && *q != '\t' && *q != '^' && *q != '\r')
+                text = 1;
+        located = memmem(p, n, " line ", 6) != NULL;
+        if (text && !any)
+            any = p;
+        if (text && located && memmem(p, n, "warning:", 8) && !warn)
+            warn = p;
+        else if (text && located && !pick)
+            pick = p;
+        p += n + (end ? 1 : 0);
+    }
+    p = pick ? pick : warn ? warn : any;
+    if (!p) {
+        snprintf(out, len, "%s", "");
+        return;
+    }
+    snprintf(out, len, "%.*s", (int)strcspn(p, "\r\n"), p);
+}
+
+struct exec_fail {
+    int stage;    /* 0 chdir, 1 exec */
+    int err;
+};
+
+int gp_run(struct gp *g, struct err *e)
+{
+    char prog_abs[PATH_MAX], msg[512], buf[8192];
+    const char *prog = gp_program(), *script;
+    int errp[2] = {-1, -1}, execp[2] = {-1, -1}, status = 0, timed_out = 0, rc = -1;
+    size_t got = 0;
+    struct exec_fail xf;
+    struct stat st;
+    uint64_t deadline;
+    ssize_t r;
+    pid_t pid;
+    const char *tenv = getenv(GP_ENV_TIMEOUT);
+    int timeout_s = tenv && atoi(tenv) > 0 ? atoi(tenv) : GP_TIMEOUT_S;
+
+    if (g->f) {
+        int bad = ferror(g->f);
+        if (fclose(g->f) != 0 || bad) {
+            g->f = NULL;
+            return err_set(e, "%s: write error", g->script);
+        }
+        g->f = NULL;
+    }
+    /* gnuplot runs in the picture's directory: a relative program path
+     * must not depend on it */
+    if (strchr(prog, '/') && prog[0] != '/' && realpath(prog, prog_abs))
+        prog = prog_abs;
+    script = strrchr(g->script, '/') ? strrchr(g->script, '/') + 1 : g->script;
+    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
+        err_set(e, "gnuplot: pipe: %s", strerror(errno));
+        goto cleanup;
+    }
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        err_set(e, "gnuplot: fork: %s", strerror(errno));
+        goto cleanup;
+    }
+    if (pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+        setpgid(0, 0);
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+        }
+        dup2(errp[1], 2);
+        xf.stage = 0;
+        if (chdir(g->dir) == 0) {
+            xf.stage = 1;
+            execlp(prog, prog, script, (char *)NULL);
+        }
+        xf.err = errno;
+        if (write(execp[1], &xf, sizeof xf) < 0)
+            _exit(126);
+        _exit(127);
+    }
+    setpgid(pid, pid);   /* also here: a kill must not race the child's own */
+    close(errp[1]);
+    close(execp[1]);
+    errp[1] = execp[1] = -1;
+    r = read(execp[0], &xf, sizeof xf);
+    if (r == (ssize_t)sizeof xf) {
+        waitpid(pid, &status, 0);
+        if (xf.stage == 0)
+            err_set(e, "%s: %s", g->dir, strerror(xf.err));
+        else if (xf.err == ENOENT)
+            err_set(e, "gnuplot not found: install gnuplot-nox");
+        else
+            err_set(e, "gnuplot: cannot run %s: %s", prog, strerror(xf.err));
+        goto cleanup;
+    }
+    deadline = clock_now_ns() + (uint64_t)timeout_s * 1000000000u;
+    for (;;) {
+        struct pollfd pf = {.fd = errp[0], .events = POLLIN};
+        uint64_t now = clock_now_ns();
+        int n;
+        if (now >= deadline) {
+            timed_out = 1;
+            break;
+        }
+        n = poll(&pf, 1, (int)((deadline - now) / 1000000u) + 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            continue;
+        if (got < sizeof buf - 1)
+            r = read(errp[0], buf + got, sizeof buf - 1 - got);
+        else {
+            char sink[1024];
+            r = read(errp[0], sink, sizeof sink);
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (got < sizeof buf - 1)
+            got += (size_t)r;
+    }
+    buf[got] = '\0';
+    if (timed_out)
+        kill(-pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (timed_out) {
+        err_set(e, "gnuplot failed: %s: no picture after %d s", g->script, timeout_s);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        first_error(buf, msg, sizeof msg);
+        if (!msg[0]) {
+            if (WIFSIGNALED(status))
+                snprintf(msg, sizeof msg, "%s: killed by signal %d", g->script, WTERMSIG(status));
+            else
+                snprintf(msg, sizeof msg, "%s: exited with status %d", g->script,
+                         WEXITSTATUS(status));
+        }
+        err_set(e, "gnuplot failed: %s", msg);
+    } else if (stat(g->picture, &st) < 0 || st.st_size == 0) {
+        err_set(e, "gnuplot failed: %s: no picture written", g->picture);
+    } else {
+        rc = 0;
+    }
+    if (rc < 0)
+        unlink(g->picture);
+cleanup:
+    if (errp[0] >= 0)
+        close(errp[0]);
+    if (errp[1] >= 0)
+        close(errp[1]);
+    if (execp[0] >= 0)
+        close(execp[0]);
+    if (execp[1] >= 0)
+        close(execp[1]);
+    return rc;
+}

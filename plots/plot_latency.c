@@ -1,0 +1,234 @@
+/*
+ * plot_latency.c: latency by percentile, HDR style (plot.h).  The x axis is
+ * 1/(1-p) on a log scale, labelled 0%, 90%, 99%, 99.9% ..., so the tail
+ * gets as much room as the body; one curve per load benchmark of each
+ * result, its repetitions merged (load_merge_latency); in open loop a
+ * dashed curve of the latency from the actual send beside the one from
+ * the intended start (their gap is what coordinated omission would hide).
+ */
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp.h"
+#include "load/hist.h"
+#include "load/loadres.h"
+#include "plot.h"
+
+#define STEPS_PER_DECADE 40
+
+struct curve {
+    const struct bench *b;
+    size_t result;
+    int from_send;
+    char title[256];
+    struct hist h;
+};
+
+/* Percentiles from 0 up to the resolution of the count (1/(1-p) <= n),
+ * then the maximum at 1/(1-p) = n. */
+static double write_curve(FILE *f, const struct curve *c)
+{
+    uint64_t n = c->h.count;
+    double xmax = n > 1 ? (double)n : 10, x;
+    int i;
+
+    fprintf(f, "# ");
+    gp_field(f, c->title);
+    fprintf(f, "\n# percentile\tinv_1_minus_p\tlatency_ns\t(%llu responses)\n",
+            (unsigned long long)n);
+    for (i = 0;; i++) {
+        double p;
+        x = pow(10, (double)i / STEPS_PER_DECADE);
+        if (x >= xmax)
+            break;
+        p = 100 * (1 - 1 / x);
+        fprintf(f, "%.17g\t%.17g\t%llu\n", p, x,
+                (unsigned long long)hist_percentile(&c->h, p));
+    }
+    fprintf(f, "100\t%.10g\t%llu\n", xmax, (unsigned long long)c->h.max);
+    return xmax;
+}
+
+static const char *file_part(const char *s)
+{
+    const char *sl = s ? strrchr(s, '/') : NULL;
+
+    return sl ? sl + 1 : s;
+}
+
+static void curve_title(struct curve *c, const struct plot_opts *o, size_t nres, size_t nbench,
+                        const char *bname, int open_loop)
+{
+    char who[160] = "";
+
+    if (nres > 1) {
+        if (o->names && o->names[c->result])
+            snprintf(who, sizeof who, "%s", file_part(o->names[c->result]));
+        else
+            snprintf(who, sizeof who, "run %zu", c->result + 1);
+    }
+    snprintf(c->title, sizeof c->title, "%s%s%s%s", who, *who && nbench > 1 ? ": " : "",
+             nbench > 1 || !*who ? bname : "",
+             c->from_send ? " (from send)" : open_loop ? " (from intended start)" : "");
+}
+
+/* Decade tics of a log axis in ns, labelled in time units: '10 us' 1e4. */
+static void write_log_tics(FILE *f, double lo, double hi)
+{
+    static const char *const units[] = {"ns", "us", "ms", "s"};
+    int d, d0 = (int)floor(log10(lo)), d1 = (int)ceil(log10(hi));
+
+    for (d = d0; d <= d1; d++) {
+        int u = d < 3 ? 0 : d < 6 ? 1 : d < 9 ? 2 : 3;
+        double v = pow(10, d - 3 * u);
+        fprintf(f, "%s'%g %s' %g", d > d0 ? ", " : "", v, units[u], pow(10, d));
+    }
+}
+
+static void free_curves(struct curve *cs, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        hist_free(&cs[i].h);
+    free(cs);
+}
+
+int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
+                 const struct plot_opts *o, struct err *e)
+{
+    struct curve *cs = NULL;
+    size_t n = 0, cap = 0, i, j, nbench = 0, k;
+    char title[512], q[256];
+    regex_t re;
+    int have_re = 0, rc = -1, logy;
+    double xmax = 10, ymax = 0, ymin_max = 0, ymin = 0;
+    struct gp_unit u;
+    struct gp g;
+    struct gp_data d;
+    const char *sep = "plot ";
+
+    if (filter) {
+        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
+            return err_set(e, "filter '%s': not a valid regular expression", filter);
+        have_re = 1;
+    }
+    for (i = 0; i < nrs; i++)
+        for (j = 0; j < rs[i]->nbenches; j++) {
+            const struct bench *b = &rs[i]->benches[j];
+            int fs;
+            if (b->kind != KIND_LOAD || !b->load || (have_re && regexec(&re, b->name, 0, NULL, 0)))
+                continue;
+            for (fs = 0; fs < 2; fs++) {
+                struct hist h;
+                struct err e2 = {0};
+                if (load_merge_latency(b, fs, &h, fs ? &e2 : e) < 0) {
+                    if (!fs)
+                        goto out;
+                    continue;   /* closed loop: no latency from send */
+                }
+                if (n == cap) {
+                    struct curve *nc = realloc(cs, (cap = cap ? 2 * cap : 8) * sizeof *cs);
+                    if (!nc) {
+                        hist_free(&h);
+                        err_set(e, "out of memory");
+                        goto out;
+                    }
+                    cs = nc;
+                }
+                memset(&cs[n], 0, sizeof cs[n]);
+                cs[n].b = b;
+                cs[n].result = i;
+                cs[n].from_send = fs;
+                cs[n++].h = h;
+            }
+        }
+    if (!n) {
+        err_set(e, "no load benchmark%s%s%s with a latency histogram", filter ? " matching '" : "",
+                filter ? filter : "", filter ? "'" : "");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < i && strcmp(cs[k].b->name, cs[i].b->name); k++)
+            ;
+        nbench += k == i;
+    }
+    for (i = 0; i < n; i++) {
+        char shortn[200];
+        gp_shorten(shortn, sizeof shortn, cs[i].b->name, 60);
+        curve_title(&cs[i], o, nrs, nbench, shortn,
+                    i + 1 < n && cs[i + 1].from_send && cs[i + 1].b == cs[i].b);
+        ymax = fmax(ymax, (double)cs[i].h.max);
+        if (cs[i].h.max > 0 && (ymin_max == 0 || (double)cs[i].h.max < ymin_max))
+            ymin_max = (double)cs[i].h.max;
+        if (cs[i].h.count && (ymin == 0 || (double)cs[i].h.min < ymin))
+            ymin = cs[i].h.min > 0 ? (double)cs[i].h.min : 1;
+    }
+    snprintf(title, sizeof title, "latency by percentile%s%s",
+             nrs == 1 && nbench == 1 ? ": " : "", nrs == 1 && nbench == 1 ? cs[0].b->name : "");
+    if (gp_open(&g, o, "latency", 1000, 600 + 16 * (int)(n > 5 ? n - 5 : 0), title, e) < 0)
+        goto out;
+    if (gp_data_open(&g, NULL, &d, e) < 0)
+        goto close;
+    for (i = 0; i < n; i++) {
+        if (i)
+            fputs("\n\n", d.f);
+        xmax = fmax(xmax, write_curve(d.f, &cs[i]));
+    }
+    if (gp_data_close(&d, e) < 0)
+        goto close;
+    gp_title(&g);
+    /* curves far apart (a fast run beside a stalling one) need a log y
+     * axis to be seen at all; else linear, which shows the tail best */
+    logy = ymin_max > 0 && ymax / ymin_max > 20;
+    if (logy) {
+        u.div = 1;
+        fprintf(g.f, "set logscale xy\nset yrange [%.6g:%.6g]\nset ytics nomirror out (",
+                pow(10, floor(log10(ymin))), pow(10, ceil(log10(ymax / 1.05))));
+        write_log_tics(g.f, ymin, ymax / 1.05);
+        fprintf(g.f, ")\nset ylabel 'latency'\n");
+    } else {
+        gp_unit_pick("ns", ymax, &u);
+        fprintf(g.f, "set logscale x\nset yrange [0:*]\nset ytics nomirror out\n"
+                     "set ylabel 'latency (%s)'\nset format y '%%g'\n", u.label);
+    }
+    fprintf(g.f, "set xrange [1:%.6g]\nset xtics nomirror out (", xmax);
+    {
+        /* tic labels are formats: %% is a percent sign */
+        static const char *const labs[] = {"0%%", "90%%", "99%%", "99.9%%", "99.99%%",
+                                           "99.999%%", "99.9999%%", "99.99999%%"};
+        double x = 1;
+        for (k = 0; k < sizeof labs / sizeof *labs && x <= xmax * 1.0001; k++, x *= 10)
+            fprintf(g.f, "%s'%s' %g", k ? ", " : "", labs[k], x);
+    }
+    /* the key under the axis name, one line per curve */
+    fprintf(g.f, ")\nset mxtics 10\nset border 3\n"
+                 "set grid xtics mxtics ytics lc '#e8e8e8', lc '#f4f4f4'\n"
+                 "set xlabel 'percentile (log scale of 1/(1-p))'\n"
+                 "set bmargin %zu\n"
+                 "set key at screen 0.5, screen 0.01 center bottom vertical Left reverse "
+                 "font ',9' samplen 3\n",
+            5 + n);
+    snprintf(q, sizeof q, "%s.dat", g.name);
+    for (i = 0, k = 0; i < n; i++) {
+        char t[512], dq[300];
+        /* a benchmark's send curve takes its colour */
+        size_t colour = cs[i].from_send && k ? k - 1 : k++;
+        fprintf(g.f, "%s%s index %zu using 2:($3/%.10g) with lines lw %s %s lc '%s' title %s",
+                sep, gp_quote(dq, sizeof dq, q), i, u.div, cs[i].from_send ? "1.2" : "2",
+                cs[i].from_send ? "dt 2" : "", gp_colours[colour % GP_NCOLOURS],
+                gp_quote(t, sizeof t, cs[i].title));
+        sep = ", \\\n     ";
+    }
+    fputc('\n', g.f);
+    rc = gp_run(&g, e);
+close:
+    gp_free(&g);
+out:
+    free_curves(cs, n);
+    if (have_re)
+        regfree(&re);
+    return rc;
+}
