@@ -3,7 +3,9 @@
 #   make            build the pacer binary, libpacer.a and the micro suites
 #   make test       install what is missing, build, run the Criterion tests
 #   make bench      install what is missing, build, run suites/default.json,
-#                   store the result under results/ and print the summary
+#                   store the result under results/, print the summary, the
+#                   comparison with the previous run and the trend of
+#                   results/, and draw both under results/plots/
 #   make check      build and run the tests without the dependency step
 #   make install    install pacer, pacer.h and libpacer.a under $(DESTDIR)$(PREFIX)
 #
@@ -106,7 +108,13 @@ bench: deps
 	new=$$(ls $(RESULTS)/*.json 2>/dev/null | grep -v -- '-ab.json$$' | tail -1); \
 	if [ -n "$$prev" ] && [ "$$new" != "$$prev" ]; then \
 	  echo; echo "compared with the previous run ($$prev):"; \
-	  $(PACER) compare "$$prev" "$$new" --thresholds $(BENCH_SUITE) || true; \
+	  $(PACER) compare "$$prev" "$$new" --thresholds $(BENCH_SUITE) \
+	    --plot $(RESULTS)/plots/compare.png || true; \
+	fi; \
+	runs=$$(ls $(RESULTS)/*.json 2>/dev/null | grep -v -- '-ab.json$$'); \
+	if [ -n "$$runs" ]; then \
+	  echo; echo "trend of $(RESULTS)/:"; \
+	  $(PACER) trend $$runs --plot $(RESULTS)/plots || true; \
 	fi; \
 	exit $$rc
 

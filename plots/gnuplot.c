@@ -111,6 +111,29 @@ void gp_num(FILE *f, double v)
         fputs("NaN", f);
 }
 
+/* Make dir and the directories above it that are missing (mkdir -p). */
+static int make_dirs(const char *dir, struct err *e)
+{
+    char *p = strdup(dir), *s;
+    int rc = 0;
+
+    if (!p)
+        return err_set(e, "out of memory");
+    for (s = p + 1; rc == 0; s++) {
+        if (*s && *s != '/')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) < 0 && errno != EEXIST)
+            rc = err_set(e, "%s: cannot create the directory: %s", p, strerror(errno));
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
 int gp_open(struct gp *g, const struct plot_opts *o, const char *kind, int width, int height,
             const char *title, struct err *e)
 {
@@ -149,6 +172,8 @@ int gp_open(struct gp *g, const struct plot_opts *o, const char *kind, int width
     base = NULL;
     g->width = o->width > 0 ? o->width : width;
     g->height = o->height > 0 ? o->height : height;
+    if (make_dirs(g->dir, e) < 0)
+        goto fail;
     g->f = fopen(g->script, "w");
     if (!g->f) {
         err_set(e, "%s: %s", g->script, strerror(errno));
