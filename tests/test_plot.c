@@ -896,12 +896,22 @@ Test(plot, unwritable_directory)
     struct plot_opts o;
     struct err e = {0};
 
+    FILE *f;
+
     make_trend(&t, 2, 5, names3);
     plot_opts_default(&o);
-    o.out = path_in("no/such/dir/x.png");
+    /* missing directories are made */
+    o.out = path_in("new/dir/x.png");
+    cr_assert_eq(plot_trend(&t, &o, &e), 0, "%s", e.msg);
+    cr_assert(access(path_in("new/dir/x.png"), F_OK) == 0);
+    /* a file where a directory should be */
+    f = fopen(path_in("afile"), "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    o.out = path_in("afile/dir/x.png");
     cr_assert_eq(plot_trend(&t, &o, &e), -1);
-    cr_expect_not_null(strstr(e.msg, "no/such/dir/x.gp: No such file or directory"), "%s",
-                       e.msg);
+    cr_expect_not_null(strstr(e.msg, "afile/dir: cannot create the directory: Not a directory"),
+                       "%s", e.msg);
     free_trend(&t);
 }
 
