@@ -375,24 +375,6 @@ static int print_json(FILE *f, const struct trend *t)
     return rc;
 }
 
-static void csv_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_num(FILE *f, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-}
-
 static int print_csv(FILE *f, const struct trend *t)
 {
     size_t i, j;

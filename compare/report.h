@@ -69,4 +69,9 @@ int report_markdown(FILE *f, const struct comparison *c, const struct report_opt
 int report_json(FILE *f, const struct comparison *c, const struct report_opts *ro);
 int report_csv(FILE *f, const struct comparison *c, const struct report_opts *ro);
 
+/* CSV fields (RFC 4180): a quoted string; a number after a comma (empty
+ * when not finite), in full precision. */
+void csv_str(FILE *f, const char *s);
+void csv_num(FILE *f, double v);
+
 #endif

@@ -4,7 +4,7 @@
 
 #include "report.h"
 
-static void csv_str(FILE *f, const char *s)
+void csv_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; s && *s; s++) {
@@ -15,7 +15,7 @@ static void csv_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void csv_num(FILE *f, double v)
+void csv_num(FILE *f, double v)
 {
     fputc(',', f);
     if (isfinite(v))

@@ -105,6 +105,16 @@ static inline int proc_alive(pid_t pid)
     return !(p && p[1] == ' ' && p[2] == 'Z');
 }
 
+/* Remove a test's temporary directory and everything in it. */
+static inline void tmpdir_remove(const char *dir)
+{
+    char cmd[600];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("could not remove %s", dir);
+}
+
 static inline void out_free(struct out *o)
 {
     free(o->stdout_s);

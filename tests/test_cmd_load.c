@@ -58,7 +58,6 @@ static void init(void)
 
 static void fini(void)
 {
-    char cmd[128];
     int st;
 
     if (srv_pid > 0) {
@@ -66,9 +65,7 @@ static void fini(void)
         waitpid(srv_pid, &st, 0);
     }
     out_free(&last);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
+    tmpdir_remove(dir);
 }
 
 TestSuite(cmd_load, .init = init, .fini = fini, .timeout = 60);

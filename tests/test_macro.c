@@ -34,11 +34,7 @@ static void init(void)
 
 static void fini(void)
 {
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
+    tmpdir_remove(dir);
 }
 
 TestSuite(macro, .init = init, .fini = fini, .timeout = 90);

@@ -46,15 +46,11 @@ static void init(void)
 
 static void fini(void)
 {
-    char cmd[128];
-
     if (getenv("PACER_TEST_KEEP")) {    /* to look at the pictures */
         fprintf(stderr, "kept %s\n", dir);
         return;
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
+    tmpdir_remove(dir);
 }
 
 TestSuite(plot, .init = init, .fini = fini, .timeout = 60);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pacer_exec.h"
+
 #include "trend.h"
 #include "trend_files.h"
 #include "trend_read.h"
@@ -26,11 +28,7 @@ static void init(void)
 
 static void fini(void)
 {
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", dir);
+    tmpdir_remove(dir);
 }
 
 TestSuite(trend, .init = init, .fini = fini, .timeout = 60);
