@@ -438,6 +438,9 @@ Test(loadgen, result_block_reads_back_and_merges)
     cr_assert(result_load(path, &back, &e) == 0, "%s", e.msg);
     cr_assert_eq(back.nbenches, 1);
     cr_assert_eq(back.benches[0].kind, KIND_LOAD);
+    /* each repetition counts as a run of its own for compare */
+    cr_assert_eq(back.benches[0].processes, 2);
+    cr_assert_eq(back.benches[0].nproc_samples, 2);
     cr_assert(json_equal(back.benches[0].load, res.benches[0].load));
     cr_assert(load_merge_latency(&back.benches[0], 0, &h, &e) == 0, "%s", e.msg);
     cr_assert_eq(h.count, total);

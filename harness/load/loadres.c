@@ -88,6 +88,17 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     hist_percentiles(&out->latency, ps, 6, v);
     if (doubles_append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[2] : tput) < 0)
         return -1;
+    /* each repetition is a run of its own, as a worker process is for a
+     * micro benchmark: compare then takes its interval across them */
+    {
+        size_t *counts = realloc(b->proc_samples, b->nsamples * sizeof *counts);
+        if (!counts)
+            return -1;
+        b->proc_samples = counts;
+        counts[b->nsamples - 1] = 1;
+        b->nproc_samples = b->nsamples;
+        b->processes = (unsigned)b->nsamples;
+    }
     rc |= metric_append(b, "throughput", "req/s", DIR_HIGHER, tput);
     for (i = 0; i < 6; i++)
         rc |= metric_append(b, names[i], "ns", DIR_LOWER, (double)v[i]);
