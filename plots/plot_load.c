@@ -183,8 +183,12 @@ static int write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct ext
     fprintf(cpu, "# t_mid_s\tcpu_percent\t(CPU time over each window, %% of one core)\n");
     json_array_foreach(b->load, k, blk) {
         const json_t *mon = json_object_get(blk, "monitor"), *m;
+        const json_t *mw = json_object_get(blk, "monitor_window_s");
         double warm = get_num(blk, "settings", "warmup_ns") / 1e9, win, ivs;
         size_t j;
+        /* the window's start on the monitor's clock, when recorded */
+        if (json_is_number(json_array_get(mw, 0)))
+            warm = json_number_value(json_array_get(mw, 0));
         ivs = get_num(json_object_get(blk, "series"), "interval_ns", NULL) / 1e9;
         win = isfinite(ivs) && ivs > 0 && ivs < 0.5 ? ivs : 0.5;
         if (!isfinite(warm))

@@ -1278,5 +1278,8 @@ json_t *load_out_json(const struct load_opts *o, const struct load_out *out)
         json_array_append_new(mon, mon_series_to_json(&out->mon.series[i], out->mon.period_ns,
                                                       out->mon_from, out->mon_to));
     json_object_set_new(j, "monitor", mon);
+    /* where the measured window lies on the monitor's clock (its rows' t) */
+    json_object_set_new(j, "monitor_window_s",
+                        json_pack("[f, f]", out->mon_from, out->mon_to));
     return j;
 }
