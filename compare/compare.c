@@ -175,6 +175,22 @@ cleanup:
     return rc;
 }
 
+int compare_add_limit(struct compare_opts *o, const char *text, struct err *e)
+{
+    struct limit l, *nl;
+
+    if (limit_parse(text, &l, e) < 0)
+        return -1;
+    nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
+    if (!nl) {
+        limit_free(&l);
+        return err_set(e, "out of memory");
+    }
+    o->limits = nl;
+    o->limits[o->nlimits++] = l;
+    return 0;
+}
+
 static int stat_value(const struct stats *st, const char *name, double *v)
 {
     static const struct {
@@ -733,18 +749,9 @@ int compare_check_texts(const struct bench *b, size_t nb, const char *const *tex
 
     memset(out, 0, sizeof *out);
     header(out, o, NULL, NULL);
-    for (i = 0; i < n; i++) {
-        struct limit l, *nl;
-        if (limit_parse(texts[i], &l, e) < 0)
+    for (i = 0; i < n; i++)
+        if (compare_add_limit(o, texts[i], e) < 0)
             return -1;
-        nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
-        if (!nl) {
-            limit_free(&l);
-            return err_set(e, "out of memory");
-        }
-        o->limits = nl;
-        o->limits[o->nlimits++] = l;
-    }
     if (check_limits(b, nb, o, skip_unmatched, out, e) < 0) {
         comparison_free(out);
         return -1;

@@ -112,6 +112,8 @@ void compare_opts_free(struct compare_opts *o);
 
 /* Parse a limit; fails with "limit 'TEXT': cause". */
 int limit_parse(const char *text, struct limit *l, struct err *e);
+/* Parse a limit and append it to o's; the same failures, o unchanged. */
+int compare_add_limit(struct compare_opts *o, const char *text, struct err *e);
 void limit_free(struct limit *l);
 /* Add a threshold rule (pattern is a POSIX ERE). */
 int compare_add_rule(struct compare_opts *o, const char *pattern, double threshold,

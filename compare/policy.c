@@ -64,18 +64,10 @@ int policy_apply(const json_t *obj, const char *where, const char *prefix,
             if (!json_is_array(v))
                 return err_set(e, "%s: %s: expected array of strings", where, path);
             json_array_foreach(v, i, w) {
-                struct limit l, *nl;
                 if (!json_is_string(w))
                     return err_set(e, "%s: %s[%zu]: expected string", where, path, i);
-                if (limit_parse(json_string_value(w), &l, e) < 0)
+                if (compare_add_limit(o, json_string_value(w), e) < 0)
                     return err_prefix(e, "%s: %s[%zu]", where, path, i);
-                nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
-                if (!nl) {
-                    limit_free(&l);
-                    return err_set(e, "out of memory");
-                }
-                o->limits = nl;
-                o->limits[o->nlimits++] = l;
             }
         }
     }
@@ -120,19 +112,8 @@ int policy_option(const char *name, const char *arg, struct compare_opts *o, str
         *(!strcmp(name, "threshold") ? &o->threshold : &o->drift) = d;
         return 1;
     }
-    if (!strcmp(name, "limit")) {
-        struct limit l, *nl;
-        if (limit_parse(arg, &l, e) < 0)
-            return -1;
-        nl = realloc(o->limits, (o->nlimits + 1) * sizeof *nl);
-        if (!nl) {
-            limit_free(&l);
-            return err_set(e, "out of memory");
-        }
-        o->limits = nl;
-        o->limits[o->nlimits++] = l;
-        return 1;
-    }
+    if (!strcmp(name, "limit"))
+        return compare_add_limit(o, arg, e) < 0 ? -1 : 1;
     if (!strcmp(name, "correction")) {
         if (adjust_parse(arg, &o->adjust) < 0)
             return err_set(e, "'%s' is not holm, bh or none", arg);

@@ -83,14 +83,17 @@ struct run {
     struct load_opts o;
     struct load_out out;
     char *req;
+    const char *scheme, *path;
     char url[128];
 };
 
-static void run_setup(struct run *r, const char *scheme, int port, const char *path)
+/* Defaults for a short run; the port comes with run_go. */
+static void run_setup(struct run *r, const char *scheme, const char *path)
 {
     memset(r, 0, sizeof *r);
     load_opts_default(&r->o);
-    snprintf(r->url, sizeof r->url, "%s://127.0.0.1:%d%s", scheme, port, path);
+    r->scheme = scheme;
+    r->path = path;
     r->o.url_text = r->url;
     r->o.connections = 4;
     r->o.threads = 2;
@@ -98,13 +101,24 @@ static void run_setup(struct run *r, const char *scheme, int port, const char *p
     r->o.interval_ns = 200000000;
 }
 
-static void run_go(struct run *r, const struct load_request *rq)
+/* Load 127.0.0.1:port. */
+static void run_go(struct run *r, int port, const struct load_request *rq)
 {
     struct load_request none = {0};
     struct err e = {0};
 
+    snprintf(r->url, sizeof r->url, "%s://127.0.0.1:%d%s", r->scheme, port, r->path);
     cr_assert(load_prepare(&r->o, rq ? rq : &none, &r->req, &e) == 0, "%s", e.msg);
     cr_assert(load_run(&r->o, &r->out, &e) == 0, "%s", e.msg);
+}
+
+/* Start testsrv with args, load it, stop it. */
+static void run_against(struct run *r, const char *const *args, const struct load_request *rq)
+{
+    struct srv s = srv_start(args);
+
+    run_go(r, s.port, rq);
+    srv_stop(&s);
 }
 
 static void run_free(struct run *r)
@@ -148,12 +162,10 @@ static void check_consistent(const struct run *r)
 Test(loadgen, closed_loop_ok)
 {
     const char *args[] = {"--mode", "ok", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_setup(&r, "http", "/");
+    run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 100);
     cr_assert_eq(r.out.nerrors, 0);
     cr_assert_leq(r.out.inflight_end, 4);
@@ -169,13 +181,11 @@ Test(loadgen, closed_loop_ok)
 Test(loadgen, pipelined_and_chunked)
 {
     const char *args[] = {"--mode", "chunked", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/x");
+    run_setup(&r, "http", "/x");
     r.o.pipeline = 8;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 100);
     cr_assert_eq(r.out.nerrors, 0);
     cr_assert_leq(r.out.inflight_end, 4 * 8);
@@ -186,13 +196,11 @@ Test(loadgen, pipelined_and_chunked)
 Test(loadgen, new_connection_per_request)
 {
     const char *args[] = {"--mode", "ok", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.keepalive = 0;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 20);
     cr_assert_eq(r.out.nerrors, 0);
     /* one connection per response, give or take those at the edges */
@@ -204,16 +212,14 @@ Test(loadgen, new_connection_per_request)
 Test(loadgen, open_loop_sends_on_schedule)
 {
     const char *args[] = {"--mode", "ok", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.rate = 500;
     r.o.duration_ns = 1000000000;
     r.o.interval_ns = 1000000000;
     r.o.warmup_ns = 100000000;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     /* the schedule holds 500 requests in the window; each is written,
      * answered, or counted as left at the end */
     cr_assert_geq(r.out.sent + r.out.unsent_end, 495);
@@ -229,16 +235,14 @@ Test(loadgen, open_loop_sends_on_schedule)
 Test(loadgen, poisson_arrivals)
 {
     const char *args[] = {"--mode", "ok", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.rate = 1000;
     r.o.arrival = ARRIVAL_POISSON;
     r.o.seed = 7;
     r.o.duration_ns = 1000000000;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     /* Poisson(1000): 5 standard deviations is +-158 */
     cr_assert_gt(r.out.sent + r.out.unsent_end, 1000 - 160);
     cr_assert_lt(r.out.sent, 1000 + 160);
@@ -249,12 +253,10 @@ Test(loadgen, poisson_arrivals)
 Test(loadgen, status_errors)
 {
     const char *args[] = {"--mode", "status", "--status", "503", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_setup(&r, "http", "/");
+    run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 10);
     cr_assert_eq(r.out.errors[LC_STATUS_5XX], r.out.requests);
     cr_assert_eq(r.out.nerrors, r.out.requests);
@@ -264,12 +266,10 @@ Test(loadgen, status_errors)
 Test(loadgen, reset_is_a_read_error)
 {
     const char *args[] = {"--mode", "reset", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_setup(&r, "http", "/");
+    run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_READ], 0);
     cr_assert_gt(errno_count(&r.out, LC_READ, ECONNRESET), 0);
@@ -280,12 +280,10 @@ Test(loadgen, reset_is_a_read_error)
 Test(loadgen, close_mid_response)
 {
     const char *args[] = {"--mode", "close", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_setup(&r, "http", "/");
+    run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_READ], 0);
     run_free(&r);
@@ -294,12 +292,10 @@ Test(loadgen, close_mid_response)
 Test(loadgen, garbage_is_a_parse_error)
 {
     const char *args[] = {"--mode", "garbage", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_setup(&r, "http", "/");
+    run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_PARSE], 0);
     cr_assert_str_eq(r.out.parse_reason, "not an HTTP response");
@@ -309,13 +305,11 @@ Test(loadgen, garbage_is_a_parse_error)
 Test(loadgen, oversized_headers)
 {
     const char *args[] = {"--mode", "bighdr", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.connections = 2;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_PARSE], 0);
     cr_assert_str_eq(r.out.parse_reason, "header section too large");
@@ -325,13 +319,11 @@ Test(loadgen, oversized_headers)
 Test(loadgen, hang_times_out)
 {
     const char *args[] = {"--mode", "hang", NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.timeout_ns = 150000000;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     /* 4 connections, a timeout every 150 ms each: about 16 in 0.6 s */
     cr_assert_geq(r.out.errors[LC_TIMEOUT], 4);
@@ -349,9 +341,9 @@ Test(loadgen, refused_connections_back_off)
     s = srv_start(args);   /* a port that was just free */
     port = s.port;
     srv_stop(&s);
-    run_setup(&r, "http", port, "/");
+    run_setup(&r, "http", "/");
     r.o.connections = 2;
-    run_go(&r, NULL);
+    run_go(&r, port, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_CONNECT], 0);
     cr_assert_eq(errno_count(&r.out, LC_CONNECT, ECONNREFUSED), r.out.errors[LC_CONNECT]);
@@ -364,15 +356,13 @@ Test(loadgen, open_loop_charges_a_stall)
 {
     const char *args[] = {"--mode", "stall", "--stall-every", "500ms", "--stall-for", "300ms",
                           NULL};
-    struct srv s = srv_start(args);
     struct run r;
 
-    run_setup(&r, "http", s.port, "/");
+    run_setup(&r, "http", "/");
     r.o.rate = 200;
     r.o.duration_ns = 1200000000;
     r.o.interval_ns = 400000000;
-    run_go(&r, NULL);
-    srv_stop(&s);
+    run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 100);
     /* a request due at the start of a 300 ms pause waits for all of it */
     cr_assert_geq(r.out.latency.max, 200000000, "max %llu",
@@ -384,14 +374,12 @@ Test(loadgen, open_loop_charges_a_stall)
 Test(loadgen, tcp_echo_with_framing)
 {
     const char *args[] = {"--mode", "echo", NULL};
-    struct srv s = srv_start(args);
     struct load_request rq = {.payload = "ping\\n", .framing = "delim:\\n"};
     struct run r;
 
-    run_setup(&r, "tcp", s.port, "");
+    run_setup(&r, "tcp", "");
     r.o.pipeline = 2;
-    run_go(&r, &rq);
-    srv_stop(&s);
+    run_against(&r, args, &rq);
     cr_assert_gt(r.out.requests, 100);
     cr_assert_eq(r.out.nerrors, 0);
     cr_assert_eq(r.out.bytes % 5, 0, "whole echoed lines only");
@@ -418,10 +406,10 @@ Test(loadgen, result_block_reads_back_and_merges)
     b->name = strdup("t/load");
     for (k = 0; k < 2; k++) {
         struct run r;
-        run_setup(&r, "http", s.port, "/");
+        run_setup(&r, "http", "/");
         r.o.duration_ns = 300000000;
         r.o.interval_ns = 100000000;
-        run_go(&r, NULL);
+        run_go(&r, s.port, NULL);
         total += r.out.requests;
         cr_assert(load_bench_add(b, &r.o, &r.out) == 0);
         run_free(&r);
