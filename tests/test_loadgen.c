@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "load/loadgen.h"
 #include "load/loadres.h"
+#include "clock.h"
 #include "env.h"
 #include "result_json.h"
 
@@ -328,6 +330,46 @@ Test(loadgen, hang_times_out)
     /* 4 connections, a timeout every 150 ms each: about 16 in 0.6 s */
     cr_assert_geq(r.out.errors[LC_TIMEOUT], 4);
     cr_assert(r.out.complete);
+    run_free(&r);
+}
+
+static volatile int stop_flag;
+
+static void *stop_later(void *arg)
+{
+    (void)arg;
+    usleep(200000);
+    stop_flag = 1;
+    return NULL;
+}
+
+/* The threads sleep until their next event or timeout: with a server that
+ * never answers and a 60 s timeout, nothing wakes them but the stop. */
+Test(loadgen, stop_wakes_idle_threads)
+{
+    const char *args[] = {"--mode", "hang", NULL};
+    struct srv s = srv_start(args);
+    struct run r;
+    struct err e = {0};
+    pthread_t tid;
+    uint64_t t0;
+
+    run_setup(&r, "http", "/");
+    r.o.timeout_ns = 60000000000ull;
+    r.o.duration_ns = 40000000000ull;
+    r.o.interval_ns = 1000000000;
+    r.o.stop = &stop_flag;
+    snprintf(r.url, sizeof r.url, "http://127.0.0.1:%d/", s.port);
+    cr_assert(load_prepare(&r.o, &(struct load_request){0}, &r.req, &e) == 0, "%s", e.msg);
+    cr_assert(pthread_create(&tid, NULL, stop_later, NULL) == 0);
+    t0 = clock_now_ns();
+    cr_assert(load_run(&r.o, &r.out, &e) == 0, "%s", e.msg);
+    pthread_join(tid, NULL);
+    srv_stop(&s);
+    /* far from the 40 s it would run without the stop, even on a slow build */
+    cr_assert_lt(clock_now_ns() - t0, 20000000000ull);
+    cr_assert_not(r.out.complete);
+    cr_assert_eq(r.out.inflight_end, 4);
     run_free(&r);
 }
 
