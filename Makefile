@@ -155,6 +155,11 @@ $(BUILD)/self/cpaccuracy: $(BUILD)/suites/self/cpaccuracy.o $(call obj,$(CORE_SR
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# The load generator's work per response (suites/self/loadpath.c): not part of all.
+$(BUILD)/self/loadpath: $(BUILD)/suites/self/loadpath.o $(call obj,$(CORE_SRC) $(LIB_MAIN))
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(call obj,$(CORE_SRC))
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(LIBS)
 

@@ -5,11 +5,14 @@
  *
  * The parser keeps no copy of the data.  A response may be cut at any byte,
  * so each state remembers only what it needs to go on with the next buffer
- * (bytes of the status line matched, a partial number, the lowercase start
- * of a header name or of a token).  Every byte is handled the same way
- * wherever the cuts fall, so a response gives the same result however it
- * arrives.  Lines whose content does not matter (the reason phrase, other
- * headers, chunk extensions, trailers) are skipped with memchr.
+ * (bytes of the status line matched, a partial number, the start of a
+ * header name or of a token).  Every byte is handled the same way wherever
+ * the cuts fall, so a response gives the same result however it arrives.
+ * Lines whose content does not matter (the reason phrase, other headers,
+ * chunk extensions, trailers) are skipped with memchr, and a header name
+ * is only compared when its length is that of a name that matters: this
+ * is the generator's own work per response, and it is kept small
+ * (suites/self/loadpath.c measures it).
  */
 #include "load/proto.h"
 
@@ -68,6 +71,25 @@ static inline unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
 }
 
+/* a[0..n) is lower_s (lower case) in any case */
+static int eq_lower(const char *a, const char *lower_s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (lower((unsigned char)a[i]) != (unsigned char)lower_s[i])
+            return 0;
+    return 1;
+}
+
+/* The bytes that end a header name: its colon, or a line end (an error). */
+static const unsigned char name_end[256] = {[':'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+static inline int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 static inline int hexval(unsigned char c)
 {
     if (c >= '0' && c <= '9')
@@ -86,9 +108,21 @@ static void line_start(struct http_parser *p)
 
 void http_parser_init(struct http_parser *p, int head, uint32_t max_header)
 {
-    memset(p, 0, sizeof *p);
+    /* field by field: name and num are read only up to namelen and numlen,
+     * and this runs once per response */
+    p->state = S_STATUS;
+    p->substate = 0;
+    p->header_bytes = 0;
     p->max_header = max_header ? max_header : 64 * 1024;
+    p->remaining = 0;
+    p->content_length = 0;
     p->flags = head ? F_HEAD : 0;
+    p->namelen = 0;
+    p->numlen = 0;
+    p->status = 0;
+    p->close = 0;
+    p->body_bytes = 0;
+    p->error = NULL;
 }
 
 /* The empty line after the headers: decide how the body is delimited
@@ -131,6 +165,15 @@ static int st_status(struct http_parser *p, const char **sp, const char *end)
     static const char prefix[] = "HTTP/1.";
     const char *s = *sp;
 
+    /* the whole "HTTP/1.x NNN" at once, when it is there */
+    if (p->substate == 0 && end - s > 12 && memcmp(s, prefix, 7) == 0 && is_digit(s[7]) &&
+        s[8] == ' ' && is_digit(s[9]) && is_digit(s[10]) && is_digit(s[11])) {
+        if (s[7] == '0')
+            p->flags |= F_HTTP10;
+        p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+        p->substate = 12;
+        s += 12;
+    }
     for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
         int k = p->substate++;
@@ -186,8 +229,8 @@ static int st_skip(struct http_parser *p, const char **sp, const char *end, int 
 
 static int st_name(struct http_parser *p, const char **sp, const char *end)
 {
-    const char *s = *sp;
-    unsigned n = p->namelen;
+    const char *s = *sp, *from, *name;
+    size_t n = p->namelen, k, i;
 
     if (n == 0) {
         switch (*s) {
@@ -207,35 +250,42 @@ static int st_name(struct http_parser *p, const char **sp, const char *end)
             return fail(p, "bad header line");
         }
     }
-    for (; s < end; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == ':') {
-            p->state = S_SKIP;
-            if (n == 14 && memcmp(p->name, "content-length", 14) == 0) {
-                p->state = S_CLEN;
-                p->substate = 0;
-            } else if (n == 17 && memcmp(p->name, "transfer-encoding", 17) == 0) {
-                p->state = S_TOKENS;
-                p->substate = T_TE;
-                p->numlen = 0;
-            } else if (n == 10 && memcmp(p->name, "connection", 10) == 0) {
-                p->state = S_TOKENS;
-                p->substate = T_CONN;
-                p->numlen = 0;
-            }
-            *sp = s + 1;
-            return 0;
-        }
-        if (c == '\r' || c == '\n')
-            return fail(p, "bad header line");
-        if (n < sizeof p->name)
-            p->name[n] = (char)lower(c);
-        if (n <= sizeof p->name) /* longer names only need to be known as longer */
-            n++;
+    from = s;
+    while (s < end && !name_end[(unsigned char)*s])
+        s++;
+    k = (size_t)(s - from);
+    if (s == end || n) {
+        /* cut by the end of a read: keep the start of the name; longer
+         * names only need to be known as longer */
+        for (i = 0; i < k && n + i < sizeof p->name; i++)
+            p->name[n + i] = from[i];
+        n = n + k > sizeof p->name ? sizeof p->name + 1 : n + k;
+        name = p->name;
+    } else {
+        n = k;
+        name = from;
     }
-    p->namelen = (uint8_t)n;
-    *sp = s;
+    if (s == end) {
+        p->namelen = (uint8_t)n;
+        *sp = s;
+        return 0;
+    }
+    if (*s != ':')
+        return fail(p, "bad header line");
+    p->state = S_SKIP;
+    if (n == 14 && eq_lower(name, "content-length", 14)) {
+        p->state = S_CLEN;
+        p->substate = 0;
+    } else if (n == 17 && eq_lower(name, "transfer-encoding", 17)) {
+        p->state = S_TOKENS;
+        p->substate = T_TE;
+        p->numlen = 0;
+    } else if (n == 10 && eq_lower(name, "connection", 10)) {
+        p->state = S_TOKENS;
+        p->substate = T_CONN;
+        p->numlen = 0;
+    }
+    *sp = s + 1;
     return 0;
 }
 
@@ -428,6 +478,16 @@ static int lines(struct http_parser *p, const char **sp, const char *end)
     int r = 0;
 
     while (r == 0 && *sp < end) {
+        /* header lines first, without the jump table: they are most of
+         * the work, and the indirect jump between them mispredicts */
+        if (p->state == S_SKIP || p->state == S_REASON) {
+            r = st_skip(p, sp, end, S_NAME);
+            continue;
+        }
+        if (p->state == S_NAME) {
+            r = st_name(p, sp, end);
+            continue;
+        }
         switch (p->state) {
         case S_STATUS:
             r = st_status(p, sp, end);
