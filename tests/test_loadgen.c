@@ -195,6 +195,53 @@ Test(loadgen, pipelined_and_chunked)
     run_free(&r);
 }
 
+/* Latency ends at the kernel's arrival time of each response.  A server
+ * that answers 5 ms after each request, with 128 connections, answers
+ * fast enough that the loop pauses to gather responses (naps) and reads
+ * them late: their latency still never falls below the 5 ms the server
+ * waited and does not grow by the pauses (which would add up to 100 us
+ * each; the bound allows for a busy machine). */
+Test(loadgen, latency_ends_at_arrival_across_naps)
+{
+    const char *args[] = {"--mode", "slow", "--delay", "5ms", NULL};
+    uint64_t p50;
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    r.o.connections = 128;
+    r.o.threads = 1;
+    r.o.duration_ns = 1000000000;
+    r.o.interval_ns = 500000000;
+    run_against(&r, args, NULL);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_gt(r.out.requests, 2000);
+    cr_assert_gt(r.out.reads, 0);
+    cr_assert_eq(r.out.stamped, r.out.reads, "%llu of %llu reads carried an arrival time",
+                 (unsigned long long)r.out.stamped, (unsigned long long)r.out.reads);
+    cr_assert_gt(r.out.naps, 0);
+    cr_assert_geq(r.out.latency.min, 5000000);
+    p50 = hist_percentile(&r.out.latency, 50);
+    cr_assert_lt(p50, 8000000, "p50 %llu ns", (unsigned long long)p50);
+    run_free(&r);
+}
+
+/* A pause must not leave the server idle: with 2 connections there is
+ * never enough queued at the server, and the loop never pauses. */
+Test(loadgen, no_naps_without_work_queued)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    r.o.connections = 2;
+    r.o.threads = 1;
+    run_against(&r, args, NULL);
+    cr_assert_gt(r.out.requests, 100);
+    cr_assert_eq(r.out.naps, 0);
+    cr_assert_eq(r.out.stamped, r.out.reads);
+    run_free(&r);
+}
+
 Test(loadgen, new_connection_per_request)
 {
     const char *args[] = {"--mode", "ok", NULL};

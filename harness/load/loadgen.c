@@ -40,6 +40,8 @@
 #define IV_DIGITS 2
 #define SPIN_NS 20000          /* wait less than this: poll without sleeping */
 #define STOP_KEY UINT64_MAX    /* the epoll key of the stop event */
+#define NAP_BATCH 8            /* closed loop: nap only when fewer events are ready */
+#define RATE_WINDOW_NS 2000000 /* the response rate is measured over this */
 #define STOP_POLL_NS 20000000  /* how often the main thread looks at the stop flag */
 #define BACKOFF_MIN_NS 10000000ull
 #define BACKOFF_MAX_NS 1000000000ull
@@ -125,6 +127,15 @@ struct thread {
     double next_due;
     uint64_t wake_lag;        /* how late a sleep ends, learnt */
     uint64_t sweep_at;        /* no timeout or retry falls due before this */
+    /* receive times and pauses (closed loop) */
+    int stamps;               /* the kernel stamps arrivals (until a read comes without) */
+    int64_t rt_off;           /* CLOCK_REALTIME - CLOCK_MONOTONIC, as of the last wake */
+    uint64_t outstanding;     /* requests written and not answered */
+    uint64_t answered;        /* responses so far (the rate's count) */
+    uint64_t rate_t0, rate_n0;
+    double rate;              /* responses per ns: the highest window lately */
+    double nap_ns;            /* how long a nap lasts, learnt */
+    uint64_t reads, stamped, naps;
     struct rng rng;
     uint64_t *pending;        /* ring of intended starts, due, not written */
     size_t pend_head, pend_n, pend_cap;
@@ -169,9 +180,9 @@ static void sweep_by(struct thread *t, uint64_t at)
 /* The system calls of the loop, without the thread-cancellation
  * bookkeeping the libc wrappers add in a threaded process (nothing here is
  * cancelled): a sixth of the generator's own CPU time per request. */
-static ssize_t sock_read(int fd, void *buf, size_t n)
+static ssize_t sock_recvmsg(int fd, struct msghdr *msg)
 {
-    return syscall(SYS_read, fd, buf, n);
+    return syscall(SYS_recvmsg, fd, msg, 0);
 }
 
 static ssize_t sock_write(int fd, const void *buf, size_t n)
@@ -180,16 +191,16 @@ static ssize_t sock_write(int fd, const void *buf, size_t n)
 }
 
 /* Wait up to wait_ns for events (epoll_pwait2; in ms before Linux 5.11). */
-static int ep_wait(int ep, struct epoll_event *evs, uint64_t wait_ns)
+static int ep_wait(int ep, struct epoll_event *evs, int max, uint64_t wait_ns)
 {
     struct timespec ts;
     int n;
 
     ts.tv_sec = (time_t)(wait_ns / 1000000000u);
     ts.tv_nsec = (long)(wait_ns % 1000000000u);
-    n = (int)syscall(SYS_epoll_pwait2, ep, evs, MAX_EVENTS, &ts, NULL, 0);
+    n = (int)syscall(SYS_epoll_pwait2, ep, evs, max, &ts, NULL, 0);
     if (n < 0 && errno == ENOSYS)
-        n = (int)syscall(SYS_epoll_pwait, ep, evs, MAX_EVENTS,
+        n = (int)syscall(SYS_epoll_pwait, ep, evs, max,
                          (int)((wait_ns + 999999) / 1000000), NULL, 0);
     return n;
 }
@@ -369,6 +380,7 @@ static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int
     c->fd = -1;
     c->gen++;
     c->state = CS_CLOSED;
+    t->outstanding -= c->nsent;
     c->nreq = c->nsent = 0;
     c->head = 0;
     c->woff = c->wlen = 0;
@@ -452,18 +464,25 @@ static int conn_write(struct thread *t, struct conn *c, uint64_t now)
             t->sent += k;
         }
         sweep_by(t, now + o->timeout_ns);
+        t->outstanding += k;
         c->nsent = c->nreq;
         c->wlen = k * (uint32_t)o->reqlen;
         c->woff = 0;
     }
 }
 
-/* One response is complete at now. */
+/* One response is complete: its last byte arrived at `now` (never before
+ * its request was written; a receive time converted between clocks could
+ * seem to be). */
 static void conn_done(struct thread *t, struct conn *c, uint64_t now)
 {
     const struct load_opts *o = t->o;
     uint32_t slot = c->head;
-    struct load_interval *iv = iv_at(t, now);
+    struct load_interval *iv;
+
+    if (now < c->sent[slot])
+        now = c->sent[slot];
+    iv = iv_at(t, now);
 
     if (iv) {
         uint64_t lat = now - c->origin[slot];
@@ -484,6 +503,8 @@ static void conn_done(struct thread *t, struct conn *c, uint64_t now)
     c->nreq--;
     c->nsent--;
     c->backoff = 0;
+    t->outstanding--;
+    t->answered++;
 }
 
 /* Assign the next request of a closed loop. */
@@ -597,6 +618,7 @@ static int conn_connect(struct thread *t, struct conn *c, uint64_t now)
     c->fd = fd;
     c->gen++;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.u64 = ((uint64_t)c->gen << 32) | (uint32_t)(c - t->conns);
     if (epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -661,10 +683,11 @@ static void conn_eof(struct thread *t, struct conn *c, uint64_t now)
     conn_next(t, c, now);
 }
 
-/* n bytes arrived on c at now: complete the responses they end, assign the
- * next requests (closed loop) and write them.  Returns 0, or -1 when c was
- * closed. */
-static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t n, uint64_t now)
+/* n bytes arrived on c (the last of them at `arrived`), read at now:
+ * complete the responses they end, assign the next requests (closed loop)
+ * and write them.  Returns 0, or -1 when c was closed. */
+static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t n,
+                      uint64_t arrived, uint64_t now)
 {
     size_t off = 0, used;
     int closing = 0;
@@ -696,7 +719,7 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
         off += used;
         if (t->o->url.scheme == SCHEME_HTTP && c->p.h.close)
             closing = 1;
-        conn_done(t, c, now);
+        conn_done(t, c, arrived);
         parser_reset(t, c);
         if (closing || !t->o->keepalive) {
             conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
@@ -712,15 +735,47 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
     return c->state == CS_OPEN ? 0 : -1;
 }
 
+/* When the last byte read by msg arrived, from the kernel's receive stamp
+ * (CLOCK_REALTIME, converted): responses then end when they arrived, not
+ * when the loop came to read them, so reads can wait and gather (nap).  0
+ * when there is no stamp. */
+static uint64_t arrival(struct thread *t, struct msghdr *msg, uint64_t now)
+{
+    struct cmsghdr *cm;
+
+    for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts;
+            int64_t v;
+            memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+            v = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - t->rt_off;
+            if (v <= 0 || (uint64_t)v > now)
+                return now;
+            return (uint64_t)v;
+        }
+    return 0;
+}
+
 /* Input is ready on c: read until drained.  hup: the peer closed as well
  * (the same edge), so read on to the end of file. */
 static void conn_read(struct thread *t, struct conn *c, int hup)
 {
-    uint64_t now;
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = {t->rbuf, RBUF_SIZE};
+    struct msghdr msg;
+    uint64_t now, arrived;
     ssize_t n;
 
     for (;;) {
-        n = sock_read(c->fd, t->rbuf, RBUF_SIZE);
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof ctl.buf;
+        n = sock_recvmsg(c->fd, &msg);
         now = clock_now_ns();
         if (n < 0) {
             if (errno == EINTR)
@@ -733,7 +788,13 @@ static void conn_read(struct thread *t, struct conn *c, int hup)
             conn_eof(t, c, now);
             return;
         }
-        if (conn_input(t, c, t->rbuf, (size_t)n, now) < 0)
+        arrived = arrival(t, &msg, now);
+        t->stamps = arrived != 0;   /* without stamps, read times and no naps */
+        t->reads++;
+        t->stamped += t->stamps;
+        if (!arrived)
+            arrived = now;
+        if (conn_input(t, c, t->rbuf, (size_t)n, arrived, now) < 0)
             return;
         if ((size_t)n < RBUF_SIZE && !hup)
             return;   /* drained: the next arrival is a new edge */
@@ -805,7 +866,7 @@ static void sweep(struct thread *t, uint64_t now)
 
 static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_ns)
 {
-    return ep_wait(t->ep, evs, wait_ns < SPIN_NS ? 0 : wait_ns);
+    return ep_wait(t->ep, evs, MAX_EVENTS, wait_ns < SPIN_NS ? 0 : wait_ns);
 }
 
 /* Open loop: wait for events until the next request is due.  Waking from
@@ -829,12 +890,72 @@ static int wait_due(struct thread *t, struct epoll_event *evs, uint64_t now, uin
         t->wake_lag = (7 * t->wake_lag + over) / 8;
     }
     while (now < due) {
-        n = ep_wait(t->ep, evs, 0);
+        n = ep_wait(t->ep, evs, MAX_EVENTS, 0);
         if (n != 0)
             return n;
         now = clock_now_ns();
     }
     return 0;
+}
+
+/* The offset of the kernel's receive stamps from the loop's clock. */
+static void clocks_align(struct thread *t)
+{
+    struct timespec rt, mono;
+
+    clock_gettime(CLOCK_REALTIME, &rt);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    t->rt_off = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + (rt.tv_nsec - mono.tv_nsec);
+}
+
+/* Closed loop: whether a pause before reading may be taken.  Each sleep
+ * in epoll_wait costs the server a wakeup of this thread for the next
+ * response (tens of microseconds of its CPU on a virtual machine), and the
+ * thread a wake; a short pause instead lets responses gather and be read
+ * in one batch.  Their latency still ends at their arrival, stamped by the
+ * kernel, so pauses are taken only with stamps.  And only while the server
+ * has work queued for 1.5 pauses at the highest rate it reached lately: a
+ * pause must never leave it idle, or the load would fall. */
+static int nap_allowed(struct thread *t, uint64_t now)
+{
+    double rate, gather;
+
+    if (now - t->rate_t0 >= RATE_WINDOW_NS) {
+        rate = (double)(t->answered - t->rate_n0) / (double)(now - t->rate_t0);
+        t->rate = rate > t->rate * 0.99 ? rate : t->rate * 0.99;
+        t->rate_t0 = now;
+        t->rate_n0 = t->answered;
+    }
+    if (!t->stamps || open_loop(t))
+        return 0;
+    gather = t->rate * t->nap_ns;   /* responses a pause gathers */
+    return gather >= 2 && (double)t->outstanding >= 1.5 * gather;
+}
+
+/* Closed loop: wait for events as wait_events does; but when a pause is
+ * allowed and fewer than NAP_BATCH events are ready (those are answered,
+ * not queued at the server), pause first and take what gathered. */
+static int wait_batch(struct thread *t, struct epoll_event *evs, uint64_t now, uint64_t wait_ns)
+{
+    struct timespec ts = {0, LOAD_NAP_NS};
+    uint64_t slept;
+    int n, m;
+
+    if (wait_ns < LOAD_NAP_NS || !nap_allowed(t, now))
+        return wait_events(t, evs, wait_ns);
+    n = ep_wait(t->ep, evs, MAX_EVENTS, 0);
+    if (n < 0 || n >= NAP_BATCH ||
+        (double)(t->outstanding - (uint64_t)n) < 1.5 * t->rate * t->nap_ns)
+        return n;
+    now = clock_now_ns();
+    clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+    slept = clock_now_ns() - now;
+    if (slept > 4 * LOAD_NAP_NS)   /* descheduled: not what a nap costs */
+        slept = 4 * LOAD_NAP_NS;
+    t->nap_ns = (7 * t->nap_ns + (double)slept) / 8;
+    t->naps++;
+    m = ep_wait(t->ep, evs + n, MAX_EVENTS - n, 0);
+    return m > 0 ? n + m : n;
 }
 
 static void thread_loop(struct thread *t)
@@ -846,6 +967,10 @@ static void thread_loop(struct thread *t)
     int n;
 
     t->sweep_at = UINT64_MAX;
+    t->stamps = 1;
+    t->rate_t0 = now;
+    t->nap_ns = 2 * LOAD_NAP_NS;   /* until measured */
+    clocks_align(t);
     for (i = 0; i < t->nconns; i++) {
         if (open_loop(t) && !o->keepalive)
             free_push(t, &t->conns[i]);
@@ -874,8 +999,11 @@ static void thread_loop(struct thread *t)
         if (open_loop(t) && t->next_due < (double)deadline) {
             deadline = t->next_due > (double)now ? (uint64_t)t->next_due : now;
             n = wait_due(t, evs, now, deadline);
-        } else
+        } else if (!open_loop(t))
+            n = wait_batch(t, evs, now, deadline > now ? deadline - now : 0);
+        else
             n = wait_events(t, evs, deadline > now ? deadline - now : 0);
+        clocks_align(t);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -930,8 +1058,8 @@ static void *thread_main(void *arg)
     /* signals go to the main thread */
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (open_loop(t))
-        prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    /* open loop: sends on time; closed loop: naps as long as asked */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     thread_loop(t);
     return NULL;
 }
@@ -1057,6 +1185,9 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->connects += t->connects;
         out->inflight_end += t->inflight_end;
         out->unsent_end += t->unsent_end;
+        out->reads += t->reads;
+        out->stamped += t->stamped;
+        out->naps += t->naps;
         for (c = 0; c < LC_NCLASS; c++) {
             out->errors[c] += t->errors[c];
             out->nerrors += t->errors[c];
@@ -1374,8 +1505,10 @@ json_t *load_out_json(const struct load_opts *o, const struct load_out *out)
     }
     json_object_set_new(j, "errnos", errnos);
     json_object_set_new(j, "series", series_json(o, out));
-    gen = json_pack("{s:f, s:f, s:f}", "cpu_user", out->cpu_user, "cpu_sys", out->cpu_sys,
-                    "busy_max", out->busy_max);
+    gen = json_pack("{s:f, s:f, s:f, s:I, s:I, s:I}", "cpu_user", out->cpu_user,
+                    "cpu_sys", out->cpu_sys, "busy_max", out->busy_max,
+                    "reads", (json_int_t)out->reads, "stamped_reads", (json_int_t)out->stamped,
+                    "naps", (json_int_t)out->naps);
     json_object_set_new(j, "generator", gen);
     mon = json_array();
     for (i = 0; mon && i < out->mon.nseries; i++)

@@ -94,6 +94,10 @@ struct load_interval {
     uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
 };
 
+/* Closed loop: the pause that lets responses gather when few are ready
+ * (see nap_for in loadgen.c). */
+#define LOAD_NAP_NS 100000
+
 struct load_out {
     int complete;                /* 0: stopped early */
     double elapsed_s;            /* measured window */
@@ -117,6 +121,9 @@ struct load_out {
     size_t niv;
     double cpu_user, cpu_sys;    /* the generator's threads, window, seconds */
     double busy_max;             /* busiest thread: CPU time / wall time */
+    uint64_t reads;              /* reads that returned data (whole run) */
+    uint64_t stamped;            /* of those, with the kernel's receive time */
+    uint64_t naps;               /* closed loop: pauses to gather responses */
     struct monitor mon;          /* server (if any) and pacer */
     double mon_from, mon_to;     /* the window in the monitor's time */
     int valid;

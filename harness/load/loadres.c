@@ -321,6 +321,14 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
             "generator", out->cpu_user, out->cpu_sys,
             out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
             out->busy_max * 100);
+    if (out->reads) {
+        fprintf(f, "  %-12skernel arrival times on %.0f%% of reads (latency ends there)",
+                "receive", 100.0 * (double)out->stamped / (double)out->reads);
+        if (out->naps)
+            fprintf(f, "; %llu pauses of %s", (unsigned long long)out->naps,
+                    fmt_time(a, sizeof a, (double)LOAD_NAP_NS));
+        fputc('\n', f);
+    }
     if (srv && srv->n >= 2) {
         struct mon_summary ms;
         mon_summarise(srv, out->mon_from, out->mon_to, &ms);
