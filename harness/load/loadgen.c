@@ -40,7 +40,7 @@
 #define IV_DIGITS 2
 #define SPIN_NS 20000          /* wait less than this: poll without sleeping */
 #define STOP_KEY UINT64_MAX    /* the epoll key of the stop event */
-#define NAP_BATCH 8            /* closed loop: nap only when fewer events are ready */
+#define NAP_BATCH 16           /* closed loop: nap only when fewer events are ready */
 #define RATE_WINDOW_NS 2000000 /* the response rate is measured over this */
 #define STOP_POLL_NS 20000000  /* how often the main thread looks at the stop flag */
 #define BACKOFF_MIN_NS 10000000ull
