@@ -198,9 +198,9 @@ Test(loadgen, pipelined_and_chunked)
 /* Latency ends at the kernel's arrival time of each response.  A server
  * that answers 5 ms after each request, with 128 connections, answers
  * fast enough that the loop pauses to gather responses (naps) and reads
- * them late: their latency still never falls below the 5 ms the server
- * waited and does not grow by the pauses (which would add up to 100 us
- * each; the bound allows for a busy machine). */
+ * them late: their latency never falls below the 5 ms the server waited
+ * (an arrival time converted wrongly would), and its median stays near
+ * it (the bound allows for a busy machine). */
 Test(loadgen, latency_ends_at_arrival_across_naps)
 {
     const char *args[] = {"--mode", "slow", "--delay", "5ms", NULL};

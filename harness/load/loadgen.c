@@ -43,6 +43,7 @@
 #define NAP_BATCH 16           /* closed loop: nap only when fewer events are ready */
 #define RATE_WINDOW_NS 2000000 /* the response rate is measured over this */
 #define STOP_POLL_NS 20000000  /* how often the main thread looks at the stop flag */
+#define REOPEN_NS 10000000ull  /* a connection lost to an error is reopened this much later */
 #define BACKOFF_MIN_NS 10000000ull
 #define BACKOFF_MAX_NS 1000000000ull
 
@@ -391,7 +392,17 @@ static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int
         if (c->backoff > BACKOFF_MAX_NS)
             c->backoff = BACKOFF_MAX_NS;
         c->retry_at = now + c->backoff;
+        sweep_by(t, c->retry_at);
     }
+}
+
+/* c failed on a read or write error (the server reset it, say): reopen it
+ * a little later, at a sweep, rather than at once into the same error. */
+static void conn_lost(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                      uint64_t now)
+{
+    conn_fail(t, c, cls, errnum, now);
+    c->retry_at = now + REOPEN_NS;
     sweep_by(t, c->retry_at);
 }
 
@@ -438,7 +449,7 @@ static int conn_write(struct thread *t, struct conn *c, uint64_t now)
                     conn_block(t, c);
                     return 0;
                 }
-                conn_fail(t, c, LC_WRITE, errno, now);
+                conn_lost(t, c, LC_WRITE, errno, now);
                 return -1;
             }
             c->woff += (uint32_t)n;
@@ -781,7 +792,7 @@ static void conn_read(struct thread *t, struct conn *c, int hup)
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN)
-                conn_fail(t, c, LC_READ, errno, now);
+                conn_lost(t, c, LC_READ, errno, now);
             return;
         }
         if (n == 0) {
