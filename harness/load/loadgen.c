@@ -980,7 +980,7 @@ static void thread_loop(struct thread *t)
     t->sweep_at = UINT64_MAX;
     t->stamps = 1;
     t->rate_t0 = now;
-    t->nap_ns = 2 * LOAD_NAP_NS;   /* until measured */
+    t->nap_ns = 1.25 * LOAD_NAP_NS;   /* until measured */
     clocks_align(t);
     for (i = 0; i < t->nconns; i++) {
         if (open_loop(t) && !o->keepalive)
