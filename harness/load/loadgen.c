@@ -4,11 +4,13 @@
  * Each thread owns an epoll instance and its connections.  A socket is
  * added to the epoll set once, edge-triggered for input and output, when it
  * is created; afterwards a request is one write() and a response one or
- * more read()s: a short read means the socket was drained and a short
+ * more recvmsg()s: a short read means the socket was drained and a short
  * write that its buffer is full, and in both cases the next edge wakes the
- * loop.  A thread sleeps until its next event, the next time a request or
- * connect can time out, or (open loop) the next request is due; an early
- * stop reaches it through an eventfd.  Per-thread counts are merged when
+ * loop.  Each read carries the kernel's arrival time of its last byte,
+ * where a response's latency ends.  A thread sleeps until its next event,
+ * the next time a request or connect can time out, (open loop) the next
+ * request is due, or (closed loop, a busy server) a short nap has let
+ * responses gather; an early stop reaches it through an eventfd.  Per-thread counts are merged when
  * the threads end; the time series' intervals are merged under a lock once
  * per interval and thread.
  */

@@ -7,7 +7,9 @@
  * Closed loop (rate 0): each connection keeps `pipeline` requests in
  * flight and writes the next request as soon as a response is complete,
  * as wrk does.  Latency runs from the write of the request (with a new
- * connection per request: from the connect).
+ * connection per request: from the connect).  In both loops it ends when
+ * the response's last byte arrived, as the kernel stamped it
+ * (SO_TIMESTAMPNS), or when it was read where there is no stamp.
  *
  * Open loop (rate R): a schedule of intended start times at R per second
  * (constant spacing, or Poisson arrivals), split across the threads.  A
