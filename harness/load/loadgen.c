@@ -182,7 +182,7 @@ static void sweep_by(struct thread *t, uint64_t at)
 
 /* The system calls of the loop, without the thread-cancellation
  * bookkeeping the libc wrappers add in a threaded process (nothing here is
- * cancelled): a sixth of the generator's own CPU time per request. */
+ * cancelled): it was a sixth of the generator's user time. */
 static ssize_t sock_recvmsg(int fd, struct msghdr *msg)
 {
     return syscall(SYS_recvmsg, fd, msg, 0);
@@ -921,15 +921,16 @@ static void clocks_align(struct thread *t)
     t->rt_off = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 + (rt.tv_nsec - mono.tv_nsec);
 }
 
-/* Closed loop: whether a pause before reading may be taken.  Each sleep
- * in epoll_wait costs the server a wakeup of this thread for the next
- * response (tens of microseconds of its CPU on a virtual machine), and the
- * thread a wake; a short pause instead lets responses gather and be read
- * in one batch.  Their latency still ends at their arrival, stamped by the
+/* Closed loop: whether a pause before reading may be taken, `ready`
+ * responses being in already (answered, so not queued at the server).
+ * Each sleep in epoll_wait costs the server a wakeup of this thread for
+ * the next response (tens of microseconds of its CPU on a virtual
+ * machine), and the thread a wake; a short pause instead lets responses
+ * gather and be read in one batch.  Their latency still ends at their arrival, stamped by the
  * kernel, so pauses are taken only with stamps.  And only while the server
  * has work queued for 1.5 pauses at the highest rate it reached lately: a
  * pause must never leave it idle, or the load would fall. */
-static int nap_allowed(struct thread *t, uint64_t now)
+static int nap_allowed(struct thread *t, uint64_t now, int ready)
 {
     double rate, gather;
 
@@ -942,23 +943,23 @@ static int nap_allowed(struct thread *t, uint64_t now)
     if (!t->stamps || open_loop(t))
         return 0;
     gather = t->rate * t->nap_ns;   /* responses a pause gathers */
-    return gather >= 2 && (double)t->outstanding >= 1.5 * gather;
+    return gather >= 2 && t->outstanding >= (uint64_t)ready &&
+           (double)(t->outstanding - (uint64_t)ready) >= 1.5 * gather;
 }
 
 /* Closed loop: wait for events as wait_events does; but when a pause is
- * allowed and fewer than NAP_BATCH events are ready (those are answered,
- * not queued at the server), pause first and take what gathered. */
+ * allowed and fewer than NAP_BATCH events are ready, pause first and take
+ * what gathered. */
 static int wait_batch(struct thread *t, struct epoll_event *evs, uint64_t now, uint64_t wait_ns)
 {
     struct timespec ts = {0, LOAD_NAP_NS};
     uint64_t slept;
     int n, m;
 
-    if (wait_ns < LOAD_NAP_NS || !nap_allowed(t, now))
+    if (wait_ns < LOAD_NAP_NS || !nap_allowed(t, now, 0))
         return wait_events(t, evs, wait_ns);
     n = ep_wait(t->ep, evs, MAX_EVENTS, 0);
-    if (n < 0 || n >= NAP_BATCH ||
-        (double)(t->outstanding - (uint64_t)n) < 1.5 * t->rate * t->nap_ns)
+    if (n < 0 || n >= NAP_BATCH || !nap_allowed(t, now, n))
         return n;
     now = clock_now_ns();
     clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
