@@ -36,7 +36,7 @@ PKG_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Iharness -Icompare -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -I. -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lpthread -lm
@@ -49,14 +49,12 @@ Q = @
 say = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-# The worker side: what a suite binary links (no jansson needed).
-LIB_SRC  = harness/registry.c harness/state.c harness/measure.c harness/worker.c \
-           harness/standalone.c harness/clock.c harness/stats.c harness/rng.c \
-           harness/err.c harness/fmt.c harness/table.c
-LIB_MAIN = harness/pacer_main.c
-# Everything else in harness/ (and later compare/, plots/) goes into pacer.
-ALL_SRC  = $(sort $(wildcard harness/*.c harness/load/*.c compare/*.c plots/*.c))
-CORE_SRC = $(filter-out harness/main.c $(LIB_MAIN),$(ALL_SRC))
+# libpacer: what a suite binary links (no jansson needed), all of harness/lib/.
+LIB_MAIN = harness/lib/pacer_main.c
+LIB_SRC  = $(filter-out $(LIB_MAIN),$(sort $(wildcard harness/lib/*.c)))
+# Everything else goes into pacer: the layers above libpacer.
+ALL_SRC  = $(sort $(wildcard harness/*/*.c compare/*.c compare/*/*.c plots/*.c))
+CORE_SRC = $(filter-out harness/cli/main.c $(LIB_MAIN),$(ALL_SRC))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
@@ -64,7 +62,7 @@ PACER      = $(BUILD)/pacer
 LIBPACER   = $(BUILD)/libpacer.a
 MICRO_SRC  = $(sort $(wildcard suites/micro/*.c))
 MICRO_BIN  = $(patsubst %.c,$(BUILD)/%,$(MICRO_SRC))
-SERVER_SRC = $(sort $(wildcard suites/servers/*.c))
+SERVER_SRC = $(sort $(wildcard suites/targets/*.c))
 SERVER_BIN = $(patsubst %.c,$(BUILD)/%,$(SERVER_SRC))
 TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
@@ -124,6 +122,9 @@ $(BUILD)/buildinfo.h: FORCE | $(BUILD)/.
 	  "$$($(CC) --version | head -1)" "$(strip $(ALL_CFLAGS))" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
+# Benchmarks include "pacer.h" as users do: cc -Iharness/lib.
+$(BUILD)/suites/%.o $(BUILD)/tests/fixtures/%.o: ALL_CFLAGS += -Iharness/lib
+
 $(BUILD)/%.o: %.c $(BUILD)/buildinfo.h | $(BUILD)/.
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -131,7 +132,7 @@ $(BUILD)/%.o: %.c $(BUILD)/buildinfo.h | $(BUILD)/.
 $(LIBPACER): $(call obj,$(LIB_SRC) $(LIB_MAIN))
 	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
-$(PACER): $(call obj,harness/main.c $(CORE_SRC))
+$(PACER): $(call obj,harness/cli/main.c $(CORE_SRC))
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # Suite binaries and test fixtures: one C file each, linked with libpacer.
@@ -142,7 +143,7 @@ $(BUILD)/tests/fixtures/%: $(BUILD)/tests/fixtures/%.o $(LIBPACER)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBPACER) $(LIBS)
 
 # Test servers the load generator runs against: standalone, no libpacer.
-$(BUILD)/suites/servers/%: $(BUILD)/suites/servers/%.o
+$(BUILD)/suites/targets/%: $(BUILD)/suites/targets/%.o
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< -lpthread -lm
 
 # The compare detector benchmark (suites/self/detector.c): not part of all.
@@ -170,7 +171,7 @@ $(BUILD)/.:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
 	install -m 755 $(PACER) $(DESTDIR)$(PREFIX)/bin/pacer
-	install -m 644 harness/pacer.h $(DESTDIR)$(PREFIX)/include/pacer.h
+	install -m 644 harness/lib/pacer.h $(DESTDIR)$(PREFIX)/include/pacer.h
 	install -m 644 $(LIBPACER) $(DESTDIR)$(PREFIX)/lib/libpacer.a
 
 clean:

@@ -6,7 +6,7 @@
 #ifndef PACER_AB_H
 #define PACER_AB_H
 
-#include "result.h"
+#include "harness/result/result.h"
 
 /* Whether r came from pacer ab. */
 int ab_is_result(const struct result *r);

@@ -29,7 +29,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 
 struct cp_opts {
     double pvalue;          /* accept a split below this (default 0.001) */

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "rank.h"
-#include "rng.h"
-#include "stats.h"
+#include "harness/lib/rng.h"
+#include "harness/lib/stats.h"
 
 size_t cluster_nonempty(const struct clustered *c)
 {

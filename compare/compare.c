@@ -9,7 +9,7 @@
 
 #include "cluster.h"
 #include "effect.h"
-#include "env.h"
+#include "harness/result/env.h"
 #include "rank.h"
 
 void compare_opts_default(struct compare_opts *o)

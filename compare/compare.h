@@ -44,9 +44,9 @@
 #include <stdint.h>
 
 #include "adjust.h"
-#include "err.h"
-#include "result.h"
-#include "stats.h"
+#include "harness/lib/err.h"
+#include "harness/result/result.h"
+#include "harness/lib/stats.h"
 
 #define COMPARE_THRESHOLD_UNPAIRED 0.015
 #define COMPARE_THRESHOLD_PAIRED 0.01

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 
 #include "rank.h"
-#include "rng.h"
+#include "harness/lib/rng.h"
 
 #define BOOT_MIN_RESAMPLES 1000u  /* floor of B when the work cap lowers it (stats.h) */
 

@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stats.h"
+#include "harness/lib/stats.h"
 
 struct effect {
     double ratio;        /* new / base */

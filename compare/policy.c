@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "harness/lib/fmt.h"
 
 static int pct_field(const json_t *v, const char *where, const char *path, double *out,
                      struct err *e)

@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "compare.h"
-#include "err.h"
+#include "harness/lib/err.h"
 
 /* Apply a policy object to o (rules and limits are appended; threshold and
  * drift set unless keep_threshold / keep_drift).  where names it in errors

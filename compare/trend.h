@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 #include "changepoint.h"
-#include "err.h"
-#include "result.h"
+#include "harness/lib/err.h"
+#include "harness/result/result.h"
 
 struct trend_run {
     char *file;

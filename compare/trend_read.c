@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "import.h"
-#include "version.h"
+#include "compare/import/import.h"
+#include "harness/result/version.h"
 
 #define MAX_DEPTH 2048      /* jansson's JSON_PARSER_MAX_DEPTH */
 

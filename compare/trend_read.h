@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 
-#include "err.h"
-#include "result.h"
+#include "harness/lib/err.h"
+#include "harness/result/result.h"
 
 struct trend_bench_rec {
     const char *name, *unit;  /* borrowed from the trend_file */

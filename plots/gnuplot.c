@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "version.h"
+#include "harness/lib/clock.h"
+#include "harness/result/version.h"
 
 const char *const gp_colours[GP_NCOLOURS] = {
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 #include "plot.h"
 
 #define GP_TIMEOUT_S 60     /* gnuplot gets this long per picture */

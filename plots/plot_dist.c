@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "harness/lib/fmt.h"
 #include "gp.h"
 #include "plot.h"
-#include "stats.h"
+#include "harness/lib/stats.h"
 
 #define MAXRES 16
 #define HIST_MAXBINS 30

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "gp.h"
-#include "load/hist.h"
-#include "load/loadres.h"
+#include "harness/load/hist.h"
+#include "harness/result/loadres.h"
 #include "plot.h"
 
 #define STEPS_PER_DECADE 40

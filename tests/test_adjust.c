@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adjust.h"
+#include "compare/adjust.h"
 
 #define REL 1e-12
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "changepoint.h"
-#include "rng.h"
+#include "compare/changepoint.h"
+#include "harness/lib/rng.h"
 
 struct cp_ref_point {
     size_t index;

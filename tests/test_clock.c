@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "clock.h"
+#include "harness/lib/clock.h"
 
 Test(clock, now_never_goes_back)
 {

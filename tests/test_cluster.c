@@ -3,9 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "cluster.h"
-#include "rng.h"
-#include "stats.h"
+#include "compare/cluster.h"
+#include "harness/lib/rng.h"
+#include "harness/lib/stats.h"
 
 static void lognormal(double *x, size_t n, double center, double sigma, uint64_t seed)
 {

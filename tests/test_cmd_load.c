@@ -1,6 +1,6 @@
 /*
  * test_cmd_load.c: `pacer load` as a user runs it: the pacer binary against
- * build/suites/servers/testsrv on loopback; exit codes, messages, the
+ * build/suites/targets/testsrv on loopback; exit codes, messages, the
  * result file, limits, --monitor and Ctrl-C.
  */
 #include <criterion/criterion.h>
@@ -50,7 +50,7 @@ static void init(void)
     const char *b = getenv("PACER_BUILD");
 
     snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
-    snprintf(testsrv, sizeof testsrv, "%s/suites/servers/testsrv", b ? b : "build");
+    snprintf(testsrv, sizeof testsrv, "%s/suites/targets/testsrv", b ? b : "build");
     snprintf(dir, sizeof dir, "/tmp/pacer-load-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     srv_pid = 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmdbench.h"
+#include "harness/run/cmdbench.h"
 
 TestSuite(cmdbench, .timeout = 30);
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "compare.h"
-#include "rng.h"
+#include "harness/cli/cmd.h"
+#include "compare/compare.h"
+#include "harness/lib/rng.h"
 
 /* k processes of n/k lognormal samples around center (sigma in log units),
  * each process shifted by its own offset of sigma_p. */

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "effect.h"
-#include "rng.h"
+#include "compare/effect.h"
+#include "harness/lib/rng.h"
 
 #define REL 1e-12
 

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "buildinfo.h"
-#include "env.h"
-#include "result.h"
-#include "version.h"
+#include "harness/result/env.h"
+#include "harness/result/result.h"
+#include "harness/result/version.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "fmt.h"
+#include "harness/lib/fmt.h"
 
 Test(fmt, time_scales)
 {

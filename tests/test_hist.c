@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/hist.h"
-#include "rng.h"
+#include "harness/load/hist.h"
+#include "harness/lib/rng.h"
 
 #define SEED 20240611u
 #define H60 60000000000ull      /* 60 s in ns */

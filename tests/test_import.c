@@ -32,10 +32,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "import.h"
-#include "result.h"
-#include "result_json.h"
-#include "version.h"
+#include "compare/import/import.h"
+#include "harness/result/result.h"
+#include "harness/result/result_json.h"
+#include "harness/result/version.h"
 
 #define DATA "tests/data/import"
 

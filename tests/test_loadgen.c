@@ -1,6 +1,6 @@
 /*
  * test_loadgen.c: the load generator against real servers on loopback:
- * build/suites/servers/testsrv in its modes (ok, chunked, status, reset,
+ * build/suites/targets/testsrv in its modes (ok, chunked, status, reset,
  * close, garbage, bighdr, hang, stall, echo), closed and open loop,
  * pipelining, a new connection per request, errors by class, and the load
  * block of a result read back.  Counts are checked, never speed.
@@ -15,11 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "load/loadgen.h"
-#include "load/loadres.h"
-#include "clock.h"
-#include "env.h"
-#include "result_json.h"
+#include "harness/load/loadgen.h"
+#include "harness/result/loadres.h"
+#include "harness/lib/clock.h"
+#include "harness/result/env.h"
+#include "harness/result/result_json.h"
 
 struct srv {
     pid_t pid;
@@ -42,7 +42,7 @@ static struct srv srv_start(const char *const *args)
     size_t n = 0, i;
     FILE *f;
 
-    snprintf(path, sizeof path, "%s/suites/servers/testsrv", build_dir());
+    snprintf(path, sizeof path, "%s/suites/targets/testsrv", build_dir());
     cr_assert(access(path, X_OK) == 0, "%s is not built", path);
     argv[n++] = path;
     argv[n++] = "--port";

@@ -1,7 +1,7 @@
 /*
  * test_macro.c: load scenarios of suite files end to end (load/macro.c,
  * cmd_run.c): `pacer run` on suites written here, against the test server
- * (suites/servers/testsrv) on loopback: the load benchmarks in the result
+ * (suites/targets/testsrv) on loopback: the load benchmarks in the result
  * file, thresholds and exit codes, a target that never gets ready, Ctrl-C,
  * compare on two runs, and never a server left running.
  */
@@ -27,7 +27,7 @@ static void init(void)
     if (!b || !*b)
         setenv("PACER_BUILD", b = "build", 1);
     snprintf(pacer, sizeof pacer, "%s/pacer", b);
-    snprintf(testsrv, sizeof testsrv, "%s/suites/servers/testsrv", b);
+    snprintf(testsrv, sizeof testsrv, "%s/suites/targets/testsrv", b);
     snprintf(dir, sizeof dir, "/tmp/pacer-macro-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
 }
@@ -64,7 +64,7 @@ static void target_json(FILE *f, const char *name, const char *mode, const char 
 {
     fprintf(f,
             "{\"name\": \"%s\", \"shell\": true,\n"
-            " \"command\": \"echo $$ > {suite_dir}/%s.pid; exec {build}/suites/servers/testsrv "
+            " \"command\": \"echo $$ > {suite_dir}/%s.pid; exec {build}/suites/targets/testsrv "
             "--port {port} --max-time 60s --mode %s\",\n"
             " \"ready\": %s, \"ready_timeout\": \"%s\", \"stop_timeout\": \"2s\"}",
             name, name, mode, ready, ready_timeout);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "measure.h"
+#include "harness/lib/measure.h"
 
 static uint64_t body_runs, calls;
 

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "load/monitor.h"
+#include "harness/lib/clock.h"
+#include "harness/load/monitor.h"
 
 #define MB (1024 * 1024)
 #define CHILD_ALARM_S 15

@@ -18,13 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../plots/plot.h"
-#include "load/hist.h"
-#include "load/loadres.h"
+#include "plots/plot.h"
+#include "harness/load/hist.h"
+#include "harness/result/loadres.h"
 #include "pacer_exec.h"
-#include "result_json.h"
+#include "harness/result/result_json.h"
 #include "trend_files.h"
-#include "version.h"
+#include "harness/result/version.h"
 
 static char dir[64], pacer[512];
 

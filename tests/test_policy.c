@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "policy.h"
+#include "compare/policy.h"
 
 static char path[64];
 

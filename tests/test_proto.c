@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/proto.h"
-#include "rng.h"
+#include "harness/load/proto.h"
+#include "harness/lib/rng.h"
 
 #define SEED 20240611u
 

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "rank.h"
-#include "rng.h"
+#include "compare/rank.h"
+#include "harness/lib/rng.h"
 
 #define REL 1e-12
 

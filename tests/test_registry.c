@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "registry.h"
+#include "harness/lib/registry.h"
 
 static void body(pacer_state *st)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "compare/report/report.h"
 
 static struct compare_row rows[2];
 static struct comparison cmp;

@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "result.h"
-#include "result_json.h"
-#include "stats.h"
-#include "version.h"
+#include "harness/result/result.h"
+#include "harness/result/result_json.h"
+#include "harness/lib/stats.h"
+#include "harness/result/version.h"
 
 #define DATA "tests/data/result"
 

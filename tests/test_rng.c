@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "rng.h"
+#include "harness/lib/rng.h"
 
 #define DRAWS 100000
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "child.h"
-#include "clock.h"
-#include "runner.h"
+#include "harness/run/child.h"
+#include "harness/lib/clock.h"
+#include "harness/run/runner.h"
 
 static char faulty[512];
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
-#include "stats.h"
+#include "harness/lib/rng.h"
+#include "harness/lib/stats.h"
 
 #define REL 1e-12
 

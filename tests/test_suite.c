@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "load/macro.h"
-#include "suite.h"
+#include "harness/run/scenario.h"
+#include "harness/run/suite.h"
 
 #define BAD_DIR "tests/data/suite/bad"
 
@@ -167,7 +167,7 @@ Test(suite, load_targets_and_scenarios)
     cr_assert_eq(t->port, 0);
     /* A string split into words, {build} absolute, cwd relative to the suite. */
     t = &s.targets[1];
-    snprintf(want, sizeof want, "%s/suites/servers/testsrv",
+    snprintf(want, sizeof want, "%s/suites/targets/testsrv",
              abs_of("tests/data/suite/good/../build"));
     cr_assert_str_eq(t->argv[0], want);
     cr_assert_str_eq(t->argv[2], "{port}");

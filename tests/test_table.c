@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "table.h"
+#include "harness/lib/table.h"
 
 static char *print_to_string(const struct table *t)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tail.h"
+#include "harness/run/tail.h"
 
 Test(tail, last_lines_without_trailing_newlines)
 {

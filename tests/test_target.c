@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "load/target.h"
+#include "harness/run/target.h"
 #include "pacer_exec.h"
 
 TestSuite(target, .timeout = 60);
@@ -57,7 +57,7 @@ static const char *testsrv(void)
     static char path[512];
     const char *b = getenv("PACER_BUILD");
 
-    snprintf(path, sizeof path, "%s/suites/servers/testsrv", b ? b : "build");
+    snprintf(path, sizeof path, "%s/suites/targets/testsrv", b ? b : "build");
     return access(path, X_OK) == 0 ? path : NULL;
 }
 

@@ -14,9 +14,9 @@
 
 #include "pacer_exec.h"
 
-#include "trend.h"
+#include "compare/trend.h"
 #include "trend_files.h"
-#include "trend_read.h"
+#include "compare/trend_read.h"
 
 static char dir[64];
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "warn.h"
+#include "harness/cli/warn.h"
 
 static char *warnings(const struct bench *b, const struct context *ctx, double cv, int *n)
 {

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "words.h"
+#include "harness/run/words.h"
 
 static void check(const char *line, const char *const *want)
 {

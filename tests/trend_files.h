@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "result.h"
-#include "result_json.h"
-#include "version.h"
+#include "harness/result/result.h"
+#include "harness/result/result_json.h"
+#include "harness/result/version.h"
 
 struct tf_bench {
     const char *name;

@@ -14,7 +14,7 @@
  * lowest value is at most 2^shift / (H << shift) = 1 / 2^(S-1), and S is
  * the least with 2^(S-1) >= 10^digits.
  */
-#include "load/hist.h"
+#include "hist.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonread.h"
+#include "harness/result/jsonread.h"
 
 #define HIST_MIN_DIGITS 1
 #define HIST_MAX_DIGITS 5

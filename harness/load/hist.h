@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 
 struct hist {
     int digits;             /* significant decimal digits (1..5) */

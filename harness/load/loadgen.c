@@ -33,8 +33,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "rng.h"
+#include "harness/lib/clock.h"
+#include "harness/lib/rng.h"
 
 #define RBUF_SIZE 65536
 #define MAX_EVENTS 256

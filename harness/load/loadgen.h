@@ -35,7 +35,7 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 #include "hist.h"
 #include "monitor.h"
 #include "proto.h"

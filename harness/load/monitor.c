@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "harness/lib/clock.h"
 
 #define DEFAULT_PERIOD_NS 100000000u
 #define STATUS_MAX 8192

@@ -20,7 +20,7 @@
 
 #include <jansson.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 
 struct mon_row {
     double t;                 /* seconds since monitor_start */

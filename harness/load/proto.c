@@ -14,7 +14,7 @@
  * matters: this is the generator's own work per response, and it is kept
  * small (suites/self/loadpath.c measures it).
  */
-#include "load/proto.h"
+#include "proto.h"
 
 #include <errno.h>
 #include <netdb.h>

@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "harness/lib/err.h"
 
 enum scheme { SCHEME_HTTP, SCHEME_TCP };
 

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "changepoint.h"
-#include "rng.h"
+#include "compare/changepoint.h"
+#include "harness/lib/rng.h"
 
 static const size_t lengths[] = {50, 200, 1000};
 static const double cvs[] = {0.01, 0.02, 0.05};

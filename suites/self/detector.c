@@ -54,8 +54,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "rng.h"
+#include "compare/compare.h"
+#include "harness/lib/rng.h"
 
 #define NBENCH 50
 #define SAMPLES 30

@@ -22,7 +22,7 @@ mkdir -p "$B/a" "$B/a2" "$B/slow"
 trap 'rm -rf "$B"' EXIT INT TERM
 cp build/pacer "$B/pacer"
 PACER="$B/pacer"
-CFLAGS_SUITE="-std=gnu11 -O2 -g -D_GNU_SOURCE -Iharness"
+CFLAGS_SUITE="-std=gnu11 -O2 -g -D_GNU_SOURCE -Iharness/lib"
 
 # Two copies of the same build, and the slowed one, compiled alike.
 cp build/suites/micro/hash "$B/a/hash"
@@ -30,7 +30,7 @@ cp build/suites/micro/hash "$B/a2/hash"
 sed 's|uint64_t h = fnv1a64(b->src, n);|uint64_t h = fnv1a64(b->src, n) ^ fnv1a64(b->src, n * 3 / 100);|' \
     suites/micro/hash.c > "$B/hash_slow.c"
 grep -q 'n \* 3 / 100' "$B/hash_slow.c" || { echo "gate.sh: could not slow fnv1a in hash.c" >&2; exit 2; }
-gcc $CFLAGS_SUITE -o "$B/slow/hash" "$B/hash_slow.c" build/libpacer.a -lpthread -lm
+gcc $CFLAGS_SUITE -o "$B/slow/hash" "$B/hash_slow.c" build/libpacer.a -lm
 
 SLOWED='hash/hashfn/fnv1a/'
 tally() {   # $1 csv file, $2 expect (aa|ab) -> "false detected shifted compared"

@@ -35,7 +35,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     build = os.environ.get("PACER_BUILD", "build")
     ap.add_argument("--pacer", default=os.path.join(build, "pacer"))
-    ap.add_argument("--testsrv", default=os.path.join(build, "suites", "servers", "testsrv"))
+    ap.add_argument("--testsrv", default=os.path.join(build, "suites", "targets", "testsrv"))
     a = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if a.large + 64 > hard:

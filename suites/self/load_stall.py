@@ -50,7 +50,7 @@ def main():
     ap.add_argument("--stall", type=float, default=1.0)
     build = os.environ.get("PACER_BUILD", "build")
     ap.add_argument("--pacer", default=os.path.join(build, "pacer"))
-    ap.add_argument("--testsrv", default=os.path.join(build, "suites", "servers", "testsrv"))
+    ap.add_argument("--testsrv", default=os.path.join(build, "suites", "targets", "testsrv"))
     a = ap.parse_args()
     duration = a.cycles * a.every
     srv = subprocess.Popen([a.testsrv, "--port", "0", "--mode", "stall", "--stall-every",

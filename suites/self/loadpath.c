@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/hist.h"
-#include "load/proto.h"
+#include "harness/load/hist.h"
+#include "harness/load/proto.h"
 #include "pacer.h"
 
 static const char nginx_head[] =

@@ -79,7 +79,7 @@ mkdir -p "$OUTDIR"
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 # shellcheck disable=SC2086
 build_c() {
-    gcc -std=gnu11 $OPT $3 -Wall -Wextra -D_GNU_SOURCE -Iharness -Isuites/self \
+    gcc -std=gnu11 $OPT $3 -Wall -Wextra -D_GNU_SOURCE -I. -Iharness/lib -Isuites/self \
         "suites/self/$1.c" "$LIBPACER" $JANSSON_LIBS -lpthread -lm -o "$OUTDIR/$2"
 }
 # shellcheck disable=SC2086

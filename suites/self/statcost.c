@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "stats.h"
+#include "harness/lib/stats.h"
 
 static uint64_t now_ns(void)
 {

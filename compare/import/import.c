@@ -1,0 +1,131 @@
+/*
+ * import.c: reading a result file of any supported tool (import.h).  The
+ * file is read and parsed as result_load does it (same messages for a
+ * missing, empty or malformed file), the format is told from the shape of
+ * the document, and the converter of that format fills the result.
+ *
+ * Detection, first match wins:
+ *   pacer      an object with a "schema" string and a "context"
+ *   gbench     an object without "schema" whose "benchmarks" array has an
+ *              entry with "run_name" or "real_time" (or is empty, beside a
+ *              "context" object: then the converter says "no benchmarks")
+ *   hyperfine  an object whose "results" array has an entry with "times"
+ *              or "command" (or is empty)
+ * Anything else: "path: not a pacer, Google Benchmark or hyperfine result".
+ */
+#include "harness/result/jsonread.h"
+#include "import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/result/result_json.h"
+
+/* Whether some object entry of array a has key k1 or k2. */
+static int any_entry_has(const json_t *a, const char *k1, const char *k2)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(a); i++) {
+        const json_t *v = json_array_get(a, i);
+
+        if (json_is_object(v) && (json_object_get(v, k1) || json_object_get(v, k2)))
+            return 1;
+    }
+    return 0;
+}
+
+static int is_pacer(const json_t *root)
+{
+    return json_is_string(json_object_get(root, "schema")) &&
+           json_object_get(root, "context") != NULL;
+}
+
+static int is_gbench(const json_t *root)
+{
+    const json_t *a = json_object_get(root, "benchmarks");
+
+    if (json_object_get(root, "schema") || !json_is_array(a))
+        return 0;
+    if (json_array_size(a) == 0)
+        return json_is_object(json_object_get(root, "context"));
+    return any_entry_has(a, "run_name", "real_time");
+}
+
+static int is_hyperfine(const json_t *root)
+{
+    const json_t *a = json_object_get(root, "results");
+
+    if (!json_is_array(a))
+        return 0;
+    return json_array_size(a) == 0 || any_entry_has(a, "times", "command");
+}
+
+/* One row per format: how to recognise it and how to convert it. */
+static const struct importer {
+    enum import_format fmt;
+    const char *name;
+    int (*detect)(const json_t *root);
+    int (*convert)(const json_t *root, const char *name, struct result *out, struct err *e);
+} importers[] = {
+    {IMPORT_PACER, "pacer", is_pacer, result_from_json},
+    {IMPORT_GBENCH, "gbench", is_gbench, import_gbench},
+    {IMPORT_HYPERFINE, "hyperfine", is_hyperfine, import_hyperfine},
+};
+#define NIMPORTERS (sizeof importers / sizeof importers[0])
+
+static const struct importer *importer_of(enum import_format f)
+{
+    size_t i;
+
+    for (i = 0; i < NIMPORTERS; i++)
+        if (importers[i].fmt == f)
+            return &importers[i];
+    return NULL;
+}
+
+const char *import_format_name(enum import_format f)
+{
+    const struct importer *im = importer_of(f);
+
+    return im ? im->name : "unknown";
+}
+
+int import_detect(const json_t *root, enum import_format *fmt)
+{
+    size_t i;
+
+    if (!json_is_object(root))
+        return -1;
+    for (i = 0; i < NIMPORTERS; i++) {
+        if (importers[i].detect(root)) {
+            *fmt = importers[i].fmt;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int import_load(const char *path, struct result *out, enum import_format *fmt, struct err *e)
+{
+    const struct importer *im;
+    enum import_format f;
+    json_t *root;
+    int rc;
+
+    result_init(out);
+    if (!(root = jr_load(path, e)))
+        return -1;
+    if (import_detect(root, &f) < 0) {
+        json_decref(root);
+        return err_set(e, "%s: not a pacer, Google Benchmark or hyperfine result", path);
+    }
+    if (fmt)
+        *fmt = f;   /* also when the conversion fails: the format is known */
+    im = importer_of(f);
+    rc = im->convert(root, path, out, e);
+    json_decref(root);
+    return rc;
+}

@@ -1,0 +1,628 @@
+/*
+ * import_gbench.c: Google Benchmark's JSON (--benchmark_format=json, or
+ * --benchmark_out=FILE --benchmark_out_format=json) into a struct result
+ * (import.h).  Checked against the output of Google Benchmark 1.7.1.
+ *
+ * Context:
+ *   date                 time, in UTC ("2026-11-23T20:00:18-05:00" becomes
+ *                        "2026-11-24T01:00:18Z"); required.  A date without
+ *                        an offset is taken as UTC
+ *   host_name            hostname
+ *   num_cpus             cpus
+ *   cpu_scaling_enabled  true: governor "scaling enabled" (Google Benchmark
+ *                        says true when a CPU's governor is not
+ *                        "performance"); false: governor unknown (NULL), as
+ *                        it also says false when it cannot tell
+ *   load_avg             loadavg (an empty array: unknown)
+ *   library_build_type   cflags "google-benchmark <type>"
+ *   executable           each benchmark's binary
+ *   mhz_per_cpu, caches  not kept: the context has no field for them
+ * and compiler "google-benchmark", pacer_version "imported", fingerprint
+ * computed by env_fingerprint.
+ *
+ * Benchmarks: every entry with run_type "iteration" is one sample; the
+ * entries that share a run_name (the repetitions of one instance) make one
+ * benchmark, named run_name as is ("BM_memcpy/64", "BM_x/threads:2"), in the
+ * order they first appear; kind micro, unit ns, direction lower, processes 1.
+ *   sample        real_time in ns per iteration (time_unit ns, us, ms or s)
+ *   metric "cpu"  cpu_time in ns per iteration, one value per sample
+ *   iterations    of the first repetition that ran (Google Benchmark fixes
+ *                 the count in the first repetition and reuses it)
+ *   bytes_per_op, items_per_op
+ *                 bytes_per_second (items_per_second) times the time
+ *                 Google Benchmark divided by: cpu_time, or real_time for
+ *                 instances named .../real_time or .../manual_time; rounded
+ *                 to the nearest integer when within 1e-9 of it (the rate
+ *                 is a ratio of integers printed with 17 digits)
+ *   error_occurred true   the benchmark's error is error_message; the entry
+ *                 gives no sample.  error_message with error_occurred false
+ *                 (a skip, Google Benchmark 1.8): error "skipped: MESSAGE"
+ *   params        the arguments in the name: positional ones ("BM_x/64")
+ *                 as arg0, arg1, ..., named ones ("BM_x/size:64") by name,
+ *                 integers when they are; what Google Benchmark appends
+ *                 itself (threads:, real_time, min_time:, ...) is not a
+ *                 parameter, but threads > 1 gives a parameter "threads"
+ * Entries with run_type "aggregate" (mean, median, stddev, cv, BigO, RMS)
+ * are skipped: pacer computes its statistics from the repetitions.  A
+ * run_name that has a mean aggregate but no iteration entry was run with
+ * --benchmark_report_aggregates_only, and is refused: one mean per
+ * benchmark is not a sample set, and passing it off as one sample would
+ * make every comparison of it meaningless.  User counters are not kept.
+ * An entry without run_name is named by its "name"; one without run_type is
+ * an aggregate when it has an "aggregate_name".
+ */
+#include "harness/result/jsonread.h"
+#include "import.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness/result/env.h"
+#include "harness/result/version.h"
+#include "harness/result/series.h"
+
+#define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
+
+
+/* ---- messages ------------------------------------------------------------- */
+
+/* ---- getters: 1 read, 0 absent (optional), -1 error recorded ------------- */
+
+/* obj[key] into *v, "parent.key" (or "key" at the root, parent "") into
+ * path. */
+static int member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                  int req, const json_t **v, char *path)
+{
+    jr_pathf(path, "%s%s%s", parent, *parent ? "." : "", key);
+    *v = json_object_get(obj, key);
+    if (!*v)
+        return req ? jr_fail(rd, path, "missing") : 0;
+    return 1;
+}
+
+/* A string, borrowed from the document. */
+static int get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int req, const char **out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = member(rd, obj, parent, key, req, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_string(v))
+        return jr_expected(rd, path, "string", v);
+    *out = json_string_value(v);
+    return 1;
+}
+
+/* A finite number >= 0. */
+static int get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int req, double *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = member(rd, obj, parent, key, req, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_number(v))
+        return jr_expected(rd, path, "number", v);
+    *out = json_number_value(v);
+    if (!isfinite(*out))
+        return jr_fail(rd, path, "expected a finite number");
+    if (*out < 0)
+        return jr_fail(rd, path, "expected a number >= 0, got %g", *out);
+    return 1;
+}
+
+static int get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int req, long long lo, long long *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = member(rd, obj, parent, key, req, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_integer(v))
+        return jr_expected(rd, path, "integer", v);
+    *out = json_integer_value(v);
+    if (*out < lo)
+        return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, *out);
+    return 1;
+}
+
+static int get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                    int *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = member(rd, obj, parent, key, 0, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_boolean(v))
+        return jr_expected(rd, path, "boolean", v);
+    *out = json_is_true(v);
+    return 1;
+}
+
+/* ---- context -------------------------------------------------------------- */
+
+/* n decimal digits at *s into *v, advancing *s. */
+static int digits(const char **s, int n, int *v)
+{
+    *v = 0;
+    while (n-- > 0) {
+        if (**s < '0' || **s > '9')
+            return -1;
+        *v = *v * 10 + (*(*s)++ - '0');
+    }
+    return 0;
+}
+
+/* The character c at *s, advancing *s. */
+static int lit(const char **s, char c)
+{
+    if (**s != c)
+        return -1;
+    (*s)++;
+    return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|+HHMM]" (or a space for the T) as
+ * UTC ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" into out (at least 32 bytes).  No
+ * offset reads as UTC. */
+static int date_to_utc(const char *s, char *out, size_t size)
+{
+    struct tm tm = {0}, back;
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+    time_t t;
+
+    if (digits(&s, 4, &y) || lit(&s, '-') || digits(&s, 2, &mo) || lit(&s, '-') ||
+        digits(&s, 2, &d) || (lit(&s, 'T') && lit(&s, ' ')) || digits(&s, 2, &h) ||
+        lit(&s, ':') || digits(&s, 2, &mi) || lit(&s, ':') || digits(&s, 2, &se))
+        return -1;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return -1;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'Z') {
+        s++;
+    } else if (*s == '+' || *s == '-') {
+        sign = *s++ == '-' ? -1 : 1;
+        if (digits(&s, 2, &oh))
+            return -1;
+        lit(&s, ':');   /* "+05:30" or "+0530" */
+        if (digits(&s, 2, &om) || oh > 23 || om > 59)
+            return -1;
+    }
+    if (*s || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
+        return -1;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    t = timegm(&tm);
+    /* timegm normalises: a day that the month lacks comes back different */
+    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
+        return -1;
+    t -= (time_t)sign * (oh * 3600 + om * 60);
+    if (!gmtime_r(&t, &back) || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &back) == 0)
+        return -1;
+    return 0;
+}
+
+static int read_context(const struct jr *rd, const json_t *co, struct context *c,
+                        const char **executable)
+{
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF], utc[32];
+    const char *date = NULL, *host = NULL, *build = NULL;
+    const json_t *la;
+    long long cpus = -1;
+    int scaling = 0, rc;
+    size_t i;
+
+    if (get_str(rd, co, "context", "date", 1, &date) < 0 ||
+        get_str(rd, co, "context", "host_name", 0, &host) < 0 ||
+        get_str(rd, co, "context", "executable", 0, executable) < 0 ||
+        get_int(rd, co, "context", "num_cpus", 0, 0, &cpus) < 0 ||
+        get_bool(rd, co, "context", "cpu_scaling_enabled", &scaling) < 0 ||
+        get_str(rd, co, "context", "library_build_type", 0, &build) < 0)
+        return -1;
+    if (date_to_utc(date, utc, sizeof utc) < 0)
+        return jr_fail(rd, "context.date",
+                    "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
+                    jr_quote(q, sizeof q, date));
+    if (cpus > INT_MAX)
+        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld", INT_MAX,
+                    cpus);
+    rc = member(rd, co, "context", "load_avg", 0, &la, path);
+    if (rc > 0) {
+        if (!json_is_array(la))
+            return jr_expected(rd, path, "array", la);
+        if (json_array_size(la) != 0 && json_array_size(la) != 3)
+            return jr_fail(rd, path, "expected 3 numbers, got an array of %zu", json_array_size(la));
+        for (i = 0; i < json_array_size(la); i++) {
+            const json_t *v = json_array_get(la, i);
+
+            if (!json_is_number(v)) {
+                jr_pathf(path, "context.load_avg[%zu]", i);
+                return jr_expected(rd, path, "number", v);
+            }
+            c->loadavg[i] = json_number_value(v);
+        }
+    }
+
+    c->pacer_version = strdup("imported");
+    c->time = strdup(utc);
+    c->compiler = strdup("google-benchmark");
+    if (!c->pacer_version || !c->time || !c->compiler)
+        return jr_oom(rd);
+    if ((host && !(c->hostname = strdup(host))) ||
+        (scaling && !(c->governor = strdup("scaling enabled"))))
+        return jr_oom(rd);
+    if (build) {
+        size_t n = strlen(build) + sizeof "google-benchmark ";
+
+        c->cflags = malloc(n);
+        if (!c->cflags)
+            return jr_oom(rd);
+        snprintf(c->cflags, n, "google-benchmark %s", build);
+    }
+    c->cpus = (int)cpus;
+    return env_fingerprint(c) < 0 ? jr_oom(rd) : 0;
+}
+
+/* ---- benchmarks ------------------------------------------------------------ */
+
+static int has_param(const struct bench *b, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < b->nparams; i++)
+        if (strcmp(b->params[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Suffixes Google Benchmark adds to an instance's name by itself. */
+static int reserved_key(const char *key)
+{
+    static const char *const keys[] = {"min_time", "min_warmup_time", "iterations", "repeats",
+                                       "threads"};
+    size_t i;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* One '/'-separated part of the name after the function name: "64" is
+ * positional argument *argi, "size:64" a named one; other parts (a
+ * BENCHMARK_CAPTURE label, "real_time") are not parameters. */
+static int name_part_param(struct bench *b, char *part, size_t *argi)
+{
+    char *colon = strchr(part, ':'), key[32];
+    const char *name = part, *val = part;
+    long long v;
+
+    if (colon) {
+        *colon = '\0';
+        val = colon + 1;
+        if (reserved_key(part))
+            return 0;
+    } else if (!jr_parse_int(part, &v)) {
+        return 0;
+    } else {
+        snprintf(key, sizeof key, "arg%zu", *argi);
+        name = key;
+    }
+    (*argi)++;
+    if (!*name || has_param(b, name))
+        return 0;
+    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v) : bench_add_param_str(b, name, val);
+}
+
+static int name_params(struct bench *b)
+{
+    const char *s = strchr(b->name, '/');
+    char part[COMP_MAX];
+    size_t argi = 0;
+
+    while (s) {
+        const char *p = s + 1;
+        size_t len;
+
+        s = strchr(p, '/');
+        len = s ? (size_t)(s - p) : strlen(p);
+        if (len == 0 || len >= sizeof part)
+            continue;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        if (name_part_param(b, part, &argi) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Whether name has the '/'-separated part word. */
+static int has_part(const char *name, const char *word)
+{
+    size_t n = strlen(word);
+    const char *s;
+
+    for (s = strchr(name, '/'); s; s = strchr(s + 1, '/'))
+        if (strncmp(s + 1, word, n) == 0 && (s[n + 1] == '\0' || s[n + 1] == '/'))
+            return 1;
+    return 0;
+}
+
+/* Whether the rates of this instance were divided by real (or manual)
+ * time rather than CPU time: Google Benchmark then appends that to its
+ * name (UseRealTime, UseManualTime). */
+static int rates_by_real_time(const char *name)
+{
+    return has_part(name, "real_time") || has_part(name, "manual_time");
+}
+
+/* rate per second times the seconds of one iteration: the amount per
+ * operation, rounded when it is an integer but for the printing. */
+static double per_op(double rate, double seconds)
+{
+    double x = rate * seconds, r = nearbyint(x);
+
+    if (r != 0 && fabs(x - r) <= 1e-9 * fabs(r))
+        return r;
+    return x;
+}
+
+static const struct time_unit {
+    const char *name;
+    double ns;
+} time_units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+
+struct gb {
+    struct jr rd;
+    struct result *out;
+    const char *binary;   /* context.executable, borrowed; may be NULL */
+    json_t *seen;         /* run_name -> index of its benchmark in out */
+    json_t *aggs;         /* run_name -> index of its first mean aggregate */
+};
+
+/* The benchmark of that run_name, made on first sight. */
+static struct bench *bench_of(struct gb *g, const char *name)
+{
+    const json_t *idx = json_object_get(g->seen, name);
+    struct bench *b;
+
+    if (idx)
+        return &g->out->benches[json_integer_value(idx)];
+    b = result_add_bench(g->out);
+    if (!b)
+        return NULL;
+    b->name = strdup(name);
+    if (!b->name || (g->binary && !(b->binary = strdup(g->binary))) || name_params(b) < 0 ||
+        !bench_add_metric(b, "cpu", "ns", DIR_LOWER) ||
+        json_object_set_new(g->seen, name, json_integer((json_int_t)(g->out->nbenches - 1))) != 0)
+        return NULL;
+    return b;
+}
+
+/* Whether an entry is an aggregate; *name its run_name (or name). */
+static int entry_kind(const struct gb *g, const json_t *jb, const char *at, const char **name,
+                      int *is_agg)
+{
+    const struct jr *rd = &g->rd;
+    const char *rt = NULL, *nm = NULL;
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
+
+    *name = NULL;
+    if (get_str(rd, jb, at, "run_name", 0, name) < 0 || get_str(rd, jb, at, "name", 0, &nm) < 0 ||
+        get_str(rd, jb, at, "run_type", 0, &rt) < 0)
+        return -1;
+    jr_pathf(path, "%s.run_name", at);
+    if (!*name)
+        *name = nm;
+    if (!*name)
+        return jr_fail(rd, path, "missing");
+    if (!**name)
+        return jr_fail(rd, path, "expected a non-empty string");
+    if (!rt) {
+        *is_agg = json_object_get(jb, "aggregate_name") != NULL;
+    } else if (strcmp(rt, "iteration") == 0 || strcmp(rt, "aggregate") == 0) {
+        *is_agg = rt[0] == 'a';
+    } else {
+        jr_pathf(path, "%s.run_type", at);
+        return jr_fail(rd, path, "unknown run type %s (expected iteration or aggregate)",
+                    jr_quote(q, sizeof q, rt));
+    }
+    return 0;
+}
+
+/* Remember where the first mean aggregate of a run_name is (an aggregate
+ * without run_name cannot be matched to its instance). */
+static int note_aggregate(struct gb *g, const json_t *jb, const char *at, const char *name,
+                          size_t idx)
+{
+    const char *agg = NULL;
+
+    if (get_str(&g->rd, jb, at, "aggregate_name", 0, &agg) < 0)
+        return -1;
+    if (agg && strcmp(agg, "mean") == 0 && json_object_get(jb, "run_name") &&
+        !json_object_get(g->aggs, name) &&
+        json_object_set_new(g->aggs, name, json_integer((json_int_t)idx)) != 0)
+        return jr_oom(&g->rd);
+    return 0;
+}
+
+/* An iteration entry's times and rates into b. */
+static int read_sample(struct gb *g, const json_t *jb, const char *at, struct bench *b)
+{
+    const struct jr *rd = &g->rd;
+    char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
+    const char *unit = NULL;
+    double real = 0, cpu = 0, bps = 0, ips = 0, mult = 0, secs;
+    long long iters = 0;
+    size_t i;
+
+    if (get_int(rd, jb, at, "iterations", 1, 1, &iters) < 0 ||
+        get_str(rd, jb, at, "time_unit", 1, &unit) < 0)
+        return -1;
+    for (i = 0; i < sizeof time_units / sizeof time_units[0]; i++)
+        if (strcmp(unit, time_units[i].name) == 0)
+            mult = time_units[i].ns;
+    if (mult == 0) {
+        jr_pathf(path, "%s.time_unit", at);
+        return jr_fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
+                    jr_quote(q, sizeof q, unit));
+    }
+    if (get_num(rd, jb, at, "real_time", 1, &real) < 0 ||
+        get_num(rd, jb, at, "cpu_time", 1, &cpu) < 0 ||
+        get_num(rd, jb, at, "bytes_per_second", 0, &bps) < 0 ||
+        get_num(rd, jb, at, "items_per_second", 0, &ips) < 0)
+        return -1;
+    if (!isfinite(real * mult) || !isfinite(cpu * mult)) {
+        jr_pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
+        return jr_fail(rd, path, "too large to hold in ns");
+    }
+    if (doubles_append(&b->samples, &b->nsamples, real * mult) < 0 ||
+        doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, cpu * mult) < 0)
+        return jr_oom(rd);
+    if (b->nsamples == 1) {
+        b->iterations = (uint64_t)iters;
+        secs = (rates_by_real_time(b->name) ? real : cpu) * mult / 1e9;
+        b->bytes_per_op = per_op(bps, secs);
+        b->items_per_op = per_op(ips, secs);
+    }
+    return 0;
+}
+
+static int read_entry(struct gb *g, const json_t *jb, size_t idx)
+{
+    const struct jr *rd = &g->rd;
+    char at[JR_PATH_LEN];
+    const char *name, *msg = NULL;
+    struct bench *b;
+    long long threads = 1;
+    int is_agg = 0, failed = 0;
+
+    jr_pathf(at, "benchmarks[%zu]", idx);
+    if (!json_is_object(jb))
+        return jr_expected(rd, at, "object", jb);
+    if (entry_kind(g, jb, at, &name, &is_agg) < 0)
+        return -1;
+    if (is_agg)
+        return note_aggregate(g, jb, at, name, idx);
+    if (get_int(rd, jb, at, "threads", 0, 1, &threads) < 0 ||
+        get_bool(rd, jb, at, "error_occurred", &failed) < 0 ||
+        get_str(rd, jb, at, "error_message", failed, &msg) < 0)
+        return -1;
+    b = bench_of(g, name);
+    if (!b || (threads > 1 && !has_param(b, "threads") &&
+               bench_add_param_int(b, "threads", threads) < 0))
+        return jr_oom(rd);
+    if (failed)
+        return bench_set_error(b, "%s", msg) ? 0 : jr_oom(rd);
+    if (msg)   /* error_occurred false: a skip (Google Benchmark 1.8) */
+        return bench_set_error(b, "skipped: %s", msg) ? 0 : jr_oom(rd);
+    return read_sample(g, jb, at, b);
+}
+
+/* A run_name with a mean aggregate and no iteration entry: the one that
+ * appears first in the file. */
+static int check_aggregates_only(struct gb *g)
+{
+    char at[JR_PATH_LEN], q[JR_QUOTE_BUF];
+    const char *name, *first = NULL;
+    long long idx = -1;
+    json_t *v;
+
+    json_object_foreach(g->aggs, name, v) {
+        if (!json_object_get(g->seen, name) && (idx < 0 || json_integer_value(v) < idx)) {
+            idx = json_integer_value(v);
+            first = name;
+        }
+    }
+    if (!first)
+        return 0;
+    jr_pathf(at, "benchmarks[%lld]", idx);
+    return jr_fail(&g->rd, at,
+                "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
+                jr_quote(q, sizeof q, first));
+}
+
+static int read_benches(struct gb *g, const json_t *a)
+{
+    struct stats_opts so;
+    size_t i;
+
+    for (i = 0; i < json_array_size(a); i++)
+        if (read_entry(g, json_array_get(a, i), i) < 0)
+            return -1;
+    if (check_aggregates_only(g) < 0)
+        return -1;
+    if (g->out->nbenches == 0)
+        return jr_fail(&g->rd, "benchmarks", "no benchmarks");
+    stats_opts_default(&so);
+    for (i = 0; i < g->out->nbenches; i++)
+        if (bench_compute_stats(&g->out->benches[i], &so) < 0)
+            return jr_oom(&g->rd);
+    return 0;
+}
+
+/* The base name of path without its extension: the suite. */
+static char *suite_of(const char *path)
+{
+    const char *base = strrchr(path, '/'), *dot;
+
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return strdup(base);
+    return strndup(base, (size_t)(dot - base));
+}
+
+int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e)
+{
+    struct gb g = {{name, e}, out, NULL, NULL, NULL};
+    char path[JR_PATH_LEN];
+    const json_t *co, *ba;
+    int rc = -1;
+
+    result_init(out);
+    if (!json_is_object(root))
+        return jr_expected(&g.rd, "$", "object", root);
+    if (member(&g.rd, root, "", "context", 1, &co, path) < 0)
+        return -1;
+    if (!json_is_object(co))
+        return jr_expected(&g.rd, "context", "object", co);
+    if (read_context(&g.rd, co, &out->ctx, &g.binary) < 0)
+        return -1;
+    if (member(&g.rd, root, "", "benchmarks", 1, &ba, path) < 0)
+        return -1;
+    if (!json_is_array(ba))
+        return jr_expected(&g.rd, "benchmarks", "array", ba);
+    out->suite = suite_of(name);
+    g.seen = json_object();
+    g.aggs = json_object();
+    if (!out->suite || !g.seen || !g.aggs)
+        jr_oom(&g.rd);
+    else
+        rc = read_benches(&g, ba);
+    json_decref(g.seen);
+    json_decref(g.aggs);
+    return rc;
+}

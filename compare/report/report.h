@@ -1,0 +1,77 @@
+/*
+ * report.h: how a comparison is printed.  One reporter per format (table,
+ * markdown, json, csv), each in its own file, behind one ops table.
+ */
+#ifndef PACER_REPORT_H
+#define PACER_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "compare/compare.h"
+
+struct report_opts {
+    int color;                /* ANSI colour for the verdicts (table) */
+};
+
+struct reporter {
+    const char *name;
+    int (*print)(FILE *f, const struct comparison *c, const struct report_opts *ro);
+};
+
+/* The reporter of that name, or NULL. */
+const struct reporter *report_find(const char *name);
+
+/* The full analysis as a new JSON object (also stored in A/B results). */
+json_t *report_json_object(const struct comparison *c);
+
+/* The output options pacer compare and pacer ab share, by long name:
+ * "format" (a reporter's name) and "color" (auto, always, never) into
+ * *format / *color.  1 when applied, 0 when not one of them, -1 with the
+ * cause in e. */
+int report_option(const char *name, const char *arg, const char **format, const char **color,
+                  struct err *e);
+/* Whether to colour stdout for a --color mode: always; never; auto: on a
+ * terminal unless NO_COLOR is set. */
+int report_colour(const char *mode);
+
+/* The cells of a row the table and markdown share. */
+struct report_cells {
+    char base[32], nw[32], change[24], ci[48], p[24], mde[24];
+};
+void report_row_cells(const struct compare_row *r, struct report_cells *out);
+
+/* Shared cell formatting: "+2.7%", "[+1.9%, +3.4%]", "0.0012", "<1e-6". */
+char *report_pct(char *buf, size_t len, double frac);
+char *report_ci(char *buf, size_t len, double lo, double hi);
+char *report_p(char *buf, size_t len, double p);
+/* The one-line summary: "56 compared: 1 regressed, ...". */
+char *report_summary(char *buf, size_t len, const struct comparison *c);
+/* What the verdicts rest on: mode, correction, alpha, CI level, and the
+ * drift allowance when some rows got it. */
+char *report_method(char *buf, size_t len, const struct comparison *c);
+
+/* One line per limit check of c: "  LABEL  [BENCH: ]TEXT: holds (VALUE)"
+ * or "... FAILED (VALUE)", the value in its metric's unit; LABEL padded to
+ * 11 columns, BENCH shown when names. */
+void report_limit_lines(FILE *f, const struct comparison *c, const char *label, int names);
+
+/* Why the inputs cannot be trusted, one line each to stderr: differing
+ * fingerprints, samples that cannot enter a ratio (naming file and JSON
+ * path: base_file/new_file with their results), failed benchmarks and too
+ * few samples. */
+void report_problems(const struct comparison *c, const char *base_file, const char *new_file,
+                     const struct result *base, const struct result *nw);
+
+int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_markdown(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_json(FILE *f, const struct comparison *c, const struct report_opts *ro);
+int report_csv(FILE *f, const struct comparison *c, const struct report_opts *ro);
+
+/* CSV fields (RFC 4180): a quoted string; a number after a comma (empty
+ * when not finite), in full precision. */
+void csv_str(FILE *f, const char *s);
+void csv_num(FILE *f, double v);
+
+#endif

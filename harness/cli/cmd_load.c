@@ -1,0 +1,430 @@
+/*
+ * cmd_load.c: `pacer load URL`: one load run against a server that is
+ * already running (wrk's and wrk2's use), a summary on stdout, and with
+ * --out or --save a result file whose benchmark compare, show and plot
+ * read like any other.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/run/child.h"
+#include "cmd.h"
+#include "compare/compare.h"
+#include "harness/result/env.h"
+#include "harness/lib/fmt.h"
+#include "harness/result/jsonread.h"
+#include "harness/result/loadres.h"
+#include "compare/report/report.h"
+#include "harness/result/result_json.h"
+
+struct load_cli {
+    struct load_opts o;
+    struct load_request rq;
+    const char **headers;
+    size_t nheaders;
+    char *body;                  /* from --body-file, owned */
+    const char *out, *save, *format, *name;
+    const char **limits;
+    size_t nlimits;
+    unsigned repeat;
+    int quiet;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: pacer load URL [options]\n"
+"\n"
+"Loads a running server over HTTP/1.1 (http://HOST:PORT/PATH) or raw TCP\n"
+"(tcp://HOST:PORT) and reports throughput, latency percentiles, errors by\n"
+"class, and the CPU and memory of the server (--monitor) and of pacer.\n"
+"\n"
+"Closed loop (default): every connection sends its next request as soon as\n"
+"the answer to the last one is in; latency runs from the write.  Open loop\n"
+"(-R): requests start on a fixed schedule whatever the server does, and\n"
+"latency runs from each request's intended start, so a stalling server is\n"
+"charged for every request it held up.\n"
+"\n"
+"load:\n"
+"  -c, --connections N   connections (default 10)\n"
+"  -t, --threads N       threads, each with its own event loop (default 2)\n"
+"  -d, --duration TIME   measured time (default 10s)\n"
+"      --warmup TIME     load before the measured time, not counted (default 0)\n"
+"  -R, --rate N          open loop at N requests/s (default: closed loop)\n"
+"      --arrival KIND    open loop: constant (default) or poisson\n"
+"      --pipeline P      requests in flight per connection (default 1)\n"
+"      --no-keepalive    a new connection per request\n"
+"      --timeout TIME    per request and connect (default 2s)\n"
+"http:\n"
+"  -X, --method M        request method (default GET, POST with a body)\n"
+"  -H, --header 'N: V'   a request header (repeatable)\n"
+"      --body TEXT       request body\n"
+"      --body-file FILE  request body from a file\n"
+"tcp:\n"
+"      --payload TEXT    the request bytes (\\r \\n \\t \\\\ \\xHH escapes)\n"
+"      --framing SPEC    how an answer ends: length:N or delim:TEXT\n"
+"                        (default delim:\\n)\n"
+"measure:\n"
+"      --monitor PID     sample the CPU, memory, threads, fds, context switches\n"
+"                        and I/O of PID and its children every 100ms\n"
+"      --interval TIME   time series step (default 1s)\n"
+"      --late TIME       open loop: a send later than this is late (default 1ms)\n"
+"      --digits N        significant digits of the latency histogram (default 3)\n"
+"      --seed N          seed of the Poisson arrivals\n"
+"  -n, --repeat N        repetitions (default 1); the result holds each\n"
+"      --limit 'EXPR'    e.g. 'latency.p99 < 50ms', 'errors.rate < 0.1%%',\n"
+"                        'throughput > 20k' (repeatable; exit 1 if one fails)\n"
+"output:\n"
+"      --name NAME       benchmark name in the result (default: the URL)\n"
+"      --out FILE        write the result file (atomically)\n"
+"      --save DIR        write it as DIR/<UTC time>-<commit>-load.json\n"
+"      --format table|json   stdout: the summary, or the result as JSON\n"
+"  -q, --quiet           no progress\n"
+"  -h, --help            this text\n"
+"\n"
+"exit codes: 0 ran, 1 a limit failed, 2 bad input or usage, 3 the run is not\n"
+"trustworthy: pacer itself was the bottleneck (a thread's CPU near saturation,\n"
+"or open-loop sends falling behind), or it was interrupted\n");
+}
+
+static int push(const char ***arr, size_t *n, const char *s)
+{
+    const char **na = realloc(*arr, (*n + 1) * sizeof *na);
+
+    if (!na)
+        return -1;
+    na[(*n)++] = s;
+    *arr = na;
+    return 0;
+}
+
+static int bad(const char *opt, const char *val, const char *what)
+{
+    die_msg("load: --%s: '%s' is not %s", opt, val, what);
+    return -1;
+}
+
+static int get_count(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    unsigned long long x;
+
+    if (fmt_parse_count(v, &x) < 0 || x < lo || x > hi) {
+        char what[64];
+        snprintf(what, sizeof what, "a whole number from %u to %u", lo, hi);
+        return bad(opt, v, what);
+    }
+    *out = (unsigned)x;
+    return 0;
+}
+
+static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
+{
+    if (fmt_parse_duration(v, out) < 0 || (!zero_ok && *out == 0))
+        return bad(opt, v, zero_ok ? "a duration (10s, 500ms)" : "a positive duration");
+    return 0;
+}
+
+static int parse_cli(int argc, char **argv, struct load_cli *c)
+{
+    enum {
+        O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE,
+        O_PAYLOAD, O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT,
+        O_NAME, O_OUT, O_SAVE, O_FORMAT,
+    };
+    static const struct option lopts[] = {
+        {"connections", required_argument, 0, 'c'}, {"threads", required_argument, 0, 't'},
+        {"duration", required_argument, 0, 'd'}, {"warmup", required_argument, 0, O_WARMUP},
+        {"rate", required_argument, 0, 'R'}, {"arrival", required_argument, 0, O_ARRIVAL},
+        {"pipeline", required_argument, 0, O_PIPELINE},
+        {"no-keepalive", no_argument, 0, O_NOKA}, {"timeout", required_argument, 0, O_TIMEOUT},
+        {"method", required_argument, 0, 'X'}, {"header", required_argument, 0, 'H'},
+        {"body", required_argument, 0, O_BODY}, {"body-file", required_argument, 0, O_BODYFILE},
+        {"payload", required_argument, 0, O_PAYLOAD},
+        {"framing", required_argument, 0, O_FRAMING},
+        {"monitor", required_argument, 0, O_MONITOR},
+        {"interval", required_argument, 0, O_INTERVAL}, {"late", required_argument, 0, O_LATE},
+        {"digits", required_argument, 0, O_DIGITS}, {"seed", required_argument, 0, O_SEED},
+        {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
+        {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
+        {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    struct err e = {0};
+    unsigned long long x;
+    unsigned u;
+    char *end;
+    int opt;
+
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":c:t:d:R:X:H:n:qh", lopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            if (get_count("connections", optarg, 1, 1000000, &c->o.connections) < 0)
+                return -1;
+            break;
+        case 't':
+            if (get_count("threads", optarg, 1, 256, &c->o.threads) < 0)
+                return -1;
+            break;
+        case 'd':
+            if (get_time("duration", optarg, 0, &c->o.duration_ns) < 0)
+                return -1;
+            break;
+        case O_WARMUP:
+            if (get_time("warmup", optarg, 1, &c->o.warmup_ns) < 0)
+                return -1;
+            break;
+        case 'R':
+            c->o.rate = strtod(optarg, &end);
+            if (end == optarg || *end || !(c->o.rate > 0) || c->o.rate > 1e8)
+                return bad("rate", optarg, "a rate in requests/s above 0");
+            break;
+        case O_ARRIVAL:
+            if (!strcmp(optarg, "constant"))
+                c->o.arrival = ARRIVAL_CONSTANT;
+            else if (!strcmp(optarg, "poisson"))
+                c->o.arrival = ARRIVAL_POISSON;
+            else
+                return bad("arrival", optarg, "constant or poisson");
+            break;
+        case O_PIPELINE:
+            if (get_count("pipeline", optarg, 1, 1024, &c->o.pipeline) < 0)
+                return -1;
+            break;
+        case O_NOKA:
+            c->o.keepalive = 0;
+            break;
+        case O_TIMEOUT:
+            if (get_time("timeout", optarg, 0, &c->o.timeout_ns) < 0)
+                return -1;
+            break;
+        case 'X':
+            c->rq.method = optarg;
+            break;
+        case 'H':
+            if (push(&c->headers, &c->nheaders, optarg) < 0)
+                return -1;
+            break;
+        case O_BODY:
+            c->rq.body = optarg;
+            c->rq.bodylen = strlen(optarg);
+            break;
+        case O_BODYFILE:
+            free(c->body);
+            if (jr_read_file(optarg, &c->body, &c->rq.bodylen, &e) < 0) {
+                die_msg("load: --body-file: %s", e.msg);
+                return -1;
+            }
+            c->rq.body = c->body;
+            break;
+        case O_PAYLOAD:
+            c->rq.payload = optarg;
+            break;
+        case O_FRAMING:
+            c->rq.framing = optarg;
+            break;
+        case O_MONITOR:
+            if (fmt_parse_count(optarg, &x) < 0 || x < 1 || x > 0x7fffffff)
+                return bad("monitor", optarg, "a process id");
+            c->o.monitor_pid = (pid_t)x;
+            break;
+        case O_INTERVAL:
+            if (get_time("interval", optarg, 0, &c->o.interval_ns) < 0)
+                return -1;
+            break;
+        case O_LATE:
+            if (get_time("late", optarg, 0, &c->o.late_ns) < 0)
+                return -1;
+            break;
+        case O_DIGITS:
+            if (get_count("digits", optarg, 1, 5, &u) < 0)
+                return -1;
+            c->o.digits = (int)u;
+            break;
+        case O_SEED:
+            if (fmt_parse_count(optarg, &x) < 0)
+                return bad("seed", optarg, "a whole number");
+            c->o.seed = x;
+            break;
+        case 'n':
+            if (get_count("repeat", optarg, 1, 1000, &c->repeat) < 0)
+                return -1;
+            break;
+        case O_LIMIT:
+            if (push(&c->limits, &c->nlimits, optarg) < 0)
+                return -1;
+            break;
+        case O_NAME:
+            c->name = optarg;
+            break;
+        case O_OUT:
+            c->out = optarg;
+            break;
+        case O_SAVE:
+            c->save = optarg;
+            break;
+        case O_FORMAT:
+            if (strcmp(optarg, "table") && strcmp(optarg, "json"))
+                return bad("format", optarg, "table or json");
+            c->format = optarg;
+            break;
+        case 'q':
+            c->quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_OK);
+        case ':':
+            die_msg("load: %s needs a value", argv[optind - 1]);
+            return -1;
+        default:
+            die_msg("load: unknown option '%s' (see pacer load --help)", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind != argc - 1) {
+        die_msg(optind == argc ? "load: no URL (see pacer load --help)"
+                               : "load: one URL only, got '%s' too", argv[optind + 1]);
+        return -1;
+    }
+    c->o.url_text = argv[optind];
+    c->rq.headers = c->headers;
+    c->rq.nheaders = c->nheaders;
+    return 0;
+}
+
+/* The result that holds the run. */
+static int build_result(struct result *r, const struct load_cli *c, int argc, char **argv)
+{
+    size_t i;
+
+    if (env_collect(&r->ctx) < 0)
+        return -1;
+    r->suite = strdup("load");
+    r->complete = 1;
+    r->argv = calloc((size_t)argc + 2, sizeof *r->argv);
+    if (!r->suite || !r->argv)
+        return -1;
+    r->argv[0] = strdup("pacer");
+    for (i = 0; i < (size_t)argc; i++)
+        r->argv[i + 1] = strdup(argv[i]);
+    r->set.warmup_ns = c->o.warmup_ns;
+    r->set.timeout_ns = c->o.timeout_ns;
+    r->set.samples = c->repeat;
+    if (!result_add_bench(r))
+        return -1;
+    r->benches[0].name = strdup(c->name ? c->name : c->o.url_text);
+    return r->benches[0].name ? 0 : -1;
+}
+
+static int check_limits(const struct result *r, const struct load_cli *c)
+{
+    struct compare_opts co;
+    struct comparison cmp;
+    struct err e = {0};
+    int failed;
+
+    if (!c->nlimits)
+        return 0;
+    compare_opts_default(&co);
+    if (compare_check_texts(r->benches, r->nbenches, c->limits, c->nlimits, 0, &co, &cmp, &e) < 0) {
+        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
+        compare_opts_free(&co);
+        return -1;
+    }
+    report_limit_lines(stdout, &cmp, "limit", 0);
+    failed = cmp.limits_failed > 0;
+    comparison_free(&cmp);
+    compare_opts_free(&co);
+    return failed;
+}
+
+int cmd_load(int argc, char **argv)
+{
+    struct load_cli c;
+    struct result r;
+    struct err e = {0};
+    char *req = NULL, *path = NULL;
+    int rc = EXIT_BAD_INPUT, invalid = 0, lim;
+    unsigned k;
+
+    memset(&c, 0, sizeof c);
+    load_opts_default(&c.o);
+    c.repeat = 1;
+    result_init(&r);
+    if (parse_cli(argc, argv, &c) < 0)
+        goto cleanup;
+    if (load_prepare(&c.o, &c.rq, &req, &e) < 0) {
+        die_msg("load: %s", e.msg);
+        goto cleanup;
+    }
+    if (build_result(&r, &c, argc, argv) < 0) {
+        die_msg("load: out of memory");
+        goto cleanup;
+    }
+    child_signals_install();
+    c.o.stop = &child_interrupted;
+    for (k = 0; k < c.repeat; k++) {
+        struct load_out out;
+        if (!c.quiet && c.repeat > 1)
+            fprintf(stderr, "repetition %u/%u\n", k + 1, c.repeat);
+        c.o.seed += k > 0;
+        if (load_run(&c.o, &out, &e) < 0) {
+            die_msg("load: %s", e.msg);
+            goto cleanup;
+        }
+        if (!c.format || strcmp(c.format, "json"))
+            load_print_summary(stdout, &c.o, &out);
+        if (!out.valid)
+            invalid = 1;
+        if (!out.complete)
+            r.complete = 0;
+        if (load_bench_add(&r.benches[0], &c.o, &out) < 0) {
+            load_out_free(&out);
+            die_msg("load: out of memory");
+            goto cleanup;
+        }
+        load_out_free(&out);
+        if (!r.complete)
+            break;
+    }
+    if (bench_compute_stats(&r.benches[0], NULL) < 0) {
+        die_msg("load: out of memory");
+        goto cleanup;
+    }
+    if (c.save) {
+        path = result_save_path(c.save, &r.ctx, "-load");
+        if (!path) {
+            die_msg("load: out of memory");
+            goto cleanup;
+        }
+    }
+    if ((c.out && result_save(&r, c.out, &e) < 0) || (path && result_save(&r, path, &e) < 0)) {
+        die_msg("load: %s", e.msg);
+        goto cleanup;
+    }
+    if (c.format && !strcmp(c.format, "json") && result_dump(&r, stdout, &e) < 0) {
+        die_msg("load: %s", e.msg);
+        goto cleanup;
+    }
+    if (path && !c.quiet)
+        fprintf(stderr, "saved %s\n", path);
+    lim = check_limits(&r, &c);
+    if (lim < 0)
+        goto cleanup;
+    if (invalid || !r.complete)
+        rc = EXIT_UNTRUSTED;
+    else
+        rc = lim ? EXIT_REGRESSION : EXIT_OK;
+cleanup:
+    free(req);
+    free(path);
+    free(c.headers);
+    free(c.limits);
+    free(c.body);
+    result_free(&r);
+    return rc;
+}

@@ -1,0 +1,399 @@
+/*
+ * cmd_plot.c: `pacer plot KIND ...`: pictures of results, drawn by
+ * gnuplot, with the data and the script beside them (plots/plot.h).
+ */
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plots/plot.h"
+#include "compare/ab.h"
+#include "cmd.h"
+#include "compare/compare.h"
+#include "compare/import/import.h"
+#include "compare/policy.h"
+#include "compare/trend.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: pacer plot KIND [options] FILE...\n"
+"\n"
+"Draws results with gnuplot.  Beside the picture go the data it shows\n"
+"(NAME.dat, NAME-KEY.dat) and the script that draws it (NAME.gp): restyle\n"
+"and draw again with `gnuplot NAME.gp` in that directory.\n"
+"\n"
+"kinds:\n"
+"  trend DIR|FILE...   each benchmark's median per run with its CI, change\n"
+"                      points marked; a grid of panels\n"
+"      --filter REGEX  --last N  --git-order  --one-per-benchmark (one picture\n"
+"                      per benchmark, into the directory -o names)\n"
+"  compare BASE NEW    the change of each benchmark with its CI, coloured by\n"
+"                      verdict, threshold marked (or one A/B result)\n"
+"      --threshold PCT  --thresholds FILE  --filter REGEX\n"
+"  dist FILE...        the samples of each benchmark: boxes or histograms\n"
+"      --filter REGEX  --kind box|hist\n"
+"  latency FILE...     latency by percentile of load results (HDR style)\n"
+"      --filter REGEX\n"
+"  load FILE           a load run over time: throughput, latency, errors,\n"
+"                      the server's CPU and RSS\n"
+"      --bench NAME    which load benchmark (default: the first)\n"
+"\n"
+"options:\n"
+"  -o, --out PATH      the picture (default plot-KIND.png here)\n"
+"  --format png|svg    (default: from the extension of --out, else png)\n"
+"  --size WxH          in pixels (default: what suits the plot)\n"
+"  --title TEXT\n"
+"\n"
+"gnuplot runs as $PACER_GNUPLOT if set, else from PATH.\n"
+"exit codes: 0 drawn, 2 usage error, bad input, or gnuplot missing or failing\n");
+}
+
+enum kind { K_TREND, K_COMPARE, K_DIST, K_LATENCY, K_LOAD };
+
+static const char *const kinds[] = {"trend", "compare", "dist", "latency", "load"};
+
+struct cli {
+    enum kind kind;
+    struct plot_opts po;
+    const char *filter, *bench, *thresholds;
+    size_t last;
+    int git_order, have_format, have_threshold;
+};
+
+enum {
+    O_FORMAT = 256, O_SIZE, O_TITLE, O_FILTER, O_LAST, O_ONE, O_GIT, O_THR, O_THRS, O_KIND,
+    O_BENCH,
+};
+
+/* Which kinds take an option (a bit per kind; 0: all). */
+static unsigned opt_kinds(int opt)
+{
+    switch (opt) {
+    case O_FILTER: return 1u << K_TREND | 1u << K_COMPARE | 1u << K_DIST | 1u << K_LATENCY;
+    case O_LAST:
+    case O_ONE:
+    case O_GIT: return 1u << K_TREND;
+    case O_THR:
+    case O_THRS: return 1u << K_COMPARE;
+    case O_KIND: return 1u << K_DIST;
+    case O_BENCH: return 1u << K_LOAD;
+    default: return 0;
+    }
+}
+
+static int has_ext(const char *s, const char *ext)
+{
+    size_t ls = strlen(s), le = strlen(ext);
+
+    return ls > le && strcasecmp(s + ls - le, ext) == 0;
+}
+
+static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
+{
+    static const struct option lopts[] = {
+        {"out", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
+        {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
+        {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
+        {"one-per-benchmark", no_argument, 0, O_ONE}, {"git-order", no_argument, 0, O_GIT},
+        {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
+        {"kind", required_argument, 0, O_KIND}, {"bench", required_argument, 0, O_BENCH},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *kind = argv[0];
+    struct err e = {0};
+    int opt, li = 0;
+    size_t k;
+
+    for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
+        ;
+    if (k == sizeof kinds / sizeof *kinds) {
+        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+        return -1;
+    }
+    c->kind = (enum kind)k;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", lopts, &li)) != -1) {
+        unsigned ks = opt_kinds(opt);
+        char *end;
+        if (ks && !(ks & 1u << c->kind)) {
+            die_msg("plot %s: --%s is not an option of this kind (see 'pacer plot --help')",
+                    kind, lopts[li].name);
+            return -1;
+        }
+        switch (opt) {
+        case 'o': c->po.out = optarg; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "png") && strcmp(optarg, "svg")) {
+                die_msg("plot: --format: '%s' is not png or svg", optarg);
+                return -1;
+            }
+            c->po.format = optarg[0] == 's' ? PLOT_SVG : PLOT_PNG;
+            c->have_format = 1;
+            break;
+        case O_SIZE: {
+            long w = strtol(optarg, &end, 10), h = 0;
+            if (end != optarg && (*end == 'x' || *end == 'X')) {
+                const char *p = end + 1;
+                h = strtol(p, &end, 10);
+                if (end == p)
+                    h = 0;
+            }
+            if (*end || w < 100 || h < 100 || w > 20000 || h > 20000) {
+                die_msg("plot: --size: '%s' is not WIDTHxHEIGHT in pixels (100 to 20000)",
+                        optarg);
+                return -1;
+            }
+            c->po.width = (int)w;
+            c->po.height = (int)h;
+            break;
+        }
+        case O_TITLE: c->po.title = optarg; break;
+        case O_FILTER: c->filter = optarg; break;
+        case O_LAST: {
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (end == optarg || *end || v == 0 || optarg[0] == '-') {
+                die_msg("plot: --last: '%s' is not a positive number of runs", optarg);
+                return -1;
+            }
+            c->last = (size_t)v;
+            break;
+        }
+        case O_ONE: c->po.grid = 0; break;
+        case O_GIT: c->git_order = 1; break;
+        case O_THR:
+            if (policy_option("threshold", optarg, co, &e) < 0) {
+                die_msg("plot: --threshold: %s", e.msg);
+                return -1;
+            }
+            c->have_threshold = 1;
+            break;
+        case O_THRS: c->thresholds = optarg; break;
+        case O_KIND:
+            if (strcmp(optarg, "box") && strcmp(optarg, "hist")) {
+                die_msg("plot: --kind: '%s' is not box or hist", optarg);
+                return -1;
+            }
+            c->po.dist = optarg[0] == 'h' ? PLOT_DIST_HIST : PLOT_DIST_BOX;
+            break;
+        case O_BENCH: c->bench = optarg; break;
+        case 'h':
+            usage(stdout);
+            exit(EXIT_OK);
+        default:
+            fprintf(stderr, "see 'pacer plot --help'\n");
+            return -1;
+        }
+    }
+    if (c->po.out && c->have_format && (has_ext(c->po.out, ".png") || has_ext(c->po.out, ".svg")) &&
+        has_ext(c->po.out, ".svg") != (c->po.format == PLOT_SVG)) {
+        die_msg("plot: --out %s and --format %s disagree", c->po.out,
+                c->po.format == PLOT_SVG ? "svg" : "png");
+        return -1;
+    }
+    if (c->filter) {
+        regex_t re;
+        if (regcomp(&re, c->filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            die_msg("plot: --filter: '%s' is not a valid regular expression", c->filter);
+            return -1;
+        }
+        regfree(&re);
+    }
+    return 0;
+}
+
+/* Read every file; *rs gets n results (free with free_results). */
+static int load_all(char **paths, size_t n, struct result **rs)
+{
+    struct err e = {0};
+    size_t i;
+
+    *rs = calloc(n ? n : 1, sizeof **rs);
+    if (!*rs) {
+        die_msg("out of memory");
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        result_init(&(*rs)[i]);
+    for (i = 0; i < n; i++)
+        if (import_load(paths[i], &(*rs)[i], NULL, &e) < 0) {
+            die_msg("%s", e.msg);
+            return -1;
+        }
+    return 0;
+}
+
+static void free_results(struct result *rs, size_t n)
+{
+    size_t i;
+
+    for (i = 0; rs && i < n; i++)
+        result_free(&rs[i]);
+    free(rs);
+}
+
+static int plot_trend_cmd(struct cli *c, char **paths, size_t n, struct err *e)
+{
+    struct trend_opts to;
+    struct trend t;
+    size_t i;
+    int rc;
+
+    trend_opts_default(&to);
+    to.filter = c->filter;
+    to.last = c->last;
+    to.git_order = c->git_order;
+    if (trend_build(paths, n, &to, &t, e) < 0) {
+        trend_free(&t);
+        return -1;
+    }
+    for (i = 0; i < t.nwarnings; i++)
+        warn_msg("%s", t.warnings[i]);
+    if (!t.nseries)
+        rc = err_set(e, "trend: no benchmark%s%s%s in %zu run%s", c->filter ? " matching '" : "",
+                     c->filter ? c->filter : "", c->filter ? "'" : "", t.nruns,
+                     t.nruns == 1 ? "" : "s");
+    else
+        rc = plot_trend(&t, &c->po, e);
+    trend_free(&t);
+    return rc;
+}
+
+static int plot_compare_cmd(struct cli *c, struct compare_opts *co, char **paths, size_t n,
+                            struct err *e)
+{
+    struct result base, nw;
+    struct comparison cmp = {0};
+    regex_t re;
+    int rc = -1, have_re = 0, is_ab = 0;
+
+    result_init(&base);
+    result_init(&nw);
+    if (n < 1 || n > 2) {
+        err_set(e, "plot compare: expected BASE NEW (or one A/B result), got %zu file%s", n,
+                n == 1 ? "" : "s");
+        return -1;
+    }
+    if (c->thresholds && policy_load(c->thresholds, co, c->have_threshold, 0, e) < 0)
+        goto out;
+    if (c->filter) {
+        if (regcomp(&re, c->filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            err_set(e, "--filter: '%s' is not a valid regular expression", c->filter);
+            goto out;
+        }
+        have_re = 1;
+        co->filter = &re;
+    }
+    if (import_load(paths[0], n == 2 ? &base : &nw, NULL, e) < 0 ||
+        (n == 2 && import_load(paths[1], &nw, NULL, e) < 0))
+        goto out;
+    if (n == 1) {
+        is_ab = ab_is_result(&nw);
+        if (!is_ab) {
+            err_set(e, "plot compare: %s is one run: give a base to compare with", paths[0]);
+            goto out;
+        }
+        ab_base_view(&nw, &base);
+        co->paired = 1;
+    }
+    if (compare_results(&base, &nw, co, &cmp, e) < 0) {
+        err_prefix(e, "compare: %s and %s", n == 2 ? paths[0] : "base", paths[n - 1]);
+        goto out;
+    }
+    snprintf(cmp.base_name, sizeof cmp.base_name, "%s", n == 2 ? paths[0] : "base");
+    snprintf(cmp.new_name, sizeof cmp.new_name, "%s", paths[n - 1]);
+    rc = plot_compare(&cmp, &c->po, e);
+out:
+    comparison_free(&cmp);
+    if (have_re)
+        regfree(&re);
+    co->filter = NULL;
+    if (!is_ab)
+        result_free(&base);   /* an A/B base is a view into nw */
+    result_free(&nw);
+    return rc;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+    struct cli c;
+    struct compare_opts co;
+    struct result *rs = NULL;
+    const struct result **rp = NULL;
+    struct err e = {0};
+    char **paths;
+    size_t n = 0, i;
+    int rc = EXIT_BAD_INPUT;
+
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD_INPUT : EXIT_OK;
+    }
+    memset(&c, 0, sizeof c);
+    plot_opts_default(&c.po);
+    compare_opts_default(&co);
+    if (parse(argc - 1, argv + 1, &c, &co) < 0)
+        goto cleanup;
+    paths = argv + 1 + optind;
+    n = (size_t)(argc - 1 - optind);
+    if (n == 0) {
+        die_msg("plot %s: no file given (see 'pacer plot --help')", kinds[c.kind]);
+        goto cleanup;
+    }
+    c.po.names = (const char *const *)paths;
+    switch (c.kind) {
+    case K_TREND:
+        if (plot_trend_cmd(&c, paths, n, &e) < 0)
+            goto fail;
+        break;
+    case K_COMPARE:
+        if (plot_compare_cmd(&c, &co, paths, n, &e) < 0)
+            goto fail;
+        break;
+    case K_LOAD:
+        if (n != 1) {
+            die_msg("plot load: expected one result file, got %zu", n);
+            goto cleanup;
+        }
+        /* fall through */
+    case K_DIST:
+    case K_LATENCY:
+        if (load_all(paths, n, &rs) < 0)
+            goto cleanup;
+        rp = calloc(n, sizeof *rp);
+        if (!rp) {
+            die_msg("out of memory");
+            goto cleanup;
+        }
+        for (i = 0; i < n; i++)
+            rp[i] = &rs[i];
+        if ((c.kind == K_DIST && plot_dist(rp, n, c.filter, &c.po, &e) < 0) ||
+            (c.kind == K_LATENCY && plot_latency(rp, n, c.filter, &c.po, &e) < 0) ||
+            (c.kind == K_LOAD && plot_load(rp[0], c.bench, &c.po, &e) < 0)) {
+            if (c.kind == K_LOAD)
+                err_prefix(&e, "%s", paths[0]);
+            goto fail;
+        }
+        break;
+    }
+    if (!c.po.grid)
+        printf("%s/\n", c.po.out ? c.po.out : "plot-trend");
+    else if (c.po.out && (has_ext(c.po.out, ".png") || has_ext(c.po.out, ".svg")))
+        printf("%s\n", c.po.out);
+    else if (c.po.out)
+        printf("%s.%s\n", c.po.out, c.po.format == PLOT_SVG ? "svg" : "png");
+    else
+        printf("plot-%s.%s\n", kinds[c.kind], c.po.format == PLOT_SVG ? "svg" : "png");
+    rc = EXIT_OK;
+    goto cleanup;
+fail:
+    die_msg("%s", e.msg);
+cleanup:
+    free(rp);
+    free_results(rs, n);
+    compare_opts_free(&co);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* cmd_show.c: `pacer show FILE`: a result file back as a table. */
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "harness/lib/fmt.h"
+#include "compare/import/import.h"
+#include "harness/result/result_json.h"
+#include "harness/lib/table.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] FILE...\n"
+               "Prints result files (pacer, Google Benchmark or hyperfine JSON): where\n"
+               "they ran, then one row per benchmark.\n"
+               "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file\n");
+}
+
+static void show_context(const struct result *r, const char *path)
+{
+    const struct context *c = &r->ctx;
+    char mem[32];
+
+    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-", r->complete ? "" : " (interrupted)");
+    printf("  time %s  commit %.12s%s%s%s\n", c->time ? c->time : "-",
+           c->git_commit ? c->git_commit : "-", c->git_dirty == 1 ? " (dirty)" : "",
+           c->git_branch ? "  branch " : "", c->git_branch ? c->git_branch : "");
+    printf("  host %s  cpu %s x%d  memory %s  kernel %.40s\n", c->hostname ? c->hostname : "-",
+           c->cpu_model ? c->cpu_model : "-", c->cpus,
+           fmt_bytes(mem, sizeof mem, (double)c->memory_bytes), c->kernel ? c->kernel : "-");
+    printf("  compiler %s  fingerprint %s\n\n", c->compiler ? c->compiler : "-",
+           c->fingerprint ? c->fingerprint : "-");
+}
+
+static void show_table(const struct result *r, const regex_t *re)
+{
+    struct table t;
+    size_t i, k;
+
+    table_init(&t, BENCH_COLS);
+    table_bench_header(&t, "median");
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        if (re && regexec(re, b->name, 0, NULL, 0) != 0)
+            continue;
+        if (b->nsamples)
+            table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
+                            b->iterations);
+    }
+    table_print(&t, stdout);
+    table_free(&t);
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        if (re && regexec(re, b->name, 0, NULL, 0) != 0)
+            continue;
+        for (k = 0; k < b->nmetrics; k++) {
+            char v[32];
+            if (k == 0)
+                printf("  %s:", b->name);
+            printf(" %s %s", b->metrics[k].name,
+                   fmt_value(v, sizeof v, b->metrics[k].st.median, b->metrics[k].unit));
+            if (k + 1 == b->nmetrics)
+                putchar('\n');
+        }
+        if (b->error)
+            printf("  %s: error: %s\n", b->name, b->error->message);
+    }
+}
+
+int cmd_show(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        {"format", required_argument, 0, 'f'}, {"filter", required_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    const char *format = "table", *filter = NULL;
+    regex_t re;
+    int o, rc = EXIT_OK, have_re = 0, i;
+
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+        switch (o) {
+        case 'f':
+            if (strcmp(optarg, "table") && strcmp(optarg, "json")) {
+                die_msg("show: --format: '%s' is not table or json", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            format = optarg;
+            break;
+        case 'r':
+            filter = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (filter) {
+        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            die_msg("show: --filter: '%s' is not a valid regular expression", filter);
+            return EXIT_BAD_INPUT;
+        }
+        have_re = 1;
+    }
+    for (i = optind; i < argc; i++) {
+        struct result r;
+        struct err e = {0};
+        if (import_load(argv[i], &r, NULL, &e) < 0) {
+            die_msg("%s", e.msg);
+            result_free(&r);
+            rc = EXIT_BAD_INPUT;
+            continue;
+        }
+        if (!strcmp(format, "json"))
+            result_dump(&r, stdout, &e);
+        else {
+            if (i > optind)
+                putchar('\n');
+            show_context(&r, argv[i]);
+            show_table(&r, have_re ? &re : NULL);
+        }
+        result_free(&r);
+    }
+    if (have_re)
+        regfree(&re);
+    return rc;
+}

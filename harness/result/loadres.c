@@ -1,0 +1,343 @@
+/*
+ * loadres.c: load runs as benchmarks of a result (see loadres.h), and the
+ * summary `pacer load` prints.
+ */
+#include "loadres.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/lib/fmt.h"
+#include "series.h"
+
+int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e)
+{
+    size_t len;
+
+    *buf = NULL;
+    if (!o->url_text)
+        return err_set(e, "no url");
+    if (target_url_parse(o->url_text, &o->url, e) < 0)
+        return -1;
+    if (o->url.scheme == SCHEME_HTTP) {
+        if (rq->payload || rq->framing)
+            return err_set(e, "--payload and --framing are for tcp:// targets");
+        *buf = http_request_build(&o->url, rq->method, rq->headers, rq->nheaders, rq->body,
+                                  rq->bodylen, o->keepalive, &len, e);
+        if (!*buf)
+            return -1;
+        o->head = rq->method && !strcmp(rq->method, "HEAD");
+    } else {
+        if (rq->method || rq->nheaders || rq->body)
+            return err_set(e, "method, headers and body are for http:// targets");
+        if (!rq->payload || !*rq->payload)
+            return err_set(e, "a tcp:// target needs a payload (--payload)");
+        if (framer_parse(rq->framing ? rq->framing : "delim:\\n", &o->framing, e) < 0)
+            return -1;
+        *buf = unescape_bytes(rq->payload, &len, e);
+        if (!*buf)
+            return -1;
+        if (!len) {
+            free(*buf);
+            *buf = NULL;
+            return err_set(e, "the payload is empty");
+        }
+        o->head = 0;
+    }
+    o->request = *buf;
+    o->reqlen = len;
+    return 0;
+}
+
+static int metric_append(struct bench *b, const char *name, const char *unit,
+                         enum direction dir, double v)
+{
+    struct metric *m = NULL;
+    size_t i;
+
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, name))
+            m = &b->metrics[i];
+    if (!m && !(m = bench_add_metric(b, name, unit, dir)))
+        return -1;
+    return doubles_append(&m->samples, &m->nsamples, v);
+}
+
+int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out)
+{
+    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
+    static const char *const names[] = {"latency.p50", "latency.p90", "latency.p99",
+                                        "latency.p99.9", "latency.p99.99", "latency.max"};
+    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
+    double tput = out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0;
+    uint64_t v[6];
+    json_t *blk;
+    size_t i;
+    int rc = 0;
+
+    if (b->nsamples == 0) {
+        b->kind = KIND_LOAD;
+        free(b->unit);
+        b->unit = strdup(o->rate > 0 ? "ns" : "req/s");
+        if (!b->unit)
+            return -1;
+        b->dir = o->rate > 0 ? DIR_LOWER : DIR_HIGHER;
+        b->iterations = 1;
+    }
+    hist_percentiles(&out->latency, ps, 6, v);
+    if (doubles_append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[2] : tput) < 0)
+        return -1;
+    /* each repetition is a run of its own, as a worker process is for a
+     * micro benchmark: compare then takes its interval across them */
+    {
+        size_t *counts = realloc(b->proc_samples, b->nsamples * sizeof *counts);
+        if (!counts)
+            return -1;
+        b->proc_samples = counts;
+        counts[b->nsamples - 1] = 1;
+        b->nproc_samples = b->nsamples;
+        b->processes = (unsigned)b->nsamples;
+    }
+    rc |= metric_append(b, "throughput", "req/s", DIR_HIGHER, tput);
+    for (i = 0; i < 6; i++)
+        rc |= metric_append(b, names[i], "ns", DIR_LOWER, (double)v[i]);
+    rc |= metric_append(b, "latency.mean", "ns", DIR_LOWER,
+                        out->latency.count ? hist_mean(&out->latency) : 0);
+    rc |= metric_append(b, "errors.rate", "ratio", DIR_LOWER,
+                        out->requests + out->nerrors
+                            ? (double)out->nerrors / (double)(out->requests + out->nerrors)
+                            : 0);
+    rc |= metric_append(b, "generator.cpu", "cores", DIR_LOWER,
+                        out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0);
+    if (srv && srv->n >= 2) {
+        struct mon_summary ms;
+        mon_summarise(srv, out->mon_from, out->mon_to, &ms);
+        rc |= metric_append(b, "server.cpu", "cores", DIR_LOWER, ms.cpu_mean);
+        rc |= metric_append(b, "server.rss_max", "bytes", DIR_LOWER, ms.rss_max);
+    }
+    if (rc)
+        return -1;
+    if (!b->load && !(b->load = json_array()))
+        return -1;
+    blk = load_out_json(o, out);
+    if (!blk || json_array_append_new(b->load, blk) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static int need(const struct jr *rd, const json_t *o, const char *path, const char *key,
+                int (*is)(const json_t *), const char *what, const json_t **out)
+{
+    char p[JR_PATH_LEN];
+    const json_t *v = json_object_get(o, key);
+
+    jr_join(p, path, key);
+    if (!v)
+        return jr_fail(rd, p, "missing");
+    if (!is(v))
+        return jr_expected(rd, p, what, v);
+    if (out)
+        *out = v;
+    return 0;
+}
+
+static int is_obj(const json_t *v) { return json_is_object(v); }
+static int is_count(const json_t *v) { return json_is_integer(v) && json_integer_value(v) >= 0; }
+static int is_arr(const json_t *v) { return json_is_array(v); }
+
+int load_block_check(const struct jr *rd, const json_t *load, const char *path)
+{
+    static const char *const counts[] = {"requests", "sent", "bytes", "late", "inflight_end",
+                                         "unsent_end"};
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
+    const json_t *blk, *lat = NULL, *errs = NULL;
+    size_t i, k;
+    struct hist h;
+
+    if (!json_is_array(load))
+        return jr_expected(rd, path, "array", load);
+    json_array_foreach(load, i, blk) {
+        jr_index(p, path, i);
+        if (!json_is_object(blk))
+            return jr_expected(rd, p, "object", blk);
+        if (need(rd, blk, p, "settings", is_obj, "object", NULL) < 0)
+            return -1;
+        for (k = 0; k < sizeof counts / sizeof counts[0]; k++)
+            if (need(rd, blk, p, counts[k], is_count, "integer >= 0", NULL) < 0)
+                return -1;
+        if (need(rd, blk, p, "errors", is_obj, "object", &errs) < 0 ||
+            need(rd, errs, jr_join(q, p, "errors"), "total", is_count, "integer >= 0", NULL) < 0 ||
+            need(rd, blk, p, "series", is_obj, "object", NULL) < 0 ||
+            need(rd, blk, p, "monitor", is_arr, "array", NULL) < 0 ||
+            need(rd, blk, p, "latency", is_obj, "object", &lat) < 0)
+            return -1;
+        if (hist_from_json(&h, lat, rd->name, jr_join(q, p, "latency"), rd->e) < 0)
+            return -1;
+        hist_free(&h);
+        lat = json_object_get(blk, "latency_from_send");
+        if (lat) {
+            if (hist_from_json(&h, lat, rd->name, jr_join(q, p, "latency_from_send"), rd->e) < 0)
+                return -1;
+            hist_free(&h);
+        }
+    }
+    return 0;
+}
+
+int load_merge_latency(const struct bench *b, int from_send, struct hist *h, struct err *e)
+{
+    const char *key = from_send ? "latency_from_send" : "latency";
+    const json_t *blk;
+    size_t i;
+    int have = 0;
+
+    memset(h, 0, sizeof *h);
+    if (!b->load)
+        return err_set(e, "%s: no load record", b->name);
+    json_array_foreach(b->load, i, blk) {
+        struct hist one;
+        const json_t *lat = json_object_get(blk, key);
+        if (!lat)
+            continue;
+        if (hist_from_json(&one, lat, b->name, key, e) < 0)
+            goto fail;
+        if (!have) {
+            *h = one;
+            have = 1;
+            continue;
+        }
+        if (hist_merge(h, &one, e) < 0) {
+            hist_free(&one);
+            goto fail;
+        }
+        hist_free(&one);
+    }
+    if (!have)
+        return err_set(e, "%s: no %s histogram", b->name, key);
+    return 0;
+fail:
+    if (have)
+        hist_free(h);
+    return -1;
+}
+
+/* ---- the summary ---------------------------------------------------------------- */
+
+static void print_percentiles(FILE *f, const char *label, const struct hist *h)
+{
+    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
+    static const char *const names[] = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+    uint64_t v[6];
+    char buf[32];
+    size_t i;
+
+    fprintf(f, "  %-12s", label);
+    if (!h->count) {
+        fprintf(f, "no response\n");
+        return;
+    }
+    hist_percentiles(h, ps, 6, v);
+    for (i = 0; i < 6; i++)
+        fprintf(f, "%s %s%s", names[i], fmt_time(buf, sizeof buf, (double)v[i]),
+                i < 5 ? "   " : "");
+    fprintf(f, "\n  %-12smean %s", "", fmt_time(buf, sizeof buf, hist_mean(h)));
+    if (h->count > 1)
+        fprintf(f, ", stddev %s", fmt_time(buf, sizeof buf, hist_stddev(h)));
+    fprintf(f, ", %llu responses\n", (unsigned long long)h->count);
+}
+
+static void print_errors(FILE *f, const struct load_out *out)
+{
+    size_t i;
+    int c, first = 1;
+
+    fprintf(f, "  %-12s", "errors");
+    if (!out->nerrors) {
+        fprintf(f, "none\n");
+        return;
+    }
+    fprintf(f, "%llu (%.3g%% of requests)\n", (unsigned long long)out->nerrors,
+            100.0 * (double)out->nerrors / (double)(out->requests + out->nerrors));
+    for (c = 0; c < LC_NCLASS; c++) {
+        if (!out->errors[c])
+            continue;
+        fprintf(f, "  %-12s%-10s %llu", "", load_class_name(c), (unsigned long long)out->errors[c]);
+        first = 1;
+        for (i = 0; i < out->nerrnos; i++) {
+            const struct load_errno *en = &out->errnos[i];
+            const char *why;
+            if ((int)en->cls != c)
+                continue;
+            why = en->errnum ? strerrorname_np(en->errnum)
+                  : c == LC_PARSE && out->parse_reason ? out->parse_reason
+                  : c == LC_READ ? "closed by the server" : NULL;
+            if (!why)
+                continue;
+            fprintf(f, "%s%s %llu", first ? " (" : ", ", why, (unsigned long long)en->count);
+            first = 0;
+        }
+        fprintf(f, "%s\n", first ? "" : ")");
+    }
+}
+
+void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    char a[32], b[32], c[32];
+    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
+
+    fprintf(f, "%s: %s", o->url_text ? o->url_text : "load",
+            o->rate > 0 ? "open loop" : "closed loop");
+    if (o->rate > 0)
+        fprintf(f, " at %.6g/s (%s)", o->rate,
+                o->arrival == ARRIVAL_POISSON ? "poisson" : "constant");
+    fprintf(f, ", %u connections, %u threads", o->connections, o->threads);
+    if (o->pipeline > 1)
+        fprintf(f, ", pipeline %u", o->pipeline);
+    if (!o->keepalive)
+        fprintf(f, ", a new connection per request");
+    fprintf(f, ", %s", fmt_time(a, sizeof a, (double)o->duration_ns));
+    if (o->warmup_ns)
+        fprintf(f, " after %s warmup", fmt_time(b, sizeof b, (double)o->warmup_ns));
+    fprintf(f, "%s\n", out->complete ? "" : " (stopped early)");
+    fprintf(f, "  %-12s%llu in %.2f s: %.1f/s, %s read\n", "requests",
+            (unsigned long long)out->requests, out->elapsed_s,
+            out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0.0,
+            fmt_bytes_rate(c, sizeof c, out->elapsed_s > 0 ? out->bytes / out->elapsed_s : 0));
+    print_percentiles(f, "latency", &out->latency);
+    if (o->rate > 0)
+        print_percentiles(f, "from send", &out->latency_sent);
+    print_errors(f, out);
+    if (o->rate > 0)
+        fprintf(f, "  %-12s%llu sent, %llu late (> %s after their time, the generator's "
+                   "fault), %llu sent late in all\n",
+                "schedule", (unsigned long long)out->sent, (unsigned long long)out->late,
+                fmt_time(a, sizeof a, (double)o->late_ns), (unsigned long long)out->queued);
+    fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
+            (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
+    fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%\n",
+            "generator", out->cpu_user, out->cpu_sys,
+            out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
+            out->busy_max * 100);
+    if (out->reads) {
+        fprintf(f, "  %-12skernel arrival times on %.0f%% of reads (latency ends there)",
+                "receive", 100.0 * (double)out->stamped / (double)out->reads);
+        if (out->naps)
+            fprintf(f, "; %llu pauses of %s", (unsigned long long)out->naps,
+                    fmt_time(a, sizeof a, (double)LOAD_NAP_NS));
+        fputc('\n', f);
+    }
+    if (srv && srv->n >= 2) {
+        struct mon_summary ms;
+        mon_summarise(srv, out->mon_from, out->mon_to, &ms);
+        fprintf(f, "  %-12sCPU %.2f cores mean, %.2f max; RSS %s max; %.0f threads, %.0f fds; "
+                   "%.0f context switches/s%s\n",
+                "server", ms.cpu_mean, ms.cpu_max, fmt_bytes(a, sizeof a, ms.rss_max),
+                ms.threads_max, ms.fds_max, ms.ctxsw_per_s + ms.invol_ctxsw_per_s,
+                srv->gone ? " (it exited)" : "");
+    }
+    if (!out->valid)
+        fprintf(f, "  INVALID     %s\n", out->invalid);
+}

@@ -1,0 +1,58 @@
+/*
+ * loadres.h: load runs as results.  A load benchmark in a result file is a
+ * struct bench of kind "load" whose samples are one value per repetition
+ * (closed loop: requests per second, higher is better; open loop: the p99
+ * latency in ns, lower is better), with metrics per repetition
+ * (throughput, latency.p50 ... latency.max, errors.rate, generator.cpu,
+ * server.cpu, server.rss_max) so that compare and limits such as
+ * "latency.p99 < 50ms" work on them like on micro results, and the full
+ * record of each repetition in bench->load: an array of the blocks
+ * load_out_json() writes (histograms, series, errors, monitor).
+ */
+#ifndef PACER_LOADRES_H
+#define PACER_LOADRES_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "jsonread.h"
+#include "harness/load/loadgen.h"
+#include "result.h"
+
+/* What to send, as a user gives it. */
+struct load_request {
+    const char *method;           /* http: NULL: GET, or POST with a body */
+    const char *const *headers;   /* http: "Name: value" */
+    size_t nheaders;
+    const char *body;             /* http, may be NULL */
+    size_t bodylen;
+    const char *payload;          /* tcp: the request, with \r \n \xHH escapes */
+    const char *framing;          /* tcp: "length:N" or "delim:TEXT" (default
+                                     "delim:\n") */
+};
+
+/* Parse o->url_text into o->url, build the bytes of one request into a new
+ * *buf (free it after the run; o->request points into it) and set
+ * o->framing and o->head.  -1 with a one-line cause in e. */
+int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e);
+
+/* Add one repetition to b (named and set up by the caller; kind, unit and
+ * direction are set here on the first one).  Returns 0 or -1 (out of
+ * memory). */
+int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out);
+
+/* Check a bench's "load" array as read from a file (path: its JSON path):
+ * every block an object with its settings, totals, errors and a latency
+ * histogram that reads back (hist_from_json).  -1 with "name: path: cause". */
+int load_block_check(const struct jr *rd, const json_t *load, const char *path);
+
+/* Merge the latency histograms of every block of b (and of every bench in
+ * bs[0..n) when b is NULL) into h (initialised here).  "from_send": the
+ * open loop's latency from the actual write.  -1 with the cause in e. */
+int load_merge_latency(const struct bench *b, int from_send, struct hist *h, struct err *e);
+
+/* The human summary of one run (what `pacer load` prints). */
+void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * result.h: the in-memory result model.  One struct result is one run of
+ * pacer: its context (where and how it ran) and one struct bench per
+ * benchmark, holding the raw samples and their statistics.  result_json.c
+ * reads and writes it; the harness owns the format (schema in version.h).
+ *
+ * Ownership: every pointer inside a struct result is owned by it and freed by
+ * result_free(); strings are malloc'd copies.
+ */
+#ifndef PACER_RESULT_H
+#define PACER_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/lib/stats.h"
+
+enum bench_kind { KIND_MICRO, KIND_COMMAND, KIND_LOAD };
+enum direction { DIR_LOWER, DIR_HIGHER };   /* which way is better */
+
+/* A parameter of one benchmark instance: integer-valued (micro ranges and
+ * lists) or string-valued. */
+struct param {
+    char *name;
+    char *value;          /* always set: the text form */
+    int is_int;
+    long long ival;       /* when is_int */
+};
+
+/* A secondary series measured beside the primary samples, one value per
+ * sample (command benchmarks: user and sys CPU time, max RSS). */
+struct metric {
+    char *name;
+    char *unit;           /* base unit: "ns", "bytes", "count" */
+    enum direction dir;
+    double *samples;
+    size_t nsamples;
+    struct stats st;
+};
+
+/* Why a benchmark has no (or incomplete) results. */
+struct bench_error {
+    char *message;        /* one line: "killed by signal 11 (SIGSEGV)" */
+    int signal;           /* 0 if not killed by a signal */
+    int exit_code;        /* -1 if it did not exit with a code */
+    int timed_out;
+    char *stderr_tail;    /* last lines of its stderr, or NULL */
+};
+
+struct bench {
+    char *name;           /* suite/group/name/param=value */
+    enum bench_kind kind;
+    char *unit;           /* of the samples: "ns" (per op) */
+    enum direction dir;
+    struct param *params;
+    size_t nparams;
+    uint64_t iterations;  /* per sample (1 for commands) */
+    unsigned processes;   /* worker processes the samples came from */
+    double *samples;      /* raw samples in unit, in the order taken */
+    size_t nsamples;
+    size_t *proc_samples; /* samples taken by each worker process, in
+                             order (sum nsamples); NULL: all from one */
+    size_t nproc_samples;
+    struct stats st;
+    double bytes_per_op;  /* 0 when not set */
+    double items_per_op;  /* 0 when not set */
+    struct metric *metrics;
+    size_t nmetrics;
+    char *binary;         /* micro: the suite binary; else NULL */
+    char *command;        /* command: the command line; else NULL */
+    struct bench_error *error; /* NULL when it ran fine */
+    struct json_t *load;  /* load: one block per repetition (an array,
+                             see load/loadres.h; owned reference), or NULL */
+};
+
+struct context {
+    char *pacer_version;
+    char *time;             /* UTC, ISO 8601: 2026-11-24T10:00:00Z */
+    char *git_commit;       /* NULL when not in a git work tree */
+    char *git_branch;
+    char *git_commit_time;  /* UTC ISO 8601 of the commit */
+    int git_dirty;          /* 1, 0, or -1 unknown */
+    char *hostname;
+    char *cpu_model;
+    int cpus;               /* online logical CPUs */
+    uint64_t memory_bytes;
+    char *kernel;           /* uname -r and -v */
+    char *os;               /* PRETTY_NAME of /etc/os-release */
+    char *governor;         /* NULL when unreadable */
+    char *turbo;            /* "on", "off" or NULL when unreadable */
+    double loadavg[3];
+    char *compiler;         /* of the measured code (suite binaries) */
+    char *cflags;
+    double clock_resolution_ns;
+    double clock_read_ns;
+    char *fingerprint;      /* hex hash of the comparability-relevant fields */
+};
+
+/* How the run was made (recorded so a result can be reproduced). */
+struct settings {
+    uint64_t warmup_ns;        /* micro: warmup time per process */
+    uint64_t sample_target_ns; /* micro: target time of one sample */
+    unsigned samples;          /* samples per benchmark (0: budget decides) */
+    uint64_t budget_ns;        /* time budget per benchmark, 0 none */
+    double ci_target;          /* adaptive: stop at this CI half-width, 0 off */
+    unsigned processes;        /* worker processes per benchmark */
+    uint64_t timeout_ns;       /* per benchmark */
+    unsigned warmup_runs;      /* command: warmup runs */
+    uint64_t seed;             /* bootstrap seed */
+    double ci_level;
+};
+
+/* A paired A/B run (pacer ab): the result's benchmarks are the new side;
+ * this holds the base side, same names, whose samples at one index were
+ * measured as a pair with the new side's (1.1). */
+struct ab_block {
+    char *base_label;       /* what ran as base: a binary or a command */
+    char *new_label;
+    char *order;            /* "ABBA" */
+    struct bench *base;
+    size_t nbase;
+    struct json_t *analysis; /* the paired analysis as written (owned) */
+};
+
+struct result {
+    unsigned schema_major, schema_minor;
+    char *suite;            /* name of what ran */
+    int complete;           /* 0 when the run was interrupted */
+    char **argv;            /* command line that made it (NULL-terminated), may be NULL */
+    struct context ctx;
+    struct settings set;
+    struct bench *benches;
+    size_t nbenches;
+    struct ab_block *ab;    /* pacer ab results only, else NULL */
+};
+
+void result_init(struct result *r);
+/* Give r an A/B block (zeroed) if it has none; NULL when out of memory. */
+struct ab_block *result_ab(struct result *r);
+/* Append a zeroed base-side benchmark to r's A/B block. */
+struct bench *ab_add_base(struct ab_block *ab);
+void result_free(struct result *r);
+
+/* Append a zeroed benchmark owned by r (iterations 1, processes 1, dir
+ * lower, unit "ns").  Returns NULL on allocation failure.  Pointers to
+ * earlier benches may move. */
+struct bench *result_add_bench(struct result *r);
+
+/* The benchmark of that full name, or NULL. */
+struct bench *result_find(const struct result *r, const char *name);
+
+/* Number of benchmarks with an error. */
+size_t result_nerrors(const struct result *r);
+
+void bench_free(struct bench *b);
+/* Append a metric owned by b; name and unit are copied. */
+struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
+                                enum direction dir);
+/* Add a parameter (copied). */
+int bench_add_param_int(struct bench *b, const char *name, long long v);
+int bench_add_param_str(struct bench *b, const char *name, const char *v);
+/* Record an error (message formatted, copied); replaces none already set. */
+struct bench_error *bench_set_error(struct bench *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Recompute b->st and each metric's stats from the samples. */
+int bench_compute_stats(struct bench *b, const struct stats_opts *o);
+
+void context_free(struct context *c);
+void settings_default(struct settings *s);
+
+const char *kind_name(enum bench_kind k);
+const char *direction_name(enum direction d);
+/* Parse names back; return -1 when unknown. */
+int kind_parse(const char *s, enum bench_kind *k);
+int direction_parse(const char *s, enum direction *d);
+
+#endif

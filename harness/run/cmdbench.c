@@ -1,0 +1,500 @@
+/* cmdbench.c: command benchmarks with wait4 accounting (cmdbench.h). */
+#include "cmdbench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "harness/lib/clock.h"
+#include "harness/result/series.h"
+#include "words.h"
+
+#define TAIL_BYTES 2048
+
+void cmd_spec_free(struct cmd_spec *cs)
+{
+    free(cs->name);
+    free(cs->line);
+    free(cs->prepare);
+    free(cs->cleanup);
+    words_free(cs->argv);
+    memset(cs, 0, sizeof *cs);
+}
+
+struct run_out {
+    uint64_t wall_ns, user_ns, sys_ns, maxrss_bytes;
+    int status;
+    int timed_out, interrupted;
+    int exec_errno;        /* the command could not be started */
+};
+
+/* The last lines of what the run wrote on stderr (kept in a memfd). */
+static char *fd_tail(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END), from;
+    char *s;
+    ssize_t r;
+    size_t len;
+
+    if (size <= 0)
+        return NULL;
+    from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
+    s = malloc((size_t)(size - from) + 1);
+    if (!s)
+        return NULL;
+    r = pread(fd, s, (size_t)(size - from), from);
+    if (r <= 0) {
+        free(s);
+        return NULL;
+    }
+    len = (size_t)r;
+    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        len--;
+    s[len] = '\0';
+    if (from > 0) {
+        char *nl = strchr(s, '\n');
+        if (nl)
+            memmove(s, nl + 1, strlen(nl + 1) + 1);
+    }
+    if (!*s) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Run argv once (fork, exec, wait4 with a deadline).  errfd receives the
+ * child's stderr unless show_output. */
+static int run_once(char *const *argv, int show_output, int errfd, uint64_t deadline,
+                    struct run_out *out)
+{
+    int exe[2], pidfd, child_errno = 0;
+    struct rusage ru;
+    uint64_t t0, t1;
+    ssize_t r;
+    pid_t pid;
+
+    memset(out, 0, sizeof *out);
+    if (pipe2(exe, O_CLOEXEC) < 0)
+        return -1;
+    t0 = clock_now_ns();
+    pid = fork();
+    if (pid < 0) {
+        close(exe[0]);
+        close(exe[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int dn = open("/dev/null", O_RDWR);
+        setpgid(0, 0);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        if (dn >= 0) {
+            dup2(dn, 0);
+            if (!show_output) {
+                dup2(dn, 1);
+                if (errfd >= 0)
+                    dup2(errfd, 2);
+                else
+                    dup2(dn, 2);
+            }
+        }
+        execvp(argv[0], argv);
+        child_errno = errno;
+        if (write(exe[1], &child_errno, sizeof child_errno) < 0)
+            _exit(127);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    close(exe[1]);
+    do
+        r = read(exe[0], &child_errno, sizeof child_errno);
+    while (r < 0 && errno == EINTR);
+    close(exe[0]);
+    if (r == (ssize_t)sizeof child_errno)
+        out->exec_errno = child_errno;
+    /* Wait with a deadline: poll a pidfd (Linux 5.3), then reap with wait4. */
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd >= 0) {
+        for (;;) {
+            struct pollfd p = {.fd = pidfd, .events = POLLIN};
+            uint64_t now = clock_now_ns();
+            int n;
+            if (child_interrupted) {
+                out->interrupted = 1;
+                break;
+            }
+            if (now >= deadline) {
+                out->timed_out = 1;
+                break;
+            }
+            n = poll(&p, 1, (int)((deadline - now + 999999) / 1000000));
+            if (n > 0)
+                break;
+        }
+        close(pidfd);
+        if (out->timed_out || out->interrupted) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+        }
+    }
+    while (wait4(pid, &out->status, 0, &ru) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    t1 = clock_now_ns();
+    kill(-pid, SIGKILL);   /* whatever it left in its group */
+    out->wall_ns = t1 - t0;
+    out->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u + (uint64_t)ru.ru_utime.tv_usec * 1000u;
+    out->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
+    out->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
+    return 0;
+}
+
+/* Run a helper command (prepare, cleanup) through the shell; 0 if it
+ * exited 0, else -1 with the reason. */
+static int run_helper(const char *what, const char *line, int errfd, uint64_t deadline,
+                      struct bench *b)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)line, NULL};
+    struct run_out ro;
+    char how[96];
+    struct bench_error *be;
+
+    if (run_once(argv, 0, errfd, deadline, &ro) < 0) {
+        bench_set_error(b, "%s command: %s", what, strerror(errno));
+        return -1;
+    }
+    if (!ro.timed_out && !ro.interrupted && WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0)
+        return 0;
+    if (ro.timed_out)
+        snprintf(how, sizeof how, "timed out");
+    else if (ro.interrupted)
+        snprintf(how, sizeof how, "interrupted");
+    else
+        child_describe_status(ro.status, how, sizeof how);
+    be = bench_set_error(b, "%s command '%s' %s", what, line, how);
+    if (be && errfd >= 0)
+        be->stderr_tail = fd_tail(errfd);
+    return -1;
+}
+
+#define MAX_RUNS 100000u
+
+int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
+                 struct bench *b)
+{
+    struct series wall = {0}, user = {0}, sys = {0}, rss = {0};
+    char **argv = NULL, *sh_argv[] = {"/bin/sh", "-c", cs->line, NULL};
+    uint64_t deadline = clock_now_ns() + set->timeout_ns, t_start;
+    struct err e = {0};
+    unsigned run, total;
+    int errfd = -1, interrupted = 0;
+    size_t len;
+
+    len = strlen(suite) + strlen(cs->name) + 2;
+    b->name = malloc(len);
+    if (b->name)
+        snprintf(b->name, len, "%s/%s", suite, cs->name);
+    b->kind = KIND_COMMAND;
+    b->dir = DIR_LOWER;
+    b->iterations = 1;
+    b->processes = 1;
+    b->command = strdup(cs->line);
+    if (cs->shell)
+        argv = NULL;
+    else if (cs->argv) {
+        size_t n = 0;
+        while (cs->argv[n])
+            n++;
+        argv = calloc(n + 1, sizeof *argv);
+        for (n = 0; argv && cs->argv[n]; n++)
+            argv[n] = strdup(cs->argv[n]);
+        if (!argv) {
+            bench_set_error(b, "out of memory");
+            goto done;
+        }
+    } else if (words_split(cs->line, &argv, &e) < 0) {
+        bench_set_error(b, "command '%s': %s", cs->line, e.msg);
+        goto done;
+    }
+    errfd = memfd_create("pacer-stderr", MFD_CLOEXEC);
+    total = set->warmup_runs + (set->samples ? set->samples : MAX_RUNS);
+    t_start = clock_now_ns();
+    for (run = 0; run < total; run++) {
+        int warm = run < set->warmup_runs;
+        unsigned measured = run - set->warmup_runs;
+        struct run_out ro;
+        struct bench_error *be;
+        char how[96];
+
+        if (!warm && set->budget_ns && measured >= 2 &&
+            clock_now_ns() - t_start >= set->budget_ns)
+            break;
+        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+            lseek(errfd, 0, SEEK_SET);
+        if (cs->prepare && run_helper("prepare", cs->prepare, errfd, deadline, b) < 0)
+            break;
+        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+            lseek(errfd, 0, SEEK_SET);
+        if (run_once(cs->shell ? sh_argv : argv, cs->show_output, errfd, deadline, &ro) < 0) {
+            bench_set_error(b, "cannot run '%s': %s", cs->line, strerror(errno));
+            break;
+        }
+        if (ro.exec_errno) {
+            bench_set_error(b, "cannot run '%s': %s", cs->shell ? "/bin/sh" : argv[0],
+                            strerror(ro.exec_errno));
+            break;
+        }
+        if (ro.interrupted) {
+            bench_set_error(b, "interrupted");
+            interrupted = 1;
+            break;
+        }
+        if (ro.timed_out) {
+            be = bench_set_error(b, "timed out after %.3g s (in run %u)",
+                                 (double)set->timeout_ns / 1e9, run + 1);
+            if (be) {
+                be->timed_out = 1;
+                be->stderr_tail = fd_tail(errfd);
+            }
+            break;
+        }
+        if (!(WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0) &&
+            !(cs->ignore_failure && WIFEXITED(ro.status))) {
+            child_describe_status(ro.status, how, sizeof how);
+            be = bench_set_error(b, "%s (in %s run %u)", how, warm ? "warmup" : "timed",
+                                 warm ? run + 1 : measured + 1);
+            if (be) {
+                if (WIFSIGNALED(ro.status))
+                    be->signal = WTERMSIG(ro.status);
+                else if (WIFEXITED(ro.status))
+                    be->exit_code = WEXITSTATUS(ro.status);
+                be->stderr_tail = fd_tail(errfd);
+            }
+            break;
+        }
+        if (warm)
+            continue;
+        if (series_add(&wall, (double)ro.wall_ns) < 0 || series_add(&user, (double)ro.user_ns) < 0 ||
+            series_add(&sys, (double)ro.sys_ns) < 0 || series_add(&rss, (double)ro.maxrss_bytes) < 0) {
+            bench_set_error(b, "out of memory");
+            break;
+        }
+    }
+    if (cs->cleanup && !interrupted) {
+        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+            lseek(errfd, 0, SEEK_SET);
+        run_helper("cleanup", cs->cleanup, errfd, clock_now_ns() + set->timeout_ns, b);
+    }
+done:
+    {
+        struct metric *m;
+        struct stats_opts so;
+        b->samples = wall.x;
+        b->nsamples = wall.n;
+        if ((m = bench_add_metric(b, "user", "ns", DIR_LOWER))) {
+            m->samples = user.x;
+            m->nsamples = user.n;
+            user.x = NULL;
+        }
+        if ((m = bench_add_metric(b, "sys", "ns", DIR_LOWER))) {
+            m->samples = sys.x;
+            m->nsamples = sys.n;
+            sys.x = NULL;
+        }
+        if ((m = bench_add_metric(b, "max_rss", "bytes", DIR_LOWER))) {
+            m->samples = rss.x;
+            m->nsamples = rss.n;
+            rss.x = NULL;
+        }
+        free(user.x);
+        free(sys.x);
+        free(rss.x);
+        stats_opts_default(&so);
+        so.seed = set->seed;
+        so.ci_level = set->ci_level;
+        bench_compute_stats(b, &so);
+    }
+    if (errfd >= 0)
+        close(errfd);
+    words_free(argv);
+    return interrupted ? -1 : 0;
+}
+
+/* One side of a paired command run. */
+struct pside {
+    const struct cmd_spec *cs;
+    char **argv;
+    struct bench *b;
+    struct series wall, user, sys, rss;
+};
+
+static int pside_init(struct pside *ps, const struct cmd_spec *cs, struct bench *b,
+                      const char *suite, const char *name)
+{
+    struct err e = {0};
+    size_t len = strlen(suite) + strlen(name) + 2, n = 0;
+
+    memset(ps, 0, sizeof *ps);
+    ps->cs = cs;
+    ps->b = b;
+    b->name = malloc(len);
+    if (b->name)
+        snprintf(b->name, len, "%s/%s", suite, name);
+    b->kind = KIND_COMMAND;
+    b->dir = DIR_LOWER;
+    b->iterations = 1;
+    b->processes = 1;
+    b->command = strdup(cs->line);
+    if (cs->shell)
+        return 0;
+    if (cs->argv) {
+        while (cs->argv[n])
+            n++;
+        ps->argv = calloc(n + 1, sizeof *ps->argv);
+        for (n = 0; ps->argv && cs->argv[n]; n++)
+            ps->argv[n] = strdup(cs->argv[n]);
+        if (!ps->argv)
+            return bench_set_error(b, "out of memory"), -1;
+        return 0;
+    }
+    if (words_split(cs->line, &ps->argv, &e) < 0) {
+        bench_set_error(b, "command '%s': %s", cs->line, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* One run of a side; 0 ok, -1 failed (error recorded), -2 interrupted. */
+static int pside_run(struct pside *ps, int errfd, uint64_t deadline, const struct settings *set,
+                     int record, unsigned run)
+{
+    char *sh_argv[] = {"/bin/sh", "-c", ps->cs->line, NULL};
+    struct run_out ro;
+    struct bench_error *be;
+    char how[96];
+
+    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+        lseek(errfd, 0, SEEK_SET);
+    if (ps->cs->prepare && run_helper("prepare", ps->cs->prepare, errfd, deadline, ps->b) < 0)
+        return -1;
+    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+        lseek(errfd, 0, SEEK_SET);
+    if (run_once(ps->cs->shell ? sh_argv : ps->argv, ps->cs->show_output, errfd, deadline,
+                 &ro) < 0)
+        return bench_set_error(ps->b, "cannot run '%s': %s", ps->cs->line, strerror(errno)), -1;
+    if (ro.exec_errno)
+        return bench_set_error(ps->b, "cannot run '%s': %s",
+                               ps->cs->shell ? "/bin/sh" : ps->argv[0], strerror(ro.exec_errno)),
+               -1;
+    if (ro.interrupted)
+        return bench_set_error(ps->b, "interrupted"), -2;
+    if (ro.timed_out) {
+        be = bench_set_error(ps->b, "timed out after %.3g s (in run %u)",
+                             (double)set->timeout_ns / 1e9, run);
+        if (be) {
+            be->timed_out = 1;
+            be->stderr_tail = fd_tail(errfd);
+        }
+        return -1;
+    }
+    if (!(WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0) &&
+        !(ps->cs->ignore_failure && WIFEXITED(ro.status))) {
+        child_describe_status(ro.status, how, sizeof how);
+        be = bench_set_error(ps->b, "%s (in run %u)", how, run);
+        if (be) {
+            if (WIFSIGNALED(ro.status))
+                be->signal = WTERMSIG(ro.status);
+            else if (WIFEXITED(ro.status))
+                be->exit_code = WEXITSTATUS(ro.status);
+            be->stderr_tail = fd_tail(errfd);
+        }
+        return -1;
+    }
+    if (!record)
+        return 0;
+    if (series_add(&ps->wall, (double)ro.wall_ns) < 0 ||
+        series_add(&ps->user, (double)ro.user_ns) < 0 ||
+        series_add(&ps->sys, (double)ro.sys_ns) < 0 ||
+        series_add(&ps->rss, (double)ro.maxrss_bytes) < 0)
+        return bench_set_error(ps->b, "out of memory"), -1;
+    return 0;
+}
+
+static void pside_finish(struct pside *ps, size_t n, const struct settings *set)
+{
+    struct stats_opts so;
+    struct metric *m;
+    struct series *ser[3] = {&ps->user, &ps->sys, &ps->rss};
+    const char *names[3] = {"user", "sys", "max_rss"}, *units[3] = {"ns", "ns", "bytes"};
+    int i;
+
+    ps->b->samples = ps->wall.x;
+    ps->b->nsamples = n;
+    for (i = 0; i < 3; i++) {
+        if ((m = bench_add_metric(ps->b, names[i], units[i], DIR_LOWER))) {
+            m->samples = ser[i]->x;
+            m->nsamples = n;
+            ser[i]->x = NULL;
+        }
+        free(ser[i]->x);
+    }
+    stats_opts_default(&so);
+    so.seed = set->seed;
+    so.ci_level = set->ci_level;
+    bench_compute_stats(ps->b, &so);
+    words_free(ps->argv);
+}
+
+int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const char *suite,
+                   const char *name, const struct settings *set, struct bench *ba,
+                   struct bench *bn)
+{
+    struct pside sd[2];
+    uint64_t deadline = clock_now_ns() + set->timeout_ns;
+    unsigned k, pairs = set->samples ? set->samples : 30;
+    int errfd = memfd_create("pacer-stderr", MFD_CLOEXEC), failed = -1, rc = 0, i;
+    size_t n;
+
+    pside_init(&sd[0], base, ba, suite, name);
+    pside_init(&sd[1], nw, bn, suite, name);
+    if (ba->error)
+        failed = 0;
+    else if (bn->error)
+        failed = 1;
+    for (k = 0; failed < 0 && k < set->warmup_runs * 2; k++) {
+        i = (int)(k % 2);
+        if ((rc = pside_run(&sd[i], errfd, deadline, set, 0, k / 2 + 1)) < 0)
+            failed = i;
+    }
+    for (k = 0; failed < 0 && k < pairs * 2; k++) {
+        /* pair k/2: base first when even, new first when odd (ABBA) */
+        i = (int)((k % 2) ^ ((k / 2) % 2));
+        if ((rc = pside_run(&sd[i], errfd, deadline, set, 1, k / 2 + 1)) < 0)
+            failed = i;
+    }
+    for (i = 0; i < 2; i++)
+        if (sd[i].cs->cleanup && rc != -2)
+            run_helper("cleanup", sd[i].cs->cleanup, errfd, clock_now_ns() + set->timeout_ns,
+                       sd[i].b);
+    if (failed >= 0 && !sd[!failed].b->error)
+        bench_set_error(sd[!failed].b, "its %s side failed: no pairs", failed ? "new" : "base");
+    n = sd[0].wall.n < sd[1].wall.n ? sd[0].wall.n : sd[1].wall.n;
+    for (i = 0; i < 2; i++)
+        pside_finish(&sd[i], n, set);
+    if (errfd >= 0)
+        close(errfd);
+    return rc == -2 ? -1 : 0;
+}

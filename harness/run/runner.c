@@ -1,0 +1,447 @@
+/* runner.c: micro benchmarks under the driver (runner.h). */
+#include "runner.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "child.h"
+#include "harness/lib/clock.h"
+#include "harness/result/series.h"
+#include "harness/lib/stats.h"
+
+#define BATCH_NS 200000000ULL       /* aim for sample requests of ~200 ms */
+#define MAX_SAMPLES 100000u
+#define STOP_GRACE_NS 2000000000ULL
+
+const char *runner_suite_name(const char *binary)
+{
+    const char *s = strrchr(binary, '/');
+
+    return s ? s + 1 : binary;
+}
+
+void listing_free(struct listing *l)
+{
+    size_t i, k;
+
+    for (i = 0; i < l->n; i++) {
+        for (k = 0; k < l->items[i].nparams; k++) {
+            free(l->items[i].pnames[k]);
+            free(l->items[i].pvalues[k]);
+        }
+        free(l->items[i].pnames);
+        free(l->items[i].pvalues);
+        free(l->items[i].name);
+    }
+    free(l->items);
+    free(l->compiler);
+    free(l->cflags);
+    memset(l, 0, sizeof *l);
+}
+
+/* Parse "name p=v p=v" into li. */
+static int parse_listed(char *line, struct listed *li, struct err *e)
+{
+    char *save = NULL, *tok = strtok_r(line, " ", &save);
+
+    memset(li, 0, sizeof *li);
+    if (!tok)
+        return err_set(e, "empty benchmark name in the list");
+    li->name = strdup(tok);
+    while ((tok = strtok_r(NULL, " ", &save))) {
+        char *eq = strchr(tok, '=');
+        char **pn, **pv;
+        if (!eq)
+            return err_set(e, "malformed parameter '%s' in the list", tok);
+        pn = realloc(li->pnames, (li->nparams + 1) * sizeof *pn);
+        if (pn)
+            li->pnames = pn;
+        pv = realloc(li->pvalues, (li->nparams + 1) * sizeof *pv);
+        if (pv)
+            li->pvalues = pv;
+        if (!pn || !pv)
+            return err_set(e, "out of memory");
+        *eq = '\0';
+        li->pnames[li->nparams] = strdup(tok);
+        li->pvalues[li->nparams] = strdup(eq + 1);
+        li->nparams++;
+    }
+    return 0;
+}
+
+int runner_list(const char *binary, uint64_t timeout_ns, struct listing *out, struct err *e)
+{
+    struct child c;
+    uint64_t deadline = clock_now_ns() + timeout_ns;
+    char *rest, *line, *tab, *tail;
+    enum child_fail f;
+    unsigned long n, i;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (child_start(&c, binary, e) < 0)
+        return -1;
+    if ((f = child_call(&c, "hello", &rest, deadline, e)) != CHILD_OK) {
+        if (f == CHILD_DIED || f == CHILD_PROTOCOL) {
+            char cause[ERR_MAX];
+            snprintf(cause, sizeof cause, "%s", e->msg);
+            err_clear(e);
+            err_set(e, "does not answer the pacer worker protocol (%s)", cause);
+        }
+        goto fail;
+    }
+    if (strncmp(rest, "pacer-worker 1 ", 15)) {
+        err_set(e, "speaks another worker protocol: '%.40s'", rest);
+        goto fail;
+    }
+    rest += 15;
+    tab = strchr(rest, '\t');
+    out->compiler = strndup(rest, tab ? (size_t)(tab - rest) : strlen(rest));
+    out->cflags = strdup(tab ? tab + 1 : "");
+    if (child_call(&c, "list", &rest, deadline, e) != CHILD_OK)
+        goto fail;
+    if (sscanf(rest, "%lu", &n) != 1) {
+        err_set(e, "malformed list answer '%.40s'", rest);
+        goto fail;
+    }
+    out->items = calloc(n ? n : 1, sizeof *out->items);
+    if (!out->items) {
+        err_set(e, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        if (child_line(&c, &line, deadline, e) != CHILD_OK)
+            goto fail;
+        out->n++;
+        if (parse_listed(line, &out->items[i], e) < 0)
+            goto fail;
+    }
+    rc = child_stop(&c, STOP_GRACE_NS, e);
+    child_free(&c);
+    return rc;
+fail:
+    child_kill(&c);
+    tail = child_stderr_tail(&c);
+    if (tail) {
+        /* A registry error or a crash at start is said on stderr. */
+        char *last = strrchr(tail, '\n');
+        err_prefix(e, "%s", last ? last + 1 : tail);
+        free(tail);
+    }
+    child_free(&c);
+    return -1;
+}
+
+int runner_ci_done(const double *x, size_t n, double target, uint64_t seed)
+{
+    struct ci med, mean;
+    double m;
+
+    if (n < RUNNER_ADAPTIVE_MIN)
+        return 0;
+    m = stats_median(x, n);
+    if (!(m > 0) || !stats_bootstrap(x, n, 0.95, 1000, seed, &med, &mean))
+        return 0;
+    return (med.hi - med.lo) / 2 / m <= target;
+}
+
+struct proc_plan {
+    unsigned samples;       /* 0: until the budget or the CI target */
+    uint64_t budget_ns;     /* 0: none */
+};
+
+void runner_record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
+                   const char *stage, const struct settings *set)
+{
+    struct bench_error *be;
+
+    if (b->error)
+        return;
+    switch (f) {
+    case CHILD_TIMEOUT:
+        be = bench_set_error(b, "timed out after %.3g s (in %s)", (double)set->timeout_ns / 1e9,
+                             stage);
+        if (be)
+            be->timed_out = 1;
+        break;
+    case CHILD_DIED:
+        be = bench_set_error(b, "%s (in %s)", e->msg, stage);
+        if (be && WIFSIGNALED(c->status))
+            be->signal = WTERMSIG(c->status);
+        else if (be && WIFEXITED(c->status))
+            be->exit_code = WEXITSTATUS(c->status);
+        break;
+    case CHILD_INTERRUPTED:
+        be = bench_set_error(b, "interrupted (in %s)", stage);
+        break;
+    default:
+        be = bench_set_error(b, "%s: %s", stage, e->msg);
+        break;
+    }
+    if (be && !be->stderr_tail)
+        be->stderr_tail = child_stderr_tail(c);
+}
+
+/* A sample lasts at least max(target, 1000 x clock resolution). */
+static uint64_t sample_target(const struct run_opts *o)
+{
+    double floor_ns = 1000.0 * o->clock_resolution_ns;
+
+    return (double)o->set.sample_target_ns < floor_ns ? (uint64_t)floor_ns
+                                                      : o->set.sample_target_ns;
+}
+
+/* One worker process's share: select, setup, (calibrate), warmup, samples,
+ * teardown, quit.  Returns the child_fail of the failing stage. */
+static enum child_fail run_process(const char *binary, const struct listed *li,
+                                   const struct run_opts *o, const struct proc_plan *pp,
+                                   int first, uint64_t deadline, uint64_t *iters,
+                                   struct series *s, struct bench *b)
+{
+    const struct settings *set = &o->set;
+    struct child c;
+    struct err e = {0};
+    enum child_fail f;
+    char req[512], *rest, *tok, *save;
+    const char *stage = "start";
+    uint64_t t0, median_ns = 0;
+    unsigned long long a, n;
+    unsigned taken = 0;
+    size_t next_check = RUNNER_ADAPTIVE_MIN;
+    double bpo, ipo;
+
+    if (child_start(&c, binary, &e) < 0) {
+        bench_set_error(b, "%s", e.msg);
+        child_free(&c);
+        return CHILD_PROTOCOL;
+    }
+    snprintf(req, sizeof req, "select %s", li->name);
+    stage = "select";
+    if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
+        goto fail;
+    stage = "setup";
+    if ((f = child_call(&c, "setup", &rest, deadline, &e)) != CHILD_OK)
+        goto fail;
+    if (first) {
+        stage = "calibration";
+        snprintf(req, sizeof req, "calibrate %" PRIu64 " 0", sample_target(o));
+        if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
+            goto fail;
+        if (sscanf(rest, "%llu", &a) != 1 || a == 0) {
+            err_set(&e, "malformed calibrate answer '%.40s'", rest);
+            f = CHILD_PROTOCOL;
+            goto fail;
+        }
+        *iters = a;
+    }
+    stage = "warmup";
+    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " %d", *iters,
+             set->warmup_ns, sample_target(o), first ? 0 : 1);
+    if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
+        goto fail;
+    {
+        unsigned long long wi, ws, wm;
+        int settled;
+        if (sscanf(rest, "%llu %llu %d %llu", &wi, &ws, &settled, &wm) != 4 || wi == 0) {
+            err_set(&e, "malformed warmup answer '%.40s'", rest);
+            f = CHILD_PROTOCOL;
+            goto fail;
+        }
+        if (first)
+            *iters = wi;
+        median_ns = wm;
+    }
+    stage = "sampling";
+    t0 = clock_now_ns();
+    for (;;) {
+        unsigned batch;
+        uint64_t per = median_ns ? median_ns : set->sample_target_ns;
+
+        if (pp->samples && taken >= pp->samples)
+            break;
+        if (pp->budget_ns && taken >= 3 && clock_now_ns() - t0 >= pp->budget_ns)
+            break;
+        if (!pp->samples && taken >= MAX_SAMPLES)
+            break;
+        /* The adaptive check bootstraps all samples so far: do it when their
+         * number grew by a tenth, so its cost stays linear in the samples. */
+        if (set->ci_target > 0 && s->n >= next_check) {
+            if (runner_ci_done(s->x, s->n, set->ci_target, set->seed))
+                break;
+            next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
+        }
+        batch = per ? (unsigned)(BATCH_NS / per) : 1;
+        if (batch < 1)
+            batch = 1;
+        if (set->ci_target > 0 && batch > 10)
+            batch = 10;
+        if (pp->samples && batch > pp->samples - taken)
+            batch = pp->samples - taken;
+        if (batch > MAX_SAMPLES - taken)
+            batch = MAX_SAMPLES - taken;
+        if (pp->budget_ns) {
+            uint64_t left = pp->budget_ns - (clock_now_ns() - t0 < pp->budget_ns
+                                                 ? clock_now_ns() - t0 : pp->budget_ns);
+            unsigned fit = per ? (unsigned)(left / per) + 1 : 1;
+            if (batch > fit)
+                batch = fit;
+        }
+        snprintf(req, sizeof req, "sample %" PRIu64 " %u", *iters, batch);
+        if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
+            goto fail;
+        save = NULL;
+        tok = strtok_r(rest, " ", &save);
+        bpo = tok ? strtod(tok, NULL) : 0;
+        tok = strtok_r(NULL, " ", &save);
+        ipo = tok ? strtod(tok, NULL) : 0;
+        b->bytes_per_op = bpo;
+        b->items_per_op = ipo;
+        for (n = 0; (tok = strtok_r(NULL, " ", &save)); n++) {
+            if (series_add(s, strtod(tok, NULL) / (double)*iters) < 0) {
+                err_set(&e, "out of memory");
+                f = CHILD_PROTOCOL;
+                goto fail;
+            }
+        }
+        if (n != batch) {
+            err_set(&e, "asked for %u samples, got %llu", batch, n);
+            f = CHILD_PROTOCOL;
+            goto fail;
+        }
+        taken += batch;
+    }
+    stage = "teardown";
+    if ((f = child_call(&c, "teardown", &rest, deadline, &e)) != CHILD_OK)
+        goto fail;
+    stage = "exit";
+    if (child_stop(&c, STOP_GRACE_NS, &e) < 0) {
+        f = CHILD_DIED;
+        goto fail;
+    }
+    child_free(&c);
+    return CHILD_OK;
+fail:
+    runner_record(b, &c, f, &e, stage, set);
+    child_kill(&c);
+    child_free(&c);
+    return f;
+}
+
+void runner_bench_init(struct bench *b, const char *binary, const char *suite,
+                       const struct listed *li)
+{
+    size_t i, len = strlen(suite) + strlen(li->name) + 2;
+
+    b->name = malloc(len);
+    if (b->name)
+        snprintf(b->name, len, "%s/%s", suite, li->name);
+    b->kind = KIND_MICRO;
+    b->dir = DIR_LOWER;
+    b->binary = strdup(binary);
+    for (i = 0; i < li->nparams; i++) {
+        char *end;
+        long long v = strtoll(li->pvalues[i], &end, 10);
+        if (*end == '\0' && end != li->pvalues[i])
+            bench_add_param_int(b, li->pnames[i], v);
+        else
+            bench_add_param_str(b, li->pnames[i], li->pvalues[i]);
+    }
+}
+
+const struct listed *listing_find(const struct listing *l, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i].name, name))
+            return &l->items[i];
+    return NULL;
+}
+
+int runner_matches(const regex_t *re, const char *suite, const char *name)
+{
+    char full[1024];
+
+    if (!re)
+        return 1;
+    snprintf(full, sizeof full, "%s/%s", suite, name);
+    return regexec(re, full, 0, NULL, 0) == 0;
+}
+
+/* Name, kind, params of a benchmark before its first process. */
+static void bench_begin(struct bench *b, const char *binary, const char *suite,
+                        const struct listed *li, unsigned k)
+{
+    runner_bench_init(b, binary, suite, li);
+    b->processes = k;
+    b->iterations = 0;
+    if (k > 1)
+        b->proc_samples = calloc(k, sizeof *b->proc_samples);
+}
+
+int runner_process(const char *binary, const char *suite, const struct listed *li,
+                   const struct run_opts *o, unsigned p, struct bench *b)
+{
+    const struct settings *set = &o->set;
+    unsigned k = set->processes ? set->processes : 1;
+    struct series s = {b->samples, b->nsamples, b->nsamples};
+    struct proc_plan pp;
+    enum child_fail f;
+    uint64_t iters;
+    size_t before = s.n;
+
+    if (p == 0)
+        bench_begin(b, binary, suite, li, k);
+    iters = b->iterations;
+    if (b->error)
+        return 1;
+    pp.samples = set->samples ? set->samples / k + (p < set->samples % k) : 0;
+    pp.budget_ns = set->budget_ns / k;
+    if (set->samples && pp.samples == 0)
+        return 0;
+    f = run_process(binary, li, o, &pp, iters == 0, clock_now_ns() + set->timeout_ns, &iters,
+                    &s, b);
+    b->samples = s.x;
+    b->nsamples = s.n;
+    if (iters)
+        b->iterations = iters;
+    if (b->proc_samples && b->nproc_samples < k)
+        b->proc_samples[b->nproc_samples++] = s.n - before;
+    if (f == CHILD_INTERRUPTED)
+        return -1;
+    return f == CHILD_OK ? 0 : 1;
+}
+
+void runner_finish(struct bench *b, const struct run_opts *o)
+{
+    struct stats_opts so;
+
+    if (b->iterations == 0)
+        b->iterations = 1;
+    if (b->proc_samples && b->nproc_samples < 2) {
+        free(b->proc_samples);
+        b->proc_samples = NULL;
+        b->nproc_samples = 0;
+    }
+    stats_opts_default(&so);
+    so.seed = o->set.seed;
+    so.ci_level = o->set.ci_level;
+    bench_compute_stats(b, &so);
+}
+
+int runner_bench(const char *binary, const char *suite, const struct listed *li,
+                 const struct run_opts *o, struct bench *b)
+{
+    unsigned k = o->set.processes ? o->set.processes : 1, p;
+    int rc = 0;
+
+    for (p = 0; p < k && rc == 0; p++)
+        rc = runner_process(binary, suite, li, o, p, b);
+    runner_finish(b, o);
+    return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * runner.h: running the micro benchmarks of a suite binary under the driver.
+ * Each benchmark runs in fresh worker processes (settings.processes of them,
+ * one after another): a crash, abort, non-zero exit or hang is recorded as
+ * that benchmark's error and the others still run.
+ */
+#ifndef PACER_RUNNER_H
+#define PACER_RUNNER_H
+
+#include <regex.h>
+
+#include "child.h"
+#include "harness/lib/err.h"
+#include "harness/result/result.h"
+
+struct run_opts {
+    struct settings set;
+    const regex_t *filter;   /* NULL: every benchmark */
+    int progress;            /* one-line progress on stderr (a terminal) */
+    double clock_resolution_ns;
+};
+
+/* One benchmark a suite binary lists. */
+struct listed {
+    char *name;              /* as the binary names it (no suite prefix) */
+    char **pnames, **pvalues;
+    size_t nparams;
+};
+
+struct listing {
+    char *compiler, *cflags; /* the binary's build, from its hello */
+    struct listed *items;
+    size_t n;
+};
+
+/* Ask a suite binary for its benchmarks. */
+int runner_list(const char *binary, uint64_t timeout_ns, struct listing *out, struct err *e);
+void listing_free(struct listing *l);
+
+/* Run one listed benchmark of binary into b (its name is suite/listed
+ * name).  Failures are recorded in b->error; returns -1 only when the run
+ * was interrupted (SIGINT/SIGTERM). */
+int runner_bench(const char *binary, const char *suite, const struct listed *li,
+                 const struct run_opts *o, struct bench *b);
+
+/* Worker process number p (0-based) of settings.processes for li, its
+ * samples appended to b.  Process 0 names b and calibrates the iteration
+ * count, which later processes reuse (so the processes of one benchmark
+ * may run far apart in time: pacer run interleaves them in rounds).
+ * Returns 0, 1 when b failed (its error recorded; later calls do nothing),
+ * or -1 when interrupted. */
+int runner_process(const char *binary, const char *suite, const struct listed *li,
+                   const struct run_opts *o, unsigned p, struct bench *b);
+/* After the last process: statistics of b. */
+void runner_finish(struct bench *b, const struct run_opts *o);
+
+/* The adaptive stopping rule: at least RUNNER_ADAPTIVE_MIN samples and the
+ * half-width of the median's 95 % bootstrap CI (1000 resamples, seed) at
+ * most target times the median. */
+#define RUNNER_ADAPTIVE_MIN 10u
+int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
+
+/* Record why stage failed (f, e, from child c) as b's error, with the
+ * signal, exit code or timeout and c's stderr tail; the first error
+ * stays. */
+void runner_record(struct bench *b, struct child *c, enum child_fail f, const struct err *e,
+                   const char *stage, const struct settings *set);
+
+/* Name (suite/listed name), kind, binary and params of a micro benchmark
+ * about to be measured. */
+void runner_bench_init(struct bench *b, const char *binary, const char *suite,
+                       const struct listed *li);
+
+/* The listed benchmark of that name, or NULL. */
+const struct listed *listing_find(const struct listing *l, const char *name);
+
+/* Whether suite/name matches re (NULL matches everything). */
+int runner_matches(const regex_t *re, const char *suite, const char *name);
+
+/* The suite name of a binary: its file name. */
+const char *runner_suite_name(const char *binary);
+
+#endif

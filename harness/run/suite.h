@@ -1,0 +1,174 @@
+/*
+ * suite.h: suite files.  A suite file (JSON) names what `pacer run` runs:
+ *
+ *   {
+ *     "name": "default",                      (default: the file name)
+ *     "settings": { SETTINGS },               (defaults for every entry)
+ *     "micro": [
+ *       {"binary": "{build}/suites/micro/hash", "filter": "REGEX", "settings": {}}
+ *     ],
+ *     "commands": [
+ *       {"name": "gzip", "command": "gzip -c README.md" | ["gzip", "-c", "README.md"],
+ *        "shell": false, "prepare": "sh command", "cleanup": "sh command",
+ *        "ignore_failure": false, "show_output": false, "settings": {}}
+ *     ],
+ *     "targets": [
+ *       {"name": "aio", "command": ["{python}", "servers/aio.py", "--port", "{port}"],
+ *        "shell": false, "env": {"K": "V"}, "cwd": "dir", "port": 0,
+ *        "ready": {"tcp": true} | {"http": "/path"} | {"stdout": "TEXT"},
+ *        "ready_timeout": "10s", "stop_timeout": "5s"}
+ *     ],
+ *     "scenarios": [
+ *       {"name": "hello", "target": "aio", "url": "http://127.0.0.1:{port}/hello",
+ *        "connections": 64 | [16, 64], "rate": 0 | [1000, 2000], "threads": 2,
+ *        "duration": "10s", "warmup": "0s", "arrival": "constant", "pipeline": 1,
+ *        "keepalive": true, "timeout": "2s", "method": "GET", "headers": ["N: V"],
+ *        "body": "TEXT", "payload": "TEXT", "framing": "delim:\n", "interval": "1s",
+ *        "late": "1ms", "digits": 3, "seed": 0, "repetitions": 3,
+ *        "thresholds": ["latency.p99 < 50ms", "errors.rate < 0.1%"]}
+ *     ],
+ *     "compare": { POLICY }                   (thresholds and limits for
+ *                                              pacer compare and pacer ab)
+ *   }
+ *
+ * SETTINGS: "samples": int, "warmup": "200ms", "sample_time": "10ms",
+ * "budget": "2s", "processes": int, "timeout": "60s", "warmup_runs": int,
+ * "ci_target": "1%" (durations also as numbers of seconds).
+ *
+ * Relative paths are relative to the suite file's directory.  "{build}" in
+ * a binary or command is the build directory: $PACER_BUILD (relative to the
+ * current directory) or else ../build beside the suite file's directory
+ * (../../build when only that one exists: suites/macro/X.json).
+ * Unknown fields are errors, with the nearest known name suggested.
+ *
+ * Targets are servers started for load scenarios (load/target.h, macro.h).
+ * A command is argv (a string is split as words.h splits it; with "shell"
+ * it runs as /bin/sh -c STRING) run in "cwd" (default: the suite file's
+ * directory).  In commands, env values, "cwd" and urls, "{build}" is the
+ * build directory as an absolute path, "{suite_dir}" the suite file's
+ * directory (absolute), "{python}" /usr/bin/python3 (Debian's Python and
+ * its packages, whatever python3 comes first on PATH), and "{port}" the
+ * port of the target's current start: "port" when given, else a free
+ * loopback port chosen at each start.  Readiness defaults to a TCP connect.
+ *
+ * A scenario puts load (the settings of pacer load, by their long option
+ * names; defaults as there) on one target.  "connections" and "rate" (0:
+ * closed loop) may be arrays: one benchmark per combination, named
+ * SUITE/SCENARIO/connections=64/rate=1000 (only the axes given as arrays
+ * appear).  Each runs "repetitions" times against a freshly started target;
+ * "thresholds" are limits (compare.h) checked on its repetitions.
+ * A suite needs micro benchmarks, commands or scenarios.
+ */
+#ifndef PACER_SUITE_H
+#define PACER_SUITE_H
+
+#include <stddef.h>
+
+#include "cmdbench.h"
+#include "harness/lib/err.h"
+#include "harness/load/loadgen.h"
+#include "target.h"
+#include "harness/result/result.h"
+
+#define SUITE_PYTHON "/usr/bin/python3"
+#define SUITE_REPETITIONS 5
+#define SUITE_READY_TIMEOUT_NS 10000000000ULL
+#define SUITE_STOP_TIMEOUT_NS 5000000000ULL
+
+enum {
+    OV_SAMPLES = 1 << 0,
+    OV_WARMUP = 1 << 1,
+    OV_SAMPLE_TIME = 1 << 2,
+    OV_BUDGET = 1 << 3,
+    OV_PROCESSES = 1 << 4,
+    OV_TIMEOUT = 1 << 5,
+    OV_WARMUP_RUNS = 1 << 6,
+    OV_CI_TARGET = 1 << 7,
+    OV_SEED = 1 << 8,
+};
+
+/* Settings some of which are set (mask says which). */
+struct settings_ov {
+    unsigned mask;
+    struct settings s;
+};
+
+/* Copy the fields set in ov into dst. */
+void settings_apply(struct settings *dst, const struct settings_ov *ov);
+
+struct suite_micro {
+    char *binary;
+    char *filter;         /* or NULL */
+    struct settings_ov ov;
+};
+
+struct suite_cmd {
+    struct cmd_spec spec;
+    struct settings_ov ov;
+};
+
+/* A server the scenarios run against.  Strings may still hold "{port}";
+ * the other placeholders are expanded. */
+struct suite_target {
+    char *name;
+    char **argv;              /* NULL-terminated; with "shell": /bin/sh -c */
+    char **env;               /* "NAME=VALUE", NULL-terminated, or NULL */
+    char *cwd;                /* absolute */
+    int port;                 /* fixed, or 0: a free one per start */
+    enum ready_kind ready;
+    char *ready_arg;          /* http: the path; stdout: the text; else NULL */
+    uint64_t ready_timeout_ns, stop_timeout_ns;
+};
+
+/* A load scenario: the load, the target, the matrix. */
+struct suite_scenario {
+    char *name;
+    size_t target;            /* index into the suite's targets */
+    char *url;                /* may hold "{port}" */
+    struct load_opts load;    /* threads, duration, warmup, arrival, pipeline,
+                                 keepalive, timeout, interval, late, digits,
+                                 seed; connections and rate come from below */
+    unsigned *connections;    /* at least one */
+    size_t nconnections;
+    int connections_axis;     /* given as an array: part of the names */
+    double *rates;            /* at least one; 0 is the closed loop */
+    size_t nrates;
+    int rate_axis;
+    char *method, *body, *payload, *framing;   /* or NULL */
+    char **headers;
+    size_t nheaders;
+    unsigned repetitions;
+    char **thresholds;        /* limit texts (compare.h), checked at load */
+    size_t nthresholds;
+};
+
+struct suite {
+    char *path;
+    char *name;
+    struct settings_ov ov;
+    struct suite_micro *micro;
+    size_t nmicro;
+    struct suite_cmd *cmds;
+    size_t ncmds;
+    struct suite_target *targets;
+    size_t ntargets;
+    struct suite_scenario *scenarios;
+    size_t nscenarios;
+    struct json_t *compare;   /* the "compare" section as written (owned
+                                 reference), read by compare/policy.c */
+};
+
+/* Read and check a suite file ("path: json.path: cause" on failure; the
+ * caller frees s with suite_free also after a failure). */
+int suite_load(const char *path, struct suite *s, struct err *e);
+void suite_free(struct suite *s);
+
+/* The known name nearest to s (edit distance at most 2), or NULL. */
+const char *suite_suggest(const char *s, const char *const *known);
+
+/* s with every "{NAME}" of names[i] replaced by values[i] (both
+ * NULL-terminated lists; other braces are left as written): a new string,
+ * or NULL when out of memory. */
+char *suite_expand(const char *s, const char *const *names, const char *const *values);
+
+#endif
