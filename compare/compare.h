@@ -45,6 +45,7 @@
 
 #include "adjust.h"
 #include "harness/lib/err.h"
+#include "harness/result/limit.h"
 #include "harness/result/result.h"
 #include "harness/lib/stats.h"
 
@@ -75,20 +76,6 @@ struct threshold_rule {
     double threshold;
 };
 
-enum limit_op { LIMIT_LT, LIMIT_LE, LIMIT_GT, LIMIT_GE };
-
-/* An absolute limit on a metric of the new result, as k6 writes them:
- * "[REGEX:] METRIC OP VALUE[UNIT]", e.g. "latency.p99 < 50ms",
- * "throughput > 20000", "hash/.*: median <= 2us". */
-struct limit {
-    char *text;
-    char *pattern;        /* NULL: every benchmark that has the metric */
-    regex_t re;
-    char *metric;
-    enum limit_op op;
-    double value;         /* in base units (ns, bytes, fraction, 1/s) */
-};
-
 struct compare_opts {
     int paired;
     const regex_t *filter;      /* only benchmarks whose name matches; NULL all */
@@ -110,34 +97,11 @@ struct compare_opts {
 void compare_opts_default(struct compare_opts *o);
 void compare_opts_free(struct compare_opts *o);
 
-/* Parse a limit; fails with "limit 'TEXT': cause". */
-int limit_parse(const char *text, struct limit *l, struct err *e);
 /* Parse a limit and append it to o's; the same failures, o unchanged. */
 int compare_add_limit(struct compare_opts *o, const char *text, struct err *e);
-void limit_free(struct limit *l);
 /* Add a threshold rule (pattern is a POSIX ERE). */
 int compare_add_rule(struct compare_opts *o, const char *pattern, double threshold,
                      struct err *e);
-
-/* The value of a named metric of a benchmark: the median of the metric of
- * that full name first ("latency.p99" of a load benchmark: its median over
- * the repetitions), else NAME.STAT of one of its metrics split at the last
- * dot ("user.median", "latency.p99.max", also "metrics.user.median"), a
- * statistic of its samples (median, mean, min, max, p5 ... p99, stddev,
- * mad, cv), or "throughput" (bytes/s, items/s or runs/s).  Returns 0, or
- * -1 when the benchmark has no such metric. */
-int compare_metric_value(const struct bench *b, const char *metric, double *v);
-/* The unit of what compare_metric_value(b, metric) gives: the metric's or
- * the samples' unit, "/s" or "bytes/s" for throughput, "" for cv. */
-const char *compare_metric_unit(const struct bench *b, const char *metric);
-
-struct limit_check {
-    const struct limit *limit;
-    const char *bench;          /* borrowed name */
-    const char *unit;           /* of value (compare_metric_unit), borrowed */
-    double value;
-    int pass;
-};
 
 struct compare_row {
     const char *name;           /* borrowed from the results */

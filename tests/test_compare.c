@@ -452,19 +452,19 @@ Test(compare, metric_values)
     m->samples[2] = 3;
     m->nsamples = 3;
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
-    cr_assert_eq(compare_metric_value(b, "median", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "median", &v), 0);
     cr_assert_float_eq(v, b->st.median, 1e-12);
-    cr_assert_eq(compare_metric_value(b, "p99", &v), 0);
-    cr_assert_eq(compare_metric_value(b, "user.max", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "p99", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "user.max", &v), 0);
     cr_assert_float_eq(v, 3, 1e-12);
-    cr_assert_eq(compare_metric_value(b, "metrics.user.median", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "metrics.user.median", &v), 0);
     cr_assert_float_eq(v, 2, 1e-12);
-    cr_assert_eq(compare_metric_value(b, "user", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "user", &v), 0);
     cr_assert_float_eq(v, 2, 1e-12);
-    cr_assert_eq(compare_metric_value(b, "throughput", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "throughput", &v), 0);
     cr_assert_float_eq(v, 1e9 / b->st.median, 1e-6);
-    cr_assert_eq(compare_metric_value(b, "latency.p99", &v), -1);
-    cr_assert_eq(compare_metric_value(b, "nonsense", &v), -1);
+    cr_assert_eq(bench_metric_value(b, "latency.p99", &v), -1);
+    cr_assert_eq(bench_metric_value(b, "nonsense", &v), -1);
     result_free(&r);
 }
 
@@ -495,24 +495,24 @@ Test(compare, metric_values_with_dotted_names)
     metric3(b, "throughput", "req/s", 100, 300, 200);
     metric3(b, "errors.rate", "ratio", 0, 0.002, 0.001);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
-    cr_assert_eq(compare_metric_value(b, "latency.p99", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "latency.p99", &v), 0);
     cr_assert_float_eq(v, 2e6, 1e-6, "the median over the repetitions");
-    cr_assert_eq(compare_metric_value(b, "latency.p99.9", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "latency.p99.9", &v), 0);
     cr_assert_float_eq(v, 8e6, 1e-6);
-    cr_assert_eq(compare_metric_value(b, "latency.p99.max", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "latency.p99.max", &v), 0);
     cr_assert_float_eq(v, 3e6, 1e-6);
-    cr_assert_eq(compare_metric_value(b, "latency.p99.9.min", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "latency.p99.9.min", &v), 0);
     cr_assert_float_eq(v, 7e6, 1e-6);
-    cr_assert_eq(compare_metric_value(b, "metrics.errors.rate", &v), 0);
+    cr_assert_eq(bench_metric_value(b, "metrics.errors.rate", &v), 0);
     cr_assert_float_eq(v, 0.001, 1e-12);
-    cr_assert_eq(compare_metric_value(b, "throughput", &v), 0, "the metric, not 1/median");
+    cr_assert_eq(bench_metric_value(b, "throughput", &v), 0, "the metric, not 1/median");
     cr_assert_float_eq(v, 200, 1e-9);
-    cr_assert_eq(compare_metric_value(b, "latency.p50", &v), -1);
-    cr_assert_str_eq(compare_metric_unit(b, "latency.p99"), "ns");
-    cr_assert_str_eq(compare_metric_unit(b, "throughput"), "req/s");
-    cr_assert_str_eq(compare_metric_unit(b, "errors.rate.max"), "ratio");
-    cr_assert_str_eq(compare_metric_unit(b, "latency.p99.cv"), "");
-    cr_assert_str_eq(compare_metric_unit(b, "median"), "ns");
+    cr_assert_eq(bench_metric_value(b, "latency.p50", &v), -1);
+    cr_assert_str_eq(bench_metric_unit(b, "latency.p99"), "ns");
+    cr_assert_str_eq(bench_metric_unit(b, "throughput"), "req/s");
+    cr_assert_str_eq(bench_metric_unit(b, "errors.rate.max"), "ratio");
+    cr_assert_str_eq(bench_metric_unit(b, "latency.p99.cv"), "");
+    cr_assert_str_eq(bench_metric_unit(b, "median"), "ns");
     result_free(&r);
 }
 

@@ -516,7 +516,7 @@ Test(env, warn_about_governor_turbo_and_load, .init = cr_redirect_stderr)
     replace(&c.turbo, "on");
     c.cpus = 2;
     c.loadavg[0] = 1.52;
-    cr_assert_eq(env_warn(&c), 3);
+    cr_assert_eq(env_warn(stderr, &c), 3);
     fflush(stderr);
     cr_assert_stderr_eq_str(
         "pacer: warning: cpu governor is 'powersave', not 'performance': timings will drift\n"
@@ -530,11 +530,11 @@ Test(env, no_warning_on_a_quiet_machine, .init = cr_redirect_stderr)
     struct context c;
 
     fake_context(&c);
-    cr_assert_eq(env_warn(&c), 0);
+    cr_assert_eq(env_warn(stderr, &c), 0);
     replace(&c.governor, NULL);
     replace(&c.turbo, NULL);
     c.loadavg[0] = 1.0;   /* exactly half of 2 cpus is not loaded */
-    cr_assert_eq(env_warn(&c), 0);
+    cr_assert_eq(env_warn(stderr, &c), 0);
     fflush(stderr);
     cr_assert_stderr_eq_str("");
     context_free(&c);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness/load/hist.h"
+#include "harness/result/loadrep.h"
 #include "harness/lib/rng.h"
 
 #define SEED 20240611u

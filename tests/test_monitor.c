@@ -19,6 +19,7 @@
 
 #include "harness/lib/clock.h"
 #include "harness/load/monitor.h"
+#include "harness/result/loadrep.h"
 
 #define MB (1024 * 1024)
 #define CHILD_ALARM_S 15

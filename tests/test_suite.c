@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/result/jsonread.h"
+#include "harness/result/loadres.h"
 #include "harness/run/scenario.h"
 #include "harness/run/suite.h"
 
@@ -117,9 +119,9 @@ Test(suite, suggestions)
 {
     static const char *const known[] = {"binary", "filter", "settings", NULL};
 
-    cr_assert_str_eq(suite_suggest("bianry", known), "binary");
-    cr_assert_str_eq(suite_suggest("filtre", known), "filter");
-    cr_assert_null(suite_suggest("colour", known));
+    cr_assert_str_eq(jr_suggest("bianry", known), "binary");
+    cr_assert_str_eq(jr_suggest("filtre", known), "filter");
+    cr_assert_null(jr_suggest("colour", known));
 }
 
 /* The absolute form of a path relative to the current directory. */
@@ -240,23 +242,23 @@ Test(suite, matrix_points_and_names)
         "hello/connections=64/rate=1000", "hello/connections=64/rate=2500.5"};
     struct suite s;
     struct err e = {0};
-    struct macro_point p;
+    struct scenario_point p;
     size_t k;
     char *n;
 
     cr_assert_eq(suite_load("tests/data/suite/good/load.json", &s, &e), 0, "%s", e.msg);
-    cr_assert_eq(macro_npoints(&s.scenarios[0]), 6);
+    cr_assert_eq(scenario_npoints(&s.scenarios[0]), 6);
     for (k = 0; k < 6; k++) {
-        macro_point_get(&s, 0, k, &p);
+        scenario_point_get(&s, 0, k, &p);
         cr_assert_eq(p.tg, &s.targets[0]);
         cr_assert_eq(p.connections, k < 3 ? 8u : 64u);
-        n = macro_point_name(&p);
+        n = scenario_point_name(&p);
         cr_assert_str_eq(n, names[k]);
         free(n);
     }
-    cr_assert_eq(macro_npoints(&s.scenarios[1]), 1);
-    macro_point_get(&s, 1, 0, &p);
-    n = macro_point_name(&p);
+    cr_assert_eq(scenario_npoints(&s.scenarios[1]), 1);
+    scenario_point_get(&s, 1, 0, &p);
+    n = scenario_point_name(&p);
     cr_assert_str_eq(n, "echo", "scalars are not part of the name");
     free(n);
     cr_assert_eq(p.connections, 10);
@@ -277,14 +279,14 @@ Test(suite, threshold_metrics)
 {
     const char *sug;
 
-    cr_assert(macro_metric_known("latency.p99", &sug));
-    cr_assert(macro_metric_known("latency.p99.9", &sug));
-    cr_assert(macro_metric_known("latency.p99.max", &sug));
-    cr_assert(macro_metric_known("metrics.errors.rate", &sug));
-    cr_assert(macro_metric_known("median", &sug));
-    cr_assert_not(macro_metric_known("latency.p999", &sug));
+    cr_assert(load_metric_known("latency.p99", &sug));
+    cr_assert(load_metric_known("latency.p99.9", &sug));
+    cr_assert(load_metric_known("latency.p99.max", &sug));
+    cr_assert(load_metric_known("metrics.errors.rate", &sug));
+    cr_assert(load_metric_known("median", &sug));
+    cr_assert_not(load_metric_known("latency.p999", &sug));
     cr_assert_str_eq(sug, "latency.p99");
-    cr_assert_not(macro_metric_known("throughput.p99.median", &sug));
-    cr_assert_not(macro_metric_known("colour", &sug));
+    cr_assert_not(load_metric_known("throughput.p99.median", &sug));
+    cr_assert_not(load_metric_known("colour", &sug));
     cr_assert_null(sug);
 }

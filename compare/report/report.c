@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/cli/cmd.h"
 #include "harness/lib/fmt.h"
 
 static const struct reporter reporters[] = {
@@ -26,16 +25,21 @@ const struct reporter *report_find(const char *name)
     return NULL;
 }
 
-void report_limit_lines(FILE *f, const struct comparison *c, const char *label, int names)
+void report_limit_lines(FILE *f, const struct limit_check *checks, size_t n, const char *label,
+                        int names)
 {
     size_t i;
 
-    for (i = 0; i < c->nchecks; i++) {
-        const struct limit_check *k = &c->checks[i];
-        char v[48];
-        fprintf(f, "  %-11s %s%s%s: %s (%s)\n", label, names ? k->bench : "", names ? ": " : "",
-                k->limit->text, k->pass ? "holds" : "FAILED",
-                fmt_value(v, sizeof v, k->value, k->unit ? k->unit : ""));
+    for (i = 0; i < n; i++) {
+        const struct limit_check *k = &checks[i];
+        char v[ERR_MAX];
+        fprintf(f, "  %-11s %s%s%s: ", label, names ? k->bench : "", names ? ": " : "",
+                k->limit->text);
+        if (isnan(k->value))
+            fprintf(f, "cannot be checked: %s\n", limit_missing(v, sizeof v, k->limit));
+        else
+            fprintf(f, "%s (%s)\n", k->pass ? "holds" : "FAILED",
+                    fmt_value(v, sizeof v, k->value, k->unit ? k->unit : ""));
     }
 }
 
@@ -127,27 +131,6 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                      few, few == 1 ? "" : "s", COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
     }
     return buf;
-}
-
-void report_problems(const struct comparison *c, const char *base, const char *nw,
-                     const struct result *rb, const struct result *rn)
-{
-    size_t i;
-
-    if (c->fingerprint_diff[0])
-        warn_msg("%s and %s ran on different setups (%s differ): the comparison may show the "
-                 "setup, not the code", base, nw, c->fingerprint_diff);
-    for (i = 0; i < c->nrows; i++) {
-        const struct compare_row *r = &c->rows[i];
-        if (r->bad_side) {
-            const struct bench *b = r->bad_side == 1 ? r->base : r->nw;
-            const struct result *res = r->bad_side == 1 ? rb : rn;
-            die_msg("%s: benchmarks[%td].samples[%ld]: %g cannot enter a ratio (times must be "
-                    "above zero)", r->bad_side == 1 ? base : nw, b - res->benches, r->bad_index,
-                    b->samples[r->bad_index]);
-        } else if (r->verdict == VERDICT_ERROR || r->untrusted)
-            warn_msg("%s: %s", r->name, r->note);
-    }
 }
 
 int report_option(const char *name, const char *arg, const char **format, const char **color,

@@ -52,17 +52,12 @@ char *report_summary(char *buf, size_t len, const struct comparison *c);
  * drift allowance when some rows got it. */
 char *report_method(char *buf, size_t len, const struct comparison *c);
 
-/* One line per limit check of c: "  LABEL  [BENCH: ]TEXT: holds (VALUE)"
- * or "... FAILED (VALUE)", the value in its metric's unit; LABEL padded to
- * 11 columns, BENCH shown when names. */
-void report_limit_lines(FILE *f, const struct comparison *c, const char *label, int names);
-
-/* Why the inputs cannot be trusted, one line each to stderr: differing
- * fingerprints, samples that cannot enter a ratio (naming file and JSON
- * path: base_file/new_file with their results), failed benchmarks and too
- * few samples. */
-void report_problems(const struct comparison *c, const char *base_file, const char *new_file,
-                     const struct result *base, const struct result *nw);
+/* One line per limit check of checks[0..n): "  LABEL  [BENCH: ]TEXT: holds
+ * (VALUE)" or "... FAILED (VALUE)", the value in its metric's unit, or
+ * "... cannot be checked: WHY" for a check without a value (NaN); LABEL
+ * padded to 11 columns, BENCH shown when names. */
+void report_limit_lines(FILE *f, const struct limit_check *checks, size_t n, const char *label,
+                        int names);
 
 int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro);
 int report_markdown(FILE *f, const struct comparison *c, const struct report_opts *ro);

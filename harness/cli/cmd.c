@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "compare/compare.h"
+
 void die_msg(const char *fmt, ...)
 {
     va_list ap;
@@ -25,3 +27,25 @@ void warn_msg(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
 }
+
+void warn_problems(const struct comparison *c, const char *base, const char *nw,
+                   const struct result *rb, const struct result *rn)
+{
+    size_t i;
+
+    if (c->fingerprint_diff[0])
+        warn_msg("%s and %s ran on different setups (%s differ): the comparison may show the "
+                 "setup, not the code", base, nw, c->fingerprint_diff);
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        if (r->bad_side) {
+            const struct bench *b = r->bad_side == 1 ? r->base : r->nw;
+            const struct result *res = r->bad_side == 1 ? rb : rn;
+            die_msg("%s: benchmarks[%td].samples[%ld]: %g cannot enter a ratio (times must be "
+                    "above zero)", r->bad_side == 1 ? base : nw, b - res->benches, r->bad_index,
+                    b->samples[r->bad_index]);
+        } else if (r->verdict == VERDICT_ERROR || r->untrusted)
+            warn_msg("%s: %s", r->name, r->note);
+    }
+}
+

@@ -27,4 +27,13 @@ int cmd_plot(int argc, char **argv);
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct comparison;
+struct result;
+/* Why the inputs of a comparison cannot be trusted, one line each to
+ * stderr: differing fingerprints, samples that cannot enter a ratio
+ * (naming file and JSON path: base_file/new_file with their results),
+ * failed benchmarks and too few samples. */
+void warn_problems(const struct comparison *c, const char *base_file, const char *new_file,
+                   const struct result *base, const struct result *nw);
+
 #endif

@@ -580,7 +580,7 @@ int cmd_ab(int argc, char **argv)
         env_fingerprint(&r.ctx);
     }
     if (!c.quiet)
-        env_warn(&r.ctx);
+        env_warn(stderr, &r.ctx);
     r.suite = strdup(p.suite_name);
     r.set = c.set;
     r.complete = 1;
@@ -645,7 +645,7 @@ int cmd_ab(int argc, char **argv)
     r.complete = !interrupted;
     r.ab->analysis = report_json_object(&cmp);
     ro.color = report_colour(c.color);
-    report_problems(&cmp, p.base_label, p.new_label, &base, &r);
+    warn_problems(&cmp, p.base_label, p.new_label, &base, &r);
     report_find(c.format)->print(stdout, &cmp, &ro);
     fflush(stdout);
     rc = compare_exit_code(&cmp, c.require_conclusive);

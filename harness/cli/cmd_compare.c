@@ -230,7 +230,7 @@ int cmd_compare(int argc, char **argv)
         die_msg("compare: %s: %s", argv[optind], e.msg);
         goto cleanup;
     }
-    report_problems(&cmp, argv[optind], argv[argc - 1], &base, &nw);
+    warn_problems(&cmp, argv[optind], argv[argc - 1], &base, &nw);
     if (c.strict && cmp.fingerprint_diff[0]) {
         die_msg("compare: --strict: the fingerprints differ (%s)", cmp.fingerprint_diff);
         goto cleanup;

@@ -140,7 +140,7 @@ int cmd_env(int argc, char **argv)
         print_table(&ctx);
     }
     fflush(stdout);
-    env_warn(&ctx);
+    env_warn(stderr, &ctx);
     context_free(&ctx);
     return rc;
 }

@@ -11,7 +11,7 @@
 
 #include "harness/run/child.h"
 #include "cmd.h"
-#include "compare/compare.h"
+#include "harness/result/limit.h"
 #include "harness/result/env.h"
 #include "harness/lib/fmt.h"
 #include "harness/result/jsonread.h"
@@ -322,24 +322,34 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
 
 static int check_limits(const struct result *r, const struct load_cli *c)
 {
-    struct compare_opts co;
-    struct comparison cmp;
+    struct limit *l = c->nlimits ? calloc(c->nlimits, sizeof *l) : NULL;
+    struct limit_checks lc = {0};
     struct err e = {0};
-    int failed;
+    size_t i, n = 0;
+    int rc = -1;
 
     if (!c->nlimits)
         return 0;
-    compare_opts_default(&co);
-    if (compare_check_texts(r->benches, r->nbenches, c->limits, c->nlimits, 0, &co, &cmp, &e) < 0) {
-        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
-        compare_opts_free(&co);
-        return -1;
+    if (!l) {
+        err_set(&e, "out of memory");
+        goto cleanup;
     }
-    report_limit_lines(stdout, &cmp, "limit", 0);
-    failed = cmp.limits_failed > 0;
-    comparison_free(&cmp);
-    compare_opts_free(&co);
-    return failed;
+    for (n = 0; n < c->nlimits; n++)
+        if (limit_parse(c->limits[n], &l[n], &e) < 0)
+            goto cleanup;
+    for (i = 0; i < n; i++)
+        if (limit_check(&l[i], r->benches, r->nbenches, NULL, 0, &lc, &e) < 0)
+            goto cleanup;
+    report_limit_lines(stdout, lc.v, lc.n, "limit", 0);
+    rc = lc.failed > 0;
+cleanup:
+    if (rc < 0)
+        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
+    limit_checks_free(&lc);
+    for (i = 0; i < n; i++)
+        limit_free(&l[i]);
+    free(l);
+    return rc;
 }
 
 int cmd_load(int argc, char **argv)

@@ -15,8 +15,9 @@
 #include "harness/run/child.h"
 #include "cmd.h"
 #include "harness/run/cmdbench.h"
-#include "compare/compare.h"
+#include "compare/report/report.h"
 #include "harness/result/env.h"
+#include "harness/result/loadres.h"
 #include "harness/lib/fmt.h"
 #include "harness/run/scenario.h"
 #include "harness/result/result_json.h"
@@ -36,7 +37,7 @@ struct job {
     const char *binary;          /* micro: borrowed */
     const struct listed *li;     /* micro: borrowed */
     const struct cmd_spec *cs;   /* command: borrowed */
-    struct macro_point mp;       /* load: when mp.sc */
+    struct scenario_point mp;       /* load: when mp.sc */
     const char *lname;           /* load: name without the suite (plan's) */
     struct settings set;
 };
@@ -363,11 +364,11 @@ static int plan_scenarios(struct plan *p, const struct suite *s, const struct ru
     size_t i, k;
 
     for (i = 0; i < s->nscenarios; i++)
-        for (k = 0; k < macro_npoints(&s->scenarios[i]); k++) {
+        for (k = 0; k < scenario_npoints(&s->scenarios[i]); k++) {
             struct job j = {.suite = s->name};
             char **nn, *name;
-            macro_point_get(s, i, k, &j.mp);
-            if (!(name = macro_point_name(&j.mp)))
+            scenario_point_get(s, i, k, &j.mp);
+            if (!(name = scenario_point_name(&j.mp)))
                 return -1;
             nn = realloc(p->lnames, (p->nlnames + 1) * sizeof *nn);
             if (!nn) {
@@ -518,12 +519,12 @@ static void print_load_table(const struct result *r)
         row[0] = b->name;
         for (k = 0; k < 7; k++) {
             double v;
-            if (compare_metric_value(b, metric[k], &v) < 0)
+            if (bench_metric_value(b, metric[k], &v) < 0)
                 snprintf(cells[k], sizeof cells[k], "-");
             else if (k == 5)
                 snprintf(cells[k], sizeof cells[k], "%.2f", v);
             else
-                fmt_value(cells[k], sizeof cells[k], v, compare_metric_unit(b, metric[k]));
+                fmt_value(cells[k], sizeof cells[k], v, bench_metric_unit(b, metric[k]));
             row[k + 1] = cells[k];
         }
         table_add(&t, row);
@@ -538,19 +539,33 @@ static void print_load_table(const struct result *r)
 /* The load scenarios' thresholds, one line each. */
 static void print_thresholds(const struct result *r, const struct plan *p)
 {
-    char *buf = NULL;
-    size_t len = 0, i;
-    FILE *f = open_memstream(&buf, &len);
+    struct limit_checks lc = {0};
+    size_t i;
 
-    if (!f)
-        return;
     for (i = 0; i < p->njobs && i < r->nbenches; i++)
         if (p->jobs[i].mp.sc)
-            macro_thresholds(&r->benches[i], p->jobs[i].mp.sc, &f, 1, 1);
-    fclose(f);
-    if (len)
-        printf("\nthresholds:\n%s", buf);
-    free(buf);
+            scenario_thresholds(&r->benches[i], p->jobs[i].mp.sc, &lc);
+    if (lc.n) {
+        printf("\nthresholds:\n");
+        report_limit_lines(stdout, lc.v, lc.n, "threshold", 1);
+    }
+    limit_checks_free(&lc);
+}
+
+/* A scenario's repetition, as it finishes (scenario_opts.on_rep). */
+static void rep_done(void *arg, const char *bench, unsigned k, unsigned n,
+                     const struct load_opts *lo, const struct load_out *out)
+{
+    (void)arg;
+    fprintf(stderr, "%s: repetition %u/%u\n", bench, k, n);
+    load_print_summary(stderr, lo, out);
+    fflush(stderr);
+}
+
+static void rep_warn(void *arg, const char *msg)
+{
+    (void)arg;
+    warn_msg("%s", msg);
 }
 
 static void print_table(const struct result *r, const struct plan *p)
@@ -677,7 +692,7 @@ int cmd_run(int argc, char **argv)
         env_fingerprint(&r.ctx);
     }
     if (!c.quiet) {
-        env_warn(&r.ctx);
+        env_warn(stderr, &r.ctx);
         for (i = 0; i < p.nbin; i++)
             if (p.listings[i].cflags && strstr(p.listings[i].cflags, "without optimization"))
                 warn_msg("%s: benchmarks built without optimization", p.binaries[i]
@@ -721,18 +736,23 @@ int cmd_run(int argc, char **argv)
             } else
                 progress(&c, i, p.njobs, job_name(j));
             if (j->mp.sc) {
-                struct macro_opts mo = {.repetitions = j->set.samples,
-                                        .log = c.quiet ? NULL : stderr,
-                                        .interrupt = &child_interrupted};
-                FILE *tf = c.quiet ? NULL : stderr;
+                struct scenario_opts mo = {.repetitions = j->set.samples,
+                                           .interrupt = &child_interrupted,
+                                           .on_rep = c.quiet ? NULL : rep_done,
+                                           .on_warn = c.quiet ? NULL : rep_warn};
                 progress(&c, i, p.njobs, NULL);
                 if (!c.quiet)
                     fprintf(stderr, "[%zu/%zu] %s/%s: target %s\n", i + 1, p.njobs, j->suite,
                             j->lname, j->mp.tg->name);
-                stop = macro_run(&j->mp, &mo, b, &invalid);
+                stop = scenario_run(&j->mp, &mo, b, &invalid);
                 if (b->error && !c.quiet)
                     fprintf(stderr, "%s: %s\n", b->name, b->error->message);
-                macro_thresholds(b, j->mp.sc, &tf, 1, 0);
+                if (!c.quiet) {
+                    struct limit_checks lc = {0};
+                    scenario_thresholds(b, j->mp.sc, &lc);
+                    report_limit_lines(stderr, lc.v, lc.n, "threshold", 0);
+                    limit_checks_free(&lc);
+                }
             } else if (j->cs)
                 stop = cmdbench_run(j->cs, j->suite, &j->set, b);
             else
@@ -754,7 +774,11 @@ int cmd_run(int argc, char **argv)
                 if ((r.benches[i].name = malloc(len)))
                     snprintf(r.benches[i].name, len, "%s/%s", p.jobs[i].suite, p.jobs[i].lname);
             } else
-                nthresholds_failed += macro_thresholds(&r.benches[i], p.jobs[i].mp.sc, NULL, 0, 0);
+{
+                struct limit_checks lc = {0};
+                nthresholds_failed += (int)scenario_thresholds(&r.benches[i], p.jobs[i].mp.sc, &lc);
+                limit_checks_free(&lc);
+            }
         } else if (!p.jobs[i].cs) {
             if (!r.benches[i].name) {
                 /* never reached: interrupted before its first process */

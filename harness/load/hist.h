@@ -17,9 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "harness/lib/err.h"
+
+#define HIST_MIN_DIGITS 1   /* significant digits a histogram can keep */
+#define HIST_MAX_DIGITS 5
 
 struct hist {
     int digits;             /* significant decimal digits (1..5) */
@@ -63,20 +64,5 @@ uint64_t hist_percentile(const struct hist *h, double p);
 void hist_percentiles(const struct hist *h, const double *ps, size_t n, uint64_t *out);
 double hist_mean(const struct hist *h);    /* NAN when empty */
 double hist_stddev(const struct hist *h);  /* from bucket midpoints; NAN if count < 2 */
-
-/* Sparse, lossless encoding (a new object):
- *   {"digits": 3, "highest": 60000000000, "count": N, "min": .., "max": ..,
- *    "sum": .., "clamped": 0,
- *    "buckets": [[low, count], ...]}
- * one pair per non-empty bucket, by its lowest value, ascending.  NULL when
- * out of memory. */
-json_t *hist_to_json(const struct hist *h);
-/* Read that encoding into h (initialised here; free with hist_free).  On bad
- * input -1 with "name: path: cause" in e (path is the JSON path of obj,
- * e.g. "benchmarks[0].load.latency"): a missing field, a count that does
- * not add up, a low that is not the low of a bucket of that layout, values
- * out of order. */
-int hist_from_json(struct hist *h, const json_t *obj, const char *name, const char *path,
-                   struct err *e);
 
 #endif

@@ -33,8 +33,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <jansson.h>
-
 #include "harness/lib/err.h"
 #include "hist.h"
 #include "monitor.h"
@@ -138,9 +136,5 @@ struct load_out {
  * out, never returned. */
 int load_run(const struct load_opts *o, struct load_out *out, struct err *e);
 void load_out_free(struct load_out *out);
-
-/* The load block of a result (a new object): settings, totals, latency
- * histograms, percentiles, errors, time series, generator and monitor. */
-json_t *load_out_json(const struct load_opts *o, const struct load_out *out);
 
 #endif

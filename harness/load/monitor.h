@@ -18,8 +18,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <jansson.h>
-
 #include "harness/lib/err.h"
 
 struct mon_row {
@@ -79,14 +77,5 @@ void monitor_free(struct monitor *m);
 const struct mon_series *monitor_series(const struct monitor *m, const char *label);
 /* Summarise the rows with t in [from, to] seconds (to < 0: to the end). */
 void mon_summarise(const struct mon_series *s, double from, double to, struct mon_summary *out);
-
-/* A series as JSON (a new object):
- *   {"label": "server", "pid": 123, "period_ns": 100000000,
- *    "columns": ["t", "cpu_user", "cpu_sys", "rss", "threads", "fds",
- *                "vol_ctxsw", "invol_ctxsw", "read_bytes", "write_bytes", "procs"],
- *    "rows": [[0.0, ...], ...],
- *    "summary": {"cpu_mean": .., ...}}
- * summary over [from, to]. */
-json_t *mon_series_to_json(const struct mon_series *s, uint64_t period_ns, double from, double to);
 
 #endif

@@ -496,21 +496,21 @@ int env_diff(const struct context *a, const struct context *b, char *buf, size_t
 
 /* ---- warnings ----------------------------------------------------------- */
 
-int env_warn(const struct context *ctx)
+int env_warn(FILE *f, const struct context *ctx)
 {
     int n = 0;
 
     if (ctx->governor && strcmp(ctx->governor, "performance") != 0) {
-        fprintf(stderr, "pacer: warning: cpu governor is '%s', not 'performance': "
+        fprintf(f, "pacer: warning: cpu governor is '%s', not 'performance': "
                         "timings will drift\n", ctx->governor);
         n++;
     }
     if (ctx->turbo && !strcmp(ctx->turbo, "on")) {
-        fprintf(stderr, "pacer: warning: turbo boost is on: timings will drift\n");
+        fprintf(f, "pacer: warning: turbo boost is on: timings will drift\n");
         n++;
     }
     if (ctx->cpus > 0 && ctx->loadavg[0] > ctx->cpus / 2.0) {
-        fprintf(stderr, "pacer: warning: machine is loaded: load average %.2f on %d cpus\n",
+        fprintf(f, "pacer: warning: machine is loaded: load average %.2f on %d cpus\n",
                 ctx->loadavg[0], ctx->cpus);
         n++;
     }

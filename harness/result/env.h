@@ -5,6 +5,8 @@
 #ifndef PACER_ENV_H
 #define PACER_ENV_H
 
+#include <stdio.h>
+
 #include "result.h"
 
 /* Fill every field of ctx that this machine lets us read (unreadable ones
@@ -24,9 +26,9 @@ int env_fingerprint(struct context *ctx);
  * number of differing fields. */
 int env_diff(const struct context *a, const struct context *b, char *buf, size_t len);
 
-/* Warnings about the machine, one line each, to stderr: a CPU governor that
- * is not "performance", turbo on, a load average above half the cpus.
+/* Warnings about the machine, one line each, to f: a CPU governor that is
+ * not "performance", turbo on, a load average above half the cpus.
  * Returns the number printed. */
-int env_warn(const struct context *ctx);
+int env_warn(FILE *f, const struct context *ctx);
 
 #endif

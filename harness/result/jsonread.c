@@ -188,3 +188,38 @@ int jr_parse_int(const char *s, long long *v)
     snprintf(back, sizeof back, "%lld", *v);
     return strcmp(back, s) == 0;
 }
+
+/* ---- suggestions ------------------------------------------------------------ */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
+
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof cur[0]);
+    }
+    return prev[lb];
+}
+
+const char *jr_suggest(const char *s, const char *const *known)
+{
+    const char *best = NULL;
+    size_t bd = 3, d;
+
+    for (; *known; known++)
+        if ((d = edit_distance(s, *known)) < bd) {
+            bd = d;
+            best = *known;
+        }
+    return best;
+}

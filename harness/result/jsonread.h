@@ -55,4 +55,8 @@ json_t *jr_load(const char *path, struct err *e);
  * 1 with *v set, else 0. */
 int jr_parse_int(const char *s, long long *v);
 
+/* The known name nearest to s (edit distance at most 2), or NULL: the
+ * "did you mean" of an unknown field or name. */
+const char *jr_suggest(const char *s, const char *const *known);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness/lib/fmt.h"
+#include "jsonread.h"
 #include "series.h"
 
 int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e)
@@ -123,6 +124,49 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     blk = load_out_json(o, out);
     if (!blk || json_array_append_new(b->load, blk) < 0)
         return -1;
+    return 0;
+}
+
+/* What load_bench_add records per repetition (loadres.h), and the
+ * statistics bench_metric_value knows (limit.h). */
+static const char *const load_metrics[] = {
+    "throughput", "latency.p50", "latency.p90", "latency.p99", "latency.p99.9",
+    "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "generator.cpu",
+    "server.cpu", "server.rss_max", NULL};
+static const char *const sample_stats[] = {"median", "mean", "min", "max", "p5", "p25", "p50",
+                                           "p75", "p95", "p99", "stddev", "mad", "cv", NULL};
+
+static int in_list(const char *s, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && !strncmp(*list, s, len))
+            return 1;
+    return 0;
+}
+
+int load_metric_known(const char *metric, const char **suggest)
+{
+    static const char *all[sizeof load_metrics / sizeof load_metrics[0] +
+                           sizeof sample_stats / sizeof sample_stats[0]];
+    const char *dot;
+    size_t i, n = 0;
+
+    *suggest = NULL;
+    if (!strncmp(metric, "metrics.", 8))
+        metric += 8;
+    if (in_list(metric, strlen(metric), load_metrics) ||
+        in_list(metric, strlen(metric), sample_stats))
+        return 1;
+    dot = strrchr(metric, '.');
+    if (dot && in_list(metric, (size_t)(dot - metric), load_metrics) &&
+        in_list(dot + 1, strlen(dot + 1), sample_stats))
+        return 1;
+    for (i = 0; load_metrics[i]; i++)
+        all[n++] = load_metrics[i];
+    for (i = 0; sample_stats[i]; i++)
+        all[n++] = sample_stats[i];
+    all[n] = NULL;
+    *suggest = jr_suggest(metric, all);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "jsonread.h"
+#include "loadrep.h"
 #include "harness/load/loadgen.h"
 #include "result.h"
 
@@ -51,6 +52,11 @@ int load_block_check(const struct jr *rd, const json_t *load, const char *path);
  * bs[0..n) when b is NULL) into h (initialised here).  "from_send": the
  * open loop's latency from the actual write.  -1 with the cause in e. */
 int load_merge_latency(const struct bench *b, int from_send, struct hist *h, struct err *e);
+
+/* 1 when metric (of a limit) is one a load benchmark records or a
+ * statistic of its samples (load_bench_add), possibly as NAME.STAT; else 0 with
+ * the nearest known name in *suggest (or NULL). */
+int load_metric_known(const char *metric, const char **suggest);
 
 /* The human summary of one run (what `pacer load` prints). */
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out);

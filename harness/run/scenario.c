@@ -7,62 +7,18 @@
 #include <sys/wait.h>
 
 #include "child.h"
-#include "compare/compare.h"
+#include "harness/result/limit.h"
 #include "harness/result/loadres.h"
-#include "compare/report/report.h"
 #include "target.h"
-
-/* What load_bench_add records per repetition (loadres.h), and the
- * statistics compare_metric_value knows. */
-static const char *const load_metrics[] = {
-    "throughput", "latency.p50", "latency.p90", "latency.p99", "latency.p99.9",
-    "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "generator.cpu",
-    "server.cpu", "server.rss_max", NULL};
-static const char *const sample_stats[] = {"median", "mean", "min", "max", "p5", "p25", "p50",
-                                           "p75", "p95", "p99", "stddev", "mad", "cv", NULL};
-
-static int in_list(const char *s, size_t len, const char *const *list)
-{
-    for (; *list; list++)
-        if (strlen(*list) == len && !strncmp(*list, s, len))
-            return 1;
-    return 0;
-}
-
-int macro_metric_known(const char *metric, const char **suggest)
-{
-    static const char *all[sizeof load_metrics / sizeof load_metrics[0] +
-                           sizeof sample_stats / sizeof sample_stats[0]];
-    const char *dot;
-    size_t i, n = 0;
-
-    *suggest = NULL;
-    if (!strncmp(metric, "metrics.", 8))
-        metric += 8;
-    if (in_list(metric, strlen(metric), load_metrics) ||
-        in_list(metric, strlen(metric), sample_stats))
-        return 1;
-    dot = strrchr(metric, '.');
-    if (dot && in_list(metric, (size_t)(dot - metric), load_metrics) &&
-        in_list(dot + 1, strlen(dot + 1), sample_stats))
-        return 1;
-    for (i = 0; load_metrics[i]; i++)
-        all[n++] = load_metrics[i];
-    for (i = 0; sample_stats[i]; i++)
-        all[n++] = sample_stats[i];
-    all[n] = NULL;
-    *suggest = suite_suggest(metric, all);
-    return 0;
-}
 
 /* ---- the matrix ------------------------------------------------------------------ */
 
-size_t macro_npoints(const struct suite_scenario *sc)
+size_t scenario_npoints(const struct suite_scenario *sc)
 {
     return sc->nconnections * sc->nrates;
 }
 
-void macro_point_get(const struct suite *s, size_t scenario, size_t k, struct macro_point *p)
+void scenario_point_get(const struct suite *s, size_t scenario, size_t k, struct scenario_point *p)
 {
     const struct suite_scenario *sc = &s->scenarios[scenario];
 
@@ -78,7 +34,7 @@ static void rate_text(char *buf, size_t len, double rate)
     snprintf(buf, len, "%.15g", rate);
 }
 
-char *macro_point_name(const struct macro_point *p)
+char *scenario_point_name(const struct scenario_point *p)
 {
     char c[48] = "", r[64] = "", *out;
     size_t len;
@@ -150,9 +106,9 @@ static void target_failed(struct bench *b, struct target *t, int status, int tim
 
 /* Name b, make it a load benchmark in the point's unit, with the axes as
  * params.  -1 when out of memory. */
-static int bench_begin(const struct macro_point *p, struct bench *b)
+static int bench_begin(const struct scenario_point *p, struct bench *b)
 {
-    char *name = macro_point_name(p);
+    char *name = scenario_point_name(p);
     size_t len;
     int rc = 0;
 
@@ -183,7 +139,7 @@ static int bench_begin(const struct macro_point *p, struct bench *b)
 }
 
 /* The repetitions against a ready target.  -1 when interrupted. */
-static int run_reps(const struct macro_point *p, const struct macro_opts *mo, struct target *t,
+static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo, struct target *t,
                     struct load_opts *lo, struct bench *b, int *invalid)
 {
     unsigned reps = mo->repetitions ? mo->repetitions : p->sc->repetitions, k;
@@ -222,11 +178,8 @@ static int run_reps(const struct macro_point *p, const struct macro_opts *mo, st
             rc = -1;
             break;
         }
-        if (mo->log) {
-            fprintf(mo->log, "%s: repetition %u/%u\n", b->name, k + 1, reps);
-            load_print_summary(mo->log, lo, &out);
-            fflush(mo->log);
-        }
+        if (mo->on_rep)
+            mo->on_rep(mo->arg, b->name, k + 1, reps, lo, &out);
         if (!out.valid)
             *invalid = 1;
         if (load_bench_add(b, lo, &out) < 0) {
@@ -240,7 +193,7 @@ static int run_reps(const struct macro_point *p, const struct macro_opts *mo, st
     return rc;
 }
 
-int macro_run(const struct macro_point *p, const struct macro_opts *mo, struct bench *b,
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo, struct bench *b,
               int *invalid)
 {
     const struct suite_target *tg = p->tg;
@@ -312,9 +265,12 @@ int macro_run(const struct macro_point *p, const struct macro_opts *mo, struct b
 cleanup:
     if (started) {
         int how = target_stop(&t);
-        if (how == 1 && mo->log)
-            fprintf(mo->log, "pacer: warning: target %s did not stop within %gs of SIGTERM: "
-                             "killed\n", tg->name, (double)tg->stop_timeout_ns / 1e9);
+        if (how == 1 && mo->on_warn) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "target %s did not stop within %gs of SIGTERM: killed",
+                     tg->name, (double)tg->stop_timeout_ns / 1e9);
+            mo->on_warn(mo->arg, msg);
+        }
         if (how == 2 && !b->error) {
             /* It died after the last repetition, before it was asked to stop. */
             char what[96], msg[256];
@@ -335,34 +291,38 @@ cleanup:
 
 /* ---- thresholds ---------------------------------------------------------------- */
 
-int macro_thresholds(const struct bench *b, const struct suite_scenario *sc, FILE *const *f,
-                     size_t nf, int names)
+size_t scenario_thresholds(const struct bench *b, const struct suite_scenario *sc,
+                           struct limit_checks *out)
 {
-    size_t i, k;
-    int failed = 0;
+    size_t i, failed = 0;
 
     if (b->error || b->nsamples == 0)
         return 0;
     for (i = 0; i < sc->nthresholds; i++) {
-        const char *text = sc->thresholds[i];
-        struct compare_opts co;
-        struct comparison cmp;
+        size_t before = out->failed;
         struct err e = {0};
-        compare_opts_default(&co);
-        if (compare_check_texts(b, 1, &text, 1, 1, &co, &cmp, &e) < 0) {
-            for (k = 0; k < nf; k++)
-                if (f[k])
-                    fprintf(f[k], "  %-11s %s%s%s: cannot be checked: %s\n", "threshold",
-                            names ? b->name : "", names ? ": " : "", text, e.msg);
-            failed++;
-        } else {
-            for (k = 0; k < nf; k++)
-                if (f[k])
-                    report_limit_lines(f[k], &cmp, "threshold", names);
-            failed += (int)cmp.limits_failed;
-            comparison_free(&cmp);
+        if (limit_check(&sc->limits[i], b, 1, NULL, 1, out, &e) < 0) {
+            /* b is selected and lacks the metric: a check that cannot pass */
+            struct limit_check *c;
+            if (out->n == out->cap) {
+                size_t ncap = out->cap ? out->cap * 2 : 8;
+                struct limit_check *nc = realloc(out->v, ncap * sizeof *nc);
+                if (!nc) {
+                    failed++;
+                    continue;
+                }
+                out->v = nc;
+                out->cap = ncap;
+            }
+            c = &out->v[out->n++];
+            c->limit = &sc->limits[i];
+            c->bench = b->name;
+            c->unit = "";
+            c->value = NAN;
+            c->pass = 0;
+            out->failed++;
         }
-        compare_opts_free(&co);
+        failed += out->failed - before;
     }
     return failed;
 }

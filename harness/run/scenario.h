@@ -1,5 +1,5 @@
 /*
- * macro.h: load benchmarks of suite files ("targets" and "scenarios",
+ * scenario.h: load benchmarks of suite files ("targets" and "scenarios",
  * suite.h).  A scenario is a matrix (connections x rate) of points; each
  * point is one benchmark, run against its target started fresh: a port,
  * the start, the readiness wait, the repetitions (one load run each, the
@@ -7,16 +7,14 @@
  * benchmark's error, with the tail of the target's stderr, and the run
  * goes on; the target never outlives the point, also on Ctrl-C.
  */
-#ifndef PACER_MACRO_H
-#define PACER_MACRO_H
-
-#include <stdio.h>
+#ifndef PACER_SCENARIO_H
+#define PACER_SCENARIO_H
 
 #include "harness/result/result.h"
 #include "suite.h"
 
 /* One combination of a scenario's matrix. */
-struct macro_point {
+struct scenario_point {
     const struct suite *suite;          /* borrowed, as the two below */
     const struct suite_scenario *sc;
     const struct suite_target *tg;
@@ -26,18 +24,24 @@ struct macro_point {
 
 /* The number of points of a scenario and the k-th of them (connections
  * outer, rate inner). */
-size_t macro_npoints(const struct suite_scenario *sc);
-void macro_point_get(const struct suite *s, size_t scenario, size_t k, struct macro_point *p);
+size_t scenario_npoints(const struct suite_scenario *sc);
+void scenario_point_get(const struct suite *s, size_t scenario, size_t k, struct scenario_point *p);
 
 /* The benchmark name without the suite: "SCENARIO", with
  * "/connections=N" and "/rate=R" for the axes given as arrays (a new
  * string, or NULL when out of memory). */
-char *macro_point_name(const struct macro_point *p);
+char *scenario_point_name(const struct scenario_point *p);
 
-struct macro_opts {
+struct scenario_opts {
     unsigned repetitions;               /* 0: the scenario's */
-    FILE *log;                          /* per repetition summaries, or NULL */
     volatile int *interrupt;            /* set on Ctrl-C (child_interrupted) */
+    /* Told of each finished repetition k of n (1-based) of the benchmark
+     * of that name, and of what goes wrong beside the benchmark (a target
+     * that had to be killed); either may be NULL.  arg is theirs. */
+    void (*on_rep)(void *arg, const char *bench, unsigned k, unsigned n,
+                   const struct load_opts *lo, const struct load_out *out);
+    void (*on_warn)(void *arg, const char *msg);
+    void *arg;
 };
 
 /* Run point p into b (zeroed; named SUITE/NAME here, with the axes as
@@ -47,21 +51,15 @@ struct macro_opts {
  * holds the repetitions that finished and the error "interrupted ...").
  * *invalid is set when a repetition was not valid (the generator was the
  * bottleneck). */
-int macro_run(const struct macro_point *p, const struct macro_opts *o, struct bench *b,
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *o, struct bench *b,
               int *invalid);
 
 /* Check the scenario's thresholds on b's repetitions (the median of each
- * metric), one line each to every non-NULL f[0..nf): "  threshold   TEXT:
- * holds (VALUE)" or FAILED, naming b when names.  A threshold whose
- * pattern does not match b is skipped; one that cannot be evaluated
- * counts as failed.  Nothing is checked for a failed b.  Returns the
- * number failed. */
-int macro_thresholds(const struct bench *b, const struct suite_scenario *sc, FILE *const *f,
-                     size_t nf, int names);
-
-/* 1 when metric (of a limit) is one a load benchmark records or a
- * statistic of its samples (loadres.h), possibly as NAME.STAT; else 0 with
- * the nearest known name in *suggest (or NULL). */
-int macro_metric_known(const char *metric, const char **suggest);
+ * metric over them), appending one check each to out.  A threshold whose
+ * pattern does not match b is skipped; one whose metric b lacks is a check
+ * that fails with value NaN (limit_missing() says why).  Nothing is checked
+ * for a failed b.  Returns the number failed. */
+size_t scenario_thresholds(const struct bench *b, const struct suite_scenario *sc,
+                           struct limit_checks *out);
 
 #endif

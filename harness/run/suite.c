@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compare/compare.h"
 #include "harness/lib/fmt.h"
+#include "harness/result/jsonread.h"
+#include "harness/result/limit.h"
 #include "harness/result/loadres.h"
-#include "scenario.h"
 #include "words.h"
 
 void settings_apply(struct settings *dst, const struct settings_ov *ov)
@@ -38,39 +38,6 @@ void settings_apply(struct settings *dst, const struct settings_ov *ov)
         dst->ci_target = s->ci_target;
     if (ov->mask & OV_SEED)
         dst->seed = s->seed;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
-
-    if (la >= 63 || lb >= 63)
-        return 99;
-    for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof cur[0]);
-    }
-    return prev[lb];
-}
-
-const char *suite_suggest(const char *s, const char *const *known)
-{
-    const char *best = NULL;
-    size_t bd = 3, d;
-
-    for (; *known; known++)
-        if ((d = edit_distance(s, *known)) < bd) {
-            bd = d;
-            best = *known;
-        }
-    return best;
 }
 
 struct ctx {
@@ -119,7 +86,7 @@ static int check_keys(struct ctx *c, const json_t *obj, const char *path,
         if (*k)
             continue;
         snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-        sug = suite_suggest(key, known);
+        sug = jr_suggest(key, known);
         if (sug)
             snprintf(msg, sizeof msg, "unknown field (did you mean \"%s\"?)", sug);
         else
@@ -750,23 +717,22 @@ static int parse_thresholds(struct ctx *c, const json_t *v, const char *p,
 
     if (get_strings(c, v, p, &sc->thresholds, &sc->nthresholds) < 0)
         return -1;
+    if (sc->nthresholds && !(sc->limits = calloc(sc->nthresholds, sizeof *sc->limits)))
+        return err_set(c->e, "out of memory");
     for (i = 0; i < sc->nthresholds; i++) {
-        struct limit l;
+        struct limit *l = &sc->limits[i];
         struct err le = {0};
-        const char *sug, *m;
+        const char *sug;
         char ip[256];
         snprintf(ip, sizeof ip, "%s[%zu]", p, i);
-        if (limit_parse(sc->thresholds[i], &l, &le) < 0)
+        if (limit_parse(sc->thresholds[i], l, &le) < 0)
             return fail(c, ip, "%s", le.msg);
-        m = l.metric;
-        if (!macro_metric_known(m, &sug)) {
+        if (!load_metric_known(l->metric, &sug)) {
             char msg[256];
-            snprintf(msg, sizeof msg, "unknown metric '%s'%s%s%s", m,
+            snprintf(msg, sizeof msg, "unknown metric '%s'%s%s%s", l->metric,
                      sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
-            limit_free(&l);
             return fail(c, ip, "%s", msg);
         }
-        limit_free(&l);
     }
     return 0;
 }
@@ -931,7 +897,7 @@ static int parse_scenario(struct ctx *c, const json_t *it, const char *path, str
         for (i = 0; i < s->ntargets && strcmp(names[i], tname); i++)
             ;
         sc->target = i;
-        sug = i == s->ntargets ? suite_suggest(tname, names) : NULL;
+        sug = i == s->ntargets ? jr_suggest(tname, names) : NULL;
         if (i == s->ntargets) {
             char msg[256];
             snprintf(p, sizeof p, "%s.target", path);
@@ -1107,7 +1073,7 @@ cleanup:
 
 void suite_free(struct suite *s)
 {
-    size_t i;
+    size_t i, k;
 
     for (i = 0; i < s->nmicro; i++) {
         free(s->micro[i].binary);
@@ -1134,6 +1100,9 @@ void suite_free(struct suite *s)
         free(sc->payload);
         free(sc->framing);
         words_free(sc->headers);
+        for (k = 0; sc->limits && k < sc->nthresholds; k++)
+            limit_free(&sc->limits[k]);
+        free(sc->limits);
         words_free(sc->thresholds);
     }
     free(s->targets);

@@ -68,6 +68,7 @@
 #include "harness/lib/err.h"
 #include "harness/load/loadgen.h"
 #include "target.h"
+#include "harness/result/limit.h"
 #include "harness/result/result.h"
 
 #define SUITE_PYTHON "/usr/bin/python3"
@@ -138,7 +139,8 @@ struct suite_scenario {
     char **headers;
     size_t nheaders;
     unsigned repetitions;
-    char **thresholds;        /* limit texts (compare.h), checked at load */
+    char **thresholds;        /* limit texts (limit.h), checked at load */
+    struct limit *limits;     /* the same, parsed (nthresholds of them) */
     size_t nthresholds;
 };
 
@@ -162,9 +164,6 @@ struct suite {
  * caller frees s with suite_free also after a failure). */
 int suite_load(const char *path, struct suite *s, struct err *e);
 void suite_free(struct suite *s);
-
-/* The known name nearest to s (edit distance at most 2), or NULL. */
-const char *suite_suggest(const char *s, const char *const *known);
 
 /* s with every "{NAME}" of names[i] replaced by values[i] (both
  * NULL-terminated lists; other braces are left as written): a new string,

@@ -1,0 +1,261 @@
+/* limit.c: limits on what a benchmark measured, and checking them (limit.h). */
+#include "limit.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "loadres.h"
+
+void limit_free(struct limit *l)
+{
+    if (l->pattern)
+        regfree(&l->re);
+    free(l->pattern);
+    free(l->metric);
+    free(l->text);
+    memset(l, 0, sizeof *l);
+}
+
+static char *trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+/* "50ms" -> 5e7 (ns); "2KiB" -> 2048; "0.1%" -> 0.001; "20k" -> 20000. */
+static int parse_value(const char *s, double *v)
+{
+    static const struct {
+        const char *suffix;
+        double mult;
+    } units[] = {
+        {"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"%", 0.01},
+        {"B", 1}, {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824.0}, {"KB", 1e3},
+        {"MB", 1e6}, {"GB", 1e9}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"/s", 1}, {"", 1},
+    };
+    char *end, unit[16];
+    size_t i, len;
+    double x;
+
+    x = strtod(s, &end);
+    if (end == s || !isfinite(x))
+        return -1;
+    snprintf(unit, sizeof unit, "%s", end);
+    len = strlen(unit);
+    /* "20k/s", "1.5GiB/s": a rate; the "/s" adds nothing to the number. */
+    if (len > 2 && !strcmp(unit + len - 2, "/s"))
+        unit[len - 2] = '\0';
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (!strcmp(unit, units[i].suffix)) {
+            *v = x * units[i].mult;
+            return 0;
+        }
+    return -1;
+}
+
+int limit_parse(const char *text, struct limit *l, struct err *e)
+{
+    char *buf = strdup(text), *op, *lhs, *rhs, *colon, *metric;
+    int rc = -1;
+
+    memset(l, 0, sizeof *l);
+    if (!buf)
+        return err_set(e, "out of memory");
+    op = strpbrk(buf, "<>");
+    if (!op) {
+        err_set(e, "limit '%s': expected METRIC < VALUE or METRIC > VALUE", text);
+        goto cleanup;
+    }
+    l->op = *op == '<' ? (op[1] == '=' ? LIMIT_LE : LIMIT_LT) : (op[1] == '=' ? LIMIT_GE : LIMIT_GT);
+    rhs = trim(op + (op[1] == '=' ? 2 : 1));
+    *op = '\0';
+    lhs = trim(buf);
+    colon = strrchr(lhs, ':');
+    if (colon) {
+        *colon = '\0';
+        l->pattern = strdup(trim(lhs));
+        metric = trim(colon + 1);
+        if (regcomp(&l->re, l->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+            free(l->pattern);
+            l->pattern = NULL;
+            err_set(e, "limit '%s': '%s' is not a valid regular expression", text, trim(lhs));
+            goto cleanup;
+        }
+    } else
+        metric = lhs;
+    if (!*metric) {
+        err_set(e, "limit '%s': no metric before the operator", text);
+        goto cleanup;
+    }
+    if (parse_value(rhs, &l->value) < 0) {
+        err_set(e, "limit '%s': '%s' is not a number with a unit (ns us ms s, B KiB MiB, %%, k M)",
+                text, rhs);
+        goto cleanup;
+    }
+    l->metric = strdup(metric);
+    l->text = strdup(text);
+    rc = 0;
+cleanup:
+    free(buf);
+    if (rc < 0)
+        limit_free(l);
+    return rc;
+}
+
+static int stat_value(const struct stats *st, const char *name, double *v)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } fields[] = {
+        {"median", offsetof(struct stats, median)}, {"mean", offsetof(struct stats, mean)},
+        {"min", offsetof(struct stats, min)},       {"max", offsetof(struct stats, max)},
+        {"p5", offsetof(struct stats, p5)},         {"p25", offsetof(struct stats, p25)},
+        {"p50", offsetof(struct stats, median)},    {"p75", offsetof(struct stats, p75)},
+        {"p95", offsetof(struct stats, p95)},       {"p99", offsetof(struct stats, p99)},
+        {"stddev", offsetof(struct stats, stddev)}, {"mad", offsetof(struct stats, mad)},
+        {"cv", offsetof(struct stats, cv)},
+    };
+    size_t i;
+
+    if (st->n == 0)
+        return -1;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(name, fields[i].name)) {
+            *v = *(const double *)((const char *)st + fields[i].off);
+            return isnan(*v) ? -1 : 0;
+        }
+    return -1;
+}
+
+/* The metric of that exact name, or NULL. */
+static const struct metric *find_metric(const struct bench *b, const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < b->nmetrics; i++)
+        if (strlen(b->metrics[i].name) == len && !strncmp(b->metrics[i].name, name, len))
+            return &b->metrics[i];
+    return NULL;
+}
+
+int bench_metric_value(const struct bench *b, const char *metric, double *v)
+{
+    const struct metric *m;
+    const char *dot;
+
+    if (!strncmp(metric, "metrics.", 8))
+        metric += 8;
+    /* An exact name wins: load metrics have dots of their own
+     * ("latency.p99", "latency.p99.9"); then NAME.STAT at the last dot. */
+    if ((m = find_metric(b, metric, strlen(metric))))
+        return stat_value(&m->st, "median", v);
+    dot = strrchr(metric, '.');
+    if (dot) {
+        m = find_metric(b, metric, (size_t)(dot - metric));
+        return m ? stat_value(&m->st, dot + 1, v) : -1;
+    }
+    if (!strcmp(metric, "throughput")) {
+        if (b->st.n == 0 || !(b->st.median > 0) || strcmp(b->unit, "ns"))
+            return -1;
+        if (b->bytes_per_op > 0)
+            *v = b->bytes_per_op * 1e9 / b->st.median;
+        else if (b->items_per_op > 0)
+            *v = b->items_per_op * 1e9 / b->st.median;
+        else
+            *v = 1e9 / b->st.median;
+        return 0;
+    }
+    return stat_value(&b->st, metric, v);
+}
+
+const char *bench_metric_unit(const struct bench *b, const char *metric)
+{
+    const struct metric *m;
+    const char *dot;
+
+    if (!strncmp(metric, "metrics.", 8))
+        metric += 8;
+    if ((m = find_metric(b, metric, strlen(metric))))
+        return m->unit;
+    dot = strrchr(metric, '.');
+    if (dot)
+        return (m = find_metric(b, metric, (size_t)(dot - metric))) && strcmp(dot + 1, "cv")
+                   ? m->unit : "";
+    if (!strcmp(metric, "throughput"))
+        return b->bytes_per_op > 0 ? "bytes/s" : "/s";
+    return !strcmp(metric, "cv") ? "" : b->unit;
+}
+
+int limit_holds(const struct limit *l, double v)
+{
+    switch (l->op) {
+    case LIMIT_LT: return v < l->value;
+    case LIMIT_LE: return v <= l->value;
+    case LIMIT_GT: return v > l->value;
+    default: return v >= l->value;
+    }
+}
+
+char *limit_missing(char *buf, size_t len, const struct limit *l)
+{
+    snprintf(buf, len, "limit '%s': no benchmark%s%s has the metric '%s'", l->text,
+             l->pattern ? " matching " : "", l->pattern ? l->pattern : "", l->metric);
+    return buf;
+}
+
+int limit_check(const struct limit *l, const struct bench *bs, size_t nb, const regex_t *filter,
+                int skip_unmatched, struct limit_checks *out, struct err *e)
+{
+    size_t k, matched = 0, named = 0;
+    char msg[ERR_MAX];
+
+    for (k = 0; k < nb; k++) {
+        const struct bench *b = &bs[k];
+        struct limit_check *c;
+        double v;
+        if (l->pattern && regexec(&l->re, b->name, 0, NULL, 0) != 0)
+            continue;
+        if (filter && regexec(filter, b->name, 0, NULL, 0) != 0)
+            continue;
+        named++;
+        if (b->error || bench_metric_value(b, l->metric, &v) < 0)
+            continue;
+        if (out->n == out->cap) {
+            size_t ncap = out->cap ? out->cap * 2 : 16;
+            struct limit_check *nc = realloc(out->v, ncap * sizeof *nc);
+            if (!nc)
+                return err_set(e, "out of memory");
+            out->v = nc;
+            out->cap = ncap;
+        }
+        c = &out->v[out->n++];
+        c->limit = l;
+        c->bench = b->name;
+        c->unit = bench_metric_unit(b, l->metric);
+        c->value = v;
+        c->pass = limit_holds(l, v);
+        out->failed += !c->pass;
+        matched++;
+    }
+    if (matched == 0 && !(skip_unmatched && named == 0))
+        return err_set(e, "%s", limit_missing(msg, sizeof msg, l));
+    return 0;
+}
+
+void limit_checks_free(struct limit_checks *c)
+{
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
