@@ -2,6 +2,8 @@
 #include "jsonread.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +189,174 @@ int jr_parse_int(const char *s, long long *v)
         return 0;
     snprintf(back, sizeof back, "%lld", *v);
     return strcmp(back, s) == 0;
+}
+
+/* ---- typed getters ----------------------------------------------------------- */
+
+/* obj[key] into *v, its path into path.  Returns 1 when there is a value
+ * to read, 0 when it is absent (optional) or null (with JR_NUL; *v is then
+ * the null), -1 after recording "missing". */
+int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                  int flags, const json_t **v, char *path)
+{
+    jr_join(path, parent, key);
+    *v = json_object_get(obj, key);
+    if (!*v)
+        return (flags & JR_REQ) ? jr_fail(rd, path, "missing") : 0;
+    if (json_is_null(*v) && (flags & JR_NUL))
+        return 0;
+    return 1;
+}
+
+/* A new copy of the string obj[key] into *out (left alone when absent or
+ * null). */
+int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, char **out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = jr_member(rd, obj, parent, key, flags, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_string(v))
+        return jr_expected(rd, path, (flags & JR_NUL) ? "string or null" : "string", v);
+    if ((flags & JR_NONEMPTY) && json_string_length(v) == 0)
+        return jr_fail(rd, path, "expected a non-empty string");
+    *out = strdup(json_string_value(v));
+    return *out ? 0 : jr_oom(rd);
+}
+
+int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, long long lo, long long hi, long long *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    long long x;
+    int rc = jr_member(rd, obj, parent, key, flags, &v, path);
+
+    if (rc <= 0)
+        return rc;
+    if (!json_is_integer(v))
+        return jr_expected(rd, path, (flags & JR_NUL) ? "integer or null" : "integer", v);
+    x = json_integer_value(v);
+    if (x < lo || x > hi) {
+        if (hi == LLONG_MAX)
+            return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, x);
+        return jr_fail(rd, path, "expected an integer from %lld to %lld, got %lld", lo, hi, x);
+    }
+    *out = x;
+    return 0;
+}
+
+int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, long long lo, uint64_t *out)
+{
+    long long x = (long long)*out;
+
+    if (jr_get_int(rd, obj, parent, key, flags, lo, LLONG_MAX, &x) < 0)
+        return -1;
+    *out = (uint64_t)x;
+    return 0;
+}
+
+int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                    int flags, long long lo, unsigned *out)
+{
+    long long x = *out;
+
+    if (jr_get_int(rd, obj, parent, key, flags, lo, UINT_MAX, &x) < 0)
+        return -1;
+    *out = (unsigned)x;
+    return 0;
+}
+
+int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                    int flags, size_t *out)
+{
+    long long x = (long long)*out;
+
+    if (jr_get_int(rd, obj, parent, key, flags, 0, LLONG_MAX, &x) < 0)
+        return -1;
+    *out = (size_t)x;
+    return 0;
+}
+
+/* An integer or a real into *out; null (with JR_NUL) reads as NaN. */
+int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, double *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    double x;
+    int rc = jr_member(rd, obj, parent, key, flags, &v, path);
+
+    if (rc <= 0) {
+        if (rc == 0 && v)
+            *out = NAN;
+        return rc;
+    }
+    if (!json_is_number(v))
+        return jr_expected(rd, path, (flags & JR_NUL) ? "number or null" : "number", v);
+    x = json_number_value(v);
+    if (!isfinite(x))
+        return jr_fail(rd, path, "expected a finite number");
+    if ((flags & JR_NONNEG) && x < 0)
+        return jr_fail(rd, path, "expected a number >= 0, got %g", x);
+    *out = x;
+    return 0;
+}
+
+/* true / false into 1 / 0; null (with JR_NUL) reads as -1. */
+int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                    int flags, int *out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = jr_member(rd, obj, parent, key, flags, &v, path);
+
+    if (rc <= 0) {
+        if (rc == 0 && v)
+            *out = -1;
+        return rc;
+    }
+    if (!json_is_boolean(v))
+        return jr_expected(rd, path, (flags & JR_NUL) ? "boolean or null" : "boolean", v);
+    *out = json_is_true(v);
+    return 0;
+}
+
+/* The object (or array, with is_array) obj[key] into *out; NULL when
+ * absent or null. */
+int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
+                         const char *key, int flags, int is_array, const json_t **out)
+{
+    char path[JR_PATH_LEN];
+    const json_t *v;
+    int rc = jr_member(rd, obj, parent, key, flags, &v, path);
+
+    *out = NULL;
+    if (rc <= 0)
+        return rc;
+    if (is_array ? !json_is_array(v) : !json_is_object(v)) {
+        const char *what = is_array ? ((flags & JR_NUL) ? "array or null" : "array")
+                                    : ((flags & JR_NUL) ? "object or null" : "object");
+        return jr_expected(rd, path, what, v);
+    }
+    *out = v;
+    return 0;
+}
+
+int jr_get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, const json_t **out)
+{
+    return jr_get_container(rd, obj, parent, key, flags, 0, out);
+}
+
+int jr_get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, const json_t **out)
+{
+    return jr_get_container(rd, obj, parent, key, flags, 1, out);
 }
 
 /* ---- suggestions ------------------------------------------------------------ */

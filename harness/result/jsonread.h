@@ -8,6 +8,7 @@
 #define PACER_JSONREAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -54,6 +55,48 @@ json_t *jr_load(const char *path, struct err *e);
 /* s is the canonical decimal text of a long long (what "%lld" prints):
  * 1 with *v set, else 0. */
 int jr_parse_int(const char *s, long long *v);
+
+/* ---- typed getters ----
+ * Each reads obj[key] (its path: parent.key, for messages) into *out and
+ * returns 0, also when the key is absent and not JR_REQ (or null with
+ * JR_NUL: *out is then left alone, or NaN / -1 where said), or -1 with
+ * "name: path: cause" recorded: missing, of the wrong type, out of range. */
+#define JR_REQ 1       /* the key must be there */
+#define JR_NUL 2       /* null is accepted: unknown (NULL, NaN or the default) */
+#define JR_NONEMPTY 4  /* strings: not "" */
+#define JR_NONNEG 8    /* numbers: >= 0 */
+
+/* obj[key] into *v, its path into path (JR_PATH_LEN bytes).  1 when there
+ * is a value to read, 0 when it is absent (not JR_REQ) or null (with
+ * JR_NUL: *v is then the null), -1 after recording "missing". */
+int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+              int flags, const json_t **v, char *path);
+/* A new copy of the string. */
+int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, char **out);
+/* An integer in [lo, hi]; the next three narrow it ([lo, LLONG_MAX],
+ * [lo, UINT_MAX], [0, LLONG_MAX]). */
+int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, long long lo, long long hi, long long *out);
+int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, long long lo, uint64_t *out);
+int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, long long lo, unsigned *out);
+int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, size_t *out);
+/* A finite integer or real (>= 0 with JR_NONNEG); null (JR_NUL) reads NaN. */
+int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, double *out);
+/* true / false into 1 / 0; null (JR_NUL) reads -1. */
+int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, int *out);
+/* The object (or array) itself, borrowed; NULL when absent or null. */
+int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
+                     const char *key, int flags, int is_array, const json_t **out);
+int jr_get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, const json_t **out);
+int jr_get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, const json_t **out);
 
 /* The known name nearest to s (edit distance at most 2), or NULL: the
  * "did you mean" of an unknown field or name. */

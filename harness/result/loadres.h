@@ -21,23 +21,6 @@
 #include "harness/load/loadgen.h"
 #include "result.h"
 
-/* What to send, as a user gives it. */
-struct load_request {
-    const char *method;           /* http: NULL: GET, or POST with a body */
-    const char *const *headers;   /* http: "Name: value" */
-    size_t nheaders;
-    const char *body;             /* http, may be NULL */
-    size_t bodylen;
-    const char *payload;          /* tcp: the request, with \r \n \xHH escapes */
-    const char *framing;          /* tcp: "length:N" or "delim:TEXT" (default
-                                     "delim:\n") */
-};
-
-/* Parse o->url_text into o->url, build the bytes of one request into a new
- * *buf (free it after the run; o->request points into it) and set
- * o->framing and o->head.  -1 with a one-line cause in e. */
-int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e);
-
 /* Add one repetition to b (named and set up by the caller; kind, unit and
  * direction are set here on the first one).  Returns 0 or -1 (out of
  * memory). */

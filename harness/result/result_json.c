@@ -147,7 +147,7 @@ static size_t utf8_len(const unsigned char *s)
         return 0;
     }
     for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)   /* also stops at the terminating NUL */
+        if ((s[i] & 0xc0) != 0x80)   /* also stops at the terminating JR_NUL */
             return 0;
         cp = cp << 6 | (s[i] & 0x3f);
     }
@@ -630,185 +630,13 @@ int result_dump(const struct result *r, FILE *f, struct err *e)
 /* ---- reading -------------------------------------------------------------- */
 
 
-/* Flags of the getters below. */
-#define REQ 1       /* the key must be there */
-#define NUL 2       /* null is accepted: unknown (NULL, NaN or the default) */
-#define NONEMPTY 4  /* strings: not "" */
-#define NONNEG 8    /* numbers: >= 0 */
-
-/* obj[key] into *v, its path into path.  Returns 1 when there is a value
- * to read, 0 when it is absent (optional) or null (with NUL; *v is then
- * the null), -1 after recording "missing". */
-static int member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                  int flags, const json_t **v, char *path)
-{
-    jr_join(path, parent, key);
-    *v = json_object_get(obj, key);
-    if (!*v)
-        return (flags & REQ) ? jr_fail(rd, path, "missing") : 0;
-    if (json_is_null(*v) && (flags & NUL))
-        return 0;
-    return 1;
-}
-
-/* A new copy of the string obj[key] into *out (left alone when absent or
- * null). */
-static int get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, char **out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, flags, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_string(v))
-        return jr_expected(rd, path, (flags & NUL) ? "string or null" : "string", v);
-    if ((flags & NONEMPTY) && json_string_length(v) == 0)
-        return jr_fail(rd, path, "expected a non-empty string");
-    *out = strdup(json_string_value(v));
-    return *out ? 0 : jr_oom(rd);
-}
-
-static int get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, long long hi, long long *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    long long x;
-    int rc = member(rd, obj, parent, key, flags, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_integer(v))
-        return jr_expected(rd, path, (flags & NUL) ? "integer or null" : "integer", v);
-    x = json_integer_value(v);
-    if (x < lo || x > hi) {
-        if (hi == LLONG_MAX)
-            return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, x);
-        return jr_fail(rd, path, "expected an integer from %lld to %lld, got %lld", lo, hi, x);
-    }
-    *out = x;
-    return 0;
-}
-
-static int get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, uint64_t *out)
-{
-    long long x = (long long)*out;
-
-    if (get_int(rd, obj, parent, key, flags, lo, LLONG_MAX, &x) < 0)
-        return -1;
-    *out = (uint64_t)x;
-    return 0;
-}
-
-static int get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, long long lo, unsigned *out)
-{
-    long long x = *out;
-
-    if (get_int(rd, obj, parent, key, flags, lo, UINT_MAX, &x) < 0)
-        return -1;
-    *out = (unsigned)x;
-    return 0;
-}
-
-static int get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, size_t *out)
-{
-    long long x = (long long)*out;
-
-    if (get_int(rd, obj, parent, key, flags, 0, LLONG_MAX, &x) < 0)
-        return -1;
-    *out = (size_t)x;
-    return 0;
-}
-
-/* An integer or a real into *out; null (with NUL) reads as NaN. */
-static int get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, double *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    double x;
-    int rc = member(rd, obj, parent, key, flags, &v, path);
-
-    if (rc <= 0) {
-        if (rc == 0 && v)
-            *out = NAN;
-        return rc;
-    }
-    if (!json_is_number(v))
-        return jr_expected(rd, path, (flags & NUL) ? "number or null" : "number", v);
-    x = json_number_value(v);
-    if (!isfinite(x))
-        return jr_fail(rd, path, "expected a finite number");
-    if ((flags & NONNEG) && x < 0)
-        return jr_fail(rd, path, "expected a number >= 0, got %g", x);
-    *out = x;
-    return 0;
-}
-
-/* true / false into 1 / 0; null (with NUL) reads as -1. */
-static int get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, int *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, flags, &v, path);
-
-    if (rc <= 0) {
-        if (rc == 0 && v)
-            *out = -1;
-        return rc;
-    }
-    if (!json_is_boolean(v))
-        return jr_expected(rd, path, (flags & NUL) ? "boolean or null" : "boolean", v);
-    *out = json_is_true(v);
-    return 0;
-}
-
-/* The object (or array, with is_array) obj[key] into *out; NULL when
- * absent or null. */
-static int get_container(const struct jr *rd, const json_t *obj, const char *parent,
-                         const char *key, int flags, int is_array, const json_t **out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, flags, &v, path);
-
-    *out = NULL;
-    if (rc <= 0)
-        return rc;
-    if (is_array ? !json_is_array(v) : !json_is_object(v)) {
-        const char *what = is_array ? ((flags & NUL) ? "array or null" : "array")
-                                    : ((flags & NUL) ? "object or null" : "object");
-        return jr_expected(rd, path, what, v);
-    }
-    *out = v;
-    return 0;
-}
-
-static int get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
-{
-    return get_container(rd, obj, parent, key, flags, 0, out);
-}
-
-static int get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
-{
-    return get_container(rd, obj, parent, key, flags, 1, out);
-}
-
 static int get_kind(const struct jr *rd, const json_t *obj, const char *parent,
                     enum bench_kind *k)
 {
     char path[JR_PATH_LEN], q[JR_QUOTE_BUF], *s = NULL;
     int rc;
 
-    if (get_str(rd, obj, parent, "kind", REQ, &s) < 0)
+    if (jr_get_str(rd, obj, parent, "kind", JR_REQ, &s) < 0)
         return -1;
     rc = kind_parse(s, k);
     if (rc < 0)
@@ -824,7 +652,7 @@ static int get_direction(const struct jr *rd, const json_t *obj, const char *par
     char path[JR_PATH_LEN], q[JR_QUOTE_BUF], *s = NULL;
     int rc;
 
-    if (get_str(rd, obj, parent, "direction", REQ, &s) < 0)
+    if (jr_get_str(rd, obj, parent, "direction", JR_REQ, &s) < 0)
         return -1;
     rc = direction_parse(s, d);
     if (rc < 0)
@@ -875,7 +703,7 @@ static int read_proc_samples(const struct jr *rd, const json_t *jb, const char *
     char p[JR_PATH_LEN], q[JR_PATH_LEN];
     size_t i, len, sum = 0;
 
-    if (get_arr(rd, jb, path, "process_samples", NUL, &a) < 0)
+    if (jr_get_arr(rd, jb, path, "process_samples", JR_NUL, &a) < 0)
         return -1;
     if (!a)
         return 0;
@@ -925,7 +753,7 @@ static int read_ci(const struct jr *rd, const json_t *obj, const char *parent, c
     size_t i;
 
     ci->lo = ci->hi = NAN;
-    if (get_arr(rd, obj, parent, key, REQ | NUL, &a) < 0)
+    if (jr_get_arr(rd, obj, parent, key, JR_REQ | JR_NUL, &a) < 0)
         return -1;
     if (!a)
         return 0;
@@ -956,28 +784,28 @@ static int read_stats(const struct jr *rd, const json_t *obj, const char *parent
     size_t i, n = 0;
 
     stats_none(st);
-    if (get_obj(rd, obj, parent, "stats", nsamples > 0 ? REQ : NUL, &so) < 0)
+    if (jr_get_obj(rd, obj, parent, "stats", nsamples > 0 ? JR_REQ : JR_NUL, &so) < 0)
         return -1;
     if (!so)
         return 0;
     jr_join(path, parent, "stats");
-    if (get_size(rd, so, path, "n", REQ, &n) < 0)
+    if (jr_get_size(rd, so, path, "n", JR_REQ, &n) < 0)
         return -1;
     if (n != nsamples)
         return jr_fail(rd, jr_join(p, path, "n"), "expected %zu (the number of samples), got %zu",
                     nsamples, n);
     st->n = n;
     for (i = 0; i < NSTAT_FIELDS; i++)
-        if (get_num(rd, so, path, stat_fields[i].key, REQ | NUL, stat_field(st, i)) < 0)
+        if (jr_get_num(rd, so, path, stat_fields[i].key, JR_REQ | JR_NUL, stat_field(st, i)) < 0)
             return -1;
 
-    if (get_obj(rd, so, path, "ci", REQ, &ci) < 0)
+    if (jr_get_obj(rd, so, path, "ci", JR_REQ, &ci) < 0)
         return -1;
     jr_join(p, path, "ci");
-    if (get_num(rd, ci, p, "level", REQ | NUL, &st->ci_level) < 0 ||
-        get_str(rd, ci, p, "method", 0, &method) < 0 ||
-        get_uint(rd, ci, p, "resamples", REQ, 0, &st->resamples) < 0 ||
-        get_u64(rd, ci, p, "seed", REQ, 0, &st->seed) < 0 ||
+    if (jr_get_num(rd, ci, p, "level", JR_REQ | JR_NUL, &st->ci_level) < 0 ||
+        jr_get_str(rd, ci, p, "method", 0, &method) < 0 ||
+        jr_get_uint(rd, ci, p, "resamples", JR_REQ, 0, &st->resamples) < 0 ||
+        jr_get_u64(rd, ci, p, "seed", JR_REQ, 0, &st->seed) < 0 ||
         read_ci(rd, ci, p, "median", &st->ci_median) < 0 ||
         read_ci(rd, ci, p, "mean", &st->ci_mean) < 0) {
         free(method);
@@ -985,11 +813,11 @@ static int read_stats(const struct jr *rd, const json_t *obj, const char *parent
     }
     free(method);   /* checked, not kept: the struct knows one method */
 
-    if (get_obj(rd, so, path, "outliers", REQ, &out) < 0)
+    if (jr_get_obj(rd, so, path, "outliers", JR_REQ, &out) < 0)
         return -1;
     jr_join(p, path, "outliers");
     for (i = 0; i < 4; i++)
-        if (get_size(rd, out, p, outlier_keys[i], REQ, outlier_vals[i]) < 0)
+        if (jr_get_size(rd, out, p, outlier_keys[i], JR_REQ, outlier_vals[i]) < 0)
             return -1;
     return 0;
 }
@@ -1004,7 +832,7 @@ static int read_metric(const struct jr *rd, const json_t *mo, const char *path, 
 
     if (!json_is_object(mo))
         return jr_expected(rd, path, "object", mo);
-    if (get_str(rd, mo, path, "unit", REQ | NONEMPTY, &unit) < 0)
+    if (jr_get_str(rd, mo, path, "unit", JR_REQ | JR_NONEMPTY, &unit) < 0)
         return -1;
     if (get_direction(rd, mo, path, &dir) < 0) {
         free(unit);
@@ -1014,7 +842,7 @@ static int read_metric(const struct jr *rd, const json_t *mo, const char *path, 
     free(unit);
     if (!m)
         return jr_oom(rd);
-    if (get_arr(rd, mo, path, "samples", REQ, &samples) < 0 ||
+    if (jr_get_arr(rd, mo, path, "samples", JR_REQ, &samples) < 0 ||
         read_samples(rd, samples, jr_join(p, path, "samples"), &m->samples, &m->nsamples) < 0)
         return -1;
     return read_stats(rd, mo, path, m->nsamples, &m->st);
@@ -1029,18 +857,18 @@ static int read_error(const struct jr *rd, const json_t *eo, const char *path, s
         return jr_oom(rd);
     be->exit_code = -1;
     b->error = be;
-    if (get_str(rd, eo, path, "message", REQ, &be->message) < 0)
+    if (jr_get_str(rd, eo, path, "message", JR_REQ, &be->message) < 0)
         return -1;
     x = 0;
-    if (get_int(rd, eo, path, "signal", NUL, INT_MIN, INT_MAX, &x) < 0)
+    if (jr_get_int(rd, eo, path, "signal", JR_NUL, INT_MIN, INT_MAX, &x) < 0)
         return -1;
     be->signal = (int)x;
     x = -1;
-    if (get_int(rd, eo, path, "exit_code", NUL, INT_MIN, INT_MAX, &x) < 0)
+    if (jr_get_int(rd, eo, path, "exit_code", JR_NUL, INT_MIN, INT_MAX, &x) < 0)
         return -1;
     be->exit_code = (int)x;
-    if (get_bool(rd, eo, path, "timed_out", 0, &be->timed_out) < 0 ||
-        get_str(rd, eo, path, "stderr_tail", NUL, &be->stderr_tail) < 0)
+    if (jr_get_bool(rd, eo, path, "timed_out", 0, &be->timed_out) < 0 ||
+        jr_get_str(rd, eo, path, "stderr_tail", JR_NUL, &be->stderr_tail) < 0)
         return -1;
     return 0;
 }
@@ -1056,7 +884,7 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
 
     if (!json_is_object(jb))
         return jr_expected(rd, path, "object", jb);
-    if (get_str(rd, jb, path, "name", REQ | NONEMPTY, &b->name) < 0)
+    if (jr_get_str(rd, jb, path, "name", JR_REQ | JR_NONEMPTY, &b->name) < 0)
         return -1;
     prev = json_object_get(seen, b->name);
     if (prev)
@@ -1068,11 +896,11 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
         return -1;
     free(b->unit);
     b->unit = NULL;
-    if (get_str(rd, jb, path, "unit", REQ | NONEMPTY, &b->unit) < 0 ||
+    if (jr_get_str(rd, jb, path, "unit", JR_REQ | JR_NONEMPTY, &b->unit) < 0 ||
         get_direction(rd, jb, path, &b->dir) < 0)
         return -1;
 
-    if (get_obj(rd, jb, path, "params", NUL, &params) < 0)
+    if (jr_get_obj(rd, jb, path, "params", JR_NUL, &params) < 0)
         return -1;
     /* jansson's iterator takes a non-const object; it is only read */
     json_object_foreach((json_t *)params, key, v) {
@@ -1089,26 +917,26 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
             return jr_oom(rd);
     }
 
-    if (get_u64(rd, jb, path, "iterations", REQ, 1, &b->iterations) < 0 ||
-        get_uint(rd, jb, path, "processes", 0, 1, &b->processes) < 0)
+    if (jr_get_u64(rd, jb, path, "iterations", JR_REQ, 1, &b->iterations) < 0 ||
+        jr_get_uint(rd, jb, path, "processes", 0, 1, &b->processes) < 0)
         return -1;
-    if (get_arr(rd, jb, path, "samples", REQ, &samples) < 0 ||
+    if (jr_get_arr(rd, jb, path, "samples", JR_REQ, &samples) < 0 ||
         read_samples(rd, samples, jr_join(p, path, "samples"), &b->samples, &b->nsamples) < 0 ||
         read_stats(rd, jb, path, b->nsamples, &b->st) < 0)
         return -1;
     if (read_proc_samples(rd, jb, path, b) < 0)
         return -1;
 
-    if (get_obj(rd, jb, path, "throughput", NUL, &tp) < 0)
+    if (jr_get_obj(rd, jb, path, "throughput", JR_NUL, &tp) < 0)
         return -1;
     if (tp) {
         jr_join(p, path, "throughput");
-        if (get_num(rd, tp, p, "bytes_per_op", NONNEG, &b->bytes_per_op) < 0 ||
-            get_num(rd, tp, p, "items_per_op", NONNEG, &b->items_per_op) < 0)
+        if (jr_get_num(rd, tp, p, "bytes_per_op", JR_NONNEG, &b->bytes_per_op) < 0 ||
+            jr_get_num(rd, tp, p, "items_per_op", JR_NONNEG, &b->items_per_op) < 0)
             return -1;
     }
 
-    if (get_obj(rd, jb, path, "metrics", NUL, &ms) < 0)
+    if (jr_get_obj(rd, jb, path, "metrics", JR_NUL, &ms) < 0)
         return -1;
     json_object_foreach((json_t *)ms, key, v) {
         jr_pathf(p, "%s.metrics.%s", path, key);
@@ -1116,16 +944,16 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
             return -1;
     }
 
-    if (get_obj(rd, jb, path, "source", NUL, &src) < 0)
+    if (jr_get_obj(rd, jb, path, "source", JR_NUL, &src) < 0)
         return -1;
     if (src) {
         jr_join(p, path, "source");
-        if (get_str(rd, src, p, "binary", NUL, &b->binary) < 0 ||
-            get_str(rd, src, p, "command", NUL, &b->command) < 0)
+        if (jr_get_str(rd, src, p, "binary", JR_NUL, &b->binary) < 0 ||
+            jr_get_str(rd, src, p, "command", JR_NUL, &b->command) < 0)
             return -1;
     }
 
-    if (get_obj(rd, jb, path, "error", NUL, &eo) < 0)
+    if (jr_get_obj(rd, jb, path, "error", JR_NUL, &eo) < 0)
         return -1;
     if (eo && read_error(rd, eo, jr_join(p, path, "error"), b) < 0)
         return -1;
@@ -1159,31 +987,31 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
     long long cpus = -1;
     size_t i;
 
-    if (get_str(rd, co, "context", "pacer_version", REQ, &c->pacer_version) < 0 ||
-        get_str(rd, co, "context", "time", REQ, &c->time) < 0 ||
-        get_str(rd, co, "context", "fingerprint", REQ, &c->fingerprint) < 0)
+    if (jr_get_str(rd, co, "context", "pacer_version", JR_REQ, &c->pacer_version) < 0 ||
+        jr_get_str(rd, co, "context", "time", JR_REQ, &c->time) < 0 ||
+        jr_get_str(rd, co, "context", "fingerprint", JR_REQ, &c->fingerprint) < 0)
         return -1;
     if (!is_hex16(c->fingerprint))
         return jr_fail(rd, "context.fingerprint", "expected 16 hex digits, got %s",
                     jr_quote(q, sizeof q, c->fingerprint));
 
-    if (get_obj(rd, co, "context", "git", NUL, &git) < 0)
+    if (jr_get_obj(rd, co, "context", "git", JR_NUL, &git) < 0)
         return -1;
-    if (git && (get_str(rd, git, "context.git", "commit", NUL, &c->git_commit) < 0 ||
-                get_str(rd, git, "context.git", "branch", NUL, &c->git_branch) < 0 ||
-                get_str(rd, git, "context.git", "commit_time", NUL, &c->git_commit_time) < 0 ||
-                get_bool(rd, git, "context.git", "dirty", NUL, &c->git_dirty) < 0))
+    if (git && (jr_get_str(rd, git, "context.git", "commit", JR_NUL, &c->git_commit) < 0 ||
+                jr_get_str(rd, git, "context.git", "branch", JR_NUL, &c->git_branch) < 0 ||
+                jr_get_str(rd, git, "context.git", "commit_time", JR_NUL, &c->git_commit_time) < 0 ||
+                jr_get_bool(rd, git, "context.git", "dirty", JR_NUL, &c->git_dirty) < 0))
         return -1;
 
-    if (get_obj(rd, co, "context", "host", NUL, &host) < 0)
+    if (jr_get_obj(rd, co, "context", "host", JR_NUL, &host) < 0)
         return -1;
     if (host) {
         for (i = 0; i < sizeof host_strs / sizeof host_strs[0]; i++)
-            if (get_str(rd, host, "context.host", host_strs[i], NUL, host_vals[i]) < 0)
+            if (jr_get_str(rd, host, "context.host", host_strs[i], JR_NUL, host_vals[i]) < 0)
                 return -1;
-        if (get_int(rd, host, "context.host", "cpus", NUL, 0, INT_MAX, &cpus) < 0 ||
-            get_u64(rd, host, "context.host", "memory_bytes", NUL, 0, &c->memory_bytes) < 0 ||
-            get_arr(rd, host, "context.host", "loadavg", NUL, &la) < 0)
+        if (jr_get_int(rd, host, "context.host", "cpus", JR_NUL, 0, INT_MAX, &cpus) < 0 ||
+            jr_get_u64(rd, host, "context.host", "memory_bytes", JR_NUL, 0, &c->memory_bytes) < 0 ||
+            jr_get_arr(rd, host, "context.host", "loadavg", JR_NUL, &la) < 0)
             return -1;
         c->cpus = (int)cpus;
         if (la) {
@@ -1206,17 +1034,17 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
         }
     }
 
-    if (get_obj(rd, co, "context", "build", NUL, &build) < 0)
+    if (jr_get_obj(rd, co, "context", "build", JR_NUL, &build) < 0)
         return -1;
-    if (build && (get_str(rd, build, "context.build", "compiler", NUL, &c->compiler) < 0 ||
-                  get_str(rd, build, "context.build", "cflags", NUL, &c->cflags) < 0))
+    if (build && (jr_get_str(rd, build, "context.build", "compiler", JR_NUL, &c->compiler) < 0 ||
+                  jr_get_str(rd, build, "context.build", "cflags", JR_NUL, &c->cflags) < 0))
         return -1;
 
-    if (get_obj(rd, co, "context", "clock", NUL, &clk) < 0)
+    if (jr_get_obj(rd, co, "context", "clock", JR_NUL, &clk) < 0)
         return -1;
-    if (clk && (get_num(rd, clk, "context.clock", "resolution_ns", NUL,
+    if (clk && (jr_get_num(rd, clk, "context.clock", "resolution_ns", JR_NUL,
                         &c->clock_resolution_ns) < 0 ||
-                get_num(rd, clk, "context.clock", "read_ns", NUL, &c->clock_read_ns) < 0))
+                jr_get_num(rd, clk, "context.clock", "read_ns", JR_NUL, &c->clock_read_ns) < 0))
         return -1;
     return 0;
 }
@@ -1227,16 +1055,16 @@ static int read_settings(const struct jr *rd, const json_t *so, struct settings 
 {
     const char *p = "settings";
 
-    if (get_u64(rd, so, p, "warmup_ns", 0, 0, &s->warmup_ns) < 0 ||
-        get_u64(rd, so, p, "sample_target_ns", 0, 0, &s->sample_target_ns) < 0 ||
-        get_uint(rd, so, p, "samples", 0, 0, &s->samples) < 0 ||
-        get_u64(rd, so, p, "budget_ns", 0, 0, &s->budget_ns) < 0 ||
-        get_num(rd, so, p, "ci_target", NUL, &s->ci_target) < 0 ||
-        get_uint(rd, so, p, "processes", 0, 0, &s->processes) < 0 ||
-        get_u64(rd, so, p, "timeout_ns", 0, 0, &s->timeout_ns) < 0 ||
-        get_uint(rd, so, p, "warmup_runs", 0, 0, &s->warmup_runs) < 0 ||
-        get_u64(rd, so, p, "seed", 0, 0, &s->seed) < 0 ||
-        get_num(rd, so, p, "ci_level", NUL, &s->ci_level) < 0)
+    if (jr_get_u64(rd, so, p, "warmup_ns", 0, 0, &s->warmup_ns) < 0 ||
+        jr_get_u64(rd, so, p, "sample_target_ns", 0, 0, &s->sample_target_ns) < 0 ||
+        jr_get_uint(rd, so, p, "samples", 0, 0, &s->samples) < 0 ||
+        jr_get_u64(rd, so, p, "budget_ns", 0, 0, &s->budget_ns) < 0 ||
+        jr_get_num(rd, so, p, "ci_target", JR_NUL, &s->ci_target) < 0 ||
+        jr_get_uint(rd, so, p, "processes", 0, 0, &s->processes) < 0 ||
+        jr_get_u64(rd, so, p, "timeout_ns", 0, 0, &s->timeout_ns) < 0 ||
+        jr_get_uint(rd, so, p, "warmup_runs", 0, 0, &s->warmup_runs) < 0 ||
+        jr_get_u64(rd, so, p, "seed", 0, 0, &s->seed) < 0 ||
+        jr_get_num(rd, so, p, "ci_level", JR_NUL, &s->ci_level) < 0)
         return -1;
     return 0;
 }
@@ -1271,7 +1099,7 @@ static int read_schema(const struct jr *rd, const json_t *root, struct result *o
     const char *s;
     unsigned major, minor;
 
-    if (member(rd, root, "", "schema", REQ, &v, path) < 0)
+    if (jr_member(rd, root, "", "schema", JR_REQ, &v, path) < 0)
         return -1;
     if (!json_is_string(v))
         return jr_expected(rd, path, "string", v);
@@ -1295,7 +1123,7 @@ static int read_argv(const struct jr *rd, const json_t *root, struct result *out
     const json_t *a;
     size_t i, n;
 
-    if (get_arr(rd, root, "", "argv", NUL, &a) < 0)
+    if (jr_get_arr(rd, root, "", "argv", JR_NUL, &a) < 0)
         return -1;
     if (!a)
         return 0;
@@ -1348,17 +1176,17 @@ static int read_ab(const struct jr *rd, const json_t *root, struct result *out)
     size_t i;
     int rc = 0;
 
-    if (get_obj(rd, root, "", "ab", NUL, &ab) < 0)
+    if (jr_get_obj(rd, root, "", "ab", JR_NUL, &ab) < 0)
         return -1;
     if (!ab)
         return 0;
     if (!(blk = result_ab(out)))
         return jr_oom(rd);
-    if (get_str(rd, ab, "ab", "base_label", NUL, &blk->base_label) < 0 ||
-        get_str(rd, ab, "ab", "new_label", NUL, &blk->new_label) < 0 ||
-        get_str(rd, ab, "ab", "order", NUL, &blk->order) < 0 ||
-        get_arr(rd, ab, "ab", "base_benchmarks", REQ, &bb) < 0 ||
-        get_obj(rd, ab, "ab", "analysis", NUL, &an) < 0)
+    if (jr_get_str(rd, ab, "ab", "base_label", JR_NUL, &blk->base_label) < 0 ||
+        jr_get_str(rd, ab, "ab", "new_label", JR_NUL, &blk->new_label) < 0 ||
+        jr_get_str(rd, ab, "ab", "order", JR_NUL, &blk->order) < 0 ||
+        jr_get_arr(rd, ab, "ab", "base_benchmarks", JR_REQ, &bb) < 0 ||
+        jr_get_obj(rd, ab, "ab", "analysis", JR_NUL, &an) < 0)
         return -1;
     if (an)
         blk->analysis = json_deep_copy(an);
@@ -1392,16 +1220,16 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
     result_init(out);
     if (!json_is_object(root))
         return jr_expected(&rd, "$", "object", root);
-    if (read_schema(&rd, root, out) < 0 || get_str(&rd, root, "", "suite", NUL, &out->suite) < 0 ||
-        get_bool(&rd, root, "", "complete", 0, &out->complete) < 0 ||
+    if (read_schema(&rd, root, out) < 0 || jr_get_str(&rd, root, "", "suite", JR_NUL, &out->suite) < 0 ||
+        jr_get_bool(&rd, root, "", "complete", 0, &out->complete) < 0 ||
         read_argv(&rd, root, out) < 0)
         return -1;
-    if (get_obj(&rd, root, "", "context", REQ, &co) < 0 || read_context(&rd, co, &out->ctx) < 0)
+    if (jr_get_obj(&rd, root, "", "context", JR_REQ, &co) < 0 || read_context(&rd, co, &out->ctx) < 0)
         return -1;
-    if (get_obj(&rd, root, "", "settings", NUL, &so) < 0 ||
+    if (jr_get_obj(&rd, root, "", "settings", JR_NUL, &so) < 0 ||
         (so && read_settings(&rd, so, &out->set) < 0))
         return -1;
-    if (get_arr(&rd, root, "", "benchmarks", REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
+    if (jr_get_arr(&rd, root, "", "benchmarks", JR_REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
         return -1;
     return read_ab(&rd, root, out);
 }
