@@ -11,6 +11,7 @@
 
 #include "harness/run/child.h"
 #include "cmd.h"
+#include "loadsum.h"
 #include "harness/result/limit.h"
 #include "harness/result/env.h"
 #include "harness/lib/fmt.h"

@@ -14,6 +14,7 @@
 
 #include "harness/run/child.h"
 #include "cmd.h"
+#include "loadsum.h"
 #include "harness/run/cmdbench.h"
 #include "compare/report/report.h"
 #include "harness/result/env.h"

@@ -41,7 +41,5 @@ int load_merge_latency(const struct bench *b, int from_send, struct hist *h, str
  * the nearest known name in *suggest (or NULL). */
 int load_metric_known(const char *metric, const char **suggest);
 
-/* The human summary of one run (what `pacer load` prints). */
-void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out);
 
 #endif

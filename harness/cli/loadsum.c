@@ -1,0 +1,123 @@
+/* loadsum.c: the human summary of one load run (loadsum.h). */
+#include "loadsum.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "harness/lib/fmt.h"
+
+static void print_percentiles(FILE *f, const char *label, const struct hist *h)
+{
+    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
+    static const char *const names[] = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+    uint64_t v[6];
+    char buf[32];
+    size_t i;
+
+    fprintf(f, "  %-12s", label);
+    if (!h->count) {
+        fprintf(f, "no response\n");
+        return;
+    }
+    hist_percentiles(h, ps, 6, v);
+    for (i = 0; i < 6; i++)
+        fprintf(f, "%s %s%s", names[i], fmt_time(buf, sizeof buf, (double)v[i]),
+                i < 5 ? "   " : "");
+    fprintf(f, "\n  %-12smean %s", "", fmt_time(buf, sizeof buf, hist_mean(h)));
+    if (h->count > 1)
+        fprintf(f, ", stddev %s", fmt_time(buf, sizeof buf, hist_stddev(h)));
+    fprintf(f, ", %llu responses\n", (unsigned long long)h->count);
+}
+
+static void print_errors(FILE *f, const struct load_out *out)
+{
+    size_t i;
+    int c, first = 1;
+
+    fprintf(f, "  %-12s", "errors");
+    if (!out->nerrors) {
+        fprintf(f, "none\n");
+        return;
+    }
+    fprintf(f, "%llu (%.3g%% of requests)\n", (unsigned long long)out->nerrors,
+            100.0 * (double)out->nerrors / (double)(out->requests + out->nerrors));
+    for (c = 0; c < LC_NCLASS; c++) {
+        if (!out->errors[c])
+            continue;
+        fprintf(f, "  %-12s%-10s %llu", "", load_class_name(c), (unsigned long long)out->errors[c]);
+        first = 1;
+        for (i = 0; i < out->nerrnos; i++) {
+            const struct load_errno *en = &out->errnos[i];
+            const char *why;
+            if ((int)en->cls != c)
+                continue;
+            why = en->errnum ? strerrorname_np(en->errnum)
+                  : c == LC_PARSE && out->parse_reason ? out->parse_reason
+                  : c == LC_READ ? "closed by the server" : NULL;
+            if (!why)
+                continue;
+            fprintf(f, "%s%s %llu", first ? " (" : ", ", why, (unsigned long long)en->count);
+            first = 0;
+        }
+        fprintf(f, "%s\n", first ? "" : ")");
+    }
+}
+
+void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    char a[32], b[32], c[32];
+    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
+
+    fprintf(f, "%s: %s", o->url_text ? o->url_text : "load",
+            o->rate > 0 ? "open loop" : "closed loop");
+    if (o->rate > 0)
+        fprintf(f, " at %.6g/s (%s)", o->rate,
+                o->arrival == ARRIVAL_POISSON ? "poisson" : "constant");
+    fprintf(f, ", %u connections, %u threads", o->connections, o->threads);
+    if (o->pipeline > 1)
+        fprintf(f, ", pipeline %u", o->pipeline);
+    if (!o->keepalive)
+        fprintf(f, ", a new connection per request");
+    fprintf(f, ", %s", fmt_time(a, sizeof a, (double)o->duration_ns));
+    if (o->warmup_ns)
+        fprintf(f, " after %s warmup", fmt_time(b, sizeof b, (double)o->warmup_ns));
+    fprintf(f, "%s\n", out->complete ? "" : " (stopped early)");
+    fprintf(f, "  %-12s%llu in %.2f s: %.1f/s, %s read\n", "requests",
+            (unsigned long long)out->requests, out->elapsed_s,
+            out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0.0,
+            fmt_bytes_rate(c, sizeof c, out->elapsed_s > 0 ? out->bytes / out->elapsed_s : 0));
+    print_percentiles(f, "latency", &out->latency);
+    if (o->rate > 0)
+        print_percentiles(f, "from send", &out->latency_sent);
+    print_errors(f, out);
+    if (o->rate > 0)
+        fprintf(f, "  %-12s%llu sent, %llu late (> %s after their time, the generator's "
+                   "fault), %llu sent late in all\n",
+                "schedule", (unsigned long long)out->sent, (unsigned long long)out->late,
+                fmt_time(a, sizeof a, (double)o->late_ns), (unsigned long long)out->queued);
+    fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
+            (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
+    fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%\n",
+            "generator", out->cpu_user, out->cpu_sys,
+            out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
+            out->busy_max * 100);
+    if (out->reads) {
+        fprintf(f, "  %-12skernel arrival times on %.0f%% of reads (latency ends there)",
+                "receive", 100.0 * (double)out->stamped / (double)out->reads);
+        if (out->naps)
+            fprintf(f, "; %llu pauses of %s", (unsigned long long)out->naps,
+                    fmt_time(a, sizeof a, (double)LOAD_NAP_NS));
+        fputc('\n', f);
+    }
+    if (srv && srv->n >= 2) {
+        struct mon_summary ms;
+        mon_summarise(srv, out->mon_from, out->mon_to, &ms);
+        fprintf(f, "  %-12sCPU %.2f cores mean, %.2f max; RSS %s max; %.0f threads, %.0f fds; "
+                   "%.0f context switches/s%s\n",
+                "server", ms.cpu_mean, ms.cpu_max, fmt_bytes(a, sizeof a, ms.rss_max),
+                ms.threads_max, ms.fds_max, ms.ctxsw_per_s + ms.invol_ctxsw_per_s,
+                srv->gone ? " (it exited)" : "");
+    }
+    if (!out->valid)
+        fprintf(f, "  INVALID     %s\n", out->invalid);
+}
