@@ -35,6 +35,7 @@
 
 #include "harness/lib/clock.h"
 #include "harness/lib/rng.h"
+#include "http.h"
 
 #define RBUF_SIZE 65536
 #define MAX_EVENTS 256
@@ -1382,45 +1383,4 @@ void load_out_free(struct load_out *out)
     free(out->iv);
     monitor_free(&out->mon);
     memset(out, 0, sizeof *out);
-}
-
-/* ---- the request of a run ------------------------------------------------------ */
-
-int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf, struct err *e)
-{
-    size_t len;
-
-    *buf = NULL;
-    if (!o->url_text)
-        return err_set(e, "no url");
-    if (target_url_parse(o->url_text, &o->url, e) < 0)
-        return -1;
-    if (o->url.scheme == SCHEME_HTTP) {
-        if (rq->payload || rq->framing)
-            return err_set(e, "--payload and --framing are for tcp:// targets");
-        *buf = http_request_build(&o->url, rq->method, rq->headers, rq->nheaders, rq->body,
-                                  rq->bodylen, o->keepalive, &len, e);
-        if (!*buf)
-            return -1;
-        o->head = rq->method && !strcmp(rq->method, "HEAD");
-    } else {
-        if (rq->method || rq->nheaders || rq->body)
-            return err_set(e, "method, headers and body are for http:// targets");
-        if (!rq->payload || !*rq->payload)
-            return err_set(e, "a tcp:// target needs a payload (--payload)");
-        if (framer_parse(rq->framing ? rq->framing : "delim:\\n", &o->framing, e) < 0)
-            return -1;
-        *buf = unescape_bytes(rq->payload, &len, e);
-        if (!*buf)
-            return -1;
-        if (!len) {
-            free(*buf);
-            *buf = NULL;
-            return err_set(e, "the payload is empty");
-        }
-        o->head = 0;
-    }
-    o->request = *buf;
-    o->reqlen = len;
-    return 0;
 }
