@@ -96,7 +96,7 @@ struct load_interval {
 };
 
 /* Closed loop: the pause that lets responses gather when few are ready
- * (see nap_for in loadgen.c). */
+ * (see nap_allowed in loop.c). */
 #define LOAD_NAP_NS 100000
 
 struct load_out {
