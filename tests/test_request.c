@@ -1,10 +1,12 @@
 /*
- * test_request.c: HTTP/1.1 requests (harness/load/request.c).
+ * test_request.c: the request of a load run (harness/load/request.c):
+ * HTTP/1.1 requests, and load_prepare for http:// and tcp:// targets.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/load/loadgen.h"
 #include "harness/load/request.h"
 
 static void url_ok(const char *url, struct target_url *u)
@@ -108,4 +110,93 @@ Test(request, tcp_target_path)
     url_ok("tcp://127.0.0.1:7000", &u);
     REQUEST_IS(&u, NULL, NULL, 0, NULL, 0, 1,
                "GET / HTTP/1.1\r\nHost: 127.0.0.1:7000\r\nUser-Agent: pacer\r\n\r\n");
+}
+
+/* ---- the request of a run ---------------------------------------------- */
+
+Test(request, prepare_http)
+{
+    struct load_opts o;
+    struct load_request rq = {.method = "HEAD"};
+    struct err e = {0};
+    char *buf;
+    static const char want[] =
+        "HEAD /a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n\r\n";
+
+    load_opts_default(&o);
+    o.url_text = "http://127.0.0.1:8080/a";
+    cr_assert_eq(load_prepare(&o, &rq, &buf, &e), 0, "%s", e.msg);
+    cr_assert_eq(o.url.scheme, SCHEME_HTTP);
+    cr_assert_eq(o.head, 1);
+    cr_assert_eq(o.request, buf);
+    cr_assert_eq(o.reqlen, sizeof want - 1);
+    cr_assert_eq(memcmp(buf, want, o.reqlen), 0, "%.*s", (int)o.reqlen, buf);
+    free(buf);
+}
+
+Test(request, prepare_tcp)
+{
+    struct load_opts o;
+    struct load_request rq = {.payload = "PING\\r\\n"};
+    struct err e = {0};
+    char *buf;
+
+    load_opts_default(&o);
+    o.url_text = "tcp://127.0.0.1:7000";
+    cr_assert_eq(load_prepare(&o, &rq, &buf, &e), 0, "%s", e.msg);
+    cr_assert_eq(o.url.scheme, SCHEME_TCP);
+    cr_assert_eq(o.head, 0);
+    cr_assert_eq(o.reqlen, 6);
+    cr_assert_eq(memcmp(o.request, "PING\r\n", 6), 0);
+    cr_assert_eq(o.framing.kind, FRAME_DELIM);   /* the default: one line */
+    cr_assert_eq(o.framing.dlen, 1);
+    cr_assert_eq(o.framing.delim[0], '\n');
+    free(buf);
+
+    rq.framing = "length:4";
+    cr_assert_eq(load_prepare(&o, &rq, &buf, &e), 0, "%s", e.msg);
+    cr_assert_eq(o.framing.kind, FRAME_LENGTH);
+    cr_assert_eq(o.framing.length, 4);
+    free(buf);
+}
+
+static void prepare_fails(const char *url, const struct load_request *rq, const char *msg)
+{
+    struct load_opts o;
+    struct err e = {0};
+    char sentinel, *buf = &sentinel;
+
+    load_opts_default(&o);
+    o.url_text = url;
+    cr_assert_eq(load_prepare(&o, rq, &buf, &e), -1, "%s should fail", url);
+    cr_assert_null(buf);
+    cr_assert_str_eq(e.msg, msg);
+}
+
+Test(request, prepare_errors)
+{
+    const char *const hdr[] = {"X-A: 1"};
+
+    prepare_fails(NULL, &(struct load_request){0}, "no url");
+    prepare_fails("ftp://x", &(struct load_request){0},
+                  "url 'ftp://x': unknown scheme 'ftp' (http or tcp)");
+    prepare_fails("http://127.0.0.1/", &(struct load_request){.payload = "x"},
+                  "--payload and --framing are for tcp:// targets");
+    prepare_fails("http://127.0.0.1/", &(struct load_request){.framing = "length:1"},
+                  "--payload and --framing are for tcp:// targets");
+    prepare_fails("http://127.0.0.1/", &(struct load_request){.method = "GE T"},
+                  "bad method 'GE T'");
+    prepare_fails("tcp://127.0.0.1:7", &(struct load_request){.method = "GET", .payload = "x"},
+                  "method, headers and body are for http:// targets");
+    prepare_fails("tcp://127.0.0.1:7",
+                  &(struct load_request){.headers = hdr, .nheaders = 1, .payload = "x"},
+                  "method, headers and body are for http:// targets");
+    prepare_fails("tcp://127.0.0.1:7", &(struct load_request){0},
+                  "a tcp:// target needs a payload (--payload)");
+    prepare_fails("tcp://127.0.0.1:7", &(struct load_request){.payload = ""},
+                  "a tcp:// target needs a payload (--payload)");
+    prepare_fails("tcp://127.0.0.1:7", &(struct load_request){.payload = "x", .framing = "x"},
+                  "framing 'x': expected length:N or delim:TEXT");
+    prepare_fails("tcp://127.0.0.1:7", &(struct load_request){.payload = "\\q"},
+                  "bad escape '\\q' (\\r \\n \\t \\\\ \\0 \\xHH)");
 }
