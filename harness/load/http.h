@@ -30,7 +30,8 @@ struct http_parser {
     uint8_t numlen;
     /* results, valid once a response is done */
     int status;               /* 200 */
-    int close;                /* the server will close: Connection: close or HTTP/1.0 without keep-alive */
+    int close;                /* the server will close: Connection: close, or
+                                 HTTP/1.0 without keep-alive */
     uint64_t body_bytes;
     const char *error;        /* static reason after PARSE_ERROR */
 };
