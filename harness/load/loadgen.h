@@ -33,10 +33,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "frame.h"
 #include "harness/lib/err.h"
 #include "hist.h"
 #include "monitor.h"
-#include "proto.h"
+#include "url.h"
 
 enum load_class {
     LC_CONNECT, LC_READ, LC_WRITE, LC_TIMEOUT, LC_PARSE, LC_STATUS_4XX, LC_STATUS_5XX,
@@ -95,7 +96,7 @@ struct load_interval {
 };
 
 /* Closed loop: the pause that lets responses gather when few are ready
- * (see nap_for in loadgen.c). */
+ * (see nap_allowed in loop.c). */
 #define LOAD_NAP_NS 100000
 
 struct load_out {

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "harness/load/hist.h"
-#include "harness/load/proto.h"
+#include "harness/load/http.h"
 #include "pacer.h"
 
 static const char nginx_head[] =

@@ -1,7 +1,5 @@
 /*
- * proto.c: the load generator's wire protocol (proto.h): target URLs,
- * HTTP/1.1 requests, the incremental HTTP/1.1 response parser and raw TCP
- * response framing.
+ * http.c: the incremental HTTP/1.1 response parser (http.h).
  *
  * The parser keeps no copy of the data.  A response may be cut at any byte,
  * so each state remembers only what it needs to go on with the next buffer
@@ -14,16 +12,11 @@
  * matters: this is the generator's own work per response, and it is kept
  * small (suites/self/loadpath.c measures it).
  */
-#include "proto.h"
+#include "http.h"
 
-#include <errno.h>
-#include <netdb.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* ---- response parser --------------------------------------------------- */
+#include "chars.h"
 
 enum {
     /* line states: their bytes count against max_header */
@@ -66,18 +59,13 @@ static int fail(struct http_parser *p, const char *why)
     return -1;
 }
 
-static inline unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
-}
-
 /* a[0..n) is lower_s (lower case) in any case */
 static int eq_lower(const char *a, const char *lower_s, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (lower((unsigned char)a[i]) != (unsigned char)lower_s[i])
+        if (char_lower((unsigned char)a[i]) != (unsigned char)lower_s[i])
             return 0;
     return 1;
 }
@@ -146,16 +134,6 @@ static const char *find_name_end(const char *s, const char *end)
 static inline int is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static inline int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 static void line_start(struct http_parser *p)
@@ -435,7 +413,7 @@ static int st_tokens(struct http_parser *p, const char **sp, const char *end)
             }
         } else {
             if (n < sizeof p->num)
-                p->num[n] = (char)lower(c);
+                p->num[n] = (char)char_lower(c);
             if (n <= sizeof p->num)
                 n++;
         }
@@ -462,7 +440,7 @@ static int st_chunk_size(struct http_parser *p, const char **sp, const char *end
 
     for (; s < end; s++) {
         unsigned char c = (unsigned char)*s;
-        int d = hexval(c);
+        int d = char_hexval(c);
 
         if (d >= 0) {
             if (p->remaining >> 60)
@@ -681,427 +659,4 @@ enum parse_status http_parse_eof(struct http_parser *p)
         return PARSE_MORE;
     fail(p, "closed mid-response");
     return PARSE_ERROR;
-}
-
-/* ---- raw TCP framing --------------------------------------------------- */
-
-char *unescape_bytes(const char *s, size_t *len, struct err *e)
-{
-    char *out = malloc(strlen(s) + 1);
-    size_t n = 0;
-
-    if (!out) {
-        err_set(e, "out of memory");
-        return NULL;
-    }
-    while (*s) {
-        int hi, lo;
-
-        if (*s != '\\') {
-            out[n++] = *s++;
-            continue;
-        }
-        switch (s[1]) {
-        case 'r':
-            out[n++] = '\r';
-            break;
-        case 'n':
-            out[n++] = '\n';
-            break;
-        case 't':
-            out[n++] = '\t';
-            break;
-        case '\\':
-            out[n++] = '\\';
-            break;
-        case '0':
-            out[n++] = '\0';
-            break;
-        case 'x':
-            hi = hexval((unsigned char)s[2]);
-            lo = hi < 0 ? -1 : hexval((unsigned char)s[3]);
-            if (lo < 0) {
-                err_set(e, "bad escape '%.4s' (\\xHH)", s);
-                goto fail;
-            }
-            out[n++] = (char)(hi << 4 | lo);
-            s += 2;
-            break;
-        case '\0':
-            err_set(e, "trailing backslash");
-            goto fail;
-        default:
-            err_set(e, "bad escape '\\%c' (\\r \\n \\t \\\\ \\0 \\xHH)", s[1]);
-            goto fail;
-        }
-        s += 2;
-    }
-    out[n] = '\0';
-    *len = n;
-    return out;
-fail:
-    free(out);
-    return NULL;
-}
-
-int framer_parse(const char *spec, struct framer *f, struct err *e)
-{
-    memset(f, 0, sizeof *f);
-    if (strncmp(spec, "length:", 7) == 0) {
-        const char *d = spec + 7;
-        uint64_t v = 0;
-
-        if (!*d)
-            return err_set(e, "framing '%s': missing length", spec);
-        for (; *d; d++) {
-            unsigned k = (unsigned char)*d - '0';
-            if (k > 9 || v > (UINT64_MAX - k) / 10)
-                return err_set(e, "framing '%s': bad length '%s'", spec, spec + 7);
-            v = v * 10 + k;
-        }
-        if (v == 0)
-            return err_set(e, "framing '%s': length must be above 0", spec);
-        f->kind = FRAME_LENGTH;
-        f->length = v;
-        return 0;
-    }
-    if (strncmp(spec, "delim:", 6) == 0) {
-        struct err ue = {0};
-        size_t n;
-        char *d = unescape_bytes(spec + 6, &n, &ue);
-
-        if (!d)
-            return err_set(e, "framing '%s': %s", spec, ue.msg);
-        if (n == 0 || n > sizeof f->delim) {
-            free(d);
-            return err_set(e, "framing '%s': the delimiter must be 1 to %zu bytes", spec,
-                           sizeof f->delim);
-        }
-        f->kind = FRAME_DELIM;
-        memcpy(f->delim, d, n);
-        f->dlen = (uint8_t)n;
-        free(d);
-        return 0;
-    }
-    return err_set(e, "framing '%s': expected length:N or delim:TEXT", spec);
-}
-
-void framer_reset(struct framer *f)
-{
-    f->seen = 0;
-    f->matched = 0;
-    f->error = NULL;
-}
-
-/* After k bytes of d matched, the next byte is c: the length of the longest
- * prefix of d that ends the text (the KMP failure step, computed directly:
- * d is at most 16 bytes and this runs only after a partial match). */
-static unsigned delim_step(const char *d, unsigned k, char c)
-{
-    unsigned j;
-
-    if (d[k] == c)
-        return k + 1;
-    for (j = k; j > 0; j--)
-        if (d[j - 1] == c && memcmp(d, d + k - j + 1, j - 1) == 0)
-            return j;
-    return 0;
-}
-
-enum parse_status framer_feed(struct framer *f, const char *buf, size_t len, size_t *used)
-{
-    const char *s = buf, *end = buf + len;
-
-    *used = 0;
-    if (f->kind == FRAME_LENGTH) {
-        uint64_t n;
-
-        if (f->length == 0) {
-            f->error = "framer not set up";
-            return PARSE_ERROR;
-        }
-        if (f->seen == f->length) /* the previous response is done */
-            f->seen = 0;
-        n = f->length - f->seen;
-        if (n > len)
-            n = len;
-        f->seen += n;
-        *used = (size_t)n;
-        return f->seen == f->length ? PARSE_DONE : PARSE_MORE;
-    }
-    if (f->kind != FRAME_DELIM || f->dlen == 0 || f->dlen > sizeof f->delim) {
-        f->error = "framer not set up";
-        return PARSE_ERROR;
-    }
-    if (f->matched == f->dlen) {
-        f->seen = 0;
-        f->matched = 0;
-    }
-    if (!len)
-        return PARSE_MORE;
-    {
-        unsigned k = f->matched, m = f->dlen;
-
-        while (s < end) {
-            if (k == 0) {
-                const char *hit = memchr(s, f->delim[0], (size_t)(end - s));
-                if (!hit) {
-                    s = end;
-                    break;
-                }
-                s = hit + 1;
-                k = 1;
-            } else
-                k = delim_step(f->delim, k, *s++);
-            if (k == m) {
-                f->matched = (uint8_t)k;
-                f->seen += (uint64_t)(s - buf);
-                *used = (size_t)(s - buf);
-                return PARSE_DONE;
-            }
-        }
-        f->matched = (uint8_t)k;
-    }
-    f->seen += len;
-    *used = len;
-    return PARSE_MORE;
-}
-
-/* ---- target URLs --------------------------------------------------------- */
-
-static int is_token_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static int resolve(const char *url, struct target_url *u, int literal, struct err *e)
-{
-    struct addrinfo hints, *res = NULL;
-    int rc;
-
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | (literal ? AI_NUMERICHOST : 0);
-    rc = getaddrinfo(u->host, u->port, &hints, &res);
-    if (rc != 0)
-        return err_set(e, "url '%s': cannot resolve '%s': %s", url, u->host,
-                       rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-    if (!res || res->ai_addrlen > sizeof u->addr) {
-        if (res)
-            freeaddrinfo(res);
-        return err_set(e, "url '%s': cannot resolve '%s': no address", url, u->host);
-    }
-    memcpy(&u->addr, res->ai_addr, res->ai_addrlen);
-    u->addrlen = res->ai_addrlen;
-    freeaddrinfo(res);
-    return 0;
-}
-
-int target_url_parse(const char *url, struct target_url *u, struct err *e)
-{
-    const char *s = url, *host, *hend, *auth_end, *rest, *port = NULL;
-    size_t hl, pl = 0, i;
-    int bracket = 0;
-
-    memset(u, 0, sizeof *u);
-    while (*s && (is_token_char((unsigned char)*s)))
-        s++;
-    if (s == url || strncmp(s, "://", 3) != 0)
-        return err_set(e, "url '%s': missing scheme (http:// or tcp://)", url);
-    if (s - url == 4 && strncasecmp(url, "http", 4) == 0)
-        u->scheme = SCHEME_HTTP;
-    else if (s - url == 3 && strncasecmp(url, "tcp", 3) == 0)
-        u->scheme = SCHEME_TCP;
-    else
-        return err_set(e, "url '%s': unknown scheme '%.*s' (http or tcp)", url, (int)(s - url),
-                       url);
-
-    host = s + 3;
-    auth_end = host + strcspn(host, "/?#");
-    if (*host == '[') {
-        host++;
-        hend = memchr(host, ']', (size_t)(auth_end - host));
-        if (!hend)
-            return err_set(e, "url '%s': missing ']' after the IPv6 address", url);
-        rest = hend + 1;
-        bracket = 1;
-    } else {
-        const char *colon = memchr(host, ':', (size_t)(auth_end - host));
-        if (colon && memchr(colon + 1, ':', (size_t)(auth_end - colon - 1)))
-            return err_set(e, "url '%s': an IPv6 address needs brackets: [addr]:port", url);
-        hend = colon ? colon : auth_end;
-        rest = hend;
-    }
-    hl = (size_t)(hend - host);
-    if (hl == 0)
-        return err_set(e, "url '%s': missing host", url);
-    if (hl >= sizeof u->host)
-        return err_set(e, "url '%s': host too long", url);
-    for (i = 0; i < hl; i++) {
-        unsigned char c = (unsigned char)host[i];
-        if (c <= ' ' || c == 0x7f || c == '@' || c == '[' || c == ']' ||
-            (c == ':' && !bracket))
-            return err_set(e, "url '%s': bad host '%.*s'", url, (int)hl, host);
-    }
-    if (bracket && !memchr(host, ':', hl))
-        return err_set(e, "url '%s': bad IPv6 address '%.*s'", url, (int)hl, host);
-    memcpy(u->host, host, hl);
-
-    if (*rest == ':') {
-        unsigned long v = 0;
-        port = rest + 1;
-        pl = (size_t)(auth_end - port);
-        for (i = 0; i < pl && v <= 65535; i++) {
-            unsigned k = (unsigned char)port[i] - '0';
-            if (k > 9)
-                break;
-            v = v * 10 + k;
-        }
-        if (pl == 0 || i < pl || v == 0 || v > 65535)
-            return err_set(e, "url '%s': bad port '%.*s'", url, (int)pl, port);
-        snprintf(u->port, sizeof u->port, "%lu", v);
-        rest = auth_end;
-    } else if (rest != auth_end) {
-        return err_set(e, "url '%s': bad host '%.*s'", url, (int)(auth_end - s - 3), s + 3);
-    }
-
-    if (u->scheme == SCHEME_TCP) {
-        if (!port)
-            return err_set(e, "url '%s': tcp needs a port", url);
-        if (*rest && strcmp(rest, "/") != 0)
-            return err_set(e, "url '%s': tcp takes no path", url);
-    } else {
-        size_t rl = strcspn(rest, "#"); /* the fragment is not sent */
-        size_t off = *rest == '/' ? 0 : 1;
-
-        if (!port)
-            memcpy(u->port, "80", 3);
-        if (rl + off >= sizeof u->path)
-            return err_set(e, "url '%s': path too long", url);
-        for (i = 0; i < rl; i++) {
-            unsigned char c = (unsigned char)rest[i];
-            if (c <= ' ' || c == 0x7f)
-                return err_set(e, "url '%s': bad character in the path", url);
-        }
-        u->path[0] = '/';
-        memcpy(u->path + off, rest, rl);
-        u->path[off + rl] = '\0';
-    }
-    snprintf(u->hostport, sizeof u->hostport, "%s%s%s%s%s", bracket ? "[" : "", u->host,
-             bracket ? "]" : "", port ? ":" : "", port ? u->port : "");
-    return resolve(url, u, bracket, e);
-}
-
-/* ---- requests ------------------------------------------------------------- */
-
-struct out {
-    char *p; /* NULL: only count */
-    size_t n;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (o->p)
-        memcpy(o->p + o->n, s, n);
-    o->n += n;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-static int header_is(const char *h, size_t namelen, const char *name)
-{
-    return namelen == strlen(name) && strncasecmp(h, name, namelen) == 0;
-}
-
-char *http_request_build(const struct target_url *u, const char *method,
-                         const char *const *headers, size_t nheaders, const char *body,
-                         size_t bodylen, int keepalive, size_t *len, struct err *e)
-{
-    int has_host = 0, has_ua = 0, has_clen = 0, has_conn = 0, pass;
-    const char *path = u->path[0] ? u->path : "/", *m;
-    char clen[48];
-    struct out o = {NULL, 0};
-    size_t i;
-
-    if (!method)
-        method = body ? "POST" : "GET";
-    for (m = method; *m; m++)
-        if (!is_token_char((unsigned char)*m))
-            break;
-    if (m == method || *m) {
-        err_set(e, "bad method '%s'", method);
-        return NULL;
-    }
-    if (strpbrk(path, "\r\n")) {
-        err_set(e, "path contains CR or LF");
-        return NULL;
-    }
-    for (i = 0; i < nheaders; i++) {
-        const char *h = headers[i], *colon = strchr(h, ':');
-        size_t nl, k;
-
-        if (strpbrk(h, "\r\n")) {
-            err_set(e, "header '%.*s': contains CR or LF", (int)strcspn(h, ":\r\n"), h);
-            return NULL;
-        }
-        if (!colon) {
-            err_set(e, "header '%s': missing ':'", h);
-            return NULL;
-        }
-        nl = (size_t)(colon - h);
-        for (k = 0; k < nl; k++)
-            if (!is_token_char((unsigned char)h[k]))
-                break;
-        if (nl == 0 || k < nl) {
-            err_set(e, "header '%s': bad name", h);
-            return NULL;
-        }
-        has_host |= header_is(h, nl, "host");
-        has_ua |= header_is(h, nl, "user-agent");
-        has_clen |= header_is(h, nl, "content-length");
-        has_conn |= header_is(h, nl, "connection");
-    }
-    snprintf(clen, sizeof clen, "Content-Length: %zu\r\n", bodylen);
-
-    /* pass 0 counts, pass 1 writes */
-    for (pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            o.p = malloc(o.n + 1);
-            if (!o.p) {
-                err_set(e, "out of memory");
-                return NULL;
-            }
-            o.n = 0;
-        }
-        puts_(&o, method);
-        put(&o, " ", 1);
-        puts_(&o, path);
-        puts_(&o, " HTTP/1.1\r\n");
-        if (!has_host) {
-            puts_(&o, "Host: ");
-            puts_(&o, u->hostport);
-            put(&o, "\r\n", 2);
-        }
-        if (!has_ua)
-            puts_(&o, "User-Agent: pacer\r\n");
-        for (i = 0; i < nheaders; i++) {
-            puts_(&o, headers[i]);
-            put(&o, "\r\n", 2);
-        }
-        if (body && !has_clen)
-            puts_(&o, clen);
-        if (!keepalive && !has_conn)
-            puts_(&o, "Connection: close\r\n");
-        put(&o, "\r\n", 2);
-        if (body)
-            put(&o, body, bodylen);
-    }
-    o.p[o.n] = '\0';
-    *len = o.n;
-    return o.p;
 }

@@ -1,19 +1,17 @@
 /*
- * test_proto.c: the load generator's wire protocol (harness/load/proto.c).
+ * test_http.c: the HTTP/1.1 response parser (harness/load/http.c).
  * Every response is parsed whole, cut at every byte, byte by byte and at
  * seeded random cuts, each piece copied into a buffer of its exact size (so
  * ASan sees any read past it, and any use of a piece after it was fed), and
  * must give the same result every way.
  */
 #include <criterion/criterion.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/load/proto.h"
 #include "harness/lib/rng.h"
+#include "harness/load/http.h"
 
 #define SEED 20240611u
 
@@ -181,7 +179,7 @@ static void run_cases(const struct rcase *c, size_t n)
 
 #define RUN(cases) run_cases(cases, sizeof cases / sizeof cases[0])
 
-Test(proto_http, lengths)
+Test(http, lengths)
 {
     static const struct rcase cases[] = {
         OK("content_length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 200, 5, 0),
@@ -214,7 +212,7 @@ Test(proto_http, lengths)
     RUN(cases);
 }
 
-Test(proto_http, chunked)
+Test(http, chunked)
 {
     static const struct rcase cases[] = {
         OK("chunked",
@@ -255,7 +253,7 @@ Test(proto_http, chunked)
     RUN(cases);
 }
 
-Test(proto_http, no_body_and_interim)
+Test(http, no_body_and_interim)
 {
     static const struct rcase cases[] = {
         OK("continue",
@@ -283,7 +281,7 @@ Test(proto_http, no_body_and_interim)
     RUN(cases);
 }
 
-Test(proto_http, connection)
+Test(http, connection)
 {
     static const struct rcase cases[] = {
         OK("http10_close", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi", 200, 2, 1),
@@ -309,7 +307,7 @@ Test(proto_http, connection)
     RUN(cases);
 }
 
-Test(proto_http, errors)
+Test(http, errors)
 {
     static const struct rcase cases[] = {
         FAIL("ssh", "SSH-2.0-OpenSSH_9.2\r\n", "not an HTTP response"),
@@ -398,7 +396,7 @@ Test(proto_http, errors)
 }
 
 /* A response still waiting for bytes, cut anywhere, is still waiting. */
-Test(proto_http, incomplete)
+Test(http, incomplete)
 {
     static const char *const texts[] = {
         "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nabc",
@@ -415,7 +413,7 @@ Test(proto_http, incomplete)
 }
 
 /* The limit counts the status line, the headers and the empty line. */
-Test(proto_http, header_limit_boundary)
+Test(http, header_limit_boundary)
 {
     const char *text = "HTTP/1.1 200 OK\r\nServer: pacer-test\r\nContent-Length: 3\r\n\r\nabc";
     uint32_t h = (uint32_t)(strlen(text) - 3);
@@ -427,7 +425,7 @@ Test(proto_http, header_limit_boundary)
 }
 
 /* max_header 0 is 64 KiB. */
-Test(proto_http, default_limit)
+Test(http, default_limit)
 {
     size_t n = 70000, head = strlen("HTTP/1.1 200 OK\r\nX: ");
     char *text = malloc(n + 64);
@@ -465,7 +463,7 @@ static const uint64_t pipe_body[] = {5, 3, 0, 0, 2, 1};
 static const int pipe_head[] = {0, 0, 0, 1, 0, 0};
 static const int pipe_close[] = {0, 0, 0, 0, 0, 1};
 
-Test(proto_http, pipelined_one_buffer)
+Test(http, pipelined_one_buffer)
 {
     const char *s = pipelined;
     size_t left = sizeof pipelined - 1, used, i;
@@ -487,7 +485,7 @@ Test(proto_http, pipelined_one_buffer)
 }
 
 /* The same stream read in random pieces, as a connection sees it. */
-Test(proto_http, pipelined_random_reads)
+Test(http, pipelined_random_reads)
 {
     const size_t total = sizeof pipelined - 1;
     struct rng r;
@@ -528,7 +526,7 @@ Test(proto_http, pipelined_random_reads)
     }
 }
 
-Test(proto_http, eof_states)
+Test(http, eof_states)
 {
     struct http_parser p;
     size_t used;
@@ -553,7 +551,7 @@ Test(proto_http, eof_states)
     cr_assert_str_eq(p.error, "closed mid-response");
 }
 
-Test(proto_http, after_done_and_error)
+Test(http, after_done_and_error)
 {
     struct http_parser p;
     size_t used;
@@ -580,7 +578,7 @@ static const char alphabet[] = "HTTP/1.0 \r\n:;,0123456789abcdefABCDEFXx\t-chunk
 /* Random bytes (half from an alphabet that reaches deep states) and
  * mutated valid responses: no crash, no read out of bounds, the same
  * result however the bytes are cut. */
-Test(proto_http, fuzz)
+Test(http, fuzz)
 {
     static const char *const seeds[] = {
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
@@ -644,463 +642,4 @@ Test(proto_http, fuzz)
         if (whole.rc == PARSE_DONE)
             cr_assert_leq(whole.used, len);
     }
-}
-
-/* ---- raw TCP framing ------------------------------------------------------ */
-
-Test(proto_framer, parse)
-{
-    struct framer f;
-    struct err e = {0};
-
-    cr_assert_eq(framer_parse("length:10", &f, &e), 0, "%s", e.msg);
-    cr_assert_eq(f.kind, FRAME_LENGTH);
-    cr_assert_eq(f.length, 10);
-
-    cr_assert_eq(framer_parse("delim:\\r\\n", &f, &e), 0, "%s", e.msg);
-    cr_assert_eq(f.kind, FRAME_DELIM);
-    cr_assert_eq(f.dlen, 2);
-    cr_assert_eq(memcmp(f.delim, "\r\n", 2), 0);
-
-    cr_assert_eq(framer_parse("delim:\\x00END\\t", &f, &e), 0, "%s", e.msg);
-    cr_assert_eq(f.dlen, 5);
-    cr_assert_eq(memcmp(f.delim, "\0END\t", 5), 0);
-
-    cr_assert_eq(framer_parse("delim:0123456789abcdef", &f, &e), 0, "%s", e.msg);
-    cr_assert_eq(f.dlen, 16);
-}
-
-static void framer_fails(const char *spec, const char *msg)
-{
-    struct framer f;
-    struct err e = {0};
-
-    cr_assert_eq(framer_parse(spec, &f, &e), -1, "%s should fail", spec);
-    cr_assert_str_eq(e.msg, msg);
-}
-
-Test(proto_framer, parse_errors)
-{
-    framer_fails("length:", "framing 'length:': missing length");
-    framer_fails("length:abc", "framing 'length:abc': bad length 'abc'");
-    framer_fails("length:-1", "framing 'length:-1': bad length '-1'");
-    framer_fails("length:99999999999999999999",
-                 "framing 'length:99999999999999999999': bad length '99999999999999999999'");
-    framer_fails("length:0", "framing 'length:0': length must be above 0");
-    framer_fails("delim:", "framing 'delim:': the delimiter must be 1 to 16 bytes");
-    framer_fails("delim:0123456789abcdefg",
-                 "framing 'delim:0123456789abcdefg': the delimiter must be 1 to 16 bytes");
-    framer_fails("delim:\\q",
-                 "framing 'delim:\\q': bad escape '\\q' (\\r \\n \\t \\\\ \\0 \\xHH)");
-    framer_fails("delim:\\x4", "framing 'delim:\\x4': bad escape '\\x4' (\\xHH)");
-    framer_fails("delim:\\xg0", "framing 'delim:\\xg0': bad escape '\\xg0' (\\xHH)");
-    framer_fails("delim:a\\", "framing 'delim:a\\': trailing backslash");
-    framer_fails("lines", "framing 'lines': expected length:N or delim:TEXT");
-    framer_fails("Length:4", "framing 'Length:4': expected length:N or delim:TEXT");
-}
-
-Test(proto_framer, unescape)
-{
-    struct err e = {0};
-    size_t n;
-    char *b = unescape_bytes("a\\r\\n\\t\\\\\\0\\x41\\xfF.", &n, &e);
-
-    cr_assert_not_null(b, "%s", e.msg);
-    cr_assert_eq(n, 9);
-    cr_assert_eq(memcmp(b, "a\r\n\t\\\0A\xff.", 9), 0);
-    free(b);
-    b = unescape_bytes("", &n, &e);
-    cr_assert_not_null(b);
-    cr_assert_eq(n, 0);
-    free(b);
-}
-
-Test(proto_framer, length)
-{
-    struct framer f;
-    struct err e = {0};
-    size_t used;
-
-    cr_assert_eq(framer_parse("length:4", &f, &e), 0);
-    cr_assert_eq(framer_feed(&f, "abcdefghij", 10, &used), PARSE_DONE);
-    cr_assert_eq(used, 4);
-    cr_assert_eq(framer_feed(&f, "efghij", 6, &used), PARSE_DONE);
-    cr_assert_eq(used, 4);
-    cr_assert_eq(framer_feed(&f, "ij", 2, &used), PARSE_MORE);
-    cr_assert_eq(used, 2);
-    cr_assert_eq(framer_feed(&f, "k", 1, &used), PARSE_MORE);
-    cr_assert_eq(framer_feed(&f, "lmn", 3, &used), PARSE_DONE);
-    cr_assert_eq(used, 1);
-    cr_assert_eq(f.seen, 4);
-    framer_reset(&f);
-    cr_assert_eq(framer_feed(&f, "", 0, &used), PARSE_MORE);
-    cr_assert_eq(used, 0);
-    cr_assert_eq(framer_feed(&f, "wxyz", 4, &used), PARSE_DONE);
-}
-
-/* Feed stream in pieces ending at cuts; return the sizes of the framed
- * responses (the tail without a delimiter is left out). */
-static size_t frame_cuts(struct framer *f, const char *data, size_t len, const size_t *cuts,
-                         size_t ncuts, size_t *sizes, size_t maxsizes)
-{
-    size_t off = 0, i, k = 0, start = 0;
-
-    framer_reset(f);
-    for (i = 0; i <= ncuts; i++) {
-        size_t stop = i < ncuts ? cuts[i] : len, n = stop - off, at = 0;
-        char *piece = malloc(n ? n : 1);
-
-        memcpy(piece, data + off, n);
-        while (at < n) {
-            size_t used;
-            enum parse_status st = framer_feed(f, piece + at, n - at, &used);
-
-            cr_assert_neq(st, PARSE_ERROR);
-            at += used;
-            if (st == PARSE_DONE) {
-                cr_assert_lt(k, maxsizes);
-                sizes[k++] = off + at - start;
-                start = off + at;
-                framer_reset(f);
-            } else
-                cr_assert_eq(at, n);
-        }
-        free(piece);
-        off = stop;
-    }
-    return k;
-}
-
-/* The reference: the first occurrence of the delimiter, again and again. */
-static size_t frame_naive(const char *d, size_t dl, const char *data, size_t len, size_t *sizes)
-{
-    size_t k = 0, off = 0;
-
-    for (;;) {
-        const char *hit = memmem(data + off, len - off, d, dl);
-        if (!hit)
-            return k;
-        sizes[k++] = (size_t)(hit - data) + dl - off;
-        off = (size_t)(hit - data) + dl;
-    }
-}
-
-static void check_delim(const char *spec, const char *data, size_t len, const size_t *want,
-                        size_t nwant)
-{
-    struct framer f;
-    struct err e = {0};
-    size_t sizes[64], n, i, cut, all[256];
-
-    cr_assert_eq(framer_parse(spec, &f, &e), 0, "%s", e.msg);
-    n = frame_cuts(&f, data, len, NULL, 0, sizes, 64);
-    cr_assert_eq(n, nwant, "%s: %zu responses, expected %zu", spec, n, nwant);
-    for (i = 0; i < n; i++)
-        cr_assert_eq(sizes[i], want[i], "%s: response %zu", spec, i);
-    for (cut = 1; cut < len; cut++) {
-        n = frame_cuts(&f, data, len, &cut, 1, sizes, 64);
-        cr_assert_eq(n, nwant, "%s: cut at %zu", spec, cut);
-        for (i = 0; i < n; i++)
-            cr_assert_eq(sizes[i], want[i], "%s: cut at %zu, response %zu", spec, cut, i);
-    }
-    for (i = 1; i < len; i++)
-        all[i - 1] = i;
-    n = frame_cuts(&f, data, len, all, len - 1, sizes, 64);
-    cr_assert_eq(n, nwant, "%s: byte by byte", spec);
-    for (i = 0; i < n; i++)
-        cr_assert_eq(sizes[i], want[i], "%s: byte by byte, response %zu", spec, i);
-}
-
-Test(proto_framer, delimiter)
-{
-    check_delim("delim:\\r\\n\\r\\n", "\r\n\r\r\n\r\n", 7, (size_t[]){7}, 1);
-    check_delim("delim:\\r\\n\\r\\n", "a\r\n\r\n\r\n\r\nb\r\r\n\r\n\r\n", 17,
-                (size_t[]){5, 4, 6}, 3);
-    check_delim("delim:aab", "aaab", 4, (size_t[]){4}, 1);
-    check_delim("delim:abab", "abaabababab", 11, (size_t[]){7, 4}, 2);
-    check_delim("delim:\\n", "one\ntwo\n\nrest", 13, (size_t[]){4, 4, 1}, 3);
-    check_delim("delim:\\0", "a\0b\0", 4, (size_t[]){2, 2}, 2);
-    check_delim("delim:END", "no delimiter here", 17, NULL, 0);
-}
-
-/* Random streams over {a, b} and random delimiters against memmem. */
-Test(proto_framer, delimiter_random)
-{
-    struct rng r;
-    int iter;
-
-    rng_seed(&r, SEED);
-    for (iter = 0; iter < 2000; iter++) {
-        char spec[32] = "delim:", data[200];
-        size_t dl = 1 + (size_t)rng_below(&r, 6), len = (size_t)rng_below(&r, 200), i, n, nn;
-        size_t want[200], got[200], cuts[8], ncuts;
-        struct framer f;
-        struct err e = {0};
-
-        for (i = 0; i < dl; i++)
-            spec[6 + i] = (char)('a' + rng_below(&r, 2));
-        spec[6 + dl] = '\0';
-        for (i = 0; i < len; i++)
-            data[i] = (char)('a' + rng_below(&r, 2));
-        cr_assert_eq(framer_parse(spec, &f, &e), 0);
-        nn = frame_naive(spec + 6, dl, data, len, want);
-        ncuts = random_cuts(&r, len, cuts, 8);
-        n = frame_cuts(&f, data, len, cuts, ncuts, got, 200);
-        cr_assert_eq(n, nn, "%s", spec);
-        for (i = 0; i < n; i++)
-            cr_assert_eq(got[i], want[i], "%s: response %zu", spec, i);
-    }
-}
-
-/* ---- target URLs ----------------------------------------------------------- */
-
-static void url_ok(const char *url, struct target_url *u)
-{
-    struct err e = {0};
-
-    cr_assert_eq(target_url_parse(url, u, &e), 0, "%s: %s", url, e.msg);
-}
-
-static void url_fails(const char *url, const char *msg)
-{
-    struct target_url u;
-    struct err e = {0};
-
-    cr_assert_eq(target_url_parse(url, &u, &e), -1, "%s should fail", url);
-    cr_assert_str_eq(e.msg, msg);
-}
-
-static int addr_port(const struct target_url *u)
-{
-    if (u->addr.ss_family == AF_INET)
-        return ntohs(((const struct sockaddr_in *)&u->addr)->sin_port);
-    return ntohs(((const struct sockaddr_in6 *)&u->addr)->sin6_port);
-}
-
-Test(proto_url, http)
-{
-    struct target_url u;
-    const struct sockaddr_in *in = (const struct sockaddr_in *)&u.addr;
-
-    url_ok("http://127.0.0.1:8080/path?q=1", &u);
-    cr_assert_eq(u.scheme, SCHEME_HTTP);
-    cr_assert_str_eq(u.host, "127.0.0.1");
-    cr_assert_str_eq(u.port, "8080");
-    cr_assert_str_eq(u.path, "/path?q=1");
-    cr_assert_str_eq(u.hostport, "127.0.0.1:8080");
-    cr_assert_eq(u.addr.ss_family, AF_INET);
-    cr_assert_eq(u.addrlen, sizeof(struct sockaddr_in));
-    cr_assert_eq(ntohl(in->sin_addr.s_addr), INADDR_LOOPBACK);
-    cr_assert_eq(addr_port(&u), 8080);
-
-    url_ok("HTTP://127.0.0.1?x=1#frag", &u);
-    cr_assert_str_eq(u.port, "80");
-    cr_assert_str_eq(u.path, "/?x=1");
-    cr_assert_str_eq(u.hostport, "127.0.0.1");
-    cr_assert_eq(addr_port(&u), 80);
-
-    url_ok("http://127.0.0.1:080", &u);
-    cr_assert_str_eq(u.port, "80");
-    cr_assert_str_eq(u.path, "/");
-    cr_assert_str_eq(u.hostport, "127.0.0.1:80");
-}
-
-Test(proto_url, localhost)
-{
-    struct target_url u;
-
-    url_ok("http://localhost", &u);
-    cr_assert_str_eq(u.host, "localhost");
-    cr_assert_str_eq(u.port, "80");
-    cr_assert_str_eq(u.path, "/");
-    cr_assert_str_eq(u.hostport, "localhost");
-    cr_assert(u.addr.ss_family == AF_INET || u.addr.ss_family == AF_INET6);
-    cr_assert_eq(addr_port(&u), 80);
-
-    url_ok("tcp://localhost:7000/", &u);
-    cr_assert_eq(u.scheme, SCHEME_TCP);
-    cr_assert_str_eq(u.path, "");
-    cr_assert_eq(addr_port(&u), 7000);
-}
-
-Test(proto_url, ipv6)
-{
-    struct target_url u;
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&u.addr;
-
-    url_ok("http://[::1]:9000/x", &u);
-    cr_assert_str_eq(u.host, "::1");
-    cr_assert_str_eq(u.port, "9000");
-    cr_assert_str_eq(u.path, "/x");
-    cr_assert_str_eq(u.hostport, "[::1]:9000");
-    cr_assert_eq(u.addr.ss_family, AF_INET6);
-    cr_assert_eq(u.addrlen, sizeof(struct sockaddr_in6));
-    cr_assert(IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr));
-    cr_assert_eq(addr_port(&u), 9000);
-
-    url_ok("http://[::1]", &u);
-    cr_assert_str_eq(u.hostport, "[::1]");
-    cr_assert_str_eq(u.path, "/");
-
-    url_ok("tcp://[::1]:7", &u);
-    cr_assert_str_eq(u.hostport, "[::1]:7");
-}
-
-Test(proto_url, tcp)
-{
-    struct target_url u;
-
-    url_ok("tcp://127.0.0.1:7000", &u);
-    cr_assert_eq(u.scheme, SCHEME_TCP);
-    cr_assert_str_eq(u.host, "127.0.0.1");
-    cr_assert_str_eq(u.port, "7000");
-    cr_assert_str_eq(u.path, "");
-    cr_assert_str_eq(u.hostport, "127.0.0.1:7000");
-    cr_assert_eq(addr_port(&u), 7000);
-}
-
-Test(proto_url, errors)
-{
-    char longhost[300 + 16];
-
-    url_fails("ftp://x", "url 'ftp://x': unknown scheme 'ftp' (http or tcp)");
-    url_fails("https://127.0.0.1/", "url 'https://127.0.0.1/': unknown scheme 'https' (http or tcp)");
-    url_fails("localhost:8080", "url 'localhost:8080': missing scheme (http:// or tcp://)");
-    url_fails("/just/a/path", "url '/just/a/path': missing scheme (http:// or tcp://)");
-    url_fails("", "url '': missing scheme (http:// or tcp://)");
-    url_fails("http://", "url 'http://': missing host");
-    url_fails("http://:80/", "url 'http://:80/': missing host");
-    url_fails("http://[]:80/", "url 'http://[]:80/': missing host");
-    url_fails("http://127.0.0.1:99999/", "url 'http://127.0.0.1:99999/': bad port '99999'");
-    url_fails("http://127.0.0.1:65536", "url 'http://127.0.0.1:65536': bad port '65536'");
-    url_fails("http://127.0.0.1:8o/", "url 'http://127.0.0.1:8o/': bad port '8o'");
-    url_fails("http://127.0.0.1:/", "url 'http://127.0.0.1:/': bad port ''");
-    url_fails("http://127.0.0.1:0", "url 'http://127.0.0.1:0': bad port '0'");
-    url_fails("http://127.0.0.1:-1", "url 'http://127.0.0.1:-1': bad port '-1'");
-    url_fails("tcp://127.0.0.1", "url 'tcp://127.0.0.1': tcp needs a port");
-    url_fails("tcp://127.0.0.1:80/x", "url 'tcp://127.0.0.1:80/x': tcp takes no path");
-    url_fails("http://[::1:80/", "url 'http://[::1:80/': missing ']' after the IPv6 address");
-    url_fails("http://::1:80/", "url 'http://::1:80/': an IPv6 address needs brackets: [addr]:port");
-    url_fails("http://[127.0.0.1]:80/", "url 'http://[127.0.0.1]:80/': bad IPv6 address '127.0.0.1'");
-    url_fails("http://[::1]x/", "url 'http://[::1]x/': bad host '[::1]x'");
-    url_fails("http://user@127.0.0.1/", "url 'http://user@127.0.0.1/': bad host 'user@127.0.0.1'");
-    url_fails("http://127.0.0.1/a b", "url 'http://127.0.0.1/a b': bad character in the path");
-    memcpy(longhost, "http://", 7);
-    memset(longhost + 7, 'a', 300);
-    longhost[307] = '\0';
-    {
-        struct target_url u;
-        struct err e = {0};
-        cr_assert_eq(target_url_parse(longhost, &u, &e), -1);
-        cr_assert(strstr(e.msg, "': host too long") != NULL, "%s", e.msg);
-    }
-}
-
-Test(proto_url, unresolved)
-{
-    struct target_url u;
-    struct err e = {0};
-    const char *want = "url 'http://[::zz]:80/': cannot resolve '::zz': ";
-
-    cr_assert_eq(target_url_parse("http://[::zz]:80/", &u, &e), -1);
-    cr_assert_eq(strncmp(e.msg, want, strlen(want)), 0, "%s", e.msg);
-    cr_assert_gt(strlen(e.msg), strlen(want));
-}
-
-/* ---- requests ---------------------------------------------------------- */
-
-static void request_is(const struct target_url *u, const char *method,
-                       const char *const *headers, size_t nheaders, const char *body,
-                       size_t bodylen, int keepalive, const char *want, size_t wantlen)
-{
-    struct err e = {0};
-    size_t len = 0;
-    char *req = http_request_build(u, method, headers, nheaders, body, bodylen, keepalive, &len,
-                                   &e);
-
-    cr_assert_not_null(req, "%s", e.msg);
-    cr_assert_eq(len, wantlen, "length %zu, expected %zu: %.*s", len, wantlen, (int)len, req);
-    cr_assert_eq(memcmp(req, want, len), 0, "got:\n%.*s\nexpected:\n%s", (int)len, req, want);
-    free(req);
-}
-
-#define REQUEST_IS(u, m, h, nh, b, bl, ka, want) \
-    request_is(u, m, h, nh, b, bl, ka, want, sizeof(want) - 1)
-
-Test(proto_request, defaults)
-{
-    struct target_url u;
-
-    url_ok("http://127.0.0.1:8080/x?y=1", &u);
-    REQUEST_IS(&u, NULL, NULL, 0, NULL, 0, 1,
-               "GET /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n\r\n");
-    REQUEST_IS(&u, NULL, NULL, 0, "hello", 5, 0,
-               "POST /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n"
-               "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
-    REQUEST_IS(&u, "POST", NULL, 0, "", 0, 1,
-               "POST /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n"
-               "Content-Length: 0\r\n\r\n");
-    REQUEST_IS(&u, "HEAD", NULL, 0, NULL, 0, 0,
-               "HEAD /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n"
-               "Connection: close\r\n\r\n");
-    REQUEST_IS(&u, "PUT", NULL, 0, "a\0b", 3, 1,
-               "PUT /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\n"
-               "Content-Length: 3\r\n\r\na\0b");
-
-    url_ok("http://[::1]", &u);
-    REQUEST_IS(&u, NULL, NULL, 0, NULL, 0, 1,
-               "GET / HTTP/1.1\r\nHost: [::1]\r\nUser-Agent: pacer\r\n\r\n");
-}
-
-Test(proto_request, user_headers)
-{
-    struct target_url u;
-    const char *const replace[] = {"host: example.com", "X-A: 1", "CONTENT-LENGTH: 3",
-                                   "User-Agent: me", "Connection: keep-alive"};
-    const char *const similar[] = {"Hostname: h", "X-Content-Length: 1", "User-Agents: u"};
-
-    url_ok("http://127.0.0.1:8080/", &u);
-    REQUEST_IS(&u, "PUT", replace, 5, "abc", 3, 0,
-               "PUT / HTTP/1.1\r\nhost: example.com\r\nX-A: 1\r\nCONTENT-LENGTH: 3\r\n"
-               "User-Agent: me\r\nConnection: keep-alive\r\n\r\nabc");
-    REQUEST_IS(&u, NULL, similar, 3, "z", 1, 1,
-               "POST / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: pacer\r\nHostname: h\r\n"
-               "X-Content-Length: 1\r\nUser-Agents: u\r\nContent-Length: 1\r\n\r\nz");
-}
-
-static void request_fails(const struct target_url *u, const char *method,
-                          const char *const *headers, size_t nheaders, const char *msg)
-{
-    struct err e = {0};
-    size_t len = 99;
-
-    cr_assert_null(http_request_build(u, method, headers, nheaders, NULL, 0, 1, &len, &e));
-    cr_assert_str_eq(e.msg, msg);
-}
-
-Test(proto_request, errors)
-{
-    struct target_url u;
-
-    url_ok("http://127.0.0.1:8080/", &u);
-    request_fails(&u, NULL, (const char *[]){"NoColon"}, 1, "header 'NoColon': missing ':'");
-    request_fails(&u, NULL, (const char *[]){"X-A: a\r\nEvil: 1"}, 1,
-                  "header 'X-A': contains CR or LF");
-    request_fails(&u, NULL, (const char *[]){"X-A: a\n"}, 1, "header 'X-A': contains CR or LF");
-    request_fails(&u, NULL, (const char *[]){" Bad: x"}, 1, "header ' Bad: x': bad name");
-    request_fails(&u, NULL, (const char *[]){": x"}, 1, "header ': x': bad name");
-    request_fails(&u, "GE T", NULL, 0, "bad method 'GE T'");
-    request_fails(&u, "", NULL, 0, "bad method ''");
-    strcpy(u.path, "/a\r\nX: y");
-    request_fails(&u, NULL, NULL, 0, "path contains CR or LF");
-}
-
-/* A target without a path asks for "/". */
-Test(proto_request, tcp_target_path)
-{
-    struct target_url u;
-
-    url_ok("tcp://127.0.0.1:7000", &u);
-    REQUEST_IS(&u, NULL, NULL, 0, NULL, 0, 1,
-               "GET / HTTP/1.1\r\nHost: 127.0.0.1:7000\r\nUser-Agent: pacer\r\n\r\n");
 }

@@ -1,0 +1,242 @@
+/*
+ * loadgen_private.h: what the files of the load generator share: a load
+ * thread, its connections and the run the threads share, and the calls
+ * between the files (loadgen.h is the generator's public header):
+ *
+ *   loadgen.c   load_run: start the threads, merge what they counted
+ *   thread.c    a thread's setup, entry point, teardown, and its join
+ *   loop.c      a thread's event loop: waits, naps, sweeps
+ *   conn.c      the connection state machine: connect, write, read, parse,
+ *               complete a response, fail and reconnect
+ *   sched.c     the open-loop schedule: due requests, their queue, dispatch
+ *   timeline.c  counting in the measured window: the time series, errors
+ *
+ * A response is read, parsed, recorded and the next request written
+ * without leaving conn.c: what that path needs from elsewhere is inline
+ * here (timeline_at, conn_has_room, conn_free_push).
+ */
+#ifndef PACER_LOADGEN_PRIVATE_H
+#define PACER_LOADGEN_PRIVATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "harness/lib/err.h"
+#include "harness/lib/rng.h"
+#include "hist.h"
+#include "http.h"
+#include "loadgen.h"
+
+#define RBUF_SIZE 65536
+#define MAX_ERRNOS 32
+#define IV_DIGITS 2
+#define STOP_KEY UINT64_MAX    /* the epoll key of the stop event */
+
+enum conn_state { CS_CLOSED, CS_CONNECTING, CS_OPEN };
+
+struct conn {
+    int fd;
+    uint32_t gen;             /* tells a stale event of a closed socket */
+    uint8_t state;
+    uint8_t wblocked;         /* wait for the output edge */
+    uint8_t want_out;         /* registered for output events */
+    uint8_t in_free;          /* on the thread's free stack */
+    uint32_t nreq;            /* requests assigned, oldest at head */
+    uint32_t nsent;           /* of those, written (or being written) */
+    uint32_t head;
+    uint32_t woff, wlen;      /* the write in progress */
+    uint64_t connect_start;
+    uint64_t retry_at;
+    uint64_t backoff;
+    union {
+        struct http_parser h;
+        struct framer f;
+    } p;
+    uint64_t *origin;         /* ring of `pipeline`: where latency starts */
+    uint64_t *sent;           /* ring: when the write started */
+};
+
+/* The time series, merged across threads. */
+struct ivslot {
+    struct load_interval row;
+    struct hist h;
+    unsigned contributed;
+};
+
+/* What the threads of a run share: its options, its clock marks (start of
+ * the schedule, end of the warmup, end), the time series, the stop event. */
+struct shared {
+    const struct load_opts *o;
+    uint64_t t0, t_warm, t_end;
+    pthread_mutex_t lock;
+    struct ivslot *slots;
+    size_t nslots;
+    unsigned nthreads;
+    int stopfd;               /* readable once the run is to stop early */
+};
+
+/* A load thread: its connections, its epoll set, its schedule (open loop),
+ * what it learnt of naps and wakes, and what it counted. */
+struct thread {
+    struct shared *sh;
+    const struct load_opts *o;
+    unsigned index;
+    pthread_t tid;
+    int ep;
+    struct conn *conns;
+    size_t nconns;
+    char *rbuf;
+    char *wbuf;               /* the request, `pipeline` times */
+    /* open loop */
+    double gap_ns;            /* mean spacing of this thread's schedule */
+    double next_due;
+    uint64_t wake_lag;        /* how late a sleep ends, learnt */
+    uint64_t sweep_at;        /* no timeout or retry falls due before this */
+    /* receive times and pauses (closed loop) */
+    int stamps;               /* the kernel stamps arrivals (until a read comes without) */
+    int64_t rt_off;           /* CLOCK_REALTIME - CLOCK_MONOTONIC, as of the last wake */
+    uint64_t outstanding;     /* requests written and not answered */
+    uint64_t answered;        /* responses so far (the rate's count) */
+    uint64_t rate_t0, rate_n0;
+    double rate;              /* responses per ns: the highest window lately */
+    double nap_ns;            /* how long a nap lasts, learnt */
+    uint64_t reads, stamped, naps;
+    struct rng rng;
+    uint64_t *pending;        /* ring of intended starts, due, not written */
+    size_t pend_head, pend_n, pend_cap;
+    uint32_t *freestack;
+    size_t nfree;
+    /* interval being filled */
+    size_t cur;
+    uint64_t iv_from, iv_to;  /* its time span, once known */
+    struct load_interval iv;
+    struct hist ivh;
+    /* totals of the window */
+    uint64_t requests, sent, bytes, late, queued, connects;
+    uint64_t errors[LC_NCLASS];
+    struct load_errno errnos[MAX_ERRNOS];
+    size_t nerrnos;
+    uint64_t inflight_end, unsent_end;
+    const char *parse_reason;
+    struct hist lat, lat_sent;
+    struct rusage ru0, ru1;
+    uint64_t w0, w1;          /* wall clock of the rusage readings */
+    int measuring;
+    int failed;
+    struct err e;
+};
+
+/* Whether the run is an open loop (a rate is given). */
+static inline int open_loop(const struct thread *t)
+{
+    return t->o->rate > 0;
+}
+
+/* Something may time out or be retried at `at`: sweep no later.  The
+ * thread sleeps until the sweep or the next event and never sets a
+ * shorter timer: a sleep whose timer is the next one due on the CPU costs
+ * two timer reprogrammings (on a virtual machine, exits to the host),
+ * which was 8 % of the CPU of a closed loop that swept every 10 ms. */
+static inline void sweep_by(struct thread *t, uint64_t at)
+{
+    if (at < t->sweep_at)
+        t->sweep_at = at;
+}
+
+/* The slot k places after c's oldest request in its ring of `pipeline`
+ * (k <= pipeline): without a division, as this runs per request. */
+static inline uint32_t ring_slot(const struct thread *t, const struct conn *c, uint32_t k)
+{
+    uint32_t slot = c->head + k;
+
+    return slot >= t->o->pipeline ? slot - t->o->pipeline : slot;
+}
+
+/* Whether c can take another request now: with keep-alive, c is open and
+ * its pipeline not full; without, c is closed, idle and due to reconnect. */
+static inline int conn_has_room(const struct thread *t, const struct conn *c, uint64_t now)
+{
+    if (t->o->keepalive)
+        return c->state == CS_OPEN && c->nreq < t->o->pipeline;
+    return c->state == CS_CLOSED && c->nreq == 0 && now >= c->retry_at;
+}
+
+/* Put c on the thread's stack of connections with room (open loop). */
+static inline void conn_free_push(struct thread *t, struct conn *c)
+{
+    if (!c->in_free) {
+        c->in_free = 1;
+        t->freestack[t->nfree++] = (uint32_t)(c - t->conns);
+    }
+}
+
+/* ---- timeline.c ---------------------------------------------------------- */
+
+/* The slow path of timeline_at: now is outside the current interval. */
+struct load_interval *timeline_advance(struct thread *t, uint64_t now);
+/* Hand the thread's interval t->cur to the shared slot, and empty ones up
+ * to (not including) upto. */
+void timeline_flush(struct thread *t, size_t upto);
+/* Count n errors of class cls (errnum the cause, 0: not a system error) at
+ * now, in the interval and the totals; nothing outside the window. */
+void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, uint64_t n,
+                         uint64_t now);
+
+/* The interval row for an event at now, or NULL outside the window.  It
+ * runs several times per request: the division (timeline_advance) only
+ * when now leaves the current interval. */
+static inline struct load_interval *timeline_at(struct thread *t, uint64_t now)
+{
+    if (now >= t->iv_from && now < t->iv_to)
+        return &t->iv;
+    return timeline_advance(t, now);
+}
+
+/* ---- conn.c ---------------------------------------------------------------- */
+
+/* Open a socket for c and start connecting; its events are registered
+ * once.  -1 when that failed (counted, c closed, to be retried). */
+int conn_connect(struct thread *t, struct conn *c, uint64_t now);
+/* Write what is assigned to c and not yet written.  -1 when c failed. */
+int conn_write(struct thread *t, struct conn *c, uint64_t now);
+/* Handle the epoll events ev of the socket with key (the connection's
+ * generation << 32 | its index): connected, input, room to write. */
+void conn_event(struct thread *t, uint64_t key, uint32_t ev);
+/* Connects and requests that timed out, connections due to be opened
+ * again; then when the next of these can fall due (sweep_by). */
+void conn_sweep(struct thread *t, uint64_t now);
+
+/* ---- sched.c --------------------------------------------------------------- */
+
+/* The gap to the next intended start (constant, or Poisson arrivals). */
+double sched_gap(struct thread *t);
+/* Move requests that are due at now from the schedule to the queue. */
+void sched_due(struct thread *t, uint64_t now);
+/* Give queued requests to connections with room. */
+void sched_dispatch(struct thread *t, uint64_t now);
+/* Put back at the head of the queue a request that was not written
+ * (intended start v). */
+void sched_requeue(struct thread *t, uint64_t v);
+/* Requests that waited too long in the queue are timeouts. */
+void sched_sweep(struct thread *t, uint64_t now);
+
+/* ---- loop.c, thread.c ------------------------------------------------------ */
+
+/* The event loop of thread t, to the end of the run; then what is left
+ * (written and not answered, due and not written) is counted. */
+void loop_run(struct thread *t);
+
+/* Set up thread t: its epoll set (with the stop event), buffers,
+ * connections and histograms.  -1 with the cause in e. */
+int thread_init(struct thread *t, struct shared *sh, unsigned index, size_t nconns,
+                struct err *e);
+/* The entry point of a load thread (arg: its struct thread). */
+void *thread_main(void *arg);
+/* Wait for a load thread, passing a stop request on (see thread.c). */
+void thread_join(struct shared *sh, pthread_t tid);
+/* Release what thread_init took (also after it failed). */
+void thread_free(struct thread *t);
+
+#endif
