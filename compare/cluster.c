@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rank.h"
 #include "harness/lib/rng.h"
 #include "harness/lib/stats.h"
+#include "rank.h"
 
 size_t cluster_nonempty(const struct clustered *c)
 {
@@ -128,7 +128,7 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
     struct groups gb = {0}, gn = {0};
     double *bb = NULL, *bn = NULL, *ratios = NULL, a = (1 - level) / 2;
     size_t lb, ln;
-    unsigned b, nb = resamples;
+    unsigned b, nb;
     struct rng r;
     int rc = -1;
 
@@ -145,12 +145,7 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
     if (!bb || !bn)
         goto cleanup;
     out->ratio = centre(nw, &gn, bn) / centre(base, &gb, bb);
-    if ((unsigned long long)(base->n + nw->n) * nb > STATS_BOOT_WORK) {
-        unsigned long long cap = STATS_BOOT_WORK / (base->n + nw->n);
-        nb = (unsigned)(cap < 1000 ? 1000 : cap);
-        if (nb > resamples)
-            nb = resamples;
-    }
+    nb = stats_boot_count(base->n + nw->n, resamples);
     if (nb == 0) {
         out->ci.lo = out->ci.hi = NAN;
         rc = 0;

@@ -22,10 +22,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rank.h"
 #include "harness/lib/rng.h"
-
-#define BOOT_MIN_RESAMPLES 1000u  /* floor of B when the work cap lowers it (stats.h) */
+#include "rank.h"
 
 static int positive(const double *x, size_t n)
 {
@@ -38,20 +36,6 @@ static int positive(const double *x, size_t n)
 static int level_ok(double level)
 {
     return level > 0.0 && level < 1.0;
-}
-
-/* B for n values in all: the rule of stats.h, lowered to max(1000,
- * STATS_BOOT_WORK / n) when n * B would exceed STATS_BOOT_WORK, never
- * raised. */
-static unsigned boot_count(size_t n, unsigned resamples)
-{
-    unsigned long long cap = STATS_BOOT_WORK / n;
-
-    if (resamples <= cap)
-        return resamples;
-    if (cap < BOOT_MIN_RESAMPLES)
-        cap = BOOT_MIN_RESAMPLES;
-    return resamples < cap ? resamples : (unsigned)cap;
 }
 
 /* Median of n values drawn with replacement from x into buf. */
@@ -81,7 +65,7 @@ int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, do
     if (isnan(mb) || isnan(mn))
         return -1;
     out->ratio = mn / mb;
-    nb = boot_count(n + m, resamples);
+    nb = stats_boot_count(n + m, resamples);
     if (nb == 0)
         return 0;
     bufb = malloc(n * sizeof *bufb);
