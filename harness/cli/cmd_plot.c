@@ -9,13 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plots/plot.h"
-#include "compare/ab.h"
 #include "cmd.h"
 #include "compare/compare.h"
+#include "compare/compare_files.h"
 #include "compare/import/import.h"
 #include "compare/policy.h"
 #include "compare/trend.h"
+#include "plots/plot.h"
+#include "trendcli.h"
 
 static void usage(FILE *f)
 {
@@ -235,29 +236,23 @@ static void free_results(struct result *rs, size_t n)
     free(rs);
 }
 
-static int plot_trend_cmd(struct cli *c, char **paths, size_t n, struct err *e)
+/* The trend and its picture; 0, or -1 said. */
+static int plot_trend_cmd(const struct cli *c, char **paths, size_t n)
 {
     struct trend_opts to;
     struct trend t;
-    size_t i;
+    struct err e = {0};
     int rc;
 
     trend_opts_default(&to);
     to.filter = c->filter;
     to.last = c->last;
     to.git_order = c->git_order;
-    if (trend_build(paths, n, &to, &t, e) < 0) {
-        trend_free(&t);
-        return -1;
+    rc = trend_cli_build(paths, n, &to, &t);
+    if (rc == 0 && plot_trend(&t, &c->po, &e) < 0) {
+        die_msg("%s", e.msg);
+        rc = -1;
     }
-    for (i = 0; i < t.nwarnings; i++)
-        warn_msg("%s", t.warnings[i]);
-    if (!t.nseries)
-        rc = err_set(e, "trend: no benchmark%s%s%s in %zu run%s", c->filter ? " matching '" : "",
-                     c->filter ? c->filter : "", c->filter ? "'" : "", t.nruns,
-                     t.nruns == 1 ? "" : "s");
-    else
-        rc = plot_trend(&t, &c->po, e);
     trend_free(&t);
     return rc;
 }
@@ -265,55 +260,21 @@ static int plot_trend_cmd(struct cli *c, char **paths, size_t n, struct err *e)
 static int plot_compare_cmd(struct cli *c, struct compare_opts *co, char **paths, size_t n,
                             struct err *e)
 {
-    struct result base, nw;
-    struct comparison cmp = {0};
-    regex_t re;
-    int rc = -1, have_re = 0, is_ab = 0;
+    struct compare_files_opts fo = {c->thresholds, c->have_threshold, 0, c->filter};
+    struct compare_files cf = {0};
+    int rc;
 
-    result_init(&base);
-    result_init(&nw);
     if (n < 1 || n > 2) {
         err_set(e, "plot compare: expected BASE NEW (or one A/B result), got %zu file%s", n,
                 n == 1 ? "" : "s");
         return -1;
     }
-    if (c->thresholds && policy_load(c->thresholds, co, c->have_threshold, 0, e) < 0)
-        goto out;
-    if (c->filter) {
-        if (regcomp(&re, c->filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            err_set(e, "--filter: '%s' is not a valid regular expression", c->filter);
-            goto out;
-        }
-        have_re = 1;
-        co->filter = &re;
-    }
-    if (import_load(paths[0], n == 2 ? &base : &nw, NULL, e) < 0 ||
-        (n == 2 && import_load(paths[1], &nw, NULL, e) < 0))
-        goto out;
-    if (n == 1) {
-        is_ab = ab_is_result(&nw);
-        if (!is_ab) {
-            err_set(e, "plot compare: %s is one run: give a base to compare with", paths[0]);
-            goto out;
-        }
-        ab_base_view(&nw, &base);
-        co->paired = 1;
-    }
-    if (compare_results(&base, &nw, co, &cmp, e) < 0) {
-        err_prefix(e, "compare: %s and %s", n == 2 ? paths[0] : "base", paths[n - 1]);
-        goto out;
-    }
-    snprintf(cmp.base_name, sizeof cmp.base_name, "%s", n == 2 ? paths[0] : "base");
-    snprintf(cmp.new_name, sizeof cmp.new_name, "%s", paths[n - 1]);
-    rc = plot_compare(&cmp, &c->po, e);
-out:
-    comparison_free(&cmp);
-    if (have_re)
-        regfree(&re);
-    co->filter = NULL;
-    if (!is_ab)
-        result_free(&base);   /* an A/B base is a view into nw */
-    result_free(&nw);
+    rc = compare_files(paths, n, &fo, co, &cf, e);
+    if (rc == 1)
+        rc = err_set(e, "plot compare: %s is one run: give a base to compare with", paths[0]);
+    else if (rc == 0)
+        rc = plot_compare(&cf.cmp, &c->po, e);
+    compare_files_free(&cf);
     return rc;
 }
 
@@ -346,8 +307,8 @@ int cmd_plot(int argc, char **argv)
     c.po.names = (const char *const *)paths;
     switch (c.kind) {
     case K_TREND:
-        if (plot_trend_cmd(&c, paths, n, &e) < 0)
-            goto fail;
+        if (plot_trend_cmd(&c, paths, n) < 0)
+            goto cleanup;
         break;
     case K_COMPARE:
         if (plot_compare_cmd(&c, &co, paths, n, &e) < 0)
