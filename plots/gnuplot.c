@@ -111,6 +111,17 @@ void gp_num(FILE *f, double v)
         fputs("NaN", f);
 }
 
+void gp_nums(FILE *f, const double *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            fputc('\t', f);
+        gp_num(f, v[i]);
+    }
+}
+
 /* Make dir and the directories above it that are missing (mkdir -p). */
 static int make_dirs(const char *dir, struct err *e)
 {
