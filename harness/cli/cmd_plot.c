@@ -93,105 +93,97 @@ static int has_ext(const char *s, const char *ext)
     return ls > le && strcasecmp(s + ls - le, ext) == 0;
 }
 
-static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
-{
-    static const struct option lopts[] = {
-        {"out", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
-        {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
-        {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
-        {"one-per-benchmark", no_argument, 0, O_ONE}, {"git-order", no_argument, 0, O_GIT},
-        {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
-        {"kind", required_argument, 0, O_KIND}, {"bench", required_argument, 0, O_BENCH},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
-    const char *kind = argv[0];
-    struct err e = {0};
-    int opt, li = 0;
-    size_t k;
+static const struct option lopts[] = {
+    {"out", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
+    {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
+    {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
+    {"one-per-benchmark", no_argument, 0, O_ONE}, {"git-order", no_argument, 0, O_GIT},
+    {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
+    {"kind", required_argument, 0, O_KIND}, {"bench", required_argument, 0, O_BENCH},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+};
 
-    for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
-        ;
-    if (k == sizeof kinds / sizeof *kinds) {
-        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+/* --size WxH into the options; -1 said. */
+static int set_size(struct plot_opts *po, const char *arg)
+{
+    char *end;
+    long w = strtol(arg, &end, 10), h = 0;
+
+    if (end != arg && (*end == 'x' || *end == 'X')) {
+        const char *p = end + 1;
+        h = strtol(p, &end, 10);
+        if (end == p)
+            h = 0;
+    }
+    if (*end || w < 100 || h < 100 || w > 20000 || h > 20000) {
+        die_msg("plot: --size: '%s' is not WIDTHxHEIGHT in pixels (100 to 20000)", arg);
         return -1;
     }
-    c->kind = (enum kind)k;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:h", lopts, &li)) != -1) {
-        unsigned ks = opt_kinds(opt);
-        char *end;
-        if (ks && !(ks & 1u << c->kind)) {
-            die_msg("plot %s: --%s is not an option of this kind (see 'pacer plot --help')",
-                    kind, lopts[li].name);
+    po->width = (int)w;
+    po->height = (int)h;
+    return 0;
+}
+
+/* Option opt with its value arg: 0 taken, -1 a bad value (said), 1 not one
+ * of the options with a value or flag (--help and the unknown). */
+static int set_option(struct cli *c, struct compare_opts *co, int opt, const char *arg)
+{
+    struct err e = {0};
+    unsigned long long v;
+    char *end;
+
+    switch (opt) {
+    case 'o': c->po.out = arg; return 0;
+    case O_FORMAT:
+        if (strcmp(arg, "png") && strcmp(arg, "svg")) {
+            die_msg("plot: --format: '%s' is not png or svg", arg);
             return -1;
         }
-        switch (opt) {
-        case 'o': c->po.out = optarg; break;
-        case O_FORMAT:
-            if (strcmp(optarg, "png") && strcmp(optarg, "svg")) {
-                die_msg("plot: --format: '%s' is not png or svg", optarg);
-                return -1;
-            }
-            c->po.format = optarg[0] == 's' ? PLOT_SVG : PLOT_PNG;
-            c->have_format = 1;
-            break;
-        case O_SIZE: {
-            long w = strtol(optarg, &end, 10), h = 0;
-            if (end != optarg && (*end == 'x' || *end == 'X')) {
-                const char *p = end + 1;
-                h = strtol(p, &end, 10);
-                if (end == p)
-                    h = 0;
-            }
-            if (*end || w < 100 || h < 100 || w > 20000 || h > 20000) {
-                die_msg("plot: --size: '%s' is not WIDTHxHEIGHT in pixels (100 to 20000)",
-                        optarg);
-                return -1;
-            }
-            c->po.width = (int)w;
-            c->po.height = (int)h;
-            break;
-        }
-        case O_TITLE: c->po.title = optarg; break;
-        case O_FILTER: c->filter = optarg; break;
-        case O_LAST: {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || v == 0 || optarg[0] == '-') {
-                die_msg("plot: --last: '%s' is not a positive number of runs", optarg);
-                return -1;
-            }
-            c->last = (size_t)v;
-            break;
-        }
-        case O_ONE: c->po.grid = 0; break;
-        case O_GIT: c->git_order = 1; break;
-        case O_THR:
-            if (policy_option("threshold", optarg, co, &e) < 0) {
-                die_msg("plot: --threshold: %s", e.msg);
-                return -1;
-            }
-            c->have_threshold = 1;
-            break;
-        case O_THRS: c->thresholds = optarg; break;
-        case O_KIND:
-            if (strcmp(optarg, "box") && strcmp(optarg, "hist")) {
-                die_msg("plot: --kind: '%s' is not box or hist", optarg);
-                return -1;
-            }
-            c->po.dist = optarg[0] == 'h' ? PLOT_DIST_HIST : PLOT_DIST_BOX;
-            break;
-        case O_BENCH: c->bench = optarg; break;
-        case 'h':
-            usage(stdout);
-            exit(EXIT_OK);
-        default:
-            fprintf(stderr, "see 'pacer plot --help'\n");
+        c->po.format = arg[0] == 's' ? PLOT_SVG : PLOT_PNG;
+        c->have_format = 1;
+        return 0;
+    case O_SIZE: return set_size(&c->po, arg);
+    case O_TITLE: c->po.title = arg; return 0;
+    case O_FILTER: c->filter = arg; return 0;
+    case O_LAST:
+        v = strtoull(arg, &end, 10);
+        if (end == arg || *end || v == 0 || arg[0] == '-') {
+            die_msg("plot: --last: '%s' is not a positive number of runs", arg);
             return -1;
         }
+        c->last = (size_t)v;
+        return 0;
+    case O_ONE: c->po.grid = 0; return 0;
+    case O_GIT: c->git_order = 1; return 0;
+    case O_THR:
+        if (policy_option("threshold", arg, co, &e) < 0) {
+            die_msg("plot: --threshold: %s", e.msg);
+            return -1;
+        }
+        c->have_threshold = 1;
+        return 0;
+    case O_THRS: c->thresholds = arg; return 0;
+    case O_KIND:
+        if (strcmp(arg, "box") && strcmp(arg, "hist")) {
+            die_msg("plot: --kind: '%s' is not box or hist", arg);
+            return -1;
+        }
+        c->po.dist = arg[0] == 'h' ? PLOT_DIST_HIST : PLOT_DIST_BOX;
+        return 0;
+    case O_BENCH: c->bench = arg; return 0;
+    default: return 1;
     }
-    if (c->po.out && c->have_format && (has_ext(c->po.out, ".png") || has_ext(c->po.out, ".svg")) &&
-        has_ext(c->po.out, ".svg") != (c->po.format == PLOT_SVG)) {
-        die_msg("plot: --out %s and --format %s disagree", c->po.out,
+}
+
+/* What the options say together: --out and --format agree, the filter is
+ * a regular expression; -1 said. */
+static int check_cli(const struct cli *c)
+{
+    const char *out = c->po.out;
+
+    if (out && c->have_format && (has_ext(out, ".png") || has_ext(out, ".svg")) &&
+        has_ext(out, ".svg") != (c->po.format == PLOT_SVG)) {
+        die_msg("plot: --out %s and --format %s disagree", out,
                 c->po.format == PLOT_SVG ? "svg" : "png");
         return -1;
     }
@@ -204,6 +196,42 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
         regfree(&re);
     }
     return 0;
+}
+
+static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
+{
+    const char *kind = argv[0];
+    int opt, li = 0, rc;
+    size_t k;
+
+    for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
+        ;
+    if (k == sizeof kinds / sizeof *kinds) {
+        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+        return -1;
+    }
+    c->kind = (enum kind)k;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", lopts, &li)) != -1) {
+        unsigned ks = opt_kinds(opt);
+        if (ks && !(ks & 1u << c->kind)) {
+            die_msg("plot %s: --%s is not an option of this kind (see 'pacer plot --help')",
+                    kind, lopts[li].name);
+            return -1;
+        }
+        rc = set_option(c, co, opt, optarg);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (opt == 'h') {
+            usage(stdout);
+            exit(EXIT_OK);
+        }
+        fprintf(stderr, "see 'pacer plot --help'\n");
+        return -1;
+    }
+    return check_cli(c);
 }
 
 /* Read every file; *rs gets n results (free with free_results). */
