@@ -157,7 +157,8 @@ int plot_dist(const struct result *const *rs, size_t nrs, const char *filter,
               const struct plot_opts *o, struct err *e)
 {
     struct dist_group *gs = NULL;
-    size_t ng = 0;
+    char **names;
+    size_t ng = 0, pre, i;
     int rc;
 
     if (nrs == 0)
@@ -166,8 +167,17 @@ int plot_dist(const struct result *const *rs, size_t nrs, const char *filter,
         return err_set(e, "%zu results: at most %d fit on one picture", nrs, DIST_MAXRES);
     if (collect(rs, nrs, filter, &gs, &ng, e) < 0)
         return -1;
-    rc = o->dist == PLOT_DIST_HIST ? dist_plot_hist(gs, ng, nrs, o, e)
-                                    : dist_plot_box(gs, ng, nrs, o, e);
+    names = calloc(ng, sizeof *names);
+    if (!names) {
+        free(gs);
+        return err_set(e, "out of memory");
+    }
+    for (i = 0; i < ng; i++)
+        names[i] = (char *)gs[i].name;
+    pre = gp_common_prefix(names, ng);
+    free(names);
+    rc = o->dist == PLOT_DIST_HIST ? dist_plot_hist(gs, ng, nrs, pre, o, e)
+                                    : dist_plot_box(gs, ng, nrs, pre, o, e);
     free(gs);
     return rc;
 }

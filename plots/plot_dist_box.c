@@ -63,12 +63,13 @@ static void place_rows(const struct dist_group *gs, size_t ng, size_t nres,
     l->bottom = y;
 }
 
-/* The rows and the axis of the picture; -1 out of memory. */
-static int layout(const struct dist_group *gs, size_t ng, size_t nres, struct box_layout *l)
+/* The rows and the axis of the picture (pre: the length of the names'
+ * common prefix); -1 out of memory. */
+static int layout(const struct dist_group *gs, size_t ng, size_t nres, size_t pre,
+                  struct box_layout *l)
 {
     size_t gi, r, maxn = 0;
     double olo = 0, ohi = 0, span;
-    char **names;
 
     memset(l, 0, sizeof *l);
     for (gi = 0; gi < ng; gi++)
@@ -79,15 +80,9 @@ static int layout(const struct dist_group *gs, size_t ng, size_t nres, struct bo
             }
     l->rowy = calloc(l->nrows, sizeof *l->rowy);
     l->sorted = calloc(maxn ? maxn : 1, sizeof *l->sorted);
-    names = calloc(ng, sizeof *names);
-    if (!l->rowy || !l->sorted || !names) {
-        free(names);
+    if (!l->rowy || !l->sorted)
         return -1;
-    }
-    for (gi = 0; gi < ng; gi++)
-        names[gi] = (char *)gs[gi].name;
-    l->pre = gp_common_prefix(names, ng);
-    free(names);
+    l->pre = pre;
     place_rows(gs, ng, nres, l, &olo, &ohi);
     if (l->maxname > 56)
         l->maxname = 56;
@@ -233,7 +228,7 @@ static void script_plot(struct gp *g, size_t nres, const struct box_layout *l,
     fputc('\n', g->f);
 }
 
-int dist_plot_box(const struct dist_group *gs, size_t ng, size_t nres,
+int dist_plot_box(const struct dist_group *gs, size_t ng, size_t nres, size_t pre,
                   const struct plot_opts *o, struct err *e)
 {
     struct box_layout l;
@@ -243,7 +238,7 @@ int dist_plot_box(const struct dist_group *gs, size_t ng, size_t nres,
     struct gp_data d;
     int rc = -1;
 
-    if (layout(gs, ng, nres, &l) < 0) {
+    if (layout(gs, ng, nres, pre, &l) < 0) {
         err_set(e, "out of memory");
         goto out;
     }

@@ -47,15 +47,16 @@ static void hist_free(struct hist_plot *h)
 }
 
 /* Set h up for the groups; -1 out of memory. */
-static int hist_init(struct hist_plot *h, const struct dist_group *gs, size_t ng, size_t nres)
+static int hist_init(struct hist_plot *h, const struct dist_group *gs, size_t ng, size_t nres,
+                     size_t pre)
 {
     size_t gi, r, total, maxn = 0;
-    char **names;
 
     memset(h, 0, sizeof *h);
     h->gs = gs;
     h->ng = ng;
     h->nres = nres;
+    h->pre = pre;
     for (gi = 0; gi < ng; gi++) {
         total = 0;
         for (r = 0; r < nres; r++)
@@ -64,17 +65,10 @@ static int hist_init(struct hist_plot *h, const struct dist_group *gs, size_t ng
     }
     h->all = calloc(maxn ? maxn : 1, sizeof *h->all);
     h->sorted = calloc(maxn ? maxn : 1, sizeof *h->sorted);
-    names = calloc(ng, sizeof *names);
     h->panels = calloc(ng, sizeof *h->panels);
     h->gout = calloc(ng, sizeof *h->gout);
-    if (!h->all || !h->sorted || !names || !h->panels || !h->gout) {
-        free(names);
+    if (!h->all || !h->sorted || !h->panels || !h->gout)
         return -1;
-    }
-    for (gi = 0; gi < ng; gi++)
-        names[gi] = (char *)gs[gi].name;
-    h->pre = gp_common_prefix(names, ng);
-    free(names);
     gp_grid_layout(ng, 330, 240, &h->gr);
     h->gr.height += B + T - 40;
     return 0;
@@ -258,7 +252,7 @@ static void script_panel(struct gp *g, const struct hist_plot *h, size_t gi,
     fputc('\n', g->f);
 }
 
-int dist_plot_hist(const struct dist_group *gs, size_t ng, size_t nres,
+int dist_plot_hist(const struct dist_group *gs, size_t ng, size_t nres, size_t pre,
                    const struct plot_opts *o, struct err *e)
 {
     struct hist_plot h;
@@ -268,7 +262,7 @@ int dist_plot_hist(const struct dist_group *gs, size_t ng, size_t nres,
     size_t gi, cnt[3] = {0, 0, 0};
     int rc = -1;
 
-    if (hist_init(&h, gs, ng, nres) < 0) {
+    if (hist_init(&h, gs, ng, nres, pre) < 0) {
         err_set(e, "out of memory");
         goto out;
     }

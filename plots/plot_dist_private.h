@@ -46,10 +46,11 @@ int dist_write_samples(FILE *f, const struct dist_group *gs, size_t ng, size_t n
                        const double *rowy, double *sorted, double xlo, double xhi,
                        size_t cnt[3], size_t *gout);
 
-/* The pictures of the groups gs[0..ng) of nres results (plot_dist). */
-int dist_plot_box(const struct dist_group *gs, size_t ng, size_t nres,
+/* The pictures of the groups gs[0..ng) of nres results (plot_dist); pre:
+ * the length of the prefix their names share (gp_common_prefix). */
+int dist_plot_box(const struct dist_group *gs, size_t ng, size_t nres, size_t pre,
                   const struct plot_opts *o, struct err *e);
-int dist_plot_hist(const struct dist_group *gs, size_t ng, size_t nres,
+int dist_plot_hist(const struct dist_group *gs, size_t ng, size_t nres, size_t pre,
                    const struct plot_opts *o, struct err *e);
 
 #endif
