@@ -215,13 +215,6 @@ static int mwu_cdf(size_t m, size_t n, double **cdf)
     return 0;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw, double level,
                         struct effect *out)
 {
@@ -248,7 +241,7 @@ int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw
     for (i = 0; i < kb; i++)
         for (j = 0; j < kn; j++)
             d[i * kn + j] = ln[j] - lb[i];
-    qsort(d, N, sizeof *d, dbl_cmp);
+    stats_sort(d, N);
     /* c = 1 + the largest u with P(U <= u) <= (1-level)/2; the CI is
      * (D_(c), D_(N+1-c)) (Bauer 1972), as R's wilcox.test computes it. */
     for (c = 0; c < N && cdf[c] <= a; c++)

@@ -228,13 +228,6 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     return 0;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* Unpaired: how much the two runs drifted, from the suite, and the
  * allowance every row's CI gets (compare.h). */
 static int drift_apply(struct comparison *out, const struct compare_opts *o)
@@ -257,13 +250,13 @@ static int drift_apply(struct comparison *out, const struct compare_opts *o)
         n++;
     }
     if (n >= COMPARE_SUITE_MIN) {
-        qsort(l, n, sizeof *l, dbl_cmp);
+        stats_sort(l, n);
         m = stats_quantile_sorted(l, n, 0.5);
         for (i = 0; i < n; i++)
             l[i] = fabs(l[i] - m);
-        qsort(l, n, sizeof *l, dbl_cmp);
+        stats_sort(l, n);
         s = 1.4826 * stats_quantile_sorted(l, n, 0.5);
-        qsort(h, n, sizeof *h, dbl_cmp);
+        stats_sort(h, n);
         e = stats_quantile_sorted(h, n, 0.5);
         tau = s > e ? sqrt(s * s - e * e) : 0;
         a = fabs(m) + o->drift_z * tau;

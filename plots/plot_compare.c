@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "harness/lib/stats.h"
 #include "plot.h"
 
 static int drawn(const struct compare_row *r)
@@ -27,13 +28,6 @@ static int by_change(const void *a, const void *b)
     if (x->change != y->change)
         return x->change < y->change ? -1 : 1;
     return strcmp(x->name, y->name);
-}
-
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
 }
 
 static const char *base_of(const char *path)
@@ -70,7 +64,7 @@ static void x_range(const struct compare_row *const *rows, size_t n, double *lo,
             thr = fmax(thr, r->threshold);
     }
     if (ext && n) {
-        qsort(ext, n, sizeof *ext, by_double);
+        stats_sort(ext, n);
         cap = fmax(fmax(1.5 * ext[(size_t)(0.9 * (double)(n - 1))], 1.15 * mch), 1.6 * thr);
     }
     for (i = 0; i < n; i++) {

@@ -13,20 +13,13 @@
 #include "gp.h"
 #include "harness/lib/stats.h"
 
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 void dist_box_of(const double *x, size_t n, double *s, struct dist_box *bx)
 {
     double iqr;
     size_t i;
 
     memcpy(s, x, n * sizeof *s);
-    qsort(s, n, sizeof *s, by_double);
+    stats_sort(s, n);
     bx->q1 = stats_quantile_sorted(s, n, 0.25);
     bx->med = stats_quantile_sorted(s, n, 0.5);
     bx->q3 = stats_quantile_sorted(s, n, 0.75);
