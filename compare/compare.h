@@ -45,9 +45,9 @@
 
 #include "adjust.h"
 #include "harness/lib/err.h"
+#include "harness/lib/stats.h"
 #include "harness/result/limit.h"
 #include "harness/result/result.h"
-#include "harness/lib/stats.h"
 
 #define COMPARE_THRESHOLD_UNPAIRED 0.015
 #define COMPARE_THRESHOLD_PAIRED 0.01

@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/run/child.h"
 #include "cmd.h"
-#include "loadsum.h"
-#include "harness/result/limit.h"
-#include "harness/result/env.h"
-#include "harness/lib/fmt.h"
-#include "harness/result/jsonread.h"
-#include "harness/result/loadres.h"
 #include "compare/report/report.h"
+#include "harness/lib/fmt.h"
+#include "harness/result/env.h"
+#include "harness/result/jsonread.h"
+#include "harness/result/limit.h"
+#include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
+#include "harness/run/child.h"
+#include "loadsum.h"
 
 struct load_cli {
     struct load_opts o;

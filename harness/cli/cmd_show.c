@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "harness/lib/fmt.h"
 #include "compare/import/import.h"
-#include "harness/result/result_json.h"
+#include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
+#include "harness/result/result_json.h"
 
 static void usage(FILE *f)
 {
