@@ -30,6 +30,19 @@ static struct bench *add(struct result *r, const char *name, double center, doub
     return b;
 }
 
+/* Add a metric of three samples to b. */
+static void metric3(struct bench *b, const char *name, const char *unit, double a, double c,
+                    double d)
+{
+    struct metric *m = bench_add_metric(b, name, unit, DIR_LOWER);
+
+    m->samples = calloc(3, sizeof *m->samples);
+    m->samples[0] = a;
+    m->samples[1] = c;
+    m->samples[2] = d;
+    m->nsamples = 3;
+}
+
 Test(limit, syntax)
 {
     struct limit l;
@@ -69,17 +82,11 @@ Test(limit, metric_values)
 {
     struct result r;
     struct bench *b;
-    struct metric *m;
     double v;
 
     result_init(&r);
     b = add(&r, "c", 1000, 0.01, 10, 91);
-    m = bench_add_metric(b, "user", "ns", DIR_LOWER);
-    m->samples = calloc(3, sizeof *m->samples);
-    m->samples[0] = 1;
-    m->samples[1] = 2;
-    m->samples[2] = 3;
-    m->nsamples = 3;
+    metric3(b, "user", "ns", 1, 2, 3);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
     cr_assert_eq(bench_metric_value(b, "median", &v), 0);
     cr_assert_float_eq(v, b->st.median, 1e-12);
@@ -99,18 +106,6 @@ Test(limit, metric_values)
 
 /* Load benchmarks' metrics have dots in their names: the whole name wins,
  * then NAME.STAT at the last dot. */
-static void metric3(struct bench *b, const char *name, const char *unit, double a, double c,
-                    double d)
-{
-    struct metric *m = bench_add_metric(b, name, unit, DIR_LOWER);
-
-    m->samples = calloc(3, sizeof *m->samples);
-    m->samples[0] = a;
-    m->samples[1] = c;
-    m->samples[2] = d;
-    m->nsamples = 3;
-}
-
 Test(limit, metric_values_with_dotted_names)
 {
     struct result r;
