@@ -285,7 +285,7 @@ static int plot_trend_cmd(const struct cli *c, char **paths, size_t n)
     return rc;
 }
 
-static int plot_compare_cmd(struct cli *c, struct compare_opts *co, char **paths, size_t n,
+static int plot_compare_cmd(const struct cli *c, struct compare_opts *co, char **paths, size_t n,
                             struct err *e)
 {
     struct compare_files_opts fo = {c->thresholds, c->have_threshold, 0, c->filter};
