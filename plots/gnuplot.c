@@ -197,7 +197,8 @@ int gp_open(struct gp *g, const struct plot_opts *o, const char *kind, int width
         fprintf(g->f, "set terminal pngcairo size %d,%d font 'sans,10' noenhanced\n", g->width,
                 g->height);
     else
-        fprintf(g->f, "set terminal svg size %d,%d font 'sans,10' noenhanced background '#ffffff'\n",
+        fprintf(g->f, "set terminal svg size %d,%d font 'sans,10' noenhanced "
+                      "background '#ffffff'\n",
                 g->width, g->height);
     fprintf(g->f, "set output %s\n", gp_quote(q, sizeof q, strrchr(g->picture, '/')
                                                               ? strrchr(g->picture, '/') + 1

@@ -230,7 +230,8 @@ static void script_plot(struct gp *g, const struct rows *rs, double xhi)
             "fs solid 0.6 noborder lc rgb variable notitle, \\\n"
             "     '' using (100*$5):1:(100*$6):(100*$7) with xerrorbars lc '#303030' pt -1 "
             "title 'CI of the change', \\\n"
-            "     '' using (100*$5):1:(vc($4)) with points pt 13 ps 1.1 lc rgb variable notitle, \\\n",
+            "     '' using (100*$5):1:(vc($4)) with points pt 13 ps 1.1 lc rgb variable "
+            "notitle, \\\n",
             q);
     if (!(rs->same_thr && isfinite(rs->thr)))
         fprintf(g->f, "     '' using (100*$8):($1-0.4):(0):(0.8) with vectors nohead lc '#606060' "

@@ -24,7 +24,8 @@ static void show_context(const struct result *r, const char *path)
     const struct context *c = &r->ctx;
     char mem[32];
 
-    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-", r->complete ? "" : " (interrupted)");
+    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-",
+           r->complete ? "" : " (interrupted)");
     printf("  time %s  commit %.12s%s%s%s\n", c->time ? c->time : "-",
            c->git_commit ? c->git_commit : "-", c->git_dirty == 1 ? " (dirty)" : "",
            c->git_branch ? "  branch " : "", c->git_branch ? c->git_branch : "");
