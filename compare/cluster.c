@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rank.h"
 #include "harness/lib/rng.h"
 #include "harness/lib/stats.h"
+#include "rank.h"
 
 size_t cluster_nonempty(const struct clustered *c)
 {
@@ -128,7 +128,7 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
     struct groups gb = {0}, gn = {0};
     double *bb = NULL, *bn = NULL, *ratios = NULL, a = (1 - level) / 2;
     size_t lb, ln;
-    unsigned b, nb = resamples;
+    unsigned b, nb;
     struct rng r;
     int rc = -1;
 
@@ -145,12 +145,7 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
     if (!bb || !bn)
         goto cleanup;
     out->ratio = centre(nw, &gn, bn) / centre(base, &gb, bb);
-    if ((unsigned long long)(base->n + nw->n) * nb > STATS_BOOT_WORK) {
-        unsigned long long cap = STATS_BOOT_WORK / (base->n + nw->n);
-        nb = (unsigned)(cap < 1000 ? 1000 : cap);
-        if (nb > resamples)
-            nb = resamples;
-    }
+    nb = stats_boot_count(base->n + nw->n, resamples);
     if (nb == 0) {
         out->ci.lo = out->ci.hi = NAN;
         rc = 0;
@@ -220,13 +215,6 @@ static int mwu_cdf(size_t m, size_t n, double **cdf)
     return 0;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw, double level,
                         struct effect *out)
 {
@@ -253,7 +241,7 @@ int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw
     for (i = 0; i < kb; i++)
         for (j = 0; j < kn; j++)
             d[i * kn + j] = ln[j] - lb[i];
-    qsort(d, N, sizeof *d, dbl_cmp);
+    stats_sort(d, N);
     /* c = 1 + the largest u with P(U <= u) <= (1-level)/2; the CI is
      * (D_(c), D_(N+1-c)) (Bauer 1972), as R's wilcox.test computes it. */
     for (c = 0; c < N && cdf[c] <= a; c++)

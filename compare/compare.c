@@ -87,14 +87,14 @@ int compare_add_limit(struct compare_opts *o, const char *text, struct err *e)
 }
 
 static int check_limits(const struct bench *bs, size_t nb, const struct compare_opts *o,
-                        int skip_unmatched, struct comparison *out, struct err *e)
+                        struct comparison *out, struct err *e)
 {
     struct limit_checks lc = {out->checks, out->nchecks, out->nchecks, 0};
     size_t i;
     int rc = 0;
 
     for (i = 0; i < o->nlimits && rc == 0; i++)
-        rc = limit_check(&o->limits[i], bs, nb, o->filter, skip_unmatched, &lc, e);
+        rc = limit_check(&o->limits[i], bs, nb, o->filter, 0, &lc, e);
     out->checks = lc.v;
     out->nchecks = lc.n;
     out->limits_failed += lc.failed;
@@ -228,13 +228,6 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     return 0;
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* Unpaired: how much the two runs drifted, from the suite, and the
  * allowance every row's CI gets (compare.h). */
 static int drift_apply(struct comparison *out, const struct compare_opts *o)
@@ -257,13 +250,13 @@ static int drift_apply(struct comparison *out, const struct compare_opts *o)
         n++;
     }
     if (n >= COMPARE_SUITE_MIN) {
-        qsort(l, n, sizeof *l, dbl_cmp);
+        stats_sort(l, n);
         m = stats_quantile_sorted(l, n, 0.5);
         for (i = 0; i < n; i++)
             l[i] = fabs(l[i] - m);
-        qsort(l, n, sizeof *l, dbl_cmp);
+        stats_sort(l, n);
         s = 1.4826 * stats_quantile_sorted(l, n, 0.5);
-        qsort(h, n, sizeof *h, dbl_cmp);
+        stats_sort(h, n);
         e = stats_quantile_sorted(h, n, 0.5);
         tau = s > e ? sqrt(s * s - e * e) : 0;
         a = fabs(m) + o->drift_z * tau;
@@ -488,7 +481,7 @@ int compare_results(const struct result *base, const struct result *nw,
     out->geomean = np ? exp(logsum / (double)np) : NAN;
     free(p);
     free(padj);
-    if (check_limits(nw->benches, nw->nbenches, o, 0, out, e) < 0) {
+    if (check_limits(nw->benches, nw->nbenches, o, out, e) < 0) {
         comparison_free(out);
         return -1;
     }
@@ -505,25 +498,7 @@ int compare_limits(const struct result *nw, const struct compare_opts *o,
 {
     memset(out, 0, sizeof *out);
     header(out, o, NULL, NULL);
-    if (check_limits(nw->benches, nw->nbenches, o, 0, out, e) < 0) {
-        comparison_free(out);
-        return -1;
-    }
-    return 0;
-}
-
-int compare_check_texts(const struct bench *b, size_t nb, const char *const *texts, size_t n,
-                        int skip_unmatched, struct compare_opts *o, struct comparison *out,
-                        struct err *e)
-{
-    size_t i;
-
-    memset(out, 0, sizeof *out);
-    header(out, o, NULL, NULL);
-    for (i = 0; i < n; i++)
-        if (compare_add_limit(o, texts[i], e) < 0)
-            return -1;
-    if (check_limits(b, nb, o, skip_unmatched, out, e) < 0) {
+    if (check_limits(nw->benches, nw->nbenches, o, out, e) < 0) {
         comparison_free(out);
         return -1;
     }

@@ -45,9 +45,9 @@
 
 #include "adjust.h"
 #include "harness/lib/err.h"
+#include "harness/lib/stats.h"
 #include "harness/result/limit.h"
 #include "harness/result/result.h"
-#include "harness/lib/stats.h"
 
 #define COMPARE_THRESHOLD_UNPAIRED 0.015
 #define COMPARE_THRESHOLD_PAIRED 0.01
@@ -159,15 +159,6 @@ int compare_results(const struct result *base, const struct result *nw,
 /* Check the limits against one result alone. */
 int compare_limits(const struct result *nw, const struct compare_opts *o,
                    struct comparison *out, struct err *e);
-
-/* Parse the limit texts (limit_parse; its message on failure) into
- * o->limits and check them against the benchmarks b[0..nb) as
- * compare_limits does.  With skip_unmatched, a limit whose pattern names
- * none of them is left out instead of being an error.  out's checks point
- * into o: free out (comparison_free) before o (compare_opts_free). */
-int compare_check_texts(const struct bench *b, size_t nb, const char *const *texts, size_t n,
-                        int skip_unmatched, struct compare_opts *o, struct comparison *out,
-                        struct err *e);
 
 void comparison_free(struct comparison *c);
 

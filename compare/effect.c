@@ -22,10 +22,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rank.h"
 #include "harness/lib/rng.h"
-
-#define BOOT_MIN_RESAMPLES 1000u  /* floor of B when the work cap lowers it (stats.h) */
+#include "rank.h"
 
 static int positive(const double *x, size_t n)
 {
@@ -38,20 +36,6 @@ static int positive(const double *x, size_t n)
 static int level_ok(double level)
 {
     return level > 0.0 && level < 1.0;
-}
-
-/* B for n values in all: the rule of stats.h, lowered to max(1000,
- * STATS_BOOT_WORK / n) when n * B would exceed STATS_BOOT_WORK, never
- * raised. */
-static unsigned boot_count(size_t n, unsigned resamples)
-{
-    unsigned long long cap = STATS_BOOT_WORK / n;
-
-    if (resamples <= cap)
-        return resamples;
-    if (cap < BOOT_MIN_RESAMPLES)
-        cap = BOOT_MIN_RESAMPLES;
-    return resamples < cap ? resamples : (unsigned)cap;
 }
 
 /* Median of n values drawn with replacement from x into buf. */
@@ -81,7 +65,7 @@ int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, do
     if (isnan(mb) || isnan(mn))
         return -1;
     out->ratio = mn / mb;
-    nb = boot_count(n + m, resamples);
+    nb = stats_boot_count(n + m, resamples);
     if (nb == 0)
         return 0;
     bufb = malloc(n * sizeof *bufb);
@@ -280,36 +264,36 @@ double effect_norm_sf(double z)
     return 0.5 * erfc(z / M_SQRT2);
 }
 
+#define LENTZ_TINY 1e-300
+
+/* One term aa of the modified Lentz recurrence: updates d and c, returns
+ * the factor the fraction's value is multiplied by. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1 + aa * *d;
+    if (fabs(*d) < LENTZ_TINY)
+        *d = LENTZ_TINY;
+    *c = 1 + aa / *c;
+    if (fabs(*c) < LENTZ_TINY)
+        *c = LENTZ_TINY;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 /* Continued fraction of the incomplete beta function (modified Lentz). */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300;
     double c = 1, d = 1 - (a + b) * x / (a + 1), h;
     int m;
 
-    if (fabs(d) < tiny)
-        d = tiny;
+    if (fabs(d) < LENTZ_TINY)
+        d = LENTZ_TINY;
     d = 1 / d;
     h = d;
     for (m = 1; m <= 500; m++) {
-        double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        del = d * c;
+        double m2 = 2.0 * m, del;
+        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
+        del = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), &c, &d);
         h *= del;
         if (fabs(del - 1) < 1e-16)
             break;

@@ -111,6 +111,17 @@ void gp_num(FILE *f, double v)
         fputs("NaN", f);
 }
 
+void gp_nums(FILE *f, const double *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (i)
+            fputc('\t', f);
+        gp_num(f, v[i]);
+    }
+}
+
 /* Make dir and the directories above it that are missing (mkdir -p). */
 static int make_dirs(const char *dir, struct err *e)
 {
@@ -186,7 +197,8 @@ int gp_open(struct gp *g, const struct plot_opts *o, const char *kind, int width
         fprintf(g->f, "set terminal pngcairo size %d,%d font 'sans,10' noenhanced\n", g->width,
                 g->height);
     else
-        fprintf(g->f, "set terminal svg size %d,%d font 'sans,10' noenhanced background '#ffffff'\n",
+        fprintf(g->f, "set terminal svg size %d,%d font 'sans,10' noenhanced "
+                      "background '#ffffff'\n",
                 g->width, g->height);
     fprintf(g->f, "set output %s\n", gp_quote(q, sizeof q, strrchr(g->picture, '/')
                                                               ? strrchr(g->picture, '/') + 1
@@ -307,25 +319,22 @@ static void first_error(const char *s, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)strcspn(p, "\r\n"), p);
 }
 
+/* Why the child could not run gnuplot, sent to the parent before exit. */
 struct exec_fail {
     int stage;    /* 0 chdir, 1 exec */
     int err;
 };
 
-int gp_run(struct gp *g, struct err *e)
-{
-    char prog_abs[PATH_MAX], msg[512], buf[8192];
-    const char *prog = gp_program(), *script;
-    int errp[2] = {-1, -1}, execp[2] = {-1, -1}, status = 0, timed_out = 0, rc = -1;
-    size_t got = 0;
-    struct exec_fail xf;
-    struct stat st;
-    uint64_t deadline;
-    ssize_t r;
+/* A running gnuplot: its process and the read ends of two pipes. */
+struct gp_proc {
     pid_t pid;
-    const char *tenv = getenv(GP_ENV_TIMEOUT);
-    int timeout_s = tenv && atoi(tenv) > 0 ? atoi(tenv) : GP_TIMEOUT_S;
+    int errp[2];  /* its stderr */
+    int execp[2]; /* its struct exec_fail, when it could not start */
+};
 
+/* Close the script; -1 when writing it failed. */
+static int close_script(struct gp *g, struct err *e)
+{
     if (g->f) {
         int bad = ferror(g->f);
         if (fclose(g->f) != 0 || bad) {
@@ -334,57 +343,86 @@ int gp_run(struct gp *g, struct err *e)
         }
         g->f = NULL;
     }
-    /* gnuplot runs in the picture's directory: a relative program path
-     * must not depend on it */
-    if (strchr(prog, '/') && prog[0] != '/' && realpath(prog, prog_abs))
-        prog = prog_abs;
-    script = strrchr(g->script, '/') ? strrchr(g->script, '/') + 1 : g->script;
-    if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
-        err_set(e, "gnuplot: pipe: %s", strerror(errno));
-        goto cleanup;
+    return 0;
+}
+
+/* In the child: in a process group of its own, stdin and stdout on
+ * /dev/null, stderr into errw, in the picture's directory: run gnuplot on
+ * the script, or tell execw why not. */
+static void __attribute__((noreturn)) child_exec(const struct gp *g, const char *prog,
+                                                 const char *script, int errw, int execw)
+{
+    struct exec_fail xf;
+    int nul = open("/dev/null", O_RDWR);
+
+    setpgid(0, 0);
+    if (nul >= 0) {
+        dup2(nul, 0);
+        dup2(nul, 1);
     }
+    dup2(errw, 2);
+    xf.stage = 0;
+    if (chdir(g->dir) == 0) {
+        xf.stage = 1;
+        execlp(prog, prog, script, (char *)NULL);
+    }
+    xf.err = errno;
+    if (write(execw, &xf, sizeof xf) < 0)
+        _exit(126);
+    _exit(127);
+}
+
+/* Start prog on g's script (p's pipes are closed by the caller, also
+ * after a failure). */
+static int spawn(const struct gp *g, const char *prog, struct gp_proc *p, struct err *e)
+{
+    const char *script = strrchr(g->script, '/') ? strrchr(g->script, '/') + 1 : g->script;
+
+    if (pipe2(p->errp, O_CLOEXEC) < 0 || pipe2(p->execp, O_CLOEXEC) < 0)
+        return err_set(e, "gnuplot: pipe: %s", strerror(errno));
     fflush(NULL);
-    pid = fork();
-    if (pid < 0) {
-        err_set(e, "gnuplot: fork: %s", strerror(errno));
-        goto cleanup;
-    }
-    if (pid == 0) {
-        int nul = open("/dev/null", O_RDWR);
-        setpgid(0, 0);
-        if (nul >= 0) {
-            dup2(nul, 0);
-            dup2(nul, 1);
-        }
-        dup2(errp[1], 2);
-        xf.stage = 0;
-        if (chdir(g->dir) == 0) {
-            xf.stage = 1;
-            execlp(prog, prog, script, (char *)NULL);
-        }
-        xf.err = errno;
-        if (write(execp[1], &xf, sizeof xf) < 0)
-            _exit(126);
-        _exit(127);
-    }
-    setpgid(pid, pid);   /* also here: a kill must not race the child's own */
-    close(errp[1]);
-    close(execp[1]);
-    errp[1] = execp[1] = -1;
-    r = read(execp[0], &xf, sizeof xf);
-    if (r == (ssize_t)sizeof xf) {
-        waitpid(pid, &status, 0);
-        if (xf.stage == 0)
-            err_set(e, "%s: %s", g->dir, strerror(xf.err));
-        else if (xf.err == ENOENT)
-            err_set(e, "gnuplot not found: install gnuplot-nox");
-        else
-            err_set(e, "gnuplot: cannot run %s: %s", prog, strerror(xf.err));
-        goto cleanup;
-    }
-    deadline = clock_now_ns() + (uint64_t)timeout_s * 1000000000u;
+    p->pid = fork();
+    if (p->pid < 0)
+        return err_set(e, "gnuplot: fork: %s", strerror(errno));
+    if (p->pid == 0)
+        child_exec(g, prog, script, p->errp[1], p->execp[1]);
+    setpgid(p->pid, p->pid);   /* also here: a kill must not race the child's own */
+    close(p->errp[1]);
+    close(p->execp[1]);
+    p->errp[1] = p->execp[1] = -1;
+    return 0;
+}
+
+/* 1 when the child could not run prog: it is reaped and e says why. */
+static int exec_failed(const struct gp *g, const char *prog, const struct gp_proc *p,
+                       struct err *e)
+{
+    struct exec_fail xf;
+    int status = 0;
+
+    if (read(p->execp[0], &xf, sizeof xf) != (ssize_t)sizeof xf)
+        return 0;
+    waitpid(p->pid, &status, 0);
+    if (xf.stage == 0)
+        err_set(e, "%s: %s", g->dir, strerror(xf.err));
+    else if (xf.err == ENOENT)
+        err_set(e, "gnuplot not found: install gnuplot-nox");
+    else
+        err_set(e, "gnuplot: cannot run %s: %s", prog, strerror(xf.err));
+    return 1;
+}
+
+/* Read fd into buf (len bytes with the final NUL; what does not fit is
+ * read and dropped) until it closes or timeout_s pass; 1 on the timeout. */
+static int read_until(int fd, int timeout_s, char *buf, size_t len)
+{
+    uint64_t deadline = clock_now_ns() + (uint64_t)timeout_s * 1000000000u;
+    size_t got = 0;
+    int timed_out = 0;
+    ssize_t r;
+
     for (;;) {
-        struct pollfd pf = {.fd = errp[0], .events = POLLIN};
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
         uint64_t now = clock_now_ns();
         int n;
         if (now >= deadline) {
@@ -396,28 +434,35 @@ int gp_run(struct gp *g, struct err *e)
             continue;
         if (n <= 0)
             continue;
-        if (got < sizeof buf - 1)
-            r = read(errp[0], buf + got, sizeof buf - 1 - got);
+        if (got < len - 1)
+            r = read(fd, buf + got, len - 1 - got);
         else {
             char sink[1024];
-            r = read(errp[0], sink, sizeof sink);
+            r = read(fd, sink, sizeof sink);
         }
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             break;
-        if (got < sizeof buf - 1)
+        if (got < len - 1)
             got += (size_t)r;
     }
     buf[got] = '\0';
-    if (timed_out)
-        kill(-pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    return timed_out;
+}
+
+/* How gnuplot ended (its wait status and stderr text): 0 when it drew the
+ * picture, else -1 with e set and the partial picture removed. */
+static int judge_run(const struct gp *g, int timed_out, int timeout_s, int status,
+                     const char *text, struct err *e)
+{
+    char msg[512];
+    struct stat st;
+
     if (timed_out) {
         err_set(e, "gnuplot failed: %s: no picture after %d s", g->script, timeout_s);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        first_error(buf, msg, sizeof msg);
+        first_error(text, msg, sizeof msg);
         if (!msg[0]) {
             if (WIFSIGNALED(status))
                 snprintf(msg, sizeof msg, "%s: killed by signal %d", g->script, WTERMSIG(status));
@@ -429,18 +474,41 @@ int gp_run(struct gp *g, struct err *e)
     } else if (stat(g->picture, &st) < 0 || st.st_size == 0) {
         err_set(e, "gnuplot failed: %s: no picture written", g->picture);
     } else {
-        rc = 0;
+        return 0;
     }
-    if (rc < 0)
-        unlink(g->picture);
+    unlink(g->picture);
+    return -1;
+}
+
+int gp_run(struct gp *g, struct err *e)
+{
+    char prog_abs[PATH_MAX], buf[8192];
+    const char *prog = gp_program();
+    const char *tenv = getenv(GP_ENV_TIMEOUT);
+    int timeout_s = tenv && atoi(tenv) > 0 ? atoi(tenv) : GP_TIMEOUT_S;
+    struct gp_proc p = {.pid = -1, .errp = {-1, -1}, .execp = {-1, -1}};
+    int status = 0, timed_out, rc = -1, i;
+
+    if (close_script(g, e) < 0)
+        return -1;
+    /* gnuplot runs in the picture's directory: a relative program path
+     * must not depend on it */
+    if (strchr(prog, '/') && prog[0] != '/' && realpath(prog, prog_abs))
+        prog = prog_abs;
+    if (spawn(g, prog, &p, e) < 0 || exec_failed(g, prog, &p, e))
+        goto cleanup;
+    timed_out = read_until(p.errp[0], timeout_s, buf, sizeof buf);
+    if (timed_out)
+        kill(-p.pid, SIGKILL);
+    while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    rc = judge_run(g, timed_out, timeout_s, status, buf, e);
 cleanup:
-    if (errp[0] >= 0)
-        close(errp[0]);
-    if (errp[1] >= 0)
-        close(errp[1]);
-    if (execp[0] >= 0)
-        close(execp[0]);
-    if (execp[1] >= 0)
-        close(execp[1]);
+    for (i = 0; i < 2; i++) {
+        if (p.errp[i] >= 0)
+            close(p.errp[i]);
+        if (p.execp[i] >= 0)
+            close(p.execp[i]);
+    }
     return rc;
 }

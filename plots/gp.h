@@ -87,6 +87,8 @@ const char *gp_quote(char *buf, size_t len, const char *s);
 void gp_field(FILE *f, const char *s);
 /* Write v as a data file number ("NaN" for what is not finite). */
 void gp_num(FILE *f, double v);
+/* Write v[0..n) as data file numbers, separated by tabs. */
+void gp_nums(FILE *f, const double *v, size_t n);
 
 /* A display unit for values in a base unit: v / div reads in label. */
 struct gp_unit {

@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 #include "compare/compare.h"
+#include "compare/trend.h"
 #include "harness/lib/err.h"
 #include "harness/result/result.h"
-#include "compare/trend.h"
 
 enum plot_format { PLOT_PNG, PLOT_SVG };
 enum plot_dist_kind { PLOT_DIST_BOX, PLOT_DIST_HIST };

@@ -973,6 +973,12 @@ Test(plot_cmd, trend_of_a_directory)
     cr_expect(exists(path_in("per/hash_crc32.png")));
     cr_expect(exists(path_in("per/hash_fnv1a.png")));
     out_free(&o);
+    o = run("plot", "trend", path_in("hist"), "--filter", "zzz", "-o", path_in("z.png"), NULL);
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: trend: no benchmark matches zzz in the 12 runs\n",
+                     "as pacer trend says it");
+    cr_expect_not(exists(path_in("z.png")));
+    out_free(&o);
 }
 
 Test(plot_cmd, compare_dist_latency_load)
@@ -1016,6 +1022,12 @@ Test(plot_cmd, compare_dist_latency_load)
     cr_expect_neq(o.code, 2, "%s", o.stderr_s);
     cr_expect(exists(path_in("cp.png")));
     cr_expect(exists(path_in("cp.dat")));
+    out_free(&o);
+    o = run("plot", "compare", path_in("a.json"), "-o", path_in("c1.png"), NULL);
+    cr_expect_eq(o.code, 2);
+    snprintf(want, sizeof want,
+             "pacer: plot compare: %s/a.json is one run: give a base to compare with\n", dir);
+    cr_expect_str_eq(o.stderr_s, want);
     out_free(&o);
 }
 

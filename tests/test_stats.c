@@ -385,6 +385,17 @@ Test(stats, input_is_not_modified)
     free(x);
 }
 
+/* The work cap lowers B to max(1000, STATS_BOOT_WORK / n), never raises it. */
+Test(stats, boot_count_caps_the_work)
+{
+    cr_assert_eq(stats_boot_count(10, 10000), 10000u);
+    cr_assert_eq(stats_boot_count(2000, 10000), 10000u, "n * B at the cap exactly");
+    cr_assert_eq(stats_boot_count(4000, 10000), 5000u);
+    cr_assert_eq(stats_boot_count(100000, 10000), 1000u, "not below the floor");
+    cr_assert_eq(stats_boot_count(100000, 500), 500u, "a request below the floor stands");
+    cr_assert_eq(stats_boot_count(5, 0), 0u);
+}
+
 Test(stats, bootstrap_is_deterministic)
 {
     struct ci m1, a1, m2, a2, m3, a3;

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "harness/lib/fmt.h"
-#include "report.h"
 #include "harness/lib/table.h"
+#include "report.h"
 
 static const char *colour_of(enum verdict v)
 {

@@ -6,26 +6,30 @@
 
 #include "compare/compare.h"
 
+/* One line to stderr: lead, the message, a newline. */
+static void say(const char *lead, const char *fmt, va_list ap)
+{
+    fputs(lead, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void die_msg(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("pacer: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("pacer: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void warn_msg(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("pacer: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("pacer: warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void warn_problems(const struct comparison *c, const char *base, const char *nw,

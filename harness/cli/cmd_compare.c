@@ -4,21 +4,16 @@
  * analysis of one A/B result, or the limits of one result.
  */
 #include <getopt.h>
-#include <math.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "compare/ab.h"
 #include "cmd.h"
 #include "compare/compare.h"
-#include "harness/lib/fmt.h"
-#include "plots/plot.h"
-#include "compare/import/import.h"
+#include "compare/compare_files.h"
 #include "compare/policy.h"
 #include "compare/report/report.h"
+#include "harness/lib/fmt.h"
+#include "plots/plot.h"
 
 static void usage(FILE *f)
 {
@@ -144,15 +139,13 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 
 /* Draw the comparison (--plot); the picture's failure is reported, the
  * verdict stands. */
-static int plot_cmp(struct comparison *cmp, const char *out, char **files, int nfiles)
+static int plot_cmp(const struct comparison *cmp, const char *out)
 {
     struct plot_opts po;
     struct err e = {0};
 
     plot_opts_default(&po);
     po.out = out;
-    snprintf(cmp->base_name, sizeof cmp->base_name, "%s", nfiles == 2 ? files[0] : "base");
-    snprintf(cmp->new_name, sizeof cmp->new_name, "%s", files[nfiles - 1]);
     if (plot_compare(cmp, &po, &e) < 0) {
         die_msg("compare: --plot: %s", e.msg);
         return -1;
@@ -160,12 +153,29 @@ static int plot_cmp(struct comparison *cmp, const char *out, char **files, int n
     return 0;
 }
 
-static int load(const char *path, struct result *r)
+/* Compare the files (or check the limits of one run); 0, or -1 said. */
+static int compare(char **files, int nfiles, const struct cli *c, struct compare_opts *o,
+                   struct compare_files *cf)
 {
+    struct compare_files_opts fo = {c->thresholds, c->have_threshold, c->have_drift, c->filter};
     struct err e = {0};
+    int rc = compare_files(files, (size_t)nfiles, &fo, o, cf, &e);
 
-    if (import_load(path, r, NULL, &e) < 0) {
+    if (cf->ab_side)
+        warn_msg("an A/B result compared as one side: use 'pacer compare AB_RESULT' for its "
+                 "paired analysis");
+    if (rc < 0) {
         die_msg("%s", e.msg);
+        return -1;
+    }
+    if (rc == 0)
+        return 0;
+    if (o->nlimits == 0) {
+        die_msg("compare: %s is one run: give a base to compare with, or --limit", files[0]);
+        return -1;
+    }
+    if (compare_limits(&cf->nw, o, &cf->cmp, &e) < 0) {
+        die_msg("compare: %s: %s", files[0], e.msg);
         return -1;
     }
     return 0;
@@ -174,86 +184,40 @@ static int load(const char *path, struct result *r)
 int cmd_compare(int argc, char **argv)
 {
     struct compare_opts o;
-    struct comparison cmp = {0};
-    struct result base, nw;
+    struct compare_files cf = {0};
     struct report_opts ro = {0};
     struct cli c = {0};
-    struct err e = {0};
-    regex_t re;
-    int rc = EXIT_BAD_INPUT, have_re = 0, nfiles, is_ab = 0;
+    char **files;
+    int rc = EXIT_BAD_INPUT, nfiles, compared;
 
     compare_opts_default(&o);
-    result_init(&base);
-    result_init(&nw);
     if (parse(argc, argv, &c, &o) < 0)
         goto cleanup;
+    files = argv + optind;
     nfiles = argc - optind;
-    if (c.thresholds && policy_load(c.thresholds, &o, c.have_threshold, c.have_drift, &e) < 0) {
-        die_msg("%s", e.msg);
-        goto cleanup;
-    }
-    if (c.filter) {
-        if (regcomp(&re, c.filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            die_msg("compare: --filter: '%s' is not a valid regular expression", c.filter);
-            goto cleanup;
-        }
-        have_re = 1;
-        o.filter = &re;
-    }
     ro.color = report_colour(c.color);
-    if (nfiles == 2) {
-        if (load(argv[optind], &base) < 0 || load(argv[optind + 1], &nw) < 0)
-            goto cleanup;
-        if (ab_is_result(&nw) || ab_is_result(&base))
-            warn_msg("an A/B result compared as one side: use 'pacer compare AB_RESULT' for its "
-                     "paired analysis");
-    } else {
-        if (load(argv[optind], &nw) < 0)
-            goto cleanup;
-        is_ab = ab_is_result(&nw);
-        if (is_ab)
-            ab_base_view(&nw, &base);
-        if (!is_ab && o.nlimits == 0) {
-            die_msg("compare: %s is one run: give a base to compare with, or --limit",
-                    argv[optind]);
-            goto cleanup;
-        }
-        o.paired = is_ab;
-    }
-    if (nfiles == 2 || is_ab) {
-        if (compare_results(&base, &nw, &o, &cmp, &e) < 0) {
-            die_msg("compare: %s and %s: %s", nfiles == 2 ? argv[optind] : "base",
-                    nfiles == 2 ? argv[optind + 1] : "new", e.msg);
-            goto cleanup;
-        }
-    } else if (compare_limits(&nw, &o, &cmp, &e) < 0) {
-        die_msg("compare: %s: %s", argv[optind], e.msg);
+    if (compare(files, nfiles, &c, &o, &cf) < 0)
+        goto cleanup;
+    compared = nfiles == 2 || cf.paired;
+    warn_problems(&cf.cmp, files[0], files[nfiles - 1], &cf.base, &cf.nw);
+    if (c.strict && cf.cmp.fingerprint_diff[0]) {
+        die_msg("compare: --strict: the fingerprints differ (%s)", cf.cmp.fingerprint_diff);
         goto cleanup;
     }
-    warn_problems(&cmp, argv[optind], argv[argc - 1], &base, &nw);
-    if (c.strict && cmp.fingerprint_diff[0]) {
-        die_msg("compare: --strict: the fingerprints differ (%s)", cmp.fingerprint_diff);
-        goto cleanup;
-    }
-    if (c.strict && (cmp.count[VERDICT_BASE_ONLY] || cmp.count[VERDICT_NEW_ONLY])) {
+    if (c.strict && (cf.cmp.count[VERDICT_BASE_ONLY] || cf.cmp.count[VERDICT_NEW_ONLY])) {
         die_msg("compare: --strict: %zu benchmarks only in base, %zu only in new",
-                cmp.count[VERDICT_BASE_ONLY], cmp.count[VERDICT_NEW_ONLY]);
+                cf.cmp.count[VERDICT_BASE_ONLY], cf.cmp.count[VERDICT_NEW_ONLY]);
         goto cleanup;
     }
-    report_find(c.format)->print(stdout, &cmp, &ro);
+    report_find(c.format)->print(stdout, &cf.cmp, &ro);
     fflush(stdout);
-    rc = compare_exit_code(&cmp, c.require_conclusive);
-    if (c.plot && !(nfiles == 2 || is_ab))
+    rc = compare_exit_code(&cf.cmp, c.require_conclusive);
+    if (c.plot && !compared)
         warn_msg("compare: --plot: limits alone have no comparison to draw");
-    else if (c.plot && plot_cmp(&cmp, c.plot, argv + optind, nfiles) < 0 && rc == EXIT_OK)
+    else if (c.plot && plot_cmp(&cf.cmp, c.plot) < 0 && rc == EXIT_OK)
         rc = EXIT_BAD_INPUT;   /* a verdict's own code is the more important */
 cleanup:
-    comparison_free(&cmp);
-    if (have_re)
-        regfree(&re);
+    compare_files_free(&cf);
     compare_opts_free(&o);
-    if (!is_ab)
-        result_free(&base);   /* an A/B base is a view into nw */
-    result_free(&nw);
     return rc;
 }

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "harness/result/env.h"
 #include "harness/lib/fmt.h"
+#include "harness/result/env.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
 

@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/run/child.h"
 #include "cmd.h"
-#include "loadsum.h"
-#include "harness/result/limit.h"
-#include "harness/result/env.h"
-#include "harness/lib/fmt.h"
-#include "harness/result/jsonread.h"
-#include "harness/result/loadres.h"
 #include "compare/report/report.h"
+#include "harness/lib/fmt.h"
+#include "harness/result/env.h"
+#include "harness/result/jsonread.h"
+#include "harness/result/limit.h"
+#include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
+#include "harness/run/child.h"
+#include "loadsum.h"
 
 struct load_cli {
     struct load_opts o;
@@ -127,154 +127,150 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
     return 0;
 }
 
-static int parse_cli(int argc, char **argv, struct load_cli *c)
+enum {
+    O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
+    O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
+    O_FORMAT,
+};
+
+static const struct option lopts[] = {
+    {"connections", required_argument, 0, 'c'}, {"threads", required_argument, 0, 't'},
+    {"duration", required_argument, 0, 'd'}, {"warmup", required_argument, 0, O_WARMUP},
+    {"rate", required_argument, 0, 'R'}, {"arrival", required_argument, 0, O_ARRIVAL},
+    {"pipeline", required_argument, 0, O_PIPELINE},
+    {"no-keepalive", no_argument, 0, O_NOKA}, {"timeout", required_argument, 0, O_TIMEOUT},
+    {"method", required_argument, 0, 'X'}, {"header", required_argument, 0, 'H'},
+    {"body", required_argument, 0, O_BODY}, {"body-file", required_argument, 0, O_BODYFILE},
+    {"payload", required_argument, 0, O_PAYLOAD},
+    {"framing", required_argument, 0, O_FRAMING},
+    {"monitor", required_argument, 0, O_MONITOR},
+    {"interval", required_argument, 0, O_INTERVAL}, {"late", required_argument, 0, O_LATE},
+    {"digits", required_argument, 0, O_DIGITS}, {"seed", required_argument, 0, O_SEED},
+    {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
+    {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
+    {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+    {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+};
+
+/* The options of each group below take opt with its value arg: 0 taken,
+ * -1 a bad value (said), 1 not an option of the group. */
+
+/* How the load is made: -c -t -d --warmup -R --arrival --pipeline
+ * --no-keepalive --timeout. */
+static int opt_load(struct load_cli *c, int opt, char *arg)
 {
-    enum {
-        O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE,
-        O_PAYLOAD, O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT,
-        O_NAME, O_OUT, O_SAVE, O_FORMAT,
-    };
-    static const struct option lopts[] = {
-        {"connections", required_argument, 0, 'c'}, {"threads", required_argument, 0, 't'},
-        {"duration", required_argument, 0, 'd'}, {"warmup", required_argument, 0, O_WARMUP},
-        {"rate", required_argument, 0, 'R'}, {"arrival", required_argument, 0, O_ARRIVAL},
-        {"pipeline", required_argument, 0, O_PIPELINE},
-        {"no-keepalive", no_argument, 0, O_NOKA}, {"timeout", required_argument, 0, O_TIMEOUT},
-        {"method", required_argument, 0, 'X'}, {"header", required_argument, 0, 'H'},
-        {"body", required_argument, 0, O_BODY}, {"body-file", required_argument, 0, O_BODYFILE},
-        {"payload", required_argument, 0, O_PAYLOAD},
-        {"framing", required_argument, 0, O_FRAMING},
-        {"monitor", required_argument, 0, O_MONITOR},
-        {"interval", required_argument, 0, O_INTERVAL}, {"late", required_argument, 0, O_LATE},
-        {"digits", required_argument, 0, O_DIGITS}, {"seed", required_argument, 0, O_SEED},
-        {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
-        {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
-        {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
+    char *end;
+
+    switch (opt) {
+    case 'c': return get_count("connections", arg, 1, 1000000, &c->o.connections);
+    case 't': return get_count("threads", arg, 1, 256, &c->o.threads);
+    case 'd': return get_time("duration", arg, 0, &c->o.duration_ns);
+    case O_WARMUP: return get_time("warmup", arg, 1, &c->o.warmup_ns);
+    case 'R':
+        c->o.rate = strtod(arg, &end);
+        if (end == arg || *end || !(c->o.rate > 0) || c->o.rate > 1e8)
+            return bad("rate", arg, "a rate in requests/s above 0");
+        return 0;
+    case O_ARRIVAL:
+        if (!strcmp(arg, "constant"))
+            c->o.arrival = ARRIVAL_CONSTANT;
+        else if (!strcmp(arg, "poisson"))
+            c->o.arrival = ARRIVAL_POISSON;
+        else
+            return bad("arrival", arg, "constant or poisson");
+        return 0;
+    case O_PIPELINE: return get_count("pipeline", arg, 1, 1024, &c->o.pipeline);
+    case O_NOKA:
+        c->o.keepalive = 0;
+        return 0;
+    case O_TIMEOUT: return get_time("timeout", arg, 0, &c->o.timeout_ns);
+    default: return 1;
+    }
+}
+
+/* What is sent: -X -H --body --body-file --payload --framing. */
+static int opt_request(struct load_cli *c, int opt, char *arg)
+{
     struct err e = {0};
+
+    switch (opt) {
+    case 'X': c->rq.method = arg; return 0;
+    case 'H': return push(&c->headers, &c->nheaders, arg);
+    case O_BODY:
+        c->rq.body = arg;
+        c->rq.bodylen = strlen(arg);
+        return 0;
+    case O_BODYFILE:
+        free(c->body);
+        if (jr_read_file(arg, &c->body, &c->rq.bodylen, &e) < 0) {
+            die_msg("load: --body-file: %s", e.msg);
+            return -1;
+        }
+        c->rq.body = c->body;
+        return 0;
+    case O_PAYLOAD: c->rq.payload = arg; return 0;
+    case O_FRAMING: c->rq.framing = arg; return 0;
+    default: return 1;
+    }
+}
+
+/* What is measured and kept: --monitor --interval --late --digits --seed
+ * -n --limit --name --out --save --format -q. */
+static int opt_measure(struct load_cli *c, int opt, char *arg)
+{
     unsigned long long x;
     unsigned u;
-    char *end;
-    int opt;
+
+    switch (opt) {
+    case O_MONITOR:
+        if (fmt_parse_count(arg, &x) < 0 || x < 1 || x > 0x7fffffff)
+            return bad("monitor", arg, "a process id");
+        c->o.monitor_pid = (pid_t)x;
+        return 0;
+    case O_INTERVAL: return get_time("interval", arg, 0, &c->o.interval_ns);
+    case O_LATE: return get_time("late", arg, 0, &c->o.late_ns);
+    case O_DIGITS:
+        if (get_count("digits", arg, 1, 5, &u) < 0)
+            return -1;
+        c->o.digits = (int)u;
+        return 0;
+    case O_SEED:
+        if (fmt_parse_count(arg, &x) < 0)
+            return bad("seed", arg, "a whole number");
+        c->o.seed = x;
+        return 0;
+    case 'n': return get_count("repeat", arg, 1, 1000, &c->repeat);
+    case O_LIMIT: return push(&c->limits, &c->nlimits, arg);
+    case O_NAME: c->name = arg; return 0;
+    case O_OUT: c->out = arg; return 0;
+    case O_SAVE: c->save = arg; return 0;
+    case O_FORMAT:
+        if (strcmp(arg, "table") && strcmp(arg, "json"))
+            return bad("format", arg, "table or json");
+        c->format = arg;
+        return 0;
+    case 'q': c->quiet = 1; return 0;
+    default: return 1;
+    }
+}
+
+static int parse_cli(int argc, char **argv, struct load_cli *c)
+{
+    int opt, rc;
 
     optind = 1;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":c:t:d:R:X:H:n:qh", lopts, NULL)) != -1) {
+        rc = opt_load(c, opt, optarg);
+        if (rc == 1)
+            rc = opt_request(c, opt, optarg);
+        if (rc == 1)
+            rc = opt_measure(c, opt, optarg);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
         switch (opt) {
-        case 'c':
-            if (get_count("connections", optarg, 1, 1000000, &c->o.connections) < 0)
-                return -1;
-            break;
-        case 't':
-            if (get_count("threads", optarg, 1, 256, &c->o.threads) < 0)
-                return -1;
-            break;
-        case 'd':
-            if (get_time("duration", optarg, 0, &c->o.duration_ns) < 0)
-                return -1;
-            break;
-        case O_WARMUP:
-            if (get_time("warmup", optarg, 1, &c->o.warmup_ns) < 0)
-                return -1;
-            break;
-        case 'R':
-            c->o.rate = strtod(optarg, &end);
-            if (end == optarg || *end || !(c->o.rate > 0) || c->o.rate > 1e8)
-                return bad("rate", optarg, "a rate in requests/s above 0");
-            break;
-        case O_ARRIVAL:
-            if (!strcmp(optarg, "constant"))
-                c->o.arrival = ARRIVAL_CONSTANT;
-            else if (!strcmp(optarg, "poisson"))
-                c->o.arrival = ARRIVAL_POISSON;
-            else
-                return bad("arrival", optarg, "constant or poisson");
-            break;
-        case O_PIPELINE:
-            if (get_count("pipeline", optarg, 1, 1024, &c->o.pipeline) < 0)
-                return -1;
-            break;
-        case O_NOKA:
-            c->o.keepalive = 0;
-            break;
-        case O_TIMEOUT:
-            if (get_time("timeout", optarg, 0, &c->o.timeout_ns) < 0)
-                return -1;
-            break;
-        case 'X':
-            c->rq.method = optarg;
-            break;
-        case 'H':
-            if (push(&c->headers, &c->nheaders, optarg) < 0)
-                return -1;
-            break;
-        case O_BODY:
-            c->rq.body = optarg;
-            c->rq.bodylen = strlen(optarg);
-            break;
-        case O_BODYFILE:
-            free(c->body);
-            if (jr_read_file(optarg, &c->body, &c->rq.bodylen, &e) < 0) {
-                die_msg("load: --body-file: %s", e.msg);
-                return -1;
-            }
-            c->rq.body = c->body;
-            break;
-        case O_PAYLOAD:
-            c->rq.payload = optarg;
-            break;
-        case O_FRAMING:
-            c->rq.framing = optarg;
-            break;
-        case O_MONITOR:
-            if (fmt_parse_count(optarg, &x) < 0 || x < 1 || x > 0x7fffffff)
-                return bad("monitor", optarg, "a process id");
-            c->o.monitor_pid = (pid_t)x;
-            break;
-        case O_INTERVAL:
-            if (get_time("interval", optarg, 0, &c->o.interval_ns) < 0)
-                return -1;
-            break;
-        case O_LATE:
-            if (get_time("late", optarg, 0, &c->o.late_ns) < 0)
-                return -1;
-            break;
-        case O_DIGITS:
-            if (get_count("digits", optarg, 1, 5, &u) < 0)
-                return -1;
-            c->o.digits = (int)u;
-            break;
-        case O_SEED:
-            if (fmt_parse_count(optarg, &x) < 0)
-                return bad("seed", optarg, "a whole number");
-            c->o.seed = x;
-            break;
-        case 'n':
-            if (get_count("repeat", optarg, 1, 1000, &c->repeat) < 0)
-                return -1;
-            break;
-        case O_LIMIT:
-            if (push(&c->limits, &c->nlimits, optarg) < 0)
-                return -1;
-            break;
-        case O_NAME:
-            c->name = optarg;
-            break;
-        case O_OUT:
-            c->out = optarg;
-            break;
-        case O_SAVE:
-            c->save = optarg;
-            break;
-        case O_FORMAT:
-            if (strcmp(optarg, "table") && strcmp(optarg, "json"))
-                return bad("format", optarg, "table or json");
-            c->format = optarg;
-            break;
-        case 'q':
-            c->quiet = 1;
-            break;
         case 'h':
             usage(stdout);
             exit(EXIT_OK);

@@ -9,13 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "plots/plot.h"
-#include "compare/ab.h"
 #include "cmd.h"
 #include "compare/compare.h"
+#include "compare/compare_files.h"
 #include "compare/import/import.h"
 #include "compare/policy.h"
 #include "compare/trend.h"
+#include "plots/plot.h"
+#include "trendcli.h"
 
 static void usage(FILE *f)
 {
@@ -92,105 +93,97 @@ static int has_ext(const char *s, const char *ext)
     return ls > le && strcasecmp(s + ls - le, ext) == 0;
 }
 
-static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
-{
-    static const struct option lopts[] = {
-        {"out", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
-        {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
-        {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
-        {"one-per-benchmark", no_argument, 0, O_ONE}, {"git-order", no_argument, 0, O_GIT},
-        {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
-        {"kind", required_argument, 0, O_KIND}, {"bench", required_argument, 0, O_BENCH},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
-    };
-    const char *kind = argv[0];
-    struct err e = {0};
-    int opt, li = 0;
-    size_t k;
+static const struct option lopts[] = {
+    {"out", required_argument, 0, 'o'}, {"format", required_argument, 0, O_FORMAT},
+    {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
+    {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
+    {"one-per-benchmark", no_argument, 0, O_ONE}, {"git-order", no_argument, 0, O_GIT},
+    {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
+    {"kind", required_argument, 0, O_KIND}, {"bench", required_argument, 0, O_BENCH},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+};
 
-    for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
-        ;
-    if (k == sizeof kinds / sizeof *kinds) {
-        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+/* --size WxH into the options; -1 said. */
+static int set_size(struct plot_opts *po, const char *arg)
+{
+    char *end;
+    long w = strtol(arg, &end, 10), h = 0;
+
+    if (end != arg && (*end == 'x' || *end == 'X')) {
+        const char *p = end + 1;
+        h = strtol(p, &end, 10);
+        if (end == p)
+            h = 0;
+    }
+    if (*end || w < 100 || h < 100 || w > 20000 || h > 20000) {
+        die_msg("plot: --size: '%s' is not WIDTHxHEIGHT in pixels (100 to 20000)", arg);
         return -1;
     }
-    c->kind = (enum kind)k;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:h", lopts, &li)) != -1) {
-        unsigned ks = opt_kinds(opt);
-        char *end;
-        if (ks && !(ks & 1u << c->kind)) {
-            die_msg("plot %s: --%s is not an option of this kind (see 'pacer plot --help')",
-                    kind, lopts[li].name);
+    po->width = (int)w;
+    po->height = (int)h;
+    return 0;
+}
+
+/* Option opt with its value arg: 0 taken, -1 a bad value (said), 1 not one
+ * of the options with a value or flag (--help and the unknown). */
+static int set_option(struct cli *c, struct compare_opts *co, int opt, const char *arg)
+{
+    struct err e = {0};
+    unsigned long long v;
+    char *end;
+
+    switch (opt) {
+    case 'o': c->po.out = arg; return 0;
+    case O_FORMAT:
+        if (strcmp(arg, "png") && strcmp(arg, "svg")) {
+            die_msg("plot: --format: '%s' is not png or svg", arg);
             return -1;
         }
-        switch (opt) {
-        case 'o': c->po.out = optarg; break;
-        case O_FORMAT:
-            if (strcmp(optarg, "png") && strcmp(optarg, "svg")) {
-                die_msg("plot: --format: '%s' is not png or svg", optarg);
-                return -1;
-            }
-            c->po.format = optarg[0] == 's' ? PLOT_SVG : PLOT_PNG;
-            c->have_format = 1;
-            break;
-        case O_SIZE: {
-            long w = strtol(optarg, &end, 10), h = 0;
-            if (end != optarg && (*end == 'x' || *end == 'X')) {
-                const char *p = end + 1;
-                h = strtol(p, &end, 10);
-                if (end == p)
-                    h = 0;
-            }
-            if (*end || w < 100 || h < 100 || w > 20000 || h > 20000) {
-                die_msg("plot: --size: '%s' is not WIDTHxHEIGHT in pixels (100 to 20000)",
-                        optarg);
-                return -1;
-            }
-            c->po.width = (int)w;
-            c->po.height = (int)h;
-            break;
-        }
-        case O_TITLE: c->po.title = optarg; break;
-        case O_FILTER: c->filter = optarg; break;
-        case O_LAST: {
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (end == optarg || *end || v == 0 || optarg[0] == '-') {
-                die_msg("plot: --last: '%s' is not a positive number of runs", optarg);
-                return -1;
-            }
-            c->last = (size_t)v;
-            break;
-        }
-        case O_ONE: c->po.grid = 0; break;
-        case O_GIT: c->git_order = 1; break;
-        case O_THR:
-            if (policy_option("threshold", optarg, co, &e) < 0) {
-                die_msg("plot: --threshold: %s", e.msg);
-                return -1;
-            }
-            c->have_threshold = 1;
-            break;
-        case O_THRS: c->thresholds = optarg; break;
-        case O_KIND:
-            if (strcmp(optarg, "box") && strcmp(optarg, "hist")) {
-                die_msg("plot: --kind: '%s' is not box or hist", optarg);
-                return -1;
-            }
-            c->po.dist = optarg[0] == 'h' ? PLOT_DIST_HIST : PLOT_DIST_BOX;
-            break;
-        case O_BENCH: c->bench = optarg; break;
-        case 'h':
-            usage(stdout);
-            exit(EXIT_OK);
-        default:
-            fprintf(stderr, "see 'pacer plot --help'\n");
+        c->po.format = arg[0] == 's' ? PLOT_SVG : PLOT_PNG;
+        c->have_format = 1;
+        return 0;
+    case O_SIZE: return set_size(&c->po, arg);
+    case O_TITLE: c->po.title = arg; return 0;
+    case O_FILTER: c->filter = arg; return 0;
+    case O_LAST:
+        v = strtoull(arg, &end, 10);
+        if (end == arg || *end || v == 0 || arg[0] == '-') {
+            die_msg("plot: --last: '%s' is not a positive number of runs", arg);
             return -1;
         }
+        c->last = (size_t)v;
+        return 0;
+    case O_ONE: c->po.grid = 0; return 0;
+    case O_GIT: c->git_order = 1; return 0;
+    case O_THR:
+        if (policy_option("threshold", arg, co, &e) < 0) {
+            die_msg("plot: --threshold: %s", e.msg);
+            return -1;
+        }
+        c->have_threshold = 1;
+        return 0;
+    case O_THRS: c->thresholds = arg; return 0;
+    case O_KIND:
+        if (strcmp(arg, "box") && strcmp(arg, "hist")) {
+            die_msg("plot: --kind: '%s' is not box or hist", arg);
+            return -1;
+        }
+        c->po.dist = arg[0] == 'h' ? PLOT_DIST_HIST : PLOT_DIST_BOX;
+        return 0;
+    case O_BENCH: c->bench = arg; return 0;
+    default: return 1;
     }
-    if (c->po.out && c->have_format && (has_ext(c->po.out, ".png") || has_ext(c->po.out, ".svg")) &&
-        has_ext(c->po.out, ".svg") != (c->po.format == PLOT_SVG)) {
-        die_msg("plot: --out %s and --format %s disagree", c->po.out,
+}
+
+/* What the options say together: --out and --format agree, the filter is
+ * a regular expression; -1 said. */
+static int check_cli(const struct cli *c)
+{
+    const char *out = c->po.out;
+
+    if (out && c->have_format && (has_ext(out, ".png") || has_ext(out, ".svg")) &&
+        has_ext(out, ".svg") != (c->po.format == PLOT_SVG)) {
+        die_msg("plot: --out %s and --format %s disagree", out,
                 c->po.format == PLOT_SVG ? "svg" : "png");
         return -1;
     }
@@ -203,6 +196,42 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
         regfree(&re);
     }
     return 0;
+}
+
+static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
+{
+    const char *kind = argv[0];
+    int opt, li = 0, rc;
+    size_t k;
+
+    for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
+        ;
+    if (k == sizeof kinds / sizeof *kinds) {
+        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+        return -1;
+    }
+    c->kind = (enum kind)k;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", lopts, &li)) != -1) {
+        unsigned ks = opt_kinds(opt);
+        if (ks && !(ks & 1u << c->kind)) {
+            die_msg("plot %s: --%s is not an option of this kind (see 'pacer plot --help')",
+                    kind, lopts[li].name);
+            return -1;
+        }
+        rc = set_option(c, co, opt, optarg);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (opt == 'h') {
+            usage(stdout);
+            exit(EXIT_OK);
+        }
+        fprintf(stderr, "see 'pacer plot --help'\n");
+        return -1;
+    }
+    return check_cli(c);
 }
 
 /* Read every file; *rs gets n results (free with free_results). */
@@ -235,85 +264,45 @@ static void free_results(struct result *rs, size_t n)
     free(rs);
 }
 
-static int plot_trend_cmd(struct cli *c, char **paths, size_t n, struct err *e)
+/* The trend and its picture; 0, or -1 said. */
+static int plot_trend_cmd(const struct cli *c, char **paths, size_t n)
 {
     struct trend_opts to;
     struct trend t;
-    size_t i;
+    struct err e = {0};
     int rc;
 
     trend_opts_default(&to);
     to.filter = c->filter;
     to.last = c->last;
     to.git_order = c->git_order;
-    if (trend_build(paths, n, &to, &t, e) < 0) {
-        trend_free(&t);
-        return -1;
+    rc = trend_cli_build(paths, n, &to, &t);
+    if (rc == 0 && plot_trend(&t, &c->po, &e) < 0) {
+        die_msg("%s", e.msg);
+        rc = -1;
     }
-    for (i = 0; i < t.nwarnings; i++)
-        warn_msg("%s", t.warnings[i]);
-    if (!t.nseries)
-        rc = err_set(e, "trend: no benchmark%s%s%s in %zu run%s", c->filter ? " matching '" : "",
-                     c->filter ? c->filter : "", c->filter ? "'" : "", t.nruns,
-                     t.nruns == 1 ? "" : "s");
-    else
-        rc = plot_trend(&t, &c->po, e);
     trend_free(&t);
     return rc;
 }
 
-static int plot_compare_cmd(struct cli *c, struct compare_opts *co, char **paths, size_t n,
+static int plot_compare_cmd(const struct cli *c, struct compare_opts *co, char **paths, size_t n,
                             struct err *e)
 {
-    struct result base, nw;
-    struct comparison cmp = {0};
-    regex_t re;
-    int rc = -1, have_re = 0, is_ab = 0;
+    struct compare_files_opts fo = {c->thresholds, c->have_threshold, 0, c->filter};
+    struct compare_files cf = {0};
+    int rc;
 
-    result_init(&base);
-    result_init(&nw);
     if (n < 1 || n > 2) {
         err_set(e, "plot compare: expected BASE NEW (or one A/B result), got %zu file%s", n,
                 n == 1 ? "" : "s");
         return -1;
     }
-    if (c->thresholds && policy_load(c->thresholds, co, c->have_threshold, 0, e) < 0)
-        goto out;
-    if (c->filter) {
-        if (regcomp(&re, c->filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            err_set(e, "--filter: '%s' is not a valid regular expression", c->filter);
-            goto out;
-        }
-        have_re = 1;
-        co->filter = &re;
-    }
-    if (import_load(paths[0], n == 2 ? &base : &nw, NULL, e) < 0 ||
-        (n == 2 && import_load(paths[1], &nw, NULL, e) < 0))
-        goto out;
-    if (n == 1) {
-        is_ab = ab_is_result(&nw);
-        if (!is_ab) {
-            err_set(e, "plot compare: %s is one run: give a base to compare with", paths[0]);
-            goto out;
-        }
-        ab_base_view(&nw, &base);
-        co->paired = 1;
-    }
-    if (compare_results(&base, &nw, co, &cmp, e) < 0) {
-        err_prefix(e, "compare: %s and %s", n == 2 ? paths[0] : "base", paths[n - 1]);
-        goto out;
-    }
-    snprintf(cmp.base_name, sizeof cmp.base_name, "%s", n == 2 ? paths[0] : "base");
-    snprintf(cmp.new_name, sizeof cmp.new_name, "%s", paths[n - 1]);
-    rc = plot_compare(&cmp, &c->po, e);
-out:
-    comparison_free(&cmp);
-    if (have_re)
-        regfree(&re);
-    co->filter = NULL;
-    if (!is_ab)
-        result_free(&base);   /* an A/B base is a view into nw */
-    result_free(&nw);
+    rc = compare_files(paths, n, &fo, co, &cf, e);
+    if (rc == 1)
+        rc = err_set(e, "plot compare: %s is one run: give a base to compare with", paths[0]);
+    else if (rc == 0)
+        rc = plot_compare(&cf.cmp, &c->po, e);
+    compare_files_free(&cf);
     return rc;
 }
 
@@ -346,8 +335,8 @@ int cmd_plot(int argc, char **argv)
     c.po.names = (const char *const *)paths;
     switch (c.kind) {
     case K_TREND:
-        if (plot_trend_cmd(&c, paths, n, &e) < 0)
-            goto fail;
+        if (plot_trend_cmd(&c, paths, n) < 0)
+            goto cleanup;
         break;
     case K_COMPARE:
         if (plot_compare_cmd(&c, &co, paths, n, &e) < 0)

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "harness/lib/fmt.h"
 #include "compare/import/import.h"
-#include "harness/result/result_json.h"
+#include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
+#include "harness/result/result_json.h"
 
 static void usage(FILE *f)
 {
@@ -24,7 +24,8 @@ static void show_context(const struct result *r, const char *path)
     const struct context *c = &r->ctx;
     char mem[32];
 
-    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-", r->complete ? "" : " (interrupted)");
+    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-",
+           r->complete ? "" : " (interrupted)");
     printf("  time %s  commit %.12s%s%s%s\n", c->time ? c->time : "-",
            c->git_commit ? c->git_commit : "-", c->git_dirty == 1 ? " (dirty)" : "",
            c->git_branch ? "  branch " : "", c->git_branch ? c->git_branch : "");

@@ -15,11 +15,12 @@
 #include <jansson.h>
 
 #include "cmd.h"
-#include "harness/lib/fmt.h"
-#include "plots/plot.h"
 #include "compare/report/report.h"
-#include "harness/lib/table.h"
 #include "compare/trend.h"
+#include "harness/lib/fmt.h"
+#include "harness/lib/table.h"
+#include "plots/plot.h"
+#include "trendcli.h"
 
 static void usage(FILE *f)
 {
@@ -455,31 +456,14 @@ int cmd_trend(int argc, char **argv)
     struct trend_opts o;
     struct trend t = {0};
     struct cli c = {0};
-    struct err e = {0};
     size_t i;
     int rc = EXIT_BAD_INPUT;
 
     trend_opts_default(&o);
     if (parse(argc, argv, &c, &o) < 0)
         return EXIT_BAD_INPUT;
-    if (trend_build(argv + optind, (size_t)(argc - optind), &o, &t, &e) < 0) {
-        if (o.filter && !strncmp(e.msg, "'", 1))
-            die_msg("trend: --filter: %s", e.msg);
-        else
-            die_msg("%s", e.msg);
+    if (trend_cli_build(argv + optind, (size_t)(argc - optind), &o, &t) < 0)
         goto cleanup;
-    }
-    for (i = 0; i < t.nwarnings; i++)
-        warn_msg("%s", t.warnings[i]);
-    if (t.nseries == 0) {
-        if (o.filter)
-            die_msg("trend: no benchmark matches %s in the %zu run%s", o.filter, t.nruns,
-                    t.nruns == 1 ? "" : "s");
-        else
-            die_msg("trend: no benchmark with a result in the %zu run%s", t.nruns,
-                    t.nruns == 1 ? "" : "s");
-        goto cleanup;
-    }
     for (i = 0; i < sizeof printers / sizeof printers[0]; i++)
         if (!strcmp(printers[i].name, c.format))
             printers[i].print(stdout, &t);

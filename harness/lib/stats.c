@@ -297,10 +297,7 @@ void stats_outliers(const double *x, size_t n, struct outliers *out)
     free(t);
 }
 
-/* B for n values: the requested count, lowered to max(1000, WORK / n) when
- * n * B would exceed STATS_BOOT_WORK.  A request already below that floor
- * is kept as it is (the cap only ever lowers B). */
-static unsigned boot_count(size_t n, unsigned resamples)
+unsigned stats_boot_count(size_t n, unsigned resamples)
 {
     unsigned long long cap = STATS_BOOT_WORK / n;
 
@@ -331,7 +328,7 @@ unsigned stats_bootstrap(const double *x, size_t n, double level, unsigned resam
     median->lo = median->hi = mean->lo = mean->hi = NAN;
     if (n == 0 || resamples == 0)
         return 0;
-    nb = boot_count(n, resamples);
+    nb = stats_boot_count(n, resamples);
     if (n == 1) {               /* every resample is the one value */
         median->lo = median->hi = mean->lo = mean->hi = x[0];
         return nb;

@@ -80,6 +80,11 @@ double stats_mad(const double *x, size_t n);
 void stats_sort(double *x, size_t n);
 /* Count outliers by Tukey fences. */
 void stats_outliers(const double *x, size_t n, struct outliers *out);
+/* B, the resamples a bootstrap over n values (n > 0) draws: resamples,
+ * lowered to max(1000, STATS_BOOT_WORK / n) when n * B would exceed
+ * STATS_BOOT_WORK.  A request already below that floor is kept as it is
+ * (the cap only ever lowers B). */
+unsigned stats_boot_count(size_t n, unsigned resamples);
 /* Percentile bootstrap CIs of the median and the mean as described above.
  * Returns the number of resamples used, or 0 on allocation failure. */
 unsigned stats_bootstrap(const double *x, size_t n, double level, unsigned resamples,
