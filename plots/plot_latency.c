@@ -119,7 +119,7 @@ int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
         for (j = 0; j < rs[i]->nbenches; j++) {
             const struct bench *b = &rs[i]->benches[j];
             int fs;
-            if (b->kind != KIND_LOAD || !b->load || (have_re && regexec(&re, b->name, 0, NULL, 0)))
+            if (b->kind != KIND_LOAD || !b->nload || (have_re && regexec(&re, b->name, 0, NULL, 0)))
                 continue;
             for (fs = 0; fs < 2; fs++) {
                 struct hist h;
