@@ -96,60 +96,62 @@ static void free_curves(struct curve *cs, size_t n)
     free(cs);
 }
 
-int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
-                 const struct plot_opts *o, struct err *e)
+/* The curves of every load benchmark of rs whose name re matches (NULL:
+ * all), its repetitions merged: the latency, and in the open loop the
+ * latency from the send after it.  -1 with the cause in e (the curves so
+ * far stay in *cs, *n for the caller to free). */
+static int collect_curves(const struct result *const *rs, size_t nrs, const regex_t *re,
+                          struct curve **cs, size_t *n, struct err *e)
 {
-    struct curve *cs = NULL;
-    size_t n = 0, cap = 0, i, j, nbench = 0, k;
-    char title[512], q[256];
-    regex_t re;
-    int have_re = 0, rc = -1, logy;
-    double xmax = 10, ymax = 0, ymin_max = 0, ymin = 0;
-    struct gp_unit u;
-    struct gp g;
-    struct gp_data d;
-    const char *sep = "plot ";
+    size_t cap = 0, i, j;
 
-    if (filter) {
-        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
-            return err_set(e, "filter '%s': not a valid regular expression", filter);
-        have_re = 1;
-    }
     for (i = 0; i < nrs; i++)
         for (j = 0; j < rs[i]->nbenches; j++) {
             const struct bench *b = &rs[i]->benches[j];
             int fs;
-            if (b->kind != KIND_LOAD || !b->load || (have_re && regexec(&re, b->name, 0, NULL, 0)))
+            if (b->kind != KIND_LOAD || !b->nload || (re && regexec(re, b->name, 0, NULL, 0)))
                 continue;
             for (fs = 0; fs < 2; fs++) {
                 struct hist h;
                 struct err e2 = {0};
                 if (load_merge_latency(b, fs, &h, fs ? &e2 : e) < 0) {
                     if (!fs)
-                        goto out;
+                        return -1;
                     continue;   /* closed loop: no latency from send */
                 }
-                if (n == cap) {
-                    struct curve *nc = realloc(cs, (cap = cap ? 2 * cap : 8) * sizeof *cs);
+                if (*n == cap) {
+                    struct curve *nc = realloc(*cs, (cap = cap ? 2 * cap : 8) * sizeof **cs);
                     if (!nc) {
                         hist_free(&h);
-                        err_set(e, "out of memory");
-                        goto out;
+                        return err_set(e, "out of memory");
                     }
-                    cs = nc;
+                    *cs = nc;
                 }
-                memset(&cs[n], 0, sizeof cs[n]);
-                cs[n].b = b;
-                cs[n].result = i;
-                cs[n].from_send = fs;
-                cs[n++].h = h;
+                memset(&(*cs)[*n], 0, sizeof **cs);
+                (*cs)[*n].b = b;
+                (*cs)[*n].result = i;
+                (*cs)[*n].from_send = fs;
+                (*cs)[(*n)++].h = h;
             }
         }
-    if (!n) {
-        err_set(e, "no load benchmark%s%s%s with a latency histogram", filter ? " matching '" : "",
-                filter ? filter : "", filter ? "'" : "");
-        goto out;
-    }
+    return 0;
+}
+
+/* How far the curves reach on the y axis. */
+struct yspan {
+    double max;                 /* the largest maximum */
+    double min_max;             /* the smallest maximum above 0 */
+    double min;                 /* the smallest minimum (at least 1) */
+};
+
+/* Title every curve; their span into *y.  Returns the number of distinct
+ * benchmarks. */
+static size_t name_curves(struct curve *cs, size_t n, const struct plot_opts *o, size_t nrs,
+                          struct yspan *y)
+{
+    size_t i, k, nbench = 0;
+
+    memset(y, 0, sizeof *y);
     for (i = 0; i < n; i++) {
         for (k = 0; k < i && strcmp(cs[k].b->name, cs[i].b->name); k++)
             ;
@@ -160,69 +162,129 @@ int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
         gp_shorten(shortn, sizeof shortn, cs[i].b->name, 60);
         curve_title(&cs[i], o, nrs, nbench, shortn,
                     i + 1 < n && cs[i + 1].from_send && cs[i + 1].b == cs[i].b);
-        ymax = fmax(ymax, (double)cs[i].h.max);
-        if (cs[i].h.max > 0 && (ymin_max == 0 || (double)cs[i].h.max < ymin_max))
-            ymin_max = (double)cs[i].h.max;
-        if (cs[i].h.count && (ymin == 0 || (double)cs[i].h.min < ymin))
-            ymin = cs[i].h.min > 0 ? (double)cs[i].h.min : 1;
+        y->max = fmax(y->max, (double)cs[i].h.max);
+        if (cs[i].h.max > 0 && (y->min_max == 0 || (double)cs[i].h.max < y->min_max))
+            y->min_max = (double)cs[i].h.max;
+        if (cs[i].h.count && (y->min == 0 || (double)cs[i].h.min < y->min))
+            y->min = cs[i].h.min > 0 ? (double)cs[i].h.min : 1;
     }
-    snprintf(title, sizeof title, "latency by percentile%s%s",
-             nrs == 1 && nbench == 1 ? ": " : "", nrs == 1 && nbench == 1 ? cs[0].b->name : "");
-    if (gp_open(&g, o, "latency", 1000, 600 + 16 * (int)(n > 5 ? n - 5 : 0), title, e) < 0)
-        goto out;
-    if (gp_data_open(&g, NULL, &d, e) < 0)
-        goto close;
+    return nbench;
+}
+
+/* Every curve into the data file, one block each; the x axis's end. */
+static int write_data(struct gp *g, const struct curve *cs, size_t n, double *xmax,
+                      struct err *e)
+{
+    struct gp_data d;
+    size_t i;
+
+    if (gp_data_open(g, NULL, &d, e) < 0)
+        return -1;
     for (i = 0; i < n; i++) {
         if (i)
             fputs("\n\n", d.f);
-        xmax = fmax(xmax, write_curve(d.f, &cs[i]));
+        *xmax = fmax(*xmax, write_curve(d.f, &cs[i]));
     }
-    if (gp_data_close(&d, e) < 0)
-        goto close;
-    gp_title(&g);
-    /* curves far apart (a fast run beside a stalling one) need a log y
-     * axis to be seen at all; else linear, which shows the tail best */
-    logy = ymin_max > 0 && ymax / ymin_max > 20;
-    if (logy) {
-        u.div = 1;
-        fprintf(g.f, "set logscale xy\nset yrange [%.6g:%.6g]\nset ytics nomirror out (",
-                pow(10, floor(log10(ymin))), pow(10, ceil(log10(ymax / 1.05))));
-        write_log_tics(g.f, ymin, ymax / 1.05);
-        fprintf(g.f, ")\nset ylabel 'latency'\n");
+    return gp_data_close(&d, e);
+}
+
+/* The y axis into u: curves far apart (a fast run beside a stalling one)
+ * need a log axis to be seen at all; else linear, which shows the tail
+ * best. */
+static void write_y_axis(FILE *f, const struct yspan *y, struct gp_unit *u)
+{
+    if (y->min_max > 0 && y->max / y->min_max > 20) {
+        u->div = 1;
+        fprintf(f, "set logscale xy\nset yrange [%.6g:%.6g]\nset ytics nomirror out (",
+                pow(10, floor(log10(y->min))), pow(10, ceil(log10(y->max / 1.05))));
+        write_log_tics(f, y->min, y->max / 1.05);
+        fprintf(f, ")\nset ylabel 'latency'\n");
     } else {
-        gp_unit_pick("ns", ymax, &u);
-        fprintf(g.f, "set logscale x\nset yrange [0:*]\nset ytics nomirror out\n"
-                     "set ylabel 'latency (%s)'\nset format y '%%g'\n", u.label);
+        gp_unit_pick("ns", y->max, u);
+        fprintf(f, "set logscale x\nset yrange [0:*]\nset ytics nomirror out\n"
+                   "set ylabel 'latency (%s)'\nset format y '%%g'\n", u->label);
     }
-    fprintf(g.f, "set xrange [1:%.6g]\nset xtics nomirror out (", xmax);
-    {
-        /* tic labels are formats: %% is a percent sign */
-        static const char *const labs[] = {"0%%", "90%%", "99%%", "99.9%%", "99.99%%",
-                                           "99.999%%", "99.9999%%", "99.99999%%"};
-        double x = 1;
-        for (k = 0; k < sizeof labs / sizeof *labs && x <= xmax * 1.0001; k++, x *= 10)
-            fprintf(g.f, "%s'%s' %g", k ? ", " : "", labs[k], x);
-    }
+}
+
+/* The percentile axis up to xmax, and the key under it (n curves). */
+static void write_x_axis(FILE *f, double xmax, size_t n)
+{
+    /* tic labels are formats: %% is a percent sign */
+    static const char *const labs[] = {"0%%", "90%%", "99%%", "99.9%%", "99.99%%",
+                                       "99.999%%", "99.9999%%", "99.99999%%"};
+    double x = 1;
+    size_t k;
+
+    fprintf(f, "set xrange [1:%.6g]\nset xtics nomirror out (", xmax);
+    for (k = 0; k < sizeof labs / sizeof *labs && x <= xmax * 1.0001; k++, x *= 10)
+        fprintf(f, "%s'%s' %g", k ? ", " : "", labs[k], x);
     /* the key under the axis name, one line per curve */
-    fprintf(g.f, ")\nset mxtics 10\nset border 3\n"
-                 "set grid xtics mxtics ytics lc '#e8e8e8', lc '#f4f4f4'\n"
-                 "set xlabel 'percentile (log scale of 1/(1-p))'\n"
-                 "set bmargin %zu\n"
-                 "set key at screen 0.5, screen 0.01 center bottom vertical Left reverse "
-                 "font ',9' samplen 3\n",
+    fprintf(f, ")\nset mxtics 10\nset border 3\n"
+               "set grid xtics mxtics ytics lc '#e8e8e8', lc '#f4f4f4'\n"
+               "set xlabel 'percentile (log scale of 1/(1-p))'\n"
+               "set bmargin %zu\n"
+               "set key at screen 0.5, screen 0.01 center bottom vertical Left reverse "
+               "font ',9' samplen 3\n",
             5 + n);
-    snprintf(q, sizeof q, "%s.dat", g.name);
+}
+
+/* The plot command: one line per curve, from the data file dat. */
+static void write_plot(FILE *f, const struct curve *cs, size_t n, const char *dat,
+                       const struct gp_unit *u)
+{
+    const char *sep = "plot ";
+    size_t i, k;
+
     for (i = 0, k = 0; i < n; i++) {
         char t[512], dq[300];
         /* a benchmark's send curve takes its colour */
         size_t colour = cs[i].from_send && k ? k - 1 : k++;
-        fprintf(g.f, "%s%s index %zu using 2:($3/%.10g) with lines lw %s %s lc '%s' title %s",
-                sep, gp_quote(dq, sizeof dq, q), i, u.div, cs[i].from_send ? "1.2" : "2",
+        fprintf(f, "%s%s index %zu using 2:($3/%.10g) with lines lw %s %s lc '%s' title %s",
+                sep, gp_quote(dq, sizeof dq, dat), i, u->div, cs[i].from_send ? "1.2" : "2",
                 cs[i].from_send ? "dt 2" : "", gp_colours[colour % GP_NCOLOURS],
                 gp_quote(t, sizeof t, cs[i].title));
         sep = ", \\\n     ";
     }
-    fputc('\n', g.f);
+    fputc('\n', f);
+}
+
+int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
+                 const struct plot_opts *o, struct err *e)
+{
+    struct curve *cs = NULL;
+    size_t n = 0, nbench;
+    char title[512], q[256];
+    regex_t re;
+    int have_re = 0, rc = -1;
+    double xmax = 10;
+    struct yspan y;
+    struct gp_unit u;
+    struct gp g;
+
+    if (filter) {
+        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
+            return err_set(e, "filter '%s': not a valid regular expression", filter);
+        have_re = 1;
+    }
+    if (collect_curves(rs, nrs, have_re ? &re : NULL, &cs, &n, e) < 0)
+        goto out;
+    if (!n) {
+        err_set(e, "no load benchmark%s%s%s with a latency histogram", filter ? " matching '" : "",
+                filter ? filter : "", filter ? "'" : "");
+        goto out;
+    }
+    nbench = name_curves(cs, n, o, nrs, &y);
+    snprintf(title, sizeof title, "latency by percentile%s%s",
+             nrs == 1 && nbench == 1 ? ": " : "", nrs == 1 && nbench == 1 ? cs[0].b->name : "");
+    if (gp_open(&g, o, "latency", 1000, 600 + 16 * (int)(n > 5 ? n - 5 : 0), title, e) < 0)
+        goto out;
+    if (write_data(&g, cs, n, &xmax, e) < 0)
+        goto close;
+    gp_title(&g);
+    write_y_axis(g.f, &y, &u);
+    write_x_axis(g.f, xmax, n);
+    snprintf(q, sizeof q, "%s.dat", g.name);
+    write_plot(g.f, cs, n, q, &u);
     rc = gp_run(&g, e);
 close:
     gp_free(&g);

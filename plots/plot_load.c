@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "gp.h"
+#include "harness/result/loadrep.h"
 #include "plot.h"
 
 #define NPANELS 5
@@ -29,39 +28,6 @@ struct extent {
     } blocks[MAXBLOCKS];
 };
 
-static int col(const json_t *cols, const char *name)
-{
-    size_t i;
-    const json_t *c;
-
-    json_array_foreach(cols, i, c)
-        if (json_is_string(c) && !strcmp(json_string_value(c), name))
-            return (int)i;
-    return -1;
-}
-
-static double cell(const json_t *row, int c)
-{
-    const json_t *v = c >= 0 ? json_array_get(row, (size_t)c) : NULL;
-
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static double get_num(const json_t *o, const char *k1, const char *k2)
-{
-    const json_t *v = json_object_get(o, k1);
-
-    if (k2)
-        v = json_object_get(v, k2);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static int table_ok(const json_t *t)
-{
-    return json_is_object(t) && json_is_array(json_object_get(t, "columns")) &&
-           json_is_array(json_object_get(t, "rows"));
-}
-
 #define NSERIES 11
 
 static void put_row(FILE *f, const double *v)
@@ -76,56 +42,49 @@ static void put_row(FILE *f, const double *v)
     fputc('\n', f);
 }
 
+/* A latency of an interval, NAN for one without responses (0). */
+static double lat_ns(uint64_t v)
+{
+    return v > 0 ? (double)v : NAN;
+}
+
 /* One block per repetition: the per-interval series with throughput and
  * errors per second beside the recorded columns. */
 static int write_series(FILE *f, const struct bench *b, struct extent *x, struct err *e)
 {
-    const json_t *blk;
     size_t k;
 
     fprintf(f, "# t_s\tt_mid_s\trequests\tthroughput_per_s\tp50_ns\tp90_ns\tp99_ns\tp999_ns\t"
                "max_ns\terrors\terrors_per_s\n");
-    json_array_foreach(b->load, k, blk) {
-        const json_t *s = json_object_get(blk, "series"), *cols, *rows, *row;
+    for (k = 0; k < b->nload; k++) {
+        const struct load_rep *r = &b->load[k];
         double last[NSERIES];
-        double iv = get_num(s, "interval_ns", NULL) / 1e9;
-        int ct, creq, cp[5], cerr[16], nerr = 0;
-        size_t i, j;
-        if (!table_ok(s) || !(iv > 0))
-            return err_set(e, "%s: load[%zu].series: expected interval_ns, columns and rows",
-                           b->name, k);
-        cols = json_object_get(s, "columns");
-        rows = json_object_get(s, "rows");
-        ct = col(cols, "t");
-        creq = col(cols, "requests");
-        cp[0] = col(cols, "p50");
-        cp[1] = col(cols, "p90");
-        cp[2] = col(cols, "p99");
-        cp[3] = col(cols, "p99.9");
-        cp[4] = col(cols, "max");
-        if (ct < 0 || creq < 0)
-            return err_set(e, "%s: load[%zu].series.columns: no t or requests", b->name, k);
-        json_array_foreach(cols, i, row)
-            if (json_is_string(row) && !strncmp(json_string_value(row), "errors.", 7) && nerr < 16)
-                cerr[nerr++] = (int)i;
+        double iv = (double)r->interval_ns / 1e9;
+        size_t i;
+        if (!(iv > 0))
+            return err_set(e, "%s: repetition %zu: the series has no interval", b->name, k + 1);
         if (k)
             fputs("\n\n", f);
         fprintf(f, "# repetition %zu\n", k + 1);
         last[0] = NAN;
-        json_array_foreach(rows, i, row) {
-            double t = cell(row, ct), req = cell(row, creq), errs = 0, v[NSERIES];
+        for (i = 0; i < r->niv; i++) {
+            const struct load_interval *row = &r->iv[i];
+            double t = row->t, req = (double)row->requests, errs = 0, v[NSERIES];
             int c;
-            if (!json_is_array(row) || !isfinite(t))
-                return err_set(e, "%s: load[%zu].series.rows[%zu]: expected numbers", b->name,
-                               k, i);
-            for (c = 0; c < nerr; c++)
-                errs += isfinite(cell(row, cerr[c])) ? cell(row, cerr[c]) : 0;
+            if (!isfinite(t))
+                return err_set(e, "%s: repetition %zu, interval %zu: no start time", b->name,
+                               k + 1, i + 1);
+            for (c = 0; c < LC_NCLASS; c++)
+                errs += (double)row->errors[c];
             v[0] = t;
             v[1] = t + iv / 2;
             v[2] = req;
             v[3] = req / iv;
-            for (j = 0; j < 5; j++) /* 0: an interval without responses */
-                v[4 + j] = cell(row, cp[j]) > 0 ? cell(row, cp[j]) : NAN;
+            v[4] = lat_ns(row->p50);
+            v[5] = lat_ns(row->p90);
+            v[6] = lat_ns(row->p99);
+            v[7] = lat_ns(row->p999);
+            v[8] = lat_ns(row->max);
             v[9] = errs;
             v[10] = errs / iv;
             put_row(f, v);
@@ -146,13 +105,18 @@ static int write_series(FILE *f, const struct bench *b, struct extent *x, struct
     return 0;
 }
 
-/* Cumulative CPU seconds of a monitor table at time T (linear between
- * rows); NAN outside them. */
-static double cpu_at(const json_t *rows, int ct, int cu, int cs, double T, double slack)
+static double cpu_of(const struct mon_row *row)
 {
-    size_t i, n = json_array_size(rows);
-    double first = n ? cell(json_array_get(rows, 0), ct) : NAN;
-    double lastt = n ? cell(json_array_get(rows, n - 1), ct) : NAN;
+    return row->cpu_user + row->cpu_sys;
+}
+
+/* Cumulative CPU seconds of a monitored tree at time T (linear between
+ * rows); NAN outside them. */
+static double cpu_at(const struct load_rep_mon *m, double T, double slack)
+{
+    size_t i, n = m->nrows;
+    double first = n ? m->rows[0].t : NAN;
+    double lastt = n ? m->rows[n - 1].t : NAN;
 
     /* the first and last rows stand for a little before and after them */
     if (T < first && T >= first - slack)
@@ -160,104 +124,103 @@ static double cpu_at(const json_t *rows, int ct, int cu, int cs, double T, doubl
     if (T > lastt && T <= lastt + slack)
         T = lastt;
     for (i = 0; i + 1 < n; i++) {
-        const json_t *a = json_array_get(rows, i), *b = json_array_get(rows, i + 1);
-        double ta = cell(a, ct), tb = cell(b, ct);
+        const struct mon_row *a = &m->rows[i], *b = &m->rows[i + 1];
+        double ta = a->t, tb = b->t;
         if (T >= ta && T <= tb && tb > ta) {
-            double ca = cell(a, cu) + cell(a, cs), cb = cell(b, cu) + cell(b, cs);
+            double ca = cpu_of(a), cb = cpu_of(b);
             return ca + (cb - ca) * (T - ta) / (tb - ta);
         }
     }
     return NAN;
 }
 
+/* The rows of one tree, time moved to the series' axis (warm: the end of
+ * the warmup on the monitor's clock). */
+static void write_mon_rows(FILE *raw, const struct load_rep_mon *m, double warm, int server,
+                           struct extent *x)
+{
+    size_t i;
+
+    for (i = 0; i < m->nrows; i++) {
+        const struct mon_row *row = &m->rows[i];
+        double t = row->t - warm, rss = (double)row->rss;
+        gp_num(raw, t);
+        fputc('\t', raw);
+        gp_num(raw, row->cpu_user);
+        fputc('\t', raw);
+        gp_num(raw, row->cpu_sys);
+        fputc('\t', raw);
+        gp_num(raw, rss >= 0 ? rss : NAN);
+        fputc('\n', raw);
+        x->t_lo = fmin(x->t_lo, t);
+        if ((server || !x->have_server) && rss > 0) {
+            x->rss = fmax(x->rss, rss);
+            x->have_rss = 1;
+        }
+    }
+}
+
+/* The CPU use of one tree over windows of win seconds. */
+static void write_mon_cpu(FILE *cpu, const struct load_rep_mon *m, double warm, double win,
+                          struct extent *x)
+{
+    double t0, t1, w;
+
+    if (m->nrows < 2) {
+        fputs("NaN\tNaN\n", cpu);   /* the block stays, empty */
+        return;
+    }
+    t0 = m->rows[0].t - warm;
+    t1 = m->rows[m->nrows - 1].t - warm;
+    for (w = floor(t0 / win) * win; w < t1; w += win) {
+        double a = cpu_at(m, w + warm, win / 4);
+        double c = cpu_at(m, w + win + warm, win / 4);
+        double pct = 100 * (c - a) / win;
+        if (!isfinite(pct))
+            continue;
+        gp_num(cpu, w + win / 2);
+        fputc('\t', cpu);
+        gp_num(cpu, pct);
+        fputc('\n', cpu);
+        x->cpu = fmax(x->cpu, pct);
+        x->have_cpu = 1;
+    }
+}
+
 /* The monitor's rows (time moved to the series' axis) and its CPU use
  * over windows, one block per repetition and process tree. */
-static int write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct extent *x,
-                         struct err *e)
+static void write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct extent *x)
 {
-    const json_t *blk;
     size_t k, nblock = 0;
 
     fprintf(raw, "# t_s\tcpu_user_s\tcpu_sys_s\trss_bytes\t(t from the end of the warmup; "
                  "CPU seconds cumulative)\n");
     fprintf(cpu, "# t_mid_s\tcpu_percent\t(CPU time over each window, %% of one core)\n");
-    json_array_foreach(b->load, k, blk) {
-        const json_t *mon = json_object_get(blk, "monitor"), *m;
-        const json_t *mw = json_object_get(blk, "monitor_window_s");
-        double warm = get_num(blk, "settings", "warmup_ns") / 1e9, win, ivs;
+    for (k = 0; k < b->nload; k++) {
+        const struct load_rep *r = &b->load[k];
+        double warm = (double)r->set.warmup_ns / 1e9, win;
+        double ivs = (double)r->interval_ns / 1e9;
         size_t j;
         /* the window's start on the monitor's clock, when recorded */
-        if (json_is_number(json_array_get(mw, 0)))
-            warm = json_number_value(json_array_get(mw, 0));
-        ivs = get_num(json_object_get(blk, "series"), "interval_ns", NULL) / 1e9;
-        win = isfinite(ivs) && ivs > 0 && ivs < 0.5 ? ivs : 0.5;
-        if (!isfinite(warm))
-            warm = 0;
-        json_array_foreach(mon, j, m) {
-            const char *label = json_string_value(json_object_get(m, "label"));
-            const json_t *cols, *rows, *row;
-            int ct, cu, cs, cr, server;
-            double t0, t1, w;
-            size_t i;
-            if (!table_ok(m) || !label)
-                return err_set(e, "%s: load[%zu].monitor[%zu]: expected label, columns and rows",
-                               b->name, k, j);
-            server = !strcmp(label, "server");
-            if ((strcmp(label, "server") && strcmp(label, "pacer")) || x->nblocks == MAXBLOCKS)
+        if (isfinite(r->window_s[0]))
+            warm = r->window_s[0];
+        win = ivs > 0 && ivs < 0.5 ? ivs : 0.5;
+        for (j = 0; j < r->nmon; j++) {
+            const struct load_rep_mon *m = &r->mon[j];
+            int server = !strcmp(m->label, "server");
+            if ((!server && strcmp(m->label, "pacer")) || x->nblocks == MAXBLOCKS)
                 continue;
-            cols = json_object_get(m, "columns");
-            rows = json_object_get(m, "rows");
-            ct = col(cols, "t");
-            cu = col(cols, "cpu_user");
-            cs = col(cols, "cpu_sys");
-            cr = col(cols, "rss");
-            if (ct < 0 || cu < 0 || cs < 0 || cr < 0)
-                return err_set(e, "%s: load[%zu].monitor[%zu].columns: no t, cpu_user, cpu_sys "
-                                  "or rss", b->name, k, j);
             if (nblock++) {
                 fputs("\n\n", raw);
                 fputs("\n\n", cpu);
             }
             x->blocks[x->nblocks].rep = k;
             x->blocks[x->nblocks++].server = server;
-            fprintf(raw, "# repetition %zu, %s\n", k + 1, label);
-            fprintf(cpu, "# repetition %zu, %s\n", k + 1, label);
+            fprintf(raw, "# repetition %zu, %s\n", k + 1, m->label);
+            fprintf(cpu, "# repetition %zu, %s\n", k + 1, m->label);
             x->have_server |= server;
-            json_array_foreach(rows, i, row) {
-                double t = cell(row, ct) - warm, rss = cell(row, cr);
-                gp_num(raw, t);
-                fputc('\t', raw);
-                gp_num(raw, cell(row, cu));
-                fputc('\t', raw);
-                gp_num(raw, cell(row, cs));
-                fputc('\t', raw);
-                gp_num(raw, rss >= 0 ? rss : NAN);
-                fputc('\n', raw);
-                x->t_lo = fmin(x->t_lo, t);
-                if ((server || !x->have_server) && rss > 0) {
-                    x->rss = fmax(x->rss, rss);
-                    x->have_rss = 1;
-                }
-            }
-            if (json_array_size(rows) < 2) {
-                fputs("NaN\tNaN\n", cpu);   /* the block stays, empty */
-                continue;
-            }
-            t0 = cell(json_array_get(rows, 0), ct) - warm;
-            t1 = cell(json_array_get(rows, json_array_size(rows) - 1), ct) - warm;
-            for (w = floor(t0 / win) * win; w < t1; w += win) {
-                double a = cpu_at(rows, ct, cu, cs, w + warm, win / 4);
-                double c = cpu_at(rows, ct, cu, cs, w + win + warm, win / 4);
-                double pct = 100 * (c - a) / win;
-                if (!isfinite(pct))
-                    continue;
-                gp_num(cpu, w + win / 2);
-                fputc('\t', cpu);
-                gp_num(cpu, pct);
-                fputc('\n', cpu);
-                x->cpu = fmax(x->cpu, pct);
-                x->have_cpu = 1;
-            }
+            write_mon_rows(raw, m, warm, server, x);
+            write_mon_cpu(cpu, m, warm, win, x);
         }
     }
     /* an empty file would make gnuplot fail: one row that draws nothing */
@@ -265,7 +228,6 @@ static int write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct ext
         fputs("NaN\tNaN\tNaN\tNaN\n", raw);
         fputs("NaN\tNaN\n", cpu);
     }
-    return 0;
 }
 
 static const struct bench *find_load(const struct result *r, const char *name, struct err *e)
@@ -274,7 +236,7 @@ static const struct bench *find_load(const struct result *r, const char *name, s
 
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
-        if (b->kind != KIND_LOAD || !b->load)
+        if (b->kind != KIND_LOAD || !b->nload)
             continue;
         nload++;
         if (!name || !strcmp(b->name, name))
@@ -379,36 +341,32 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
     struct gp_data ds = {0}, dm = {0}, dc = {0};
     struct gp_unit ut, ul;
     char title[1024], ser[1024], mon[1024], cpu[1024], shortn[200], q[1024], how[64];
-    const json_t *set;
-    double rate, conns;
+    const struct load_settings *set;
+    double conns;
     size_t nrep;
     int rc = -1, p;
-    const char *mode;
 
     if (!b)
         return -1;
-    nrep = json_array_size(b->load);
-    if (!nrep)
-        return err_set(e, "%s: the load record is empty", b->name);
-    set = json_object_get(json_array_get(b->load, 0), "settings");
-    mode = json_string_value(json_object_get(set, "mode"));
-    rate = get_num(set, "rate", NULL);
-    conns = get_num(set, "connections", NULL);
+    nrep = b->nload;
+    set = &b->load[0].set;
+    conns = set->connections;
     gp_shorten(shortn, sizeof shortn, b->name, 90);
-    if (mode && !strcmp(mode, "open") && rate > 0)
-        snprintf(how, sizeof how, "open loop at %g/s", rate);
+    if (set->open && set->rate > 0)
+        snprintf(how, sizeof how, "open loop at %g/s", set->rate);
     else
         snprintf(how, sizeof how, "closed loop");
     snprintf(title, sizeof title, "%s\n%s, %g connection%s, %zu repetition%s", shortn, how,
-             isfinite(conns) ? conns : 0, conns == 1 ? "" : "s", nrep, nrep == 1 ? "" : "s");
+             conns, conns == 1 ? "" : "s", nrep, nrep == 1 ? "" : "s");
     if (gp_open(&g, o, "load", 1000, 980, title, e) < 0)
         return -1;
     if (gp_data_open(&g, "series", &ds, e) < 0 || write_series(ds.f, b, &x, e) < 0 ||
         gp_data_close(&ds, e) < 0)
         goto out;
-    if (gp_data_open(&g, "monitor", &dm, e) < 0 || gp_data_open(&g, "cpu", &dc, e) < 0 ||
-        write_monitor(dm.f, dc.f, b, &x, e) < 0 || gp_data_close(&dm, e) < 0 ||
-        gp_data_close(&dc, e) < 0)
+    if (gp_data_open(&g, "monitor", &dm, e) < 0 || gp_data_open(&g, "cpu", &dc, e) < 0)
+        goto out;
+    write_monitor(dm.f, dc.f, b, &x);
+    if (gp_data_close(&dm, e) < 0 || gp_data_close(&dc, e) < 0)
         goto out;
     snprintf(title, sizeof title, "%s-series.dat", g.name);
     gp_quote(ser, sizeof ser, title);

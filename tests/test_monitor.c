@@ -19,7 +19,6 @@
 
 #include "harness/lib/clock.h"
 #include "harness/load/monitor.h"
-#include "harness/result/loadrep.h"
 
 #define MB (1024 * 1024)
 #define CHILD_ALARM_S 15
@@ -390,7 +389,7 @@ Test(monitor, monitored_child_that_exits_ends_its_series)
     close(go[1]);
 }
 
-Test(monitor, summary_and_json_of_a_busy_child)
+Test(monitor, summary_of_a_busy_child)
 {
     struct err e = { 0 };
     const struct mon_series *s;
@@ -398,7 +397,6 @@ Test(monitor, summary_and_json_of_a_busy_child)
     struct monitor m;
     uint64_t deadline;
     size_t n = 0;
-    json_t *j;
     pid_t c;
 
     c = fork();
@@ -427,11 +425,6 @@ Test(monitor, summary_and_json_of_a_busy_child)
     cr_assert_geq(u.rss_max, u.rss_mean);
     cr_assert_eq(u.threads_max, 1.0);
     cr_assert_geq(u.fds_max, 0.0);
-    j = mon_series_to_json(s, m.period_ns, 0, -1);
-    cr_assert_not_null(j);
-    cr_assert_str_eq(json_string_value(json_object_get(j, "label")), "server");
-    cr_assert_eq(json_array_size(json_object_get(j, "rows")), s->n);
-    json_decref(j);
     monitor_free(&m);
 }
 
@@ -527,56 +520,4 @@ Test(monitor, summarise_hand_built_rows)
     cr_assert_eq(u.rss_mean, 0.0);
     cr_assert_eq(u.cpu_mean, 0.0);
     cr_assert_eq(u.read_bytes_per_s, -1.0);
-}
-
-Test(monitor, json_shape)
-{
-    static const char *const cols[] = { "t", "cpu_user", "cpu_sys", "rss", "threads", "fds",
-                                        "vol_ctxsw", "invol_ctxsw", "read_bytes",
-                                        "write_bytes", "procs" };
-    static const struct { const char *key; double want; } sum[] = {
-        { "duration", 0.5 }, { "cpu_mean", 1.0 }, { "cpu_max", 1.25 },
-        { "cpu_user_mean", 0.75 }, { "cpu_sys_mean", 0.25 }, { "rss_mean", 11000.0 / 3.0 },
-        { "rss_max", 6000 }, { "threads_max", 4 }, { "fds_max", 9 },
-        { "ctxsw_per_s", 44 }, { "invol_ctxsw_per_s", 4 }, { "read_bytes_per_s", 400 },
-        { "write_bytes_per_s", -1 },
-    };
-    struct mon_series s = hand_series();
-    json_t *j = mon_series_to_json(&s, 100000000u, 0.25, 0.75), *c, *rows, *r, *su;
-    size_t i;
-
-    cr_assert_not_null(j);
-    cr_assert_str_eq(json_string_value(json_object_get(j, "label")), "server");
-    cr_assert_eq(json_integer_value(json_object_get(j, "pid")), 4242);
-    cr_assert_eq(json_integer_value(json_object_get(j, "period_ns")), 100000000);
-    cr_assert(json_is_false(json_object_get(j, "gone")));
-    c = json_object_get(j, "columns");
-    cr_assert_eq(json_array_size(c), 11);
-    for (i = 0; i < 11; i++)
-        cr_assert_str_eq(json_string_value(json_array_get(c, i)), cols[i]);
-    rows = json_object_get(j, "rows");
-    cr_assert_eq(json_array_size(rows), 5, "all rows, not only the summary window");
-    for (i = 0; i < 5; i++)
-        cr_assert_eq(json_array_size(json_array_get(rows, i)), 11);
-    r = json_array_get(rows, 3);
-    cr_assert(json_is_real(json_array_get(r, 0)));
-    cr_assert_eq(json_real_value(json_array_get(r, 0)), 0.75);
-    cr_assert_eq(json_real_value(json_array_get(r, 1)), 1.5);
-    cr_assert_eq(json_real_value(json_array_get(r, 2)), 0.625);
-    cr_assert(json_is_integer(json_array_get(r, 3)));
-    cr_assert_eq(json_integer_value(json_array_get(r, 3)), 6000);
-    cr_assert_eq(json_integer_value(json_array_get(r, 6)), 40);
-    cr_assert_eq(json_integer_value(json_array_get(r, 9)), -1);
-    cr_assert_eq(json_integer_value(json_array_get(r, 10)), 1);
-    su = json_object_get(j, "summary");
-    cr_assert(json_is_object(su));
-    cr_assert_eq(json_object_size(su), sizeof sum / sizeof *sum);
-    for (i = 0; i < sizeof sum / sizeof *sum; i++) {
-        json_t *v = json_object_get(su, sum[i].key);
-
-        cr_assert(json_is_number(v), "summary.%s", sum[i].key);
-        cr_assert_eq(json_number_value(v), sum[i].want, "summary.%s = %.17g", sum[i].key,
-                     json_number_value(v));
-    }
-    json_decref(j);
 }

@@ -305,49 +305,61 @@ static void make_result(struct result *r, const char *const *names, size_t nb, s
     }
 }
 
-/* A load block as pacer load writes it: a histogram of latencies
+/* A load record as pacer load leaves it: a histogram of latencies
  * (1000 + 10 i us for i < count, and one stall of 2 s), two intervals of
  * series and a server monitor of four rows. */
-static json_t *make_block(size_t count, int open)
+static void make_rep(struct load_rep *r, size_t count, int open)
 {
-    struct hist h;
+    static const struct mon_row rows[] = {
+        { 0.0, 0.0, 0.0, 1048576, 0, 0, 0, 0, 0, 0, 0 },
+        { 1.0, 0.25, 0.05, 2097152, 0, 0, 0, 0, 0, 0, 0 },
+        { 2.0, 0.75, 0.15, 3145728, 0, 0, 0, 0, 0, 0, 0 },
+        { 3.0, 1.0, 0.2, 3145728, 0, 0, 0, 0, 0, 0, 0 },
+    };
     struct err e = {0};
     size_t i;
-    json_t *blk;
 
-    cr_assert_eq(hist_init(&h, 3, 60000000000ull, &e), 0, "%s", e.msg);
+    memset(r, 0, sizeof *r);
+    r->set.url = strdup("http://127.0.0.1:8080/");
+    r->set.open = open;
+    r->set.rate = open ? 500.0 : 0.0;
+    r->set.connections = 4;
+    r->set.threads = r->set.pipeline = 1;
+    r->set.digits = 3;
+    r->set.warmup_ns = 1000000000;
+    r->requests = r->sent = count + 1;
+    r->bytes = 1000;
+    r->errors[LC_TIMEOUT] = r->errors_total = 3;
+    r->throughput = NAN;
+    r->window_s[0] = r->window_s[1] = NAN;
+    cr_assert_eq(hist_init(&r->latency, 3, 60000000000ull, &e), 0, "%s", e.msg);
     for (i = 0; i < count; i++)
-        hist_record(&h, 1000000 + 10000 * (uint64_t)i);
-    hist_record(&h, 2000000000);
-    blk = json_pack("{s:{s:s, s:I, s:f, s:i}, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I}, "
-                    "s:{s:I, s:[s, s, s, s, s, s, s, s, s, s, s], s:[[f, I, I, I, I, I, I, I, I, I, I], "
-                    "[f, I, I, I, I, I, I, I, I, I, I]]}, "
-                    "s:[{s:s, s:[s, s, s, s], s:[[f, f, f, I], [f, f, f, I], [f, f, f, I], [f, f, f, I]]}]}",
-                    "settings", "mode", open ? "open" : "closed", "warmup_ns", (json_int_t)1000000000,
-                    "rate", open ? 500.0 : 0.0, "connections", 4,
-                    "requests", (json_int_t)count + 1, "sent", (json_int_t)count + 1, "bytes",
-                    (json_int_t)1000, "late", (json_int_t)0, "inflight_end", (json_int_t)0,
-                    "unsent_end", (json_int_t)0, "errors", "total", (json_int_t)3, "timeout",
-                    (json_int_t)3,
-                    "series", "interval_ns", (json_int_t)1000000000, "columns", "t", "requests",
-                    "sent", "late", "bytes", "p50", "p90", "p99", "p99.9", "max",
-                    "errors.timeout", "rows",
-                    0.0, (json_int_t)600, (json_int_t)600, (json_int_t)0, (json_int_t)600,
-                    (json_int_t)1500000, (json_int_t)1800000, (json_int_t)1900000,
-                    (json_int_t)2000000, (json_int_t)2000000, (json_int_t)0,
-                    1.0, (json_int_t)400, (json_int_t)400, (json_int_t)0, (json_int_t)400,
-                    (json_int_t)1600000, (json_int_t)1900000, (json_int_t)2000000000,
-                    (json_int_t)2000000000, (json_int_t)2000000000, (json_int_t)3,
-                    "monitor", "label", "server", "columns", "t", "cpu_user", "cpu_sys", "rss",
-                    "rows", 0.0, 0.0, 0.0, (json_int_t)1048576, 1.0, 0.25, 0.05,
-                    (json_int_t)2097152, 2.0, 0.75, 0.15, (json_int_t)3145728, 3.0, 1.0, 0.2,
-                    (json_int_t)3145728);
-    cr_assert_not_null(blk);
-    json_object_set_new(blk, "latency", hist_to_json(&h));
-    if (open)
-        json_object_set_new(blk, "latency_from_send", hist_to_json(&h));
-    hist_free(&h);
-    return blk;
+        hist_record(&r->latency, 1000000 + 10000 * (uint64_t)i);
+    hist_record(&r->latency, 2000000000);
+    if (open) {
+        r->from_send = 1;
+        cr_assert_eq(hist_init(&r->latency_sent, 3, 60000000000ull, &e), 0, "%s", e.msg);
+        cr_assert_eq(hist_merge(&r->latency_sent, &r->latency, &e), 0, "%s", e.msg);
+    }
+    r->interval_ns = 1000000000;
+    r->niv = 2;
+    r->iv = calloc(2, sizeof *r->iv);
+    cr_assert_not_null(r->iv);
+    r->iv[0] = (struct load_interval){ .t = 0.0, .requests = 600, .sent = 600, .bytes = 600,
+                                       .p50 = 1500000, .p90 = 1800000, .p99 = 1900000,
+                                       .p999 = 2000000, .max = 2000000 };
+    r->iv[1] = (struct load_interval){ .t = 1.0, .requests = 400, .sent = 400, .bytes = 400,
+                                       .p50 = 1600000, .p90 = 1900000, .p99 = 2000000000,
+                                       .p999 = 2000000000, .max = 2000000000 };
+    r->iv[1].errors[LC_TIMEOUT] = 3;
+    r->nmon = 1;
+    r->mon = calloc(1, sizeof *r->mon);
+    cr_assert_not_null(r->mon);
+    r->mon[0].label = strdup("server");
+    r->mon[0].nrows = 4;
+    r->mon[0].rows = malloc(sizeof rows);
+    cr_assert_not_null(r->mon[0].rows);
+    memcpy(r->mon[0].rows, rows, sizeof rows);
 }
 
 static void make_load_result(struct result *r, const char *name, int open, size_t reps)
@@ -367,11 +379,13 @@ static void make_load_result(struct result *r, const char *name, int open, size_
     free(b->unit);
     b->unit = strdup("req/s");
     b->dir = DIR_HIGHER;
-    b->load = json_array();
+    b->load = calloc(reps, sizeof *b->load);
+    cr_assert_not_null(b->load);
+    b->nload = reps;
     b->nsamples = reps;
     b->samples = malloc(reps * sizeof *b->samples);
     for (i = 0; i < reps; i++) {
-        json_array_append_new(b->load, make_block(100 + 10 * i, open));
+        make_rep(&b->load[i], 100 + 10 * i, open);
         b->samples[i] = 500 + (double)i;
     }
     cr_assert_eq(bench_compute_stats(b, NULL), 0);

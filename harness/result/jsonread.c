@@ -232,11 +232,22 @@ int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const
 {
     char path[JR_PATH_LEN];
     const json_t *v;
-    long long x;
     int rc = jr_member(rd, obj, parent, key, flags, &v, path);
 
     if (rc <= 0)
         return rc;
+    return jr_int(rd, v, path, flags, lo, hi, out);
+}
+
+int jr_int(const struct jr *rd, const json_t *v, const char *path, int flags, long long lo,
+           long long hi, long long *out)
+{
+    long long x;
+
+    if (!v)
+        return jr_fail(rd, path, "missing");
+    if (json_is_null(v) && (flags & JR_NUL))
+        return 0;
     if (!json_is_integer(v))
         return jr_expected(rd, path, (flags & JR_NUL) ? "integer or null" : "integer", v);
     x = json_integer_value(v);
@@ -288,13 +299,22 @@ int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const
 {
     char path[JR_PATH_LEN];
     const json_t *v;
-    double x;
     int rc = jr_member(rd, obj, parent, key, flags, &v, path);
 
-    if (rc <= 0) {
-        if (rc == 0 && v)
-            *out = NAN;
+    if (rc < 0 || !v)
         return rc;
+    return jr_num(rd, v, path, flags, out);
+}
+
+int jr_num(const struct jr *rd, const json_t *v, const char *path, int flags, double *out)
+{
+    double x;
+
+    if (!v)
+        return jr_fail(rd, path, "missing");
+    if (json_is_null(v) && (flags & JR_NUL)) {
+        *out = NAN;
+        return 0;
     }
     if (!json_is_number(v))
         return jr_expected(rd, path, (flags & JR_NUL) ? "number or null" : "number", v);

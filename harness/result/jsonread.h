@@ -90,6 +90,12 @@ int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const
 /* true / false into 1 / 0; null (JR_NUL) reads -1. */
 int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                 int flags, int *out);
+/* The same checks on a value already found at path (an element of an
+ * array): NULL is "missing"; null with JR_NUL returns 0 (*out is left
+ * alone by jr_int, NaN from jr_num). */
+int jr_int(const struct jr *rd, const json_t *v, const char *path, int flags, long long lo,
+           long long hi, long long *out);
+int jr_num(const struct jr *rd, const json_t *v, const char *path, int flags, double *out);
 /* The object (or array) itself, borrowed; NULL when absent or null. */
 int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
                      const char *key, int flags, int is_array, const json_t **out);

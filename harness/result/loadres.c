@@ -1,6 +1,6 @@
 /*
- * loadres.c: load runs as benchmarks of a result (see loadres.h), and the
- * summary `pacer load` prints.
+ * loadres.c: load runs as benchmarks of a result (see loadres.h): their
+ * samples, metrics and records, and the latency of all their repetitions.
  */
 #include "loadres.h"
 
@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/lib/fmt.h"
 #include "jsonread.h"
 #include "series.h"
 
@@ -33,8 +32,8 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
                                         "latency.p99.9", "latency.p99.99", "latency.max"};
     const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
     double tput = out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0;
+    struct load_rep *reps;
     uint64_t v[6];
-    json_t *blk;
     size_t i;
     int rc = 0;
 
@@ -80,11 +79,13 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     }
     if (rc)
         return -1;
-    if (!b->load && !(b->load = json_array()))
+    reps = realloc(b->load, (b->nload + 1) * sizeof *reps);
+    if (!reps)
         return -1;
-    blk = load_out_json(o, out);
-    if (!blk || json_array_append_new(b->load, blk) < 0)
+    b->load = reps;
+    if (load_rep_from_run(&b->load[b->nload], o, out, NULL) < 0)
         return -1;
+    b->nload++;
     return 0;
 }
 
@@ -131,100 +132,32 @@ int load_metric_known(const char *metric, const char **suggest)
     return 0;
 }
 
-/* ---- reading ---------------------------------------------------------------- */
-
-static int need(const struct jr *rd, const json_t *o, const char *path, const char *key,
-                int (*is)(const json_t *), const char *what, const json_t **out)
-{
-    char p[JR_PATH_LEN];
-    const json_t *v = json_object_get(o, key);
-
-    jr_join(p, path, key);
-    if (!v)
-        return jr_fail(rd, p, "missing");
-    if (!is(v))
-        return jr_expected(rd, p, what, v);
-    if (out)
-        *out = v;
-    return 0;
-}
-
-static int is_obj(const json_t *v) { return json_is_object(v); }
-static int is_count(const json_t *v) { return json_is_integer(v) && json_integer_value(v) >= 0; }
-static int is_arr(const json_t *v) { return json_is_array(v); }
-
-int load_block_check(const struct jr *rd, const json_t *load, const char *path)
-{
-    static const char *const counts[] = {"requests", "sent", "bytes", "late", "inflight_end",
-                                         "unsent_end"};
-    char p[JR_PATH_LEN], q[JR_PATH_LEN];
-    const json_t *blk, *lat = NULL, *errs = NULL;
-    size_t i, k;
-    struct hist h;
-
-    if (!json_is_array(load))
-        return jr_expected(rd, path, "array", load);
-    json_array_foreach(load, i, blk) {
-        jr_index(p, path, i);
-        if (!json_is_object(blk))
-            return jr_expected(rd, p, "object", blk);
-        if (need(rd, blk, p, "settings", is_obj, "object", NULL) < 0)
-            return -1;
-        for (k = 0; k < sizeof counts / sizeof counts[0]; k++)
-            if (need(rd, blk, p, counts[k], is_count, "integer >= 0", NULL) < 0)
-                return -1;
-        if (need(rd, blk, p, "errors", is_obj, "object", &errs) < 0 ||
-            need(rd, errs, jr_join(q, p, "errors"), "total", is_count, "integer >= 0", NULL) < 0 ||
-            need(rd, blk, p, "series", is_obj, "object", NULL) < 0 ||
-            need(rd, blk, p, "monitor", is_arr, "array", NULL) < 0 ||
-            need(rd, blk, p, "latency", is_obj, "object", &lat) < 0)
-            return -1;
-        if (hist_from_json(&h, lat, rd->name, jr_join(q, p, "latency"), rd->e) < 0)
-            return -1;
-        hist_free(&h);
-        lat = json_object_get(blk, "latency_from_send");
-        if (lat) {
-            if (hist_from_json(&h, lat, rd->name, jr_join(q, p, "latency_from_send"), rd->e) < 0)
-                return -1;
-            hist_free(&h);
-        }
-    }
-    return 0;
-}
-
 int load_merge_latency(const struct bench *b, int from_send, struct hist *h, struct err *e)
 {
-    const char *key = from_send ? "latency_from_send" : "latency";
-    const json_t *blk;
     size_t i;
     int have = 0;
 
     memset(h, 0, sizeof *h);
-    if (!b->load)
+    if (!b->nload)
         return err_set(e, "%s: no load record", b->name);
-    json_array_foreach(b->load, i, blk) {
-        struct hist one;
-        const json_t *lat = json_object_get(blk, key);
-        if (!lat)
+    for (i = 0; i < b->nload; i++) {
+        const struct load_rep *r = &b->load[i];
+        const struct hist *one = from_send ? &r->latency_sent : &r->latency;
+
+        if (from_send && !r->from_send)
             continue;
-        if (hist_from_json(&one, lat, b->name, key, e) < 0)
-            goto fail;
         if (!have) {
-            *h = one;
+            if (hist_init(h, one->digits, one->highest, e) < 0)
+                return -1;
             have = 1;
-            continue;
         }
-        if (hist_merge(h, &one, e) < 0) {
-            hist_free(&one);
-            goto fail;
+        if (hist_merge(h, one, e) < 0) {
+            hist_free(h);
+            return -1;
         }
-        hist_free(&one);
     }
     if (!have)
-        return err_set(e, "%s: no %s histogram", b->name, key);
+        return err_set(e, "%s: no %s histogram", b->name,
+                       from_send ? "latency from send" : "latency");
     return 0;
-fail:
-    if (have)
-        hist_free(h);
-    return -1;
 }

@@ -6,40 +6,32 @@
  * (throughput, latency.p50 ... latency.max, errors.rate, generator.cpu,
  * server.cpu, server.rss_max) so that compare and limits such as
  * "latency.p99 < 50ms" work on them like on micro results, and the full
- * record of each repetition in bench->load: an array of the blocks
- * load_out_json() writes (histograms, series, errors, monitor).
+ * record of each repetition in bench->load (loadrep.h: histograms, series,
+ * errors, monitor).
  */
 #ifndef PACER_LOADRES_H
 #define PACER_LOADRES_H
 
-#include <stdio.h>
-
-#include <jansson.h>
-
-#include "jsonread.h"
-#include "loadrep.h"
+#include "harness/lib/err.h"
+#include "harness/load/hist.h"
 #include "harness/load/loadgen.h"
+#include "loadrep.h"
 #include "result.h"
 
 /* Add one repetition to b (named and set up by the caller; kind, unit and
- * direction are set here on the first one).  Returns 0 or -1 (out of
- * memory). */
+ * direction are set here on the first one): its sample, its metrics and
+ * its record (load_rep_from_run).  Returns 0 or -1 (out of memory). */
 int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out);
 
-/* Check a bench's "load" array as read from a file (path: its JSON path):
- * every block an object with its settings, totals, errors and a latency
- * histogram that reads back (hist_from_json).  -1 with "name: path: cause". */
-int load_block_check(const struct jr *rd, const json_t *load, const char *path);
-
-/* Merge the latency histograms of every block of b (and of every bench in
- * bs[0..n) when b is NULL) into h (initialised here).  "from_send": the
- * open loop's latency from the actual write.  -1 with the cause in e. */
+/* Merge the latency histograms of every repetition of b into h
+ * (initialised here).  from_send: the open loop's latency from the actual
+ * write.  -1 with the cause in e (no record, no such histogram, layouts
+ * that differ). */
 int load_merge_latency(const struct bench *b, int from_send, struct hist *h, struct err *e);
 
 /* 1 when metric (of a limit) is one a load benchmark records or a
  * statistic of its samples (load_bench_add), possibly as NAME.STAT; else 0 with
  * the nearest known name in *suggest (or NULL). */
 int load_metric_known(const char *metric, const char **suggest);
-
 
 #endif

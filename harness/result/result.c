@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadrep.h"
 #include "version.h"
 
 /* The state of a context that holds nothing yet: unknown is NULL for
@@ -140,7 +141,7 @@ void bench_free(struct bench *b)
     if (!b)
         return;
     free(b->proc_samples);
-    json_decref(b->load);
+    load_reps_free(b->load, b->nload);
     free(b->name);
     free(b->unit);
     for (i = 0; i < b->nparams; i++) {

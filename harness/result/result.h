@@ -15,6 +15,8 @@
 
 #include "harness/lib/stats.h"
 
+struct load_rep;
+
 enum bench_kind { KIND_MICRO, KIND_COMMAND, KIND_LOAD };
 enum direction { DIR_LOWER, DIR_HIGHER };   /* which way is better */
 
@@ -69,8 +71,9 @@ struct bench {
     char *binary;         /* micro: the suite binary; else NULL */
     char *command;        /* command: the command line; else NULL */
     struct bench_error *error; /* NULL when it ran fine */
-    struct json_t *load;  /* load: one block per repetition (an array,
-                             see load/loadres.h; owned reference), or NULL */
+    struct load_rep *load; /* load: the record of each repetition
+                              (loadrep.h), owned; else NULL */
+    size_t nload;
 };
 
 struct context {

@@ -56,8 +56,7 @@
  *       "source": {"binary": str|null, "command": str|null},
  *                                    written only when one is set
  *       "load": [LOAD, ...],         (1.2) kind "load": one record per
- *                                    repetition, see load/loadres.h and
- *                                    load_out_json()
+ *                                    repetition, see loadrep.h
  *       "error": null | {"message": str (req), "signal": int|null,
  *                        "exit_code": int|null, "timed_out": bool,
  *                        "stderr_tail": str|null}
@@ -412,8 +411,8 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
         rc |= put(o, "source", src);
     }
     rc |= put(o, "error", error_json(b->error));
-    if (b->load)
-        rc |= put(o, "load", json_incref(b->load));
+    if (b->nload)
+        rc |= put(o, "load", load_reps_to_json(b->load, b->nload));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -959,9 +958,8 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
         return -1;
     v = json_object_get(jb, "load");
     if (v && !json_is_null(v)) {
-        if (load_block_check(rd, v, jr_join(p, path, "load")) < 0)
+        if (load_reps_from_json(rd, v, jr_join(p, path, "load"), &b->load, &b->nload) < 0)
             return -1;
-        b->load = json_incref((json_t *)v);
     }
     return 0;
 }

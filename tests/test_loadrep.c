@@ -1,0 +1,483 @@
+/*
+ * test_loadrep.c: harness/result/loadrep.c, the record of a load
+ * repetition: built from a hand-made run (what it copies, the monitor's
+ * summary over the measured window), its JSON block (its shape, unknown
+ * numbers as null), and read back exactly.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/load/hist.h"
+#include "harness/load/loadgen.h"
+#include "harness/result/loadrep.h"
+
+#define H60 60000000000ull      /* 60 s in ns */
+#define SAVE_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1))
+
+static void init_ok(struct hist *h, int digits, uint64_t highest)
+{
+    struct err e = { 0 };
+
+    cr_assert_eq(hist_init(h, digits, highest, &e), 0, "hist_init(%d, %" PRIu64 "): %s",
+                 digits, highest, e.msg);
+}
+
+static void assert_same(const struct hist *a, const struct hist *b)
+{
+    cr_assert_eq(a->digits, b->digits);
+    cr_assert_eq(a->sub_bits, b->sub_bits);
+    cr_assert_eq(a->highest, b->highest);
+    cr_assert_eq(a->nbuckets, b->nbuckets);
+    cr_assert_eq(a->count, b->count, "count %" PRIu64 " vs %" PRIu64, a->count, b->count);
+    cr_assert_eq(a->min, b->min, "min %" PRIu64 " vs %" PRIu64, a->min, b->min);
+    cr_assert_eq(a->max, b->max, "max %" PRIu64 " vs %" PRIu64, a->max, b->max);
+    cr_assert_eq(memcmp(&a->sum, &b->sum, sizeof a->sum), 0, "sum %.17g vs %.17g", a->sum,
+                 b->sum);
+    cr_assert_eq(a->clamped, b->clamped);
+    for (size_t i = 0; i < a->nbuckets; i++)
+        cr_assert_eq(a->counts[i], b->counts[i], "bucket %zu: %" PRIu64 " vs %" PRIu64, i,
+                     a->counts[i], b->counts[i]);
+}
+
+/*
+ * Hand-built monitor rows of the server, times and CPU in binary fractions
+ * so that the summary is exact in double (worked out in test_monitor.c):
+ * over [0.25, 0.75], cpu 1 core mean and 1.25 max, user 0.75, sys 0.25,
+ * rss mean 11000 / 3 and max 6000, threads 4, fds 9, switches 44 and 4 per
+ * second, reads 400 per second, writes unknown (-1).
+ */
+static struct mon_row hand_rows[] = {
+    { 0, 1, 0.5, 1000, 2, 5, 10, 1, 0, -1, 1 },
+    { 0.25, 1.125, 0.5, 3000, 4, 7, 20, 1, 100, -1, 1 },
+    { 0.5, 1.375, 0.5625, 2000, 3, 9, 30, 3, 200, -1, 1 },
+    { 0.75, 1.5, 0.625, 6000, 3, 6, 40, 3, 300, -1, 1 },
+    { 1, 1.75, 0.75, 4000, 2, 6, 110, 5, 1000, -1, 1 },
+};
+
+static struct mon_row pacer_rows[] = {
+    { 0.125, 0.5, 0.25, 4096, 3, 8, 1, 0, 10, 20, 1 },
+    { 0.875, 0.75, 0.25, 8192, 3, 8, 2, 0, 30, 40, 1 },
+};
+
+/* What a run leaves, made by hand (nothing allocated but the histograms). */
+struct fake {
+    struct load_opts o;
+    struct load_out out;
+    struct load_errno errnos[3];
+    struct load_interval iv[2];
+    struct mon_series series[2];
+};
+
+static void fake_run(struct fake *f, int open)
+{
+    static const uint64_t lat[] = { 1000, 2000, 3000, 5000, 8000, 13000, 21000, 34000 };
+    size_t i;
+
+    memset(f, 0, sizeof *f);
+    load_opts_default(&f->o);
+    f->o.url_text = "http://127.0.0.1:8080/x";
+    f->o.rate = open ? 1000 : 0;
+    f->o.arrival = open ? ARRIVAL_POISSON : ARRIVAL_CONSTANT;
+    f->o.seed = UINT64_MAX - 1;      /* above INT64_MAX: written as -2 */
+    f->o.warmup_ns = 500000000;
+    f->o.duration_ns = 2000000000;
+    f->o.interval_ns = 1000000000;
+    init_ok(&f->out.latency, 3, H60);
+    init_ok(&f->out.latency_sent, 3, H60);
+    for (i = 0; i < sizeof lat / sizeof *lat; i++) {
+        hist_record(&f->out.latency, lat[i]);
+        hist_record(&f->out.latency_sent, lat[i] / 2);
+    }
+    f->out.complete = 1;
+    f->out.valid = 0;
+    snprintf(f->out.invalid, sizeof f->out.invalid, "the generator was the bottleneck");
+    f->out.elapsed_s = 2.0000000004;
+    f->out.requests = 300;
+    f->out.sent = 304;
+    f->out.bytes = 4096;
+    f->out.connects = 10;
+    f->out.late = 2;
+    f->out.queued = 1;
+    f->out.inflight_end = 2;
+    f->out.errors[LC_READ] = 3;
+    f->out.errors[LC_PARSE] = 1;
+    f->out.nerrors = 4;
+    f->out.parse_reason = "bad status line";
+    f->errnos[0] = (struct load_errno){ LC_READ, ECONNRESET, 2 };
+    f->errnos[1] = (struct load_errno){ LC_READ, 0, 1 };
+    f->errnos[2] = (struct load_errno){ LC_PARSE, 0, 1 };
+    f->out.errnos = f->errnos;
+    f->out.nerrnos = 3;
+    f->iv[0] = (struct load_interval){ 0.0, 150, 152, { 0, 2, 0, 0, 1, 0, 0 }, 1, 2048,
+                                       2000, 8000, 13000, 13000, 13000 };
+    f->iv[1] = (struct load_interval){ 1.0, 150, 152, { 0, 1, 0, 0, 0, 0, 0 }, 1, 2048,
+                                       3000, 21000, 34000, 34000, 34000 };
+    f->out.iv = f->iv;
+    f->out.niv = 2;
+    f->out.cpu_user = 0.25;
+    f->out.cpu_sys = 0.125;
+    f->out.busy_max = 0.5;
+    f->out.reads = 290;
+    f->out.stamped = 280;
+    f->out.naps = 7;
+    f->series[0] = (struct mon_series){ "server", 4242, hand_rows, 5, 5, 0 };
+    f->series[1] = (struct mon_series){ "pacer", 77, pacer_rows, 2, 2, 1 };
+    f->out.mon.period_ns = 100000000;
+    f->out.mon.series = f->series;
+    f->out.mon.nseries = 2;
+    f->out.mon_from = 0.25;
+    f->out.mon_to = 0.75;
+}
+
+static void fake_free(struct fake *f)
+{
+    hist_free(&f->out.latency);
+    hist_free(&f->out.latency_sent);
+}
+
+static void rep_of(struct load_rep *r, struct fake *f, int open)
+{
+    struct err e = { 0 };
+
+    fake_run(f, open);
+    cr_assert_eq(load_rep_from_run(r, &f->o, &f->out, &e), 0, "%s", e.msg);
+}
+
+/* r's block as text, as a result file holds it. */
+static char *block_text(const struct load_rep *r)
+{
+    json_t *j = load_rep_to_json(r);
+    char *text;
+
+    cr_assert_not_null(j);
+    text = json_dumps(j, SAVE_FLAGS);
+    cr_assert_not_null(text);
+    json_decref(j);
+    return text;
+}
+
+/* text (a block) read back, as benchmarks[0].load[0] of "f.json". */
+static int block_read(struct load_rep *r, const char *text, struct err *e)
+{
+    struct jr rd = { "f.json", e };
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    int rc;
+
+    cr_assert_not_null(j, "%s", je.text);
+    rc = load_rep_from_json(&rd, j, "benchmarks[0].load[0]", r);
+    json_decref(j);
+    return rc;
+}
+
+Test(record, from_run_copies_the_run)
+{
+    struct fake f;
+    struct load_rep r;
+
+    rep_of(&r, &f, 1);
+    cr_assert_str_eq(r.set.url, "http://127.0.0.1:8080/x");
+    cr_assert_eq(r.set.open, 1);
+    cr_assert_eq(r.set.arrival, ARRIVAL_POISSON);
+    cr_assert_eq(r.set.seed, UINT64_MAX - 1);
+    cr_assert_eq(r.set.connections, 10);
+    cr_assert_eq(r.valid, 0);
+    cr_assert_str_eq(r.invalid_reason, "the generator was the bottleneck");
+    cr_assert_eq(r.elapsed_ns, 2000000000);
+    cr_assert_eq(r.throughput, 300 / 2.0000000004);
+    cr_assert_eq(r.requests, 300);
+    cr_assert_eq(r.errors[LC_READ], 3);
+    cr_assert_eq(r.errors_total, 4);
+    assert_same(&r.latency, &f.out.latency);
+    cr_assert_eq(r.from_send, 1);
+    assert_same(&r.latency_sent, &f.out.latency_sent);
+    cr_assert_eq(r.pct.have, 1);
+    cr_assert_eq(r.pct.p[2], hist_percentile(&f.out.latency, 99));
+    cr_assert_eq(r.pct.p[5], 34000);
+    cr_assert_eq(r.pct.min, 1000);
+    cr_assert_eq(r.pct_sent.min, 500);
+    cr_assert_eq(r.nerrnos, 3);
+    cr_assert_str_eq(r.errnos[0].text, strerror(ECONNRESET));
+    cr_assert_str_eq(r.errnos[1].text, "closed by the server");
+    cr_assert_str_eq(r.errnos[2].text, "bad status line");
+    cr_assert_eq(r.niv, 2);
+    cr_assert_eq(memcmp(r.iv, f.iv, sizeof f.iv), 0);
+    cr_assert_eq(r.gen.naps, 7);
+    cr_assert_eq(r.nmon, 2);
+    cr_assert_str_eq(r.mon[0].label, "server");
+    cr_assert_eq(r.mon[0].nrows, 5);
+    cr_assert_eq(r.mon[0].period_ns, 100000000);
+    /* the summary over the measured window, not all the rows */
+    cr_assert_eq(r.mon[0].summary.cpu_mean, 1.0);
+    cr_assert_eq(r.mon[0].summary.cpu_max, 1.25);
+    cr_assert_eq(r.mon[0].summary.rss_mean, 11000.0 / 3.0);
+    cr_assert_eq(r.mon[0].summary.write_bytes_per_s, -1.0);
+    cr_assert_eq(r.mon[1].gone, 1);
+    cr_assert_eq(r.window_s[0], 0.25);
+    cr_assert_eq(r.window_s[1], 0.75);
+    load_rep_free(&r);
+    fake_free(&f);
+
+    rep_of(&r, &f, 0);
+    cr_assert_eq(r.set.open, 0);
+    cr_assert_eq(r.from_send, 0);
+    cr_assert_null(r.latency_sent.counts);
+    load_rep_free(&r);
+    fake_free(&f);
+}
+
+/* The keys of an object, sorted and joined by spaces. */
+static void keys_of(const json_t *o, char *buf, size_t size)
+{
+    const char *k;
+    json_t *v;
+    char *text;
+    json_t *sorted = json_object();
+
+    json_object_foreach((json_t *)o, k, v)
+        json_object_set_new(sorted, k, json_null());
+    text = json_dumps(sorted, JSON_SORT_KEYS | JSON_COMPACT);
+    snprintf(buf, size, "%s", text);
+    free(text);
+    json_decref(sorted);
+}
+
+Test(record_json, block_shape)
+{
+    struct fake f;
+    struct load_rep r;
+    json_t *j, *s, *en, *ser, *gen;
+    char keys[2048];
+
+    rep_of(&r, &f, 1);
+    j = load_rep_to_json(&r);
+    cr_assert_not_null(j);
+    keys_of(j, keys, sizeof keys);
+    cr_assert_str_eq(keys, "{\"bytes\":null,\"complete\":null,\"connects\":null,"
+                     "\"elapsed_ns\":null,\"errnos\":null,\"errors\":null,\"generator\":null,"
+                     "\"inflight_end\":null,\"invalid_reason\":null,\"late\":null,"
+                     "\"latency\":null,\"latency_from_send\":null,\"monitor\":null,"
+                     "\"monitor_window_s\":null,\"percentiles\":null,"
+                     "\"percentiles_from_send\":null,\"queued\":null,\"requests\":null,"
+                     "\"sent\":null,\"series\":null,\"settings\":null,\"throughput\":null,"
+                     "\"unsent_end\":null,\"valid\":null}");
+    s = json_object_get(j, "settings");
+    keys_of(s, keys, sizeof keys);
+    cr_assert_str_eq(keys, "{\"arrival\":null,\"connections\":null,\"digits\":null,"
+                     "\"duration_ns\":null,\"keepalive\":null,\"late_ns\":null,\"mode\":null,"
+                     "\"pipeline\":null,\"rate\":null,\"seed\":null,\"threads\":null,"
+                     "\"timeout_ns\":null,\"url\":null,\"warmup_ns\":null}");
+    cr_assert_str_eq(json_string_value(json_object_get(s, "mode")), "open");
+    cr_assert_str_eq(json_string_value(json_object_get(s, "arrival")), "poisson");
+    cr_assert_eq(json_integer_value(json_object_get(s, "seed")), -2);
+    cr_assert(json_is_real(json_object_get(s, "rate")));
+    cr_assert(json_is_true(json_object_get(s, "keepalive")));
+    cr_assert_eq(json_integer_value(json_object_get(j, "elapsed_ns")), 2000000000);
+    cr_assert(json_is_real(json_object_get(j, "throughput")));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "invalid_reason")),
+                     "the generator was the bottleneck");
+    keys_of(json_object_get(j, "percentiles"), keys, sizeof keys);
+    cr_assert_str_eq(keys, "{\"max\":null,\"mean\":null,\"min\":null,\"p50\":null,"
+                     "\"p90\":null,\"p99\":null,\"p99.9\":null,\"p99.99\":null,"
+                     "\"stddev\":null}");
+    keys_of(json_object_get(j, "errors"), keys, sizeof keys);
+    cr_assert_str_eq(keys, "{\"connect\":null,\"parse\":null,\"read\":null,"
+                     "\"status_4xx\":null,\"status_5xx\":null,\"timeout\":null,"
+                     "\"total\":null,\"write\":null}");
+    en = json_array_get(json_object_get(j, "errnos"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(en, "class")), "read");
+    cr_assert_eq(json_integer_value(json_object_get(en, "errno")), ECONNRESET);
+    cr_assert_eq(json_integer_value(json_object_get(en, "count")), 2);
+    ser = json_object_get(j, "series");
+    cr_assert_eq(json_integer_value(json_object_get(ser, "interval_ns")), 1000000000);
+    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 17);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 9)),
+                     "max");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 16)),
+                     "errors.status_5xx");
+    cr_assert_eq(json_integer_value(json_array_get(json_array_get(json_object_get(ser, "rows"),
+                                                                  1), 11)), 1);
+    gen = json_object_get(j, "generator");
+    cr_assert_eq(json_integer_value(json_object_get(gen, "stamped_reads")), 280);
+    cr_assert_eq(json_real_value(json_object_get(gen, "busy_max")), 0.5);
+    cr_assert_eq(json_real_value(json_array_get(json_object_get(j, "monitor_window_s"), 1)),
+                 0.75);
+    json_decref(j);
+    load_rep_free(&r);
+    fake_free(&f);
+
+    rep_of(&r, &f, 0);
+    j = load_rep_to_json(&r);
+    cr_assert_null(json_object_get(j, "latency_from_send"));
+    cr_assert_null(json_object_get(j, "percentiles_from_send"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "settings"), "mode")),
+                     "closed");
+    json_decref(j);
+    load_rep_free(&r);
+    fake_free(&f);
+}
+
+Test(record_json, monitor_shape)
+{
+    static const char *const cols[] = { "t", "cpu_user", "cpu_sys", "rss", "threads", "fds",
+                                        "vol_ctxsw", "invol_ctxsw", "read_bytes",
+                                        "write_bytes", "procs" };
+    static const struct { const char *key; double want; } sum[] = {
+        { "duration", 0.5 }, { "cpu_mean", 1.0 }, { "cpu_max", 1.25 },
+        { "cpu_user_mean", 0.75 }, { "cpu_sys_mean", 0.25 }, { "rss_mean", 11000.0 / 3.0 },
+        { "rss_max", 6000 }, { "threads_max", 4 }, { "fds_max", 9 },
+        { "ctxsw_per_s", 44 }, { "invol_ctxsw_per_s", 4 }, { "read_bytes_per_s", 400 },
+        { "write_bytes_per_s", -1 },
+    };
+    struct fake f;
+    struct load_rep rep;
+    json_t *blk, *j, *c, *rows, *r, *su;
+    size_t i;
+
+    rep_of(&rep, &f, 0);
+    blk = load_rep_to_json(&rep);
+    cr_assert_not_null(blk);
+    cr_assert_eq(json_array_size(json_object_get(blk, "monitor")), 2);
+    j = json_array_get(json_object_get(blk, "monitor"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "label")), "server");
+    cr_assert_eq(json_integer_value(json_object_get(j, "pid")), 4242);
+    cr_assert_eq(json_integer_value(json_object_get(j, "period_ns")), 100000000);
+    cr_assert(json_is_false(json_object_get(j, "gone")));
+    c = json_object_get(j, "columns");
+    cr_assert_eq(json_array_size(c), 11);
+    for (i = 0; i < 11; i++)
+        cr_assert_str_eq(json_string_value(json_array_get(c, i)), cols[i]);
+    rows = json_object_get(j, "rows");
+    cr_assert_eq(json_array_size(rows), 5, "all rows, not only the summary window");
+    for (i = 0; i < 5; i++)
+        cr_assert_eq(json_array_size(json_array_get(rows, i)), 11);
+    r = json_array_get(rows, 3);
+    cr_assert(json_is_real(json_array_get(r, 0)));
+    cr_assert_eq(json_real_value(json_array_get(r, 0)), 0.75);
+    cr_assert_eq(json_real_value(json_array_get(r, 1)), 1.5);
+    cr_assert_eq(json_real_value(json_array_get(r, 2)), 0.625);
+    cr_assert(json_is_integer(json_array_get(r, 3)));
+    cr_assert_eq(json_integer_value(json_array_get(r, 3)), 6000);
+    cr_assert_eq(json_integer_value(json_array_get(r, 6)), 40);
+    cr_assert_eq(json_integer_value(json_array_get(r, 9)), -1);
+    cr_assert_eq(json_integer_value(json_array_get(r, 10)), 1);
+    su = json_object_get(j, "summary");
+    cr_assert(json_is_object(su));
+    cr_assert_eq(json_object_size(su), sizeof sum / sizeof *sum);
+    for (i = 0; i < sizeof sum / sizeof *sum; i++) {
+        json_t *v = json_object_get(su, sum[i].key);
+
+        cr_assert(json_is_number(v), "summary.%s", sum[i].key);
+        cr_assert_eq(json_number_value(v), sum[i].want, "summary.%s = %.17g", sum[i].key,
+                     json_number_value(v));
+    }
+    j = json_array_get(json_object_get(blk, "monitor"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "label")), "pacer");
+    cr_assert(json_is_true(json_object_get(j, "gone")));
+    json_decref(blk);
+    load_rep_free(&rep);
+    fake_free(&f);
+}
+
+Test(record_json, round_trip_exact)
+{
+    struct err e = { 0 };
+    int open;
+
+    for (open = 0; open < 2; open++) {
+        struct fake f;
+        struct load_rep r, back;
+        char *a, *b;
+
+        rep_of(&r, &f, open);
+        a = block_text(&r);
+        cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+        b = block_text(&back);
+        cr_assert_str_eq(a, b);
+        assert_same(&back.latency, &r.latency);
+        cr_assert_eq(back.set.seed, UINT64_MAX - 1);
+        cr_assert_eq(back.throughput, r.throughput);
+        cr_assert_eq(back.mon[0].summary.rss_mean, 11000.0 / 3.0);
+        cr_assert_eq(memcmp(back.mon[0].rows, hand_rows, sizeof hand_rows), 0);
+        cr_assert_eq(memcmp(back.iv, r.iv, r.niv * sizeof *r.iv), 0);
+        cr_assert_eq(back.from_send, open);
+        free(a);
+        free(b);
+        load_rep_free(&back);
+        load_rep_free(&r);
+        fake_free(&f);
+    }
+}
+
+Test(record_json, unknown_numbers_are_null)
+{
+    struct err e = { 0 };
+    struct fake f;
+    struct load_rep r, back;
+    json_t *j;
+    char *text;
+
+    rep_of(&r, &f, 0);
+    r.throughput = NAN;
+    r.pct.stddev = NAN;
+    r.gen.busy_max = NAN;
+    r.window_s[0] = NAN;
+    r.valid = 1;
+    free(r.invalid_reason);
+    r.invalid_reason = NULL;
+    j = load_rep_to_json(&r);
+    cr_assert_not_null(j);
+    cr_assert(json_is_null(json_object_get(j, "throughput")));
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "percentiles"), "stddev")));
+    cr_assert(json_is_null(json_object_get(json_object_get(j, "generator"), "busy_max")));
+    cr_assert(json_is_null(json_object_get(j, "invalid_reason")));
+    cr_assert_null(json_object_get(j, "monitor_window_s"), "written only when known");
+    text = json_dumps(j, SAVE_FLAGS);
+    cr_assert_eq(block_read(&back, text, &e), 0, "%s", e.msg);
+    cr_assert(isnan(back.throughput));
+    cr_assert(isnan(back.pct.stddev));
+    cr_assert(isnan(back.gen.busy_max));
+    cr_assert(isnan(back.window_s[0]) && isnan(back.window_s[1]));
+    cr_assert_null(back.invalid_reason);
+    free(text);
+    json_decref(j);
+    load_rep_free(&back);
+    load_rep_free(&r);
+    fake_free(&f);
+}
+
+Test(record_json, reps_array)
+{
+    struct err e = { 0 };
+    struct jr rd = { "f.json", &e };
+    struct fake f1, f2;
+    struct load_rep rs[2], *back;
+    size_t n;
+    json_t *a, *b, *empty = json_array();
+
+    rep_of(&rs[0], &f1, 0);
+    rep_of(&rs[1], &f2, 1);
+    a = load_reps_to_json(rs, 2);
+    cr_assert_eq(json_array_size(a), 2);
+    cr_assert_eq(load_reps_from_json(&rd, a, "load", &back, &n), 0, "%s", e.msg);
+    cr_assert_eq(n, 2);
+    b = load_reps_to_json(back, n);
+    cr_assert(json_equal(a, b));
+    load_reps_free(back, n);
+    cr_assert_eq(load_reps_from_json(&rd, empty, "load", &back, &n), 0, "%s", e.msg);
+    cr_assert_null(back);
+    cr_assert_eq(n, 0);
+    json_decref(a);
+    json_decref(b);
+    json_decref(empty);
+    load_rep_free(&rs[0]);
+    load_rep_free(&rs[1]);
+    fake_free(&f1);
+    fake_free(&f2);
+}
