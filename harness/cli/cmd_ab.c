@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -338,26 +337,20 @@ static int confirm(const struct plan *p, const struct comparison *cmp, const str
     return (int)n;
 }
 
+/* --out and --save: 0, or -1 after saying why. */
 static int save(const struct result *r, const struct abcli *c)
 {
-    struct err e = {0};
-    int rc = 0;
+    struct err eo = {0}, ed = {0};
+    char *path;
+    int rc = plan_result_save(r, c->out, c->save, "-ab", &path, &eo, &ed);
 
-    if (c->out && result_save(r, c->out, &e) < 0) {
-        die_msg("%s", e.msg);
-        rc = -1;
-    }
-    if (c->save) {
-        char *path = result_save_path(c->save, &r->ctx, "-ab");
-        mkdir(c->save, 0777);
-        err_clear(&e);
-        if (!path || result_save(r, path, &e) < 0) {
-            die_msg("%s", path ? e.msg : "out of memory");
-            rc = -1;
-        } else if (!c->quiet)
-            fprintf(stderr, "pacer: A/B result written to %s\n", path);
-        free(path);
-    }
+    if (eo.set)
+        die_msg("%s", eo.msg);
+    if (ed.set)
+        die_msg("%s", ed.msg);
+    else if (path && !c->quiet)
+        fprintf(stderr, "pacer: A/B result written to %s\n", path);
+    free(path);
     return rc;
 }
 

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -521,24 +520,17 @@ static int finish_benches(const struct run_cli *c, const struct plan *p, struct 
 /* --out and --save: 0, or -1 after saying why. */
 static int save_result(const struct run_cli *c, const struct result *r)
 {
-    struct err e = {0};
-    int rc = 0;
+    struct err eo = {0}, ed = {0};
+    char *path;
+    int rc = plan_result_save(r, c->out, c->save, "", &path, &eo, &ed);
 
-    if (c->out && result_save(r, c->out, &e) < 0) {
-        die_msg("%s", e.msg);
-        rc = -1;
-    }
-    if (c->save) {
-        char *path = result_save_path(c->save, &r->ctx, "");
-        mkdir(c->save, 0777);
-        err_clear(&e);
-        if (!path || result_save(r, path, &e) < 0) {
-            die_msg("%s", path ? e.msg : "out of memory");
-            rc = -1;
-        } else if (!c->quiet)
-            fprintf(stderr, "pacer: result written to %s\n", path);
-        free(path);
-    }
+    if (eo.set)
+        die_msg("%s", eo.msg);
+    if (ed.set)
+        die_msg("%s", ed.msg);
+    else if (path && !c->quiet)
+        fprintf(stderr, "pacer: result written to %s\n", path);
+    free(path);
     return rc;
 }
 

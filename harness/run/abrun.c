@@ -24,7 +24,9 @@ struct side {
 struct pair {
     struct side *sd;              /* the two sides: base, new */
     const struct run_opts *o;
+    const struct listed *li;
     uint64_t deadline;
+    uint64_t iters;               /* the iteration count of every sample */
     unsigned swap;                /* 1: the new side goes first */
     int failed;                   /* the side that failed, or -1 */
 };
@@ -56,69 +58,59 @@ static enum child_fail pair_start(struct pair *pp)
     return CHILD_OK;
 }
 
-/* Select li in both, then set both up. */
-static enum child_fail pair_setup(struct pair *pp, const struct listed *li)
+/* One request to side i. */
+typedef enum child_fail (*side_request)(struct pair *pp, int i, struct err *e);
+
+/* The request to both sides, the one swap names first; the first failure
+ * is recorded as in stage. */
+static enum child_fail pair_ask(struct pair *pp, side_request ask, const char *stage)
 {
     struct err e = {0};
     enum child_fail f;
     unsigned k;
-    int i;
 
     for (k = 0; k < 2; k++) {
-        i = (int)(k ^ pp->swap);
-        if ((f = request_select(&pp->sd[i].c, li->name, pp->deadline, &e)) != CHILD_OK)
-            return side_failed(pp, i, f, &e, "select");
-    }
-    for (k = 0; k < 2; k++) {
-        i = (int)(k ^ pp->swap);
-        if ((f = request_plain(&pp->sd[i].c, "setup", pp->deadline, &e)) != CHILD_OK)
-            return side_failed(pp, i, f, &e, "setup");
+        int i = (int)(k ^ pp->swap);
+        if ((f = ask(pp, i, &e)) != CHILD_OK)
+            return side_failed(pp, i, f, &e, stage);
     }
     return CHILD_OK;
+}
+
+static enum child_fail ask_select(struct pair *pp, int i, struct err *e)
+{
+    return request_select(&pp->sd[i].c, pp->li->name, pp->deadline, e);
+}
+
+static enum child_fail ask_setup(struct pair *pp, int i, struct err *e)
+{
+    return request_plain(&pp->sd[i].c, "setup", pp->deadline, e);
 }
 
 /* In the first worker pair both sides calibrate, so both did the same
  * work before their samples; every pair then runs the base's count. */
-static enum child_fail pair_calibrate(struct pair *pp, uint64_t *iters)
+static enum child_fail ask_calibrate(struct pair *pp, int i, struct err *e)
 {
-    struct err e = {0};
-    enum child_fail f;
-    unsigned k;
-    int i;
+    uint64_t got = 0;
+    enum child_fail f = request_calibrate(&pp->sd[i].c, runner_sample_target(pp->o),
+                                          pp->deadline, &got, e);
 
-    for (k = 0; k < 2; k++) {
-        uint64_t got = 0;
-        i = (int)(k ^ pp->swap);
-        if ((f = request_calibrate(&pp->sd[i].c, runner_sample_target(pp->o), pp->deadline, &got,
-                                   &e)) != CHILD_OK)
-            return side_failed(pp, i, f, &e, "calibration");
-        if (i == 0)
-            *iters = got;
-    }
-    return CHILD_OK;
+    if (f == CHILD_OK && i == 0)
+        pp->iters = got;
+    return f;
 }
 
-/* Both warm up at the fixed count. */
-static enum child_fail pair_warmup(struct pair *pp, uint64_t iters)
+/* Warm up at the fixed count. */
+static enum child_fail ask_warmup(struct pair *pp, int i, struct err *e)
 {
     struct warmup_answer wa;
-    struct err e = {0};
-    enum child_fail f;
-    unsigned k;
-    int i;
 
-    for (k = 0; k < 2; k++) {
-        i = (int)(k ^ pp->swap);
-        if ((f = request_warmup(&pp->sd[i].c, iters, pp->o->set.warmup_ns,
-                                runner_sample_target(pp->o), 1, pp->deadline, &wa, &e)) !=
-            CHILD_OK)
-            return side_failed(pp, i, f, &e, "warmup");
-    }
-    return CHILD_OK;
+    return request_warmup(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
+                          runner_sample_target(pp->o), 1, pp->deadline, &wa, e);
 }
 
 /* npairs pairs of samples in ABBA order: AB, BA, AB, BA, ... */
-static enum child_fail pair_sample(struct pair *pp, uint64_t iters, unsigned npairs)
+static enum child_fail pair_sample(struct pair *pp, unsigned npairs)
 {
     struct err e = {0};
     enum child_fail f;
@@ -129,8 +121,8 @@ static enum child_fail pair_sample(struct pair *pp, uint64_t iters, unsigned npa
         int order = k % 2;
         for (i = 0; i < 2; i++) {
             struct side *sdi = &pp->sd[i ^ order];
-            if ((f = request_samples(&sdi->c, iters, 1, pp->deadline, &sdi->ser, sdi->b, &e)) !=
-                CHILD_OK)
+            if ((f = request_samples(&sdi->c, pp->iters, 1, pp->deadline, &sdi->ser, sdi->b,
+                                     &e)) != CHILD_OK)
                 return side_failed(pp, (int)(sdi - pp->sd), f, &e, "sampling");
         }
     }
@@ -161,14 +153,17 @@ static enum child_fail pair_process(struct side sd[2], const struct listed *li,
                                     const struct run_opts *o, int first, uint64_t *iters,
                                     unsigned npairs, unsigned swap, int *failed)
 {
-    struct pair pp = {sd, o, clock_now_ns() + o->set.timeout_ns, swap, -1};
+    struct pair pp = {sd, o, li, clock_now_ns() + o->set.timeout_ns, *iters, swap, -1};
     enum child_fail f;
 
-    if ((f = pair_start(&pp)) == CHILD_OK && (f = pair_setup(&pp, li)) == CHILD_OK &&
-        (!first || (f = pair_calibrate(&pp, iters)) == CHILD_OK) &&
-        (f = pair_warmup(&pp, *iters)) == CHILD_OK &&
-        (f = pair_sample(&pp, *iters, npairs)) == CHILD_OK)
+    if ((f = pair_start(&pp)) == CHILD_OK &&
+        (f = pair_ask(&pp, ask_select, "select")) == CHILD_OK &&
+        (f = pair_ask(&pp, ask_setup, "setup")) == CHILD_OK &&
+        (!first || (f = pair_ask(&pp, ask_calibrate, "calibration")) == CHILD_OK) &&
+        (f = pair_ask(&pp, ask_warmup, "warmup")) == CHILD_OK &&
+        (f = pair_sample(&pp, npairs)) == CHILD_OK)
         f = pair_stop(&pp);
+    *iters = pp.iters;
     if (pp.failed >= 0)
         *failed = pp.failed;
     return f;

@@ -156,8 +156,10 @@ static int run_once(char *const *argv, int show_output, int errfd, uint64_t dead
     t1 = clock_now_ns();
     kill(-pid, SIGKILL);   /* whatever it left in its group */
     out->wall_ns = t1 - t0;
-    out->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u + (uint64_t)ru.ru_utime.tv_usec * 1000u;
-    out->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
+    out->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u +
+                   (uint64_t)ru.ru_utime.tv_usec * 1000u;
+    out->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
+                  (uint64_t)ru.ru_stime.tv_usec * 1000u;
     out->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness/result/env.h"
+#include "harness/result/result_json.h"
 #include "words.h"
 
 #define LIST_TIMEOUT_NS 30000000000ULL
@@ -498,4 +499,27 @@ int plan_result_start(const struct plan *p, struct result *r, int argc, char **a
             r->argv[i + 1] = strdup(argv[i]);
     }
     return 0;
+}
+
+int plan_result_save(const struct result *r, const char *out, const char *dir,
+                     const char *suffix, char **path, struct err *out_err,
+                     struct err *dir_err)
+{
+    int rc = 0;
+
+    *path = NULL;
+    if (out && result_save(r, out, out_err) < 0)
+        rc = -1;
+    if (dir) {
+        char *p = result_save_path(dir, &r->ctx, suffix);
+        mkdir(dir, 0777);
+        if (!p)
+            return err_set(dir_err, "out of memory");
+        if (result_save(r, p, dir_err) < 0) {
+            free(p);
+            return -1;
+        }
+        *path = p;
+    }
+    return rc;
 }

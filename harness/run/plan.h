@@ -95,4 +95,13 @@ void plan_free(struct plan *p);
  * environment cannot be read (out of memory). */
 int plan_result_start(const struct plan *p, struct result *r, int argc, char **argv);
 
+/* Write r to the file out and into the directory dir (made when missing)
+ * as result_save_path(dir, suffix) names it; either may be NULL.  Each
+ * failure goes to its own error (out_err, dir_err: "out of memory" when no
+ * name could be made); *path is the file written into dir (new, or NULL).
+ * Returns 0, or -1 when either failed. */
+int plan_result_save(const struct result *r, const char *out, const char *dir,
+                     const char *suffix, char **path, struct err *out_err,
+                     struct err *dir_err);
+
 #endif

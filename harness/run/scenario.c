@@ -20,7 +20,8 @@ size_t scenario_npoints(const struct suite_scenario *sc)
     return sc->nconnections * sc->nrates;
 }
 
-void scenario_point_get(const struct suite *s, size_t scenario, size_t k, struct scenario_point *p)
+void scenario_point_get(const struct suite *s, size_t scenario, size_t k,
+                        struct scenario_point *p)
 {
     const struct suite_scenario *sc = &s->scenarios[scenario];
 
@@ -112,8 +113,8 @@ static int bench_begin(const struct scenario_point *p, struct bench *b)
 }
 
 /* The repetitions against a ready target.  -1 when interrupted. */
-static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo, struct target *t,
-                    struct load_opts *lo, struct bench *b, int *invalid)
+static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo,
+                    struct target *t, struct load_opts *lo, struct bench *b, int *invalid)
 {
     unsigned reps = mo->repetitions ? mo->repetitions : p->sc->repetitions, k;
     volatile int halt = 0;
@@ -166,8 +167,8 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
     return rc;
 }
 
-int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo, struct bench *b,
-              int *invalid)
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
+                 struct bench *b, int *invalid)
 {
     const struct suite_target *tg = p->tg;
     const struct suite_scenario *sc = p->sc;
