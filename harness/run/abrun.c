@@ -9,7 +9,7 @@
 #include "child.h"
 #include "harness/lib/clock.h"
 #include "harness/result/series.h"
-#include "request.h"
+#include "query.h"
 
 #define STOP_GRACE_NS 2000000000ULL
 
@@ -79,12 +79,12 @@ static enum child_fail pair_ask(struct pair *pp, side_request ask, const char *s
 
 static enum child_fail ask_select(struct pair *pp, int i, struct err *e)
 {
-    return request_select(&pp->sd[i].c, pp->li->name, pp->deadline, e);
+    return query_select(&pp->sd[i].c, pp->li->name, pp->deadline, e);
 }
 
 static enum child_fail ask_setup(struct pair *pp, int i, struct err *e)
 {
-    return request_plain(&pp->sd[i].c, "setup", pp->deadline, e);
+    return query_plain(&pp->sd[i].c, "setup", pp->deadline, e);
 }
 
 /* In the first worker pair both sides calibrate, so both did the same
@@ -92,7 +92,7 @@ static enum child_fail ask_setup(struct pair *pp, int i, struct err *e)
 static enum child_fail ask_calibrate(struct pair *pp, int i, struct err *e)
 {
     uint64_t got = 0;
-    enum child_fail f = request_calibrate(&pp->sd[i].c, runner_sample_target(pp->o),
+    enum child_fail f = query_calibrate(&pp->sd[i].c, runner_sample_target(pp->o),
                                           pp->deadline, &got, e);
 
     if (f == CHILD_OK && i == 0)
@@ -105,7 +105,7 @@ static enum child_fail ask_warmup(struct pair *pp, int i, struct err *e)
 {
     struct warmup_answer wa;
 
-    return request_warmup(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
+    return query_warmup(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
                           runner_sample_target(pp->o), 1, pp->deadline, &wa, e);
 }
 
@@ -121,7 +121,7 @@ static enum child_fail pair_sample(struct pair *pp, unsigned npairs)
         int order = k % 2;
         for (i = 0; i < 2; i++) {
             struct side *sdi = &pp->sd[i ^ order];
-            if ((f = request_samples(&sdi->c, pp->iters, 1, pp->deadline, &sdi->ser, sdi->b,
+            if ((f = query_samples(&sdi->c, pp->iters, 1, pp->deadline, &sdi->ser, sdi->b,
                                      &e)) != CHILD_OK)
                 return side_failed(pp, (int)(sdi - pp->sd), f, &e, "sampling");
         }
@@ -137,7 +137,7 @@ static enum child_fail pair_stop(struct pair *pp)
     int i;
 
     for (i = 0; i < 2; i++)
-        if ((f = request_plain(&pp->sd[i].c, "teardown", pp->deadline, &e)) != CHILD_OK)
+        if ((f = query_plain(&pp->sd[i].c, "teardown", pp->deadline, &e)) != CHILD_OK)
             return side_failed(pp, i, f, &e, "teardown");
     for (i = 0; i < 2; i++)
         if (child_stop(&pp->sd[i].c, STOP_GRACE_NS, &e) < 0)

@@ -12,7 +12,7 @@
 #include "harness/lib/clock.h"
 #include "harness/lib/stats.h"
 #include "harness/result/series.h"
-#include "request.h"
+#include "query.h"
 
 #define BATCH_NS 200000000ULL       /* aim for sample requests of ~200 ms */
 #define MAX_SAMPLES 100000u
@@ -248,7 +248,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
             next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
         }
         batch = batch_size(set, pp, taken, per, t0);
-        if ((f = request_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK)
+        if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK)
             return f;
         taken += batch;
     }
@@ -275,17 +275,17 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
         return CHILD_PROTOCOL;
     }
     stage = "select";
-    if ((f = request_select(&c, li->name, deadline, &e)) != CHILD_OK)
+    if ((f = query_select(&c, li->name, deadline, &e)) != CHILD_OK)
         goto fail;
     stage = "setup";
-    if ((f = request_plain(&c, "setup", deadline, &e)) != CHILD_OK)
+    if ((f = query_plain(&c, "setup", deadline, &e)) != CHILD_OK)
         goto fail;
     stage = "calibration";
-    if (first && (f = request_calibrate(&c, runner_sample_target(o), deadline, iters, &e)) !=
+    if (first && (f = query_calibrate(&c, runner_sample_target(o), deadline, iters, &e)) !=
                      CHILD_OK)
         goto fail;
     stage = "warmup";
-    if ((f = request_warmup(&c, *iters, set->warmup_ns, runner_sample_target(o), first ? 0 : 1,
+    if ((f = query_warmup(&c, *iters, set->warmup_ns, runner_sample_target(o), first ? 0 : 1,
                             deadline, &wa, &e)) != CHILD_OK)
         goto fail;
     if (first)
@@ -294,7 +294,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
     if ((f = take_samples(&c, set, pp, *iters, wa.median_ns, deadline, s, b, &e)) != CHILD_OK)
         goto fail;
     stage = "teardown";
-    if ((f = request_plain(&c, "teardown", deadline, &e)) != CHILD_OK)
+    if ((f = query_plain(&c, "teardown", deadline, &e)) != CHILD_OK)
         goto fail;
     stage = "exit";
     if (child_stop(&c, STOP_GRACE_NS, &e) < 0) {

@@ -57,7 +57,7 @@
  * closed loop) may be arrays: one benchmark per combination, named
  * SUITE/SCENARIO/connections=64/rate=1000 (only the axes given as arrays
  * appear).  Each runs "repetitions" times against a freshly started target;
- * "thresholds" are limits (compare.h) checked on its repetitions.
+ * "thresholds" are limits (limit.h) checked on its repetitions.
  * A suite needs micro benchmarks, commands or scenarios.
  */
 #ifndef PACER_SUITE_H

@@ -1,12 +1,12 @@
-/* request.c: the driver's requests to a worker process (request.h). */
-#include "request.h"
+/* query.c: the driver's queries to a worker process (query.h). */
+#include "query.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum child_fail request_select(struct child *c, const char *name, uint64_t deadline,
+enum child_fail query_select(struct child *c, const char *name, uint64_t deadline,
                                struct err *e)
 {
     char req[512], *rest;
@@ -15,7 +15,7 @@ enum child_fail request_select(struct child *c, const char *name, uint64_t deadl
     return child_call(c, req, &rest, deadline, e);
 }
 
-enum child_fail request_plain(struct child *c, const char *req, uint64_t deadline,
+enum child_fail query_plain(struct child *c, const char *req, uint64_t deadline,
                               struct err *e)
 {
     char *rest;
@@ -23,7 +23,7 @@ enum child_fail request_plain(struct child *c, const char *req, uint64_t deadlin
     return child_call(c, req, &rest, deadline, e);
 }
 
-enum child_fail request_calibrate(struct child *c, uint64_t target_ns, uint64_t deadline,
+enum child_fail query_calibrate(struct child *c, uint64_t target_ns, uint64_t deadline,
                                   uint64_t *iters, struct err *e)
 {
     char req[64], *rest;
@@ -41,7 +41,7 @@ enum child_fail request_calibrate(struct child *c, uint64_t target_ns, uint64_t 
     return CHILD_OK;
 }
 
-enum child_fail request_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
+enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
                                uint64_t target_ns, int fixed, uint64_t deadline,
                                struct warmup_answer *a, struct err *e)
 {
@@ -65,7 +65,7 @@ enum child_fail request_warmup(struct child *c, uint64_t iters, uint64_t warmup_
     return CHILD_OK;
 }
 
-enum child_fail request_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
+enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
                                 struct series *s, struct bench *b, struct err *e)
 {
     char req[64], *rest, *tok, *save = NULL;

@@ -1,5 +1,5 @@
 /*
- * test_request.c: the driver's requests to a worker (request.c), against the
+ * test_query.c: the driver's queries to a worker (query.c), against the
  * real suite binary tests/fixtures/faulty.c, and against a scripted worker
  * whose answers break the protocol.
  */
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "harness/lib/clock.h"
-#include "harness/run/request.h"
+#include "harness/run/query.h"
 
 static char faulty[512], script[64];
 
@@ -21,7 +21,7 @@ static void init(void)
     snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
 }
 
-TestSuite(request, .init = init, .timeout = 60);
+TestSuite(query, .init = init, .timeout = 60);
 
 /* A worker that answers each request with the line given for its first
  * word, and "ok" to the others. */
@@ -30,7 +30,7 @@ static const char *scripted(const char *calibrate, const char *warmup, const cha
     FILE *f;
     int fd;
 
-    snprintf(script, sizeof script, "/tmp/pacer-request-XXXXXX");
+    snprintf(script, sizeof script, "/tmp/pacer-query-XXXXXX");
     fd = mkstemp(script);
     cr_assert_geq(fd, 0);
     f = fdopen(fd, "w");
@@ -51,7 +51,7 @@ static const char *scripted(const char *calibrate, const char *warmup, const cha
     return script;
 }
 
-Test(request, a_benchmark_from_select_to_teardown)
+Test(query, a_benchmark_from_select_to_teardown)
 {
     uint64_t dl = clock_now_ns() + 10000000000ULL, iters = 0;
     struct warmup_answer wa;
@@ -61,36 +61,36 @@ Test(request, a_benchmark_from_select_to_teardown)
     struct err e = {0};
 
     cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
-    cr_assert_eq(request_select(&c, "ok", dl, &e), CHILD_OK, "%s", e.msg);
-    cr_assert_eq(request_plain(&c, "setup", dl, &e), CHILD_OK, "%s", e.msg);
-    cr_assert_eq(request_calibrate(&c, 1000000, dl, &iters, &e), CHILD_OK, "%s", e.msg);
+    cr_assert_eq(query_select(&c, "ok", dl, &e), CHILD_OK, "%s", e.msg);
+    cr_assert_eq(query_plain(&c, "setup", dl, &e), CHILD_OK, "%s", e.msg);
+    cr_assert_eq(query_calibrate(&c, 1000000, dl, &iters, &e), CHILD_OK, "%s", e.msg);
     cr_assert_gt(iters, 0);
-    cr_assert_eq(request_warmup(&c, iters, 1000000, 1000000, 1, dl, &wa, &e), CHILD_OK, "%s",
+    cr_assert_eq(query_warmup(&c, iters, 1000000, 1000000, 1, dl, &wa, &e), CHILD_OK, "%s",
                  e.msg);
     cr_assert_eq(wa.iters, iters, "a fixed count stays");
-    cr_assert_eq(request_samples(&c, iters, 3, dl, &s, &b, &e), CHILD_OK, "%s", e.msg);
+    cr_assert_eq(query_samples(&c, iters, 3, dl, &s, &b, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(s.n, 3);
     cr_assert_gt(s.x[0], 0);
-    cr_assert_eq(request_plain(&c, "teardown", dl, &e), CHILD_OK, "%s", e.msg);
+    cr_assert_eq(query_plain(&c, "teardown", dl, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(child_stop(&c, 2000000000ULL, &e), 0, "%s", e.msg);
     child_free(&c);
     free(s.x);
 }
 
-Test(request, an_unknown_benchmark_is_the_workers_error)
+Test(query, an_unknown_benchmark_is_the_workers_error)
 {
     uint64_t dl = clock_now_ns() + 10000000000ULL;
     struct child c;
     struct err e = {0};
 
     cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
-    cr_assert_eq(request_select(&c, "nothing", dl, &e), CHILD_ERR_ANSWER);
+    cr_assert_eq(query_select(&c, "nothing", dl, &e), CHILD_ERR_ANSWER);
     cr_assert_str_eq(e.msg, "no benchmark of that name in this binary");
     child_kill(&c);
     child_free(&c);
 }
 
-Test(request, malformed_answers)
+Test(query, malformed_answers)
 {
     uint64_t dl = clock_now_ns() + 10000000000ULL, iters = 0;
     struct warmup_answer wa;
@@ -101,13 +101,13 @@ Test(request, malformed_answers)
 
     cr_assert_eq(child_start(&c, scripted("ok many", "ok 0 1 1 5", "ok 0 0 100"), &e), 0, "%s",
                  e.msg);
-    cr_assert_eq(request_calibrate(&c, 1000000, dl, &iters, &e), CHILD_PROTOCOL);
+    cr_assert_eq(query_calibrate(&c, 1000000, dl, &iters, &e), CHILD_PROTOCOL);
     cr_assert_str_eq(e.msg, "malformed calibrate answer 'many'");
     err_clear(&e);
-    cr_assert_eq(request_warmup(&c, 10, 1000000, 1000000, 0, dl, &wa, &e), CHILD_PROTOCOL);
+    cr_assert_eq(query_warmup(&c, 10, 1000000, 1000000, 0, dl, &wa, &e), CHILD_PROTOCOL);
     cr_assert_str_eq(e.msg, "malformed warmup answer '0 1 1 5'");
     err_clear(&e);
-    cr_assert_eq(request_samples(&c, 10, 2, dl, &s, &b, &e), CHILD_PROTOCOL);
+    cr_assert_eq(query_samples(&c, 10, 2, dl, &s, &b, &e), CHILD_PROTOCOL);
     cr_assert_str_eq(e.msg, "asked for 2 samples, got 1");
     cr_assert_eq(s.n, 1, "what came is kept");
     cr_assert_float_eq(s.x[0], 10.0, 1e-12);
