@@ -246,7 +246,8 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     return 0;
 }
 
-static void cmd_warn(void *arg, const char *msg)
+/* A warning from below (plan_run_opts.on_warn, scenario_opts.on_warn). */
+static void on_warning(void *arg, const char *msg)
 {
     (void)arg;
     warn_msg("%s", msg);
@@ -260,7 +261,7 @@ static int make_plan(struct plan *p, const struct run_cli *c, const regex_t *re)
         .ncmds = c->ncmds, .nnames = c->nnames, .shell = c->shell,
         .ignore_failure = c->ignore_failure, .show_output = c->show_output,
         .prepare = c->prepare, .cleanup = c->cleanup, .ov = &c->ov, .re = re,
-        .on_warn = c->quiet ? NULL : cmd_warn};
+        .on_warn = c->quiet ? NULL : on_warning};
     struct err e = {0};
 
     if (plan_run(p, &o, &e) == 0)
@@ -334,12 +335,6 @@ static void rep_done(void *arg, const char *bench, unsigned k, unsigned n,
     fprintf(stderr, "%s: repetition %u/%u\n", bench, k, n);
     load_print_summary(stderr, lo, out);
     fflush(stderr);
-}
-
-static void rep_warn(void *arg, const char *msg)
-{
-    (void)arg;
-    warn_msg("%s", msg);
 }
 
 static void print_table(const struct result *r, const struct plan *p)
@@ -480,7 +475,7 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
 {
     struct scenario_opts so = {.interrupt = &child_interrupted,
                                .on_rep = c->quiet ? NULL : rep_done,
-                               .on_warn = c->quiet ? NULL : rep_warn};
+                               .on_warn = c->quiet ? NULL : on_warning};
     unsigned round;
     size_t i;
 

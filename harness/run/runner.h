@@ -15,8 +15,6 @@
 
 struct run_opts {
     struct settings set;
-    const regex_t *filter;   /* NULL: every benchmark */
-    int progress;            /* one-line progress on stderr (a terminal) */
     double clock_resolution_ns;
 };
 
