@@ -1,6 +1,6 @@
 /*
- * test_runner.c: micro benchmarks under the driver (runner.c, child.c,
- * worker.c), against the real suite binary tests/fixtures/faulty.c whose
+ * test_runner.c: micro benchmarks under the driver (runner.c, with child.c
+ * and worker.c), against the real suite binary tests/fixtures/faulty.c whose
  * benchmarks crash, abort, exit, hang and skip on purpose.
  */
 #include <criterion/criterion.h>
@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/run/child.h"
-#include "harness/lib/clock.h"
 #include "harness/run/runner.h"
 
 static char faulty[512];
@@ -243,43 +241,4 @@ Test(runner, not_a_worker)
     cr_assert_eq(runner_list("/bin/true", 1000000000ULL, &l, &e), -1);
     cr_assert_str_eq(e.msg, "does not answer the pacer worker protocol (exited with status 0)");
     listing_free(&l);
-}
-
-Test(runner, worker_refuses_malformed_requests)
-{
-    struct child c;
-    struct err e = {0};
-    char *rest;
-    uint64_t dl = clock_now_ns() + 5000000000ULL;
-
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
-    cr_assert_eq(child_call(&c, "setup", &rest, dl, &e), CHILD_ERR_ANSWER);
-    cr_assert_str_eq(e.msg, "no benchmark selected");
-    err_clear(&e);
-    cr_assert_eq(child_call(&c, "select nothing", &rest, dl, &e), CHILD_ERR_ANSWER);
-    cr_assert_str_eq(e.msg, "no benchmark of that name in this binary");
-    err_clear(&e);
-    cr_assert_eq(child_call(&c, "select ok", &rest, dl, &e), CHILD_OK);
-    cr_assert_eq(child_call(&c, "sample 0 1", &rest, dl, &e), CHILD_ERR_ANSWER);
-    cr_assert_str_eq(e.msg, "iterations must be at least 1");
-    err_clear(&e);
-    cr_assert_eq(child_call(&c, "sample 10 0", &rest, dl, &e), CHILD_ERR_ANSWER);
-    cr_assert_str_eq(e.msg, "sample count out of range");
-    err_clear(&e);
-    cr_assert_eq(child_call(&c, "fly", &rest, dl, &e), CHILD_ERR_ANSWER);
-    cr_assert_str_eq(e.msg, "malformed request");
-    err_clear(&e);
-    cr_assert_eq(child_call(&c, "sample 10 3", &rest, dl, &e), CHILD_OK);
-    cr_assert_eq(child_stop(&c, 2000000000ULL, &e), 0, "%s", e.msg);
-    child_free(&c);
-}
-
-Test(runner, describe_status)
-{
-    char buf[96];
-
-    child_describe_status(7 << 8, buf, sizeof buf);
-    cr_assert_str_eq(buf, "exited with status 7");
-    child_describe_status(SIGKILL, buf, sizeof buf);
-    cr_assert_str_eq(buf, "killed by signal 9 (SIGKILL)");
 }

@@ -12,7 +12,6 @@
 
 #include "harness/result/jsonread.h"
 #include "harness/result/loadres.h"
-#include "harness/run/scenario.h"
 #include "harness/run/suite.h"
 
 #define BAD_DIR "tests/data/suite/bad"
@@ -232,47 +231,6 @@ Test(suite, load_targets_and_scenarios)
     cr_assert_eq(sc->load.duration_ns, 10000000000ULL);
     cr_assert_str_eq(sc->payload, "ping\\n");
     suite_free(&s);
-}
-
-Test(suite, matrix_points_and_names)
-{
-    static const char *const names[] = {
-        "hello/connections=8/rate=0", "hello/connections=8/rate=1000",
-        "hello/connections=8/rate=2500.5", "hello/connections=64/rate=0",
-        "hello/connections=64/rate=1000", "hello/connections=64/rate=2500.5"};
-    struct suite s;
-    struct err e = {0};
-    struct scenario_point p;
-    size_t k;
-    char *n;
-
-    cr_assert_eq(suite_load("tests/data/suite/good/load.json", &s, &e), 0, "%s", e.msg);
-    cr_assert_eq(scenario_npoints(&s.scenarios[0]), 6);
-    for (k = 0; k < 6; k++) {
-        scenario_point_get(&s, 0, k, &p);
-        cr_assert_eq(p.tg, &s.targets[0]);
-        cr_assert_eq(p.connections, k < 3 ? 8u : 64u);
-        n = scenario_point_name(&p);
-        cr_assert_str_eq(n, names[k]);
-        free(n);
-    }
-    cr_assert_eq(scenario_npoints(&s.scenarios[1]), 1);
-    scenario_point_get(&s, 1, 0, &p);
-    n = scenario_point_name(&p);
-    cr_assert_str_eq(n, "echo", "scalars are not part of the name");
-    free(n);
-    cr_assert_eq(p.connections, 10);
-    cr_assert_float_eq(p.rate, 500, 1e-9);
-    suite_free(&s);
-}
-
-Test(suite, placeholders)
-{
-    const char *names[] = {"port", "build", NULL}, *values[] = {"8080", "/b", NULL};
-    char *x = suite_expand("{build}/srv --port={port} {port}{x} {} {port", names, values);
-
-    cr_assert_str_eq(x, "/b/srv --port=8080 8080{x} {} {port");
-    free(x);
 }
 
 Test(suite, threshold_metrics)

@@ -1,7 +1,6 @@
 /* abrun.c: paired A/B samples from two resident workers (abrun.h). */
 #include "abrun.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "child.h"
 #include "harness/lib/clock.h"
 #include "harness/result/series.h"
+#include "query.h"
 
 #define STOP_GRACE_NS 2000000000ULL
 
@@ -17,153 +17,156 @@ struct side {
     const char *binary;
     struct child c;
     struct bench *b;
-    int started;
     struct series ser;
 };
 
-static void fail_side(struct side *s, enum child_fail f, const struct err *e, const char *stage,
-                      const struct settings *set)
+/* One pair of worker processes under way. */
+struct pair {
+    struct side *sd;              /* the two sides: base, new */
+    const struct run_opts *o;
+    const struct listed *li;
+    uint64_t deadline;
+    uint64_t iters;               /* the iteration count of every sample */
+    unsigned swap;                /* 1: the new side goes first */
+    int failed;                   /* the side that failed, or -1 */
+};
+
+/* Record that side i failed in stage (f, e) as its error; f. */
+static enum child_fail side_failed(struct pair *pp, int i, enum child_fail f,
+                                   const struct err *e, const char *stage)
 {
-    runner_record(s->b, &s->c, f, e, stage, set);
+    runner_record(pp->sd[i].b, &pp->sd[i].c, f, e, stage, &pp->o->set);
+    pp->failed = i;
+    return f;
 }
 
-/* One sample of iters iterations from a side into its series. */
-static enum child_fail one_sample(struct side *s, uint64_t iters, uint64_t deadline,
-                                  struct err *e)
+/* Start both workers. */
+static enum child_fail pair_start(struct pair *pp)
 {
-    char req[64], *rest, *tok, *save = NULL;
-    enum child_fail f;
-
-    snprintf(req, sizeof req, "sample %" PRIu64 " 1", iters);
-    if ((f = child_call(&s->c, req, &rest, deadline, e)) != CHILD_OK)
-        return f;
-    tok = strtok_r(rest, " ", &save);
-    s->b->bytes_per_op = tok ? strtod(tok, NULL) : 0;
-    tok = strtok_r(NULL, " ", &save);
-    s->b->items_per_op = tok ? strtod(tok, NULL) : 0;
-    tok = strtok_r(NULL, " ", &save);
-    if (!tok) {
-        err_set(e, "malformed sample answer");
-        return CHILD_PROTOCOL;
-    }
-    if (series_add(&s->ser, strtod(tok, NULL) / (double)iters) < 0) {
-        err_set(e, "out of memory");
-        return CHILD_PROTOCOL;
-    }
-    return CHILD_OK;
-}
-
-static uint64_t target_of(const struct run_opts *o)
-{
-    double floor_ns = 1000.0 * o->clock_resolution_ns;
-
-    return (double)o->set.sample_target_ns < floor_ns ? (uint64_t)floor_ns
-                                                      : o->set.sample_target_ns;
-}
-
-/* One pair of worker processes: select, setup, (calibrate), warmup, npairs
- * ABBA pairs, teardown, stop.  *failed gets the failing side (or stays -1). */
-static enum child_fail pair_process(struct side sd[2], const struct listed *li,
-                                    const struct run_opts *o, int first, uint64_t *iters,
-                                    unsigned npairs, unsigned swap, int *failed)
-{
-    const struct settings *set = &o->set;
-    uint64_t deadline = clock_now_ns() + set->timeout_ns;
-    char req[512], *rest;
-    const char *stage = "start";
-    enum child_fail f = CHILD_OK;
     struct err e = {0};
     unsigned k;
     int i;
 
-    /* Which side starts, sets up and warms up first alternates between
-     * worker pairs (swap), so no side is always the one that went first. */
     for (k = 0; k < 2; k++) {
-        i = (int)(k ^ swap);
-        sd[i].started = 0;
-        if (child_start(&sd[i].c, sd[i].binary, &e) < 0) {
-            bench_set_error(sd[i].b, "%s", e.msg);
-            *failed = i;
+        i = (int)(k ^ pp->swap);
+        if (child_start(&pp->sd[i].c, pp->sd[i].binary, &e) < 0) {
+            bench_set_error(pp->sd[i].b, "%s", e.msg);
+            pp->failed = i;
             return CHILD_PROTOCOL;
-        }
-        sd[i].started = 1;
-    }
-    snprintf(req, sizeof req, "select %s", li->name);
-    for (stage = "select"; stage; stage = !strcmp(stage, "select") ? "setup" : NULL)
-        for (k = 0; k < 2; k++) {
-            i = (int)(k ^ swap);
-            err_clear(&e);
-            if ((f = child_call(&sd[i].c, !strcmp(stage, "select") ? req : "setup", &rest,
-                                deadline, &e)) != CHILD_OK) {
-                fail_side(&sd[i], f, &e, stage, set);
-                *failed = i;
-                return f;
-            }
-        }
-    /* In the first worker pair both sides calibrate, so both did the same
-     * work before their samples; every pair then runs the base's count. */
-    stage = "calibration";
-    snprintf(req, sizeof req, "calibrate %" PRIu64 " 0", target_of(o));
-    for (k = 0; k < 2 && first; k++) {
-        uint64_t got = 0;
-        i = (int)(k ^ swap);
-        err_clear(&e);
-        if ((f = child_call(&sd[i].c, req, &rest, deadline, &e)) != CHILD_OK ||
-            sscanf(rest, "%" SCNu64, &got) != 1 || got == 0) {
-            if (f == CHILD_OK) {
-                err_set(&e, "malformed calibrate answer");
-                f = CHILD_PROTOCOL;
-            }
-            fail_side(&sd[i], f, &e, stage, set);
-            *failed = i;
-            return f;
-        }
-        if (i == 0)
-            *iters = got;
-    }
-    stage = "warmup";
-    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " 1", *iters,
-             set->warmup_ns, target_of(o));
-    for (k = 0; k < 2; k++) {
-        i = (int)(k ^ swap);
-        err_clear(&e);
-        if ((f = child_call(&sd[i].c, req, &rest, deadline, &e)) != CHILD_OK) {
-            fail_side(&sd[i], f, &e, stage, set);
-            *failed = i;
-            return f;
-        }
-    }
-    stage = "sampling";
-    for (k = 0; k < npairs; k++) {
-        int order = k % 2;   /* ABBA: AB, BA, AB, BA, ... */
-        for (i = 0; i < 2; i++) {
-            struct side *sdi = &sd[i ^ order];
-            err_clear(&e);
-            if ((f = one_sample(sdi, *iters, deadline, &e)) != CHILD_OK) {
-                fail_side(sdi, f, &e, stage, set);
-                *failed = (int)(sdi - sd);
-                return f;
-            }
-        }
-    }
-    stage = "teardown";
-    for (i = 0; i < 2; i++) {
-        err_clear(&e);
-        if ((f = child_call(&sd[i].c, "teardown", &rest, deadline, &e)) != CHILD_OK) {
-            fail_side(&sd[i], f, &e, stage, set);
-            *failed = i;
-            return f;
-        }
-    }
-    for (i = 0; i < 2; i++) {
-        err_clear(&e);
-        if (child_stop(&sd[i].c, STOP_GRACE_NS, &e) < 0) {
-            fail_side(&sd[i], CHILD_DIED, &e, "exit", set);
-            *failed = i;
-            return CHILD_DIED;
         }
     }
     return CHILD_OK;
+}
+
+/* One request to side i. */
+typedef enum child_fail (*side_request)(struct pair *pp, int i, struct err *e);
+
+/* The request to both sides, the one swap names first; the first failure
+ * is recorded as in stage. */
+static enum child_fail pair_ask(struct pair *pp, side_request ask, const char *stage)
+{
+    struct err e = {0};
+    enum child_fail f;
+    unsigned k;
+
+    for (k = 0; k < 2; k++) {
+        int i = (int)(k ^ pp->swap);
+        if ((f = ask(pp, i, &e)) != CHILD_OK)
+            return side_failed(pp, i, f, &e, stage);
+    }
+    return CHILD_OK;
+}
+
+static enum child_fail ask_select(struct pair *pp, int i, struct err *e)
+{
+    return query_select(&pp->sd[i].c, pp->li->name, pp->deadline, e);
+}
+
+static enum child_fail ask_setup(struct pair *pp, int i, struct err *e)
+{
+    return query_plain(&pp->sd[i].c, "setup", pp->deadline, e);
+}
+
+/* In the first worker pair both sides calibrate, so both did the same
+ * work before their samples; every pair then runs the base's count. */
+static enum child_fail ask_calibrate(struct pair *pp, int i, struct err *e)
+{
+    uint64_t got = 0;
+    enum child_fail f = query_calibrate(&pp->sd[i].c, runner_sample_target(pp->o),
+                                          pp->deadline, &got, e);
+
+    if (f == CHILD_OK && i == 0)
+        pp->iters = got;
+    return f;
+}
+
+/* Warm up at the fixed count. */
+static enum child_fail ask_warmup(struct pair *pp, int i, struct err *e)
+{
+    struct warmup_answer wa;
+
+    return query_warmup(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
+                          runner_sample_target(pp->o), 1, pp->deadline, &wa, e);
+}
+
+/* npairs pairs of samples in ABBA order: AB, BA, AB, BA, ... */
+static enum child_fail pair_sample(struct pair *pp, unsigned npairs)
+{
+    struct err e = {0};
+    enum child_fail f;
+    unsigned k;
+    int i;
+
+    for (k = 0; k < npairs; k++) {
+        int order = k % 2;
+        for (i = 0; i < 2; i++) {
+            struct side *sdi = &pp->sd[i ^ order];
+            if ((f = query_samples(&sdi->c, pp->iters, 1, pp->deadline, &sdi->ser, sdi->b,
+                                     &e)) != CHILD_OK)
+                return side_failed(pp, (int)(sdi - pp->sd), f, &e, "sampling");
+        }
+    }
+    return CHILD_OK;
+}
+
+/* Tear both down and let them exit. */
+static enum child_fail pair_stop(struct pair *pp)
+{
+    struct err e = {0};
+    enum child_fail f;
+    int i;
+
+    for (i = 0; i < 2; i++)
+        if ((f = query_plain(&pp->sd[i].c, "teardown", pp->deadline, &e)) != CHILD_OK)
+            return side_failed(pp, i, f, &e, "teardown");
+    for (i = 0; i < 2; i++)
+        if (child_stop(&pp->sd[i].c, STOP_GRACE_NS, &e) < 0)
+            return side_failed(pp, i, CHILD_DIED, &e, "exit");
+    return CHILD_OK;
+}
+
+/* One pair of worker processes: select, setup, (calibrate), warmup, npairs
+ * ABBA pairs, teardown, stop.  Which side starts, sets up and warms up
+ * first alternates between worker pairs (swap), so no side is always the
+ * one that went first.  *failed gets the failing side (or stays -1). */
+static enum child_fail pair_process(struct side sd[2], const struct listed *li,
+                                    const struct run_opts *o, int first, uint64_t *iters,
+                                    unsigned npairs, unsigned swap, int *failed)
+{
+    struct pair pp = {sd, o, li, clock_now_ns() + o->set.timeout_ns, *iters, swap, -1};
+    enum child_fail f;
+
+    if ((f = pair_start(&pp)) == CHILD_OK &&
+        (f = pair_ask(&pp, ask_select, "select")) == CHILD_OK &&
+        (f = pair_ask(&pp, ask_setup, "setup")) == CHILD_OK &&
+        (!first || (f = pair_ask(&pp, ask_calibrate, "calibration")) == CHILD_OK) &&
+        (f = pair_ask(&pp, ask_warmup, "warmup")) == CHILD_OK &&
+        (f = pair_sample(&pp, npairs)) == CHILD_OK)
+        f = pair_stop(&pp);
+    *iters = pp.iters;
+    if (pp.failed >= 0)
+        *failed = pp.failed;
+    return f;
 }
 
 int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,

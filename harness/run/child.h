@@ -36,8 +36,9 @@ struct child {
 
 /* Start `binary --pacer-worker` (fds 3/4 as the protocol pipes, stdout to
  * /dev/null), executed from a private in-memory copy of the file (its code
- * pages are then its own; see child.c), falling back to the file itself.  Sets SIGPIPE to ignored in the calling process: a worker
- * that dies is seen as a write error, never as the driver's death.
+ * pages are then its own; see child.c), falling back to the file itself.
+ * Sets SIGPIPE to ignored in the calling process: a worker that dies is
+ * seen as a write error, never as the driver's death.
  * Returns 0, or -1 with the cause in e. */
 int child_start(struct child *c, const char *binary, struct err *e);
 

@@ -156,8 +156,10 @@ static int run_once(char *const *argv, int show_output, int errfd, uint64_t dead
     t1 = clock_now_ns();
     kill(-pid, SIGKILL);   /* whatever it left in its group */
     out->wall_ns = t1 - t0;
-    out->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u + (uint64_t)ru.ru_utime.tv_usec * 1000u;
-    out->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
+    out->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u +
+                   (uint64_t)ru.ru_utime.tv_usec * 1000u;
+    out->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
+                  (uint64_t)ru.ru_stime.tv_usec * 1000u;
     out->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024u;
     return 0;
 }
@@ -192,164 +194,26 @@ static int run_helper(const char *what, const char *line, int errfd, uint64_t de
 
 #define MAX_RUNS 100000u
 
-int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
-                 struct bench *b)
-{
-    struct series wall = {0}, user = {0}, sys = {0}, rss = {0};
-    char **argv = NULL, *sh_argv[] = {"/bin/sh", "-c", cs->line, NULL};
-    uint64_t deadline = clock_now_ns() + set->timeout_ns, t_start;
-    struct err e = {0};
-    unsigned run, total;
-    int errfd = -1, interrupted = 0;
-    size_t len;
-
-    len = strlen(suite) + strlen(cs->name) + 2;
-    b->name = malloc(len);
-    if (b->name)
-        snprintf(b->name, len, "%s/%s", suite, cs->name);
-    b->kind = KIND_COMMAND;
-    b->dir = DIR_LOWER;
-    b->iterations = 1;
-    b->processes = 1;
-    b->command = strdup(cs->line);
-    if (cs->shell)
-        argv = NULL;
-    else if (cs->argv) {
-        size_t n = 0;
-        while (cs->argv[n])
-            n++;
-        argv = calloc(n + 1, sizeof *argv);
-        for (n = 0; argv && cs->argv[n]; n++)
-            argv[n] = strdup(cs->argv[n]);
-        if (!argv) {
-            bench_set_error(b, "out of memory");
-            goto done;
-        }
-    } else if (words_split(cs->line, &argv, &e) < 0) {
-        bench_set_error(b, "command '%s': %s", cs->line, e.msg);
-        goto done;
-    }
-    errfd = memfd_create("pacer-stderr", MFD_CLOEXEC);
-    total = set->warmup_runs + (set->samples ? set->samples : MAX_RUNS);
-    t_start = clock_now_ns();
-    for (run = 0; run < total; run++) {
-        int warm = run < set->warmup_runs;
-        unsigned measured = run - set->warmup_runs;
-        struct run_out ro;
-        struct bench_error *be;
-        char how[96];
-
-        if (!warm && set->budget_ns && measured >= 2 &&
-            clock_now_ns() - t_start >= set->budget_ns)
-            break;
-        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
-            lseek(errfd, 0, SEEK_SET);
-        if (cs->prepare && run_helper("prepare", cs->prepare, errfd, deadline, b) < 0)
-            break;
-        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
-            lseek(errfd, 0, SEEK_SET);
-        if (run_once(cs->shell ? sh_argv : argv, cs->show_output, errfd, deadline, &ro) < 0) {
-            bench_set_error(b, "cannot run '%s': %s", cs->line, strerror(errno));
-            break;
-        }
-        if (ro.exec_errno) {
-            bench_set_error(b, "cannot run '%s': %s", cs->shell ? "/bin/sh" : argv[0],
-                            strerror(ro.exec_errno));
-            break;
-        }
-        if (ro.interrupted) {
-            bench_set_error(b, "interrupted");
-            interrupted = 1;
-            break;
-        }
-        if (ro.timed_out) {
-            be = bench_set_error(b, "timed out after %.3g s (in run %u)",
-                                 (double)set->timeout_ns / 1e9, run + 1);
-            if (be) {
-                be->timed_out = 1;
-                be->stderr_tail = fd_tail(errfd);
-            }
-            break;
-        }
-        if (!(WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0) &&
-            !(cs->ignore_failure && WIFEXITED(ro.status))) {
-            child_describe_status(ro.status, how, sizeof how);
-            be = bench_set_error(b, "%s (in %s run %u)", how, warm ? "warmup" : "timed",
-                                 warm ? run + 1 : measured + 1);
-            if (be) {
-                if (WIFSIGNALED(ro.status))
-                    be->signal = WTERMSIG(ro.status);
-                else if (WIFEXITED(ro.status))
-                    be->exit_code = WEXITSTATUS(ro.status);
-                be->stderr_tail = fd_tail(errfd);
-            }
-            break;
-        }
-        if (warm)
-            continue;
-        if (series_add(&wall, (double)ro.wall_ns) < 0 || series_add(&user, (double)ro.user_ns) < 0 ||
-            series_add(&sys, (double)ro.sys_ns) < 0 || series_add(&rss, (double)ro.maxrss_bytes) < 0) {
-            bench_set_error(b, "out of memory");
-            break;
-        }
-    }
-    if (cs->cleanup && !interrupted) {
-        if (errfd >= 0 && ftruncate(errfd, 0) == 0)
-            lseek(errfd, 0, SEEK_SET);
-        run_helper("cleanup", cs->cleanup, errfd, clock_now_ns() + set->timeout_ns, b);
-    }
-done:
-    {
-        struct metric *m;
-        struct stats_opts so;
-        b->samples = wall.x;
-        b->nsamples = wall.n;
-        if ((m = bench_add_metric(b, "user", "ns", DIR_LOWER))) {
-            m->samples = user.x;
-            m->nsamples = user.n;
-            user.x = NULL;
-        }
-        if ((m = bench_add_metric(b, "sys", "ns", DIR_LOWER))) {
-            m->samples = sys.x;
-            m->nsamples = sys.n;
-            sys.x = NULL;
-        }
-        if ((m = bench_add_metric(b, "max_rss", "bytes", DIR_LOWER))) {
-            m->samples = rss.x;
-            m->nsamples = rss.n;
-            rss.x = NULL;
-        }
-        free(user.x);
-        free(sys.x);
-        free(rss.x);
-        stats_opts_default(&so);
-        so.seed = set->seed;
-        so.ci_level = set->ci_level;
-        bench_compute_stats(b, &so);
-    }
-    if (errfd >= 0)
-        close(errfd);
-    words_free(argv);
-    return interrupted ? -1 : 0;
-}
-
-/* One side of a paired command run. */
-struct pside {
+/* A command being measured: its spec, argv and bench, and the samples so
+ * far (one benchmark, or one side of a pair). */
+struct cmdrun {
     const struct cmd_spec *cs;
     char **argv;
     struct bench *b;
     struct series wall, user, sys, rss;
 };
 
-static int pside_init(struct pside *ps, const struct cmd_spec *cs, struct bench *b,
-                      const char *suite, const char *name)
+/* Name b (suite/name) as a command benchmark and make the argv: 0, or -1
+ * with b's error recorded. */
+static int cmdrun_init(struct cmdrun *cr, const struct cmd_spec *cs, struct bench *b,
+                       const char *suite, const char *name)
 {
     struct err e = {0};
     size_t len = strlen(suite) + strlen(name) + 2, n = 0;
 
-    memset(ps, 0, sizeof *ps);
-    ps->cs = cs;
-    ps->b = b;
+    memset(cr, 0, sizeof *cr);
+    cr->cs = cs;
+    cr->b = b;
     b->name = malloc(len);
     if (b->name)
         snprintf(b->name, len, "%s/%s", suite, name);
@@ -363,46 +227,55 @@ static int pside_init(struct pside *ps, const struct cmd_spec *cs, struct bench 
     if (cs->argv) {
         while (cs->argv[n])
             n++;
-        ps->argv = calloc(n + 1, sizeof *ps->argv);
-        for (n = 0; ps->argv && cs->argv[n]; n++)
-            ps->argv[n] = strdup(cs->argv[n]);
-        if (!ps->argv)
+        cr->argv = calloc(n + 1, sizeof *cr->argv);
+        for (n = 0; cr->argv && cs->argv[n]; n++)
+            cr->argv[n] = strdup(cs->argv[n]);
+        if (!cr->argv)
             return bench_set_error(b, "out of memory"), -1;
         return 0;
     }
-    if (words_split(cs->line, &ps->argv, &e) < 0) {
+    if (words_split(cs->line, &cr->argv, &e) < 0) {
         bench_set_error(b, "command '%s': %s", cs->line, e.msg);
         return -1;
     }
     return 0;
 }
 
-/* One run of a side; 0 ok, -1 failed (error recorded), -2 interrupted. */
-static int pside_run(struct pside *ps, int errfd, uint64_t deadline, const struct settings *set,
-                     int record, unsigned run)
+/* Empty the stderr file for the next run. */
+static void errfd_reset(int errfd)
 {
-    char *sh_argv[] = {"/bin/sh", "-c", ps->cs->line, NULL};
+    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
+        lseek(errfd, 0, SEEK_SET);
+}
+
+/* Run number run (1-based, said when it times out) once after its
+ * prepare, its figures recorded when record.  A failing exit is said as
+ * "(in PHASE run NTH)", or "(in run NTH)" without a phase.  0 ok, -1
+ * failed (error recorded), -2 interrupted. */
+static int cmdrun_once(struct cmdrun *cr, int errfd, uint64_t deadline,
+                       const struct settings *set, int record, unsigned run, const char *phase,
+                       unsigned nth)
+{
+    char *sh_argv[] = {"/bin/sh", "-c", cr->cs->line, NULL};
     struct run_out ro;
     struct bench_error *be;
     char how[96];
 
-    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
-        lseek(errfd, 0, SEEK_SET);
-    if (ps->cs->prepare && run_helper("prepare", ps->cs->prepare, errfd, deadline, ps->b) < 0)
+    errfd_reset(errfd);
+    if (cr->cs->prepare && run_helper("prepare", cr->cs->prepare, errfd, deadline, cr->b) < 0)
         return -1;
-    if (errfd >= 0 && ftruncate(errfd, 0) == 0)
-        lseek(errfd, 0, SEEK_SET);
-    if (run_once(ps->cs->shell ? sh_argv : ps->argv, ps->cs->show_output, errfd, deadline,
+    errfd_reset(errfd);
+    if (run_once(cr->cs->shell ? sh_argv : cr->argv, cr->cs->show_output, errfd, deadline,
                  &ro) < 0)
-        return bench_set_error(ps->b, "cannot run '%s': %s", ps->cs->line, strerror(errno)), -1;
+        return bench_set_error(cr->b, "cannot run '%s': %s", cr->cs->line, strerror(errno)), -1;
     if (ro.exec_errno)
-        return bench_set_error(ps->b, "cannot run '%s': %s",
-                               ps->cs->shell ? "/bin/sh" : ps->argv[0], strerror(ro.exec_errno)),
+        return bench_set_error(cr->b, "cannot run '%s': %s",
+                               cr->cs->shell ? "/bin/sh" : cr->argv[0], strerror(ro.exec_errno)),
                -1;
     if (ro.interrupted)
-        return bench_set_error(ps->b, "interrupted"), -2;
+        return bench_set_error(cr->b, "interrupted"), -2;
     if (ro.timed_out) {
-        be = bench_set_error(ps->b, "timed out after %.3g s (in run %u)",
+        be = bench_set_error(cr->b, "timed out after %.3g s (in run %u)",
                              (double)set->timeout_ns / 1e9, run);
         if (be) {
             be->timed_out = 1;
@@ -411,9 +284,12 @@ static int pside_run(struct pside *ps, int errfd, uint64_t deadline, const struc
         return -1;
     }
     if (!(WIFEXITED(ro.status) && WEXITSTATUS(ro.status) == 0) &&
-        !(ps->cs->ignore_failure && WIFEXITED(ro.status))) {
+        !(cr->cs->ignore_failure && WIFEXITED(ro.status))) {
         child_describe_status(ro.status, how, sizeof how);
-        be = bench_set_error(ps->b, "%s (in run %u)", how, run);
+        if (phase)
+            be = bench_set_error(cr->b, "%s (in %s run %u)", how, phase, nth);
+        else
+            be = bench_set_error(cr->b, "%s (in run %u)", how, nth);
         if (be) {
             if (WIFSIGNALED(ro.status))
                 be->signal = WTERMSIG(ro.status);
@@ -425,28 +301,30 @@ static int pside_run(struct pside *ps, int errfd, uint64_t deadline, const struc
     }
     if (!record)
         return 0;
-    if (series_add(&ps->wall, (double)ro.wall_ns) < 0 ||
-        series_add(&ps->user, (double)ro.user_ns) < 0 ||
-        series_add(&ps->sys, (double)ro.sys_ns) < 0 ||
-        series_add(&ps->rss, (double)ro.maxrss_bytes) < 0)
-        return bench_set_error(ps->b, "out of memory"), -1;
+    if (series_add(&cr->wall, (double)ro.wall_ns) < 0 ||
+        series_add(&cr->user, (double)ro.user_ns) < 0 ||
+        series_add(&cr->sys, (double)ro.sys_ns) < 0 ||
+        series_add(&cr->rss, (double)ro.maxrss_bytes) < 0)
+        return bench_set_error(cr->b, "out of memory"), -1;
     return 0;
 }
 
-static void pside_finish(struct pside *ps, size_t n, const struct settings *set)
+/* The first n runs' figures into the bench (wall time as its samples, CPU
+ * and RSS as metrics) and its statistics; cr is released. */
+static void cmdrun_finish(struct cmdrun *cr, size_t n, const struct settings *set)
 {
     struct stats_opts so;
     struct metric *m;
-    struct series *ser[3] = {&ps->user, &ps->sys, &ps->rss};
+    struct series *ser[3] = {&cr->user, &cr->sys, &cr->rss};
     const char *names[3] = {"user", "sys", "max_rss"}, *units[3] = {"ns", "ns", "bytes"};
     int i;
 
-    ps->b->samples = ps->wall.x;
-    ps->b->nsamples = n;
+    cr->b->samples = cr->wall.x;
+    cr->b->nsamples = n;
     for (i = 0; i < 3; i++) {
-        if ((m = bench_add_metric(ps->b, names[i], units[i], DIR_LOWER))) {
+        if ((m = bench_add_metric(cr->b, names[i], units[i], DIR_LOWER))) {
             m->samples = ser[i]->x;
-            m->nsamples = n;
+            m->nsamples = n < ser[i]->n ? n : ser[i]->n;
             ser[i]->x = NULL;
         }
         free(ser[i]->x);
@@ -454,35 +332,67 @@ static void pside_finish(struct pside *ps, size_t n, const struct settings *set)
     stats_opts_default(&so);
     so.seed = set->seed;
     so.ci_level = set->ci_level;
-    bench_compute_stats(ps->b, &so);
-    words_free(ps->argv);
+    bench_compute_stats(cr->b, &so);
+    words_free(cr->argv);
+}
+
+int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
+                 struct bench *b)
+{
+    struct cmdrun cr;
+    uint64_t deadline = clock_now_ns() + set->timeout_ns, t_start;
+    unsigned run, total;
+    int errfd = -1, rc = 0;
+
+    if (cmdrun_init(&cr, cs, b, suite, cs->name) == 0) {
+        errfd = memfd_create("pacer-stderr", MFD_CLOEXEC);
+        total = set->warmup_runs + (set->samples ? set->samples : MAX_RUNS);
+        t_start = clock_now_ns();
+        for (run = 0; run < total && rc == 0; run++) {
+            int warm = run < set->warmup_runs;
+            unsigned measured = run - set->warmup_runs;
+            if (!warm && set->budget_ns && measured >= 2 &&
+                clock_now_ns() - t_start >= set->budget_ns)
+                break;
+            rc = cmdrun_once(&cr, errfd, deadline, set, !warm, run + 1,
+                             warm ? "warmup" : "timed", warm ? run + 1 : measured + 1);
+        }
+        if (cs->cleanup && rc != -2) {
+            errfd_reset(errfd);
+            run_helper("cleanup", cs->cleanup, errfd, clock_now_ns() + set->timeout_ns, b);
+        }
+    }
+    cmdrun_finish(&cr, cr.wall.n, set);
+    if (errfd >= 0)
+        close(errfd);
+    return rc == -2 ? -1 : 0;
 }
 
 int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const char *suite,
                    const char *name, const struct settings *set, struct bench *ba,
                    struct bench *bn)
 {
-    struct pside sd[2];
+    struct cmdrun sd[2];
     uint64_t deadline = clock_now_ns() + set->timeout_ns;
     unsigned k, pairs = set->samples ? set->samples : 30;
     int errfd = memfd_create("pacer-stderr", MFD_CLOEXEC), failed = -1, rc = 0, i;
     size_t n;
 
-    pside_init(&sd[0], base, ba, suite, name);
-    pside_init(&sd[1], nw, bn, suite, name);
+    cmdrun_init(&sd[0], base, ba, suite, name);
+    cmdrun_init(&sd[1], nw, bn, suite, name);
     if (ba->error)
         failed = 0;
     else if (bn->error)
         failed = 1;
     for (k = 0; failed < 0 && k < set->warmup_runs * 2; k++) {
         i = (int)(k % 2);
-        if ((rc = pside_run(&sd[i], errfd, deadline, set, 0, k / 2 + 1)) < 0)
+        if ((rc = cmdrun_once(&sd[i], errfd, deadline, set, 0, k / 2 + 1, NULL, k / 2 + 1)) < 0)
             failed = i;
     }
     for (k = 0; failed < 0 && k < pairs * 2; k++) {
         /* pair k/2: base first when even, new first when odd (ABBA) */
         i = (int)((k % 2) ^ ((k / 2) % 2));
-        if ((rc = pside_run(&sd[i], errfd, deadline, set, 1, k / 2 + 1)) < 0)
+        if ((rc = cmdrun_once(&sd[i], errfd, deadline, set, 1, k / 2 + 1, NULL, k / 2 + 1)) < 0)
             failed = i;
     }
     for (i = 0; i < 2; i++)
@@ -493,7 +403,7 @@ int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const
         bench_set_error(sd[!failed].b, "its %s side failed: no pairs", failed ? "new" : "base");
     n = sd[0].wall.n < sd[1].wall.n ? sd[0].wall.n : sd[1].wall.n;
     for (i = 0; i < 2; i++)
-        pside_finish(&sd[i], n, set);
+        cmdrun_finish(&sd[i], n, set);
     if (errfd >= 0)
         close(errfd);
     return rc == -2 ? -1 : 0;

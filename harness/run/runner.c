@@ -1,7 +1,6 @@
 /* runner.c: micro benchmarks under the driver (runner.h). */
 #include "runner.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,8 +10,9 @@
 
 #include "child.h"
 #include "harness/lib/clock.h"
-#include "harness/result/series.h"
 #include "harness/lib/stats.h"
+#include "harness/result/series.h"
+#include "query.h"
 
 #define BATCH_NS 200000000ULL       /* aim for sample requests of ~200 ms */
 #define MAX_SAMPLES 100000u
@@ -187,8 +187,7 @@ void runner_record(struct bench *b, struct child *c, enum child_fail f, const st
         be->stderr_tail = child_stderr_tail(c);
 }
 
-/* A sample lasts at least max(target, 1000 x clock resolution). */
-static uint64_t sample_target(const struct run_opts *o)
+uint64_t runner_sample_target(const struct run_opts *o)
 {
     double floor_ns = 1000.0 * o->clock_resolution_ns;
 
@@ -196,72 +195,45 @@ static uint64_t sample_target(const struct run_opts *o)
                                                       : o->set.sample_target_ns;
 }
 
-/* One worker process's share: select, setup, (calibrate), warmup, samples,
- * teardown, quit.  Returns the child_fail of the failing stage. */
-static enum child_fail run_process(const char *binary, const struct listed *li,
-                                   const struct run_opts *o, const struct proc_plan *pp,
-                                   int first, uint64_t deadline, uint64_t *iters,
-                                   struct series *s, struct bench *b)
+/* How many samples the next request asks for: about BATCH_NS of them,
+ * bounded by what is left of the count, MAX_SAMPLES and the budget (and
+ * at most 10 while the adaptive rule watches), per_ns the time of one. */
+static unsigned batch_size(const struct settings *set, const struct proc_plan *pp,
+                           unsigned taken, uint64_t per_ns, uint64_t t0)
 {
-    const struct settings *set = &o->set;
-    struct child c;
-    struct err e = {0};
-    enum child_fail f;
-    char req[512], *rest, *tok, *save;
-    const char *stage = "start";
-    uint64_t t0, median_ns = 0;
-    unsigned long long a, n;
-    unsigned taken = 0;
+    unsigned batch = per_ns ? (unsigned)(BATCH_NS / per_ns) : 1;
+
+    if (batch < 1)
+        batch = 1;
+    if (set->ci_target > 0 && batch > 10)
+        batch = 10;
+    if (pp->samples && batch > pp->samples - taken)
+        batch = pp->samples - taken;
+    if (batch > MAX_SAMPLES - taken)
+        batch = MAX_SAMPLES - taken;
+    if (pp->budget_ns) {
+        uint64_t left = pp->budget_ns - (clock_now_ns() - t0 < pp->budget_ns
+                                             ? clock_now_ns() - t0 : pp->budget_ns);
+        unsigned fit = per_ns ? (unsigned)(left / per_ns) + 1 : 1;
+        if (batch > fit)
+            batch = fit;
+    }
+    return batch;
+}
+
+/* The samples of one worker process, in batches, until its share of the
+ * count, the budget or the adaptive rule ends them. */
+static enum child_fail take_samples(struct child *c, const struct settings *set,
+                                    const struct proc_plan *pp, uint64_t iters,
+                                    uint64_t median_ns, uint64_t deadline, struct series *s,
+                                    struct bench *b, struct err *e)
+{
+    uint64_t t0 = clock_now_ns(), per = median_ns ? median_ns : set->sample_target_ns;
     size_t next_check = RUNNER_ADAPTIVE_MIN;
-    double bpo, ipo;
+    unsigned taken = 0, batch;
+    enum child_fail f;
 
-    if (child_start(&c, binary, &e) < 0) {
-        bench_set_error(b, "%s", e.msg);
-        child_free(&c);
-        return CHILD_PROTOCOL;
-    }
-    snprintf(req, sizeof req, "select %s", li->name);
-    stage = "select";
-    if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
-        goto fail;
-    stage = "setup";
-    if ((f = child_call(&c, "setup", &rest, deadline, &e)) != CHILD_OK)
-        goto fail;
-    if (first) {
-        stage = "calibration";
-        snprintf(req, sizeof req, "calibrate %" PRIu64 " 0", sample_target(o));
-        if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
-            goto fail;
-        if (sscanf(rest, "%llu", &a) != 1 || a == 0) {
-            err_set(&e, "malformed calibrate answer '%.40s'", rest);
-            f = CHILD_PROTOCOL;
-            goto fail;
-        }
-        *iters = a;
-    }
-    stage = "warmup";
-    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " %d", *iters,
-             set->warmup_ns, sample_target(o), first ? 0 : 1);
-    if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
-        goto fail;
-    {
-        unsigned long long wi, ws, wm;
-        int settled;
-        if (sscanf(rest, "%llu %llu %d %llu", &wi, &ws, &settled, &wm) != 4 || wi == 0) {
-            err_set(&e, "malformed warmup answer '%.40s'", rest);
-            f = CHILD_PROTOCOL;
-            goto fail;
-        }
-        if (first)
-            *iters = wi;
-        median_ns = wm;
-    }
-    stage = "sampling";
-    t0 = clock_now_ns();
     for (;;) {
-        unsigned batch;
-        uint64_t per = median_ns ? median_ns : set->sample_target_ns;
-
         if (pp->samples && taken >= pp->samples)
             break;
         if (pp->budget_ns && taken >= 3 && clock_now_ns() - t0 >= pp->budget_ns)
@@ -275,48 +247,54 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
                 break;
             next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
         }
-        batch = per ? (unsigned)(BATCH_NS / per) : 1;
-        if (batch < 1)
-            batch = 1;
-        if (set->ci_target > 0 && batch > 10)
-            batch = 10;
-        if (pp->samples && batch > pp->samples - taken)
-            batch = pp->samples - taken;
-        if (batch > MAX_SAMPLES - taken)
-            batch = MAX_SAMPLES - taken;
-        if (pp->budget_ns) {
-            uint64_t left = pp->budget_ns - (clock_now_ns() - t0 < pp->budget_ns
-                                                 ? clock_now_ns() - t0 : pp->budget_ns);
-            unsigned fit = per ? (unsigned)(left / per) + 1 : 1;
-            if (batch > fit)
-                batch = fit;
-        }
-        snprintf(req, sizeof req, "sample %" PRIu64 " %u", *iters, batch);
-        if ((f = child_call(&c, req, &rest, deadline, &e)) != CHILD_OK)
-            goto fail;
-        save = NULL;
-        tok = strtok_r(rest, " ", &save);
-        bpo = tok ? strtod(tok, NULL) : 0;
-        tok = strtok_r(NULL, " ", &save);
-        ipo = tok ? strtod(tok, NULL) : 0;
-        b->bytes_per_op = bpo;
-        b->items_per_op = ipo;
-        for (n = 0; (tok = strtok_r(NULL, " ", &save)); n++) {
-            if (series_add(s, strtod(tok, NULL) / (double)*iters) < 0) {
-                err_set(&e, "out of memory");
-                f = CHILD_PROTOCOL;
-                goto fail;
-            }
-        }
-        if (n != batch) {
-            err_set(&e, "asked for %u samples, got %llu", batch, n);
-            f = CHILD_PROTOCOL;
-            goto fail;
-        }
+        batch = batch_size(set, pp, taken, per, t0);
+        if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK)
+            return f;
         taken += batch;
     }
+    return CHILD_OK;
+}
+
+/* One worker process's share: select, setup, (calibrate), warmup, samples,
+ * teardown, quit.  Returns the child_fail of the failing stage. */
+static enum child_fail run_process(const char *binary, const struct listed *li,
+                                   const struct run_opts *o, const struct proc_plan *pp,
+                                   int first, uint64_t deadline, uint64_t *iters,
+                                   struct series *s, struct bench *b)
+{
+    const struct settings *set = &o->set;
+    struct warmup_answer wa;
+    struct child c;
+    struct err e = {0};
+    enum child_fail f;
+    const char *stage;
+
+    if (child_start(&c, binary, &e) < 0) {
+        bench_set_error(b, "%s", e.msg);
+        child_free(&c);
+        return CHILD_PROTOCOL;
+    }
+    stage = "select";
+    if ((f = query_select(&c, li->name, deadline, &e)) != CHILD_OK)
+        goto fail;
+    stage = "setup";
+    if ((f = query_plain(&c, "setup", deadline, &e)) != CHILD_OK)
+        goto fail;
+    stage = "calibration";
+    if (first && (f = query_calibrate(&c, runner_sample_target(o), deadline, iters, &e)) !=
+                     CHILD_OK)
+        goto fail;
+    stage = "warmup";
+    if ((f = query_warmup(&c, *iters, set->warmup_ns, runner_sample_target(o), first ? 0 : 1,
+                            deadline, &wa, &e)) != CHILD_OK)
+        goto fail;
+    if (first)
+        *iters = wa.iters;
+    stage = "sampling";
+    if ((f = take_samples(&c, set, pp, *iters, wa.median_ns, deadline, s, b, &e)) != CHILD_OK)
+        goto fail;
     stage = "teardown";
-    if ((f = child_call(&c, "teardown", &rest, deadline, &e)) != CHILD_OK)
+    if ((f = query_plain(&c, "teardown", deadline, &e)) != CHILD_OK)
         goto fail;
     stage = "exit";
     if (child_stop(&c, STOP_GRACE_NS, &e) < 0) {

@@ -15,8 +15,6 @@
 
 struct run_opts {
     struct settings set;
-    const regex_t *filter;   /* NULL: every benchmark */
-    int progress;            /* one-line progress on stderr (a terminal) */
     double clock_resolution_ns;
 };
 
@@ -59,6 +57,10 @@ void runner_finish(struct bench *b, const struct run_opts *o);
  * most target times the median. */
 #define RUNNER_ADAPTIVE_MIN 10u
 int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
+
+/* The time one sample aims at: the settings' target, at least 1000 times
+ * the clock's resolution. */
+uint64_t runner_sample_target(const struct run_opts *o);
 
 /* Record why stage failed (f, e, from child c) as b's error, with the
  * signal, exit code or timeout and c's stderr tail; the first error

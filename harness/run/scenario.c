@@ -9,7 +9,9 @@
 #include "child.h"
 #include "harness/result/limit.h"
 #include "harness/result/loadres.h"
+#include "placeholder.h"
 #include "target.h"
+#include "words.h"
 
 /* ---- the matrix ------------------------------------------------------------------ */
 
@@ -18,7 +20,8 @@ size_t scenario_npoints(const struct suite_scenario *sc)
     return sc->nconnections * sc->nrates;
 }
 
-void scenario_point_get(const struct suite *s, size_t scenario, size_t k, struct scenario_point *p)
+void scenario_point_get(const struct suite *s, size_t scenario, size_t k,
+                        struct scenario_point *p)
 {
     const struct suite_scenario *sc = &s->scenarios[scenario];
 
@@ -54,35 +57,6 @@ char *scenario_point_name(const struct scenario_point *p)
 }
 
 /* ---- running one point ----------------------------------------------------------- */
-
-/* argv or env with {port} filled in: a new NULL-terminated array. */
-static char **with_port(char *const *v, const char *port)
-{
-    const char *names[] = {"port", NULL}, *values[] = {port, NULL};
-    size_t n = 0, i;
-    char **out;
-
-    while (v && v[n])
-        n++;
-    out = calloc(n + 1, sizeof *out);
-    for (i = 0; out && i < n; i++)
-        if (!(out[i] = suite_expand(v[i], names, values))) {
-            while (i > 0)
-                free(out[--i]);
-            free(out);
-            return NULL;
-        }
-    return out;
-}
-
-static void free_words(char **v)
-{
-    size_t i;
-
-    for (i = 0; v && v[i]; i++)
-        free(v[i]);
-    free(v);
-}
 
 /* Record a target failure on b: message, exit status, the stderr tail (or
  * the stdout tail when stderr is empty). */
@@ -139,8 +113,8 @@ static int bench_begin(const struct scenario_point *p, struct bench *b)
 }
 
 /* The repetitions against a ready target.  -1 when interrupted. */
-static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo, struct target *t,
-                    struct load_opts *lo, struct bench *b, int *invalid)
+static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo,
+                    struct target *t, struct load_opts *lo, struct bench *b, int *invalid)
 {
     unsigned reps = mo->repetitions ? mo->repetitions : p->sc->repetitions, k;
     volatile int halt = 0;
@@ -193,8 +167,8 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
     return rc;
 }
 
-int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo, struct bench *b,
-              int *invalid)
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
+                 struct bench *b, int *invalid)
 {
     const struct suite_target *tg = p->tg;
     const struct suite_scenario *sc = p->sc;
@@ -222,9 +196,9 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     }
     snprintf(port, sizeof port, "%d", pn);
     values[0] = port;
-    argv = with_port(tg->argv, port);
-    env = tg->env ? with_port(tg->env, port) : NULL;
-    url = suite_expand(sc->url, names, values);
+    argv = placeholder_port(tg->argv, port);
+    env = tg->env ? placeholder_port(tg->env, port) : NULL;
+    url = placeholder_expand(sc->url, names, values);
     if (!argv || (tg->env && !env) || !url) {
         bench_set_error(b, "out of memory");
         goto cleanup;
@@ -284,8 +258,8 @@ cleanup:
         bench_set_error(b, "out of memory");
     free(req);
     free(url);
-    free_words(argv);
-    free_words(env);
+    words_free(argv);
+    words_free(env);
     return rc;
 }
 

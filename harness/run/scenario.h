@@ -25,7 +25,8 @@ struct scenario_point {
 /* The number of points of a scenario and the k-th of them (connections
  * outer, rate inner). */
 size_t scenario_npoints(const struct suite_scenario *sc);
-void scenario_point_get(const struct suite *s, size_t scenario, size_t k, struct scenario_point *p);
+void scenario_point_get(const struct suite *s, size_t scenario, size_t k,
+                        struct scenario_point *p);
 
 /* The benchmark name without the suite: "SCENARIO", with
  * "/connections=N" and "/rate=R" for the axes given as arrays (a new
@@ -51,8 +52,8 @@ struct scenario_opts {
  * holds the repetitions that finished and the error "interrupted ...").
  * *invalid is set when a repetition was not valid (the generator was the
  * bottleneck). */
-int scenario_run(const struct scenario_point *p, const struct scenario_opts *o, struct bench *b,
-              int *invalid);
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *o,
+                 struct bench *b, int *invalid);
 
 /* Check the scenario's thresholds on b's repetitions (the median of each
  * metric over them), appending one check each to out.  A threshold whose

@@ -40,8 +40,9 @@
  * current directory) or else ../build beside the suite file's directory
  * (../../build when only that one exists: suites/macro/X.json).
  * Unknown fields are errors, with the nearest known name suggested.
+ * Placeholders are filled in by placeholder.h.
  *
- * Targets are servers started for load scenarios (load/target.h, macro.h).
+ * Targets are servers started for load scenarios (target.h, scenario.h).
  * A command is argv (a string is split as words.h splits it; with "shell"
  * it runs as /bin/sh -c STRING) run in "cwd" (default: the suite file's
  * directory).  In commands, env values, "cwd" and urls, "{build}" is the
@@ -56,7 +57,7 @@
  * closed loop) may be arrays: one benchmark per combination, named
  * SUITE/SCENARIO/connections=64/rate=1000 (only the axes given as arrays
  * appear).  Each runs "repetitions" times against a freshly started target;
- * "thresholds" are limits (compare.h) checked on its repetitions.
+ * "thresholds" are limits (limit.h) checked on its repetitions.
  * A suite needs micro benchmarks, commands or scenarios.
  */
 #ifndef PACER_SUITE_H
@@ -67,9 +68,9 @@
 #include "cmdbench.h"
 #include "harness/lib/err.h"
 #include "harness/load/loadgen.h"
-#include "target.h"
 #include "harness/result/limit.h"
 #include "harness/result/result.h"
+#include "target.h"
 
 #define SUITE_PYTHON "/usr/bin/python3"
 #define SUITE_REPETITIONS 5
@@ -164,10 +165,5 @@ struct suite {
  * caller frees s with suite_free also after a failure). */
 int suite_load(const char *path, struct suite *s, struct err *e);
 void suite_free(struct suite *s);
-
-/* s with every "{NAME}" of names[i] replaced by values[i] (both
- * NULL-terminated lists; other braces are left as written): a new string,
- * or NULL when out of memory. */
-char *suite_expand(const char *s, const char *const *names, const char *const *values);
 
 #endif

@@ -221,13 +221,91 @@ static void close_pair(int p[2])
     p[0] = p[1] = -1;
 }
 
-int target_start(struct target *t, const struct target_opts *o, struct err *e)
+/* The child, from fork to exec (only async-signal-safe calls): its own
+ * process group, death with pacer, default signals, stdin from /dev/null,
+ * stdout and stderr to the pipes, no other descriptor, cwd, exec.  What
+ * failed goes up the exec pipe as {stage, errno}. */
+static void __attribute__((noreturn)) exec_child(const struct target_opts *o, char **env,
+                                                 const int outp[2], const int errp[2],
+                                                 const int exe[2], pid_t parent)
 {
-    int outp[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1}, report[2] = {0, 0};
-    char **env = NULL;
-    ssize_t r;
-    pid_t pid, parent;
+    int dn = open("/dev/null", O_RDONLY), rep[2];
+    sigset_t none;
 
+    setpgid(0, 0);
+    /* Should pacer itself die (a crash, SIGKILL), the server dies with it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    rep[0] = 0;
+    if (dn < 0 || dup2(dn, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(errp[1], 2) < 0)
+        rep[1] = errno;
+    else {
+        close_from(3, exe[1]);
+        rep[0] = 1;
+        if (o->cwd && chdir(o->cwd) < 0)
+            rep[1] = errno;
+        else {
+            rep[0] = 2;
+            execvpe(o->argv[0], o->argv, env);
+            rep[1] = errno;
+        }
+    }
+    if (write(exe[1], rep, sizeof rep) < 0)
+        _exit(127);
+    _exit(127);
+}
+
+/* What the exec pipe says: 0 when it closed (the exec succeeded), else -1
+ * with the cause in e and the child reaped. */
+static int exec_result(pid_t pid, int exe_fd, const struct target_opts *o, struct err *e)
+{
+    int report[2] = {0, 0};
+    ssize_t r;
+
+    do
+        r = read(exe_fd, report, sizeof report);
+    while (r < 0 && errno == EINTR);
+    if (r != (ssize_t)sizeof report)
+        return 0;
+    /* The exec failed: it reported why and exits. */
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (report[0] == 1)
+        return err_set(e, "cannot enter %s: %s", o->cwd, strerror(report[1]));
+    if (report[0] == 2)
+        return err_set(e, "cannot run %s: %s", o->argv[0], strerror(report[1]));
+    return err_set(e, "cannot set up its standard streams: %s", strerror(report[1]));
+}
+
+/* Start the drain thread; when it cannot start, the target is killed and
+ * reaped. */
+static int start_thread(struct target *t, struct err *e)
+{
+    pid_t pid = t->pid;
+
+    if (pthread_create(&t->thread, NULL, drain_main, t) != 0) {
+        err_set(e, "cannot start the thread that reads its output");
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        t->reaped = 1;
+        t->pid = -1;
+        return -1;
+    }
+    t->thread_started = 1;
+    return 0;
+}
+
+/* t as target_stop can release it, with o's settings. */
+static void target_init(struct target *t, const struct target_opts *o)
+{
     memset(t, 0, sizeof *t);
     t->pid = -1;
     t->out_fd = t->err_fd = t->wake[0] = t->wake[1] = -1;
@@ -238,6 +316,15 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
     t->ready_timeout_ns = o->ready_timeout_ns;
     t->stop_timeout_ns = o->stop_timeout_ns;
     pthread_mutex_init(&t->lock, NULL);
+}
+
+int target_start(struct target *t, const struct target_opts *o, struct err *e)
+{
+    int outp[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1};
+    char **env = NULL;
+    pid_t pid, parent;
+
+    target_init(t, o);
     t->name = strdup(o->name ? o->name : o->argv[0]);
     t->line = malloc(LINE_CAP);
     env = build_env(o->env);
@@ -256,39 +343,8 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
         err_set(e, "fork: %s", strerror(errno));
         goto fail;
     }
-    if (pid == 0) {
-        /* The child: only async-signal-safe calls from here to exec. */
-        int dn = open("/dev/null", O_RDONLY), rep[2];
-        sigset_t none;
-
-        setpgid(0, 0);
-        /* Should pacer itself die (a crash, SIGKILL), the server dies with it. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        rep[0] = 0;
-        if (dn < 0 || dup2(dn, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(errp[1], 2) < 0)
-            rep[1] = errno;
-        else {
-            close_from(3, exe[1]);
-            rep[0] = 1;
-            if (o->cwd && chdir(o->cwd) < 0)
-                rep[1] = errno;
-            else {
-                rep[0] = 2;
-                execvpe(o->argv[0], o->argv, env);
-                rep[1] = errno;
-            }
-        }
-        if (write(exe[1], rep, sizeof rep) < 0)
-            _exit(127);
-        _exit(127);
-    }
+    if (pid == 0)
+        exec_child(o, env, outp, errp, exe, parent);
     setpgid(pid, pid);
     free(env);
     env = NULL;
@@ -296,21 +352,8 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
     close(errp[1]);
     close(exe[1]);
     outp[1] = errp[1] = exe[1] = -1;
-    do
-        r = read(exe[0], report, sizeof report);
-    while (r < 0 && errno == EINTR);
-    if (r == (ssize_t)sizeof report) {
-        /* The exec failed: it reported why and exits. */
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-        if (report[0] == 1)
-            err_set(e, "cannot enter %s: %s", o->cwd, strerror(report[1]));
-        else if (report[0] == 2)
-            err_set(e, "cannot run %s: %s", o->argv[0], strerror(report[1]));
-        else
-            err_set(e, "cannot set up its standard streams: %s", strerror(report[1]));
+    if (exec_result(pid, exe[0], o, e) < 0)
         goto fail;
-    }
     close_pair(exe);
     t->pid = pid;
     t->reaped = 0;
@@ -319,17 +362,8 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
     outp[0] = errp[0] = -1;
     set_nonblock(t->out_fd);
     set_nonblock(t->err_fd);
-    if (pthread_create(&t->thread, NULL, drain_main, t) != 0) {
-        err_set(e, "cannot start the thread that reads its output");
-        kill(-pid, SIGKILL);
-        kill(pid, SIGKILL);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-        t->reaped = 1;
-        t->pid = -1;
+    if (start_thread(t, e) < 0)
         goto fail;
-    }
-    t->thread_started = 1;
     return 0;
 fail:
     free(env);

@@ -1,6 +1,7 @@
 /*
- * test_macro.c: load scenarios of suite files end to end (load/macro.c,
- * cmd_run.c): `pacer run` on suites written here, against the test server
+ * test_scenario.c: load scenarios of suite files (scenario.c): the points
+ * of a scenario's matrix and their names, and end to end (with cmd_run.c)
+ * `pacer run` on suites written here, against the test server
  * (suites/targets/testsrv) on loopback: the load benchmarks in the result
  * file, thresholds and exit codes, a target that never gets ready, Ctrl-C,
  * compare on two runs, and never a server left running.
@@ -16,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/run/scenario.h"
+#include "harness/run/suite.h"
 #include "pacer_exec.h"
 
 static char pacer[512], testsrv[512], dir[64];
@@ -37,7 +40,7 @@ static void fini(void)
     tmpdir_remove(dir);
 }
 
-TestSuite(macro, .init = init, .fini = fini, .timeout = 90);
+TestSuite(scenario, .init = init, .fini = fini, .timeout = 90);
 
 /* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
  * when positive. */
@@ -128,13 +131,45 @@ static void need_testsrv(void)
         cr_skip_test("%s is not built", testsrv);
 }
 
+Test(scenario, matrix_points_and_names)
+{
+    static const char *const names[] = {
+        "hello/connections=8/rate=0", "hello/connections=8/rate=1000",
+        "hello/connections=8/rate=2500.5", "hello/connections=64/rate=0",
+        "hello/connections=64/rate=1000", "hello/connections=64/rate=2500.5"};
+    struct suite s;
+    struct err e = {0};
+    struct scenario_point p;
+    size_t k;
+    char *n;
+
+    cr_assert_eq(suite_load("tests/data/suite/good/load.json", &s, &e), 0, "%s", e.msg);
+    cr_assert_eq(scenario_npoints(&s.scenarios[0]), 6);
+    for (k = 0; k < 6; k++) {
+        scenario_point_get(&s, 0, k, &p);
+        cr_assert_eq(p.tg, &s.targets[0]);
+        cr_assert_eq(p.connections, k < 3 ? 8u : 64u);
+        n = scenario_point_name(&p);
+        cr_assert_str_eq(n, names[k]);
+        free(n);
+    }
+    cr_assert_eq(scenario_npoints(&s.scenarios[1]), 1);
+    scenario_point_get(&s, 1, 0, &p);
+    n = scenario_point_name(&p);
+    cr_assert_str_eq(n, "echo", "scalars are not part of the name");
+    free(n);
+    cr_assert_eq(p.connections, 10);
+    cr_assert_float_eq(p.rate, 500, 1e-9);
+    suite_free(&s);
+}
+
 /* The server answers after 1 ms (testsrv's slow mode), so the generator
  * idles, and open-loop sends count as late only after 100 ms: the runs
  * stay valid on a busy machine (and under the sanitizers). */
 #define HELLO "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", " \
               "\"connections\": 2, \"threads\": 1, \"duration\": \"1s\", \"repetitions\": 2"
 
-Test(macro, load_benches_in_the_result_and_compare)
+Test(scenario, load_benches_in_the_result_and_compare)
 {
     const char *suite = write_suite("ok.json", "slow --delay 1ms",
                                     "{\"stdout\": \"listening on\"}", "5s",
@@ -197,7 +232,7 @@ Test(macro, load_benches_in_the_result_and_compare)
     out_free(&o);
 }
 
-Test(macro, a_failed_threshold_exits_1)
+Test(scenario, a_failed_threshold_exits_1)
 {
     const char *suite = write_suite("slow.json", "slow --delay 1ms", "{\"tcp\": true}", "5s",
                                     HELLO ", \"thresholds\": [\"latency.p99 < 1ns\", "
@@ -214,7 +249,7 @@ Test(macro, a_failed_threshold_exits_1)
     out_free(&o);
 }
 
-Test(macro, a_target_never_ready_is_the_benchmarks_error)
+Test(scenario, a_target_never_ready_is_the_benchmarks_error)
 {
     const char *suite = write_suite("never.json", "ok", "{\"stdout\": \"not a word it says\"}",
                                     "500ms", HELLO "}");
@@ -245,7 +280,7 @@ Test(macro, a_target_never_ready_is_the_benchmarks_error)
     out_free(&o);
 }
 
-Test(macro, a_target_that_dies_is_the_benchmarks_error)
+Test(scenario, a_target_that_dies_is_the_benchmarks_error)
 {
     const char *suite = write_suite("dies.json", "ok --max-time 500ms", "{\"tcp\": true}", "5s",
                                     "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", "
@@ -267,7 +302,7 @@ Test(macro, a_target_that_dies_is_the_benchmarks_error)
     out_free(&o);
 }
 
-Test(macro, interrupt_stops_the_server_and_keeps_what_finished)
+Test(scenario, interrupt_stops_the_server_and_keeps_what_finished)
 {
     const char *suite = write_suite("int.json", "ok", "{\"tcp\": true}", "5s",
                                     HELLO "},\n{\"name\": \"long\", \"url\": "
@@ -290,7 +325,7 @@ Test(macro, interrupt_stops_the_server_and_keeps_what_finished)
     out_free(&o);
 }
 
-Test(macro, suite_errors_are_bad_input)
+Test(scenario, suite_errors_are_bad_input)
 {
     const char *suite = write_suite("typo.json", "ok", "{\"tcp\": true}", "5s",
                                     "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", "

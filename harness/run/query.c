@@ -1,0 +1,92 @@
+/* query.c: the driver's queries to a worker process (query.h). */
+#include "query.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum child_fail query_select(struct child *c, const char *name, uint64_t deadline,
+                               struct err *e)
+{
+    char req[512], *rest;
+
+    snprintf(req, sizeof req, "select %s", name);
+    return child_call(c, req, &rest, deadline, e);
+}
+
+enum child_fail query_plain(struct child *c, const char *req, uint64_t deadline,
+                              struct err *e)
+{
+    char *rest;
+
+    return child_call(c, req, &rest, deadline, e);
+}
+
+enum child_fail query_calibrate(struct child *c, uint64_t target_ns, uint64_t deadline,
+                                  uint64_t *iters, struct err *e)
+{
+    char req[64], *rest;
+    unsigned long long a;
+    enum child_fail f;
+
+    snprintf(req, sizeof req, "calibrate %" PRIu64 " 0", target_ns);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    if (sscanf(rest, "%llu", &a) != 1 || a == 0) {
+        err_set(e, "malformed calibrate answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    *iters = a;
+    return CHILD_OK;
+}
+
+enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
+                               uint64_t target_ns, int fixed, uint64_t deadline,
+                               struct warmup_answer *a, struct err *e)
+{
+    char req[128], *rest;
+    unsigned long long wi, ws, wm;
+    enum child_fail f;
+    int settled;
+
+    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " %d", iters, warmup_ns,
+             target_ns, fixed);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    if (sscanf(rest, "%llu %llu %d %llu", &wi, &ws, &settled, &wm) != 4 || wi == 0) {
+        err_set(e, "malformed warmup answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    a->iters = wi;
+    a->samples = ws;
+    a->settled = settled;
+    a->median_ns = wm;
+    return CHILD_OK;
+}
+
+enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
+                                struct series *s, struct bench *b, struct err *e)
+{
+    char req[64], *rest, *tok, *save = NULL;
+    unsigned long long got;
+    enum child_fail f;
+
+    snprintf(req, sizeof req, "sample %" PRIu64 " %u", iters, n);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    tok = strtok_r(rest, " ", &save);
+    b->bytes_per_op = tok ? strtod(tok, NULL) : 0;
+    tok = strtok_r(NULL, " ", &save);
+    b->items_per_op = tok ? strtod(tok, NULL) : 0;
+    for (got = 0; (tok = strtok_r(NULL, " ", &save)); got++)
+        if (series_add(s, strtod(tok, NULL) / (double)iters) < 0) {
+            err_set(e, "out of memory");
+            return CHILD_PROTOCOL;
+        }
+    if (got != n) {
+        err_set(e, "asked for %u samples, got %llu", n, got);
+        return CHILD_PROTOCOL;
+    }
+    return CHILD_OK;
+}

@@ -1,0 +1,46 @@
+/*
+ * query.h: the driver's queries to a worker process (the worker protocol of
+ * harness/lib/worker.h, over child.h): each sends one request line and
+ * reads its answer into typed values.  A malformed answer is CHILD_PROTOCOL
+ * with the cause in e; other failures are child_call's.
+ */
+#ifndef PACER_QUERY_H
+#define PACER_QUERY_H
+
+#include <stdint.h>
+
+#include "child.h"
+#include "harness/lib/err.h"
+#include "harness/result/result.h"
+#include "harness/result/series.h"
+
+/* What a warmup answers. */
+struct warmup_answer {
+    uint64_t iters;          /* the iteration count (changed only when not fixed) */
+    uint64_t samples;        /* samples the warmup took */
+    int settled;             /* they settled before the warmup time ran out */
+    uint64_t median_ns;      /* the median sample time of its last ones */
+};
+
+/* "select NAME": the benchmark the next requests are about. */
+enum child_fail query_select(struct child *c, const char *name, uint64_t deadline,
+                               struct err *e);
+/* "setup", "teardown" or another request whose answer is a bare "ok". */
+enum child_fail query_plain(struct child *c, const char *req, uint64_t deadline,
+                              struct err *e);
+/* "calibrate": the iteration count whose sample lasts target_ns, into *iters. */
+enum child_fail query_calibrate(struct child *c, uint64_t target_ns, uint64_t deadline,
+                                  uint64_t *iters, struct err *e);
+/* "warmup" at iters iterations for warmup_ns (fixed: the count may not
+ * change), samples aimed at target_ns. */
+enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
+                               uint64_t target_ns, int fixed, uint64_t deadline,
+                               struct warmup_answer *a, struct err *e);
+/* "sample": n samples of iters iterations, appended to s as times per
+ * iteration; the bytes and items per iteration into b.  Those that came
+ * stay in s also when there are fewer than asked ("asked for N samples,
+ * got M"). */
+enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
+                                struct series *s, struct bench *b, struct err *e);
+
+#endif

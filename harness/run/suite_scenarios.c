@@ -1,0 +1,298 @@
+/* suite_scenarios.c: the load "scenarios" of a suite file (suite.h). */
+#include "suite_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/result/limit.h"
+#include "harness/result/loadres.h"
+#include "placeholder.h"
+
+/* An integer, or a non-empty array of them (*axis set), into *out (n
+ * values; *out holds a one-value default that a scalar overwrites). */
+static int get_counts(const struct sr *c, const json_t *v, const char *p, long long lo,
+                      long long hi, unsigned **out, size_t *n, int *axis)
+{
+    json_t *x;
+    size_t i;
+
+    if (json_is_array(v)) {
+        if (json_array_size(v) == 0)
+            return jr_fail(&c->jr, p, "empty list");
+        *axis = 1;
+        *n = json_array_size(v);
+        free(*out);
+        if (!(*out = calloc(*n, sizeof **out)))
+            return sr_oom(c);
+        json_array_foreach(v, i, x) {
+            char ip[JR_PATH_LEN];
+            if (sr_count(c, x, jr_index(ip, p, i), lo, hi, &(*out)[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (!json_is_integer(v))
+        return jr_fail(&c->jr, p, "expected an integer from %lld to %lld or an array of them, "
+                                  "got %s", lo, hi, sr_type(v));
+    *n = 1;
+    if (!*out && !(*out = calloc(1, sizeof **out)))
+        return sr_oom(c);
+    return sr_count(c, v, p, lo, hi, &(*out)[0]);
+}
+
+static int get_rate(const struct sr *c, const json_t *v, const char *p, double *out)
+{
+    if (!json_is_number(v))
+        return jr_fail(&c->jr, p,
+                       "expected a rate in requests/s (a number >= 0; 0: closed loop), got %s",
+                       sr_type(v));
+    *out = json_number_value(v);
+    if (!(*out >= 0) || *out > 1e8)
+        return jr_fail(&c->jr, p, "expected a rate from 0 (closed loop) to 1e8 requests/s");
+    return 0;
+}
+
+static int get_rates(const struct sr *c, const json_t *v, const char *p,
+                     struct suite_scenario *sc)
+{
+    json_t *x;
+    size_t i;
+
+    if (!json_is_array(v)) {
+        if (!json_is_number(v))
+            return jr_fail(&c->jr, p, "expected a rate in requests/s (a number >= 0; 0: closed "
+                                      "loop) or an array of them, got %s", sr_type(v));
+        return get_rate(c, v, p, &sc->rates[0]);
+    }
+    if (json_array_size(v) == 0)
+        return jr_fail(&c->jr, p, "empty list");
+    free(sc->rates);
+    sc->rate_axis = 1;
+    sc->nrates = json_array_size(v);
+    if (!(sc->rates = calloc(sc->nrates, sizeof *sc->rates)))
+        return sr_oom(c);
+    json_array_foreach(v, i, x) {
+        char ip[JR_PATH_LEN];
+        if (get_rate(c, x, jr_index(ip, p, i), &sc->rates[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_thresholds(const struct sr *c, const json_t *v, const char *p,
+                            struct suite_scenario *sc)
+{
+    size_t i;
+
+    if (sr_strings(c, v, p, &sc->thresholds, &sc->nthresholds) < 0)
+        return -1;
+    if (sc->nthresholds && !(sc->limits = calloc(sc->nthresholds, sizeof *sc->limits)))
+        return sr_oom(c);
+    for (i = 0; i < sc->nthresholds; i++) {
+        struct limit *l = &sc->limits[i];
+        struct err le = {0};
+        const char *sug;
+        char ip[JR_PATH_LEN];
+        jr_index(ip, p, i);
+        if (limit_parse(sc->thresholds[i], l, &le) < 0)
+            return jr_fail(&c->jr, ip, "%s", le.msg);
+        if (!load_metric_known(l->metric, &sug))
+            return jr_fail(&c->jr, ip, "unknown metric '%s'%s%s%s", l->metric,
+                           sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
+    }
+    return 0;
+}
+
+/* The load settings a scenario shares with pacer load. */
+static int parse_load(const struct sr *c, const json_t *it, const char *path,
+                      struct suite_scenario *sc)
+{
+    struct load_opts *o = &sc->load;
+    const char *key;
+    json_t *v;
+
+    json_object_foreach((json_t *)it, key, v) {
+        char p[JR_PATH_LEN];
+        unsigned u;
+        jr_pathf(p, "%s.%s", path, key);
+        if (!strcmp(key, "connections")) {
+            if (get_counts(c, v, p, 1, 1000000, &sc->connections, &sc->nconnections,
+                           &sc->connections_axis) < 0)
+                return -1;
+        } else if (!strcmp(key, "rate")) {
+            if (get_rates(c, v, p, sc) < 0)
+                return -1;
+        } else if (!strcmp(key, "threads")) {
+            if (sr_count(c, v, p, 1, 256, &o->threads) < 0)
+                return -1;
+        } else if (!strcmp(key, "pipeline")) {
+            if (sr_count(c, v, p, 1, 1024, &o->pipeline) < 0)
+                return -1;
+        } else if (!strcmp(key, "digits")) {
+            if (sr_count(c, v, p, 1, 5, &u) < 0)
+                return -1;
+            o->digits = (int)u;
+        } else if (!strcmp(key, "repetitions")) {
+            if (sr_count(c, v, p, 1, 1000, &sc->repetitions) < 0)
+                return -1;
+        } else if (!strcmp(key, "seed")) {
+            if (!json_is_integer(v) || json_integer_value(v) < 0)
+                return jr_fail(&c->jr, p, "expected an integer >= 0, got %s",
+                               json_is_integer(v) ? "a negative one" : sr_type(v));
+            o->seed = (uint64_t)json_integer_value(v);
+        } else if (!strcmp(key, "keepalive")) {
+            if (!json_is_boolean(v))
+                return jr_fail(&c->jr, p, "expected boolean, got %s", sr_type(v));
+            o->keepalive = json_is_true(v);
+        } else if (!strcmp(key, "arrival")) {
+            const char *a = json_is_string(v) ? json_string_value(v) : "";
+            if (!strcmp(a, "constant"))
+                o->arrival = ARRIVAL_CONSTANT;
+            else if (!strcmp(a, "poisson"))
+                o->arrival = ARRIVAL_POISSON;
+            else
+                return jr_fail(&c->jr, p, "expected \"constant\" or \"poisson\"");
+        } else if (!strcmp(key, "duration") || !strcmp(key, "timeout") ||
+                   !strcmp(key, "interval") || !strcmp(key, "late")) {
+            uint64_t *dst = key[0] == 'd' ? &o->duration_ns : key[0] == 't' ? &o->timeout_ns
+                          : key[0] == 'i' ? &o->interval_ns : &o->late_ns;
+            if (sr_duration(c, v, p, dst) < 0)
+                return -1;
+            if (*dst == 0)
+                return jr_fail(&c->jr, p, "must be above zero");
+        } else if (!strcmp(key, "warmup")) {
+            if (sr_duration(c, v, p, &o->warmup_ns) < 0)
+                return -1;
+        } else if (!strcmp(key, "headers")) {
+            if (sr_strings(c, v, p, &sc->headers, &sc->nheaders) < 0)
+                return -1;
+        } else if (!strcmp(key, "thresholds")) {
+            if (parse_thresholds(c, v, p, sc) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The url and the request it makes must hold together (scheme, payload,
+ * headers), checked now with a stand-in port rather than after minutes of
+ * running. */
+static int check_request(const struct sr *c, const char *path, struct suite_scenario *sc)
+{
+    const char *names[] = {"port", NULL}, *values[] = {"1", NULL};
+    const char *http_only = sc->method ? "method" : sc->nheaders ? "headers" : sc->body ? "body"
+                          : NULL;
+    struct load_request rq = {sc->method, (const char *const *)sc->headers, sc->nheaders,
+                              sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
+                              sc->framing};
+    struct load_opts o = sc->load;
+    struct err le = {0};
+    char p[JR_PATH_LEN], *url = placeholder_expand(sc->url, names, values), *buf = NULL;
+    int rc;
+
+    if (!url)
+        return sr_oom(c);
+    jr_join(p, path, "url");
+    rc = target_url_parse(url, &o.url, &le);
+    if (rc == 0 && o.url.scheme == SCHEME_HTTP && (sc->payload || sc->framing)) {
+        jr_join(p, path, sc->payload ? "payload" : "framing");
+        rc = jr_fail(&c->jr, p, "only for tcp:// urls");
+    } else if (rc == 0 && o.url.scheme == SCHEME_TCP && http_only) {
+        jr_join(p, path, http_only);
+        rc = jr_fail(&c->jr, p, "only for http:// urls");
+    } else if (rc == 0 && o.url.scheme == SCHEME_TCP && !sc->payload) {
+        jr_join(p, path, "payload");
+        rc = jr_fail(&c->jr, p, "missing (a tcp:// url needs the bytes to send)");
+    } else if (rc < 0) {
+        /* "url 'X': cause" names the url with the stand-in port: name it
+         * as written. */
+        const char *cause = strstr(le.msg, "': ");
+        rc = jr_fail(&c->jr, p, "url '%s': %s", sc->url, cause ? cause + 3 : le.msg);
+    } else if ((o.url_text = url, load_prepare(&o, &rq, &buf, &le)) < 0) {
+        const char *field = !strncmp(le.msg, "header", 6) ? "headers"
+                          : !strncmp(le.msg, "bad method", 10) ? "method"
+                          : !strncmp(le.msg, "framing", 7) ? "framing"
+                          : sc->payload ? "payload" : "url";
+        jr_join(p, path, field);
+        rc = jr_fail(&c->jr, p, "%s", le.msg);
+    }
+    free(buf);
+    free(url);
+    return rc;
+}
+
+/* "target": the index of the target it names (it may go unsaid when the
+ * suite has one target). */
+static int find_target(const struct sr *c, const json_t *it, const char *path,
+                       const struct suite *s, struct suite_scenario *sc)
+{
+    const char **names, *sug;
+    char p[JR_PATH_LEN], *tname = NULL;
+    size_t i;
+
+    if (sr_string(c, it, "target", path, s->ntargets != 1 ? JR_REQ : 0, &tname) < 0)
+        return -1;
+    if (!tname)
+        return 0;
+    if (!(names = calloc(s->ntargets + 1, sizeof *names))) {
+        free(tname);
+        return sr_oom(c);
+    }
+    for (i = 0; i < s->ntargets; i++)
+        names[i] = s->targets[i].name;
+    for (i = 0; i < s->ntargets && strcmp(names[i], tname); i++)
+        ;
+    sc->target = i;
+    if (i == s->ntargets) {
+        sug = jr_suggest(tname, names);
+        jr_fail(&c->jr, jr_join(p, path, "target"), "no target named \"%s\"%s%s%s", tname,
+                sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
+        free(names);
+        free(tname);
+        return -1;
+    }
+    free(names);
+    free(tname);
+    return 0;
+}
+
+int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct suite *s,
+                size_t idx)
+{
+    static const char *const known[] = {
+        "name", "target", "url", "connections", "threads", "duration", "warmup", "rate",
+        "arrival", "pipeline", "keepalive", "timeout", "method", "headers", "body", "payload",
+        "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", NULL};
+    struct suite_scenario *sc = &s->scenarios[idx];
+    char p[JR_PATH_LEN], *url = NULL;
+    size_t i;
+
+    load_opts_default(&sc->load);
+    sc->repetitions = SUITE_REPETITIONS;
+    sc->connections = calloc(1, sizeof *sc->connections);
+    sc->rates = calloc(1, sizeof *sc->rates);
+    if (!sc->connections || !sc->rates)
+        return sr_oom(c);
+    sc->connections[0] = sc->load.connections;
+    sc->nconnections = sc->nrates = 1;
+    if (!json_is_object(it))
+        return jr_fail(&c->jr, path, "expected object, got %s", sr_type(it));
+    if (sr_keys(c, it, path, known) < 0 ||
+        sr_string(c, it, "name", path, JR_REQ, &sc->name) < 0 || sr_name(c, sc->name, path) < 0)
+        return -1;
+    for (i = 0; i < idx; i++)
+        if (!strcmp(s->scenarios[i].name, sc->name))
+            return jr_fail(&c->jr, jr_join(p, path, "name"), "a second scenario named \"%s\"",
+                           sc->name);
+    if (find_target(c, it, path, s, sc) < 0 || sr_string(c, it, "url", path, JR_REQ, &url) < 0)
+        return -1;
+    sc->url = sr_expand(c, url);
+    free(url);
+    if (!sc->url || sr_string(c, it, "method", path, 0, &sc->method) < 0 ||
+        sr_string(c, it, "body", path, 0, &sc->body) < 0 ||
+        sr_string(c, it, "payload", path, 0, &sc->payload) < 0 ||
+        sr_string(c, it, "framing", path, 0, &sc->framing) < 0 || parse_load(c, it, path, sc) < 0)
+        return -1;
+    return check_request(c, path, sc);
+}
