@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "compare/import/import.h"
+#include "harness/result/utf8.h"
 #include "harness/result/version.h"
 
 #define MAX_DEPTH 2048      /* jansson's JSON_PARSER_MAX_DEPTH */
@@ -49,35 +50,6 @@ static int expect(struct lean *s, char c)
         return GIVE_UP;
     s->p++;
     return 0;
-}
-
-/* Length of a valid UTF-8 sequence at p (RFC 3629), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-    size_t n, i;
-    uint32_t cp;
-
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-        n = 2;
-        cp = p[0] & 0x1f;
-    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-        n = 3;
-        cp = p[0] & 0x0f;
-    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-        n = 4;
-        cp = p[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
 }
 
 static int hexval(char c)
@@ -157,7 +129,7 @@ static int string(struct lean *s, const char **out)
             continue;
         }
         if (c >= 0x80) {
-            size_t n = utf8_seq(p);
+            size_t n = utf8_len(p);
 
             if (n == 0)
                 return GIVE_UP;
