@@ -208,10 +208,10 @@ int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const 
     return 1;
 }
 
-/* A new copy of the string obj[key] into *out (left alone when absent or
- * null). */
-int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, char **out)
+/* The string obj[key] itself into *out, borrowed from the document (left
+ * alone when absent or null). */
+int jr_get_cstr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, const char **out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -223,7 +223,22 @@ int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const
         return jr_expected(rd, path, (flags & JR_NUL) ? "string or null" : "string", v);
     if ((flags & JR_NONEMPTY) && json_string_length(v) == 0)
         return jr_fail(rd, path, "expected a non-empty string");
-    *out = strdup(json_string_value(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* A new copy of the string obj[key] into *out (left alone when absent or
+ * null). */
+int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                   int flags, char **out)
+{
+    const char *s = NULL;
+
+    if (jr_get_cstr(rd, obj, parent, key, flags, &s) < 0)
+        return -1;
+    if (!s)
+        return 0;
+    *out = strdup(s);
     return *out ? 0 : jr_oom(rd);
 }
 
