@@ -224,11 +224,6 @@ int history_add(struct history *h, const struct trend_file *f, const char *path,
     return fail ? err_set(e, "out of memory") : 0;
 }
 
-void history_drop_last(struct history *h)
-{
-    history_run_free(&h->runs[--h->nruns].run);
-}
-
 void history_free(struct history *h)
 {
     size_t i;

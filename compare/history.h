@@ -43,9 +43,6 @@ int history_expand(struct history *h, char *const *paths, size_t npaths, struct 
 int history_add(struct history *h, const struct trend_file *f, const char *path, size_t fi,
                 struct err *e);
 
-/* Forget the run added last (its file is read again). */
-void history_drop_last(struct history *h);
-
 /* Order h->runs as the header says (git's order with git_order, from
  * git_dir or the current directory when NULL); *unlisted is the number of
  * runs whose commit git does not list (0 without git_order).  0, or -1

@@ -160,9 +160,11 @@ static long unit_of(struct state *st, const char *unit, enum direction dir)
     return (long)st->nunits++;
 }
 
-/* The points of file number fi as read into f; 1 when a name is there
- * twice (the full reader words that). */
-static int take_points(struct state *st, const struct trend_file *f, size_t fi, struct err *e)
+/* The points of file number fi (path) as read into f.  trend_file_read
+ * gives each name once; should one come twice all the same, the file is
+ * refused rather than read as two runs. */
+static int take_points(struct state *st, const struct trend_file *f, const char *path,
+                       size_t fi, struct err *e)
 {
     size_t i;
 
@@ -175,7 +177,7 @@ static int take_points(struct state *st, const struct trend_file *f, size_t fi, 
         if (!n)
             return err_set(e, "out of memory");
         if (n->last_file == fi + 1)
-            return 1;   /* a duplicate: the full reader words it */
+            return err_set(e, "%s: benchmarks: duplicate names", path);
         n->last_file = fi + 1;
         if (!n->matched || b->failed || !isfinite(b->median))
             continue;
@@ -193,56 +195,24 @@ static int take_points(struct state *st, const struct trend_file *f, size_t fi, 
     return 0;
 }
 
-/* The run of file number fi as read into f, and its points. */
-static int take_file(struct state *st, const struct trend_file *f, size_t fi, struct err *e)
-{
-    if (history_add(&st->h, f, st->h.files[fi], fi, e) < 0)
-        return -1;
-    return take_points(st, f, fi, e);
-}
-
-/* Forget the points and the run of file number fi (taken last). */
-static void untake_file(struct state *st, size_t fi)
-{
-    size_t k;
-
-    for (k = 0; k < st->tabsize; k++)
-        if (st->tab[k] && st->tab[k]->last_file == fi + 1) {
-            struct name_ent *n = st->tab[k];
-
-            n->last_file = 0;
-            while (n->npts && n->pts[n->npts - 1].file == fi)
-                n->npts--;
-        }
-    history_drop_last(&st->h);
-}
-
+/* Every file: its run and its points. */
 static int read_all(struct state *st, struct err *e)
 {
-    char **files = st->h.files;
+    const struct history *h = &st->h;
     struct trend_file f;
     size_t i;
     int rc = 0;
 
+    if (h->nfiles > UINT32_MAX)
+        return err_set(e, "too many files (%zu)", h->nfiles);
     trend_file_init(&f);
-    if (st->h.nfiles > UINT32_MAX) {
-        rc = err_set(e, "too many files (%zu)", st->h.nfiles);
-        goto cleanup;
-    }
-    for (i = 0; i < st->h.nfiles && rc == 0; i++) {
-        rc = trend_file_read(&f, files[i], 0, e);
-        if (rc == 0 && (rc = take_file(st, &f, i, e)) > 0) {
-            /* Read it fully for the message; should that pass, it has no
-             * duplicates after all and its points are taken anew. */
-            untake_file(st, i);
-            rc = trend_file_read(&f, files[i], 1, e);
-            if (rc == 0 && (rc = take_file(st, &f, i, e)) > 0)
-                rc = err_set(e, "%s: benchmarks: duplicate names", files[i]);
-        }
-    }
-cleanup:
+    for (i = 0; i < h->nfiles && rc == 0; i++)
+        if (trend_file_read(&f, h->files[i], 0, e) < 0 ||
+            history_add(&st->h, &f, h->files[i], i, e) < 0 ||
+            take_points(st, &f, h->files[i], i, e) < 0)
+            rc = -1;
     trend_file_free(&f);
-    return rc < 0 ? -1 : 0;
+    return rc;
 }
 
 /* ---- series --------------------------------------------------------------- */
