@@ -113,7 +113,8 @@ int policy_load(const char *path, struct compare_opts *o, int keep_threshold, in
         return err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
     }
     /* A suite file: its "compare" section. */
-    if (json_is_object(root) && (json_object_get(root, "micro") || json_object_get(root, "commands"))) {
+    if (json_is_object(root) &&
+        (json_object_get(root, "micro") || json_object_get(root, "commands"))) {
         sec = json_object_get(root, "compare");
         if (!sec) {
             json_decref(root);

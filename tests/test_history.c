@@ -152,7 +152,8 @@ Test(history, git_order_from_a_repository)
         /* committed with fixed dates; the results claim other times */
         snprintf(cmd, sizeof cmd,
                  "cd %%s && echo %d > f && git add f && "
-                 "GIT_AUTHOR_DATE='2026-01-0%dT10:00:00Z' GIT_COMMITTER_DATE='2026-01-0%dT10:00:00Z' "
+                 "GIT_AUTHOR_DATE='2026-01-0%dT10:00:00Z' "
+                 "GIT_COMMITTER_DATE='2026-01-0%dT10:00:00Z' "
                  "git -c user.name=t -c user.email=t@example.org -c commit.gpgsign=false "
                  "commit -q -m c%d", i, i + 1, i + 1, i);
         sh(cmd, repo);

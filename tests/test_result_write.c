@@ -227,7 +227,8 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
     expect_same_doubles(a->samples, a->nsamples, b->samples, b->nsamples, what);
     cr_expect_eq(a->nproc_samples, b->nproc_samples, "%s: process_samples", a->name);
     for (i = 0; i < a->nproc_samples && i < b->nproc_samples; i++)
-        cr_expect_eq(a->proc_samples[i], b->proc_samples[i], "%s: process_samples[%zu]", a->name, i);
+        cr_expect_eq(a->proc_samples[i], b->proc_samples[i], "%s: process_samples[%zu]", a->name,
+                     i);
     snprintf(what, sizeof what, "%s: stats", a->name);
     expect_same_stats(&a->st, &b->st, what);
     cr_expect(same_double(a->bytes_per_op, b->bytes_per_op), "%s: bytes_per_op", a->name);

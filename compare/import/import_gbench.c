@@ -158,11 +158,11 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
         return -1;
     if (date_to_utc(date, utc, sizeof utc) < 0)
         return jr_fail(rd, "context.date",
-                    "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
+                       "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
                     jr_quote(q, sizeof q, date));
     if (cpus > INT_MAX)
-        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld", INT_MAX,
-                    cpus);
+        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld",
+                       INT_MAX, cpus);
     if (jr_get_arr(rd, co, "context", "load_avg", 0, &la) < 0)
         return -1;
     if (la && json_array_size(la) != 0 && json_array_size(la) != 3)
@@ -244,7 +244,8 @@ static int name_part_param(struct bench *b, char *part, size_t *argi)
     (*argi)++;
     if (!*name || has_param(b, name))
         return 0;
-    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v) : bench_add_param_str(b, name, val);
+    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v)
+                                 : bench_add_param_str(b, name, val);
 }
 
 static int name_params(struct bench *b)
@@ -359,7 +360,7 @@ static int entry_kind(const struct gb *g, const json_t *jb, const char *at, cons
     } else {
         jr_pathf(path, "%s.run_type", at);
         return jr_fail(rd, path, "unknown run type %s (expected iteration or aggregate)",
-                    jr_quote(q, sizeof q, rt));
+                       jr_quote(q, sizeof q, rt));
     }
     return 0;
 }
@@ -399,7 +400,7 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
     if (mult == 0) {
         jr_pathf(path, "%s.time_unit", at);
         return jr_fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
-                    jr_quote(q, sizeof q, unit));
+                       jr_quote(q, sizeof q, unit));
     }
     if (jr_get_num(rd, jb, at, "real_time", JR_REQ | JR_NONNEG, &real) < 0 ||
         jr_get_num(rd, jb, at, "cpu_time", JR_REQ | JR_NONNEG, &cpu) < 0 ||
@@ -472,7 +473,7 @@ static int check_aggregates_only(struct gb *g)
         return 0;
     jr_pathf(at, "benchmarks[%lld]", idx);
     return jr_fail(&g->rd, at,
-                "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
+                   "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
                 jr_quote(q, sizeof q, first));
 }
 

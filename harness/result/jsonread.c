@@ -197,7 +197,7 @@ int jr_parse_int(const char *s, long long *v)
  * to read, 0 when it is absent (optional) or null (with JR_NUL; *v is then
  * the null), -1 after recording "missing". */
 int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                  int flags, const json_t **v, char *path)
+              int flags, const json_t **v, char *path)
 {
     jr_join(path, parent, key);
     *v = json_object_get(obj, key);
@@ -230,7 +230,7 @@ int jr_get_cstr(const struct jr *rd, const json_t *obj, const char *parent, cons
 /* A new copy of the string obj[key] into *out (left alone when absent or
  * null). */
 int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, char **out)
+               int flags, char **out)
 {
     const char *s = NULL;
 
@@ -243,7 +243,7 @@ int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const
 }
 
 int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, long long hi, long long *out)
+               int flags, long long lo, long long hi, long long *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -265,7 +265,7 @@ int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const
 }
 
 int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, uint64_t *out)
+               int flags, long long lo, uint64_t *out)
 {
     long long x = (long long)*out;
 
@@ -276,7 +276,7 @@ int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const
 }
 
 int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, long long lo, unsigned *out)
+                int flags, long long lo, unsigned *out)
 {
     long long x = *out;
 
@@ -287,7 +287,7 @@ int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, cons
 }
 
 int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, size_t *out)
+                int flags, size_t *out)
 {
     long long x = (long long)*out;
 
@@ -299,7 +299,7 @@ int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, cons
 
 /* An integer or a real into *out; null (with JR_NUL) reads as NaN. */
 int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, double *out)
+               int flags, double *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -324,7 +324,7 @@ int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const
 
 /* true / false into 1 / 0; null (with JR_NUL) reads as -1. */
 int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, int *out)
+                int flags, int *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -344,7 +344,7 @@ int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, cons
 /* The object (or array, with is_array) obj[key] into *out; NULL when
  * absent or null. */
 int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
-                         const char *key, int flags, int is_array, const json_t **out)
+                     const char *key, int flags, int is_array, const json_t **out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -363,13 +363,13 @@ int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
 }
 
 int jr_get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
+               int flags, const json_t **out)
 {
     return jr_get_container(rd, obj, parent, key, flags, 0, out);
 }
 
 int jr_get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
+               int flags, const json_t **out)
 {
     return jr_get_container(rd, obj, parent, key, flags, 1, out);
 }

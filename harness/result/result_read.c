@@ -27,8 +27,8 @@ static int get_kind(const struct jr *rd, const json_t *obj, const char *parent,
         return -1;
     rc = kind_parse(s, k);
     if (rc < 0)
-        jr_fail(rd, jr_join(path, parent, "kind"), "unknown kind %s (expected micro, command or load)",
-             jr_quote(q, sizeof q, s));
+        jr_fail(rd, jr_join(path, parent, "kind"),
+                "unknown kind %s (expected micro, command or load)", jr_quote(q, sizeof q, s));
     free(s);
     return rc;
 }
@@ -44,7 +44,7 @@ static int get_direction(const struct jr *rd, const json_t *obj, const char *par
     rc = direction_parse(s, d);
     if (rc < 0)
         jr_fail(rd, jr_join(path, parent, "direction"),
-             "unknown direction %s (expected lower or higher)", jr_quote(q, sizeof q, s));
+                "unknown direction %s (expected lower or higher)", jr_quote(q, sizeof q, s));
     free(s);
     return rc;
 }
@@ -108,7 +108,7 @@ static int read_proc_samples(const struct jr *rd, const json_t *jb, const char *
             return jr_expected(rd, jr_index(q, p, i), "integer", v);
         if (json_integer_value(v) < 0)
             return jr_fail(rd, jr_index(q, p, i), "expected an integer >= 0, got %lld",
-                        (long long)json_integer_value(v));
+                           (long long)json_integer_value(v));
         b->proc_samples[i] = (size_t)json_integer_value(v);
         sum += b->proc_samples[i];
     }
@@ -180,7 +180,7 @@ static int read_stats(const struct jr *rd, const json_t *obj, const char *parent
         return -1;
     if (n != nsamples)
         return jr_fail(rd, jr_join(p, path, "n"), "expected %zu (the number of samples), got %zu",
-                    nsamples, n);
+                       nsamples, n);
     st->n = n;
     for (i = 0; i < NSTAT_FIELDS; i++)
         if (jr_get_num(rd, so, path, stat_fields[i].key, JR_REQ | JR_NUL, stat_field(st, i)) < 0)
@@ -290,7 +290,7 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
     prev = json_object_get(seen, b->name);
     if (prev)
         return jr_fail(rd, jr_join(p, path, "name"), "duplicate name %s (also benchmarks[%lld])",
-                    jr_quote(q, sizeof q, b->name), (long long)json_integer_value(prev));
+                       jr_quote(q, sizeof q, b->name), (long long)json_integer_value(prev));
     if (json_object_set_new(seen, b->name, json_integer((json_int_t)idx)) != 0)
         return jr_oom(rd);
     if (get_kind(rd, jb, path, &b->kind) < 0)
@@ -388,13 +388,14 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
         return -1;
     if (!is_hex16(c->fingerprint))
         return jr_fail(rd, "context.fingerprint", "expected 16 hex digits, got %s",
-                    jr_quote(q, sizeof q, c->fingerprint));
+                       jr_quote(q, sizeof q, c->fingerprint));
 
     if (jr_get_obj(rd, co, "context", "git", JR_NUL, &git) < 0)
         return -1;
     if (git && (jr_get_str(rd, git, "context.git", "commit", JR_NUL, &c->git_commit) < 0 ||
                 jr_get_str(rd, git, "context.git", "branch", JR_NUL, &c->git_branch) < 0 ||
-                jr_get_str(rd, git, "context.git", "commit_time", JR_NUL, &c->git_commit_time) < 0 ||
+                jr_get_str(rd, git, "context.git", "commit_time", JR_NUL,
+                           &c->git_commit_time) < 0 ||
                 jr_get_bool(rd, git, "context.git", "dirty", JR_NUL, &c->git_dirty) < 0))
         return -1;
 
@@ -413,8 +414,8 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
             char p[JR_PATH_LEN];
 
             if (json_array_size(la) != 3)
-                return jr_fail(rd, "context.host.loadavg", "expected 3 numbers, got an array of %zu",
-                            json_array_size(la));
+                return jr_fail(rd, "context.host.loadavg",
+                               "expected 3 numbers, got an array of %zu", json_array_size(la));
             for (i = 0; i < 3; i++) {
                 const json_t *v = json_array_get(la, i);
 
@@ -438,7 +439,7 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
     if (jr_get_obj(rd, co, "context", "clock", JR_NUL, &clk) < 0)
         return -1;
     if (clk && (jr_get_num(rd, clk, "context.clock", "resolution_ns", JR_NUL,
-                        &c->clock_resolution_ns) < 0 ||
+                           &c->clock_resolution_ns) < 0 ||
                 jr_get_num(rd, clk, "context.clock", "read_ns", JR_NUL, &c->clock_read_ns) < 0))
         return -1;
     return 0;
@@ -502,11 +503,11 @@ static int read_schema(const struct jr *rd, const json_t *root, struct result *o
     if (parse_version(s, &major, &minor) < 0)
         return jr_fail(rd, path, "expected \"MAJOR.MINOR\", got %s", jr_quote(q, sizeof q, s));
     if (major > RESULT_SCHEMA_MAJOR)
-        return jr_fail(rd, path, "version %u.%u is newer than this pacer reads (%d.x)", major, minor,
-                    RESULT_SCHEMA_MAJOR);
+        return jr_fail(rd, path, "version %u.%u is newer than this pacer reads (%d.x)", major,
+                       minor, RESULT_SCHEMA_MAJOR);
     if (major < RESULT_SCHEMA_MAJOR)
-        return jr_fail(rd, path, "version %u.%u is older than this pacer reads (%d.x)", major, minor,
-                    RESULT_SCHEMA_MAJOR);
+        return jr_fail(rd, path, "version %u.%u is older than this pacer reads (%d.x)", major,
+                       minor, RESULT_SCHEMA_MAJOR);
     out->schema_major = major;
     out->schema_minor = minor;
     return 0;
@@ -615,11 +616,13 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
     result_init(out);
     if (!json_is_object(root))
         return jr_expected(&rd, "$", "object", root);
-    if (read_schema(&rd, root, out) < 0 || jr_get_str(&rd, root, "", "suite", JR_NUL, &out->suite) < 0 ||
+    if (read_schema(&rd, root, out) < 0 ||
+        jr_get_str(&rd, root, "", "suite", JR_NUL, &out->suite) < 0 ||
         jr_get_bool(&rd, root, "", "complete", 0, &out->complete) < 0 ||
         read_argv(&rd, root, out) < 0)
         return -1;
-    if (jr_get_obj(&rd, root, "", "context", JR_REQ, &co) < 0 || read_context(&rd, co, &out->ctx) < 0)
+    if (jr_get_obj(&rd, root, "", "context", JR_REQ, &co) < 0 ||
+        read_context(&rd, co, &out->ctx) < 0)
         return -1;
     if (jr_get_obj(&rd, root, "", "settings", JR_NUL, &so) < 0 ||
         (so && read_settings(&rd, so, &out->set) < 0))
