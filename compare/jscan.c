@@ -207,67 +207,86 @@ static int literal(struct jscan *s, const char *word)
     return 0;
 }
 
-int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth)
+/* The opening bracket of a container (after white space): 1 when
+ * elements follow, 0 when it is empty (then consumed whole). */
+static int open_container(struct jscan *s, char open, char close, int depth)
 {
-    const char *prev = NULL;
-    size_t plen = 0;
-
-    if (depth > JSCAN_MAX_DEPTH || jscan_expect(s, '{') < 0)
+    if (depth > JSCAN_MAX_DEPTH || jscan_expect(s, open) < 0)
         return JSCAN_GIVE_UP;
     jscan_ws(s);
-    if (*s->p == '}') {
+    if (*s->p != close)
+        return 1;
+    s->p++;
+    return 0;
+}
+
+/* After an element: 1 at a comma (another element follows), 0 at the
+ * closing bracket (consumed). */
+static int next_element(struct jscan *s, char close)
+{
+    jscan_ws(s);
+    if (*s->p == ',') {
+        s->p++;
+        return 1;
+    }
+    if (*s->p == close) {
         s->p++;
         return 0;
     }
-    for (;;) {
-        const char *k, *q;
-        size_t klen;
-        int order;
+    return JSCAN_GIVE_UP;
+}
 
-        jscan_ws(s);
-        k = s->p + 1;
-        if (jscan_string(s, NULL) < 0)
+/* The key at s->p, decoded when it has escapes, after the previous key
+ * (*prev, *plen) in ascending byte order; it becomes the previous key. */
+static int next_key(struct jscan *s, const char **prev, size_t *plen)
+{
+    const char *k = s->p + 1;
+    size_t klen;
+    int order;
+
+    if (jscan_string(s, NULL) < 0)
+        return JSCAN_GIVE_UP;
+    klen = (size_t)(s->p - 1 - k);
+    if (memchr(k, '\\', klen)) {
+        /* rare: decode it into the arena, where it stays (the next key is
+         * compared with it) */
+        struct jscan t = *s;
+        const char *dk;
+
+        t.p = k - 1;
+        if (jscan_string(&t, &dk) < 0)
             return JSCAN_GIVE_UP;
-        klen = (size_t)(s->p - 1 - k);
-        if (memchr(k, '\\', klen)) {
-            /* rare: decode it into the arena, where it stays (the next
-             * key is compared with it) */
-            struct jscan t = *s;
-            const char *dk;
+        k = dk;
+        klen = strlen(dk);
+        s->alen = t.alen;
+    }
+    if (*prev) {
+        order = memcmp(*prev, k, *plen < klen ? *plen : klen);
+        if (order > 0 || (order == 0 && *plen >= klen))
+            return JSCAN_GIVE_UP;
+    }
+    *prev = k;
+    *plen = klen;
+    return 0;
+}
 
-            t.p = k - 1;
-            if (jscan_string(&t, &dk) < 0)
-                return JSCAN_GIVE_UP;
-            k = dk;
-            klen = strlen(dk);
-            s->alen = t.alen;
-        }
-        if (prev) {
-            order = memcmp(prev, k, plen < klen ? plen : klen);
-            if (order > 0 || (order == 0 && plen >= klen))
-                return JSCAN_GIVE_UP;
-        }
-        prev = k;
-        plen = klen;
-        if (jscan_expect(s, ':') < 0)
+int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth)
+{
+    const char *key = NULL, *q;
+    size_t klen = 0;
+    int rc = open_container(s, '{', '}', depth);
+
+    while (rc > 0) {
+        jscan_ws(s);
+        if (next_key(s, &key, &klen) < 0 || jscan_expect(s, ':') < 0)
             return JSCAN_GIVE_UP;
         jscan_ws(s);
         q = s->p;
-        if (each(s, k, klen, ctx, depth + 1) < 0)
-            return JSCAN_GIVE_UP;
-        if (s->p == q)
+        if (each(s, key, klen, ctx, depth + 1) < 0 || s->p == q)
             return JSCAN_GIVE_UP;   /* each must consume the value */
-        jscan_ws(s);
-        if (*s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (*s->p == '}') {
-            s->p++;
-            return 0;
-        }
-        return JSCAN_GIVE_UP;
+        rc = next_element(s, '}');
     }
+    return rc;
 }
 
 static int skip_member(struct jscan *s, const char *key, size_t klen, void *ctx, int depth)
@@ -280,65 +299,36 @@ static int skip_member(struct jscan *s, const char *key, size_t klen, void *ctx,
 
 int jscan_array(struct jscan *s, jscan_elem_fn each, void *ctx, int depth)
 {
-    size_t i;
+    const char *q;
+    size_t i = 0;
+    int rc = open_container(s, '[', ']', depth);
 
-    if (depth > JSCAN_MAX_DEPTH || jscan_expect(s, '[') < 0)
-        return JSCAN_GIVE_UP;
-    jscan_ws(s);
-    if (*s->p == ']') {
-        s->p++;
-        return 0;
-    }
-    for (i = 0;; i++) {
-        const char *q;
-
+    while (rc > 0) {
         jscan_ws(s);
         q = s->p;
-        if (each(s, i, ctx, depth + 1) < 0 || s->p == q)
+        if (each(s, i++, ctx, depth + 1) < 0 || s->p == q)
             return JSCAN_GIVE_UP;   /* each must consume the element */
-        jscan_ws(s);
-        if (*s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (*s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        return JSCAN_GIVE_UP;
+        rc = next_element(s, ']');
     }
+    return rc;
 }
 
 int jscan_numbers(struct jscan *s, int nonneg, size_t *n, int depth)
 {
-    *n = 0;
-    if (depth > JSCAN_MAX_DEPTH || jscan_expect(s, '[') < 0)
-        return JSCAN_GIVE_UP;
-    jscan_ws(s);
-    if (*s->p == ']') {
-        s->p++;
-        return 0;
-    }
-    for (;;) {
-        const char *start;
+    const char *start;
+    int rc = open_container(s, '[', ']', depth);
 
+    *n = 0;
+    while (rc > 0) {
         jscan_ws(s);
         start = s->p;
         if (jscan_number(s, NULL, NULL) < 0 ||
             (nonneg && *start == '-' && strtod(start, NULL) < 0))
             return JSCAN_GIVE_UP;   /* "-0" and "-0.0" are >= 0 */
         (*n)++;
-        jscan_ws(s);
-        if (*s->p == ',') {
-            s->p++;
-            continue;
-        }
-        if (*s->p == ']') {
-            s->p++;
-            return 0;
-        }
-        return JSCAN_GIVE_UP;
+        rc = next_element(s, ']');
     }
+    return rc;
 }
 
 static int skip_elem(struct jscan *s, size_t i, void *ctx, int depth)
