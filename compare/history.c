@@ -42,7 +42,6 @@ static int has_json_ext(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-
 /* The *.json regular files of the directory dir (path as named), in name
  * order, appended to h->files. */
 static int expand_dir(struct history *h, const char *dir, struct err *e)

@@ -50,6 +50,7 @@ struct field {
     const char *key;          /* a table lists its keys in ascending byte order
                                  (as pacer writes them: fields() walks both
                                  side by side) */
+    size_t klen;
     enum ftype type;
     int flags;                /* JR_REQ, JR_NUL, JR_NONEMPTY, JR_NONNEG */
     long long lo, hi;         /* F_INT */
@@ -91,14 +92,17 @@ static int fn_ci_pair(struct jscan *s, struct walk *w, int depth);
 static int fn_metrics(struct jscan *s, struct walk *w, int depth);
 static int fn_error(struct jscan *s, struct walk *w, int depth);
 
-#define STR(k, fl) {k, F_STR, fl, 0, 0, NULL, NULL, KEEP_NONE}
-#define KEPT(k, fl, keep) {k, F_STR, fl, 0, 0, NULL, NULL, keep}
-#define INT(k, fl, lo, hi) {k, F_INT, fl, lo, hi, NULL, NULL, KEEP_NONE}
-#define NUM(k, fl) {k, F_NUM, fl, 0, 0, NULL, NULL, KEEP_NONE}
-#define BOOL(k, fl) {k, F_BOOL, fl, 0, 0, NULL, NULL, KEEP_NONE}
-#define OBJ(k, fl, sub) {k, F_OBJ, fl, 0, 0, sub, NULL, KEEP_NONE}
-#define FN(k, fl, fn) {k, F_FN, fl, 0, 0, NULL, fn, KEEP_NONE}
-#define END {NULL, F_FULL, 0, 0, 0, NULL, NULL, KEEP_NONE}
+#define KEY(k) k, sizeof k - 1
+#define STR(k, fl) {KEY(k), F_STR, fl, 0, 0, NULL, NULL, KEEP_NONE}
+#define KEPT(k, fl, keep) {KEY(k), F_STR, fl, 0, 0, NULL, NULL, keep}
+#define INT(k, fl, lo, hi) {KEY(k), F_INT, fl, lo, hi, NULL, NULL, KEEP_NONE}
+#define NUM(k, fl) {KEY(k), F_NUM, fl, 0, 0, NULL, NULL, KEEP_NONE}
+#define BOOL(k, fl) {KEY(k), F_BOOL, fl, 0, 0, NULL, NULL, KEEP_NONE}
+#define WORD(k, type, fl, keep) {KEY(k), type, fl, 0, 0, NULL, NULL, keep}
+#define OBJ(k, fl, sub) {KEY(k), F_OBJ, fl, 0, 0, sub, NULL, KEEP_NONE}
+#define FN(k, fl, fn) {KEY(k), F_FN, fl, 0, 0, NULL, fn, KEEP_NONE}
+#define FULL(k, fl) {KEY(k), F_FULL, fl, 0, 0, NULL, NULL, KEEP_NONE}
+#define END {NULL, 0, F_FULL, 0, 0, 0, NULL, NULL, KEEP_NONE}
 
 /* read_context */
 static const struct field git_fields[] = {
@@ -194,7 +198,7 @@ static const struct field stats_fields[] = {
 
 /* read_metric */
 static const struct field metric_fields[] = {
-    {"direction", F_DIR, JR_REQ, 0, 0, NULL, NULL, KEEP_NONE},
+    WORD("direction", F_DIR, JR_REQ, KEEP_NONE),
     FN("samples", JR_REQ, fn_samples),
     FN("stats", JR_NUL, fn_stats),   /* required with samples: see sampled_ok */
     STR("unit", JR_REQ | JR_NONEMPTY),
@@ -221,11 +225,11 @@ static const struct field throughput_fields[] = {
     END,
 };
 static const struct field bench_fields[] = {
-    {"direction", F_DIR, JR_REQ, 0, 0, NULL, NULL, KEEP_DIR},
+    WORD("direction", F_DIR, JR_REQ, KEEP_DIR),
     FN("error", JR_NUL, fn_error),
     INT("iterations", JR_REQ, 1, LLONG_MAX),
-    {"kind", F_KIND, JR_REQ, 0, 0, NULL, NULL, KEEP_NONE},
-    {"load", F_FULL, JR_NUL, 0, 0, NULL, NULL, KEEP_NONE},
+    WORD("kind", F_KIND, JR_REQ, KEEP_NONE),
+    FULL("load", JR_NUL),
     FN("metrics", JR_NUL, fn_metrics),
     KEPT("name", JR_REQ | JR_NONEMPTY, KEEP_NAME),
     FN("params", JR_NUL, fn_params),
@@ -241,7 +245,7 @@ static const struct field bench_fields[] = {
 
 /* result_from_json */
 static const struct field root_fields[] = {
-    {"ab", F_FULL, JR_NUL, 0, 0, NULL, NULL, KEEP_NONE},
+    FULL("ab", JR_NUL),
     FN("argv", JR_NUL, fn_argv),
     FN("benchmarks", JR_REQ, fn_benchmarks),
     BOOL("complete", 0),
@@ -332,15 +336,12 @@ static int value(struct jscan *s, const struct field *fd, struct walk *w, int de
     return GIVE_UP;
 }
 
-/* The byte order of a table's key and a file's (klen bytes, no NUL). */
-static int keycmp(const char *tkey, const char *key, size_t klen)
+/* The byte order of a table's key and a file's (klen bytes). */
+static int keycmp(const struct field *fd, const char *key, size_t klen)
 {
-    size_t i;
+    int c = memcmp(fd->key, key, fd->klen < klen ? fd->klen : klen);
 
-    for (i = 0; i < klen && tkey[i]; i++)
-        if (tkey[i] != key[i])
-            return (unsigned char)tkey[i] < (unsigned char)key[i] ? -1 : 1;
-    return i < klen ? -1 : tkey[i] != '\0';
+    return c ? c : (fd->klen > klen) - (fd->klen < klen);
 }
 
 struct fields_ctx {
@@ -356,7 +357,7 @@ static int fields_member(struct jscan *s, const char *key, size_t klen, void *ct
     struct fields_ctx *c = ctx;
     int cmp = 1;
 
-    while (c->t->key && (cmp = keycmp(c->t->key, key, klen)) < 0) {
+    while (c->t->key && (cmp = keycmp(c->t, key, klen)) < 0) {
         if (c->t->flags & JR_REQ)
             return GIVE_UP;
         c->t++;

@@ -46,7 +46,6 @@ static char *in_dir(const char *name)
     return p[i];
 }
 
-
 Test(trend_read, lean_and_full_reads_agree)
 {
     static const struct tf_bench bs[] = {

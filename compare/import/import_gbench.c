@@ -67,7 +67,6 @@
 
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
 
-
 /* ---- context -------------------------------------------------------------- */
 
 /* n decimal digits at *s into *v, advancing *s. */

@@ -151,7 +151,6 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
     return 0;
 }
 
-
 json_t *jr_load(const char *path, struct err *e)
 {
     json_error_t je;
