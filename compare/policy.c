@@ -1,13 +1,15 @@
 /* policy.c: thresholds and limits from a file or a suite (policy.h). */
 #include "policy.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/lib/fmt.h"
+#include "harness/result/jsonread.h"
 
-static int pct_field(const json_t *v, const char *where, const char *path, double *out,
-                     struct err *e)
+/* A percentage at path ("3%" or 0.03), from 0 up to 10 (1000 %). */
+static int pct_field(const struct jr *rd, const json_t *v, const char *path, double *out)
 {
     if (json_is_string(v) && fmt_parse_percent(json_string_value(v), out) == 0 && *out >= 0 &&
         *out < 10)
@@ -16,59 +18,83 @@ static int pct_field(const json_t *v, const char *where, const char *path, doubl
         *out = json_number_value(v);
         return 0;
     }
-    return err_set(e, "%s: %s: expected a percentage such as \"3%%\"", where, path);
+    return jr_fail(rd, path, "expected a percentage such as \"3%%\"");
+}
+
+/* "thresholds" (at path): {REGEX: PCT, ...}, appended to o's rules. */
+static int apply_thresholds(const struct jr *rd, json_t *v, const char *path,
+                            struct compare_opts *o)
+{
+    char p[JR_PATH_LEN + 88];   /* room for a long pattern after the path */
+    const char *pat;
+    json_t *w;
+    double d;
+
+    if (!json_is_object(v))
+        return jr_fail(rd, path, "expected object of REGEX: \"PCT\"");
+    json_object_foreach(v, pat, w) {
+        snprintf(p, sizeof p, "%s.%s", path, pat);
+        if (pct_field(rd, w, p, &d) < 0)
+            return -1;
+        if (compare_add_rule(o, pat, d, rd->e) < 0)
+            return err_prefix(rd->e, "%s: %s", rd->name, p);
+    }
+    return 0;
+}
+
+/* "limits" (at path): ["METRIC OP VALUE", ...], appended to o's limits. */
+static int apply_limits(const struct jr *rd, const json_t *v, const char *path,
+                        struct compare_opts *o)
+{
+    char p[JR_PATH_LEN];
+    const json_t *w;
+    size_t i;
+
+    if (!json_is_array(v))
+        return jr_fail(rd, path, "expected array of strings");
+    json_array_foreach(v, i, w) {
+        jr_index(p, path, i);
+        if (!json_is_string(w))
+            return jr_fail(rd, p, "expected string");
+        if (compare_add_limit(o, json_string_value(w), rd->e) < 0)
+            return err_prefix(rd->e, "%s: %s", rd->name, p);
+    }
+    return 0;
 }
 
 int policy_apply(const json_t *obj, const char *where, const char *prefix,
                  struct compare_opts *o, int keep_threshold, int keep_drift, struct err *e)
 {
     static const char *const known[] = {"threshold", "thresholds", "limits", "drift", NULL};
+    struct jr rd = {where, e};
     const char *key, *const *k;
-    json_t *v, *w;
-    char path[512];
-    size_t i;
+    char path[JR_PATH_LEN];
+    json_t *v;
     double d;
 
     if (!json_is_object(obj))
-        return err_set(e, "%s: %s: expected object", where, prefix[0] ? prefix : "$");
+        return jr_fail(&rd, prefix[0] ? prefix : "$", "expected object");
+    /* jansson's iterator takes a non-const object; it is only read */
     json_object_foreach((json_t *)obj, key, v) {
         for (k = known; *k && strcmp(*k, key); k++)
             ;
-        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", key);
+        jr_join(path, prefix, key);
         if (!*k)
-            return err_set(e, "%s: %s: unknown field (expected threshold, thresholds, limits "
-                              "or drift)", where, path);
-        if (!strcmp(key, "threshold")) {
-            if (pct_field(v, where, path, &d, e) < 0)
+            return jr_fail(&rd, path, "unknown field (expected threshold, thresholds, limits "
+                                      "or drift)");
+        if (!strcmp(key, "thresholds")) {
+            if (apply_thresholds(&rd, v, path, o) < 0)
                 return -1;
-            if (!keep_threshold)
-                o->threshold = d;
-        } else if (!strcmp(key, "drift")) {
-            if (pct_field(v, where, path, &d, e) < 0)
+        } else if (!strcmp(key, "limits")) {
+            if (apply_limits(&rd, v, path, o) < 0)
                 return -1;
-            if (!keep_drift)
-                o->drift = d;
-        } else if (!strcmp(key, "thresholds")) {
-            const char *pat;
-            if (!json_is_object(v))
-                return err_set(e, "%s: %s: expected object of REGEX: \"PCT\"", where, path);
-            json_object_foreach(v, pat, w) {
-                char p2[600];
-                snprintf(p2, sizeof p2, "%s.%s", path, pat);
-                if (pct_field(w, where, p2, &d, e) < 0)
-                    return -1;
-                if (compare_add_rule(o, pat, d, e) < 0)
-                    return err_prefix(e, "%s: %s", where, p2);
-            }
         } else {
-            if (!json_is_array(v))
-                return err_set(e, "%s: %s: expected array of strings", where, path);
-            json_array_foreach(v, i, w) {
-                if (!json_is_string(w))
-                    return err_set(e, "%s: %s[%zu]: expected string", where, path, i);
-                if (compare_add_limit(o, json_string_value(w), e) < 0)
-                    return err_prefix(e, "%s: %s[%zu]", where, path, i);
-            }
+            if (pct_field(&rd, v, path, &d) < 0)
+                return -1;
+            if (!strcmp(key, "threshold") && !keep_threshold)
+                o->threshold = d;
+            else if (!strcmp(key, "drift") && !keep_drift)
+                o->drift = d;
         }
     }
     return 0;
@@ -87,7 +113,8 @@ int policy_load(const char *path, struct compare_opts *o, int keep_threshold, in
         return err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
     }
     /* A suite file: its "compare" section. */
-    if (json_is_object(root) && (json_object_get(root, "micro") || json_object_get(root, "commands"))) {
+    if (json_is_object(root) &&
+        (json_object_get(root, "micro") || json_object_get(root, "commands"))) {
         sec = json_object_get(root, "compare");
         if (!sec) {
             json_decref(root);

@@ -1,15 +1,13 @@
 /*
  * trend.c: result files as series over runs, with their change points
  * (trend.h).  Files are read by trend_read.c (a lean scan of pacer
- * results, import_load for the rest); benchmark names are interned in one
- * hash table as they come, so each file costs a scan and a lookup per
- * benchmark, and what is kept is a few numbers per point.
+ * results, import_load for the rest) and ordered as runs by history.c;
+ * benchmark names are interned in one hash table as they come, so each
+ * file costs a scan and a lookup per benchmark, and what is kept is a few
+ * numbers per point.
  */
 #include "trend.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -17,10 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "history.h"
+#include "trend_private.h"
 #include "trend_read.h"
 
 void trend_opts_default(struct trend_opts *o)
@@ -34,25 +31,7 @@ int trend_worse(enum direction d, double change)
     return d == DIR_HIGHER ? change < 0 : change > 0;
 }
 
-/* ---- growing arrays and warnings ----------------------------------------- */
-
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    size_t cap2;
-    void *nv;
-
-    if (need <= *cap)
-        return 0;
-    cap2 = *cap ? *cap : 16;
-    while (cap2 < need)
-        cap2 *= 2;
-    nv = realloc(*v, cap2 * size);
-    if (!nv)
-        return -1;
-    *v = nv;
-    *cap = cap2;
-    return 0;
-}
+/* ---- warnings ------------------------------------------------------------ */
 
 static int warn(struct trend *t, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -62,7 +41,7 @@ static int warn(struct trend *t, size_t *cap, const char *fmt, ...)
     va_list ap;
     char *s;
 
-    if (grow((void **)&t->warnings, cap, t->nwarnings + 1, sizeof *t->warnings) < 0)
+    if (trend_grow((void **)&t->warnings, cap, t->nwarnings + 1, sizeof *t->warnings) < 0)
         return -1;
     va_start(ap, fmt);
     if (vasprintf(&s, fmt, ap) < 0)
@@ -74,168 +53,7 @@ static int warn(struct trend *t, size_t *cap, const char *fmt, ...)
     return 0;
 }
 
-/* ---- the files ----------------------------------------------------------- */
-
-struct strv {
-    char **v;
-    size_t n, cap;
-};
-
-static int strv_add(struct strv *s, char *str)
-{
-    if (!str || grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) < 0) {
-        free(str);
-        return -1;
-    }
-    s->v[s->n++] = str;
-    return 0;
-}
-
-static void strv_free(struct strv *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-}
-
-static int by_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int has_json_ext(const char *name)
-{
-    size_t n = strlen(name);
-
-    return n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
-/* The files named: each directory by its *.json regular files, in name
- * order; other paths as they are (their reading says what is wrong). */
-static int expand(char *const *paths, size_t npaths, struct strv *files, struct err *e)
-{
-    size_t i;
-
-    for (i = 0; i < npaths; i++) {
-        struct stat st;
-        struct dirent *d;
-        DIR *dir;
-        size_t first = files->n, len = strlen(paths[i]);
-
-        if (stat(paths[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-            if (strv_add(files, strdup(paths[i])) < 0)
-                return err_set(e, "out of memory");
-            continue;
-        }
-        if (!(dir = opendir(paths[i])))
-            return err_set(e, "%s: cannot open: %s", paths[i], strerror(errno));
-        while ((errno = 0, d = readdir(dir))) {
-            char *p;
-
-            if (d->d_name[0] == '.' || !has_json_ext(d->d_name))
-                continue;
-            if (asprintf(&p, "%s%s%s", paths[i], len && paths[i][len - 1] == '/' ? "" : "/",
-                         d->d_name) < 0)
-                p = NULL;
-            if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN && d->d_type != DT_LNK) {
-                free(p);
-                continue;
-            }
-            if (strv_add(files, p) < 0) {
-                closedir(dir);
-                return err_set(e, "out of memory");
-            }
-        }
-        if (errno) {
-            int saved = errno;
-
-            closedir(dir);
-            return err_set(e, "%s: cannot read: %s", paths[i], strerror(saved));
-        }
-        closedir(dir);
-        if (files->n == first)
-            return err_set(e, "%s: no *.json result files", paths[i]);
-        qsort(files->v + first, files->n - first, sizeof *files->v, by_str);
-    }
-    return 0;
-}
-
-/* ---- times --------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant,
- * "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    long long era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static int digits(const char **s, int n, unsigned *v)
-{
-    int i;
-
-    *v = 0;
-    for (i = 0; i < n; i++) {
-        if ((*s)[i] < '0' || (*s)[i] > '9')
-            return -1;
-        *v = *v * 10 + (unsigned)((*s)[i] - '0');
-    }
-    *s += n;
-    return 0;
-}
-
-/* ISO 8601 date and time, YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|-HH:MM|+HHMM]
- * (no offset: UTC; a space for the T), as seconds since the epoch. */
-static int parse_time(const char *s, double *out)
-{
-    unsigned y, mo, d, h, mi, sec, oh = 0, om = 0;
-    double frac = 0, scale = 0.1;
-    int sign = 0;
-
-    if (digits(&s, 4, &y) < 0 || *s++ != '-' || digits(&s, 2, &mo) < 0 || *s++ != '-' ||
-        digits(&s, 2, &d) < 0 || (*s != 'T' && *s != 't' && *s != ' '))
-        return -1;
-    s++;
-    if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0 || *s++ != ':' ||
-        digits(&s, 2, &sec) < 0)
-        return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    if (*s == '.' || *s == ',') {
-        s++;
-        if (*s < '0' || *s > '9')
-            return -1;
-        for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
-            frac += (*s - '0') * scale;
-    }
-    if (*s == 'Z' || *s == 'z') {
-        s++;
-    } else if (*s == '+' || *s == '-') {
-        sign = *s++ == '-' ? -1 : 1;
-        if (digits(&s, 2, &oh) < 0)
-            return -1;
-        if (*s == ':')
-            s++;
-        if (digits(&s, 2, &om) < 0 || oh > 23 || om > 59)
-            return -1;
-    }
-    if (*s)
-        return -1;
-    *out = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) + frac -
-           sign * (double)(oh * 3600 + om * 60);
-    return 0;
-}
-
-/* ---- names, points, runs -------------------------------------------------- */
+/* ---- names and points ---------------------------------------------------- */
 
 struct point_raw {
     uint32_t file;            /* index into the files read */
@@ -260,13 +78,6 @@ struct unit_ent {
     enum direction dir;
 };
 
-struct run_raw {
-    struct trend_run run;
-    double key, time;         /* commit time (else run time), run time */
-    size_t git_pos;           /* position from the oldest; SIZE_MAX: unlisted */
-    size_t file;              /* index of its file in the files read */
-};
-
 struct state {
     const struct trend_opts *o;
     regex_t re;
@@ -275,8 +86,7 @@ struct state {
     size_t tabsize, nnames;
     struct unit_ent *units;
     size_t nunits, unitcap;
-    struct run_raw *runs;
-    size_t nruns, runcap;
+    struct history h;         /* the files and their runs */
     size_t warncap;
 };
 
@@ -343,64 +153,20 @@ static long unit_of(struct state *st, const char *unit, enum direction dir)
     for (i = 0; i < st->nunits; i++)
         if (st->units[i].dir == dir && !strcmp(st->units[i].unit, unit))
             return (long)i;
-    if (grow((void **)&st->units, &st->unitcap, st->nunits + 1, sizeof *st->units) < 0 ||
+    if (trend_grow((void **)&st->units, &st->unitcap, st->nunits + 1, sizeof *st->units) < 0 ||
         !(st->units[st->nunits].unit = strdup(unit)))
         return -1;
     st->units[st->nunits].dir = dir;
     return (long)st->nunits++;
 }
 
-static char *dup_or_null(const char *s, int *fail)
+/* The points of file number fi (path) as read into f.  trend_file_read
+ * gives each name once; should one come twice all the same, the file is
+ * refused rather than read as two runs. */
+static int take_points(struct state *st, const struct trend_file *f, const char *path,
+                       size_t fi, struct err *e)
 {
-    char *d;
-
-    if (!s)
-        return NULL;
-    if (!(d = strdup(s)))
-        *fail = 1;
-    return d;
-}
-
-static void run_free(struct trend_run *r)
-{
-    free(r->file);
-    free(r->time);
-    free(r->commit);
-    free(r->commit_time);
-    free(r->branch);
-}
-
-/* The run of file number fi as read into f, and its points. */
-static int take_file(struct state *st, struct trend_file *f, const char *path, size_t fi,
-                     struct err *e)
-{
-    struct run_raw *r;
     size_t i;
-    int fail = 0;
-
-    if (grow((void **)&st->runs, &st->runcap, st->nruns + 1, sizeof *st->runs) < 0)
-        return err_set(e, "out of memory");
-    r = &st->runs[st->nruns];
-    memset(r, 0, sizeof *r);
-    if (!f->time)
-        return err_set(e, "%s: context.time: missing", path);
-    if (parse_time(f->time, &r->time) < 0)
-        return err_set(e, "%s: context.time: expected an ISO 8601 time, got \"%.64s\"", path,
-                       f->time);
-    r->key = r->time;
-    if (f->commit_time && parse_time(f->commit_time, &r->key) < 0)
-        return err_set(e, "%s: context.git.commit_time: expected an ISO 8601 time, got "
-                          "\"%.64s\"", path, f->commit_time);
-    r->git_pos = SIZE_MAX;
-    r->file = fi;
-    r->run.file = dup_or_null(path, &fail);
-    r->run.time = dup_or_null(f->time, &fail);
-    r->run.commit = dup_or_null(f->commit, &fail);
-    r->run.commit_time = dup_or_null(f->commit_time, &fail);
-    r->run.branch = dup_or_null(f->branch, &fail);
-    st->nruns++;
-    if (fail)
-        return err_set(e, "out of memory");
 
     for (i = 0; i < f->nb; i++) {
         const struct trend_bench_rec *b = &f->b[i];
@@ -411,12 +177,12 @@ static int take_file(struct state *st, struct trend_file *f, const char *path, s
         if (!n)
             return err_set(e, "out of memory");
         if (n->last_file == fi + 1)
-            return 1;   /* a duplicate: the full reader words it */
+            return err_set(e, "%s: benchmarks: duplicate names", path);
         n->last_file = fi + 1;
         if (!n->matched || b->failed || !isfinite(b->median))
             continue;
         if ((u = unit_of(st, b->unit, b->dir)) < 0 ||
-            grow((void **)&n->pts, &n->cap, n->npts + 1, sizeof *n->pts) < 0)
+            trend_grow((void **)&n->pts, &n->cap, n->npts + 1, sizeof *n->pts) < 0)
             return err_set(e, "out of memory");
         p = &n->pts[n->npts++];
         p->file = (uint32_t)fi;
@@ -429,215 +195,23 @@ static int take_file(struct state *st, struct trend_file *f, const char *path, s
     return 0;
 }
 
-static int read_all(struct state *st, const struct strv *files, struct err *e)
+/* Every file: its run and its points. */
+static int read_all(struct state *st, struct err *e)
 {
+    const struct history *h = &st->h;
     struct trend_file f;
     size_t i;
     int rc = 0;
 
+    if (h->nfiles > UINT32_MAX)
+        return err_set(e, "too many files (%zu)", h->nfiles);
     trend_file_init(&f);
-    if (files->n > UINT32_MAX) {
-        rc = err_set(e, "too many files (%zu)", files->n);
-        goto cleanup;
-    }
-    for (i = 0; i < files->n && rc == 0; i++) {
-        rc = trend_file_read(&f, files->v[i], 0, e);
-        if (rc == 0 && (rc = take_file(st, &f, files->v[i], i, e)) > 0) {
-            /* Read it fully for the message; should that pass, it has no
-             * duplicates after all and its points are taken anew. */
-            size_t k;
-
-            for (k = 0; k < st->tabsize; k++)
-                if (st->tab[k] && st->tab[k]->last_file == i + 1) {
-                    struct name_ent *n = st->tab[k];
-
-                    n->last_file = 0;
-                    while (n->npts && n->pts[n->npts - 1].file == i)
-                        n->npts--;
-                }
-            run_free(&st->runs[--st->nruns].run);
-            rc = trend_file_read(&f, files->v[i], 1, e);
-            if (rc == 0 && (rc = take_file(st, &f, files->v[i], i, e)) > 0)
-                rc = err_set(e, "%s: benchmarks: duplicate names", files->v[i]);
-        }
-    }
-cleanup:
+    for (i = 0; i < h->nfiles && rc == 0; i++)
+        if (trend_file_read(&f, h->files[i], 0, e) < 0 ||
+            history_add(&st->h, &f, h->files[i], i, e) < 0 ||
+            take_points(st, &f, h->files[i], i, e) < 0)
+            rc = -1;
     trend_file_free(&f);
-    return rc < 0 ? -1 : 0;
-}
-
-/* ---- order ---------------------------------------------------------------- */
-
-static int run_cmp(const void *a, const void *b)
-{
-    const struct run_raw *x = a, *y = b;
-
-    if (x->git_pos != y->git_pos)
-        return x->git_pos < y->git_pos ? -1 : 1;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    if (x->time != y->time)
-        return x->time < y->time ? -1 : 1;
-    return strcmp(x->run.file, y->run.file);
-}
-
-/* The output of `git [-C dir] rev-list --topo-order HEAD`, newest first,
- * into a new buffer. */
-static int rev_list(const char *dir, char **out, size_t *len, struct err *e)
-{
-    const char *argv[8];
-    int po[2], pe[2], status, n = 0;
-    char errbuf[512], *buf = NULL;
-    size_t cap = 0, got = 0, elen = 0;
-    pid_t pid;
-
-    argv[n++] = "git";
-    if (dir) {
-        argv[n++] = "-C";
-        argv[n++] = dir;
-    }
-    argv[n++] = "rev-list";
-    argv[n++] = "--topo-order";
-    argv[n++] = "HEAD";
-    argv[n] = NULL;
-    if (pipe2(po, O_CLOEXEC) < 0)
-        return err_set(e, "git rev-list: pipe: %s", strerror(errno));
-    if (pipe2(pe, O_CLOEXEC) < 0) {
-        close(po[0]);
-        close(po[1]);
-        return err_set(e, "git rev-list: pipe: %s", strerror(errno));
-    }
-    pid = fork();
-    if (pid < 0) {
-        close(po[0]);
-        close(po[1]);
-        close(pe[0]);
-        close(pe[1]);
-        return err_set(e, "git rev-list: fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        if (dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
-            _exit(127);
-        execvp("git", (char *const *)argv);
-        dprintf(2, "cannot run git: %s\n", strerror(errno));
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    for (;;) {
-        ssize_t r;
-
-        if (got + 4096 > cap) {
-            char *nb = realloc(buf, cap ? 2 * cap : 65536);
-            if (!nb)
-                break;
-            buf = nb;
-            cap = cap ? 2 * cap : 65536;
-        }
-        r = read(po[0], buf + got, cap - got - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(po[0]);
-    for (;;) {
-        ssize_t r = read(pe[0], errbuf + elen, sizeof errbuf - 1 - elen);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        elen += (size_t)r;
-    }
-    close(pe[0]);
-    errbuf[elen] = '\0';
-    errbuf[strcspn(errbuf, "\n")] = '\0';
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
-            status = -1;
-            break;
-        }
-    if (!buf) {
-        return err_set(e, "git rev-list: out of memory");
-    }
-    buf[got] = '\0';
-    if (status != 0) {
-        free(buf);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !strncmp(errbuf, "cannot run", 10))
-            return err_set(e, "--git-order: %s", errbuf);
-        return err_set(e, "--git-order: git rev-list --topo-order HEAD%s%s failed: %s",
-                       dir ? " in " : "", dir ? dir : "", errbuf[0] ? errbuf : "no output");
-    }
-    *out = buf;
-    *len = got;
-    return 0;
-}
-
-struct commit_pos {
-    const char *hash;
-    size_t pos;
-};
-
-static int by_hash(const void *a, const void *b)
-{
-    return strcmp(((const struct commit_pos *)a)->hash, ((const struct commit_pos *)b)->hash);
-}
-
-/* Each run's place in git's order (oldest first); runs whose commit is not
- * listed keep SIZE_MAX and are counted in a warning. */
-static int git_positions(struct state *st, struct trend *t, struct err *e)
-{
-    struct commit_pos *cp = NULL;
-    char *buf = NULL, *line, *save = NULL;
-    size_t len, n = 0, cap = 0, i, unlisted = 0;
-    int rc = 0;
-
-    if (rev_list(st->o->git_dir, &buf, &len, e) < 0)
-        return -1;
-    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (grow((void **)&cp, &cap, n + 1, sizeof *cp) < 0) {
-            rc = err_set(e, "out of memory");
-            goto cleanup;
-        }
-        cp[n].hash = line;
-        cp[n].pos = n;
-        n++;
-    }
-    for (i = 0; i < n; i++)
-        cp[i].pos = n - 1 - cp[i].pos;   /* rev-list lists the newest first */
-    if (n)
-        qsort(cp, n, sizeof *cp, by_hash);
-    for (i = 0; i < st->nruns; i++) {
-        struct run_raw *r = &st->runs[i];
-        size_t lo = 0, hi = n, clen;
-
-        if (!r->run.commit || !(clen = strlen(r->run.commit))) {
-            unlisted++;
-            continue;
-        }
-        while (lo < hi) {   /* the first hash >= the commit */
-            size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(cp[mid].hash, r->run.commit) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < n && !strncmp(cp[lo].hash, r->run.commit, clen) &&
-            !(lo + 1 < n && !strncmp(cp[lo + 1].hash, r->run.commit, clen)))
-            r->git_pos = cp[lo].pos;
-        else
-            unlisted++;
-    }
-    if (unlisted && warn(t, &st->warncap,
-                         "%zu of %zu runs have no commit in git rev-list --topo-order HEAD%s%s: "
-                         "they go last, by time", unlisted, st->nruns,
-                         st->o->git_dir ? " of " : "", st->o->git_dir ? st->o->git_dir : "") < 0)
-        rc = err_set(e, "out of memory");
-cleanup:
-    free(cp);
-    free(buf);
     return rc;
 }
 
@@ -718,29 +292,45 @@ static int make_series(struct state *st, struct trend *t, struct name_ent *n,
     return 0;
 }
 
-static int build(struct state *st, struct trend *t, size_t nfiles, struct err *e)
+/* Order the runs (warning of those git does not list). */
+static int order(struct state *st, struct trend *t, struct err *e)
 {
+    const char *dir = st->o->git_dir;
+    size_t unlisted;
+
+    if (history_order(&st->h, st->o->git_order, dir, &unlisted, e) < 0)
+        return -1;
+    if (unlisted && warn(t, &st->warncap,
+                         "%zu of %zu runs have no commit in git rev-list --topo-order HEAD%s%s: "
+                         "they go last, by time", unlisted, st->h.nruns, dir ? " of " : "",
+                         dir ? dir : "") < 0)
+        return err_set(e, "out of memory");
+    return 0;
+}
+
+static int build(struct state *st, struct trend *t, struct err *e)
+{
+    struct history *h = &st->h;
     struct name_ent **names = NULL;
-    size_t *rank = NULL, i, k, first;
+    size_t *rank = NULL, i, k, first, nfiles = h->nfiles;
     int rc = -1;
 
-    if (st->o->git_order && git_positions(st, t, e) < 0)
+    if (order(st, t, e) < 0)
         return -1;
-    qsort(st->runs, st->nruns, sizeof *st->runs, run_cmp);
-    first = st->o->last && st->o->last < st->nruns ? st->nruns - st->o->last : 0;
+    first = st->o->last && st->o->last < h->nruns ? h->nruns - st->o->last : 0;
     if (!(rank = malloc((nfiles ? nfiles : 1) * sizeof *rank)) ||
-        !(t->runs = calloc(st->nruns - first ? st->nruns - first : 1, sizeof *t->runs))) {
+        !(t->runs = calloc(h->nruns - first ? h->nruns - first : 1, sizeof *t->runs))) {
         err_set(e, "out of memory");
         goto cleanup;
     }
     for (i = 0; i < nfiles; i++)
         rank[i] = SIZE_MAX;
-    for (i = first; i < st->nruns; i++) {
-        rank[st->runs[i].file] = i - first;
-        t->runs[i - first] = st->runs[i].run;
-        memset(&st->runs[i].run, 0, sizeof st->runs[i].run);
+    for (i = first; i < h->nruns; i++) {
+        rank[h->runs[i].file] = i - first;
+        t->runs[i - first] = h->runs[i].run;
+        memset(&h->runs[i].run, 0, sizeof h->runs[i].run);
     }
-    t->nruns = st->nruns - first;
+    t->nruns = h->nruns - first;
 
     if (!(names = malloc((st->nnames ? st->nnames : 1) * sizeof *names)) ||
         !(t->series = calloc(st->nnames ? st->nnames : 1, sizeof *t->series))) {
@@ -775,9 +365,7 @@ static void state_free(struct state *st)
     for (i = 0; i < st->nunits; i++)
         free(st->units[i].unit);
     free(st->units);
-    for (i = 0; i < st->nruns; i++)
-        run_free(&st->runs[i].run);
-    free(st->runs);
+    history_free(&st->h);
     if (st->have_re)
         regfree(&st->re);
 }
@@ -786,7 +374,6 @@ int trend_build(char *const *paths, size_t npaths, const struct trend_opts *o, s
                 struct err *e)
 {
     struct state st;
-    struct strv files = {0};
     int rc = -1;
 
     memset(t, 0, sizeof *t);
@@ -801,13 +388,12 @@ int trend_build(char *const *paths, size_t npaths, const struct trend_opts *o, s
         err_set(e, "no result files given");
         goto cleanup;
     }
-    if (expand(paths, npaths, &files, e) < 0 || read_all(&st, &files, e) < 0 ||
-        build(&st, t, files.n, e) < 0)
+    if (history_expand(&st.h, paths, npaths, e) < 0 || read_all(&st, e) < 0 ||
+        build(&st, t, e) < 0)
         goto cleanup;
     rc = 0;
 cleanup:
     state_free(&st);
-    strv_free(&files);
     return rc;
 }
 
@@ -816,7 +402,7 @@ void trend_free(struct trend *t)
     size_t i;
 
     for (i = 0; i < t->nruns; i++)
-        run_free(&t->runs[i]);
+        history_run_free(&t->runs[i]);
     free(t->runs);
     for (i = 0; i < t->nseries; i++) {
         free(t->series[i].name);

@@ -2,13 +2,14 @@
  * trend_read.h: what a history needs of one result file, read fast.  A
  * trend reads hundreds or thousands of files and uses a few fields of
  * each: the context's times and commit, and per benchmark its name, unit,
- * direction, median, the median's CI, n and whether it failed.  The
- * reader scans a pacer result once without building a document (every
- * value is checked for JSON syntax; the fields it uses, and the samples
- * they are counted from, for what result_load demands of them).  Whatever
- * it does not take on (malformed JSON, a broken field, another tool's
- * format, a newer schema) goes to import_load, which reads the file fully
- * and words the error as pacer compare does: "file: json.path: cause".
+ * direction, median, the median's CI, n and whether it failed.  The lean
+ * reader scans a pacer result once without building a document, checking
+ * every field for what result_load demands of it.  Whatever it does not
+ * take on (malformed JSON, a broken field, keys out of pacer's order,
+ * another tool's format, a newer schema, a load record or an A/B block)
+ * goes to import_load, which reads the file fully and words the error as
+ * pacer compare does: "file: json.path: cause".  Either way the same file
+ * gives the same values, or the same error.
  */
 #ifndef PACER_TREND_READ_H
 #define PACER_TREND_READ_H
@@ -36,6 +37,8 @@ struct trend_file {
     int full;                 /* 1: read by import_load (not a lean pacer read) */
     /* private */
     size_t bcap;
+    const struct trend_bench_rec **order;   /* b sorted by name */
+    size_t ordercap;
     char *buf, *arena;
     size_t bufcap, arenacap;
     struct result r;
@@ -44,8 +47,7 @@ struct trend_file {
 void trend_file_init(struct trend_file *f);
 void trend_file_free(struct trend_file *f);
 
-/* Read path into f.  force_full skips the lean reader (to word an error
- * found afterwards, such as a duplicate name).  0, or -1 with
+/* Read path into f.  force_full skips the lean reader.  0, or -1 with
  * "path: json.path: cause" (or "path: cannot open: ...") in e. */
 int trend_file_read(struct trend_file *f, const char *path, int force_full, struct err *e);
 

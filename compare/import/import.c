@@ -13,15 +13,14 @@
  *              or "command" (or is empty)
  * Anything else: "path: not a pacer, Google Benchmark or hyperfine result".
  */
-#include "harness/result/jsonread.h"
 #include "import.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/result/jsonread.h"
 #include "harness/result/result_json.h"
+#include "import_private.h"
 
 /* Whether some object entry of array a has key k1 or k2. */
 static int any_entry_has(const json_t *a, const char *k1, const char *k2)
@@ -84,6 +83,17 @@ static const struct importer *importer_of(enum import_format f)
         if (importers[i].fmt == f)
             return &importers[i];
     return NULL;
+}
+
+char *import_suite_of(const char *path)
+{
+    const char *base = strrchr(path, '/'), *dot;
+
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return strdup(base);
+    return strndup(base, (size_t)(dot - base));
 }
 
 const char *import_format_name(enum import_format f)

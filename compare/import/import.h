@@ -1,7 +1,7 @@
 /*
  * import.h: reading result files of any supported tool into pacer's result
  * model, the format detected from the content:
- *   pacer        harness/result_json.c
+ *   pacer        harness/result/result_json.h
  *   gbench       Google Benchmark JSON (--benchmark_format=json or
  *                --benchmark_out=FILE), with or without repetitions
  *   hyperfine    hyperfine --export-json

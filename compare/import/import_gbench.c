@@ -51,107 +51,21 @@
  * An entry without run_name is named by its "name"; one without run_type is
  * an aggregate when it has an "aggregate_name".
  */
-#include "harness/result/jsonread.h"
 #include "import.h"
 
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "harness/result/env.h"
-#include "harness/result/version.h"
+#include "harness/result/jsonread.h"
 #include "harness/result/series.h"
+#include "import_private.h"
 
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
-
-
-/* ---- messages ------------------------------------------------------------- */
-
-/* ---- getters: 1 read, 0 absent (optional), -1 error recorded ------------- */
-
-/* obj[key] into *v, "parent.key" (or "key" at the root, parent "") into
- * path. */
-static int member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                  int req, const json_t **v, char *path)
-{
-    jr_pathf(path, "%s%s%s", parent, *parent ? "." : "", key);
-    *v = json_object_get(obj, key);
-    if (!*v)
-        return req ? jr_fail(rd, path, "missing") : 0;
-    return 1;
-}
-
-/* A string, borrowed from the document. */
-static int get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int req, const char **out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, req, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_string(v))
-        return jr_expected(rd, path, "string", v);
-    *out = json_string_value(v);
-    return 1;
-}
-
-/* A finite number >= 0. */
-static int get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int req, double *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, req, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_number(v))
-        return jr_expected(rd, path, "number", v);
-    *out = json_number_value(v);
-    if (!isfinite(*out))
-        return jr_fail(rd, path, "expected a finite number");
-    if (*out < 0)
-        return jr_fail(rd, path, "expected a number >= 0, got %g", *out);
-    return 1;
-}
-
-static int get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int req, long long lo, long long *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, req, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_integer(v))
-        return jr_expected(rd, path, "integer", v);
-    *out = json_integer_value(v);
-    if (*out < lo)
-        return jr_fail(rd, path, "expected an integer >= %lld, got %lld", lo, *out);
-    return 1;
-}
-
-static int get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int *out)
-{
-    char path[JR_PATH_LEN];
-    const json_t *v;
-    int rc = member(rd, obj, parent, key, 0, &v, path);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_boolean(v))
-        return jr_expected(rd, path, "boolean", v);
-    *out = json_is_true(v);
-    return 1;
-}
 
 /* ---- context -------------------------------------------------------------- */
 
@@ -231,38 +145,34 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
     const char *date = NULL, *host = NULL, *build = NULL;
     const json_t *la;
     long long cpus = -1;
-    int scaling = 0, rc;
+    int scaling = 0;
     size_t i;
 
-    if (get_str(rd, co, "context", "date", 1, &date) < 0 ||
-        get_str(rd, co, "context", "host_name", 0, &host) < 0 ||
-        get_str(rd, co, "context", "executable", 0, executable) < 0 ||
-        get_int(rd, co, "context", "num_cpus", 0, 0, &cpus) < 0 ||
-        get_bool(rd, co, "context", "cpu_scaling_enabled", &scaling) < 0 ||
-        get_str(rd, co, "context", "library_build_type", 0, &build) < 0)
+    if (jr_get_cstr(rd, co, "context", "date", JR_REQ, &date) < 0 ||
+        jr_get_cstr(rd, co, "context", "host_name", 0, &host) < 0 ||
+        jr_get_cstr(rd, co, "context", "executable", 0, executable) < 0 ||
+        jr_get_int(rd, co, "context", "num_cpus", 0, 0, LLONG_MAX, &cpus) < 0 ||
+        jr_get_bool(rd, co, "context", "cpu_scaling_enabled", 0, &scaling) < 0 ||
+        jr_get_cstr(rd, co, "context", "library_build_type", 0, &build) < 0)
         return -1;
     if (date_to_utc(date, utc, sizeof utc) < 0)
         return jr_fail(rd, "context.date",
-                    "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
+                       "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
                     jr_quote(q, sizeof q, date));
     if (cpus > INT_MAX)
-        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld", INT_MAX,
-                    cpus);
-    rc = member(rd, co, "context", "load_avg", 0, &la, path);
-    if (rc > 0) {
-        if (!json_is_array(la))
-            return jr_expected(rd, path, "array", la);
-        if (json_array_size(la) != 0 && json_array_size(la) != 3)
-            return jr_fail(rd, path, "expected 3 numbers, got an array of %zu", json_array_size(la));
-        for (i = 0; i < json_array_size(la); i++) {
-            const json_t *v = json_array_get(la, i);
+        return jr_fail(rd, "context.num_cpus", "expected an integer from 0 to %d, got %lld",
+                       INT_MAX, cpus);
+    if (jr_get_arr(rd, co, "context", "load_avg", 0, &la) < 0)
+        return -1;
+    if (la && json_array_size(la) != 0 && json_array_size(la) != 3)
+        return jr_fail(rd, "context.load_avg", "expected 3 numbers, got an array of %zu",
+                       json_array_size(la));
+    for (i = 0; la && i < json_array_size(la); i++) {
+        const json_t *v = json_array_get(la, i);
 
-            if (!json_is_number(v)) {
-                jr_pathf(path, "context.load_avg[%zu]", i);
-                return jr_expected(rd, path, "number", v);
-            }
-            c->loadavg[i] = json_number_value(v);
-        }
+        if (!json_is_number(v))
+            return jr_expected(rd, jr_index(path, "context.load_avg", i), "number", v);
+        c->loadavg[i] = json_number_value(v);
     }
 
     c->pacer_version = strdup("imported");
@@ -333,7 +243,8 @@ static int name_part_param(struct bench *b, char *part, size_t *argi)
     (*argi)++;
     if (!*name || has_param(b, name))
         return 0;
-    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v) : bench_add_param_str(b, name, val);
+    return jr_parse_int(val, &v) ? bench_add_param_int(b, name, v)
+                                 : bench_add_param_str(b, name, val);
 }
 
 static int name_params(struct bench *b)
@@ -430,8 +341,9 @@ static int entry_kind(const struct gb *g, const json_t *jb, const char *at, cons
     char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
 
     *name = NULL;
-    if (get_str(rd, jb, at, "run_name", 0, name) < 0 || get_str(rd, jb, at, "name", 0, &nm) < 0 ||
-        get_str(rd, jb, at, "run_type", 0, &rt) < 0)
+    if (jr_get_cstr(rd, jb, at, "run_name", 0, name) < 0 ||
+        jr_get_cstr(rd, jb, at, "name", 0, &nm) < 0 ||
+        jr_get_cstr(rd, jb, at, "run_type", 0, &rt) < 0)
         return -1;
     jr_pathf(path, "%s.run_name", at);
     if (!*name)
@@ -447,7 +359,7 @@ static int entry_kind(const struct gb *g, const json_t *jb, const char *at, cons
     } else {
         jr_pathf(path, "%s.run_type", at);
         return jr_fail(rd, path, "unknown run type %s (expected iteration or aggregate)",
-                    jr_quote(q, sizeof q, rt));
+                       jr_quote(q, sizeof q, rt));
     }
     return 0;
 }
@@ -459,7 +371,7 @@ static int note_aggregate(struct gb *g, const json_t *jb, const char *at, const 
 {
     const char *agg = NULL;
 
-    if (get_str(&g->rd, jb, at, "aggregate_name", 0, &agg) < 0)
+    if (jr_get_cstr(&g->rd, jb, at, "aggregate_name", 0, &agg) < 0)
         return -1;
     if (agg && strcmp(agg, "mean") == 0 && json_object_get(jb, "run_name") &&
         !json_object_get(g->aggs, name) &&
@@ -478,8 +390,8 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
     long long iters = 0;
     size_t i;
 
-    if (get_int(rd, jb, at, "iterations", 1, 1, &iters) < 0 ||
-        get_str(rd, jb, at, "time_unit", 1, &unit) < 0)
+    if (jr_get_int(rd, jb, at, "iterations", JR_REQ, 1, LLONG_MAX, &iters) < 0 ||
+        jr_get_cstr(rd, jb, at, "time_unit", JR_REQ, &unit) < 0)
         return -1;
     for (i = 0; i < sizeof time_units / sizeof time_units[0]; i++)
         if (strcmp(unit, time_units[i].name) == 0)
@@ -487,12 +399,12 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct be
     if (mult == 0) {
         jr_pathf(path, "%s.time_unit", at);
         return jr_fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
-                    jr_quote(q, sizeof q, unit));
+                       jr_quote(q, sizeof q, unit));
     }
-    if (get_num(rd, jb, at, "real_time", 1, &real) < 0 ||
-        get_num(rd, jb, at, "cpu_time", 1, &cpu) < 0 ||
-        get_num(rd, jb, at, "bytes_per_second", 0, &bps) < 0 ||
-        get_num(rd, jb, at, "items_per_second", 0, &ips) < 0)
+    if (jr_get_num(rd, jb, at, "real_time", JR_REQ | JR_NONNEG, &real) < 0 ||
+        jr_get_num(rd, jb, at, "cpu_time", JR_REQ | JR_NONNEG, &cpu) < 0 ||
+        jr_get_num(rd, jb, at, "bytes_per_second", JR_NONNEG, &bps) < 0 ||
+        jr_get_num(rd, jb, at, "items_per_second", JR_NONNEG, &ips) < 0)
         return -1;
     if (!isfinite(real * mult) || !isfinite(cpu * mult)) {
         jr_pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
@@ -526,9 +438,9 @@ static int read_entry(struct gb *g, const json_t *jb, size_t idx)
         return -1;
     if (is_agg)
         return note_aggregate(g, jb, at, name, idx);
-    if (get_int(rd, jb, at, "threads", 0, 1, &threads) < 0 ||
-        get_bool(rd, jb, at, "error_occurred", &failed) < 0 ||
-        get_str(rd, jb, at, "error_message", failed, &msg) < 0)
+    if (jr_get_int(rd, jb, at, "threads", 0, 1, LLONG_MAX, &threads) < 0 ||
+        jr_get_bool(rd, jb, at, "error_occurred", 0, &failed) < 0 ||
+        jr_get_cstr(rd, jb, at, "error_message", failed ? JR_REQ : 0, &msg) < 0)
         return -1;
     b = bench_of(g, name);
     if (!b || (threads > 1 && !has_param(b, "threads") &&
@@ -560,7 +472,7 @@ static int check_aggregates_only(struct gb *g)
         return 0;
     jr_pathf(at, "benchmarks[%lld]", idx);
     return jr_fail(&g->rd, at,
-                "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
+                   "%s holds only aggregates: rerun without --benchmark_report_aggregates_only",
                 jr_quote(q, sizeof q, first));
 }
 
@@ -583,39 +495,20 @@ static int read_benches(struct gb *g, const json_t *a)
     return 0;
 }
 
-/* The base name of path without its extension: the suite. */
-static char *suite_of(const char *path)
-{
-    const char *base = strrchr(path, '/'), *dot;
-
-    base = base ? base + 1 : path;
-    dot = strrchr(base, '.');
-    if (!dot || dot == base)
-        return strdup(base);
-    return strndup(base, (size_t)(dot - base));
-}
-
 int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e)
 {
     struct gb g = {{name, e}, out, NULL, NULL, NULL};
-    char path[JR_PATH_LEN];
     const json_t *co, *ba;
     int rc = -1;
 
     result_init(out);
     if (!json_is_object(root))
         return jr_expected(&g.rd, "$", "object", root);
-    if (member(&g.rd, root, "", "context", 1, &co, path) < 0)
+    if (jr_get_obj(&g.rd, root, "", "context", JR_REQ, &co) < 0 ||
+        read_context(&g.rd, co, &out->ctx, &g.binary) < 0 ||
+        jr_get_arr(&g.rd, root, "", "benchmarks", JR_REQ, &ba) < 0)
         return -1;
-    if (!json_is_object(co))
-        return jr_expected(&g.rd, "context", "object", co);
-    if (read_context(&g.rd, co, &out->ctx, &g.binary) < 0)
-        return -1;
-    if (member(&g.rd, root, "", "benchmarks", 1, &ba, path) < 0)
-        return -1;
-    if (!json_is_array(ba))
-        return jr_expected(&g.rd, "benchmarks", "array", ba);
-    out->suite = suite_of(name);
+    out->suite = import_suite_of(name);
     g.seen = json_object();
     g.aggs = json_object();
     if (!out->suite || !g.seen || !g.aggs)

@@ -36,22 +36,17 @@
  * "hyperfine" names the tool that measured; pacer_version "imported";
  * host, CPU and the rest unknown; the fingerprint of that.
  */
-#include "harness/result/jsonread.h"
 #include "import.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "harness/result/env.h"
-
-
-
-/* ---- messages ------------------------------------------------------------- */
+#include "harness/result/jsonread.h"
+#include "import_private.h"
 
 /* ---- one entry of results ------------------------------------------------- */
 
@@ -92,8 +87,6 @@ static int read_exit_codes(const struct jr *rd, const json_t *a, const char *at,
     struct bench_error *be;
 
     jr_pathf(p, "%s.exit_codes", at);
-    if (!json_is_array(a))
-        return jr_expected(rd, p, "array", a);
     if (n != b->nsamples)
         return jr_fail(rd, p, "expected %zu codes (one per time), got %zu", b->nsamples, n);
     for (i = 0; i < n; i++) {
@@ -139,9 +132,6 @@ static int read_params(const struct jr *rd, const json_t *o, const char *at, str
     const char *key;
     json_t *v;
 
-    jr_pathf(p, "%s.parameters", at);
-    if (!json_is_object(o))
-        return jr_expected(rd, p, "object", o);
     /* jansson's iterator takes a non-const object; it is only read */
     json_object_foreach((json_t *)o, key, v) {
         long long iv;
@@ -166,64 +156,41 @@ static int read_entry(const struct jr *rd, const json_t *jr, size_t idx, json_t 
                       struct result *out)
 {
     char at[JR_PATH_LEN], p[JR_PATH_LEN], q[JR_QUOTE_BUF];
-    const json_t *cmd, *times, *codes, *params, *prev;
+    const json_t *times, *codes, *params, *prev;
+    const char *cmd = NULL;
     struct stats_opts so;
     struct bench *b;
 
     jr_pathf(at, "results[%zu]", idx);
     if (!json_is_object(jr))
         return jr_expected(rd, at, "object", jr);
-    cmd = json_object_get(jr, "command");
-    jr_pathf(p, "%s.command", at);
-    if (!cmd)
-        return jr_fail(rd, p, "missing");
-    if (!json_is_string(cmd))
-        return jr_expected(rd, p, "string", cmd);
-    if (json_string_length(cmd) == 0)
-        return jr_fail(rd, p, "expected a non-empty string");
-    prev = json_object_get(seen, json_string_value(cmd));
+    if (jr_get_cstr(rd, jr, at, "command", JR_REQ | JR_NONEMPTY, &cmd) < 0)
+        return -1;
+    prev = json_object_get(seen, cmd);
     if (prev)
-        return jr_fail(rd, p, "duplicate name %s (also results[%lld])",
-                    jr_quote(q, sizeof q, json_string_value(cmd)),
-                    (long long)json_integer_value(prev));
-    if (json_object_set_new(seen, json_string_value(cmd), json_integer((json_int_t)idx)) != 0)
+        return jr_fail(rd, jr_join(p, at, "command"), "duplicate name %s (also results[%lld])",
+                       jr_quote(q, sizeof q, cmd), (long long)json_integer_value(prev));
+    if (json_object_set_new(seen, cmd, json_integer((json_int_t)idx)) != 0)
         return jr_oom(rd);
 
     b = result_add_bench(out);
-    if (!b || !(b->name = strdup(json_string_value(cmd))))
+    if (!b || !(b->name = strdup(cmd)))
         return jr_oom(rd);
     b->kind = KIND_COMMAND;
-    times = json_object_get(jr, "times");
-    jr_pathf(p, "%s.times", at);
-    if (!times)
-        return jr_fail(rd, p, "missing");
-    if (!json_is_array(times))
-        return jr_expected(rd, p, "array", times);
-    if (read_times(rd, times, at, b) < 0)
+    if (jr_get_arr(rd, jr, at, "times", JR_REQ, &times) < 0 ||
+        read_times(rd, times, at, b) < 0)
         return -1;
-    codes = json_object_get(jr, "exit_codes");
-    if (codes && read_exit_codes(rd, codes, at, b) < 0)
+    if (jr_get_arr(rd, jr, at, "exit_codes", 0, &codes) < 0 ||
+        (codes && read_exit_codes(rd, codes, at, b) < 0))
         return -1;
-    params = json_object_get(jr, "parameters");
-    if (params && read_params(rd, params, at, b) < 0)
+    if (jr_get_obj(rd, jr, at, "parameters", 0, &params) < 0 ||
+        (params && read_params(rd, params, at, b) < 0))
         return -1;
     stats_opts_default(&so);
     return bench_compute_stats(b, &so) < 0 ? jr_oom(rd) : 0;
 }
 
 /* ---- the result ------------------------------------------------------------ */
-
-/* The base name of path without its extension: the suite. */
-static char *suite_of(const char *path)
-{
-    const char *base = strrchr(path, '/'), *dot;
-
-    base = base ? base + 1 : path;
-    dot = strrchr(base, '.');
-    if (!dot || dot == base)
-        return strdup(base);
-    return strndup(base, (size_t)(dot - base));
-}
 
 /* The modification time of the file name in UTC ISO 8601, or the current
  * time when name is not a file. */
@@ -250,15 +217,12 @@ int import_hyperfine(const json_t *root, const char *name, struct result *out, s
     result_init(out);
     if (!json_is_object(root))
         return jr_expected(&rd, "$", "object", root);
-    ra = json_object_get(root, "results");
-    if (!ra)
-        return jr_fail(&rd, "results", "missing");
-    if (!json_is_array(ra))
-        return jr_expected(&rd, "results", "array", ra);
+    if (jr_get_arr(&rd, root, "", "results", JR_REQ, &ra) < 0)
+        return -1;
     if (json_array_size(ra) == 0)
         return jr_fail(&rd, "results", "no benchmarks");
 
-    out->suite = suite_of(name);
+    out->suite = import_suite_of(name);
     out->ctx.pacer_version = strdup("imported");
     out->ctx.time = file_time(name);
     out->ctx.compiler = strdup("hyperfine");

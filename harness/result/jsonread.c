@@ -151,7 +151,6 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
     return 0;
 }
 
-
 json_t *jr_load(const char *path, struct err *e)
 {
     json_error_t je;
@@ -197,7 +196,7 @@ int jr_parse_int(const char *s, long long *v)
  * to read, 0 when it is absent (optional) or null (with JR_NUL; *v is then
  * the null), -1 after recording "missing". */
 int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                  int flags, const json_t **v, char *path)
+              int flags, const json_t **v, char *path)
 {
     jr_join(path, parent, key);
     *v = json_object_get(obj, key);
@@ -208,10 +207,10 @@ int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const 
     return 1;
 }
 
-/* A new copy of the string obj[key] into *out (left alone when absent or
- * null). */
-int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, char **out)
+/* The string obj[key] itself into *out, borrowed from the document (left
+ * alone when absent or null). */
+int jr_get_cstr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, const char **out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -223,12 +222,27 @@ int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const
         return jr_expected(rd, path, (flags & JR_NUL) ? "string or null" : "string", v);
     if ((flags & JR_NONEMPTY) && json_string_length(v) == 0)
         return jr_fail(rd, path, "expected a non-empty string");
-    *out = strdup(json_string_value(v));
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* A new copy of the string obj[key] into *out (left alone when absent or
+ * null). */
+int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+               int flags, char **out)
+{
+    const char *s = NULL;
+
+    if (jr_get_cstr(rd, obj, parent, key, flags, &s) < 0)
+        return -1;
+    if (!s)
+        return 0;
+    *out = strdup(s);
     return *out ? 0 : jr_oom(rd);
 }
 
 int jr_get_int(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, long long hi, long long *out)
+               int flags, long long lo, long long hi, long long *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -261,7 +275,7 @@ int jr_int(const struct jr *rd, const json_t *v, const char *path, int flags, lo
 }
 
 int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, long long lo, uint64_t *out)
+               int flags, long long lo, uint64_t *out)
 {
     long long x = (long long)*out;
 
@@ -272,7 +286,7 @@ int jr_get_u64(const struct jr *rd, const json_t *obj, const char *parent, const
 }
 
 int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, long long lo, unsigned *out)
+                int flags, long long lo, unsigned *out)
 {
     long long x = *out;
 
@@ -283,7 +297,7 @@ int jr_get_uint(const struct jr *rd, const json_t *obj, const char *parent, cons
 }
 
 int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, size_t *out)
+                int flags, size_t *out)
 {
     long long x = (long long)*out;
 
@@ -295,7 +309,7 @@ int jr_get_size(const struct jr *rd, const json_t *obj, const char *parent, cons
 
 /* An integer or a real into *out; null (with JR_NUL) reads as NaN. */
 int jr_get_num(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, double *out)
+               int flags, double *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -329,7 +343,7 @@ int jr_num(const struct jr *rd, const json_t *v, const char *path, int flags, do
 
 /* true / false into 1 / 0; null (with JR_NUL) reads as -1. */
 int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                    int flags, int *out)
+                int flags, int *out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -349,7 +363,7 @@ int jr_get_bool(const struct jr *rd, const json_t *obj, const char *parent, cons
 /* The object (or array, with is_array) obj[key] into *out; NULL when
  * absent or null. */
 int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
-                         const char *key, int flags, int is_array, const json_t **out)
+                     const char *key, int flags, int is_array, const json_t **out)
 {
     char path[JR_PATH_LEN];
     const json_t *v;
@@ -368,13 +382,13 @@ int jr_get_container(const struct jr *rd, const json_t *obj, const char *parent,
 }
 
 int jr_get_obj(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
+               int flags, const json_t **out)
 {
     return jr_get_container(rd, obj, parent, key, flags, 0, out);
 }
 
 int jr_get_arr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
-                   int flags, const json_t **out)
+               int flags, const json_t **out)
 {
     return jr_get_container(rd, obj, parent, key, flags, 1, out);
 }

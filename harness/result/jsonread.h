@@ -71,6 +71,9 @@ int jr_parse_int(const char *s, long long *v);
  * JR_NUL: *v is then the null), -1 after recording "missing". */
 int jr_member(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
               int flags, const json_t **v, char *path);
+/* The string, borrowed from the document (valid as long as obj). */
+int jr_get_cstr(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
+                int flags, const char **out);
 /* A new copy of the string. */
 int jr_get_str(const struct jr *rd, const json_t *obj, const char *parent, const char *key,
                int flags, char **out);

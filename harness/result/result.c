@@ -1,6 +1,6 @@
 /*
  * result.c: the in-memory result model of result.h: building a result,
- * freeing it, and the names of its enums.  The JSON form is result_json.c.
+ * freeing it, and the names of its enums.  The JSON form is result_json.h.
  */
 #include "result.h"
 

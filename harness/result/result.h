@@ -1,8 +1,9 @@
 /*
  * result.h: the in-memory result model.  One struct result is one run of
  * pacer: its context (where and how it ran) and one struct bench per
- * benchmark, holding the raw samples and their statistics.  result_json.c
- * reads and writes it; the harness owns the format (schema in version.h).
+ * benchmark, holding the raw samples and their statistics.  result_json.h
+ * reads and writes it as a file (schema documented there, its version in
+ * version.h).
  *
  * Ownership: every pointer inside a struct result is owned by it and freed by
  * result_free(); strings are malloc'd copies.

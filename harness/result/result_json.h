@@ -1,18 +1,108 @@
 /*
- * result_json.h: result files.  Written with jansson, sorted keys and
- * 17-digit reals, to a temporary file in the same directory that is then
- * renamed (never a half-written result).  Read back with full validation:
- * every error names the file, the JSON path and the cause, e.g.
+ * result_json.h: result files.  Written with jansson (result_write.c),
+ * sorted keys and 17-digit reals, to a temporary file in the same directory
+ * that is then renamed (never a half-written result).  Read back with full
+ * validation (result_read.c): every error names the file, the JSON path and
+ * the cause, e.g.
  *   results/a.json: benchmarks[3].samples: expected array, got string
+ *
+ * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
+ * now 1.2.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * NaN and infinities are never written: such a double is written as null
+ * and null reads back as NaN.  "req" marks what the reader requires; every
+ * other key may be absent (then the default of result_init), and keys it
+ * does not know are ignored, so a file of any 1.x version reads.
+ *
+ * {
+ *   "schema": "1.2",                 req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "suite": str|null,
+ *   "complete": bool,                absent: true
+ *   "argv": [str, ...]|null,
+ *   "context": {                     req
+ *     "pacer_version": str,          req
+ *     "time": str,                   req; UTC ISO 8601
+ *     "fingerprint": str,            req; 16 hex digits
+ *     "git": {"commit": str|null, "branch": str|null,
+ *             "commit_time": str|null, "dirty": bool|null},
+ *     "host": {"hostname": str|null, "cpu_model": str|null,
+ *              "cpus": int|null (null: unknown, read as -1),
+ *              "memory_bytes": int|null (null: unknown, read as 0),
+ *              "kernel": str|null, "os": str|null, "governor": str|null,
+ *              "turbo": str|null, "loadavg": [num|null x 3]|null},
+ *     "build": {"compiler": str|null, "cflags": str|null},
+ *     "clock": {"resolution_ns": num|null, "read_ns": num|null}
+ *   },
+ *   "settings": {"warmup_ns": int, "sample_target_ns": int,
+ *                "samples": int, "budget_ns": int, "ci_target": num|null,
+ *                "processes": int, "timeout_ns": int, "warmup_runs": int,
+ *                "seed": int, "ci_level": num|null},
+ *   "benchmarks": [BENCH, ...],      req
+ *   "ab": {                          a paired run (pacer ab) only
+ *     "base_label": str|null, "new_label": str|null, "order": str|null,
+ *     "base_benchmarks": [BENCH, ...],  req; the base side: each pairs
+ *                                    with the benchmark of its name in
+ *                                    "benchmarks" (the new side), sample
+ *                                    for sample (equal counts unless one
+ *                                    side failed)
+ *     "analysis": {...}|null         the paired analysis, kept as written
+ *   }
+ * }
+ *
+ * BENCH:
+ *   {
+ *     "name": str,                   req; non-empty, unique in its array
+ *     "kind": "micro"|"command"|"load",   req
+ *     "unit": str,                   req; non-empty
+ *     "direction": "lower"|"higher", req
+ *     "params": {name: int|str, ...}|null,   {} when none
+ *     "iterations": int >= 1,        req
+ *     "processes": int >= 1,         absent: 1
+ *     "samples": [num >= 0, ...],    req
+ *     "process_samples": [int, ...], (1.1) samples from each worker
+ *                                    process in order, summing to the
+ *                                    number of samples; absent: one
+ *     "stats": STATS|null,           req (an object) when samples is non-empty
+ *     "throughput": {"bytes_per_op": num >= 0, "items_per_op": num >= 0},
+ *                                    written only when one is non-zero,
+ *                                    with only the non-zero ones
+ *     "metrics": {name: {"unit": str (req), "direction": (req),
+ *                        "samples": [...] (req), "stats": STATS|null}},
+ *                                    written only when there are metrics
+ *     "source": {"binary": str|null, "command": str|null},
+ *                                    written only when one is set
+ *     "load": [LOAD, ...],           (1.2) kind "load": one block per
+ *                                    repetition, see loadrep.h
+ *     "error": null | {"message": str (req), "signal": int|null,
+ *                      "exit_code": int|null, "timed_out": bool,
+ *                      "stderr_tail": str|null}
+ *                                    signal null: none (0); exit_code
+ *                                    null: did not exit with one (-1)
+ *   }
+ *
+ * STATS, every key req:
+ *   {"n": int (== number of samples), "mean", "median", "stddev", "mad",
+ *    "min", "max", "p5", "p25", "p75", "p95", "p99", "cv": num|null,
+ *    "ci": {"level": num|null, "method": "percentile-bootstrap" (not req),
+ *           "resamples": int, "seed": int,
+ *           "median": [lo, hi]|null, "mean": [lo, hi]|null},
+ *    "outliers": {"low_severe", "low_mild", "high_mild", "high_severe": int}}
+ *
+ * No samples, no statistics: a benchmark (or metric) with no samples and
+ * n == 0 is written with "stats": null.  A reader also accepts the key
+ * absent, or a STATS object with "n": 0 and nulls; all read as n = 0 and
+ * NaN in every number.
  */
 #ifndef PACER_RESULT_JSON_H
 #define PACER_RESULT_JSON_H
 
 #include <stdio.h>
+
 #include <jansson.h>
 
 #include "harness/lib/err.h"
 #include "result.h"
+
+/* ---- writing (result_write.c) ---- */
 
 /* A new JSON object for r (caller owns the reference), NULL on failure. */
 json_t *result_to_json(const struct result *r, struct err *e);
@@ -31,11 +121,13 @@ char *result_save_path(const char *dir, const struct context *ctx, const char *s
 /* Print r as JSON (indented) to f. */
 int result_dump(const struct result *r, FILE *f, struct err *e);
 
+/* ---- reading (result_read.c) ---- */
+
 /* Read and validate a result file into out (initialised here; the caller
  * frees it with result_free, also after a failure).  Rejects malformed and
- * truncated JSON, a newer major schema, missing fields, wrong types,
- * non-finite or negative samples, and stats whose n disagrees with the
- * samples.  Returns 0 or -1 with "path: json.path: cause" in e. */
+ * truncated JSON, a newer or older major schema, missing fields, wrong
+ * types, non-finite or negative samples, and stats whose n disagrees with
+ * the samples.  Returns 0 or -1 with "path: json.path: cause" in e. */
 int result_load(const char *path, struct result *out, struct err *e);
 
 /* The same from an already parsed document; name is used in messages. */

@@ -1,0 +1,373 @@
+/*
+ * jscan.c: the lean JSON scanner of jscan.h: a single pass over the bytes
+ * (RFC 8259 grammar), giving up wherever jansson would read the text
+ * differently or refuse it.
+ */
+#include "jscan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/result/utf8.h"
+
+void jscan_ws(struct jscan *s)
+{
+    const char *p = s->p;
+
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    s->p = p;
+}
+
+int jscan_expect(struct jscan *s, char c)
+{
+    jscan_ws(s);
+    if (*s->p != c)
+        return JSCAN_GIVE_UP;
+    s->p++;
+    return 0;
+}
+
+int jscan_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* \u escapes of surrogates and of NUL are left to the full reader. */
+int jscan_string(struct jscan *s, const char **out)
+{
+    const unsigned char *p = (const unsigned char *)s->p;
+    char *dst = out ? s->arena + s->alen : NULL;
+    size_t k = 0;
+
+    if (*p != '"')
+        return JSCAN_GIVE_UP;
+    p++;
+    for (;;) {
+        unsigned char c = *p;
+
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return JSCAN_GIVE_UP;   /* control character, or the end */
+        if (c == '\\') {
+            char d;
+
+            switch (p[1]) {
+            case '"': d = '"'; break;
+            case '\\': d = '\\'; break;
+            case '/': d = '/'; break;
+            case 'b': d = '\b'; break;
+            case 'f': d = '\f'; break;
+            case 'n': d = '\n'; break;
+            case 'r': d = '\r'; break;
+            case 't': d = '\t'; break;
+            case 'u': {
+                unsigned cp = 0;
+                int i, h;
+
+                for (i = 2; i < 6; i++) {   /* stops at the NUL at the end */
+                    if ((h = jscan_hex((char)p[i])) < 0)
+                        return JSCAN_GIVE_UP;
+                    cp = cp << 4 | (unsigned)h;
+                }
+                if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+                    return JSCAN_GIVE_UP;
+                if (dst) {
+                    if (cp < 0x80) {
+                        dst[k++] = (char)cp;
+                    } else if (cp < 0x800) {
+                        dst[k++] = (char)(0xc0 | cp >> 6);
+                        dst[k++] = (char)(0x80 | (cp & 0x3f));
+                    } else {
+                        dst[k++] = (char)(0xe0 | cp >> 12);
+                        dst[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                        dst[k++] = (char)(0x80 | (cp & 0x3f));
+                    }
+                }
+                p += 6;
+                continue;
+            }
+            default:
+                return JSCAN_GIVE_UP;
+            }
+            if (dst)
+                dst[k++] = d;
+            p += 2;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_len(p);
+
+            if (n == 0)
+                return JSCAN_GIVE_UP;
+            if (dst)
+                memcpy(dst + k, p, n);
+            k += dst ? n : 0;
+            p += n;
+            continue;
+        }
+        if (dst)
+            dst[k++] = (char)c;
+        p++;
+    }
+    s->p = (const char *)p + 1;
+    if (dst) {
+        dst[k] = '\0';
+        *out = dst;
+        s->alen += k + 1;
+    }
+    return 0;
+}
+
+/* What jansson refuses is left to it: integers beyond long long, reals
+ * beyond double (only long integers and large exponents can be).  A real's
+ * value is strtod's (correctly rounded, as jansson reads it), an
+ * integer's that of its long long ("-0" is 0). */
+int jscan_number(struct jscan *s, int *is_int, double *v)
+{
+    const char *p = s->p, *start = p, *exp = NULL;
+    int integral = 1;
+
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return JSCAN_GIVE_UP;
+    if (p - start >= 19 && *p != '.' && *p != 'e' && *p != 'E')
+        return JSCAN_GIVE_UP;   /* an integer that may not fit */
+    if (*p == '.') {
+        integral = 0;
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return JSCAN_GIVE_UP;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        integral = 0;
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return JSCAN_GIVE_UP;
+        exp = p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    /* beyond DBL_MAX (1.8e308) only with a long exponent or 309 digits */
+    if (((exp && (p - exp > 2 || p - start > 24)) || p - start > 300) &&
+        !isfinite(strtod(start, NULL)))
+        return JSCAN_GIVE_UP;
+    s->p = p;
+    if (is_int)
+        *is_int = integral;
+    if (v && integral) {
+        *v = (double)strtoll(start, NULL, 10);
+    } else if (v) {
+        *v = strtod(start, NULL);
+        if (!isfinite(*v))
+            return JSCAN_GIVE_UP;   /* out of range: the full reader words it */
+    }
+    return 0;
+}
+
+int jscan_int(struct jscan *s, long long *v)
+{
+    const char *p = s->p;
+    long long x = 0;
+    int is_int, neg = *p == '-';
+
+    if (jscan_number(s, &is_int, NULL) < 0 || !is_int)
+        return JSCAN_GIVE_UP;
+    for (p += neg; p < s->p; p++)   /* at most 18 digits: it fits */
+        x = x * 10 + (*p - '0');
+    *v = neg ? -x : x;
+    return 0;
+}
+
+static int literal(struct jscan *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    if (strncmp(s->p, word, n) != 0)
+        return JSCAN_GIVE_UP;
+    s->p += n;
+    return 0;
+}
+
+/* The opening bracket of a container (after white space): 1 when
+ * elements follow, 0 when it is empty (then consumed whole). */
+static int open_container(struct jscan *s, char open, char close, int depth)
+{
+    if (depth > JSCAN_MAX_DEPTH || jscan_expect(s, open) < 0)
+        return JSCAN_GIVE_UP;
+    jscan_ws(s);
+    if (*s->p != close)
+        return 1;
+    s->p++;
+    return 0;
+}
+
+/* After an element: 1 at a comma (another element follows), 0 at the
+ * closing bracket (consumed). */
+static int next_element(struct jscan *s, char close)
+{
+    jscan_ws(s);
+    if (*s->p == ',') {
+        s->p++;
+        return 1;
+    }
+    if (*s->p == close) {
+        s->p++;
+        return 0;
+    }
+    return JSCAN_GIVE_UP;
+}
+
+/* The key at s->p, decoded when it has escapes, after the previous key
+ * (*prev, *plen) in ascending byte order; it becomes the previous key. */
+static int next_key(struct jscan *s, const char **prev, size_t *plen)
+{
+    const char *k = s->p + 1;
+    size_t klen;
+    int order;
+
+    if (jscan_string(s, NULL) < 0)
+        return JSCAN_GIVE_UP;
+    klen = (size_t)(s->p - 1 - k);
+    if (memchr(k, '\\', klen)) {
+        /* rare: decode it into the arena, where it stays (the next key is
+         * compared with it) */
+        struct jscan t = *s;
+        const char *dk;
+
+        t.p = k - 1;
+        if (jscan_string(&t, &dk) < 0)
+            return JSCAN_GIVE_UP;
+        k = dk;
+        klen = strlen(dk);
+        s->alen = t.alen;
+    }
+    if (*prev) {
+        order = memcmp(*prev, k, *plen < klen ? *plen : klen);
+        if (order > 0 || (order == 0 && *plen >= klen))
+            return JSCAN_GIVE_UP;
+    }
+    *prev = k;
+    *plen = klen;
+    return 0;
+}
+
+int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth)
+{
+    const char *key = NULL, *q;
+    size_t klen = 0;
+    int rc = open_container(s, '{', '}', depth);
+
+    while (rc > 0) {
+        jscan_ws(s);
+        if (next_key(s, &key, &klen) < 0 || jscan_expect(s, ':') < 0)
+            return JSCAN_GIVE_UP;
+        jscan_ws(s);
+        q = s->p;
+        if (each(s, key, klen, ctx, depth + 1) < 0 || s->p == q)
+            return JSCAN_GIVE_UP;   /* each must consume the value */
+        rc = next_element(s, '}');
+    }
+    return rc;
+}
+
+static int skip_member(struct jscan *s, const char *key, size_t klen, void *ctx, int depth)
+{
+    (void)key;
+    (void)klen;
+    (void)ctx;
+    return jscan_skip(s, depth);
+}
+
+int jscan_array(struct jscan *s, jscan_elem_fn each, void *ctx, int depth)
+{
+    const char *q;
+    size_t i = 0;
+    int rc = open_container(s, '[', ']', depth);
+
+    while (rc > 0) {
+        jscan_ws(s);
+        q = s->p;
+        if (each(s, i++, ctx, depth + 1) < 0 || s->p == q)
+            return JSCAN_GIVE_UP;   /* each must consume the element */
+        rc = next_element(s, ']');
+    }
+    return rc;
+}
+
+int jscan_numbers(struct jscan *s, int nonneg, size_t *n, int depth)
+{
+    const char *start;
+    int rc = open_container(s, '[', ']', depth);
+
+    *n = 0;
+    while (rc > 0) {
+        jscan_ws(s);
+        start = s->p;
+        if (jscan_number(s, NULL, NULL) < 0 ||
+            (nonneg && *start == '-' && strtod(start, NULL) < 0))
+            return JSCAN_GIVE_UP;   /* "-0" and "-0.0" are >= 0 */
+        (*n)++;
+        rc = next_element(s, ']');
+    }
+    return rc;
+}
+
+static int skip_elem(struct jscan *s, size_t i, void *ctx, int depth)
+{
+    (void)i;
+    (void)ctx;
+    return jscan_skip(s, depth);
+}
+
+int jscan_skip(struct jscan *s, int depth)
+{
+    jscan_ws(s);
+    switch (*s->p) {
+    case '{':
+        return jscan_object(s, skip_member, NULL, depth);
+    case '[':
+        return jscan_array(s, skip_elem, NULL, depth);
+    case '"':
+        return jscan_string(s, NULL);
+    case 't':
+        return literal(s, "true");
+    case 'f':
+        return literal(s, "false");
+    case 'n':
+        return literal(s, "null");
+    default:
+        return jscan_number(s, NULL, NULL);
+    }
+}
+
+int jscan_null(struct jscan *s)
+{
+    const char *p;
+
+    jscan_ws(s);
+    p = s->p;
+    if (p[0] == 'n' && p[1] == 'u' && p[2] == 'l' && p[3] == 'l') {
+        s->p += 4;
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * trend_read_private.h: what the two files of the trend reader share
+ * (trend_read.c reads files, trend_lean.c walks a pacer result).
+ */
+#ifndef PACER_TREND_READ_PRIVATE_H
+#define PACER_TREND_READ_PRIVATE_H
+
+#include <stddef.h>
+
+#include "trend_read.h"
+
+/* A new benchmark record at the end of f->b (NaN median and CI), into *b.
+ * 0, or -1 when out of memory. */
+int trend_file_add_bench(struct trend_file *f, struct trend_bench_rec **b);
+
+/* The lean read of the len bytes in f->buf (NUL-terminated) into f: 0, or
+ * -1 when it gives up (the file is then for the full reader). */
+int trend_lean_read(struct trend_file *f, size_t len);
+
+#endif

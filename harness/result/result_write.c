@@ -1,0 +1,498 @@
+/*
+ * result_write.c: struct result to JSON (result_json.h, where the schema
+ * is): the document, the context block alone, atomic saves and dumps.
+ * Strings that are not UTF-8 are repaired on the way out (utf8.h); a
+ * result is checked by reading its document back before it is saved.
+ */
+#include "result_json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jsonread.h"
+#include "loadrep.h"
+#include "result_json_private.h"
+#include "utf8.h"
+#include "version.h"
+
+#define SAVE_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1))
+#define DUMP_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(2))
+
+/* A new JSON string for s (repaired when not UTF-8), null for NULL. */
+static json_t *jstr(const char *s)
+{
+    json_t *v;
+    char *fixed;
+
+    if (!s)
+        return json_null();
+    v = json_string(s);
+    if (v)
+        return v;
+    fixed = utf8_repair(s);   /* json_string failed: invalid UTF-8 or no memory */
+    if (!fixed)
+        return NULL;
+    v = json_string(fixed);
+    free(fixed);
+    return v;
+}
+
+/* A new JSON real, or null when v is NaN or infinite. */
+static json_t *jreal(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* A new JSON integer for an unsigned 64-bit field; NULL with a message
+ * when it does not fit a JSON integer (jansson's are signed 64-bit). */
+static json_t *ju64(struct err *e, const char *at, const char *key, uint64_t v)
+{
+    if (v > (uint64_t)INT64_MAX) {
+        err_set(e, "%s.%s: %" PRIu64 " is above the largest JSON integer (%" PRId64 ")", at,
+                key, v, INT64_MAX);
+        return NULL;
+    }
+    return json_integer((json_int_t)v);
+}
+
+/* obj[key] = v, stealing v, also when it fails.  NULL-safe for obj and v,
+ * so a failed allocation anywhere surfaces as -1 here. */
+static int put(json_t *obj, const char *key, json_t *v)
+{
+    if (!v)
+        return -1;
+    return json_object_set_new(obj, key, v) == 0 ? 0 : -1;
+}
+
+/* obj[name] = v for a name taken from the struct (a parameter or metric
+ * name): repaired to UTF-8, and refused when already there (the JSON
+ * object would silently keep one).  Steals v. */
+static int put_named(json_t *obj, const char *name, json_t *v, struct err *e, const char *at,
+                     const char *what)
+{
+    char *key = utf8_repair(name ? name : "");
+    int rc = -1;
+
+    if (!key) {
+        json_decref(v);
+        return -1;
+    }
+    if (json_object_get(obj, key)) {
+        err_set(e, "%s: duplicate %s \"%s\"", at, what, key);
+        json_decref(v);
+    } else {
+        rc = put(obj, key, v);
+    }
+    free(key);
+    return rc;
+}
+
+static json_t *jreals(const double *x, size_t n)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    if (!a)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        if (json_array_append_new(a, jreal(x[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *jci(struct ci ci)
+{
+    if (!isfinite(ci.lo) || !isfinite(ci.hi))
+        return json_null();
+    return json_pack("[ff]", ci.lo, ci.hi);
+}
+
+/* Statistics of nsamples samples; at is the path of the stats object. */
+static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e, const char *at)
+{
+    struct stats s = *st;
+    json_t *o, *ci, *out;
+    char p[JR_PATH_LEN];
+    size_t i;
+    int rc = 0;
+
+    if (s.n == 0 && nsamples == 0)
+        return json_null();   /* no samples, no statistics */
+    o = json_object();
+    ci = json_object();
+    out = json_object();
+    rc |= put(o, "n", json_integer((json_int_t)s.n));
+    for (i = 0; i < NSTAT_FIELDS; i++)
+        rc |= put(o, stat_fields[i].key, jreal(*stat_field(&s, i)));
+    jr_pathf(p, "%s.ci", at);
+    rc |= put(ci, "level", jreal(s.ci_level));
+    rc |= put(ci, "method", json_string("percentile-bootstrap"));
+    rc |= put(ci, "resamples", json_integer(s.resamples));
+    rc |= put(ci, "seed", ju64(e, p, "seed", s.seed));
+    rc |= put(ci, "median", jci(s.ci_median));
+    rc |= put(ci, "mean", jci(s.ci_mean));
+    rc |= put(o, "ci", ci);
+    rc |= put(out, "low_severe", json_integer((json_int_t)s.outliers.low_severe));
+    rc |= put(out, "low_mild", json_integer((json_int_t)s.outliers.low_mild));
+    rc |= put(out, "high_mild", json_integer((json_int_t)s.outliers.high_mild));
+    rc |= put(out, "high_severe", json_integer((json_int_t)s.outliers.high_severe));
+    rc |= put(o, "outliers", out);
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *metric_json(const struct metric *m, struct err *e, const char *at)
+{
+    json_t *o = json_object();
+    char p[JR_PATH_LEN];
+    int rc = 0;
+
+    jr_pathf(p, "%s.stats", at);
+    rc |= put(o, "unit", jstr(m->unit));
+    rc |= put(o, "direction", json_string(direction_name(m->dir)));
+    rc |= put(o, "samples", jreals(m->samples, m->nsamples));
+    rc |= put(o, "stats", stats_json(&m->st, m->nsamples, e, p));
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *error_json(const struct bench_error *be)
+{
+    json_t *o;
+    int rc = 0;
+
+    if (!be)
+        return json_null();
+    o = json_object();
+    rc |= put(o, "message", jstr(be->message));
+    rc |= put(o, "signal", be->signal ? json_integer(be->signal) : json_null());
+    rc |= put(o, "exit_code", be->exit_code != -1 ? json_integer(be->exit_code) : json_null());
+    rc |= put(o, "timed_out", json_boolean(be->timed_out));
+    rc |= put(o, "stderr_tail", jstr(be->stderr_tail));
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The "load" array of a load benchmark into o (nothing for other kinds). */
+static int put_load(json_t *o, const struct bench *b)
+{
+    if (!b->nload)
+        return 0;
+    return put(o, "load", load_reps_to_json(b->load, b->nload));
+}
+
+static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
+{
+    json_t *o = json_object(), *params = json_object(), *tp, *ms, *src;
+    char at[JR_PATH_LEN], p[JR_PATH_LEN];
+    size_t i;
+    int rc = 0;
+
+    jr_pathf(at, "benchmarks[%zu]", idx);
+    rc |= put(o, "name", jstr(b->name));
+    rc |= put(o, "kind", json_string(kind_name(b->kind)));
+    rc |= put(o, "unit", jstr(b->unit));
+    rc |= put(o, "direction", json_string(direction_name(b->dir)));
+    jr_pathf(p, "%s.params", at);
+    for (i = 0; i < b->nparams && rc == 0; i++) {
+        const struct param *pa = &b->params[i];
+
+        rc |= put_named(params, pa->name, pa->is_int ? json_integer(pa->ival) : jstr(pa->value),
+                        e, p, "parameter");
+    }
+    rc |= put(o, "params", params);
+    rc |= put(o, "iterations", ju64(e, at, "iterations", b->iterations));
+    rc |= put(o, "processes", json_integer(b->processes));
+    rc |= put(o, "samples", jreals(b->samples, b->nsamples));
+    if (b->nproc_samples > 1) {
+        json_t *ps = json_array();
+        for (i = 0; i < b->nproc_samples; i++)
+            rc |= json_array_append_new(ps, json_integer((json_int_t)b->proc_samples[i]));
+        rc |= put(o, "process_samples", ps);
+    }
+    jr_pathf(p, "%s.stats", at);
+    rc |= put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
+    if (b->bytes_per_op != 0 || b->items_per_op != 0) {
+        tp = json_object();
+        if (b->bytes_per_op != 0)
+            rc |= put(tp, "bytes_per_op", jreal(b->bytes_per_op));
+        if (b->items_per_op != 0)
+            rc |= put(tp, "items_per_op", jreal(b->items_per_op));
+        rc |= put(o, "throughput", tp);
+    }
+    if (b->nmetrics > 0) {
+        char mp[JR_PATH_LEN];
+
+        ms = json_object();
+        jr_pathf(mp, "%s.metrics", at);
+        for (i = 0; i < b->nmetrics && rc == 0; i++) {
+            const struct metric *m = &b->metrics[i];
+
+            jr_pathf(p, "%s.%s", mp, m->name ? m->name : "");
+            rc |= put_named(ms, m->name, metric_json(m, e, p), e, mp, "metric");
+        }
+        rc |= put(o, "metrics", ms);
+    }
+    if (b->binary || b->command) {
+        src = json_object();
+        if (b->binary)
+            rc |= put(src, "binary", jstr(b->binary));
+        if (b->command)
+            rc |= put(src, "command", jstr(b->command));
+        rc |= put(o, "source", src);
+    }
+    rc |= put(o, "error", error_json(b->error));
+    rc |= put_load(o, b);
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *context_json(const struct context *c, struct err *e)
+{
+    json_t *o = json_object(), *git = json_object(), *host = json_object();
+    json_t *build = json_object(), *clk = json_object();
+    int rc = 0;
+
+    rc |= put(o, "pacer_version", jstr(c->pacer_version));
+    rc |= put(o, "time", jstr(c->time));
+    rc |= put(o, "fingerprint", jstr(c->fingerprint));
+
+    rc |= put(git, "commit", jstr(c->git_commit));
+    rc |= put(git, "branch", jstr(c->git_branch));
+    rc |= put(git, "commit_time", jstr(c->git_commit_time));
+    rc |= put(git, "dirty", c->git_dirty < 0 ? json_null() : json_boolean(c->git_dirty));
+    rc |= put(o, "git", git);
+
+    rc |= put(host, "hostname", jstr(c->hostname));
+    rc |= put(host, "cpu_model", jstr(c->cpu_model));
+    rc |= put(host, "cpus", c->cpus > 0 ? json_integer(c->cpus) : json_null());
+    rc |= put(host, "memory_bytes",
+              c->memory_bytes ? ju64(e, "context.host", "memory_bytes", c->memory_bytes)
+                              : json_null());
+    rc |= put(host, "kernel", jstr(c->kernel));
+    rc |= put(host, "os", jstr(c->os));
+    rc |= put(host, "governor", jstr(c->governor));
+    rc |= put(host, "turbo", jstr(c->turbo));
+    rc |= put(host, "loadavg", jreals(c->loadavg, 3));
+    rc |= put(o, "host", host);
+
+    rc |= put(build, "compiler", jstr(c->compiler));
+    rc |= put(build, "cflags", jstr(c->cflags));
+    rc |= put(o, "build", build);
+
+    rc |= put(clk, "resolution_ns", jreal(c->clock_resolution_ns));
+    rc |= put(clk, "read_ns", jreal(c->clock_read_ns));
+    rc |= put(o, "clock", clk);
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+json_t *context_to_json(const struct context *c)
+{
+    return context_json(c, NULL);
+}
+
+static json_t *settings_json(const struct settings *s, struct err *e)
+{
+    json_t *o = json_object();
+    int rc = 0;
+
+    rc |= put(o, "warmup_ns", ju64(e, "settings", "warmup_ns", s->warmup_ns));
+    rc |= put(o, "sample_target_ns", ju64(e, "settings", "sample_target_ns", s->sample_target_ns));
+    rc |= put(o, "samples", json_integer(s->samples));
+    rc |= put(o, "budget_ns", ju64(e, "settings", "budget_ns", s->budget_ns));
+    rc |= put(o, "ci_target", jreal(s->ci_target));
+    rc |= put(o, "processes", json_integer(s->processes));
+    rc |= put(o, "timeout_ns", ju64(e, "settings", "timeout_ns", s->timeout_ns));
+    rc |= put(o, "warmup_runs", json_integer(s->warmup_runs));
+    rc |= put(o, "seed", ju64(e, "settings", "seed", s->seed));
+    rc |= put(o, "ci_level", jreal(s->ci_level));
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Builds the document as it is; it does not validate it (result_save
+ * does, by reading it back).  Errors name the JSON path, no file. */
+json_t *result_to_json(const struct result *r, struct err *e)
+{
+    struct err le = {0};
+    json_t *o = json_object(), *argv = NULL, *benches = json_array();
+    char schema[32];
+    size_t i;
+    int rc = 0;
+
+    snprintf(schema, sizeof schema, "%d.%d", RESULT_SCHEMA_MAJOR, RESULT_SCHEMA_MINOR);
+    rc |= put(o, "schema", json_string(schema));
+    rc |= put(o, "suite", jstr(r->suite));
+    rc |= put(o, "complete", json_boolean(r->complete));
+    if (r->argv) {
+        argv = json_array();
+        for (i = 0; r->argv[i] && rc == 0; i++)
+            rc |= json_array_append_new(argv, jstr(r->argv[i])) == 0 ? 0 : -1;
+    }
+    rc |= put(o, "argv", r->argv ? argv : json_null());
+    rc |= put(o, "context", context_json(&r->ctx, &le));
+    rc |= put(o, "settings", settings_json(&r->set, &le));
+    for (i = 0; i < r->nbenches && rc == 0; i++)
+        rc |= json_array_append_new(benches, bench_json(&r->benches[i], i, &le)) == 0 ? 0 : -1;
+    rc |= put(o, "benchmarks", benches);
+    if (r->ab && rc == 0) {
+        json_t *ab = json_object(), *bb = json_array();
+        rc |= put(ab, "base_label", jstr(r->ab->base_label));
+        rc |= put(ab, "new_label", jstr(r->ab->new_label));
+        rc |= put(ab, "order", jstr(r->ab->order));
+        for (i = 0; i < r->ab->nbase && rc == 0; i++)
+            rc |= json_array_append_new(bb, bench_json(&r->ab->base[i], i, &le)) == 0 ? 0 : -1;
+        rc |= put(ab, "base_benchmarks", bb);
+        rc |= put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
+        rc |= put(o, "ab", ab);
+    }
+    if (rc) {
+        json_decref(o);
+        err_set(&le, "out of memory");
+        err_set(e, "%s", le.msg);
+        return NULL;
+    }
+    return o;
+}
+
+/* Validates r by reading its document back (a file pacer writes is one
+ * pacer reads), then writes it to path.tmp.PID in path's directory,
+ * flushes and fsyncs it, and renames it over path.  On any failure the
+ * temporary file is removed and path is left as it was.  Creates no
+ * directories.  Messages start with path; "path: not written: ..." when
+ * r itself is at fault. */
+int result_save(const struct result *r, const char *path, struct err *e)
+{
+    struct err le = {0};
+    struct result check;
+    json_t *root;
+    char *name = NULL, *tmp = NULL;
+    FILE *f = NULL;
+    int fd, rc = -1, created = 0, closed;
+
+    root = result_to_json(r, &le);
+    if (!root)
+        return err_set(e, "%s: not written: %s", path, le.msg);
+    if (asprintf(&name, "%s: not written", path) < 0) {
+        name = NULL;
+        err_set(e, "%s: out of memory", path);
+        goto cleanup;
+    }
+    rc = result_from_json(root, name, &check, e);
+    result_free(&check);
+    if (rc < 0)
+        goto cleanup;
+    rc = -1;
+    if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
+        tmp = NULL;
+        err_set(e, "%s: out of memory", path);
+        goto cleanup;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        err_set(e, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        goto cleanup;
+    }
+    created = 1;
+    f = fdopen(fd, "w");
+    if (!f) {
+        err_set(e, "%s: cannot write %s: %s", path, tmp, strerror(errno));
+        close(fd);
+        goto cleanup;
+    }
+    errno = 0;
+    if (json_dumpf(root, f, SAVE_FLAGS) != 0 || fputc('\n', f) == EOF || fflush(f) != 0) {
+        err_set(e, "%s: cannot write %s: %s", path, tmp, errno ? strerror(errno) : "write error");
+        goto cleanup;
+    }
+    if (fsync(fileno(f)) != 0) {
+        err_set(e, "%s: cannot sync %s: %s", path, tmp, strerror(errno));
+        goto cleanup;
+    }
+    closed = fclose(f);
+    f = NULL;
+    if (closed != 0) {
+        err_set(e, "%s: cannot write %s: %s", path, tmp, strerror(errno));
+        goto cleanup;
+    }
+    if (rename(tmp, path) != 0) {
+        err_set(e, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+        goto cleanup;
+    }
+    created = 0;
+    rc = 0;
+cleanup:
+    if (f)
+        fclose(f);
+    if (created)
+        unlink(tmp);
+    free(tmp);
+    free(name);
+    json_decref(root);
+    return rc;
+}
+
+int result_dump(const struct result *r, FILE *f, struct err *e)
+{
+    json_t *root = result_to_json(r, e);
+    int rc = 0;
+
+    if (!root)
+        return -1;
+    errno = 0;
+    if (json_dumpf(root, f, DUMP_FLAGS) != 0 || fputc('\n', f) == EOF || fflush(f) != 0)
+        rc = err_set(e, "cannot write the result: %s", errno ? strerror(errno) : "write error");
+    json_decref(root);
+    return rc;
+}
+
+/* results/20261124T101500Z-abc1234.json */
+char *result_save_path(const char *dir, const struct context *ctx, const char *suffix)
+{
+    char stamp[32] = "unknown", *path;
+    const char *t = ctx->time;
+    size_t i, k = 0, len;
+
+    for (i = 0; t && t[i] && k + 1 < sizeof stamp; i++)
+        if (t[i] != '-' && t[i] != ':')
+            stamp[k++] = t[i];
+    if (k)
+        stamp[k] = '\0';
+    len = strlen(dir) + strlen(stamp) + strlen(suffix) + 32;
+    path = malloc(len);
+    if (!path)
+        return NULL;
+    if (ctx->git_commit)
+        snprintf(path, len, "%s/%s-%.7s%s.json", dir, stamp, ctx->git_commit, suffix);
+    else
+        snprintf(path, len, "%s/%s%s.json", dir, stamp, suffix);
+    return path;
+}

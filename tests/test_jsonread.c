@@ -1,0 +1,125 @@
+/*
+ * test_jsonread.c: the typed JSON getters (harness/result/jsonread.c):
+ * what each reads, what absent and null give with each flag, and the one
+ * line each error is worded in ("name: path: cause").
+ */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/result/jsonread.h"
+
+static json_t *doc;
+static struct err e;
+static struct jr rd = {"f.json", &e};
+
+static void setup(void)
+{
+    json_error_t je;
+
+    doc = json_loads("{\"s\": \"text\", \"empty\": \"\", \"i\": -3, \"big\": 5000000000, "
+                     "\"r\": 2.5, \"t\": true, \"n\": null, \"o\": {}, \"a\": [1]}",
+                     0, &je);
+    cr_assert_not_null(doc, "%s", je.text);
+    memset(&e, 0, sizeof e);
+}
+
+static void teardown(void)
+{
+    json_decref(doc);
+}
+
+TestSuite(jsonread, .init = setup, .fini = teardown);
+
+static void expect_error(const char *want)
+{
+    cr_expect_str_eq(e.msg, want);
+    memset(&e, 0, sizeof e);
+}
+
+Test(jsonread, strings_borrowed_and_copied)
+{
+    const char *s = NULL;
+    char *c = NULL;
+
+    cr_expect_eq(jr_get_cstr(&rd, doc, "x", "s", JR_REQ, &s), 0);
+    cr_expect_str_eq(s, "text");
+    cr_expect_eq(s, json_string_value(json_object_get(doc, "s")));   /* borrowed */
+    cr_expect_eq(jr_get_str(&rd, doc, "x", "s", JR_REQ, &c), 0);
+    cr_expect_str_eq(c, "text");
+    cr_expect_neq(c, s);                                              /* a copy */
+    free(c);
+
+    s = "kept";
+    cr_expect_eq(jr_get_cstr(&rd, doc, "x", "absent", 0, &s), 0);
+    cr_expect_str_eq(s, "kept");                                      /* left alone */
+    cr_expect_eq(jr_get_cstr(&rd, doc, "x", "n", JR_NUL, &s), 0);
+    cr_expect_str_eq(s, "kept");
+
+    cr_expect_eq(jr_get_cstr(&rd, doc, "x", "absent", JR_REQ, &s), -1);
+    expect_error("f.json: x.absent: missing");
+    cr_expect_eq(jr_get_cstr(&rd, doc, "", "n", 0, &s), -1);
+    expect_error("f.json: n: expected string, got null");
+    cr_expect_eq(jr_get_cstr(&rd, doc, "", "i", JR_NUL, &s), -1);
+    expect_error("f.json: i: expected string or null, got integer");
+    cr_expect_eq(jr_get_str(&rd, doc, "", "empty", JR_NONEMPTY, &c), -1);
+    expect_error("f.json: empty: expected a non-empty string");
+}
+
+Test(jsonread, integers_in_range)
+{
+    long long v = 7;
+    unsigned u = 0;
+    uint64_t w = 0;
+
+    cr_expect_eq(jr_get_int(&rd, doc, "", "i", 0, -5, 5, &v), 0);
+    cr_expect_eq(v, -3);
+    cr_expect_eq(jr_get_int(&rd, doc, "", "i", 0, 0, 5, &v), -1);
+    expect_error("f.json: i: expected an integer from 0 to 5, got -3");
+    cr_expect_eq(jr_get_u64(&rd, doc, "", "i", 0, 0, &w), -1);
+    expect_error("f.json: i: expected an integer >= 0, got -3");
+    cr_expect_eq(jr_get_u64(&rd, doc, "", "big", 0, 0, &w), 0);
+    cr_expect_eq(w, 5000000000u);
+    cr_expect_eq(jr_get_uint(&rd, doc, "", "big", 0, 0, &u), -1);
+    expect_error("f.json: big: expected an integer from 0 to 4294967295, got 5000000000");
+    cr_expect_eq(jr_get_int(&rd, doc, "", "r", 0, 0, 5, &v), -1);
+    expect_error("f.json: r: expected integer, got real");
+}
+
+Test(jsonread, numbers_and_booleans)
+{
+    double d = 0;
+    int b = 0;
+
+    cr_expect_eq(jr_get_num(&rd, doc, "", "r", JR_NONNEG, &d), 0);
+    cr_expect_eq(d, 2.5);
+    cr_expect_eq(jr_get_num(&rd, doc, "", "i", 0, &d), 0);
+    cr_expect_eq(d, -3);
+    cr_expect_eq(jr_get_num(&rd, doc, "", "i", JR_NONNEG, &d), -1);
+    expect_error("f.json: i: expected a number >= 0, got -3");
+    cr_expect_eq(jr_get_num(&rd, doc, "", "n", JR_NUL, &d), 0);
+    cr_expect(isnan(d));
+    cr_expect_eq(jr_get_bool(&rd, doc, "", "t", 0, &b), 0);
+    cr_expect_eq(b, 1);
+    cr_expect_eq(jr_get_bool(&rd, doc, "", "n", JR_NUL, &b), 0);
+    cr_expect_eq(b, -1);
+    cr_expect_eq(jr_get_bool(&rd, doc, "", "s", 0, &b), -1);
+    expect_error("f.json: s: expected boolean, got string");
+}
+
+Test(jsonread, objects_and_arrays)
+{
+    const json_t *v = doc;
+
+    cr_expect_eq(jr_get_obj(&rd, doc, "", "o", JR_REQ, &v), 0);
+    cr_expect(json_is_object(v));
+    cr_expect_eq(jr_get_arr(&rd, doc, "", "a", JR_REQ, &v), 0);
+    cr_expect(json_is_array(v));
+    cr_expect_eq(jr_get_obj(&rd, doc, "", "absent", 0, &v), 0);
+    cr_expect_null(v);
+    cr_expect_eq(jr_get_arr(&rd, doc, "", "o", JR_NUL, &v), -1);
+    expect_error("f.json: o: expected array or null, got object");
+}

@@ -1,0 +1,783 @@
+/*
+ * test_result_write.c: writing result files (result_write.c): round trips
+ * of the golden good files and of a fully populated result (saving what
+ * was loaded is stable: save(load(save(x))) is byte-identical to save(x)),
+ * doubles kept bit for bit, UTF-8 repaired, and atomic saves that leave
+ * nothing behind when they fail.  Run from the repository root (the paths
+ * are relative to it).
+ */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/lib/stats.h"
+#include "harness/result/result.h"
+#include "harness/result/result_json.h"
+#include "harness/result/version.h"
+
+#define DATA "tests/data/result"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* The whole file as a new NUL-terminated string, or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+
+    if (!f)
+        return NULL;
+    do {
+        if (cap - n < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = realloc(buf, cap + 1);
+            cr_assert_not_null(buf);
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A scratch directory per test (Criterion runs each test in its own
+ * process), emptied and removed by the fixture. */
+static char tmpdir[64];
+
+static void tmp_setup(void)
+{
+    strcpy(tmpdir, "/tmp/pacer-test-result-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void tmp_teardown(void)
+{
+    char path[512];
+    struct dirent *de;
+    DIR *d = opendir(tmpdir);
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
+        if (unlink(path) != 0)
+            rmdir(path);
+    }
+    closedir(d);
+    rmdir(tmpdir);
+}
+
+static void tmp_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", tmpdir, name);
+}
+
+/* Names in tmpdir other than "." and "..", comma-separated, sorted by
+ * the directory (so tests can say "only a.json is there"). */
+static void tmp_listing(char *buf, size_t size, const char *sub)
+{
+    char dir[512];
+    struct dirent *de;
+    DIR *d;
+
+    snprintf(dir, sizeof dir, "%s%s%s", tmpdir, sub ? "/" : "", sub ? sub : "");
+    d = opendir(dir);
+    cr_assert_not_null(d);
+    buf[0] = '\0';
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (buf[0])
+            strncat(buf, ",", size - strlen(buf) - 1);
+        strncat(buf, de->d_name, size - strlen(buf) - 1);
+    }
+    closedir(d);
+}
+
+static int tmp_has_temp_file(void)
+{
+    struct dirent *de;
+    DIR *d = opendir(tmpdir);
+    int found = 0;
+
+    cr_assert_not_null(d);
+    while ((de = readdir(d)))
+        if (strstr(de->d_name, ".tmp."))
+            found = 1;
+    closedir(d);
+    return found;
+}
+
+/* Doubles as the file keeps them: bit for bit, NaN equal to NaN. */
+static int same_double(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void expect_same_doubles(const double *a, size_t na, const double *b, size_t nb,
+                                const char *what)
+{
+    size_t i;
+
+    cr_expect_eq(na, nb, "%s: %zu vs %zu values", what, na, nb);
+    for (i = 0; i < na && i < nb; i++)
+        cr_expect(same_double(a[i], b[i]), "%s[%zu]: %.17g vs %.17g", what, i, a[i], b[i]);
+}
+
+/* With no samples there are no statistics: written as null, read back
+ * as n 0 and NaN, whatever the struct held. */
+static void expect_same_stats(const struct stats *a, const struct stats *b, const char *what)
+{
+    cr_expect_eq(a->n, b->n, "%s.n", what);
+    if (a->n == 0 && b->n == 0)
+        return;
+    cr_expect(same_double(a->mean, b->mean), "%s.mean", what);
+    cr_expect(same_double(a->median, b->median), "%s.median", what);
+    cr_expect(same_double(a->stddev, b->stddev), "%s.stddev", what);
+    cr_expect(same_double(a->mad, b->mad), "%s.mad", what);
+    cr_expect(same_double(a->min, b->min), "%s.min", what);
+    cr_expect(same_double(a->max, b->max), "%s.max", what);
+    cr_expect(same_double(a->p5, b->p5), "%s.p5", what);
+    cr_expect(same_double(a->p25, b->p25), "%s.p25", what);
+    cr_expect(same_double(a->p75, b->p75), "%s.p75", what);
+    cr_expect(same_double(a->p95, b->p95), "%s.p95", what);
+    cr_expect(same_double(a->p99, b->p99), "%s.p99", what);
+    cr_expect(same_double(a->cv, b->cv), "%s.cv", what);
+    cr_expect(same_double(a->ci_median.lo, b->ci_median.lo), "%s.ci.median lo", what);
+    cr_expect(same_double(a->ci_median.hi, b->ci_median.hi), "%s.ci.median hi", what);
+    cr_expect(same_double(a->ci_mean.lo, b->ci_mean.lo), "%s.ci.mean lo", what);
+    cr_expect(same_double(a->ci_mean.hi, b->ci_mean.hi), "%s.ci.mean hi", what);
+    cr_expect(same_double(a->ci_level, b->ci_level), "%s.ci.level", what);
+    cr_expect_eq(a->resamples, b->resamples, "%s.ci.resamples", what);
+    cr_expect_eq(a->seed, b->seed, "%s.ci.seed", what);
+    cr_expect_eq(a->outliers.low_severe, b->outliers.low_severe, "%s.outliers", what);
+    cr_expect_eq(a->outliers.low_mild, b->outliers.low_mild, "%s.outliers", what);
+    cr_expect_eq(a->outliers.high_mild, b->outliers.high_mild, "%s.outliers", what);
+    cr_expect_eq(a->outliers.high_severe, b->outliers.high_severe, "%s.outliers", what);
+}
+
+static void expect_same_bench(const struct bench *a, const struct bench *b)
+{
+    char what[256];
+    size_t i;
+
+    cr_expect_str_eq(a->name, b->name);
+    cr_expect_eq(a->kind, b->kind, "%s: kind", a->name);
+    cr_expect_str_eq(a->unit, b->unit, "%s: unit", a->name);
+    cr_expect_eq(a->dir, b->dir, "%s: direction", a->name);
+    cr_expect_eq(a->iterations, b->iterations, "%s: iterations", a->name);
+    cr_expect_eq(a->processes, b->processes, "%s: processes", a->name);
+    cr_assert_eq(a->nparams, b->nparams, "%s: params", a->name);
+    for (i = 0; i < a->nparams; i++) {
+        /* written with sorted keys: a's order may differ from b's */
+        const struct param *pa = &a->params[i], *pb = NULL;
+        size_t j;
+
+        for (j = 0; j < b->nparams; j++)
+            if (!strcmp(b->params[j].name, pa->name))
+                pb = &b->params[j];
+        cr_assert_not_null(pb, "%s: param %s lost", a->name, pa->name);
+        cr_expect_eq(pa->is_int, pb->is_int, "%s: param %s", a->name, pa->name);
+        cr_expect_str_eq(pa->value, pb->value, "%s: param %s", a->name, pa->name);
+        if (pa->is_int)
+            cr_expect_eq(pa->ival, pb->ival, "%s: param %s", a->name, pa->name);
+    }
+    snprintf(what, sizeof what, "%s: samples", a->name);
+    expect_same_doubles(a->samples, a->nsamples, b->samples, b->nsamples, what);
+    cr_expect_eq(a->nproc_samples, b->nproc_samples, "%s: process_samples", a->name);
+    for (i = 0; i < a->nproc_samples && i < b->nproc_samples; i++)
+        cr_expect_eq(a->proc_samples[i], b->proc_samples[i], "%s: process_samples[%zu]", a->name,
+                     i);
+    snprintf(what, sizeof what, "%s: stats", a->name);
+    expect_same_stats(&a->st, &b->st, what);
+    cr_expect(same_double(a->bytes_per_op, b->bytes_per_op), "%s: bytes_per_op", a->name);
+    cr_expect(same_double(a->items_per_op, b->items_per_op), "%s: items_per_op", a->name);
+    cr_assert_eq(a->nmetrics, b->nmetrics, "%s: metrics", a->name);
+    for (i = 0; i < a->nmetrics; i++) {
+        const struct metric *ma = &a->metrics[i], *mb = NULL;
+        size_t j;
+
+        for (j = 0; j < b->nmetrics; j++)
+            if (!strcmp(b->metrics[j].name, ma->name))
+                mb = &b->metrics[j];
+        cr_assert_not_null(mb, "%s: metric %s lost", a->name, ma->name);
+        cr_expect_str_eq(ma->unit, mb->unit);
+        cr_expect_eq(ma->dir, mb->dir);
+        snprintf(what, sizeof what, "%s: metric %s", a->name, ma->name);
+        expect_same_doubles(ma->samples, ma->nsamples, mb->samples, mb->nsamples, what);
+        expect_same_stats(&ma->st, &mb->st, what);
+    }
+    cr_expect(same_str(a->binary, b->binary), "%s: binary", a->name);
+    cr_expect(same_str(a->command, b->command), "%s: command", a->name);
+    cr_assert_eq(!a->error, !b->error, "%s: error", a->name);
+    if (a->error) {
+        cr_expect_str_eq(a->error->message, b->error->message);
+        cr_expect_eq(a->error->signal, b->error->signal, "%s: signal", a->name);
+        cr_expect_eq(a->error->exit_code, b->error->exit_code, "%s: exit_code", a->name);
+        cr_expect_eq(a->error->timed_out, b->error->timed_out, "%s: timed_out", a->name);
+        cr_expect(same_str(a->error->stderr_tail, b->error->stderr_tail), "%s: stderr_tail",
+                  a->name);
+    }
+}
+
+static void expect_same_result(const struct result *a, const struct result *b)
+{
+    const struct context *x = &a->ctx, *y = &b->ctx;
+    size_t i;
+
+    cr_expect(same_str(a->suite, b->suite), "suite");
+    cr_expect_eq(a->complete, b->complete, "complete");
+    cr_assert_eq(!a->argv, !b->argv, "argv");
+    for (i = 0; a->argv && (a->argv[i] || b->argv[i]); i++)
+        cr_assert(same_str(a->argv[i], b->argv[i]), "argv[%zu]", i);
+
+    cr_expect(same_str(x->pacer_version, y->pacer_version));
+    cr_expect(same_str(x->time, y->time));
+    cr_expect(same_str(x->git_commit, y->git_commit));
+    cr_expect(same_str(x->git_branch, y->git_branch));
+    cr_expect(same_str(x->git_commit_time, y->git_commit_time));
+    cr_expect_eq(x->git_dirty, y->git_dirty);
+    cr_expect(same_str(x->hostname, y->hostname));
+    cr_expect(same_str(x->cpu_model, y->cpu_model));
+    cr_expect_eq(x->cpus, y->cpus);
+    cr_expect_eq(x->memory_bytes, y->memory_bytes);
+    cr_expect(same_str(x->kernel, y->kernel));
+    cr_expect(same_str(x->os, y->os));
+    cr_expect(same_str(x->governor, y->governor));
+    cr_expect(same_str(x->turbo, y->turbo));
+    for (i = 0; i < 3; i++)
+        cr_expect(same_double(x->loadavg[i], y->loadavg[i]), "loadavg[%zu]", i);
+    cr_expect(same_str(x->compiler, y->compiler));
+    cr_expect(same_str(x->cflags, y->cflags));
+    cr_expect(same_double(x->clock_resolution_ns, y->clock_resolution_ns));
+    cr_expect(same_double(x->clock_read_ns, y->clock_read_ns));
+    cr_expect(same_str(x->fingerprint, y->fingerprint));
+
+    cr_expect_eq(a->set.warmup_ns, b->set.warmup_ns);
+    cr_expect_eq(a->set.sample_target_ns, b->set.sample_target_ns);
+    cr_expect_eq(a->set.samples, b->set.samples);
+    cr_expect_eq(a->set.budget_ns, b->set.budget_ns);
+    cr_expect(same_double(a->set.ci_target, b->set.ci_target));
+    cr_expect_eq(a->set.processes, b->set.processes);
+    cr_expect_eq(a->set.timeout_ns, b->set.timeout_ns);
+    cr_expect_eq(a->set.warmup_runs, b->set.warmup_runs);
+    cr_expect_eq(a->set.seed, b->set.seed);
+    cr_expect(same_double(a->set.ci_level, b->set.ci_level));
+
+    cr_assert_eq(a->nbenches, b->nbenches);
+    for (i = 0; i < a->nbenches; i++)
+        expect_same_bench(&a->benches[i], &b->benches[i]);
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s);
+
+    cr_assert_not_null(d);
+    return d;
+}
+
+static void set_samples(double **x, size_t *n, const double *v, size_t len)
+{
+    *x = malloc(len * sizeof **x);
+    cr_assert_not_null(*x);
+    memcpy(*x, v, len * sizeof **x);
+    *n = len;
+}
+
+/* A result with every field set: context, settings, params of both
+ * kinds, throughput, metrics, a crash with a signal, a timeout, a
+ * benchmark with no samples and one with a single sample (NaN stddev and
+ * cv, no bootstrap: NaN CIs). */
+static void fill_result(struct result *r)
+{
+    static const double hash[] = {41.5, 41.0, 42.25, 40.75, 41.5, 43.0, 41.25, 41.0,
+                                  0.1, 1e-300, 123456789.123456789, 41.5};
+    static const double wall[] = {1210334.0, 1189020.0, 1201577.0, 1222190.0};
+    static const double user[] = {812000.0, 790000.0, 805000.0, 820000.0};
+    static const double rss[] = {3260416.0, 3260416.0, 3264512.0, 3260416.0};
+    static const double once[] = {5000.0};
+    struct stats_opts so;
+    struct bench_error *be;
+    struct metric *m;
+    struct bench *b;
+
+    result_init(r);
+    r->suite = xstrdup("default");
+    r->complete = 0;
+    r->argv = calloc(4, sizeof *r->argv);
+    cr_assert_not_null(r->argv);
+    r->argv[0] = xstrdup("pacer");
+    r->argv[1] = xstrdup("run");
+    r->argv[2] = xstrdup("suites/default.json");
+
+    r->ctx.pacer_version = xstrdup(PACER_VERSION);
+    r->ctx.time = xstrdup("2026-11-24T10:00:00Z");
+    r->ctx.git_commit = xstrdup("9fceb02d0ae598e95dc970b74767f19372d61af8");
+    r->ctx.git_branch = xstrdup("main");
+    r->ctx.git_commit_time = xstrdup("2026-11-23T18:42:10Z");
+    r->ctx.git_dirty = 1;
+    r->ctx.hostname = xstrdup("ci-runner-3");
+    r->ctx.cpu_model = xstrdup("AMD EPYC 7B13 \"quoted\"\ttab");
+    r->ctx.cpus = 8;
+    r->ctx.memory_bytes = 33654026240u;
+    r->ctx.kernel = xstrdup("6.1.0-27-amd64 #1 SMP PREEMPT_DYNAMIC");
+    r->ctx.os = xstrdup("Debian GNU/Linux 12 (bookworm)");
+    r->ctx.governor = xstrdup("performance");
+    r->ctx.turbo = xstrdup("off");
+    r->ctx.loadavg[0] = 0.52;
+    r->ctx.loadavg[1] = 0.61;
+    r->ctx.loadavg[2] = 0.7;
+    r->ctx.compiler = xstrdup("gcc (Debian 12.2.0-14) 12.2.0");
+    r->ctx.cflags = xstrdup("-std=gnu11 -O2 -g");
+    r->ctx.clock_resolution_ns = 20.0;
+    r->ctx.clock_read_ns = 18.5;
+    r->ctx.fingerprint = xstrdup("3f2a9c0d11e4b7a5");
+
+    r->set.samples = 12;
+    r->set.budget_ns = 5000000000u;
+    r->set.ci_target = 0.01;
+    r->set.processes = 3;
+    r->set.seed = 42;
+    r->set.ci_level = 0.99;
+
+    stats_opts_default(&so);
+    so.resamples = 200;   /* enough to have CIs, quick */
+
+    b = result_add_bench(r);
+    cr_assert_not_null(b);
+    b->name = xstrdup("hash/fnv1a/size=64/mode=fast");
+    cr_assert_eq(bench_add_param_int(b, "size", 64), 0);
+    cr_assert_eq(bench_add_param_str(b, "mode", "fast"), 0);
+    cr_assert_eq(bench_add_param_int(b, "neg", -7), 0);
+    b->iterations = 1u << 20;
+    b->processes = 3;
+    set_samples(&b->samples, &b->nsamples, hash, sizeof hash / sizeof hash[0]);
+    b->proc_samples = calloc(3, sizeof *b->proc_samples);
+    cr_assert_not_null(b->proc_samples);
+    b->nproc_samples = 3;
+    b->proc_samples[0] = b->nsamples - 2;
+    b->proc_samples[1] = 1;
+    b->proc_samples[2] = 1;
+    b->bytes_per_op = 64;
+    b->items_per_op = 1;
+    b->binary = xstrdup("build/suites/micro/hash");
+    cr_assert_eq(bench_compute_stats(b, &so), 0);
+
+    b = result_add_bench(r);
+    cr_assert_not_null(b);
+    b->name = xstrdup("cmd/crashy");
+    b->kind = KIND_COMMAND;
+    b->command = xstrdup("./crashy --fast");
+    set_samples(&b->samples, &b->nsamples, wall, 4);
+    m = bench_add_metric(b, "user", "ns", DIR_LOWER);
+    cr_assert_not_null(m);
+    set_samples(&m->samples, &m->nsamples, user, 4);
+    m = bench_add_metric(b, "max_rss", "bytes", DIR_LOWER);
+    cr_assert_not_null(m);
+    set_samples(&m->samples, &m->nsamples, rss, 4);
+    m = bench_add_metric(b, "empty", "count", DIR_HIGHER);   /* no samples: stats null */
+    cr_assert_not_null(m);
+    cr_assert_eq(bench_compute_stats(b, &so), 0);
+    be = bench_set_error(b, "killed by signal %d (%s) (in %s)", 11, "SIGSEGV", "samples");
+    cr_assert_not_null(be);
+    be->signal = 11;
+    be->stderr_tail = xstrdup("line one\nline two\n");
+
+    b = result_add_bench(r);
+    cr_assert_not_null(b);
+    b->name = xstrdup("slow/hang");
+    b->kind = KIND_LOAD;
+    free(b->unit);
+    b->unit = xstrdup("req/s");
+    b->dir = DIR_HIGHER;
+    be = bench_set_error(b, "timed out after 60 s (in warmup)");
+    cr_assert_not_null(be);
+    be->timed_out = 1;
+    be->exit_code = 3;
+
+    b = result_add_bench(r);
+    cr_assert_not_null(b);
+    b->name = xstrdup("once/only");
+    set_samples(&b->samples, &b->nsamples, once, 1);
+    so.resamples = 0;   /* no bootstrap: NaN CIs */
+    cr_assert_eq(bench_compute_stats(b, &so), 0);
+}
+
+static void save_ok(const struct result *r, const char *path)
+{
+    struct err e = {0};
+
+    cr_assert_eq(result_save(r, path, &e), 0, "%s", e.msg);
+}
+
+static void load_ok(const char *path, struct result *r)
+{
+    struct err e = {0};
+
+    cr_assert_eq(result_load(path, r, &e), 0, "%s", e.msg);
+}
+
+TestSuite(roundtrip, .init = tmp_setup, .fini = tmp_teardown);
+
+/* Every good file: load, save, load, save; the two saves are identical
+ * and the two loads hold the same values. */
+Test(roundtrip, good_files_are_stable)
+{
+    char src[512], a[512], b[512];
+    struct dirent *de;
+    DIR *d = opendir(DATA "/good");
+    size_t n = 0;
+
+    cr_assert_not_null(d);
+    tmp_path(a, sizeof a, "a.json");
+    tmp_path(b, sizeof b, "b.json");
+    while ((de = readdir(d))) {
+        struct result r1, r2;
+        char *ta, *tb;
+
+        if (!ends_with(de->d_name, ".json"))
+            continue;
+        snprintf(src, sizeof src, DATA "/good/%s", de->d_name);
+        load_ok(src, &r1);
+        save_ok(&r1, a);
+        load_ok(a, &r2);
+        expect_same_result(&r1, &r2);
+        save_ok(&r2, b);
+        ta = slurp(a, NULL);
+        tb = slurp(b, NULL);
+        cr_assert(ta && tb);
+        cr_expect_str_eq(ta, tb, "%s: the second save differs", src);
+        free(ta);
+        free(tb);
+        result_free(&r1);
+        result_free(&r2);
+        n++;
+    }
+    closedir(d);
+    cr_expect_geq(n, 3u);
+}
+
+Test(roundtrip, fully_populated)
+{
+    struct result r, back, again;
+    char a[512], b[512], *ta, *tb;
+    const struct bench *once;
+
+    fill_result(&r);
+    tmp_path(a, sizeof a, "a.json");
+    tmp_path(b, sizeof b, "b.json");
+    save_ok(&r, a);
+    load_ok(a, &back);
+    expect_same_result(&r, &back);
+    cr_expect_eq(back.schema_major, RESULT_SCHEMA_MAJOR);
+    cr_expect_eq(back.schema_minor, RESULT_SCHEMA_MINOR);
+
+    /* NaN statistics are written as null and read back as NaN */
+    once = result_find(&back, "once/only");
+    cr_assert_not_null(once);
+    cr_expect(isnan(once->st.stddev));
+    cr_expect(isnan(once->st.cv));
+    cr_expect(isnan(once->st.ci_median.lo) && isnan(once->st.ci_mean.hi));
+    cr_expect_eq(once->st.median, 5000.0);
+
+    save_ok(&back, b);
+    ta = slurp(a, NULL);
+    tb = slurp(b, NULL);
+    cr_assert(ta && tb);
+    cr_expect_str_eq(ta, tb);
+    cr_expect_not_null(strstr(ta, "\"stddev\": null"));
+    cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
+    cr_expect_null(strstr(ta, "nan"));
+    cr_expect_null(strstr(ta, "inf"));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.2\""));
+    cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
+    cr_expect_eq(ta[strlen(ta) - 1], '\n');
+    cr_expect_str_eq(tmp_has_temp_file() ? "temp file left" : "", "");
+
+    /* and the JSON document alone gives the same result */
+    {
+        struct err e = {0};
+        json_t *root = result_to_json(&r, &e);
+
+        cr_assert_not_null(root, "%s", e.msg);
+        cr_assert_eq(result_from_json(root, "doc", &again, &e), 0, "%s", e.msg);
+        expect_same_result(&r, &again);
+        json_decref(root);
+        result_free(&again);
+    }
+    free(ta);
+    free(tb);
+    result_free(&r);
+    result_free(&back);
+}
+
+Test(roundtrip, extreme_doubles_exact)
+{
+    static const double x[] = {0.0, 5e-324, 2.2250738585072014e-308, 0.1, 1.0 / 3.0,
+                               1.7976931348623157e308, 123456789012345678.0};
+    struct result r, back;
+    struct bench *b;
+    char a[512];
+    size_t i;
+
+    fill_result(&r);
+    b = &r.benches[0];
+    free(b->samples);
+    free(b->proc_samples);
+    b->proc_samples = NULL;
+    b->nproc_samples = 0;
+    set_samples(&b->samples, &b->nsamples, x, sizeof x / sizeof x[0]);
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+    tmp_path(a, sizeof a, "a.json");
+    save_ok(&r, a);
+    load_ok(a, &back);
+    for (i = 0; i < sizeof x / sizeof x[0]; i++)
+        cr_expect_eq(back.benches[0].samples[i], x[i], "%.17g read as %.17g", x[i],
+                     back.benches[0].samples[i]);
+    result_free(&r);
+    result_free(&back);
+}
+
+Test(roundtrip, invalid_utf8_is_repaired)
+{
+    struct result r, back;
+    char a[512];
+
+    fill_result(&r);
+    free(r.benches[1].error->stderr_tail);
+    r.benches[1].error->stderr_tail = xstrdup("ok \xff\xc0\x80 \xed\xa0\x80 \xc3\xa9");
+    cr_assert_eq(bench_add_param_str(&r.benches[0], "w\xfe", "v\xe2\x82"), 0);
+    tmp_path(a, sizeof a, "a.json");
+    save_ok(&r, a);
+    load_ok(a, &back);
+    /* each bad byte is one U+FFFD; the valid e-acute stays */
+    cr_expect_str_eq(back.benches[1].error->stderr_tail,
+                     "ok \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+                     "\xc3\xa9");
+    cr_expect_not_null(result_find(&back, "hash/fnv1a/size=64/mode=fast"));
+    result_free(&r);
+    result_free(&back);
+}
+
+Test(roundtrip, dump_is_indented_json)
+{
+    struct result r, back;
+    struct err e = {0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    json_error_t je;
+    json_t *root;
+
+    cr_assert_not_null(f);
+    fill_result(&r);
+    cr_assert_eq(result_dump(&r, f, &e), 0, "%s", e.msg);
+    fclose(f);
+    cr_expect_eq(strncmp(buf, "{\n  \"argv\": [\n    \"pacer\",", 25), 0, "%.40s", buf);
+    root = json_loads(buf, 0, &je);
+    cr_assert_not_null(root, "%s", je.text);
+    cr_assert_eq(result_from_json(root, "dump", &back, &e), 0, "%s", e.msg);
+    expect_same_result(&r, &back);
+    json_decref(root);
+    free(buf);
+    result_free(&r);
+    result_free(&back);
+}
+
+Test(roundtrip, context_alone)
+{
+    struct result r;
+    json_t *c;
+
+    result_init(&r);
+    c = context_to_json(&r.ctx);   /* nothing collected: unknowns are null */
+    cr_assert_not_null(c);
+    cr_expect(json_is_null(json_object_get(c, "time")));
+    cr_expect(json_is_null(json_object_get(json_object_get(c, "git"), "dirty")));
+    cr_expect(json_is_null(json_object_get(json_object_get(c, "host"), "cpus")));
+    cr_expect(json_is_null(json_object_get(json_object_get(c, "clock"), "read_ns")));
+    cr_expect_eq(json_array_size(json_object_get(json_object_get(c, "host"), "loadavg")), 3u);
+    json_decref(c);
+    result_free(&r);
+}
+
+/* ---- atomic saves ------------------------------------------------------- */
+
+TestSuite(save, .init = tmp_setup, .fini = tmp_teardown);
+
+Test(save, into_missing_directory_fails_and_leaves_nothing)
+{
+    struct result r;
+    struct err e = {0};
+    char dir[512], path[600], want[1536], list[1024];
+
+    fill_result(&r);
+    tmp_path(dir, sizeof dir, "missing");
+    snprintf(path, sizeof path, "%s/a.json", dir);
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want, "%s: cannot create %s.tmp.%ld: No such file or directory", path,
+             path, (long)getpid());
+    cr_expect_str_eq(e.msg, want);
+    cr_expect_not(exists(path));
+    cr_expect_not(exists(dir), "a directory was created");
+    tmp_listing(list, sizeof list, NULL);
+    cr_expect_str_eq(list, "");
+    result_free(&r);
+}
+
+Test(save, replaces_an_existing_file)
+{
+    struct result r, back;
+    char path[512], list[1024], *text;
+
+    fill_result(&r);
+    tmp_path(path, sizeof path, "a.json");
+    spit(path, "old contents\n");
+    save_ok(&r, path);
+    text = slurp(path, NULL);
+    cr_assert_not_null(text);
+    cr_expect_eq(text[0], '{');
+    free(text);
+    load_ok(path, &back);
+    expect_same_result(&r, &back);
+    tmp_listing(list, sizeof list, NULL);
+    cr_expect_str_eq(list, "a.json");
+    result_free(&r);
+    result_free(&back);
+}
+
+Test(save, invalid_result_is_not_written)
+{
+    struct result r;
+    struct err e = {0};
+    char path[512], want[1024], list[1024], *text;
+
+    fill_result(&r);
+    r.benches[1].samples[2] = -1.5;
+    tmp_path(path, sizeof path, "a.json");
+    spit(path, "old contents\n");
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want,
+             "%s: not written: benchmarks[1].samples[2]: expected a number >= 0, got -1.5", path);
+    cr_expect_str_eq(e.msg, want);
+    text = slurp(path, NULL);
+    cr_expect_str_eq(text, "old contents\n");
+    free(text);
+    tmp_listing(list, sizeof list, NULL);
+    cr_expect_str_eq(list, "a.json");
+    result_free(&r);
+}
+
+Test(save, what_json_cannot_hold_is_not_written)
+{
+    struct result r;
+    struct err e = {0};
+    char path[512], want[1024];
+
+    tmp_path(path, sizeof path, "a.json");
+
+    fill_result(&r);
+    r.set.seed = UINT64_MAX;
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want,
+             "%s: not written: settings.seed: 18446744073709551615 is above the largest JSON "
+             "integer (9223372036854775807)",
+             path);
+    cr_expect_str_eq(e.msg, want);
+    result_free(&r);
+
+    err_clear(&e);
+    fill_result(&r);
+    cr_assert_eq(bench_add_param_int(&r.benches[0], "size", 128), 0);
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want,
+             "%s: not written: benchmarks[0].params: duplicate parameter \"size\"", path);
+    cr_expect_str_eq(e.msg, want);
+    result_free(&r);
+
+    err_clear(&e);
+    fill_result(&r);
+    free(r.benches[3].name);
+    r.benches[3].name = xstrdup("slow/hang");
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want,
+             "%s: not written: benchmarks[3].name: duplicate name \"slow/hang\" "
+             "(also benchmarks[2])",
+             path);
+    cr_expect_str_eq(e.msg, want);
+    result_free(&r);
+
+    err_clear(&e);
+    fill_result(&r);
+    r.benches[0].st.n = 0;   /* stats not computed */
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    snprintf(want, sizeof want,
+             "%s: not written: benchmarks[0].stats.n: expected 12 (the number of samples), got 0",
+             path);
+    cr_expect_str_eq(e.msg, want);
+    result_free(&r);
+
+    cr_expect_not(exists(path));
+    cr_expect_not(tmp_has_temp_file());
+}
+
+Test(save, failed_rename_removes_the_temp_file)
+{
+    struct result r;
+    struct err e = {0};
+    char path[512], list[1024];
+
+    fill_result(&r);
+    tmp_path(path, sizeof path, "taken");
+    cr_assert_eq(mkdir(path, 0755), 0);   /* a directory is in the way */
+    cr_expect_eq(result_save(&r, path, &e), -1);
+    cr_expect_not_null(strstr(e.msg, ": cannot rename "), "%s", e.msg);
+    cr_expect_eq(strncmp(e.msg, path, strlen(path)), 0, "%s", e.msg);
+    tmp_listing(list, sizeof list, NULL);
+    cr_expect_str_eq(list, "taken");
+    tmp_listing(list, sizeof list, "taken");
+    cr_expect_str_eq(list, "");
+    result_free(&r);
+}

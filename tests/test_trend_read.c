@@ -1,0 +1,325 @@
+/*
+ * test_trend_read.c: compare/trend_read.c, the lean reader of result files
+ * for a trend, against the full reader (import_load).  The two must agree
+ * on every file: the lean read either gives up (and the full reader reads
+ * the file, or words its error) or takes the same values.  Checked on
+ * every JSON file under tests/data (good and bad, pacer's and other
+ * tools'), on files result_save writes, and on the results of real
+ * `pacer run`s; the files pacer writes must be read by the lean reader
+ * itself.  Run from the repository root (the paths are relative to it).
+ */
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pacer_exec.h"
+
+#include "compare/trend_read.h"
+#include "trend_files.h"
+
+static char dir[64];
+
+static void init(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/pacer-trend-read-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void fini(void)
+{
+    tmpdir_remove(dir);
+}
+
+TestSuite(trend_read, .init = init, .fini = fini, .timeout = 60);
+
+static char *in_dir(const char *name)
+{
+    static char p[8][256];
+    static int i;
+
+    i = (i + 1) % 8;
+    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
+    return p[i];
+}
+
+Test(trend_read, lean_and_full_reads_agree)
+{
+    static const struct tf_bench bs[] = {
+        {"q\"uote\\d/\xc3\xa9t\xc3\xa9", 123.5, NULL, DIR_LOWER, 0},
+        {"rate", 9000, "req/s", DIR_HIGHER, 0},
+        {"dead", 1, NULL, DIR_LOWER, 1},
+    };
+    struct trend_file f;
+    struct err e = {0};
+    size_t i;
+    int full;
+
+    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 3);
+    trend_file_init(&f);
+    for (full = 0; full <= 1; full++) {
+        cr_assert_eq(trend_file_read(&f, in_dir("a.json"), full, &e), 0, "%s", e.msg);
+        cr_expect_eq(f.full, full);
+        cr_expect_str_eq(f.time, "2026-01-01T10:00:00Z");
+        cr_expect_str_eq(f.commit, "abcdef0");
+        cr_expect_str_eq(f.commit_time, "2026-01-01T09:00:00Z");
+        cr_expect_str_eq(f.branch, "main");
+        cr_assert_eq(f.nb, 3);
+        for (i = 0; i < 3; i++) {
+            cr_expect_str_eq(f.b[i].name, bs[i].name);
+            cr_expect_str_eq(f.b[i].unit, bs[i].unit ? bs[i].unit : "ns");
+            cr_expect_eq(f.b[i].dir, bs[i].dir);
+            cr_expect_eq(f.b[i].failed, bs[i].failed);
+        }
+        cr_expect_eq(f.b[0].median, 123.5);
+        cr_expect_eq(f.b[0].n, 5);
+        cr_expect(isfinite(f.b[0].lo) && isfinite(f.b[0].hi));
+        cr_expect(isnan(f.b[2].median));
+    }
+    trend_file_free(&f);
+}
+
+/* ---- the two readers agree ------------------------------------------------ */
+
+/* What a trend takes from one file, copied out of the trend_file (whose
+ * strings last only until its next read). */
+struct snap {
+    int rc, full;
+    char msg[ERR_MAX];
+    char *time, *commit, *commit_time, *branch;
+    struct trend_bench_rec *b;   /* names and units are copies */
+    size_t nb;
+};
+
+static char *dup_or_null(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+
+    cr_assert(!s || d);
+    return d;
+}
+
+static void snap_read(struct trend_file *f, const char *path, int force_full, struct snap *s)
+{
+    struct err e = {0};
+    size_t i;
+
+    memset(s, 0, sizeof *s);
+    s->rc = trend_file_read(f, path, force_full, &e);
+    snprintf(s->msg, sizeof s->msg, "%s", e.msg);
+    if (s->rc < 0)
+        return;
+    s->full = f->full;
+    s->time = dup_or_null(f->time);
+    s->commit = dup_or_null(f->commit);
+    s->commit_time = dup_or_null(f->commit_time);
+    s->branch = dup_or_null(f->branch);
+    s->nb = f->nb;
+    s->b = calloc(f->nb ? f->nb : 1, sizeof *s->b);
+    cr_assert_not_null(s->b);
+    for (i = 0; i < f->nb; i++) {
+        s->b[i] = f->b[i];
+        s->b[i].name = dup_or_null(f->b[i].name);
+        s->b[i].unit = dup_or_null(f->b[i].unit);
+    }
+}
+
+static void snap_free(struct snap *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nb; i++) {
+        free((char *)s->b[i].name);
+        free((char *)s->b[i].unit);
+    }
+    free(s->b);
+    free(s->time);
+    free(s->commit);
+    free(s->commit_time);
+    free(s->branch);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Bit for bit, NaN equal to NaN. */
+static int same_double(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
+}
+
+/* Read path both ways and expect the same outcome, field by field; 1 when
+ * the lean reader read it itself. */
+static int expect_alike(struct trend_file *f, const char *path)
+{
+    struct snap lean, full;
+    size_t i;
+    int own;
+
+    snap_read(f, path, 0, &lean);
+    snap_read(f, path, 1, &full);
+    own = lean.rc == 0 && !lean.full;
+    cr_expect_eq(lean.rc, full.rc, "%s: lean %d (%s), full %d (%s)", path, lean.rc, lean.msg,
+                 full.rc, full.msg);
+    cr_expect_str_eq(lean.msg, full.msg, "%s", path);
+    if (lean.rc == 0 && full.rc == 0) {
+        cr_expect(full.full, "%s: the full read was not full", path);
+        cr_expect(same_str(lean.time, full.time), "%s: time", path);
+        cr_expect(same_str(lean.commit, full.commit), "%s: commit", path);
+        cr_expect(same_str(lean.commit_time, full.commit_time), "%s: commit_time", path);
+        cr_expect(same_str(lean.branch, full.branch), "%s: branch", path);
+        cr_expect_eq(lean.nb, full.nb, "%s: benchmarks", path);
+        for (i = 0; i < lean.nb && i < full.nb; i++) {
+            const struct trend_bench_rec *x = &lean.b[i], *y = &full.b[i];
+
+            cr_expect(same_str(x->name, y->name), "%s: [%zu].name", path, i);
+            cr_expect(same_str(x->unit, y->unit), "%s: %s: unit", path, y->name);
+            cr_expect_eq(x->dir, y->dir, "%s: %s: direction", path, y->name);
+            cr_expect(same_double(x->median, y->median), "%s: %s: median %.17g, %.17g", path,
+                      y->name, x->median, y->median);
+            cr_expect(same_double(x->lo, y->lo), "%s: %s: lo %.17g, %.17g", path, y->name,
+                      x->lo, y->lo);
+            cr_expect(same_double(x->hi, y->hi), "%s: %s: hi %.17g, %.17g", path, y->name,
+                      x->hi, y->hi);
+            cr_expect_eq(x->n, y->n, "%s: %s: n", path, y->name);
+            cr_expect_eq(x->failed, y->failed, "%s: %s: failed", path, y->name);
+        }
+    }
+    snap_free(&lean);
+    snap_free(&full);
+    return own;
+}
+
+/* Every *.json under tests/data, for nftw. */
+static char **data_files;
+static size_t ndata_files;
+
+static int add_data_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    size_t n = strlen(path);
+
+    (void)st;
+    (void)ftw;
+    if (type == FTW_F && n > 5 && strcmp(path + n - 5, ".json") == 0) {
+        data_files = realloc(data_files, (ndata_files + 1) * sizeof *data_files);
+        cr_assert_not_null(data_files);
+        data_files[ndata_files++] = dup_or_null(path);
+    }
+    return 0;
+}
+
+/* The document of path written again as pacer writes its results (keys
+ * sorted, reals with 17 digits) into sorted, when it is JSON; 1 then. */
+static int write_sorted(const char *path, const char *sorted)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+    int rc;
+
+    if (!root)
+        return 0;
+    rc = json_dump_file(root, sorted, JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1));
+    json_decref(root);
+    cr_assert_eq(rc, 0, "%s: cannot write %s", path, sorted);
+    return 1;
+}
+
+/* Every file as it is, and written again with its keys in pacer's order:
+ * most files under tests/data are written by hand, in another order, which
+ * the lean reader leaves to the full one; in pacer's order it takes them
+ * on, and must then refuse every bad one itself. */
+Test(trend_read, every_data_file_reads_alike)
+{
+    struct trend_file f;
+    size_t i, own = 0, own_sorted = 0, nsorted = 0;
+
+    if (access("tests/data/result/good", R_OK) != 0)
+        cr_skip_test("run from the source directory to read tests/data");
+    cr_assert_eq(nftw("tests/data", add_data_file, 16, FTW_PHYS), 0);
+    cr_assert_gt(ndata_files, 100);
+    trend_file_init(&f);
+    for (i = 0; i < ndata_files; i++) {
+        own += (size_t)expect_alike(&f, data_files[i]);
+        if (write_sorted(data_files[i], in_dir("sorted.json"))) {
+            nsorted++;
+            own_sorted += (size_t)expect_alike(&f, in_dir("sorted.json"));
+        }
+        free(data_files[i]);
+    }
+    trend_file_free(&f);
+    free(data_files);
+    cr_log_info("read by the lean reader: %zu of %zu files under tests/data, %zu of %zu of "
+                "them in pacer's order", own, ndata_files, own_sorted, nsorted);
+    cr_expect_geq(own_sorted, 20);
+}
+
+Test(trend_read, the_results_pacer_run_writes_read_alike)
+{
+    const char *b = getenv("PACER_BUILD");
+    char pacer[512], faulty[512], out[3][300];
+    struct trend_file f;
+    struct out o;
+    int i;
+
+    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
+    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+    snprintf(out[0], sizeof out[0], "%s", in_dir("micro.json"));
+    snprintf(out[1], sizeof out[1], "%s", in_dir("command.json"));
+    snprintf(out[2], sizeof out[2], "%s", in_dir("params.json"));
+    {
+        const char *args[] = {"run", faulty, "--filter", "^faulty/(ok|segv)$", "--samples", "3",
+                              "--warmup", "1ms", "--sample-time", "1ms", "--out", out[0],
+                              "-q", NULL};
+
+        o = pacer_exec(pacer, 0, args);
+        cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
+        out_free(&o);
+    }
+    {
+        const char *args[] = {"run", "--cmd", "true", "-n", "noop", "--samples", "3",
+                              "--out", out[1], "-q", NULL};
+
+        o = pacer_exec(pacer, 0, args);
+        cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+        out_free(&o);
+    }
+    {
+        const char *args[] = {"run", faulty, "--filter", "ok$", "--samples", "2",
+                              "--processes", "2", "--warmup", "1ms", "--sample-time", "1ms",
+                              "--out", out[2], "-q", NULL};
+
+        o = pacer_exec(pacer, 0, args);
+        cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+        out_free(&o);
+    }
+    trend_file_init(&f);
+    for (i = 0; i < 3; i++)
+        cr_expect(expect_alike(&f, out[i]), "%s: not read by the lean reader", out[i]);
+    trend_file_free(&f);
+}
+
+Test(trend_read, the_files_result_save_writes_read_alike)
+{
+    static const struct tf_bench bs[] = {
+        {"q\"uote\\d/\xc3\xa9t\xc3\xa9\t\x01", 123.5, NULL, DIR_LOWER, 0},
+        {"rate", 9000, "req/s", DIR_HIGHER, 0},
+        {"dead", 1, NULL, DIR_LOWER, 1},
+        {"tiny", 5e-324, "s", DIR_LOWER, 0},
+        {"huge", 1.7976931348623157e308 / 2, "bytes", DIR_HIGHER, 0},
+    };
+    struct trend_file f;
+
+    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 5);
+    tf_write(in_dir("b.json"), "2026-01-01T10:00:00+02:00", NULL, NULL, bs + 1, 2);
+    tf_write(in_dir("c.json"), "2026-01-01T10:00:00Z", NULL, NULL, bs, 0);
+    trend_file_init(&f);
+    cr_expect(expect_alike(&f, in_dir("a.json")), "a.json: not read by the lean reader");
+    cr_expect(expect_alike(&f, in_dir("b.json")), "b.json: not read by the lean reader");
+    cr_expect(expect_alike(&f, in_dir("c.json")), "c.json: not read by the lean reader");
+    trend_file_free(&f);
+}
