@@ -91,6 +91,7 @@ test: deps
 	@$(MAKE) --no-print-directory check
 
 check: all $(TEST_BIN) $(FIXT_BIN)
+	@/usr/bin/python3 tests/layout.py
 	@fail=0; for t in $(TEST_BIN); do \
 	  printf '  TEST   %s\n' $$t; \
 	  PACER_BUILD=$(BUILD) $$t --jobs 2 || fail=1; \
