@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/result/isotime.h"
 #include "trend_private.h"
 
 /* ---- the files ----------------------------------------------------------- */
@@ -99,79 +100,6 @@ int history_expand(struct history *h, char *const *paths, size_t npaths, struct 
     return 0;
 }
 
-/* ---- times --------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant,
- * "chrono-Compatible Low-Level Date Algorithms", days_from_civil). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    long long era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static int digits(const char **s, int n, unsigned *v)
-{
-    int i;
-
-    *v = 0;
-    for (i = 0; i < n; i++) {
-        if ((*s)[i] < '0' || (*s)[i] > '9')
-            return -1;
-        *v = *v * 10 + (unsigned)((*s)[i] - '0');
-    }
-    *s += n;
-    return 0;
-}
-
-/* ISO 8601 date and time, YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|-HH:MM|+HHMM]
- * (no offset: UTC; a space for the T), as seconds since the epoch. */
-static int parse_time(const char *s, double *out)
-{
-    unsigned y, mo, d, h, mi, sec, oh = 0, om = 0;
-    double frac = 0, scale = 0.1;
-    int sign = 0;
-
-    if (digits(&s, 4, &y) < 0 || *s++ != '-' || digits(&s, 2, &mo) < 0 || *s++ != '-' ||
-        digits(&s, 2, &d) < 0 || (*s != 'T' && *s != 't' && *s != ' '))
-        return -1;
-    s++;
-    if (digits(&s, 2, &h) < 0 || *s++ != ':' || digits(&s, 2, &mi) < 0 || *s++ != ':' ||
-        digits(&s, 2, &sec) < 0)
-        return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    if (*s == '.' || *s == ',') {
-        s++;
-        if (*s < '0' || *s > '9')
-            return -1;
-        for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
-            frac += (*s - '0') * scale;
-    }
-    if (*s == 'Z' || *s == 'z') {
-        s++;
-    } else if (*s == '+' || *s == '-') {
-        sign = *s++ == '-' ? -1 : 1;
-        if (digits(&s, 2, &oh) < 0)
-            return -1;
-        if (*s == ':')
-            s++;
-        if (digits(&s, 2, &om) < 0 || oh > 23 || om > 59)
-            return -1;
-    }
-    if (*s)
-        return -1;
-    *out = (double)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) + frac -
-           sign * (double)(oh * 3600 + om * 60);
-    return 0;
-}
-
 /* ---- runs ---------------------------------------------------------------- */
 
 static char *dup_or_null(const char *s, int *fail)
@@ -205,11 +133,11 @@ int history_add(struct history *h, const struct trend_file *f, const char *path,
     memset(r, 0, sizeof *r);
     if (!f->time)
         return err_set(e, "%s: context.time: missing", path);
-    if (parse_time(f->time, &r->time) < 0)
+    if (iso_time_parse(f->time, &r->time) < 0)
         return err_set(e, "%s: context.time: expected an ISO 8601 time, got \"%.64s\"", path,
                        f->time);
     r->key = r->time;
-    if (f->commit_time && parse_time(f->commit_time, &r->key) < 0)
+    if (f->commit_time && iso_time_parse(f->commit_time, &r->key) < 0)
         return err_set(e, "%s: context.git.commit_time: expected an ISO 8601 time, got "
                           "\"%.64s\"", path, f->commit_time);
     r->git_pos = SIZE_MAX;

@@ -58,9 +58,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness/result/env.h"
+#include "harness/result/isotime.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/series.h"
 #include "import_private.h"
@@ -68,75 +68,6 @@
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
 
 /* ---- context -------------------------------------------------------------- */
-
-/* n decimal digits at *s into *v, advancing *s. */
-static int digits(const char **s, int n, int *v)
-{
-    *v = 0;
-    while (n-- > 0) {
-        if (**s < '0' || **s > '9')
-            return -1;
-        *v = *v * 10 + (*(*s)++ - '0');
-    }
-    return 0;
-}
-
-/* The character c at *s, advancing *s. */
-static int lit(const char **s, char c)
-{
-    if (**s != c)
-        return -1;
-    (*s)++;
-    return 0;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM|+HHMM]" (or a space for the T) as
- * UTC ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" into out (at least 32 bytes).  No
- * offset reads as UTC. */
-static int date_to_utc(const char *s, char *out, size_t size)
-{
-    struct tm tm = {0}, back;
-    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
-    time_t t;
-
-    if (digits(&s, 4, &y) || lit(&s, '-') || digits(&s, 2, &mo) || lit(&s, '-') ||
-        digits(&s, 2, &d) || (lit(&s, 'T') && lit(&s, ' ')) || digits(&s, 2, &h) ||
-        lit(&s, ':') || digits(&s, 2, &mi) || lit(&s, ':') || digits(&s, 2, &se))
-        return -1;
-    if (*s == '.') {
-        s++;
-        if (*s < '0' || *s > '9')
-            return -1;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    if (*s == 'Z') {
-        s++;
-    } else if (*s == '+' || *s == '-') {
-        sign = *s++ == '-' ? -1 : 1;
-        if (digits(&s, 2, &oh))
-            return -1;
-        lit(&s, ':');   /* "+05:30" or "+0530" */
-        if (digits(&s, 2, &om) || oh > 23 || om > 59)
-            return -1;
-    }
-    if (*s || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
-        return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    t = timegm(&tm);
-    /* timegm normalises: a day that the month lacks comes back different */
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
-        return -1;
-    t -= (time_t)sign * (oh * 3600 + om * 60);
-    if (!gmtime_r(&t, &back) || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &back) == 0)
-        return -1;
-    return 0;
-}
 
 static int read_context(const struct jr *rd, const json_t *co, struct context *c,
                         const char **executable)
@@ -155,7 +86,7 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
         jr_get_bool(rd, co, "context", "cpu_scaling_enabled", 0, &scaling) < 0 ||
         jr_get_cstr(rd, co, "context", "library_build_type", 0, &build) < 0)
         return -1;
-    if (date_to_utc(date, utc, sizeof utc) < 0)
+    if (iso_time_utc(date, utc, sizeof utc) < 0)
         return jr_fail(rd, "context.date",
                        "expected a date like \"2026-11-24T10:00:00+01:00\", got %s",
                     jr_quote(q, sizeof q, date));

@@ -3,8 +3,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "compare/compare.h"
+#include "harness/run/plan.h"
 
 /* One line to stderr: lead, the message, a newline. */
 static void say(const char *lead, const char *fmt, va_list ap)
@@ -53,3 +55,19 @@ void warn_problems(const struct comparison *c, const char *base, const char *nw,
     }
 }
 
+int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,
+             int quiet, const char *what)
+{
+    struct err eo = {0}, ed = {0};
+    char *path;
+    int rc = plan_result_save(r, out, dir, suffix, &path, &eo, &ed);
+
+    if (eo.set)
+        die_msg("%s", eo.msg);
+    if (ed.set)
+        die_msg("%s", ed.msg);
+    else if (path && !quiet)
+        fprintf(stderr, "pacer: %s written to %s\n", what, path);
+    free(path);
+    return rc;
+}

@@ -36,4 +36,10 @@ struct result;
 void warn_problems(const struct comparison *c, const char *base_file, const char *new_file,
                    const struct result *base, const struct result *nw);
 
+/* --out FILE and --save DIR (either may be NULL) of a result r: written
+ * (plan_result_save, the file in DIR named with suffix), "pacer: WHAT
+ * written to PATH" said unless quiet, every failure said.  0, or -1. */
+int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,
+             int quiet, const char *what);
+
 #endif

@@ -337,23 +337,6 @@ static int confirm(const struct plan *p, const struct comparison *cmp, const str
     return (int)n;
 }
 
-/* --out and --save: 0, or -1 after saying why. */
-static int save(const struct result *r, const struct abcli *c)
-{
-    struct err eo = {0}, ed = {0};
-    char *path;
-    int rc = plan_result_save(r, c->out, c->save, "-ab", &path, &eo, &ed);
-
-    if (eo.set)
-        die_msg("%s", eo.msg);
-    if (ed.set)
-        die_msg("%s", ed.msg);
-    else if (path && !c->quiet)
-        fprintf(stderr, "pacer: A/B result written to %s\n", path);
-    free(path);
-    return rc;
-}
-
 /* Every pair, in turn, into fresh benches of r.  Returns 1 when
  * interrupted, -1 when out of memory, else 0. */
 static int run_pairs(const struct abcli *c, const struct plan *p, struct result *r)
@@ -485,7 +468,7 @@ int cmd_ab(int argc, char **argv)
         die_msg("ab: interrupted; the result holds what finished");
         rc = EXIT_UNTRUSTED;
     }
-    if (save(&r, &c) < 0)
+    if (cmd_save(&r, c.out, c.save, "-ab", c.quiet, "A/B result") < 0)
         rc = EXIT_BAD_INPUT;
 cleanup:
     comparison_free(&cmp);

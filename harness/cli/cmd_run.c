@@ -512,23 +512,6 @@ static int finish_benches(const struct run_cli *c, const struct plan *p, struct 
     return nfailed;
 }
 
-/* --out and --save: 0, or -1 after saying why. */
-static int save_result(const struct run_cli *c, const struct result *r)
-{
-    struct err eo = {0}, ed = {0};
-    char *path;
-    int rc = plan_result_save(r, c->out, c->save, "", &path, &eo, &ed);
-
-    if (eo.set)
-        die_msg("%s", eo.msg);
-    if (ed.set)
-        die_msg("%s", ed.msg);
-    else if (path && !c->quiet)
-        fprintf(stderr, "pacer: result written to %s\n", path);
-    free(path);
-    return rc;
-}
-
 int cmd_run(int argc, char **argv)
 {
     struct run_cli c = {0};
@@ -580,7 +563,7 @@ int cmd_run(int argc, char **argv)
          : nfailed ? EXIT_REGRESSION : EXIT_OK;
     if (invalid && !c.quiet)
         warn_msg("a load run is not valid (the generator was the bottleneck): see its summary");
-    if (save_result(&c, &r) < 0)
+    if (cmd_save(&r, c.out, c.save, "", c.quiet, "result") < 0)
         rc = EXIT_BAD_INPUT;
     if (interrupted)
         die_msg("run: interrupted; the result holds what finished");

@@ -62,34 +62,41 @@ char *fmt_bytes(char *buf, size_t len, double bytes)
     return fmt_binary(buf, len, bytes, "");
 }
 
-char *fmt_items_rate(char *buf, size_t len, double items_per_s)
+/* v scaled down by powers of 1000 below 1000 (to T at most), its SI
+ * prefix ("", "k", "M", "G", "T") in *prefix. */
+static double si_scale(double v, const char **prefix)
 {
     static const char *pre[] = {"", "k", "M", "G", "T"};
-    char unit[8];
-    size_t i = 0;
-
-    while (fabs(items_per_s) >= 1000 && i + 1 < sizeof pre / sizeof pre[0]) {
-        items_per_s /= 1000;
-        i++;
-    }
-    snprintf(unit, sizeof unit, "%s/s", pre[i]);
-    return fmt_scaled(buf, len, items_per_s, unit);
-}
-
-/* "12.3k req/s", "850 req/s", "1.20M/s": a rate with an SI prefix. */
-static char *fmt_rate(char *buf, size_t len, double v, const char *unit)
-{
-    static const char *pre[] = {"", "k", "M", "G", "T"};
-    char num[32];
     size_t i = 0;
 
     while (fabs(v) >= 1000 && i + 1 < sizeof pre / sizeof pre[0]) {
         v /= 1000;
         i++;
     }
+    *prefix = pre[i];
+    return v;
+}
+
+char *fmt_items_rate(char *buf, size_t len, double items_per_s)
+{
+    const char *pre;
+    char unit[8];
+
+    items_per_s = si_scale(items_per_s, &pre);
+    snprintf(unit, sizeof unit, "%s/s", pre);
+    return fmt_scaled(buf, len, items_per_s, unit);
+}
+
+/* "12.3k req/s", "850 req/s", "1.20M/s": a rate with an SI prefix. */
+static char *fmt_rate(char *buf, size_t len, double v, const char *unit)
+{
+    const char *pre;
+    char num[32];
+
+    v = si_scale(v, &pre);
     fmt_scaled(num, sizeof num, v, "");
     num[strlen(num) - 1] = '\0';   /* the blank before the empty unit */
-    snprintf(buf, len, "%s%s%s%s", num, pre[i], unit[0] == '/' ? "" : " ", unit);
+    snprintf(buf, len, "%s%s%s%s", num, pre, unit[0] == '/' ? "" : " ", unit);
     return buf;
 }
 

@@ -210,16 +210,22 @@ static double median_inplace(double *x, size_t n)
     return lerp(a, b, 0.5);
 }
 
+/* A new copy of x[0..n) (n > 0), or NULL when out of memory. */
+static double *copy_of(const double *x, size_t n)
+{
+    double *t = malloc(n * sizeof *t);
+
+    if (t)
+        memcpy(t, x, n * sizeof *t);
+    return t;
+}
+
 double stats_median(const double *x, size_t n)
 {
     double *t, m;
 
-    if (n == 0)
+    if (n == 0 || !(t = copy_of(x, n)))
         return NAN;
-    t = malloc(n * sizeof *t);
-    if (!t)
-        return NAN;
-    memcpy(t, x, n * sizeof *t);
     m = median_inplace(t, n);
     free(t);
     return m;
@@ -237,12 +243,8 @@ double stats_mad(const double *x, size_t n)
 {
     double *t, m;
 
-    if (n == 0)
+    if (n == 0 || !(t = copy_of(x, n)))
         return NAN;
-    t = malloc(n * sizeof *t);
-    if (!t)
-        return NAN;
-    memcpy(t, x, n * sizeof *t);
     m = median_inplace(t, n);
     m = mad_inplace(t, n, m);
     free(t);
@@ -286,12 +288,8 @@ void stats_outliers(const double *x, size_t n, struct outliers *out)
     double *t;
 
     memset(out, 0, sizeof *out);
-    if (n == 0)
+    if (n == 0 || !(t = copy_of(x, n)))
         return;
-    t = malloc(n * sizeof *t);
-    if (!t)
-        return;
-    memcpy(t, x, n * sizeof *t);
     stats_sort(t, n);
     outliers_sorted(t, n, out);
     free(t);
@@ -394,10 +392,8 @@ int stats_compute(const double *x, size_t n, const struct stats_opts *o, struct 
             out->cv = out->stddev / out->mean;
     }
 
-    t = malloc(n * sizeof *t);
-    if (!t)
+    if (!(t = copy_of(x, n)))
         return -1;
-    memcpy(t, x, n * sizeof *t);
     stats_sort(t, n);
     out->min = t[0];
     out->max = t[n - 1];

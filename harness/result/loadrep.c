@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonwrite.h"
 #include "loadrep_private.h"
 
 /* ---- the names of the fields -------------------------------------------------- */
@@ -269,64 +270,25 @@ void load_reps_free(struct load_rep *reps, size_t n)
 
 /* ---- writing ------------------------------------------------------------------- */
 
-/* obj[key] = v, stealing v, also when it fails; -1 when v is NULL (an
- * allocation failed) or the set fails. */
-static int put(json_t *obj, const char *key, json_t *v)
-{
-    if (!v)
-        return -1;
-    return json_object_set_new(obj, key, v) == 0 ? 0 : -1;
-}
-
-/* Append v to arr, stealing it, as put. */
-static int push(json_t *arr, json_t *v)
-{
-    if (!v)
-        return -1;
-    return json_array_append_new(arr, v) == 0 ? 0 : -1;
-}
-
-/* A count as a JSON integer (above the largest one: the largest). */
-static json_t *jint(uint64_t v)
-{
-    return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
-/* A new JSON real, or null when v is NaN or infinite. */
-static json_t *jreal(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-/* o, or NULL (and o freed) when rc says a part failed. */
-static json_t *done(json_t *o, int rc)
-{
-    if (rc || !o) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
 static json_t *settings_json(const struct load_settings *s)
 {
     json_t *o = json_object();
     size_t i;
     int rc = 0;
 
-    rc |= put(o, "url", json_string(s->url ? s->url : ""));
-    rc |= put(o, "mode", json_string(load_modes[s->open != 0]));
-    rc |= put(o, "connections", json_integer(s->connections));
-    rc |= put(o, "threads", json_integer(s->threads));
-    rc |= put(o, "pipeline", json_integer(s->pipeline));
-    rc |= put(o, "keepalive", json_boolean(s->keepalive));
-    rc |= put(o, "rate", jreal(s->rate));
-    rc |= put(o, "arrival", json_string(load_arrivals[s->arrival == ARRIVAL_POISSON]));
+    rc |= jw_put(o, "url", json_string(s->url ? s->url : ""));
+    rc |= jw_put(o, "mode", json_string(load_modes[s->open != 0]));
+    rc |= jw_put(o, "connections", json_integer(s->connections));
+    rc |= jw_put(o, "threads", json_integer(s->threads));
+    rc |= jw_put(o, "pipeline", json_integer(s->pipeline));
+    rc |= jw_put(o, "keepalive", json_boolean(s->keepalive));
+    rc |= jw_put(o, "rate", jw_real(s->rate));
+    rc |= jw_put(o, "arrival", json_string(load_arrivals[s->arrival == ARRIVAL_POISSON]));
     for (i = 0; i < LOAD_NTIMES; i++)
-        rc |= put(o, load_times[i].key, jint(*LOAD_AT_C(uint64_t, s, &load_times[i])));
-    rc |= put(o, "seed", json_integer((json_int_t)s->seed));
-    rc |= put(o, "digits", json_integer(s->digits));
-    return done(o, rc);
+        rc |= jw_put(o, load_times[i].key, jw_count(*LOAD_AT_C(uint64_t, s, &load_times[i])));
+    rc |= jw_put(o, "seed", json_integer((json_int_t)s->seed));
+    rc |= jw_put(o, "digits", json_integer(s->digits));
+    return jw_done(o, rc);
 }
 
 /* {} when there was no response. */
@@ -339,11 +301,11 @@ static json_t *pct_json(const struct load_pct *p)
     if (!p->have)
         return o;
     for (i = 0; i < LOAD_NPCT; i++)
-        rc |= put(o, load_pct_keys[i], jint(p->p[i]));
-    rc |= put(o, "min", jint(p->min));
-    rc |= put(o, "mean", jreal(p->mean));
-    rc |= put(o, "stddev", jreal(p->stddev));
-    return done(o, rc);
+        rc |= jw_put(o, load_pct_keys[i], jw_count(p->p[i]));
+    rc |= jw_put(o, "min", jw_count(p->min));
+    rc |= jw_put(o, "mean", jw_real(p->mean));
+    rc |= jw_put(o, "stddev", jw_real(p->stddev));
+    return jw_done(o, rc);
 }
 
 static json_t *errors_json(const struct load_rep *r)
@@ -352,9 +314,9 @@ static json_t *errors_json(const struct load_rep *r)
     int c, rc = 0;
 
     for (c = 0; c < LC_NCLASS; c++)
-        rc |= put(o, load_class_name((enum load_class)c), jint(r->errors[c]));
-    rc |= put(o, "total", jint(r->errors_total));
-    return done(o, rc);
+        rc |= jw_put(o, load_class_name((enum load_class)c), jw_count(r->errors[c]));
+    rc |= jw_put(o, "total", jw_count(r->errors_total));
+    return jw_done(o, rc);
 }
 
 static json_t *errnos_json(const struct load_rep *r)
@@ -367,13 +329,13 @@ static json_t *errnos_json(const struct load_rep *r)
         const struct load_rep_errno *en = &r->errnos[i];
         json_t *o = json_object();
 
-        rc |= put(o, "class", json_string(load_class_name(en->cls)));
-        rc |= put(o, "errno", json_integer(en->errnum));
-        rc |= put(o, "text", json_string(en->text ? en->text : ""));
-        rc |= put(o, "count", jint(en->count));
-        rc |= push(a, done(o, rc));
+        rc |= jw_put(o, "class", json_string(load_class_name(en->cls)));
+        rc |= jw_put(o, "errno", json_integer(en->errnum));
+        rc |= jw_put(o, "text", json_string(en->text ? en->text : ""));
+        rc |= jw_put(o, "count", jw_count(en->count));
+        rc |= jw_push(a, jw_done(o, rc));
     }
-    return done(a, rc);
+    return jw_done(a, rc);
 }
 
 static json_t *series_row(const struct load_interval *iv)
@@ -382,12 +344,12 @@ static json_t *series_row(const struct load_interval *iv)
     size_t i;
     int c, rc = 0;
 
-    rc |= push(row, jreal(iv->t));
+    rc |= jw_push(row, jw_real(iv->t));
     for (i = 0; i < LOAD_NIVCOUNTS; i++)
-        rc |= push(row, jint(*LOAD_AT_C(uint64_t, iv, &load_iv_counts[i])));
+        rc |= jw_push(row, jw_count(*LOAD_AT_C(uint64_t, iv, &load_iv_counts[i])));
     for (c = 0; c < LC_NCLASS; c++)
-        rc |= push(row, jint(iv->errors[c]));
-    return done(row, rc);
+        rc |= jw_push(row, jw_count(iv->errors[c]));
+    return jw_done(row, rc);
 }
 
 static json_t *series_json(const struct load_rep *r)
@@ -398,13 +360,13 @@ static json_t *series_json(const struct load_rep *r)
     int rc = 0;
 
     for (i = 0; i < LOAD_SERIES_NCOLS; i++)
-        rc |= push(cols, json_string(load_series_column(i, name, sizeof name)));
+        rc |= jw_push(cols, json_string(load_series_column(i, name, sizeof name)));
     for (i = 0; i < r->niv && !rc; i++)
-        rc |= push(rows, series_row(&r->iv[i]));
-    rc |= put(o, "interval_ns", jint(r->interval_ns));
-    rc |= put(o, "columns", cols);
-    rc |= put(o, "rows", rows);
-    return done(o, rc);
+        rc |= jw_push(rows, series_row(&r->iv[i]));
+    rc |= jw_put(o, "interval_ns", jw_count(r->interval_ns));
+    rc |= jw_put(o, "columns", cols);
+    rc |= jw_put(o, "rows", rows);
+    return jw_done(o, rc);
 }
 
 static json_t *mon_row_json(const struct mon_row *row)
@@ -414,10 +376,10 @@ static json_t *mon_row_json(const struct mon_row *row)
     int rc = 0;
 
     for (i = 0; i < LOAD_MON_NREALS; i++)
-        rc |= push(a, jreal(*LOAD_AT_C(double, row, &load_mon_reals[i])));
+        rc |= jw_push(a, jw_real(*LOAD_AT_C(double, row, &load_mon_reals[i])));
     for (i = 0; i < LOAD_MON_NINTS; i++)
-        rc |= push(a, json_integer(*LOAD_AT_C(int64_t, row, &load_mon_ints[i])));
-    return done(a, rc);
+        rc |= jw_push(a, json_integer(*LOAD_AT_C(int64_t, row, &load_mon_ints[i])));
+    return jw_done(a, rc);
 }
 
 static json_t *mon_json(const struct load_rep_mon *m)
@@ -427,22 +389,22 @@ static json_t *mon_json(const struct load_rep_mon *m)
     int rc = 0;
 
     for (i = 0; i < LOAD_MON_NREALS; i++)
-        rc |= push(cols, json_string(load_mon_reals[i].key));
+        rc |= jw_push(cols, json_string(load_mon_reals[i].key));
     for (i = 0; i < LOAD_MON_NINTS; i++)
-        rc |= push(cols, json_string(load_mon_ints[i].key));
+        rc |= jw_push(cols, json_string(load_mon_ints[i].key));
     for (i = 0; i < m->nrows && !rc; i++)
-        rc |= push(rows, mon_row_json(&m->rows[i]));
+        rc |= jw_push(rows, mon_row_json(&m->rows[i]));
     for (i = 0; i < LOAD_NSUMMARY; i++)
-        rc |= put(sum, load_summary[i].key,
-                  jreal(*LOAD_AT_C(double, &m->summary, &load_summary[i])));
-    rc |= put(o, "label", json_string(m->label ? m->label : ""));
-    rc |= put(o, "pid", json_integer(m->pid));
-    rc |= put(o, "period_ns", jint(m->period_ns));
-    rc |= put(o, "gone", json_boolean(m->gone));
-    rc |= put(o, "columns", cols);
-    rc |= put(o, "rows", rows);
-    rc |= put(o, "summary", sum);
-    return done(o, rc);
+        rc |= jw_put(sum, load_summary[i].key,
+                  jw_real(*LOAD_AT_C(double, &m->summary, &load_summary[i])));
+    rc |= jw_put(o, "label", json_string(m->label ? m->label : ""));
+    rc |= jw_put(o, "pid", json_integer(m->pid));
+    rc |= jw_put(o, "period_ns", jw_count(m->period_ns));
+    rc |= jw_put(o, "gone", json_boolean(m->gone));
+    rc |= jw_put(o, "columns", cols);
+    rc |= jw_put(o, "rows", rows);
+    rc |= jw_put(o, "summary", sum);
+    return jw_done(o, rc);
 }
 
 static json_t *generator_json(const struct load_gen *g)
@@ -450,13 +412,13 @@ static json_t *generator_json(const struct load_gen *g)
     json_t *o = json_object();
     int rc = 0;
 
-    rc |= put(o, "cpu_user", jreal(g->cpu_user));
-    rc |= put(o, "cpu_sys", jreal(g->cpu_sys));
-    rc |= put(o, "busy_max", jreal(g->busy_max));
-    rc |= put(o, "reads", jint(g->reads));
-    rc |= put(o, "stamped_reads", jint(g->stamped_reads));
-    rc |= put(o, "naps", jint(g->naps));
-    return done(o, rc);
+    rc |= jw_put(o, "cpu_user", jw_real(g->cpu_user));
+    rc |= jw_put(o, "cpu_sys", jw_real(g->cpu_sys));
+    rc |= jw_put(o, "busy_max", jw_real(g->busy_max));
+    rc |= jw_put(o, "reads", jw_count(g->reads));
+    rc |= jw_put(o, "stamped_reads", jw_count(g->stamped_reads));
+    rc |= jw_put(o, "naps", jw_count(g->naps));
+    return jw_done(o, rc);
 }
 
 /* The latency histograms and their percentiles. */
@@ -464,11 +426,11 @@ static int put_latency(json_t *o, const struct load_rep *r)
 {
     int rc = 0;
 
-    rc |= put(o, "percentiles", pct_json(&r->pct));
-    rc |= put(o, "latency", hist_to_json(&r->latency));
+    rc |= jw_put(o, "percentiles", pct_json(&r->pct));
+    rc |= jw_put(o, "latency", hist_to_json(&r->latency));
     if (r->from_send) {
-        rc |= put(o, "percentiles_from_send", pct_json(&r->pct_sent));
-        rc |= put(o, "latency_from_send", hist_to_json(&r->latency_sent));
+        rc |= jw_put(o, "percentiles_from_send", pct_json(&r->pct_sent));
+        rc |= jw_put(o, "latency_from_send", hist_to_json(&r->latency_sent));
     }
     return rc;
 }
@@ -479,26 +441,26 @@ json_t *load_rep_to_json(const struct load_rep *r)
     size_t i;
     int rc = 0;
 
-    rc |= put(o, "settings", settings_json(&r->set));
-    rc |= put(o, "complete", json_boolean(r->complete));
-    rc |= put(o, "valid", json_boolean(r->valid));
-    rc |= put(o, "invalid_reason",
+    rc |= jw_put(o, "settings", settings_json(&r->set));
+    rc |= jw_put(o, "complete", json_boolean(r->complete));
+    rc |= jw_put(o, "valid", json_boolean(r->valid));
+    rc |= jw_put(o, "invalid_reason",
               r->invalid_reason ? json_string(r->invalid_reason) : json_null());
     for (i = 0; i < LOAD_NCOUNTS; i++)
-        rc |= put(o, load_counts[i].key, jint(*LOAD_AT_C(uint64_t, r, &load_counts[i])));
-    rc |= put(o, "throughput", jreal(r->throughput));
+        rc |= jw_put(o, load_counts[i].key, jw_count(*LOAD_AT_C(uint64_t, r, &load_counts[i])));
+    rc |= jw_put(o, "throughput", jw_real(r->throughput));
     rc |= put_latency(o, r);
-    rc |= put(o, "errors", errors_json(r));
-    rc |= put(o, "errnos", errnos_json(r));
-    rc |= put(o, "series", series_json(r));
-    rc |= put(o, "generator", generator_json(&r->gen));
+    rc |= jw_put(o, "errors", errors_json(r));
+    rc |= jw_put(o, "errnos", errnos_json(r));
+    rc |= jw_put(o, "series", series_json(r));
+    rc |= jw_put(o, "generator", generator_json(&r->gen));
     for (i = 0; i < r->nmon && !rc; i++)
-        rc |= push(mon, mon_json(&r->mon[i]));
-    rc |= put(o, "monitor", mon);
+        rc |= jw_push(mon, mon_json(&r->mon[i]));
+    rc |= jw_put(o, "monitor", mon);
     /* where the measured window lies on the monitor's clock (its rows' t) */
     if (isfinite(r->window_s[0]) && isfinite(r->window_s[1]))
-        rc |= put(o, "monitor_window_s", json_pack("[f, f]", r->window_s[0], r->window_s[1]));
-    return done(o, rc);
+        rc |= jw_put(o, "monitor_window_s", json_pack("[f, f]", r->window_s[0], r->window_s[1]));
+    return jw_done(o, rc);
 }
 
 json_t *load_reps_to_json(const struct load_rep *reps, size_t n)
@@ -508,6 +470,6 @@ json_t *load_reps_to_json(const struct load_rep *reps, size_t n)
     int rc = 0;
 
     for (i = 0; i < n && !rc; i++)
-        rc |= push(a, load_rep_to_json(&reps[i]));
-    return done(a, rc);
+        rc |= jw_push(a, load_rep_to_json(&reps[i]));
+    return jw_done(a, rc);
 }

@@ -12,14 +12,7 @@
 #include <string.h>
 
 #include "jsonread.h"
-
-/* A new integer, or NULL when v does not fit in a JSON integer. */
-static json_t *json_u64(uint64_t v)
-{
-    if (v > (uint64_t)INT64_MAX)
-        return NULL;
-    return json_integer((json_int_t)v);
-}
+#include "jsonwrite.h"
 
 /* The encoding of hist.h.  min and max are null when the histogram is
  * empty (min is then UINT64_MAX, which no JSON integer holds).  NULL also
@@ -31,12 +24,12 @@ json_t *hist_to_json(const struct hist *h)
     if (!o || !b)
         goto fail;
     if (json_object_set_new(o, "digits", json_integer(h->digits)) < 0 ||
-        json_object_set_new(o, "highest", json_u64(h->highest)) < 0 ||
-        json_object_set_new(o, "count", json_u64(h->count)) < 0 ||
-        json_object_set_new(o, "min", h->count ? json_u64(h->min) : json_null()) < 0 ||
-        json_object_set_new(o, "max", h->count ? json_u64(h->max) : json_null()) < 0 ||
+        json_object_set_new(o, "highest", jw_u64(h->highest)) < 0 ||
+        json_object_set_new(o, "count", jw_u64(h->count)) < 0 ||
+        json_object_set_new(o, "min", h->count ? jw_u64(h->min) : json_null()) < 0 ||
+        json_object_set_new(o, "max", h->count ? jw_u64(h->max) : json_null()) < 0 ||
         json_object_set_new(o, "sum", json_real(h->sum)) < 0 ||
-        json_object_set_new(o, "clamped", json_u64(h->clamped)) < 0)
+        json_object_set_new(o, "clamped", jw_u64(h->clamped)) < 0)
         goto fail;
     for (size_t i = 0; i < h->nbuckets; i++) {
         json_t *pair;
@@ -45,8 +38,8 @@ json_t *hist_to_json(const struct hist *h)
             continue;
         pair = json_array();
         /* append_new takes (and on failure frees) the value, NULL included */
-        if (json_array_append_new(pair, json_u64(hist_bucket_low(h, i))) < 0 ||
-            json_array_append_new(pair, json_u64(h->counts[i])) < 0) {
+        if (json_array_append_new(pair, jw_u64(hist_bucket_low(h, i))) < 0 ||
+            json_array_append_new(pair, jw_u64(h->counts[i])) < 0) {
             json_decref(pair);
             goto fail;
         }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "jsonread.h"
+#include "jsonwrite.h"
 #include "loadrep.h"
 #include "result_json_private.h"
 #include "utf8.h"
@@ -23,31 +24,6 @@
 
 #define SAVE_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1))
 #define DUMP_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(2))
-
-/* A new JSON string for s (repaired when not UTF-8), null for NULL. */
-static json_t *jstr(const char *s)
-{
-    json_t *v;
-    char *fixed;
-
-    if (!s)
-        return json_null();
-    v = json_string(s);
-    if (v)
-        return v;
-    fixed = utf8_repair(s);   /* json_string failed: invalid UTF-8 or no memory */
-    if (!fixed)
-        return NULL;
-    v = json_string(fixed);
-    free(fixed);
-    return v;
-}
-
-/* A new JSON real, or null when v is NaN or infinite. */
-static json_t *jreal(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
 
 /* A new JSON integer for an unsigned 64-bit field; NULL with a message
  * when it does not fit a JSON integer (jansson's are signed 64-bit). */
@@ -59,15 +35,6 @@ static json_t *ju64(struct err *e, const char *at, const char *key, uint64_t v)
         return NULL;
     }
     return json_integer((json_int_t)v);
-}
-
-/* obj[key] = v, stealing v, also when it fails.  NULL-safe for obj and v,
- * so a failed allocation anywhere surfaces as -1 here. */
-static int put(json_t *obj, const char *key, json_t *v)
-{
-    if (!v)
-        return -1;
-    return json_object_set_new(obj, key, v) == 0 ? 0 : -1;
 }
 
 /* obj[name] = v for a name taken from the struct (a parameter or metric
@@ -87,7 +54,7 @@ static int put_named(json_t *obj, const char *name, json_t *v, struct err *e, co
         err_set(e, "%s: duplicate %s \"%s\"", at, what, key);
         json_decref(v);
     } else {
-        rc = put(obj, key, v);
+        rc = jw_put(obj, key, v);
     }
     free(key);
     return rc;
@@ -101,7 +68,7 @@ static json_t *jreals(const double *x, size_t n)
     if (!a)
         return NULL;
     for (i = 0; i < n; i++) {
-        if (json_array_append_new(a, jreal(x[i])) != 0) {
+        if (json_array_append_new(a, jw_real(x[i])) != 0) {
             json_decref(a);
             return NULL;
         }
@@ -130,22 +97,22 @@ static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e
     o = json_object();
     ci = json_object();
     out = json_object();
-    rc |= put(o, "n", json_integer((json_int_t)s.n));
+    rc |= jw_put(o, "n", json_integer((json_int_t)s.n));
     for (i = 0; i < NSTAT_FIELDS; i++)
-        rc |= put(o, stat_fields[i].key, jreal(*stat_field(&s, i)));
+        rc |= jw_put(o, stat_fields[i].key, jw_real(*stat_field(&s, i)));
     jr_pathf(p, "%s.ci", at);
-    rc |= put(ci, "level", jreal(s.ci_level));
-    rc |= put(ci, "method", json_string("percentile-bootstrap"));
-    rc |= put(ci, "resamples", json_integer(s.resamples));
-    rc |= put(ci, "seed", ju64(e, p, "seed", s.seed));
-    rc |= put(ci, "median", jci(s.ci_median));
-    rc |= put(ci, "mean", jci(s.ci_mean));
-    rc |= put(o, "ci", ci);
-    rc |= put(out, "low_severe", json_integer((json_int_t)s.outliers.low_severe));
-    rc |= put(out, "low_mild", json_integer((json_int_t)s.outliers.low_mild));
-    rc |= put(out, "high_mild", json_integer((json_int_t)s.outliers.high_mild));
-    rc |= put(out, "high_severe", json_integer((json_int_t)s.outliers.high_severe));
-    rc |= put(o, "outliers", out);
+    rc |= jw_put(ci, "level", jw_real(s.ci_level));
+    rc |= jw_put(ci, "method", json_string("percentile-bootstrap"));
+    rc |= jw_put(ci, "resamples", json_integer(s.resamples));
+    rc |= jw_put(ci, "seed", ju64(e, p, "seed", s.seed));
+    rc |= jw_put(ci, "median", jci(s.ci_median));
+    rc |= jw_put(ci, "mean", jci(s.ci_mean));
+    rc |= jw_put(o, "ci", ci);
+    rc |= jw_put(out, "low_severe", json_integer((json_int_t)s.outliers.low_severe));
+    rc |= jw_put(out, "low_mild", json_integer((json_int_t)s.outliers.low_mild));
+    rc |= jw_put(out, "high_mild", json_integer((json_int_t)s.outliers.high_mild));
+    rc |= jw_put(out, "high_severe", json_integer((json_int_t)s.outliers.high_severe));
+    rc |= jw_put(o, "outliers", out);
     if (rc) {
         json_decref(o);
         return NULL;
@@ -160,10 +127,10 @@ static json_t *metric_json(const struct metric *m, struct err *e, const char *at
     int rc = 0;
 
     jr_pathf(p, "%s.stats", at);
-    rc |= put(o, "unit", jstr(m->unit));
-    rc |= put(o, "direction", json_string(direction_name(m->dir)));
-    rc |= put(o, "samples", jreals(m->samples, m->nsamples));
-    rc |= put(o, "stats", stats_json(&m->st, m->nsamples, e, p));
+    rc |= jw_put(o, "unit", jw_str(m->unit));
+    rc |= jw_put(o, "direction", json_string(direction_name(m->dir)));
+    rc |= jw_put(o, "samples", jreals(m->samples, m->nsamples));
+    rc |= jw_put(o, "stats", stats_json(&m->st, m->nsamples, e, p));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -179,11 +146,11 @@ static json_t *error_json(const struct bench_error *be)
     if (!be)
         return json_null();
     o = json_object();
-    rc |= put(o, "message", jstr(be->message));
-    rc |= put(o, "signal", be->signal ? json_integer(be->signal) : json_null());
-    rc |= put(o, "exit_code", be->exit_code != -1 ? json_integer(be->exit_code) : json_null());
-    rc |= put(o, "timed_out", json_boolean(be->timed_out));
-    rc |= put(o, "stderr_tail", jstr(be->stderr_tail));
+    rc |= jw_put(o, "message", jw_str(be->message));
+    rc |= jw_put(o, "signal", be->signal ? json_integer(be->signal) : json_null());
+    rc |= jw_put(o, "exit_code", be->exit_code != -1 ? json_integer(be->exit_code) : json_null());
+    rc |= jw_put(o, "timed_out", json_boolean(be->timed_out));
+    rc |= jw_put(o, "stderr_tail", jw_str(be->stderr_tail));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -196,7 +163,7 @@ static int put_load(json_t *o, const struct bench *b)
 {
     if (!b->nload)
         return 0;
-    return put(o, "load", load_reps_to_json(b->load, b->nload));
+    return jw_put(o, "load", load_reps_to_json(b->load, b->nload));
 }
 
 static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
@@ -207,36 +174,36 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
     int rc = 0;
 
     jr_pathf(at, "benchmarks[%zu]", idx);
-    rc |= put(o, "name", jstr(b->name));
-    rc |= put(o, "kind", json_string(kind_name(b->kind)));
-    rc |= put(o, "unit", jstr(b->unit));
-    rc |= put(o, "direction", json_string(direction_name(b->dir)));
+    rc |= jw_put(o, "name", jw_str(b->name));
+    rc |= jw_put(o, "kind", json_string(kind_name(b->kind)));
+    rc |= jw_put(o, "unit", jw_str(b->unit));
+    rc |= jw_put(o, "direction", json_string(direction_name(b->dir)));
     jr_pathf(p, "%s.params", at);
     for (i = 0; i < b->nparams && rc == 0; i++) {
         const struct param *pa = &b->params[i];
 
-        rc |= put_named(params, pa->name, pa->is_int ? json_integer(pa->ival) : jstr(pa->value),
+        rc |= put_named(params, pa->name, pa->is_int ? json_integer(pa->ival) : jw_str(pa->value),
                         e, p, "parameter");
     }
-    rc |= put(o, "params", params);
-    rc |= put(o, "iterations", ju64(e, at, "iterations", b->iterations));
-    rc |= put(o, "processes", json_integer(b->processes));
-    rc |= put(o, "samples", jreals(b->samples, b->nsamples));
+    rc |= jw_put(o, "params", params);
+    rc |= jw_put(o, "iterations", ju64(e, at, "iterations", b->iterations));
+    rc |= jw_put(o, "processes", json_integer(b->processes));
+    rc |= jw_put(o, "samples", jreals(b->samples, b->nsamples));
     if (b->nproc_samples > 1) {
         json_t *ps = json_array();
         for (i = 0; i < b->nproc_samples; i++)
             rc |= json_array_append_new(ps, json_integer((json_int_t)b->proc_samples[i]));
-        rc |= put(o, "process_samples", ps);
+        rc |= jw_put(o, "process_samples", ps);
     }
     jr_pathf(p, "%s.stats", at);
-    rc |= put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
+    rc |= jw_put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
     if (b->bytes_per_op != 0 || b->items_per_op != 0) {
         tp = json_object();
         if (b->bytes_per_op != 0)
-            rc |= put(tp, "bytes_per_op", jreal(b->bytes_per_op));
+            rc |= jw_put(tp, "bytes_per_op", jw_real(b->bytes_per_op));
         if (b->items_per_op != 0)
-            rc |= put(tp, "items_per_op", jreal(b->items_per_op));
-        rc |= put(o, "throughput", tp);
+            rc |= jw_put(tp, "items_per_op", jw_real(b->items_per_op));
+        rc |= jw_put(o, "throughput", tp);
     }
     if (b->nmetrics > 0) {
         char mp[JR_PATH_LEN];
@@ -249,17 +216,17 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
             jr_pathf(p, "%s.%s", mp, m->name ? m->name : "");
             rc |= put_named(ms, m->name, metric_json(m, e, p), e, mp, "metric");
         }
-        rc |= put(o, "metrics", ms);
+        rc |= jw_put(o, "metrics", ms);
     }
     if (b->binary || b->command) {
         src = json_object();
         if (b->binary)
-            rc |= put(src, "binary", jstr(b->binary));
+            rc |= jw_put(src, "binary", jw_str(b->binary));
         if (b->command)
-            rc |= put(src, "command", jstr(b->command));
-        rc |= put(o, "source", src);
+            rc |= jw_put(src, "command", jw_str(b->command));
+        rc |= jw_put(o, "source", src);
     }
-    rc |= put(o, "error", error_json(b->error));
+    rc |= jw_put(o, "error", error_json(b->error));
     rc |= put_load(o, b);
     if (rc) {
         json_decref(o);
@@ -274,36 +241,36 @@ static json_t *context_json(const struct context *c, struct err *e)
     json_t *build = json_object(), *clk = json_object();
     int rc = 0;
 
-    rc |= put(o, "pacer_version", jstr(c->pacer_version));
-    rc |= put(o, "time", jstr(c->time));
-    rc |= put(o, "fingerprint", jstr(c->fingerprint));
+    rc |= jw_put(o, "pacer_version", jw_str(c->pacer_version));
+    rc |= jw_put(o, "time", jw_str(c->time));
+    rc |= jw_put(o, "fingerprint", jw_str(c->fingerprint));
 
-    rc |= put(git, "commit", jstr(c->git_commit));
-    rc |= put(git, "branch", jstr(c->git_branch));
-    rc |= put(git, "commit_time", jstr(c->git_commit_time));
-    rc |= put(git, "dirty", c->git_dirty < 0 ? json_null() : json_boolean(c->git_dirty));
-    rc |= put(o, "git", git);
+    rc |= jw_put(git, "commit", jw_str(c->git_commit));
+    rc |= jw_put(git, "branch", jw_str(c->git_branch));
+    rc |= jw_put(git, "commit_time", jw_str(c->git_commit_time));
+    rc |= jw_put(git, "dirty", c->git_dirty < 0 ? json_null() : json_boolean(c->git_dirty));
+    rc |= jw_put(o, "git", git);
 
-    rc |= put(host, "hostname", jstr(c->hostname));
-    rc |= put(host, "cpu_model", jstr(c->cpu_model));
-    rc |= put(host, "cpus", c->cpus > 0 ? json_integer(c->cpus) : json_null());
-    rc |= put(host, "memory_bytes",
+    rc |= jw_put(host, "hostname", jw_str(c->hostname));
+    rc |= jw_put(host, "cpu_model", jw_str(c->cpu_model));
+    rc |= jw_put(host, "cpus", c->cpus > 0 ? json_integer(c->cpus) : json_null());
+    rc |= jw_put(host, "memory_bytes",
               c->memory_bytes ? ju64(e, "context.host", "memory_bytes", c->memory_bytes)
                               : json_null());
-    rc |= put(host, "kernel", jstr(c->kernel));
-    rc |= put(host, "os", jstr(c->os));
-    rc |= put(host, "governor", jstr(c->governor));
-    rc |= put(host, "turbo", jstr(c->turbo));
-    rc |= put(host, "loadavg", jreals(c->loadavg, 3));
-    rc |= put(o, "host", host);
+    rc |= jw_put(host, "kernel", jw_str(c->kernel));
+    rc |= jw_put(host, "os", jw_str(c->os));
+    rc |= jw_put(host, "governor", jw_str(c->governor));
+    rc |= jw_put(host, "turbo", jw_str(c->turbo));
+    rc |= jw_put(host, "loadavg", jreals(c->loadavg, 3));
+    rc |= jw_put(o, "host", host);
 
-    rc |= put(build, "compiler", jstr(c->compiler));
-    rc |= put(build, "cflags", jstr(c->cflags));
-    rc |= put(o, "build", build);
+    rc |= jw_put(build, "compiler", jw_str(c->compiler));
+    rc |= jw_put(build, "cflags", jw_str(c->cflags));
+    rc |= jw_put(o, "build", build);
 
-    rc |= put(clk, "resolution_ns", jreal(c->clock_resolution_ns));
-    rc |= put(clk, "read_ns", jreal(c->clock_read_ns));
-    rc |= put(o, "clock", clk);
+    rc |= jw_put(clk, "resolution_ns", jw_real(c->clock_resolution_ns));
+    rc |= jw_put(clk, "read_ns", jw_real(c->clock_read_ns));
+    rc |= jw_put(o, "clock", clk);
     if (rc) {
         json_decref(o);
         return NULL;
@@ -321,16 +288,16 @@ static json_t *settings_json(const struct settings *s, struct err *e)
     json_t *o = json_object();
     int rc = 0;
 
-    rc |= put(o, "warmup_ns", ju64(e, "settings", "warmup_ns", s->warmup_ns));
-    rc |= put(o, "sample_target_ns", ju64(e, "settings", "sample_target_ns", s->sample_target_ns));
-    rc |= put(o, "samples", json_integer(s->samples));
-    rc |= put(o, "budget_ns", ju64(e, "settings", "budget_ns", s->budget_ns));
-    rc |= put(o, "ci_target", jreal(s->ci_target));
-    rc |= put(o, "processes", json_integer(s->processes));
-    rc |= put(o, "timeout_ns", ju64(e, "settings", "timeout_ns", s->timeout_ns));
-    rc |= put(o, "warmup_runs", json_integer(s->warmup_runs));
-    rc |= put(o, "seed", ju64(e, "settings", "seed", s->seed));
-    rc |= put(o, "ci_level", jreal(s->ci_level));
+    rc |= jw_put(o, "warmup_ns", ju64(e, "settings", "warmup_ns", s->warmup_ns));
+    rc |= jw_put(o, "sample_target_ns", ju64(e, "settings", "sample_target_ns", s->sample_target_ns));
+    rc |= jw_put(o, "samples", json_integer(s->samples));
+    rc |= jw_put(o, "budget_ns", ju64(e, "settings", "budget_ns", s->budget_ns));
+    rc |= jw_put(o, "ci_target", jw_real(s->ci_target));
+    rc |= jw_put(o, "processes", json_integer(s->processes));
+    rc |= jw_put(o, "timeout_ns", ju64(e, "settings", "timeout_ns", s->timeout_ns));
+    rc |= jw_put(o, "warmup_runs", json_integer(s->warmup_runs));
+    rc |= jw_put(o, "seed", ju64(e, "settings", "seed", s->seed));
+    rc |= jw_put(o, "ci_level", jw_real(s->ci_level));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -349,30 +316,30 @@ json_t *result_to_json(const struct result *r, struct err *e)
     int rc = 0;
 
     snprintf(schema, sizeof schema, "%d.%d", RESULT_SCHEMA_MAJOR, RESULT_SCHEMA_MINOR);
-    rc |= put(o, "schema", json_string(schema));
-    rc |= put(o, "suite", jstr(r->suite));
-    rc |= put(o, "complete", json_boolean(r->complete));
+    rc |= jw_put(o, "schema", json_string(schema));
+    rc |= jw_put(o, "suite", jw_str(r->suite));
+    rc |= jw_put(o, "complete", json_boolean(r->complete));
     if (r->argv) {
         argv = json_array();
         for (i = 0; r->argv[i] && rc == 0; i++)
-            rc |= json_array_append_new(argv, jstr(r->argv[i])) == 0 ? 0 : -1;
+            rc |= json_array_append_new(argv, jw_str(r->argv[i])) == 0 ? 0 : -1;
     }
-    rc |= put(o, "argv", r->argv ? argv : json_null());
-    rc |= put(o, "context", context_json(&r->ctx, &le));
-    rc |= put(o, "settings", settings_json(&r->set, &le));
+    rc |= jw_put(o, "argv", r->argv ? argv : json_null());
+    rc |= jw_put(o, "context", context_json(&r->ctx, &le));
+    rc |= jw_put(o, "settings", settings_json(&r->set, &le));
     for (i = 0; i < r->nbenches && rc == 0; i++)
         rc |= json_array_append_new(benches, bench_json(&r->benches[i], i, &le)) == 0 ? 0 : -1;
-    rc |= put(o, "benchmarks", benches);
+    rc |= jw_put(o, "benchmarks", benches);
     if (r->ab && rc == 0) {
         json_t *ab = json_object(), *bb = json_array();
-        rc |= put(ab, "base_label", jstr(r->ab->base_label));
-        rc |= put(ab, "new_label", jstr(r->ab->new_label));
-        rc |= put(ab, "order", jstr(r->ab->order));
+        rc |= jw_put(ab, "base_label", jw_str(r->ab->base_label));
+        rc |= jw_put(ab, "new_label", jw_str(r->ab->new_label));
+        rc |= jw_put(ab, "order", jw_str(r->ab->order));
         for (i = 0; i < r->ab->nbase && rc == 0; i++)
             rc |= json_array_append_new(bb, bench_json(&r->ab->base[i], i, &le)) == 0 ? 0 : -1;
-        rc |= put(ab, "base_benchmarks", bb);
-        rc |= put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
-        rc |= put(o, "ab", ab);
+        rc |= jw_put(ab, "base_benchmarks", bb);
+        rc |= jw_put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
+        rc |= jw_put(o, "ab", ab);
     }
     if (rc) {
         json_decref(o);
