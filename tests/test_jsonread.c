@@ -86,7 +86,7 @@ Test(jsonread, integers_in_range)
     cr_expect_eq(jr_get_uint(&rd, doc, "", "big", 0, 0, &u), -1);
     expect_error("f.json: big: expected an integer from 0 to 4294967295, got 5000000000");
     cr_expect_eq(jr_get_int(&rd, doc, "", "r", 0, 0, 5, &v), -1);
-    expect_error("f.json: r: expected integer, got real");
+    expect_error("f.json: r: expected integer, got number");
 }
 
 Test(jsonread, numbers_and_booleans)

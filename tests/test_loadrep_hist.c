@@ -211,7 +211,7 @@ Test(hist_json, reader_errors)
         { "{\"digits\": \"3\", \"highest\": 100}", ".digits: expected integer, got string" },
         { "{\"digits\": 6, \"highest\": 100}", ".digits: expected an integer from 1 to 5, got 6" },
         { "{\"digits\": 3, \"highest\": 1}", ".highest: expected an integer >= 2, got 1" },
-        { "{\"digits\": 3, \"highest\": 1.5e10}", ".highest: expected integer, got real" },
+        { "{\"digits\": 3, \"highest\": 1.5e10}", ".highest: expected integer, got number" },
         { HEAD "\"count\": 0, \"min\": null, \"max\": null, \"sum\": 0, \"clamped\": 0, "
           "\"buckets\": {}}", ".buckets: expected array, got object" },
         { HEAD "\"count\": -1, \"min\": null, \"max\": null, \"sum\": 0, \"clamped\": 0, "
@@ -223,7 +223,7 @@ Test(hist_json, reader_errors)
         { HEAD "\"count\": 1, \"min\": 5, \"max\": 5, \"sum\": 5, \"clamped\": 0, "
           "\"buckets\": [[5, 1, 0]]}", ".buckets[0]: expected [low, count], got an array of 3" },
         { HEAD "\"count\": 1, \"min\": 5, \"max\": 5, \"sum\": 5, \"clamped\": 0, "
-          "\"buckets\": [[5, 1.0]]}", ".buckets[0][1]: expected integer, got real" },
+          "\"buckets\": [[5, 1.0]]}", ".buckets[0][1]: expected integer, got number" },
         { HEAD "\"count\": 1, \"min\": 5, \"max\": 5, \"sum\": 5, \"clamped\": 0, "
           "\"buckets\": [[\"5\", 1]]}", ".buckets[0][0]: expected integer, got string" },
         { HEAD "\"count\": 0, \"min\": null, \"max\": null, \"sum\": 0, \"clamped\": 0, "

@@ -246,7 +246,7 @@ Test(reader, errors_name_the_field)
         { "open", "load[0].settings.digits", "9",
           "load[0].settings.digits: expected an integer from 1 to 5, got 9" },
         { "open", "load[0].settings.warmup_ns", "0.5",
-          "load[0].settings.warmup_ns: expected integer, got real" },
+          "load[0].settings.warmup_ns: expected integer, got number" },
         /* latency */
         { "open", "load[0].percentiles.p99", NULL, "load[0].percentiles.p99: missing" },
         { "open", "load[0].latency", "{\"digits\": 3}", "load[0].latency.highest: missing" },
@@ -281,7 +281,7 @@ Test(reader, errors_name_the_field)
         { "open", "load[0].generator.busy_max", "\"x\"",
           "load[0].generator.busy_max: expected number or null, got string" },
         { "open", "load[0].generator.naps", "1.5",
-          "load[0].generator.naps: expected integer, got real" },
+          "load[0].generator.naps: expected integer, got number" },
         /* monitor */
         { "open", "load[0].monitor", "{}", "load[0].monitor: expected array, got object" },
         { "open", "load[0].monitor[1]", "[]", "load[0].monitor[1]: expected object, got array" },

@@ -34,7 +34,7 @@ const char *jr_type(const json_t *v)
     case JSON_INTEGER:
         return "integer";
     case JSON_REAL:
-        return "real";
+        return "number";
     case JSON_TRUE:
     case JSON_FALSE:
         return "boolean";

@@ -45,7 +45,7 @@ static int parse_micro(const struct sr *c, const json_t *arr, struct suite *s)
     json_t *it;
 
     if (!json_is_array(arr))
-        return jr_fail(&c->jr, "micro", "expected array, got %s", sr_type(arr));
+        return jr_fail(&c->jr, "micro", "expected array, got %s", jr_type(arr));
     s->micro = calloc(json_array_size(arr) + 1, sizeof *s->micro);
     if (!s->micro)
         return sr_oom(c);
@@ -54,11 +54,11 @@ static int parse_micro(const struct sr *c, const json_t *arr, struct suite *s)
         char path[JR_PATH_LEN], sp[JR_PATH_LEN], *bin = NULL;
         jr_index(path, "micro", i);
         if (!json_is_object(it))
-            return jr_fail(&c->jr, path, "expected object, got %s", sr_type(it));
+            return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
         s->nmicro = i + 1;
         if (sr_keys(c, it, path, known) < 0 ||
-            sr_string(c, it, "binary", path, JR_REQ, &bin) < 0 ||
-            sr_string(c, it, "filter", path, 0, &m->filter) < 0)
+            jr_get_str(&c->jr, it, path, "binary", JR_REQ, &bin) < 0 ||
+            jr_get_str(&c->jr, it, path, "filter", 0, &m->filter) < 0)
             return -1;
         m->binary = resolve(c, bin, 1);
         free(bin);
@@ -85,7 +85,7 @@ static int parse_cmd_words(const struct sr *c, const json_t *cmd, const char *p,
     json_array_foreach(cmd, i, w) {
         char wp[JR_PATH_LEN];
         if (!json_is_string(w))
-            return jr_fail(&c->jr, jr_index(wp, p, i), "expected string, got %s", sr_type(w));
+            return jr_fail(&c->jr, jr_index(wp, p, i), "expected string, got %s", jr_type(w));
         cs->argv[i] = resolve(c, json_string_value(w), 0);
         len += strlen(cs->argv[i]) + 1;
     }
@@ -107,7 +107,7 @@ static int parse_cmd(const struct sr *c, const json_t *it, const char *path, str
     char p[JR_PATH_LEN], sp[JR_PATH_LEN];
 
     if (!json_is_object(it))
-        return jr_fail(&c->jr, path, "expected object, got %s", sr_type(it));
+        return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
     if (sr_keys(c, it, path, known) < 0)
         return -1;
     jr_join(p, path, "command");
@@ -121,13 +121,13 @@ static int parse_cmd(const struct sr *c, const json_t *it, const char *path, str
         if (parse_cmd_words(c, cmd, p, cs) < 0)
             return -1;
     } else
-        return jr_fail(&c->jr, p, "expected string or array of strings, got %s", sr_type(cmd));
-    if (sr_string(c, it, "name", path, 0, &cs->name) < 0 ||
-        sr_bool(c, it, "shell", path, &cs->shell) < 0 ||
-        sr_string(c, it, "prepare", path, 0, &cs->prepare) < 0 ||
-        sr_string(c, it, "cleanup", path, 0, &cs->cleanup) < 0 ||
-        sr_bool(c, it, "ignore_failure", path, &cs->ignore_failure) < 0 ||
-        sr_bool(c, it, "show_output", path, &cs->show_output) < 0)
+        return jr_fail(&c->jr, p, "expected string or array of strings, got %s", jr_type(cmd));
+    if (jr_get_str(&c->jr, it, path, "name", 0, &cs->name) < 0 ||
+        jr_get_bool(&c->jr, it, path, "shell", 0, &cs->shell) < 0 ||
+        jr_get_str(&c->jr, it, path, "prepare", 0, &cs->prepare) < 0 ||
+        jr_get_str(&c->jr, it, path, "cleanup", 0, &cs->cleanup) < 0 ||
+        jr_get_bool(&c->jr, it, path, "ignore_failure", 0, &cs->ignore_failure) < 0 ||
+        jr_get_bool(&c->jr, it, path, "show_output", 0, &cs->show_output) < 0)
         return -1;
     if (cs->shell && cs->argv)
         return jr_fail(&c->jr, p, "a shell command is one string, not a list");
@@ -143,7 +143,7 @@ static int parse_cmds(const struct sr *c, const json_t *v, struct suite *s)
     size_t i;
 
     if (!json_is_array(v))
-        return jr_fail(&c->jr, "commands", "expected array, got %s", sr_type(v));
+        return jr_fail(&c->jr, "commands", "expected array, got %s", jr_type(v));
     s->cmds = calloc(json_array_size(v) + 1, sizeof *s->cmds);
     if (!s->cmds)
         return sr_oom(c);
@@ -168,7 +168,7 @@ static int parse_list(const struct sr *c, const json_t *root, const char *key, s
     if (!v)
         return 0;
     if (!json_is_array(v))
-        return jr_fail(&c->jr, key, "expected array, got %s", sr_type(v));
+        return jr_fail(&c->jr, key, "expected array, got %s", jr_type(v));
     if (!(*arr = calloc(json_array_size(v) + 1, size)))
         return sr_oom(c);
     json_array_foreach(v, i, it) {
@@ -189,8 +189,8 @@ static int parse_root(const struct sr *c, const json_t *root, struct suite *s)
     json_t *v;
 
     if (!json_is_object(root))
-        return jr_fail(&c->jr, "$", "expected object, got %s", sr_type(root));
-    if (sr_keys(c, root, "", known) < 0 || sr_string(c, root, "name", "", 0, &s->name) < 0 ||
+        return jr_fail(&c->jr, "$", "expected object, got %s", jr_type(root));
+    if (sr_keys(c, root, "", known) < 0 || jr_get_str(&c->jr, root, "", "name", 0, &s->name) < 0 ||
         sr_settings(c, json_object_get(root, "settings"), "settings", &s->ov) < 0)
         return -1;
     if (!s->name) {
@@ -210,7 +210,7 @@ static int parse_root(const struct sr *c, const json_t *root, struct suite *s)
         return -1;
     if ((v = json_object_get(root, "compare"))) {
         if (!json_is_object(v))
-            return jr_fail(&c->jr, "compare", "expected object, got %s", sr_type(v));
+            return jr_fail(&c->jr, "compare", "expected object, got %s", jr_type(v));
         s->compare = json_incref(v);
     }
     if (s->nmicro == 0 && s->ncmds == 0 && s->nscenarios == 0)

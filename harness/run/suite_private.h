@@ -25,8 +25,6 @@ struct sr {
     const char *abs_build;
 };
 
-/* v's JSON type as the suite's messages name it. */
-const char *sr_type(const json_t *v);
 /* "out of memory" (without the file's name); -1. */
 int sr_oom(const struct sr *c);
 
@@ -34,18 +32,12 @@ int sr_oom(const struct sr *c);
  * "unknown field", with the nearest known name suggested. */
 int sr_keys(const struct sr *c, const json_t *obj, const char *path, const char *const *known);
 
-/* obj[key] (at path.key) as a new string into *out, left alone when absent
- * (an error with JR_REQ in flags). */
-int sr_string(const struct sr *c, const json_t *obj, const char *key, const char *path,
-              int flags, char **out);
-/* obj[key] as 0 / 1 into *out, left alone when absent. */
-int sr_bool(const struct sr *c, const json_t *obj, const char *key, const char *path, int *out);
 /* v (at path p) as a duration: "200ms", "1.5s", or a number of seconds. */
 int sr_duration(const struct sr *c, const json_t *v, const char *p, uint64_t *ns);
 /* obj[key] as a duration above zero, left alone when absent. */
 int sr_positive_duration(const struct sr *c, const json_t *obj, const char *key,
                          const char *path, uint64_t *ns);
-/* v as an integer from lo to hi. */
+/* v as an integer from lo to hi (jr_int, narrowed). */
 int sr_count(const struct sr *c, const json_t *v, const char *p, long long lo, long long hi,
              unsigned *out);
 /* v as an array of strings: *out a new NULL-terminated array of n of them

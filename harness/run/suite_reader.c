@@ -8,11 +8,6 @@
 #include "harness/lib/fmt.h"
 #include "placeholder.h"
 
-const char *sr_type(const json_t *v)
-{
-    return json_is_real(v) ? "number" : jr_type(v);
-}
-
 int sr_oom(const struct sr *c)
 {
     return err_set(c->jr.e, "out of memory");
@@ -40,35 +35,6 @@ int sr_keys(const struct sr *c, const json_t *obj, const char *path, const char 
     return 0;
 }
 
-int sr_string(const struct sr *c, const json_t *obj, const char *key, const char *path,
-              int flags, char **out)
-{
-    char p[JR_PATH_LEN];
-    const json_t *v;
-    int rc = jr_member(&c->jr, obj, path, key, flags, &v, p);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_string(v))
-        return jr_fail(&c->jr, p, "expected string, got %s", sr_type(v));
-    *out = strdup(json_string_value(v));
-    return 0;
-}
-
-int sr_bool(const struct sr *c, const json_t *obj, const char *key, const char *path, int *out)
-{
-    char p[JR_PATH_LEN];
-    const json_t *v;
-    int rc = jr_member(&c->jr, obj, path, key, 0, &v, p);
-
-    if (rc <= 0)
-        return rc;
-    if (!json_is_boolean(v))
-        return jr_fail(&c->jr, p, "expected boolean, got %s", sr_type(v));
-    *out = json_is_true(v);
-    return 0;
-}
-
 int sr_duration(const struct sr *c, const json_t *v, const char *p, uint64_t *ns)
 {
     if (json_is_number(v)) {
@@ -79,7 +45,7 @@ int sr_duration(const struct sr *c, const json_t *v, const char *p, uint64_t *ns
         return 0;
     }
     if (!json_is_string(v))
-        return jr_fail(&c->jr, p, "expected a duration such as \"200ms\", got %s", sr_type(v));
+        return jr_fail(&c->jr, p, "expected a duration such as \"200ms\", got %s", jr_type(v));
     if (fmt_parse_duration(json_string_value(v), ns) < 0)
         return jr_fail(&c->jr, p, "'%s' is not a duration (e.g. 200ms, 1.5s)",
                        json_string_value(v));
@@ -104,11 +70,11 @@ int sr_positive_duration(const struct sr *c, const json_t *obj, const char *key,
 int sr_count(const struct sr *c, const json_t *v, const char *p, long long lo, long long hi,
              unsigned *out)
 {
-    if (!json_is_integer(v))
-        return jr_fail(&c->jr, p, "expected integer, got %s", sr_type(v));
-    if (json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return jr_fail(&c->jr, p, "expected an integer from %lld to %lld", lo, hi);
-    *out = (unsigned)json_integer_value(v);
+    long long x;
+
+    if (jr_int(&c->jr, v, p, 0, lo, hi, &x) < 0)
+        return -1;
+    *out = (unsigned)x;
     return 0;
 }
 
@@ -118,7 +84,7 @@ int sr_strings(const struct sr *c, const json_t *v, const char *p, char ***out, 
     size_t i;
 
     if (!json_is_array(v))
-        return jr_fail(&c->jr, p, "expected array of strings, got %s", sr_type(v));
+        return jr_fail(&c->jr, p, "expected array of strings, got %s", jr_type(v));
     *out = calloc(json_array_size(v) + 1, sizeof **out);
     if (!*out)
         return sr_oom(c);
@@ -126,7 +92,7 @@ int sr_strings(const struct sr *c, const json_t *v, const char *p, char ***out, 
         char ip[JR_PATH_LEN];
         jr_index(ip, p, i);
         if (!json_is_string(x))
-            return jr_fail(&c->jr, ip, "expected string, got %s", sr_type(x));
+            return jr_fail(&c->jr, ip, "expected string, got %s", jr_type(x));
         if (!((*out)[i] = strdup(json_string_value(x))))
             return sr_oom(c);
         *n = i + 1;

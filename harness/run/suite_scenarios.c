@@ -34,7 +34,7 @@ static int get_counts(const struct sr *c, const json_t *v, const char *p, long l
     }
     if (!json_is_integer(v))
         return jr_fail(&c->jr, p, "expected an integer from %lld to %lld or an array of them, "
-                                  "got %s", lo, hi, sr_type(v));
+                                  "got %s", lo, hi, jr_type(v));
     *n = 1;
     if (!*out && !(*out = calloc(1, sizeof **out)))
         return sr_oom(c);
@@ -46,7 +46,7 @@ static int get_rate(const struct sr *c, const json_t *v, const char *p, double *
     if (!json_is_number(v))
         return jr_fail(&c->jr, p,
                        "expected a rate in requests/s (a number >= 0; 0: closed loop), got %s",
-                       sr_type(v));
+                       jr_type(v));
     *out = json_number_value(v);
     if (!(*out >= 0) || *out > 1e8)
         return jr_fail(&c->jr, p, "expected a rate from 0 (closed loop) to 1e8 requests/s");
@@ -62,7 +62,7 @@ static int get_rates(const struct sr *c, const json_t *v, const char *p,
     if (!json_is_array(v)) {
         if (!json_is_number(v))
             return jr_fail(&c->jr, p, "expected a rate in requests/s (a number >= 0; 0: closed "
-                                      "loop) or an array of them, got %s", sr_type(v));
+                                      "loop) or an array of them, got %s", jr_type(v));
         return get_rate(c, v, p, &sc->rates[0]);
     }
     if (json_array_size(v) == 0)
@@ -139,11 +139,11 @@ static int parse_load(const struct sr *c, const json_t *it, const char *path,
         } else if (!strcmp(key, "seed")) {
             if (!json_is_integer(v) || json_integer_value(v) < 0)
                 return jr_fail(&c->jr, p, "expected an integer >= 0, got %s",
-                               json_is_integer(v) ? "a negative one" : sr_type(v));
+                               json_is_integer(v) ? "a negative one" : jr_type(v));
             o->seed = (uint64_t)json_integer_value(v);
         } else if (!strcmp(key, "keepalive")) {
             if (!json_is_boolean(v))
-                return jr_fail(&c->jr, p, "expected boolean, got %s", sr_type(v));
+                return jr_fail(&c->jr, p, "expected boolean, got %s", jr_type(v));
             o->keepalive = json_is_true(v);
         } else if (!strcmp(key, "arrival")) {
             const char *a = json_is_string(v) ? json_string_value(v) : "";
@@ -231,7 +231,7 @@ static int find_target(const struct sr *c, const json_t *it, const char *path,
     char p[JR_PATH_LEN], *tname = NULL;
     size_t i;
 
-    if (sr_string(c, it, "target", path, s->ntargets != 1 ? JR_REQ : 0, &tname) < 0)
+    if (jr_get_str(&c->jr, it, path, "target", s->ntargets != 1 ? JR_REQ : 0, &tname) < 0)
         return -1;
     if (!tname)
         return 0;
@@ -277,22 +277,22 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
     sc->connections[0] = sc->load.connections;
     sc->nconnections = sc->nrates = 1;
     if (!json_is_object(it))
-        return jr_fail(&c->jr, path, "expected object, got %s", sr_type(it));
+        return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
     if (sr_keys(c, it, path, known) < 0 ||
-        sr_string(c, it, "name", path, JR_REQ, &sc->name) < 0 || sr_name(c, sc->name, path) < 0)
+        jr_get_str(&c->jr, it, path, "name", JR_REQ, &sc->name) < 0 || sr_name(c, sc->name, path) < 0)
         return -1;
     for (i = 0; i < idx; i++)
         if (!strcmp(s->scenarios[i].name, sc->name))
             return jr_fail(&c->jr, jr_join(p, path, "name"), "a second scenario named \"%s\"",
                            sc->name);
-    if (find_target(c, it, path, s, sc) < 0 || sr_string(c, it, "url", path, JR_REQ, &url) < 0)
+    if (find_target(c, it, path, s, sc) < 0 || jr_get_str(&c->jr, it, path, "url", JR_REQ, &url) < 0)
         return -1;
     sc->url = sr_expand(c, url);
     free(url);
-    if (!sc->url || sr_string(c, it, "method", path, 0, &sc->method) < 0 ||
-        sr_string(c, it, "body", path, 0, &sc->body) < 0 ||
-        sr_string(c, it, "payload", path, 0, &sc->payload) < 0 ||
-        sr_string(c, it, "framing", path, 0, &sc->framing) < 0 || parse_load(c, it, path, sc) < 0)
+    if (!sc->url || jr_get_str(&c->jr, it, path, "method", 0, &sc->method) < 0 ||
+        jr_get_str(&c->jr, it, path, "body", 0, &sc->body) < 0 ||
+        jr_get_str(&c->jr, it, path, "payload", 0, &sc->payload) < 0 ||
+        jr_get_str(&c->jr, it, path, "framing", 0, &sc->framing) < 0 || parse_load(c, it, path, sc) < 0)
         return -1;
     return check_request(c, path, sc);
 }

@@ -39,7 +39,7 @@ int sr_settings(const struct sr *c, const json_t *obj, const char *path, struct 
     if (!obj)
         return 0;
     if (!json_is_object(obj))
-        return jr_fail(&c->jr, path, "expected object, got %s", sr_type(obj));
+        return jr_fail(&c->jr, path, "expected object, got %s", jr_type(obj));
     if (sr_keys(c, obj, path, known) < 0)
         return -1;
     json_object_foreach((json_t *)obj, key, v) {

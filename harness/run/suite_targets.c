@@ -45,14 +45,14 @@ static int parse_target_command(const struct sr *c, const json_t *it, const char
         json_array_foreach(cmd, i, w) {
             jr_index(wp, p, i);
             if (!json_is_string(w))
-                return jr_fail(&c->jr, wp, "expected string, got %s", sr_type(w));
+                return jr_fail(&c->jr, wp, "expected string, got %s", jr_type(w));
             if (push_word(&t->argv, &n, sr_expand(c, json_string_value(w))) < 0)
                 return sr_oom(c);
         }
         return 0;
     }
     if (!json_is_string(cmd))
-        return jr_fail(&c->jr, p, "expected string or array of strings, got %s", sr_type(cmd));
+        return jr_fail(&c->jr, p, "expected string or array of strings, got %s", jr_type(cmd));
     if (shell) {
         if (!*json_string_value(cmd))
             return jr_fail(&c->jr, p, "empty command");
@@ -83,7 +83,7 @@ static int parse_env(const struct sr *c, const json_t *env, const char *path,
 
     jr_join(p, path, "env");
     if (!json_is_object(env))
-        return jr_fail(&c->jr, p, "expected object, got %s", sr_type(env));
+        return jr_fail(&c->jr, p, "expected object, got %s", jr_type(env));
     json_object_foreach((json_t *)env, key, v) {
         char kp[JR_PATH_LEN], *val, *kv;
         size_t len;
@@ -91,7 +91,7 @@ static int parse_env(const struct sr *c, const json_t *env, const char *path,
         if (!*key || strchr(key, '='))
             return jr_fail(&c->jr, kp, "not a variable name");
         if (!json_is_string(v))
-            return jr_fail(&c->jr, kp, "expected string, got %s", sr_type(v));
+            return jr_fail(&c->jr, kp, "expected string, got %s", jr_type(v));
         if (!(val = sr_expand(c, json_string_value(v))))
             return -1;
         len = strlen(key) + strlen(val) + 2;
@@ -114,7 +114,7 @@ static int parse_ready(const struct sr *c, const json_t *r, const char *path,
 
     jr_join(p, path, "ready");
     if (!json_is_object(r))
-        return jr_fail(&c->jr, p, "expected object, got %s", sr_type(r));
+        return jr_fail(&c->jr, p, "expected object, got %s", jr_type(r));
     if (sr_keys(c, r, p, known) < 0)
         return -1;
     if (json_object_size(r) != 1)
@@ -124,13 +124,13 @@ static int parse_ready(const struct sr *c, const json_t *r, const char *path,
         jr_join(kp, p, "tcp");
         if (!json_is_true(v))
             return jr_fail(&c->jr, kp, "expected true, got %s",
-                           json_is_false(v) ? "false" : sr_type(v));
+                           json_is_false(v) ? "false" : jr_type(v));
         t->ready = READY_TCP;
     } else if ((v = json_object_get(r, "http"))) {
         jr_join(kp, p, "http");
         if (!json_is_string(v))
             return jr_fail(&c->jr, kp, "expected a path such as \"/health\", got %s",
-                           sr_type(v));
+                           jr_type(v));
         if (json_string_value(v)[0] != '/' || strpbrk(json_string_value(v), " \r\n"))
             return jr_fail(&c->jr, kp,
                            "'%s' is not a path (it starts with '/' and has no blanks)",
@@ -141,7 +141,7 @@ static int parse_ready(const struct sr *c, const json_t *r, const char *path,
         v = json_object_get(r, "stdout");
         jr_join(kp, p, "stdout");
         if (!json_is_string(v))
-            return jr_fail(&c->jr, kp, "expected string, got %s", sr_type(v));
+            return jr_fail(&c->jr, kp, "expected string, got %s", jr_type(v));
         if (!*json_string_value(v) || strchr(json_string_value(v), '\n') ||
             strlen(json_string_value(v)) > 1024)
             return jr_fail(&c->jr, kp, "expected one line of text (1 to 1024 bytes)");
@@ -160,7 +160,7 @@ static int parse_cwd(const struct sr *c, const json_t *it, const char *path,
 {
     char *cwd = NULL;
 
-    if (sr_string(c, it, "cwd", path, 0, &cwd) < 0)
+    if (jr_get_str(&c->jr, it, path, "cwd", 0, &cwd) < 0)
         return -1;
     if (cwd) {
         char *x = sr_expand(c, cwd);
@@ -197,15 +197,15 @@ int sr_target(const struct sr *c, const json_t *it, const char *path, struct sui
     t->ready_timeout_ns = SUITE_READY_TIMEOUT_NS;
     t->stop_timeout_ns = SUITE_STOP_TIMEOUT_NS;
     if (!json_is_object(it))
-        return jr_fail(&c->jr, path, "expected object, got %s", sr_type(it));
-    if (sr_keys(c, it, path, known) < 0 || sr_string(c, it, "name", path, JR_REQ, &t->name) < 0 ||
+        return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
+    if (sr_keys(c, it, path, known) < 0 || jr_get_str(&c->jr, it, path, "name", JR_REQ, &t->name) < 0 ||
         sr_name(c, t->name, path) < 0)
         return -1;
     for (i = 0; i < idx; i++)
         if (!strcmp(s->targets[i].name, t->name))
             return jr_fail(&c->jr, jr_join(p, path, "name"), "a second target named \"%s\"",
                            t->name);
-    if (sr_bool(c, it, "shell", path, &shell) < 0 ||
+    if (jr_get_bool(&c->jr, it, path, "shell", 0, &shell) < 0 ||
         parse_target_command(c, it, path, shell, t) < 0)
         return -1;
     if ((v = json_object_get(it, "env")) && parse_env(c, v, path, t) < 0)
