@@ -16,11 +16,11 @@
 #include "env.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
