@@ -10,14 +10,13 @@
 
 #include "harness/lib/clock.h"
 #include "harness/run/child.h"
+#include "helpers.h"
 
 static char faulty[512];
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
 }
 
 TestSuite(child, .init = init, .timeout = 60);

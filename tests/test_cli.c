@@ -16,50 +16,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pacer_exec.h"
+#include "helpers.h"
 
-static char pacer[512], faulty[512], dir[64];
+static char faulty[512];
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-    snprintf(dir, sizeof dir, "/tmp/pacer-cli-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
+    tmp_setup();
 }
 
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(cli, .init = init, .fini = fini, .timeout = 60);
-
-/* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
- * when positive. */
-static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
-{
-    PACER_EXEC_VARIADIC(pacer, sigint_ms, arg);
-}
-
-#define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
-
-static char *path_in(const char *name)
-{
-    static char p[4][256];
-    static int i;
-
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
-
-static int exists(const char *p)
-{
-    return access(p, F_OK) == 0;
-}
+TestSuite(cli, .init = init, .fini = tmp_teardown, .timeout = 60);
 
 Test(cli, usage_and_unknown_command)
 {
@@ -101,18 +68,9 @@ Test(cli, run_usage_errors)
     out_free(&o);
 }
 
-static json_t *load_json(const char *p)
-{
-    json_error_t je;
-    json_t *j = json_load_file(p, 0, &je);
-
-    cr_assert_not_null(j, "%s: %s", p, je.text);
-    return j;
-}
-
 Test(cli, failing_benchmark_gives_3_and_keeps_the_rest)
 {
-    const char *out = path_in("r.json");
+    const char *out = tmp_path("r.json");
     struct out o = run_pacer("run", faulty, "--filter", "^faulty/(ok|segv)$", "--samples", "3",
                              "--warmup", "1ms", "--sample-time", "1ms", "--out", out, "-q");
     json_t *j, *b;
@@ -133,7 +91,7 @@ Test(cli, failing_benchmark_gives_3_and_keeps_the_rest)
 
 Test(cli, run_show_roundtrip)
 {
-    const char *out = path_in("ok.json");
+    const char *out = tmp_path("ok.json");
     struct out o = run_pacer("run", faulty, "--filter", "ok$", "--samples", "4", "--warmup", "1ms",
                              "--sample-time", "1ms", "--out", out, "-q");
 
@@ -148,7 +106,7 @@ Test(cli, run_show_roundtrip)
 
 Test(cli, show_rejects_truncated_file)
 {
-    const char *out = path_in("full.json"), *cut = path_in("cut.json");
+    const char *out = tmp_path("full.json"), *cut = tmp_path("cut.json");
     struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--out", out, "-q");
     char buf[65536];
     FILE *f;
@@ -184,7 +142,7 @@ Test(cli, unwritable_out_leaves_nothing)
 
 Test(cli, suite_with_a_typo)
 {
-    const char *suite = path_in("typo.json");
+    const char *suite = tmp_path("typo.json");
     FILE *f = fopen(suite, "w");
     struct out o;
     char want[512];
@@ -218,7 +176,7 @@ Test(cli, command_json_to_stdout)
 
 Test(cli, save_names_the_file)
 {
-    const char *d = path_in("results");
+    const char *d = tmp_path("results");
     struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--save", d);
     char *p;
 
@@ -234,10 +192,10 @@ Test(cli, save_names_the_file)
 
 Test(cli, interrupt_writes_what_finished)
 {
-    const char *out = path_in("int.json");
+    const char *out = tmp_path("int.json");
     struct out o = run_pacer_sig(3000, "run", faulty, "--filter", "^faulty/(ok|hangs)$",
                                  "--samples", "3", "--warmup", "1ms", "--sample-time", "1ms",
-                                 "--timeout", "50s", "--out", out, "-q", NULL);
+                                 "--timeout", "50s", "--out", out, "-q");
     json_t *j;
 
     cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
@@ -364,13 +322,13 @@ Test(cli, compare_limits_alone_and_imported)
 
 Test(cli, ab_pairs_two_builds)
 {
-    const char *out = path_in("ab.json");
+    const char *out = tmp_path("ab.json");
     char copy[300], cmd[1024];
     struct out o;
     json_t *j, *ab;
 
     /* A second copy of the same suite binary is the "new build". */
-    snprintf(copy, sizeof copy, "%s/faulty2", dir);
+    snprintf(copy, sizeof copy, "%s", tmp_path("faulty2"));
     snprintf(cmd, sizeof cmd, "cp %s %s", faulty, copy);
     cr_assert_eq(system(cmd), 0);
     /* --no-confirm: a chance flag on identical builds would rerun and pool

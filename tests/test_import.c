@@ -36,73 +36,11 @@
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
 #include "harness/result/version.h"
+#include "helpers.h"
 
 #define DATA "tests/data/import"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-/* The whole file as a new NUL-terminated string, or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            cr_assert_not_null(buf);
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0;
-}
-
-/* |a - b| within rel of |b| (or exactly equal). */
-static int near(double a, double b, double rel)
-{
-    return a == b || fabs(a - b) <= rel * fabs(b);
-}
-
-static void import_ok(const char *path, struct result *r, enum import_format want)
-{
-    struct err e = {0};
-    enum import_format f = (enum import_format)-1;
-
-    cr_assert_eq(import_load(path, r, &f, &e), 0, "%s: %s", path, e.msg);
-    cr_assert_eq(f, want, "%s: detected as %s", path, import_format_name(f));
-    cr_assert_not(e.set);
-}
-
-static const struct bench *bench(const struct result *r, const char *name)
-{
-    const struct bench *b = result_find(r, name);
-
-    cr_assert_not_null(b, "no benchmark %s", name);
-    return b;
-}
 
 static const struct param *param(const struct bench *b, const char *name)
 {
@@ -112,67 +50,6 @@ static const struct param *param(const struct bench *b, const char *name)
         if (strcmp(b->params[i].name, name) == 0)
             return &b->params[i];
     return NULL;
-}
-
-static const struct metric *metric(const struct bench *b, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < b->nmetrics; i++)
-        if (strcmp(b->metrics[i].name, name) == 0)
-            return &b->metrics[i];
-    return NULL;
-}
-
-static int is_hex16(const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < 16; i++)
-        if (!s[i] || !strchr("0123456789abcdef", s[i]))
-            return 0;
-    return s[16] == '\0';
-}
-
-/* The conversion of an in-memory document (json text) by fn. */
-static int convert_text(int (*fn)(const json_t *, const char *, struct result *, struct err *),
-                        const char *text, struct result *r, struct err *e)
-{
-    json_error_t je;
-    json_t *root = json_loads(text, 0, &je);
-    int rc;
-
-    cr_assert_not_null(root, "test document: %s", je.text);
-    rc = fn(root, "<memory>", r, e);
-    json_decref(root);
-    return rc;
-}
-
-/* A scratch directory per test, emptied and removed by the fixture. */
-static char tmpdir[64];
-
-static void tmp_setup(void)
-{
-    strcpy(tmpdir, "/tmp/pacer-test-import-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void tmp_teardown(void)
-{
-    char path[512];
-    struct dirent *de;
-    DIR *d = opendir(tmpdir);
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(tmpdir);
 }
 
 /* ---- detection -------------------------------------------------------- */
@@ -245,70 +122,29 @@ static const char *const required_bad[] = {
     "not_object",               "pacer_sample_negative",
 };
 
+/* import_load, its result freed. */
+static int read_import(const char *path, struct err *e)
+{
+    struct result r;
+    int rc = import_load(path, &r, NULL, e);
+
+    result_free(&r);
+    return rc;
+}
+
 Test(golden, required_bad_cases_present)
 {
-    char path[256];
-    size_t i;
-
-    for (i = 0; i < sizeof required_bad / sizeof required_bad[0]; i++) {
-        snprintf(path, sizeof path, DATA "/bad/%s.json", required_bad[i]);
-        cr_expect(exists(path), "%s missing", path);
-        snprintf(path, sizeof path, DATA "/bad/%s.err", required_bad[i]);
-        cr_expect(exists(path), "%s missing", path);
-    }
+    golden_present(DATA "/bad", required_bad, COUNT(required_bad));
 }
 
 Test(golden, bad_files_rejected_with_exact_message)
 {
-    char json[512], errf[512];
-    struct dirent *de;
-    DIR *d = opendir(DATA "/bad");
-    size_t ncases = 0;
-
-    cr_assert_not_null(d, DATA "/bad: %s (run from the repository root)", strerror(errno));
-    while ((de = readdir(d))) {
-        struct result r;
-        struct err e = {0};
-        char *want;
-        size_t len;
-        int rc;
-
-        if (!ends_with(de->d_name, ".json"))
-            continue;
-        snprintf(json, sizeof json, DATA "/bad/%s", de->d_name);
-        snprintf(errf, sizeof errf, "%.*s.err", (int)(strlen(json) - 5), json);
-        want = slurp(errf, &len);
-        cr_expect_not_null(want, "%s: no .err file", json);
-        if (!want)
-            continue;
-        while (len > 0 && want[len - 1] == '\n')
-            want[--len] = '\0';
-        cr_expect_null(strchr(want, '\n'), "%s: expected message is not one line", errf);
-
-        rc = import_load(json, &r, NULL, &e);
-        cr_expect_eq(rc, -1, "%s: accepted", json);
-        cr_expect_str_eq(e.msg, want, "%s:\n  got  %s\n  want %s", json, e.msg, want);
-        cr_expect_null(strchr(e.msg, '\n'), "%s: message is not one line", json);
-        result_free(&r);
-        free(want);
-        ncases++;
-    }
-    closedir(d);
-    cr_expect_geq(ncases, sizeof required_bad / sizeof required_bad[0]);
+    golden_refused(DATA "/bad", read_import, COUNT(required_bad));
 }
 
 Test(golden, unreadable_files)
 {
-    struct result r;
-    struct err e = {0};
-
-    cr_expect_eq(import_load(DATA "/bad/no_such_file.json", &r, NULL, &e), -1);
-    cr_expect_str_eq(e.msg, DATA "/bad/no_such_file.json: cannot open: No such file or directory");
-    result_free(&r);
-    err_clear(&e);
-    cr_expect_eq(import_load(DATA "/bad", &r, NULL, &e), -1);
-    cr_expect_str_eq(e.msg, DATA "/bad: cannot read: Is a directory");
-    result_free(&r);
+    golden_unreadable(DATA "/bad", read_import);
 }
 
 Test(golden, converters_name_the_document)
@@ -363,8 +199,8 @@ Test(gbench, single_run)
     cr_expect_str_eq(r.ctx.compiler, "google-benchmark");
     cr_expect_str_eq(r.ctx.cflags, "google-benchmark debug");
     cr_expect_null(r.ctx.cpu_model);
-    cr_expect(near(r.ctx.loadavg[0], 0.57959, 0) && near(r.ctx.loadavg[1], 0.66748, 0) &&
-              near(r.ctx.loadavg[2], 0.595703, 0));
+    cr_expect(rel_eq(r.ctx.loadavg[0], 0.57959, 0) && rel_eq(r.ctx.loadavg[1], 0.66748, 0) &&
+              rel_eq(r.ctx.loadavg[2], 0.595703, 0));
     cr_assert_not_null(r.ctx.fingerprint);
     cr_expect(is_hex16(r.ctx.fingerprint), "fingerprint %s", r.ctx.fingerprint);
 
@@ -372,7 +208,7 @@ Test(gbench, single_run)
     cr_expect_str_eq(r.benches[0].name, "BM_memcpy/64");   /* the file's order */
     cr_expect_str_eq(r.benches[8].name, "BM_copy_rt/real_time");
 
-    b = bench(&r, "BM_memcpy/64");
+    b = bench_named(&r, "BM_memcpy/64");
     cr_expect_eq(b->kind, KIND_MICRO);
     cr_expect_str_eq(b->unit, "ns");
     cr_expect_eq(b->dir, DIR_LOWER);
@@ -398,29 +234,29 @@ Test(gbench, single_run)
     cr_expect_eq(b->st.n, 1u);
     cr_expect_eq(b->st.mean, 1.2233341362173917);
 
-    b = bench(&r, "BM_memcpy/4096");
+    b = bench_named(&r, "BM_memcpy/4096");
     cr_expect_eq(b->bytes_per_op, 4096.0);
 
-    b = bench(&r, "BM_sum/512");
+    b = bench_named(&r, "BM_sum/512");
     cr_expect_eq(b->iterations, 110775u);
     cr_expect_eq(b->items_per_op, 512.0);
     cr_expect_eq(b->bytes_per_op, 0.0);
 
     /* time_unit us: 284.26190606643655 us */
-    b = bench(&r, "BM_sleep");
+    b = bench_named(&r, "BM_sleep");
     cr_assert_eq(b->nsamples, 1u);
-    cr_expect(near(b->samples[0], 284261.90606643655, 1e-15), "%.17g", b->samples[0]);
-    cr_expect(near(metric(b, "cpu")->samples[0], 22211.029354207415, 1e-15));
+    cr_expect(rel_eq(b->samples[0], 284261.90606643655, 1e-15), "%.17g", b->samples[0]);
+    cr_expect(rel_eq(metric(b, "cpu")->samples[0], 22211.029354207415, 1e-15));
     cr_expect_eq(b->nparams, 0u);
 
     /* time_unit ms and rates by real time: 1670005204.335082 B/s x
      * 0.6278878636294394 ms = 1 MiB */
-    b = bench(&r, "BM_copy_rt/real_time");
-    cr_expect(near(b->samples[0], 627887.8636294394, 1e-15), "%.17g", b->samples[0]);
+    b = bench_named(&r, "BM_copy_rt/real_time");
+    cr_expect(rel_eq(b->samples[0], 627887.8636294394, 1e-15), "%.17g", b->samples[0]);
     cr_expect_eq(b->bytes_per_op, 1048576.0);
     cr_expect_eq(b->nparams, 0u);
 
-    b = bench(&r, "BM_fails");
+    b = bench_named(&r, "BM_fails");
     cr_assert_not_null(b->error);
     cr_expect_str_eq(b->error->message, "resource not available");
     cr_expect_eq(b->error->exit_code, -1);
@@ -428,7 +264,7 @@ Test(gbench, single_run)
     cr_expect_eq(b->st.n, 0u);
     cr_expect_eq(metric(b, "cpu")->nsamples, 0u);
 
-    b = bench(&r, "BM_threads/threads:2");
+    b = bench_named(&r, "BM_threads/threads:2");
     p = param(b, "threads");
     cr_assert_not_null(p);
     cr_expect(p->is_int && p->ival == 2);
@@ -470,31 +306,31 @@ Test(gbench, repetitions)
     for (i = 0; i < sizeof agg / sizeof agg[0]; i++) {
         const struct metric *m;
 
-        b = bench(&r, agg[i].name);
+        b = bench_named(&r, agg[i].name);
         cr_expect_null(b->error, "%s", b->name);
         cr_assert_eq(b->nsamples, 5u, "%s", b->name);
         cr_expect_eq(b->st.n, 5u);
-        cr_expect(near(b->st.mean, agg[i].mean, 1e-12), "%s mean %.17g", b->name, b->st.mean);
-        cr_expect(near(b->st.median, agg[i].median, 1e-12), "%s median %.17g", b->name,
+        cr_expect(rel_eq(b->st.mean, agg[i].mean, 1e-12), "%s mean %.17g", b->name, b->st.mean);
+        cr_expect(rel_eq(b->st.median, agg[i].median, 1e-12), "%s median %.17g", b->name,
                   b->st.median);
         /* Google Benchmark's one-pass variance: agreement to 1e-6 */
-        cr_expect(near(b->st.stddev, agg[i].stddev, 1e-6), "%s stddev %.17g", b->name,
+        cr_expect(rel_eq(b->st.stddev, agg[i].stddev, 1e-6), "%s stddev %.17g", b->name,
                   b->st.stddev);
         cr_expect(isfinite(b->st.ci_median.lo) && isfinite(b->st.ci_mean.hi), "%s ci",
                   b->name);
         m = metric(b, "cpu");
         cr_assert_not_null(m);
         cr_assert_eq(m->nsamples, 5u);
-        cr_expect(near(m->st.mean, agg[i].cpu_mean, 1e-12), "%s cpu mean", b->name);
-        cr_expect(near(m->st.median, agg[i].cpu_median, 1e-12), "%s cpu median", b->name);
-        cr_expect(near(m->st.stddev, agg[i].cpu_stddev, 1e-6), "%s cpu stddev", b->name);
+        cr_expect(rel_eq(m->st.mean, agg[i].cpu_mean, 1e-12), "%s cpu mean", b->name);
+        cr_expect(rel_eq(m->st.median, agg[i].cpu_median, 1e-12), "%s cpu median", b->name);
+        cr_expect(rel_eq(m->st.stddev, agg[i].cpu_stddev, 1e-6), "%s cpu stddev", b->name);
     }
-    b = bench(&r, "BM_memcpy/64");
+    b = bench_named(&r, "BM_memcpy/64");
     cr_expect_eq(b->iterations, 9766776u);
     cr_expect_eq(b->bytes_per_op, 64.0);
-    b = bench(&r, "BM_sleep");
+    b = bench_named(&r, "BM_sleep");
     cr_expect_eq(b->samples[0], 287829.92781713455);   /* the first repetition, us */
-    b = bench(&r, "BM_fails");
+    b = bench_named(&r, "BM_fails");
     cr_expect_eq(b->nsamples, 0u);
     cr_assert_not_null(b->error);
     cr_expect_str_eq(b->error->message, "resource not available");
@@ -510,7 +346,7 @@ Test(gbench, out_file_with_offset)
     /* "2026-11-24T06:30:19+05:30" */
     cr_expect_str_eq(r.ctx.time, "2026-11-24T01:00:19Z");
     cr_assert_eq(r.nbenches, 3u);
-    b = bench(&r, "BM_sum/64");
+    b = bench_named(&r, "BM_sum/64");
     cr_expect_eq(b->items_per_op, 64.0);
     cr_expect_eq(b->iterations, 608411u);
     cr_expect_eq(b->samples[0], 22.700478787762936);
@@ -684,12 +520,12 @@ Test(hyperfine, basic)
     cr_expect_eq(b->nparams, 0u);
     cr_assert_eq(b->nsamples, 5u);
     for (i = 0; i < 5; i++)
-        cr_expect(near(b->samples[i], times[i] * 1e9, 1e-15), "samples[%zu] %.17g", i,
+        cr_expect(rel_eq(b->samples[i], times[i] * 1e9, 1e-15), "samples[%zu] %.17g", i,
                   b->samples[i]);
     cr_expect_eq(b->st.n, 5u);
-    cr_expect(near(b->st.mean, 0.011020366979999998e9, 1e-12), "mean %.17g", b->st.mean);
-    cr_expect(near(b->st.median, 0.01096919738e9, 1e-12), "median %.17g", b->st.median);
-    cr_expect(near(b->st.stddev, 0.00013721173684601477e9, 1e-9), "stddev %.17g",
+    cr_expect(rel_eq(b->st.mean, 0.011020366979999998e9, 1e-12), "mean %.17g", b->st.mean);
+    cr_expect(rel_eq(b->st.median, 0.01096919738e9, 1e-12), "median %.17g", b->st.median);
+    cr_expect(rel_eq(b->st.stddev, 0.00013721173684601477e9, 1e-9), "stddev %.17g",
               b->st.stddev);
     cr_expect_eq(b->st.min, 0.01090642138 * 1e9);
     cr_expect_eq(b->st.max, 0.01125404338 * 1e9);
@@ -714,7 +550,7 @@ Test(hyperfine_time, from_file_mtime)
 
     text = slurp(DATA "/good/hyperfine_basic.json", NULL);
     cr_assert_not_null(text);
-    snprintf(path, sizeof path, "%s/run.json", tmpdir);
+    snprintf(path, sizeof path, "%s", tmp_path("run.json"));
     f = fopen(path, "w");
     cr_assert_not_null(f);
     fputs(text, f);
@@ -737,7 +573,7 @@ Test(hyperfine, named_commands)
     cr_expect_str_eq(r.benches[0].name, "short");
     cr_expect_str_eq(r.benches[1].name, "nothing");
     cr_assert_eq(r.benches[1].nsamples, 3u);
-    cr_expect(near(r.benches[1].samples[1], 2.1969400000001376e-06 * 1e9, 1e-15));
+    cr_expect(rel_eq(r.benches[1].samples[1], 2.1969400000001376e-06 * 1e9, 1e-15));
     cr_expect_eq(r.benches[1].samples[2], 0.0);
     result_free(&r);
 }
@@ -776,17 +612,17 @@ Test(hyperfine, exit_codes)
 
     import_ok(DATA "/good/hyperfine_fail.json", &r, IMPORT_HYPERFINE);
     cr_assert_eq(r.nbenches, 3u);
-    b = bench(&r, "exit3");
+    b = bench_named(&r, "exit3");
     cr_expect_null(b->error);
     cr_expect_eq(b->nsamples, 4u);
-    b = bench(&r, "flaky");   /* exit codes 0, 1, 0, 1 */
+    b = bench_named(&r, "flaky");   /* exit codes 0, 1, 0, 1 */
     cr_assert_not_null(b->error);
     cr_expect_str_eq(b->error->message, "exited with status 1 (in run 2), with status 0 in run 1");
     cr_expect_eq(b->error->exit_code, 1);
     cr_expect_eq(b->error->signal, 0);
     cr_expect_eq(b->nsamples, 4u);
     cr_expect_eq(b->st.n, 4u);
-    b = bench(&r, "sleep 0.01");
+    b = bench_named(&r, "sleep 0.01");
     cr_expect_null(b->error);
     cr_expect_eq(r.nbenches - result_nerrors(&r), 2u);
     result_free(&r);
@@ -875,7 +711,7 @@ Test(roundtrip, imported_results_save_and_load)
         if (!ends_with(de->d_name, ".json"))
             continue;
         snprintf(in, sizeof in, DATA "/good/%s", de->d_name);
-        snprintf(out, sizeof out, "%s/%s", tmpdir, de->d_name);
+        snprintf(out, sizeof out, "%s", tmp_path(de->d_name));
         cr_assert_eq(import_load(in, &a, NULL, &e), 0, "%s", e.msg);
         cr_assert_eq(result_save(&a, out, &e), 0, "%s: %s", in, e.msg);
         cr_assert_eq(result_load(out, &b, &e), 0, "%s: %s", in, e.msg);

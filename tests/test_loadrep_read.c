@@ -18,17 +18,9 @@
 #include "harness/result/loadres.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
+#include "helpers.h"
 
 #define DATA "tests/data/result"
-
-static json_t *load_json(const char *path)
-{
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-
-    cr_assert_not_null(j, "%s: %s", path, je.text);
-    return j;
-}
 
 static json_t *bench_load(json_t *root)
 {

@@ -11,42 +11,38 @@
 
 #include "harness/lib/clock.h"
 #include "harness/run/query.h"
+#include "helpers.h"
 
-static char faulty[512], script[64];
+static char faulty[512];
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
+    tmp_setup();
 }
 
-TestSuite(query, .init = init, .timeout = 60);
+TestSuite(query, .init = init, .fini = tmp_teardown, .timeout = 60);
 
 /* A worker that answers each request with the line given for its first
- * word, and "ok" to the others. */
+ * word, and "ok" to the others (a script in the scratch directory). */
 static const char *scripted(const char *calibrate, const char *warmup, const char *sample)
 {
-    FILE *f;
-    int fd;
+    const char *script = tmp_path("worker");
+    char text[1024];
 
-    snprintf(script, sizeof script, "/tmp/pacer-query-XXXXXX");
-    fd = mkstemp(script);
-    cr_assert_geq(fd, 0);
-    f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "#!/bin/sh\n"
-               "while read -r line <&3; do\n"
-               "  case \"$line\" in\n"
-               "    calibrate*) echo '%s' >&4;;\n"
-               "    warmup*) echo '%s' >&4;;\n"
-               "    sample*) echo '%s' >&4;;\n"
-               "    quit) exit 0;;\n"
-               "    *) echo ok >&4;;\n"
-               "  esac\n"
-               "done\n",
-            calibrate, warmup, sample);
-    fclose(f);
+    snprintf(text, sizeof text,
+             "#!/bin/sh\n"
+             "while read -r line <&3; do\n"
+             "  case \"$line\" in\n"
+             "    calibrate*) echo '%s' >&4;;\n"
+             "    warmup*) echo '%s' >&4;;\n"
+             "    sample*) echo '%s' >&4;;\n"
+             "    quit) exit 0;;\n"
+             "    *) echo ok >&4;;\n"
+             "  esac\n"
+             "done\n",
+             calibrate, warmup, sample);
+    write_file(script, text);
     chmod(script, 0700);
     return script;
 }
@@ -114,5 +110,4 @@ Test(query, malformed_answers)
     child_kill(&c);
     child_free(&c);
     free(s.x);
-    unlink(script);
 }

@@ -10,14 +10,13 @@
 #include <string.h>
 
 #include "harness/run/runner.h"
+#include "helpers.h"
 
 static char faulty[512];
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
+    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
 }
 
 TestSuite(runner, .init = init, .timeout = 60);
