@@ -307,6 +307,17 @@ static inline void build_path(char *buf, size_t size, const char *rel)
     snprintf(buf, size, "%s/%s", b && *b ? b : "build", rel);
 }
 
+/* The fixture suite binary tests/fixtures/faulty of the build directory
+ * (borrowed). */
+static inline const char *faulty_bin(void)
+{
+    static char path[512];
+
+    if (!path[0])
+        build_path(path, sizeof path, "tests/fixtures/faulty");
+    return path;
+}
+
 /* What a program run by pacer_exec left. */
 struct out {
     char *stdout_s, *stderr_s;   /* all of it, NUL-terminated */

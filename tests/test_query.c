@@ -13,15 +13,7 @@
 #include "harness/run/query.h"
 #include "helpers.h"
 
-static char faulty[512];
-
-static void init(void)
-{
-    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
-    tmp_setup();
-}
-
-TestSuite(query, .init = init, .fini = tmp_teardown, .timeout = 60);
+TestSuite(query, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 /* A worker that answers each request with the line given for its first
  * word, and "ok" to the others (a script in the scratch directory). */
@@ -56,7 +48,7 @@ Test(query, a_benchmark_from_select_to_teardown)
     struct child c;
     struct err e = {0};
 
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_start(&c, faulty_bin(), &e), 0, "%s", e.msg);
     cr_assert_eq(query_select(&c, "ok", dl, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(query_plain(&c, "setup", dl, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(query_calibrate(&c, 1000000, dl, &iters, &e), CHILD_OK, "%s", e.msg);
@@ -79,7 +71,7 @@ Test(query, an_unknown_benchmark_is_the_workers_error)
     struct child c;
     struct err e = {0};
 
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_start(&c, faulty_bin(), &e), 0, "%s", e.msg);
     cr_assert_eq(query_select(&c, "nothing", dl, &e), CHILD_ERR_ANSWER);
     cr_assert_str_eq(e.msg, "no benchmark of that name in this binary");
     child_kill(&c);

@@ -216,23 +216,22 @@ Test(trend_read, every_data_file_reads_alike)
 
 Test(trend_read, the_results_pacer_run_writes_read_alike)
 {
-    char faulty[512], out[3][300];
+    char out[3][300];
     struct trend_file f;
     struct out o;
     int i;
 
-    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
     snprintf(out[0], sizeof out[0], "%s", tmp_path("micro.json"));
     snprintf(out[1], sizeof out[1], "%s", tmp_path("command.json"));
     snprintf(out[2], sizeof out[2], "%s", tmp_path("params.json"));
-    o = run_pacer("run", faulty, "--filter", "^faulty/(ok|segv)$", "--samples", "3", "--warmup",
-                  "1ms", "--sample-time", "1ms", "--out", out[0], "-q");
+    o = run_pacer("run", faulty_bin(), "--filter", "^faulty/(ok|segv)$", "--samples", "3",
+                  "--warmup", "1ms", "--sample-time", "1ms", "--out", out[0], "-q");
     cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
     out_free(&o);
     o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--out", out[1], "-q");
     cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
     out_free(&o);
-    o = run_pacer("run", faulty, "--filter", "ok$", "--samples", "2", "--processes", "2",
+    o = run_pacer("run", faulty_bin(), "--filter", "ok$", "--samples", "2", "--processes", "2",
                   "--warmup", "1ms", "--sample-time", "1ms", "--out", out[2], "-q");
     cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
     out_free(&o);
