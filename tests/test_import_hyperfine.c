@@ -76,17 +76,13 @@ TestSuite(hyperfine_time, .init = tmp_setup, .fini = tmp_teardown);
 Test(hyperfine_time, from_file_mtime)
 {
     struct timeval tv[2] = {{1795000000, 0}, {1795000000, 0}};
-    char path[256], *text;
+    const char *path = tmp_path("run.json");
+    char *text;
     struct result r;
-    FILE *f;
 
     text = slurp(DATA "/good/hyperfine_basic.json", NULL);
     cr_assert_not_null(text);
-    snprintf(path, sizeof path, "%s", tmp_path("run.json"));
-    f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    cr_assert_eq(fclose(f), 0);
+    write_file(path, text);
     free(text);
     cr_assert_eq(utimes(path, tv), 0, "%s", strerror(errno));
 
