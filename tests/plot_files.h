@@ -32,7 +32,7 @@ static inline void plot_setup(void)
     tmp_setup();
 }
 
-/* ---- inputs made by hand ------------------------------------------------------ */
+/* ---- inputs made by hand ------------------------------------------------- */
 
 /* Three benchmark names, two of them of one group. */
 static const char *const names3[] = {"hash/crc32/size=64", "hash/crc32/size=4096",
@@ -214,7 +214,7 @@ static inline void make_load_result(struct result *r, const char *name, int open
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
 }
 
-/* ---- what a plot leaves, read back ----------------------------------------------- */
+/* ---- what a plot leaves, read back --------------------------------------- */
 
 /* The width and height of a PNG: the 8-byte signature, then the IHDR
  * chunk. */

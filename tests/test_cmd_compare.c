@@ -5,8 +5,8 @@
  * file, and Google Benchmark's JSON compared as it is.
  */
 #include <criterion/criterion.h>
-#include <jansson.h>
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

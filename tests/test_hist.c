@@ -6,7 +6,7 @@
  * percentiles against the nearest-rank percentiles of the sorted data
  * (the ceil(p/100 n)-th smallest), computed here in integers; merging
  * against recording everything into one histogram.  Its JSON encoding is
- * tested in test_loadrep.c.
+ * tested in test_loadrep_hist.c.
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
