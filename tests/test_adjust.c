@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "compare/adjust.h"
+#include "helpers.h"
 
 #define REL 1e-12
 
@@ -24,16 +25,6 @@ struct adjust_ref {
 };
 
 #include "ref/adjust_ref.out"
-
-#define COUNT(a) (sizeof (a) / sizeof *(a))
-
-/* Equal within a relative rel; NaN equals only NaN. */
-static int rel_eq(double got, double want, double rel)
-{
-    if (isnan(want))
-        return isnan(got);
-    return fabs(got - want) <= rel * fabs(want);
-}
 
 static void check(const char *name, const double *got, const double *want, size_t n,
                   const char *method)

@@ -19,6 +19,7 @@
 
 #include "compare/changepoint.h"
 #include "harness/lib/rng.h"
+#include "helpers.h"
 
 struct cp_ref_point {
     size_t index;
@@ -44,8 +45,6 @@ struct welch_ref {
 };
 
 #include "ref/changepoint_ref.out"
-
-#define COUNT(a) (sizeof (a) / sizeof *(a))
 
 /* |got - want| within rel of want, or within abs_tol (Q near zero). */
 static int near(double got, double want, double rel, double abs_tol)

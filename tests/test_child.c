@@ -10,17 +10,9 @@
 
 #include "harness/lib/clock.h"
 #include "harness/run/child.h"
+#include "helpers.h"
 
-static char faulty[512];
-
-static void init(void)
-{
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-}
-
-TestSuite(child, .init = init, .timeout = 60);
+TestSuite(child, .timeout = 60);
 
 Test(child, worker_refuses_malformed_requests)
 {
@@ -29,7 +21,7 @@ Test(child, worker_refuses_malformed_requests)
     char *rest;
     uint64_t dl = clock_now_ns() + 5000000000ULL;
 
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_start(&c, faulty_bin(), &e), 0, "%s", e.msg);
     cr_assert_eq(child_call(&c, "setup", &rest, dl, &e), CHILD_ERR_ANSWER);
     cr_assert_str_eq(e.msg, "no benchmark selected");
     err_clear(&e);

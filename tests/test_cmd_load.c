@@ -14,77 +14,37 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pacer_exec.h"
+#include "helpers.h"
 
-static char pacer[512], testsrv[512], dir[64];
-static pid_t srv_pid;
+static char pacer[512];
+static struct srv srv;
 static struct out last;     /* of the last run */
-static int srv_port;
 
+/* Start testsrv in mode. */
 static void start_server(const char *mode)
 {
-    char line[128], port[16];
-    int fds[2];
-    FILE *f;
+    const char *args[] = {"--mode", mode, NULL};
 
-    cr_assert(pipe(fds) == 0);
-    srv_pid = fork();
-    cr_assert(srv_pid >= 0);
-    if (srv_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(testsrv, testsrv, "--port", "0", "--mode", mode, "--max-time", "60s", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    f = fdopen(fds[0], "r");
-    cr_assert(f && fgets(line, sizeof line, f), "testsrv did not start");
-    cr_assert(sscanf(line, "listening on %d", &srv_port) == 1);
-    fclose(f);
-    snprintf(port, sizeof port, "%d", srv_port);
+    srv = srv_start(args);
 }
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
-    snprintf(testsrv, sizeof testsrv, "%s/suites/targets/testsrv", b ? b : "build");
-    snprintf(dir, sizeof dir, "/tmp/pacer-load-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    srv_pid = 0;
+    build_path(pacer, sizeof pacer, "pacer");
+    tmp_setup();
 }
 
 static void fini(void)
 {
-    int st;
-
-    if (srv_pid > 0) {
-        kill(srv_pid, SIGKILL);
-        waitpid(srv_pid, &st, 0);
-    }
+    srv_stop(&srv);
     out_free(&last);
-    tmpdir_remove(dir);
+    tmp_teardown();
 }
 
 TestSuite(cmd_load, .init = init, .fini = fini, .timeout = 60);
 
-static void slurp(int fd, char *buf, size_t cap)
-{
-    ssize_t r;
-    size_t n = 0;
-
-    lseek(fd, 0, SEEK_SET);
-    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
-        n += (size_t)r;
-    buf[n] = '\0';
-    close(fd);
-}
-
 /* Run pacer with args (NULL-terminated), SIGINT after sigint_ms if > 0; the
  * output stays valid until the next run. */
-
 static const struct out *run(int sigint_ms, const char *const *args)
 {
     out_free(&last);
@@ -92,22 +52,13 @@ static const struct out *run(int sigint_ms, const char *const *args)
     return &last;
 }
 
+/* The test server's URL. */
 static const char *url(void)
 {
     static char u[64];
 
-    snprintf(u, sizeof u, "http://127.0.0.1:%d/", srv_port);
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/", srv.port);
     return u;
-}
-
-static const char *in_dir(const char *name)
-{
-    static char p[2][256];
-    static int i;
-
-    i ^= 1;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
 }
 
 Test(cmd_load, usage_errors)
@@ -142,10 +93,10 @@ Test(cmd_load, run_writes_a_result)
     char pid[16];
     json_t *r, *b, *blk;
     json_error_t je;
-    const char *out = in_dir("r.json");
+    const char *out = tmp_path("r.json");
 
     start_server("ok");
-    snprintf(pid, sizeof pid, "%d", (int)srv_pid);
+    snprintf(pid, sizeof pid, "%d", (int)srv.pid);
     {
         const char *a[] = {"load", url(), "-c", "4", "-d", "500ms", "--warmup", "200ms",
                            "--monitor", pid, "-n", "2", "--out", out, "-q", NULL};
@@ -221,7 +172,7 @@ Test(cmd_load, interrupted_run_is_kept_and_exits_3)
 {
     const struct out *o;
     json_t *r;
-    const char *out = in_dir("int.json");
+    const char *out = tmp_path("int.json");
 
     start_server("ok");
     {
@@ -251,7 +202,7 @@ Test(cmd_load, missing_monitor_process)
 
 Test(cmd_load, too_many_connections_for_the_open_file_limit)
 {
-    char po[] = "/tmp/pacer-lr-XXXXXX", err[1024];
+    char po[] = "/tmp/pacer-lr-XXXXXX", *err;
     int fe = mkstemp(po), st;
     pid_t pid;
 
@@ -267,10 +218,11 @@ Test(cmd_load, too_many_connections_for_the_open_file_limit)
         _exit(127);
     }
     waitpid(pid, &st, 0);
-    slurp(fe, err, sizeof err);
+    err = read_all(fe);
     cr_assert_eq(WEXITSTATUS(st), 2, "%s", err);
     cr_assert(strstr(err, "1000 connections need 1064 open files; the hard limit is 256"), "%s",
               err);
+    free(err);
 }
 
 Test(cmd_load, generator_bottleneck_is_invalid)

@@ -1,7 +1,7 @@
 /*
- * test_cmd_trend.c: `pacer trend` as a user runs it (compare/cmd_trend.c):
+ * test_cmd_trend.c: `pacer trend` as a user runs it (harness/cli/cmd_trend.c):
  * the table, the other formats, --fail-on-new, --plot, and the exit code 2
- * for bad input and usage.  The result files are written by trend_files.h.
+ * for bad input and usage.  The result files are written by tf_write.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -11,43 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pacer_exec.h"
-#include "trend_files.h"
+#include "helpers.h"
 
-static char pacer[512], dir[64];
-
-static void init(void)
-{
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
-    snprintf(dir, sizeof dir, "/tmp/pacer-cmd-trend-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(cmd_trend, .init = init, .fini = fini, .timeout = 60);
-
-static struct out run_pacer_v(const char *arg, ...)
-{
-    PACER_EXEC_VARIADIC(pacer, 0, arg);
-}
-
-#define run_pacer(...) run_pacer_v(__VA_ARGS__, NULL)
-
-static char *in_dir(const char *name)
-{
-    static char p[4][256];
-    static int i;
-
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
+TestSuite(cmd_trend, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 /* n hourly runs with commits c000, c001, ...: "a" (ns, lower is better)
  * at a_level(i), "b" (req/s, higher is better) at b_level(i). */
@@ -63,7 +29,7 @@ static void history(size_t n, double (*a_level)(size_t), double (*b_level)(size_
         snprintf(name, sizeof name, "r%03zu.json", i);
         snprintf(time, sizeof time, "2026-01-%02zuT%02zu:00:00Z", 1 + i / 24, i % 24);
         snprintf(commit, sizeof commit, "c%03zu0000000000000000000000000000000000000", i);
-        tf_write(in_dir(name), time, commit, NULL, b, 2);
+        tf_write(tmp_path(name), time, commit, NULL, b, 2);
     }
 }
 
@@ -92,7 +58,7 @@ Test(cmd_trend, table_of_change_points)
     struct out o;
 
     history(30, a_step, b_flat);
-    o = run_pacer("trend", dir);
+    o = run_pacer("trend", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_str_eq(o.stdout_s,
                      "benchmark        run   commit    before   after         change      p\n"
@@ -108,11 +74,11 @@ Test(cmd_trend, fail_on_new)
     struct out o;
 
     history(30, a_step, b_flat);
-    o = run_pacer("trend", "--fail-on-new", dir);
+    o = run_pacer("trend", "--fail-on-new", tmp_dir());
     cr_expect_eq(o.code, 1, "%s", o.stderr_s);
     out_free(&o);
     /* the same history without the step: --last keeps the runs after it */
-    o = run_pacer("trend", "--fail-on-new", "--last", "12", dir);
+    o = run_pacer("trend", "--fail-on-new", "--last", "12", tmp_dir());
     cr_expect_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "12 runs, 2 benchmarks, 0 change points\n"));
     out_free(&o);
@@ -123,7 +89,7 @@ Test(cmd_trend, no_failure_for_a_recovered_level_or_an_improvement)
     struct out o;
 
     history(45, a_back, b_up);
-    o = run_pacer("trend", "--fail-on-new", dir);
+    o = run_pacer("trend", "--fail-on-new", tmp_dir());
     cr_expect_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "45 runs, 2 benchmarks, 3 change points\n"), "%s",
                        o.stdout_s);
@@ -140,7 +106,7 @@ Test(cmd_trend, json_parses)
     struct out o;
 
     history(30, a_step, b_flat);
-    o = run_pacer("trend", "--format", "json", dir);
+    o = run_pacer("trend", "--format", "json", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     j = json_loads(o.stdout_s, 0, &je);
     cr_assert_not_null(j, "%s", je.text);
@@ -166,7 +132,7 @@ Test(cmd_trend, csv_and_markdown)
     struct out o;
 
     history(30, a_step, b_flat);
-    o = run_pacer("trend", "--format", "csv", dir);
+    o = run_pacer("trend", "--format", "csv", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_eq(strncmp(o.stdout_s, "benchmark,unit,direction,run,file,commit,time,"
                                      "mean_before,mean_after,change,p,q,verdict\r\n\"a\",\"ns\","
@@ -174,7 +140,7 @@ Test(cmd_trend, csv_and_markdown)
                          108), 0, "%s", o.stdout_s);
     cr_expect_not_null(strstr(o.stdout_s, ",\"slower\"\r\n"));
     out_free(&o);
-    o = run_pacer("trend", "--format", "markdown", dir);
+    o = run_pacer("trend", "--format", "markdown", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_eq(strncmp(o.stdout_s, "### pacer trend: 30 runs, 2 benchmarks, 1 change point\n",
                          55), 0, "%s", o.stdout_s);
@@ -188,8 +154,8 @@ Test(cmd_trend, same_input_same_output)
     struct out a, b;
 
     history(30, a_step, b_up);
-    a = run_pacer("trend", "--format", "json", dir);
-    b = run_pacer("trend", "--format", "json", dir);
+    a = run_pacer("trend", "--format", "json", tmp_dir());
+    b = run_pacer("trend", "--format", "json", tmp_dir());
     cr_expect_eq(a.code, 0);
     cr_expect_str_eq(a.stdout_s, b.stdout_s);
     out_free(&a);
@@ -201,14 +167,14 @@ Test(cmd_trend, options_change_the_detection)
     struct out o;
 
     history(30, a_step, b_flat);
-    o = run_pacer("trend", "--min-change", "20%", dir);
+    o = run_pacer("trend", "--min-change", "20%", tmp_dir());
     cr_expect_eq(o.code, 0);
     cr_expect_not_null(strstr(o.stdout_s, "30 runs, 2 benchmarks, 0 change points\n"));
     out_free(&o);
-    o = run_pacer("trend", "--min-size", "16", dir);
+    o = run_pacer("trend", "--min-size", "16", tmp_dir());
     cr_expect_not_null(strstr(o.stdout_s, "30 runs, 2 benchmarks, 0 change points\n"));
     out_free(&o);
-    o = run_pacer("trend", "--filter", "^b$", "--pvalue", "0.01", dir);
+    o = run_pacer("trend", "--filter", "^b$", "--pvalue", "0.01", tmp_dir());
     cr_expect_str_eq(o.stdout_s, "30 runs, 1 benchmark, 0 change points\n");
     out_free(&o);
 }
@@ -220,21 +186,21 @@ Test(cmd_trend, bad_input_exits_2)
     FILE *f;
 
     history(3, a_step, b_flat);
-    f = fopen(in_dir("zz.json"), "w");
+    f = fopen(tmp_path("zz.json"), "w");
     cr_assert_not_null(f);
     fputs("{\"schema\": \"1.2\",", f);
     fclose(f);
-    o = run_pacer("trend", dir);
+    o = run_pacer("trend", tmp_dir());
     cr_expect_eq(o.code, 2);
-    snprintf(want, sizeof want, "pacer: %s: line 1 column ", in_dir("zz.json"));
+    snprintf(want, sizeof want, "pacer: %s: line 1 column ", tmp_path("zz.json"));
     cr_expect_eq(strncmp(o.stderr_s, want, strlen(want)), 0, "%s", o.stderr_s);
     cr_expect_str_eq(o.stdout_s, "");
     out_free(&o);
 
-    o = run_pacer("trend", in_dir("nothing-here"));
+    o = run_pacer("trend", tmp_path("nothing-here"));
     cr_expect_eq(o.code, 2);
     snprintf(want, sizeof want, "pacer: %s: cannot open: No such file or directory\n",
-             in_dir("nothing-here"));
+             tmp_path("nothing-here"));
     cr_expect_str_eq(o.stderr_s, want);
     out_free(&o);
 }
@@ -251,21 +217,21 @@ Test(cmd_trend, usage)
     cr_expect_str_eq(o.stderr_s, "pacer: trend: give a directory of results or result files "
                                  "(see --help)\n");
     out_free(&o);
-    o = run_pacer("trend", "--format", "xml", dir);
+    o = run_pacer("trend", "--format", "xml", tmp_dir());
     cr_expect_eq(o.code, 2);
     cr_expect_str_eq(o.stderr_s, "pacer: trend: --format: 'xml' is not table, markdown, json or "
                                  "csv\n");
     out_free(&o);
-    o = run_pacer("trend", "--pvalue", "2", dir);
+    o = run_pacer("trend", "--pvalue", "2", tmp_dir());
     cr_expect_eq(o.code, 2);
     cr_expect_str_eq(o.stderr_s, "pacer: trend: --pvalue: '2' is not a probability between 0 "
                                  "and 1\n");
     out_free(&o);
-    o = run_pacer("trend", "--filter", "(", dir);
+    o = run_pacer("trend", "--filter", "(", tmp_dir());
     cr_expect_eq(o.code, 2);
     out_free(&o);
     history(3, a_step, b_flat);
-    o = run_pacer("trend", "--filter", "zzz", dir);
+    o = run_pacer("trend", "--filter", "zzz", tmp_dir());
     cr_expect_eq(o.code, 2);
     cr_expect_str_eq(o.stderr_s, "pacer: trend: no benchmark matches zzz in the 3 runs\n");
     out_free(&o);
@@ -279,8 +245,8 @@ Test(cmd_trend, plot_draws_the_picture)
     if (system("command -v gnuplot >/dev/null 2>&1") != 0)
         cr_skip_test("gnuplot is not installed");
     history(30, a_step, b_flat);
-    snprintf(png, sizeof png, "%s/plots/trend.png", dir);
-    o = run_pacer("trend", "--plot", in_dir("plots"), dir);
+    snprintf(png, sizeof png, "%s/plots/trend.png", tmp_dir());
+    o = run_pacer("trend", "--plot", tmp_path("plots"), tmp_dir());
     cr_expect_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_eq(access(png, F_OK), 0, "no %s", png);
     out_free(&o);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "harness/run/cmdbench.h"
+#include "helpers.h"
 
 TestSuite(cmdbench, .timeout = 30);
 
@@ -31,17 +32,6 @@ static struct bench *run(struct result *r, struct cmd_spec *cs, const struct set
         cs->name = strdup(cs->line);
     cr_assert_eq(cmdbench_run(cs, "cmd", s, b), 0);
     return b;
-}
-
-static const struct metric *metric(const struct bench *b, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < b->nmetrics; i++)
-        if (!strcmp(b->metrics[i].name, name))
-            return &b->metrics[i];
-    cr_assert_fail("no metric %s", name);
-    return NULL;
 }
 
 Test(cmdbench, times_runs_with_rusage)

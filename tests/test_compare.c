@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/cli/cmd.h"
 #include "compare/compare.h"
+#include "harness/cli/cmd.h"
 #include "harness/lib/rng.h"
 
 /* k processes of n/k lognormal samples around center (sigma in log units),

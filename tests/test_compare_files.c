@@ -12,24 +12,9 @@
 #include "compare/compare_files.h"
 #include "harness/result/result_json.h"
 #include "harness/result/version.h"
+#include "helpers.h"
 
-static char dir[64];
-
-static void make_dir(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/pacer-cf-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(compare_files, .init = make_dir, .fini = remove_dir);
+TestSuite(compare_files, .init = tmp_setup, .fini = tmp_teardown);
 
 /* n samples around centre, 1 % apart. */
 static void fill(struct bench *b, const char *name, double centre, size_t n)
@@ -46,18 +31,14 @@ static void fill(struct bench *b, const char *name, double centre, size_t n)
 }
 
 /* A result of benchmarks a/x and a/y (their centres scaled by f), written
- * to dir/name; with ab, its base side too (centres not scaled). */
+ * as name in the scratch directory; with ab, its base side too (centres
+ * not scaled). */
 static const char *write_result(const char *name, double f, int ab)
 {
-    static char path[128];
+    const char *path = tmp_path(name);
     struct result r;
-    struct err e = {0};
 
-    result_init(&r);
-    r.suite = strdup("a");
-    r.ctx.pacer_version = strdup(PACER_VERSION);
-    r.ctx.time = strdup("2026-11-24T10:00:00Z");
-    r.ctx.fingerprint = strdup("3f2a9c0d11e4b7a5");
+    result_begin(&r, "a", "2026-11-24T10:00:00Z");
     fill(result_add_bench(&r), "a/x", 100 * f, 12);
     fill(result_add_bench(&r), "a/y", 200 * f, 12);
     if (ab) {
@@ -69,8 +50,7 @@ static const char *write_result(const char *name, double f, int ab)
         b->new_label = strdup("new");
         b->order = strdup("ABBA");
     }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    cr_assert_eq(result_save(&r, path, &e), 0, "%s", e.msg);
+    save_ok(&r, path);
     result_free(&r);
     return path;
 }
@@ -109,7 +89,7 @@ Test(compare_files, filter_and_thresholds_file)
 
     snprintf(base, sizeof base, "%s", write_result("base.json", 1, 0));
     snprintf(nw, sizeof nw, "%s", write_result("new.json", 1, 0));
-    snprintf(policy, sizeof policy, "%s/policy.json", dir);
+    snprintf(policy, sizeof policy, "%s", tmp_path("policy.json"));
     f = fopen(policy, "w");
     cr_assert_not_null(f);
     fputs("{\"threshold\": \"4%\"}\n", f);
@@ -197,7 +177,7 @@ Test(compare_files, failures_say_where)
     snprintf(base, sizeof base, "%s", write_result("base.json", 1, 0));
     snprintf(nw, sizeof nw, "%s", write_result("new.json", 1, 0));
     snprintf(ab, sizeof ab, "%s", write_result("ab.json", 1, 1));
-    snprintf(missing, sizeof missing, "%s/missing.json", dir);
+    snprintf(missing, sizeof missing, "%s", tmp_path("missing.json"));
 
     compare_opts_default(&o);
     fo.filter = "(";

@@ -25,6 +25,7 @@
 
 #include "compare/effect.h"
 #include "harness/lib/rng.h"
+#include "helpers.h"
 
 #define REL 1e-12
 
@@ -67,54 +68,6 @@ struct norm_ref {
 };
 
 #include "ref/effect_ref.out"
-
-#define COUNT(a) (sizeof (a) / sizeof *(a))
-
-static int rel_eq(double got, double want, double rel)
-{
-    if (isinf(want))
-        return got == want;
-    return fabs(got - want) <= rel * fabs(want);
-}
-
-#define assert_rel(got, want, rel, what)                                        \
-    cr_assert(rel_eq((got), (want), (rel)), "%s: %s = %.17g, expected %.17g",   \
-              (what), #got, (double)(got), (double)(want))
-
-/* tests/ref/data_<name>.txt, found beside this source file. */
-static double *read_data(const char *name, size_t *n)
-{
-    const char *slash = strrchr(__FILE__, '/');
-    char path[4096], line[128];
-    double *x = NULL;
-    size_t cap = 0;
-    FILE *f;
-
-    if (slash)
-        snprintf(path, sizeof path, "%.*s/ref/data_%s.txt", (int)(slash - __FILE__),
-                 __FILE__, name);
-    else
-        snprintf(path, sizeof path, "ref/data_%s.txt", name);
-    f = fopen(path, "r");
-    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-    *n = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *end;
-        double v = strtod(line, &end);
-
-        if (end == line)
-            continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            x = realloc(x, cap * sizeof *x);
-            cr_assert_not_null(x);
-        }
-        x[(*n)++] = v;
-    }
-    fclose(f);
-    cr_assert_gt(*n, 0, "%s: no values", path);
-    return x;
-}
 
 /* data_<name>.txt from value off on, at least want values of it. */
 static double *read_part(const char *name, size_t off, size_t want, double **whole)

@@ -20,52 +20,23 @@
 #include "harness/result/env.h"
 #include "harness/result/result.h"
 #include "harness/result/version.h"
+#include "helpers.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* First line of a shell command's stdout, trimmed, into buf. */
-static void sh_line(const char *cmd, char *buf, size_t len)
-{
-    FILE *p = popen(cmd, "r");
-    size_t n;
-
-    cr_assert_not_null(p, "popen %s", cmd);
-    buf[0] = '\0';
-    if (!fgets(buf, (int)len, p))
-        buf[0] = '\0';
-    pclose(p);
-    n = strlen(buf);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-}
-
-static void sh(const char *cmd)
-{
-    cr_assert_eq(system(cmd), 0, "failed: %s", cmd);
-}
-
-/* A fresh temporary directory; git is kept from looking above it and from
- * reading the user's configuration. */
-static char tmpdir[PATH_MAX];
-
+/* Into a fresh scratch directory; git is kept from looking above it and
+ * from reading the user's configuration. */
 static void enter_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    char made[PATH_MAX];
+    char here[PATH_MAX];
 
-    snprintf(made, sizeof made, "%s/pacer-test-env-XXXXXX", base && *base ? base : "/tmp");
-    cr_assert_not_null(mkdtemp(made));
-    cr_assert_not_null(realpath(made, tmpdir));
-    cr_assert_eq(chdir(tmpdir), 0);
+    tmp_setup();
+    cr_assert_not_null(realpath(tmp_dir(), here));
+    cr_assert_eq(chdir(here), 0);
 
-    /* git: no discovery above tmpdir, no user or system config */
-    {
-        char parent[PATH_MAX];
-
-        snprintf(parent, sizeof parent, "%s", tmpdir);
-        *strrchr(parent, '/') = '\0';
-        setenv("GIT_CEILING_DIRECTORIES", *parent ? parent : "/", 1);
-    }
+    /* git: no discovery above the directory, no user or system config */
+    *strrchr(here, '/') = '\0';
+    setenv("GIT_CEILING_DIRECTORIES", *here ? here : "/", 1);
     unsetenv("GIT_DIR");
     unsetenv("GIT_WORK_TREE");
     unsetenv("GIT_INDEX_FILE");
@@ -77,21 +48,11 @@ static void enter_tmpdir(void)
     setenv("GIT_COMMITTER_EMAIL", "test@pacer.invalid", 1);
 }
 
+/* Out of the scratch directory, which is removed. */
 static void leave_tmpdir(void)
 {
-    char cmd[PATH_MAX + 16];
-
     cr_assert_eq(chdir("/"), 0);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    sh(cmd);
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-
-    cr_assert_not_null(d);
-    return d;
+    tmp_teardown();
 }
 
 /* A context as if collected on a fixed machine. */
@@ -234,7 +195,7 @@ Test(env, git_in_a_fresh_repository)
     setenv("GIT_AUTHOR_DATE", "2024-01-02T03:04:05+02:00", 1);
     sh("git init -q -b main . && echo a > a.txt && git add a.txt && "
        "git -c commit.gpgsign=false commit -q -m first");
-    sh_line("git rev-parse HEAD", head, sizeof head);
+    sh_line(head, sizeof head, "git rev-parse HEAD");
     cr_assert_gt(strlen(head), 0);
 
     memset(&c, 0, sizeof c);

@@ -9,32 +9,7 @@
 
 #include "harness/lib/rng.h"
 #include "harness/load/frame.h"
-
-#define SEED 20240611u
-
-/* Random increasing cut points inside [1, len). */
-static size_t random_cuts(struct rng *r, size_t len, size_t *cuts, size_t max)
-{
-    size_t n = 0, i, j;
-
-    if (len < 2)
-        return 0;
-    max = 1 + (size_t)rng_below(r, max);
-    for (i = 0; i < max; i++) {
-        size_t c = 1 + (size_t)rng_below(r, len - 1);
-        for (j = 0; j < n && cuts[j] != c; j++)
-            ;
-        if (j == n)
-            cuts[n++] = c;
-    }
-    for (i = 1; i < n; i++) /* insertion sort */
-        for (j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
-            size_t t = cuts[j];
-            cuts[j] = cuts[j - 1];
-            cuts[j - 1] = t;
-        }
-    return n;
-}
+#include "helpers.h"
 
 Test(frame, parse)
 {

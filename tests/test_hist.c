@@ -6,7 +6,7 @@
  * percentiles against the nearest-rank percentiles of the sorted data
  * (the ceil(p/100 n)-th smallest), computed here in integers; merging
  * against recording everything into one histogram.  Its JSON encoding is
- * tested in test_loadrep.c.
+ * tested in test_loadrep_hist.c.
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -15,19 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/load/hist.h"
 #include "harness/lib/rng.h"
-
-#define SEED 20240611u
-#define H60 60000000000ull      /* 60 s in ns */
-
-static void init_ok(struct hist *h, int digits, uint64_t highest)
-{
-    struct err e = { 0 };
-
-    cr_assert_eq(hist_init(h, digits, highest, &e), 0, "hist_init(%d, %" PRIu64 "): %s",
-                 digits, highest, e.msg);
-}
+#include "harness/load/hist.h"
+#include "helpers.h"
 
 static int cmp_u64(const void *pa, const void *pb)
 {
@@ -48,36 +38,6 @@ static uint64_t log_uniform(struct rng *r, uint64_t hi)
     return (uint64_t)v;
 }
 
-/* Lognormal latencies around exp(mu) ns, rounded to integers. */
-static uint64_t *lognormal(size_t n, double mu, double sigma, uint64_t seed)
-{
-    struct rng r;
-    uint64_t *x = malloc(n * sizeof *x);
-
-    cr_assert_not_null(x);
-    rng_seed(&r, seed);
-    for (size_t i = 0; i < n; i++)
-        x[i] = (uint64_t)llround(exp(mu + sigma * rng_normal(&r)));
-    return x;
-}
-
-static void assert_same(const struct hist *a, const struct hist *b)
-{
-    cr_assert_eq(a->digits, b->digits);
-    cr_assert_eq(a->sub_bits, b->sub_bits);
-    cr_assert_eq(a->highest, b->highest);
-    cr_assert_eq(a->nbuckets, b->nbuckets);
-    cr_assert_eq(a->count, b->count, "count %" PRIu64 " vs %" PRIu64, a->count, b->count);
-    cr_assert_eq(a->min, b->min, "min %" PRIu64 " vs %" PRIu64, a->min, b->min);
-    cr_assert_eq(a->max, b->max, "max %" PRIu64 " vs %" PRIu64, a->max, b->max);
-    cr_assert_eq(memcmp(&a->sum, &b->sum, sizeof a->sum), 0, "sum %.17g vs %.17g", a->sum,
-                 b->sum);
-    cr_assert_eq(a->clamped, b->clamped);
-    for (size_t i = 0; i < a->nbuckets; i++)
-        cr_assert_eq(a->counts[i], b->counts[i], "bucket %zu: %" PRIu64 " vs %" PRIu64, i,
-                     a->counts[i], b->counts[i]);
-}
-
 /* ---- layout ---------------------------------------------------------- */
 
 Test(hist, sub_bits_from_digits)
@@ -88,7 +48,7 @@ Test(hist, sub_bits_from_digits)
     for (int d = 1; d <= 5; d++) {
         struct hist h;
 
-        init_ok(&h, d, 1000000);
+        hist_init_ok(&h, d, 1000000);
         cr_assert_eq(h.sub_bits, want[d], "digits %d: sub_bits %d", d, h.sub_bits);
         cr_assert_eq(h.min, UINT64_MAX);
         cr_assert_eq(h.max, 0);
@@ -100,8 +60,8 @@ Test(hist, bucket_counts_for_60s)
 {
     struct hist h3, h2;
 
-    init_ok(&h3, 3, H60);
-    init_ok(&h2, 2, H60);
+    hist_init_ok(&h3, 3, H60);
+    hist_init_ok(&h2, 2, H60);
     /* 2048 exact buckets, 1024 per power of two from 2^11 to 2^34, and
      * 2^35..60e9 in steps of 2^25: 2048 + 24 * 1024 + 741 */
     cr_assert_eq(h3.nbuckets, 27389, "digits 3: %zu buckets", h3.nbuckets);
@@ -118,7 +78,7 @@ Test(hist, buckets_are_contiguous)
     for (int d = 1; d <= 4; d++) {
         struct hist h;
 
-        init_ok(&h, d, H60);
+        hist_init_ok(&h, d, H60);
         cr_assert_eq(hist_bucket_low(&h, 0), 0);
         for (size_t i = 0; i < h.nbuckets; i++) {
             uint64_t lo = hist_bucket_low(&h, i), hi = hist_bucket_high(&h, i);
@@ -139,7 +99,7 @@ Test(hist, small_values_are_exact)
 {
     struct hist h;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     for (uint64_t v = 0; v < 2048; v++) {
         cr_assert_eq(hist_index(&h, v), v);
         cr_assert_eq(hist_bucket_low(&h, v), v);
@@ -157,7 +117,7 @@ Test(hist, relative_error_across_magnitudes)
         struct hist h;
         double bound = pow(10.0, -d);
 
-        init_ok(&h, d, H60);
+        hist_init_ok(&h, d, H60);
         for (int k = 0; k < 200000; k++) {
             uint64_t v = log_uniform(&r, H60);
             size_t i = hist_index(&h, v);
@@ -182,7 +142,7 @@ Test(hist, min_max_sum_exact)
     struct hist h;
     double sum = 0;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         hist_record(&h, v[i]);
         sum += (double)v[i];
@@ -203,8 +163,8 @@ Test(hist, record_n_equals_repeated_record)
 {
     struct hist a, b;
 
-    init_ok(&a, 3, H60);
-    init_ok(&b, 3, H60);
+    hist_init_ok(&a, 3, H60);
+    hist_init_ok(&b, 3, H60);
     hist_record_n(&a, 5000123, 7);
     hist_record_n(&a, 42, 3);
     hist_record_n(&a, 999, 0);          /* nothing */
@@ -215,7 +175,7 @@ Test(hist, record_n_equals_repeated_record)
         hist_record(&b, 42);
     hist_record(&b, 2 * H60);
     hist_record(&b, 2 * H60);
-    assert_same(&a, &b);
+    assert_same_hist(&a, &b);
     cr_assert_eq(a.count, 12);
     cr_assert_eq(a.min, 42);
     cr_assert_eq(a.clamped, 2);
@@ -229,7 +189,7 @@ Test(hist, clamping_above_highest)
     uint64_t ps[3];
     static const double p[] = { 25, 50, 100 };
 
-    init_ok(&h, 2, 1000000);
+    hist_init_ok(&h, 2, 1000000);
     hist_record(&h, 10);
     hist_record(&h, 1000000);           /* the highest: tracked, not clamped */
     hist_record(&h, 1000001);
@@ -250,7 +210,7 @@ Test(hist, empty)
 {
     struct hist h;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     cr_assert_eq(h.count, 0);
     cr_assert_eq(hist_percentile(&h, 0), 0);
     cr_assert_eq(hist_percentile(&h, 50), 0);
@@ -309,7 +269,7 @@ static void check_percentiles(const uint64_t *data, size_t n, int digits)
     cr_assert_not_null(x);
     memcpy(x, data, n * sizeof *x);
     qsort(x, n, sizeof *x, cmp_u64);
-    init_ok(&h, digits, H60);
+    hist_init_ok(&h, digits, H60);
     for (size_t i = 0; i < n; i++)
         hist_record(&h, data[i]);
     for (size_t k = 0; k < NP; k++)
@@ -352,7 +312,7 @@ Test(hist, percentiles_of_lognormal)
 {
     /* median e^13 ns (about 0.44 ms), a long right tail */
     size_t n = 200000;
-    uint64_t *x = lognormal(n, 13.0, 1.2, SEED);
+    uint64_t *x = lognormal_ns(n, 13.0, 1.2, SEED);
 
     check_percentiles(x, n, 3);
     check_percentiles(x, n, 1);
@@ -365,7 +325,7 @@ Test(hist, percentiles_not_ascending)
     uint64_t got[6];
     struct hist h;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     for (uint64_t v = 1; v <= 1000; v++)
         hist_record(&h, v);
     hist_percentiles(&h, ps, 6, got);
@@ -382,7 +342,7 @@ Test(hist, mean_and_stddev)
     size_t n = 100000;
     struct hist h;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     for (uint64_t v = 1; v <= n; v++)
         hist_record(&h, v);
     /* 1..n: mean (n+1)/2, sd sqrt(n(n+1)/12) */
@@ -404,10 +364,10 @@ Test(hist, merge_equals_recording_into_one)
     struct rng r;
 
     rng_seed(&r, SEED);
-    init_ok(&a, 3, H60);
-    init_ok(&b, 3, H60);
-    init_ok(&all, 3, H60);
-    init_ok(&empty, 3, H60);
+    hist_init_ok(&a, 3, H60);
+    hist_init_ok(&b, 3, H60);
+    hist_init_ok(&all, 3, H60);
+    hist_init_ok(&empty, 3, H60);
     for (int k = 0; k < 50000; k++) {
         /* integers up to 2^53 keep every partial sum exact in a double */
         uint64_t v = log_uniform(&r, 2 * H60);
@@ -418,9 +378,9 @@ Test(hist, merge_equals_recording_into_one)
     cr_assert_eq(hist_merge(&a, &b, &e), 0, "%s", e.msg);
     cr_assert_eq(hist_merge(&a, &empty, &e), 0, "%s", e.msg);
     cr_assert_gt(all.clamped, 0);
-    assert_same(&a, &all);
+    assert_same_hist(&a, &all);
     cr_assert_eq(hist_merge(&empty, &all, &e), 0, "%s", e.msg);
-    assert_same(&empty, &all);
+    assert_same_hist(&empty, &all);
     hist_free(&a);
     hist_free(&b);
     hist_free(&all);
@@ -432,9 +392,9 @@ Test(hist, merge_refuses_other_layouts)
     struct hist a, b, c;
     struct err e = { 0 };
 
-    init_ok(&a, 3, H60);
-    init_ok(&b, 2, H60);
-    init_ok(&c, 3, 1000000);
+    hist_init_ok(&a, 3, H60);
+    hist_init_ok(&b, 2, H60);
+    hist_init_ok(&c, 3, 1000000);
     hist_record(&a, 77);
     hist_record(&b, 88);
     hist_record(&c, 99);

@@ -13,58 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pacer_exec.h"
-
 #include "compare/trend.h"
-#include "trend_files.h"
+#include "helpers.h"
 
-static char dir[64];
-
-static void init(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/pacer-history-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(history, .init = init, .fini = fini, .timeout = 60);
-
-static char *in_dir(const char *name)
-{
-    static char p[8][256];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
-
-static void build_ok(char *const *paths, size_t n, const struct trend_opts *o, struct trend *t)
-{
-    struct err e = {0};
-
-    cr_assert_eq(trend_build(paths, n, o, t, &e), 0, "%s", e.msg);
-}
-
-static void build_dir(const struct trend_opts *o, struct trend *t)
-{
-    char *p = dir;
-
-    build_ok(&p, 1, o, t);
-}
-
-static const char *base(const char *path)
-{
-    const char *s = strrchr(path, '/');
-
-    return s ? s + 1 : path;
-}
-
-static const struct tf_bench one[] = {{"a", 100, NULL, DIR_LOWER, 0}};
+TestSuite(history, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 Test(history, ordered_by_commit_time_then_run_time_then_name)
 {
@@ -72,23 +24,23 @@ Test(history, ordered_by_commit_time_then_run_time_then_name)
     struct trend t;
 
     /* file names in another order than the commits */
-    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "aaaa", "2026-01-01T03:00:00Z", one, 1);
-    tf_write(in_dir("b.json"), "2026-01-01T12:00:00Z", "bbbb", "2026-01-01T01:00:00Z", one, 1);
-    tf_write(in_dir("c.json"), "2026-01-01T09:00:00Z", "cccc", "2026-01-01T02:00:00Z", one, 1);
+    tf_write(tmp_path("a.json"), "2026-01-01T10:00:00Z", "aaaa", "2026-01-01T03:00:00Z", tf_one, 1);
+    tf_write(tmp_path("b.json"), "2026-01-01T12:00:00Z", "bbbb", "2026-01-01T01:00:00Z", tf_one, 1);
+    tf_write(tmp_path("c.json"), "2026-01-01T09:00:00Z", "cccc", "2026-01-01T02:00:00Z", tf_one, 1);
     /* same commit time: by run time */
-    tf_write(in_dir("d.json"), "2026-01-01T08:00:00Z", "dddd", "2026-01-01T02:00:00Z", one, 1);
+    tf_write(tmp_path("d.json"), "2026-01-01T08:00:00Z", "dddd", "2026-01-01T02:00:00Z", tf_one, 1);
     /* same commit and run time: by file name (e before f) */
-    tf_write(in_dir("f.json"), "2026-01-01T11:00:00Z", "ffff", "2026-01-01T03:00:00Z", one, 1);
-    tf_write(in_dir("e.json"), "2026-01-01T11:00:00Z", "eeee", "2026-01-01T03:00:00Z", one, 1);
+    tf_write(tmp_path("f.json"), "2026-01-01T11:00:00Z", "ffff", "2026-01-01T03:00:00Z", tf_one, 1);
+    tf_write(tmp_path("e.json"), "2026-01-01T11:00:00Z", "eeee", "2026-01-01T03:00:00Z", tf_one, 1);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nruns, 6);
-    cr_expect_str_eq(base(t.runs[0].file), "b.json");
-    cr_expect_str_eq(base(t.runs[1].file), "d.json");
-    cr_expect_str_eq(base(t.runs[2].file), "c.json");
-    cr_expect_str_eq(base(t.runs[3].file), "a.json");
-    cr_expect_str_eq(base(t.runs[4].file), "e.json");
-    cr_expect_str_eq(base(t.runs[5].file), "f.json");
+    cr_expect_str_eq(file_name(t.runs[0].file), "b.json");
+    cr_expect_str_eq(file_name(t.runs[1].file), "d.json");
+    cr_expect_str_eq(file_name(t.runs[2].file), "c.json");
+    cr_expect_str_eq(file_name(t.runs[3].file), "a.json");
+    cr_expect_str_eq(file_name(t.runs[4].file), "e.json");
+    cr_expect_str_eq(file_name(t.runs[5].file), "f.json");
     cr_expect_str_eq(t.runs[0].commit, "bbbb");
     cr_expect_str_eq(t.runs[0].commit_time, "2026-01-01T01:00:00Z");
     cr_expect_str_eq(t.runs[0].time, "2026-01-01T12:00:00Z");
@@ -102,41 +54,18 @@ Test(history, ordered_by_run_time_without_commits)
     struct trend t;
 
     /* an offset counts: 10:00+02:00 is 08:00 UTC */
-    tf_write(in_dir("1.json"), "2026-01-01T09:00:00Z", NULL, NULL, one, 1);
-    tf_write(in_dir("2.json"), "2026-01-01T10:00:00+02:00", NULL, NULL, one, 1);
-    tf_write(in_dir("3.json"), "2026-01-01T08:30:00.5Z", NULL, NULL, one, 1);
+    tf_write(tmp_path("1.json"), "2026-01-01T09:00:00Z", NULL, NULL, tf_one, 1);
+    tf_write(tmp_path("2.json"), "2026-01-01T10:00:00+02:00", NULL, NULL, tf_one, 1);
+    tf_write(tmp_path("3.json"), "2026-01-01T08:30:00.5Z", NULL, NULL, tf_one, 1);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nruns, 3);
-    cr_expect_str_eq(base(t.runs[0].file), "2.json");
-    cr_expect_str_eq(base(t.runs[1].file), "3.json");
-    cr_expect_str_eq(base(t.runs[2].file), "1.json");
+    cr_expect_str_eq(file_name(t.runs[0].file), "2.json");
+    cr_expect_str_eq(file_name(t.runs[1].file), "3.json");
+    cr_expect_str_eq(file_name(t.runs[2].file), "1.json");
     cr_expect_null(t.runs[0].commit);
     cr_expect_null(t.runs[0].commit_time);
     trend_free(&t);
-}
-
-/* Run a shell command in dir; the test fails when it does. */
-static void sh(const char *fmt, const char *arg)
-{
-    char cmd[2048];
-
-    snprintf(cmd, sizeof cmd, fmt, arg);
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
-}
-
-/* The hash of HEAD in the repository r. */
-static void head_of(const char *r, char *out, size_t len)
-{
-    char cmd[512];
-    FILE *p;
-
-    snprintf(cmd, sizeof cmd, "git -C %s rev-parse HEAD", r);
-    p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    cr_assert_not_null(fgets(out, (int)len, p));
-    out[strcspn(out, "\n")] = '\0';
-    pclose(p);
 }
 
 Test(history, git_order_from_a_repository)
@@ -146,46 +75,44 @@ Test(history, git_order_from_a_repository)
     struct trend t;
     int i;
 
-    snprintf(repo, sizeof repo, "%s/repo", dir);
+    snprintf(repo, sizeof repo, "%s/repo", tmp_dir());
     sh("git init -q %s", repo);
     for (i = 0; i < 3; i++) {
         /* committed with fixed dates; the results claim other times */
-        snprintf(cmd, sizeof cmd,
-                 "cd %%s && echo %d > f && git add f && "
-                 "GIT_AUTHOR_DATE='2026-01-0%dT10:00:00Z' "
-                 "GIT_COMMITTER_DATE='2026-01-0%dT10:00:00Z' "
-                 "git -c user.name=t -c user.email=t@example.org -c commit.gpgsign=false "
-                 "commit -q -m c%d", i, i + 1, i + 1, i);
-        sh(cmd, repo);
-        head_of(repo, c[i], sizeof c[i]);
+        sh("cd %s && echo %d > f && git add f && "
+           "GIT_AUTHOR_DATE='2026-01-0%dT10:00:00Z' "
+           "GIT_COMMITTER_DATE='2026-01-0%dT10:00:00Z' "
+           "git -c user.name=t -c user.email=t@example.org -c commit.gpgsign=false "
+           "commit -q -m c%d", repo, i, i + 1, i + 1, i);
+        sh_line(c[i], sizeof c[i], "git -C %s rev-parse HEAD", repo);
     }
     snprintf(abbrev, sizeof abbrev, "%.7s", c[1]);
-    mkdir(in_dir("res"), 0777);
-    res = in_dir("res");
+    mkdir(tmp_path("res"), 0777);
+    res = tmp_path("res");
     /* commit times in reverse of git's order, run times too */
     snprintf(cmd, sizeof cmd, "%s/x.json", res);
-    tf_write(cmd, "2026-02-03T00:00:00Z", c[0], "2026-02-03T00:00:00Z", one, 1);
+    tf_write(cmd, "2026-02-03T00:00:00Z", c[0], "2026-02-03T00:00:00Z", tf_one, 1);
     snprintf(cmd, sizeof cmd, "%s/y.json", res);
-    tf_write(cmd, "2026-02-02T00:00:00Z", abbrev, "2026-02-02T00:00:00Z", one, 1);
+    tf_write(cmd, "2026-02-02T00:00:00Z", abbrev, "2026-02-02T00:00:00Z", tf_one, 1);
     snprintf(cmd, sizeof cmd, "%s/z.json", res);
-    tf_write(cmd, "2026-02-01T00:00:00Z", c[2], "2026-02-01T00:00:00Z", one, 1);
+    tf_write(cmd, "2026-02-01T00:00:00Z", c[2], "2026-02-01T00:00:00Z", tf_one, 1);
     /* two runs of commits git does not list: last, by time */
     snprintf(cmd, sizeof cmd, "%s/u.json", res);
     tf_write(cmd, "2026-01-20T00:00:00Z", "0123456789abcdef0123456789abcdef01234567",
-             "2026-01-20T00:00:00Z", one, 1);
+             "2026-01-20T00:00:00Z", tf_one, 1);
     snprintf(cmd, sizeof cmd, "%s/v.json", res);
-    tf_write(cmd, "2026-01-10T00:00:00Z", NULL, NULL, one, 1);
+    tf_write(cmd, "2026-01-10T00:00:00Z", NULL, NULL, tf_one, 1);
 
     trend_opts_default(&o);
     o.git_order = 1;
     o.git_dir = repo;
-    build_ok(&res, 1, &o, &t);
+    trend_ok(&res, 1, &o, &t);
     cr_assert_eq(t.nruns, 5);
-    cr_expect_str_eq(base(t.runs[0].file), "x.json");
-    cr_expect_str_eq(base(t.runs[1].file), "y.json");
-    cr_expect_str_eq(base(t.runs[2].file), "z.json");
-    cr_expect_str_eq(base(t.runs[3].file), "v.json");
-    cr_expect_str_eq(base(t.runs[4].file), "u.json");
+    cr_expect_str_eq(file_name(t.runs[0].file), "x.json");
+    cr_expect_str_eq(file_name(t.runs[1].file), "y.json");
+    cr_expect_str_eq(file_name(t.runs[2].file), "z.json");
+    cr_expect_str_eq(file_name(t.runs[3].file), "v.json");
+    cr_expect_str_eq(file_name(t.runs[4].file), "u.json");
     cr_assert_eq(t.nwarnings, 1);
     cr_expect_not_null(strstr(t.warnings[0], "2 of 5 runs have no commit in git rev-list"),
                        "%s", t.warnings[0]);
@@ -193,9 +120,9 @@ Test(history, git_order_from_a_repository)
 
     /* without git: by commit time, the other way round */
     o.git_order = 0;
-    build_ok(&res, 1, &o, &t);
-    cr_expect_str_eq(base(t.runs[0].file), "v.json");
-    cr_expect_str_eq(base(t.runs[4].file), "x.json");
+    trend_ok(&res, 1, &o, &t);
+    cr_expect_str_eq(file_name(t.runs[0].file), "v.json");
+    cr_expect_str_eq(file_name(t.runs[4].file), "x.json");
     trend_free(&t);
 }
 
@@ -204,12 +131,12 @@ Test(history, git_order_outside_a_repository_fails)
     struct trend_opts o;
     struct trend t;
     struct err e = {0};
-    char *p = dir;
+    char *p = tmp_dir();
 
-    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "aaaa", NULL, one, 1);
+    tf_write(tmp_path("a.json"), "2026-01-01T10:00:00Z", "aaaa", NULL, tf_one, 1);
     trend_opts_default(&o);
     o.git_order = 1;
-    o.git_dir = dir;
+    o.git_dir = tmp_dir();
     cr_assert_eq(trend_build(&p, 1, &o, &t, &e), -1);
     cr_expect_not_null(strstr(e.msg, "--git-order: git rev-list --topo-order HEAD in "), "%s",
                        e.msg);
@@ -222,14 +149,14 @@ Test(history, files_named_one_by_one_and_other_tools)
     struct trend_opts o;
     struct trend t;
 
-    tf_write(in_dir("x.json"), "2026-01-01T10:00:00Z", NULL, NULL, one, 1);
-    paths[0] = in_dir("x.json");
+    tf_write(tmp_path("x.json"), "2026-01-01T10:00:00Z", NULL, NULL, tf_one, 1);
+    paths[0] = tmp_path("x.json");
     paths[1] = "tests/data/import/good/gbench_reps.json";
     paths[2] = "tests/data/import/good/hyperfine_basic.json";
     if (access(paths[1], R_OK) != 0)
         cr_skip_test("run from the source directory to read tests/data");
     trend_opts_default(&o);
-    build_ok(paths, 3, &o, &t);
+    trend_ok(paths, 3, &o, &t);
     cr_expect_eq(t.nruns, 3);
     cr_expect_gt(t.nseries, 2);
     trend_free(&t);
@@ -243,12 +170,12 @@ Test(history, bad_times_and_paths_are_named)
     char *paths[2], want[512];
 
     trend_opts_default(&o);
-    tf_write(in_dir("good.json"), "2026-01-01T10:00:00Z", NULL, NULL, one, 1);
-    paths[0] = in_dir("good.json");
+    tf_write(tmp_path("good.json"), "2026-01-01T10:00:00Z", NULL, NULL, tf_one, 1);
+    paths[0] = tmp_path("good.json");
 
     /* a time that cannot be ordered */
-    tf_write(in_dir("when.json"), "yesterday", NULL, NULL, one, 1);
-    paths[1] = in_dir("when.json");
+    tf_write(tmp_path("when.json"), "yesterday", NULL, NULL, tf_one, 1);
+    paths[1] = tmp_path("when.json");
     cr_assert_eq(trend_build(paths, 2, &o, &t, &e), -1);
     snprintf(want, sizeof want, "%s: context.time: expected an ISO 8601 time, got \"yesterday\"",
              paths[1]);
@@ -257,14 +184,14 @@ Test(history, bad_times_and_paths_are_named)
 
     /* missing, and a directory without results */
     memset(&e, 0, sizeof e);
-    paths[1] = in_dir("none.json");
+    paths[1] = tmp_path("none.json");
     cr_assert_eq(trend_build(paths, 2, &o, &t, &e), -1);
     snprintf(want, sizeof want, "%s: cannot open: No such file or directory", paths[1]);
     cr_expect_str_eq(e.msg, want);
     trend_free(&t);
     memset(&e, 0, sizeof e);
-    mkdir(in_dir("empty"), 0777);
-    paths[1] = in_dir("empty");
+    mkdir(tmp_path("empty"), 0777);
+    paths[1] = tmp_path("empty");
     cr_assert_eq(trend_build(paths + 1, 1, &o, &t, &e), -1);
     snprintf(want, sizeof want, "%s: no *.json result files", paths[1]);
     cr_expect_str_eq(e.msg, want);

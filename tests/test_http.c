@@ -12,8 +12,7 @@
 
 #include "harness/lib/rng.h"
 #include "harness/load/http.h"
-
-#define SEED 20240611u
+#include "helpers.h"
 
 /* ---- driving the parser ---------------------------------------------- */
 
@@ -89,30 +88,6 @@ static void assert_same(const struct outcome *got, const struct outcome *want,
         cr_assert_eq(got->used, want->used, "%s (%s): used %zu, expected %zu", name, how,
                      got->used, want->used);
     }
-}
-
-/* Random increasing cut points inside [1, len). */
-static size_t random_cuts(struct rng *r, size_t len, size_t *cuts, size_t max)
-{
-    size_t n = 0, i, j;
-
-    if (len < 2)
-        return 0;
-    max = 1 + (size_t)rng_below(r, max);
-    for (i = 0; i < max; i++) {
-        size_t c = 1 + (size_t)rng_below(r, len - 1);
-        for (j = 0; j < n && cuts[j] != c; j++)
-            ;
-        if (j == n)
-            cuts[n++] = c;
-    }
-    for (i = 1; i < n; i++) /* insertion sort */
-        for (j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
-            size_t t = cuts[j];
-            cuts[j] = cuts[j - 1];
-            cuts[j - 1] = t;
-        }
-    return n;
 }
 
 /* Parse whole, at every single cut, byte by byte and at random cuts: all

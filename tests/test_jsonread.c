@@ -123,3 +123,12 @@ Test(jsonread, objects_and_arrays)
     cr_expect_eq(jr_get_arr(&rd, doc, "", "o", JR_NUL, &v), -1);
     expect_error("f.json: o: expected array or null, got object");
 }
+
+Test(jsonread, suggestions)
+{
+    static const char *const known[] = {"binary", "filter", "settings", NULL};
+
+    cr_assert_str_eq(jr_suggest("bianry", known), "binary");
+    cr_assert_str_eq(jr_suggest("filtre", known), "filter");
+    cr_assert_null(jr_suggest("colour", known));
+}

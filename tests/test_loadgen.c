@@ -15,71 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/load/loadgen.h"
-#include "harness/result/loadres.h"
 #include "harness/lib/clock.h"
+#include "harness/load/loadgen.h"
 #include "harness/result/env.h"
+#include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
-
-struct srv {
-    pid_t pid;
-    int port;
-};
-
-static const char *build_dir(void)
-{
-    const char *b = getenv("PACER_BUILD");
-    return b && *b ? b : "build";
-}
-
-/* Start testsrv with the given arguments; wait for its port. */
-static struct srv srv_start(const char *const *args)
-{
-    struct srv s = {0};
-    char path[512], line[128];
-    const char *argv[24];
-    int fds[2];
-    size_t n = 0, i;
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/suites/targets/testsrv", build_dir());
-    cr_assert(access(path, X_OK) == 0, "%s is not built", path);
-    argv[n++] = path;
-    argv[n++] = "--port";
-    argv[n++] = "0";
-    argv[n++] = "--max-time";
-    argv[n++] = "60s";
-    for (i = 0; args && args[i] && n < 22; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    cr_assert(pipe(fds) == 0);
-    s.pid = fork();
-    cr_assert(s.pid >= 0);
-    if (s.pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execv(path, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    f = fdopen(fds[0], "r");
-    cr_assert(f && fgets(line, sizeof line, f), "testsrv did not start");
-    cr_assert(sscanf(line, "listening on %d", &s.port) == 1, "testsrv said: %s", line);
-    fclose(f);
-    return s;
-}
-
-static void srv_stop(struct srv *s)
-{
-    int st;
-
-    if (s->pid > 0) {
-        kill(s->pid, SIGKILL);
-        waitpid(s->pid, &st, 0);
-        s->pid = 0;
-    }
-}
+#include "helpers.h"
 
 struct run {
     struct load_opts o;

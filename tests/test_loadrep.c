@@ -16,50 +16,16 @@
 #include "harness/load/hist.h"
 #include "harness/load/loadgen.h"
 #include "harness/result/loadrep.h"
+#include "helpers.h"
 
-#define H60 60000000000ull      /* 60 s in ns */
 #define SAVE_FLAGS (JSON_SORT_KEYS | JSON_REAL_PRECISION(17) | JSON_INDENT(1))
 
-static void init_ok(struct hist *h, int digits, uint64_t highest)
-{
-    struct err e = { 0 };
-
-    cr_assert_eq(hist_init(h, digits, highest, &e), 0, "hist_init(%d, %" PRIu64 "): %s",
-                 digits, highest, e.msg);
-}
-
-static void assert_same(const struct hist *a, const struct hist *b)
-{
-    cr_assert_eq(a->digits, b->digits);
-    cr_assert_eq(a->sub_bits, b->sub_bits);
-    cr_assert_eq(a->highest, b->highest);
-    cr_assert_eq(a->nbuckets, b->nbuckets);
-    cr_assert_eq(a->count, b->count, "count %" PRIu64 " vs %" PRIu64, a->count, b->count);
-    cr_assert_eq(a->min, b->min, "min %" PRIu64 " vs %" PRIu64, a->min, b->min);
-    cr_assert_eq(a->max, b->max, "max %" PRIu64 " vs %" PRIu64, a->max, b->max);
-    cr_assert_eq(memcmp(&a->sum, &b->sum, sizeof a->sum), 0, "sum %.17g vs %.17g", a->sum,
-                 b->sum);
-    cr_assert_eq(a->clamped, b->clamped);
-    for (size_t i = 0; i < a->nbuckets; i++)
-        cr_assert_eq(a->counts[i], b->counts[i], "bucket %zu: %" PRIu64 " vs %" PRIu64, i,
-                     a->counts[i], b->counts[i]);
-}
-
 /*
- * Hand-built monitor rows of the server, times and CPU in binary fractions
- * so that the summary is exact in double (worked out in test_monitor.c):
- * over [0.25, 0.75], cpu 1 core mean and 1.25 max, user 0.75, sys 0.25,
- * rss mean 11000 / 3 and max 6000, threads 4, fds 9, switches 44 and 4 per
- * second, reads 400 per second, writes unknown (-1).
+ * The server's rows are hand_series() (helpers.h): over [0.25, 0.75], cpu 1
+ * core mean and 1.25 max, user 0.75, sys 0.25, rss mean 11000 / 3 and max
+ * 6000, threads 4, fds 9, switches 44 and 4 per second, reads 400 per
+ * second, writes unknown (-1).  Pacer's own rows follow.
  */
-static struct mon_row hand_rows[] = {
-    { 0, 1, 0.5, 1000, 2, 5, 10, 1, 0, -1, 1 },
-    { 0.25, 1.125, 0.5, 3000, 4, 7, 20, 1, 100, -1, 1 },
-    { 0.5, 1.375, 0.5625, 2000, 3, 9, 30, 3, 200, -1, 1 },
-    { 0.75, 1.5, 0.625, 6000, 3, 6, 40, 3, 300, -1, 1 },
-    { 1, 1.75, 0.75, 4000, 2, 6, 110, 5, 1000, -1, 1 },
-};
-
 static struct mon_row pacer_rows[] = {
     { 0.125, 0.5, 0.25, 4096, 3, 8, 1, 0, 10, 20, 1 },
     { 0.875, 0.75, 0.25, 8192, 3, 8, 2, 0, 30, 40, 1 },
@@ -88,8 +54,8 @@ static void fake_run(struct fake *f, int open)
     f->o.warmup_ns = 500000000;
     f->o.duration_ns = 2000000000;
     f->o.interval_ns = 1000000000;
-    init_ok(&f->out.latency, 3, H60);
-    init_ok(&f->out.latency_sent, 3, H60);
+    hist_init_ok(&f->out.latency, 3, H60);
+    hist_init_ok(&f->out.latency_sent, 3, H60);
     for (i = 0; i < sizeof lat / sizeof *lat; i++) {
         hist_record(&f->out.latency, lat[i]);
         hist_record(&f->out.latency_sent, lat[i] / 2);
@@ -126,7 +92,7 @@ static void fake_run(struct fake *f, int open)
     f->out.reads = 290;
     f->out.stamped = 280;
     f->out.naps = 7;
-    f->series[0] = (struct mon_series){ "server", 4242, hand_rows, 5, 5, 0 };
+    f->series[0] = hand_series();
     f->series[1] = (struct mon_series){ "pacer", 77, pacer_rows, 2, 2, 1 };
     f->out.mon.period_ns = 100000000;
     f->out.mon.series = f->series;
@@ -194,9 +160,9 @@ Test(record, from_run_copies_the_run)
     cr_assert_eq(r.requests, 300);
     cr_assert_eq(r.errors[LC_READ], 3);
     cr_assert_eq(r.errors_total, 4);
-    assert_same(&r.latency, &f.out.latency);
+    assert_same_hist(&r.latency, &f.out.latency);
     cr_assert_eq(r.from_send, 1);
-    assert_same(&r.latency_sent, &f.out.latency_sent);
+    assert_same_hist(&r.latency_sent, &f.out.latency_sent);
     cr_assert_eq(r.pct.have, 1);
     cr_assert_eq(r.pct.p[2], hist_percentile(&f.out.latency, 99));
     cr_assert_eq(r.pct.p[5], 34000);
@@ -400,11 +366,12 @@ Test(record_json, round_trip_exact)
         cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
         b = block_text(&back);
         cr_assert_str_eq(a, b);
-        assert_same(&back.latency, &r.latency);
+        assert_same_hist(&back.latency, &r.latency);
         cr_assert_eq(back.set.seed, UINT64_MAX - 1);
         cr_assert_eq(back.throughput, r.throughput);
         cr_assert_eq(back.mon[0].summary.rss_mean, 11000.0 / 3.0);
-        cr_assert_eq(memcmp(back.mon[0].rows, hand_rows, sizeof hand_rows), 0);
+        cr_assert_eq(memcmp(back.mon[0].rows, f.series[0].rows,
+                            f.series[0].n * sizeof *f.series[0].rows), 0);
         cr_assert_eq(memcmp(back.iv, r.iv, r.niv * sizeof *r.iv), 0);
         cr_assert_eq(back.from_send, open);
         free(a);

@@ -13,47 +13,7 @@
 #include "harness/lib/rng.h"
 #include "harness/load/hist.h"
 #include "harness/result/loadrep.h"
-
-#define SEED 20240611u
-#define H60 60000000000ull      /* 60 s in ns */
-
-static void init_ok(struct hist *h, int digits, uint64_t highest)
-{
-    struct err e = { 0 };
-
-    cr_assert_eq(hist_init(h, digits, highest, &e), 0, "hist_init(%d, %" PRIu64 "): %s",
-                 digits, highest, e.msg);
-}
-
-/* Lognormal latencies around exp(mu) ns, rounded to integers. */
-static uint64_t *lognormal(size_t n, double mu, double sigma, uint64_t seed)
-{
-    struct rng r;
-    uint64_t *x = malloc(n * sizeof *x);
-
-    cr_assert_not_null(x);
-    rng_seed(&r, seed);
-    for (size_t i = 0; i < n; i++)
-        x[i] = (uint64_t)llround(exp(mu + sigma * rng_normal(&r)));
-    return x;
-}
-
-static void assert_same(const struct hist *a, const struct hist *b)
-{
-    cr_assert_eq(a->digits, b->digits);
-    cr_assert_eq(a->sub_bits, b->sub_bits);
-    cr_assert_eq(a->highest, b->highest);
-    cr_assert_eq(a->nbuckets, b->nbuckets);
-    cr_assert_eq(a->count, b->count, "count %" PRIu64 " vs %" PRIu64, a->count, b->count);
-    cr_assert_eq(a->min, b->min, "min %" PRIu64 " vs %" PRIu64, a->min, b->min);
-    cr_assert_eq(a->max, b->max, "max %" PRIu64 " vs %" PRIu64, a->max, b->max);
-    cr_assert_eq(memcmp(&a->sum, &b->sum, sizeof a->sum), 0, "sum %.17g vs %.17g", a->sum,
-                 b->sum);
-    cr_assert_eq(a->clamped, b->clamped);
-    for (size_t i = 0; i < a->nbuckets; i++)
-        cr_assert_eq(a->counts[i], b->counts[i], "bucket %zu: %" PRIu64 " vs %" PRIu64, i,
-                     a->counts[i], b->counts[i]);
-}
+#include "helpers.h"
 
 /* h to JSON text and back. */
 static void round_trip(const struct hist *h)
@@ -69,7 +29,7 @@ static void round_trip(const struct hist *h)
     back = json_loads(text, 0, NULL);
     cr_assert_not_null(back, "%s", text);
     cr_assert_eq(hist_from_json(&r, back, "r.json", "latency", &e), 0, "%s", e.msg);
-    assert_same(h, &r);
+    assert_same_hist(h, &r);
     hist_free(&r);
     json_decref(back);
     json_decref(j);
@@ -81,7 +41,7 @@ Test(hist_json, empty)
     struct hist h;
     json_t *j;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     j = hist_to_json(&h);
     cr_assert_not_null(j);
     cr_assert(json_is_null(json_object_get(j, "min")));
@@ -94,10 +54,10 @@ Test(hist_json, empty)
 Test(hist_json, round_trip_exact)
 {
     size_t n = 100000;
-    uint64_t *x = lognormal(n, 16.0, 2.5, SEED + 1);
+    uint64_t *x = lognormal_ns(n, 16.0, 2.5, SEED + 1);
     struct hist h;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     round_trip(&h);                     /* empty */
     for (size_t i = 0; i < n; i++)
         hist_record(&h, x[i]);
@@ -106,7 +66,7 @@ Test(hist_json, round_trip_exact)
     cr_assert_gt(h.clamped, 0);
     round_trip(&h);
     hist_free(&h);
-    init_ok(&h, 1, 2);                  /* the smallest layout */
+    hist_init_ok(&h, 1, 2);                  /* the smallest layout */
     hist_record(&h, 1);
     hist_record(&h, 2);
     round_trip(&h);
@@ -119,7 +79,7 @@ Test(hist_json, encoding)
     struct hist h;
     json_t *j, *b;
 
-    init_ok(&h, 3, H60);
+    hist_init_ok(&h, 3, H60);
     hist_record(&h, 3000);              /* bucket [3000, 3001] */
     hist_record(&h, 3001);
     hist_record(&h, 5);
@@ -276,7 +236,7 @@ Test(hist_json, reader_clamped_counts)
 
     /* the last bucket of 2 digits up to 1000000 and more clamped values
      * than it holds */
-    init_ok(&h, 2, 1000000);
+    hist_init_ok(&h, 2, 1000000);
     last = hist_bucket_low(&h, h.nbuckets - 1);
     hist_free(&h);
     snprintf(text, sizeof text, "{\"digits\": 2, \"highest\": 1000000, \"count\": 2, "

@@ -2,9 +2,9 @@
  * test_loadrep_read.c: harness/result/loadrep_read.c, load blocks read
  * back: the golden files of tests/data/result/good (written by pacer
  * load) written back unchanged, one of them an older block without the
- * fields recorded later; the latency of their repetitions merged; and the
- * reader's one-line errors, one per kind of fault, on blocks of those
- * files with one field spoilt.
+ * fields recorded later; and the reader's one-line errors, one per kind of
+ * fault, on blocks of those files with one field spoilt.  The latency of
+ * their repetitions merged is tested in test_loadres.c.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -13,22 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/load/hist.h"
 #include "harness/result/loadrep.h"
-#include "harness/result/loadres.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
+#include "helpers.h"
 
 #define DATA "tests/data/result"
-
-static json_t *load_json(const char *path)
-{
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-
-    cr_assert_not_null(j, "%s: %s", path, je.text);
-    return j;
-}
 
 static json_t *bench_load(json_t *root)
 {
@@ -120,30 +110,6 @@ Test(golden, older_block_without_later_fields)
     json_decref(back);
     json_decref(want);
     json_decref(root);
-    result_free(&r);
-}
-
-Test(golden, latency_merged_over_the_repetitions)
-{
-    struct result r;
-    struct err e = { 0 };
-    struct hist h;
-
-    cr_assert_eq(result_load(DATA "/good/load_open.json", &r, &e), 0, "%s", e.msg);
-    cr_assert_eq(load_merge_latency(&r.benches[0], 0, &h, &e), 0, "%s", e.msg);
-    cr_assert_eq(h.count, r.benches[0].load[0].latency.count + r.benches[0].load[1].latency.count);
-    cr_assert_eq(h.max, r.benches[0].load[0].latency.max > r.benches[0].load[1].latency.max
-                            ? r.benches[0].load[0].latency.max
-                            : r.benches[0].load[1].latency.max);
-    hist_free(&h);
-    cr_assert_eq(load_merge_latency(&r.benches[0], 1, &h, &e), 0, "%s", e.msg);
-    cr_assert_eq(h.count, 60);
-    hist_free(&h);
-    result_free(&r);
-    cr_assert_eq(result_load(DATA "/good/load_closed.json", &r, &e), 0, "%s", e.msg);
-    cr_assert_eq(load_merge_latency(&r.benches[0], 1, &h, &e), -1);
-    cr_assert_str_eq(e.msg, "load/closed: no latency from send histogram");
-    cr_assert_null(h.counts);
     result_free(&r);
 }
 

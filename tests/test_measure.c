@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "harness/lib/measure.h"
+#include "helpers.h"
 
 static uint64_t body_runs, calls;
 
@@ -43,14 +44,6 @@ static void macro_break(pacer_state *st)
 {
     PACER_LOOP(st)
         break;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {0, ms * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
 }
 
 static void sleepy(pacer_state *st)

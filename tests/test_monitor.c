@@ -19,19 +19,12 @@
 
 #include "harness/lib/clock.h"
 #include "harness/load/monitor.h"
+#include "helpers.h"
 
 #define MB (1024 * 1024)
 #define CHILD_ALARM_S 15
 
 TestSuite(monitor, .timeout = 30);
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 static void spin_forever(void)
 {
@@ -428,48 +421,8 @@ Test(monitor, summary_of_a_busy_child)
     monitor_free(&m);
 }
 
-/*
- * Hand-built rows, times and CPU in binary fractions so every step below is
- * exact in double:
- *
- *   t      user   sys     cpu     rss   thr fds  vol invol rchar
- *   0      1      0.5     1.5     1000  2   5    10  1     0
- *   0.25   1.125  0.5     1.625   3000  4   7    20  1     100
- *   0.5    1.375  0.5625  1.9375  2000  3   9    30  3     200
- *   0.75   1.5    0.625   2.125   6000  3   6    40  3     300
- *   1      1.75   0.75    2.5     4000  2   6    110 5     1000
- *
- * wchar unknown (-1) throughout.
- *
- * Whole series: duration 1; cpu (2.5 - 1.5) / 1 = 1; user 0.75, sys 0.25;
- * per period (0.125, 0.3125, 0.1875, 0.375) / 0.25 = 0.5, 1.25, 0.75, 1.5,
- * max 1.5; rss mean 16000 / 5 = 3200, max 6000; threads max 4, fds max 9;
- * switches (115 - 11) / 1 = 104, involuntary 4; read 1000 / s; write -1.
- *
- * [0.25, 0.75]: duration 0.5; cpu 0.5 / 0.5 = 1, max 1.25; user 0.375 /
- * 0.5 = 0.75, sys 0.125 / 0.5 = 0.25; rss mean 11000 / 3, max 6000;
- * threads 4, fds 9; switches (43 - 21) / 0.5 = 44, involuntary 2 / 0.5 = 4;
- * read 200 / 0.5 = 400.
- */
-static struct mon_row hand_rows[] = {
-    { 0, 1, 0.5, 1000, 2, 5, 10, 1, 0, -1, 1 },
-    { 0.25, 1.125, 0.5, 3000, 4, 7, 20, 1, 100, -1, 1 },
-    { 0.5, 1.375, 0.5625, 2000, 3, 9, 30, 3, 200, -1, 1 },
-    { 0.75, 1.5, 0.625, 6000, 3, 6, 40, 3, 300, -1, 1 },
-    { 1, 1.75, 0.75, 4000, 2, 6, 110, 5, 1000, -1, 1 },
-};
-
-static struct mon_series hand_series(void)
-{
-    struct mon_series s = { 0 };
-
-    s.label = "server";
-    s.pid = 4242;
-    s.rows = hand_rows;
-    s.n = s.cap = sizeof hand_rows / sizeof *hand_rows;
-    return s;
-}
-
+/* The rows of hand_series() (helpers.h), where every step below is worked
+ * out. */
 Test(monitor, summarise_hand_built_rows)
 {
     struct mon_series s = hand_series();

@@ -10,15 +10,14 @@
 #include <string.h>
 
 #include "harness/run/plan.h"
+#include "helpers.h"
 
 static char faulty[512], hash[512];
 
 static void init(void)
 {
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-    snprintf(hash, sizeof hash, "%s/suites/micro/hash", b ? b : "build");
+    build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
+    build_path(hash, sizeof hash, "suites/micro/hash");
 }
 
 TestSuite(plan, .init = init, .timeout = 60);

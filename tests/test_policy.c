@@ -6,20 +6,17 @@
 #include <unistd.h>
 
 #include "compare/policy.h"
+#include "helpers.h"
 
-static char path[64];
+TestSuite(policy, .init = tmp_setup, .fini = tmp_teardown);
 
-static void write_file(const char *text)
+static char path[256];
+
+/* Write text to the policy file, path in the scratch directory. */
+static void write_policy(const char *text)
 {
-    FILE *f;
-    int fd;
-
-    snprintf(path, sizeof path, "/tmp/pacer-policy-XXXXXX");
-    fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
+    snprintf(path, sizeof path, "%s", tmp_path("policy"));
+    write_file(path, text);
 }
 
 static void fails(const char *text, const char *msg_after_path)
@@ -28,13 +25,12 @@ static void fails(const char *text, const char *msg_after_path)
     struct err e = {0};
     char want[512];
 
-    write_file(text);
+    write_policy(text);
     compare_opts_default(&o);
     cr_assert_eq(policy_load(path, &o, 0, 0, &e), -1, "%s accepted", text);
     snprintf(want, sizeof want, "%s: %s", path, msg_after_path);
     cr_assert_str_eq(e.msg, want);
     compare_opts_free(&o);
-    unlink(path);
 }
 
 Test(policy, standalone_file)
@@ -42,7 +38,7 @@ Test(policy, standalone_file)
     struct compare_opts o;
     struct err e = {0};
 
-    write_file("{\"threshold\": \"2%\", \"drift\": 0.05,"
+    write_policy("{\"threshold\": \"2%\", \"drift\": 0.05,"
                " \"thresholds\": {\"^evloop/thread\": \"25%\", \"^json\": \"5%\"},"
                " \"limits\": [\"median < 1ms\", \"hash/.*: throughput > 1GiB/s\"]}");
     compare_opts_default(&o);
@@ -62,7 +58,6 @@ Test(policy, standalone_file)
     cr_assert_float_eq(o.threshold, 0.07, 1e-12);
     cr_assert_float_eq(o.drift, COMPARE_DRIFT_DEFAULT, 1e-12);
     compare_opts_free(&o);
-    unlink(path);
 }
 
 Test(policy, suite_section)
@@ -70,13 +65,12 @@ Test(policy, suite_section)
     struct compare_opts o;
     struct err e = {0};
 
-    write_file("{\"commands\": [{\"command\": \"true\"}],"
+    write_policy("{\"commands\": [{\"command\": \"true\"}],"
                " \"compare\": {\"threshold\": \"4%\"}}");
     compare_opts_default(&o);
     cr_assert_eq(policy_load(path, &o, 0, 0, &e), 0, "%s", e.msg);
     cr_assert_float_eq(o.threshold, 0.04, 1e-12);
     compare_opts_free(&o);
-    unlink(path);
 }
 
 Test(policy, bad_files)

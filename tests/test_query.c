@@ -11,42 +11,30 @@
 
 #include "harness/lib/clock.h"
 #include "harness/run/query.h"
+#include "helpers.h"
 
-static char faulty[512], script[64];
-
-static void init(void)
-{
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-}
-
-TestSuite(query, .init = init, .timeout = 60);
+TestSuite(query, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 /* A worker that answers each request with the line given for its first
- * word, and "ok" to the others. */
+ * word, and "ok" to the others (a script in the scratch directory). */
 static const char *scripted(const char *calibrate, const char *warmup, const char *sample)
 {
-    FILE *f;
-    int fd;
+    const char *script = tmp_path("worker");
+    char text[1024];
 
-    snprintf(script, sizeof script, "/tmp/pacer-query-XXXXXX");
-    fd = mkstemp(script);
-    cr_assert_geq(fd, 0);
-    f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "#!/bin/sh\n"
-               "while read -r line <&3; do\n"
-               "  case \"$line\" in\n"
-               "    calibrate*) echo '%s' >&4;;\n"
-               "    warmup*) echo '%s' >&4;;\n"
-               "    sample*) echo '%s' >&4;;\n"
-               "    quit) exit 0;;\n"
-               "    *) echo ok >&4;;\n"
-               "  esac\n"
-               "done\n",
-            calibrate, warmup, sample);
-    fclose(f);
+    snprintf(text, sizeof text,
+             "#!/bin/sh\n"
+             "while read -r line <&3; do\n"
+             "  case \"$line\" in\n"
+             "    calibrate*) echo '%s' >&4;;\n"
+             "    warmup*) echo '%s' >&4;;\n"
+             "    sample*) echo '%s' >&4;;\n"
+             "    quit) exit 0;;\n"
+             "    *) echo ok >&4;;\n"
+             "  esac\n"
+             "done\n",
+             calibrate, warmup, sample);
+    write_file(script, text);
     chmod(script, 0700);
     return script;
 }
@@ -60,7 +48,7 @@ Test(query, a_benchmark_from_select_to_teardown)
     struct child c;
     struct err e = {0};
 
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_start(&c, faulty_bin(), &e), 0, "%s", e.msg);
     cr_assert_eq(query_select(&c, "ok", dl, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(query_plain(&c, "setup", dl, &e), CHILD_OK, "%s", e.msg);
     cr_assert_eq(query_calibrate(&c, 1000000, dl, &iters, &e), CHILD_OK, "%s", e.msg);
@@ -83,7 +71,7 @@ Test(query, an_unknown_benchmark_is_the_workers_error)
     struct child c;
     struct err e = {0};
 
-    cr_assert_eq(child_start(&c, faulty, &e), 0, "%s", e.msg);
+    cr_assert_eq(child_start(&c, faulty_bin(), &e), 0, "%s", e.msg);
     cr_assert_eq(query_select(&c, "nothing", dl, &e), CHILD_ERR_ANSWER);
     cr_assert_str_eq(e.msg, "no benchmark of that name in this binary");
     child_kill(&c);
@@ -114,5 +102,4 @@ Test(query, malformed_answers)
     child_kill(&c);
     child_free(&c);
     free(s.x);
-    unlink(script);
 }

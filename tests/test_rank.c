@@ -20,6 +20,7 @@
 
 #include "compare/rank.h"
 #include "harness/lib/rng.h"
+#include "helpers.h"
 
 #define REL 1e-12
 
@@ -53,17 +54,6 @@ struct cdf_ref {
 };
 
 #include "ref/rank_ref.out"
-
-#define COUNT(a) (sizeof (a) / sizeof *(a))
-
-static int rel_eq(double got, double want, double rel)
-{
-    return fabs(got - want) <= rel * fabs(want);
-}
-
-#define assert_rel(got, want, rel, what)                                        \
-    cr_assert(rel_eq((got), (want), (rel)), "%s: %s = %.17g, expected %.17g",   \
-              (what), #got, (double)(got), (double)(want))
 
 Test(rank, mwu_matches_r)
 {

@@ -8,13 +8,7 @@
 
 #include "harness/load/loadgen.h"
 #include "harness/load/request.h"
-
-static void url_ok(const char *url, struct target_url *u)
-{
-    struct err e = {0};
-
-    cr_assert_eq(target_url_parse(url, u, &e), 0, "%s: %s", url, e.msg);
-}
+#include "helpers.h"
 
 static void request_is(const struct target_url *u, const char *method,
                        const char *const *headers, size_t nheaders, const char *body,

@@ -12,22 +12,7 @@
 #include "harness/lib/stats.h"
 #include "harness/result/result.h"
 #include "harness/result/version.h"
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-
-    cr_assert_not_null(d);
-    return d;
-}
-
-static void set_samples(double **x, size_t *n, const double *v, size_t len)
-{
-    *x = malloc(len * sizeof **x);
-    cr_assert_not_null(*x);
-    memcpy(*x, v, len * sizeof **x);
-    *n = len;
-}
+#include "helpers.h"
 
 /* ---- the model ---------------------------------------------------------- */
 

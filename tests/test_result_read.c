@@ -18,54 +18,9 @@
 #include "harness/lib/stats.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
+#include "helpers.h"
 
 #define DATA "tests/data/result"
-
-/* The whole file as a new NUL-terminated string, or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            cr_assert_not_null(buf);
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-
-    return lstat(path, &st) == 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static void load_ok(const char *path, struct result *r)
-{
-    struct err e = {0};
-
-    cr_assert_eq(result_load(path, r, &e), 0, "%s", e.msg);
-}
 
 /* ---- golden files ------------------------------------------------------- */
 
@@ -78,70 +33,29 @@ static const char *const required_bad[] = {
     "direction_unknown", "iterations_zero", "context_missing",    "duplicate_name",
 };
 
+/* result_load, its result freed. */
+static int read_result(const char *path, struct err *e)
+{
+    struct result r;
+    int rc = result_load(path, &r, e);
+
+    result_free(&r);
+    return rc;
+}
+
 Test(golden, required_bad_cases_present)
 {
-    char path[256];
-    size_t i;
-
-    for (i = 0; i < sizeof required_bad / sizeof required_bad[0]; i++) {
-        snprintf(path, sizeof path, DATA "/bad/%s.json", required_bad[i]);
-        cr_expect(exists(path), "%s missing", path);
-        snprintf(path, sizeof path, DATA "/bad/%s.err", required_bad[i]);
-        cr_expect(exists(path), "%s missing", path);
-    }
+    golden_present(DATA "/bad", required_bad, COUNT(required_bad));
 }
 
 Test(golden, bad_files_rejected_with_exact_message)
 {
-    char json[512], errf[512];
-    struct dirent *de;
-    DIR *d = opendir(DATA "/bad");
-    size_t ncases = 0;
-
-    cr_assert_not_null(d, DATA "/bad: %s (run from the repository root)", strerror(errno));
-    while ((de = readdir(d))) {
-        struct result r;
-        struct err e = {0};
-        char *want;
-        size_t len;
-        int rc;
-
-        if (!ends_with(de->d_name, ".json"))
-            continue;
-        snprintf(json, sizeof json, DATA "/bad/%s", de->d_name);
-        snprintf(errf, sizeof errf, "%.*s.err", (int)(strlen(json) - 5), json);
-        want = slurp(errf, &len);
-        cr_expect_not_null(want, "%s: no .err file", json);
-        if (!want)
-            continue;
-        while (len > 0 && want[len - 1] == '\n')
-            want[--len] = '\0';
-        cr_expect_null(strchr(want, '\n'), "%s: expected message is not one line", errf);
-
-        rc = result_load(json, &r, &e);
-        cr_expect_eq(rc, -1, "%s: accepted", json);
-        cr_expect_str_eq(e.msg, want, "%s:\n  got  %s\n  want %s", json, e.msg, want);
-        cr_expect_null(strchr(e.msg, '\n'), "%s: message is not one line", json);
-        result_free(&r);
-        free(want);
-        ncases++;
-    }
-    closedir(d);
-    cr_expect_geq(ncases, sizeof required_bad / sizeof required_bad[0]);
+    golden_refused(DATA "/bad", read_result, COUNT(required_bad));
 }
 
 Test(golden, unreadable_files)
 {
-    struct result r;
-    struct err e = {0};
-
-    cr_expect_eq(result_load(DATA "/bad/no_such_file.json", &r, &e), -1);
-    cr_expect_str_eq(e.msg, DATA "/bad/no_such_file.json: cannot open: No such file or directory");
-    result_free(&r);
-    err_clear(&e);
-    cr_expect_eq(result_load(DATA "/bad", &r, &e), -1);
-    cr_expect_str_eq(e.msg, DATA "/bad: cannot read: Is a directory");
-    result_free(&r);
+    golden_unreadable(DATA "/bad", read_result);
 }
 
 Test(golden, from_json_names_the_document)

@@ -21,102 +21,22 @@
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
 #include "harness/result/version.h"
+#include "helpers.h"
 
 #define DATA "tests/data/result"
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* The whole file as a new NUL-terminated string, or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            cr_assert_not_null(buf);
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-
-    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-    fputs(text, f);
-    cr_assert_eq(fclose(f), 0);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-
-    return lstat(path, &st) == 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* A scratch directory per test (Criterion runs each test in its own
- * process), emptied and removed by the fixture. */
-static char tmpdir[64];
-
-static void tmp_setup(void)
-{
-    strcpy(tmpdir, "/tmp/pacer-test-result-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void tmp_teardown(void)
-{
-    char path[512];
-    struct dirent *de;
-    DIR *d = opendir(tmpdir);
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
-        if (unlink(path) != 0)
-            rmdir(path);
-    }
-    closedir(d);
-    rmdir(tmpdir);
-}
-
-static void tmp_path(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", tmpdir, name);
-}
-
-/* Names in tmpdir other than "." and "..", comma-separated, sorted by
- * the directory (so tests can say "only a.json is there"). */
+/* Names in the scratch directory (or its subdirectory sub) other than "."
+ * and "..", comma-separated, sorted by the directory (so tests can say
+ * "only a.json is there"). */
 static void tmp_listing(char *buf, size_t size, const char *sub)
 {
     char dir[512];
     struct dirent *de;
     DIR *d;
 
-    snprintf(dir, sizeof dir, "%s%s%s", tmpdir, sub ? "/" : "", sub ? sub : "");
+    snprintf(dir, sizeof dir, "%s%s%s", tmp_dir(), sub ? "/" : "", sub ? sub : "");
     d = opendir(dir);
     cr_assert_not_null(d);
     buf[0] = '\0';
@@ -130,10 +50,11 @@ static void tmp_listing(char *buf, size_t size, const char *sub)
     closedir(d);
 }
 
+/* A temporary file of a save is left in the scratch directory. */
 static int tmp_has_temp_file(void)
 {
     struct dirent *de;
-    DIR *d = opendir(tmpdir);
+    DIR *d = opendir(tmp_dir());
     int found = 0;
 
     cr_assert_not_null(d);
@@ -142,17 +63,6 @@ static int tmp_has_temp_file(void)
             found = 1;
     closedir(d);
     return found;
-}
-
-/* Doubles as the file keeps them: bit for bit, NaN equal to NaN. */
-static int same_double(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || a == b;
-}
-
-static int same_str(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 static void expect_same_doubles(const double *a, size_t na, const double *b, size_t nb,
@@ -310,22 +220,6 @@ static void expect_same_result(const struct result *a, const struct result *b)
         expect_same_bench(&a->benches[i], &b->benches[i]);
 }
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-
-    cr_assert_not_null(d);
-    return d;
-}
-
-static void set_samples(double **x, size_t *n, const double *v, size_t len)
-{
-    *x = malloc(len * sizeof **x);
-    cr_assert_not_null(*x);
-    memcpy(*x, v, len * sizeof **x);
-    *n = len;
-}
-
 /* A result with every field set: context, settings, params of both
  * kinds, throughput, metrics, a crash with a signal, a timeout, a
  * benchmark with no samples and one with a single sample (NaN stddev and
@@ -445,34 +339,19 @@ static void fill_result(struct result *r)
     cr_assert_eq(bench_compute_stats(b, &so), 0);
 }
 
-static void save_ok(const struct result *r, const char *path)
-{
-    struct err e = {0};
-
-    cr_assert_eq(result_save(r, path, &e), 0, "%s", e.msg);
-}
-
-static void load_ok(const char *path, struct result *r)
-{
-    struct err e = {0};
-
-    cr_assert_eq(result_load(path, r, &e), 0, "%s", e.msg);
-}
-
 TestSuite(roundtrip, .init = tmp_setup, .fini = tmp_teardown);
 
 /* Every good file: load, save, load, save; the two saves are identical
  * and the two loads hold the same values. */
 Test(roundtrip, good_files_are_stable)
 {
-    char src[512], a[512], b[512];
+    char src[512];
+    const char *a = tmp_path("a.json"), *b = tmp_path("b.json");
     struct dirent *de;
     DIR *d = opendir(DATA "/good");
     size_t n = 0;
 
     cr_assert_not_null(d);
-    tmp_path(a, sizeof a, "a.json");
-    tmp_path(b, sizeof b, "b.json");
     while ((de = readdir(d))) {
         struct result r1, r2;
         char *ta, *tb;
@@ -502,12 +381,11 @@ Test(roundtrip, good_files_are_stable)
 Test(roundtrip, fully_populated)
 {
     struct result r, back, again;
-    char a[512], b[512], *ta, *tb;
+    const char *a = tmp_path("a.json"), *b = tmp_path("b.json");
+    char *ta, *tb;
     const struct bench *once;
 
     fill_result(&r);
-    tmp_path(a, sizeof a, "a.json");
-    tmp_path(b, sizeof b, "b.json");
     save_ok(&r, a);
     load_ok(a, &back);
     expect_same_result(&r, &back);
@@ -559,7 +437,7 @@ Test(roundtrip, extreme_doubles_exact)
                                1.7976931348623157e308, 123456789012345678.0};
     struct result r, back;
     struct bench *b;
-    char a[512];
+    const char *a = tmp_path("a.json");
     size_t i;
 
     fill_result(&r);
@@ -570,7 +448,6 @@ Test(roundtrip, extreme_doubles_exact)
     b->nproc_samples = 0;
     set_samples(&b->samples, &b->nsamples, x, sizeof x / sizeof x[0]);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
-    tmp_path(a, sizeof a, "a.json");
     save_ok(&r, a);
     load_ok(a, &back);
     for (i = 0; i < sizeof x / sizeof x[0]; i++)
@@ -583,13 +460,12 @@ Test(roundtrip, extreme_doubles_exact)
 Test(roundtrip, invalid_utf8_is_repaired)
 {
     struct result r, back;
-    char a[512];
+    const char *a = tmp_path("a.json");
 
     fill_result(&r);
     free(r.benches[1].error->stderr_tail);
     r.benches[1].error->stderr_tail = xstrdup("ok \xff\xc0\x80 \xed\xa0\x80 \xc3\xa9");
     cr_assert_eq(bench_add_param_str(&r.benches[0], "w\xfe", "v\xe2\x82"), 0);
-    tmp_path(a, sizeof a, "a.json");
     save_ok(&r, a);
     load_ok(a, &back);
     /* each bad byte is one U+FFFD; the valid e-acute stays */
@@ -651,10 +527,10 @@ Test(save, into_missing_directory_fails_and_leaves_nothing)
 {
     struct result r;
     struct err e = {0};
-    char dir[512], path[600], want[1536], list[1024];
+    const char *dir = tmp_path("missing");
+    char path[600], want[1536], list[1024];
 
     fill_result(&r);
-    tmp_path(dir, sizeof dir, "missing");
     snprintf(path, sizeof path, "%s/a.json", dir);
     cr_expect_eq(result_save(&r, path, &e), -1);
     snprintf(want, sizeof want, "%s: cannot create %s.tmp.%ld: No such file or directory", path,
@@ -670,11 +546,11 @@ Test(save, into_missing_directory_fails_and_leaves_nothing)
 Test(save, replaces_an_existing_file)
 {
     struct result r, back;
-    char path[512], list[1024], *text;
+    const char *path = tmp_path("a.json");
+    char list[1024], *text;
 
     fill_result(&r);
-    tmp_path(path, sizeof path, "a.json");
-    spit(path, "old contents\n");
+    write_file(path, "old contents\n");
     save_ok(&r, path);
     text = slurp(path, NULL);
     cr_assert_not_null(text);
@@ -692,12 +568,12 @@ Test(save, invalid_result_is_not_written)
 {
     struct result r;
     struct err e = {0};
-    char path[512], want[1024], list[1024], *text;
+    const char *path = tmp_path("a.json");
+    char want[1024], list[1024], *text;
 
     fill_result(&r);
     r.benches[1].samples[2] = -1.5;
-    tmp_path(path, sizeof path, "a.json");
-    spit(path, "old contents\n");
+    write_file(path, "old contents\n");
     cr_expect_eq(result_save(&r, path, &e), -1);
     snprintf(want, sizeof want,
              "%s: not written: benchmarks[1].samples[2]: expected a number >= 0, got -1.5", path);
@@ -714,9 +590,8 @@ Test(save, what_json_cannot_hold_is_not_written)
 {
     struct result r;
     struct err e = {0};
-    char path[512], want[1024];
-
-    tmp_path(path, sizeof path, "a.json");
+    const char *path = tmp_path("a.json");
+    char want[1024];
 
     fill_result(&r);
     r.set.seed = UINT64_MAX;
@@ -767,10 +642,10 @@ Test(save, failed_rename_removes_the_temp_file)
 {
     struct result r;
     struct err e = {0};
-    char path[512], list[1024];
+    const char *path = tmp_path("taken");
+    char list[1024];
 
     fill_result(&r);
-    tmp_path(path, sizeof path, "taken");
     cr_assert_eq(mkdir(path, 0755), 0);   /* a directory is in the way */
     cr_expect_eq(result_save(&r, path, &e), -1);
     cr_expect_not_null(strstr(e.msg, ": cannot rename "), "%s", e.msg);

@@ -10,17 +10,9 @@
 #include <stdint.h>
 
 #include "harness/lib/rng.h"
+#include "helpers.h"
 
 #define DRAWS 100000
-
-static int rel_eq(double got, double want, double rel)
-{
-    return fabs(got - want) <= rel * fabs(want);
-}
-
-#define assert_rel(got, want, rel)                                              \
-    cr_assert(rel_eq((got), (want), (rel)), "%s = %.17g, expected %.17g",       \
-              #got, (double)(got), (double)(want))
 
 /* Pearson's chi-square statistic of counts against equal expectations. */
 static double chi_square(const unsigned long *count, size_t k, unsigned long total)
@@ -209,7 +201,7 @@ Test(rng, normal_matches_reference)
 
     rng_seed(&r, 99);
     for (size_t i = 0; i < 6; i++)
-        assert_rel(rng_normal(&r), want[i], 1e-12);
+        assert_rel(rng_normal(&r), want[i], 1e-12, "normal");
 }
 
 Test(rng, normal_moments)

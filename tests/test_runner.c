@@ -10,17 +10,9 @@
 #include <string.h>
 
 #include "harness/run/runner.h"
+#include "helpers.h"
 
-static char faulty[512];
-
-static void init(void)
-{
-    const char *b = getenv("PACER_BUILD");
-
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-}
-
-TestSuite(runner, .init = init, .timeout = 60);
+TestSuite(runner, .timeout = 60);
 
 static struct run_opts quick(void)
 {
@@ -53,10 +45,10 @@ static struct bench *run_one(struct result *r, const char *name, const struct ru
     struct err e = {0};
     struct bench *b;
 
-    cr_assert_eq(runner_list(faulty, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    cr_assert_eq(runner_list(faulty_bin(), 10000000000ULL, &l, &e), 0, "%s", e.msg);
     result_init(r);
     b = result_add_bench(r);
-    cr_assert_eq(runner_bench(faulty, "faulty", find(&l, name), o, b), 0);
+    cr_assert_eq(runner_bench(faulty_bin(), "faulty", find(&l, name), o, b), 0);
     listing_free(&l);
     return b;
 }
@@ -67,7 +59,7 @@ Test(runner, lists_benchmarks_and_build)
     struct err e = {0};
     const struct listed *p;
 
-    cr_assert_eq(runner_list(faulty, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    cr_assert_eq(runner_list(faulty_bin(), 10000000000ULL, &l, &e), 0, "%s", e.msg);
     cr_assert_eq(l.n, 10);
     cr_assert_str_eq(l.items[0].name, "ok");
     p = find(&l, "param_typo/size=2");
@@ -95,7 +87,7 @@ Test(runner, measures_a_good_benchmark)
     cr_assert_geq(b->iterations, 1);
     for (i = 0; i < b->nsamples; i++)
         cr_assert_gt(b->samples[i], 0);
-    cr_assert_str_eq(b->binary, faulty);
+    cr_assert_str_eq(b->binary, faulty_bin());
     result_free(&r);
 }
 

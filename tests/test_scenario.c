@@ -19,47 +19,22 @@
 
 #include "harness/run/scenario.h"
 #include "harness/run/suite.h"
-#include "pacer_exec.h"
+#include "helpers.h"
 
-static char pacer[512], testsrv[512], dir[64];
+static char testsrv[512];
 
+/* The suites name {build}: PACER_BUILD is set for them. */
 static void init(void)
 {
     const char *b = getenv("PACER_BUILD");
 
     if (!b || !*b)
-        setenv("PACER_BUILD", b = "build", 1);
-    snprintf(pacer, sizeof pacer, "%s/pacer", b);
-    snprintf(testsrv, sizeof testsrv, "%s/suites/targets/testsrv", b);
-    snprintf(dir, sizeof dir, "/tmp/pacer-macro-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+        setenv("PACER_BUILD", "build", 1);
+    build_path(testsrv, sizeof testsrv, "suites/targets/testsrv");
+    tmp_setup();
 }
 
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(scenario, .init = init, .fini = fini, .timeout = 90);
-
-/* Run pacer with the arguments (NULL-terminated); SIGINT after sigint_ms
- * when positive. */
-static struct out run_pacer_sig(int sigint_ms, const char *arg, ...)
-{
-    PACER_EXEC_VARIADIC(pacer, sigint_ms, arg);
-}
-
-#define run_pacer(...) run_pacer_sig(0, __VA_ARGS__, NULL)
-
-static const char *path_in(const char *name)
-{
-    static char p[4][256];
-    static int i;
-
-    i = (i + 1) % 4;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
+TestSuite(scenario, .init = init, .fini = tmp_teardown, .timeout = 90);
 
 /* A testsrv target that writes its pid to NAME.pid beside the suite. */
 static void target_json(FILE *f, const char *name, const char *mode, const char *ready,
@@ -77,7 +52,7 @@ static void target_json(FILE *f, const char *name, const char *mode, const char 
 static const char *write_suite(const char *file, const char *mode, const char *ready,
                                const char *ready_timeout, const char *scenarios)
 {
-    const char *path = path_in(file);
+    const char *path = tmp_path(file);
     FILE *f = fopen(path, "w");
 
     cr_assert_not_null(f);
@@ -95,22 +70,13 @@ static pid_t target_pid(const char *name)
     FILE *f;
     int pid = 0;
 
-    snprintf(p, sizeof p, "%s/%s.pid", dir, name);
+    snprintf(p, sizeof p, "%s/%s.pid", tmp_dir(), name);
     if ((f = fopen(p, "r"))) {
         if (fscanf(f, "%d", &pid) != 1)
             pid = 0;
         fclose(f);
     }
     return (pid_t)pid;
-}
-
-static json_t *load_json(const char *p)
-{
-    json_error_t je;
-    json_t *j = json_load_file(p, 0, &je);
-
-    cr_assert_not_null(j, "%s: %s", p, je.text);
-    return j;
 }
 
 static json_t *bench(json_t *r, const char *name)
@@ -179,7 +145,7 @@ Test(scenario, load_benches_in_the_result_and_compare)
                                     "\"connections\": 2, \"threads\": 1, \"duration\": 0.5, "
                                     "\"rate\": [100, 200], \"repetitions\": 2, "
                                     "\"late\": \"100ms\"}");
-    const char *a = path_in("a.json"), *b2 = path_in("b.json");
+    const char *a = tmp_path("a.json"), *b2 = tmp_path("b.json");
     struct out o = run_pacer("run", suite, "--out", a);
     json_t *r, *b, *m;
     char *text;
@@ -237,7 +203,7 @@ Test(scenario, a_failed_threshold_exits_1)
     const char *suite = write_suite("slow.json", "slow --delay 1ms", "{\"tcp\": true}", "5s",
                                     HELLO ", \"thresholds\": [\"latency.p99 < 1ns\", "
                                     "\"errors.rate < 50%\"]}");
-    struct out o = run_pacer("run", suite, "--out", path_in("slow-out.json"));
+    struct out o = run_pacer("run", suite, "--out", tmp_path("slow-out.json"));
 
     need_testsrv();
     cr_assert_eq(o.code, 1, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
@@ -253,7 +219,7 @@ Test(scenario, a_target_never_ready_is_the_benchmarks_error)
 {
     const char *suite = write_suite("never.json", "ok", "{\"stdout\": \"not a word it says\"}",
                                     "500ms", HELLO "}");
-    const char *out = path_in("never-out.json");
+    const char *out = tmp_path("never-out.json");
     struct out o = run_pacer("run", suite, "--out", out);
     json_t *r, *err;
     pid_t pid;
@@ -285,7 +251,7 @@ Test(scenario, a_target_that_dies_is_the_benchmarks_error)
     const char *suite = write_suite("dies.json", "ok --max-time 500ms", "{\"tcp\": true}", "5s",
                                     "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", "
                                     "\"connections\": 2, \"threads\": 1, \"duration\": \"20s\"}");
-    const char *out = path_in("dies-out.json");
+    const char *out = tmp_path("dies-out.json");
     struct out o = run_pacer("run", suite, "--out", out, "-q");
     json_t *r, *err;
 
@@ -308,8 +274,8 @@ Test(scenario, interrupt_stops_the_server_and_keeps_what_finished)
                                     HELLO "},\n{\"name\": \"long\", \"url\": "
                                     "\"http://127.0.0.1:{port}/\", \"connections\": 2, "
                                     "\"threads\": 1, \"duration\": \"30s\"}");
-    const char *out = path_in("int-out.json");
-    struct out o = run_pacer_sig(6000, "run", suite, "--out", out, "-q", NULL);
+    const char *out = tmp_path("int-out.json");
+    struct out o = run_pacer_sig(6000, "run", suite, "--out", out, "-q");
     json_t *r;
 
     need_testsrv();

@@ -19,55 +19,9 @@
 
 #include "harness/lib/rng.h"
 #include "harness/lib/stats.h"
+#include "helpers.h"
 
 #define REL 1e-12
-
-/* Equal within a relative rel; NaN equals only NaN, 0 only 0. */
-static int rel_eq(double got, double want, double rel)
-{
-    if (isnan(want))
-        return isnan(got);
-    return fabs(got - want) <= rel * fabs(want);
-}
-
-#define assert_rel(got, want, what)                                             \
-    cr_assert(rel_eq((got), (want), REL), "%s: %s = %.17g, expected %.17g",     \
-              (what), #got, (double)(got), (double)(want))
-
-/* tests/ref/data_<name>.txt, found beside this source file. */
-static double *read_data(const char *name, size_t *n)
-{
-    const char *slash = strrchr(__FILE__, '/');
-    char path[4096], line[128];
-    double *x = NULL;
-    size_t cap = 0;
-    FILE *f;
-
-    if (slash)
-        snprintf(path, sizeof path, "%.*s/ref/data_%s.txt", (int)(slash - __FILE__),
-                 __FILE__, name);
-    else
-        snprintf(path, sizeof path, "ref/data_%s.txt", name);
-    f = fopen(path, "r");
-    cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-    *n = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *end;
-        double v = strtod(line, &end);
-
-        if (end == line)
-            continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 64;
-            x = realloc(x, cap * sizeof *x);
-            cr_assert_not_null(x);
-        }
-        x[(*n)++] = v;
-    }
-    fclose(f);
-    cr_assert_gt(*n, 0, "%s: no values", path);
-    return x;
-}
 
 struct r_row {
     const char *name;
@@ -118,18 +72,18 @@ Test(stats, compute_matches_r)
         cr_assert_eq(n, w->n, "%s: read %zu values", w->name, n);
         cr_assert_eq(stats_compute(x, n, &o, &s), 0);
         cr_assert_eq(s.n, w->n);
-        assert_rel(s.mean, w->mean, w->name);
-        assert_rel(s.stddev, w->sd, w->name);
-        assert_rel(s.median, w->median, w->name);
-        assert_rel(s.p5, w->p5, w->name);
-        assert_rel(s.p25, w->p25, w->name);
-        assert_rel(s.p75, w->p75, w->name);
-        assert_rel(s.p95, w->p95, w->name);
-        assert_rel(s.p99, w->p99, w->name);
-        assert_rel(s.mad, w->mad, w->name);
-        assert_rel(s.min, w->min, w->name);
-        assert_rel(s.max, w->max, w->name);
-        assert_rel(s.cv, w->cv, w->name);
+        assert_rel(s.mean, w->mean, REL, w->name);
+        assert_rel(s.stddev, w->sd, REL, w->name);
+        assert_rel(s.median, w->median, REL, w->name);
+        assert_rel(s.p5, w->p5, REL, w->name);
+        assert_rel(s.p25, w->p25, REL, w->name);
+        assert_rel(s.p75, w->p75, REL, w->name);
+        assert_rel(s.p95, w->p95, REL, w->name);
+        assert_rel(s.p99, w->p99, REL, w->name);
+        assert_rel(s.mad, w->mad, REL, w->name);
+        assert_rel(s.min, w->min, REL, w->name);
+        assert_rel(s.max, w->max, REL, w->name);
+        assert_rel(s.cv, w->cv, REL, w->name);
         check_outliers(&s.outliers, w);
         free(x);
     }
@@ -148,14 +102,14 @@ Test(stats, building_blocks_match_r)
         stats_sort(sorted, n);
         for (size_t k = 1; k < n; k++)
             cr_assert_leq(sorted[k - 1], sorted[k], "%s: not sorted at %zu", w->name, k);
-        assert_rel(stats_mean(x, n), w->mean, w->name);
-        assert_rel(stats_stddev(x, n), w->sd, w->name);
-        assert_rel(stats_median(x, n), w->median, w->name);
-        assert_rel(stats_mad(x, n), w->mad, w->name);
-        assert_rel(stats_quantile_sorted(sorted, n, 0.05), w->p5, w->name);
-        assert_rel(stats_quantile_sorted(sorted, n, 0.99), w->p99, w->name);
-        assert_rel(stats_quantile_sorted(sorted, n, 0.0), w->min, w->name);
-        assert_rel(stats_quantile_sorted(sorted, n, 1.0), w->max, w->name);
+        assert_rel(stats_mean(x, n), w->mean, REL, w->name);
+        assert_rel(stats_stddev(x, n), w->sd, REL, w->name);
+        assert_rel(stats_median(x, n), w->median, REL, w->name);
+        assert_rel(stats_mad(x, n), w->mad, REL, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.05), w->p5, REL, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.99), w->p99, REL, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 0.0), w->min, REL, w->name);
+        assert_rel(stats_quantile_sorted(sorted, n, 1.0), w->max, REL, w->name);
         stats_outliers(x, n, &out);
         check_outliers(&out, w);
         free(sorted);
@@ -197,10 +151,10 @@ Test(stats, bootstrap_matches_python)
         unsigned used = stats_bootstrap(x, n, w->level, w->resamples, w->seed, &med, &mean);
 
         cr_assert_eq(used, w->used, "%s: %u resamples", w->name, used);
-        assert_rel(med.lo, w->med_lo, w->name);
-        assert_rel(med.hi, w->med_hi, w->name);
-        assert_rel(mean.lo, w->mean_lo, w->name);
-        assert_rel(mean.hi, w->mean_hi, w->name);
+        assert_rel(med.lo, w->med_lo, REL, w->name);
+        assert_rel(med.hi, w->med_hi, REL, w->name);
+        assert_rel(mean.lo, w->mean_lo, REL, w->name);
+        assert_rel(mean.hi, w->mean_hi, REL, w->name);
 
         /* stats_compute runs the same bootstrap */
         cr_assert_eq(stats_compute(x, n, &o, &s), 0);

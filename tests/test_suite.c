@@ -1,56 +1,34 @@
 /*
- * test_suite.c: suite files (suite.c).  Every bad file under
+ * test_suite.c: suite files (harness/run/suite*.c).  Every bad file under
  * tests/data/suite/bad/ must be refused with exactly the message in its
- * .err file; the good one must be read field by field.
+ * .err file; the good ones must be read field by field.  The suggestion
+ * for a misspelt field is tested in test_jsonread.c, the metrics a
+ * threshold may name in test_loadres.c.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/result/jsonread.h"
-#include "harness/result/loadres.h"
 #include "harness/run/suite.h"
+#include "helpers.h"
 
 #define BAD_DIR "tests/data/suite/bad"
 
-static char *slurp_line(const char *path)
+/* suite_load, its suite freed. */
+static int read_suite(const char *path, struct err *e)
 {
-    static char buf[2048];
-    FILE *f = fopen(path, "r");
+    struct suite s;
+    int rc = suite_load(path, &s, e);
 
-    cr_assert_not_null(f, "cannot open %s", path);
-    cr_assert_not_null(fgets(buf, sizeof buf, f));
-    fclose(f);
-    buf[strcspn(buf, "\n")] = '\0';
-    return buf;
+    suite_free(&s);
+    return rc;
 }
 
 Test(suite, bad_files_give_exact_errors)
 {
-    DIR *d = opendir(BAD_DIR);
-    struct dirent *de;
-    int ncases = 0;
-
-    cr_assert_not_null(d);
-    while ((de = readdir(d))) {
-        char path[512], errpath[512];
-        struct suite s;
-        struct err e = {0};
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", BAD_DIR, de->d_name);
-        snprintf(errpath, sizeof errpath, "%s/%.*s.err", BAD_DIR, (int)(len - 5), de->d_name);
-        cr_expect_eq(suite_load(path, &s, &e), -1, "%s was accepted", path);
-        cr_expect_str_eq(e.msg, slurp_line(errpath), "%s", path);
-        suite_free(&s);
-        ncases++;
-    }
-    closedir(d);
-    cr_assert_geq(ncases, 20);
+    golden_refused(BAD_DIR, read_suite, 20);
 }
 
 Test(suite, missing_file)
@@ -112,15 +90,6 @@ Test(suite, build_dir_from_environment)
     cr_assert_eq(suite_load("tests/data/suite/good/full.json", &s, &e), 0, "%s", e.msg);
     cr_assert_str_eq(s.micro[0].binary, "build/san/suites/micro/hash");
     suite_free(&s);
-}
-
-Test(suite, suggestions)
-{
-    static const char *const known[] = {"binary", "filter", "settings", NULL};
-
-    cr_assert_str_eq(jr_suggest("bianry", known), "binary");
-    cr_assert_str_eq(jr_suggest("filtre", known), "filter");
-    cr_assert_null(jr_suggest("colour", known));
 }
 
 /* The absolute form of a path relative to the current directory. */
@@ -231,20 +200,4 @@ Test(suite, load_targets_and_scenarios)
     cr_assert_eq(sc->load.duration_ns, 10000000000ULL);
     cr_assert_str_eq(sc->payload, "ping\\n");
     suite_free(&s);
-}
-
-Test(suite, threshold_metrics)
-{
-    const char *sug;
-
-    cr_assert(load_metric_known("latency.p99", &sug));
-    cr_assert(load_metric_known("latency.p99.9", &sug));
-    cr_assert(load_metric_known("latency.p99.max", &sug));
-    cr_assert(load_metric_known("metrics.errors.rate", &sug));
-    cr_assert(load_metric_known("median", &sug));
-    cr_assert_not(load_metric_known("latency.p999", &sug));
-    cr_assert_str_eq(sug, "latency.p99");
-    cr_assert_not(load_metric_known("throughput.p99.median", &sug));
-    cr_assert_not(load_metric_known("colour", &sug));
-    cr_assert_null(sug);
 }

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "harness/run/target.h"
-#include "pacer_exec.h"
+#include "helpers.h"
 
 TestSuite(target, .timeout = 60);
 
@@ -55,9 +55,8 @@ static int free_port(void)
 static const char *testsrv(void)
 {
     static char path[512];
-    const char *b = getenv("PACER_BUILD");
 
-    snprintf(path, sizeof path, "%s/suites/targets/testsrv", b ? b : "build");
+    build_path(path, sizeof path, "suites/targets/testsrv");
     return access(path, X_OK) == 0 ? path : NULL;
 }
 

@@ -12,58 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pacer_exec.h"
-
 #include "compare/trend.h"
-#include "trend_files.h"
+#include "helpers.h"
 
-static char dir[64];
-
-static void init(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/pacer-trend-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(trend, .init = init, .fini = fini, .timeout = 60);
-
-static char *in_dir(const char *name)
-{
-    static char p[8][256];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
-
-static void build_ok(char *const *paths, size_t n, const struct trend_opts *o, struct trend *t)
-{
-    struct err e = {0};
-
-    cr_assert_eq(trend_build(paths, n, o, t, &e), 0, "%s", e.msg);
-}
-
-static void build_dir(const struct trend_opts *o, struct trend *t)
-{
-    char *p = dir;
-
-    build_ok(&p, 1, o, t);
-}
-
-static const char *base(const char *path)
-{
-    const char *s = strrchr(path, '/');
-
-    return s ? s + 1 : path;
-}
-
-static const struct tf_bench one[] = {{"a", 100, NULL, DIR_LOWER, 0}};
+TestSuite(trend, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 /* Runs 0..n-1 of one benchmark "a" at level(i), hourly. */
 static void history(size_t n, double (*level)(size_t))
@@ -76,7 +28,7 @@ static void history(size_t n, double (*level)(size_t))
 
         snprintf(name, sizeof name, "r%03zu.json", i);
         snprintf(time, sizeof time, "2026-01-%02zuT%02zu:00:00Z", 1 + i / 24, i % 24);
-        tf_write(in_dir(name), time, NULL, NULL, b, 1);
+        tf_write(tmp_path(name), time, NULL, NULL, b, 1);
     }
 }
 
@@ -99,10 +51,10 @@ Test(trend, last_keeps_the_newest_runs)
     history(30, step_at_15);
     trend_opts_default(&o);
     o.last = 12;
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nruns, 12);
-    cr_expect_str_eq(base(t.runs[0].file), "r018.json");
-    cr_expect_str_eq(base(t.runs[11].file), "r029.json");
+    cr_expect_str_eq(file_name(t.runs[0].file), "r018.json");
+    cr_expect_str_eq(file_name(t.runs[11].file), "r029.json");
     cr_assert_eq(t.nseries, 1);
     cr_assert_eq(t.series[0].n, 12);
     for (i = 0; i < 12; i++)
@@ -110,7 +62,7 @@ Test(trend, last_keeps_the_newest_runs)
     cr_expect_eq(t.series[0].ncps, 0);   /* the step is before them */
     trend_free(&t);
     o.last = 100;   /* more than there are */
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_expect_eq(t.nruns, 30);
     trend_free(&t);
 }
@@ -125,19 +77,19 @@ Test(trend, filter_selects_series)
     struct trend_opts o;
     struct trend t;
     struct err e = {0};
-    char *p = dir;
+    char *p = tmp_dir();
 
-    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", NULL, NULL, bs, 3);
-    tf_write(in_dir("b.json"), "2026-01-01T11:00:00Z", NULL, NULL, bs, 3);
+    tf_write(tmp_path("a.json"), "2026-01-01T10:00:00Z", NULL, NULL, bs, 3);
+    tf_write(tmp_path("b.json"), "2026-01-01T11:00:00Z", NULL, NULL, bs, 3);
     trend_opts_default(&o);
     o.filter = "^hash/";
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nseries, 2);
     cr_expect_str_eq(t.series[0].name, "hash/fnv");
     cr_expect_str_eq(t.series[1].name, "hash/xx");
     trend_free(&t);
     o.filter = "nothing";
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_expect_eq(t.nseries, 0);
     cr_expect_eq(t.nruns, 2);
     trend_free(&t);
@@ -166,11 +118,11 @@ Test(trend, series_from_the_files)
     struct trend t;
     const struct trend_series *s;
 
-    tf_write(in_dir("1.json"), "2026-01-01T10:00:00Z", NULL, NULL, r1, 3);
-    tf_write(in_dir("2.json"), "2026-01-01T11:00:00Z", NULL, NULL, r2, 2);
-    tf_write(in_dir("3.json"), "2026-01-01T12:00:00Z", NULL, NULL, r3, 3);
+    tf_write(tmp_path("1.json"), "2026-01-01T10:00:00Z", NULL, NULL, r1, 3);
+    tf_write(tmp_path("2.json"), "2026-01-01T11:00:00Z", NULL, NULL, r2, 2);
+    tf_write(tmp_path("3.json"), "2026-01-01T12:00:00Z", NULL, NULL, r3, 3);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nruns, 3);
     cr_assert_eq(t.nseries, 3);
     s = &t.series[0];
@@ -203,11 +155,11 @@ Test(trend, unit_change_leaves_the_older_points_out)
     struct trend_opts o;
     struct trend t;
 
-    tf_write(in_dir("1.json"), "2026-01-01T10:00:00Z", NULL, NULL, ns, 1);
-    tf_write(in_dir("2.json"), "2026-01-01T11:00:00Z", NULL, NULL, ns, 1);
-    tf_write(in_dir("3.json"), "2026-01-01T12:00:00Z", NULL, NULL, bytes, 1);
+    tf_write(tmp_path("1.json"), "2026-01-01T10:00:00Z", NULL, NULL, ns, 1);
+    tf_write(tmp_path("2.json"), "2026-01-01T11:00:00Z", NULL, NULL, ns, 1);
+    tf_write(tmp_path("3.json"), "2026-01-01T12:00:00Z", NULL, NULL, bytes, 1);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nseries, 1);
     cr_expect_str_eq(t.series[0].unit, "bytes");
     cr_expect_eq(t.series[0].n, 1);
@@ -225,7 +177,7 @@ Test(trend, change_point_and_regression_at_the_newest_run)
 
     history(30, step_at_15);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.nseries, 1);
     cr_assert_eq(t.series[0].ncps, 1);
     c = &t.series[0].cps[0];
@@ -247,7 +199,7 @@ Test(trend, no_regression_once_the_level_is_back)
 
     history(45, step_and_back);
     trend_opts_default(&o);
-    build_dir(&o, &t);
+    trend_of_dir(&o, &t);
     cr_assert_eq(t.series[0].ncps, 2);
     cr_expect_eq(t.series[0].cps[0].index, 15);
     cr_expect_eq(t.series[0].cps[1].index, 30);
@@ -255,15 +207,12 @@ Test(trend, no_regression_once_the_level_is_back)
     trend_free(&t);
 }
 
-/* Write text to a file in dir. */
+/* Write text to name in the scratch directory; its path. */
 static char *text_file(const char *name, const char *text)
 {
-    char *p = in_dir(name);
-    FILE *f = fopen(p, "w");
+    char *p = tmp_path(name);
 
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    write_file(p, text);
     return p;
 }
 
@@ -275,8 +224,8 @@ Test(trend, bad_files_are_named)
     char *paths[2], want[512], *p;
 
     trend_opts_default(&o);
-    tf_write(in_dir("good.json"), "2026-01-01T10:00:00Z", NULL, NULL, one, 1);
-    paths[0] = in_dir("good.json");
+    tf_write(tmp_path("good.json"), "2026-01-01T10:00:00Z", NULL, NULL, tf_one, 1);
+    paths[0] = tmp_path("good.json");
 
     /* a field the trend reads */
     paths[1] = text_file("unit.json",
@@ -307,8 +256,8 @@ Test(trend, bad_files_are_named)
         char buf[65536];
         size_t n;
 
-        tf_write(in_dir("dup.json"), "2026-01-01T12:00:00Z", NULL, NULL, dup, 2);
-        f = fopen(in_dir("dup.json"), "r");
+        tf_write(tmp_path("dup.json"), "2026-01-01T12:00:00Z", NULL, NULL, dup, 2);
+        f = fopen(tmp_path("dup.json"), "r");
         n = fread(buf, 1, sizeof buf - 1, f);
         fclose(f);
         buf[n] = '\0';

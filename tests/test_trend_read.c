@@ -16,35 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pacer_exec.h"
-
 #include "compare/trend_read.h"
-#include "trend_files.h"
+#include "helpers.h"
 
-static char dir[64];
-
-static void init(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/pacer-trend-read-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void fini(void)
-{
-    tmpdir_remove(dir);
-}
-
-TestSuite(trend_read, .init = init, .fini = fini, .timeout = 60);
-
-static char *in_dir(const char *name)
-{
-    static char p[8][256];
-    static int i;
-
-    i = (i + 1) % 8;
-    snprintf(p[i], sizeof p[i], "%s/%s", dir, name);
-    return p[i];
-}
+TestSuite(trend_read, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
 
 Test(trend_read, lean_and_full_reads_agree)
 {
@@ -58,10 +33,10 @@ Test(trend_read, lean_and_full_reads_agree)
     size_t i;
     int full;
 
-    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 3);
+    tf_write(tmp_path("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 3);
     trend_file_init(&f);
     for (full = 0; full <= 1; full++) {
-        cr_assert_eq(trend_file_read(&f, in_dir("a.json"), full, &e), 0, "%s", e.msg);
+        cr_assert_eq(trend_file_read(&f, tmp_path("a.json"), full, &e), 0, "%s", e.msg);
         cr_expect_eq(f.full, full);
         cr_expect_str_eq(f.time, "2026-01-01T10:00:00Z");
         cr_expect_str_eq(f.commit, "abcdef0");
@@ -94,14 +69,6 @@ struct snap {
     size_t nb;
 };
 
-static char *dup_or_null(const char *s)
-{
-    char *d = s ? strdup(s) : NULL;
-
-    cr_assert(!s || d);
-    return d;
-}
-
 static void snap_read(struct trend_file *f, const char *path, int force_full, struct snap *s)
 {
     struct err e = {0};
@@ -113,17 +80,17 @@ static void snap_read(struct trend_file *f, const char *path, int force_full, st
     if (s->rc < 0)
         return;
     s->full = f->full;
-    s->time = dup_or_null(f->time);
-    s->commit = dup_or_null(f->commit);
-    s->commit_time = dup_or_null(f->commit_time);
-    s->branch = dup_or_null(f->branch);
+    s->time = xstrdup(f->time);
+    s->commit = xstrdup(f->commit);
+    s->commit_time = xstrdup(f->commit_time);
+    s->branch = xstrdup(f->branch);
     s->nb = f->nb;
     s->b = calloc(f->nb ? f->nb : 1, sizeof *s->b);
     cr_assert_not_null(s->b);
     for (i = 0; i < f->nb; i++) {
         s->b[i] = f->b[i];
-        s->b[i].name = dup_or_null(f->b[i].name);
-        s->b[i].unit = dup_or_null(f->b[i].unit);
+        s->b[i].name = xstrdup(f->b[i].name);
+        s->b[i].unit = xstrdup(f->b[i].unit);
     }
 }
 
@@ -140,17 +107,6 @@ static void snap_free(struct snap *s)
     free(s->commit);
     free(s->commit_time);
     free(s->branch);
-}
-
-static int same_str(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-/* Bit for bit, NaN equal to NaN. */
-static int same_double(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
 }
 
 /* Read path both ways and expect the same outcome, field by field; 1 when
@@ -208,7 +164,7 @@ static int add_data_file(const char *path, const struct stat *st, int type, stru
     if (type == FTW_F && n > 5 && strcmp(path + n - 5, ".json") == 0) {
         data_files = realloc(data_files, (ndata_files + 1) * sizeof *data_files);
         cr_assert_not_null(data_files);
-        data_files[ndata_files++] = dup_or_null(path);
+        data_files[ndata_files++] = xstrdup(path);
     }
     return 0;
 }
@@ -245,9 +201,9 @@ Test(trend_read, every_data_file_reads_alike)
     trend_file_init(&f);
     for (i = 0; i < ndata_files; i++) {
         own += (size_t)expect_alike(&f, data_files[i]);
-        if (write_sorted(data_files[i], in_dir("sorted.json"))) {
+        if (write_sorted(data_files[i], tmp_path("sorted.json"))) {
             nsorted++;
-            own_sorted += (size_t)expect_alike(&f, in_dir("sorted.json"));
+            own_sorted += (size_t)expect_alike(&f, tmp_path("sorted.json"));
         }
         free(data_files[i]);
     }
@@ -260,43 +216,25 @@ Test(trend_read, every_data_file_reads_alike)
 
 Test(trend_read, the_results_pacer_run_writes_read_alike)
 {
-    const char *b = getenv("PACER_BUILD");
-    char pacer[512], faulty[512], out[3][300];
+    char out[3][300];
     struct trend_file f;
     struct out o;
     int i;
 
-    snprintf(pacer, sizeof pacer, "%s/pacer", b ? b : "build");
-    snprintf(faulty, sizeof faulty, "%s/tests/fixtures/faulty", b ? b : "build");
-    snprintf(out[0], sizeof out[0], "%s", in_dir("micro.json"));
-    snprintf(out[1], sizeof out[1], "%s", in_dir("command.json"));
-    snprintf(out[2], sizeof out[2], "%s", in_dir("params.json"));
-    {
-        const char *args[] = {"run", faulty, "--filter", "^faulty/(ok|segv)$", "--samples", "3",
-                              "--warmup", "1ms", "--sample-time", "1ms", "--out", out[0],
-                              "-q", NULL};
-
-        o = pacer_exec(pacer, 0, args);
-        cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
-        out_free(&o);
-    }
-    {
-        const char *args[] = {"run", "--cmd", "true", "-n", "noop", "--samples", "3",
-                              "--out", out[1], "-q", NULL};
-
-        o = pacer_exec(pacer, 0, args);
-        cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
-        out_free(&o);
-    }
-    {
-        const char *args[] = {"run", faulty, "--filter", "ok$", "--samples", "2",
-                              "--processes", "2", "--warmup", "1ms", "--sample-time", "1ms",
-                              "--out", out[2], "-q", NULL};
-
-        o = pacer_exec(pacer, 0, args);
-        cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
-        out_free(&o);
-    }
+    snprintf(out[0], sizeof out[0], "%s", tmp_path("micro.json"));
+    snprintf(out[1], sizeof out[1], "%s", tmp_path("command.json"));
+    snprintf(out[2], sizeof out[2], "%s", tmp_path("params.json"));
+    o = run_pacer("run", faulty_bin(), "--filter", "^faulty/(ok|segv)$", "--samples", "3",
+                  "--warmup", "1ms", "--sample-time", "1ms", "--out", out[0], "-q");
+    cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--out", out[1], "-q");
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("run", faulty_bin(), "--filter", "ok$", "--samples", "2", "--processes", "2",
+                  "--warmup", "1ms", "--sample-time", "1ms", "--out", out[2], "-q");
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    out_free(&o);
     trend_file_init(&f);
     for (i = 0; i < 3; i++)
         cr_expect(expect_alike(&f, out[i]), "%s: not read by the lean reader", out[i]);
@@ -314,12 +252,12 @@ Test(trend_read, the_files_result_save_writes_read_alike)
     };
     struct trend_file f;
 
-    tf_write(in_dir("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 5);
-    tf_write(in_dir("b.json"), "2026-01-01T10:00:00+02:00", NULL, NULL, bs + 1, 2);
-    tf_write(in_dir("c.json"), "2026-01-01T10:00:00Z", NULL, NULL, bs, 0);
+    tf_write(tmp_path("a.json"), "2026-01-01T10:00:00Z", "abcdef0", "2026-01-01T09:00:00Z", bs, 5);
+    tf_write(tmp_path("b.json"), "2026-01-01T10:00:00+02:00", NULL, NULL, bs + 1, 2);
+    tf_write(tmp_path("c.json"), "2026-01-01T10:00:00Z", NULL, NULL, bs, 0);
     trend_file_init(&f);
-    cr_expect(expect_alike(&f, in_dir("a.json")), "a.json: not read by the lean reader");
-    cr_expect(expect_alike(&f, in_dir("b.json")), "b.json: not read by the lean reader");
-    cr_expect(expect_alike(&f, in_dir("c.json")), "c.json: not read by the lean reader");
+    cr_expect(expect_alike(&f, tmp_path("a.json")), "a.json: not read by the lean reader");
+    cr_expect(expect_alike(&f, tmp_path("b.json")), "b.json: not read by the lean reader");
+    cr_expect(expect_alike(&f, tmp_path("c.json")), "c.json: not read by the lean reader");
     trend_file_free(&f);
 }

@@ -7,13 +7,7 @@
 #include <string.h>
 
 #include "harness/load/url.h"
-
-static void url_ok(const char *url, struct target_url *u)
-{
-    struct err e = {0};
-
-    cr_assert_eq(target_url_parse(url, u, &e), 0, "%s: %s", url, e.msg);
-}
+#include "helpers.h"
 
 static void url_fails(const char *url, const char *msg)
 {
