@@ -60,7 +60,8 @@ void gp_unit_pick(const char *unit, double mag, struct gp_unit *u)
         /* 12.3k req/s, 1.2M items/s */
         const char *rest = unit[0] == '/' ? "/s" : unit;
         u->div = mag >= 1e6 ? 1e6 : mag >= 1e3 ? 1e3 : 1;
-        snprintf(u->label, sizeof u->label, "%s%s%s", u->div == 1e6 ? "M" : u->div == 1e3 ? "k" : "",
+        snprintf(u->label, sizeof u->label, "%s%s%s",
+                 u->div == 1e6 ? "M" : u->div == 1e3 ? "k" : "",
                  u->div > 1 && rest[0] != '/' ? " " : "", rest);
         snprintf(u->what, sizeof u->what, "throughput");
     } else {

@@ -311,7 +311,8 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
         for (k = 0; k < x->nblocks; k++, sep = ", \\\n     ")
             fprintf(f, "%s%s index %zu using 1:2 with lines lw %s %s lc '%s' title '%s'", sep, cpu,
                     k, x->blocks[k].server ? "1.5" : "1", x->blocks[k].server ? "" : "dt 2",
-                    rep_colour(x->blocks[k].rep, nrep, x->blocks[k].server ? gp_colours[0] : GP_GREY),
+                    rep_colour(x->blocks[k].rep, nrep,
+                               x->blocks[k].server ? gp_colours[0] : GP_GREY),
                     x->blocks[k].rep == 0 ? (x->blocks[k].server ? "server" : "pacer") : "");
         if (!x->nblocks)
             fprintf(f, "plot NaN notitle");

@@ -72,8 +72,8 @@ static void write_block(FILE *f, const struct trend *t, const struct trend_serie
 
     fprintf(f, "# ");
     gp_field(f, s->name);
-    fprintf(f, " (%s, %s is better)\n# run\tlabel\tmedian\tci_lo\tci_hi\tn\n", s->unit ? s->unit : "",
-            s->dir == DIR_LOWER ? "lower" : "higher");
+    fprintf(f, " (%s, %s is better)\n# run\tlabel\tmedian\tci_lo\tci_hi\tn\n",
+            s->unit ? s->unit : "", s->dir == DIR_LOWER ? "lower" : "higher");
     for (i = 0; i < s->n; i++) {
         const struct trend_point *p = &s->pts[i];
         char lab[32] = "";
@@ -169,7 +169,8 @@ static void write_panel(FILE *f, const struct trend *t, const struct trend_serie
         int right = x > 0.7 * xmax;
         fprintf(f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead lc '%s' dt 2 lw 1.5\n", x,
                 x, c);
-        fprintf(f, "set label '%+.1f%%' at %.6g, graph 0.93 %s offset %s,0 tc '%s' font ',8' front\n",
+        fprintf(f,
+                "set label '%+.1f%%' at %.6g, graph 0.93 %s offset %s,0 tc '%s' font ',8' front\n",
                 100 * cp->change, x, right ? "right" : "left", right ? "-0.4" : "0.4", c);
     }
     fprintf(f, "set xrange [-0.5:%.1f]\n", xmax);
@@ -266,8 +267,9 @@ static int plot_one(const struct trend *t, const struct trend_series *s,
     char title[1024], q[1024];
     int rc = -1;
 
-    snprintf(title, sizeof title, "%s%s%s\nmedian per run, band: its CI%s", o->title ? o->title : "",
-             o->title ? "\n" : "", s->name, s->ncps ? "; dashed: change points" : "");
+    snprintf(title, sizeof title, "%s%s%s\nmedian per run, band: its CI%s",
+             o->title ? o->title : "", o->title ? "\n" : "", s->name,
+             s->ncps ? "; dashed: change points" : "");
     one.title = NULL;
     if (gp_open(&g, &one, "trend", 1000, 520, title, e) < 0)
         return -1;

@@ -35,8 +35,10 @@ json_t *report_json_object(const struct comparison *c)
     json_object_set_new(o, "geomean_change", num(c->geomean - 1));
     json_object_set_new(o, "drift", c->paired ? json_null()
                         : json_pack("{s:b, s:o, s:o}", "estimated", c->drift_estimated,
-                                    "suite_shift", c->drift_estimated ? num(c->suite_shift) : json_null(),
-                                    "excess_spread", c->drift_estimated ? num(c->drift_tau) : json_null()));
+                                    "suite_shift",
+                                    c->drift_estimated ? num(c->suite_shift) : json_null(),
+                                    "excess_spread",
+                                    c->drift_estimated ? num(c->drift_tau) : json_null()));
     json_object_set_new(o, "geomean_benchmarks", json_integer((json_int_t)c->ngeomean));
     for (i = 0; i < c->nrows; i++) {
         const struct compare_row *r = &c->rows[i];

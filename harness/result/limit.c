@@ -77,7 +77,8 @@ int limit_parse(const char *text, struct limit *l, struct err *e)
         err_set(e, "limit '%s': expected METRIC < VALUE or METRIC > VALUE", text);
         goto cleanup;
     }
-    l->op = *op == '<' ? (op[1] == '=' ? LIMIT_LE : LIMIT_LT) : (op[1] == '=' ? LIMIT_GE : LIMIT_GT);
+    l->op = *op == '<' ? (op[1] == '=' ? LIMIT_LE : LIMIT_LT)
+                       : (op[1] == '=' ? LIMIT_GE : LIMIT_GT);
     rhs = trim(op + (op[1] == '=' ? 2 : 1));
     *op = '\0';
     lhs = trim(buf);

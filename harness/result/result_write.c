@@ -289,7 +289,8 @@ static json_t *settings_json(const struct settings *s, struct err *e)
     int rc = 0;
 
     rc |= jw_put(o, "warmup_ns", ju64(e, "settings", "warmup_ns", s->warmup_ns));
-    rc |= jw_put(o, "sample_target_ns", ju64(e, "settings", "sample_target_ns", s->sample_target_ns));
+    rc |= jw_put(o, "sample_target_ns",
+                 ju64(e, "settings", "sample_target_ns", s->sample_target_ns));
     rc |= jw_put(o, "samples", json_integer(s->samples));
     rc |= jw_put(o, "budget_ns", ju64(e, "settings", "budget_ns", s->budget_ns));
     rc |= jw_put(o, "ci_target", jw_real(s->ci_target));

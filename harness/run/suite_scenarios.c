@@ -279,20 +279,23 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
     if (!json_is_object(it))
         return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
     if (sr_keys(c, it, path, known) < 0 ||
-        jr_get_str(&c->jr, it, path, "name", JR_REQ, &sc->name) < 0 || sr_name(c, sc->name, path) < 0)
+        jr_get_str(&c->jr, it, path, "name", JR_REQ, &sc->name) < 0 ||
+        sr_name(c, sc->name, path) < 0)
         return -1;
     for (i = 0; i < idx; i++)
         if (!strcmp(s->scenarios[i].name, sc->name))
             return jr_fail(&c->jr, jr_join(p, path, "name"), "a second scenario named \"%s\"",
                            sc->name);
-    if (find_target(c, it, path, s, sc) < 0 || jr_get_str(&c->jr, it, path, "url", JR_REQ, &url) < 0)
+    if (find_target(c, it, path, s, sc) < 0 ||
+        jr_get_str(&c->jr, it, path, "url", JR_REQ, &url) < 0)
         return -1;
     sc->url = sr_expand(c, url);
     free(url);
     if (!sc->url || jr_get_str(&c->jr, it, path, "method", 0, &sc->method) < 0 ||
         jr_get_str(&c->jr, it, path, "body", 0, &sc->body) < 0 ||
         jr_get_str(&c->jr, it, path, "payload", 0, &sc->payload) < 0 ||
-        jr_get_str(&c->jr, it, path, "framing", 0, &sc->framing) < 0 || parse_load(c, it, path, sc) < 0)
+        jr_get_str(&c->jr, it, path, "framing", 0, &sc->framing) < 0 ||
+        parse_load(c, it, path, sc) < 0)
         return -1;
     return check_request(c, path, sc);
 }

@@ -198,7 +198,8 @@ int sr_target(const struct sr *c, const json_t *it, const char *path, struct sui
     t->stop_timeout_ns = SUITE_STOP_TIMEOUT_NS;
     if (!json_is_object(it))
         return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
-    if (sr_keys(c, it, path, known) < 0 || jr_get_str(&c->jr, it, path, "name", JR_REQ, &t->name) < 0 ||
+    if (sr_keys(c, it, path, known) < 0 ||
+        jr_get_str(&c->jr, it, path, "name", JR_REQ, &t->name) < 0 ||
         sr_name(c, t->name, path) < 0)
         return -1;
     for (i = 0; i < idx; i++)
