@@ -71,3 +71,14 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
     free(path);
     return rc;
 }
+
+int cmd_filter(const char *cmd, const char *filter, regex_t *re)
+{
+    if (!filter)
+        return 0;
+    if (regcomp(re, filter, REG_EXTENDED | REG_NOSUB) != 0) {
+        die_msg("%s: --filter: '%s' is not a valid regular expression", cmd, filter);
+        return -1;
+    }
+    return 1;
+}

@@ -5,6 +5,8 @@
 #ifndef PACER_CMD_H
 #define PACER_CMD_H
 
+#include <regex.h>
+
 enum exit_code {
     EXIT_OK = 0,          /* ran; nothing regressed, every threshold held */
     EXIT_REGRESSION = 1,  /* a regression or a failed threshold */
@@ -41,5 +43,10 @@ void warn_problems(const struct comparison *c, const char *base_file, const char
  * written to PATH" said unless quiet, every failure said.  0, or -1. */
 int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,
              int quiet, const char *what);
+
+/* --filter REGEX of command cmd compiled into re (a POSIX ERE; regfree it
+ * when this returns 1): 1, 0 when filter is NULL, or -1 after saying
+ * "CMD: --filter: 'REGEX' is not a valid regular expression". */
+int cmd_filter(const char *cmd, const char *filter, regex_t *re);
 
 #endif

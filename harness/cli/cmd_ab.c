@@ -430,13 +430,8 @@ int cmd_ab(int argc, char **argv)
         die_msg("%s", e.msg);
         goto cleanup;
     }
-    if (c.filter) {
-        if (regcomp(&re, c.filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            die_msg("ab: --filter: '%s' is not a valid regular expression", c.filter);
-            goto cleanup;
-        }
-        have_re = 1;
-    }
+    if ((have_re = cmd_filter("ab", c.filter, &re)) < 0)
+        goto cleanup;
     child_signals_install();
     if (!result_ab(&r) || make_plan(&p, &c, argc, argv, have_re ? &re : NULL, &o, &r) < 0)
         goto cleanup;
@@ -472,7 +467,7 @@ int cmd_ab(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
 cleanup:
     comparison_free(&cmp);
-    if (have_re)
+    if (have_re > 0)
         regfree(&re);
     compare_opts_free(&o);
     plan_free(&p);

@@ -189,10 +189,8 @@ static int check_cli(const struct cli *c)
     }
     if (c->filter) {
         regex_t re;
-        if (regcomp(&re, c->filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            die_msg("plot: --filter: '%s' is not a valid regular expression", c->filter);
+        if (cmd_filter("plot", c->filter, &re) < 0)
             return -1;
-        }
         regfree(&re);
     }
     return 0;

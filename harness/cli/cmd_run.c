@@ -526,13 +526,8 @@ int cmd_run(int argc, char **argv)
     settings_default(&c.ov.s);
     if (parse_cli(argc, argv, &c) < 0)
         goto cleanup;
-    if (c.filter) {
-        if (regcomp(&re, c.filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            die_msg("run: --filter: '%s' is not a valid regular expression", c.filter);
-            goto cleanup;
-        }
-        have_re = 1;
-    }
+    if ((have_re = cmd_filter("run", c.filter, &re)) < 0)
+        goto cleanup;
     child_signals_install();
     if (make_plan(&p, &c, have_re ? &re : NULL) < 0)
         goto cleanup;
@@ -568,7 +563,7 @@ int cmd_run(int argc, char **argv)
     if (interrupted)
         die_msg("run: interrupted; the result holds what finished");
 cleanup:
-    if (have_re)
+    if (have_re > 0)
         regfree(&re);
     plan_free(&p);
     result_free(&r);

@@ -106,13 +106,8 @@ int cmd_show(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_INPUT;
     }
-    if (filter) {
-        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0) {
-            die_msg("show: --filter: '%s' is not a valid regular expression", filter);
-            return EXIT_BAD_INPUT;
-        }
-        have_re = 1;
-    }
+    if ((have_re = cmd_filter("show", filter, &re)) < 0)
+        return EXIT_BAD_INPUT;
     for (i = optind; i < argc; i++) {
         struct result r;
         struct err e = {0};
