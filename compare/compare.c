@@ -188,6 +188,30 @@ static double ci_mde(const struct compare_row *r, const struct compare_opts *o)
     return isfinite(hw) ? hw * (za + zb) / zc : NAN;
 }
 
+/* Runs that cannot support a verdict (compare.h: weak), with the note that
+ * says why and what to run instead.  One process a side sees none of the
+ * spread between runs (a memory layout, a slow spell: run to run, one
+ * benchmark moves by far more than its samples say), unless the user
+ * trusts the run (--drift 0); with too few processes the interval of
+ * their shift cannot reach its level. */
+static void weak_unpaired(struct compare_row *r, const struct effect *ef,
+                          const struct compare_opts *o)
+{
+    if ((r->k_base < 2 || r->k_new < 2) && o->drift > 0) {
+        r->weak = 1;
+        snprintf(r->note, sizeof r->note,
+                 "%s: the spread between runs cannot be seen (run with --processes 10, or "
+                 "pair the builds: pacer ab)",
+                 r->k_base < 2 && r->k_new < 2 ? "one worker process a side"
+                                               : "one worker process on a side");
+    } else if (ef->ci_narrowed) {
+        r->weak = 1;
+        snprintf(r->note, sizeof r->note,
+                 "%zu and %zu worker processes are too few for a %.0f%% CI (run with "
+                 "--processes 10)", r->k_base, r->k_new, 100 * o->ci_level);
+    }
+}
+
 static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
 {
     struct clustered cb = {r->base->samples, r->base->nsamples, r->base->proc_samples,
@@ -209,6 +233,7 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     r->ratio = ef.ratio;
     r->ratio_ci = ef.ci;
     orient(r);
+    weak_unpaired(r, &ef, o);
     if (r->n_base < 2 || r->n_new < 2) {
         r->verdict = VERDICT_INCONCLUSIVE;
         r->untrusted = 1;
@@ -322,10 +347,11 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
         snprintf(r->note, sizeof r->note, "1 pair: noise cannot be told from change");
         return 0;
     }
+    r->weak = ef.ci_narrowed;
     if (ef.ci_narrowed && r->k_new > 1)
         snprintf(r->note, sizeof r->note,
-                 "%zu worker pairs are too few for a %.0f%% CI: it is their full range",
-                 r->k_new, 100 * o->ci_level);
+                 "%zu worker pairs are too few for a %.0f%% CI: it is their full range "
+                 "(run with --processes 10)", r->k_new, 100 * o->ci_level);
     else if (ef.ci_narrowed)
         snprintf(r->note, sizeof r->note, "%zu pairs are too few for a %.0f%% CI", n,
                  100 * o->ci_level);
@@ -359,6 +385,8 @@ static void decide(struct compare_row *r, double alpha)
     else if (r->change_lo >= -t && r->change_hi <= t)
         r->verdict = VERDICT_UNCHANGED;
     else
+        r->verdict = VERDICT_INCONCLUSIVE;
+    if (r->weak)
         r->verdict = VERDICT_INCONCLUSIVE;
 }
 

@@ -123,6 +123,9 @@ struct compare_row {
     size_t k_base, k_new;       /* processes */
     enum verdict verdict;
     int untrusted;              /* too few samples for any verdict */
+    int weak;                   /* the CI cannot have its level (one worker
+                                   process a side, or too few processes or
+                                   worker pairs): inconclusive at best */
     int bad_side;               /* 1 base, 2 new: a sample that cannot enter
                                    a ratio (zero, not finite): bad input */
     long bad_index;             /* that sample's index */

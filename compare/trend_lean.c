@@ -91,6 +91,7 @@ static int fn_ci_median(struct jscan *s, struct walk *w, int depth);
 static int fn_ci_pair(struct jscan *s, struct walk *w, int depth);
 static int fn_metrics(struct jscan *s, struct walk *w, int depth);
 static int fn_error(struct jscan *s, struct walk *w, int depth);
+static int fn_reference(struct jscan *s, struct walk *w, int depth);
 
 #define KEY(k) k, sizeof k - 1
 #define STR(k, fl) {KEY(k), F_STR, fl, 0, 0, NULL, NULL, KEEP_NONE}
@@ -235,6 +236,7 @@ static const struct field bench_fields[] = {
     FN("params", JR_NUL, fn_params),
     FN("process_samples", JR_NUL, fn_proc_samples),
     INT("processes", 0, 1, UINT_MAX),
+    FN("reference", JR_NUL, fn_reference),
     FN("samples", JR_REQ, fn_samples),
     OBJ("source", JR_NUL, source_fields),
     FN("stats", JR_NUL, fn_stats),   /* required with samples: see sampled_ok */
@@ -510,6 +512,50 @@ static int fn_proc_samples(struct jscan *s, struct walk *w, int depth)
 {
     w->cur->have_proc = 1;
     return jscan_array(s, proc_elem, w->cur, depth);
+}
+
+/* "reference" (read_reference): "compute_ns" and "memory_ns", arrays of
+ * times above zero of one length, neither empty; the lean reader takes
+ * nothing else (keys it does not know included) and lets the full reader
+ * word what is wrong. */
+struct ref_walk {
+    size_t n[2];
+    int seen[2];
+};
+
+static int ref_elem(struct jscan *s, size_t i, void *ctx, int depth)
+{
+    double v;
+
+    (void)i;
+    (void)depth;
+    if (jscan_number(s, NULL, &v) < 0 || !(v > 0))
+        return GIVE_UP;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static int ref_member(struct jscan *s, const char *key, size_t klen, void *ctx, int depth)
+{
+    struct ref_walk *r = ctx;
+    int k = klen == 10 && !memcmp(key, "compute_ns", 10) ? 0
+          : klen == 9 && !memcmp(key, "memory_ns", 9)   ? 1
+                                                         : -1;
+
+    if (k < 0 || jscan_null(s) || jscan_array(s, ref_elem, &r->n[k], depth) < 0)
+        return GIVE_UP;
+    r->seen[k] = 1;
+    return 0;
+}
+
+static int fn_reference(struct jscan *s, struct walk *w, int depth)
+{
+    struct ref_walk r = {{0, 0}, {0, 0}};
+
+    (void)w;
+    if (jscan_object(s, ref_member, &r, depth) < 0)
+        return GIVE_UP;
+    return r.seen[0] && r.seen[1] && r.n[0] > 0 && r.n[0] == r.n[1] ? 0 : GIVE_UP;
 }
 
 /* A stats object (null is taken by the table). */

@@ -155,6 +155,67 @@ Test(compare, one_process_gets_the_drift_allowance)
     result_free(&b);
 }
 
+/* Runs that cannot support a verdict never get one beyond inconclusive:
+ * one worker process a side (whatever the samples say), and too few
+ * processes or worker pairs for the CI's level. */
+Test(compare, weak_runs_are_never_regressed)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    struct bench *x, *y;
+    size_t i;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    /* a tight 45 % slowdown, one process a side: the run-to-run spread of
+     * one process is unseen, so no verdict */
+    add(&a, "one", 100, 0.002, 30, 1, 0, 71);
+    add(&b, "one", 145, 0.002, 30, 1, 0, 72);
+    /* 2 processes a side: the Hodges-Lehmann interval of 2 x 2 process
+     * medians cannot reach 95 % (its least two-sided level is 1 - 2/6) */
+    add(&a, "two", 100, 0.002, 30, 2, 0.001, 73);
+    add(&b, "two", 145, 0.002, 30, 2, 0.001, 74);
+    /* 4 processes a side can: 2/C(8,4) = 0.029 */
+    add(&a, "four", 100, 0.002, 32, 4, 0.001, 75);
+    add(&b, "four", 145, 0.002, 32, 4, 0.001, 76);
+    run(&a, &b, &o, &c);
+    cr_expect_eq(row(&c, "one")->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(row(&c, "one")->weak);
+    cr_expect_not_null(strstr(row(&c, "one")->note, "one worker process a side"));
+    cr_expect_not_null(strstr(row(&c, "one")->note, "--processes 10"));
+    cr_expect_eq(row(&c, "two")->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect_str_eq(row(&c, "two")->note,
+                     "2 and 2 worker processes are too few for a 95% CI (run with "
+                     "--processes 10)");
+    cr_expect_eq(row(&c, "four")->verdict, VERDICT_REGRESSED);
+    cr_expect_not(row(&c, "four")->weak);
+    cr_expect_eq(compare_exit_code(&c, 0), 1);   /* "four" */
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+
+    /* paired: 3 worker pairs that all say +5 % are too few for a 95 %
+     * sign-test interval (it needs 6): inconclusive, exit 0 */
+    result_init(&a);
+    result_init(&b);
+    o.paired = 1;
+    x = add(&a, "p", 100, 0.001, 12, 3, 0, 77);
+    y = add(&b, "p", 100, 0.001, 12, 3, 0, 78);
+    for (i = 0; i < 12; i++)
+        y->samples[i] = x->samples[i] * 1.05;
+    run(&a, &b, &o, &c);
+    cr_expect_eq(row(&c, "p")->verdict, VERDICT_INCONCLUSIVE);
+    cr_expect(row(&c, "p")->weak);
+    cr_expect_gt(row(&c, "p")->change_lo, 0.04);
+    cr_expect_eq(compare_exit_code(&c, 0), 0);
+    cr_expect_eq(compare_exit_code(&c, 1), 3);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
 Test(compare, threshold_rules_first_match)
 {
     struct result a, b;

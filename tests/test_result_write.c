@@ -139,6 +139,10 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
     for (i = 0; i < a->nproc_samples && i < b->nproc_samples; i++)
         cr_expect_eq(a->proc_samples[i], b->proc_samples[i], "%s: process_samples[%zu]", a->name,
                      i);
+    snprintf(what, sizeof what, "%s: reference compute", a->name);
+    expect_same_doubles(a->ref_compute, a->nref, b->ref_compute, b->nref, what);
+    snprintf(what, sizeof what, "%s: reference memory", a->name);
+    expect_same_doubles(a->ref_memory, a->nref, b->ref_memory, b->nref, what);
     snprintf(what, sizeof what, "%s: stats", a->name);
     expect_same_stats(&a->st, &b->st, what);
     cr_expect(same_double(a->bytes_per_op, b->bytes_per_op), "%s: bytes_per_op", a->name);
@@ -294,6 +298,9 @@ static void fill_result(struct result *r)
     b->proc_samples[0] = b->nsamples - 2;
     b->proc_samples[1] = 1;
     b->proc_samples[2] = 1;
+    cr_assert_eq(bench_add_reference(b, 138794.0, 469620.5), 0);
+    cr_assert_eq(bench_add_reference(b, 138793.0, 559653.0), 0);
+    cr_assert_eq(bench_add_reference(b, 1.0e-3, 1e300), 0);
     b->bytes_per_op = 64;
     b->items_per_op = 1;
     b->binary = xstrdup("build/suites/micro/hash");
@@ -409,7 +416,8 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.2\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.3\""));
+    cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
     cr_expect_eq(ta[strlen(ta) - 1], '\n');
     cr_expect_str_eq(tmp_has_temp_file() ? "temp file left" : "", "");

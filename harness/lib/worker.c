@@ -9,6 +9,7 @@
 
 #include "buildinfo.h"
 #include "measure.h"
+#include "refwork.h"
 #include "registry.h"
 
 struct worker {
@@ -96,6 +97,35 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     free(ns);
 }
 
+/* count rounds of the reference workload: "ok c1 m1 c2 m2 ...". */
+static void do_reference(struct worker *w, unsigned long count)
+{
+    struct err e = {0};
+    uint64_t *ns;
+    unsigned long i;
+
+    if (count == 0 || count > WORKER_MAX_BATCH) {
+        answer_err(w, "reference count out of range");
+        return;
+    }
+    ns = malloc(2 * count * sizeof *ns);
+    if (!ns) {
+        answer_err(w, "out of memory");
+        return;
+    }
+    for (i = 0; i < count; i++)
+        if (refwork_run(&ns[2 * i], &ns[2 * i + 1], &e) < 0) {
+            answer_err(w, e.msg);
+            free(ns);
+            return;
+        }
+    fputs("ok", w->out);
+    for (i = 0; i < 2 * count; i++)
+        fprintf(w->out, " %" PRIu64, ns[i]);
+    fputc('\n', w->out);
+    free(ns);
+}
+
 /* Handle one request line; returns 1 on quit. */
 static int handle(struct worker *w, char *line)
 {
@@ -140,6 +170,8 @@ static int handle(struct worker *w, char *line)
             answer_err(w, "iterations must be at least 1");
         else
             do_sample(w, a, (unsigned long)b);
+    } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
+        do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {
         measure_teardown(&w->m);
         fputs("ok\n", w->out);

@@ -141,6 +141,8 @@ void bench_free(struct bench *b)
     if (!b)
         return;
     free(b->proc_samples);
+    free(b->ref_compute);
+    free(b->ref_memory);
     load_reps_free(b->load, b->nload);
     free(b->name);
     free(b->unit);
@@ -361,5 +363,22 @@ int direction_parse(const char *s, enum direction *d)
         *d = DIR_HIGHER;
     else
         return -1;
+    return 0;
+}
+
+int bench_add_reference(struct bench *b, double compute_ns, double memory_ns)
+{
+    double *c = realloc(b->ref_compute, (b->nref + 1) * sizeof *c), *m;
+
+    if (!c)
+        return -1;
+    b->ref_compute = c;
+    m = realloc(b->ref_memory, (b->nref + 1) * sizeof *m);
+    if (!m)
+        return -1;
+    b->ref_memory = m;
+    c[b->nref] = compute_ns;
+    m[b->nref] = memory_ns;
+    b->nref++;
     return 0;
 }

@@ -71,6 +71,11 @@ struct bench {
     size_t nmetrics;
     char *binary;         /* micro: the suite binary; else NULL */
     char *command;        /* command: the command line; else NULL */
+    double *ref_compute;  /* per worker process, in process order: the median
+                             ns of its rounds of the reference workload's
+                             compute part (harness/lib/refwork.h) */
+    double *ref_memory;   /* the same, of its memory part */
+    size_t nref;          /* processes with a reference (0: none) */
     struct bench_error *error; /* NULL when it ran fine */
     struct load_rep *load; /* load: the record of each repetition
                               (loadrep.h), owned; else NULL */
@@ -166,6 +171,9 @@ int bench_add_param_str(struct bench *b, const char *name, const char *v);
 /* Record an error (message formatted, copied); replaces none already set. */
 struct bench_error *bench_set_error(struct bench *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append one worker process's reference times (refwork.h) to b; -1 when
+ * out of memory (b unchanged). */
+int bench_add_reference(struct bench *b, double compute_ns, double memory_ns);
 /* Recompute b->st and each metric's stats from the samples. */
 int bench_compute_stats(struct bench *b, const struct stats_opts *o);
 

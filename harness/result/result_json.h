@@ -7,14 +7,14 @@
  *   results/a.json: benchmarks[3].samples: expected array, got string
  *
  * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
- * now 1.2.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * now 1.3.  Times in ns, never pre-scaled; a real reads back bit for bit.
  * NaN and infinities are never written: such a double is written as null
  * and null reads back as NaN.  "req" marks what the reader requires; every
  * other key may be absent (then the default of result_init), and keys it
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.2",                 req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.3",                 req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
@@ -61,6 +61,11 @@
  *     "process_samples": [int, ...], (1.1) samples from each worker
  *                                    process in order, summing to the
  *                                    number of samples; absent: one
+ *     "reference": {"compute_ns": [num > 0, ...], "memory_ns": [...]},
+ *                                    (1.3) per worker process, the median
+ *                                    time of its rounds of the reference
+ *                                    workload's two parts (refwork.h), as
+ *                                    many of each; absent: none measured
  *     "stats": STATS|null,           req (an object) when samples is non-empty
  *     "throughput": {"bytes_per_op": num >= 0, "items_per_op": num >= 0},
  *                                    written only when one is non-zero,

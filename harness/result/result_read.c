@@ -117,6 +117,40 @@ static int read_proc_samples(const struct jr *rd, const json_t *jb, const char *
     return 0;
 }
 
+/* "reference": {"compute_ns": [...], "memory_ns": [...]}, one time above
+ * zero per worker process in each, the two of the same length. */
+static int read_reference(const struct jr *rd, const json_t *jb, const char *path,
+                          struct bench *b)
+{
+    const json_t *ref, *c, *m;
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
+    size_t nc, nm, i;
+
+    if (jr_get_obj(rd, jb, path, "reference", JR_NUL, &ref) < 0)
+        return -1;
+    if (!ref)
+        return 0;
+    jr_join(p, path, "reference");
+    if (jr_get_arr(rd, ref, p, "compute_ns", JR_REQ, &c) < 0 ||
+        jr_get_arr(rd, ref, p, "memory_ns", JR_REQ, &m) < 0 ||
+        read_samples(rd, c, jr_join(q, p, "compute_ns"), &b->ref_compute, &nc) < 0 ||
+        read_samples(rd, m, jr_join(q, p, "memory_ns"), &b->ref_memory, &nm) < 0)
+        return -1;
+    if (nc == 0 || nm == 0)
+        return jr_fail(rd, p, "expected a time per worker process, got none");
+    if (nc != nm)
+        return jr_fail(rd, p, "compute_ns has %zu times and memory_ns %zu: expected one of "
+                       "each per worker process", nc, nm);
+    for (i = 0; i < nc; i++)
+        if (!(b->ref_compute[i] > 0) || !(b->ref_memory[i] > 0)) {
+            char a[JR_PATH_LEN];
+            jr_join(a, p, b->ref_compute[i] > 0 ? "memory_ns" : "compute_ns");
+            return jr_fail(rd, jr_index(q, a, i), "expected a time above zero");
+        }
+    b->nref = nc;
+    return 0;
+}
+
 /* The statistics of no samples: n 0, NaN in every number. */
 static void stats_none(struct stats *st)
 {
@@ -324,7 +358,7 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
         read_samples(rd, samples, jr_join(p, path, "samples"), &b->samples, &b->nsamples) < 0 ||
         read_stats(rd, jb, path, b->nsamples, &b->st) < 0)
         return -1;
-    if (read_proc_samples(rd, jb, path, b) < 0)
+    if (read_proc_samples(rd, jb, path, b) < 0 || read_reference(rd, jb, path, b) < 0)
         return -1;
 
     if (jr_get_obj(rd, jb, path, "throughput", JR_NUL, &tp) < 0)

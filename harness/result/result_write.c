@@ -195,6 +195,12 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
             rc |= json_array_append_new(ps, json_integer((json_int_t)b->proc_samples[i]));
         rc |= jw_put(o, "process_samples", ps);
     }
+    if (b->nref) {
+        json_t *ref = json_object();
+        rc |= jw_put(ref, "compute_ns", jreals(b->ref_compute, b->nref));
+        rc |= jw_put(ref, "memory_ns", jreals(b->ref_memory, b->nref));
+        rc |= jw_put(o, "reference", ref);
+    }
     jr_pathf(p, "%s.stats", at);
     rc |= jw_put(o, "stats", stats_json(&b->st, b->nsamples, e, p));
     if (b->bytes_per_op != 0 || b->items_per_op != 0) {

@@ -18,6 +18,7 @@ struct side {
     struct child c;
     struct bench *b;
     struct series ser;
+    struct proc_ref pr;           /* this worker's reference rounds */
 };
 
 /* One pair of worker processes under way. */
@@ -109,6 +110,26 @@ static enum child_fail ask_warmup(struct pair *pp, int i, struct err *e)
                           runner_sample_target(pp->o), 1, pp->deadline, &wa, e);
 }
 
+/* Rounds of the reference workload, the machine's speed beside the pairs. */
+static enum child_fail ask_reference(struct pair *pp, int i, struct err *e)
+{
+    return query_reference(&pp->sd[i].c, pp->deadline, &pp->sd[i].pr, e);
+}
+
+/* Each side's reference medians into its bench. */
+static enum child_fail keep_reference(struct pair *pp)
+{
+    struct err e = {0};
+    int i;
+
+    for (i = 0; i < 2; i++)
+        if (query_reference_keep(&pp->sd[i].pr, pp->sd[i].b) < 0) {
+            err_set(&e, "out of memory");
+            return side_failed(pp, i, CHILD_PROTOCOL, &e, "reference");
+        }
+    return CHILD_OK;
+}
+
 /* npairs pairs of samples in ABBA order: AB, BA, AB, BA, ... */
 static enum child_fail pair_sample(struct pair *pp, unsigned npairs)
 {
@@ -156,12 +177,17 @@ static enum child_fail pair_process(struct side sd[2], const struct listed *li,
     struct pair pp = {sd, o, li, clock_now_ns() + o->set.timeout_ns, *iters, swap, -1};
     enum child_fail f;
 
+    memset(&sd[0].pr, 0, sizeof sd[0].pr);
+    memset(&sd[1].pr, 0, sizeof sd[1].pr);
     if ((f = pair_start(&pp)) == CHILD_OK &&
         (f = pair_ask(&pp, ask_select, "select")) == CHILD_OK &&
         (f = pair_ask(&pp, ask_setup, "setup")) == CHILD_OK &&
         (!first || (f = pair_ask(&pp, ask_calibrate, "calibration")) == CHILD_OK) &&
         (f = pair_ask(&pp, ask_warmup, "warmup")) == CHILD_OK &&
-        (f = pair_sample(&pp, npairs)) == CHILD_OK)
+        (f = pair_ask(&pp, ask_reference, "reference")) == CHILD_OK &&
+        (f = pair_sample(&pp, npairs)) == CHILD_OK &&
+        (f = pair_ask(&pp, ask_reference, "reference")) == CHILD_OK &&
+        (f = keep_reference(&pp)) == CHILD_OK)
         f = pair_stop(&pp);
     *iters = pp.iters;
     if (pp.failed >= 0)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/stats.h"
+
 enum child_fail query_select(struct child *c, const char *name, uint64_t deadline,
                                struct err *e)
 {
@@ -89,4 +91,52 @@ enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint6
         return CHILD_PROTOCOL;
     }
     return CHILD_OK;
+}
+
+enum child_fail query_reference(struct child *c, uint64_t deadline, struct proc_ref *r,
+                                struct err *e)
+{
+    char req[64], *rest, *end;
+    enum child_fail f;
+    unsigned i;
+
+    if (r->absent || r->n + QUERY_REF_ROUNDS > 2 * QUERY_REF_ROUNDS)
+        return CHILD_OK;
+    snprintf(req, sizeof req, "reference %u", QUERY_REF_ROUNDS);
+    f = child_call(c, req, &rest, deadline, e);
+    if (f == CHILD_ERR_ANSWER && !strcmp(e->msg, "malformed request")) {
+        err_clear(e);
+        r->absent = 1;
+        return CHILD_OK;
+    }
+    if (f != CHILD_OK)
+        return f;
+    for (i = 0; i < QUERY_REF_ROUNDS; i++) {
+        double cn = strtod(rest, &end), mn;
+        if (end == rest || !(cn > 0))
+            goto bad;
+        rest = end;
+        mn = strtod(rest, &end);
+        if (end == rest || !(mn > 0))
+            goto bad;
+        rest = end;
+        r->compute[r->n] = cn;
+        r->memory[r->n] = mn;
+        r->n++;
+    }
+    return CHILD_OK;
+bad:
+    err_set(e, "malformed reference answer '%.40s'", rest);
+    return CHILD_PROTOCOL;
+}
+
+int query_reference_keep(const struct proc_ref *r, struct bench *b)
+{
+    double c[2 * QUERY_REF_ROUNDS], m[2 * QUERY_REF_ROUNDS];
+
+    if (r->n == 0)
+        return 0;
+    memcpy(c, r->compute, r->n * sizeof *c);
+    memcpy(m, r->memory, r->n * sizeof *m);
+    return bench_add_reference(b, stats_median(c, r->n), stats_median(m, r->n));
 }

@@ -43,4 +43,25 @@ enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns
 enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
                                 struct series *s, struct bench *b, struct err *e);
 
+/* The reference workload's rounds a process runs after its warmup and again
+ * after its samples (harness/lib/refwork.h). */
+#define QUERY_REF_ROUNDS 3
+
+/* Times of the reference workload a worker process ran around its samples:
+ * what query_reference gathers, then their medians. */
+struct proc_ref {
+    double compute[2 * QUERY_REF_ROUNDS], memory[2 * QUERY_REF_ROUNDS];
+    unsigned n;              /* rounds gathered */
+    int absent;              /* the worker predates the request */
+};
+
+/* "reference": QUERY_REF_ROUNDS rounds of the reference workload appended
+ * to r.  A worker linked with an older libpacer refuses the request: r is
+ * then marked absent and CHILD_OK returned. */
+enum child_fail query_reference(struct child *c, uint64_t deadline, struct proc_ref *r,
+                                struct err *e);
+/* The medians of r's rounds into b's per-process reference (none when r
+ * gathered nothing); -1 when out of memory. */
+int query_reference_keep(const struct proc_ref *r, struct bench *b);
+
 #endif

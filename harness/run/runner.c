@@ -264,6 +264,7 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
 {
     const struct settings *set = &o->set;
     struct warmup_answer wa;
+    struct proc_ref pr = {0};
     struct child c;
     struct err e = {0};
     enum child_fail f;
@@ -290,9 +291,21 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
         goto fail;
     if (first)
         *iters = wa.iters;
+    /* the machine's speed beside the samples: before and after them */
+    stage = "reference";
+    if ((f = query_reference(&c, deadline, &pr, &e)) != CHILD_OK)
+        goto fail;
     stage = "sampling";
     if ((f = take_samples(&c, set, pp, *iters, wa.median_ns, deadline, s, b, &e)) != CHILD_OK)
         goto fail;
+    stage = "reference";
+    if ((f = query_reference(&c, deadline, &pr, &e)) != CHILD_OK)
+        goto fail;
+    if (query_reference_keep(&pr, b) < 0) {
+        err_set(&e, "out of memory");
+        f = CHILD_PROTOCOL;
+        goto fail;
+    }
     stage = "teardown";
     if ((f = query_plain(&c, "teardown", deadline, &e)) != CHILD_OK)
         goto fail;
