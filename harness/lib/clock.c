@@ -18,11 +18,7 @@
 
 uint64_t clock_process_cpu_ns(void)
 {
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-        return 0;
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return clock_cpu_ns();
 }
 
 /* The smallest non-zero difference between two successive reads, or 0 when

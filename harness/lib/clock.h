@@ -17,7 +17,20 @@ static inline uint64_t clock_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* CPU time of the calling process (user + system), ns. */
+/* CPU time of the calling process (user + system, all its threads), ns:
+ * the time it ran, whatever the time it waited for a core.  A system call
+ * (CLOCK_PROCESS_CPUTIME_ID has no vDSO path): read it around a sample,
+ * not inside one. */
+static inline uint64_t clock_cpu_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The same, out of line (for callers that take its address). */
 uint64_t clock_process_cpu_ns(void);
 
 struct clock_info {

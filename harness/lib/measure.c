@@ -22,6 +22,8 @@ static void reset_call(struct measure *m, uint64_t iters)
     m->st.phase_ = 0;
     m->priv.t_start = m->priv.t_stop = 0;
     m->priv.paused_ns = 0;
+    m->priv.c_start = m->priv.c_stop = 0;
+    m->priv.c_paused = 0;
     m->priv.paused = 0;
 }
 
@@ -49,6 +51,7 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
     if (m->st.phase_ == 1)
         return err_set(e, "the benchmark function left its timed loop before it ended");
     *ns = m->priv.t_stop - m->priv.t_start - m->priv.paused_ns;
+    m->cpu_ns = m->priv.c_stop - m->priv.c_start - m->priv.c_paused;
     return 0;
 }
 

@@ -20,6 +20,8 @@ struct pacer_priv {
     const struct instance *inst;
     uint64_t t_start, t_stop;
     uint64_t paused_ns, pause_start;
+    uint64_t c_start, c_stop;     /* CPU time (clock_cpu_ns) at the same points */
+    uint64_t c_paused, c_pause_start;
     int paused;
     double bytes_per_op, items_per_op;
     void *data;
@@ -32,6 +34,7 @@ struct measure {
     pacer_state st;
     struct pacer_priv priv;
     int set_up;
+    uint64_t cpu_ns;      /* CPU time of the last measure_once's loop */
 };
 
 struct warmup_out {
@@ -47,8 +50,9 @@ void measure_init(struct measure *m, const struct instance *inst);
 int measure_setup(struct measure *m, struct err *e);
 
 /* One call of the benchmark with iters iterations; *ns is the time of its
- * loop without paused time.  Fails when the benchmark skipped itself or did
- * not run its loop to the end. */
+ * loop without paused time, m->cpu_ns the CPU time the process spent in it
+ * (all its threads; without paused time).  Fails when the benchmark skipped
+ * itself or did not run its loop to the end. */
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
 
 /* Grow the iteration count until one sample lasts at least target_ns (or

@@ -13,13 +13,16 @@ int pacer_loop_slow_(pacer_state *st)
     if (st->phase_ == 0 && !p->skipped && st->iterations_ > 0) {
         st->phase_ = 1;
         st->remaining_ = st->iterations_ - 1;
+        p->c_start = clock_cpu_ns();
         p->t_start = clock_now_ns();  /* last thing before the body */
         return 1;
     }
     if (st->phase_ == 1) {
         p->t_stop = clock_now_ns();   /* first thing after the body */
+        p->c_stop = clock_cpu_ns();
         if (p->paused) {
             p->paused_ns += p->t_stop - p->pause_start;
+            p->c_paused += p->c_stop - p->c_pause_start;
             p->paused = 0;
         }
         st->phase_ = 2;
@@ -36,6 +39,7 @@ uint64_t pacer_start_(pacer_state *st)
         return 0;
     st->phase_ = 1;
     st->remaining_ = 0;
+    p->c_start = clock_cpu_ns();
     p->t_start = clock_now_ns();  /* last thing before the body */
     return st->iterations_;
 }
@@ -47,8 +51,10 @@ void pacer_stop_clock_(pacer_state *st)
 
     if (st->phase_ == 1) {
         p->t_stop = now;
+        p->c_stop = clock_cpu_ns();
         if (p->paused) {
             p->paused_ns += p->t_stop - p->pause_start;
+            p->c_paused += p->c_stop - p->c_pause_start;
             p->paused = 0;
         }
         st->phase_ = 2;
@@ -94,6 +100,7 @@ void pacer_pause(pacer_state *st)
 
     if (st->phase_ == 1 && !p->paused) {
         p->pause_start = clock_now_ns();
+        p->c_pause_start = clock_cpu_ns();
         p->paused = 1;
     }
 }
@@ -103,6 +110,7 @@ void pacer_resume(pacer_state *st)
     struct pacer_priv *p = st->priv_;
 
     if (p->paused) {
+        p->c_paused += clock_cpu_ns() - p->c_pause_start;
         p->paused_ns += clock_now_ns() - p->pause_start;
         p->paused = 0;
     }

@@ -18,6 +18,8 @@ struct worker {
     size_t ninst;
     struct measure m;
     int selected;
+    uint64_t *cpu;            /* CPU times of the last sample batch */
+    unsigned long ncpu;
 };
 
 static void answer_err(struct worker *w, const char *msg)
@@ -74,13 +76,17 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     struct err e = {0};
     unsigned long i;
 
+    w->ncpu = 0;
     if (count == 0 || count > WORKER_MAX_BATCH) {
         answer_err(w, "sample count out of range");
         return;
     }
     ns = malloc(count * sizeof *ns);
-    if (!ns) {
+    free(w->cpu);
+    w->cpu = malloc(count * sizeof *w->cpu);
+    if (!ns || !w->cpu) {
         answer_err(w, "out of memory");
+        free(ns);
         return;
     }
     for (i = 0; i < count; i++) {
@@ -89,12 +95,29 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
             free(ns);
             return;
         }
+        w->cpu[i] = w->m.cpu_ns;
     }
+    w->ncpu = count;
     fprintf(w->out, "ok %.17g %.17g", w->m.priv.bytes_per_op, w->m.priv.items_per_op);
     for (i = 0; i < count; i++)
         fprintf(w->out, " %" PRIu64, ns[i]);
     fputc('\n', w->out);
     free(ns);
+}
+
+/* The CPU times of the last batch of samples: "ok c1 c2 ...". */
+static void do_cpu(struct worker *w)
+{
+    unsigned long i;
+
+    if (!w->ncpu) {
+        answer_err(w, "no samples taken");
+        return;
+    }
+    fputs("ok", w->out);
+    for (i = 0; i < w->ncpu; i++)
+        fprintf(w->out, " %" PRIu64, w->cpu[i]);
+    fputc('\n', w->out);
 }
 
 /* count rounds of the reference workload: "ok c1 m1 c2 m2 ...". */
@@ -170,6 +193,8 @@ static int handle(struct worker *w, char *line)
             answer_err(w, "iterations must be at least 1");
         else
             do_sample(w, a, (unsigned long)b);
+    } else if (!strcmp(cmd, "cpu")) {
+        do_cpu(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
         do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {
@@ -213,6 +238,7 @@ int worker_serve(int rfd, int wfd)
     }
     measure_teardown(&w.m);
 cleanup:
+    free(w.cpu);
     free(line);
     free(w.inst);
     fclose(w.in);

@@ -13,15 +13,18 @@
  *   warmup <iters> <dur_ns> <target_ns> <fixed>
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
+ *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok
  *   quit                                   (the worker exits 0)
  *
  * Any failure answers "err <one-line message>".  Sample times are the
- * total ns of <iters> iterations; the driver divides.  "reference" times
+ * total ns of <iters> iterations; the driver divides.  "cpu" gives the CPU
+ * time the process spent in each sample of the last batch (all its
+ * threads: the time it ran, not the time it waited for a core).  "reference" times
  * rounds of the reference workload (refwork.h); workers linked with an
- * older libpacer answer it "err malformed request", and the driver then
- * goes without.
+ * older libpacer answer these two "err malformed request", and the driver
+ * then goes without.
  */
 #ifndef PACER_WORKER_H
 #define PACER_WORKER_H

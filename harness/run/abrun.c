@@ -19,6 +19,7 @@ struct side {
     struct bench *b;
     struct series ser;
     struct proc_ref pr;           /* this worker's reference rounds */
+    int no_cpu;                   /* its libpacer does not give CPU times */
 };
 
 /* One pair of worker processes under way. */
@@ -143,7 +144,9 @@ static enum child_fail pair_sample(struct pair *pp, unsigned npairs)
         for (i = 0; i < 2; i++) {
             struct side *sdi = &pp->sd[i ^ order];
             if ((f = query_samples(&sdi->c, pp->iters, 1, pp->deadline, &sdi->ser, sdi->b,
-                                     &e)) != CHILD_OK)
+                                     &e)) != CHILD_OK ||
+                (f = query_cpu(&sdi->c, 1, pp->iters, pp->deadline, sdi->b, &sdi->no_cpu,
+                               &e)) != CHILD_OK)
                 return side_failed(pp, (int)(sdi - pp->sd), f, &e, "sampling");
         }
     }
@@ -238,6 +241,9 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
         /* Keep whole pairs only. */
         sd[i].b->samples = sd[i].ser.x;
         sd[i].b->nsamples = sd[0].ser.n < sd[1].ser.n ? sd[0].ser.n : sd[1].ser.n;
+        for (size_t j = 0; j < sd[i].b->nmetrics; j++)
+            if (sd[i].b->metrics[j].nsamples > sd[i].b->nsamples)
+                sd[i].b->metrics[j].nsamples = sd[i].b->nsamples;
         sd[i].b->iterations = iters ? iters : 1;
         sd[i].b->processes = k;
         if (counts && ncounts >= 2) {

@@ -140,3 +140,48 @@ int query_reference_keep(const struct proc_ref *r, struct bench *b)
     memcpy(m, r->memory, r->n * sizeof *m);
     return bench_add_reference(b, stats_median(c, r->n), stats_median(m, r->n));
 }
+
+enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
+                          struct bench *b, int *absent, struct err *e)
+{
+    struct metric *m = NULL;
+    char *rest, *end;
+    enum child_fail f;
+    size_t i;
+    unsigned k;
+
+    if (*absent)
+        return CHILD_OK;
+    f = child_call(c, "cpu", &rest, deadline, e);
+    if (f == CHILD_ERR_ANSWER && !strcmp(e->msg, "malformed request")) {
+        err_clear(e);
+        *absent = 1;
+        return CHILD_OK;
+    }
+    if (f != CHILD_OK)
+        return f;
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, QUERY_CPU_METRIC))
+            m = &b->metrics[i];
+    if (!m && !(m = bench_add_metric(b, QUERY_CPU_METRIC, "ns", DIR_LOWER))) {
+        err_set(e, "out of memory");
+        return CHILD_PROTOCOL;
+    }
+    for (k = 0; k < n; k++) {
+        double v = strtod(rest, &end);
+        if (end == rest || !(v >= 0)) {
+            err_set(e, "malformed cpu answer '%.40s'", rest);
+            return CHILD_PROTOCOL;
+        }
+        rest = end;
+        if (doubles_append(&m->samples, &m->nsamples, v / (double)iters) < 0) {
+            err_set(e, "out of memory");
+            return CHILD_PROTOCOL;
+        }
+    }
+    if (*rest && strspn(rest, " ") != strlen(rest)) {
+        err_set(e, "cpu answer: more than %u times", n);
+        return CHILD_PROTOCOL;
+    }
+    return CHILD_OK;
+}

@@ -43,6 +43,17 @@ enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns
 enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
                                 struct series *s, struct bench *b, struct err *e);
 
+/* The metric the CPU times of micro samples go to (ns per iteration). */
+#define QUERY_CPU_METRIC "cpu"
+
+/* "cpu": the CPU time of each of the last batch's n samples of iters
+ * iterations, appended to b's metric QUERY_CPU_METRIC (made on the first
+ * call) as ns per iteration.  A worker linked with an older libpacer
+ * refuses the request: *absent is then set and CHILD_OK returned; nothing
+ * is asked while *absent is set. */
+enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
+                          struct bench *b, int *absent, struct err *e);
+
 /* The reference workload's rounds a process runs after its warmup and again
  * after its samples (harness/lib/refwork.h). */
 #define QUERY_REF_ROUNDS 3

@@ -232,6 +232,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
     size_t next_check = RUNNER_ADAPTIVE_MIN;
     unsigned taken = 0, batch;
     enum child_fail f;
+    int no_cpu = 0;
 
     for (;;) {
         if (pp->samples && taken >= pp->samples)
@@ -248,7 +249,8 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
             next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
         }
         batch = batch_size(set, pp, taken, per, t0);
-        if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK)
+        if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK ||
+            (f = query_cpu(c, batch, iters, deadline, b, &no_cpu, e)) != CHILD_OK)
             return f;
         taken += batch;
     }
