@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basis.h"
 #include "cluster.h"
 #include "effect.h"
 #include "harness/result/env.h"
@@ -133,6 +134,44 @@ static int row_error(struct compare_row *r, const char *fmt, const char *a, cons
     return 0;
 }
 
+/* The centre of a side: the median of its processes' medians, or of its
+ * samples when they come from one process (cluster.h); NaN when out of
+ * memory. */
+static double centre(const double *x, const struct bench *b)
+{
+    double *m, v;
+    size_t i, k = 0, at = 0;
+
+    if (b->nproc_samples < 2)
+        return stats_median(x, b->nsamples);
+    m = malloc(b->nproc_samples * sizeof *m);
+    if (!m)
+        return NAN;
+    for (i = 0; i < b->nproc_samples; at += b->proc_samples[i], i++)
+        if (b->proc_samples[i])
+            m[k++] = stats_median(x + at, b->proc_samples[i]);
+    v = k ? stats_median(m, k) : NAN;
+    free(m);
+    return v;
+}
+
+/* What the row compares (basis.h) and its centres.  -1 when out of
+ * memory. */
+static int row_basis(struct compare_row *r)
+{
+    struct basis bs;
+
+    basis_pick(r->base, r->nw, &bs);
+    r->xb = bs.base;
+    r->xn = bs.nw;
+    r->on_cpu = bs.on_cpu;
+    r->wait_base = bs.wait_base;
+    r->wait_new = bs.wait_new;
+    r->base_value = centre(r->xb, r->base);
+    r->new_value = centre(r->xn, r->nw);
+    return isnan(r->base_value) || isnan(r->new_value) ? -1 : 0;
+}
+
 /* Checks common to both modes; 1 when the row is already decided. */
 static int row_screen(struct compare_row *r)
 {
@@ -214,9 +253,9 @@ static void weak_unpaired(struct compare_row *r, const struct effect *ef,
 
 static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
 {
-    struct clustered cb = {r->base->samples, r->base->nsamples, r->base->proc_samples,
+    struct clustered cb = {r->xb, r->base->nsamples, r->base->proc_samples,
                            r->base->nproc_samples};
-    struct clustered cn = {r->nw->samples, r->nw->nsamples, r->nw->proc_samples,
+    struct clustered cn = {r->xn, r->nw->nsamples, r->nw->proc_samples,
                            r->nw->nproc_samples};
     struct rank_result rr;
     struct effect ef;
@@ -243,11 +282,11 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
                  r->n_base == 1 ? "" : "s", r->n_new);
         return 0;
     }
-    if (rank_mwu(r->nw->samples, r->n_new, r->base->samples, r->n_base, &rr) < 0)
+    if (rank_mwu(r->xn, r->n_new, r->xb, r->n_base, &rr) < 0)
         return -1;
     r->p = rr.p;
     r->exact = rr.exact;
-    r->mde = effect_mde_unpaired(r->base->samples, r->n_base, r->nw->samples, r->n_new,
+    r->mde = effect_mde_unpaired(r->xb, r->n_base, r->xn, r->n_new,
                                  o->alpha, o->power);
     /* The drift allowance comes later, from the whole suite (drift_apply). */
     return 0;
@@ -330,12 +369,12 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
                 r->nw->nproc_samples * sizeof *r->nw->proc_samples)) {
         /* Pairs from several worker pairs: the layout of each pair of
          * processes is a cluster the CI must see. */
-        struct clustered cn = {r->nw->samples, n, r->nw->proc_samples, r->nw->nproc_samples};
+        struct clustered cn = {r->xn, n, r->nw->proc_samples, r->nw->nproc_samples};
         r->k_base = r->k_new = cluster_nonempty(&cn);
-        if (cluster_sign_paired(r->base->samples, r->nw->samples, n, r->nw->proc_samples,
+        if (cluster_sign_paired(r->xb, r->xn, n, r->nw->proc_samples,
                                 r->nw->nproc_samples, o->ci_level, &ef) < 0)
             return -1;
-    } else if (effect_paired(r->base->samples, r->nw->samples, n, o->ci_level, &ef) < 0)
+    } else if (effect_paired(r->xb, r->xn, n, o->ci_level, &ef) < 0)
         return -1;
     r->ratio = ef.ratio;
     r->ratio_ci = ef.ci;
@@ -359,7 +398,7 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
     if (!d)
         return -1;
     for (i = 0; i < n; i++)
-        d[i] = log(r->nw->samples[i] / r->base->samples[i]);
+        d[i] = log(r->xn[i] / r->xb[i]);
     if (rank_signrank(d, n, &rr) < 0) {
         free(d);
         return -1;
@@ -367,7 +406,7 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
     free(d);
     r->p = rr.p;
     r->exact = rr.exact;
-    r->mde = fmax(effect_mde_paired(r->base->samples, r->nw->samples, n, o->alpha, o->power),
+    r->mde = fmax(effect_mde_paired(r->xb, r->xn, n, o->alpha, o->power),
                   ci_mde(r, o));
     return 0;
 }
@@ -421,11 +460,77 @@ static void header(struct comparison *out, const struct compare_opts *o,
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }
 
+/* The rows of benchmarks only the base has. */
+static int add_base_only(struct comparison *out, size_t *cap, const struct result *base,
+                         const struct result *nw, const struct compare_opts *o)
+{
+    struct compare_row *r;
+    size_t i;
+
+    for (i = 0; i < base->nbenches; i++) {
+        if (result_find(nw, base->benches[i].name))
+            continue;
+        if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
+            continue;
+        if (!(r = add_row(out, cap)))
+            return -1;
+        r->name = base->benches[i].name;
+        r->base = &base->benches[i];
+        r->unit = r->base->unit;
+        r->dir = r->base->dir;
+        r->threshold = threshold_for(o, r->name);
+        r->verdict = VERDICT_BASE_ONLY;
+        r->n_base = r->base->nsamples;
+        r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
+                                          : NAN;
+        r->new_value = NAN;
+    }
+    return 0;
+}
+
+/* Holm or BH over every benchmark that has a p-value, then each verdict,
+ * the counts and the geometric mean.  -1 when out of memory. */
+static int decide_all(struct comparison *out, const struct compare_opts *o)
+{
+    double *p = malloc((out->nrows + 1) * sizeof *p), *padj = malloc((out->nrows + 1) * sizeof *p);
+    double logsum = 0;
+    size_t i, np = 0;
+    int rc = -1;
+
+    if (!p || !padj)
+        goto cleanup;
+    for (i = 0; i < out->nrows; i++)
+        p[i] = out->rows[i].p;
+    if (adjust_p(p, out->nrows, o->adjust, padj) < 0)
+        goto cleanup;
+    for (i = 0; i < out->nrows; i++) {
+        struct compare_row *r = &out->rows[i];
+        r->p_adj = padj[i];
+        decide(r, o->alpha);
+        out->count[r->verdict]++;
+        if (r->on_cpu) {
+            out->n_cpu++;
+            out->wait_max = fmax(out->wait_max, fmax(r->wait_base, r->wait_new));
+        }
+        if (r->verdict != VERDICT_ERROR && r->verdict != VERDICT_BASE_ONLY &&
+            r->verdict != VERDICT_NEW_ONLY && isfinite(r->change)) {
+            logsum += log1p(r->change);
+            np++;
+        }
+    }
+    out->ngeomean = np;
+    out->geomean = np ? exp(logsum / (double)np) : NAN;
+    rc = 0;
+cleanup:
+    free(p);
+    free(padj);
+    return rc;
+}
+
 int compare_results(const struct result *base, const struct result *nw,
                     const struct compare_opts *o, struct comparison *out, struct err *e)
 {
-    size_t i, cap = 0, common = 0, np = 0;
-    double *p = NULL, *padj = NULL, logsum = 0;
+    size_t i, cap = 0, common = 0;
     struct compare_row *r;
 
     memset(out, 0, sizeof *out);
@@ -443,10 +548,7 @@ int compare_results(const struct result *base, const struct result *nw,
         r->dir = n->dir;
         r->threshold = threshold_for(o, n->name);
         r->n_new = n->nsamples;
-        if (n->nsamples)
-            r->new_value = stats_median(n->samples, n->nsamples);
-        else
-            r->new_value = NAN;
+        r->new_value = n->nsamples ? stats_median(n->samples, n->nsamples) : NAN;
         if (!b) {
             r->verdict = VERDICT_NEW_ONLY;
             r->base_value = NAN;
@@ -458,65 +560,23 @@ int compare_results(const struct result *base, const struct result *nw,
         r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
         if (row_screen(r))
             continue;
-        if ((o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
+        if (row_basis(r) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
             goto oom;
     }
-    for (i = 0; i < base->nbenches; i++) {
-        if (result_find(nw, base->benches[i].name))
-            continue;
-        if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
-            continue;
-        if (!(r = add_row(out, &cap)))
-            goto oom;
-        r->name = base->benches[i].name;
-        r->base = &base->benches[i];
-        r->unit = r->base->unit;
-        r->dir = r->base->dir;
-        r->threshold = threshold_for(o, r->name);
-        r->verdict = VERDICT_BASE_ONLY;
-        r->n_base = r->base->nsamples;
-        r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
-                                          : NAN;
-        r->new_value = NAN;
-    }
+    if (add_base_only(out, &cap, base, nw, o) < 0)
+        goto oom;
     if (common == 0) {
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
     }
-    if (!o->paired && drift_apply(out, o) < 0)
+    if ((!o->paired && drift_apply(out, o) < 0) || decide_all(out, o) < 0)
         goto oom;
-    /* Holm or BH over every benchmark that has a p-value. */
-    p = malloc(out->nrows * sizeof *p);
-    padj = malloc(out->nrows * sizeof *padj);
-    if (!p || !padj)
-        goto oom;
-    for (i = 0; i < out->nrows; i++)
-        p[i] = out->rows[i].p;
-    if (adjust_p(p, out->nrows, o->adjust, padj) < 0)
-        goto oom;
-    for (i = 0; i < out->nrows; i++) {
-        r = &out->rows[i];
-        r->p_adj = padj[i];
-        decide(r, o->alpha);
-        out->count[r->verdict]++;
-        if (r->verdict != VERDICT_ERROR && r->verdict != VERDICT_BASE_ONLY &&
-            r->verdict != VERDICT_NEW_ONLY && isfinite(r->change)) {
-            logsum += log1p(r->change);
-            np++;
-        }
-    }
-    out->ngeomean = np;
-    out->geomean = np ? exp(logsum / (double)np) : NAN;
-    free(p);
-    free(padj);
     if (check_limits(nw->benches, nw->nbenches, o, out, e) < 0) {
         comparison_free(out);
         return -1;
     }
     return 0;
 oom:
-    free(p);
-    free(padj);
     comparison_free(out);
     return err_set(e, "out of memory");
 }

@@ -106,9 +106,16 @@ int compare_add_rule(struct compare_opts *o, const char *pattern, double thresho
 struct compare_row {
     const char *name;           /* borrowed from the results */
     const struct bench *base, *nw;
+    const double *xb, *xn;      /* the series compared (basis.h): the samples,
+                                   or their CPU times; borrowed */
+    int on_cpu;                 /* 1: compared on CPU time */
+    double wait_base, wait_new; /* median wall / CPU - 1 per side, or NaN */
     const char *unit;
     enum direction dir;
-    double base_value, new_value;   /* medians */
+    double base_value, new_value;   /* the centres the change is taken
+                                       between: the median of the process
+                                       medians (of one process: of its
+                                       samples), of the series compared */
     double ratio;               /* new / base of the medians */
     struct ci ratio_ci;         /* widened by the allowance when applied */
     double change, change_lo, change_hi;  /* worse-oriented, fractions */
@@ -145,6 +152,8 @@ struct comparison {
     size_t n_allowance;         /* rows whose CI got the drift allowance */
     double allowance;           /* the largest applied */
     int drift_estimated;        /* from the suite (else the fixed one) */
+    size_t n_cpu;               /* rows compared on CPU time (basis.h) */
+    double wait_max;            /* their largest median wall / CPU - 1 */
     double suite_shift;         /* exp(m) - 1: the runs' difference as a whole */
     double drift_tau;           /* excess spread, log units */
     char fingerprint_diff[256]; /* differing fields, "" when equal */

@@ -105,6 +105,17 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
     o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 is worse",
                          c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
                          adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
+    if (o < len && c->n_cpu) {
+        size_t n = c->count[VERDICT_UNCHANGED] + c->count[VERDICT_IMPROVED] +
+                   c->count[VERDICT_REGRESSED] + c->count[VERDICT_INCONCLUSIVE];
+        o += (size_t)snprintf(buf + o, len - o,
+                              ".\n%zu of %zu benchmarks compared on CPU time, which tracks their "
+                              "wall time when they run undisturbed", c->n_cpu, n);
+        if (o < len && c->wait_max > 0.02)
+            o += (size_t)snprintf(buf + o, len - o,
+                                  "; the runs waited for a core (wall time up to %+.0f%% above "
+                                  "CPU time)", 100 * c->wait_max);
+    }
     if (o < len && c->n_allowance && c->drift_estimated)
         o += (size_t)snprintf(buf + o, len - o,
                               ".\ndrift between the runs, from the suite: the new run differs as "

@@ -1,0 +1,36 @@
+/*
+ * basis.h: what a comparison of one benchmark rests on: its samples (wall
+ * time), or the CPU time of the same samples.  On a shared machine most of
+ * the noise between runs is time the benchmark spent waiting for a core
+ * (another process held it): wall time counts it, CPU time does not (on
+ * this project's 2-core VM with both cores busy, two runs of one build
+ * differed by -24 % to +33 % in wall time and by at most 3.5 % in CPU
+ * time).  When a benchmark's CPU time tracks its wall time whenever it
+ * runs undisturbed, on both sides (its work is its own CPU work: no
+ * sleeping, no waiting on I/O, no threads working in parallel), the
+ * comparison rests on CPU time: on a quiet machine the two agree, on a
+ * busy one only CPU time is the benchmark's.  Otherwise it rests on the
+ * samples as measured.
+ */
+#ifndef PACER_BASIS_H
+#define PACER_BASIS_H
+
+#include <stddef.h>
+
+#include "harness/result/result.h"
+
+#define BASIS_CPU_METRIC "cpu"     /* the metric pacer run keeps CPU times in */
+#define BASIS_TRACK_LO 0.95        /* undisturbed: wall / CPU within these, */
+#define BASIS_TRACK_HI 1.05        /* at the 10th percentile of the samples */
+
+struct basis {
+    const double *base, *nw;  /* the series compared (borrowed) */
+    int on_cpu;               /* 1: CPU times */
+    double wait_base, wait_new;  /* median wall / CPU - 1 of each side, NaN
+                                    when the side has no CPU times */
+};
+
+/* The basis of comparing b with n (both with samples). */
+void basis_pick(const struct bench *b, const struct bench *n, struct basis *out);
+
+#endif
