@@ -1,18 +1,14 @@
 /*
  * test_readme.c: README.md's examples, run as a user would copy them.  The
- * test reads README.md itself, so it runs whatever the text says now.
- * Every code block is run or checked: the C benchmark is compiled as the
- * text says and run; the shell lines starting with `pacer `, `build/pacer `
- * or `$ build/` run block by block, each block in a directory of its own
- * where the files its lines read (base.json, results/, run.json, ...) were
- * made for real by quick pacer runs; the suite file, the load suite and the
- * policy file are run with pacer; the error line is what a file with that
- * defect gives; the layout's names exist.  What is not run is in skips[]
- * with its reason, and what a line has changed before it runs in substs[].
- *
- * The scratch directory is a git work tree (results name a commit, trend
- * --git-order reads the history); each directory a block runs in has build/
- * linked to the build under test and suites/ to the project's suites.
+ * test reads README.md, so it runs whatever the text says now: the C
+ * benchmark built with the text's cc command; the shell lines starting with
+ * `pacer `, `build/pacer ` or `$ build/`, block by block, each block in a
+ * directory of its own (build/ and suites/ linked in) where the files they
+ * name were made by quick pacer runs; the suite, load suite and policy
+ * files used by pacer; the error line made by a file with that defect; the
+ * layout's names.  What is not run is in skips[] with its reason, what a
+ * line has changed before it runs in substs[].  The scratch directory is a
+ * git work tree: results name a commit, trend --git-order reads it.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -96,12 +92,6 @@ static void readme_read(void)
     cr_assert_null(b, "README.md: a code block is not closed");
 }
 
-/* The JSON document of b (new), or NULL when it is not one. */
-static json_t *block_json(const struct block *b)
-{
-    return strcmp(b->info, "json") == 0 ? json_loads(b->body, 0, NULL) : NULL;
-}
-
 /* ---- what each block is ----------------------------------------------------- */
 
 enum kind { K_UNKNOWN, K_C, K_SUITE, K_LOAD_SUITE, K_POLICY, K_ERROR, K_LAYOUT, K_LINES };
@@ -127,7 +117,7 @@ static enum kind block_kind(const struct block *b)
 
     if (strcmp(b->info, "c") == 0)
         return K_C;
-    if ((j = block_json(b))) {
+    if (strcmp(b->info, "json") == 0 && (j = json_loads(b->body, 0, NULL))) {
         if (json_object_get(j, "scenarios"))
             k = K_LOAD_SUITE;
         else if (json_object_get(j, "micro") || json_object_get(j, "commands"))
@@ -267,16 +257,6 @@ static void fini(void)
 
 TestSuite(readme, .init = init, .fini = fini, .timeout = 60);
 
-/* s's test server, started in mode on first use. */
-static struct srv *server(struct srv *s, const char *mode)
-{
-    const char *args[] = {"--mode", mode, NULL};
-
-    if (s->pid <= 0)
-        *s = srv_start(args);
-    return s;
-}
-
 /* s with every from replaced by to (new; s is freed). */
 static char *replace(char *s, const char *from, const char *to)
 {
@@ -300,6 +280,8 @@ static char *replace(char *s, const char *from, const char *to)
  * of the test servers and the pid of the first, started when named. */
 static char *placeholders(char *s)
 {
+    static const char *const ok[] = {"--mode", "ok", NULL};
+    static const char *const echo[] = {"--mode", "echo", NULL};
     const char *cc = strstr(readme, "`cc "), *san = strstr(PACER_BUILD_CFLAGS, "-fsanitize=");
     char num[256];
 
@@ -309,23 +291,29 @@ static char *placeholders(char *s)
     s = replace(s, "{cc}", num);
     snprintf(num, sizeof num, "%.*s", san ? (int)strcspn(san, " ") : 0, san ? san : "");
     s = replace(s, "{san}", num);
-    if (strstr(s, "{http}") || strstr(s, "{pid}")) {
-        snprintf(num, sizeof num, "%d", server(&http_srv, "ok")->port);
-        s = replace(s, "{http}", num);
-        snprintf(num, sizeof num, "%d", (int)http_srv.pid);
-        s = replace(s, "{pid}", num);
-    }
-    if (strstr(s, "{echo}")) {
-        snprintf(num, sizeof num, "%d", server(&echo_srv, "echo")->port);
-        s = replace(s, "{echo}", num);
-    }
-    return s;
+    if ((strstr(s, "{http}") || strstr(s, "{pid}")) && http_srv.pid <= 0)
+        http_srv = srv_start(ok);
+    if (strstr(s, "{echo}") && echo_srv.pid <= 0)
+        echo_srv = srv_start(echo);
+    snprintf(num, sizeof num, "%d", http_srv.port);
+    s = replace(s, "{http}", num);
+    snprintf(num, sizeof num, "%d", (int)http_srv.pid);
+    s = replace(s, "{pid}", num);
+    snprintf(num, sizeof num, "%d", echo_srv.port);
+    return replace(s, "{echo}", num);
 }
 
 /* ---- the files the examples name, made for real ----------------------------- */
 
 /* Quick measuring, where README's settings would take seconds. */
 #define QUICK "--warmup 1ms --sample-time 1ms -q"
+
+/* pacer ab, shortened: its defaults (100 pairs over 10 worker pairs of
+ * every benchmark) take minutes.  Five pairs cannot give p < 0.05 (the
+ * exact test's least is 2/2^5), so two copies of one build cannot come out
+ * "regressed" by chance. */
+#define AB_QUICK "--pairs 5 --processes 3 --no-confirm --warmup-runs 0 " QUICK \
+                 " --filter 'fnv1a/size=64$|^command/'"
 
 /* The micro benchmarks of base.json: hash/mem/ ones for the policy's
  * throughput limit, all far below the 2 ms of the median limit. */
@@ -357,9 +345,8 @@ static const struct maker {
     {"build-base", NULL, "mkdir -p build-base/suites/micro && cp build/pacer build-base/ && "
                          "for f in build/suites/micro/*; do if [ -x \"$f\" ]; then "
                          "cp \"$f\" build-base/suites/micro/ || exit 1; fi; done"},
-    {"AB.json", "build-base", "pacer ab build-base/suites/micro/hash "
-                              "build/suites/micro/hash --filter 'fnv1a/size=64$' --pairs 6 "
-                              "--processes 3 --no-confirm " QUICK " --out AB.json"},
+    {"AB.json", "build-base", "pacer ab build-base/suites/micro/hash build/suites/micro/hash "
+                              AB_QUICK " --out AB.json"},
     /* load runs against testsrv: closed loop, open loop, and with --monitor */
     {"closed.json", NULL, "pacer load http://127.0.0.1:{http}/ -c 4 -d 300ms -q "
                           "--out closed.json"},
@@ -412,12 +399,6 @@ static int names(const char *cmd, const char *name)
 }
 
 /* ---- a line made runnable here ---------------------------------------------- */
-
-/* pacer ab, shortened: its defaults (100 pairs over 10 worker pairs of
- * every benchmark) take minutes.  Three worker pairs are too few for a 95%
- * CI, so two copies of one build cannot come out "regressed" by chance. */
-#define AB_QUICK "--pairs 6 --processes 3 --no-confirm --warmup-runs 0 " QUICK \
-                 " --filter 'fnv1a/size=64$|^command/'"
 
 /* What a line or a JSON block has changed before it runs, in this order
  * (each `from` must still be in README.md); placeholders() then fills in
