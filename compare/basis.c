@@ -19,9 +19,9 @@ static const struct metric *cpu_of(const struct bench *b)
     return NULL;
 }
 
-/* The 10th percentile and the median of wall / CPU over b's samples; 0
- * when a CPU time is not above zero (then the side cannot be judged). */
-static int wait_of(const struct bench *b, const struct metric *cpu, double *q10, double *q50)
+/* The least and the median wall / CPU over b's samples; 0 when a CPU time
+ * is not above zero (then the side cannot be judged). */
+static int wait_of(const struct bench *b, const struct metric *cpu, double *lo, double *q50)
 {
     double *r = malloc(b->nsamples * sizeof *r);
     size_t i;
@@ -36,7 +36,7 @@ static int wait_of(const struct bench *b, const struct metric *cpu, double *q10,
         r[i] = b->samples[i] / cpu->samples[i];
     }
     stats_sort(r, b->nsamples);
-    *q10 = stats_quantile_sorted(r, b->nsamples, 0.10);
+    *lo = r[0];
     *q50 = stats_quantile_sorted(r, b->nsamples, 0.50);
     free(r);
     return 1;

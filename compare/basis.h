@@ -7,7 +7,9 @@
  * differed by -24 % to +33 % in wall time and by at most 3.5 % in CPU
  * time).  When a benchmark's CPU time tracks its wall time whenever it
  * runs undisturbed, on both sides (its work is its own CPU work: no
- * sleeping, no waiting on I/O, no threads working in parallel), the
+ * sleeping, no waiting on I/O, no threads working in parallel; seen in its
+ * least disturbed sample, since on a busy machine nearly every sample
+ * waits a little, but hardly ever all of them), the
  * comparison rests on CPU time: on a quiet machine the two agree, on a
  * busy one only CPU time is the benchmark's.  Otherwise it rests on the
  * samples as measured.
@@ -20,8 +22,8 @@
 #include "harness/result/result.h"
 
 #define BASIS_CPU_METRIC "cpu"     /* the metric pacer run keeps CPU times in */
-#define BASIS_TRACK_LO 0.95        /* undisturbed: wall / CPU within these, */
-#define BASIS_TRACK_HI 1.05        /* at the 10th percentile of the samples */
+#define BASIS_TRACK_LO 0.95        /* undisturbed: wall / CPU within these in */
+#define BASIS_TRACK_HI 1.05        /* the least disturbed sample of each side */
 
 struct basis {
     const double *base, *nw;  /* the series compared (borrowed) */
