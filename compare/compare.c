@@ -8,9 +8,11 @@
 
 #include "basis.h"
 #include "cluster.h"
+#include "compare_private.h"
 #include "effect.h"
 #include "harness/result/env.h"
 #include "rank.h"
+#include "whole.h"
 
 void compare_opts_default(struct compare_opts *o)
 {
@@ -218,7 +220,7 @@ static void orient(struct compare_row *r)
  * its half-width scaled from the CI's z to z(1-alpha/2) + z(power).  It
  * carries the spread between processes and the drift allowance, which the
  * sample-noise formula of effect.h cannot see. */
-static double ci_mde(const struct compare_row *r, const struct compare_opts *o)
+double compare_ci_mde(const struct compare_row *r, const struct compare_opts *o)
 {
     double za = effect_norm_quantile(1 - o->alpha / 2), zb = effect_norm_quantile(o->power);
     double zc = effect_norm_quantile(1 - (1 - o->ci_level) / 2);
@@ -288,65 +290,7 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     r->exact = rr.exact;
     r->mde = effect_mde_unpaired(r->xb, r->n_base, r->xn, r->n_new,
                                  o->alpha, o->power);
-    /* The drift allowance comes later, from the whole suite (drift_apply). */
-    return 0;
-}
-
-/* Unpaired: how much the two runs drifted, from the suite, and the
- * allowance every row's CI gets (compare.h). */
-static int drift_apply(struct comparison *out, const struct compare_opts *o)
-{
-    double *l = malloc((out->nrows + 1) * sizeof *l), *h = malloc((out->nrows + 1) * sizeof *h);
-    double m = 0, s, e, tau = 0, a;
-    size_t i, n = 0;
-
-    if (!l || !h) {
-        free(l);
-        free(h);
-        return -1;
-    }
-    for (i = 0; i < out->nrows; i++) {
-        const struct compare_row *r = &out->rows[i];
-        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo) || !isfinite(r->change))
-            continue;
-        l[n] = log1p(r->change);
-        h[n] = (log1p(r->change_hi) - log1p(r->change_lo)) / 2 / 1.96;
-        n++;
-    }
-    if (n >= COMPARE_SUITE_MIN) {
-        stats_sort(l, n);
-        m = stats_quantile_sorted(l, n, 0.5);
-        for (i = 0; i < n; i++)
-            l[i] = fabs(l[i] - m);
-        stats_sort(l, n);
-        s = 1.4826 * stats_quantile_sorted(l, n, 0.5);
-        stats_sort(h, n);
-        e = stats_quantile_sorted(h, n, 0.5);
-        tau = s > e ? sqrt(s * s - e * e) : 0;
-        a = fabs(m) + o->drift_z * tau;
-        out->drift_estimated = 1;
-        out->suite_shift = expm1(m);
-        out->drift_tau = tau;
-    } else
-        a = o->drift;
-    for (i = 0; i < out->nrows; i++) {
-        struct compare_row *r = &out->rows[i];
-        double ar = a;
-        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo))
-            continue;
-        if (r->k_base < COMPARE_MIN_PROCESSES || r->k_new < COMPARE_MIN_PROCESSES)
-            ar = fmax(ar, o->drift);
-        r->allowance = ar;
-        r->change_lo -= ar;
-        r->change_hi += ar;
-        r->mde = fmax(r->mde, ci_mde(r, o));
-        if (ar > 0) {
-            out->n_allowance++;
-            out->allowance = fmax(out->allowance, ar);
-        }
-    }
-    free(l);
-    free(h);
+    /* The drift allowance comes later, from the whole run (whole.c). */
     return 0;
 }
 
@@ -407,7 +351,7 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
     r->p = rr.p;
     r->exact = rr.exact;
     r->mde = fmax(effect_mde_paired(r->xb, r->xn, n, o->alpha, o->power),
-                  ci_mde(r, o));
+                  compare_ci_mde(r, o));
     return 0;
 }
 
@@ -569,7 +513,7 @@ int compare_results(const struct result *base, const struct result *nw,
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
     }
-    if ((!o->paired && drift_apply(out, o) < 0) || decide_all(out, o) < 0)
+    if ((!o->paired && whole_run(out, o) < 0) || decide_all(out, o) < 0)
         goto oom;
     if (check_limits(nw->benches, nw->nbenches, o, out, e) < 0) {
         comparison_free(out);
@@ -613,9 +557,11 @@ int compare_exit_code(const struct comparison *c, int require_conclusive)
         untrusted |= c->rows[i].untrusted;
     }
     if (untrusted || c->count[VERDICT_ERROR] ||
-        (require_conclusive && c->count[VERDICT_INCONCLUSIVE]))
+        (require_conclusive && c->count[VERDICT_INCONCLUSIVE]) ||
+        (c->whole == WHOLE_UNTOLD && c->whole_shift > 0))
         return 3;
-    if (c->count[VERDICT_REGRESSED] || c->limits_failed)
+    if (c->count[VERDICT_REGRESSED] || c->limits_failed ||
+        (c->whole == WHOLE_CODE && c->whole_shift > 0))
         return 1;
     return 0;
 }

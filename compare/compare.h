@@ -58,6 +58,14 @@
 #define COMPARE_DRIFT_Z 2.0        /* z of the excess spread in the allowance */
 #endif
 
+/* What moved two runs as wholes (whole.h). */
+enum whole_cause {
+    WHOLE_STEADY,         /* the run did not move as a whole */
+    WHOLE_MACHINE,        /* it moved, and the machine's reference alike */
+    WHOLE_CODE,           /* it moved, the machine's reference held */
+    WHOLE_UNTOLD,         /* it moved; machine and code cannot be told apart */
+};
+
 enum verdict {
     VERDICT_UNCHANGED,
     VERDICT_IMPROVED,
@@ -152,6 +160,15 @@ struct comparison {
     size_t n_allowance;         /* rows whose CI got the drift allowance */
     double allowance;           /* the largest applied */
     int drift_estimated;        /* from the suite (else the fixed one) */
+    enum whole_cause whole;     /* what moved the runs as wholes (whole.h) */
+    double whole_shift;         /* the runs' change as a whole (worse-oriented,
+                                   the median of the rows' changes) and its */
+    double whole_lo, whole_hi;  /* sign-test interval; NaN with too few rows */
+    size_t whole_n, whole_worse;   /* rows it rests on; of them, worse */
+    double whole_p;             /* sign test over those rows */
+    double ref_compute, ref_memory; /* the reference workload's change, new over
+                                   base - 1 (above zero: slower), NaN when
+                                   not measured on both sides */
     size_t n_cpu;               /* rows compared on CPU time (basis.h) */
     double wait_max;            /* their largest median wall / CPU - 1 */
     double suite_shift;         /* exp(m) - 1: the runs' difference as a whole */
@@ -177,7 +194,9 @@ void comparison_free(struct comparison *c);
 /* The exit code the comparison calls for (cmd.h's enum exit_code): 2 when
  * a sample cannot enter a ratio (bad input); 3 when a row is an error, has
  * too few samples for a verdict, or is inconclusive with
- * require_conclusive; else 1 when a row regressed or a limit failed; else 0. */
+ * require_conclusive, or when the whole run is worse and machine and code
+ * cannot be told apart; else 1 when a row regressed, a limit failed or the
+ * code made the whole run worse (whole.h); else 0. */
 int compare_exit_code(const struct comparison *c, int require_conclusive);
 
 const char *verdict_name(enum verdict v);

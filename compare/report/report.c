@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare/whole.h"
 #include "harness/lib/fmt.h"
 
 static const struct reporter reporters[] = {
@@ -98,6 +99,35 @@ char *report_summary(char *buf, size_t len, const struct comparison *c)
     return buf;
 }
 
+/* ".\nthe whole run moved ...": what moved the runs as wholes (whole.h). */
+static int report_whole(char *buf, size_t len, const struct comparison *c)
+{
+    char sh[24], lo[24], hi[24];
+    int o, k;
+
+    o = snprintf(buf, len, ".\nthe whole run moved: %s [%s, %s] (%zu of %zu benchmarks worse)",
+                 report_pct(sh, sizeof sh, c->whole_shift), report_pct(lo, sizeof lo, c->whole_lo),
+                 report_pct(hi, sizeof hi, c->whole_hi), c->whole_worse, c->whole_n);
+    if (o < 0 || (size_t)o >= len)
+        return o < 0 ? 0 : (int)len - 1;
+    report_pct(lo, sizeof lo, c->ref_compute);
+    report_pct(hi, sizeof hi, c->ref_memory);
+    if (c->whole == WHOLE_MACHINE)
+        k = snprintf(buf + o, len - (size_t)o, ", and so did the machine's reference workload "
+                     "(compute %s, memory %s): the machine, not the code", lo, hi);
+    else if (c->whole == WHOLE_CODE)
+        k = snprintf(buf + o, len - (size_t)o, ", while the machine's reference workload held "
+                     "(compute %s, memory %s): the code", lo, hi);
+    else if (isnan(c->ref_compute))
+        k = snprintf(buf + o, len - (size_t)o, "; machine and code cannot be told apart (the "
+                     "runs timed no reference workload): pair the builds with pacer ab");
+    else
+        k = snprintf(buf + o, len - (size_t)o, "; machine and code cannot be told apart (the "
+                     "machine's reference workload moved otherwise: compute %s, memory %s): "
+                     "pair the builds with pacer ab", lo, hi);
+    return k < 0 ? o : o + k;
+}
+
 char *report_method(char *buf, size_t len, const struct comparison *c)
 {
     size_t o;
@@ -129,18 +159,8 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                               "CIs are widened by +-%.0f%% (--drift; pair the builds with pacer "
                               "ab to catch smaller changes)",
                               100 * c->allowance);
-    if (o < len && c->n_allowance) {
-        size_t i, few = 0;
-        for (i = 0; i < c->nrows; i++)
-            few += c->rows[i].allowance > 0 &&
-                   (c->rows[i].k_base < COMPARE_MIN_PROCESSES ||
-                    c->rows[i].k_new < COMPARE_MIN_PROCESSES);
-        if (few)
-            snprintf(buf + o, len - o,
-                     ".\n%zu benchmark%s ran in fewer than %d worker processes on a side: "
-                     "at least +-%.0f%% (run with --processes 10)",
-                     few, few == 1 ? "" : "s", COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
-    }
+    if (o < len && c->whole != WHOLE_STEADY)
+        o += (size_t)report_whole(buf + o, len - o, c);
     return buf;
 }
 
