@@ -398,6 +398,7 @@ static void header(struct comparison *out, const struct compare_opts *o,
     out->paired = o->paired;
     out->alpha = o->alpha;
     out->ci_level = o->ci_level;
+    out->looks = o->looks > 1 ? o->looks : 1;
     out->adjust = o->adjust;
     out->geomean = NAN;
     if (base && nw)

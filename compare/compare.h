@@ -100,6 +100,8 @@ struct compare_opts {
     unsigned resamples;
     uint64_t seed;
     double power;               /* for the MDE, 0.8 */
+    unsigned looks;             /* of a sequential design, whose alpha and
+                                   ci_level are then per look (0 or 1: one) */
 };
 
 void compare_opts_default(struct compare_opts *o);
@@ -176,6 +178,7 @@ struct comparison {
     char fingerprint_diff[256]; /* differing fields, "" when equal */
     char base_name[256], new_name[256];
     double alpha, ci_level;
+    unsigned looks;             /* as in compare_opts */
     enum adjust_method adjust;
 };
 

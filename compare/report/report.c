@@ -132,9 +132,16 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
 {
     size_t o;
 
-    o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 is worse",
-                         c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
-                         adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
+    if (c->looks > 1)
+        o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g and %.1f%% CIs in each "
+                             "of up to %u looks (%.3g and %.0f%% over all); change > 0 is worse",
+                             c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
+                             adjust_name(c->adjust), c->alpha, 100 * c->ci_level, c->looks,
+                             c->alpha * c->looks, 100 * (1 - (1 - c->ci_level) * c->looks));
+    else
+        o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 "
+                             "is worse", c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
+                             adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
     if (o < len && c->n_cpu) {
         size_t n = c->count[VERDICT_UNCHANGED] + c->count[VERDICT_IMPROVED] +
                    c->count[VERDICT_REGRESSED] + c->count[VERDICT_INCONCLUSIVE];

@@ -2,9 +2,9 @@
  * cmd_ab.c: `pacer ab`: a paired A/B run.  Two builds of a suite binary (or
  * of every binary of a suite file, through two build directories), or two
  * commands, run side by side: same iteration count, samples taken as pairs
- * in ABBA order, analysed as per-pair ratios.  Benchmarks that look
- * regressed are measured again (confirmation) and decided on all their
- * pairs.  One result file holds both sides and the analysis.  What runs
+ * in ABBA order, analysed as per-pair ratios.  Benchmarks not yet decided
+ * are measured again, in up to --looks rounds of a sequential design, and
+ * decided on all their pairs.  One result file holds both sides and the analysis.  What runs
  * comes from the planner (harness/run/plan.h).
  */
 #include <getopt.h>
@@ -27,6 +27,7 @@
 
 #define AB_PAIRS_DEFAULT 100
 #define AB_PROCESSES_DEFAULT 10
+#define AB_LOOKS_DEFAULT 3
 
 static void usage(FILE *f)
 {
@@ -37,8 +38,8 @@ static void usage(FILE *f)
 "\n"
 "Runs the base and the new build side by side, sample for sample in ABBA\n"
 "order at the same iteration count, and decides on the per-pair ratios:\n"
-"drift of the machine hits both sides alike and cancels.  Benchmarks that\n"
-"look regressed are measured again and decided on all their pairs.\n"
+"drift of the machine hits both sides alike and cancels.  Benchmarks not\n"
+"yet decided are measured again (--looks) and decided on all their pairs.\n"
 "\n"
 "  --pairs N             pairs per benchmark (default %d)\n"
 "  --processes K         spread the pairs over K successive pairs of worker\n"
@@ -51,7 +52,11 @@ static void usage(FILE *f)
 "  --filter REGEX        only benchmarks whose full name matches\n"
 "  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
 "  --shell, --prepare CMD, --cleanup CMD   as in pacer run, for --cmd\n"
-"  --no-confirm          decide on the first pairs alone\n"
+"  --looks N             benchmarks still undecided after a round of pairs get\n"
+"                        another, up to N rounds in all; each round decides at\n"
+"                        level 1 - alpha/N, so the error stays within alpha\n"
+"                        however early a benchmark stops (default %d)\n"
+"  --no-confirm          one round: decide on the first pairs alone\n"
 "  --threshold PCT       changes within +-PCT are unchanged (default 1%%)\n"
 "  --thresholds FILE, --limit EXPR, --correction holm|bh|none, --alpha A,\n"
 "  --require-conclusive   as in pacer compare (a suite file's \"compare\"\n"
@@ -61,7 +66,7 @@ static void usage(FILE *f)
 "\n"
 "exit codes: 0 nothing regressed, 1 a regression or a failed limit, 2 bad\n"
 "input, 3 a benchmark failed or the run was interrupted\n",
-            AB_PAIRS_DEFAULT, AB_PROCESSES_DEFAULT);
+            AB_PAIRS_DEFAULT, AB_PROCESSES_DEFAULT, AB_LOOKS_DEFAULT);
 }
 
 struct abcli {
@@ -69,12 +74,13 @@ struct abcli {
     const char *filter, *out, *save, *format, *color, *thresholds;
     const char *base_build, *new_build, *prepare, *cleanup;
     const char *cmds[2];
-    int ncmds, shell, quiet, confirm, require_conclusive, have_threshold, have_drift;
+    int ncmds, shell, quiet, require_conclusive, have_threshold, have_drift;
+    unsigned looks;           /* of the sequential design (decide_in_looks) */
 };
 
 enum { O_PAIRS = 256, O_PROCS, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB,
        O_CMD, O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
-       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED };
+       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS };
 
 static int bad(const char *opt, const char *val, const char *what)
 {
@@ -117,6 +123,11 @@ static int settings_option(int opt, const char *arg, struct abcli *c, struct com
         if (fmt_parse_duration(arg, &c->set.timeout_ns) < 0 || !c->set.timeout_ns)
             return bad("timeout", arg, "a duration above zero");
         return 0;
+    case O_LOOKS:
+        if (fmt_parse_count(arg, &v) < 0 || v < 1 || v > 10)
+            return bad("looks", arg, "a count from 1 to 10");
+        c->looks = (unsigned)v;
+        return 0;
     case O_SEED:
         if (fmt_parse_count(arg, &v) < 0 || v > (1ULL << 62))
             return bad("seed", arg, "a non-negative integer below 2^62");
@@ -137,7 +148,8 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         {"base-build", required_argument, 0, O_BASEB}, {"new-build", required_argument, 0, O_NEWB},
         {"cmd", required_argument, 0, O_CMD}, {"shell", no_argument, 0, O_SHELL},
         {"prepare", required_argument, 0, O_PREP}, {"cleanup", required_argument, 0, O_CLEAN},
-        {"no-confirm", no_argument, 0, O_NOCONF}, {"threshold", required_argument, 0, O_THR},
+        {"no-confirm", no_argument, 0, O_NOCONF}, {"looks", required_argument, 0, O_LOOKS},
+        {"threshold", required_argument, 0, O_THR},
         {"thresholds", required_argument, 0, O_THRS}, {"limit", required_argument, 0, O_LIMIT},
         {"correction", required_argument, 0, O_CORR}, {"alpha", required_argument, 0, O_ALPHA},
         {"require-conclusive", no_argument, 0, O_REQ}, {"out", required_argument, 0, O_OUT},
@@ -154,7 +166,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     c->set.warmup_ns = 50000000ULL;
     c->format = "table";
     c->color = "auto";
-    c->confirm = 1;
+    c->looks = AB_LOOKS_DEFAULT;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "qh", lopts, &li)) != -1) {
         if ((r = settings_option(opt, optarg, c, o)) <= 0) {
@@ -176,7 +188,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         case O_SHELL: c->shell = 1; break;
         case O_PREP: c->prepare = optarg; break;
         case O_CLEAN: c->cleanup = optarg; break;
-        case O_NOCONF: c->confirm = 0; break;
+        case O_NOCONF: c->looks = 1; break;
         case O_THR:
         case O_LIMIT:
         case O_CORR:
@@ -252,48 +264,19 @@ static int make_plan(struct plan *p, const struct abcli *c, int argc, char **arg
 
 /* The process counts of b followed by those of t (a bench without counts
  * is one process of all its samples). */
-static int append_counts(struct bench *b, const struct bench *t)
-{
-    size_t nb = b->nproc_samples ? b->nproc_samples : 1;
-    size_t nt = t->nproc_samples ? t->nproc_samples : 1, i;
-    size_t *c = malloc((nb + nt) * sizeof *c);
-
-    if (!c)
-        return -1;
-    if (b->nproc_samples)
-        memcpy(c, b->proc_samples, nb * sizeof *c);
-    else
-        c[0] = b->nsamples;
-    for (i = 0; i < nt; i++)
-        c[nb + i] = t->nproc_samples ? t->proc_samples[i] : t->nsamples;
-    free(b->proc_samples);
-    b->proc_samples = c;
-    b->nproc_samples = nb + nt;
-    return 0;
-}
-
-static int append(double **x, size_t *n, const double *y, size_t m)
-{
-    double *nx = realloc(*x, (*n + m) * sizeof *nx);
-
-    if (!nx)
-        return -1;
-    memcpy(nx + *n, y, m * sizeof *y);
-    *x = nx;
-    *n += m;
-    return 0;
-}
-
-/* Measure more pairs of the benchmarks that look regressed, and add them. */
-static int confirm(const struct plan *p, const struct comparison *cmp, const struct abcli *c,
-                   double clock_res, struct result *r, int *interrupted)
+/* More pairs of every benchmark the last look left undecided (neither
+ * failed nor decided), appended to both sides: how many were measured, or
+ * -1 when out of memory. */
+static int measure_more(const struct plan *p, const struct comparison *cmp,
+                        const struct abcli *c, unsigned look, double clock_res,
+                        struct result *r, int *interrupted)
 {
     size_t i, k, n = 0;
 
-    for (i = 0; i < cmp->nrows; i++) {
+    for (i = 0; i < cmp->nrows && !*interrupted; i++) {
         const struct compare_row *row = &cmp->rows[i];
         struct bench *nb = result_find(r, row->name), *bb = NULL;
-        if (row->verdict != VERDICT_REGRESSED || !nb)
+        if (row->verdict != VERDICT_INCONCLUSIVE || row->untrusted || !nb)
             continue;
         for (k = 0; k < r->ab->nbase; k++)
             if (!strcmp(r->ab->base[k].name, row->name))
@@ -306,19 +289,19 @@ static int confirm(const struct plan *p, const struct comparison *cmp, const str
             if (strcmp(full, row->name))
                 continue;
             if (!c->quiet)
-                fprintf(stderr, "pacer: %s looks %+.1f%% slower: measuring %u more pairs\n",
-                        row->name, 100 * row->change, c->set.samples);
+                fprintf(stderr, "pacer: %s: %+.1f%% [%+.1f%%, %+.1f%%] is not decided: look %u "
+                        "of %u, %u more pairs\n", row->name, 100 * row->change,
+                        100 * row->change_lo, 100 * row->change_hi, look + 1, c->looks,
+                        c->set.samples);
             if (job_run_pair(&p->jobs[k], clock_res, &tb, &tn) < 0)
                 *interrupted = 1;
             if (tb.error || tn.error) {
-                /* The confirmation failed: its error stands for the benchmark. */
+                /* The look failed: its error stands for the benchmark. */
                 if (tn.error && !nb->error)
-                    bench_set_error(nb, "in the confirmation: %s", tn.error->message);
+                    bench_set_error(nb, "in look %u: %s", look + 1, tn.error->message);
                 if (tb.error && !bb->error)
-                    bench_set_error(bb, "in the confirmation: %s", tb.error->message);
-            } else if (append_counts(bb, &tb) < 0 || append_counts(nb, &tn) < 0 ||
-                       append(&bb->samples, &bb->nsamples, tb.samples, tb.nsamples) < 0 ||
-                       append(&nb->samples, &nb->nsamples, tn.samples, tn.nsamples) < 0) {
+                    bench_set_error(bb, "in look %u: %s", look + 1, tb.error->message);
+            } else if (bench_append(bb, &tb) < 0 || bench_append(nb, &tn) < 0) {
                 bench_free(&tb);
                 bench_free(&tn);
                 return -1;
@@ -331,8 +314,6 @@ static int confirm(const struct plan *p, const struct comparison *cmp, const str
             bench_free(&tn);
             n++;
         }
-        if (*interrupted)
-            break;
     }
     return (int)n;
 }
@@ -359,40 +340,43 @@ static int run_pairs(const struct abcli *c, const struct plan *p, struct result 
     return 0;
 }
 
-/* Confirm the benchmarks that look regressed and decide again on all their
- * pairs, saying in each one's note what the second measurement made of it:
+/* The looks of a sequential A/B run: compare, and while benchmarks stay
+ * undecided and looks are left, measure more of their pairs and compare
+ * again on all of them.  Each look's interval is at level 1 - (1 -
+ * level) / looks and its tests at alpha / looks, so that over all the
+ * looks together the chance of a wrong decision stays within alpha however
+ * early a benchmark stops (Bonferroni's bound on a group-sequential design:
+ * Jennison and Turnbull 2000, "Group Sequential Methods with Applications
+ * to Clinical Trials", 1.2 and 2.1; conservative, never anti-conservative).
  * 0, or -1 after saying why. */
-static int confirm_and_decide(const struct abcli *c, const struct plan *p,
-                              const struct compare_opts *o, struct result *r,
-                              struct result *base, struct comparison *cmp, int *interrupted)
+static int decide_in_looks(const struct abcli *c, const struct plan *p, struct compare_opts *o,
+                           struct result *r, struct result *base, struct comparison *cmp,
+                           int *interrupted)
 {
-    char **flagged = calloc(cmp->count[VERDICT_REGRESSED], sizeof *flagged);
     struct err e = {0};
-    size_t nf = 0, i, k;
-    int nconf, rc = 0;
+    unsigned look;
+    int more;
 
-    for (i = 0; flagged && i < cmp->nrows; i++)
-        if (cmp->rows[i].verdict == VERDICT_REGRESSED)
-            flagged[nf++] = strdup(cmp->rows[i].name);
-    nconf = confirm(p, cmp, c, r->ctx.clock_resolution_ns, r, interrupted);
-    comparison_free(cmp);
-    ab_base_view(r, base);
-    if (nconf < 0 || compare_results(base, r, o, cmp, &e) < 0) {
-        die_msg("ab: %s", nconf < 0 ? "out of memory" : e.msg);
-        rc = -1;
+    o->looks = c->looks;
+    o->alpha /= c->looks;
+    o->ci_level = 1 - (1 - o->ci_level) / c->looks;
+    for (look = 1;; look++) {
+        ab_base_view(r, base);
+        if (compare_results(base, r, o, cmp, &e) < 0) {
+            die_msg("ab: %s", e.msg);
+            return -1;
+        }
+        if (look >= c->looks || *interrupted || !cmp->count[VERDICT_INCONCLUSIVE])
+            return 0;
+        more = measure_more(p, cmp, c, look, r->ctx.clock_resolution_ns, r, interrupted);
+        if (more < 0) {
+            die_msg("ab: out of memory");
+            return -1;
+        }
+        if (more == 0)
+            return 0;
+        comparison_free(cmp);
     }
-    for (i = 0; rc == 0 && i < cmp->nrows; i++)
-        for (k = 0; k < nf; k++)
-            if (!strcmp(cmp->rows[i].name, flagged[k]) && !cmp->rows[i].note[0])
-                snprintf(cmp->rows[i].note, sizeof cmp->rows[i].note,
-                         cmp->rows[i].verdict == VERDICT_REGRESSED
-                             ? "regressed in the first %u pairs, confirmed on all %zu"
-                             : "regressed in the first %u pairs, not confirmed on all %zu",
-                         c->set.samples, cmp->rows[i].n_new);
-    for (k = 0; k < nf; k++)
-        free(flagged[k]);
-    free(flagged);
-    return rc;
 }
 
 /* Start the A/B result r of p, with the environment's warnings. */
@@ -444,13 +428,7 @@ int cmd_ab(int argc, char **argv)
         goto cleanup;
     if (!c.quiet && isatty(2))
         fprintf(stderr, "\r\033[K");
-    ab_base_view(&r, &base);
-    if (compare_results(&base, &r, &o, &cmp, &e) < 0) {
-        die_msg("ab: %s", e.msg);
-        goto cleanup;
-    }
-    if (c.confirm && !interrupted && cmp.count[VERDICT_REGRESSED] &&
-        confirm_and_decide(&c, &p, &o, &r, &base, &cmp, &interrupted) < 0)
+    if (decide_in_looks(&c, &p, &o, &r, &base, &cmp, &interrupted) < 0)
         goto cleanup;
     r.complete = !interrupted;
     r.ab->analysis = report_json_object(&cmp);

@@ -74,7 +74,7 @@ struct ab_block *result_ab(struct result *r)
 }
 
 /* Append a benchmark with the defaults of result_add_bench to an array. */
-static struct bench *bench_append(struct bench **arr, size_t *n)
+static struct bench *bench_push(struct bench **arr, size_t *n)
 {
     struct bench *nb, *b;
 
@@ -97,12 +97,12 @@ static struct bench *bench_append(struct bench **arr, size_t *n)
 
 struct bench *result_add_bench(struct result *r)
 {
-    return bench_append(&r->benches, &r->nbenches);
+    return bench_push(&r->benches, &r->nbenches);
 }
 
 struct bench *ab_add_base(struct ab_block *ab)
 {
-    return bench_append(&ab->base, &ab->nbase);
+    return bench_push(&ab->base, &ab->nbase);
 }
 
 struct bench *result_find(const struct result *r, const char *name)
@@ -380,5 +380,63 @@ int bench_add_reference(struct bench *b, double compute_ns, double memory_ns)
     c[b->nref] = compute_ns;
     m[b->nref] = memory_ns;
     b->nref++;
+    return 0;
+}
+
+/* y[0..m) appended to *x of *n. */
+static int append_doubles(double **x, size_t *n, const double *y, size_t m)
+{
+    double *nx;
+
+    if (m == 0)
+        return 0;
+    nx = realloc(*x, (*n + m) * sizeof *nx);
+    if (!nx)
+        return -1;
+    memcpy(nx + *n, y, m * sizeof *y);
+    *x = nx;
+    *n += m;
+    return 0;
+}
+
+/* src's process counts after dst's (one process each when they have none). */
+static int append_counts(struct bench *dst, const struct bench *src)
+{
+    size_t nd = dst->nproc_samples ? dst->nproc_samples : 1;
+    size_t ns = src->nproc_samples ? src->nproc_samples : 1, i;
+    size_t *c = malloc((nd + ns) * sizeof *c);
+
+    if (!c)
+        return -1;
+    if (dst->nproc_samples)
+        memcpy(c, dst->proc_samples, nd * sizeof *c);
+    else
+        c[0] = dst->nsamples;
+    for (i = 0; i < ns; i++)
+        c[nd + i] = src->nproc_samples ? src->proc_samples[i] : src->nsamples;
+    free(dst->proc_samples);
+    dst->proc_samples = c;
+    dst->nproc_samples = nd + ns;
+    return 0;
+}
+
+int bench_append(struct bench *dst, const struct bench *src)
+{
+    size_t i, k;
+
+    if (append_counts(dst, src) < 0)
+        return -1;
+    for (i = 0; i < dst->nmetrics; i++)
+        for (k = 0; k < src->nmetrics; k++)
+            if (!strcmp(dst->metrics[i].name, src->metrics[k].name) &&
+                append_doubles(&dst->metrics[i].samples, &dst->metrics[i].nsamples,
+                               src->metrics[k].samples, src->metrics[k].nsamples) < 0)
+                return -1;
+    if (append_doubles(&dst->samples, &dst->nsamples, src->samples, src->nsamples) < 0)
+        return -1;
+    for (i = 0; i < src->nref; i++)
+        if (bench_add_reference(dst, src->ref_compute[i], src->ref_memory[i]) < 0)
+            return -1;
+    dst->processes += src->processes;
     return 0;
 }
