@@ -159,11 +159,16 @@ static double centre(const double *x, const struct bench *b)
 
 /* What the row compares (basis.h) and its centres.  -1 when out of
  * memory. */
-static int row_basis(struct compare_row *r)
+static int row_basis(struct compare_row *r, const struct compare_opts *o)
 {
     struct basis bs;
 
     basis_pick(r->base, r->nw, &bs);
+    if (o->wall_only && bs.on_cpu) {
+        bs.base = r->base->samples;
+        bs.nw = r->nw->samples;
+        bs.on_cpu = 0;
+    }
     r->xb = bs.base;
     r->xn = bs.nw;
     r->on_cpu = bs.on_cpu;
@@ -505,7 +510,7 @@ int compare_results(const struct result *base, const struct result *nw,
         r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
         if (row_screen(r))
             continue;
-        if (row_basis(r) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
+        if (row_basis(r, o) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
             goto oom;
     }
     if (add_base_only(out, &cap, base, nw, o) < 0)

@@ -102,6 +102,9 @@ struct compare_opts {
     double power;               /* for the MDE, 0.8 */
     unsigned looks;             /* of a sequential design, whose alpha and
                                    ci_level are then per look (0 or 1: one) */
+    int wall_only;              /* never compare on CPU time (basis.h) */
+    int ignore_reference;       /* judge the runs as if they timed no
+                                   reference workload (whole.h) */
 };
 
 void compare_opts_default(struct compare_opts *o);

@@ -146,6 +146,16 @@ int policy_option(const char *name, const char *arg, struct compare_opts *o, str
             return err_set(e, "'%s' is not holm, bh or none", arg);
         return 1;
     }
+    if (!strcmp(name, "basis")) {
+        if (strcmp(arg, "auto") && strcmp(arg, "wall"))
+            return err_set(e, "'%s' is not auto or wall", arg);
+        o->wall_only = !strcmp(arg, "wall");
+        return 1;
+    }
+    if (!strcmp(name, "no-reference")) {
+        o->ignore_reference = 1;
+        return 1;
+    }
     if (!strcmp(name, "alpha")) {
         o->alpha = strtod(arg, &end);
         if (*end || end == arg || !(o->alpha > 0 && o->alpha < 1))

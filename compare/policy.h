@@ -31,7 +31,8 @@ int policy_load(const char *path, struct compare_opts *o, int keep_threshold, in
                 struct err *e);
 
 /* One of the options pacer compare and pacer ab share, by its long name:
- * threshold, limit, correction, alpha, drift.  Applied to o.  Returns 1
+ * threshold, limit, correction, alpha, drift, basis (auto or wall),
+ * no-reference (no argument: arg is not read).  Applied to o.  Returns 1
  * when applied, 0 when name is none of them, -1 with the cause in e. */
 int policy_option(const char *name, const char *arg, struct compare_opts *o, struct err *e);
 

@@ -161,8 +161,8 @@ int whole_run(struct comparison *out, const struct compare_opts *o)
         return -1;
     }
     shift_of(out, o, l, &n);
-    out->ref_compute = ref_shift(out, 0, h, n);
-    out->ref_memory = ref_shift(out, 1, h, n);
+    out->ref_compute = o->ignore_reference ? NAN : ref_shift(out, 0, h, n);
+    out->ref_memory = o->ignore_reference ? NAN : ref_shift(out, 1, h, n);
     out->whole = cause_of(out, o, t);
     if (n >= COMPARE_SUITE_MIN) {
         double m = log1p(out->whole_shift), tau = excess_spread(out, l, n, h);

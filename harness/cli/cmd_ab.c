@@ -58,6 +58,8 @@ static void usage(FILE *f)
 "                        however early a benchmark stops (default %d)\n"
 "  --no-confirm          one round: decide on the first pairs alone\n"
 "  --threshold PCT       changes within +-PCT are unchanged (default 1%%)\n"
+"  --basis auto|wall     as in pacer compare (default auto: CPU time where it\n"
+"                        tracks wall time)\n"
 "  --thresholds FILE, --limit EXPR, --correction holm|bh|none, --alpha A,\n"
 "  --require-conclusive   as in pacer compare (a suite file's \"compare\"\n"
 "                        section applies by default)\n"
@@ -80,7 +82,7 @@ struct abcli {
 
 enum { O_PAIRS = 256, O_PROCS, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB,
        O_CMD, O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
-       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS };
+       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS, O_BASIS };
 
 static int bad(const char *opt, const char *val, const char *what)
 {
@@ -149,6 +151,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         {"cmd", required_argument, 0, O_CMD}, {"shell", no_argument, 0, O_SHELL},
         {"prepare", required_argument, 0, O_PREP}, {"cleanup", required_argument, 0, O_CLEAN},
         {"no-confirm", no_argument, 0, O_NOCONF}, {"looks", required_argument, 0, O_LOOKS},
+        {"basis", required_argument, 0, O_BASIS},
         {"threshold", required_argument, 0, O_THR},
         {"thresholds", required_argument, 0, O_THRS}, {"limit", required_argument, 0, O_LIMIT},
         {"correction", required_argument, 0, O_CORR}, {"alpha", required_argument, 0, O_ALPHA},
@@ -193,6 +196,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         case O_LIMIT:
         case O_CORR:
         case O_ALPHA:
+        case O_BASIS:
             if (policy_option(lopts[li].name, optarg, o, &e) < 0) {
                 die_msg("ab: --%s: %s", lopts[li].name, e.msg);
                 return -1;

@@ -36,9 +36,13 @@ static void usage(FILE *f)
 "  --correction holm|bh|none   multiple-comparison correction (default holm)\n"
 "  --alpha A             significance level after correction (default 0.05)\n"
 "  --drift PCT           CI allowance for drift between the runs when the suite\n"
-"                        is too small to measure it (fewer than %d benchmarks)\n"
-"                        or a benchmark ran in fewer than %d worker processes\n"
-"                        (default %.0f%%)\n"
+"                        is too small to measure it (fewer than %d benchmarks;\n"
+"                        default %.0f%%; 0: trust runs of one worker process)\n"
+"  --basis auto|wall     auto: compare on CPU time the benchmarks whose CPU time\n"
+"                        tracks their wall time when undisturbed (default);\n"
+"                        wall: always on the samples as measured\n"
+"  --no-reference        judge the runs as wholes as if they had timed no\n"
+"                        reference workload (machine and code then untold)\n"
 "  --filter REGEX        only benchmarks whose name matches\n"
 "  --format table|markdown|json|csv\n"
 "  --color auto|always|never   (NO_COLOR is honoured)\n"
@@ -52,8 +56,9 @@ static void usage(FILE *f)
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
 "failed limit, 2 bad input (unreadable or malformed, a time of zero, nothing\n"
 "in common), 3 untrustworthy input (a benchmark failed, fewer than 2\n"
-"samples a side, or inconclusive with --require-conclusive)\n",
-            COMPARE_SUITE_MIN, COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
+"samples a side, the whole run worse and machine and code cannot be told\n"
+"apart, or inconclusive with --require-conclusive)\n",
+            COMPARE_SUITE_MIN, 100 * COMPARE_DRIFT_DEFAULT);
 }
 
 struct cli {
@@ -70,7 +75,7 @@ static int bad(const char *opt, const char *val, const char *what)
 static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 {
     enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
-           O_STRICT, O_REQ, O_SEED, O_PLOT };
+           O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF };
     static const struct option lopts[] = {
         {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
         {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
@@ -78,7 +83,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         {"filter", required_argument, 0, O_FILTER}, {"format", required_argument, 0, O_FORMAT},
         {"color", required_argument, 0, O_COLOR}, {"strict", no_argument, 0, O_STRICT},
         {"require-conclusive", no_argument, 0, O_REQ}, {"seed", required_argument, 0, O_SEED},
-        {"plot", required_argument, 0, O_PLOT},
+        {"plot", required_argument, 0, O_PLOT}, {"basis", required_argument, 0, O_BASIS},
+        {"no-reference", no_argument, 0, O_NOREF},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
@@ -95,6 +101,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         case O_CORR:
         case O_ALPHA:
         case O_DRIFT:
+        case O_BASIS:
+        case O_NOREF:
             if (policy_option(lopts[li].name, optarg, o, &e) < 0) {
                 die_msg("compare: --%s: %s", lopts[li].name, e.msg);
                 return -1;
