@@ -24,8 +24,7 @@ Test(cmd_ab, ab_pairs_two_builds)
     snprintf(copy, sizeof copy, "%s", tmp_path("faulty2"));
     snprintf(cmd, sizeof cmd, "cp %s %s", faulty_bin(), copy);
     cr_assert_eq(system(cmd), 0);
-    /* --no-confirm: a chance flag on identical builds would rerun and pool
-     * more worker pairs than the 3 this test is about */
+    /* --no-confirm: one look, at the 3 worker pairs this test is about */
     o = run_pacer("ab", faulty_bin(), copy, "--filter", "ok$", "--pairs", "12", "--processes",
                   "3", "--warmup", "1ms", "--sample-time", "1ms", "--no-confirm", "--out", out,
                   "-q", "--color", "never");
@@ -50,6 +49,44 @@ Test(cmd_ab, ab_pairs_two_builds)
     o = run_pacer("compare", out, "--color", "never");
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_assert_not_null(strstr(o.stdout_s, "paired (A/B pairs)"));
+    out_free(&o);
+}
+
+/* Sequential looks: an undecided benchmark gets more rounds of pairs, up
+ * to --looks, each round deciding at level 1 - alpha/looks; identical
+ * builds are never called regressed. */
+Test(cmd_ab, ab_decides_in_looks)
+{
+    const char *out = tmp_path("ab.json");
+    char copy[300], cmd[1024];
+    struct out o;
+    json_t *j;
+    size_t n;
+
+    snprintf(copy, sizeof copy, "%s", tmp_path("faulty2"));
+    snprintf(cmd, sizeof cmd, "cp %s %s", faulty_bin(), copy);
+    cr_assert_eq(system(cmd), 0);
+    /* 3 worker pairs of 4 pairs a round: too few to decide at 97.5 %, so
+     * both looks run */
+    o = run_pacer("ab", faulty_bin(), copy, "--filter", "ok$", "--pairs", "12", "--processes",
+                  "3", "--warmup", "1ms", "--sample-time", "1ms", "--looks", "2", "--out", out,
+                  "--color", "never");
+    cr_assert_eq(o.code, 0, "stdout: %s stderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "alpha 0.025 and 97.5% CIs in each of up to 2 looks "
+                                          "(0.05 and 95% over all)"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "is not decided: look 2 of 2, 12 more pairs"), "%s",
+                       o.stderr_s);
+    j = load_json(out);
+    n = json_array_size(json_object_get(json_array_get(json_object_get(j, "benchmarks"), 0),
+                                        "samples"));
+    cr_assert_eq(n, 24, "two rounds of 12 pairs, got %zu", n);
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(j, "benchmarks"),
+                                 0), "process_samples")), 6);
+    json_decref(j);
+    out_free(&o);
+    o = run_pacer("ab", faulty_bin(), copy, "--looks", "0");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: ab: --looks: '0' is not a count from 1 to 10\n");
     out_free(&o);
 }
 

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""gate.py: how the regression gate does on real runs of a real suite, on this
+machine, quiet and with one or both cores kept busy by other processes.
+
+    suites/self/gate.py [--rounds R] [--loads 0,1,2] [--slowdown 2]
+
+The suite is suites/micro/hash's hashfn group (18 benchmarks).  A second copy
+of the same binary is the A/A build; a third, the slowed one, hashes an extra
+SLOWDOWN % of its input in hashfn/fnv1a, so 6 benchmarks are that much slower
+and 12 unchanged.  Each round, at each load:
+
+  unpaired  pacer run --processes 10 --samples 20 of each build, then pacer
+            compare A A2 (A/A) and A SLOW (A/B), on CPU time where it tracks
+            wall time (--basis auto, the default), on wall time (--basis
+            wall), and judging the runs as wholes without their reference
+            workload (--no-reference)
+  paired    pacer ab A A2 and A SLOW with their defaults (3 looks), and the
+            same pairs analysed on wall time (pacer compare AB.json --basis
+            wall)
+
+and it prints, per mode and basis and load: the false verdicts (regressed or
+improved) among unchanged benchmarks, the slowed benchmarks caught, the exit
+codes, and for pacer ab the seconds a benchmark took.  A busy core is a
+process spinning in a loop (nice 0), as a noisy neighbour on a CI runner.
+"""
+import argparse
+import collections
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FILTER = "hashfn"
+SLOWED = "hash/hashfn/fnv1a/"
+
+
+def sh(args, **kw):
+    return subprocess.run(args, cwd=ROOT, check=True, **kw)
+
+
+def build(tmp, slowdown):
+    """Three builds of the hash suite: a, a2 (copies) and slow."""
+    sh(["make", "-s", "all"], stdout=subprocess.DEVNULL)
+    src = open(os.path.join(ROOT, "suites/micro/hash.c")).read()
+    old = "uint64_t h = fnv1a64(b->src, n);"
+    if old not in src:
+        sys.exit("gate.py: cannot find fnv1a's call in suites/micro/hash.c")
+    slow = src.replace(old, "uint64_t h = fnv1a64(b->src, n) ^ fnv1a64(b->src, n * %d / 100);"
+                       % slowdown)
+    for d in ("a", "a2", "slow"):
+        os.makedirs(os.path.join(tmp, d))
+    for d in ("a", "a2"):
+        shutil.copy(os.path.join(ROOT, "build/suites/micro/hash"), os.path.join(tmp, d, "hash"))
+    with open(os.path.join(tmp, "hash_slow.c"), "w") as f:
+        f.write(slow)
+    sh(["gcc", "-std=gnu11", "-O2", "-g", "-D_GNU_SOURCE", "-Iharness/lib",
+        os.path.join(tmp, "hash_slow.c"), "build/libpacer.a", "-lm", "-o",
+        os.path.join(tmp, "slow", "hash")])
+
+
+def pacer(*args):
+    """Run build/pacer: (exit code, stdout)."""
+    p = subprocess.run([os.path.join(ROOT, "build/pacer")] + list(args), cwd=ROOT,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return p.returncode, p.stdout
+
+
+def tally(text, aa):
+    """(false verdicts, unchanged benches, caught, slowed) of a CSV report."""
+    false = n = caught = slowed = 0
+    for r in csv.DictReader(io.StringIO(text)):
+        v = r["verdict"]
+        if v not in ("regressed", "improved", "unchanged", "inconclusive"):
+            continue
+        if not aa and r["benchmark"].startswith(SLOWED):
+            slowed += 1
+            caught += v == "regressed"
+        else:
+            n += 1
+            false += v in ("regressed", "improved")
+    return false, n, caught, slowed
+
+
+class Tally:
+    def __init__(self):
+        self.c = collections.Counter()
+        self.codes = collections.Counter()
+        self.secs = []
+
+    def add(self, code, text, aa):
+        f, n, d, s = tally(text, aa)
+        self.c["false"] += f
+        self.c["n"] += n
+        self.c["caught"] += d
+        self.c["slowed"] += s
+        self.codes[code] += 1
+
+
+def busy(k):
+    """k processes spinning, one core each."""
+    return [subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"])
+            for _ in range(k)]
+
+
+def one_round(tmp, load, t):
+    run = ["--processes", "10", "--samples", "20", "--warmup", "50ms", "--filter", FILTER, "-q"]
+    for d in ("a", "a2", "slow"):
+        pacer("run", os.path.join(tmp, d, "hash"), *run, "--out", os.path.join(tmp, d + ".json"))
+    a, a2, slow = (os.path.join(tmp, d + ".json") for d in ("a", "a2", "slow"))
+    for name, extra in (("auto", []), ("wall", ["--basis", "wall"]),
+                        ("no reference", ["--no-reference"])):
+        for other, aa in ((a2, True), (slow, False)):
+            code, out = pacer("compare", a, other, "--format", "csv", *extra)
+            t[("unpaired", name, load, aa)].add(code, out, aa)
+    for other, aa in ((os.path.join(tmp, "a2", "hash"), True),
+                      (os.path.join(tmp, "slow", "hash"), False)):
+        ab = os.path.join(tmp, "ab.json")
+        t0 = time.monotonic()
+        code, out = pacer("ab", os.path.join(tmp, "a", "hash"), other, "--filter", FILTER,
+                          "-q", "--format", "csv", "--out", ab)
+        secs = time.monotonic() - t0
+        t[("paired", "auto", load, aa)].add(code, out, aa)
+        t[("paired", "auto", load, aa)].secs.append(secs / 18)
+        code, out = pacer("compare", ab, "--basis", "wall", "--format", "csv")
+        t[("paired", "wall", load, aa)].add(code, out, aa)
+
+
+def pct(a, b):
+    return f"{100 * a / b:.1f}%" if b else "-"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--loads", default="0,1,2", help="busy cores, comma-separated")
+    ap.add_argument("--slowdown", type=int, default=2, help="%% slower fnv1a")
+    o = ap.parse_args()
+    loads = [int(x) for x in o.loads.split(",")]
+    tmp = tempfile.mkdtemp(prefix="pacer-gate-")
+    t = collections.defaultdict(Tally)
+    try:
+        build(tmp, o.slowdown)
+        for r in range(o.rounds):
+            for load in loads:
+                print(f"round {r + 1} of {o.rounds}, {load} busy core(s)", file=sys.stderr)
+                spin = busy(load)
+                try:
+                    one_round(tmp, load, t)
+                finally:
+                    for p in spin:
+                        p.kill()
+                        p.wait()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"pacer's gate on real runs of suites/micro/hash ({FILTER}: 18 benchmarks, 6 of them "
+          f"{o.slowdown}% slower in A/B), {o.rounds} rounds, {os.cpu_count()} cpus, "
+          f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
+    print(f"{'mode':9} {'basis':13} {'busy':>4}  {'A/A false':>16}  {'A/B false':>16}  "
+          f"{'A/B caught':>16}  {'A/A exit codes':16} {'A/B exit codes':16} {'s/bench':>7}")
+    for mode, basis in (("unpaired", "auto"), ("unpaired", "wall"),
+                        ("unpaired", "no reference"), ("paired", "auto"), ("paired", "wall")):
+        for load in loads:
+            aa, ab = t[(mode, basis, load, True)], t[(mode, basis, load, False)]
+            codes = lambda x: " ".join(f"{k}:{v}" for k, v in sorted(x.codes.items()))
+            secs = sorted(ab.secs + aa.secs)
+            med = f"{secs[len(secs) // 2]:.1f}" if secs else "-"
+            print(f"{mode:9} {basis:13} {load:>4}  "
+                  f"{aa.c['false']:>4}/{aa.c['n']:<4} {pct(aa.c['false'], aa.c['n']):>6}  "
+                  f"{ab.c['false']:>4}/{ab.c['n']:<4} {pct(ab.c['false'], ab.c['n']):>6}  "
+                  f"{ab.c['caught']:>4}/{ab.c['slowed']:<4} {pct(ab.c['caught'], ab.c['slowed']):>6}  "
+                  f"{codes(aa):16} {codes(ab):16} {med:>7}")
+
+
+if __name__ == "__main__":
+    main()
