@@ -1,10 +1,11 @@
 /*
  * changepoint.c: E-divisive means change points, deterministic variant
  * (changepoint.h).  Matteson and James 2014 with alpha = 1 and the
- * permutation test replaced by Welch's t-test, as Apache Otava / Hunter do
- * (Fleming et al. 2023).  Q is computed for all splits of a segment at
- * once in O(n log n), so a series of 1000 points costs a few of those per
- * level of the recursion.
+ * permutation test replaced by a two-sample test of the two sides: the
+ * Mann-Whitney rank test by default, Welch's t-test as Apache Otava /
+ * Hunter use it (Fleming et al. 2023).  Q is computed for all splits of a
+ * segment at once in O(n log n), so a series of 1000 points costs a few of
+ * those per level of the recursion; each test costs a sort of the segment.
  */
 #include "changepoint.h"
 
@@ -13,12 +14,58 @@
 #include <string.h>
 
 #include "effect.h"
+#include "harness/lib/stats.h"
+#include "rank.h"
 
 void cp_opts_default(struct cp_opts *o)
 {
     o->pvalue = 0.001;
     o->min_size = 5;
     o->min_magnitude = 0.01;
+    o->test = CP_TEST_RANK;
+}
+
+static const char *const test_names[] = {"mann-whitney", "welch"};
+
+const char *cp_test_name(enum cp_test t)
+{
+    return (unsigned)t < sizeof test_names / sizeof *test_names ? test_names[t] : "?";
+}
+
+int cp_test_parse(const char *s, enum cp_test *t)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof test_names / sizeof *test_names; i++)
+        if (!strcmp(s, test_names[i])) {
+            *t = (enum cp_test)i;
+            return 0;
+        }
+    return -1;
+}
+
+static size_t min_side(const struct cp_opts *o)
+{
+    return o->min_size < 2 ? 2 : o->min_size;
+}
+
+/* The exact Mann-Whitney p of two sides of k = n/2 and n - k points that
+ * do not overlap is 2 / C(n, k): the smallest p any split of n points can
+ * give (C(n, k) is largest in the middle).  In logarithms, so that no
+ * length overflows; a threshold of a double's range is met by n = 1100. */
+size_t cp_min_length(const struct cp_opts *o)
+{
+    size_t n = 2 * min_side(o);
+
+    if (o->test != CP_TEST_RANK || !(o->pvalue > 0))
+        return n;
+    for (;; n++) {
+        double k = (double)(n / 2);
+        double logc = lgamma((double)n + 1) - lgamma(k + 1) - lgamma((double)n - k + 1);
+
+        if (log(2.0) - logc < log(o->pvalue))
+            return n;
+    }
 }
 
 /* Scratch space for cp_energy on up to cap points, reused over a series. */
@@ -211,6 +258,36 @@ double cp_welch_p(const double *a, size_t na, const double *b, size_t nb)
     return 2 * effect_t_cdf(-fabs(t), df);
 }
 
+/* The p of o's test between a[0..na) and b[0..nb) (both at least 2 long)
+ * into *p: Mann-Whitney's (rank.h: exact below 50 a side without ties,
+ * else normal with the tie correction) or Welch's.  -1 when out of
+ * memory. */
+static int test_p(const struct cp_opts *o, const double *a, size_t na, const double *b,
+                  size_t nb, double *p)
+{
+    struct rank_result r;
+
+    if (o->test == CP_TEST_WELCH) {
+        *p = cp_welch_p(a, na, b, nb);
+        return 0;
+    }
+    if (rank_mwu(a, na, b, nb, &r) < 0)
+        return -1;
+    *p = r.p;
+    return 0;
+}
+
+/* The level of a segment by o's test: its median (rank) or mean (Welch). */
+static double level(const struct cp_opts *o, const double *x, size_t n)
+{
+    double m, v;
+
+    if (o->test == CP_TEST_RANK)
+        return stats_median(x, n);
+    moments(x, n, &m, &v);
+    return m;
+}
+
 /* Accepted splits, in the order found. */
 struct cplist {
     struct changepoint *v;
@@ -256,13 +333,26 @@ static int best_split(const double *x, size_t lo, size_t hi, size_t min, double 
     return 1;
 }
 
+/* The threshold of the first pass: the split phase keeps "weak" change
+ * points at a looser p, and the merge holds each one to o->pvalue against
+ * its final neighbours.  A level that moves away and comes back (a
+ * regression fixed a few runs later) splits weakly at first: one side is
+ * the mixture of both levels.  The factors are Apache Otava's
+ * (otava/analysis.py, compute_change_points; Fleming et al. 2023, 3.2). */
+static double first_pass(double p)
+{
+    return p < 0.05 ? 10 * p : p < 0.5 ? 2 * p : p;
+}
+
 /* Bisect x[0..n): test the best split of each segment, and split both
- * sides again when it is accepted.  The segments wait on an explicit
- * stack (a staircase would nest n / min deep). */
-static int bisect(const double *x, size_t n, size_t min, double alpha, double *q,
+ * sides again when it is accepted at the first-pass threshold.  The
+ * segments wait on an explicit stack (a staircase would nest n / min
+ * deep). */
+static int bisect(const double *x, size_t n, const struct cp_opts *o, double *q,
                   struct work *w, struct cplist *l)
 {
-    size_t (*stack)[2], top = 0, cap = n / min + 2;
+    size_t min = min_side(o), (*stack)[2], top = 0, cap = n / min + 2;
+    double alpha = first_pass(o->pvalue);
     int rc = 0;
 
     if (!(stack = malloc(cap * sizeof *stack)))
@@ -276,7 +366,10 @@ static int bisect(const double *x, size_t n, size_t min, double alpha, double *q
         top--;
         if (!best_split(x, lo, hi, min, q, w, &best, &bq))
             continue;
-        p = cp_welch_p(x + lo, best, x + lo + best, hi - lo - best);
+        if (test_p(o, x + lo, best, x + lo + best, hi - lo - best, &p) < 0) {
+            rc = -1;
+            break;
+        }
         if (!(p < alpha))
             continue;
         if (cplist_add(l, lo + best, bq, p) < 0) {
@@ -300,8 +393,10 @@ static int by_index(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Means, change and p of every change point against its neighbours. */
-static void evaluate(const double *x, size_t n, struct changepoint *v, size_t nv)
+/* Levels, change and p of every change point against its neighbours.
+ * -1 when out of memory. */
+static int evaluate(const double *x, size_t n, struct changepoint *v, size_t nv,
+                    const struct cp_opts *o)
 {
     size_t i;
 
@@ -309,28 +404,33 @@ static void evaluate(const double *x, size_t n, struct changepoint *v, size_t nv
         size_t from = i ? v[i - 1].index : 0, to = i + 1 < nv ? v[i + 1].index : n;
         const double *a = x + from, *b = x + v[i].index;
         size_t na = v[i].index - from, nb = to - v[i].index;
-        double va, vb;
 
-        moments(a, na, &v[i].mean_before, &va);
-        moments(b, nb, &v[i].mean_after, &vb);
-        if (v[i].mean_before != 0)
-            v[i].change = v[i].mean_after / v[i].mean_before - 1;
+        v[i].before = level(o, a, na);
+        v[i].after = level(o, b, nb);
+        if (v[i].before != 0)
+            v[i].change = v[i].after / v[i].before - 1;
         else
-            v[i].change = v[i].mean_after == 0 ? 0 : copysign(INFINITY, v[i].mean_after);
-        v[i].pvalue = cp_welch_p(a, na, b, nb);
+            v[i].change = v[i].after == 0 ? 0 : copysign(INFINITY, v[i].after);
+        if (isnan(v[i].before) || isnan(v[i].after))
+            return -1;   /* stats_median ran out of memory */
+        if (test_p(o, a, na, b, nb, &v[i].pvalue) < 0)
+            return -1;
     }
+    return 0;
 }
 
 /* Drop the weakest failing change point until none fails: the smallest
  * |change| among those below the magnitude floor or no longer below the
- * p threshold (ties: the larger p, then the earlier one). */
-static size_t merge(const double *x, size_t n, struct changepoint *v, size_t nv,
-                    const struct cp_opts *o)
+ * p threshold (ties: the larger p, then the earlier one).  The number
+ * left, or -1 when out of memory. */
+static long merge(const double *x, size_t n, struct changepoint *v, size_t nv,
+                  const struct cp_opts *o)
 {
     for (;;) {
         size_t i, weak = nv;
 
-        evaluate(x, n, v, nv);
+        if (evaluate(x, n, v, nv, o) < 0)
+            return -1;
         for (i = 0; i < nv; i++) {
             double c = fabs(v[i].change);
 
@@ -341,7 +441,7 @@ static size_t merge(const double *x, size_t n, struct changepoint *v, size_t nv,
                 weak = i;
         }
         if (weak == nv)
-            return nv;
+            return (long)nv;
         memmove(&v[weak], &v[weak + 1], (nv - weak - 1) * sizeof *v);
         nv--;
     }
@@ -353,7 +453,8 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
     struct cplist l = {0};
     struct work w;
     double *q;
-    size_t i, min = o->min_size < 2 ? 2 : o->min_size;
+    size_t i;
+    long kept;
     int rc;
 
     *out = NULL;
@@ -361,14 +462,14 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
     for (i = 0; i < n; i++)
         if (!isfinite(x[i]))
             return err_set(e, "point %zu: %g is not a finite number", i, x[i]);
-    if (n < 2 * min)
+    if (n < cp_min_length(o))
         return 0;
     q = malloc((n + 1) * sizeof *q);
     if (!q || work_init(&w, n) < 0) {
         free(q);
         return err_set(e, "out of memory");
     }
-    rc = bisect(x, n, min, o->pvalue, q, &w, &l);
+    rc = bisect(x, n, o, q, &w, &l);
     work_free(&w);
     free(q);
     if (rc < 0) {
@@ -380,12 +481,12 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
         return 0;
     }
     qsort(l.v, l.n, sizeof *l.v, by_index);
-    l.n = merge(x, n, l.v, l.n, o);
-    if (l.n == 0) {
+    kept = merge(x, n, l.v, l.n, o);
+    if (kept <= 0) {
         free(l.v);
-        return 0;
+        return kept < 0 ? err_set(e, "out of memory") : 0;
     }
     *out = l.v;
-    *nout = l.n;
+    *nout = (size_t)kept;
     return 0;
 }

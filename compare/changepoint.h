@@ -11,18 +11,24 @@
  *       Q = mn/(m+n) * (2/(mn) sum|x_i - y_j| - 1/C(m,2) sum|x_i - x_k|
  *                                              - 1/C(n,2) sum|y_j - y_l|)
  *     is computed and the split where it is largest is the candidate;
- *   - the candidate is accepted when a two-sample (Welch) t-test of the two
- *     sides gives p below the threshold (no permutations: the same input
- *     gives the same answer);
- *   - accepted splits are recursed into until none is accepted;
- *   - finally change points whose relative change of the mean between the
- *     neighbouring segments is below the magnitude floor are dropped (and
- *     the remaining ones re-evaluated against their new neighbours): one at
- *     a time, the weakest first (the smallest |change|), where a change
- *     point whose t-test against its neighbours is no longer below the
- *     threshold counts as weak too (Hunter's merge of change points).
- * Ties between splits of equal Q go to the first.  Every step is
- * deterministic: the same series gives the same change points.
+ *   - the candidate is kept as a weak change point when a two-sample test
+ *     of its two sides gives p below the first-pass threshold (10 x the
+ *     threshold below 0.05, 2 x below 0.5, as Otava), and both sides are
+ *     split again, until no candidate is kept.  No permutations: the same
+ *     input gives the same answer;
+ *   - then the merge (Hunter's): each change point is tested against its
+ *     neighbouring segments (to the change points before and after it);
+ *     while one fails, by p not below the threshold or by a relative
+ *     change of the level below the magnitude floor, the weakest of those
+ *     that fail (the smallest |change|) is dropped and the rest are
+ *     evaluated again.
+ * The test is Mann-Whitney's rank test by default (Mann and Whitney 1947;
+ * compare/rank.h), with a segment's median as its level: one wild run
+ * moves either by one rank at most.  Welch's t-test, which Hunter uses,
+ * with the mean as the level, is kept as an option: one run far off
+ * inflates its variance and can hide a step beside it.  Ties between splits
+ * of equal Q go to the first.  Every step is deterministic: the same
+ * series gives the same change points.
  */
 #ifndef PACER_CHANGEPOINT_H
 #define PACER_CHANGEPOINT_H
@@ -31,28 +37,48 @@
 
 #include "harness/lib/err.h"
 
+/* The test that accepts a split. */
+enum cp_test {
+    CP_TEST_RANK,           /* Mann-Whitney U, levels by the median */
+    CP_TEST_WELCH,          /* Welch's t-test, levels by the mean */
+};
+
 struct cp_opts {
     double pvalue;          /* accept a split below this (default 0.001) */
     size_t min_size;        /* points on each side at least (default 5;
-                               below 2 counts as 2: a t-test needs two) */
-    double min_magnitude;   /* relative change of the mean (default 0.01) */
+                               below 2 counts as 2: a test needs two) */
+    double min_magnitude;   /* relative change of the level (default 0.01) */
+    enum cp_test test;      /* default CP_TEST_RANK */
 };
 
 void cp_opts_default(struct cp_opts *o);
 
+/* "mann-whitney" or "welch". */
+const char *cp_test_name(enum cp_test t);
+
+/* The test named s (as cp_test_name) into *t: 0, or -1 for another name. */
+int cp_test_parse(const char *s, enum cp_test *t);
+
+/* The fewest points in which cp_detect can find a change point with o:
+ * 2 x min_size (2 at least), and for the rank test also the fewest n whose
+ * most lopsided ranking of an even split gives p below the threshold: the
+ * exact two-sided p of two sides that do not overlap at all is
+ * 2 / C(n, n/2) at best (at p < 0.001, n = 14; at p < 0.01, n = 10). */
+size_t cp_min_length(const struct cp_opts *o);
+
 struct changepoint {
     size_t index;           /* first point of the new segment */
-    double mean_before;     /* mean of the segment before (to the previous
-                               change point) */
-    double mean_after;      /* mean of the segment after (to the next) */
-    double change;          /* mean_after / mean_before - 1 */
-    double pvalue;          /* Welch t-test of the two segments */
+    double before;          /* level of the segment before (to the previous
+                               change point): median or mean, by the test */
+    double after;           /* level of the segment after (to the next) */
+    double change;          /* after / before - 1 */
+    double pvalue;          /* the test of the two segments */
     double q;               /* the energy statistic at the split */
 };
 
 /* Change points of x[0..n), ascending by index, in a new array *out (free
- * it; NULL when none).  -1 with the cause in e (out of memory, a value that
- * is not finite). */
+ * it; NULL when none); none when n < cp_min_length(o).  -1 with the cause
+ * in e (out of memory, a value that is not finite). */
 int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changepoint **out,
               size_t *nout, struct err *e);
 

@@ -2,7 +2,7 @@
  * plot_trend.c: a history of runs per benchmark (plot.h): the median of
  * each run with the CI of the median as a band, on an axis of runs
  * labelled by commit (or time), change points as dashed lines labelled
- * with their change, and the segments' means between them.  Several
+ * with their change, and the segments' levels between them.  Several
  * benchmarks share one picture as a grid of panels, or get one picture
  * each.
  */
@@ -118,7 +118,7 @@ static double cp_x(const struct trend_series *s, size_t idx)
     return ((double)s->pts[idx - 1].run + (double)s->pts[idx].run) / 2;
 }
 
-/* One panel: band, medians, change points and segment means. */
+/* One panel: band, medians, change points and segment levels. */
 static void write_panel(FILE *f, const struct trend *t, const struct trend_series *s,
                         const char *data, size_t block, const char *title, int labelled,
                         const char *xlabel, int ytics, const char *colour)
@@ -152,14 +152,13 @@ static void write_panel(FILE *f, const struct trend *t, const struct trend_serie
     fprintf(f, "@%s\n", labelled ? "xt_on" : "xt_off");
     fprintf(f, "set xlabel '%s' font ',9'\n", labelled && xlabel ? xlabel : "");
     fprintf(f, "unset arrow\nunset label\n");
-    /* segment means between change points, then the change points */
+    /* segment levels between change points, then the change points */
     for (k = 0; k <= s->ncps && s->n; k++) {
         size_t seg_to = k < s->ncps ? s->cps[k].index : s->n;
-        double mean = k < s->ncps ? s->cps[k].mean_before
-                                  : s->ncps ? s->cps[s->ncps - 1].mean_after : NAN;
-        if (isfinite(mean) && seg_to > seg_from)
+        double lv = k < s->ncps ? s->cps[k].before : s->ncps ? s->cps[s->ncps - 1].after : NAN;
+        if (isfinite(lv) && seg_to > seg_from)
             fprintf(f, "set arrow from %.6g,%.10g to %.6g,%.10g nohead lc '#606060' dt 3 lw 1\n",
-                    cp_x(s, seg_from), mean / u.div, cp_x(s, seg_to), mean / u.div);
+                    cp_x(s, seg_from), lv / u.div, cp_x(s, seg_to), lv / u.div);
         seg_from = seg_to;
     }
     for (k = 0; k < s->ncps; k++) {
@@ -219,7 +218,7 @@ static int plot_grid(const struct trend *t, const struct plot_opts *o, struct er
         names[i] = t->series[i].name;
     pre = gp_common_prefix(names, t->nseries);
     snprintf(title, sizeof title, "%.*s%s%zu benchmark%s over %zu run%s\n"
-             "median per run, band: its CI; dashed: change points; dotted: segment means",
+             "median per run, band: its CI; dashed: change points; dotted: segment levels",
              (int)pre, names[0], pre ? ": " : "", t->nseries,
              t->nseries == 1 ? "" : "s", t->nruns, t->nruns == 1 ? "" : "s");
     if (gp_open(&g, o, "trend", gr.width, gr.height, title, e) < 0)

@@ -135,9 +135,9 @@ Test(cmd_trend, csv_and_markdown)
     o = run_pacer("trend", "--format", "csv", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_eq(strncmp(o.stdout_s, "benchmark,unit,direction,run,file,commit,time,"
-                                     "mean_before,mean_after,change,p,q,verdict\r\n\"a\",\"ns\","
+                                     "before,after,change,p,q,verdict\r\n\"a\",\"ns\","
                                      "\"lower\",15,",
-                         108), 0, "%s", o.stdout_s);
+                         98), 0, "%s", o.stdout_s);
     cr_expect_not_null(strstr(o.stdout_s, ",\"slower\"\r\n"));
     out_free(&o);
     o = run_pacer("trend", "--format", "markdown", tmp_dir());
@@ -176,6 +176,34 @@ Test(cmd_trend, options_change_the_detection)
     out_free(&o);
     o = run_pacer("trend", "--filter", "^b$", "--pvalue", "0.01", tmp_dir());
     cr_expect_str_eq(o.stdout_s, "30 runs, 1 benchmark, 0 change points\n");
+    out_free(&o);
+}
+
+/* 30 runs of "a" at 100 ns with a +10 % step at 15 and one run at five
+ * times the level (run 5): Mann-Whitney's test (the default) finds the
+ * step, Welch's does not. */
+static double a_step_wild(size_t i)
+{
+    return i == 5 ? 500 : a_step(i);
+}
+
+Test(cmd_trend, test_chooses_the_split_test)
+{
+    struct out o;
+
+    history(30, a_step_wild, b_flat);
+    o = run_pacer("trend", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "a          r015.json  c015000  100.0 ns  110 ns  "
+                                          "+10.0% slower"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("trend", "--test", "welch", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stdout_s, "30 runs, 2 benchmarks, 0 change points\n");
+    out_free(&o);
+    o = run_pacer("trend", "--test", "t", tmp_dir());
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: trend: --test: 't' is not mann-whitney or welch\n");
     out_free(&o);
 }
 

@@ -30,11 +30,11 @@ static void usage(FILE *f)
 "Reads a history of results (a directory stands for its *.json files; pacer,\n"
 "Google Benchmark and hyperfine files alike), orders the runs by commit time\n"
 "then run time, follows each benchmark's median over the runs and prints\n"
-"where its level moved: the run and commit, the means before and after, the\n"
+"where its level moved: the run and commit, the levels before and after, the\n"
 "change and its p-value.  Change points are found by E-divisive means\n"
 "(Matteson and James 2014) in the deterministic form of Hunter: the split\n"
-"with the largest energy statistic, kept when a Welch t-test of the two\n"
-"sides is significant, recursively.\n"
+"with the largest energy statistic, kept when a test of the two sides is\n"
+"significant, recursively.\n"
 "\n"
 "  --filter REGEX        only benchmarks whose name matches\n"
 "  --last N              only the newest N runs\n"
@@ -42,11 +42,15 @@ static void usage(FILE *f)
 "                        (runs of commits not listed go last)\n"
 "  --git-dir DIR         the repository for --git-order (implies it;\n"
 "                        default: the current directory)\n"
-"  --pvalue P            keep a split when the t-test gives p below P\n"
+"  --test mann-whitney|welch\n"
+"                        the test of a split: Mann-Whitney's rank test, with\n"
+"                        medians as the levels (default; one wild run moves it\n"
+"                        by one rank), or Welch's t-test with means (Hunter's)\n"
+"  --pvalue P            keep a split when the test gives p below P\n"
 "                        (default 0.001)\n"
 "  --min-size N          runs on each side of a change point at least\n"
 "                        (default 5)\n"
-"  --min-change PCT      drop change points that move the mean less\n"
+"  --min-change PCT      drop change points that move the level less\n"
 "                        (default 1%%)\n"
 "  --fail-on-new         exit 1 when the newest run is at a worse level than\n"
 "                        the one before it in some benchmark\n"
@@ -71,11 +75,12 @@ static int bad(const char *opt, const char *val, const char *what)
 
 static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
 {
-    enum { O_FILTER = 256, O_LAST, O_GIT, O_GITDIR, O_P, O_MIN, O_CHANGE, O_FAIL, O_FORMAT,
-           O_PLOT };
+    enum { O_FILTER = 256, O_LAST, O_GIT, O_GITDIR, O_TEST, O_P, O_MIN, O_CHANGE, O_FAIL,
+           O_FORMAT, O_PLOT };
     static const struct option lopts[] = {
         {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
         {"git-order", no_argument, 0, O_GIT}, {"git-dir", required_argument, 0, O_GITDIR},
+        {"test", required_argument, 0, O_TEST},
         {"pvalue", required_argument, 0, O_P}, {"min-size", required_argument, 0, O_MIN},
         {"min-change", required_argument, 0, O_CHANGE},
         {"fail-on-new", no_argument, 0, O_FAIL}, {"format", required_argument, 0, O_FORMAT},
@@ -100,6 +105,10 @@ static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
         case O_GITDIR:
             o->git_dir = optarg;
             o->git_order = 1;
+            break;
+        case O_TEST:
+            if (cp_test_parse(optarg, &o->cp.test) < 0)
+                return bad("test", optarg, "mann-whitney or welch");
             break;
         case O_P:
             errno = 0;
@@ -216,8 +225,8 @@ struct row_cells {
 static void cells(const struct trend_series *s, const struct changepoint *c,
                   const struct trend_run *r, struct row_cells *k)
 {
-    fmt_value(k->before, sizeof k->before, c->mean_before, s->unit);
-    fmt_value(k->after, sizeof k->after, c->mean_after, s->unit);
+    fmt_value(k->before, sizeof k->before, c->before, s->unit);
+    fmt_value(k->after, sizeof k->after, c->after, s->unit);
     change_cell(s, c, k->change, sizeof k->change);
     report_p(k->p, sizeof k->p, c->pvalue);
     short_commit(r->commit, k->commit, sizeof k->commit);
@@ -348,8 +357,8 @@ static int print_json(FILE *f, const struct trend *t)
                                                  "index", (json_int_t)c->index, "run",
                                                  (json_int_t)s->pts[c->index].run, "file",
                                                  r->file, "commit", str_or_null(r->commit),
-                                                 "mean_before", num(c->mean_before),
-                                                 "mean_after", num(c->mean_after), "change",
+                                                 "before", num(c->before),
+                                                 "after", num(c->after), "change",
                                                  num(c->change), "p", num(c->pvalue), "q",
                                                  num(c->q), "worse",
                                                  trend_worse(s->dir, c->change)));
@@ -380,7 +389,7 @@ static int print_csv(FILE *f, const struct trend *t)
 {
     size_t i, j;
 
-    fprintf(f, "benchmark,unit,direction,run,file,commit,time,mean_before,mean_after,change,"
+    fprintf(f, "benchmark,unit,direction,run,file,commit,time,before,after,change,"
                "p,q,verdict\r\n");
     for (i = 0; i < t->nseries; i++) {
         const struct trend_series *s = &t->series[i];
@@ -400,8 +409,8 @@ static int print_csv(FILE *f, const struct trend *t)
             csv_str(f, r->commit ? r->commit : "");
             fputc(',', f);
             csv_str(f, r->time);
-            csv_num(f, c->mean_before);
-            csv_num(f, c->mean_after);
+            csv_num(f, c->before);
+            csv_num(f, c->after);
             csv_num(f, c->change);
             csv_num(f, c->pvalue);
             csv_num(f, c->q);
