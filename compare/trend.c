@@ -179,7 +179,7 @@ static int take_points(struct state *st, const struct trend_file *f, const char 
         if (n->last_file == fi + 1)
             return err_set(e, "%s: benchmarks: duplicate names", path);
         n->last_file = fi + 1;
-        if (!n->matched || b->failed || !isfinite(b->median))
+        if (!n->matched || b->failed || !isfinite(b->centre))
             continue;
         if ((u = unit_of(st, b->unit, b->dir)) < 0 ||
             trend_grow((void **)&n->pts, &n->cap, n->npts + 1, sizeof *n->pts) < 0)
@@ -187,7 +187,7 @@ static int take_points(struct state *st, const struct trend_file *f, const char 
         p = &n->pts[n->npts++];
         p->file = (uint32_t)fi;
         p->unit = (uint32_t)u;
-        p->value = b->median;
+        p->value = b->centre;
         p->lo = isfinite(b->lo) ? b->lo : NAN;
         p->hi = isfinite(b->hi) ? b->hi : NAN;
         p->n = b->n;

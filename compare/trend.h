@@ -2,8 +2,10 @@
  * trend.h: a history of result files as series.  The runs are ordered by
  * their context (the commit time, then the run time; or the order of the
  * commits in `git rev-list` when asked), each benchmark becomes one series
- * of its medians (with the CI of the median) over the runs that have it,
- * and change points are found in each series (changepoint.h).
+ * over the runs that have it, one point a run: the centre of the run's
+ * samples as pacer compare takes it (the median, or with several processes
+ * the median of their medians; trend_read.h), with the stored CI of the
+ * median; and change points are found in each series (changepoint.h).
  */
 #ifndef PACER_TREND_H
 #define PACER_TREND_H
@@ -24,8 +26,8 @@ struct trend_run {
 
 struct trend_point {
     size_t run;               /* index into trend.runs */
-    double value;             /* the median */
-    double lo, hi;            /* CI of the median, NAN when unknown */
+    double value;             /* the centre of the run's samples */
+    double lo, hi;            /* the stored CI of the median, NAN when unknown */
     size_t n;                 /* samples */
 };
 

@@ -148,6 +148,29 @@ Test(trend, series_from_the_files)
     trend_free(&t);
 }
 
+/* A run of one process at 10 and one of three processes, two at 10 and one
+ * at 20 with more samples: the stored median of the second is 20, but its
+ * centre as compare takes it is 10, and so is the trend's point. */
+Test(trend, points_are_the_centres_of_the_samples)
+{
+    static const double one[] = {10, 10, 10, 10, 10};
+    static const double three[] = {10, 10, 10, 10, 10, 10, 20, 20, 20, 20, 20, 20, 20};
+    static const size_t c1[] = {5}, c3[] = {3, 3, 7};
+    struct trend_opts o;
+    struct trend t;
+
+    tf_write_procs(tmp_path("1.json"), "2026-01-01T10:00:00Z", one, 5, c1, 1);
+    tf_write_procs(tmp_path("2.json"), "2026-01-01T11:00:00Z", three, 13, c3, 3);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    cr_assert_eq(t.nseries, 1);
+    cr_assert_eq(t.series[0].n, 2);
+    cr_expect_eq(t.series[0].pts[0].value, 10);
+    cr_expect_eq(t.series[0].pts[1].value, 10);
+    cr_expect_eq(t.series[0].pts[1].n, 13);
+    trend_free(&t);
+}
+
 Test(trend, unit_change_leaves_the_older_points_out)
 {
     static const struct tf_bench ns[] = {{"a", 100, "ns", DIR_LOWER, 0}};
