@@ -277,8 +277,7 @@ static int test_p(const struct cp_opts *o, const double *a, size_t na, const dou
     return 0;
 }
 
-/* The level of a segment by o's test: its median (rank) or mean (Welch). */
-static double level(const struct cp_opts *o, const double *x, size_t n)
+double cp_level(const struct cp_opts *o, const double *x, size_t n)
 {
     double m, v;
 
@@ -405,8 +404,8 @@ static int evaluate(const double *x, size_t n, struct changepoint *v, size_t nv,
         const double *a = x + from, *b = x + v[i].index;
         size_t na = v[i].index - from, nb = to - v[i].index;
 
-        v[i].before = level(o, a, na);
-        v[i].after = level(o, b, nb);
+        v[i].before = cp_level(o, a, na);
+        v[i].after = cp_level(o, b, nb);
         if (v[i].before != 0)
             v[i].change = v[i].after / v[i].before - 1;
         else

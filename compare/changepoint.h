@@ -91,6 +91,10 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
  * double sums of Q follow by prefix sums.  -1 when out of memory. */
 int cp_energy(const double *x, size_t n, double *q);
 
+/* The level of a segment x[0..n) (n >= 1) as o's test takes it: its
+ * median (rank test) or its mean (Welch's).  NaN when out of memory. */
+double cp_level(const struct cp_opts *o, const double *x, size_t n);
+
 /* Welch's two-sample t-test of a[0..na) and b[0..nb): the two-sided p-value
  * (1 when either side has fewer than 2 points or both have no spread and
  * equal means, 0 when no spread and different means). */
