@@ -23,6 +23,7 @@ void cp_opts_default(struct cp_opts *o)
     o->min_size = 5;
     o->min_magnitude = 0.01;
     o->test = CP_TEST_RANK;
+    o->window = 50;
 }
 
 static const char *const test_names[] = {"mann-whitney", "welch"};
@@ -343,21 +344,53 @@ static double first_pass(double p)
     return p < 0.05 ? 10 * p : p < 0.5 ? 2 * p : p;
 }
 
-/* Bisect x[0..n): test the best split of each segment, and split both
- * sides again when it is accepted at the first-pass threshold.  The
- * segments wait on an explicit stack (a staircase would nest n / min
- * deep). */
-static int bisect(const double *x, size_t n, const struct cp_opts *o, double *q,
-                  struct work *w, struct cplist *l)
+/* The two-sided p of the Mann-Whitney test of a segment's split at t, by
+ * the normal approximation with the tie correction of the variance and a
+ * continuity correction of 0.5 (as rank.h's large-sample form), from the
+ * order energy() left in w for that segment of n points: ties are runs of
+ * equal values in that order and share their average rank. */
+static double split_normal_p(const struct work *w, size_t n, size_t t)
 {
-    size_t min = min_side(o), (*stack)[2], top = 0, cap = n / min + 2;
-    double alpha = first_pass(o->pvalue);
+    double rsum = 0, ties = 0, m = (double)t, k = (double)(n - t), nn = (double)n, u, var, z;
+    size_t i = 0, j, r;
+
+    while (i < n) {
+        size_t left = 0;
+
+        for (j = i; j < n && w->c[w->order[j]] == w->c[w->order[i]]; j++)
+            left += w->order[j] < t;
+        rsum += (double)left * ((double)(i + 1) + (double)j) / 2;
+        r = j - i;
+        ties += (double)r * (double)r * (double)r - (double)r;
+        i = j;
+    }
+    u = rsum - m * (m + 1) / 2;
+    var = m * k / 12 * ((nn + 1) - ties / (nn * (nn - 1)));
+    if (!(var > 0))
+        return 1;
+    z = fabs(u - m * k / 2) - 0.5;
+    if (z < 0)
+        z = 0;
+    return fmin(1, erfc(z / sqrt(var) / M_SQRT2));
+}
+
+/* Bisect x[from..to): test the best split of each segment, and split both
+ * sides again when it is accepted at the first-pass threshold.  Splits not
+ * yet in seen are added to l; *last is the largest one accepted here (0
+ * when none).  The segments wait on an explicit stack (a staircase would
+ * nest n / min deep). */
+static int bisect(const double *x, size_t from, size_t to, const struct cp_opts *o, double alpha,
+                  int approx, double *q, struct work *w, struct cplist *l, unsigned char *seen,
+                  size_t *last)
+{
+    size_t min = min_side(o), (*stack)[2], top = 0, cap = (to - from) / min + 2;
     int rc = 0;
 
+    *last = 0;
     if (!(stack = malloc(cap * sizeof *stack)))
         return -1;
-    stack[top][0] = 0;
-    stack[top++][1] = n;
+    stack[top][0] = from;
+    stack[top++][1] = to;
     while (top > 0) {
         size_t lo = stack[top - 1][0], hi = stack[top - 1][1], best;
         double bq, p;
@@ -365,16 +398,21 @@ static int bisect(const double *x, size_t n, const struct cp_opts *o, double *q,
         top--;
         if (!best_split(x, lo, hi, min, q, w, &best, &bq))
             continue;
-        if (test_p(o, x + lo, best, x + lo + best, hi - lo - best, &p) < 0) {
+        if (approx && o->test == CP_TEST_RANK)
+            p = split_normal_p(w, hi - lo, best);
+        else if (test_p(o, x + lo, best, x + lo + best, hi - lo - best, &p) < 0) {
             rc = -1;
             break;
         }
         if (!(p < alpha))
             continue;
-        if (cplist_add(l, lo + best, bq, p) < 0) {
+        if (lo + best > *last)
+            *last = lo + best;
+        if (!seen[lo + best] && cplist_add(l, lo + best, bq, p) < 0) {
             rc = -1;
             break;
         }
+        seen[lo + best] = 1;
         /* every segment on the stack is disjoint and at least min long */
         stack[top][0] = lo + best;
         stack[top++][1] = hi;
@@ -382,6 +420,40 @@ static int bisect(const double *x, size_t n, const struct cp_opts *o, double *q,
         stack[top++][1] = lo + best;
     }
     free(stack);
+    return rc;
+}
+
+/* The first pass over x[0..n): the whole history at the first-pass
+ * threshold, then windows of o->window runs that advance by half a window,
+ * or to past the last split a window kept, whichever is further (Otava's
+ * split, Fleming et al. 2023, 3.2).  A change that holds for a few runs and
+ * ends is a large part of a window where it is a small part of the whole
+ * history, which hides it from a test of the whole; a small change that
+ * holds is seen best by the whole.  The windows are many tests: a split in
+ * one is kept at a third of o->pvalue, which keeps the false change points
+ * in noise about where the whole alone has them (suites/self/cpaccuracy.c
+ * measures both).  A window's rank test takes the normal approximation
+ * whatever its size (split_normal_p): the exact distribution of a window
+ * would cost more than the rest of the detection, and the merge tests
+ * every split kept exactly.  Window 0 (or one as long as the history):
+ * the whole only. */
+static int split(const double *x, size_t n, const struct cp_opts *o, double *q, struct work *w,
+                 struct cplist *l)
+{
+    size_t win = o->window && o->window < n ? o->window : n, step = win / 2, start = 0, last;
+    unsigned char *seen = calloc(n, 1);
+    int rc;
+
+    if (!seen)
+        return -1;
+    rc = bisect(x, 0, n, o, first_pass(o->pvalue), 0, q, w, l, seen, &last);
+    while (win < n && start < n && rc == 0) {
+        size_t end = start + win < n ? start + win : n;
+
+        rc = bisect(x, start, end, o, o->pvalue / 3, 1, q, w, l, seen, &last);
+        start = last > start + step ? last : start + step;
+    }
+    free(seen);
     return rc;
 }
 
@@ -418,10 +490,20 @@ static int evaluate(const double *x, size_t n, struct changepoint *v, size_t nv,
     return 0;
 }
 
+/* Whether change point i of v[0..nv) (in x[0..n)) has a segment shorter
+ * than min runs on either side: windows of the first pass can keep two
+ * splits closer than that. */
+static int too_close(const struct changepoint *v, size_t nv, size_t i, size_t n, size_t min)
+{
+    size_t from = i ? v[i - 1].index : 0, to = i + 1 < nv ? v[i + 1].index : n;
+
+    return v[i].index - from < min || to - v[i].index < min;
+}
+
 /* Drop the weakest failing change point until none fails: the smallest
- * |change| among those below the magnitude floor or no longer below the
- * p threshold (ties: the larger p, then the earlier one).  The number
- * left, or -1 when out of memory. */
+ * |change| among those below the magnitude floor, no longer below the p
+ * threshold, or beside a segment shorter than min_size (ties: the larger
+ * p, then the earlier one).  The number left, or -1 when out of memory. */
 static long merge(const double *x, size_t n, struct changepoint *v, size_t nv,
                   const struct cp_opts *o)
 {
@@ -433,7 +515,8 @@ static long merge(const double *x, size_t n, struct changepoint *v, size_t nv,
         for (i = 0; i < nv; i++) {
             double c = fabs(v[i].change);
 
-            if (c >= o->min_magnitude && v[i].pvalue < o->pvalue)
+            if (c >= o->min_magnitude && v[i].pvalue < o->pvalue &&
+                !too_close(v, nv, i, n, min_side(o)))
                 continue;
             if (weak == nv || c < fabs(v[weak].change) ||
                 (c == fabs(v[weak].change) && v[i].pvalue > v[weak].pvalue))
@@ -468,7 +551,7 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
         free(q);
         return err_set(e, "out of memory");
     }
-    rc = bisect(x, n, o, q, &w, &l);
+    rc = split(x, n, o, q, &w, &l);
     work_free(&w);
     free(q);
     if (rc < 0) {

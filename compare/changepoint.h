@@ -14,14 +14,21 @@
  *   - the candidate is kept as a weak change point when a two-sample test
  *     of its two sides gives p below the first-pass threshold (10 x the
  *     threshold below 0.05, 2 x below 0.5, as Otava), and both sides are
- *     split again, until no candidate is kept.  No permutations: the same
- *     input gives the same answer;
+ *     split again, until no candidate is kept.  This first pass runs over the
+ *     whole series, then again over windows of `window` runs, as Otava's
+ *     does (each window starts half a window after the last, or at the
+ *     last split it kept when that is further), where a split is kept at a
+ *     third of the threshold (the windows are many tests) and the rank
+ *     test takes its normal approximation; the weak change points of all
+ *     are pooled.  No permutations: the same input gives the
+ *     same answer;
  *   - then the merge (Hunter's): each change point is tested against its
  *     neighbouring segments (to the change points before and after it);
- *     while one fails, by p not below the threshold or by a relative
- *     change of the level below the magnitude floor, the weakest of those
- *     that fail (the smallest |change|) is dropped and the rest are
- *     evaluated again.
+ *     while one fails, by p not below the threshold, by a relative change
+ *     of the level below the magnitude floor, or by a neighbouring segment
+ *     shorter than min_size (windows can keep two splits closer), the
+ *     weakest of those that fail (the smallest |change|) is dropped and the
+ *     rest are evaluated again.
  * The test is Mann-Whitney's rank test by default (Mann and Whitney 1947;
  * compare/rank.h), with a segment's median as its level: one wild run
  * moves either by one rank at most.  Welch's t-test, which Hunter uses,
@@ -49,6 +56,8 @@ struct cp_opts {
                                below 2 counts as 2: a test needs two) */
     double min_magnitude;   /* relative change of the level (default 0.01) */
     enum cp_test test;      /* default CP_TEST_RANK */
+    size_t window;          /* runs in a window of the first pass (default
+                               50, Otava's; 0: the whole history at once) */
 };
 
 void cp_opts_default(struct cp_opts *o);

@@ -447,6 +447,33 @@ Test(changepoint, one_wild_run_cannot_hide_a_step)
     free(x);
 }
 
+/* A regression that lasts 10 runs of 300 and is fixed: a test of the whole
+ * history sees a mixture on one side of either edge and keeps neither;
+ * the windows of the first pass find both. */
+Test(changepoint, windows_find_a_change_that_ends)
+{
+    struct cp_opts o;
+    struct changepoint *cps;
+    double *x = noisy(300, 100, 0.02, 31);
+    size_t i, n;
+
+    for (i = 140; i < 150; i++)
+        x[i] *= 1.10;
+    cp_opts_default(&o);
+    cr_expect_eq(o.window, 50);
+    detect(x, 300, &o, &cps, &n);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(cps[0].index, 140);
+    cr_expect_eq(cps[1].index, 150);
+    cr_expect(fabs(cps[0].change - 0.10) < 0.03, "change %g", cps[0].change);
+    free(cps);
+    o.window = 0;
+    detect(x, 300, &o, &cps, &n);
+    cr_expect_eq(n, 0, "%zu change points, the first at %zu", n, n ? cps[0].index : 0);
+    free(cps);
+    free(x);
+}
+
 /* A history of tests/data/trend (the values on lines not starting with
  * '#') into a new array, its length into *n. */
 static double *read_history(const char *path, size_t *n)

@@ -177,6 +177,10 @@ Test(cmd_trend, options_change_the_detection)
     o = run_pacer("trend", "--filter", "^b$", "--pvalue", "0.01", tmp_dir());
     cr_expect_str_eq(o.stdout_s, "30 runs, 1 benchmark, 0 change points\n");
     out_free(&o);
+    o = run_pacer("trend", "--window", "0", tmp_dir());
+    cr_expect_eq(o.code, 0);
+    cr_expect_not_null(strstr(o.stdout_s, "30 runs, 2 benchmarks, 1 change point\n"));
+    out_free(&o);
 }
 
 /* 30 runs of "a" at 100 ns with a +10 % step at 15 and one run at five
@@ -345,6 +349,10 @@ Test(cmd_trend, usage)
     out_free(&o);
     o = run_pacer("trend", "--filter", "(", tmp_dir());
     cr_expect_eq(o.code, 2);
+    out_free(&o);
+    o = run_pacer("trend", "--window", "x", tmp_dir());
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: trend: --window: 'x' is not a count of runs (0: none)\n");
     out_free(&o);
     history(3, a_step, b_flat);
     o = run_pacer("trend", "--filter", "zzz", tmp_dir());

@@ -29,12 +29,16 @@ static void usage(FILE *f)
 "\n"
 "Reads a history of results (a directory stands for its *.json files; pacer,\n"
 "Google Benchmark and hyperfine files alike), orders the runs by commit time\n"
-"then run time, follows each benchmark's median over the runs and prints\n"
-"where its level moved: the run and commit, the levels before and after, the\n"
-"change and its p-value.  Change points are found by E-divisive means\n"
+"then run time (hyperfine's, which hold no time, by file name), follows each\n"
+"benchmark over the runs (a run's median, or its processes' medians' median,\n"
+"from its samples) and prints where its level moved: the run and commit, the\n"
+"levels before and after, the change and its p-value.  Runs too few to test\n"
+"are named.  Change points are found by E-divisive means\n"
 "(Matteson and James 2014) in the deterministic form of Hunter: the split\n"
 "with the largest energy statistic, kept when a test of the two sides is\n"
-"significant, recursively.\n"
+"significant, recursively, over the whole history and over windows of it.\n"
+"A change of machine (fingerprint) breaks the history: change points are\n"
+"sought on each machine's runs apart.\n"
 "\n"
 "  --filter REGEX        only benchmarks whose name matches\n"
 "  --last N              only the newest N runs\n"
@@ -52,6 +56,8 @@ static void usage(FILE *f)
 "                        (default 5)\n"
 "  --min-change PCT      drop change points that move the level less\n"
 "                        (default 1%%)\n"
+"  --window N            runs in a window of the first pass (default 50;\n"
+"                        0: the whole history only)\n"
 "  --fail-on-new         exit 1 when the newest run is at a worse level than\n"
 "                        the one before it in some benchmark\n"
 "  --format table|markdown|json|csv\n"
@@ -75,14 +81,15 @@ static int bad(const char *opt, const char *val, const char *what)
 
 static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
 {
-    enum { O_FILTER = 256, O_LAST, O_GIT, O_GITDIR, O_TEST, O_P, O_MIN, O_CHANGE, O_FAIL,
-           O_FORMAT, O_PLOT };
+    enum { O_FILTER = 256, O_LAST, O_GIT, O_GITDIR, O_TEST, O_P, O_MIN, O_CHANGE, O_WINDOW,
+           O_FAIL, O_FORMAT, O_PLOT };
     static const struct option lopts[] = {
         {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
         {"git-order", no_argument, 0, O_GIT}, {"git-dir", required_argument, 0, O_GITDIR},
         {"test", required_argument, 0, O_TEST},
         {"pvalue", required_argument, 0, O_P}, {"min-size", required_argument, 0, O_MIN},
         {"min-change", required_argument, 0, O_CHANGE},
+        {"window", required_argument, 0, O_WINDOW},
         {"fail-on-new", no_argument, 0, O_FAIL}, {"format", required_argument, 0, O_FORMAT},
         {"plot", required_argument, 0, O_PLOT}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
@@ -126,6 +133,11 @@ static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
             if (fmt_parse_percent(optarg, &d) < 0 || !(d >= 0 && d < 100))
                 return bad("min-change", optarg, "a percentage such as 2%");
             o->cp.min_magnitude = d;
+            break;
+        case O_WINDOW:
+            if (fmt_parse_count(optarg, &u) < 0 || u > 100000000)
+                return bad("window", optarg, "a count of runs (0: none)");
+            o->cp.window = (size_t)u;
             break;
         case O_FAIL: c->fail_on_new = 1; break;
         case O_FORMAT:
