@@ -85,8 +85,9 @@ struct trend {
     size_t min_runs;          /* the fewest runs in a row on one machine that
                                  can hold a change point (cp_min_length) */
     char **warnings;          /* one line each, for the command to print:
-                                 runs placed last in git order, points left
-                                 out for a changed unit or direction */
+                                 runs placed last in git order, runs without
+                                 a time of their own, points left out for a
+                                 changed unit or direction */
     size_t nwarnings;
 };
 
@@ -106,10 +107,12 @@ struct trend {
  * given).  With git_order, by the position of the run's commit (a full or
  * abbreviated hash) in `git rev-list --topo-order HEAD`, oldest first, runs
  * of one commit by time; runs whose commit is not listed go last, by time,
- * with a warning.  Then only the newest `last` runs are kept.
+ * with a warning.  Runs whose file holds no time of its own (hyperfine's)
+ * go after the others in the order the files were named, with a warning.
+ * Then only the newest `last` runs are kept.
  * Series: one per benchmark name matching the filter, sorted by name, with
  * a point for every kept run that has the benchmark without an error and
- * with a median.  A series takes the unit and direction of its newest
+ * with samples.  A series takes the unit and direction of its newest
  * point; points with another unit or direction are left out (warning).
  * Series without any point are left out.  t is zeroed first and owns
  * everything in it (trend_free, also after a failure). */
