@@ -1,10 +1,11 @@
 /*
  * changepoint.c: E-divisive means change points, deterministic variant
  * (changepoint.h).  Matteson and James 2014 with alpha = 1 and the
- * permutation test replaced by Welch's t-test, as Apache Otava / Hunter do
- * (Fleming et al. 2023).  Q is computed for all splits of a segment at
- * once in O(n log n), so a series of 1000 points costs a few of those per
- * level of the recursion.
+ * permutation test replaced by a two-sample test of the two sides: the
+ * Mann-Whitney rank test by default, Welch's t-test as Apache Otava /
+ * Hunter use it (Fleming et al. 2023).  Q is computed for all splits of a
+ * segment at once in O(n log n), so a series of 1000 points costs a few of
+ * those per level of the recursion; each test costs a sort of the segment.
  */
 #include "changepoint.h"
 
@@ -13,12 +14,59 @@
 #include <string.h>
 
 #include "effect.h"
+#include "harness/lib/stats.h"
+#include "rank.h"
 
 void cp_opts_default(struct cp_opts *o)
 {
     o->pvalue = 0.001;
     o->min_size = 5;
     o->min_magnitude = 0.01;
+    o->test = CP_TEST_RANK;
+    o->window = 50;
+}
+
+static const char *const test_names[] = {"mann-whitney", "welch"};
+
+const char *cp_test_name(enum cp_test t)
+{
+    return (unsigned)t < sizeof test_names / sizeof *test_names ? test_names[t] : "?";
+}
+
+int cp_test_parse(const char *s, enum cp_test *t)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof test_names / sizeof *test_names; i++)
+        if (!strcmp(s, test_names[i])) {
+            *t = (enum cp_test)i;
+            return 0;
+        }
+    return -1;
+}
+
+static size_t min_side(const struct cp_opts *o)
+{
+    return o->min_size < 2 ? 2 : o->min_size;
+}
+
+/* The exact Mann-Whitney p of two sides of k = n/2 and n - k points that
+ * do not overlap is 2 / C(n, k): the smallest p any split of n points can
+ * give (C(n, k) is largest in the middle).  In logarithms, so that no
+ * length overflows; a threshold of a double's range is met by n = 1100. */
+size_t cp_min_length(const struct cp_opts *o)
+{
+    size_t n = 2 * min_side(o);
+
+    if (o->test != CP_TEST_RANK || !(o->pvalue > 0))
+        return n;
+    for (;; n++) {
+        double k = (double)(n / 2);
+        double logc = lgamma((double)n + 1) - lgamma(k + 1) - lgamma((double)n - k + 1);
+
+        if (log(2.0) - logc < log(o->pvalue))
+            return n;
+    }
 }
 
 /* Scratch space for cp_energy on up to cap points, reused over a series. */
@@ -211,6 +259,35 @@ double cp_welch_p(const double *a, size_t na, const double *b, size_t nb)
     return 2 * effect_t_cdf(-fabs(t), df);
 }
 
+/* The p of o's test between a[0..na) and b[0..nb) (both at least 2 long)
+ * into *p: Mann-Whitney's (rank.h: exact below 50 a side without ties,
+ * else normal with the tie correction) or Welch's.  -1 when out of
+ * memory. */
+static int test_p(const struct cp_opts *o, const double *a, size_t na, const double *b,
+                  size_t nb, double *p)
+{
+    struct rank_result r;
+
+    if (o->test == CP_TEST_WELCH) {
+        *p = cp_welch_p(a, na, b, nb);
+        return 0;
+    }
+    if (rank_mwu(a, na, b, nb, &r) < 0)
+        return -1;
+    *p = r.p;
+    return 0;
+}
+
+double cp_level(const struct cp_opts *o, const double *x, size_t n)
+{
+    double m, v;
+
+    if (o->test == CP_TEST_RANK)
+        return stats_median(x, n);
+    moments(x, n, &m, &v);
+    return m;
+}
+
 /* Accepted splits, in the order found. */
 struct cplist {
     struct changepoint *v;
@@ -256,19 +333,64 @@ static int best_split(const double *x, size_t lo, size_t hi, size_t min, double 
     return 1;
 }
 
-/* Bisect x[0..n): test the best split of each segment, and split both
- * sides again when it is accepted.  The segments wait on an explicit
- * stack (a staircase would nest n / min deep). */
-static int bisect(const double *x, size_t n, size_t min, double alpha, double *q,
-                  struct work *w, struct cplist *l)
+/* The threshold of the first pass: the split phase keeps "weak" change
+ * points at a looser p, and the merge holds each one to o->pvalue against
+ * its final neighbours.  A level that moves away and comes back (a
+ * regression fixed a few runs later) splits weakly at first: one side is
+ * the mixture of both levels.  The factors are Apache Otava's
+ * (otava/analysis.py, compute_change_points; Fleming et al. 2023, 3.2). */
+static double first_pass(double p)
 {
-    size_t (*stack)[2], top = 0, cap = n / min + 2;
+    return p < 0.05 ? 10 * p : p < 0.5 ? 2 * p : p;
+}
+
+/* The two-sided p of the Mann-Whitney test of a segment's split at t, by
+ * the normal approximation with the tie correction of the variance and a
+ * continuity correction of 0.5 (as rank.h's large-sample form), from the
+ * order energy() left in w for that segment of n points: ties are runs of
+ * equal values in that order and share their average rank. */
+static double split_normal_p(const struct work *w, size_t n, size_t t)
+{
+    double rsum = 0, ties = 0, m = (double)t, k = (double)(n - t), nn = (double)n, u, var, z;
+    size_t i = 0, j, r;
+
+    while (i < n) {
+        size_t left = 0;
+
+        for (j = i; j < n && w->c[w->order[j]] == w->c[w->order[i]]; j++)
+            left += w->order[j] < t;
+        rsum += (double)left * ((double)(i + 1) + (double)j) / 2;
+        r = j - i;
+        ties += (double)r * (double)r * (double)r - (double)r;
+        i = j;
+    }
+    u = rsum - m * (m + 1) / 2;
+    var = m * k / 12 * ((nn + 1) - ties / (nn * (nn - 1)));
+    if (!(var > 0))
+        return 1;
+    z = fabs(u - m * k / 2) - 0.5;
+    if (z < 0)
+        z = 0;
+    return fmin(1, erfc(z / sqrt(var) / M_SQRT2));
+}
+
+/* Bisect x[from..to): test the best split of each segment, and split both
+ * sides again when it is accepted at the first-pass threshold.  Splits not
+ * yet in seen are added to l; *last is the largest one accepted here (0
+ * when none).  The segments wait on an explicit stack (a staircase would
+ * nest n / min deep). */
+static int bisect(const double *x, size_t from, size_t to, const struct cp_opts *o, double alpha,
+                  int approx, double *q, struct work *w, struct cplist *l, unsigned char *seen,
+                  size_t *last)
+{
+    size_t min = min_side(o), (*stack)[2], top = 0, cap = (to - from) / min + 2;
     int rc = 0;
 
+    *last = 0;
     if (!(stack = malloc(cap * sizeof *stack)))
         return -1;
-    stack[top][0] = 0;
-    stack[top++][1] = n;
+    stack[top][0] = from;
+    stack[top++][1] = to;
     while (top > 0) {
         size_t lo = stack[top - 1][0], hi = stack[top - 1][1], best;
         double bq, p;
@@ -276,13 +398,21 @@ static int bisect(const double *x, size_t n, size_t min, double alpha, double *q
         top--;
         if (!best_split(x, lo, hi, min, q, w, &best, &bq))
             continue;
-        p = cp_welch_p(x + lo, best, x + lo + best, hi - lo - best);
-        if (!(p < alpha))
-            continue;
-        if (cplist_add(l, lo + best, bq, p) < 0) {
+        if (approx && o->test == CP_TEST_RANK)
+            p = split_normal_p(w, hi - lo, best);
+        else if (test_p(o, x + lo, best, x + lo + best, hi - lo - best, &p) < 0) {
             rc = -1;
             break;
         }
+        if (!(p < alpha))
+            continue;
+        if (lo + best > *last)
+            *last = lo + best;
+        if (!seen[lo + best] && cplist_add(l, lo + best, bq, p) < 0) {
+            rc = -1;
+            break;
+        }
+        seen[lo + best] = 1;
         /* every segment on the stack is disjoint and at least min long */
         stack[top][0] = lo + best;
         stack[top++][1] = hi;
@@ -293,6 +423,40 @@ static int bisect(const double *x, size_t n, size_t min, double alpha, double *q
     return rc;
 }
 
+/* The first pass over x[0..n): the whole history at the first-pass
+ * threshold, then windows of o->window runs that advance by half a window,
+ * or to past the last split a window kept, whichever is further (Otava's
+ * split, Fleming et al. 2023, 3.2).  A change that holds for a few runs and
+ * ends is a large part of a window where it is a small part of the whole
+ * history, which hides it from a test of the whole; a small change that
+ * holds is seen best by the whole.  The windows are many tests: a split in
+ * one is kept at a third of o->pvalue, which keeps the false change points
+ * in noise about where the whole alone has them (suites/self/cpaccuracy.c
+ * measures both).  A window's rank test takes the normal approximation
+ * whatever its size (split_normal_p): the exact distribution of a window
+ * would cost more than the rest of the detection, and the merge tests
+ * every split kept exactly.  Window 0 (or one as long as the history):
+ * the whole only. */
+static int split(const double *x, size_t n, const struct cp_opts *o, double *q, struct work *w,
+                 struct cplist *l)
+{
+    size_t win = o->window && o->window < n ? o->window : n, step = win / 2, start = 0, last;
+    unsigned char *seen = calloc(n, 1);
+    int rc;
+
+    if (!seen)
+        return -1;
+    rc = bisect(x, 0, n, o, first_pass(o->pvalue), 0, q, w, l, seen, &last);
+    while (win < n && start < n && rc == 0) {
+        size_t end = start + win < n ? start + win : n;
+
+        rc = bisect(x, start, end, o, o->pvalue / 3, 1, q, w, l, seen, &last);
+        start = last > start + step ? last : start + step;
+    }
+    free(seen);
+    return rc;
+}
+
 static int by_index(const void *a, const void *b)
 {
     const struct changepoint *x = a, *y = b;
@@ -300,8 +464,10 @@ static int by_index(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Means, change and p of every change point against its neighbours. */
-static void evaluate(const double *x, size_t n, struct changepoint *v, size_t nv)
+/* Levels, change and p of every change point against its neighbours.
+ * -1 when out of memory. */
+static int evaluate(const double *x, size_t n, struct changepoint *v, size_t nv,
+                    const struct cp_opts *o)
 {
     size_t i;
 
@@ -309,39 +475,55 @@ static void evaluate(const double *x, size_t n, struct changepoint *v, size_t nv
         size_t from = i ? v[i - 1].index : 0, to = i + 1 < nv ? v[i + 1].index : n;
         const double *a = x + from, *b = x + v[i].index;
         size_t na = v[i].index - from, nb = to - v[i].index;
-        double va, vb;
 
-        moments(a, na, &v[i].mean_before, &va);
-        moments(b, nb, &v[i].mean_after, &vb);
-        if (v[i].mean_before != 0)
-            v[i].change = v[i].mean_after / v[i].mean_before - 1;
+        v[i].before = cp_level(o, a, na);
+        v[i].after = cp_level(o, b, nb);
+        if (v[i].before != 0)
+            v[i].change = v[i].after / v[i].before - 1;
         else
-            v[i].change = v[i].mean_after == 0 ? 0 : copysign(INFINITY, v[i].mean_after);
-        v[i].pvalue = cp_welch_p(a, na, b, nb);
+            v[i].change = v[i].after == 0 ? 0 : copysign(INFINITY, v[i].after);
+        if (isnan(v[i].before) || isnan(v[i].after))
+            return -1;   /* stats_median ran out of memory */
+        if (test_p(o, a, na, b, nb, &v[i].pvalue) < 0)
+            return -1;
     }
+    return 0;
+}
+
+/* Whether change point i of v[0..nv) (in x[0..n)) has a segment shorter
+ * than min runs on either side: windows of the first pass can keep two
+ * splits closer than that. */
+static int too_close(const struct changepoint *v, size_t nv, size_t i, size_t n, size_t min)
+{
+    size_t from = i ? v[i - 1].index : 0, to = i + 1 < nv ? v[i + 1].index : n;
+
+    return v[i].index - from < min || to - v[i].index < min;
 }
 
 /* Drop the weakest failing change point until none fails: the smallest
- * |change| among those below the magnitude floor or no longer below the
- * p threshold (ties: the larger p, then the earlier one). */
-static size_t merge(const double *x, size_t n, struct changepoint *v, size_t nv,
-                    const struct cp_opts *o)
+ * |change| among those below the magnitude floor, no longer below the p
+ * threshold, or beside a segment shorter than min_size (ties: the larger
+ * p, then the earlier one).  The number left, or -1 when out of memory. */
+static long merge(const double *x, size_t n, struct changepoint *v, size_t nv,
+                  const struct cp_opts *o)
 {
     for (;;) {
         size_t i, weak = nv;
 
-        evaluate(x, n, v, nv);
+        if (evaluate(x, n, v, nv, o) < 0)
+            return -1;
         for (i = 0; i < nv; i++) {
             double c = fabs(v[i].change);
 
-            if (c >= o->min_magnitude && v[i].pvalue < o->pvalue)
+            if (c >= o->min_magnitude && v[i].pvalue < o->pvalue &&
+                !too_close(v, nv, i, n, min_side(o)))
                 continue;
             if (weak == nv || c < fabs(v[weak].change) ||
                 (c == fabs(v[weak].change) && v[i].pvalue > v[weak].pvalue))
                 weak = i;
         }
         if (weak == nv)
-            return nv;
+            return (long)nv;
         memmove(&v[weak], &v[weak + 1], (nv - weak - 1) * sizeof *v);
         nv--;
     }
@@ -353,7 +535,8 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
     struct cplist l = {0};
     struct work w;
     double *q;
-    size_t i, min = o->min_size < 2 ? 2 : o->min_size;
+    size_t i;
+    long kept;
     int rc;
 
     *out = NULL;
@@ -361,14 +544,14 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
     for (i = 0; i < n; i++)
         if (!isfinite(x[i]))
             return err_set(e, "point %zu: %g is not a finite number", i, x[i]);
-    if (n < 2 * min)
+    if (n < cp_min_length(o))
         return 0;
     q = malloc((n + 1) * sizeof *q);
     if (!q || work_init(&w, n) < 0) {
         free(q);
         return err_set(e, "out of memory");
     }
-    rc = bisect(x, n, min, o->pvalue, q, &w, &l);
+    rc = split(x, n, o, q, &w, &l);
     work_free(&w);
     free(q);
     if (rc < 0) {
@@ -380,12 +563,12 @@ int cp_detect(const double *x, size_t n, const struct cp_opts *o, struct changep
         return 0;
     }
     qsort(l.v, l.n, sizeof *l.v, by_index);
-    l.n = merge(x, n, l.v, l.n, o);
-    if (l.n == 0) {
+    kept = merge(x, n, l.v, l.n, o);
+    if (kept <= 0) {
         free(l.v);
-        return 0;
+        return kept < 0 ? err_set(e, "out of memory") : 0;
     }
     *out = l.v;
-    *nout = l.n;
+    *nout = (size_t)kept;
     return 0;
 }

@@ -112,6 +112,7 @@ static char *dup_or_null(const char *s, int *fail)
         *fail = 1;
     return d;
 }
+
 void history_run_free(struct trend_run *r)
 {
     free(r->file);
@@ -119,6 +120,7 @@ void history_run_free(struct trend_run *r)
     free(r->commit);
     free(r->commit_time);
     free(r->branch);
+    free(r->fingerprint);
 }
 
 int history_add(struct history *h, const struct trend_file *f, const char *path, size_t fi,
@@ -131,9 +133,10 @@ int history_add(struct history *h, const struct trend_file *f, const char *path,
         return err_set(e, "out of memory");
     r = &h->runs[h->nruns];
     memset(r, 0, sizeof *r);
+    r->untimed = f->untimed;
     if (!f->time)
         return err_set(e, "%s: context.time: missing", path);
-    if (iso_time_parse(f->time, &r->time) < 0)
+    if (!r->untimed && iso_time_parse(f->time, &r->time) < 0)
         return err_set(e, "%s: context.time: expected an ISO 8601 time, got \"%.64s\"", path,
                        f->time);
     r->key = r->time;
@@ -143,10 +146,11 @@ int history_add(struct history *h, const struct trend_file *f, const char *path,
     r->git_pos = SIZE_MAX;
     r->file = fi;
     r->run.file = dup_or_null(path, &fail);
-    r->run.time = dup_or_null(f->time, &fail);
+    r->run.time = r->untimed ? NULL : dup_or_null(f->time, &fail);
     r->run.commit = dup_or_null(f->commit, &fail);
     r->run.commit_time = dup_or_null(f->commit_time, &fail);
     r->run.branch = dup_or_null(f->branch, &fail);
+    r->run.fingerprint = dup_or_null(f->fingerprint, &fail);
     h->nruns++;
     return fail ? err_set(e, "out of memory") : 0;
 }
@@ -172,6 +176,10 @@ static int run_cmp(const void *a, const void *b)
 
     if (x->git_pos != y->git_pos)
         return x->git_pos < y->git_pos ? -1 : 1;
+    if (x->untimed != y->untimed)
+        return x->untimed ? 1 : -1;
+    if (x->untimed)
+        return x->file < y->file ? -1 : x->file > y->file;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
     if (x->time != y->time)
@@ -284,9 +292,6 @@ static int by_hash(const void *a, const void *b)
 }
 
 /* Each run's place in git's order (oldest first); runs whose commit is not
- * listed keep SIZE_MAX and are counted in a warning. */
-
-/* Each run's place in git's order (oldest first); runs whose commit is not
  * listed keep SIZE_MAX and are counted in *unlisted. */
 static int git_positions(struct history *h, const char *git_dir, size_t *unlisted,
                          struct err *e)
@@ -339,9 +344,14 @@ cleanup:
 }
 
 int history_order(struct history *h, int git_order, const char *git_dir, size_t *unlisted,
-                  struct err *e)
+                  size_t *untimed, struct err *e)
 {
+    size_t i;
+
     *unlisted = 0;
+    *untimed = 0;
+    for (i = 0; i < h->nruns; i++)
+        *untimed += (size_t)h->runs[i].untimed;
     if (git_order && git_positions(h, git_dir, unlisted, e) < 0)
         return -1;
     qsort(h->runs, h->nruns, sizeof *h->runs, run_cmp);

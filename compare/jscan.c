@@ -6,6 +6,7 @@
 #include "jscan.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,56 +128,115 @@ int jscan_string(struct jscan *s, const char **out)
     return 0;
 }
 
-/* What jansson refuses is left to it: integers beyond long long, reals
- * beyond double (only long integers and large exponents can be).  A real's
- * value is strtod's (correctly rounded, as jansson reads it), an
- * integer's that of its long long ("-0" is 0). */
-int jscan_number(struct jscan *s, int *is_int, double *v)
+/* The digits at p, appended to *m when m is given (it wraps past 19
+ * digits: the count tells); the first character after them. */
+static const char *digit_run(const char *p, uint64_t *m)
 {
-    const char *p = s->p, *start = p, *exp = NULL;
-    int integral = 1;
+    uint64_t v;
+    unsigned d;
 
+    if (!m) {
+        while (*p >= '0' && *p <= '9')
+            p++;
+        return p;
+    }
+    for (v = *m; (d = (unsigned)(*p - '0')) < 10; p++)
+        v = 10 * v + d;
+    *m = v;
+    return p;
+}
+
+/* The syntax of the number at s->p checked, s->p moved past it; its start
+ * into *startp, whether it is an integer into *integral, and with dec its
+ * digits.  What jansson refuses is left to it: integers beyond long long,
+ * reals beyond double (only long integers and large exponents can be). */
+static int scan_number(struct jscan *s, const char **startp, int *integral,
+                       struct jscan_dec *dec)
+{
+    const char *p = s->p, *start = p, *exp = NULL, *q;
+    uint64_t *m = dec ? &dec->m : NULL;
+    long nd = 0, e = 0, x = 0;
+
+    *integral = 1;
+    if (dec)
+        dec->m = 0;
     if (*p == '-')
         p++;
     if (*p == '0')
         p++;
-    else if (*p >= '1' && *p <= '9')
-        while (*p >= '0' && *p <= '9')
-            p++;
-    else
+    else if (*p >= '1' && *p <= '9') {
+        q = p;
+        p = digit_run(p, m);
+        nd = p - q;
+    } else {
         return JSCAN_GIVE_UP;
+    }
     if (p - start >= 19 && *p != '.' && *p != 'e' && *p != 'E')
         return JSCAN_GIVE_UP;   /* an integer that may not fit */
     if (*p == '.') {
-        integral = 0;
+        *integral = 0;
         p++;
         if (!(*p >= '0' && *p <= '9'))
             return JSCAN_GIVE_UP;
-        while (*p >= '0' && *p <= '9')
-            p++;
+        if (nd == 0)
+            for (; *p == '0'; p++)
+                e--;            /* the zeros that lead a fraction of 0 */
+        q = p;
+        p = digit_run(p, m);
+        nd += p - q;
+        e -= p - q;
     }
     if (*p == 'e' || *p == 'E') {
-        integral = 0;
+        *integral = 0;
         p++;
         if (*p == '+' || *p == '-')
             p++;
         if (!(*p >= '0' && *p <= '9'))
             return JSCAN_GIVE_UP;
         exp = p;
-        while (*p >= '0' && *p <= '9')
-            p++;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (x < 100000)
+                x = 10 * x + (*p - '0');
+        e += exp[-1] == '-' ? -x : x;
     }
     /* beyond DBL_MAX (1.8e308) only with a long exponent or 309 digits */
     if (((exp && (p - exp > 2 || p - start > 24)) || p - start > 300) &&
         !isfinite(strtod(start, NULL)))
         return JSCAN_GIVE_UP;
     s->p = p;
+    *startp = start;
+    if (dec) {
+        dec->at = start;
+        dec->e = e;
+        dec->nd = nd;
+        dec->integral = *integral;
+    }
+    return 0;
+}
+
+/* A real's value is strtod's (correctly rounded, as jansson reads it), an
+ * integer's that of its long long ("-0" is 0). */
+static double value_at(const char *start, int integral)
+{
+    return integral ? (double)strtoll(start, NULL, 10) : strtod(start, NULL);
+}
+
+double jscan_dec_value(const struct jscan_dec *d)
+{
+    return value_at(d->at, d->integral);
+}
+
+int jscan_number(struct jscan *s, int *is_int, double *v)
+{
+    const char *start;
+    int integral;
+
+    if (scan_number(s, &start, &integral, NULL) < 0)
+        return JSCAN_GIVE_UP;
     if (is_int)
         *is_int = integral;
-    if (v && integral) {
-        *v = (double)strtoll(start, NULL, 10);
-    } else if (v) {
-        *v = strtod(start, NULL);
+    if (v) {
+        *v = value_at(start, integral);
         if (!isfinite(*v))
             return JSCAN_GIVE_UP;   /* out of range: the full reader words it */
     }
@@ -313,18 +373,39 @@ int jscan_array(struct jscan *s, jscan_elem_fn each, void *ctx, int depth)
     return rc;
 }
 
-int jscan_numbers(struct jscan *s, int nonneg, size_t *n, int depth)
+/* Room for one more number in nums; -1 when out of memory. */
+static int nums_room(struct jscan_nums *nums)
 {
+    struct jscan_dec *d;
+    size_t cap;
+
+    if (nums->n < nums->cap)
+        return 0;
+    cap = nums->cap ? 2 * nums->cap : 64;
+    if (!(d = realloc(nums->d, cap * sizeof *d)))
+        return -1;
+    nums->d = d;
+    nums->cap = cap;
+    return 0;
+}
+
+int jscan_numbers(struct jscan *s, int nonneg, size_t *n, struct jscan_nums *nums, int depth)
+{
+    struct jscan_dec dec;
     const char *start;
-    int rc = open_container(s, '[', ']', depth);
+    int rc = open_container(s, '[', ']', depth), integral;
 
     *n = 0;
     while (rc > 0) {
         jscan_ws(s);
-        start = s->p;
-        if (jscan_number(s, NULL, NULL) < 0 ||
+        if (scan_number(s, &start, &integral, nums ? &dec : NULL) < 0 ||
             (nonneg && *start == '-' && strtod(start, NULL) < 0))
             return JSCAN_GIVE_UP;   /* "-0" and "-0.0" are >= 0 */
+        if (nums) {
+            if (nums_room(nums) < 0)
+                return JSCAN_GIVE_UP;
+            nums->d[nums->n++] = dec;
+        }
         (*n)++;
         rc = next_element(s, ']');
     }

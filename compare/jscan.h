@@ -14,6 +14,7 @@
 #define PACER_JSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define JSCAN_GIVE_UP (-1)
 #define JSCAN_MAX_DEPTH 2048      /* jansson's JSON_PARSER_MAX_DEPTH */
@@ -67,9 +68,30 @@ int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth);
 typedef int (*jscan_elem_fn)(struct jscan *s, size_t i, void *ctx, int depth);
 int jscan_array(struct jscan *s, jscan_elem_fn each, void *ctx, int depth);
 
+/* A number as its text says it: its value is m x 10^e exactly when it has
+ * nd <= 19 significant digits (leading zeros do not count; past 19 digits
+ * m is not its digits). */
+struct jscan_dec {
+    const char *at;            /* the text, in the buffer */
+    uint64_t m;
+    long e, nd;
+    int integral;              /* neither a fraction nor an exponent */
+};
+
+/* The value of the number d as jansson gives it (jscan_number's). */
+double jscan_dec_value(const struct jscan_dec *d);
+
+/* The numbers of an array: d[0..n), in a list of cap that grows as needed
+ * (the caller frees d). */
+struct jscan_nums {
+    struct jscan_dec *d;
+    size_t n, cap;
+};
+
 /* An array of numbers (after white space), counted into *n; with nonneg,
- * every one >= 0. */
-int jscan_numbers(struct jscan *s, int nonneg, size_t *n, int depth);
+ * every one >= 0; with nums (or NULL), each one's decimal form appended to
+ * it.  Running out of memory gives up too. */
+int jscan_numbers(struct jscan *s, int nonneg, size_t *n, struct jscan_nums *nums, int depth);
 
 /* The value of a hexadecimal digit, -1 for any other character. */
 int jscan_hex(char c);

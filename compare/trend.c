@@ -179,7 +179,7 @@ static int take_points(struct state *st, const struct trend_file *f, const char 
         if (n->last_file == fi + 1)
             return err_set(e, "%s: benchmarks: duplicate names", path);
         n->last_file = fi + 1;
-        if (!n->matched || b->failed || !isfinite(b->median))
+        if (!n->matched || b->failed || !isfinite(b->centre))
             continue;
         if ((u = unit_of(st, b->unit, b->dir)) < 0 ||
             trend_grow((void **)&n->pts, &n->cap, n->npts + 1, sizeof *n->pts) < 0)
@@ -187,7 +187,7 @@ static int take_points(struct state *st, const struct trend_file *f, const char 
         p = &n->pts[n->npts++];
         p->file = (uint32_t)fi;
         p->unit = (uint32_t)u;
-        p->value = b->median;
+        p->value = b->centre;
         p->lo = isfinite(b->lo) ? b->lo : NAN;
         p->hi = isfinite(b->hi) ? b->hi : NAN;
         p->n = b->n;
@@ -284,7 +284,7 @@ static int make_series(struct state *st, struct trend *t, struct name_ent *n,
         return err_set(e, "out of memory");
     for (i = 0; i < s->n; i++)
         x[i] = s->pts[i].value;
-    if (cp_detect(x, s->n, &st->o->cp, &s->cps, &s->ncps, e) < 0) {
+    if (trend_detect(t, s, x, &st->o->cp, e) < 0) {
         free(x);
         return err_prefix(e, "%s", s->name);
     }
@@ -292,18 +292,24 @@ static int make_series(struct state *st, struct trend *t, struct name_ent *n,
     return 0;
 }
 
-/* Order the runs (warning of those git does not list). */
+/* Order the runs (warning of those git does not list, and of those
+ * without a time of their own). */
 static int order(struct state *st, struct trend *t, struct err *e)
 {
     const char *dir = st->o->git_dir;
-    size_t unlisted;
+    size_t unlisted, untimed, n = st->h.nruns;
 
-    if (history_order(&st->h, st->o->git_order, dir, &unlisted, e) < 0)
+    if (history_order(&st->h, st->o->git_order, dir, &unlisted, &untimed, e) < 0)
         return -1;
     if (unlisted && warn(t, &st->warncap,
                          "%zu of %zu runs have no commit in git rev-list --topo-order HEAD%s%s: "
-                         "they go last, by time", unlisted, st->h.nruns, dir ? " of " : "",
+                         "they go last, by time", unlisted, n, dir ? " of " : "",
                          dir ? dir : "") < 0)
+        return err_set(e, "out of memory");
+    if (untimed && warn(t, &st->warncap,
+                        "%zu of %zu runs hold no time of their own (hyperfine records none): "
+                        "they are ordered as their files are named (a directory's by name)%s",
+                        untimed, n, untimed < n ? ", after the runs that do" : "") < 0)
         return err_set(e, "out of memory");
     return 0;
 }
@@ -331,6 +337,9 @@ static int build(struct state *st, struct trend *t, struct err *e)
         memset(&h->runs[i].run, 0, sizeof h->runs[i].run);
     }
     t->nruns = h->nruns - first;
+    t->min_runs = cp_min_length(&st->o->cp);
+    if (trend_find_machines(t, e) < 0)
+        goto cleanup;
 
     if (!(names = malloc((st->nnames ? st->nnames : 1) * sizeof *names)) ||
         !(t->series = calloc(st->nnames ? st->nnames : 1, sizeof *t->series))) {
@@ -409,8 +418,10 @@ void trend_free(struct trend *t)
         free(t->series[i].unit);
         free(t->series[i].pts);
         free(t->series[i].cps);
+        free(t->series[i].breaks);
     }
     free(t->series);
+    free(t->machines);
     for (i = 0; i < t->nwarnings; i++)
         free(t->warnings[i]);
     free(t->warnings);
@@ -424,6 +435,8 @@ int trend_series_regressed(const struct trend *t, const struct trend_series *s)
     if (!s->ncps || !s->n || !t->nruns || s->pts[s->n - 1].run != t->nruns - 1)
         return 0;
     c = &s->cps[s->ncps - 1];
+    if (s->nbreaks && s->breaks[s->nbreaks - 1].index > c->index)
+        return 0;   /* the machine changed since */
     return trend_worse(s->dir, c->change);
 }
 

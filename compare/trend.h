@@ -2,8 +2,10 @@
  * trend.h: a history of result files as series.  The runs are ordered by
  * their context (the commit time, then the run time; or the order of the
  * commits in `git rev-list` when asked), each benchmark becomes one series
- * of its medians (with the CI of the median) over the runs that have it,
- * and change points are found in each series (changepoint.h).
+ * over the runs that have it, one point a run: the centre of the run's
+ * samples as pacer compare takes it (the median, or with several processes
+ * the median of their medians; trend_read.h), with the stored CI of the
+ * median; and change points are found in each series (changepoint.h).
  */
 #ifndef PACER_TREND_H
 #define PACER_TREND_H
@@ -16,17 +18,29 @@
 
 struct trend_run {
     char *file;
-    char *time;               /* run time, UTC ISO 8601 */
+    char *time;               /* run time, UTC ISO 8601; NULL when the file
+                                 holds none of its own (hyperfine's) */
     char *commit;             /* or NULL */
     char *commit_time;        /* or NULL */
     char *branch;             /* or NULL */
+    char *fingerprint;        /* of the machine (env.h), or NULL */
 };
 
 struct trend_point {
     size_t run;               /* index into trend.runs */
-    double value;             /* the median */
-    double lo, hi;            /* CI of the median, NAN when unknown */
+    double value;             /* the centre of the run's samples */
+    double lo, hi;            /* the stored CI of the median, NAN when unknown */
     size_t n;                 /* samples */
+};
+
+/* Where a series crosses a change of machine. */
+struct trend_break {
+    size_t index;             /* the first point on the new machine */
+    double before, after;     /* levels of the segments either side (to the
+                                 next change point or break), as the change
+                                 points' (changepoint.h: median or mean) */
+    double change;            /* after / before - 1 */
+    int moved;                /* |change| is at least the magnitude floor */
 };
 
 struct trend_series {
@@ -35,8 +49,20 @@ struct trend_series {
     enum direction dir;
     struct trend_point *pts;  /* in run order */
     size_t n;
-    struct changepoint *cps;  /* indexes into pts */
+    struct changepoint *cps;  /* indexes into pts; each found among the
+                                 runs of one machine */
     size_t ncps;
+    struct trend_break *breaks;   /* every change of machine the points
+                                     cross, in order */
+    size_t nbreaks;
+    size_t untested;          /* points on stretches of one machine too short
+                                 to hold a change point (trend.min_runs) */
+};
+
+/* A change of machine: runs[run - 1] and runs[run] differ in fingerprint. */
+struct trend_machine {
+    size_t run;
+    const char *from, *to;    /* the fingerprints, borrowed from the runs */
 };
 
 struct trend_opts {
@@ -54,9 +80,14 @@ struct trend {
     size_t nruns;
     struct trend_series *series;
     size_t nseries;
+    struct trend_machine *machines;   /* in run order */
+    size_t nmachines;
+    size_t min_runs;          /* the fewest runs in a row on one machine that
+                                 can hold a change point (cp_min_length) */
     char **warnings;          /* one line each, for the command to print:
-                                 runs placed last in git order, points left
-                                 out for a changed unit or direction */
+                                 runs placed last in git order, runs without
+                                 a time of their own, points left out for a
+                                 changed unit or direction */
     size_t nwarnings;
 };
 
@@ -65,15 +96,23 @@ struct trend {
  * change points.  Bad files fail the whole load: -1 with "file: json.path:
  * cause" in e.
  *
+ * Machines: where two runs in a row differ in fingerprint (the machine,
+ * its kernel and settings, the compiler and flags: env.h), the history
+ * breaks.  Change points are sought among each machine's runs apart, so a
+ * change of machine is never taken for a change of the code; each series
+ * records the breaks it crosses, with its levels either side.
+ *
  * Order: by the commit time (a run without one: its run time), then the
  * run time, then the file name; times are ISO 8601 (UTC when no offset is
  * given).  With git_order, by the position of the run's commit (a full or
  * abbreviated hash) in `git rev-list --topo-order HEAD`, oldest first, runs
  * of one commit by time; runs whose commit is not listed go last, by time,
- * with a warning.  Then only the newest `last` runs are kept.
+ * with a warning.  Runs whose file holds no time of its own (hyperfine's)
+ * go after the others in the order the files were named, with a warning.
+ * Then only the newest `last` runs are kept.
  * Series: one per benchmark name matching the filter, sorted by name, with
  * a point for every kept run that has the benchmark without an error and
- * with a median.  A series takes the unit and direction of its newest
+ * with samples.  A series takes the unit and direction of its newest
  * point; points with another unit or direction are left out (warning).
  * Series without any point are left out.  t is zeroed first and owns
  * everything in it (trend_free, also after a failure). */
@@ -85,10 +124,11 @@ void trend_free(struct trend *t);
 int trend_worse(enum direction d, double change);
 
 /* Whether the last change point of s leads into the newest run's level:
- * s has a point in the newest run of t and its last change point is worse
- * (by the series' direction).  A change point needs min_size runs after
- * it, so this holds from the run that makes a regression detectable until
- * the level recovers (another change point). */
+ * s has a point in the newest run of t, its last change point is worse
+ * (by the series' direction) and no change of machine comes after it.  A
+ * change point needs min_size runs after it, so this holds from the run
+ * that makes a regression detectable until the level recovers (another
+ * change point) or the machine changes. */
 int trend_series_regressed(const struct trend *t, const struct trend_series *s);
 
 /* 1 when the newest run is in a segment that is worse than the one before

@@ -7,7 +7,9 @@
  * sample count, a sum, a version).  So the lean read takes no file the
  * full reader refuses; what it gives up on goes to import_load, which reads
  * the file fully and words every error a user sees.  A load record or an
- * A/B block is left to the full reader as a whole.  A change to what
+ * A/B block is left to the full reader as a whole.  A benchmark's samples
+ * (and its counts per process) are kept as their decimal digits while they
+ * are checked, for the centre (trend_centre.c); its fingerprint is kept.  A change to what
  * result_read.c accepts is a change to these tables (test_trend_read.c
  * holds the two readers to the same answers on every file under
  * tests/data).
@@ -61,10 +63,12 @@ struct field {
 
 /* A benchmark or a metric: its samples and their statistics. */
 struct sampled {
+    int keep;                 /* a benchmark's: its samples and counts are
+                                 taken into the trend_file */
     size_t nsamples;          /* counted */
     int have_stats;           /* stats is an object */
     long long n;              /* stats.n */
-    double median, lo, hi;    /* stats.median, stats.ci.median; NaN when null */
+    double lo, hi;            /* stats.ci.median; NaN when null */
     int have_proc;            /* process_samples is there */
     size_t nproc, proc_sum;   /* with this many counts, adding up to this */
 };
@@ -86,7 +90,6 @@ static int fn_samples(struct jscan *s, struct walk *w, int depth);
 static int fn_proc_samples(struct jscan *s, struct walk *w, int depth);
 static int fn_stats(struct jscan *s, struct walk *w, int depth);
 static int fn_stats_n(struct jscan *s, struct walk *w, int depth);
-static int fn_median(struct jscan *s, struct walk *w, int depth);
 static int fn_ci_median(struct jscan *s, struct walk *w, int depth);
 static int fn_ci_pair(struct jscan *s, struct walk *w, int depth);
 static int fn_metrics(struct jscan *s, struct walk *w, int depth);
@@ -184,7 +187,7 @@ static const struct field stats_fields[] = {
     NUM("mad", JR_REQ | JR_NUL),
     NUM("max", JR_REQ | JR_NUL),
     NUM("mean", JR_REQ | JR_NUL),
-    FN("median", JR_REQ | JR_NUL, fn_median),
+    NUM("median", JR_REQ | JR_NUL),
     NUM("min", JR_REQ | JR_NUL),
     FN("n", JR_REQ, fn_stats_n),
     OBJ("outliers", JR_REQ, outlier_fields),
@@ -418,19 +421,21 @@ static int fn_schema(struct jscan *s, struct walk *w, int depth)
     return ok ? 0 : GIVE_UP;
 }
 
-/* 16 hex digits (read_context). */
+/* 16 hex digits (read_context), kept. */
 static int fn_fingerprint(struct jscan *s, struct walk *w, int depth)
 {
     const char *q = s->p + 1;
     size_t i;
 
-    (void)w;
     (void)depth;
     if (jscan_string(s, NULL) < 0 || s->p - q != 17)
         return GIVE_UP;
     for (i = 0; i < 16; i++)
         if (jscan_hex(q[i]) < 0)
             return GIVE_UP;
+    memcpy(w->f->fp, q, 16);
+    w->f->fp[16] = '\0';
+    w->f->fingerprint = w->f->fp;
     return 0;
 }
 
@@ -487,31 +492,52 @@ static int fn_params(struct jscan *s, struct walk *w, int depth)
     return jscan_object(s, param_member, NULL, depth);
 }
 
-/* Numbers >= 0, counted (read_samples). */
+/* Numbers >= 0, counted (read_samples); a benchmark's are kept. */
 static int fn_samples(struct jscan *s, struct walk *w, int depth)
 {
-    return jscan_numbers(s, 1, &w->cur->nsamples, depth);
+    struct jscan_nums *nums = w->cur->keep ? &w->f->nums : NULL;
+
+    if (nums)
+        nums->n = 0;
+    return jscan_numbers(s, 1, &w->cur->nsamples, nums, depth);
 }
 
 static int proc_elem(struct jscan *s, size_t i, void *ctx, int depth)
 {
+    struct walk *w = ctx;
+    struct trend_file *f = w->f;
     long long v;
 
     (void)i;
     (void)depth;
     if (jscan_int(s, &v) < 0 || v < 0)
         return GIVE_UP;
-    ((struct sampled *)ctx)->nproc++;
-    ((struct sampled *)ctx)->proc_sum += (size_t)v;
+    w->cur->nproc++;
+    w->cur->proc_sum += (size_t)v;
+    if (!w->cur->keep)
+        return 0;
+    if (f->nprocs == f->proccap) {
+        size_t cap = f->proccap ? 2 * f->proccap : 16;
+        size_t *np = realloc(f->procs, cap * sizeof *np);
+
+        if (!np)
+            return GIVE_UP;
+        f->procs = np;
+        f->proccap = cap;
+    }
+    f->procs[f->nprocs++] = (size_t)v;
     return 0;
 }
 
 /* Counts, each an integer >= 0; that there is one and that they add up to
- * the samples is checked afterwards (read_proc_samples). */
+ * the samples is checked afterwards (read_proc_samples).  A benchmark's
+ * are kept. */
 static int fn_proc_samples(struct jscan *s, struct walk *w, int depth)
 {
     w->cur->have_proc = 1;
-    return jscan_array(s, proc_elem, w->cur, depth);
+    if (w->cur->keep)
+        w->f->nprocs = 0;
+    return jscan_array(s, proc_elem, w, depth);
 }
 
 /* "reference" (read_reference): "compute_ns" and "memory_ns", arrays of
@@ -571,12 +597,6 @@ static int fn_stats_n(struct jscan *s, struct walk *w, int depth)
     return jscan_int(s, &w->cur->n) < 0 || w->cur->n < 0 ? GIVE_UP : 0;
 }
 
-static int fn_median(struct jscan *s, struct walk *w, int depth)
-{
-    (void)depth;
-    return jscan_number(s, NULL, &w->cur->median);
-}
-
 /* [lo, hi] (read_ci; null is taken by the table), into lo and hi unless
  * they are NULL. */
 static int pair(struct jscan *s, double *lo, double *hi)
@@ -620,7 +640,7 @@ static int sampled_ok(const struct sampled *x)
 static void sampled_init(struct sampled *x)
 {
     memset(x, 0, sizeof *x);
-    x->median = x->lo = x->hi = NAN;
+    x->lo = x->hi = NAN;
 }
 
 static int metric_member(struct jscan *s, const char *key, size_t klen, void *ctx, int depth)
@@ -653,23 +673,29 @@ static int fn_error(struct jscan *s, struct walk *w, int depth)
 
 /* ---- benchmarks ------------------------------------------------------------- */
 
-/* ---- benchmarks ------------------------------------------------------------- */
-
-/* One benchmark object, checked as read_bench checks it. */
+/* One benchmark object, checked as read_bench checks it; the centre of its
+ * samples from what fn_samples and fn_proc_samples kept. */
 static int bench_elem(struct jscan *s, size_t i, void *ctx, int depth)
 {
     struct walk *w = ctx;
+    struct trend_file *f = w->f;
     struct sampled x;
 
     (void)i;
     sampled_init(&x);
+    x.keep = 1;
+    f->nums.n = 0;
+    f->nprocs = 0;
     w->cur = &x;
-    if (trend_file_add_bench(w->f, &w->b) < 0 || fields(s, bench_fields, w, depth) < 0 ||
+    if (trend_file_add_bench(f, &w->b) < 0 || fields(s, bench_fields, w, depth) < 0 ||
         sampled_ok(&x) < 0)
         return GIVE_UP;
     w->b->n = x.nsamples;
+    w->b->centre = trend_centre_text(f->nums.d, f->nums.n, x.have_proc ? f->procs : NULL,
+                                     x.have_proc ? f->nprocs : 0);
+    if (x.nsamples && isnan(w->b->centre))
+        return GIVE_UP;   /* out of memory: the full reader says so */
     if (x.have_stats && x.n > 0) {   /* no samples, no statistics */
-        w->b->median = x.median;
         w->b->lo = x.lo;
         w->b->hi = x.hi;
     }

@@ -32,7 +32,7 @@ int trend_file_add_bench(struct trend_file *f, struct trend_bench_rec **b)
     }
     *b = &f->b[f->nb++];
     memset(*b, 0, sizeof **b);
-    (*b)->median = (*b)->lo = (*b)->hi = NAN;
+    (*b)->centre = (*b)->lo = (*b)->hi = NAN;
     return 0;
 }
 
@@ -78,13 +78,16 @@ void trend_file_free(struct trend_file *f)
     free(f->order);
     free(f->buf);
     free(f->arena);
+    free(f->nums.d);
+    free(f->procs);
     result_free(&f->r);
     memset(f, 0, sizeof *f);
 }
 
 static void reset(struct trend_file *f)
 {
-    f->time = f->commit = f->commit_time = f->branch = NULL;
+    f->time = f->commit = f->commit_time = f->branch = f->fingerprint = NULL;
+    f->untimed = 0;
     f->nb = 0;
     f->full = 0;
 }
@@ -136,17 +139,19 @@ static int slurp(struct trend_file *f, const char *path, size_t *len)
     return 0;
 }
 
-/* The fields from a fully read result. */
-static int from_result(struct trend_file *f)
+/* The fields from a fully read result of format fmt. */
+static int from_result(struct trend_file *f, enum import_format fmt)
 {
     const struct result *r = &f->r;
     size_t i;
 
     f->full = 1;
     f->time = r->ctx.time;
+    f->untimed = fmt == IMPORT_HYPERFINE;
     f->commit = r->ctx.git_commit;
     f->commit_time = r->ctx.git_commit_time;
     f->branch = r->ctx.git_branch;
+    f->fingerprint = r->ctx.fingerprint;
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
         struct trend_bench_rec *t;
@@ -156,7 +161,9 @@ static int from_result(struct trend_file *f)
         t->name = b->name;
         t->unit = b->unit;
         t->dir = b->dir;
-        t->median = b->st.n ? b->st.median : NAN;
+        t->centre = trend_centre(b->samples, b->nsamples, b->proc_samples, b->nproc_samples);
+        if (b->nsamples && isnan(t->centre))
+            return -1;
         t->lo = b->st.n ? b->st.ci_median.lo : NAN;
         t->hi = b->st.n ? b->st.ci_median.hi : NAN;
         t->n = b->nsamples;
@@ -167,6 +174,7 @@ static int from_result(struct trend_file *f)
 
 int trend_file_read(struct trend_file *f, const char *path, int force_full, struct err *e)
 {
+    enum import_format fmt;
     size_t len;
 
     reset(f);
@@ -176,9 +184,9 @@ int trend_file_read(struct trend_file *f, const char *path, int force_full, stru
         !has_duplicates(f))
         return 0;
     reset(f);
-    if (import_load(path, &f->r, NULL, e) < 0)
+    if (import_load(path, &f->r, &fmt, e) < 0)
         return -1;
-    if (from_result(f) < 0)
+    if (from_result(f, fmt) < 0)
         return err_set(e, "%s: out of memory", path);
     return 0;
 }

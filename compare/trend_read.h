@@ -1,8 +1,13 @@
 /*
  * trend_read.h: what a history needs of one result file, read fast.  A
  * trend reads hundreds or thousands of files and uses a few fields of
- * each: the context's times and commit, and per benchmark its name, unit,
- * direction, median, the median's CI, n and whether it failed.  The lean
+ * each: the context's times, commit and fingerprint, and per benchmark its
+ * name, unit, direction, the centre of its samples, the stored CI of its
+ * median, n and whether it failed.  The centre is what pacer compare
+ * takes for a side (compare/cluster.h): the median of the samples when they
+ * come from one process, else the median of the processes' medians; it is
+ * computed from the samples as they are read, never taken from the stored
+ * statistics.  The lean
  * reader scans a pacer result once without building a document, checking
  * every field for what result_load demands of it.  Whatever it does not
  * take on (malformed JSON, a broken field, keys out of pacer's order,
@@ -18,11 +23,13 @@
 
 #include "harness/lib/err.h"
 #include "harness/result/result.h"
+#include "jscan.h"
 
 struct trend_bench_rec {
     const char *name, *unit;  /* borrowed from the trend_file */
     enum direction dir;
-    double median, lo, hi;    /* NaN when unknown */
+    double centre;            /* of the samples (above); NaN without any */
+    double lo, hi;            /* the stored CI of the median, NaN when unknown */
     size_t n;                 /* samples */
     int failed;               /* has an error */
 };
@@ -32,6 +39,10 @@ struct trend_bench_rec {
  * trend_file_read or trend_file_free. */
 struct trend_file {
     const char *time, *commit, *commit_time, *branch;   /* NULL when absent */
+    const char *fingerprint;  /* the context's, NULL when absent */
+    int untimed;              /* 1: time is not the run's own (hyperfine
+                                 records none: the import takes the file's
+                                 modification time) */
     struct trend_bench_rec *b;
     size_t nb;
     int full;                 /* 1: read by import_load (not a lean pacer read) */
@@ -41,6 +52,9 @@ struct trend_file {
     size_t ordercap;
     char *buf, *arena;
     size_t bufcap, arenacap;
+    char fp[17];              /* the lean read's fingerprint */
+    struct jscan_nums nums;   /* the samples of the benchmark being read */
+    size_t *procs, nprocs, proccap;   /* and its counts per process */
     struct result r;
 };
 

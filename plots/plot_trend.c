@@ -1,10 +1,11 @@
 /*
- * plot_trend.c: a history of runs per benchmark (plot.h): the median of
+ * plot_trend.c: a history of runs per benchmark (plot.h): the centre of
  * each run with the CI of the median as a band, on an axis of runs
- * labelled by commit (or time), change points as dashed lines labelled
- * with their change, and the segments' means between them.  Several
- * benchmarks share one picture as a grid of panels, or get one picture
- * each.
+ * labelled by commit (or time, else file name), change points as dashed
+ * lines labelled with their change, changes of machine as dash-dotted
+ * lines labelled "machine", and the segments' levels between them.
+ * Several benchmarks share one picture as a grid of panels, or get one
+ * picture each.
  */
 #include <errno.h>
 #include <math.h>
@@ -17,13 +18,18 @@
 
 #define PANEL_W 360
 #define PANEL_H 230
+#define MACHINE_COLOUR "#4a6fb5"
 
-/* A run's label on the axis: its commit (7 hex digits) or its time
- * ("11-24 10:00"), kept to characters that need no quoting. */
+/* A run's label on the axis: its commit (7 hex digits), its time
+ * ("11-24 10:00") or its file's name (a run without a time of its own),
+ * kept to characters that need no quoting. */
 static void run_label(const struct trend_run *r, char *buf, size_t len)
 {
-    const char *s = r->commit ? r->commit : r->time ? r->time : "";
-    size_t n = 0, i, max = r->commit ? 7 : 11;
+    const char *s = r->commit ? r->commit : r->time ? r->time : r->file ? r->file : "";
+    size_t n = 0, i, max = r->commit ? 7 : r->time ? 11 : 16;
+
+    if (!r->commit && !r->time && strrchr(s, '/'))
+        s = strrchr(s, '/') + 1;
 
     if (!r->commit && r->time && strlen(r->time) >= 16)
         s = r->time + 5;    /* drop the year: MM-DDTHH:MM */
@@ -118,7 +124,76 @@ static double cp_x(const struct trend_series *s, size_t idx)
     return ((double)s->pts[idx - 1].run + (double)s->pts[idx].run) / 2;
 }
 
-/* One panel: band, medians, change points and segment means. */
+/* A boundary between segments of a series: a change point or a change of
+ * machine, with the levels either side. */
+struct bound {
+    size_t index;
+    double before, after;
+};
+
+/* The change points and changes of machine of s by index into a new
+ * array (NULL when none or out of memory: no marks are drawn then). */
+static struct bound *bounds_of(const struct trend_series *s, size_t *n)
+{
+    struct bound *v = malloc((s->ncps + s->nbreaks + 1) * sizeof *v);
+    size_t c = 0, b = 0;
+
+    *n = 0;
+    if (!v)
+        return NULL;
+    while (c < s->ncps || b < s->nbreaks) {
+        if (b == s->nbreaks || (c < s->ncps && s->cps[c].index < s->breaks[b].index)) {
+            v[*n] = (struct bound){s->cps[c].index, s->cps[c].before, s->cps[c].after};
+            c++;
+        } else {
+            v[*n] = (struct bound){s->breaks[b].index, s->breaks[b].before, s->breaks[b].after};
+            b++;
+        }
+        ++*n;
+    }
+    return v;
+}
+
+/* Segment levels between the boundaries, then the changes of machine and
+ * the change points as vertical lines with their labels. */
+static void write_marks(FILE *f, const struct trend_series *s, double xmax, double div)
+{
+    size_t k, n, seg_from = 0;
+    struct bound *v = bounds_of(s, &n);
+
+    for (k = 0; v && k <= n && s->n; k++) {
+        size_t seg_to = k < n ? v[k].index : s->n;
+        double lv = k < n ? v[k].before : n ? v[n - 1].after : NAN;
+        if (isfinite(lv) && seg_to > seg_from)
+            fprintf(f, "set arrow from %.6g,%.10g to %.6g,%.10g nohead lc '#606060' dt 3 lw 1\n",
+                    cp_x(s, seg_from), lv / div, cp_x(s, seg_to), lv / div);
+        seg_from = seg_to;
+    }
+    free(v);
+    for (k = 0; k < s->nbreaks; k++) {
+        double x = cp_x(s, s->breaks[k].index);
+        int right = x > 0.7 * xmax;
+        fprintf(f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead lc '%s' dt 4 lw 1.5\n",
+                x, x, MACHINE_COLOUR);
+        fprintf(f, "set label 'machine' at %.6g, graph 0.85 %s offset %s,0 tc '%s' font ',8' "
+                   "front\n", x, right ? "right" : "left", right ? "-0.4" : "0.4",
+                MACHINE_COLOUR);
+    }
+    for (k = 0; k < s->ncps; k++) {
+        const struct changepoint *cp = &s->cps[k];
+        const char *c = trend_worse(s->dir, cp->change) ? GP_RED : GP_GREEN;
+        double x = cp_x(s, cp->index);
+        int right = x > 0.7 * xmax;
+        fprintf(f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead lc '%s' dt 2 lw 1.5\n", x,
+                x, c);
+        fprintf(f,
+                "set label '%+.1f%%' at %.6g, graph 0.93 %s offset %s,0 tc '%s' font ',8' front\n",
+                100 * cp->change, x, right ? "right" : "left", right ? "-0.4" : "0.4", c);
+    }
+}
+
+/* One panel: band, medians, change points, changes of machine and segment
+ * levels. */
 static void write_panel(FILE *f, const struct trend *t, const struct trend_series *s,
                         const char *data, size_t block, const char *title, int labelled,
                         const char *xlabel, int ytics, const char *colour)
@@ -126,7 +201,6 @@ static void write_panel(FILE *f, const struct trend *t, const struct trend_serie
     struct gp_unit u;
     char q[1024], axis[64];
     double xmax = t->nruns ? (double)t->nruns - 0.5 : 0.5, lo, hi;
-    size_t k, seg_from = 0;
 
     series_range(s, &lo, &hi);
     gp_unit_pick(s->unit, fmax(fabs(lo), fabs(hi)), &u);
@@ -152,27 +226,7 @@ static void write_panel(FILE *f, const struct trend *t, const struct trend_serie
     fprintf(f, "@%s\n", labelled ? "xt_on" : "xt_off");
     fprintf(f, "set xlabel '%s' font ',9'\n", labelled && xlabel ? xlabel : "");
     fprintf(f, "unset arrow\nunset label\n");
-    /* segment means between change points, then the change points */
-    for (k = 0; k <= s->ncps && s->n; k++) {
-        size_t seg_to = k < s->ncps ? s->cps[k].index : s->n;
-        double mean = k < s->ncps ? s->cps[k].mean_before
-                                  : s->ncps ? s->cps[s->ncps - 1].mean_after : NAN;
-        if (isfinite(mean) && seg_to > seg_from)
-            fprintf(f, "set arrow from %.6g,%.10g to %.6g,%.10g nohead lc '#606060' dt 3 lw 1\n",
-                    cp_x(s, seg_from), mean / u.div, cp_x(s, seg_to), mean / u.div);
-        seg_from = seg_to;
-    }
-    for (k = 0; k < s->ncps; k++) {
-        const struct changepoint *cp = &s->cps[k];
-        const char *c = trend_worse(s->dir, cp->change) ? GP_RED : GP_GREEN;
-        double x = cp_x(s, cp->index);
-        int right = x > 0.7 * xmax;
-        fprintf(f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead lc '%s' dt 2 lw 1.5\n", x,
-                x, c);
-        fprintf(f,
-                "set label '%+.1f%%' at %.6g, graph 0.93 %s offset %s,0 tc '%s' font ',8' front\n",
-                100 * cp->change, x, right ? "right" : "left", right ? "-0.4" : "0.4", c);
-    }
+    write_marks(f, s, xmax, u.div);
     fprintf(f, "set xrange [-0.5:%.1f]\n", xmax);
     fprintf(f, "plot %s index %zu using 1:($4/%.10g):($5/%.10g) with filledcurves "
                "fc '%s' fs transparent solid 0.18 noborder notitle, \\\n"
@@ -191,10 +245,14 @@ static size_t tic_step(size_t nruns, double px)
 
 static const char *xlabel_of(const struct trend *t)
 {
-    size_t i, with = 0;
+    size_t i, with = 0, untimed = 0;
 
-    for (i = 0; i < t->nruns; i++)
+    for (i = 0; i < t->nruns; i++) {
         with += t->runs[i].commit != NULL;
+        untimed += !t->runs[i].commit && !t->runs[i].time;
+    }
+    if (untimed)
+        return untimed == t->nruns ? "run (file)" : "run (commit, else time UTC, else file)";
     return with == t->nruns ? "run (commit)"
            : with ? "run (commit, else time UTC)" : "run (time UTC, MM-DD hh:mm)";
 }
@@ -219,9 +277,10 @@ static int plot_grid(const struct trend *t, const struct plot_opts *o, struct er
         names[i] = t->series[i].name;
     pre = gp_common_prefix(names, t->nseries);
     snprintf(title, sizeof title, "%.*s%s%zu benchmark%s over %zu run%s\n"
-             "median per run, band: its CI; dashed: change points; dotted: segment means",
+             "median per run, band: its CI; dashed: change points; %sdotted: segment levels",
              (int)pre, names[0], pre ? ": " : "", t->nseries,
-             t->nseries == 1 ? "" : "s", t->nruns, t->nruns == 1 ? "" : "s");
+             t->nseries == 1 ? "" : "s", t->nruns, t->nruns == 1 ? "" : "s",
+             t->nmachines ? "dash-dot: changes of machine; " : "");
     if (gp_open(&g, o, "trend", gr.width, gr.height, title, e) < 0)
         goto out;
     if (gp_data_open(&g, NULL, &d, e) < 0)
@@ -267,9 +326,10 @@ static int plot_one(const struct trend *t, const struct trend_series *s,
     char title[1024], q[1024];
     int rc = -1;
 
-    snprintf(title, sizeof title, "%s%s%s\nmedian per run, band: its CI%s",
+    snprintf(title, sizeof title, "%s%s%s\nmedian per run, band: its CI%s%s",
              o->title ? o->title : "", o->title ? "\n" : "", s->name,
-             s->ncps ? "; dashed: change points" : "");
+             s->ncps ? "; dashed: change points" : "",
+             s->nbreaks ? "; dash-dot: changes of machine" : "");
     one.title = NULL;
     if (gp_open(&g, &one, "trend", 1000, 520, title, e) < 0)
         return -1;

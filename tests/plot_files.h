@@ -80,8 +80,8 @@ static inline void make_trend(struct trend *t, size_t ns, size_t nr, const char 
             s->ncps = 1;
             s->cps = calloc(1, sizeof *s->cps);
             s->cps[0].index = nr / 2;
-            s->cps[0].mean_before = level;
-            s->cps[0].mean_after = 2 * level;
+            s->cps[0].before = level;
+            s->cps[0].after = 2 * level;
             s->cps[0].change = 1.0;
             s->cps[0].pvalue = 1e-6;
         }

@@ -211,10 +211,12 @@ struct tf_bench {
 static const struct tf_bench tf_one[] = {{"a", 100, NULL, DIR_LOWER, 0}};
 
 /* Write a result to path with result_save (so it is what pacer writes):
- * context time, commit and commit time (NULL: none), and the nb benchmarks
- * bs, each with 5 samples around its median. */
-static inline void tf_write(const char *path, const char *time, const char *commit,
-                            const char *commit_time, const struct tf_bench *bs, size_t nb)
+ * context time, commit and commit time (NULL: none), fingerprint (NULL:
+ * result_begin's), and the nb benchmarks bs, each with 5 samples around
+ * its median. */
+static inline void tf_write_fp(const char *path, const char *time, const char *commit,
+                               const char *commit_time, const char *fp,
+                               const struct tf_bench *bs, size_t nb)
 {
     static const double spread[] = {-2e-4, -1e-4, 0, 1e-4, 2e-4};
     struct stats_opts so;
@@ -225,6 +227,10 @@ static inline void tf_write(const char *path, const char *time, const char *comm
     r.ctx.git_commit = xstrdup(commit);
     r.ctx.git_commit_time = xstrdup(commit_time);
     r.ctx.git_branch = commit ? xstrdup("main") : NULL;
+    if (fp) {
+        free(r.ctx.fingerprint);
+        r.ctx.fingerprint = xstrdup(fp);
+    }
     stats_opts_default(&so);
     so.resamples = 100;
     for (i = 0; i < nb; i++) {
@@ -248,6 +254,39 @@ static inline void tf_write(const char *path, const char *time, const char *comm
             b->samples[k] = bs[i].median * (1 + spread[(k * 3) % 5]);
         cr_assert_eq(bench_compute_stats(b, &so), 0);
     }
+    save_ok(&r, path);
+    result_free(&r);
+}
+
+/* tf_write_fp with result_begin's fingerprint. */
+static inline void tf_write(const char *path, const char *time, const char *commit,
+                            const char *commit_time, const struct tf_bench *bs, size_t nb)
+{
+    tf_write_fp(path, time, commit, commit_time, NULL, bs, nb);
+}
+
+/* Write a result of one benchmark "a" (ns, lower is better) to path, its
+ * samples x[0..n) from k processes of counts[0..k) samples in order. */
+static inline void tf_write_procs(const char *path, const char *time, const double *x, size_t n,
+                                  const size_t *counts, size_t k)
+{
+    struct stats_opts so;
+    struct result r;
+    struct bench *b;
+
+    result_begin(&r, "trend", time);
+    stats_opts_default(&so);
+    so.resamples = 100;
+    cr_assert_not_null(b = result_add_bench(&r));
+    b->name = xstrdup("a");
+    b->dir = DIR_LOWER;
+    b->processes = (unsigned)k;
+    set_samples(&b->samples, &b->nsamples, x, n);
+    b->proc_samples = malloc(k * sizeof *b->proc_samples);
+    cr_assert_not_null(b->proc_samples);
+    memcpy(b->proc_samples, counts, k * sizeof *counts);
+    b->nproc_samples = k;
+    cr_assert_eq(bench_compute_stats(b, &so), 0);
     save_ok(&r, path);
     result_free(&r);
 }

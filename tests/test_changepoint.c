@@ -4,26 +4,32 @@
  *
  * Reference values: tests/ref/changepoint.py (Python 3.11.2, scipy
  * 1.10.1): Q of every split by the double sums of its definition, the best
- * split, Welch p-values from scipy.stats.ttest_ind(equal_var=False), and
- * the whole detection (recursion and merge) as changepoint.h states it.
- * Its output tests/ref/changepoint_ref.out is C and is included as it is.
+ * split, Welch p-values from scipy.stats.ttest_ind(equal_var=False),
+ * Mann-Whitney p-values from scipy.stats.mannwhitneyu, the whole detection
+ * (recursion and merge) with either test as changepoint.h states it, and
+ * the fewest points that can hold a change point.  Its output
+ * tests/ref/changepoint_ref.out is C and is included as it is.
  *
  * Properties, on seeded series of harness/rng.c: nothing in constant or
  * pure-noise series, one and two steps at their index, min_size and the
- * magnitude floor respected, the same answer every time.
+ * magnitude floor respected, the same answer every time; a step beside one
+ * wild run, which the rank test finds and Welch's misses.
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare/changepoint.h"
+#include "compare/rank.h"
 #include "harness/lib/rng.h"
 #include "helpers.h"
 
 struct cp_ref_point {
     size_t index;
-    double mean_before, mean_after, change, pvalue, q;
+    double before, after, change, pvalue, q;
 };
 
 struct cp_ref {
@@ -31,9 +37,16 @@ struct cp_ref {
     size_t n;
     const double *x, *q;
     size_t best;
-    double best_q, best_p;
-    const struct cp_ref_point *found;
+    double best_q, best_p, best_p_rank;
+    const struct cp_ref_point *found;        /* by Welch's test */
     size_t nfound;
+    const struct cp_ref_point *found_rank;   /* by Mann-Whitney's */
+    size_t nfound_rank;
+};
+
+struct cp_min_ref {
+    double pvalue;
+    size_t min_size, welch, rank;
 };
 
 struct welch_ref {
@@ -76,8 +89,9 @@ Test(changepoint, energy_matches_the_definition)
     }
 }
 
-Test(changepoint, best_split_and_its_welch_p)
+Test(changepoint, best_split_and_its_p)
 {
+    struct rank_result rr;
     size_t i, t;
 
     for (i = 0; i < COUNT(cp_ref); i++) {
@@ -94,29 +108,38 @@ Test(changepoint, best_split_and_its_welch_p)
                   r->best_q);
         p = cp_welch_p(r->x, best, r->x + best, r->n - best);
         cr_expect(near(p, r->best_p, 1e-8, 0), "%s: p %.17g, want %.17g", r->name, p, r->best_p);
+        cr_assert_eq(rank_mwu(r->x, best, r->x + best, r->n - best, &rr), 0);
+        cr_expect(near(rr.p, r->best_p_rank, 1e-8, 0), "%s: Mann-Whitney p %.17g, want %.17g",
+                  r->name, rr.p, r->best_p_rank);
         free(q);
     }
 }
 
-Test(changepoint, detection_matches_the_model)
+/* cp_detect of every model series with test t against the model's
+ * change points. */
+static void expect_model(enum cp_test t)
 {
     struct cp_opts o;
     size_t i, k;
 
     cp_opts_default(&o);
+    o.test = t;
     for (i = 0; i < COUNT(cp_ref); i++) {
         const struct cp_ref *r = &cp_ref[i];
+        const struct cp_ref_point *want = t == CP_TEST_RANK ? r->found_rank : r->found;
+        size_t nwant = t == CP_TEST_RANK ? r->nfound_rank : r->nfound;
         struct changepoint *cps;
         size_t n;
 
         detect(r->x, r->n, &o, &cps, &n);
-        cr_assert_eq(n, r->nfound, "%s: %zu change points, want %zu", r->name, n, r->nfound);
+        cr_assert_eq(n, nwant, "%s, %s: %zu change points, want %zu", cp_test_name(t), r->name,
+                     n, nwant);
         for (k = 0; k < n; k++) {
-            const struct cp_ref_point *w = &r->found[k];
+            const struct cp_ref_point *w = &want[k];
 
             cr_expect_eq(cps[k].index, w->index, "%s", r->name);
-            cr_expect(near(cps[k].mean_before, w->mean_before, 1e-12, 0), "%s", r->name);
-            cr_expect(near(cps[k].mean_after, w->mean_after, 1e-12, 0), "%s", r->name);
+            cr_expect(near(cps[k].before, w->before, 1e-12, 0), "%s", r->name);
+            cr_expect(near(cps[k].after, w->after, 1e-12, 0), "%s", r->name);
             cr_expect(near(cps[k].change, w->change, 1e-9, 0), "%s", r->name);
             cr_expect(near(cps[k].pvalue, w->pvalue, 1e-8, 0), "%s: p %.17g, want %.17g",
                       r->name, cps[k].pvalue, w->pvalue);
@@ -124,6 +147,52 @@ Test(changepoint, detection_matches_the_model)
         }
         free(cps);
     }
+}
+
+Test(changepoint, detection_matches_the_model)
+{
+    expect_model(CP_TEST_WELCH);
+}
+
+Test(changepoint, rank_detection_matches_the_model)
+{
+    expect_model(CP_TEST_RANK);
+}
+
+Test(changepoint, shortest_series_that_can_hold_a_change_point)
+{
+    struct cp_opts o;
+    size_t i;
+
+    cp_opts_default(&o);
+    for (i = 0; i < COUNT(cp_min_ref); i++) {
+        const struct cp_min_ref *r = &cp_min_ref[i];
+
+        o.pvalue = r->pvalue;
+        o.min_size = r->min_size;
+        o.test = CP_TEST_WELCH;
+        cr_expect_eq(cp_min_length(&o), r->welch, "welch, p %g, min %zu", r->pvalue, r->min_size);
+        o.test = CP_TEST_RANK;
+        cr_expect_eq(cp_min_length(&o), r->rank, "rank, p %g, min %zu", r->pvalue, r->min_size);
+    }
+    /* a min_size below 2 counts as 2 */
+    o.min_size = 0;
+    o.pvalue = 0.05;
+    o.test = CP_TEST_WELCH;
+    cr_expect_eq(cp_min_length(&o), 4);
+}
+
+Test(changepoint, names_of_the_tests)
+{
+    enum cp_test t;
+
+    cr_expect_str_eq(cp_test_name(CP_TEST_RANK), "mann-whitney");
+    cr_expect_str_eq(cp_test_name(CP_TEST_WELCH), "welch");
+    cr_expect_eq(cp_test_parse("welch", &t), 0);
+    cr_expect_eq(t, CP_TEST_WELCH);
+    cr_expect_eq(cp_test_parse("mann-whitney", &t), 0);
+    cr_expect_eq(t, CP_TEST_RANK);
+    cr_expect_eq(cp_test_parse("t", &t), -1);
 }
 
 Test(changepoint, welch_against_scipy)
@@ -232,7 +301,7 @@ Test(changepoint, two_steps_at_their_indexes)
     cr_expect_lt(cps[1].change, -0.03);
     /* The segments are the neighbours: the first's after is the second's
      * before. */
-    cr_expect_eq(cps[0].mean_after, cps[1].mean_before);
+    cr_expect_eq(cps[0].after, cps[1].before);
     free(cps);
     free(x);
 }
@@ -245,10 +314,11 @@ Test(changepoint, min_size_respected)
     size_t i, n;
 
     /* A clean step after 3 points: too close to the start for 5, found
-     * with 3. */
+     * with 3 (by Welch's test: three ranks a side cannot reach p < 0.001). */
     for (i = 0; i < COUNT(x); i++)
         x[i] = i < 3 ? 10 : 20 + 0.01 * (double)(i % 3);
     cp_opts_default(&o);
+    o.test = CP_TEST_WELCH;
     detect(x, COUNT(x), &o, &cps, &n);
     for (i = 0; i < n; i++)
         cr_expect(cps[i].index >= 5 && cps[i].index <= COUNT(x) - 5, "index %zu", cps[i].index);
@@ -349,4 +419,114 @@ Test(changepoint, refuses_non_finite_values)
     cr_expect_eq(cp_detect(x, 20, &o, &cps, &n, &e), -1);
     cr_expect_str_eq(e.msg, "point 7: nan is not a finite number");
     cr_expect_null(cps);
+}
+
+/* A +5 % step at 150 of 300 runs with 1 % noise, and one run at five times
+ * the level in the first half: the rank test finds the step, the t-test's
+ * variance is swollen by the one run and it does not. */
+Test(changepoint, one_wild_run_cannot_hide_a_step)
+{
+    struct cp_opts o;
+    struct changepoint *cps;
+    double *x = noisy(300, 100, 0.01, 21);
+    size_t i, n;
+
+    for (i = 150; i < 300; i++)
+        x[i] *= 1.05;
+    x[60] *= 5;
+    cp_opts_default(&o);
+    detect(x, 300, &o, &cps, &n);
+    cr_assert_eq(n, 1);
+    cr_expect_eq(cps[0].index, 150);
+    cr_expect(fabs(cps[0].change - 0.05) < 0.01, "change %g", cps[0].change);
+    free(cps);
+    o.test = CP_TEST_WELCH;
+    detect(x, 300, &o, &cps, &n);
+    cr_expect_eq(n, 0, "Welch found %zu, the first at %zu", n, n ? cps[0].index : 0);
+    free(cps);
+    free(x);
+}
+
+/* A regression that lasts 10 runs of 300 and is fixed: a test of the whole
+ * history sees a mixture on one side of either edge and keeps neither;
+ * the windows of the first pass find both. */
+Test(changepoint, windows_find_a_change_that_ends)
+{
+    struct cp_opts o;
+    struct changepoint *cps;
+    double *x = noisy(300, 100, 0.02, 31);
+    size_t i, n;
+
+    for (i = 140; i < 150; i++)
+        x[i] *= 1.10;
+    cp_opts_default(&o);
+    cr_expect_eq(o.window, 50);
+    detect(x, 300, &o, &cps, &n);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(cps[0].index, 140);
+    cr_expect_eq(cps[1].index, 150);
+    cr_expect(fabs(cps[0].change - 0.10) < 0.03, "change %g", cps[0].change);
+    free(cps);
+    o.window = 0;
+    detect(x, 300, &o, &cps, &n);
+    cr_expect_eq(n, 0, "%zu change points, the first at %zu", n, n ? cps[0].index : 0);
+    free(cps);
+    free(x);
+}
+
+/* A history of tests/data/trend (the values on lines not starting with
+ * '#') into a new array, its length into *n. */
+static double *read_history(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    double *x = NULL;
+    char line[256];
+    size_t cap = 0;
+
+    *n = 0;
+    cr_assert_not_null(f, "%s", path);
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            x = realloc(x, cap * sizeof *x);
+            cr_assert_not_null(x);
+        }
+        x[(*n)++] = strtod(line, NULL);
+    }
+    fclose(f);
+    return x;
+}
+
+/* TigerBeetle's history (Apache Otava's example, tests/data/trend): an
+ * outlier run (10) beside a -12 % step (15).  The rank test finds the step
+ * and the +3.4 % one at 61, as Otava does; Welch's test finds neither: the
+ * model's change points for both. */
+Test(changepoint, tigerbeetle_history_as_the_model)
+{
+    struct cp_opts o;
+    struct changepoint *cps;
+    size_t n, k, len;
+    double *x;
+
+    if (access("tests/data/trend/tigerbeetle.txt", R_OK) != 0)
+        cr_skip_test("run from the source directory to read tests/data");
+    x = read_history("tests/data/trend/tigerbeetle.txt", &len);
+    cr_assert_eq(len, 365);
+    cp_opts_default(&o);
+    detect(x, len, &o, &cps, &n);
+    cr_assert_eq(n, COUNT(cp_tigerbeetle_rank));
+    for (k = 0; k < n; k++)
+        cr_expect_eq(cps[k].index, cp_tigerbeetle_rank[k], "change point %zu", k);
+    cr_expect_eq(cps[0].index, 15);
+    cr_expect(fabs(cps[0].change + 0.12) < 0.01, "change %g", cps[0].change);
+    free(cps);
+    o.test = CP_TEST_WELCH;
+    detect(x, len, &o, &cps, &n);
+    cr_assert_eq(n, COUNT(cp_tigerbeetle_welch));
+    for (k = 0; k < n; k++)
+        cr_expect_eq(cps[k].index, cp_tigerbeetle_welch[k], "change point %zu", k);
+    free(cps);
+    free(x);
 }

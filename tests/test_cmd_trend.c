@@ -135,9 +135,9 @@ Test(cmd_trend, csv_and_markdown)
     o = run_pacer("trend", "--format", "csv", tmp_dir());
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_expect_eq(strncmp(o.stdout_s, "benchmark,unit,direction,run,file,commit,time,"
-                                     "mean_before,mean_after,change,p,q,verdict\r\n\"a\",\"ns\","
+                                     "before,after,change,p,q,verdict\r\n\"a\",\"ns\","
                                      "\"lower\",15,",
-                         108), 0, "%s", o.stdout_s);
+                         98), 0, "%s", o.stdout_s);
     cr_expect_not_null(strstr(o.stdout_s, ",\"slower\"\r\n"));
     out_free(&o);
     o = run_pacer("trend", "--format", "markdown", tmp_dir());
@@ -176,6 +176,126 @@ Test(cmd_trend, options_change_the_detection)
     out_free(&o);
     o = run_pacer("trend", "--filter", "^b$", "--pvalue", "0.01", tmp_dir());
     cr_expect_str_eq(o.stdout_s, "30 runs, 1 benchmark, 0 change points\n");
+    out_free(&o);
+    o = run_pacer("trend", "--window", "0", tmp_dir());
+    cr_expect_eq(o.code, 0);
+    cr_expect_not_null(strstr(o.stdout_s, "30 runs, 2 benchmarks, 1 change point\n"));
+    out_free(&o);
+}
+
+/* 30 runs of "a" at 100 ns with a +10 % step at 15 and one run at five
+ * times the level (run 5): Mann-Whitney's test (the default) finds the
+ * step, Welch's does not. */
+static double a_step_wild(size_t i)
+{
+    return i == 5 ? 500 : a_step(i);
+}
+
+Test(cmd_trend, test_chooses_the_split_test)
+{
+    struct out o;
+
+    history(30, a_step_wild, b_flat);
+    o = run_pacer("trend", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "a          r015.json  c015000  100.0 ns  110 ns  "
+                                          "+10.0% slower"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("trend", "--test", "welch", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stdout_s, "30 runs, 2 benchmarks, 0 change points\n");
+    out_free(&o);
+    o = run_pacer("trend", "--test", "t", tmp_dir());
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: trend: --test: 't' is not mann-whitney or welch\n");
+    out_free(&o);
+}
+
+/* 40 hourly runs of "a" (and "b" from run 28): machine A for runs 0..19,
+ * B from 20, where "a" is 30 % slower; "b" has 12 runs, too few to test. */
+static void machine_history(void)
+{
+    size_t i;
+
+    for (i = 0; i < 40; i++) {
+        char name[32], time[32], commit[48];
+        struct tf_bench b[] = {{"a", tf_wobble(i < 20 ? 100 : 130, i), NULL, DIR_LOWER, 0},
+                               {"b", tf_wobble(50, i), NULL, DIR_LOWER, 0}};
+
+        snprintf(name, sizeof name, "r%03zu.json", i);
+        snprintf(time, sizeof time, "2026-01-%02zuT%02zu:00:00Z", 1 + i / 24, i % 24);
+        snprintf(commit, sizeof commit, "c%03zu0000000000000000000000000000000000000", i);
+        tf_write_fp(tmp_path(name), time, commit, NULL,
+                    i < 20 ? "aaaaaaaaaaaaaaaa" : "bbbbbbbbbbbbbbbb", b, i < 28 ? 1 : 2);
+    }
+}
+
+Test(cmd_trend, machine_changed)
+{
+    json_error_t je;
+    json_t *j, *m, *b;
+    struct out o;
+
+    machine_history();
+    /* a 30 % step where the machine changed: no change point, no failure */
+    o = run_pacer("trend", "--fail-on-new", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stdout_s,
+                     "benchmark        run  commit    before   after                  change  p\n"
+                     "a          r020.json       -  100.0 ns  130 ns  +30.0% machine changed  -\n"
+                     "40 runs, 2 benchmarks, 0 change points, 1 change of machine\n"
+                     "machine changed at r020.json (aaaaaaaaaaaaaaaa -> bbbbbbbbbbbbbbbb): change "
+                     "points are sought on each machine's runs apart\n"
+                     "too few runs to test for change points (fewer than 14 in a row on one "
+                     "machine): b (12 runs)\n");
+    out_free(&o);
+    o = run_pacer("trend", "--format", "csv", tmp_dir());
+    cr_expect_not_null(strstr(o.stdout_s, "r020.json\",\"\",\"2026-01-01T20:00:00Z\","),
+                       "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, ",,,\"machine changed\"\r\n"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("trend", "--format", "markdown", tmp_dir());
+    cr_expect_not_null(strstr(o.stdout_s, "| `a` | `r020.json` | - | 100.0 ns | 130 ns | "
+                                          "+30.0% machine changed | - |\n\nmachine changed at "
+                                          "`r020.json` (aaaaaaaaaaaaaaaa -> bbbbbbbbbbbbbbbb): "
+                                          "change points are sought on each machine's runs "
+                                          "apart\n\ntoo few runs to test for change points "
+                                          "(fewer than 14 in a row on one machine): `b` (12 "
+                                          "runs)\n\n"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("trend", "--format", "json", tmp_dir());
+    j = json_loads(o.stdout_s, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    m = json_array_get(json_object_get(j, "machine_changes"), 0);
+    cr_expect_eq(json_integer_value(json_object_get(m, "run")), 20);
+    cr_expect_str_eq(json_string_value(json_object_get(m, "from")), "aaaaaaaaaaaaaaaa");
+    cr_expect_str_eq(json_string_value(json_object_get(m, "to")), "bbbbbbbbbbbbbbbb");
+    cr_expect_eq(json_integer_value(json_object_get(j, "min_runs")), 14);
+    b = json_array_get(json_object_get(j, "benchmarks"), 0);
+    cr_expect_eq(json_array_size(json_object_get(b, "change_points")), 0);
+    m = json_array_get(json_object_get(b, "machine_changes"), 0);
+    cr_expect_eq(json_integer_value(json_object_get(m, "index")), 20);
+    cr_expect_eq(json_integer_value(json_object_get(json_array_get(json_object_get(j, "benchmarks"),
+                                                                   1), "untested")), 12);
+    json_decref(j);
+    out_free(&o);
+}
+
+Test(cmd_trend, a_history_too_short_is_said)
+{
+    struct out o;
+
+    history(9, a_step, b_flat);
+    o = run_pacer("trend", tmp_dir());
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stdout_s, "9 runs, 2 benchmarks, 0 change points\n"
+                                 "too few runs to test for change points (fewer than 14 in a "
+                                 "row): a (9 runs), b (9 runs)\n");
+    out_free(&o);
+    o = run_pacer("trend", "--test", "welch", tmp_dir());
+    cr_expect_str_eq(o.stdout_s, "9 runs, 2 benchmarks, 0 change points\n"
+                                 "too few runs to test for change points (fewer than 10 in a "
+                                 "row): a (9 runs), b (9 runs)\n");
     out_free(&o);
 }
 
@@ -229,6 +349,10 @@ Test(cmd_trend, usage)
     out_free(&o);
     o = run_pacer("trend", "--filter", "(", tmp_dir());
     cr_expect_eq(o.code, 2);
+    out_free(&o);
+    o = run_pacer("trend", "--window", "x", tmp_dir());
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: trend: --window: 'x' is not a count of runs (0: none)\n");
     out_free(&o);
     history(3, a_step, b_flat);
     o = run_pacer("trend", "--filter", "zzz", tmp_dir());

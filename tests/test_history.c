@@ -2,8 +2,9 @@
  * test_history.c: compare/history.c, through trend_build: which files a
  * trend reads (a directory's *.json files, files named one by one, other
  * tools' files), how runs are ordered (commit time, run time, file name;
- * git's order in a repository made here), and times or paths that cannot
- * be read, named with the file.
+ * git's order in a repository made here; files without a time of their
+ * own, as named, never by modification time), and times or paths that
+ * cannot be read, named with the file.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "compare/trend.h"
 #include "helpers.h"
@@ -159,6 +162,60 @@ Test(history, files_named_one_by_one_and_other_tools)
     trend_ok(paths, 3, &o, &t);
     cr_expect_eq(t.nruns, 3);
     cr_expect_gt(t.nseries, 2);
+    trend_free(&t);
+}
+
+/* A hyperfine file of one command "x" at level s seconds, modified at
+ * mtime (seconds since the epoch). */
+static void hyperfine_file(const char *name, double s, time_t mtime)
+{
+    char text[512];
+    struct utimbuf ut = {mtime, mtime};
+
+    snprintf(text, sizeof text,
+             "{\"results\": [{\"command\": \"x\", \"times\": [%.17g, %.17g, %.17g], "
+             "\"exit_codes\": [0, 0, 0]}]}", s, s * 1.001, s * 0.999);
+    write_file(tmp_path(name), text);
+    cr_assert_eq(utime(tmp_path(name), &ut), 0);
+}
+
+/* hyperfine records no time: its runs go by the files' names, whatever
+ * their modification times, after the runs that have a time, with a
+ * warning that says so. */
+Test(history, hyperfine_files_by_name_not_modification_time)
+{
+    struct trend_opts o;
+    struct trend t;
+
+    hyperfine_file("b.json", 0.2, 1700000000);
+    hyperfine_file("c.json", 0.3, 1600000000);
+    hyperfine_file("a.json", 0.1, 1800000000);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    cr_assert_eq(t.nruns, 3);
+    cr_expect_str_eq(file_name(t.runs[0].file), "a.json");
+    cr_expect_str_eq(file_name(t.runs[1].file), "b.json");
+    cr_expect_str_eq(file_name(t.runs[2].file), "c.json");
+    cr_expect_null(t.runs[0].time);
+    cr_assert_eq(t.nwarnings, 1);
+    cr_expect_str_eq(t.warnings[0], "3 of 3 runs hold no time of their own (hyperfine records "
+                                    "none): they are ordered as their files are named (a "
+                                    "directory's by name)");
+    cr_assert_eq(t.nseries, 1);
+    cr_expect(fabs(t.series[0].pts[0].value - 0.1e9) < 1, "%g", t.series[0].pts[0].value);
+    trend_free(&t);
+
+    /* with a run that has its time: it comes first */
+    tf_write(tmp_path("z.json"), "2020-01-01T10:00:00Z", NULL, NULL, tf_one, 1);
+    trend_of_dir(&o, &t);
+    cr_assert_eq(t.nruns, 4);
+    cr_expect_str_eq(file_name(t.runs[0].file), "z.json");
+    cr_expect_str_eq(file_name(t.runs[1].file), "a.json");
+    cr_expect_str_eq(file_name(t.runs[3].file), "c.json");
+    cr_assert_eq(t.nwarnings, 1);
+    cr_expect_str_eq(t.warnings[0], "3 of 4 runs hold no time of their own (hyperfine records "
+                                    "none): they are ordered as their files are named (a "
+                                    "directory's by name), after the runs that do");
     trend_free(&t);
 }
 

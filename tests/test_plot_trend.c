@@ -3,7 +3,8 @@
  * really runs: each picture must exist with the size asked for (the PNG's
  * IHDR, the SVG's root element), its script must be kept, and its data
  * file must hold the trend's numbers; a grid of panels grows with the
- * benchmarks, or each has a picture of its own.
+ * benchmarks, or each has a picture of its own; changes of machine are
+ * marked apart from change points.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -117,5 +118,47 @@ Test(plot_trend, trend_one_picture_per_benchmark)
     cr_expect(nonempty(tmp_path("each/hash_fnv1a_size=64.png")));
     cr_expect(nonempty(tmp_path("each/hash_fnv1a_size=64.gp")));
     cr_expect(nonempty(tmp_path("each/hash_fnv1a_size=64.dat")));
+    free_trend(&t);
+}
+
+/* A change of machine at run 6 of 8, and runs without commit or time (as
+ * hyperfine's): the machine's line and label, and the files' names on the
+ * axis. */
+Test(plot_trend, changes_of_machine_are_marked)
+{
+    struct trend_machine m = {6, "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"};
+    struct trend_break b = {6, 2000, 2600, 0.3, 1};
+    struct trend t;
+    struct plot_opts o;
+    struct err e = {0};
+    size_t i, len;
+    char *gp;
+
+    make_trend(&t, 1, 8, names3);
+    t.machines = &m;
+    t.nmachines = 1;
+    t.series[0].breaks = &b;
+    t.series[0].nbreaks = 1;
+    for (i = 0; i < t.nruns; i++) {
+        free(t.runs[i].commit);
+        free(t.runs[i].time);
+        t.runs[i].commit = t.runs[i].time = NULL;
+        t.runs[i].file = i == 7 ? "results/last-run.json" : "results/r.json";
+    }
+    plot_opts_default(&o);
+    o.out = tmp_path("m.png");
+    cr_assert_eq(plot_trend(&t, &o, &e), 0, "%s", e.msg);
+    gp = slurp(tmp_path("m.gp"), &len);
+    cr_assert_not_null(gp);
+    cr_expect_not_null(strstr(gp, "set label 'machine' at 5.5, graph 0.85"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "dt 4"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "dash-dot: changes of machine"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "''last-run.json''"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "run (file)"), "%s", gp);
+    free(gp);
+    t.series[0].breaks = NULL;
+    t.series[0].nbreaks = 0;
+    for (i = 0; i < t.nruns; i++)
+        t.runs[i].file = NULL;
     free_trend(&t);
 }

@@ -1,8 +1,10 @@
 /*
- * test_trend.c: compare/trend.c: --last and --filter, the series built
- * from the files, units that change, their change points and regressions
- * at the newest run, and files that fail a trend (a bad field, a cut file,
- * a name twice) named with the file.
+ * test_trend.c: compare/trend.c and trend_detect.c: --last and --filter,
+ * the series built from the files (the centres of their samples), units
+ * that change, their change points and regressions at the newest run,
+ * changes of machine (fingerprint) that break a history and are never
+ * taken for a change point, runs too few to test, and files that fail a
+ * trend (a bad field, a cut file, a name twice) named with the file.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -148,6 +150,29 @@ Test(trend, series_from_the_files)
     trend_free(&t);
 }
 
+/* A run of one process at 10 and one of three processes, two at 10 and one
+ * at 20 with more samples: the stored median of the second is 20, but its
+ * centre as compare takes it is 10, and so is the trend's point. */
+Test(trend, points_are_the_centres_of_the_samples)
+{
+    static const double one[] = {10, 10, 10, 10, 10};
+    static const double three[] = {10, 10, 10, 10, 10, 10, 20, 20, 20, 20, 20, 20, 20};
+    static const size_t c1[] = {5}, c3[] = {3, 3, 7};
+    struct trend_opts o;
+    struct trend t;
+
+    tf_write_procs(tmp_path("1.json"), "2026-01-01T10:00:00Z", one, 5, c1, 1);
+    tf_write_procs(tmp_path("2.json"), "2026-01-01T11:00:00Z", three, 13, c3, 3);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    cr_assert_eq(t.nseries, 1);
+    cr_assert_eq(t.series[0].n, 2);
+    cr_expect_eq(t.series[0].pts[0].value, 10);
+    cr_expect_eq(t.series[0].pts[1].value, 10);
+    cr_expect_eq(t.series[0].pts[1].n, 13);
+    trend_free(&t);
+}
+
 Test(trend, unit_change_leaves_the_older_points_out)
 {
     static const struct tf_bench ns[] = {{"a", 100, "ns", DIR_LOWER, 0}};
@@ -204,6 +229,142 @@ Test(trend, no_regression_once_the_level_is_back)
     cr_expect_eq(t.series[0].cps[0].index, 15);
     cr_expect_eq(t.series[0].cps[1].index, 30);
     cr_expect_eq(trend_new_regression(&t), 0);
+    trend_free(&t);
+}
+
+#define FP_A "aaaaaaaaaaaaaaaa"
+#define FP_B "bbbbbbbbbbbbbbbb"
+
+/* Runs 0..n-1 of one benchmark "a" at level(i), hourly, on the machine
+ * machine(i). */
+static void history_on(size_t n, double (*level)(size_t), const char *(*machine)(size_t))
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char name[32], time[32];
+        struct tf_bench b[] = {{"a", level(i), NULL, DIR_LOWER, 0}};
+
+        snprintf(name, sizeof name, "r%03zu.json", i);
+        snprintf(time, sizeof time, "2026-01-%02zuT%02zu:00:00Z", 1 + i / 24, i % 24);
+        tf_write_fp(tmp_path(name), time, NULL, NULL, machine(i), b, 1);
+    }
+}
+
+/* 40 runs: A for 0..19 at 100, B from 20 on, 30 % slower. */
+static const char *a_then_b(size_t i)
+{
+    return i < 20 ? FP_A : FP_B;
+}
+
+static const char *always_a(size_t i)
+{
+    (void)i;
+    return FP_A;
+}
+
+static double slower_on_b(size_t i)
+{
+    return tf_wobble(i < 20 ? 100 : 130, i);
+}
+
+Test(trend, a_change_of_machine_is_no_change_point)
+{
+    struct trend_opts o;
+    struct trend t;
+    const struct trend_series *s;
+
+    history_on(40, slower_on_b, a_then_b);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    cr_assert_eq(t.nmachines, 1);
+    cr_expect_eq(t.machines[0].run, 20);
+    cr_expect_str_eq(t.machines[0].from, FP_A);
+    cr_expect_str_eq(t.machines[0].to, FP_B);
+    cr_expect_str_eq(t.runs[20].fingerprint, FP_B);
+    s = &t.series[0];
+    cr_expect_eq(s->ncps, 0, "%zu change points, the first at %zu", s->ncps,
+                 s->ncps ? s->cps[0].index : 0);
+    cr_assert_eq(s->nbreaks, 1);
+    cr_expect_eq(s->breaks[0].index, 20);
+    cr_expect(fabs(s->breaks[0].change - 0.30) < 0.01, "change %g", s->breaks[0].change);
+    cr_expect(s->breaks[0].moved);
+    cr_expect_eq(s->untested, 0);
+    cr_expect_eq(trend_new_regression(&t), 0);
+    trend_free(&t);
+    /* the same levels on one machine: a change point, and a regression */
+    history_on(40, slower_on_b, always_a);
+    trend_of_dir(&o, &t);
+    cr_expect_eq(t.nmachines, 0);
+    cr_assert_eq(t.series[0].ncps, 1);
+    cr_expect_eq(t.series[0].cps[0].index, 20);
+    cr_expect_eq(t.series[0].nbreaks, 0);
+    cr_expect_eq(trend_new_regression(&t), 1);
+    trend_free(&t);
+}
+
+/* A from 0 to 19, B from 20: on B a step of +10 % at 35. */
+static double step_on_b(size_t i)
+{
+    return tf_wobble(i < 20 ? 100 : i < 35 ? 130 : 143, i);
+}
+
+Test(trend, change_points_within_one_machine)
+{
+    struct trend_opts o;
+    struct trend t;
+    const struct trend_series *s;
+
+    history_on(50, step_on_b, a_then_b);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    s = &t.series[0];
+    cr_assert_eq(s->ncps, 1);
+    cr_expect_eq(s->cps[0].index, 35);
+    cr_expect(fabs(s->cps[0].change - 0.10) < 0.01, "change %g", s->cps[0].change);
+    cr_assert_eq(s->nbreaks, 1);
+    cr_expect_eq(s->breaks[0].index, 20);
+    /* the level after the break runs to the change point */
+    cr_expect(fabs(s->breaks[0].after - 130) < 0.5, "after %g", s->breaks[0].after);
+    cr_expect_eq(trend_new_regression(&t), 1);
+    trend_free(&t);
+}
+
+/* Machines by turns: A for 0..9, B for 10..29, A again from 30. */
+static const char *by_turns(size_t i)
+{
+    return i < 10 || i >= 30 ? FP_A : FP_B;
+}
+
+static double flat(size_t i)
+{
+    return tf_wobble(100, i);
+}
+
+Test(trend, runs_too_few_to_test)
+{
+    struct trend_opts o;
+    struct trend t;
+    const struct trend_series *s;
+
+    history_on(36, flat, by_turns);
+    trend_opts_default(&o);
+    trend_of_dir(&o, &t);
+    cr_expect_eq(t.min_runs, 14);
+    cr_assert_eq(t.nmachines, 2);
+    cr_expect_eq(t.machines[0].run, 10);
+    cr_expect_eq(t.machines[1].run, 30);
+    s = &t.series[0];
+    cr_assert_eq(s->nbreaks, 2);
+    cr_expect(!s->breaks[0].moved);
+    /* 10 runs on A, then 20 on B (tested), then 6 on A */
+    cr_expect_eq(s->untested, 16);
+    trend_free(&t);
+    /* Welch's test needs 2 x min_size */
+    o.cp.test = CP_TEST_WELCH;
+    trend_of_dir(&o, &t);
+    cr_expect_eq(t.min_runs, 10);
+    cr_expect_eq(t.series[0].untested, 6);
     trend_free(&t);
 }
 

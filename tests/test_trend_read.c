@@ -15,8 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "compare/jscan.h"
 #include "compare/trend_read.h"
+#include "compare/trend_read_private.h"
+#include "harness/lib/rng.h"
 #include "helpers.h"
 
 TestSuite(trend_read, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
@@ -49,11 +53,113 @@ Test(trend_read, lean_and_full_reads_agree)
             cr_expect_eq(f.b[i].dir, bs[i].dir);
             cr_expect_eq(f.b[i].failed, bs[i].failed);
         }
-        cr_expect_eq(f.b[0].median, 123.5);
+        cr_expect_eq(f.b[0].centre, 123.5);
         cr_expect_eq(f.b[0].n, 5);
         cr_expect(isfinite(f.b[0].lo) && isfinite(f.b[0].hi));
-        cr_expect(isnan(f.b[2].median));
+        cr_expect(isnan(f.b[2].centre));
+        cr_expect_str_eq(f.fingerprint, "3f2a9c0d11e4b7a5");
+        cr_expect_eq(f.untimed, 0);
     }
+    trend_file_free(&f);
+}
+
+/* Three processes: two of three samples at 10 and one of seven at 20.  The
+ * stored median of the thirteen samples is 20; the centre, as compare
+ * takes it, is the median of the processes' medians: 10. */
+Test(trend_read, centre_from_the_samples_not_the_stored_median)
+{
+    static const double x[] = {10, 10, 10, 10, 10, 10, 20, 20, 20, 20, 20, 20, 20};
+    static const size_t counts[] = {3, 3, 7};
+    struct trend_file f;
+    struct err e = {0};
+    int full;
+
+    tf_write_procs(tmp_path("p.json"), "2026-01-01T10:00:00Z", x, 13, counts, 3);
+    trend_file_init(&f);
+    for (full = 0; full <= 1; full++) {
+        cr_assert_eq(trend_file_read(&f, tmp_path("p.json"), full, &e), 0, "%s", e.msg);
+        cr_expect_eq(f.full, full);
+        cr_assert_eq(f.nb, 1);
+        cr_expect_eq(f.b[0].n, 13);
+        cr_expect_eq(f.b[0].centre, 10, "centre %g", f.b[0].centre);
+        cr_expect(f.b[0].lo <= 20 && f.b[0].hi >= 20, "CI of the stored median [%g, %g]",
+                  f.b[0].lo, f.b[0].hi);
+    }
+    trend_file_free(&f);
+}
+
+/* The centre from the numbers' text (as jscan_numbers takes it) equals the
+ * centre of their values, for numbers written in every way JSON allows
+ * (integers, fractions, exponents, leading and trailing zeros, more digits
+ * than a double holds), with one process and several, odd and even
+ * counts, ties and zeros. */
+Test(trend_read, centre_of_the_text_is_the_centre_of_the_values)
+{
+    static const char *const fmts[] = {"%.17g", "%.3f", "%g", "%.0f", "%.6e", "%.25f",
+                                       "%.21e", "%.1f", "%.18e"};
+    enum { N = 64 };
+    char text[N * 64];
+    struct jscan_nums nums = {0};
+    double x[N];
+    size_t counts[N], round, i, got;
+    struct rng r;
+
+    rng_seed(&r, 7);
+    for (round = 0; round < 2000; round++) {
+        size_t n = 1 + (size_t)rng_below(&r, N), k = 1 + (size_t)rng_below(&r, 5), left = n;
+        size_t len = 0;
+        const char *fmt = fmts[rng_below(&r, COUNT(fmts))];
+        double scale = pow(10, (double)rng_below(&r, 30) - 15), c1, c2;
+        struct jscan s;
+
+        text[len++] = '[';
+        for (i = 0; i < n; i++) {
+            double v = scale * (1 + 0.05 * rng_normal(&r));
+            char one[64];
+
+            if (rng_below(&r, 10) == 0)
+                v = i ? x[rng_below(&r, i)] : 0;   /* a tie, or a zero */
+            snprintf(one, sizeof one, fmt, fabs(v));
+            x[i] = strtod(one, NULL);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? ", " : "", one);
+        }
+        text[len++] = ']';
+        text[len] = '\0';
+        for (i = 0; i < k; i++) {   /* k processes, some empty */
+            counts[i] = i + 1 < k ? (size_t)rng_below(&r, left + 1) : left;
+            left -= counts[i];
+        }
+        s = (struct jscan){text, text + len, NULL, 0};
+        nums.n = 0;
+        cr_assert_eq(jscan_numbers(&s, 1, &got, &nums, 1), 0, "%s", text);
+        cr_assert_eq(got, n);
+        cr_assert_eq(nums.n, n);
+        c1 = trend_centre(x, n, k > 1 ? counts : NULL, k);
+        c2 = trend_centre_text(nums.d, n, k > 1 ? counts : NULL, k);
+        cr_assert(c1 == c2, "round %zu (%s, n %zu, k %zu): %.17g from the values, %.17g from the "
+                  "text", round, fmt, n, k, c1, c2);
+    }
+    free(nums.d);
+}
+
+/* hyperfine records no time: the import's is the file's modification time,
+ * and the trend is told it is not the run's own.  Google Benchmark's is. */
+Test(trend_read, untimed_files)
+{
+    struct trend_file f;
+    struct err e = {0};
+
+    if (access("tests/data/import/good/hyperfine_basic.json", R_OK) != 0)
+        cr_skip_test("run from the source directory to read tests/data");
+    trend_file_init(&f);
+    cr_assert_eq(trend_file_read(&f, "tests/data/import/good/hyperfine_basic.json", 0, &e), 0,
+                 "%s", e.msg);
+    cr_expect_eq(f.untimed, 1);
+    cr_expect_not_null(f.time);
+    cr_expect_not_null(f.fingerprint);
+    cr_assert_eq(trend_file_read(&f, "tests/data/import/good/gbench_reps.json", 0, &e), 0, "%s",
+                 e.msg);
+    cr_expect_eq(f.untimed, 0);
     trend_file_free(&f);
 }
 
@@ -64,7 +170,8 @@ Test(trend_read, lean_and_full_reads_agree)
 struct snap {
     int rc, full;
     char msg[ERR_MAX];
-    char *time, *commit, *commit_time, *branch;
+    char *time, *commit, *commit_time, *branch, *fingerprint;
+    int untimed;
     struct trend_bench_rec *b;   /* names and units are copies */
     size_t nb;
 };
@@ -84,6 +191,8 @@ static void snap_read(struct trend_file *f, const char *path, int force_full, st
     s->commit = xstrdup(f->commit);
     s->commit_time = xstrdup(f->commit_time);
     s->branch = xstrdup(f->branch);
+    s->fingerprint = xstrdup(f->fingerprint);
+    s->untimed = f->untimed;
     s->nb = f->nb;
     s->b = calloc(f->nb ? f->nb : 1, sizeof *s->b);
     cr_assert_not_null(s->b);
@@ -107,6 +216,7 @@ static void snap_free(struct snap *s)
     free(s->commit);
     free(s->commit_time);
     free(s->branch);
+    free(s->fingerprint);
 }
 
 /* Read path both ways and expect the same outcome, field by field; 1 when
@@ -129,6 +239,8 @@ static int expect_alike(struct trend_file *f, const char *path)
         cr_expect(same_str(lean.commit, full.commit), "%s: commit", path);
         cr_expect(same_str(lean.commit_time, full.commit_time), "%s: commit_time", path);
         cr_expect(same_str(lean.branch, full.branch), "%s: branch", path);
+        cr_expect(same_str(lean.fingerprint, full.fingerprint), "%s: fingerprint", path);
+        cr_expect_eq(lean.untimed, full.untimed, "%s: untimed", path);
         cr_expect_eq(lean.nb, full.nb, "%s: benchmarks", path);
         for (i = 0; i < lean.nb && i < full.nb; i++) {
             const struct trend_bench_rec *x = &lean.b[i], *y = &full.b[i];
@@ -136,8 +248,8 @@ static int expect_alike(struct trend_file *f, const char *path)
             cr_expect(same_str(x->name, y->name), "%s: [%zu].name", path, i);
             cr_expect(same_str(x->unit, y->unit), "%s: %s: unit", path, y->name);
             cr_expect_eq(x->dir, y->dir, "%s: %s: direction", path, y->name);
-            cr_expect(same_double(x->median, y->median), "%s: %s: median %.17g, %.17g", path,
-                      y->name, x->median, y->median);
+            cr_expect(same_double(x->centre, y->centre), "%s: %s: centre %.17g, %.17g", path,
+                      y->name, x->centre, y->centre);
             cr_expect(same_double(x->lo, y->lo), "%s: %s: lo %.17g, %.17g", path, y->name,
                       x->lo, y->lo);
             cr_expect(same_double(x->hi, y->hi), "%s: %s: hi %.17g, %.17g", path, y->name,

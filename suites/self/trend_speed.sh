@@ -2,13 +2,16 @@
 # How fast `pacer trend` reads a long history: generates RUNS result files
 # of BENCHES benchmarks with 30 samples each (valid pacer results, schema
 # 1.2, laid out as pacer writes them: sorted keys, one-space indent), then
-# times `pacer trend DIR` three times and prints the median wall time and
-# the peak RSS.
+# times `pacer trend DIR` five times and prints the median wall time and
+# the peak RSS.  trend reads every sample (a run's point is computed from
+# them), so the time grows with RUNS x BENCHES x 30.
 #
 #   suites/self/trend_speed.sh [RUNS] [BENCHES]     (default 1000 100)
 #
 # PACER=path/to/pacer uses that binary instead of building build/pacer;
-# KEEP=1 keeps the generated directory.
+# BASE=path/to/other/pacer times that one too, in turns with the first, and
+# prints the ratio of the medians (a shared machine's load hits both);
+# DIR=path reuses (or keeps) the generated directory; KEEP=1 keeps it.
 # The series have 1 % noise; every tenth benchmark steps by +5 % at run
 # 40 %, every seventh by -4 % at run 70 %, so the detection has work to do.
 set -euo pipefail
@@ -19,13 +22,19 @@ if [ -z "${PACER:-}" ]; then
     make -s build/pacer >/dev/null
     PACER=build/pacer
 fi
-D=$(mktemp -d /tmp/pacer-trend-speed-XXXXXX)
-if [ -n "${KEEP:-}" ]; then
-    echo "keeping $D" >&2
+if [ -n "${DIR:-}" ]; then
+    D=$DIR
+    mkdir -p "$D"
 else
-    trap 'rm -rf "$D"' EXIT INT TERM
+    D=$(mktemp -d /tmp/pacer-trend-speed-XXXXXX)
+    if [ -n "${KEEP:-}" ]; then
+        echo "keeping $D" >&2
+    else
+        trap 'rm -rf "$D"' EXIT INT TERM
+    fi
 fi
 
+if [ -z "$(ls "$D" 2>/dev/null)" ]; then
 /usr/bin/python3 - "$D" "$RUNS" "$BENCHES" <<'EOF'
 import os, random, sys, time
 
@@ -90,25 +99,35 @@ size = sum(os.path.getsize(os.path.join(out, n)) for n in os.listdir(out))
 print("generated %d files x %d benchmarks (30 samples each), %.0f MB, in %.1f s"
       % (runs, benches, size / 1e6, time.time() - t0))
 EOF
+fi
 
 # The first file must read as a pacer result (the full reader agrees).
 "$PACER" show "$(ls "$D"/*.json | head -1)" >/dev/null
 
-/usr/bin/python3 - "$PACER" "$D" <<'EOF'
-import resource, subprocess, sys, time
+/usr/bin/python3 - "$D" "$PACER" ${BASE:+"$BASE"} <<'EOF'
+import os, resource, subprocess, sys, time
 
-pacer, d = sys.argv[1], sys.argv[2]
-walls = []
-for _ in range(3):
-    t = time.perf_counter()
-    p = subprocess.run([pacer, "trend", d], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    walls.append(time.perf_counter() - t)
-    if p.returncode not in (0, 1):
-        sys.exit("pacer trend failed (%d): %s" % (p.returncode, p.stderr.decode()))
+d, bins = sys.argv[1], sys.argv[2:]
+walls = {b: [] for b in bins}
+load = os.getloadavg()
+for _ in range(5):
+    for b in bins:
+        t = time.perf_counter()
+        p = subprocess.run([b, "trend", d], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        walls[b].append(time.perf_counter() - t)
+        if p.returncode not in (0, 1):
+            sys.exit("%s trend failed (%d): %s" % (b, p.returncode, p.stderr.decode()))
+        if b == bins[0]:
+            out = p.stdout.decode()
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-walls.sort()
-last = [l for l in p.stdout.decode().splitlines() if " change point" in l][-1]
+last = [l for l in out.splitlines() if " change point" in l][-1]
 print("pacer trend %s: %s" % (d, last))
-print("wall time: median %.3f s of 3 (%.3f .. %.3f s); peak RSS %.1f MB"
-      % (walls[1], walls[0], walls[2], rss / 1024))
+print("load average before: %.2f %.2f %.2f" % load)
+for b in bins:
+    w = sorted(walls[b])
+    print("%s: wall time median %.3f s of 5 (%.3f .. %.3f s)" % (b, w[2], w[0], w[4]))
+if len(bins) == 2:
+    print("ratio %s / %s: %.2f" % (bins[0], bins[1],
+                                   sorted(walls[bins[0]])[2] / sorted(walls[bins[1]])[2]))
+print("peak RSS %.1f MB" % (rss / 1024))
 EOF
