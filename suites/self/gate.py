@@ -92,8 +92,17 @@ class Tally:
         self.codes = collections.Counter()
         self.secs = []
 
-    def add(self, code, text, aa):
+    def add(self, code, text, aa, what=""):
         f, n, d, s = tally(text, aa)
+        if f or (aa and code != 0):
+            for r in csv.DictReader(io.StringIO(text)):
+                if r["verdict"] in ("regressed", "improved") and (
+                        aa or not r["benchmark"].startswith(SLOWED)):
+                    print(f"  false {r['verdict']} in {what}: {r['benchmark']} "
+                          f"{r['change']} [{r['change_lo']}, {r['change_hi']}] {r['note']}",
+                          file=sys.stderr)
+            if aa and code != 0:
+                print(f"  {what}: exit {code}", file=sys.stderr)
         self.c["false"] += f
         self.c["n"] += n
         self.c["caught"] += d
@@ -116,7 +125,10 @@ def one_round(tmp, load, t):
                         ("no reference", ["--no-reference"])):
         for other, aa in ((a2, True), (slow, False)):
             code, out = pacer("compare", a, other, "--format", "csv", *extra)
-            t[("unpaired", name, load, aa)].add(code, out, aa)
+            t[("unpaired", name, load, aa)].add(code, out, aa,
+                                                f"unpaired {name} {load} busy {'A/A' if aa else 'A/B'}")
+            if aa and code != 0:
+                print(pacer("compare", a, other, "--color", "never", *extra)[1], file=sys.stderr)
     for other, aa in ((os.path.join(tmp, "a2", "hash"), True),
                       (os.path.join(tmp, "slow", "hash"), False)):
         ab = os.path.join(tmp, "ab.json")
@@ -124,10 +136,10 @@ def one_round(tmp, load, t):
         code, out = pacer("ab", os.path.join(tmp, "a", "hash"), other, "--filter", FILTER,
                           "-q", "--format", "csv", "--out", ab)
         secs = time.monotonic() - t0
-        t[("paired", "auto", load, aa)].add(code, out, aa)
+        t[("paired", "auto", load, aa)].add(code, out, aa, f"paired auto {load} busy")
         t[("paired", "auto", load, aa)].secs.append(secs / 18)
         code, out = pacer("compare", ab, "--basis", "wall", "--format", "csv")
-        t[("paired", "wall", load, aa)].add(code, out, aa)
+        t[("paired", "wall", load, aa)].add(code, out, aa, f"paired wall {load} busy")
 
 
 def pct(a, b):
