@@ -187,38 +187,11 @@ static size_t log_medians(const struct clustered *c, double *out)
     return k;
 }
 
-/* Distribution-free intervals need the exact null distributions:
- * number of arrangements with Mann-Whitney U = u for sizes m, n (the
- * coefficients of the Gaussian binomial [m+n choose m]_q), as
- * probabilities of U <= u. */
-static int mwu_cdf(size_t m, size_t n, double **cdf)
-{
-    size_t N = m * n, i, j;
-    double *c = calloc(N + 1, sizeof *c), total = 0;
-
-    if (!c)
-        return -1;
-    /* prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), built up factor by factor:
-     * multiply by (1 - q^(n+i)), then divide the series by (1 - q^i). */
-    c[0] = 1;
-    for (i = 1; i <= m; i++) {
-        for (j = N; j >= n + i && j <= N; j--)
-            c[j] -= c[j - (n + i)];
-        for (j = i; j <= N; j++)
-            c[j] += c[j - i];
-    }
-    for (j = 0; j <= N; j++)
-        total += c[j];
-    for (j = 0; j <= N; j++)
-        c[j] = (j ? c[j - 1] : 0) + c[j] / total;
-    *cdf = c;
-    return 0;
-}
-
 int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw, double level,
                         struct effect *out)
 {
-    double *lb = NULL, *ln = NULL, *d = NULL, *cdf = NULL, a = (1 - level) / 2;
+    double *lb = NULL, *ln = NULL, *d = NULL, a = (1 - level) / 2;
+    const double *cdf;
     size_t kb, kn, N, i, j, c;
     int rc = -1, found = 0;
 
@@ -236,7 +209,7 @@ int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw
         goto cleanup;
     N = kb * kn;
     d = malloc(N * sizeof *d);
-    if (!d || mwu_cdf(kb, kn, &cdf) < 0)
+    if (!d || !(cdf = rank_mwu_cdf(kb, kn)))
         goto cleanup;
     for (i = 0; i < kb; i++)
         for (j = 0; j < kn; j++)
@@ -258,7 +231,6 @@ cleanup:
     free(lb);
     free(ln);
     free(d);
-    free(cdf);
     return rc;
 }
 

@@ -398,12 +398,15 @@ int compare_results(const struct result *base, const struct result *nw,
 {
     size_t i, cap = 0, common = 0, np = 0;
     double *p = NULL, *padj = NULL, logsum = 0;
+    struct result_index ib = {0}, in = {0};
     struct compare_row *r;
 
     memset(out, 0, sizeof *out);
     header(out, o, base, nw);
+    if (result_index_build(&ib, base) < 0 || result_index_build(&in, nw) < 0)
+        goto oom;
     for (i = 0; i < nw->nbenches; i++) {
-        const struct bench *n = &nw->benches[i], *b = result_find(base, n->name);
+        const struct bench *n = &nw->benches[i], *b = result_index_find(&ib, n->name);
         if (o->filter && regexec(o->filter, n->name, 0, NULL, 0) != 0)
             continue;
         if (!(r = add_row(out, &cap)))
@@ -434,7 +437,7 @@ int compare_results(const struct result *base, const struct result *nw,
             goto oom;
     }
     for (i = 0; i < base->nbenches; i++) {
-        if (result_find(nw, base->benches[i].name))
+        if (result_index_find(&in, base->benches[i].name))
             continue;
         if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
             continue;
@@ -451,6 +454,8 @@ int compare_results(const struct result *base, const struct result *nw,
                                           : NAN;
         r->new_value = NAN;
     }
+    result_index_free(&ib);
+    result_index_free(&in);
     if (common == 0) {
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
@@ -487,6 +492,8 @@ int compare_results(const struct result *base, const struct result *nw,
     }
     return 0;
 oom:
+    result_index_free(&ib);
+    result_index_free(&in);
     free(p);
     free(padj);
     comparison_free(out);
