@@ -84,18 +84,15 @@ static double resample(struct rng *r, const struct clustered *c, const struct gr
     if (g->k == 1) {
         for (i = 0; i < c->n; i++)
             buf[i] = c->x[rng_below(r, c->n)];
-        stats_sort(buf, c->n);
-        return stats_quantile_sorted(buf, c->n, 0.5);
+        return stats_median_inplace(buf, c->n);
     }
     for (i = 0; i < g->k; i++) {
         size_t p = (size_t)rng_below(r, g->k);
         for (j = 0; j < g->cnt[p]; j++)
             buf[j] = c->x[g->start[p] + rng_below(r, g->cnt[p])];
-        stats_sort(buf, g->cnt[p]);
-        meds[i] = stats_quantile_sorted(buf, g->cnt[p], 0.5);
+        meds[i] = stats_median_inplace(buf, g->cnt[p]);
     }
-    stats_sort(meds, g->k);
-    return stats_quantile_sorted(meds, g->k, 0.5);
+    return stats_median_inplace(meds, g->k);
 }
 
 static size_t resample_len(const struct groups *g, size_t n)
@@ -138,6 +135,11 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
         return -1;
     if (groups_of(base, &gb) < 0 || groups_of(nw, &gn) < 0)
         goto cleanup;
+    if (gb.k == 1 && gn.k == 1 && resamples > 0) {
+        /* One process a side: the ordinary bootstrap, computed exactly. */
+        rc = effect_unpaired(base->x, base->n, nw->x, nw->n, level, out);
+        goto cleanup;
+    }
     lb = resample_len(&gb, base->n);
     ln = resample_len(&gn, nw->n);
     bb = malloc((lb + gb.k + 1) * sizeof *bb);

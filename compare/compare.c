@@ -393,17 +393,52 @@ static void header(struct comparison *out, const struct compare_opts *o,
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }
 
+/* A row for every benchmark of base that nw lacks (and the filter
+ * passes), after the others. */
+static int add_base_only(struct comparison *out, size_t *cap, const struct result *base,
+                         const struct result *nw, const struct compare_opts *o)
+{
+    struct result_index in;
+    struct compare_row *r;
+    size_t i;
+
+    if (result_index_build(&in, nw) < 0)
+        return -1;
+    for (i = 0; i < base->nbenches; i++) {
+        if (result_index_find(&in, base->benches[i].name))
+            continue;
+        if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
+            continue;
+        if (!(r = add_row(out, cap))) {
+            result_index_free(&in);
+            return -1;
+        }
+        r->name = base->benches[i].name;
+        r->base = &base->benches[i];
+        r->unit = r->base->unit;
+        r->dir = r->base->dir;
+        r->threshold = threshold_for(o, r->name);
+        r->verdict = VERDICT_BASE_ONLY;
+        r->n_base = r->base->nsamples;
+        r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
+                                          : NAN;
+        r->new_value = NAN;
+    }
+    result_index_free(&in);
+    return 0;
+}
+
 int compare_results(const struct result *base, const struct result *nw,
                     const struct compare_opts *o, struct comparison *out, struct err *e)
 {
     size_t i, cap = 0, common = 0, np = 0;
     double *p = NULL, *padj = NULL, logsum = 0;
-    struct result_index ib = {0}, in = {0};
+    struct result_index ib = {0};
     struct compare_row *r;
 
     memset(out, 0, sizeof *out);
     header(out, o, base, nw);
-    if (result_index_build(&ib, base) < 0 || result_index_build(&in, nw) < 0)
+    if (result_index_build(&ib, base) < 0)
         goto oom;
     for (i = 0; i < nw->nbenches; i++) {
         const struct bench *n = &nw->benches[i], *b = result_index_find(&ib, n->name);
@@ -436,26 +471,9 @@ int compare_results(const struct result *base, const struct result *nw,
         if ((o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
             goto oom;
     }
-    for (i = 0; i < base->nbenches; i++) {
-        if (result_index_find(&in, base->benches[i].name))
-            continue;
-        if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
-            continue;
-        if (!(r = add_row(out, &cap)))
-            goto oom;
-        r->name = base->benches[i].name;
-        r->base = &base->benches[i];
-        r->unit = r->base->unit;
-        r->dir = r->base->dir;
-        r->threshold = threshold_for(o, r->name);
-        r->verdict = VERDICT_BASE_ONLY;
-        r->n_base = r->base->nsamples;
-        r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
-                                          : NAN;
-        r->new_value = NAN;
-    }
+    if (add_base_only(out, &cap, base, nw, o) < 0)
+        goto oom;
     result_index_free(&ib);
-    result_index_free(&in);
     if (common == 0) {
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
@@ -493,7 +511,6 @@ int compare_results(const struct result *base, const struct result *nw,
     return 0;
 oom:
     result_index_free(&ib);
-    result_index_free(&in);
     free(p);
     free(padj);
     comparison_free(out);
