@@ -99,13 +99,17 @@ static double normal_p(double stat, double mean, double var)
  * probabilities of U <= u at the end.
  *
  * The distribution depends on the sizes alone, and a suite compares
- * hundreds of benchmarks of the same sizes, so the last one computed is
- * kept for the next call, as R's nmath/wilcox.c keeps its counts between
- * calls (one per thread: the cache is thread-local). */
-static _Thread_local struct {
+ * hundreds of benchmarks of the same sizes, so the last few computed are
+ * kept for the next calls (compare asks for two sizes per benchmark: the
+ * samples' and the processes'), as R's nmath/wilcox.c keeps its counts
+ * between calls (per thread: the cache is thread-local). */
+#define MWU_KEEP 4
+
+static _Thread_local struct mwu_kept {
     size_t m, n;          /* m <= n; 0 when empty */
     double *cdf;          /* P(U <= u), u = 0 .. m n */
-} mwu_cache;
+} mwu_cache[MWU_KEEP];
+static _Thread_local unsigned mwu_next;   /* the slot to replace next */
 
 static double *mwu_compute(size_t m, size_t n)
 {
@@ -130,7 +134,9 @@ static double *mwu_compute(size_t m, size_t n)
 
 const double *rank_mwu_cdf(size_t m, size_t n)
 {
+    struct mwu_kept *k;
     double *c;
+    unsigned i;
 
     if (m > n) {
         size_t t = m;
@@ -138,14 +144,17 @@ const double *rank_mwu_cdf(size_t m, size_t n)
         m = n;
         n = t;
     }
-    if (mwu_cache.cdf && mwu_cache.m == m && mwu_cache.n == n)
-        return mwu_cache.cdf;
-    if (m == 0 || n > SIZE_MAX / (m > 0 ? m : 1) - 1 || !(c = mwu_compute(m, n)))
+    for (i = 0; i < MWU_KEEP; i++)
+        if (mwu_cache[i].cdf && mwu_cache[i].m == m && mwu_cache[i].n == n)
+            return mwu_cache[i].cdf;
+    if (m == 0 || n > SIZE_MAX / m - 1 || !(c = mwu_compute(m, n)))
         return NULL;
-    free(mwu_cache.cdf);
-    mwu_cache.cdf = c;
-    mwu_cache.m = m;
-    mwu_cache.n = n;
+    k = &mwu_cache[mwu_next];
+    mwu_next = (mwu_next + 1) % MWU_KEEP;
+    free(k->cdf);
+    k->cdf = c;
+    k->m = m;
+    k->n = n;
     return c;
 }
 

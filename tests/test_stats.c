@@ -292,6 +292,55 @@ Test(stats, sort_puts_nan_last)
     cr_assert(isnan(x[4]) && isnan(x[5]));
 }
 
+static int cmp_ref(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
+/* Large arrays take the radix sort: the same order as a comparison sort,
+ * with negative values, both zeros, infinities, ties, subnormals and NaNs
+ * of either sign (last). */
+Test(stats, radix_sort_agrees_with_qsort)
+{
+    static const size_t sizes[] = { 1024, 1500, 5000, 70000 };
+    struct rng r;
+
+    rng_seed(&r, 99);
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s], nan = 0;
+        double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+
+        cr_assert(x && y);
+        for (size_t i = 0; i < n; i++) {
+            switch (rng_below(&r, 10)) {
+            case 0: x[i] = -rng_uniform(&r) * 1e6; break;
+            case 1: x[i] = rng_below(&r, 2) ? 0.0 : -0.0; break;
+            case 2: x[i] = rng_below(&r, 2) ? INFINITY : -INFINITY; break;
+            case 3: x[i] = rng_below(&r, 2) ? NAN : -NAN; break;
+            case 4: x[i] = (double)rng_below(&r, 5); break;
+            case 5: x[i] = 4.9e-324 * (double)rng_below(&r, 100); break;
+            default: x[i] = exp(10 * rng_normal(&r)); break;
+            }
+            nan += isnan(x[i]);
+        }
+        memcpy(y, x, n * sizeof *x);
+        stats_sort(x, n);
+        qsort(y, n, sizeof *y, cmp_ref);
+        for (size_t i = 0; i < n; i++) {
+            if (i >= n - nan)
+                cr_assert(isnan(x[i]), "n %zu: %zu not NaN", n, i);
+            else
+                cr_assert(x[i] == y[i], "n %zu at %zu: %g, want %g", n, i, x[i], y[i]);
+        }
+        free(x);
+        free(y);
+    }
+}
+
 static double sorted_median(const double *x, size_t n, double *tmp)
 {
     memcpy(tmp, x, n * sizeof *x);

@@ -78,10 +78,79 @@ static int cmp_double(const void *pa, const void *pb)
     return (a != a) - (b != b);
 }
 
+/* The bits of v as an unsigned key in the order of the values: negative
+ * values have every bit flipped, the others only the sign bit. */
+static uint64_t sort_key(double v)
+{
+    uint64_t u;
+
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | 1ULL << 63;
+}
+
+/* LSD radix sort of the keys of x[0..n) (no NaN), a byte a pass, with tmp
+ * of n values; a byte all keys share skips its pass (the exponents of a
+ * sample mostly do).  O(n), against qsort's n log n calls of a
+ * comparison.  Returns -1 when tmp cannot be had. */
+static int radix_sort(double *x, size_t n)
+{
+    double *tmp = malloc(n * sizeof *tmp), *src = x, *dst = tmp;
+    size_t count[8][256] = {{0}}, i;
+
+    if (!tmp)
+        return -1;
+    for (i = 0; i < n; i++) {
+        uint64_t k = sort_key(x[i]);
+
+        for (int b = 0; b < 8; b++)
+            count[b][(k >> (8 * b)) & 0xff]++;
+    }
+    for (int b = 0; b < 8; b++) {
+        size_t pos = 0, *c = count[b];
+        double *t;
+
+        if (c[(sort_key(x[0]) >> (8 * b)) & 0xff] == n)
+            continue;
+        for (int d = 0; d < 256; d++) {
+            size_t k = c[d];
+
+            c[d] = pos;
+            pos += k;
+        }
+        for (i = 0; i < n; i++)
+            dst[c[(sort_key(src[i]) >> (8 * b)) & 0xff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != x)
+        memcpy(x, src, n * sizeof *x);
+    free(tmp);
+    return 0;
+}
+
+/* Large arrays by radix sort once the NaNs are moved to the end (where
+ * the comparison puts them); small ones, or when memory runs out, by
+ * qsort. */
 void stats_sort(double *x, size_t n)
 {
-    if (n > 1)
-        qsort(x, n, sizeof *x, cmp_double);
+    size_t i, m = 0;
+
+    if (n < 1)
+        return;
+    if (n >= 1024) {
+        for (i = 0; i < n; i++) {
+            if (x[i] == x[i]) {
+                double t = x[m];
+
+                x[m++] = x[i];
+                x[i] = t;
+            }
+        }
+        if (m == 0 || radix_sort(x, m) == 0)
+            return;
+    }
+    qsort(x, n, sizeof *x, cmp_double);
 }
 
 double stats_lerp(double a, double b, double t)

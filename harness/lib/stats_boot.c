@@ -332,44 +332,165 @@ static double ratio_finish(const struct stats_boot_dist *b, const struct stats_b
     return hi;
 }
 
+/* A bracket of the quantile p of nw* / base* from the two sides' own
+ * quantiles Q: with independent sides and P(X < Q(q)) < q <= P(X <= Q(q)),
+ *   P(ratio <= Qn(a) / Qb(c)) >= P(nw* <= Qn(a)) P(base* >= Qb(c))
+ *                             >= a (1 - c) >= p     for a = 1 - c = sqrt p,
+ *   P(ratio <= r) <= P(nw* <= r Qb(c)) + P(base* > Qb(c)) < a + 1 - c = p
+ *                                      for r below Qn(a) / Qb(c), a = p/2,
+ *                                      c = 1 - p/2. */
+static void ratio_bracket(const struct stats_boot_dist *b, const struct stats_boot_dist *nw,
+                          double p, double *lo, double *hi)
+{
+    double a = sqrt(p);
+
+    *hi = stats_boot_quantile(nw, a) / stats_boot_quantile(b, 1 - a);
+    *lo = nextafter(stats_boot_quantile(nw, p / 2) / stats_boot_quantile(b, 1 - p / 2), 0);
+}
+
+/* The search of a ratio quantile: the bracket (lo, hi], the counts at
+ * both ends for every base value (cl, ch), and the base values whose count
+ * still differs between the ends (act); the others add f_fixed to P. */
+struct ratio_search {
+    const struct stats_boot_dist *b, *nw;
+    double lo, hi, f_lo, f_fixed;
+    size_t *cl, *ch, *act, nact;
+};
+
+/* Keep in act only the rows whose counts still differ; the rest join
+ * f_fixed.  Returns the number of ratios left between lo and hi. */
+static size_t ratio_narrow(struct ratio_search *rs)
+{
+    size_t i, k = 0, cand = 0;
+
+    for (i = 0; i < rs->nact; i++) {
+        size_t r = rs->act[i];
+
+        if (rs->cl[r] == rs->ch[r]) {
+            if (rs->cl[r])
+                rs->f_fixed += rs->b->p[r] * rs->nw->cum[rs->cl[r] - 1];
+            continue;
+        }
+        cand += rs->ch[r] - rs->cl[r];
+        rs->act[k++] = r;
+    }
+    rs->nact = k;
+    return cand;
+}
+
+/* P(ratio <= mid), moving the counts of the active rows to mid (they lie
+ * between the counts at lo and hi, and never fall from row to row). */
+static double ratio_step(struct ratio_search *rs, double mid, size_t *cm)
+{
+    double f = rs->f_fixed;
+    size_t i, j = 0;
+
+    for (i = 0; i < rs->nact; i++) {
+        size_t r = rs->act[i], end = rs->ch[r];
+        double v = rs->b->v[r];
+
+        if (j < rs->cl[r])
+            j = rs->cl[r];
+        while (j < end && rs->nw->v[j] / v <= mid)
+            j++;
+        cm[r] = j;
+        if (j)
+            f += rs->b->p[r] * rs->nw->cum[j - 1];
+    }
+    return f;
+}
+
+/* A rough normal quantile, |error| < 4.5e-4 (Abramowitz and Stegun 1964,
+ * 26.2.23): enough for a first guess. */
+static double z_rough(double p)
+{
+    double q = p < 0.5 ? p : 1 - p, t = sqrt(-2 * log(q));
+    double z = t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+                   (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
+
+    return p < 0.5 ? -z : z;
+}
+
+/* Narrow the safe bracket of ratio_bracket around a guess: log nw* - log
+ * base* taken as normal, its centre and spread from the two sides'
+ * quartile-like quantiles (Q(0.8413) / Q(0.1587) spans two standard
+ * deviations); from the guess, steps of a quarter of that spread, doubled
+ * until P crosses p.  Every probe is one sweep; the bracket stays valid
+ * whatever the guess. */
+static void ratio_guess(struct ratio_search *rs, double p, size_t *cm)
+{
+    const struct stats_boot_dist *b = rs->b, *nw = rs->nw;
+    double sb = log(stats_boot_quantile(b, 0.8413) / stats_boot_quantile(b, 0.1587)) / 2;
+    double sn = log(stats_boot_quantile(nw, 0.8413) / stats_boot_quantile(nw, 0.1587)) / 2;
+    double sd = sqrt(sb * sb + sn * sn), step = sd / 4;
+    double r = stats_boot_quantile(nw, 0.5) / stats_boot_quantile(b, 0.5) *
+               exp(z_rough(p) * sd);
+
+    for (int k = 0; k < 60 && step > 0 && r > rs->lo && r < rs->hi; k++) {
+        double f = ratio_cdf(b, nw, r, cm);
+        size_t *t = cm;
+
+        if (f >= p) {
+            memcpy(rs->ch, t, b->n * sizeof *t);
+            rs->hi = r;
+            r *= exp(-step);
+        } else {
+            memcpy(rs->cl, t, b->n * sizeof *t);
+            rs->lo = r;
+            rs->f_lo = f;
+            r *= exp(step);
+        }
+        if (k > 0 && (rs->lo == r || rs->hi == r))
+            break;
+        step *= 2;
+    }
+}
+
 /* Bisection between lo (P < p) and hi (P >= p) until few ratios lie
- * between; cl and ch hold the counts at lo and hi, cm is scratch. */
+ * between; each step visits only the base values that still have ratios
+ * inside the bracket. */
 double stats_boot_ratio_quantile(const struct stats_boot_dist *b,
                                  const struct stats_boot_dist *nw, double p)
 {
-    size_t *mem = calloc(3 * b->n, sizeof *mem), *cl = mem, *ch, *cm, i, cand;
-    double lo, hi, f_lo = 0, q;
+    size_t *mem = calloc(4 * b->n, sizeof *mem), *cm, i, cand;
+    struct ratio_search rs = {b, nw, 0, 0, 0, 0, mem, NULL, NULL, b->n};
+    double q;
 
     if (!mem)
         return NAN;
-    ch = cl + b->n;
-    cm = ch + b->n;
-    lo = nextafter(nw->v[0] / b->v[b->n - 1], 0);   /* no ratio is this small */
-    hi = nw->v[nw->n - 1] / b->v[0];
+    rs.ch = mem + b->n;
+    rs.act = mem + 2 * b->n;
+    cm = mem + 3 * b->n;
+    ratio_bracket(b, nw, p, &rs.lo, &rs.hi);
+    rs.f_lo = ratio_cdf(b, nw, rs.lo, rs.cl);
+    ratio_cdf(b, nw, rs.hi, rs.ch);
+    ratio_guess(&rs, p, cm);
     for (i = 0; i < b->n; i++)
-        ch[i] = nw->n;
+        rs.act[i] = i;
     for (;;) {
-        double mid = lo + (hi - lo) / 2, f;
-        size_t *t;
+        double mid = rs.lo + (rs.hi - rs.lo) / 2, f;
+        size_t *t = cm;
 
-        for (cand = 0, i = 0; i < b->n; i++)
-            cand += ch[i] - cl[i];
-        if (cand <= RATIO_FINISH || !(mid > lo && mid < hi))
+        cand = ratio_narrow(&rs);
+        if (cand <= RATIO_FINISH || !(mid > rs.lo && mid < rs.hi))
             break;
-        f = ratio_cdf(b, nw, mid, cm);
-        t = cm;
+        f = ratio_step(&rs, mid, cm);
+        for (i = 0; i < rs.nact; i++) {
+            size_t r = rs.act[i];
+
+            if (f >= p)
+                rs.ch[r] = t[r];
+            else
+                rs.cl[r] = t[r];
+        }
         if (f >= p) {
-            hi = mid;
-            cm = ch;
-            ch = t;
+            rs.hi = mid;
         } else {
-            lo = mid;
-            f_lo = f;
-            cm = cl;
-            cl = t;
+            rs.lo = mid;
+            rs.f_lo = f;
         }
     }
-    q = cand <= RATIO_FINISH ? ratio_finish(b, nw, cl, ch, f_lo, p, hi) : hi;
+    q = cand <= RATIO_FINISH ? ratio_finish(b, nw, rs.cl, rs.ch, rs.f_lo, p, rs.hi) : rs.hi;
     free(mem);
     return q;
 }
