@@ -287,7 +287,10 @@ double stats_boot_quantile(const struct stats_boot_dist *d, double p)
 
 /* P(nw* / base* <= r), and in cnt[i] how many values of nw over base's
  * i-th are <= r.  The ratio falls as base's value rises, so the counts
- * never fall with i and one sweep finds them all. */
+ * never fall with i and one sweep finds them all.  The test is nw <= r
+ * base, not a division: it may differ from nw / base <= r only where the
+ * two are within a rounding of each other, and the search only ever uses
+ * it to split the values; the quantile it returns is a quotient. */
 static double ratio_cdf(const struct stats_boot_dist *b, const struct stats_boot_dist *nw,
                         double r, size_t *cnt)
 {
@@ -295,7 +298,9 @@ static double ratio_cdf(const struct stats_boot_dist *b, const struct stats_boot
     size_t i, j = 0;
 
     for (i = 0; i < b->n; i++) {
-        while (j < nw->n && nw->v[j] / b->v[i] <= r)
+        double t = r * b->v[i];
+
+        while (j < nw->n && nw->v[j] <= t)
             j++;
         cnt[i] = j;
         if (j)
@@ -353,7 +358,7 @@ static void ratio_bracket(const struct stats_boot_dist *b, const struct stats_bo
  * still differs between the ends (act); the others add f_fixed to P. */
 struct ratio_search {
     const struct stats_boot_dist *b, *nw;
-    double lo, hi, f_lo, f_fixed;
+    double lo, hi, f_lo, f_hi, f_fixed;
     size_t *cl, *ch, *act, nact;
 };
 
@@ -387,11 +392,11 @@ static double ratio_step(struct ratio_search *rs, double mid, size_t *cm)
 
     for (i = 0; i < rs->nact; i++) {
         size_t r = rs->act[i], end = rs->ch[r];
-        double v = rs->b->v[r];
+        double t = mid * rs->b->v[r];
 
         if (j < rs->cl[r])
             j = rs->cl[r];
-        while (j < end && rs->nw->v[j] / v <= mid)
+        while (j < end && rs->nw->v[j] <= t)
             j++;
         cm[r] = j;
         if (j)
@@ -433,6 +438,7 @@ static void ratio_guess(struct ratio_search *rs, double p, size_t *cm)
         if (f >= p) {
             memcpy(rs->ch, t, b->n * sizeof *t);
             rs->hi = r;
+            rs->f_hi = f;
             r *= exp(-step);
         } else {
             memcpy(rs->cl, t, b->n * sizeof *t);
@@ -446,15 +452,18 @@ static void ratio_guess(struct ratio_search *rs, double p, size_t *cm)
     }
 }
 
-/* Bisection between lo (P < p) and hi (P >= p) until few ratios lie
+/* Regula falsi between lo (P < p) and hi (P >= p), P being nearly
+ * linear across a narrow bracket, with a plain halving whenever a step
+ * fails to move both ends in turn (Illinois-like), until few ratios lie
  * between; each step visits only the base values that still have ratios
  * inside the bracket. */
 double stats_boot_ratio_quantile(const struct stats_boot_dist *b,
                                  const struct stats_boot_dist *nw, double p)
 {
     size_t *mem = calloc(4 * b->n, sizeof *mem), *cm, i, cand;
-    struct ratio_search rs = {b, nw, 0, 0, 0, 0, mem, NULL, NULL, b->n};
-    double q;
+    struct ratio_search rs = {b, nw, 0, 0, 0, 1, 0, mem, NULL, NULL, b->n};
+    int side = 0;
+    double q, lo0, hi0;
 
     if (!mem)
         return NAN;
@@ -462,15 +471,22 @@ double stats_boot_ratio_quantile(const struct stats_boot_dist *b,
     rs.act = mem + 2 * b->n;
     cm = mem + 3 * b->n;
     ratio_bracket(b, nw, p, &rs.lo, &rs.hi);
-    rs.f_lo = ratio_cdf(b, nw, rs.lo, rs.cl);
-    ratio_cdf(b, nw, rs.hi, rs.ch);
+    lo0 = rs.lo;
+    hi0 = rs.hi;
     ratio_guess(&rs, p, cm);
+    if (rs.lo == lo0)       /* the counts at an end the guess did not move */
+        rs.f_lo = ratio_cdf(b, nw, rs.lo, rs.cl);
+    if (rs.hi == hi0)
+        rs.f_hi = ratio_cdf(b, nw, rs.hi, rs.ch);
     for (i = 0; i < b->n; i++)
         rs.act[i] = i;
     for (;;) {
-        double mid = rs.lo + (rs.hi - rs.lo) / 2, f;
+        double frac = (p - rs.f_lo) / (rs.f_hi - rs.f_lo), mid, f;
         size_t *t = cm;
 
+        if (!(frac > 0.01 && frac < 0.99) || side == 2 || side == -2)
+            frac = 0.5;
+        mid = rs.lo + (rs.hi - rs.lo) * frac;
         cand = ratio_narrow(&rs);
         if (cand <= RATIO_FINISH || !(mid > rs.lo && mid < rs.hi))
             break;
@@ -485,9 +501,12 @@ double stats_boot_ratio_quantile(const struct stats_boot_dist *b,
         }
         if (f >= p) {
             rs.hi = mid;
+            rs.f_hi = f;
+            side = frac == 0.5 ? 0 : side > 0 ? side + 1 : 1;
         } else {
             rs.lo = mid;
             rs.f_lo = f;
+            side = frac == 0.5 ? 0 : side < 0 ? side - 1 : -1;
         }
     }
     q = cand <= RATIO_FINISH ? ratio_finish(b, nw, rs.cl, rs.ch, rs.f_lo, p, rs.hi) : rs.hi;

@@ -25,8 +25,10 @@ beside their targets:
 usage: suites/self/speed.py [--reps N] [--history N] [--keep] [--only NAME]
 
 PACER=path/to/pacer uses that binary instead of building build/pacer.
-The machine's load (uptime) is printed first and last: on a shared machine
-the figures vary; quote medians and ratios.
+For each compare, "read" is the same command with a --filter that matches
+no benchmark: the two files read and nothing compared, so the rest is the
+comparison itself.  The machine's load (uptime) is printed first and last: on
+a shared machine the figures vary; quote medians and ratios.
 """
 import argparse
 import json
@@ -200,14 +202,14 @@ CASES = [
 ]
 
 
-def time_case(pacer, d, argv, reps):
+def time_case(pacer, d, argv, reps, ok=(0, 1, 3)):
     walls = []
     for _ in range(reps):
         t = time.perf_counter()
         p = subprocess.run([pacer] + argv, cwd=d, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
         walls.append(time.perf_counter() - t)
-        if p.returncode not in (0, 1, 3):
+        if p.returncode not in ok:
             sys.exit("pacer %s failed (%d): %s" % (" ".join(argv), p.returncode,
                                                    p.stderr.decode()[-500:]))
     walls.sort()
@@ -226,6 +228,10 @@ def time_stats(d, reps):
     with open(os.path.join(d, "values_3m.txt")) as f:
         out = subprocess.run([exe, str(reps)], stdin=f, stdout=subprocess.PIPE, check=True)
     return [float(out.stdout.split()[0]) / 1e9]
+
+
+def median(v):
+    return sorted(v)[len(v) // 2]
 
 
 def uptime():
@@ -252,7 +258,7 @@ def main():
         t0 = time.perf_counter()
         make_inputs(d, a.history, a.only)
         print("inputs made in %.0f s in %s" % (time.perf_counter() - t0, d))
-        print("%-20s %10s %10s %10s  %s" % ("case", "median", "min", "max", "target"))
+        print("%-20s %9s %9s %9s %9s  %s" % ("case", "median", "min", "max", "read", "target"))
         for name, argv, target, per in CASES:
             if a.only and name != a.only:
                 continue
@@ -260,8 +266,11 @@ def main():
             div = a.history if per else 1
             med = walls[len(walls) // 2] / div
             unit = " per file" if per else ""
-            print("%-20s %9.3fs %9.3fs %9.3fs  < %gs%s: %s"
-                  % (name, med, walls[0] / div, walls[-1] / div, target, unit,
+            read = "%8.3fs" % median(time_case(pacer, d, argv[:1] + ["--filter", "^$"] + argv[1:],
+                                               a.reps, ok=range(256))) \
+                if argv and argv[0] == "compare" else "%9s" % "-"
+            print("%-20s %8.3fs %8.3fs %8.3fs %s  < %gs%s: %s"
+                  % (name, med, walls[0] / div, walls[-1] / div, read, target, unit,
                      "met" if med < target else "NOT met"))
         print("load average at end: %s; median of %d runs each" % (uptime(), a.reps))
     finally:
