@@ -28,7 +28,7 @@ import math
 import sys
 from fractions import Fraction
 
-from boot_ref import Rng, c_double, quantile7, read_data
+from boot_ref import bootstrap, c_double, read_data
 
 SEED = 0x70616365
 
@@ -129,23 +129,9 @@ def ratio_quantiles(db, dn, ps):
 
 
 def resampled(x, level, resamples, seed):
-    """The percentile bootstrap as pacer drew it (boot_ref.bootstrap with
-    B = resamples, no work cap below it)."""
-    n = len(x)
-    r = Rng(seed)
-    meds, means = [], []
-    for _ in range(resamples):
-        res = [x[r.below(n)] for _ in range(n)]
-        total = 0.0
-        for v in res:
-            total += v
-        means.append(total / n)
-        meds.append(quantile7(sorted(res), 0.5))
-    meds.sort()
-    means.sort()
-    lo, hi = (1.0 - level) / 2.0, (1.0 + level) / 2.0
-    return (quantile7(meds, lo), quantile7(meds, hi), quantile7(means, lo),
-            quantile7(means, hi))
+    """The percentile bootstrap as pacer drew it (boot_ref.bootstrap: B =
+    resamples below its work cap), without the count."""
+    return bootstrap(x, level, resamples, seed)[1:]
 
 
 def ends(level):
