@@ -25,15 +25,18 @@ beside their targets:
 usage: suites/self/speed.py [--reps N] [--history N] [--keep] [--only NAME]
 
 PACER=path/to/pacer uses that binary instead of building build/pacer.
-For each compare, "read" is the same command with a --filter that matches
-no benchmark: the two files read and nothing compared, so the rest is the
-comparison itself.  The machine's load (uptime) is printed first and last: on
+Each line gives the wall time (median, min, max) and the median CPU time
+(user + sys) of pacer, which a busy machine inflates less.  For each
+compare, "read cpu" is the CPU time of the same command with a --filter
+that matches no benchmark: the two files read and nothing compared, so the
+rest is the comparison itself.  The machine's load (uptime) is printed first and last: on
 a shared machine the figures vary; quote medians and ratios.
 """
 import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -203,17 +206,20 @@ CASES = [
 
 
 def time_case(pacer, d, argv, reps, ok=(0, 1, 3)):
-    walls = []
+    """Wall times and CPU times (user + sys) of reps runs, each sorted."""
+    walls, cpus = [], []
     for _ in range(reps):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         p = subprocess.run([pacer] + argv, cwd=d, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
         walls.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
         if p.returncode not in ok:
             sys.exit("pacer %s failed (%d): %s" % (" ".join(argv), p.returncode,
                                                    p.stderr.decode()[-500:]))
-    walls.sort()
-    return walls
+    return sorted(walls), sorted(cpus)
 
 
 def time_stats(d, reps):
@@ -227,7 +233,8 @@ def time_stats(d, reps):
                    cwd=ROOT, check=True)
     with open(os.path.join(d, "values_3m.txt")) as f:
         out = subprocess.run([exe, str(reps)], stdin=f, stdout=subprocess.PIPE, check=True)
-    return [float(out.stdout.split()[0]) / 1e9]
+    t = float(out.stdout.split()[0]) / 1e9
+    return [t], [float("nan")]
 
 
 def median(v):
@@ -258,21 +265,23 @@ def main():
         t0 = time.perf_counter()
         make_inputs(d, a.history, a.only)
         print("inputs made in %.0f s in %s" % (time.perf_counter() - t0, d))
-        print("%-20s %9s %9s %9s %9s  %s" % ("case", "median", "min", "max", "read", "target"))
+        print("%-18s %8s %8s %8s %8s %9s  %s" % ("case", "wall", "min", "max", "cpu", "read cpu",
+                                              "target (wall)"))
         for name, argv, target, per in CASES:
             if a.only and name != a.only:
                 continue
-            walls = time_case(pacer, d, argv, a.reps) if argv else time_stats(d, a.reps)
+            walls, cpus = time_case(pacer, d, argv, a.reps) if argv else time_stats(d, a.reps)
             div = a.history if per else 1
-            med = walls[len(walls) // 2] / div
+            med = median(walls) / div
             unit = " per file" if per else ""
-            read = "%8.3fs" % median(time_case(pacer, d, argv[:1] + ["--filter", "^$"] + argv[1:],
-                                               a.reps, ok=range(256))) \
+            read = "%8.3fs" % (median(time_case(pacer, d, argv[:1] + ["--filter", "^$"] + argv[1:],
+                                                a.reps, ok=range(256))[1])) \
                 if argv and argv[0] == "compare" else "%9s" % "-"
-            print("%-20s %8.3fs %8.3fs %8.3fs %s  < %gs%s: %s"
-                  % (name, med, walls[0] / div, walls[-1] / div, read, target, unit,
-                     "met" if med < target else "NOT met"))
-        print("load average at end: %s; median of %d runs each" % (uptime(), a.reps))
+            print("%-18s %7.3fs %7.3fs %7.3fs %7.3fs %s  < %gs%s: %s"
+                  % (name, med, walls[0] / div, walls[-1] / div, median(cpus) / div, read,
+                     target, unit, "met" if med < target else "NOT met"))
+        print("load average at end: %s; medians of %d runs; cpu = user + sys of pacer"
+              % (uptime(), a.reps))
     finally:
         if a.keep:
             print("kept %s" % d)
