@@ -1,5 +1,6 @@
 /*
- * test_stats_boot.c: the bootstrap intervals of harness/lib/stats_boot.c.
+ * test_stats_boot.c: the bootstrap intervals of harness/lib/stats_boot.c and
+ * harness/lib/stats_mean.c (one module with stats.c; its intervals apart).
  *
  * Exactness: tests/ref/boot_exact.py (Python, exact fractions) computes the
  * bootstrap distribution of the median by its definition (every resample,
