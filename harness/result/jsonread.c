@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonparse.h"
+
 /* A JSON path into buf (JR_PATH_LEN bytes), cut when longer: paths only
  * ever appear in messages. */
 void jr_pathf(char *buf, const char *fmt, ...)
@@ -168,8 +170,11 @@ json_t *jr_load(const char *path, struct err *e)
         return NULL;
     }
     /* any root, so that "$: expected object" can name what it got;
-     * duplicate keys make a file ambiguous */
-    root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+     * duplicate keys make a file ambiguous.  The faster parser takes what
+     * it can; jansson the rest, and words every error. */
+    root = jp_loadb(buf, len);
+    if (!root)
+        root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     free(buf);
     if (!root)
         err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
