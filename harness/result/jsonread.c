@@ -98,12 +98,29 @@ const char *jr_quote(char *buf, size_t size, const char *s)
 }
 
 /* "parent.key", or "key" at the root (parent ""). */
+/* s appended at *at, cut where buf (JR_PATH_LEN bytes) ends, as
+ * jr_pathf cuts. */
+static void path_put(char *buf, size_t *at, const char *s)
+{
+    size_t n = strlen(s), room = JR_PATH_LEN - 1 - *at;
+
+    if (n > room)
+        n = room;
+    memmove(buf + *at, s, n);
+    *at += n;
+}
+
+/* Every member read makes its path: joined by hand, not by a vsnprintf. */
 const char *jr_join(char *buf, const char *parent, const char *key)
 {
-    if (*parent)
-        jr_pathf(buf, "%s.%s", parent, key);
-    else
-        jr_pathf(buf, "%s", key);
+    size_t at = 0;
+
+    if (*parent) {
+        path_put(buf, &at, parent);
+        path_put(buf, &at, ".");
+    }
+    path_put(buf, &at, key);
+    buf[at] = '\0';
     return buf;
 }
 
