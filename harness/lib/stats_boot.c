@@ -75,7 +75,7 @@ int stats_atoms_dist(struct stats_atoms *s, struct stats_boot_dist *d)
     size_t i;
 
     memset(d, 0, sizeof *d);
-    d->v = malloc((s->n ? s->n : 1) * sizeof *d->v);
+    d->v = malloc((s->n + STATS_BOOT_PAD) * sizeof *d->v);
     d->p = malloc((s->n ? s->n : 1) * sizeof *d->p);
     d->cum = malloc((s->n ? s->n : 1) * sizeof *d->cum);
     if (!d->v || !d->p || !d->cum) {
@@ -93,6 +93,8 @@ int stats_atoms_dist(struct stats_atoms *s, struct stats_boot_dist *d)
     }
     if (s->n)
         d->cum[s->n - 1] = 1.0;
+    for (i = 0; i < STATS_BOOT_PAD; i++)
+        d->v[s->n + i] = INFINITY;
     d->n = s->n;
     free(s->a);
     return 0;
@@ -163,24 +165,65 @@ static int merge_runs(struct stats_atoms *s, size_t *start, size_t runs)
     return 0;
 }
 
-/* Even n: the atoms (x_i + x_j) / 2 of the pairs of positions i <= j, one
- * run ascending in j for each i.  Each probability is one product
+/* The shape of the distribution of a resample's median for n values,
+ * which depends on n alone: for each value it can take, the positions
+ * i <= j whose average it is (i == j: the value at i) and its probability;
+ * one run ascending in j for each i. */
+struct median_shape {
+    size_t n, len, cap, runs;
+    size_t *i, *j, *start;     /* start: runs + 1 */
+    double *p;
+};
+
+static void shape_free(struct median_shape *sh)
+{
+    free(sh->i);
+    free(sh->j);
+    free(sh->start);
+    free(sh->p);
+    memset(sh, 0, sizeof *sh);
+}
+
+static int shape_add(struct median_shape *sh, size_t i, size_t j, double p)
+{
+    if (sh->len == sh->cap) {
+        size_t cap = sh->cap ? 2 * sh->cap : 256;
+        size_t *ni = realloc(sh->i, cap * sizeof *ni), *nj;
+        double *np;
+
+        if (!ni)
+            return -1;
+        sh->i = ni;
+        if (!(nj = realloc(sh->j, cap * sizeof *nj)))
+            return -1;
+        sh->j = nj;
+        if (!(np = realloc(sh->p, cap * sizeof *np)))
+            return -1;
+        sh->p = np;
+        sh->cap = cap;
+    }
+    sh->i[sh->len] = i;
+    sh->j[sh->len] = j;
+    sh->p[sh->len++] = p;
+    return 0;
+}
+
+/* Even n: the pairs of positions i <= j.  Each probability is one product
  * ea[i] eb[j] q[j - i] of exp(log C(n, k) / 2 + log a(i) - c (i - k)),
  * exp(log C(n, k) / 2 + log b(j) + c (j - k)) and exp(-c (j - i)): near
  * the middle a(i) grows and b(j) falls by about e^c a step, so with c =
  * k log(1 + 1/k) none of the three overflows where it matters. */
-static int median_even(const double *x, size_t n, size_t lo, size_t hi, struct stats_atoms *s)
+static int shape_even(struct median_shape *sh, size_t lo, size_t hi)
 {
-    size_t k = n / 2, r = n - k, i, j, jmax = n > 1000 && hi + 100 < n ? hi + 100 : n;
+    size_t n = sh->n, k = n / 2, r = n - k, i, j, jmax = n > 1000 && hi + 100 < n ? hi + 100 : n;
     double half = (lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)r + 1)) / 2;
     double c = (double)k * log1p(1.0 / (double)k), g_prev;
     double *eb = malloc(2 * (jmax - lo + 1) * sizeof *eb), *q = eb + (jmax - lo + 1);
-    size_t *start = malloc((hi - lo + 2) * sizeof *start);
     struct order_cdf g;
     int rc = -1;
 
-    if (!eb || !start)
-        goto cleanup;
+    if (!eb)
+        return -1;
     order_cdf_init(&g, n, k);
     g_prev = order_cdf(&g, lo - 1);
     for (j = lo; j <= jmax; j++) {
@@ -192,59 +235,118 @@ static int median_even(const double *x, size_t n, size_t lo, size_t hi, struct s
         double ea = exp(la - c * ((double)i - (double)k));
 
         g_prev = gi;
-        start[i - lo] = s->n;
+        sh->start[sh->runs++] = sh->len;
         if (i < n)
             pii -= exp(la + half + (double)r * log((double)(n - i) / (double)n));
-        if (pii > BOOT_TINY && stats_atoms_add(s, x[i - 1], pii) < 0)
+        if (pii > BOOT_TINY && shape_add(sh, i, i, pii) < 0)
             goto cleanup;
         for (j = i + 1; j <= jmax; j++) {
             double pij = ea * eb[j - lo] * q[j - i];
 
             if (!(pij >= BOOT_TINY))   /* b(j) falls with j: the rest is smaller */
                 break;
-            if (stats_atoms_add(s, stats_lerp(x[i - 1], x[j - 1], 0.5), pij) < 0)
+            if (shape_add(sh, i, j, pij) < 0)
                 goto cleanup;
         }
     }
-    start[hi - lo + 1] = s->n;
-    rc = merge_runs(s, start, hi - lo + 1);
+    rc = 0;
 cleanup:
     free(eb);
-    free(start);
     return rc;
 }
 
-int stats_boot_median(const double *sorted, size_t n, struct stats_boot_dist *d)
+/* The shape for n (n > 0) into sh; odd n is one run of single positions. */
+static int shape_make(size_t n, struct median_shape *sh)
 {
-    struct stats_atoms s = {0};
-    struct order_cdf g;
     size_t k = (n + 1) / 2, w = (size_t)(5.0 * sqrt((double)n)) + 20, lo, hi, i;
+    struct order_cdf g;
     double g_prev;
 
-    memset(d, 0, sizeof *d);
-    if (n == 0)
-        return -1;
+    memset(sh, 0, sizeof *sh);
+    sh->n = n;
     lo = k > w ? k - w : 1;
     hi = k + 1 + w < n ? k + 1 + w : n;
+    if (!(sh->start = malloc((hi - lo + 2) * sizeof *sh->start)))
+        return -1;
     if (n % 2 == 0) {
-        if (median_even(sorted, n, lo, hi, &s) < 0) {
-            free(s.a);
+        if (shape_even(sh, lo, hi) < 0)
             return -1;
-        }
-        return stats_atoms_dist(&s, d);
+        sh->start[sh->runs] = sh->len;
+        return 0;
     }
     order_cdf_init(&g, n, k);
     g_prev = order_cdf(&g, lo - 1);
+    sh->start[sh->runs++] = 0;
     for (i = lo; i <= hi; i++) {
         double gi = order_cdf(&g, i), p = gi - g_prev;
 
         g_prev = gi;
-        if (p > BOOT_TINY && stats_atoms_add(&s, sorted[i - 1], p) < 0) {
-            free(s.a);
+        if (p > BOOT_TINY && shape_add(sh, i, i, p) < 0)
             return -1;
-        }
     }
-    return stats_atoms_dist(&s, d);
+    sh->start[sh->runs] = sh->len;
+    return 0;
+}
+
+/* The shapes of the last two n up to SHAPE_KEEP_MAX are kept (per
+ * thread): a comparison asks for the same n benchmark after benchmark.
+ * Larger n get theirs in own. */
+#define SHAPE_KEEP_MAX 4096
+
+static _Thread_local struct median_shape shape_kept[2];
+static _Thread_local unsigned shape_next;
+
+static const struct median_shape *shape_get(size_t n, struct median_shape *own)
+{
+    struct median_shape *sh = own;
+
+    if (n <= SHAPE_KEEP_MAX) {
+        for (unsigned k = 0; k < 2; k++)
+            if (shape_kept[k].n == n)
+                return &shape_kept[k];
+        sh = &shape_kept[shape_next];
+        shape_next = (shape_next + 1) % 2;
+        shape_free(sh);
+    }
+    if (shape_make(n, sh) < 0) {
+        shape_free(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+int stats_boot_median(const double *sorted, size_t n, struct stats_boot_dist *d)
+{
+    struct median_shape own = {0};
+    const struct median_shape *sh;
+    struct stats_atoms s = {0};
+    size_t e, *start = NULL;
+    int rc = -1;
+
+    memset(d, 0, sizeof *d);
+    if (n == 0 || !(sh = shape_get(n, &own)))
+        return -1;
+    s.a = malloc((sh->len ? sh->len : 1) * sizeof *s.a);
+    start = malloc((sh->runs + 1) * sizeof *start);
+    if (!s.a || !start)
+        goto cleanup;
+    for (e = 0; e < sh->len; e++) {
+        size_t i = sh->i[e], j = sh->j[e];
+
+        s.a[e].v = i == j ? sorted[i - 1] : stats_lerp(sorted[i - 1], sorted[j - 1], 0.5);
+        s.a[e].p = sh->p[e];
+    }
+    s.n = s.cap = sh->len;
+    memcpy(start, sh->start, (sh->runs + 1) * sizeof *start);
+    if (merge_runs(&s, start, sh->runs) < 0)
+        goto cleanup;
+    rc = stats_atoms_dist(&s, d);
+    s.a = NULL;
+cleanup:
+    free(s.a);
+    free(start);
+    shape_free(&own);
+    return rc;
 }
 
 double stats_boot_quantile(const struct stats_boot_dist *d, double p)
@@ -262,6 +364,21 @@ double stats_boot_quantile(const struct stats_boot_dist *d, double p)
     return d->v[lo];
 }
 
+/* From j on, the index of the first value of v above t (t finite):
+ * four at a time without a branch on each, the +inf that pad v ending
+ * the run. */
+static size_t count_upto(const double *v, size_t j, double t)
+{
+    for (;;) {
+        size_t c = (size_t)(v[j] <= t) + (size_t)(v[j + 1] <= t) + (size_t)(v[j + 2] <= t) +
+                   (size_t)(v[j + 3] <= t);
+
+        j += c;
+        if (c < 4)
+            return j;
+    }
+}
+
 /* P(nw* / base* <= r), and in cnt[i] how many values of nw over base's
  * i-th are <= r.  The ratio falls as base's value rises, so the counts
  * never fall with i and one sweep finds them all.  The test is nw <= r
@@ -275,10 +392,7 @@ static double ratio_cdf(const struct stats_boot_dist *b, const struct stats_boot
     size_t i, j = 0;
 
     for (i = 0; i < b->n; i++) {
-        double t = r * b->v[i];
-
-        while (j < nw->n && nw->v[j] <= t)
-            j++;
+        j = count_upto(nw->v, j, r * b->v[i]);
         cnt[i] = j;
         if (j)
             f += b->p[i] * nw->cum[j - 1];
@@ -363,13 +477,12 @@ static double ratio_step(struct ratio_search *rs, double mid, size_t *cm)
     size_t i, j = 0;
 
     for (i = 0; i < rs->nact; i++) {
-        size_t r = rs->act[i], end = rs->ch[r];
-        double t = mid * rs->b->v[r];
+        size_t r = rs->act[i];
 
-        if (j < rs->cl[r])
-            j = rs->cl[r];
-        while (j < end && rs->nw->v[j] <= t)
-            j++;
+        /* the count at mid lies between those at lo and hi */
+        j = count_upto(rs->nw->v, j < rs->cl[r] ? rs->cl[r] : j, mid * rs->b->v[r]);
+        if (j > rs->ch[r])
+            j = rs->ch[r];
         cm[r] = j;
         if (j)
             f += rs->b->p[r] * rs->nw->cum[j - 1];
