@@ -8,8 +8,9 @@
  * by every resample (n <= 6), and the ratio of two medians by every pair;
  * its output tests/ref/boot_exact.out is included below.
  *
- * Accuracy against the resampled bootstrap pacer drew before (B = 10,000,
- * the default seed; the same script, with the generator of boot_ref.py):
+ * Accuracy against the resampled percentile bootstrap (B = 10,000
+ * resamples from the default seed, the generator of boot_ref.py; the same
+ * script):
  * each end of each interval lies within RESAMPLE_TOL of the resampled
  * interval's width of the resampled end.  At B = 10,000 one standard error
  * of a 2.5 % quantile is about 0.7 % of a 95 % interval's width (normal

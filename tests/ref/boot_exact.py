@@ -15,9 +15,9 @@ tests/test_effect.c.  Pure Python with exact rational arithmetic
   - the mean of a resample, n <= 6: every composition, as for the median;
   - the ratio of the medians of two independent resamples: every pair of
     atoms;
-  - the resampled bootstrap that pacer ran before (B = 10,000 resamples,
-    the default seed, the generator of boot_ref.py), for the accuracy of
-    the computed intervals against it.
+  - the resampled percentile bootstrap (B = 10,000 resamples from the
+    default seed, the generator of boot_ref.py), for the accuracy of the
+    computed intervals against it.
 
 The quantile p of a distribution is its smallest value v with
 P(X <= v) >= p (the limit of the type-7 quantile of B sorted resamples).
@@ -129,7 +129,7 @@ def ratio_quantiles(db, dn, ps):
 
 
 def resampled(x, level, resamples, seed):
-    """The percentile bootstrap as pacer drew it (boot_ref.bootstrap: B =
+    """The resampled percentile bootstrap (boot_ref.bootstrap: B =
     resamples below its work cap), without the count."""
     return bootstrap(x, level, resamples, seed)[1:]
 
