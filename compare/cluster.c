@@ -84,18 +84,15 @@ static double resample(struct rng *r, const struct clustered *c, const struct gr
     if (g->k == 1) {
         for (i = 0; i < c->n; i++)
             buf[i] = c->x[rng_below(r, c->n)];
-        stats_sort(buf, c->n);
-        return stats_quantile_sorted(buf, c->n, 0.5);
+        return stats_median_inplace(buf, c->n);
     }
     for (i = 0; i < g->k; i++) {
         size_t p = (size_t)rng_below(r, g->k);
         for (j = 0; j < g->cnt[p]; j++)
             buf[j] = c->x[g->start[p] + rng_below(r, g->cnt[p])];
-        stats_sort(buf, g->cnt[p]);
-        meds[i] = stats_quantile_sorted(buf, g->cnt[p], 0.5);
+        meds[i] = stats_median_inplace(buf, g->cnt[p]);
     }
-    stats_sort(meds, g->k);
-    return stats_quantile_sorted(meds, g->k, 0.5);
+    return stats_median_inplace(meds, g->k);
 }
 
 static size_t resample_len(const struct groups *g, size_t n)
@@ -138,6 +135,11 @@ int cluster_effect(const struct clustered *base, const struct clustered *nw, dou
         return -1;
     if (groups_of(base, &gb) < 0 || groups_of(nw, &gn) < 0)
         goto cleanup;
+    if (gb.k == 1 && gn.k == 1 && resamples > 0) {
+        /* One process a side: the ordinary bootstrap, computed exactly. */
+        rc = effect_unpaired(base->x, base->n, nw->x, nw->n, level, out);
+        goto cleanup;
+    }
     lb = resample_len(&gb, base->n);
     ln = resample_len(&gn, nw->n);
     bb = malloc((lb + gb.k + 1) * sizeof *bb);
@@ -187,38 +189,11 @@ static size_t log_medians(const struct clustered *c, double *out)
     return k;
 }
 
-/* Distribution-free intervals need the exact null distributions:
- * number of arrangements with Mann-Whitney U = u for sizes m, n (the
- * coefficients of the Gaussian binomial [m+n choose m]_q), as
- * probabilities of U <= u. */
-static int mwu_cdf(size_t m, size_t n, double **cdf)
-{
-    size_t N = m * n, i, j;
-    double *c = calloc(N + 1, sizeof *c), total = 0;
-
-    if (!c)
-        return -1;
-    /* prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), built up factor by factor:
-     * multiply by (1 - q^(n+i)), then divide the series by (1 - q^i). */
-    c[0] = 1;
-    for (i = 1; i <= m; i++) {
-        for (j = N; j >= n + i && j <= N; j--)
-            c[j] -= c[j - (n + i)];
-        for (j = i; j <= N; j++)
-            c[j] += c[j - i];
-    }
-    for (j = 0; j <= N; j++)
-        total += c[j];
-    for (j = 0; j <= N; j++)
-        c[j] = (j ? c[j - 1] : 0) + c[j] / total;
-    *cdf = c;
-    return 0;
-}
-
 int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw, double level,
                         struct effect *out)
 {
-    double *lb = NULL, *ln = NULL, *d = NULL, *cdf = NULL, a = (1 - level) / 2;
+    double *lb = NULL, *ln = NULL, *d = NULL, a = (1 - level) / 2;
+    const double *cdf;
     size_t kb, kn, N, i, j, c;
     int rc = -1, found = 0;
 
@@ -236,7 +211,7 @@ int cluster_hl_unpaired(const struct clustered *base, const struct clustered *nw
         goto cleanup;
     N = kb * kn;
     d = malloc(N * sizeof *d);
-    if (!d || mwu_cdf(kb, kn, &cdf) < 0)
+    if (!d || !(cdf = rank_mwu_cdf(kb, kn)))
         goto cleanup;
     for (i = 0; i < kb; i++)
         for (j = 0; j < kn; j++)
@@ -258,7 +233,6 @@ cleanup:
     free(lb);
     free(ln);
     free(d);
-    free(cdf);
     return rc;
 }
 

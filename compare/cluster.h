@@ -17,9 +17,10 @@
  * rng_below(its count), and takes the centre of what it drew; the
  * resample's statistic is centre(new*) / centre(base*).  The CI is the
  * type-7 quantiles (1-level)/2 and (1+level)/2 of the B sorted ratios.
- * With one process per side this is the ordinary bootstrap of effect.h's
- * effect_unpaired (same draws, same result).  B is capped as in stats.h by
- * (n + m).
+ * B is capped as in stats.h by (n + m).  With one process per side this
+ * is the ordinary bootstrap, whose distribution effect.h's effect_unpaired
+ * computes exactly instead (resamples > 0 asks for it; 0 leaves the CI
+ * NaN either way).
  */
 #ifndef PACER_CLUSTER_H
 #define PACER_CLUSTER_H

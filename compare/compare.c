@@ -410,20 +410,26 @@ static void header(struct comparison *out, const struct compare_opts *o,
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }
 
-/* The rows of benchmarks only the base has. */
+/* A row for every benchmark of base that nw lacks (and the filter
+ * passes), after the others. */
 static int add_base_only(struct comparison *out, size_t *cap, const struct result *base,
                          const struct result *nw, const struct compare_opts *o)
 {
+    struct result_index in;
     struct compare_row *r;
     size_t i;
 
+    if (result_index_build(&in, nw) < 0)
+        return -1;
     for (i = 0; i < base->nbenches; i++) {
-        if (result_find(nw, base->benches[i].name))
+        if (result_index_find(&in, base->benches[i].name))
             continue;
         if (o->filter && regexec(o->filter, base->benches[i].name, 0, NULL, 0) != 0)
             continue;
-        if (!(r = add_row(out, cap)))
+        if (!(r = add_row(out, cap))) {
+            result_index_free(&in);
             return -1;
+        }
         r->name = base->benches[i].name;
         r->base = &base->benches[i];
         r->unit = r->base->unit;
@@ -435,6 +441,7 @@ static int add_base_only(struct comparison *out, size_t *cap, const struct resul
                                           : NAN;
         r->new_value = NAN;
     }
+    result_index_free(&in);
     return 0;
 }
 
@@ -481,12 +488,15 @@ int compare_results(const struct result *base, const struct result *nw,
                     const struct compare_opts *o, struct comparison *out, struct err *e)
 {
     size_t i, cap = 0, common = 0;
+    struct result_index ib = {0};
     struct compare_row *r;
 
     memset(out, 0, sizeof *out);
     header(out, o, base, nw);
+    if (result_index_build(&ib, base) < 0)
+        goto oom;
     for (i = 0; i < nw->nbenches; i++) {
-        const struct bench *n = &nw->benches[i], *b = result_find(base, n->name);
+        const struct bench *n = &nw->benches[i], *b = result_index_find(&ib, n->name);
         if (o->filter && regexec(o->filter, n->name, 0, NULL, 0) != 0)
             continue;
         if (!(r = add_row(out, &cap)))
@@ -515,6 +525,7 @@ int compare_results(const struct result *base, const struct result *nw,
     }
     if (add_base_only(out, &cap, base, nw, o) < 0)
         goto oom;
+    result_index_free(&ib);
     if (common == 0) {
         comparison_free(out);
         return err_set(e, "no benchmark in common: the two results ran different suites");
@@ -527,6 +538,7 @@ int compare_results(const struct result *base, const struct result *nw,
     }
     return 0;
 oom:
+    result_index_free(&ib);
     comparison_free(out);
     return err_set(e, "out of memory");
 }

@@ -2,9 +2,8 @@
  * effect.c: effect sizes with confidence intervals (effect.h holds the
  * definitions).  Methods:
  *   - unpaired: ratio of medians with the percentile bootstrap (Efron and
- *     Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13), each
- *     sample resampled on its own from one seeded rng.h stream, so the same
- *     input and seed give the same interval;
+ *     Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13), from
+ *     the exact bootstrap distributions of the two medians (stats.h);
  *   - paired: the median of the per-pair log ratios with the
  *     distribution-free interval between two order statistics, whose
  *     coverage is a binomial(n, 1/2) sum (Conover 1999, "Practical
@@ -21,8 +20,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "harness/lib/rng.h"
+#include "harness/lib/dist.h"
 #include "rank.h"
 
 static int positive(const double *x, size_t n)
@@ -38,20 +38,23 @@ static int level_ok(double level)
     return level > 0.0 && level < 1.0;
 }
 
-/* Median of n values drawn with replacement from x into buf. */
-static double resample_median(struct rng *r, const double *x, size_t n, double *buf)
+/* A new sorted copy of x[0..n), NULL when out of memory. */
+static double *sorted_copy(const double *x, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        buf[i] = x[rng_below(r, n)];
-    return stats_median(buf, n);
+    double *t = malloc(n * sizeof *t);
+
+    if (t) {
+        memcpy(t, x, n * sizeof *t);
+        stats_sort(t, n);
+    }
+    return t;
 }
 
 int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, double level,
-                    unsigned resamples, uint64_t seed, struct effect *out)
+                    struct effect *out)
 {
-    double *bufb = NULL, *bufn = NULL, *ratios = NULL, mb, mn;
-    struct rng r;
-    unsigned nb;
+    struct stats_boot_dist db = {0}, dn = {0};
+    double *sb = NULL, *sn = NULL;
     int rc = -1;
 
     out->ratio = out->ci.lo = out->ci.hi = NAN;
@@ -60,36 +63,21 @@ int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, do
     out->resamples = 0;
     if (n == 0 || m == 0 || !level_ok(level) || !positive(base, n) || !positive(nw, m))
         return -1;
-    mb = stats_median(base, n);
-    mn = stats_median(nw, m);
-    if (isnan(mb) || isnan(mn))
-        return -1;
-    out->ratio = mn / mb;
-    nb = stats_boot_count(n + m, resamples);
-    if (nb == 0)
-        return 0;
-    bufb = malloc(n * sizeof *bufb);
-    bufn = malloc(m * sizeof *bufn);
-    ratios = malloc(nb * sizeof *ratios);
-    if (!bufb || !bufn || !ratios)
+    sb = sorted_copy(base, n);
+    sn = sorted_copy(nw, m);
+    if (!sb || !sn)
         goto cleanup;
-    rng_seed(&r, seed);
-    for (unsigned b = 0; b < nb; b++) {
-        mb = resample_median(&r, base, n, bufb);
-        mn = resample_median(&r, nw, m, bufn);
-        if (isnan(mb) || isnan(mn))
-            goto cleanup;
-        ratios[b] = mn / mb;
-    }
-    stats_sort(ratios, nb);
-    out->ci.lo = stats_quantile_sorted(ratios, nb, (1.0 - level) / 2.0);
-    out->ci.hi = stats_quantile_sorted(ratios, nb, (1.0 + level) / 2.0);
-    out->resamples = nb;
-    rc = 0;
+    out->ratio = stats_quantile_sorted(sn, m, 0.5) / stats_quantile_sorted(sb, n, 0.5);
+    if (stats_boot_median(sb, n, &db) < 0 || stats_boot_median(sn, m, &dn) < 0)
+        goto cleanup;
+    out->ci.lo = stats_boot_ratio_quantile(&db, &dn, (1.0 - level) / 2.0);
+    out->ci.hi = stats_boot_ratio_quantile(&db, &dn, (1.0 + level) / 2.0);
+    rc = isnan(out->ci.lo) || isnan(out->ci.hi) ? -1 : 0;
 cleanup:
-    free(bufb);
-    free(bufn);
-    free(ratios);
+    stats_boot_free(&db);
+    stats_boot_free(&dn);
+    free(sb);
+    free(sn);
     return rc;
 }
 
@@ -264,61 +252,9 @@ double effect_norm_sf(double z)
     return 0.5 * erfc(z / M_SQRT2);
 }
 
-#define LENTZ_TINY 1e-300
-
-/* One term aa of the modified Lentz recurrence: updates d and c, returns
- * the factor the fraction's value is multiplied by. */
-static double lentz_step(double aa, double *c, double *d)
-{
-    *d = 1 + aa * *d;
-    if (fabs(*d) < LENTZ_TINY)
-        *d = LENTZ_TINY;
-    *c = 1 + aa / *c;
-    if (fabs(*c) < LENTZ_TINY)
-        *c = LENTZ_TINY;
-    *d = 1 / *d;
-    return *d * *c;
-}
-
-/* Continued fraction of the incomplete beta function (modified Lentz). */
-static double beta_cf(double a, double b, double x)
-{
-    double c = 1, d = 1 - (a + b) * x / (a + 1), h;
-    int m;
-
-    if (fabs(d) < LENTZ_TINY)
-        d = LENTZ_TINY;
-    d = 1 / d;
-    h = d;
-    for (m = 1; m <= 500; m++) {
-        double m2 = 2.0 * m, del;
-        h *= lentz_step(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
-        del = lentz_step(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), &c, &d);
-        h *= del;
-        if (fabs(del - 1) < 1e-16)
-            break;
-    }
-    return h;
-}
-
-/* Regularized incomplete beta I_x(a, b). */
-static double beta_inc(double a, double b, double x)
-{
-    double front;
-
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
-    if (x < (a + 1) / (a + b + 2))
-        return front * beta_cf(a, b, x) / a;
-    return 1 - front * beta_cf(b, a, 1 - x) / b;
-}
-
 double effect_t_cdf(double t, double df)
 {
-    double x = df / (df + t * t), tail = 0.5 * beta_inc(df / 2, 0.5, x);
+    double x = df / (df + t * t), tail = 0.5 * dist_beta_inc(df / 2, 0.5, x);
 
     return t >= 0 ? 1 - tail : tail;
 }

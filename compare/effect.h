@@ -4,12 +4,11 @@
  * come from the data alone.
  *
  * Unpaired (two runs): ratio of the medians; percentile bootstrap CI
- * (Efron and Tibshirani 1993): B resamples, each draws n indices of base
- * then m indices of new with rng_below from one rng seeded once with seed,
- * and records median(new*) / median(base*); the CI is the type-7 quantiles
- * (1-level)/2 and (1+level)/2 of the B sorted ratios.  B is capped as in
- * stats.h: lowered to max(1000, STATS_BOOT_WORK / (n + m)) when
- * (n + m) * B would exceed STATS_BOOT_WORK.
+ * (Efron and Tibshirani 1993) of median(new*) / median(base*) over
+ * independent resamples of the two sides, from the exact bootstrap
+ * distributions of the two medians (stats.h), not from B resamples: the
+ * CI's ends are the smallest ratios r with P(ratio* <= r) >= (1-level)/2
+ * and >= (1+level)/2.
  *
  * Paired (A/B pairs): r_i = log(new_i / base_i); the estimate is
  * exp(median r); the CI is exp of the distribution-free order-statistic
@@ -39,14 +38,15 @@ struct effect {
     struct ci ci;        /* of the ratio */
     double level;
     int ci_narrowed;     /* paired: n too small for the asked level */
-    unsigned resamples;  /* unpaired: B used */
+    unsigned resamples;  /* resamples drawn: the two-stage bootstrap of
+                            cluster.h; 0 when computed exactly */
 };
 
 /* Unpaired ratio of medians with its bootstrap CI.  All values must be
- * finite and > 0, level in (0, 1); resamples == 0 skips the bootstrap
- * (ci NaN, as stats.h).  Returns 0, or -1 (empty side, bad value, memory). */
+ * finite and > 0, level in (0, 1).  Returns 0, or -1 (empty side, bad
+ * value, memory). */
 int effect_unpaired(const double *base, size_t n, const double *nw, size_t m, double level,
-                    unsigned resamples, uint64_t seed, struct effect *out);
+                    struct effect *out);
 
 /* Paired: base[i] and nw[i] measured as a pair; values finite and > 0,
  * level in (0, 1).  Returns 0, or -1 (n == 0, bad value, memory). */

@@ -6,10 +6,10 @@
  * Methods:
  *   - Mann-Whitney U (Mann and Whitney 1947, "On a test of whether one of
  *     two random variables is stochastically larger than the other"): the
- *     exact null distribution by Mann and Whitney's recurrence on the
- *     largest observation, carried as probabilities so that nothing
- *     overflows at n = m = 49; else the normal approximation with the tie
- *     correction of the variance and a continuity correction of 0.5;
+ *     exact null distribution as the coefficients of a Gaussian binomial,
+ *     kept between calls of the same sizes; else the normal approximation
+ *     with the tie correction of the variance and a continuity correction
+ *     of 0.5;
  *   - Wilcoxon signed-rank (Wilcoxon 1945, "Individual comparisons by
  *     ranking methods"): the exact distribution by counting the subsets of
  *     {1..n} with a given sum (exact integers in doubles for n < 50, as the
@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define EXACT_MAX 50   /* exact distribution below this size, as R */
@@ -87,39 +88,74 @@ static double normal_p(double stat, double mean, double var)
     return normal_two_sided(z / sqrt(var));
 }
 
-/* P(U <= q) for the Mann-Whitney U of sizes nx and ny without ties.  With
- * P_{i,j}(u) the probability for sizes i and j, the largest of the i + j
- * observations is an x with probability i/(i+j), and then it exceeds all
- * j y's (Mann and Whitney 1947, eq. 1 divided by C(i+j, i)):
- *   P_{i,j}(u) = i/(i+j) P_{i-1,j}(u-j) + j/(i+j) P_{i,j-1}(u),
- *   P_{0,j} = P_{i,0} = [u == 0].
- * Only u <= q is needed, so the table holds (ny+1) x (q+1) values; it is
- * updated in place over i, each a[j] running u downwards so that a[j][u-j]
- * still holds row i-1.  Returns -1 when memory runs out. */
-static int mwu_lower(size_t nx, size_t ny, size_t q, double *out)
+/* The null distribution of the Mann-Whitney U of sizes m and n without
+ * ties: the number of arrangements with U = u is the coefficient of q^u in
+ * the Gaussian binomial [m+n choose m]_q = prod_{i=1..m} (1 - q^(n+i)) /
+ * (1 - q^i) (Andrews 1976, "The Theory of Partitions", 3.3; Mann and
+ * Whitney's recurrence counts the same arrangements), built factor by
+ * factor: multiply by (1 - q^(n+i)), then divide the series by (1 - q^i),
+ * O(min(m,n) m n) operations in all.  Each step only reads lower powers,
+ * so counts of small u stay exact integers; the counts are turned into
+ * probabilities of U <= u at the end.
+ *
+ * The distribution depends on the sizes alone, and a suite compares
+ * hundreds of benchmarks of the same sizes, so the last few computed are
+ * kept for the next calls (compare asks for two sizes per benchmark: the
+ * samples' and the processes'), as R's nmath/wilcox.c keeps its counts
+ * between calls (per thread: the cache is thread-local). */
+#define MWU_KEEP 4
+
+static _Thread_local struct mwu_kept {
+    size_t m, n;          /* m <= n; 0 when empty */
+    double *cdf;          /* P(U <= u), u = 0 .. m n */
+} mwu_cache[MWU_KEEP];
+static _Thread_local unsigned mwu_next;   /* the slot to replace next */
+
+static double *mwu_compute(size_t m, size_t n)
 {
-    size_t w = q + 1;
-    double *a = calloc((ny + 1) * w, sizeof *a), p = 0.0;
+    size_t N = m * n, i, j;
+    double *c = calloc(N + 1, sizeof *c), total = 0;
 
-    if (!a)
-        return -1;
-    for (size_t j = 0; j <= ny; j++)
-        a[j * w] = 1.0;
-    for (size_t i = 1; i <= nx; i++) {
-        for (size_t j = 1; j <= ny; j++) {
-            double *cur = a + j * w, *left = a + (j - 1) * w;
-            double fx = (double)i / (double)(i + j), fy = (double)j / (double)(i + j);
-            size_t top = i * j < q ? i * j : q;
-
-            for (size_t u = top + 1; u-- > 0;)
-                cur[u] = (u >= j ? fx * cur[u - j] : 0.0) + fy * left[u];
-        }
+    if (!c)
+        return NULL;
+    c[0] = 1;
+    for (i = 1; i <= m; i++) {
+        for (j = N; j >= n + i && j <= N; j--)
+            c[j] -= c[j - (n + i)];
+        for (j = i; j <= N; j++)
+            c[j] += c[j - i];
     }
-    for (size_t u = 0; u <= q; u++)
-        p += a[ny * w + u];
-    free(a);
-    *out = p;
-    return 0;
+    for (j = 0; j <= N; j++)
+        total += c[j];
+    for (j = 0; j <= N; j++)
+        c[j] = (j ? c[j - 1] : 0) + c[j] / total;
+    return c;
+}
+
+const double *rank_mwu_cdf(size_t m, size_t n)
+{
+    struct mwu_kept *k;
+    double *c;
+    unsigned i;
+
+    if (m > n) {
+        size_t t = m;
+
+        m = n;
+        n = t;
+    }
+    for (i = 0; i < MWU_KEEP; i++)
+        if (mwu_cache[i].cdf && mwu_cache[i].m == m && mwu_cache[i].n == n)
+            return mwu_cache[i].cdf;
+    if (m == 0 || n > SIZE_MAX / m - 1 || !(c = mwu_compute(m, n)))
+        return NULL;
+    k = &mwu_cache[mwu_next];
+    mwu_next = (mwu_next + 1) % MWU_KEEP;
+    free(k->cdf);
+    k->cdf = c;
+    k->m = m;
+    k->n = n;
+    return c;
 }
 
 /* P(V <= q) for the signed-rank V of n untied nonzero differences: the
@@ -175,11 +211,11 @@ int rank_mwu(const double *x, size_t n, const double *y, size_t m, struct rank_r
         /* R: P(U <= u) below the centre, P(U >= u) above it; by symmetry
          * both are P(U <= min(u, nm - u)). */
         size_t u = (size_t)out->stat, q = u < n * m - u ? u : n * m - u;
-        double p;
+        const double *cdf = rank_mwu_cdf(n, m);
 
-        if (mwu_lower(n, m, q, &p) < 0)
+        if (!cdf)
             return -1;
-        out->p = 2.0 * p > 1.0 ? 1.0 : 2.0 * p;
+        out->p = 2.0 * cdf[q] > 1.0 ? 1.0 : 2.0 * cdf[q];
     } else {
         double var = (nx * ny / 12.0) *
                      ((nx + ny + 1.0) - ties / ((nx + ny) * (nx + ny - 1.0)));

@@ -35,6 +35,14 @@ struct rank_result {
  * empty, a value is not finite, or memory runs out. */
 int rank_mwu(const double *x, size_t n, const double *y, size_t m, struct rank_result *out);
 
+/* The exact null distribution of the Mann-Whitney U of sizes m and n
+ * (m, n >= 1) without ties: cdf[u] = P(U <= u), u = 0 .. m n.  Borrowed:
+ * the last few distributions computed are kept (per thread); this one
+ * stays valid until calls with three other pairs of sizes.  NULL when out
+ * of memory.  Costs O(min(m,n) m n) the first time, nothing for the same
+ * sizes again. */
+const double *rank_mwu_cdf(size_t m, size_t n);
+
 /* Paired differences d[0..n).  All zero (or n == 0) gives p = 1, n = 0.
  * Returns -1 when a value is not finite or memory runs out. */
 int rank_signrank(const double *d, size_t n, struct rank_result *out);

@@ -55,12 +55,16 @@ Test(cluster, one_process_is_the_plain_bootstrap)
     lognormal(a, 25, 100, 0.02, 1);
     lognormal(b, 31, 103, 0.02, 2);
     cr_assert_eq(cluster_effect(&ca, &cb, 0.95, 2000, 7, &e1), 0);
-    cr_assert_eq(effect_unpaired(a, 25, b, 31, 0.95, 2000, 7, &e2), 0);
-    /* Same draws from the same seed: the same numbers, bit for bit. */
+    cr_assert_eq(effect_unpaired(a, 25, b, 31, 0.95, &e2), 0);
+    /* Computed, not drawn: the same numbers, bit for bit. */
     cr_assert_eq(e1.ratio, e2.ratio);
     cr_assert_eq(e1.ci.lo, e2.ci.lo);
     cr_assert_eq(e1.ci.hi, e2.ci.hi);
-    cr_assert_eq(e1.resamples, e2.resamples);
+    cr_assert_eq(e1.resamples, 0);
+    /* resamples 0 asks for no interval */
+    cr_assert_eq(cluster_effect(&ca, &cb, 0.95, 0, 7, &e1), 0);
+    cr_assert(isnan(e1.ci.lo) && isnan(e1.ci.hi));
+    cr_assert_eq(e1.ratio, e2.ratio);
 }
 
 Test(cluster, spread_between_processes_widens_the_ci)

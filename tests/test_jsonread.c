@@ -132,3 +132,26 @@ Test(jsonread, suggestions)
     cr_assert_str_eq(jr_suggest("filtre", known), "filter");
     cr_assert_null(jr_suggest("colour", known));
 }
+
+/* jr_join gives what jr_pathf("%s.%s") gives, cut alike when the path is
+ * longer than JR_PATH_LEN. */
+Test(jsonread, join_as_snprintf)
+{
+    static const size_t lens[] = { 0, 1, 5, JR_PATH_LEN - 3, JR_PATH_LEN - 2, JR_PATH_LEN - 1,
+                                   JR_PATH_LEN, JR_PATH_LEN + 7 };
+    char parent[JR_PATH_LEN + 8], key[JR_PATH_LEN + 8], got[JR_PATH_LEN], want[JR_PATH_LEN];
+
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        for (size_t j = 0; j < sizeof lens / sizeof *lens; j++) {
+            memset(parent, 'p', lens[i]);
+            parent[lens[i]] = '\0';
+            memset(key, 'k', lens[j]);
+            key[lens[j]] = '\0';
+            if (lens[i])
+                jr_pathf(want, "%s.%s", parent, key);
+            else
+                jr_pathf(want, "%s", key);
+            cr_assert_str_eq(jr_join(got, parent, key), want, "parent %zu key %zu", lens[i],
+                             lens[j]);
+        }
+}

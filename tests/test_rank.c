@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "compare/rank.h"
 #include "harness/lib/rng.h"
@@ -205,4 +206,75 @@ Test(rank, binom_cdf_matches_r)
         snprintf(what, sizeof what, "k %zu n %zu", w->k, w->n);
         assert_rel(rank_binom_half_cdf(w->k, w->n), w->p, REL, what);
     }
+}
+
+/* U of x against y by its definition: pairs with x above y, ties half. */
+static double u_by_pairs(const double *x, size_t n, const double *y, size_t m)
+{
+    double u = 0;
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            u += x[i] > y[j] ? 1.0 : x[i] == y[j] ? 0.5 : 0.0;
+    return u;
+}
+
+/* Every way of choosing which m of the m + n ranks are x's (bits of a
+ * mask), counted by U: the distribution by enumeration, independent of the
+ * Gaussian binomial. */
+Test(rank, mwu_cdf_matches_enumeration)
+{
+    static const size_t sizes[][2] = {{1, 1}, {1, 6}, {3, 4}, {4, 3}, {5, 5}, {2, 9}, {6, 7}};
+
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t m = sizes[s][0], n = sizes[s][1], N = m + n, total = 0;
+        size_t count[64] = {0};
+        const double *cdf;
+        double acc = 0;
+
+        for (unsigned long mask = 0; mask < 1ul << N; mask++) {
+            double x[16], y[16];
+            size_t nx = 0, ny = 0;
+
+            if ((size_t)__builtin_popcountl(mask) != m)
+                continue;
+            for (size_t r = 0; r < N; r++) {
+                if (mask >> r & 1)
+                    x[nx++] = (double)r;
+                else
+                    y[ny++] = (double)r;
+            }
+            count[(size_t)u_by_pairs(x, nx, y, ny)]++;
+            total++;
+        }
+        cdf = rank_mwu_cdf(m, n);
+        cr_assert_not_null(cdf);
+        for (size_t u = 0; u <= m * n; u++) {
+            acc += (double)count[u];
+            cr_assert_float_eq(cdf[u], acc / (double)total, 1e-15, "m %zu n %zu u %zu", m, n,
+                               u);
+        }
+        cr_assert_float_eq(cdf[m * n], 1.0, 1e-15);
+    }
+}
+
+/* The kept distribution is the one asked for, whichever was asked before
+ * (the sizes change, swap, and come back). */
+Test(rank, mwu_cdf_cache_follows_the_sizes)
+{
+    double a[3 * 8 + 1], b[8 * 3 + 1];
+    const double *c;
+
+    c = rank_mwu_cdf(3, 8);
+    cr_assert_not_null(c);
+    memcpy(a, c, sizeof a);
+    cr_assert_not_null(rank_mwu_cdf(20, 20));
+    c = rank_mwu_cdf(8, 3);
+    cr_assert_not_null(c);
+    memcpy(b, c, sizeof b);
+    for (size_t u = 0; u <= 24; u++)
+        cr_assert_eq(a[u], b[u], "u %zu", u);
+    cr_assert_float_eq(rank_mwu_cdf(20, 20)[200], 0.5 + 0.5 * (rank_mwu_cdf(20, 20)[200] -
+                                                              rank_mwu_cdf(20, 20)[199]),
+                       1e-12, "the centre of a symmetric distribution");
 }

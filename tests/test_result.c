@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,4 +180,51 @@ Test(model, enum_names)
     cr_expect_eq(d, DIR_LOWER);
     cr_expect_eq(direction_parse("up", &d), -1);
     cr_expect_eq(kind_parse(kind_name((enum bench_kind)7), &k), -1);
+}
+
+/* ---- the name index ------------------------------------------------------- */
+
+Test(model, index_finds_every_name)
+{
+    struct result r;
+    struct result_index ix;
+    char name[32];
+
+    result_init(&r);
+    for (int i = 0; i < 1000; i++) {
+        struct bench *b = result_add_bench(&r);
+
+        cr_assert_not_null(b);
+        snprintf(name, sizeof name, "suite/bench%d", i);
+        b->name = strdup(name);
+    }
+    result_add_bench(&r);   /* one without a name */
+    r.benches[500].name[6] = 'B';   /* "suite/Bench500" */
+    free(r.benches[7].name);
+    r.benches[7].name = strdup("suite/bench3");   /* a second "suite/bench3" */
+    cr_assert_eq(result_index_build(&ix, &r), 0);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "suite/bench%d", i);
+        cr_assert_eq(result_index_find(&ix, name), result_find(&r, name), "%s", name);
+    }
+    cr_assert_eq(result_index_find(&ix, "suite/bench3"), &r.benches[3], "the first one");
+    cr_assert_eq(result_index_find(&ix, "suite/Bench500"), &r.benches[500]);
+    cr_assert_null(result_index_find(&ix, "suite/bench500"));
+    cr_assert_null(result_index_find(&ix, "suite/bench7"));
+    cr_assert_null(result_index_find(&ix, ""));
+    cr_assert_null(result_index_find(&ix, NULL));
+    result_index_free(&ix);
+    result_free(&r);
+}
+
+Test(model, index_of_an_empty_result)
+{
+    struct result r;
+    struct result_index ix;
+
+    result_init(&r);
+    cr_assert_eq(result_index_build(&ix, &r), 0);
+    cr_assert_null(result_index_find(&ix, "x"));
+    result_index_free(&ix);
+    result_free(&r);
 }

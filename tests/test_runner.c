@@ -145,11 +145,11 @@ Test(runner, adaptive_rule)
         tight[i] = 100 + (double)(i % 3) * 0.5 - 0.5;
         loose[i] = i % 2 ? 50 : 150;
     }
-    cr_assert(runner_ci_done(tight, 12, 0.01, 1));
-    cr_assert(!runner_ci_done(tight, 9, 0.01, 1), "needs at least 10 samples");
+    cr_assert(runner_ci_done(tight, 12, 0.01));
+    cr_assert(!runner_ci_done(tight, 9, 0.01), "needs at least 10 samples");
     /* Half the values at 50, half at 150: the CI spans about 50..150. */
-    cr_assert(!runner_ci_done(loose, 12, 0.01, 1));
-    cr_assert(runner_ci_done(loose, 12, 0.6, 1));
+    cr_assert(!runner_ci_done(loose, 12, 0.01));
+    cr_assert(runner_ci_done(loose, 12, 0.6));
 }
 
 static void expect_error(const char *name, const char *msg, int sig, int code, int timed_out,

@@ -6,9 +6,7 @@
  * its output tests/ref/stats_ref.out is copied into r_ref[] below, and the
  * data sets are read from the tests/ref/data_*.txt files that script wrote.
  *
- * Bootstrap intervals: tests/ref/boot_ref.py (Python 3.11.2, no numpy), an
- * independent model of the generator and of the resampling procedure of
- * stats.h; its output tests/ref/boot_ref.out is copied into boot_ref[].
+ * The bootstrap intervals (stats_boot.c) are tested in test_stats_boot.c.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -117,83 +115,6 @@ Test(stats, building_blocks_match_r)
     }
 }
 
-struct boot_row {
-    const char *name;
-    double level;
-    unsigned resamples;
-    uint64_t seed;
-    unsigned used;
-    double med_lo, med_hi, mean_lo, mean_hi;
-};
-
-/* Copied from tests/ref/boot_ref.out: Python 3.11.2, python3 boot_ref.py */
-static const struct boot_row boot_ref[] = {
-{ "two", 0.95, 1000, 0x1ULL, 1000, 1.0, 3.0, 1.0, 3.0 },
-{ "three", 0.95, 1000, 0x1ULL, 1000, 1.0, 3.0, 1.0, 3.0 },
-{ "even10", 0.95, 2000, 0x2aULL, 2000, 3.25, 12.5, 5.325, 11.8625 },
-{ "odd11", 0.9, 2000, 0x7ULL, 2000, -0.6, 7.7, 1.0000000000000002, 5.463636363636364 },
-{ "ties", 0.95, 2000, 0x70616365ULL, 2000, 5.0, 5.0, 3.933333333333333, 5.8 },
-{ "outliers", 0.99, 2000, 0x3ULL, 2000, 99.0, 102.0, 63.28180000000006, 260.2815999999999 },
-{ "spiky", 0.95, 2000, 0x70616365ULL, 2000, 1999.165634962158, 2002.478434075365, 2013.3084959451444, 2092.7585689059465 },
-{ "lognormal", 0.95, 3000, 0x70616365ULL, 3000, 97277.35255217018, 101306.291433306, 100732.58082982276, 104026.56323631098 },
-{ "lognormal", 0.8, 1500, 0x3039ULL, 1500, 97747.35128180357, 100533.62350662785, 101393.07080555112, 103470.00327816363 },
-};
-
-Test(stats, bootstrap_matches_python)
-{
-    for (size_t i = 0; i < sizeof boot_ref / sizeof *boot_ref; i++) {
-        const struct boot_row *w = &boot_ref[i];
-        struct stats_opts o = { w->level, w->resamples, w->seed };
-        struct ci med, mean;
-        struct stats s;
-        size_t n;
-        double *x = read_data(w->name, &n);
-        unsigned used = stats_bootstrap(x, n, w->level, w->resamples, w->seed, &med, &mean);
-
-        cr_assert_eq(used, w->used, "%s: %u resamples", w->name, used);
-        assert_rel(med.lo, w->med_lo, REL, w->name);
-        assert_rel(med.hi, w->med_hi, REL, w->name);
-        assert_rel(mean.lo, w->mean_lo, REL, w->name);
-        assert_rel(mean.hi, w->mean_hi, REL, w->name);
-
-        /* stats_compute runs the same bootstrap */
-        cr_assert_eq(stats_compute(x, n, &o, &s), 0);
-        cr_assert_eq(s.resamples, w->used);
-        cr_assert_eq(s.seed, w->seed);
-        cr_assert_eq(s.ci_level, w->level);
-        cr_assert_eq(s.ci_median.lo, med.lo);
-        cr_assert_eq(s.ci_median.hi, med.hi);
-        cr_assert_eq(s.ci_mean.lo, mean.lo);
-        cr_assert_eq(s.ci_mean.hi, mean.hi);
-        free(x);
-    }
-}
-
-/* 200 data sets of 30 normal values (mean 10, sd 2) from a seeded stream:
- * the nominal 95 % interval of the mean must cover 10 in 90 to 99 % of
- * them (the percentile interval runs a little short at n = 30). */
-Test(stats, bootstrap_coverage)
-{
-    enum { SETS = 200, N = 30 };
-    struct rng r;
-    double x[N];
-    int cover_mean = 0, cover_median = 0;
-
-    rng_seed(&r, 271828);
-    for (int k = 0; k < SETS; k++) {
-        struct ci med, mean;
-
-        for (int i = 0; i < N; i++)
-            x[i] = 10.0 + 2.0 * rng_normal(&r);
-        cr_assert_eq(stats_bootstrap(x, N, 0.95, 1000, 1000 + (uint64_t)k, &med, &mean), 1000u);
-        cover_mean += mean.lo <= 10.0 && 10.0 <= mean.hi;
-        cover_median += med.lo <= 10.0 && 10.0 <= med.hi;
-    }
-    cr_assert(cover_mean >= 180 && cover_mean <= 198, "mean covered %d / %d", cover_mean, SETS);
-    cr_assert(cover_median >= 180 && cover_median <= 198, "median covered %d / %d",
-              cover_median, SETS);
-}
-
 static void assert_all_nan(const struct stats *s)
 {
     const double v[] = {
@@ -226,7 +147,7 @@ Test(stats, empty)
     cr_assert(isnan(stats_quantile_sorted(x, 0, 0.5)));
     stats_outliers(x, 0, &out);
     cr_assert_eq(out.low_severe + out.low_mild + out.high_mild + out.high_severe, 0);
-    cr_assert_eq(stats_bootstrap(x, 0, 0.95, 1000, 1, &med, &mean), 0);
+    cr_assert_eq(stats_bootstrap(x, 0, 0.95, &med, &mean), 0);
     cr_assert(isnan(med.lo) && isnan(med.hi) && isnan(mean.lo) && isnan(mean.hi));
 }
 
@@ -250,7 +171,7 @@ Test(stats, single_value)
     cr_assert_eq(s.ci_median.hi, 123.25);
     cr_assert_eq(s.ci_mean.lo, 123.25);
     cr_assert_eq(s.ci_mean.hi, 123.25);
-    cr_assert_eq(s.resamples, STATS_DEFAULT_RESAMPLES);
+    cr_assert_eq(s.resamples, 0, "computed, not resampled");
 }
 
 Test(stats, all_equal)
@@ -297,7 +218,7 @@ Test(stats, null_opts_are_the_defaults)
     cr_assert_eq(stats_compute(x, n, NULL, &a), 0);
     cr_assert_eq(stats_compute(x, n, &o, &b), 0);
     cr_assert_eq(a.ci_level, 0.95);
-    cr_assert_eq(a.resamples, STATS_DEFAULT_RESAMPLES);
+    cr_assert_eq(a.resamples, 0);
     cr_assert_eq(a.seed, STATS_DEFAULT_SEED);
     cr_assert_eq(a.ci_median.lo, b.ci_median.lo);
     cr_assert_eq(a.ci_median.hi, b.ci_median.hi);
@@ -350,71 +271,6 @@ Test(stats, boot_count_caps_the_work)
     cr_assert_eq(stats_boot_count(5, 0), 0u);
 }
 
-Test(stats, bootstrap_is_deterministic)
-{
-    struct ci m1, a1, m2, a2, m3, a3;
-    size_t n;
-    double *x = read_data("lognormal", &n);
-
-    stats_bootstrap(x, n, 0.95, 2000, 99, &m1, &a1);
-    stats_bootstrap(x, n, 0.95, 2000, 99, &m2, &a2);
-    stats_bootstrap(x, n, 0.95, 2000, 100, &m3, &a3);
-    cr_assert(m1.lo == m2.lo && m1.hi == m2.hi && a1.lo == a2.lo && a1.hi == a2.hi);
-    cr_assert(m1.lo != m3.lo || m1.hi != m3.hi || a1.lo != a3.lo || a1.hi != a3.hi);
-    free(x);
-}
-
-/* Same seed, same sorted estimates: a higher level can only widen the
- * interval, and every interval holds the estimate near its middle. */
-Test(stats, bootstrap_levels_nest)
-{
-    static const double level[] = { 0.5, 0.8, 0.9, 0.95, 0.99 };
-    struct ci prev_m = { INFINITY, -INFINITY }, prev_a = { INFINITY, -INFINITY };
-    size_t n;
-    double *x = read_data("lognormal", &n);
-    double med = stats_median(x, n), mean = stats_mean(x, n);
-
-    for (size_t i = 0; i < sizeof level / sizeof *level; i++) {
-        struct ci m, a;
-
-        cr_assert_eq(stats_bootstrap(x, n, level[i], 1000, 5, &m, &a), 1000u);
-        cr_assert(m.lo <= med && med <= m.hi, "level %g", level[i]);
-        cr_assert(a.lo <= mean && mean <= a.hi, "level %g", level[i]);
-        if (i > 0) {
-            cr_assert(m.lo <= prev_m.lo && m.hi >= prev_m.hi, "level %g", level[i]);
-            cr_assert(a.lo <= prev_a.lo && a.hi >= prev_a.hi, "level %g", level[i]);
-        }
-        prev_m = m;
-        prev_a = a;
-    }
-    free(x);
-}
-
-/* n * B above STATS_BOOT_WORK lowers B to max(1000, WORK / n); a request
- * within the cap, or below 1000, is kept. */
-Test(stats, bootstrap_work_cap)
-{
-    enum { BIG = 100000 };
-    struct rng r;
-    struct ci m, a;
-    struct stats s;
-    double *x = malloc(BIG * sizeof *x);
-
-    cr_assert_not_null(x);
-    rng_seed(&r, 31);
-    for (size_t i = 0; i < BIG; i++)
-        x[i] = 1000.0 * exp(0.2 * rng_normal(&r));
-    cr_assert_eq(stats_bootstrap(x, 2000, 0.95, 10000, 1, &m, &a), 10000u);   /* n B = WORK */
-    cr_assert_eq(stats_bootstrap(x, 1000, 0.95, 30000, 1, &m, &a), 20000u);
-    cr_assert_eq(stats_bootstrap(x, 40000, 0.95, 1200, 1, &m, &a), 1000u);
-    cr_assert_eq(stats_bootstrap(x, 50000, 0.95, 500, 1, &m, &a), 500u);
-    cr_assert_eq(stats_compute(x, BIG, NULL, &s), 0);
-    cr_assert_eq(s.resamples, 1000u);
-    cr_assert(s.ci_median.lo <= s.median && s.median <= s.ci_median.hi);
-    cr_assert(s.ci_mean.lo <= s.mean && s.mean <= s.ci_mean.hi);
-    free(x);
-}
-
 Test(stats, quantile_interpolates)
 {
     const double x[] = { 1.0, 2.0, 4.0, 8.0 };
@@ -434,6 +290,55 @@ Test(stats, sort_puts_nan_last)
     stats_sort(x, 6);
     cr_assert(x[0] == -1.0 && x[1] == 0.0 && x[2] == 2.0 && x[3] == 3.0);
     cr_assert(isnan(x[4]) && isnan(x[5]));
+}
+
+static int cmp_ref(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
+/* Large arrays take the radix sort: the same order as a comparison sort,
+ * with negative values, both zeros, infinities, ties, subnormals and NaNs
+ * of either sign (last). */
+Test(stats, radix_sort_agrees_with_qsort)
+{
+    static const size_t sizes[] = { 1024, 1500, 5000, 70000 };
+    struct rng r;
+
+    rng_seed(&r, 99);
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s], nan = 0;
+        double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+
+        cr_assert(x && y);
+        for (size_t i = 0; i < n; i++) {
+            switch (rng_below(&r, 10)) {
+            case 0: x[i] = -rng_uniform(&r) * 1e6; break;
+            case 1: x[i] = rng_below(&r, 2) ? 0.0 : -0.0; break;
+            case 2: x[i] = rng_below(&r, 2) ? INFINITY : -INFINITY; break;
+            case 3: x[i] = rng_below(&r, 2) ? NAN : -NAN; break;
+            case 4: x[i] = (double)rng_below(&r, 5); break;
+            case 5: x[i] = 4.9e-324 * (double)rng_below(&r, 100); break;
+            default: x[i] = exp(10 * rng_normal(&r)); break;
+            }
+            nan += isnan(x[i]);
+        }
+        memcpy(y, x, n * sizeof *x);
+        stats_sort(x, n);
+        qsort(y, n, sizeof *y, cmp_ref);
+        for (size_t i = 0; i < n; i++) {
+            if (i >= n - nan)
+                cr_assert(isnan(x[i]), "n %zu: %zu not NaN", n, i);
+            else
+                cr_assert(x[i] == y[i], "n %zu at %zu: %g, want %g", n, i, x[i], y[i]);
+        }
+        free(x);
+        free(y);
+    }
 }
 
 static double sorted_median(const double *x, size_t n, double *tmp)

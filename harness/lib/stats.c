@@ -7,13 +7,10 @@
  *   - quantiles by definition 7 of Hyndman and Fan (1996, "Sample quantiles
  *     in statistical packages"), R's default and numpy's "linear";
  *   - outliers by Tukey's fences (Tukey 1977, "Exploratory Data Analysis");
- *   - confidence intervals by the percentile bootstrap (Efron and Tibshirani
- *     1993, "An Introduction to the Bootstrap", ch. 13), drawn from the
- *     seeded generator of rng.h so the same input gives the same interval.
- * The medians inside the bootstrap loop come from an expected O(n)
- * selection (Floyd and Rivest's SELECT, a quickselect with sampled pivots,
- * 1975, bounded by a sorting fallback as in Musser's introselect, 1997)
- * rather than from a sort.
+ *   - medians by an expected O(n) selection (Floyd and Rivest's SELECT, a
+ *     quickselect with sampled pivots, 1975, bounded by a sorting fallback
+ *     as in Musser's introselect, 1997) where nothing else needs a sort.
+ * The bootstrap intervals are in stats_boot.c.
  */
 #include "stats.h"
 
@@ -22,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "stats_private.h"
 
 #define MAD_SCALE 1.4826          /* 1 / Phi^-1(3/4), as R's mad() */
 #define BOOT_MIN_RESAMPLES 1000u  /* floor of B when the work cap lowers it */
@@ -81,16 +78,82 @@ static int cmp_double(const void *pa, const void *pb)
     return (a != a) - (b != b);
 }
 
-void stats_sort(double *x, size_t n)
+/* The bits of v as an unsigned key in the order of the values: negative
+ * values have every bit flipped, the others only the sign bit. */
+static uint64_t sort_key(double v)
 {
-    if (n > 1)
-        qsort(x, n, sizeof *x, cmp_double);
+    uint64_t u;
+
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | 1ULL << 63;
 }
 
-/* a + t (b - a): the interpolation step of type 7, written once so that
- * the quantile of a sorted array and the median by selection agree to the
- * last bit. */
-static double lerp(double a, double b, double t)
+/* LSD radix sort of the keys of x[0..n) (no NaN), a byte a pass, with tmp
+ * of n values; a byte all keys share skips its pass (the exponents of a
+ * sample mostly do).  O(n), against qsort's n log n calls of a
+ * comparison.  Returns -1 when tmp cannot be had. */
+static int radix_sort(double *x, size_t n)
+{
+    double *tmp = malloc(n * sizeof *tmp), *src = x, *dst = tmp;
+    size_t count[8][256] = {{0}}, i;
+
+    if (!tmp)
+        return -1;
+    for (i = 0; i < n; i++) {
+        uint64_t k = sort_key(x[i]);
+
+        for (int b = 0; b < 8; b++)
+            count[b][(k >> (8 * b)) & 0xff]++;
+    }
+    for (int b = 0; b < 8; b++) {
+        size_t pos = 0, *c = count[b];
+        double *t;
+
+        if (c[(sort_key(x[0]) >> (8 * b)) & 0xff] == n)
+            continue;
+        for (int d = 0; d < 256; d++) {
+            size_t k = c[d];
+
+            c[d] = pos;
+            pos += k;
+        }
+        for (i = 0; i < n; i++)
+            dst[c[(sort_key(src[i]) >> (8 * b)) & 0xff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != x)
+        memcpy(x, src, n * sizeof *x);
+    free(tmp);
+    return 0;
+}
+
+/* Large arrays by radix sort once the NaNs are moved to the end (where
+ * the comparison puts them); small ones, or when memory runs out, by
+ * qsort. */
+void stats_sort(double *x, size_t n)
+{
+    size_t i, m = 0;
+
+    if (n < 1)
+        return;
+    if (n >= 1024) {
+        for (i = 0; i < n; i++) {
+            if (x[i] == x[i]) {
+                double t = x[m];
+
+                x[m++] = x[i];
+                x[i] = t;
+            }
+        }
+        if (m == 0 || radix_sort(x, m) == 0)
+            return;
+    }
+    qsort(x, n, sizeof *x, cmp_double);
+}
+
+double stats_lerp(double a, double b, double t)
 {
     if (t == 0.0 || a == b)
         return a;
@@ -112,7 +175,7 @@ double stats_quantile_sorted(const double *sorted, size_t n, double p)
     lo = (size_t)floor(h);
     if (lo >= n - 1)
         return sorted[n - 1];
-    return lerp(sorted[lo], sorted[lo + 1], h - (double)lo);
+    return stats_lerp(sorted[lo], sorted[lo + 1], h - (double)lo);
 }
 
 static void swap(double *x, ptrdiff_t i, ptrdiff_t j)
@@ -193,8 +256,7 @@ static double select_kth(double *x, size_t n, size_t k)
     return x[k];
 }
 
-/* Type-7 median of x[0..n), n > 0, by selection; reorders x. */
-static double median_inplace(double *x, size_t n)
+double stats_median_inplace(double *x, size_t n)
 {
     size_t k = (n - 1) / 2;
     double a = select_kth(x, n, k), b;
@@ -207,7 +269,7 @@ static double median_inplace(double *x, size_t n)
     for (size_t i = k + 2; i < n; i++)
         if (x[i] < b)
             b = x[i];
-    return lerp(a, b, 0.5);
+    return stats_lerp(a, b, 0.5);
 }
 
 /* A new copy of x[0..n) (n > 0), or NULL when out of memory. */
@@ -226,7 +288,7 @@ double stats_median(const double *x, size_t n)
 
     if (n == 0 || !(t = copy_of(x, n)))
         return NAN;
-    m = median_inplace(t, n);
+    m = stats_median_inplace(t, n);
     free(t);
     return m;
 }
@@ -236,7 +298,7 @@ static double mad_inplace(double *t, size_t n, double median)
 {
     for (size_t i = 0; i < n; i++)
         t[i] = fabs(t[i] - median);
-    return MAD_SCALE * median_inplace(t, n);
+    return MAD_SCALE * stats_median_inplace(t, n);
 }
 
 double stats_mad(const double *x, size_t n)
@@ -245,7 +307,7 @@ double stats_mad(const double *x, size_t n)
 
     if (n == 0 || !(t = copy_of(x, n)))
         return NAN;
-    m = median_inplace(t, n);
+    m = stats_median_inplace(t, n);
     m = mad_inplace(t, n, m);
     free(t);
     return m;
@@ -306,60 +368,6 @@ unsigned stats_boot_count(size_t n, unsigned resamples)
     return resamples < cap ? resamples : (unsigned)cap;
 }
 
-static void ci_from(double *est, unsigned b, double level, struct ci *ci)
-{
-    stats_sort(est, b);
-    ci->lo = stats_quantile_sorted(est, b, (1.0 - level) / 2.0);
-    ci->hi = stats_quantile_sorted(est, b, (1.0 + level) / 2.0);
-}
-
-/* n == 0 or resamples == 0 leaves both intervals NaN and returns 0.  The
- * resample mean is the plain running sum over n: the values of one
- * resample are summed in draw order and divided once. */
-unsigned stats_bootstrap(const double *x, size_t n, double level, unsigned resamples,
-                         uint64_t seed, struct ci *median, struct ci *mean)
-{
-    double *buf = NULL, *meds = NULL, *means = NULL;
-    struct rng r;
-    unsigned b, nb;
-
-    median->lo = median->hi = mean->lo = mean->hi = NAN;
-    if (n == 0 || resamples == 0)
-        return 0;
-    nb = stats_boot_count(n, resamples);
-    if (n == 1) {               /* every resample is the one value */
-        median->lo = median->hi = mean->lo = mean->hi = x[0];
-        return nb;
-    }
-    buf = malloc(n * sizeof *buf);
-    meds = malloc(nb * sizeof *meds);
-    means = malloc(nb * sizeof *means);
-    if (!buf || !meds || !means) {
-        nb = 0;
-        goto cleanup;
-    }
-    rng_seed(&r, seed);
-    for (b = 0; b < nb; b++) {
-        double sum = 0.0;
-
-        for (size_t i = 0; i < n; i++) {
-            double v = x[rng_below(&r, n)];
-
-            buf[i] = v;
-            sum += v;
-        }
-        means[b] = sum / (double)n;
-        meds[b] = median_inplace(buf, n);
-    }
-    ci_from(meds, nb, level, median);
-    ci_from(means, nb, level, mean);
-cleanup:
-    free(buf);
-    free(meds);
-    free(means);
-    return nb;
-}
-
 /* On n == 0 every double field is NaN except ci_level, which echoes the
  * option like seed does; resamples is 0 then and when the bootstrap is
  * skipped. */
@@ -404,14 +412,12 @@ int stats_compute(const double *x, size_t n, const struct stats_opts *o, struct 
     out->p95 = stats_quantile_sorted(t, n, 0.95);
     out->p99 = stats_quantile_sorted(t, n, 0.99);
     outliers_sorted(t, n, &out->outliers);
+    if (o->resamples > 0 && (stats_ci_median(t, n, o->ci_level, &out->ci_median) < 0 ||
+                             stats_ci_mean(x, n, o->ci_level, &out->ci_mean) < 0)) {
+        free(t);
+        return -1;
+    }
     out->mad = mad_inplace(t, n, out->median);
     free(t);
-
-    if (o->resamples > 0) {
-        out->resamples = stats_bootstrap(x, n, o->ci_level, o->resamples, o->seed,
-                                         &out->ci_median, &out->ci_mean);
-        if (out->resamples == 0)
-            return -1;
-    }
     return 0;
 }

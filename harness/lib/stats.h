@@ -15,14 +15,21 @@
  *             .75, iqr = q3 - q1: mild outside [q1 - 1.5 iqr, q3 + 1.5 iqr]
  *             but inside the 3 iqr fences, severe outside [q1 - 3 iqr,
  *             q3 + 3 iqr].  Counted, never dropped.
- *   ci        percentile bootstrap (Efron and Tibshirani 1993, ch. 13):
- *             B resamples; resample b draws n indices, one after another,
- *             with rng_below(n) from one rng seeded once with `seed`; its
- *             median and its mean are both recorded; the interval is the
- *             type-7 quantiles (1-level)/2 and (1+level)/2 of the B sorted
- *             medians (resp. means).  B = resamples, but when n * B would
- *             exceed STATS_BOOT_WORK it is lowered to max(1000,
- *             STATS_BOOT_WORK / n).  n == 1 gives lo = hi = the value.
+ *   ci        percentile bootstrap (Efron and Tibshirani 1993, ch. 13): the
+ *             quantiles (1-level)/2 and (1+level)/2 of the distribution of
+ *             the statistic over resamples (n values drawn with
+ *             replacement), computed rather than sampled (stats_boot.c):
+ *             the ideal bootstrap of B = infinity resamples, so no seed
+ *             and no resample count enter it.  Median: the exact
+ *             distribution of a resample's type-7 median; the interval's
+ *             ends are values it takes, lo the smallest v with P(median*
+ *             <= v) >= (1-level)/2, hi likewise.  Mean: exact for n <= 6
+ *             (every resample enumerated), else the saddlepoint
+ *             approximation of the distribution (Davison and Hinkley
+ *             1988), which follows the resampled one to within its Monte
+ *             Carlo noise at 10,000 resamples except where a few far values
+ *             make that distribution lumpy.  n == 1 gives lo = hi = the
+ *             value.
  */
 #ifndef PACER_STATS_H
 #define PACER_STATS_H
@@ -32,7 +39,7 @@
 
 #define STATS_DEFAULT_SEED 0x70616365ULL /* "pace" */
 #define STATS_DEFAULT_RESAMPLES 10000u
-#define STATS_BOOT_WORK 20000000ULL
+#define STATS_BOOT_WORK 20000000ULL     /* draws a resampling loop may make */
 
 struct ci {
     double lo, hi;
@@ -49,14 +56,15 @@ struct stats {
     double cv;
     struct ci ci_median, ci_mean;
     double ci_level;      /* e.g. 0.95 */
-    unsigned resamples;   /* B actually used */
-    uint64_t seed;        /* seed of the bootstrap */
+    unsigned resamples;   /* 0: the intervals were computed, not resampled */
+    uint64_t seed;        /* the seed asked for (unused by the intervals) */
     struct outliers outliers;
 };
 
 struct stats_opts {
     double ci_level;      /* default 0.95 */
-    unsigned resamples;   /* default STATS_DEFAULT_RESAMPLES; 0 skips the bootstrap (ci = NaN) */
+    unsigned resamples;   /* 0 skips the bootstrap (ci = NaN); any other
+                             value computes it (default STATS_DEFAULT_RESAMPLES) */
     uint64_t seed;        /* default STATS_DEFAULT_SEED */
 };
 
@@ -74,20 +82,53 @@ double stats_stddev(const double *x, size_t n);               /* n-1 */
 double stats_quantile_sorted(const double *sorted, size_t n, double p);
 /* Median of x[0..n) (x not modified); NaN for n == 0. */
 double stats_median(const double *x, size_t n);
+/* The same by selection in place: reorders x[0..n), n > 0. */
+double stats_median_inplace(double *x, size_t n);
 /* 1.4826 * median absolute deviation from the median. */
 double stats_mad(const double *x, size_t n);
 /* Sort doubles ascending in place. */
 void stats_sort(double *x, size_t n);
 /* Count outliers by Tukey fences. */
 void stats_outliers(const double *x, size_t n, struct outliers *out);
-/* B, the resamples a bootstrap over n values (n > 0) draws: resamples,
- * lowered to max(1000, STATS_BOOT_WORK / n) when n * B would exceed
- * STATS_BOOT_WORK.  A request already below that floor is kept as it is
- * (the cap only ever lowers B). */
+/* B, the resamples a resampling loop over n values (n > 0) draws:
+ * resamples, lowered to max(1000, STATS_BOOT_WORK / n) when n * B would
+ * exceed STATS_BOOT_WORK.  A request already below that floor is kept as
+ * it is (the cap only ever lowers B). */
 unsigned stats_boot_count(size_t n, unsigned resamples);
-/* Percentile bootstrap CIs of the median and the mean as described above.
- * Returns the number of resamples used, or 0 on allocation failure. */
-unsigned stats_bootstrap(const double *x, size_t n, double level, unsigned resamples,
-                         uint64_t seed, struct ci *median, struct ci *mean);
+
+/* ---- bootstrap intervals (stats_boot.c) ---- */
+
+/* Percentile bootstrap CIs of the median and the mean of x[0..n) as
+ * described above.  n == 0 leaves both NaN.  Returns 0, or -1 when out of
+ * memory. */
+int stats_bootstrap(const double *x, size_t n, double level, struct ci *median,
+                    struct ci *mean);
+/* The median's interval alone, from the values already sorted. */
+int stats_ci_median(const double *sorted, size_t n, double level, struct ci *out);
+/* The mean's interval alone (x in any order, not modified). */
+int stats_ci_mean(const double *x, size_t n, double level, struct ci *out);
+
+/* The bootstrap distribution of a resample's median: the values it takes,
+ * ascending, with their probabilities and P(median* <= v[i]) in cum[i]
+ * (cum[n - 1] == 1); v[n .. n + STATS_BOOT_PAD) hold +inf, an end for
+ * scans.  Values whose probability is below 1e-15 are left out.  Owned:
+ * stats_boot_free. */
+#define STATS_BOOT_PAD 4
+struct stats_boot_dist {
+    double *v, *p, *cum;
+    size_t n;
+};
+
+/* The distribution of the median of x_sorted[0..n) (n > 0, ascending).
+ * Returns 0, or -1 when out of memory. */
+int stats_boot_median(const double *sorted, size_t n, struct stats_boot_dist *d);
+/* The smallest value v of d with P(median* <= v) >= p. */
+double stats_boot_quantile(const struct stats_boot_dist *d, double p);
+/* For two independent resamples, the smallest value r of median*(nw) /
+ * median*(base) with P(ratio <= r) >= p; every value of both must be > 0.
+ * NaN when out of memory. */
+double stats_boot_ratio_quantile(const struct stats_boot_dist *base,
+                                 const struct stats_boot_dist *nw, double p);
+void stats_boot_free(struct stats_boot_dist *d);
 
 #endif

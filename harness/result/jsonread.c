@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonparse.h"
+
 /* A JSON path into buf (JR_PATH_LEN bytes), cut when longer: paths only
  * ever appear in messages. */
 void jr_pathf(char *buf, const char *fmt, ...)
@@ -96,12 +98,29 @@ const char *jr_quote(char *buf, size_t size, const char *s)
 }
 
 /* "parent.key", or "key" at the root (parent ""). */
+/* s appended at *at, cut where buf (JR_PATH_LEN bytes) ends, as
+ * jr_pathf cuts. */
+static void path_put(char *buf, size_t *at, const char *s)
+{
+    size_t n = strlen(s), room = JR_PATH_LEN - 1 - *at;
+
+    if (n > room)
+        n = room;
+    memmove(buf + *at, s, n);
+    *at += n;
+}
+
+/* Every member read makes its path: joined by hand, not by a vsnprintf. */
 const char *jr_join(char *buf, const char *parent, const char *key)
 {
-    if (*parent)
-        jr_pathf(buf, "%s.%s", parent, key);
-    else
-        jr_pathf(buf, "%s", key);
+    size_t at = 0;
+
+    if (*parent) {
+        path_put(buf, &at, parent);
+        path_put(buf, &at, ".");
+    }
+    path_put(buf, &at, key);
+    buf[at] = '\0';
     return buf;
 }
 
@@ -168,8 +187,11 @@ json_t *jr_load(const char *path, struct err *e)
         return NULL;
     }
     /* any root, so that "$: expected object" can name what it got;
-     * duplicate keys make a file ambiguous */
-    root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+     * duplicate keys make a file ambiguous.  The faster parser takes what
+     * it can; jansson the rest, and words every error. */
+    root = jp_loadb(buf, len);
+    if (!root)
+        root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
     free(buf);
     if (!root)
         err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);

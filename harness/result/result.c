@@ -117,6 +117,67 @@ struct bench *result_find(const struct result *r, const char *name)
     return NULL;
 }
 
+/* FNV-1a, 64 bits (Fowler, Noll and Vo; IETF draft-eastlake-fnv). */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The slot of name in ix: where it is, or the empty slot that ends its
+ * probe sequence. */
+static size_t index_slot(const struct result_index *ix, const char *name)
+{
+    size_t i = (size_t)name_hash(name) & ix->mask;
+
+    while (ix->slot[i] && strcmp(ix->r->benches[ix->slot[i] - 1].name, name) != 0)
+        i = (i + 1) & ix->mask;
+    return i;
+}
+
+/* At most half full, so a probe sequence stays short. */
+int result_index_build(struct result_index *ix, const struct result *r)
+{
+    size_t i, cap = 16;
+
+    while (cap < 2 * r->nbenches)
+        cap *= 2;
+    ix->r = r;
+    ix->mask = cap - 1;
+    ix->slot = calloc(cap, sizeof *ix->slot);
+    if (!ix->slot)
+        return -1;
+    for (i = 0; i < r->nbenches; i++) {
+        size_t s;
+
+        if (!r->benches[i].name)
+            continue;
+        s = index_slot(ix, r->benches[i].name);
+        if (!ix->slot[s])
+            ix->slot[s] = i + 1;
+    }
+    return 0;
+}
+
+struct bench *result_index_find(const struct result_index *ix, const char *name)
+{
+    size_t s;
+
+    if (!name)
+        return NULL;
+    s = index_slot(ix, name);
+    return ix->slot[s] ? &ix->r->benches[ix->slot[s] - 1] : NULL;
+}
+
+void result_index_free(struct result_index *ix)
+{
+    free(ix->slot);
+    ix->slot = NULL;
+}
+
 size_t result_nerrors(const struct result *r)
 {
     size_t i, n = 0;

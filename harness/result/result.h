@@ -155,8 +155,27 @@ void result_free(struct result *r);
  * earlier benches may move. */
 struct bench *result_add_bench(struct result *r);
 
-/* The benchmark of that full name, or NULL. */
+/* The benchmark of that full name, or NULL.  A linear search: to look up
+ * many names, build a result_index. */
 struct bench *result_find(const struct result *r, const char *name);
+
+/* The benchmarks of a result by name: an open-addressing hash table (FNV-1a
+ * hashes, linear probing), so that matching the benchmarks of two results
+ * takes time linear in their number.  It borrows r's benchmarks: valid
+ * while r's benchmarks and their names stay as they were when it was
+ * built. */
+struct result_index {
+    const struct result *r;
+    size_t *slot;         /* index + 1 into r->benches, 0 empty */
+    size_t mask;          /* number of slots - 1 (a power of two) */
+};
+
+/* Build ix over r (borrowed).  When two benchmarks share a name the first
+ * is found, as with result_find.  Returns 0, or -1 when out of memory. */
+int result_index_build(struct result_index *ix, const struct result *r);
+/* The benchmark of that name (as result_find), or NULL. */
+struct bench *result_index_find(const struct result_index *ix, const char *name);
+void result_index_free(struct result_index *ix);
 
 /* Number of benchmarks with an error. */
 size_t result_nerrors(const struct result *r);

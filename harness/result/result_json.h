@@ -90,6 +90,9 @@
  *    "ci": {"level": num|null, "method": "percentile-bootstrap" (not req),
  *           "resamples": int, "seed": int,
  *           "median": [lo, hi]|null, "mean": [lo, hi]|null},
+ *         (resamples 0: the intervals come from the bootstrap distribution
+ *         itself, not from resamples, and the seed played no part (stats.h);
+ *         earlier files hold the B they drew with that seed)
  *    "outliers": {"low_severe", "low_mild", "high_mild", "high_severe": int}}
  *
  * No samples, no statistics: a benchmark (or metric) with no samples and

@@ -137,17 +137,21 @@ fail:
     return -1;
 }
 
-int runner_ci_done(const double *x, size_t n, double target, uint64_t seed)
+int runner_ci_done(const double *x, size_t n, double target)
 {
-    struct ci med, mean;
-    double m;
+    struct ci med;
+    double *t, m;
+    int done = 0;
 
-    if (n < RUNNER_ADAPTIVE_MIN)
+    if (n < RUNNER_ADAPTIVE_MIN || !(t = malloc(n * sizeof *t)))
         return 0;
-    m = stats_median(x, n);
-    if (!(m > 0) || !stats_bootstrap(x, n, 0.95, 1000, seed, &med, &mean))
-        return 0;
-    return (med.hi - med.lo) / 2 / m <= target;
+    memcpy(t, x, n * sizeof *t);
+    stats_sort(t, n);
+    m = stats_quantile_sorted(t, n, 0.5);
+    if (m > 0 && stats_ci_median(t, n, 0.95, &med) == 0)
+        done = (med.hi - med.lo) / 2 / m <= target;
+    free(t);
+    return done;
 }
 
 struct proc_plan {
@@ -244,7 +248,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
         /* The adaptive check bootstraps all samples so far: do it when their
          * number grew by a tenth, so its cost stays linear in the samples. */
         if (set->ci_target > 0 && s->n >= next_check) {
-            if (runner_ci_done(s->x, s->n, set->ci_target, set->seed))
+            if (runner_ci_done(s->x, s->n, set->ci_target))
                 break;
             next_check = s->n + (s->n / 10 > 10 ? s->n / 10 : 10);
         }

@@ -53,10 +53,10 @@ int runner_process(const char *binary, const char *suite, const struct listed *l
 void runner_finish(struct bench *b, const struct run_opts *o);
 
 /* The adaptive stopping rule: at least RUNNER_ADAPTIVE_MIN samples and the
- * half-width of the median's 95 % bootstrap CI (1000 resamples, seed) at
- * most target times the median. */
+ * half-width of the median's 95 % bootstrap CI (stats.h) at most target
+ * times the median. */
 #define RUNNER_ADAPTIVE_MIN 10u
-int runner_ci_done(const double *x, size_t n, double target, uint64_t seed);
+int runner_ci_done(const double *x, size_t n, double target);
 
 /* The time one sample aims at: the settings' target, at least 1000 times
  * the clock's resolution. */

@@ -113,7 +113,7 @@ def stamped_run(jpath, spath):
 
 
 def e2e_run(d, side, k):
-    """(wall ns, timed ns, samples, statistics ns, bootstrap resamples) of one
+    """(wall ns, timed ns, samples, statistics ns, resamples recorded) of one
     whole `pacer run`."""
     stem = os.path.join(d, "e2e-%s-%d" % (side, k))
     b = bench(load(stem + ".json"), "/empty")
@@ -165,8 +165,7 @@ def section_overhead(d):
           % (nlo, fmt_list([x / 1e6 for x in around_lo], "{:.0f}")))
     print("                                         %5d samples: %s ms"
           % (nhi, fmt_list([x / 1e6 for x in around_hi], "{:.0f}")))
-    print("     of it, statistics (bootstrap resamples %d at %d samples, %d at %d):"
-          % (lo[0][4], nlo, hi[0][4], nhi))
+    print("     of it, statistics (bootstrap intervals computed, not resampled):")
     print("                                         %5d samples: %s ms"
           % (nlo, fmt_list([r[3] / 1e6 for r in lo], "{:.0f}")))
     print("                                         %5d samples: %s ms"
@@ -178,9 +177,9 @@ def section_overhead(d):
                                          med([r[3] for r in lo + hi]) / 1e6))
     print("  => B: driver and worker time per extra sample, statistics apart"
           " (median of pairs): %.2f us" % (med(marg) / 1e3))
-    print("     The statistics do not grow with the sample count here: the bootstrap's work is")
-    print("     capped (STATS_BOOT_WORK, 2e7 draws), so B falls from 10000 resamples at 2000")
-    print("     samples to 1000 at 20000.  The cross-check is only as good as the run-to-run")
+    print("     The statistics grow about linearly with the sample count: the bootstrap")
+    print("     intervals come from the bootstrap distribution itself (harness/lib/stats_boot.c),")
+    print("     not from resamples.  The cross-check is only as good as the run-to-run")
     print("     noise of the fixed part (see the spread of the pairs).")
 
 

@@ -1,0 +1,300 @@
+/*
+ * jsonparse.c: the parser of jsonparse.h.  A recursive descent over the
+ * buffer (RFC 8259), building values with jansson's own constructors in
+ * the order jansson's parser does (so objects keep the keys in file
+ * order).  jansson reads its input through a character stream with a call
+ * and a UTF-8 check per byte and copies every token into a growing buffer;
+ * here a string without escapes is one scan and one copy, and a number is
+ * converted from a small copy of its text by the same strtoll or strtod.
+ * Where jansson would refuse the text, or where matching it exactly would
+ * take its own code (Unicode escapes and UTF-8 checks), this parser gives
+ * up instead.
+ */
+#include "jsonparse.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JP_MAX_DEPTH 2048      /* jansson's JSON_PARSER_MAX_DEPTH */
+#define JP_NUM_MAX 64          /* longest number text taken here */
+
+struct jp {
+    const char *p, *end;
+    int depth;
+    char *buf;                 /* the last string decoded */
+    size_t cap;
+};
+
+static json_t *jp_value(struct jp *s);
+
+static void jp_ws(struct jp *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+        s->p++;
+}
+
+static int jp_put(struct jp *s, size_t at, const char *src, size_t n)
+{
+    if (at + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 256;
+        char *nb;
+
+        while (cap < at + n + 1)
+            cap *= 2;
+        if (!(nb = realloc(s->buf, cap)))
+            return -1;
+        s->buf = nb;
+        s->cap = cap;
+    }
+    memcpy(s->buf + at, src, n);
+    return 0;
+}
+
+/* The string at s->p (its opening quote) decoded into s->buf, its length
+ * in *len: printable ASCII and the escapes other than \u. */
+static int jp_string(struct jp *s, size_t *len)
+{
+    static const char esc_in[] = "\"\\/bfnrt", esc_out[] = "\"\\/\b\f\n\r\t";
+    const char *p = s->p + 1;
+    size_t n = 0;
+
+    for (;;) {
+        const char *start = p, *e;
+
+        while (p < s->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
+               (unsigned char)*p < 0x80)
+            p++;
+        if (jp_put(s, n, start, (size_t)(p - start)) < 0)
+            return -1;
+        n += (size_t)(p - start);
+        if (p >= s->end)
+            return -1;
+        if (*p == '"')
+            break;
+        if (*p != '\\' || p + 1 >= s->end || !(e = memchr(esc_in, p[1], sizeof esc_in - 1)))
+            return -1;
+        if (jp_put(s, n, &esc_out[e - esc_in], 1) < 0)
+            return -1;
+        n++;
+        p += 2;
+    }
+    s->buf[n] = '\0';
+    s->p = p + 1;
+    *len = n;
+    return 0;
+}
+
+static int is_digit(const struct jp *s, const char *p)
+{
+    return p < s->end && *p >= '0' && *p <= '9';
+}
+
+/* A number as jansson lexes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
+ * an integer (json_integer of strtoll) without fraction and exponent, else
+ * a real (json_real of strtod). */
+static json_t *jp_number(struct jp *s)
+{
+    const char *p = s->p;
+    char tok[JP_NUM_MAX], *end;
+    int real = 0;
+    size_t len;
+
+    if (*p == '-')
+        p++;
+    if (!is_digit(s, p))
+        return NULL;
+    if (*p++ == '0') {
+        if (is_digit(s, p))
+            return NULL;
+    } else {
+        while (is_digit(s, p))
+            p++;
+    }
+    if (p < s->end && *p == '.') {
+        real = 1;
+        if (!is_digit(s, ++p))
+            return NULL;
+        while (is_digit(s, p))
+            p++;
+    }
+    if (p < s->end && (*p == 'e' || *p == 'E')) {
+        real = 1;
+        p++;
+        if (p < s->end && (*p == '+' || *p == '-'))
+            p++;
+        if (!is_digit(s, p))
+            return NULL;
+        while (is_digit(s, p))
+            p++;
+    }
+    len = (size_t)(p - s->p);
+    if (len >= sizeof tok)
+        return NULL;
+    memcpy(tok, s->p, len);
+    tok[len] = '\0';
+    s->p = p;
+    errno = 0;
+    if (!real) {
+        long long v = strtoll(tok, &end, 10);
+
+        return errno == ERANGE ? NULL : json_integer(v);
+    } else {
+        double v = strtod(tok, &end);
+
+        return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);
+    }
+}
+
+/* true, false or null, not run on into more letters. */
+static json_t *jp_word(struct jp *s)
+{
+    static const struct {
+        const char *w;
+        size_t n;
+    } words[] = {{"true", 4}, {"false", 5}, {"null", 4}};
+
+    for (size_t i = 0; i < 3; i++) {
+        const char *after = s->p + words[i].n;
+
+        if ((size_t)(s->end - s->p) >= words[i].n && !memcmp(s->p, words[i].w, words[i].n) &&
+            (after == s->end || !((*after >= 'a' && *after <= 'z') ||
+                                  (*after >= 'A' && *after <= 'Z')))) {
+            s->p = after;
+            return i == 0 ? json_true() : i == 1 ? json_false() : json_null();
+        }
+    }
+    return NULL;
+}
+
+/* After a member or element: 1 at the closer (passed), 0 after a comma
+ * (passed), -1 at anything else. */
+static int jp_next(struct jp *s, char close)
+{
+    jp_ws(s);
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        return 1;
+    }
+    if (s->p < s->end && *s->p == ',') {
+        s->p++;
+        jp_ws(s);
+        return 0;
+    }
+    return -1;
+}
+
+static json_t *jp_array(struct jp *s)
+{
+    json_t *a = json_array();
+    int more;
+
+    s->p++;
+    jp_ws(s);
+    if (!a)
+        return NULL;
+    if (s->p < s->end && *s->p == ']') {
+        s->p++;
+        return a;
+    }
+    do {
+        json_t *v = jp_value(s);
+
+        if (!v || json_array_append_new(a, v) < 0 || (more = jp_next(s, ']')) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    } while (!more);
+    return a;
+}
+
+/* Members in file order; a key seen before leaves the size as it was. */
+static json_t *jp_object(struct jp *s)
+{
+    json_t *o = json_object();
+    char small[256], *key;
+    size_t klen;
+    int more;
+
+    s->p++;
+    jp_ws(s);
+    if (!o)
+        return NULL;
+    if (s->p < s->end && *s->p == '}') {
+        s->p++;
+        return o;
+    }
+    do {
+        json_t *v = NULL;
+        size_t size = json_object_size(o);
+
+        if (s->p >= s->end || *s->p != '"' || jp_string(s, &klen) < 0)
+            break;
+        key = klen < sizeof small ? small : malloc(klen + 1);
+        if (!key)
+            break;
+        memcpy(key, s->buf, klen + 1);
+        jp_ws(s);
+        if (s->p < s->end && *s->p == ':') {
+            s->p++;
+            jp_ws(s);
+            v = jp_value(s);
+        }
+        if (!v || json_object_setn_new_nocheck(o, key, klen, v) < 0 ||
+            json_object_size(o) == size)
+            v = NULL;
+        if (key != small)
+            free(key);
+        if (!v || (more = jp_next(s, '}')) < 0)
+            break;
+        if (more)
+            return o;
+    } while (1);
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *jp_value(struct jp *s)
+{
+    json_t *v = NULL;
+    size_t len;
+
+    if (s->p >= s->end)
+        return NULL;
+    switch (*s->p) {
+    case '{':
+    case '[':
+        if (++s->depth > JP_MAX_DEPTH)
+            return NULL;
+        v = *s->p == '{' ? jp_object(s) : jp_array(s);
+        s->depth--;
+        return v;
+    case '"':
+        return jp_string(s, &len) < 0 ? NULL : json_stringn_nocheck(s->buf, len);
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return jp_number(s);
+    default:
+        return jp_word(s);
+    }
+}
+
+json_t *jp_loadb(const char *buf, size_t len)
+{
+    struct jp s = {buf, buf + len, 0, NULL, 0};
+    json_t *v;
+
+    jp_ws(&s);
+    v = jp_value(&s);
+    if (v) {
+        jp_ws(&s);
+        if (s.p != s.end) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+    free(s.buf);
+    return v;
+}

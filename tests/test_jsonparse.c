@@ -1,0 +1,135 @@
+/*
+ * test_jsonparse.c: harness/result/jsonparse.c against jansson itself, the
+ * independent reference: whatever jp_loadb accepts, json_loadb (with the
+ * flags of jr_load) accepts too and builds the same tree, dumped byte for
+ * byte alike (key order, integer or real, every digit); whatever jansson
+ * refuses, jp_loadb refuses.  Over every JSON file under tests/data and a
+ * table of texts at the edges of the grammar.  Run from the repository
+ * root, as make check does.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "harness/result/jsonparse.h"
+#include "harness/result/jsonread.h"
+#include "helpers.h"
+
+#define DUMP_FLAGS (JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17))
+
+/* Checks text against jansson; returns 1 when jp_loadb took it. */
+static int agrees(const char *text, size_t len, const char *what)
+{
+    json_error_t je;
+    json_t *want = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+    json_t *got = jp_loadb(text, len);
+    int took = got != NULL;
+
+    if (!want) {
+        cr_assert_null(got, "%s: jansson refuses (%s), jp_loadb took it", what, je.text);
+        return 0;
+    }
+    if (got) {
+        char *a = json_dumps(want, DUMP_FLAGS), *b = json_dumps(got, DUMP_FLAGS);
+
+        cr_assert(a && b);
+        cr_assert_str_eq(b, a, "%s", what);
+        free(a);
+        free(b);
+        json_decref(got);
+    }
+    json_decref(want);
+    return took;
+}
+
+/* Every *.json under dir, recursively; *took counts those jp_loadb took. */
+static size_t walk(const char *dir, size_t *took)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t n = 0;
+
+    cr_assert_not_null(d, "%s (run from the repository root)", dir);
+    while ((de = readdir(d))) {
+        char path[1024];
+        struct stat st;
+
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (stat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            n += walk(path, took);
+        } else if (ends_with(de->d_name, ".json")) {
+            struct err e = {0};
+            char *buf;
+            size_t len;
+
+            cr_assert_eq(jr_read_file(path, &buf, &len, &e), 0, "%s", e.msg);
+            *took += (size_t)agrees(buf, len, path);
+            free(buf);
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+Test(jsonparse, every_data_file_as_jansson)
+{
+    size_t took = 0, n = walk("tests/data", &took);
+
+    cr_assert_gt(n, 50, "%zu files", n);
+    cr_assert_gt(took, n / 2, "the fast path took only %zu of %zu files", took, n);
+}
+
+Test(jsonparse, edges_of_the_grammar)
+{
+    static const char *const texts[] = {
+        "1", "-0", "0", "01", "-01", "1.", ".5", "-", "+1", "1e5", "1E+5", "1e-5", "1e",
+        "1e+", "0.1e1", "-0.0", "12345678901234567890", "9223372036854775807",
+        "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "1e400",
+        "-1e400", "1e-400", "4.9406564584124654e-324", "1.7976931348623157e308",
+        "0.10000000000000000555", "123456789012345678901234567890123456789012345678901234567890.5",
+        "\"\"", "\"a\"", "\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"", "\"\\u0041\"",
+        "\"\\u0000\"", "\"\\ud83d\\ude00\"", "\"\\udc00\"", "\"\xc3\xa9\"", "\"\xc3\"",
+        "\"\xed\xa0\x80\"", "\"a\x01\"", "\"a\\qb\"", "\"abc", "true", "false", "null",
+        "truex", "true1", "nul", "True", "[]", "{}", "[ ]", "{ }", "[1,2,3]", "[1,]", "[,1]",
+        "[1 2]", "[1", "{\"a\":1}", "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "{\"a\":1,}",
+        "{\"a\" 1}", "{\"a\":}", "{1:2}", "{\"a\":1", " \t\r\n[1]\n ", "[1]x", "[1] [2]",
+        "\xef\xbb\xbf[1]", "{\"k\":[{\"x\":null,\"y\":[true,false]},-1.5e-3]}",
+        "[\"\xe2\x82\xac\",1]", "{\"a\\u0062\":1}", "{\"a\":1,\"b\":{\"a\":2}}",
+    };
+    char deep[5000];
+    size_t i;
+
+    for (i = 0; i < COUNT(texts); i++)
+        agrees(texts[i], strlen(texts[i]), texts[i]);
+    agrees("[1,\0 2]", 6, "a NUL byte");
+    agrees("\"a\0b\"", 5, "a NUL byte in a string");
+    /* jansson's depth limit is 2048 */
+    for (size_t depth = 2047; depth <= 2049; depth++) {
+        for (i = 0; i < depth; i++) {
+            deep[i] = '[';
+            deep[depth + i] = ']';
+        }
+        agrees(deep, 2 * depth, "nesting");
+    }
+}
+
+/* What a result file holds in bulk goes the fast way. */
+Test(jsonparse, takes_the_usual)
+{
+    static const char *const texts[] = {
+        "{\"samples\":[1.5,2,3e-7,1234567.0625],\"name\":\"a/b:c=1\",\"n\":3}",
+        "{\"benchmarks\":[{\"name\":\"BM_x/64\",\"real_time\":1.4334793794937370e+00}]}",
+        "[null,true,false,-0.0,\"x\\ny\"]",
+    };
+
+    for (size_t i = 0; i < COUNT(texts); i++)
+        cr_assert_eq(agrees(texts[i], strlen(texts[i]), texts[i]), 1, "%s", texts[i]);
+}
