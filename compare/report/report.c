@@ -43,14 +43,31 @@ void report_limit_lines(FILE *f, const struct limit_check *checks, size_t n, con
     }
 }
 
+char *report_limit_value(char *buf, size_t len, const struct limit_check *k)
+{
+    if (isnan(k->value)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    return fmt_value(buf, len, k->value, k->unit ? k->unit : "");
+}
+
 char *report_pct(char *buf, size_t len, double frac)
 {
+    double pct = 100 * frac;
+
     if (isnan(frac))
         snprintf(buf, len, "-");
+    else if (pct == 0)
+        snprintf(buf, len, "0.00%%");
+    else if (isinf(pct))
+        snprintf(buf, len, "%sinf%%", pct > 0 ? "+" : "-");
+    else if (fabs(pct) >= 1e5)   /* a time that cannot be real: keep it short */
+        snprintf(buf, len, "%+.2g%%", pct);
     else if (fabs(frac) < 0.0005)
-        snprintf(buf, len, "%.2f%%", 100 * frac);
+        snprintf(buf, len, "%+.2f%%", pct);
     else
-        snprintf(buf, len, "%+.1f%%", 100 * frac);
+        snprintf(buf, len, "%+.1f%%", pct);
     return buf;
 }
 
@@ -162,13 +179,22 @@ int report_colour(const char *mode)
 
 void report_row_cells(const struct compare_row *r, struct report_cells *out)
 {
-    fmt_value(out->base, sizeof out->base, r->base_value, r->unit);
-    fmt_value(out->nw, sizeof out->nw, r->new_value, r->unit);
+    const char *bu = r->base ? r->base->unit : r->unit, *nu = r->nw ? r->nw->unit : r->unit;
+    double nv = r->new_value;
+
+    if (isfinite(r->ratio) && isfinite(r->base_value) && r->nw && r->base) {
+        nv = r->base_value * r->ratio;
+        nu = bu;
+    }
+    fmt_value(out->base, sizeof out->base, r->base_value, bu);
+    fmt_value(out->nw, sizeof out->nw, nv, nu);
     report_pct(out->change, sizeof out->change, r->change);
     report_ci(out->ci, sizeof out->ci, r->change_lo, r->change_hi);
     report_p(out->p, sizeof out->p, r->p_adj);
     if (isnan(r->mde))
         snprintf(out->mde, sizeof out->mde, "-");
+    else if (100 * r->mde >= 1e5)
+        snprintf(out->mde, sizeof out->mde, "%.2g%%", 100 * r->mde);
     else
         snprintf(out->mde, sizeof out->mde, "%.1f%%", 100 * r->mde);
 }

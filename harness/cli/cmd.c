@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "compare/compare.h"
+#include "compare/report/escape.h"
 #include "harness/run/plan.h"
 
 /* One line to stderr: lead, the message, a newline. */
@@ -50,8 +51,11 @@ void warn_problems(const struct comparison *c, const char *base, const char *nw,
             die_msg("%s: benchmarks[%td].samples[%ld]: %g cannot enter a ratio (times must be "
                     "above zero)", r->bad_side == 1 ? base : nw, b - res->benches, r->bad_index,
                     b->samples[r->bad_index]);
-        } else if (r->verdict == VERDICT_ERROR || r->untrusted)
-            warn_msg("%s: %s", r->name, r->note);
+        } else if (r->verdict == VERDICT_ERROR || r->untrusted) {
+            char name[ESCAPE_MAX], note[ESCAPE_MAX];
+            warn_msg("%s: %s", escape_term(name, sizeof name, r->name),
+                     escape_term(note, sizeof note, r->note));
+        }
     }
 }
 

@@ -196,6 +196,7 @@ int cmd_compare(int argc, char **argv)
     files = argv + optind;
     nfiles = argc - optind;
     ro.color = report_colour(c.color);
+    ro.require_conclusive = c.require_conclusive;
     if (compare(files, nfiles, &c, &o, &cf) < 0)
         goto cleanup;
     compared = nfiles == 2 || cf.paired;

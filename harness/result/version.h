@@ -6,7 +6,8 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 2   /* 1.1: benchmarks[].process_samples;
-                                   1.2: benchmarks[].load */
+#define RESULT_SCHEMA_MINOR 3   /* 1.1: benchmarks[].process_samples;
+                                   1.2: benchmarks[].load;
+                                   1.3: ab.analysis without ratio_ci */
 
 #endif
