@@ -115,3 +115,48 @@ Test(cmd_compare, compare_limits_alone_and_imported)
     cr_assert_not_null(strstr(o.stdout_s, "BM_memcpy/64"));
     out_free(&o);
 }
+
+/* An interrupted run is refused (exit 3) unless --allow-incomplete, then
+ * compared on what finished; a --filter that matches nothing says so. */
+Test(cmd_compare, compare_incomplete_and_empty_filter)
+{
+    const char *b = "tests/data/compare/incomplete/base.json";
+    const char *n = "tests/data/compare/incomplete/new.json";
+    struct out o = run_pacer("compare", b, n, "--allow-incomplete", "--color", "never");
+
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stderr_s, "");
+    cr_expect_not_null(strstr(o.stdout_s, "PASS: 0 regressed"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("compare", n, "--limit", "median < 1s");
+    cr_expect_eq(o.code, 3, "limits of an interrupted run: refused too");
+    out_free(&o);
+    o = run_pacer("compare", b, b, "--filter", "^nothing$");
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: compare: --filter: '^nothing$' matches no benchmark in "
+                                 "tests/data/compare/incomplete/base.json or "
+                                 "tests/data/compare/incomplete/base.json\n");
+    out_free(&o);
+    o = run_pacer("compare", b, n, "--filter", "^z$", "--allow-incomplete");
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: compare: --filter: '^z$' matches no benchmark in "
+                                 "tests/data/compare/incomplete/base.json (1 in "
+                                 "tests/data/compare/incomplete/new.json)\n");
+    out_free(&o);
+}
+
+/* hyperfine -i: a command failing in every run is a failed benchmark
+ * (exit 3) unless --ignore-failure. */
+Test(cmd_compare, compare_hyperfine_failures)
+{
+    const char *h = "tests/data/import/good/hyperfine_fail.json";
+    struct out o = run_pacer("compare", h, h, "--filter", "exit3", "--color", "never");
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stderr_s, "pacer: warning: exit3: base failed: exited with status 3 in "
+                                 "all 4 runs (hyperfine -i): refused unless --ignore-failure\n");
+    out_free(&o);
+    o = run_pacer("compare", h, h, "--filter", "exit3", "--ignore-failure", "--color", "never");
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    out_free(&o);
+}
