@@ -228,6 +228,23 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
     return 0;
 }
 
+/* Whether r was read from another tool's file (import.h marks it). */
+static int imported(const struct result *r)
+{
+    return r && r->ctx.pacer_version && !strcmp(r->ctx.pacer_version, "imported");
+}
+
+/* The independent replicates of side b with k processes (compare.h): a
+ * command's runs and an imported micro benchmark's repetitions count, as
+ * each run is a process of its own and an imported file holds nothing
+ * else. */
+static size_t replicates(const struct bench *b, size_t k, int from_import)
+{
+    if (b->kind == KIND_COMMAND || (from_import && b->kind == KIND_MICRO))
+        return b->nsamples;
+    return k;
+}
+
 /* Unpaired: how much the two runs drifted, from the suite, and the
  * allowance every row's CI gets (compare.h). */
 static int drift_apply(struct comparison *out, const struct compare_opts *o)
@@ -263,6 +280,7 @@ static int drift_apply(struct comparison *out, const struct compare_opts *o)
         out->drift_estimated = 1;
         out->suite_shift = expm1(m);
         out->drift_tau = tau;
+        out->suite_allowance = a;
     } else
         a = o->drift;
     for (i = 0; i < out->nrows; i++) {
@@ -270,7 +288,9 @@ static int drift_apply(struct comparison *out, const struct compare_opts *o)
         double ar = a;
         if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo))
             continue;
-        if (r->k_base < COMPARE_MIN_PROCESSES || r->k_new < COMPARE_MIN_PROCESSES)
+        r->reps_base = replicates(r->base, r->k_base, out->base_imported);
+        r->reps_new = replicates(r->nw, r->k_new, out->new_imported);
+        if (r->reps_base < COMPARE_MIN_PROCESSES || r->reps_new < COMPARE_MIN_PROCESSES)
             ar = fmax(ar, o->drift);
         r->allowance = ar;
         r->change_lo -= ar;
@@ -389,6 +409,8 @@ static void header(struct comparison *out, const struct compare_opts *o,
     out->ci_level = o->ci_level;
     out->adjust = o->adjust;
     out->geomean = NAN;
+    out->base_imported = imported(base);
+    out->new_imported = imported(nw);
     if (base && nw)
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }

@@ -285,3 +285,46 @@ Test(report, unknown_format)
 {
     cr_assert_null(report_find("xml"));
 }
+
+/* Files of another tool: where their noise comes from, their median MDE,
+ * and the repetitions that would resolve the threshold (MDE about k A +
+ * s / sqrt(n), k = (z(0.975) + z(0.8)) / z(0.975) = 1.4294: 10 x ((0.03 -
+ * 0.00715) / (0.015 - 0.00715))^2 = 84.7), or why none would. */
+Test(report, import_advice)
+{
+    struct bench nb = {0};
+    char line[2048];
+
+    nb.kind = KIND_MICRO;
+    rows[0].nw = &nb;
+    rows[0].mde = 0.03;
+    rows[0].allowance = 0.005;
+    rows[0].threshold = 0.015;
+    rows[0].n_base = rows[0].n_new = 10;
+    cmp.nrows = 1;
+    cmp.new_imported = cmp.base_imported = 1;
+    cmp.drift_estimated = 1;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, ".\nGoogle Benchmark files: each benchmark's noise is from "
+                                    "its repetitions (median 10 a side) and the drift from the "
+                                    "suite; the median MDE is 3.0%; to resolve 1.5%, run with "
+                                    "--benchmark_repetitions=85"), "%s", line);
+    rows[0].allowance = 0.02;
+    nb.kind = KIND_COMMAND;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "hyperfine files: each benchmark's noise is from its runs"),
+                       "%s", line);
+    cr_expect_not_null(strstr(line, "the drift between the files (2.0%) leaves too little of the "
+                                    "threshold for more runs to reach it: pair the builds (pacer "
+                                    "ab --cmd OLD --cmd NEW)"), "%s", line);
+    /* a side with too few runs: at least the fixed allowance, and how to
+     * run instead */
+    cmp.n_allowance = 1;
+    cmp.allowance = 0.1;
+    rows[0].allowance = 0.1;
+    rows[0].reps_base = 2;
+    rows[0].reps_new = 10;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "1 benchmark had fewer than 3 runs on a side: at least "
+                                    "+-10% (run hyperfine with --runs 10)"), "%s", line);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare/effect.h"
 #include "harness/lib/fmt.h"
 
 static const struct reporter reporters[] = {
@@ -115,6 +116,122 @@ char *report_summary(char *buf, size_t len, const struct comparison *c)
     return buf;
 }
 
+/* What a side with too few replicates should be run with (compare.h):
+ * worker processes, runs of a command, repetitions of a Google Benchmark
+ * benchmark. */
+enum few { FEW_PROCESSES, FEW_RUNS, FEW_HYPERFINE, FEW_GBENCH, FEW_KINDS };
+
+static enum few few_kind(const struct comparison *c, const struct compare_row *r)
+{
+    int imp = c->base_imported || c->new_imported;
+
+    if (r->nw && r->nw->kind == KIND_COMMAND)
+        return imp ? FEW_HYPERFINE : FEW_RUNS;
+    if (imp && r->nw && r->nw->kind == KIND_MICRO)
+        return FEW_GBENCH;
+    return FEW_PROCESSES;
+}
+
+/* The median of v[0..n) (sorted here); NaN when n is 0. */
+static double median_of(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    stats_sort(v, n);
+    return stats_quantile_sorted(v, n, 0.5);
+}
+
+#define REPS_MAX 1000
+
+/* Files of another tool (compare.h): where their noise comes from, the
+ * change they resolve (the median MDE) and what would resolve the
+ * threshold.  The MDE is about k A + s / sqrt(n): A the drift allowance,
+ * k = (z(1-alpha/2) + z(0.8)) / z(CI) (compare.c's ci_mde), s / sqrt(n) the
+ * part the samples give; more of them shrink only that part, so the
+ * repetitions that reach the threshold T are n ((MDE - k A) / (T - k A))^2;
+ * none can when k A >= T, and more than REPS_MAX are no advice to give. */
+static void report_import_line(char *buf, size_t len, const struct comparison *c)
+{
+    double *v = malloc(3 * (c->nrows + 1) * sizeof *v), *mde, *al, *nn, m, a, n, t = NAN, reps;
+    double k = (effect_norm_quantile(1 - c->alpha / 2) + effect_norm_quantile(0.8)) /
+               effect_norm_quantile(1 - (1 - c->ci_level) / 2);
+    size_t i, cnt = 0, o;
+    int cmd = 0;
+    const char *tool, *opt;
+
+    if (!v)
+        return;
+    mde = v;
+    al = v + c->nrows + 1;
+    nn = al + c->nrows + 1;
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        if (!isfinite(r->mde) || !r->nw)
+            continue;
+        cmd |= r->nw->kind == KIND_COMMAND;
+        t = isnan(t) ? r->threshold : fmin(t, r->threshold);
+        mde[cnt] = r->mde;
+        al[cnt] = r->allowance;
+        nn[cnt++] = (double)(r->n_base < r->n_new ? r->n_base : r->n_new);
+    }
+    m = median_of(mde, cnt);
+    a = median_of(al, cnt);
+    n = median_of(nn, cnt);
+    free(v);
+    if (cnt == 0)
+        return;
+    tool = cmd ? "hyperfine" : "Google Benchmark";
+    opt = cmd ? "run hyperfine with --runs" : "run with --benchmark_repetitions=";
+    o = (size_t)snprintf(buf, len, ".\n%s files: each benchmark's noise is from its %s "
+                                   "(median %.0f a side)%s; the median MDE is %.1f%%",
+                         tool, cmd ? "runs" : "repetitions", n,
+                         c->drift_estimated ? " and the drift from the suite" : "", 100 * m);
+    if (o >= len || m <= t)
+        return;
+    buf += o;
+    len -= o;
+    reps = k * a < t ? ceil(n * pow((m - k * a) / (t - k * a), 2)) : INFINITY;
+    if (reps > REPS_MAX)
+        snprintf(buf, len, "; the drift between the files (%.1f%%) leaves too little of the "
+                           "threshold for more %s to reach it: %s",
+                 100 * a, cmd ? "runs" : "repetitions",
+                 cmd ? "pair the builds (pacer ab --cmd OLD --cmd NEW)"
+                     : "run both builds close together on a quiet machine");
+    else
+        snprintf(buf, len, "; to resolve %.1f%%, %s%s%.0f", 100 * t, opt, cmd ? " " : "", reps);
+}
+
+/* ".\nN benchmarks had fewer than 3 REPLICATES on a side: at least +-10%
+ * (ADVICE)", one line per kind of replicate. */
+static size_t few_lines(char *buf, size_t len, const struct comparison *c)
+{
+    static const char *const what[FEW_KINDS][2] = {
+        {"worker processes", "run with --processes 10"},
+        {"runs", "run with --samples 10"},
+        {"runs", "run hyperfine with --runs 10"},
+        {"repetitions", "run with --benchmark_repetitions=10"},
+    };
+    size_t few[FEW_KINDS] = {0}, i, o = 0;
+    double least[FEW_KINDS];
+
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        enum few k = few_kind(c, r);
+        if (r->allowance > 0 && (r->reps_base < COMPARE_MIN_PROCESSES ||
+                                 r->reps_new < COMPARE_MIN_PROCESSES)) {
+            least[k] = few[k]++ ? fmin(least[k], r->allowance) : r->allowance;
+        }
+    }
+    for (i = 0; i < FEW_KINDS && o < len; i++)
+        if (few[i])
+            o += (size_t)snprintf(buf + o, len - o,
+                                  ".\n%zu benchmark%s had fewer than %d %s on a side: at least "
+                                  "+-%.0f%% (%s)",
+                                  few[i], few[i] == 1 ? "" : "s", COMPARE_MIN_PROCESSES,
+                                  what[i][0], 100 * least[i], what[i][1]);
+    return o;
+}
+
 char *report_method(char *buf, size_t len, const struct comparison *c)
 {
     size_t o;
@@ -128,25 +245,17 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                               "a whole by %+.1f%% and spreads %.1f%% beyond the CIs; every CI "
                               "is widened by %.1f%% (a change smaller than that needs pacer ab)",
                               100 * c->suite_shift, 100 * c->drift_tau,
-                              100 * c->allowance);
+                              100 * c->suite_allowance);
     else if (o < len && c->n_allowance)
         o += (size_t)snprintf(buf + o, len - o,
                               ".\ndrift between the runs: too few benchmarks to measure it, the "
                               "CIs are widened by +-%.0f%% (--drift; pair the builds with pacer "
                               "ab to catch smaller changes)",
                               100 * c->allowance);
-    if (o < len && c->n_allowance) {
-        size_t i, few = 0;
-        for (i = 0; i < c->nrows; i++)
-            few += c->rows[i].allowance > 0 &&
-                   (c->rows[i].k_base < COMPARE_MIN_PROCESSES ||
-                    c->rows[i].k_new < COMPARE_MIN_PROCESSES);
-        if (few)
-            snprintf(buf + o, len - o,
-                     ".\n%zu benchmark%s ran in fewer than %d worker processes on a side: "
-                     "at least +-%.0f%% (run with --processes 10)",
-                     few, few == 1 ? "" : "s", COMPARE_MIN_PROCESSES, 100 * COMPARE_DRIFT_DEFAULT);
-    }
+    if (o < len && c->n_allowance)
+        o += few_lines(buf + o, len - o, c);
+    if (o < len && !c->paired && (c->base_imported || c->new_imported))
+        report_import_line(buf + o, len - o, c);
     return buf;
 }
 

@@ -57,8 +57,13 @@ char *report_ci(char *buf, size_t len, double lo, double hi);
 char *report_p(char *buf, size_t len, double p);
 /* The one-line summary: "56 compared: 1 regressed, ...". */
 char *report_summary(char *buf, size_t len, const struct comparison *c);
-/* What the verdicts rest on: mode, correction, alpha, CI level, and the
- * drift allowance when some rows got it. */
+/* What the verdicts rest on: mode, correction, alpha, CI level, the drift
+ * allowance when some rows got it (from the suite, or the fixed one), one
+ * line per kind of side with too few replicates (worker processes, runs,
+ * repetitions: compare.h) with what to run instead, and for files of
+ * another tool where their noise comes from, their median MDE and the
+ * repetitions (hyperfine runs) that would resolve the threshold, or why
+ * none can.  len 2048 holds every line. */
 char *report_method(char *buf, size_t len, const struct comparison *c);
 
 /* How a reporter shows a name from a file (escape.h): to the terminal, in

@@ -44,7 +44,7 @@ static void put_limits(FILE *f, const struct comparison *c)
 
 int report_markdown(FILE *f, const struct comparison *c, const struct report_opts *ro)
 {
-    char line[1024];
+    char line[2048];
     size_t i;
 
     if (c->nrows == 0) {   /* limits alone */

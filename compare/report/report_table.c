@@ -57,7 +57,7 @@ static size_t put_rows(FILE *f, const struct comparison *c, const struct report_
 
 int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro)
 {
-    char line[1024], name[ESCAPE_MAX], note[ESCAPE_MAX];
+    char line[2048], name[ESCAPE_MAX], note[ESCAPE_MAX];
     size_t i, nnotes;
 
     if (c->nrows == 0)   /* limits alone */
