@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "compare/report/escape.h"
 #include "compare/report/report.h"
 #include "compare/trend.h"
 #include "harness/lib/fmt.h"
@@ -193,14 +194,16 @@ static char *summary(char *buf, size_t len, const struct trend *t)
 }
 
 /* The benchmarks whose newest run is at a worse level, one line. */
-static void regressed_line(FILE *f, const struct trend *t, const char *lead, const char *quote)
+static void regressed_line(FILE *f, const struct trend *t, const char *lead,
+                           report_name_fn put_name)
 {
     size_t i, k = 0;
 
     for (i = 0; i < t->nseries; i++) {
         if (!trend_series_regressed(t, &t->series[i]))
             continue;
-        fprintf(f, "%s%s%s%s", k ? ", " : lead, quote, t->series[i].name, quote);
+        fputs(k ? ", " : lead, f);
+        put_name(f, t->series[i].name);
         k++;
     }
     if (k)
@@ -240,9 +243,10 @@ static int print_table(FILE *f, const struct trend *t)
                 const struct trend_run *r = run_of(t, s, &s->cps[j]);
                 struct row_cells k;
                 const char *row[7];
+                char name[ESCAPE_MAX];
 
                 cells(s, &s->cps[j], r, &k);
-                row[0] = s->name;
+                row[0] = escape_term(name, sizeof name, s->name);
                 row[1] = base_name(r->file);
                 row[2] = k.commit;
                 row[3] = k.before;
@@ -256,17 +260,8 @@ static int print_table(FILE *f, const struct trend *t)
         table_free(&tb);
     }
     fprintf(f, "%s\n", summary(line, sizeof line, t));
-    regressed_line(f, t, "worse at the newest run: ", "");
+    regressed_line(f, t, "worse at the newest run: ", escape_term_put);
     return 0;
-}
-
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
 }
 
 static int print_markdown(FILE *f, const struct trend *t)
@@ -287,17 +282,17 @@ static int print_markdown(FILE *f, const struct trend *t)
                 struct row_cells k;
 
                 cells(s, &s->cps[j], r, &k);
-                fputs("| `", f);
-                md_cell(f, s->name);
-                fputs("` | `", f);
-                md_cell(f, base_name(r->file));
-                fprintf(f, "` | %s | %s | %s | %s%s%s | %s |\n", k.commit, k.before, k.after,
+                fputs("| ", f);
+                escape_md_code(f, s->name, 1);
+                fputs(" | ", f);
+                escape_md_code(f, base_name(r->file), 1);
+                fprintf(f, " | %s | %s | %s | %s%s%s | %s |\n", k.commit, k.before, k.after,
                         w ? "**" : "", k.change, w ? "**" : "", k.p);
             }
         }
         fputc('\n', f);
     }
-    regressed_line(f, t, "Worse at the newest run: ", "`");
+    regressed_line(f, t, "Worse at the newest run: ", escape_md_put);
     return 0;
 }
 
