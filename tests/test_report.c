@@ -328,3 +328,37 @@ Test(report, import_advice)
     cr_expect_not_null(strstr(line, "1 benchmark had fewer than 3 runs on a side: at least "
                                     "+-10% (run hyperfine with --runs 10)"), "%s", line);
 }
+
+/* The drift line says what the suite gave, also when some benchmarks got
+ * the larger fixed floor (they get their own line). */
+Test(report, drift_line_from_the_suite)
+{
+    char line[2048];
+
+    cmp.drift_estimated = 1;
+    cmp.n_allowance = 2;
+    cmp.suite_shift = 0.004;
+    cmp.drift_tau = 0.011;
+    cmp.suite_allowance = 0.026;
+    cmp.allowance = 0.10;
+    rows[0].allowance = 0.10;
+    rows[0].reps_base = 1;
+    rows[0].reps_new = 1;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "differs as a whole by +0.4% and spreads 1.1% beyond the "
+                                    "CIs; every CI is widened by 2.6% "), "%s", line);
+    cr_expect_not_null(strstr(line, "1 benchmark had fewer than 3 worker processes on a side: "
+                                    "at least +-10% (run with --processes 10)"), "%s", line);
+}
+
+/* JSON keeps a name's every byte, control characters escaped by jansson. */
+Test(report, json_escapes_controls)
+{
+    char *s;
+
+    rows[0].name = "a\033[31m\"b";
+    s = render("json", 0);
+    cr_expect_null(strchr(s, '\033'));
+    cr_expect_not_null(strstr(s, "\"a\\u001B[31m\\\"b\""), "%s", s);
+    free(s);
+}
