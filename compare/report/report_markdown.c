@@ -54,9 +54,9 @@ int report_markdown(FILE *f, const struct comparison *c, const struct report_opt
     fprintf(f, "### pacer compare: %s\n\n", report_summary(line, sizeof line, c));
     if (isfinite(c->geomean)) {
         char g[24];
-        fprintf(f, "Geometric mean of the changes over %zu benchmarks: **%s** (change > 0 is "
+        fprintf(f, "Geometric mean of the changes over %zu benchmark%s: **%s** (change > 0 is "
                    "worse).\n\n",
-                c->ngeomean, report_pct(g, sizeof g, c->geomean - 1));
+                c->ngeomean, c->ngeomean == 1 ? "" : "s", report_pct(g, sizeof g, c->geomean - 1));
     }
     put_rows(f, c);
     fprintf(f, "\n%s.\n\n", report_method(line, sizeof line, c));

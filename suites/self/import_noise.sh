@@ -40,7 +40,7 @@ hf() {   # $1 out, $2 data file of the slowed commands
     hyperfine -N --runs 20 --warmup 2 --style none --export-json "$1" \
         -n true 'true' -n sleep 'sleep 0.01' -n sort "sort -n $T/data" \
         -n gzip "gzip -c $2" -n sha1 "sha1sum $2" -n wc "wc -l $T/data" \
-        -n cat "cat $T/data" -n seq 'seq 100000' >/dev/null
+        -n cat "cat $T/data" -n seq 'seq 100000' >/dev/null 2>&1
 }
 gb() { "$1" --benchmark_repetitions=10 --benchmark_min_time=0.05 --benchmark_format=json \
            > "$2" 2>/dev/null; }
