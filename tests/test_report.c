@@ -77,8 +77,8 @@ Test(report, table)
         "only in new\n"
         "unpaired (two runs), holm correction, alpha 0.05, 95% CI; change > 0 is worse\n"
         "legend: base: median; new: base moved by the change; change and CI: > 0 is worse; "
-        "MDE: the least change these runs can detect; regressed (improved): p (adj) < 0.05 and "
-        "the CI beyond +-3%; unchanged: the CI within +-3%; inconclusive: neither\n"
+        "MDE: the least change these runs can detect; regressed/improved: p (adj) < 0.05 and "
+        "the CI above +3%/below -3%; unchanged: the CI within +-3%; inconclusive: neither\n"
         "notes:\n"
         "  a|b: says \"hi\"\n"
         "FAIL: 1 regressed: hash/copy +10.0% [+8.0%, +12.0%]\n");

@@ -71,8 +71,8 @@ char *report_method(char *buf, size_t len, const struct comparison *c);
 typedef void (*report_name_fn)(FILE *f, const char *name);
 
 /* The legend line: what base, new, change, CI and MDE are and when each
- * verdict is given (the alpha and the threshold of c, "its threshold" when
- * the rows' thresholds differ). */
+ * verdict is given (the alpha and the threshold of c, "threshold" when the
+ * rows' thresholds differ). */
 void report_legend(FILE *f, const struct comparison *c);
 /* The outcome line, the last of a report: what compare_exit_code(c,
  * require_conclusive) says, in words, naming up to 3 benchmarks of each

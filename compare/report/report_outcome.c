@@ -32,17 +32,21 @@ static double common_threshold(const struct comparison *c)
 void report_legend(FILE *f, const struct comparison *c)
 {
     double t = common_threshold(c);
-    char thr[32];
+    char above[40], below[40], within[40];
 
-    if (isnan(t))
-        snprintf(thr, sizeof thr, "its threshold");
-    else
-        snprintf(thr, sizeof thr, "+-%.3g%%", 100 * t);
+    if (isnan(t)) {
+        snprintf(above, sizeof above, "above +threshold");
+        snprintf(below, sizeof below, "below -threshold");
+        snprintf(within, sizeof within, "within +-threshold");
+    } else {
+        snprintf(above, sizeof above, "above +%.3g%%", 100 * t);
+        snprintf(below, sizeof below, "below -%.3g%%", 100 * t);
+        snprintf(within, sizeof within, "within +-%.3g%%", 100 * t);
+    }
     fprintf(f, "legend: base: median; new: base moved by the change; change and CI: > 0 is "
-               "worse; MDE: the least change these runs can detect; regressed (improved): "
-               "p (adj) < %.3g and the CI beyond %s; unchanged: the CI within %s; "
-               "inconclusive: neither\n",
-            c->alpha, thr, thr);
+               "worse; MDE: the least change these runs can detect; regressed/improved: p (adj) "
+               "< %.3g and the CI %s/%s; unchanged: the CI %s; inconclusive: neither\n",
+            c->alpha, above, below, within);
 }
 
 /* Whether row r is one the part `what` lists. */
