@@ -317,6 +317,11 @@ Test(report, import_advice)
     cr_expect_not_null(strstr(line, "the drift between the files (2.0%) leaves too little of the "
                                     "threshold for more runs to reach it: pair the builds (pacer "
                                     "ab --cmd OLD --cmd NEW)"), "%s", line);
+    nb.kind = KIND_MICRO;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "for more repetitions to reach it: run with "
+                                    "--benchmark_enable_random_interleaving=true"), "%s", line);
+    nb.kind = KIND_COMMAND;
     /* a side with too few runs: at least the fixed allowance, and how to
      * run instead */
     cmp.n_allowance = 1;

@@ -196,7 +196,8 @@ static void report_import_line(char *buf, size_t len, const struct comparison *c
                            "threshold for more %s to reach it: %s",
                  100 * a, cmd ? "runs" : "repetitions",
                  cmd ? "pair the builds (pacer ab --cmd OLD --cmd NEW)"
-                     : "run both builds close together on a quiet machine");
+                     : "run with --benchmark_enable_random_interleaving=true (the repetitions "
+                       "then spread over the run and show its drift)");
     else
         snprintf(buf, len, "; to resolve %.1f%%, %s%s%.0f", 100 * t, opt, cmd ? " " : "", reps);
 }
@@ -209,7 +210,8 @@ static size_t few_lines(char *buf, size_t len, const struct comparison *c)
         {"worker processes", "run with --processes 10"},
         {"runs", "run with --samples 10"},
         {"runs", "run hyperfine with --runs 10"},
-        {"repetitions", "run with --benchmark_repetitions=10"},
+        {"repetitions", "run with --benchmark_repetitions=10"
+                        " --benchmark_enable_random_interleaving=true"},
     };
     size_t few[FEW_KINDS] = {0}, i, o = 0;
     double least[FEW_KINDS];

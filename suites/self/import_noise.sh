@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # How pacer compare judges other tools' files on this machine: Google
 # Benchmark files (suites/self/import_gbench.cc, 12 benchmarks,
-# --benchmark_repetitions=10) and hyperfine files (8 commands, --runs 20),
+# --benchmark_repetitions=10, without and with
+# --benchmark_enable_random_interleaving) and hyperfine files (8 commands,
+# --runs 20),
 # each made twice from the same build (A/A: every regressed or improved is
 # a false alarm) and once from a build where 3 benchmarks (2 commands) do
 # 5 % more work (A/B: how many of those are caught as regressed), compared
@@ -42,8 +44,13 @@ hf() {   # $1 out, $2 data file of the slowed commands
         -n gzip "gzip -c $2" -n sha1 "sha1sum $2" -n wc "wc -l $T/data" \
         -n cat "cat $T/data" -n seq 'seq 100000' >/dev/null 2>&1
 }
-gb() { "$1" --benchmark_repetitions=10 --benchmark_min_time=0.05 --benchmark_format=json \
-           > "$2" 2>/dev/null; }
+gb() {   # $1 binary, $2 out, then more options
+    local bin=$1 out=$2
+    shift 2
+    "$bin" --benchmark_repetitions=10 --benchmark_min_time=0.05 --benchmark_format=json "$@" \
+        > "$out" 2>/dev/null
+}
+INTER=--benchmark_enable_random_interleaving=true
 
 if [ "${BUSY:-0}" = 1 ]; then
     ( while :; do :; done ) &
@@ -74,7 +81,8 @@ print(false, caught, slowed, n, " ".join("%.6f" % m for m in mdes))
 }
 
 declare -A F C S N M
-for k in gb_old gb_new hf_old hf_new; do F[$k]=0; C[$k]=0; S[$k]=0; N[$k]=0; M[$k]=""; done
+KEYS="gb_old gb_new gi_old gi_new hf_old hf_new"
+for k in $KEYS; do F[$k]=0; C[$k]=0; S[$k]=0; N[$k]=0; M[$k]=""; done
 add() {   # key, then tally's words
     local k=$1 f c s n
     shift
@@ -84,11 +92,15 @@ add() {   # key, then tally's words
 }
 for r in $(seq 1 "$ROUNDS"); do
     gb "$T/gb_a" "$T/g1.json"; gb "$T/gb_a" "$T/g2.json"; gb "$T/gb_b" "$T/g3.json"
+    gb "$T/gb_a" "$T/i1.json" $INTER; gb "$T/gb_a" "$T/i2.json" $INTER
+    gb "$T/gb_b" "$T/i3.json" $INTER
     hf "$T/h1.json" "$T/data"; hf "$T/h2.json" "$T/data"; hf "$T/h3.json" "$T/data5"
     for v in old new; do
         P=$NEW; [ $v = old ] && P=$OLD
         add "gb_$v" "$(tally "$P" "$T/g1.json" "$T/g2.json" '')"
         add "gb_$v" "$(tally "$P" "$T/g1.json" "$T/g3.json" '^BM_slowed/')"
+        add "gi_$v" "$(tally "$P" "$T/i1.json" "$T/i2.json" '')"
+        add "gi_$v" "$(tally "$P" "$T/i1.json" "$T/i3.json" '^BM_slowed/')"
         add "hf_$v" "$(tally "$P" "$T/h1.json" "$T/h2.json" '')"
         add "hf_$v" "$(tally "$P" "$T/h1.json" "$T/h3.json" '^(gzip|sha1)$')"
     done
@@ -98,9 +110,14 @@ median() { /usr/bin/python3 -c 'import sys, statistics as s; v = [float(x) for x
 print("%.1f%%" % (100 * s.median(v)) if v else "-")' $1; }
 echo "pacer compare on imported files, $ROUNDS rounds; busy core: ${BUSY:-0}; $(uptime | sed 's/.*load/load/')"
 echo "pacer before: $BASE_REV (fixed +-10 % floor for files of one process)"
-printf '%-22s %-22s %-20s %s\n' "files, pacer" "false alarms (A/A+A/B)" "+5 % caught (A/B)" "median MDE"
-for k in gb_old gb_new hf_old hf_new; do
-    case $k in gb_*) what="Google Benchmark";; *) what="hyperfine";; esac
-    printf '%-22s %-22s %-20s %s\n' "$what, ${k#*_}" "${F[$k]} of $((N[$k] - S[$k]))" \
+printf '%-34s %-22s %-20s %s\n' "files, pacer" "false alarms (A/A+A/B)" "+5 % caught (A/B)" \
+    "median MDE"
+for k in $KEYS; do
+    case $k in
+    gb_*) what="Google Benchmark";;
+    gi_*) what="Google Benchmark, interleaved";;
+    *) what="hyperfine";;
+    esac
+    printf '%-34s %-22s %-20s %s\n' "$what, ${k#*_}" "${F[$k]} of $((N[$k] - S[$k]))" \
         "${C[$k]} of ${S[$k]}" "$(median "${M[$k]}")"
 done
