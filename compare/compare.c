@@ -234,6 +234,23 @@ double compare_ci_mde(const struct compare_row *r, const struct compare_opts *o)
     return isfinite(hw) ? hw * (za + zb) / zc : NAN;
 }
 
+/* Whether r was read from another tool's file (import.h marks it). */
+static int imported(const struct result *r)
+{
+    return r && r->ctx.pacer_version && !strcmp(r->ctx.pacer_version, "imported");
+}
+
+/* The independent replicates of side b with k processes (compare.h): a
+ * command's runs and an imported micro benchmark's repetitions count, as
+ * each run is a process of its own and an imported file holds nothing
+ * else. */
+static size_t replicates(const struct bench *b, size_t k, int from_import)
+{
+    if (b->kind == KIND_COMMAND || (from_import && b->kind == KIND_MICRO))
+        return b->nsamples;
+    return k;
+}
+
 /* Runs that cannot support a verdict (compare.h: weak), with the note that
  * says why and what to run instead.  One process a side sees none of the
  * spread between runs (a memory layout, a slow spell: run to run, one
@@ -243,14 +260,14 @@ double compare_ci_mde(const struct compare_row *r, const struct compare_opts *o)
 static void weak_unpaired(struct compare_row *r, const struct effect *ef,
                           const struct compare_opts *o)
 {
-    if ((r->k_base < 2 || r->k_new < 2) && o->drift > 0) {
+    if ((r->reps_base < 2 || r->reps_new < 2) && o->drift > 0) {
         r->weak = 1;
         snprintf(r->note, sizeof r->note,
                  "%s: the spread between runs cannot be seen (run with --processes 10, or "
                  "pair the builds: pacer ab)",
-                 r->k_base < 2 && r->k_new < 2 ? "one worker process a side"
-                                               : "one worker process on a side");
-    } else if (ef->ci_narrowed) {
+                 r->reps_base < 2 && r->reps_new < 2 ? "one worker process a side"
+                                                     : "one worker process on a side");
+    } else if (ef->ci_narrowed && r->k_base >= 2 && r->k_new >= 2) {
         r->weak = 1;
         snprintf(r->note, sizeof r->note,
                  "%zu and %zu worker processes are too few for a %.0f%% CI (run with "
@@ -258,7 +275,8 @@ static void weak_unpaired(struct compare_row *r, const struct effect *ef,
     }
 }
 
-static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
+static int row_unpaired(struct compare_row *r, const struct compare_opts *o,
+                        const struct comparison *out)
 {
     struct clustered cb = {r->xb, r->base->nsamples, r->base->proc_samples,
                            r->base->nproc_samples};
@@ -269,6 +287,8 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o)
 
     r->k_base = cluster_nonempty(&cb);
     r->k_new = cluster_nonempty(&cn);
+    r->reps_base = replicates(r->base, r->k_base, out->base_imported);
+    r->reps_new = replicates(r->nw, r->k_new, out->new_imported);
     /* Processes on both sides: the rank interval of their medians; else
      * the bootstrap of the samples (cluster.h says why). */
     if (r->k_base >= 2 && r->k_new >= 2) {
@@ -406,6 +426,8 @@ static void header(struct comparison *out, const struct compare_opts *o,
     out->looks = o->looks > 1 ? o->looks : 1;
     out->adjust = o->adjust;
     out->geomean = NAN;
+    out->base_imported = imported(base);
+    out->new_imported = imported(nw);
     if (base && nw)
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }
@@ -520,7 +542,7 @@ int compare_results(const struct result *base, const struct result *nw,
         r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
         if (row_screen(r))
             continue;
-        if (row_basis(r, o) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o)) < 0)
+        if (row_basis(r, o) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o, out)) < 0)
             goto oom;
     }
     if (add_base_only(out, &cap, base, nw, o) < 0)

@@ -28,8 +28,14 @@
  * |m| + COMPARE_DRIFT_Z tau.  A change that slows the whole suite is then
  * inconclusive, never unchanged; only pairing tells it from drift.  With
  * fewer benchmarks, the fixed allowance (drift, default 10 %) stands in.
- * A side with fewer than COMPARE_MIN_PROCESSES processes always gets at
- * least the fixed allowance: its CIs see no drift at all.  Paired: p from the
+ * A side with fewer than COMPARE_MIN_PROCESSES independent replicates
+ * always gets at least the fixed allowance: its CIs see no drift at all.
+ * The replicates of a side are its worker processes; for a command
+ * benchmark (pacer's or hyperfine's) each run, as every run is a process
+ * of its own; for a micro benchmark read from another tool's file (Google
+ * Benchmark), its repetitions, which are all that file holds: its noise
+ * comes from them and from the suite, as the tool cannot spread a
+ * benchmark over processes (compare_row's reps_base and reps_new).  Paired: p from the
  * Wilcoxon signed-rank test of the log ratios; the CI from the worker
  * pairs (the sign-test interval of the median of their median log ratios)
  * when there are two or more, else the order-statistic CI of the median of
@@ -141,6 +147,8 @@ struct compare_row {
     double allowance;           /* drift allowance applied, 0 if none */
     size_t n_base, n_new;       /* samples (pairs when paired) */
     size_t k_base, k_new;       /* processes */
+    size_t reps_base, reps_new; /* independent replicates (above); 0 when
+                                   not compared unpaired */
     enum verdict verdict;
     int untrusted;              /* too few samples for any verdict */
     int weak;                   /* the CI cannot have its level (one worker
@@ -178,7 +186,11 @@ struct comparison {
     double wait_max;            /* their largest median wall / CPU - 1 */
     double suite_shift;         /* exp(m) - 1: the runs' difference as a whole */
     double drift_tau;           /* excess spread, log units */
+    double suite_allowance;     /* |m| + drift_z tau, the allowance from the
+                                   suite (when drift_estimated) */
     char fingerprint_diff[256]; /* differing fields, "" when equal */
+    int base_imported, new_imported;  /* read from another tool's file
+                                         (context pacer_version "imported") */
     char base_name[256], new_name[256];
     double alpha, ci_level;
     unsigned looks;             /* as in compare_opts */

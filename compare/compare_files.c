@@ -6,6 +6,7 @@
 
 #include "ab.h"
 #include "compare/import/import.h"
+#include "harness/result/jsonread.h"
 #include "policy.h"
 
 /* The thresholds file and the filter into o. */
@@ -25,28 +26,95 @@ static int apply_opts(const struct compare_files_opts *fo, struct compare_opts *
     return 0;
 }
 
+#define NOT_RUN_NAMES 3   /* benchmarks named in the refusal of a file */
+
+/* A result of an interrupted run, refused: its benchmarks without samples
+ * named (compare_files.h). */
+static int refuse_incomplete(const struct result *r, const char *path, struct compare_files *cf,
+                             struct err *e)
+{
+    char names[3 * JR_QUOTE_BUF + 64] = "", q[JR_QUOTE_BUF];
+    size_t i, n = 0, o = 0;
+
+    cf->refused = 1;
+    for (i = 0; i < r->nbenches; i++) {
+        if (r->benches[i].nsamples)
+            continue;
+        if (n < NOT_RUN_NAMES && o < sizeof names)
+            o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", n ? ", " : "",
+                                  jr_quote(q, sizeof q, r->benches[i].name));
+        n++;
+    }
+    if (n == 0)
+        return err_set(e, "compare: %s: the run was interrupted (\"complete\": false): some "
+                          "benchmarks may hold fewer samples than asked for; --allow-incomplete "
+                          "compares what finished", path);
+    if (n > NOT_RUN_NAMES && o < sizeof names)
+        snprintf(names + o, sizeof names - o, " and %zu more", n - NOT_RUN_NAMES);
+    return err_set(e, "compare: %s: the run was interrupted (\"complete\": false) before %zu of "
+                      "its %zu benchmarks ran: %s; --allow-incomplete compares what finished",
+                   path, n, r->nbenches, names);
+}
+
+/* Benchmarks of r the filter matches. */
+static size_t matching(const struct result *r, const regex_t *re)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < r->nbenches; i++)
+        n += regexec(re, r->benches[i].name, 0, NULL, 0) == 0;
+    return n;
+}
+
+/* The filter must match something on each side; else say where it
+ * matched nothing (compare_files.h). */
+static int check_filter(const struct compare_files_opts *fo, struct compare_files *cf,
+                        char *const *paths, size_t n, struct err *e)
+{
+    size_t nb = n == 2 ? matching(&cf->base, &cf->re) : 0, nn = matching(&cf->nw, &cf->re);
+
+    if ((nb || n == 1) && nn)
+        return 0;
+    if (!nb && !nn)
+        return err_set(e, "compare: --filter: '%s' matches no benchmark in %s%s%s", fo->filter,
+                       paths[0], n == 2 ? " or " : "", n == 2 ? paths[1] : "");
+    return err_set(e, "compare: --filter: '%s' matches no benchmark in %s (%zu in %s)",
+                   fo->filter, nb ? paths[1] : paths[0], nb ? nb : nn, nb ? paths[0] : paths[1]);
+}
+
 int compare_files(char *const *paths, size_t n, const struct compare_files_opts *fo,
                   struct compare_opts *o, struct compare_files *cf, struct err *e)
 {
+    struct import_opts io = {fo->ignore_failure};
+    size_t i;
+
     memset(cf, 0, sizeof *cf);
     result_init(&cf->base);
     result_init(&cf->nw);
     if (apply_opts(fo, o, cf, e) < 0)
         return -1;
     if (n == 2) {
-        if (import_load(paths[0], &cf->base, NULL, e) < 0 ||
-            import_load(paths[1], &cf->nw, NULL, e) < 0)
+        if (import_load_with(paths[0], &io, &cf->base, NULL, e) < 0 ||
+            import_load_with(paths[1], &io, &cf->nw, NULL, e) < 0)
             return -1;
         cf->ab_side = ab_is_result(&cf->nw) || ab_is_result(&cf->base);
-    } else {
-        if (import_load(paths[0], &cf->nw, NULL, e) < 0)
-            return -1;
+    } else if (import_load_with(paths[0], &io, &cf->nw, NULL, e) < 0) {
+        return -1;
+    }
+    for (i = 0; i < n && fo->refuse_incomplete; i++) {
+        const struct result *r = i == 0 && n == 2 ? &cf->base : &cf->nw;
+        if (!r->complete)
+            return refuse_incomplete(r, paths[i], cf, e);
+    }
+    if (n == 1) {
         if (!ab_is_result(&cf->nw))
             return 1;
         cf->paired = 1;
         ab_base_view(&cf->nw, &cf->base);
         o->paired = 1;
     }
+    if (cf->have_re && check_filter(fo, cf, paths, n, e) < 0)
+        return -1;
     if (compare_results(&cf->base, &cf->nw, o, &cf->cmp, e) < 0)
         return err_prefix(e, "compare: %s and %s", n == 2 ? paths[0] : "base",
                           n == 2 ? paths[1] : "new");

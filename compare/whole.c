@@ -173,6 +173,7 @@ int whole_run(struct comparison *out, const struct compare_opts *o)
         out->drift_estimated = 1;
         out->suite_shift = out->whole_shift;
         out->drift_tau = tau;
+        out->suite_allowance = a;
     } else
         a = o->drift;
     widen(out, o, a);

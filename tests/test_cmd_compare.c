@@ -16,7 +16,7 @@
 TestSuite(cmd_compare, .timeout = 60);
 
 /* Every case in tests/data/compare/: base.json, new.json and expect (the
- * exit code, then the exact stderr, empty when none). */
+ * exit code, then the exact stderr, all its lines; empty when none). */
 Test(cmd_compare, compare_golden_cases)
 {
     DIR *d = opendir("tests/data/compare");
@@ -25,7 +25,8 @@ Test(cmd_compare, compare_golden_cases)
 
     cr_assert_not_null(d);
     while ((de = readdir(d))) {
-        char base[512], nw[512], ex[512], want_err[1024] = "", line[1024];
+        char base[512], nw[512], ex[512], want_err[2048] = "";
+        size_t got;
         int code;
         FILE *f;
         struct out o;
@@ -37,8 +38,10 @@ Test(cmd_compare, compare_golden_cases)
         f = fopen(ex, "r");
         cr_assert_not_null(f, "%s", ex);
         cr_assert_eq(fscanf(f, "%d\n", &code), 1);
-        if (fgets(line, sizeof line, f) && line[0] != '\n')
-            snprintf(want_err, sizeof want_err, "%s", line);
+        got = fread(want_err, 1, sizeof want_err - 1, f);
+        want_err[got] = '\0';
+        if (!strcmp(want_err, "\n"))
+            want_err[0] = '\0';
         fclose(f);
         o = run_pacer("compare", base, nw, "--color", "never");
         cr_expect_eq(o.code, code, "%s: exit %d, want %d; stderr: %s", de->d_name, o.code, code,
@@ -89,7 +92,8 @@ Test(cmd_compare, compare_limits_alone_and_imported)
                              "x: median < 150ns");
 
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
-    cr_assert_str_eq(o.stdout_s, "limits:\n  ok    x: 99.9023  x: median < 150ns\n");
+    cr_assert_str_eq(o.stdout_s, "limits:\n  ok    x: 99.9 ns  x: median < 150ns\n"
+                                 "PASS: 1 limit held\n");
     out_free(&o);
     o = run_pacer("compare", "tests/data/compare/unchanged/new.json", "--limit",
                   "x: median < 150ns", "--limit", "y: median < 150ns");
@@ -112,5 +116,50 @@ Test(cmd_compare, compare_limits_alone_and_imported)
     o = run_pacer("show", g);
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);
     cr_assert_not_null(strstr(o.stdout_s, "BM_memcpy/64"));
+    out_free(&o);
+}
+
+/* An interrupted run is refused (exit 3) unless --allow-incomplete, then
+ * compared on what finished; a --filter that matches nothing says so. */
+Test(cmd_compare, compare_incomplete_and_empty_filter)
+{
+    const char *b = "tests/data/compare/incomplete/base.json";
+    const char *n = "tests/data/compare/incomplete/new.json";
+    struct out o = run_pacer("compare", b, n, "--allow-incomplete", "--color", "never");
+
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stderr_s, "");
+    cr_expect_not_null(strstr(o.stdout_s, "PASS: 0 regressed"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("compare", n, "--limit", "median < 1s");
+    cr_expect_eq(o.code, 3, "limits of an interrupted run: refused too");
+    out_free(&o);
+    o = run_pacer("compare", b, b, "--filter", "^nothing$");
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: compare: --filter: '^nothing$' matches no benchmark in "
+                                 "tests/data/compare/incomplete/base.json or "
+                                 "tests/data/compare/incomplete/base.json\n");
+    out_free(&o);
+    o = run_pacer("compare", b, n, "--filter", "^z$", "--allow-incomplete");
+    cr_expect_eq(o.code, 2);
+    cr_expect_str_eq(o.stderr_s, "pacer: compare: --filter: '^z$' matches no benchmark in "
+                                 "tests/data/compare/incomplete/base.json (1 in "
+                                 "tests/data/compare/incomplete/new.json)\n");
+    out_free(&o);
+}
+
+/* hyperfine -i: a command failing in every run is a failed benchmark
+ * (exit 3) unless --ignore-failure. */
+Test(cmd_compare, compare_hyperfine_failures)
+{
+    const char *h = "tests/data/import/good/hyperfine_fail.json";
+    struct out o = run_pacer("compare", h, h, "--filter", "exit3", "--color", "never");
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    cr_expect_str_eq(o.stderr_s, "pacer: warning: exit3: base failed: exited with status 3 in "
+                                 "all 4 runs (hyperfine -i): refused unless --ignore-failure\n");
+    out_free(&o);
+    o = run_pacer("compare", h, h, "--filter", "exit3", "--ignore-failure", "--color", "never");
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
     out_free(&o);
 }

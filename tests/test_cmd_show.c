@@ -1,6 +1,7 @@
 /*
  * test_cmd_show.c: `pacer show` as a user runs it (harness/cli/cmd_show.c):
- * a result pacer run wrote, and a cut file refused in one line.
+ * a result pacer run wrote, a cut file refused in one line, and names
+ * from a file shown escaped.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -48,5 +49,17 @@ Test(cmd_show, show_rejects_truncated_file)
     cr_assert_eq(strchr(o.stderr_s, '\n'), o.stderr_s + strlen(o.stderr_s) - 1,
                  "one line: %s", o.stderr_s);
     cr_assert_str_eq(o.stdout_s, "");
+    out_free(&o);
+}
+
+/* A name holding an escape sequence reaches the terminal quoted and
+ * visible, never raw. */
+Test(cmd_show, show_escapes_names)
+{
+    struct out o = run_pacer("show", "tests/data/compare/escaped_name/base.json");
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    cr_expect_null(strchr(o.stdout_s, '\033'), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "\"y\\x1b[31m\""), "%s", o.stdout_s);
     out_free(&o);
 }

@@ -375,3 +375,31 @@ Test(cmd_trend, plot_draws_the_picture)
     cr_expect_eq(access(png, F_OK), 0, "no %s", png);
     out_free(&o);
 }
+
+/* A name from a file reaches the terminal quoted and visible, and
+ * markdown as a code span a '|' cannot break. */
+Test(cmd_trend, names_escaped)
+{
+    size_t i;
+    struct out o;
+
+    for (i = 0; i < 30; i++) {
+        char name[32], time[32], commit[48];
+        struct tf_bench b[] = {{"a|\033[2J", a_step(i), NULL, DIR_LOWER, 0}};
+
+        snprintf(name, sizeof name, "r%03zu.json", i);
+        snprintf(time, sizeof time, "2026-01-%02zuT%02zu:00:00Z", 1 + i / 24, i % 24);
+        snprintf(commit, sizeof commit, "c%03zu0000000000000000000000000000000000000", i);
+        tf_write(tmp_path(name), time, commit, NULL, b, 1);
+    }
+    o = run_pacer("trend", tmp_dir());
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_null(strchr(o.stdout_s, '\033'), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "\"a|\\x1b[2J\""), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("trend", "--format", "markdown", tmp_dir());
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_null(strchr(o.stdout_s, '\033'), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "| `a\\|\\x1b[2J` |"), "%s", o.stdout_s);
+    out_free(&o);
+}

@@ -579,3 +579,60 @@ Test(compare, the_code_slowed_the_whole_run)
     result_free(&a);
     result_free(&b);
 }
+
+/* The fixed allowance stands in for what a side's CIs cannot see: for
+ * files of other tools the replicates are what they hold, the repetitions
+ * of a Google Benchmark file and the runs of a command (each a process of
+ * its own), so a suite of them measures its drift and needs no fixed
+ * floor; a pacer run in one process still gets it. */
+Test(compare, import_replicates_replace_the_fixed_floor)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    char name[16];
+    int i, imported;
+
+    compare_opts_default(&o);
+    for (imported = 0; imported < 2; imported++) {
+        result_init(&a);
+        result_init(&b);
+        if (imported) {
+            a.ctx.pacer_version = strdup("imported");
+            b.ctx.pacer_version = strdup("imported");
+        }
+        for (i = 0; i < 10; i++) {
+            snprintf(name, sizeof name, "BM_%02d", i);
+            add(&a, name, 100, 0.01, 10, 1, 0, 500 + (uint64_t)i);
+            add(&b, name, i == 0 ? 120 : 100, 0.01, 10, 1, 0, 600 + (uint64_t)i);
+        }
+        run(&a, &b, &o, &c);
+        cr_assert(c.drift_estimated);
+        cr_expect_eq(c.base_imported, imported);
+        cr_expect_eq(row(&c, "BM_05")->reps_base, imported ? 10u : 1u);
+        if (imported) {
+            cr_expect_lt(row(&c, "BM_05")->allowance, 0.05, "from the suite: %g",
+                         row(&c, "BM_05")->allowance);
+            cr_expect_eq(row(&c, "BM_00")->verdict, VERDICT_REGRESSED);
+        } else {
+            /* one worker process a side: no verdict (the suite's allowance) */
+            cr_expect(row(&c, "BM_05")->weak);
+            cr_expect_eq(row(&c, "BM_00")->verdict, VERDICT_INCONCLUSIVE);
+        }
+        comparison_free(&c);
+        result_free(&a);
+        result_free(&b);
+    }
+    /* A command's runs are processes: with 3 or more a side, no floor. */
+    result_init(&a);
+    result_init(&b);
+    add(&a, "cmd", 100, 0.01, 10, 1, 0, 700)->kind = KIND_COMMAND;
+    add(&b, "cmd", 100, 0.01, 10, 1, 0, 701)->kind = KIND_COMMAND;
+    run(&a, &b, &o, &c);
+    cr_expect_eq(row(&c, "cmd")->reps_new, 10u);
+    cr_expect_float_eq(row(&c, "cmd")->allowance, COMPARE_DRIFT_DEFAULT, 1e-12,
+                       "one benchmark: the suite cannot measure the drift");
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}

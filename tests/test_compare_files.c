@@ -190,8 +190,8 @@ Test(compare_files, failures_say_where)
     err_clear(&e);
     fo.filter = "nothing";
     cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), -1);
-    snprintf(want, sizeof want, "compare: %s and %s: no benchmark in common: the two results "
-             "ran different suites", base, nw);
+    snprintf(want, sizeof want, "compare: --filter: 'nothing' matches no benchmark in %s or %s",
+             base, nw);
     cr_assert_str_eq(e.msg, want);
     compare_files_free(&cf);
     compare_opts_free(&o);
@@ -200,8 +200,8 @@ Test(compare_files, failures_say_where)
     err_clear(&e);
     paths[0] = ab;
     cr_assert_eq(compare_files(paths, 1, &fo, &o, &cf, &e), -1);
-    cr_assert_str_eq(e.msg, "compare: base and new: no benchmark in common: the two results "
-                            "ran different suites");
+    snprintf(want, sizeof want, "compare: --filter: 'nothing' matches no benchmark in %s", ab);
+    cr_assert_str_eq(e.msg, want);
     compare_files_free(&cf);
     compare_opts_free(&o);
 
@@ -212,6 +212,54 @@ Test(compare_files, failures_say_where)
     paths[1] = missing;
     cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), -1);
     cr_assert(strstr(e.msg, missing) == e.msg, "%s", e.msg);
+    compare_files_free(&cf);
+    compare_opts_free(&o);
+}
+
+/* An interrupted run ("complete": false) is refused when asked, naming the
+ * benchmarks that did not run; else compared on what finished. */
+Test(compare_files, incomplete_refused)
+{
+    char base[512], nw[512], want[1024];
+    char *paths[2] = {base, nw};
+    struct compare_files_opts fo = {0};
+    struct compare_opts o;
+    struct compare_files cf;
+    struct err e = {0};
+    struct result r;
+    size_t i;
+
+    snprintf(base, sizeof base, "%s", write_result("base.json", 1, 0));
+    result_begin(&r, "a", "2026-11-24T10:00:00Z");
+    fill(result_add_bench(&r), "a/x", 100, 12);
+    for (i = 0; i < 5; i++) {
+        struct bench *b = result_add_bench(&r);
+        char name[16];
+        snprintf(name, sizeof name, "a/n%zu", i);
+        b->name = strdup(name);
+    }
+    r.complete = 0;
+    snprintf(nw, sizeof nw, "%s", tmp_path("new.json"));
+    save_ok(&r, nw);
+    result_free(&r);
+
+    compare_opts_default(&o);
+    fo.refuse_incomplete = 1;
+    cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), -1);
+    cr_expect(cf.refused);
+    snprintf(want, sizeof want, "compare: %s: the run was interrupted (\"complete\": false) "
+             "before 5 of its 6 benchmarks ran: \"a/n0\", \"a/n1\", \"a/n2\" and 2 more; "
+             "--allow-incomplete compares what finished", nw);
+    cr_expect_str_eq(e.msg, want);
+    compare_files_free(&cf);
+    compare_opts_free(&o);
+
+    compare_opts_default(&o);
+    err_clear(&e);
+    fo.refuse_incomplete = 0;
+    cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), 0, "%s", e.msg);
+    cr_expect(!cf.refused);
+    cr_expect_eq(cf.cmp.count[VERDICT_NEW_ONLY], 5u);
     compare_files_free(&cf);
     compare_opts_free(&o);
 }

@@ -131,17 +131,23 @@ Test(hyperfine, parameter_scan)
     result_free(&r);
 }
 
-/* -i: a command that always exits 3 is what it does; one whose exit code
- * changes between runs is flagged, its samples kept. */
+/* -i: a command that always exits 3 is refused unless ignore_failure; one
+ * whose exit code changes between runs is flagged either way, its samples
+ * kept. */
 Test(hyperfine, exit_codes)
 {
+    struct import_opts io = {1};
     struct result r;
+    struct err e = {0};
     const struct bench *b;
 
     import_ok(DATA "/good/hyperfine_fail.json", &r, IMPORT_HYPERFINE);
     cr_assert_eq(r.nbenches, 3u);
     b = bench_named(&r, "exit3");
-    cr_expect_null(b->error);
+    cr_assert_not_null(b->error);
+    cr_expect_str_eq(b->error->message, "exited with status 3 in all 4 runs (hyperfine -i): "
+                                        "refused unless --ignore-failure");
+    cr_expect_eq(b->error->exit_code, 3);
     cr_expect_eq(b->nsamples, 4u);
     b = bench_named(&r, "flaky");   /* exit codes 0, 1, 0, 1 */
     cr_assert_not_null(b->error);
@@ -152,7 +158,13 @@ Test(hyperfine, exit_codes)
     cr_expect_eq(b->st.n, 4u);
     b = bench_named(&r, "sleep 0.01");
     cr_expect_null(b->error);
-    cr_expect_eq(r.nbenches - result_nerrors(&r), 2u);
+    cr_expect_eq(r.nbenches - result_nerrors(&r), 1u);
+    result_free(&r);
+
+    cr_assert_eq(import_load_with(DATA "/good/hyperfine_fail.json", &io, &r, NULL, &e), 0, "%s",
+                 e.msg);
+    cr_expect_null(bench_named(&r, "exit3")->error, "--ignore-failure: measured as it is");
+    cr_expect_not_null(bench_named(&r, "flaky")->error, "codes that differ: still an error");
     result_free(&r);
 }
 
@@ -163,7 +175,8 @@ Test(hyperfine, exit_codes_in_memory)
         int exit_code;
     } cases[] = {
         {"[0, 0, 0]", NULL, 0},
-        {"[2, 2, 2]", NULL, 0},
+        {"[2, 2, 2]", "exited with status 2 in all 3 runs (hyperfine -i): refused unless "
+                      "--ignore-failure", 2},
         {"[3, 3, 4]", "exited with status 3 (in run 1), with status 4 in run 3", 3},
         {"[0, null, 1]", "killed by a signal (in run 2)", -1},
         {"[0, 0, 1]", "exited with status 1 (in run 3), with status 0 in run 1", 1},
@@ -191,4 +204,17 @@ Test(hyperfine, exit_codes_in_memory)
         }
         result_free(&r);
     }
+}
+
+/* A time no run of a command hyperfine timed can last is a broken file. */
+Test(hyperfine, absurd_time_refused)
+{
+    struct result r;
+    struct err e = {0};
+
+    cr_assert_eq(convert_text(import_hyperfine, "{\"results\": [{\"command\": \"x\", "
+                                                "\"times\": [0.1, 1e299, 0.3]}]}", &r, &e), -1);
+    cr_expect_str_eq(e.msg, "<memory>: results[0].times[1]: expected a time below 1e+06 s, got "
+                            "1e+299");
+    result_free(&r);
 }

@@ -169,6 +169,10 @@ static const struct skip {
     {"git worktree add", "needs the project's repository and a base commit: a copy of the "
                          "build under test stands for the base build"},
     {"make all", "the build these tests run from"},
+    {"PASS: ", "an example of compare's outcome line (tests/test_report.c checks its forms)"},
+    {"FAIL: ", "an example of compare's outcome line (tests/test_report.c checks its forms)"},
+    {"UNTRUSTED: ", "an example of compare's outcome line (tests/test_report.c checks its "
+                    "forms)"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */

@@ -62,16 +62,31 @@ static int is_hyperfine(const json_t *root)
     return json_array_size(a) == 0 || any_entry_has(a, "times", "command");
 }
 
+static int convert_pacer(const json_t *root, const char *name, const struct import_opts *io,
+                         struct result *out, struct err *e)
+{
+    (void)io;
+    return result_from_json(root, name, out, e);
+}
+
+static int convert_gbench(const json_t *root, const char *name, const struct import_opts *io,
+                          struct result *out, struct err *e)
+{
+    (void)io;
+    return import_gbench(root, name, out, e);
+}
+
 /* One row per format: how to recognise it and how to convert it. */
 static const struct importer {
     enum import_format fmt;
     const char *name;
     int (*detect)(const json_t *root);
-    int (*convert)(const json_t *root, const char *name, struct result *out, struct err *e);
+    int (*convert)(const json_t *root, const char *name, const struct import_opts *io,
+                   struct result *out, struct err *e);
 } importers[] = {
-    {IMPORT_PACER, "pacer", is_pacer, result_from_json},
-    {IMPORT_GBENCH, "gbench", is_gbench, import_gbench},
-    {IMPORT_HYPERFINE, "hyperfine", is_hyperfine, import_hyperfine},
+    {IMPORT_PACER, "pacer", is_pacer, convert_pacer},
+    {IMPORT_GBENCH, "gbench", is_gbench, convert_gbench},
+    {IMPORT_HYPERFINE, "hyperfine", is_hyperfine, import_hyperfine_with},
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 
@@ -120,6 +135,12 @@ int import_detect(const json_t *root, enum import_format *fmt)
 
 int import_load(const char *path, struct result *out, enum import_format *fmt, struct err *e)
 {
+    return import_load_with(path, NULL, out, fmt, e);
+}
+
+int import_load_with(const char *path, const struct import_opts *io, struct result *out,
+                     enum import_format *fmt, struct err *e)
+{
     const struct importer *im;
     enum import_format f;
     json_t *root;
@@ -135,7 +156,7 @@ int import_load(const char *path, struct result *out, enum import_format *fmt, s
     if (fmt)
         *fmt = f;   /* also when the conversion fails: the format is known */
     im = importer_of(f);
-    rc = im->convert(root, path, out, e);
+    rc = im->convert(root, path, io, out, e);
     json_decref(root);
     return rc;
 }

@@ -17,12 +17,23 @@
 
 enum import_format { IMPORT_PACER, IMPORT_GBENCH, IMPORT_HYPERFINE };
 
+/* What a reader may take that it refuses by default. */
+struct import_opts {
+    int ignore_failure;   /* hyperfine: a command that exited with the same
+                             non-zero code in every run is measured as it
+                             is (as hyperfine -i measured it); by default
+                             the benchmark is an error */
+};
+
 /* Read path in whatever supported format it is.  Errors are one line
  * "path: json.path: cause" (or "path: not a pacer, Google Benchmark or
  * hyperfine result" when nothing matches).  out is initialised here and
  * freed by the caller with result_free, also after a failure.  fmt may be
- * NULL. */
+ * NULL.  The defaults of struct import_opts. */
 int import_load(const char *path, struct result *out, enum import_format *fmt, struct err *e);
+/* The same with options io (NULL: the defaults). */
+int import_load_with(const char *path, const struct import_opts *io, struct result *out,
+                     enum import_format *fmt, struct err *e);
 
 /* Which format a parsed document is; -1 when none. */
 int import_detect(const json_t *root, enum import_format *fmt);
@@ -31,6 +42,9 @@ int import_detect(const json_t *root, enum import_format *fmt);
  * messages and to fill what the format lacks, such as the time). */
 int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e);
 int import_hyperfine(const json_t *root, const char *name, struct result *out, struct err *e);
+/* import_hyperfine with options io (NULL: the defaults). */
+int import_hyperfine_with(const json_t *root, const char *name, const struct import_opts *io,
+                          struct result *out, struct err *e);
 
 const char *import_format_name(enum import_format f);
 

@@ -10,7 +10,7 @@
  *   command      the name (the command line, or its -n name: the file does
  *                not say which, so source.command stays unset).  Names must
  *                be unique, as in any pacer result
- *   times        the samples, seconds to ns
+ *   times        the samples, seconds to ns (and see below)
  *   parameters   params (--parameter-scan, -L); a value that is the
  *                canonical text of an integer ("3") is an integer
  *                parameter, any other a string
@@ -20,17 +20,24 @@
  *                differences that were never measured
  *   mean, stddev, median, min, max   not read: recomputed from times
  *   exit_codes   hyperfine stops at the first failing run unless -i was
- *                given, so non-zero codes in a file mean -i: failing is then
- *                part of what the command does (a grep that finds nothing),
- *                and pacer's own command benchmarks with ignore_failure keep
- *                such runs without an error.  So does the import when every
- *                run exited with the same code.  When the codes differ, the
- *                runs did not do the same work: the benchmark gets the error
- *                "exited with status A (in run J), with status B in run K"
- *                (J the first run with a non-zero code, K the first whose
- *                code differs from it; exit_code A).  A null code (no exit
+ *                given, so non-zero codes in a file mean -i.  A command that
+ *                exited with the same non-zero code in every run (a grep
+ *                that finds nothing) is refused unless ignore_failure
+ *                (struct import_opts), as pacer's own command benchmarks
+ *                refuse a failing run unless --ignore-failure: the
+ *                benchmark gets the error "exited with status C in all N
+ *                runs (hyperfine -i): refused unless --ignore-failure"
+ *                (exit_code C).  When the codes differ, the runs did not
+ *                do the same work, whatever the options: the error "exited
+ *                with status A (in run J), with status B in run K" (J the
+ *                first run with a non-zero code, K the first whose code
+ *                differs from it; exit_code A).  A null code (no exit
  *                status: killed by a signal) gives "killed by a signal (in
  *                run K)".  The samples are kept either way.
+ *   times        a time of HF_MAX_SECONDS (11.6 days) or more is refused
+ *                as the file's error: hyperfine times ten runs by default,
+ *                and no command it timed runs for weeks; such a number is
+ *                a broken file, and would turn every interval into noise
  * Context: hyperfine records none.  time is the file's modification time
  * in UTC (the time of the import when name is not a file); compiler
  * "hyperfine" names the tool that measured; pacer_version "imported";
@@ -47,6 +54,8 @@
 #include "harness/result/env.h"
 #include "harness/result/jsonread.h"
 #include "import_private.h"
+
+#define HF_MAX_SECONDS 1e6   /* 11.6 days: no run of a command hyperfine timed */
 
 /* ---- one entry of results ------------------------------------------------- */
 
@@ -72,6 +81,8 @@ static int read_times(const struct jr *rd, const json_t *a, const char *at, stru
             return jr_fail(rd, p, "expected a finite number");
         if (t < 0)
             return jr_fail(rd, p, "expected a number >= 0, got %g", t);
+        if (t >= HF_MAX_SECONDS)
+            return jr_fail(rd, p, "expected a time below %g s, got %g", HF_MAX_SECONDS, t);
         b->samples[b->nsamples++] = t * 1e9;
     }
     return 0;
@@ -79,7 +90,8 @@ static int read_times(const struct jr *rd, const json_t *a, const char *at, stru
 
 /* The exit codes of the runs, one per time; see the header for what
  * becomes an error. */
-static int read_exit_codes(const struct jr *rd, const json_t *a, const char *at, struct bench *b)
+static int read_exit_codes(const struct jr *rd, const json_t *a, const char *at, int ignore,
+                           struct bench *b)
 {
     char p[JR_PATH_LEN];
     size_t i, n = json_array_size(a), first = 0;
@@ -120,9 +132,16 @@ static int read_exit_codes(const struct jr *rd, const json_t *a, const char *at,
             if (!be)
                 return jr_oom(rd);
             be->exit_code = (int)code0;
-            break;
+            return 0;
         }
     }
+    if (ignore)
+        return 0;
+    be = bench_set_error(b, "exited with status %lld in all %zu runs (hyperfine -i): refused "
+                            "unless --ignore-failure", code0, n);
+    if (!be)
+        return jr_oom(rd);
+    be->exit_code = (int)code0;
     return 0;
 }
 
@@ -153,7 +172,7 @@ static int read_params(const struct jr *rd, const json_t *o, const char *at, str
 /* Entry idx of results into a new benchmark of out.  seen maps the names
  * read so far to their index. */
 static int read_entry(const struct jr *rd, const json_t *jr, size_t idx, json_t *seen,
-                      struct result *out)
+                      int ignore, struct result *out)
 {
     char at[JR_PATH_LEN], p[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const json_t *times, *codes, *params, *prev;
@@ -181,7 +200,7 @@ static int read_entry(const struct jr *rd, const json_t *jr, size_t idx, json_t 
         read_times(rd, times, at, b) < 0)
         return -1;
     if (jr_get_arr(rd, jr, at, "exit_codes", 0, &codes) < 0 ||
-        (codes && read_exit_codes(rd, codes, at, b) < 0))
+        (codes && read_exit_codes(rd, codes, at, ignore, b) < 0))
         return -1;
     if (jr_get_obj(rd, jr, at, "parameters", 0, &params) < 0 ||
         (params && read_params(rd, params, at, b) < 0))
@@ -207,6 +226,12 @@ static char *file_time(const char *name)
 }
 
 int import_hyperfine(const json_t *root, const char *name, struct result *out, struct err *e)
+{
+    return import_hyperfine_with(root, name, NULL, out, e);
+}
+
+int import_hyperfine_with(const json_t *root, const char *name, const struct import_opts *io,
+                          struct result *out, struct err *e)
 {
     struct jr rd = {name, e};
     const json_t *ra;
@@ -234,7 +259,7 @@ int import_hyperfine(const json_t *root, const char *name, struct result *out, s
     if (!seen)
         return jr_oom(&rd);
     for (i = 0; i < json_array_size(ra) && rc == 0; i++)
-        rc = read_entry(&rd, json_array_get(ra, i), i, seen, out);
+        rc = read_entry(&rd, json_array_get(ra, i), i, seen, io && io->ignore_failure, out);
     json_decref(seen);
     return rc;
 }

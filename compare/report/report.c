@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare/effect.h"
 #include "compare/whole.h"
 #include "harness/lib/fmt.h"
 
@@ -44,14 +45,31 @@ void report_limit_lines(FILE *f, const struct limit_check *checks, size_t n, con
     }
 }
 
+char *report_limit_value(char *buf, size_t len, const struct limit_check *k)
+{
+    if (isnan(k->value)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    return fmt_value(buf, len, k->value, k->unit ? k->unit : "");
+}
+
 char *report_pct(char *buf, size_t len, double frac)
 {
+    double pct = 100 * frac;
+
     if (isnan(frac))
         snprintf(buf, len, "-");
+    else if (pct == 0)
+        snprintf(buf, len, "0.00%%");
+    else if (isinf(pct))
+        snprintf(buf, len, "%sinf%%", pct > 0 ? "+" : "-");
+    else if (fabs(pct) >= 1e5)   /* a time that cannot be real: keep it short */
+        snprintf(buf, len, "%+.2g%%", pct);
     else if (fabs(frac) < 0.0005)
-        snprintf(buf, len, "%.2f%%", 100 * frac);
+        snprintf(buf, len, "%+.2f%%", pct);
     else
-        snprintf(buf, len, "%+.1f%%", 100 * frac);
+        snprintf(buf, len, "%+.1f%%", pct);
     return buf;
 }
 
@@ -128,6 +146,76 @@ static int report_whole(char *buf, size_t len, const struct comparison *c)
     return k < 0 ? o : o + k;
 }
 
+/* The median of v[0..n) (sorted here); NaN when n is 0. */
+static double median_of(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    stats_sort(v, n);
+    return stats_quantile_sorted(v, n, 0.5);
+}
+
+#define REPS_MAX 1000
+
+/* Files of another tool (compare.h): where their noise comes from, the
+ * change they resolve (the median MDE) and what would resolve the
+ * threshold.  The MDE is about k A + s / sqrt(n): A the drift allowance,
+ * k = (z(1-alpha/2) + z(0.8)) / z(CI) (compare.c's ci_mde), s / sqrt(n) the
+ * part the samples give; more of them shrink only that part, so the
+ * repetitions that reach the threshold T are n ((MDE - k A) / (T - k A))^2;
+ * none can when k A >= T, and more than REPS_MAX are no advice to give. */
+static void report_import_line(char *buf, size_t len, const struct comparison *c)
+{
+    double *v = malloc(3 * (c->nrows + 1) * sizeof *v), *mde, *al, *nn, m, a, n, t = NAN, reps;
+    double k = (effect_norm_quantile(1 - c->alpha / 2) + effect_norm_quantile(0.8)) /
+               effect_norm_quantile(1 - (1 - c->ci_level) / 2);
+    size_t i, cnt = 0, o;
+    int cmd = 0;
+    const char *tool, *opt;
+
+    if (!v)
+        return;
+    mde = v;
+    al = v + c->nrows + 1;
+    nn = al + c->nrows + 1;
+    for (i = 0; i < c->nrows; i++) {
+        const struct compare_row *r = &c->rows[i];
+        if (!isfinite(r->mde) || !r->nw)
+            continue;
+        cmd |= r->nw->kind == KIND_COMMAND;
+        t = isnan(t) ? r->threshold : fmin(t, r->threshold);
+        mde[cnt] = r->mde;
+        al[cnt] = r->allowance;
+        nn[cnt++] = (double)(r->n_base < r->n_new ? r->n_base : r->n_new);
+    }
+    m = median_of(mde, cnt);
+    a = median_of(al, cnt);
+    n = median_of(nn, cnt);
+    free(v);
+    if (cnt == 0)
+        return;
+    tool = cmd ? "hyperfine" : "Google Benchmark";
+    opt = cmd ? "run hyperfine with --runs" : "run with --benchmark_repetitions=";
+    o = (size_t)snprintf(buf, len, ".\n%s files: each benchmark's noise is from its %s "
+                                   "(median %.0f a side)%s; the median MDE is %.1f%%",
+                         tool, cmd ? "runs" : "repetitions", n,
+                         c->drift_estimated ? " and the drift from the suite" : "", 100 * m);
+    if (o >= len || m <= t)
+        return;
+    buf += o;
+    len -= o;
+    reps = k * a < t ? ceil(n * pow((m - k * a) / (t - k * a), 2)) : INFINITY;
+    if (reps > REPS_MAX)
+        snprintf(buf, len, "; the drift between the files (%.1f%%) leaves too little of the "
+                           "threshold for more %s to reach it: %s",
+                 100 * a, cmd ? "runs" : "repetitions",
+                 cmd ? "pair the builds (pacer ab --cmd OLD --cmd NEW)"
+                     : "run with --benchmark_enable_random_interleaving=true (the repetitions "
+                       "then spread over the run and show its drift)");
+    else
+        snprintf(buf, len, "; to resolve %.1f%%, %s%s%.0f", 100 * t, opt, cmd ? " " : "", reps);
+}
+
 char *report_method(char *buf, size_t len, const struct comparison *c)
 {
     size_t o;
@@ -159,7 +247,7 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                               "a whole by %+.1f%% and spreads %.1f%% beyond the CIs; every CI "
                               "is widened by %.1f%% (a change smaller than that needs pacer ab)",
                               100 * c->suite_shift, 100 * c->drift_tau,
-                              100 * c->allowance);
+                              100 * c->suite_allowance);
     else if (o < len && c->n_allowance)
         o += (size_t)snprintf(buf + o, len - o,
                               ".\ndrift between the runs: too few benchmarks to measure it, the "
@@ -168,6 +256,8 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
                               100 * c->allowance);
     if (o < len && c->whole != WHOLE_STEADY)
         o += (size_t)report_whole(buf + o, len - o, c);
+    if (o < len && !c->paired && (c->base_imported || c->new_imported))
+        report_import_line(buf + o, len - o, c);
     return buf;
 }
 
@@ -200,13 +290,22 @@ int report_colour(const char *mode)
 
 void report_row_cells(const struct compare_row *r, struct report_cells *out)
 {
-    fmt_value(out->base, sizeof out->base, r->base_value, r->unit);
-    fmt_value(out->nw, sizeof out->nw, r->new_value, r->unit);
+    const char *bu = r->base ? r->base->unit : r->unit, *nu = r->nw ? r->nw->unit : r->unit;
+    double nv = r->new_value;
+
+    if (isfinite(r->ratio) && isfinite(r->base_value) && r->nw && r->base) {
+        nv = r->base_value * r->ratio;
+        nu = bu;
+    }
+    fmt_value(out->base, sizeof out->base, r->base_value, bu);
+    fmt_value(out->nw, sizeof out->nw, nv, nu);
     report_pct(out->change, sizeof out->change, r->change);
     report_ci(out->ci, sizeof out->ci, r->change_lo, r->change_hi);
     report_p(out->p, sizeof out->p, r->p_adj);
     if (isnan(r->mde))
         snprintf(out->mde, sizeof out->mde, "-");
+    else if (100 * r->mde >= 1e5)
+        snprintf(out->mde, sizeof out->mde, "%.2g%%", 100 * r->mde);
     else
         snprintf(out->mde, sizeof out->mde, "%.1f%%", 100 * r->mde);
 }

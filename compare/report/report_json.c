@@ -16,6 +16,13 @@ static json_t *pair(double lo, double hi)
     return json_pack("[f, f]", lo, hi);
 }
 
+/* One side of a row: its median in its unit, samples and processes. */
+static json_t *side(double median, const char *unit, size_t n, size_t k)
+{
+    return json_pack("{s:o, s:s, s:I, s:I}", "median", num(median), "unit", unit ? unit : "",
+                     "n", (json_int_t)n, "processes", (json_int_t)k);
+}
+
 json_t *report_json_object(const struct comparison *c)
 {
     json_t *o = json_object(), *rows = json_array(), *lims = json_array(), *counts = json_object();
@@ -47,14 +54,11 @@ json_t *report_json_object(const struct comparison *c)
         json_object_set_new(row, "name", json_string(r->name));
         json_object_set_new(row, "unit", json_string(r->unit ? r->unit : ""));
         json_object_set_new(row, "direction", json_string(direction_name(r->dir)));
-        json_object_set_new(row, "base", json_pack("{s:o, s:I, s:I}", "median", num(r->base_value),
-                                                   "n", (json_int_t)r->n_base, "processes",
-                                                   (json_int_t)r->k_base));
-        json_object_set_new(row, "new", json_pack("{s:o, s:I, s:I}", "median", num(r->new_value),
-                                                  "n", (json_int_t)r->n_new, "processes",
-                                                  (json_int_t)r->k_new));
+        json_object_set_new(row, "base", side(r->base_value, r->base ? r->base->unit : r->unit,
+                                              r->n_base, r->k_base));
+        json_object_set_new(row, "new", side(r->new_value, r->nw ? r->nw->unit : r->unit,
+                                             r->n_new, r->k_new));
         json_object_set_new(row, "ratio", num(r->ratio));
-        json_object_set_new(row, "ratio_ci", pair(r->ratio_ci.lo, r->ratio_ci.hi));
         json_object_set_new(row, "change", num(r->change));
         json_object_set_new(row, "change_ci", pair(r->change_lo, r->change_hi));
         json_object_set_new(row, "p", num(r->p));
@@ -69,10 +73,12 @@ json_t *report_json_object(const struct comparison *c)
     }
     json_object_set_new(o, "benchmarks", rows);
     for (i = 0; i < c->nchecks; i++)
-        json_array_append_new(lims, json_pack("{s:s, s:s, s:o, s:b}", "limit",
+        json_array_append_new(lims, json_pack("{s:s, s:s, s:o, s:s, s:b}", "limit",
                                               c->checks[i].limit->text, "benchmark",
                                               c->checks[i].bench, "value",
-                                              num(c->checks[i].value), "pass", c->checks[i].pass));
+                                              num(c->checks[i].value), "unit",
+                                              c->checks[i].unit ? c->checks[i].unit : "",
+                                              "pass", c->checks[i].pass));
     json_object_set_new(o, "limits", lims);
     return o;
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "escape.h"
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
 #include "report.h"
@@ -17,22 +18,20 @@ static const char *colour_of(enum verdict v)
     }
 }
 
-int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro)
+/* One row per benchmark; the number of rows with a note. */
+static size_t put_rows(FILE *f, const struct comparison *c, const struct report_opts *ro)
 {
     static const char *head[] = {"benchmark", "base", "new", "change", "95% CI", "p (adj)",
                                  "MDE", "verdict"};
     struct table t;
-    char line[1024];
     size_t i, nnotes = 0;
 
-    if (c->nrows == 0)   /* limits alone */
-        goto limits;
     table_init(&t, 8);
     table_add(&t, head);
     for (i = 0; i < c->nrows; i++) {
         const struct compare_row *r = &c->rows[i];
         struct report_cells k;
-        char v[48];
+        char v[48], name[ESCAPE_MAX];
         const char *row[8], *col = ro->color ? colour_of(r->verdict) : NULL;
 
         report_row_cells(r, &k);
@@ -40,7 +39,7 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
          * the plain word and colour only through the terminal. */
         snprintf(v, sizeof v, "%s%s%s", col ? col : "", verdict_name(r->verdict),
                  col ? "\033[0m" : "");
-        row[0] = r->name;
+        row[0] = escape_term(name, sizeof name, r->name);
         row[1] = k.base;
         row[2] = k.nw;
         row[3] = k.change;
@@ -53,6 +52,17 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
     }
     table_print(&t, f);
     table_free(&t);
+    return nnotes;
+}
+
+int report_table(FILE *f, const struct comparison *c, const struct report_opts *ro)
+{
+    char line[2048], name[ESCAPE_MAX], note[ESCAPE_MAX];
+    size_t i, nnotes;
+
+    if (c->nrows == 0)   /* limits alone */
+        goto limits;
+    nnotes = put_rows(f, c, ro);
     if (isfinite(c->geomean)) {
         char g[24];
         fprintf(f, "geometric mean of the changes (%zu benchmark%s): %s\n", c->ngeomean,
@@ -60,20 +70,26 @@ int report_table(FILE *f, const struct comparison *c, const struct report_opts *
     }
     fprintf(f, "%s\n", report_summary(line, sizeof line, c));
     fprintf(f, "%s\n", report_method(line, sizeof line, c));
+    report_legend(f, c);
     if (nnotes) {
         fprintf(f, "notes:\n");
         for (i = 0; i < c->nrows; i++)
             if (c->rows[i].note[0])
-                fprintf(f, "  %s: %s\n", c->rows[i].name, c->rows[i].note);
+                fprintf(f, "  %s: %s\n", escape_term(name, sizeof name, c->rows[i].name),
+                        escape_term(note, sizeof note, c->rows[i].note));
     }
 limits:
     if (c->nchecks) {
         fprintf(f, "limits:\n");
         for (i = 0; i < c->nchecks; i++) {
             const struct limit_check *k = &c->checks[i];
-            fprintf(f, "  %s  %s: %.6g  %s\n", k->pass ? "ok  " : "FAIL", k->bench, k->value,
-                    k->limit->text);
+            char v[48];
+            fprintf(f, "  %s  %s: %s  ", k->pass ? "ok  " : "FAIL",
+                    escape_term(name, sizeof name, k->bench),
+                    report_limit_value(v, sizeof v, k));
+            fprintf(f, "%s\n", escape_term(name, sizeof name, k->limit->text));
         }
     }
+    report_outcome(f, c, ro->require_conclusive, escape_term_put);
     return 0;
 }

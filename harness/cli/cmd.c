@@ -1,11 +1,14 @@
 /* cmd.c: how the command layer speaks: one line to stderr per message. */
 #include "cmd.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "compare/compare.h"
+#include "compare/reach.h"
+#include "compare/report/escape.h"
 #include "harness/run/plan.h"
 
 /* One line to stderr: lead, the message, a newline. */
@@ -34,6 +37,33 @@ void warn_msg(const char *fmt, ...)
     va_end(ap);
 }
 
+/* Rows whose sample counts can never give p < alpha (reach.h): one line,
+ * the first of them named, with the count that would do. */
+static void warn_reach(const struct comparison *c)
+{
+    const struct compare_row *r;
+    size_t n = reach_unreachable(c, &r), i, compared = 0;
+    char name[ESCAPE_MAX], opt[64], counts[96];
+
+    if (n == 0)
+        return;
+    for (i = 0; i < c->nrows; i++)
+        compared += !isnan(c->rows[i].p) || c->rows[i].untrusted;
+    if (c->paired)
+        snprintf(counts, sizeof counts, "%zu pair%s", r->n_base, r->n_base == 1 ? "" : "s");
+    else
+        snprintf(counts, sizeof counts, "%zu sample%s in base and %zu in new", r->n_base,
+                 r->n_base == 1 ? "" : "s", r->n_new);
+    warn_msg("%zu benchmark%s cannot be significant with so few samples (%s%s: %s give p >= "
+             "%.2g at best, alpha is %.3g): run with %s or more",
+             n, n == 1 ? "" : "s", escape_term(name, sizeof name, r->name),
+             n > 1 ? " and others" : "", counts,
+             reach_least_p(r->n_base, r->n_new, c->paired), c->alpha,
+             reach_option(opt, sizeof opt, c, r,
+                          reach_count_for(c->alpha / (double)(compared ? compared : 1),
+                                          c->paired)));
+}
+
 void warn_problems(const struct comparison *c, const char *base, const char *nw,
                    const struct result *rb, const struct result *rn)
 {
@@ -50,9 +80,13 @@ void warn_problems(const struct comparison *c, const char *base, const char *nw,
             die_msg("%s: benchmarks[%td].samples[%ld]: %g cannot enter a ratio (times must be "
                     "above zero)", r->bad_side == 1 ? base : nw, b - res->benches, r->bad_index,
                     b->samples[r->bad_index]);
-        } else if (r->verdict == VERDICT_ERROR || r->untrusted)
-            warn_msg("%s: %s", r->name, r->note);
+        } else if (r->verdict == VERDICT_ERROR || r->untrusted) {
+            char name[ESCAPE_MAX], note[ESCAPE_MAX];
+            warn_msg("%s: %s", escape_term(name, sizeof name, r->name),
+                     escape_term(note, sizeof note, r->note));
+        }
     }
+    warn_reach(c);
 }
 
 int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,

@@ -34,7 +34,8 @@ struct result;
 /* Why the inputs of a comparison cannot be trusted, one line each to
  * stderr: differing fingerprints, samples that cannot enter a ratio
  * (naming file and JSON path: base_file/new_file with their results),
- * failed benchmarks and too few samples. */
+ * failed benchmarks and too few samples (also counts that can never give
+ * a p-value below alpha, with the option that sets a count that can). */
 void warn_problems(const struct comparison *c, const char *base_file, const char *new_file,
                    const struct result *base, const struct result *nw);
 

@@ -437,6 +437,7 @@ int cmd_ab(int argc, char **argv)
     r.complete = !interrupted;
     r.ab->analysis = report_json_object(&cmp);
     ro.color = report_colour(c.color);
+    ro.require_conclusive = c.require_conclusive;
     warn_problems(&cmp, p.base_label, p.new_label, &base, &r);
     report_find(c.format)->print(stdout, &cmp, &ro);
     fflush(stdout);

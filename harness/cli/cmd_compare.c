@@ -46,6 +46,10 @@ static void usage(FILE *f)
 "  --filter REGEX        only benchmarks whose name matches\n"
 "  --format table|markdown|json|csv\n"
 "  --color auto|always|never   (NO_COLOR is honoured)\n"
+"  --allow-incomplete    compare what an interrupted run (\"complete\": false)\n"
+"                        finished (refused by default, exit code 3)\n"
+"  --ignore-failure      hyperfine commands that exited non-zero in every run\n"
+"                        (hyperfine -i) are taken as measured (else failed)\n"
 "  --strict              benchmarks on one side only, or differing\n"
 "                        fingerprints (CPU, kernel, compiler, flags), are errors\n"
 "  --require-conclusive  an inconclusive verdict makes the exit code 3\n"
@@ -55,15 +59,15 @@ static void usage(FILE *f)
 "\n"
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
 "failed limit, 2 bad input (unreadable or malformed, a time of zero, nothing\n"
-"in common), 3 untrustworthy input (a benchmark failed, fewer than 2\n"
-"samples a side, the whole run worse and machine and code cannot be told\n"
-"apart, or inconclusive with --require-conclusive)\n",
+"in common), 3 untrustworthy input (an interrupted run, a benchmark failed,\n"
+"fewer than 2 samples a side, the whole run worse and machine and code\n"
+"cannot be told apart, or inconclusive with --require-conclusive)\n",
             COMPARE_SUITE_MIN, 100 * COMPARE_DRIFT_DEFAULT);
 }
 
 struct cli {
     const char *format, *color, *filter, *thresholds, *plot;
-    int strict, require_conclusive, have_threshold, have_drift;
+    int strict, require_conclusive, have_threshold, have_drift, allow_incomplete, ignore_failure;
 };
 
 static int bad(const char *opt, const char *val, const char *what)
@@ -75,7 +79,7 @@ static int bad(const char *opt, const char *val, const char *what)
 static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 {
     enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
-           O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF };
+           O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF, O_INCOMPLETE, O_IGNORE };
     static const struct option lopts[] = {
         {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
         {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
@@ -85,6 +89,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         {"require-conclusive", no_argument, 0, O_REQ}, {"seed", required_argument, 0, O_SEED},
         {"plot", required_argument, 0, O_PLOT}, {"basis", required_argument, 0, O_BASIS},
         {"no-reference", no_argument, 0, O_NOREF},
+        {"allow-incomplete", no_argument, 0, O_INCOMPLETE},
+        {"ignore-failure", no_argument, 0, O_IGNORE},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
@@ -123,6 +129,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
             break;
         case O_STRICT: c->strict = 1; break;
         case O_REQ: c->require_conclusive = 1; break;
+        case O_INCOMPLETE: c->allow_incomplete = 1; break;
+        case O_IGNORE: c->ignore_failure = 1; break;
         case O_PLOT: c->plot = optarg; break;
         case O_SEED:
             if (fmt_parse_count(optarg, &u) < 0 || u > (1ULL << 62))
@@ -161,11 +169,13 @@ static int plot_cmp(const struct comparison *cmp, const char *out)
     return 0;
 }
 
-/* Compare the files (or check the limits of one run); 0, or -1 said. */
+/* Compare the files (or check the limits of one run); 0, or -1 said (with
+ * cf->refused when a file was refused as untrustworthy). */
 static int compare(char **files, int nfiles, const struct cli *c, struct compare_opts *o,
                    struct compare_files *cf)
 {
-    struct compare_files_opts fo = {c->thresholds, c->have_threshold, c->have_drift, c->filter};
+    struct compare_files_opts fo = {c->thresholds, c->have_threshold, c->have_drift, c->filter,
+                                    !c->allow_incomplete, c->ignore_failure};
     struct err e = {0};
     int rc = compare_files(files, (size_t)nfiles, &fo, o, cf, &e);
 
@@ -204,8 +214,12 @@ int cmd_compare(int argc, char **argv)
     files = argv + optind;
     nfiles = argc - optind;
     ro.color = report_colour(c.color);
-    if (compare(files, nfiles, &c, &o, &cf) < 0)
+    ro.require_conclusive = c.require_conclusive;
+    if (compare(files, nfiles, &c, &o, &cf) < 0) {
+        if (cf.refused)
+            rc = EXIT_UNTRUSTED;
         goto cleanup;
+    }
     compared = nfiles == 2 || cf.paired;
     warn_problems(&cf.cmp, files[0], files[nfiles - 1], &cf.base, &cf.nw);
     if (c.strict && cf.cmp.fingerprint_diff[0]) {

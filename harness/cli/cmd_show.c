@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "compare/import/import.h"
+#include "compare/report/escape.h"
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
 #include "harness/result/result_json.h"
@@ -19,26 +20,32 @@ static void usage(FILE *f)
                "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file\n");
 }
 
+/* s as a terminal may show it (escape.h), "-" when NULL; into buf. */
+static const char *vis(char *buf, const char *s)
+{
+    return s ? escape_term(buf, ESCAPE_MAX, s) : "-";
+}
+
 static void show_context(const struct result *r, const char *path)
 {
     const struct context *c = &r->ctx;
-    char mem[32];
+    char mem[32], a[ESCAPE_MAX], b[ESCAPE_MAX], d[ESCAPE_MAX];
 
-    printf("%s: suite %s%s\n", path, r->suite ? r->suite : "-",
+    printf("%s: suite %s%s\n", vis(a, path), vis(b, r->suite),
            r->complete ? "" : " (interrupted)");
-    printf("  time %s  commit %.12s%s%s%s\n", c->time ? c->time : "-",
-           c->git_commit ? c->git_commit : "-", c->git_dirty == 1 ? " (dirty)" : "",
-           c->git_branch ? "  branch " : "", c->git_branch ? c->git_branch : "");
-    printf("  host %s  cpu %s x%d  memory %s  kernel %.40s\n", c->hostname ? c->hostname : "-",
-           c->cpu_model ? c->cpu_model : "-", c->cpus,
-           fmt_bytes(mem, sizeof mem, (double)c->memory_bytes), c->kernel ? c->kernel : "-");
-    printf("  compiler %s  fingerprint %s\n\n", c->compiler ? c->compiler : "-",
-           c->fingerprint ? c->fingerprint : "-");
+    printf("  time %s  commit %.12s%s%s%s\n", vis(a, c->time), vis(b, c->git_commit),
+           c->git_dirty == 1 ? " (dirty)" : "", c->git_branch ? "  branch " : "",
+           c->git_branch ? vis(d, c->git_branch) : "");
+    printf("  host %s  cpu %s x%d  memory %s  kernel %.40s\n", vis(a, c->hostname),
+           vis(b, c->cpu_model), c->cpus, fmt_bytes(mem, sizeof mem, (double)c->memory_bytes),
+           vis(d, c->kernel));
+    printf("  compiler %s  fingerprint %s\n\n", vis(a, c->compiler), vis(b, c->fingerprint));
 }
 
 static void show_table(const struct result *r, const regex_t *re)
 {
     struct table t;
+    char name[ESCAPE_MAX], msg[ESCAPE_MAX];
     size_t i, k;
 
     table_init(&t, BENCH_COLS);
@@ -48,8 +55,8 @@ static void show_table(const struct result *r, const regex_t *re)
         if (re && regexec(re, b->name, 0, NULL, 0) != 0)
             continue;
         if (b->nsamples)
-            table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
-                            b->iterations);
+            table_add_bench(&t, vis(name, b->name), b->unit, &b->st, b->bytes_per_op,
+                            b->items_per_op, b->iterations);
     }
     table_print(&t, stdout);
     table_free(&t);
@@ -60,14 +67,14 @@ static void show_table(const struct result *r, const regex_t *re)
         for (k = 0; k < b->nmetrics; k++) {
             char v[32];
             if (k == 0)
-                printf("  %s:", b->name);
-            printf(" %s %s", b->metrics[k].name,
+                printf("  %s:", vis(name, b->name));
+            printf(" %s %s", vis(msg, b->metrics[k].name),
                    fmt_value(v, sizeof v, b->metrics[k].st.median, b->metrics[k].unit));
             if (k + 1 == b->nmetrics)
                 putchar('\n');
         }
         if (b->error)
-            printf("  %s: error: %s\n", b->name, b->error->message);
+            printf("  %s: error: %s\n", vis(name, b->name), vis(msg, b->error->message));
     }
 }
 

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "compare/report/escape.h"
 #include "compare/report/report.h"
 #include "compare/trend.h"
 #include "harness/lib/fmt.h"
@@ -256,7 +257,8 @@ static char *summary(char *buf, size_t len, const struct trend *t)
 
 /* The changes of machine, one line: where, and from which fingerprint to
  * which. */
-static void machines_line(FILE *f, const struct trend *t, const char *quote, const char *end)
+static void machines_line(FILE *f, const struct trend *t, report_name_fn put_name,
+                          const char *end)
 {
     size_t i;
 
@@ -266,9 +268,9 @@ static void machines_line(FILE *f, const struct trend *t, const char *quote, con
     for (i = 0; i < t->nmachines && i < LIST_MAX; i++) {
         const struct trend_machine *m = &t->machines[i];
 
-        fprintf(f, "%s%s%s%s (%.16s -> %.16s)", i ? ", " : "", quote,
-                base_name(t->runs[m->run].file), quote, m->from ? m->from : "none",
-                m->to ? m->to : "none");
+        fputs(i ? ", " : "", f);
+        put_name(f, base_name(t->runs[m->run].file));
+        fprintf(f, " (%.16s -> %.16s)", m->from ? m->from : "none", m->to ? m->to : "none");
     }
     if (t->nmachines > LIST_MAX)
         fprintf(f, " and %zu more", t->nmachines - LIST_MAX);
@@ -276,7 +278,8 @@ static void machines_line(FILE *f, const struct trend *t, const char *quote, con
 }
 
 /* The benchmarks with runs too few to test, one line. */
-static void untested_line(FILE *f, const struct trend *t, const char *quote, const char *end)
+static void untested_line(FILE *f, const struct trend *t, report_name_fn put_name,
+                          const char *end)
 {
     size_t i, k = 0, all = 0;
 
@@ -299,7 +302,9 @@ static void untested_line(FILE *f, const struct trend *t, const char *quote, con
             continue;
         if (k++ == LIST_MAX)
             continue;
-        fprintf(f, "%s%s%s%s (", k > 1 ? ", " : "", quote, s->name, quote);
+        fputs(k > 1 ? ", " : "", f);
+        put_name(f, s->name);
+        fputs(" (", f);
         if (s->untested < s->n)
             fprintf(f, "%zu of ", s->untested);
         fprintf(f, "%zu run%s)", s->n, s->n == 1 ? "" : "s");
@@ -310,14 +315,16 @@ static void untested_line(FILE *f, const struct trend *t, const char *quote, con
 }
 
 /* The benchmarks whose newest run is at a worse level, one line. */
-static void regressed_line(FILE *f, const struct trend *t, const char *lead, const char *quote)
+static void regressed_line(FILE *f, const struct trend *t, const char *lead,
+                           report_name_fn put_name)
 {
     size_t i, k = 0;
 
     for (i = 0; i < t->nseries; i++) {
         if (!trend_series_regressed(t, &t->series[i]))
             continue;
-        fprintf(f, "%s%s%s%s", k ? ", " : lead, quote, t->series[i].name, quote);
+        fputs(k ? ", " : lead, f);
+        put_name(f, t->series[i].name);
         k++;
     }
     if (k)
@@ -326,12 +333,12 @@ static void regressed_line(FILE *f, const struct trend *t, const char *lead, con
 
 /* The lines after the rows, each ended by end (markdown: a paragraph
  * each). */
-static void footer(FILE *f, const struct trend *t, const char *worse, const char *quote,
+static void footer(FILE *f, const struct trend *t, const char *worse, report_name_fn put_name,
                    const char *end)
 {
-    machines_line(f, t, quote, end);
-    untested_line(f, t, quote, end);
-    regressed_line(f, t, worse, quote);
+    machines_line(f, t, put_name, end);
+    untested_line(f, t, put_name, end);
+    regressed_line(f, t, worse, put_name);
 }
 
 /* ---- formats -------------------------------------------------------------- */
@@ -380,8 +387,10 @@ static int print_table(FILE *f, const struct trend *t)
             struct row_cells k;
             const char *row[7];
 
+            char name[ESCAPE_MAX];
+
             cells(t, &rows[i], &k);
-            row[0] = rows[i].s->name;
+            row[0] = escape_term(name, sizeof name, rows[i].s->name);
             row[1] = base_name(run_of(t, &rows[i])->file);
             row[2] = k.commit;
             row[3] = k.before;
@@ -395,17 +404,8 @@ static int print_table(FILE *f, const struct trend *t)
     }
     free(rows);
     fprintf(f, "%s\n", summary(line, sizeof line, t));
-    footer(f, t, "worse at the newest run: ", "", "\n");
+    footer(f, t, "worse at the newest run: ", escape_term_put, "\n");
     return 0;
-}
-
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
 }
 
 static int print_markdown(FILE *f, const struct trend *t)
@@ -426,17 +426,17 @@ static int print_markdown(FILE *f, const struct trend *t)
             struct row_cells k;
 
             cells(t, r, &k);
-            fputs("| `", f);
-            md_cell(f, r->s->name);
-            fputs("` | `", f);
-            md_cell(f, base_name(run_of(t, r)->file));
-            fprintf(f, "` | %s | %s | %s | %s%s%s | %s |\n", k.commit, k.before, k.after,
+            fputs("| ", f);
+            escape_md_code(f, r->s->name, 1);
+            fputs(" | ", f);
+            escape_md_code(f, base_name(run_of(t, r)->file), 1);
+            fprintf(f, " | %s | %s | %s | %s%s%s | %s |\n", k.commit, k.before, k.after,
                     w ? "**" : "", k.change, w ? "**" : "", k.p);
         }
         fputc('\n', f);
     }
     free(rows);
-    footer(f, t, "Worse at the newest run: ", "`", "\n\n");
+    footer(f, t, "Worse at the newest run: ", escape_md_put, "\n\n");
     return 0;
 }
 

@@ -45,6 +45,10 @@
  *                                    for sample (equal counts unless one
  *                                    side failed)
  *     "analysis": {...}|null         the paired analysis, kept as written
+ *                                    (report_json_object; 1.3: its
+ *                                    benchmarks hold one interval,
+ *                                    change_ci, no longer ratio_ci, and a
+ *                                    unit for each side)
  *   }
  * }
  *

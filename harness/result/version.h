@@ -8,6 +8,7 @@
 #define RESULT_SCHEMA_MAJOR 1
 #define RESULT_SCHEMA_MINOR 3   /* 1.1: benchmarks[].process_samples;
                                    1.2: benchmarks[].load;
-                                   1.3: benchmarks[].reference */
+                                   1.3: benchmarks[].reference,
+                                        ab.analysis without ratio_ci */
 
 #endif
