@@ -47,7 +47,7 @@ static void usage(FILE *f)
 "                        change (default %d)\n"
 "  --warmup TIME         warmup of each worker (default 50ms)\n"
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
-"  --sample-time TIME    target time of one micro sample (default 10ms)\n"
+"  --sample-time TIME    target time of one micro sample (default 5ms)\n"
 "  --timeout TIME        per pair of worker processes (default 60s)\n"
 "  --filter REGEX        only benchmarks whose full name matches\n"
 "  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
@@ -167,6 +167,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     c->set.samples = AB_PAIRS_DEFAULT;
     c->set.processes = AB_PROCESSES_DEFAULT;
     c->set.warmup_ns = 50000000ULL;
+    c->set.sample_target_ns = 5000000ULL;   /* a pair is two: 10 ms */
     c->format = "table";
     c->color = "auto";
     c->looks = AB_LOOKS_DEFAULT;
