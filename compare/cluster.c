@@ -308,3 +308,22 @@ cleanup:
     free(m);
     return rc;
 }
+
+double cluster_centre(const struct clustered *c)
+{
+    double *m, v;
+    size_t i, k = 0, at = 0;
+
+    if (c->n == 0)
+        return NAN;
+    if (!c->counts || c->k <= 1)
+        return stats_median(c->x, c->n);
+    if (!(m = malloc(c->k * sizeof *m)))
+        return NAN;
+    for (i = 0; i < c->k; at += c->counts[i], i++)
+        if (c->counts[i])
+            m[k++] = stats_median(c->x + at, c->counts[i]);
+    v = k ? stats_median(m, k) : NAN;
+    free(m);
+    return v;
+}

@@ -77,4 +77,10 @@ int cluster_sign_paired(const double *base, const double *nw, size_t n, const si
 /* Processes with at least one sample. */
 size_t cluster_nonempty(const struct clustered *c);
 
+/* The centre of a side: the median of its samples when they come from one
+ * process, else the median of the medians of its processes with samples
+ * (robust to one process far off: a slow spell, an unlucky memory layout).
+ * NaN when it has no sample or memory runs out. */
+double cluster_centre(const struct clustered *c);
+
 #endif

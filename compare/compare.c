@@ -136,27 +136,6 @@ static int row_error(struct compare_row *r, const char *fmt, const char *a, cons
     return 0;
 }
 
-/* The centre of a side: the median of its processes' medians, or of its
- * samples when they come from one process (cluster.h); NaN when out of
- * memory. */
-static double centre(const double *x, const struct bench *b)
-{
-    double *m, v;
-    size_t i, k = 0, at = 0;
-
-    if (b->nproc_samples < 2)
-        return stats_median(x, b->nsamples);
-    m = malloc(b->nproc_samples * sizeof *m);
-    if (!m)
-        return NAN;
-    for (i = 0; i < b->nproc_samples; at += b->proc_samples[i], i++)
-        if (b->proc_samples[i])
-            m[k++] = stats_median(x + at, b->proc_samples[i]);
-    v = k ? stats_median(m, k) : NAN;
-    free(m);
-    return v;
-}
-
 /* What the row compares (basis.h) and its centres.  -1 when out of
  * memory. */
 static int row_basis(struct compare_row *r, const struct compare_opts *o)
@@ -174,8 +153,14 @@ static int row_basis(struct compare_row *r, const struct compare_opts *o)
     r->on_cpu = bs.on_cpu;
     r->wait_base = bs.wait_base;
     r->wait_new = bs.wait_new;
-    r->base_value = centre(r->xb, r->base);
-    r->new_value = centre(r->xn, r->nw);
+    {
+        struct clustered cb = {r->xb, r->base->nsamples, r->base->proc_samples,
+                               r->base->nproc_samples};
+        struct clustered cn = {r->xn, r->nw->nsamples, r->nw->proc_samples,
+                               r->nw->nproc_samples};
+        r->base_value = cluster_centre(&cb);
+        r->new_value = cluster_centre(&cn);
+    }
     return isnan(r->base_value) || isnan(r->new_value) ? -1 : 0;
 }
 

@@ -21,37 +21,16 @@
 #include <stdlib.h>
 
 #include "harness/lib/stats.h"
+#include "cluster.h"
 #include "jscan.h"
 
-/* The median of each process with samples into meds, then the median of
- * those (one process: its median). */
+/* The median of the process medians in meds (one process: its median). */
 static double of_medians(double *meds, size_t m)
 {
     if (m == 0)
         return NAN;
     stats_sort(meds, m);
     return stats_quantile_sorted(meds, m, 0.5);
-}
-
-double trend_centre(const double *x, size_t n, const size_t *counts, size_t k)
-{
-    double *meds, c;
-    size_t i, at = 0, m = 0;
-
-    if (n == 0)
-        return NAN;
-    if (!counts || k <= 1)
-        return stats_median(x, n);
-    if (!(meds = malloc(k * sizeof *meds)))
-        return NAN;
-    for (i = 0; i < k; i++) {
-        if (counts[i])
-            meds[m++] = stats_median(x + at, counts[i]);
-        at += counts[i];
-    }
-    c = of_medians(meds, m);
-    free(meds);
-    return c;
 }
 
 /* ---- numbers by their text ----------------------------------------------- */
@@ -173,7 +152,10 @@ static double centre_by_values(const struct jscan_dec *d, size_t n, const size_t
         return NAN;
     for (i = 0; i < n; i++)
         x[i] = jscan_dec_value(&d[i]);
-    c = trend_centre(x, n, counts, k);
+    {
+        struct clustered cl = {x, n, counts, k};
+        c = cluster_centre(&cl);
+    }
     free(x);
     return c;
 }

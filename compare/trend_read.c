@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "compare/import/import.h"
 #include "trend_read_private.h"
 
@@ -154,6 +155,7 @@ static int from_result(struct trend_file *f, enum import_format fmt)
     f->fingerprint = r->ctx.fingerprint;
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
+        struct clustered cl = {b->samples, b->nsamples, b->proc_samples, b->nproc_samples};
         struct trend_bench_rec *t;
 
         if (trend_file_add_bench(f, &t) < 0)
@@ -161,7 +163,7 @@ static int from_result(struct trend_file *f, enum import_format fmt)
         t->name = b->name;
         t->unit = b->unit;
         t->dir = b->dir;
-        t->centre = trend_centre(b->samples, b->nsamples, b->proc_samples, b->nproc_samples);
+        t->centre = cluster_centre(&cl);
         if (b->nsamples && isnan(t->centre))
             return -1;
         t->lo = b->st.n ? b->st.ci_median.lo : NAN;

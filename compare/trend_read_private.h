@@ -13,15 +13,9 @@
  * 0, or -1 when out of memory. */
 int trend_file_add_bench(struct trend_file *f, struct trend_bench_rec **b);
 
-/* The centre of n samples x (trend_read.h): their median, or with k >= 2
- * processes of counts[0..k) samples in order, the median of the medians of
- * those with samples (one such process: its median).  NaN when n is 0 or
- * memory runs out (trend_centre.c). */
-double trend_centre(const double *x, size_t n, const size_t *counts, size_t k);
-
-/* trend_centre of n numbers >= 0 given by their decimal form (d[i], as
+/* cluster_centre (cluster.h) of n numbers >= 0 given by their decimal form (d[i], as
  * jscan_numbers takes them), valued as jansson values them: the same
- * double trend_centre gives of those values. */
+ * double cluster_centre gives of those values. */
 double trend_centre_text(const struct jscan_dec *d, size_t n, const size_t *counts, size_t k);
 
 /* The lean read of the len bytes in f->buf (NUL-terminated) into f: 0, or

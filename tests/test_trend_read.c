@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare/cluster.h"
 #include "compare/jscan.h"
 #include "compare/trend_read.h"
 #include "compare/trend_read_private.h"
@@ -134,7 +135,10 @@ Test(trend_read, centre_of_the_text_is_the_centre_of_the_values)
         cr_assert_eq(jscan_numbers(&s, 1, &got, &nums, 1), 0, "%s", text);
         cr_assert_eq(got, n);
         cr_assert_eq(nums.n, n);
-        c1 = trend_centre(x, n, k > 1 ? counts : NULL, k);
+        {
+            struct clustered cl = {x, n, k > 1 ? counts : NULL, k};
+            c1 = cluster_centre(&cl);
+        }
         c2 = trend_centre_text(nums.d, n, k > 1 ? counts : NULL, k);
         cr_assert(c1 == c2, "round %zu (%s, n %zu, k %zu): %.17g from the values, %.17g from the "
                   "text", round, fmt, n, k, c1, c2);

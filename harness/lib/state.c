@@ -6,6 +6,22 @@
 #include "measure.h"
 #include "pacer.h"
 
+/* The loop ended at now (CLOCK_MONOTONIC, read first thing after the
+ * body): both clocks stop, a pause still open closes. */
+static void stop_at(pacer_state *st, uint64_t now)
+{
+    struct pacer_priv *p = st->priv_;
+
+    p->t_stop = now;
+    p->c_stop = clock_cpu_ns();
+    if (p->paused) {
+        p->paused_ns += p->t_stop - p->pause_start;
+        p->c_paused += p->c_stop - p->c_pause_start;
+        p->paused = 0;
+    }
+    st->phase_ = 2;
+}
+
 int pacer_loop_slow_(pacer_state *st)
 {
     struct pacer_priv *p = st->priv_;
@@ -17,16 +33,8 @@ int pacer_loop_slow_(pacer_state *st)
         p->t_start = clock_now_ns();  /* last thing before the body */
         return 1;
     }
-    if (st->phase_ == 1) {
-        p->t_stop = clock_now_ns();   /* first thing after the body */
-        p->c_stop = clock_cpu_ns();
-        if (p->paused) {
-            p->paused_ns += p->t_stop - p->pause_start;
-            p->c_paused += p->c_stop - p->c_pause_start;
-            p->paused = 0;
-        }
-        st->phase_ = 2;
-    }
+    if (st->phase_ == 1)
+        stop_at(st, clock_now_ns());   /* first thing after the body */
     st->remaining_ = 0;
     return 0;
 }
@@ -46,19 +54,10 @@ uint64_t pacer_start_(pacer_state *st)
 
 void pacer_stop_clock_(pacer_state *st)
 {
-    struct pacer_priv *p = st->priv_;
     uint64_t now = clock_now_ns();   /* first thing after the body */
 
-    if (st->phase_ == 1) {
-        p->t_stop = now;
-        p->c_stop = clock_cpu_ns();
-        if (p->paused) {
-            p->paused_ns += p->t_stop - p->pause_start;
-            p->c_paused += p->c_stop - p->c_pause_start;
-            p->paused = 0;
-        }
-        st->phase_ = 2;
-    }
+    if (st->phase_ == 1)
+        stop_at(st, now);
 }
 
 static const struct pacer_axis *axis_of(pacer_state *st, size_t i)
