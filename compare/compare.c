@@ -106,7 +106,13 @@ static int check_limits(const struct bench *bs, size_t nb, const struct compare_
 
 /* ---- rows ------------------------------------------------------------------ */
 
-static double threshold_for(const struct compare_opts *o, const char *name)
+/* Whether samples in unit are counts (compare.h, counts). */
+static int counted_unit(const char *unit)
+{
+    return unit && (!strcmp(unit, "instr") || !strcmp(unit, "cycles"));
+}
+
+static double threshold_for(const struct compare_opts *o, const char *name, const char *unit)
 {
     size_t i;
 
@@ -115,6 +121,8 @@ static double threshold_for(const struct compare_opts *o, const char *name)
             return o->rules[i].threshold;
     if (!isnan(o->threshold))
         return o->threshold;
+    if (counted_unit(unit))
+        return COMPARE_THRESHOLD_COUNTS;
     return o->paired ? COMPARE_THRESHOLD_PAIRED : COMPARE_THRESHOLD_UNPAIRED;
 }
 
@@ -365,12 +373,48 @@ static int row_paired(struct compare_row *r, const struct compare_opts *o)
     return 0;
 }
 
+/* Counts (compare.h): the medians, the interval of the samples' ranges. */
+static void row_counted(struct compare_row *r)
+{
+    const double *xb = r->base->samples, *xn = r->nw->samples;
+    size_t nb = r->base->nsamples, nn = r->nw->nsamples, i;
+    double bmin = xb[0], bmax = xb[0], nmin = xn[0], nmax = xn[0];
+
+    for (i = 1; i < nb; i++) {
+        bmin = fmin(bmin, xb[i]);
+        bmax = fmax(bmax, xb[i]);
+    }
+    for (i = 1; i < nn; i++) {
+        nmin = fmin(nmin, xn[i]);
+        nmax = fmax(nmax, xn[i]);
+    }
+    r->counted = 1;
+    r->xb = xb;
+    r->xn = xn;
+    r->base_value = stats_median(xb, nb);
+    r->new_value = stats_median(xn, nn);
+    r->k_base = r->k_new = 1;
+    r->ratio = r->new_value / r->base_value;
+    r->ratio_ci.lo = nmin / bmax;
+    r->ratio_ci.hi = nmax / bmin;
+    orient(r);
+    /* what the samples cannot resolve: their widest relative range */
+    r->mde = fmax((bmax - bmin) / r->base_value, (nmax - nmin) / r->new_value);
+}
+
 static void decide(struct compare_row *r, double alpha)
 {
     double t = r->threshold;
 
     if (r->verdict != VERDICT_UNCHANGED || isnan(r->change_lo))
         return;
+    if (r->counted) {
+        r->verdict = r->change_lo > t    ? VERDICT_REGRESSED
+                     : r->change_hi < -t ? VERDICT_IMPROVED
+                     : r->change_lo >= -t && r->change_hi <= t ? VERDICT_UNCHANGED
+                                                                : VERDICT_INCONCLUSIVE;
+        return;
+    }
     if (r->p_adj < alpha && r->change_lo > t)
         r->verdict = VERDICT_REGRESSED;
     else if (r->p_adj < alpha && r->change_hi < -t)
@@ -441,7 +485,7 @@ static int add_base_only(struct comparison *out, size_t *cap, const struct resul
         r->base = &base->benches[i];
         r->unit = r->base->unit;
         r->dir = r->base->dir;
-        r->threshold = threshold_for(o, r->name);
+        r->threshold = threshold_for(o, r->name, r->unit);
         r->verdict = VERDICT_BASE_ONLY;
         r->n_base = r->base->nsamples;
         r->base_value = r->base->nsamples ? stats_median(r->base->samples, r->base->nsamples)
@@ -472,6 +516,7 @@ static int decide_all(struct comparison *out, const struct compare_opts *o)
         r->p_adj = padj[i];
         decide(r, o->alpha);
         out->count[r->verdict]++;
+        out->n_counted += (size_t)r->counted;
         if (r->on_cpu) {
             out->n_cpu++;
             out->wait_max = fmax(out->wait_max, fmax(r->wait_base, r->wait_new));
@@ -513,7 +558,7 @@ int compare_results(const struct result *base, const struct result *nw,
         r->base = b;
         r->unit = n->unit;
         r->dir = n->dir;
-        r->threshold = threshold_for(o, n->name);
+        r->threshold = threshold_for(o, n->name, n->unit);
         r->n_new = n->nsamples;
         r->new_value = n->nsamples ? stats_median(n->samples, n->nsamples) : NAN;
         if (!b) {
@@ -527,6 +572,10 @@ int compare_results(const struct result *base, const struct result *nw,
         r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
         if (row_screen(r))
             continue;
+        if (counted_unit(n->unit)) {
+            row_counted(r);
+            continue;
+        }
         if (row_basis(r, o) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o, out)) < 0)
             goto oom;
     }

@@ -41,6 +41,17 @@
  * when there are two or more, else the order-statistic CI of the median of
  * all log ratios (effect.h).
  * Correction: Holm (or Benjamini-Hochberg) over every benchmark compared.
+ *
+ * Counts.  Samples counted under valgrind (unit "instr" or "cycles": pacer
+ * run --mode instructions) do not depend on the machine's speed: what
+ * varies between them is the program's own doing (allocations, hashing of
+ * addresses), and the samples measure it.  The change is the ratio of the
+ * medians, its interval the widest the samples allow, [min new / max base,
+ * max new / min base], with no test, no drift allowance and no weak-run
+ * rule: regressed when the whole interval is above the threshold
+ * (COMPARE_THRESHOLD_COUNTS unless given), improved when below its
+ * negative, unchanged when inside, else inconclusive.  Identical counts
+ * give an interval of one point.
  */
 #ifndef PACER_COMPARE_H
 #define PACER_COMPARE_H
@@ -57,6 +68,7 @@
 
 #define COMPARE_THRESHOLD_UNPAIRED 0.015
 #define COMPARE_THRESHOLD_PAIRED 0.01
+#define COMPARE_THRESHOLD_COUNTS 0.001  /* instruction counts (--mode instructions) */
 #define COMPARE_DRIFT_DEFAULT 0.10
 #define COMPARE_MIN_PROCESSES 3
 #define COMPARE_SUITE_MIN 8        /* benchmarks to estimate a run's drift */
@@ -128,6 +140,7 @@ struct compare_row {
     const double *xb, *xn;      /* the series compared (basis.h): the samples,
                                    or their CPU times; borrowed */
     int on_cpu;                 /* 1: compared on CPU time */
+    int counted;                /* 1: instruction counts (compare.h, counts) */
     double wait_base, wait_new; /* median wall / CPU - 1 per side, or NaN */
     const char *unit;
     enum direction dir;
@@ -183,6 +196,7 @@ struct comparison {
                                    base - 1 (above zero: slower), NaN when
                                    not measured on both sides */
     size_t n_cpu;               /* rows compared on CPU time (basis.h) */
+    size_t n_counted;           /* rows compared on counts (counts, above) */
     double wait_max;            /* their largest median wall / CPU - 1 */
     double suite_shift;         /* exp(m) - 1: the runs' difference as a whole */
     double drift_tau;           /* excess spread, log units */

@@ -11,7 +11,8 @@
 /* The rows a whole-run figure rests on: compared, with a change. */
 static int counts(const struct compare_row *r)
 {
-    return r->base && r->nw && r->verdict == VERDICT_UNCHANGED && isfinite(r->change);
+    return r->base && r->nw && r->verdict == VERDICT_UNCHANGED && isfinite(r->change) &&
+           !r->counted;
 }
 
 /* The sign-test interval of the median of the sorted x[0..n) at level
@@ -136,7 +137,7 @@ static void widen(struct comparison *out, const struct compare_opts *o, double a
 
     for (i = 0; i < out->nrows; i++) {
         struct compare_row *r = &out->rows[i];
-        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo))
+        if (r->verdict != VERDICT_UNCHANGED || !isfinite(r->change_lo) || r->counted)
             continue;
         r->allowance = a;
         r->change_lo -= a;

@@ -230,6 +230,11 @@ char *report_method(char *buf, size_t len, const struct comparison *c)
         o = (size_t)snprintf(buf, len, "%s, %s correction, alpha %.3g, %.0f%% CI; change > 0 "
                              "is worse", c->paired ? "paired (A/B pairs)" : "unpaired (two runs)",
                              adjust_name(c->adjust), c->alpha, 100 * c->ci_level);
+    if (o < len && c->n_counted)
+        o += (size_t)snprintf(buf + o, len - o,
+                              ".\n%zu benchmark%s compared on counts (--mode instructions): no "
+                              "test, the CI is the range the samples allow", c->n_counted,
+                              c->n_counted == 1 ? "" : "s");
     if (o < len && c->n_cpu) {
         size_t n = c->count[VERDICT_UNCHANGED] + c->count[VERDICT_IMPROVED] +
                    c->count[VERDICT_REGRESSED] + c->count[VERDICT_INCONCLUSIVE];

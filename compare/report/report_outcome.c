@@ -43,6 +43,16 @@ void report_legend(FILE *f, const struct comparison *c)
         snprintf(below, sizeof below, "below -%.3g%%", 100 * t);
         snprintf(within, sizeof within, "within +-%.3g%%", 100 * t);
     }
+    if (c->n_counted && c->n_counted == c->count[VERDICT_UNCHANGED] +
+                                             c->count[VERDICT_IMPROVED] +
+                                             c->count[VERDICT_REGRESSED] +
+                                             c->count[VERDICT_INCONCLUSIVE]) {
+        fprintf(f, "legend: base: median count; new: base moved by the change; change and CI "
+                   "(the range of the samples): > 0 is worse; MDE: the samples' widest range; "
+                   "regressed/improved: the CI %s/%s; unchanged: the CI %s; inconclusive: "
+                   "neither\n", above, below, within);
+        return;
+    }
     fprintf(f, "legend: base: median; new: base moved by the change; change and CI: > 0 is "
                "worse; MDE: the least change these runs can detect; regressed/improved: p (adj) "
                "< %.3g and the CI %s/%s; unchanged: the CI %s; inconclusive: neither\n",

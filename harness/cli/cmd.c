@@ -1,10 +1,15 @@
 /* cmd.c: how the command layer speaks: one line to stderr per message. */
 #include "cmd.h"
 
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "compare/compare.h"
 #include "compare/reach.h"
@@ -115,4 +120,50 @@ int cmd_filter(const char *cmd, const char *filter, regex_t *re)
         return -1;
     }
     return 1;
+}
+
+/* Whether perf_event_open counts this process's cycles here: 0, or the
+ * errno that says why not. */
+static int hw_counters_error(void)
+{
+    struct perf_event_attr a;
+    long fd;
+
+    memset(&a, 0, sizeof a);
+    a.type = PERF_TYPE_HARDWARE;
+    a.size = sizeof a;
+    a.config = PERF_COUNT_HW_CPU_CYCLES;
+    a.disabled = 1;
+    a.exclude_kernel = 1;
+    a.exclude_hv = 1;
+    fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+    if (fd < 0)
+        return errno;
+    close((int)fd);
+    return 0;
+}
+
+int mode_option(const char *cmd, const char *value, unsigned *mode)
+{
+    int err;
+
+    if (!strcmp(value, "time")) {
+        *mode = RUN_MODE_TIME;
+        return 0;
+    }
+    if (!strcmp(value, "instructions")) {
+        *mode = RUN_MODE_INSTRUCTIONS;
+        return 0;
+    }
+    if (strcmp(value, "cycles")) {
+        die_msg("%s: --mode: '%s' is not time, instructions or cycles", cmd, value);
+        return -1;
+    }
+    if ((err = hw_counters_error()) != 0)
+        die_msg("%s: --mode cycles: this machine has no hardware counters (perf_event_open: "
+                "%s); --mode instructions counts under valgrind instead", cmd, strerror(err));
+    else
+        die_msg("%s: --mode cycles: this machine has hardware counters, but this pacer does not "
+                "read them yet; --mode instructions counts under valgrind instead", cmd);
+    return -1;
 }

@@ -48,6 +48,11 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
 /* --filter REGEX of command cmd compiled into re (a POSIX ERE; regfree it
  * when this returns 1): 1, 0 when filter is NULL, or -1 after saying
  * "CMD: --filter: 'REGEX' is not a valid regular expression". */
+/* --mode VALUE of command cmd into *mode (RUN_MODE_*): 0, or -1 after
+ * saying why not.  "cycles" needs hardware counters (perf_event_open):
+ * where the machine has none, one line says so. */
+int mode_option(const char *cmd, const char *value, unsigned *mode);
+
 int cmd_filter(const char *cmd, const char *filter, regex_t *re);
 
 #endif

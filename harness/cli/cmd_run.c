@@ -19,6 +19,7 @@
 #include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
+#include "harness/run/counted.h"
 #include "harness/run/plan.h"
 #include "loadsum.h"
 #include "warn.h"
@@ -39,7 +40,7 @@ struct run_cli {
 enum {
     O_CMD = 256, O_SHELL, O_PREPARE, O_CLEANUP, O_IGNORE, O_SHOW, O_FILTER, O_SAMPLES,
     O_BUDGET, O_CI, O_WARMUP, O_WRUNS, O_STIME, O_PROCS, O_TIMEOUT, O_SEED, O_OUT, O_SAVE,
-    O_FORMAT, O_CVWARN,
+    O_FORMAT, O_CVWARN, O_MODE,
 };
 
 static void usage(FILE *f)
@@ -77,6 +78,11 @@ static void usage(FILE *f)
 "  --processes N         worker processes per micro benchmark (default 1)\n"
 "  --timeout TIME        per benchmark (default 60s)\n"
 "  --seed N              bootstrap seed (recorded)\n"
+"  --mode time|instructions\n"
+"                        what a micro sample measures: time (default), or the\n"
+"                        instructions of the timed loop counted under\n"
+"                        valgrind's callgrind, with estimated cycles beside\n"
+"                        them (5 samples unless --samples; see README)\n"
 "\n"
 "output:\n"
 "  --out FILE            write the result file (atomically)\n"
@@ -160,6 +166,11 @@ static int settings_option(int o, const char *arg, struct settings_ov *ov)
             return bad_value("timeout", arg, "a duration above zero (e.g. 60s)");
         ov->mask |= OV_TIMEOUT;
         return 0;
+    case O_MODE:
+        if (mode_option("run", arg, &s->mode) < 0)
+            return -1;
+        ov->mask |= OV_MODE;
+        return 0;
     case O_CI:
         if (fmt_parse_percent(arg, &s->ci_target) < 0 || s->ci_target <= 0 || s->ci_target >= 1)
             return bad_value("ci-target", arg, "a percentage (e.g. 1%)");
@@ -185,6 +196,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"timeout", required_argument, 0, O_TIMEOUT}, {"seed", required_argument, 0, O_SEED},
         {"out", required_argument, 0, O_OUT}, {"save", required_argument, 0, O_SAVE},
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
+        {"mode", required_argument, 0, O_MODE},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     int o, r;
@@ -241,6 +253,32 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     }
     if (c->ninputs == 0 && c->ncmds == 0) {
         die_msg("run: nothing to run: give a suite file, a suite binary or --cmd (see --help)");
+        return -1;
+    }
+    return 0;
+}
+
+/* With micro benchmarks to count (--mode instructions): valgrind must
+ * run, and its version joins the context and the fingerprint.  0, or -1
+ * after saying why not. */
+static int counting_context(const struct plan *p, struct result *r)
+{
+    char ver[128];
+    struct err e = {0};
+    size_t i;
+
+    for (i = 0; i < p->njobs; i++)
+        if (!p->jobs[i].cs && !p->jobs[i].mp.sc && p->jobs[i].set.mode == RUN_MODE_INSTRUCTIONS)
+            break;
+    if (i == p->njobs)
+        return 0;
+    if (counted_valgrind(ver, sizeof ver, &e) < 0) {
+        die_msg("run: %s", e.msg);
+        return -1;
+    }
+    free(r->ctx.valgrind);
+    if (!(r->ctx.valgrind = strdup(ver)) || env_fingerprint(&r->ctx) < 0) {
+        die_msg("run: out of memory");
         return -1;
     }
     return 0;
@@ -539,6 +577,8 @@ int cmd_run(int argc, char **argv)
         die_msg("run: out of memory");
         goto cleanup;
     }
+    if (counting_context(&p, &r) < 0)
+        goto cleanup;
     if (!c.quiet)
         warn_setup(&p, &r);
     /* Every benchmark's slot first: rounds fill them in turn. */

@@ -100,6 +100,21 @@ static char *fmt_rate(char *buf, size_t len, double v, const char *unit)
     return buf;
 }
 
+/* Counts per iteration to 5 significant digits or more, so that a 0.1 %
+ * change shows: "391.1 instr", "24594 instr", "1.2346M cycles". */
+static char *fmt_count(char *buf, size_t len, double v, const char *unit)
+{
+    if (fabs(v) < 1000)
+        snprintf(buf, len, "%.1f %s", v, unit);
+    else if (fabs(v) < 1e6)
+        snprintf(buf, len, "%.0f %s", v, unit);
+    else if (fabs(v) < 1e9)
+        snprintf(buf, len, "%.4fM %s", v / 1e6, unit);
+    else
+        snprintf(buf, len, "%.4fG %s", v / 1e9, unit);
+    return buf;
+}
+
 char *fmt_value(char *buf, size_t len, double v, const char *unit)
 {
     size_t ul = strlen(unit);
@@ -116,6 +131,8 @@ char *fmt_value(char *buf, size_t len, double v, const char *unit)
     }
     if (ul >= 2 && !strcmp(unit + ul - 2, "/s") && !isnan(v))
         return fmt_rate(buf, len, v, unit);
+    if ((!strcmp(unit, "instr") || !strcmp(unit, "cycles")) && isfinite(v))
+        return fmt_count(buf, len, v, unit);
     if (isnan(v))
         snprintf(buf, len, "-");
     else

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "counts.h"
 
 void measure_init(struct measure *m, const struct instance *inst)
 {
@@ -44,6 +45,10 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
 {
     reset_call(m, iters);
     m->inst->def->fn(&m->st);
+    if (m->priv.collecting) {     /* the loop was left without its end */
+        counts_stop();
+        m->priv.collecting = 0;
+    }
     if (m->priv.skipped)
         return err_set(e, "skipped: %s", m->priv.skip_reason);
     if (m->st.phase_ == 0)

@@ -23,6 +23,8 @@ struct pacer_priv {
     uint64_t c_start, c_stop;     /* CPU time (clock_cpu_ns) at the same points */
     uint64_t c_paused, c_pause_start;
     int paused;
+    int counting;                 /* count instructions in the loop (counts.h) */
+    int collecting;               /* callgrind collects right now */
     double bytes_per_op, items_per_op;
     void *data;
     int skipped;

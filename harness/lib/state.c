@@ -3,8 +3,30 @@
 #include <string.h>
 
 #include "clock.h"
+#include "counts.h"
 #include "measure.h"
 #include "pacer.h"
+
+/* Counting (counts.h): collect from the last thing before the body to
+ * the first thing after it, and not while paused. */
+static void count_on(struct pacer_priv *p, int zero)
+{
+    if (p->counting && !p->collecting) {
+        p->collecting = 1;
+        if (zero)
+            counts_start();
+        else
+            counts_resume();
+    }
+}
+
+static void count_off(struct pacer_priv *p)
+{
+    if (p->collecting) {
+        counts_stop();
+        p->collecting = 0;
+    }
+}
 
 /* The loop ended at now (CLOCK_MONOTONIC, read first thing after the
  * body): both clocks stop, a pause still open closes. */
@@ -31,8 +53,10 @@ int pacer_loop_slow_(pacer_state *st)
         st->remaining_ = st->iterations_ - 1;
         p->c_start = clock_cpu_ns();
         p->t_start = clock_now_ns();  /* last thing before the body */
+        count_on(p, 1);
         return 1;
     }
+    count_off(p);
     if (st->phase_ == 1)
         stop_at(st, clock_now_ns());   /* first thing after the body */
     st->remaining_ = 0;
@@ -49,12 +73,16 @@ uint64_t pacer_start_(pacer_state *st)
     st->remaining_ = 0;
     p->c_start = clock_cpu_ns();
     p->t_start = clock_now_ns();  /* last thing before the body */
+    count_on(p, 1);
     return st->iterations_;
 }
 
 void pacer_stop_clock_(pacer_state *st)
 {
-    uint64_t now = clock_now_ns();   /* first thing after the body */
+    uint64_t now;
+
+    count_off(st->priv_);
+    now = clock_now_ns();   /* first thing after the body */
 
     if (st->phase_ == 1)
         stop_at(st, now);
@@ -98,6 +126,7 @@ void pacer_pause(pacer_state *st)
     struct pacer_priv *p = st->priv_;
 
     if (st->phase_ == 1 && !p->paused) {
+        count_off(p);
         p->pause_start = clock_now_ns();
         p->c_pause_start = clock_cpu_ns();
         p->paused = 1;
@@ -112,6 +141,8 @@ void pacer_resume(pacer_state *st)
         p->c_paused += clock_cpu_ns() - p->c_pause_start;
         p->paused_ns += clock_now_ns() - p->pause_start;
         p->paused = 0;
+        if (st->phase_ == 1)
+            count_on(p, 0);
     }
 }
 

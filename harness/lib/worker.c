@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buildinfo.h"
+#include "counts.h"
 #include "measure.h"
 #include "refwork.h"
 #include "registry.h"
@@ -20,6 +21,7 @@ struct worker {
     int selected;
     uint64_t *cpu;            /* CPU times of the last sample batch */
     unsigned long ncpu;
+    unsigned dumps;           /* callgrind dumps so far (counts.h) */
 };
 
 static void answer_err(struct worker *w, const char *msg)
@@ -103,6 +105,46 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
         fprintf(w->out, " %" PRIu64, ns[i]);
     fputc('\n', w->out);
     free(ns);
+}
+
+/* count samples of iters iterations under callgrind, each dumped to
+ * prefix.<pid>.<n>: "ok <instructions> <estimated cycles> ..." (totals of
+ * the iterations). */
+static void do_count(struct worker *w, uint64_t iters, unsigned long count, const char *prefix)
+{
+    struct counts *c;
+    struct err e = {0};
+    uint64_t ns;
+    unsigned long i;
+
+    if (count == 0 || count > WORKER_MAX_BATCH) {
+        answer_err(w, "sample count out of range");
+        return;
+    }
+    if (!counts_available()) {
+        answer_err(w, "not running under valgrind's callgrind (or libpacer was built "
+                      "without valgrind/callgrind.h)");
+        return;
+    }
+    if (!(c = malloc(count * sizeof *c))) {
+        answer_err(w, "out of memory");
+        return;
+    }
+    w->m.priv.counting = 1;
+    for (i = 0; i < count; i++)
+        if (measure_once(&w->m, iters, &ns, &e) < 0 ||
+            counts_dump(prefix, ++w->dumps, &c[i], &e) < 0) {
+            w->m.priv.counting = 0;
+            answer_err(w, e.msg);
+            free(c);
+            return;
+        }
+    w->m.priv.counting = 0;
+    fputs("ok", w->out);
+    for (i = 0; i < count; i++)
+        fprintf(w->out, " %" PRIu64 " %" PRIu64, c[i].ir, c[i].cycles);
+    fputc('\n', w->out);
+    free(c);
 }
 
 /* The CPU times of the last batch of samples: "ok c1 c2 ...". */
@@ -193,6 +235,12 @@ static int handle(struct worker *w, char *line)
             answer_err(w, "iterations must be at least 1");
         else
             do_sample(w, a, (unsigned long)b);
+    } else if (!strcmp(cmd, "count") && sscanf(line, "%*s %llu %llu %n", &a, &b, &fixed) == 2 &&
+               line[fixed]) {
+        if (a == 0)
+            answer_err(w, "iterations must be at least 1");
+        else
+            do_count(w, a, (unsigned long)b, line + fixed);
     } else if (!strcmp(cmd, "cpu")) {
         do_cpu(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {

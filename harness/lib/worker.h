@@ -14,6 +14,7 @@
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
+ *   count <iters> <count> <prefix>         ok <instructions> <cycles> ... (count pairs)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok
  *   quit                                   (the worker exits 0)
@@ -24,7 +25,10 @@
  * threads: the time it ran, not the time it waited for a core).  "reference" times
  * rounds of the reference workload (refwork.h); workers linked with an
  * older libpacer answer these two "err malformed request", and the driver
- * then goes without.
+ * then goes without.  "count" (pacer run --mode instructions, under
+ * valgrind's callgrind) takes samples as "sample" does and gives the
+ * instructions and estimated cycles of each sample's timed loop, read
+ * from the dumps at <prefix>.<pid>.<n> (counts.h).
  */
 #ifndef PACER_WORKER_H
 #define PACER_WORKER_H

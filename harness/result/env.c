@@ -5,6 +5,7 @@
  * Fingerprint: FNV-1a 64 (Fowler, Noll, Vo) over a canonical text with one
  * line per field, in this order:
  *   cpu_model, cpus, memory_bytes, kernel, governor, turbo, compiler, cflags
+ *   (and valgrind, only when instructions were counted under it)
  * A field that is set is written "name=value\n"; a NULL field is written
  * "name\n" (no '='), so NULL never equals any string, the empty one
  * included.  In values a backslash is written "\\" and a newline "\n", so
@@ -377,7 +378,7 @@ int env_collect(struct context *ctx)
 
 /* ---- fingerprint -------------------------------------------------------- */
 
-enum fp_kind { FP_STR, FP_RELEASE, FP_INT, FP_GIB };
+enum fp_kind { FP_STR, FP_RELEASE, FP_INT, FP_GIB, FP_OPT };
 
 struct fp_field {
     const char *name;
@@ -394,6 +395,8 @@ static const struct fp_field fp_fields[] = {
     {"turbo", FP_STR, offsetof(struct context, turbo)},
     {"compiler", FP_STR, offsetof(struct context, compiler)},
     {"cflags", FP_STR, offsetof(struct context, cflags)},
+    /* only when set: the fingerprints of timed runs stay as they were */
+    {"valgrind", FP_OPT, offsetof(struct context, valgrind)},
 };
 #define FP_NFIELDS (sizeof fp_fields / sizeof fp_fields[0])
 
@@ -417,6 +420,7 @@ static void fp_value(const struct context *c, const struct fp_field *f, char *nu
         *len = strlen(num);
         return;
     case FP_STR:
+    case FP_OPT:
     case FP_RELEASE:
         s = *(char *const *)(const void *)base;
         *val = s;
@@ -448,6 +452,8 @@ int env_fingerprint(struct context *ctx)
         size_t len;
 
         fp_value(ctx, &fp_fields[i], num, sizeof num, &val, &len);
+        if (fp_fields[i].kind == FP_OPT && !val)
+            continue;
         h = fnv1a(h, fp_fields[i].name, strlen(fp_fields[i].name));
         if (val) {
             h = fnv1a(h, "=", 1);

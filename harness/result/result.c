@@ -355,12 +355,15 @@ void context_free(struct context *c)
     free(c->turbo);
     free(c->compiler);
     free(c->cflags);
+    free(c->valgrind);
     free(c->fingerprint);
     context_init(c);
 }
 
 void settings_default(struct settings *s)
 {
+    memset(s, 0, sizeof *s);
+    s->mode = RUN_MODE_TIME;
     s->warmup_ns = 200000000u;       /* 200 ms */
     s->sample_target_ns = 10000000u; /* 10 ms */
     s->samples = 30;

@@ -100,6 +100,8 @@ struct context {
     double loadavg[3];
     char *compiler;         /* of the measured code (suite binaries) */
     char *cflags;
+    char *valgrind;         /* "valgrind-3.19.0" when instructions were
+                               counted under it (settings.mode), else NULL */
     double clock_resolution_ns;
     double clock_read_ns;
     char *fingerprint;      /* hex hash of the comparability-relevant fields */
@@ -117,7 +119,13 @@ struct settings {
     unsigned warmup_runs;      /* command: warmup runs */
     uint64_t seed;             /* bootstrap seed */
     double ci_level;
+    unsigned mode;             /* RUN_MODE_*: what a sample measures */
 };
+
+/* What the samples of micro benchmarks measure: time per iteration, or
+ * instructions per iteration counted under valgrind (harness/lib/counts.h;
+ * unit "instr", with a metric "cycles" of estimated cycles). */
+enum { RUN_MODE_TIME, RUN_MODE_INSTRUCTIONS };
 
 /* A paired A/B run (pacer ab): the result's benchmarks are the new side;
  * this holds the base side, same names, whose samples at one index were

@@ -466,7 +466,8 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
     if (jr_get_obj(rd, co, "context", "build", JR_NUL, &build) < 0)
         return -1;
     if (build && (jr_get_str(rd, build, "context.build", "compiler", JR_NUL, &c->compiler) < 0 ||
-                  jr_get_str(rd, build, "context.build", "cflags", JR_NUL, &c->cflags) < 0))
+                  jr_get_str(rd, build, "context.build", "cflags", JR_NUL, &c->cflags) < 0 ||
+                  jr_get_str(rd, build, "context.build", "valgrind", JR_NUL, &c->valgrind) < 0))
         return -1;
 
     if (jr_get_obj(rd, co, "context", "clock", JR_NUL, &clk) < 0)
@@ -483,7 +484,20 @@ static int read_context(const struct jr *rd, const json_t *co, struct context *c
 static int read_settings(const struct jr *rd, const json_t *so, struct settings *s)
 {
     const char *p = "settings";
+    char *mode = NULL;
 
+    if (jr_get_str(rd, so, p, "mode", JR_NUL, &mode) < 0)
+        return -1;
+    if (mode && strcmp(mode, "time") && strcmp(mode, "instructions")) {
+        char q[JR_PATH_LEN];
+
+        jr_fail(rd, jr_join(q, p, "mode"), "expected \"time\" or \"instructions\", got \"%.40s\"",
+                mode);
+        free(mode);
+        return -1;
+    }
+    s->mode = mode && !strcmp(mode, "instructions") ? RUN_MODE_INSTRUCTIONS : RUN_MODE_TIME;
+    free(mode);
     if (jr_get_u64(rd, so, p, "warmup_ns", 0, 0, &s->warmup_ns) < 0 ||
         jr_get_u64(rd, so, p, "sample_target_ns", 0, 0, &s->sample_target_ns) < 0 ||
         jr_get_uint(rd, so, p, "samples", 0, 0, &s->samples) < 0 ||

@@ -272,6 +272,8 @@ static json_t *context_json(const struct context *c, struct err *e)
 
     rc |= jw_put(build, "compiler", jw_str(c->compiler));
     rc |= jw_put(build, "cflags", jw_str(c->cflags));
+    if (c->valgrind)
+        rc |= jw_put(build, "valgrind", jw_str(c->valgrind));
     rc |= jw_put(o, "build", build);
 
     rc |= jw_put(clk, "resolution_ns", jw_real(c->clock_resolution_ns));
@@ -305,6 +307,8 @@ static json_t *settings_json(const struct settings *s, struct err *e)
     rc |= jw_put(o, "warmup_runs", json_integer(s->warmup_runs));
     rc |= jw_put(o, "seed", ju64(e, "settings", "seed", s->seed));
     rc |= jw_put(o, "ci_level", jw_real(s->ci_level));
+    if (s->mode == RUN_MODE_INSTRUCTIONS)
+        rc |= jw_put(o, "mode", jw_str("instructions"));
     if (rc) {
         json_decref(o);
         return NULL;

@@ -109,6 +109,27 @@ static void set_nonblock(int fd)
 
 int child_start(struct child *c, const char *binary, struct err *e)
 {
+    return child_start_under(c, NULL, binary, e);
+}
+
+/* Exec the worker under wrap (argv + binary + WORKER_FLAG). */
+static void exec_wrapped(char *const *wrap, const char *binary)
+{
+    char *argv[64];
+    size_t n = 0;
+
+    while (wrap[n] && n < 61) {
+        argv[n] = wrap[n];
+        n++;
+    }
+    argv[n++] = (char *)binary;
+    argv[n++] = (char *)WORKER_FLAG;
+    argv[n] = NULL;
+    execvp(argv[0], argv);
+}
+
+int child_start_under(struct child *c, char *const *wrap, const char *binary, struct err *e)
+{
     int req[2] = {-1, -1}, ans[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1};
     int child_errno = 0;
     ssize_t r;
@@ -150,12 +171,16 @@ int child_start(struct child *c, const char *binary, struct err *e)
              * of its own, so where the page cache happened to put the file
              * (which a physically indexed cache feels) differs from process
              * to process instead of biasing every process of one build. */
-            code = private_copy(binary);
-            if (code >= 0) {
-                fexecve(code, argv, environ);
-                close(code);
+            if (wrap) {
+                exec_wrapped(wrap, binary);
+            } else {
+                code = private_copy(binary);
+                if (code >= 0) {
+                    fexecve(code, argv, environ);
+                    close(code);
+                }
+                execv(binary, argv);
             }
-            execv(binary, argv);
             child_errno = errno;
         }
         if (write(exe[1], &child_errno, sizeof child_errno) < 0)
@@ -181,7 +206,7 @@ int child_start(struct child *c, const char *binary, struct err *e)
     if (r == (ssize_t)sizeof child_errno) {
         waitpid(pid, &c->status, 0);
         c->reaped = 1;
-        return err_set(e, "cannot run %s: %s", binary, strerror(child_errno));
+        return err_set(e, "cannot run %s: %s", wrap ? wrap[0] : binary, strerror(child_errno));
     }
     return 0;
 fail:

@@ -41,6 +41,10 @@ struct child {
  * seen as a write error, never as the driver's death.
  * Returns 0, or -1 with the cause in e. */
 int child_start(struct child *c, const char *binary, struct err *e);
+/* The same, the worker run under a wrapper: wrap is the wrapper's argv
+ * (NULL-terminated, wrap[0] looked up in PATH) to which the binary and the
+ * worker flag are appended; NULL is child_start. */
+int child_start_under(struct child *c, char *const *wrap, const char *binary, struct err *e);
 
 /* Send one request line (without newline) and read one answer line before
  * deadline_ns (a clock_now_ns() instant).  On "ok[ rest]" *rest points into

@@ -9,6 +9,7 @@
 
 #include "harness/result/env.h"
 #include "harness/result/result_json.h"
+#include "counted.h"
 #include "words.h"
 
 #define LIST_TIMEOUT_NS 30000000000ULL
@@ -148,6 +149,14 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
         s.samples = 0;
     if (s.ci_target > 0 && !s.budget_ns)
         s.budget_ns = 10000000000ULL;
+    /* Counts hardly vary: a few samples show how little (counted.h). */
+    if (s.mode == RUN_MODE_INSTRUCTIONS && !is_cmd &&
+        !((cli->mask | (entry_ov ? entry_ov->mask : 0) | (suite_ov ? suite_ov->mask : 0)) &
+          OV_SAMPLES)) {
+        s.samples = COUNTED_SAMPLES;
+        s.budget_ns = 0;
+        s.ci_target = 0;
+    }
     return s;
 }
 

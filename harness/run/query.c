@@ -141,6 +141,48 @@ int query_reference_keep(const struct proc_ref *r, struct bench *b)
     return bench_add_reference(b, stats_median(c, r->n), stats_median(m, r->n));
 }
 
+enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const char *prefix,
+                            uint64_t deadline, struct series *s, struct bench *b,
+                            struct err *e)
+{
+    char req[4400], *rest, *end;
+    struct metric *m = NULL;
+    enum child_fail f;
+    unsigned k;
+    size_t i;
+
+    snprintf(req, sizeof req, "count %" PRIu64 " %u %s", iters, n, prefix);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, QUERY_CYCLES_METRIC))
+            m = &b->metrics[i];
+    if (!m && !(m = bench_add_metric(b, QUERY_CYCLES_METRIC, "cycles", DIR_LOWER))) {
+        err_set(e, "out of memory");
+        return CHILD_PROTOCOL;
+    }
+    for (k = 0; k < n; k++) {
+        double ir = strtod(rest, &end), cyc;
+
+        if (end == rest || !(ir >= 0))
+            break;
+        cyc = strtod(rest = end, &end);
+        if (end == rest || !(cyc >= 0))
+            break;
+        rest = end;
+        if (series_add(s, ir / (double)iters) < 0 ||
+            doubles_append(&m->samples, &m->nsamples, cyc / (double)iters) < 0) {
+            err_set(e, "out of memory");
+            return CHILD_PROTOCOL;
+        }
+    }
+    if (k < n || strspn(rest, " ") != strlen(rest)) {
+        err_set(e, "malformed count answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    return CHILD_OK;
+}
+
 enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
                           struct bench *b, int *absent, struct err *e)
 {

@@ -43,6 +43,16 @@ enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns
 enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,
                                 struct series *s, struct bench *b, struct err *e);
 
+/* "count": n samples of iters iterations under callgrind (--mode
+ * instructions), their instructions per iteration appended to s and their
+ * estimated cycles per iteration to b's metric QUERY_CYCLES_METRIC
+ * (harness/lib/counts.h); prefix is the dump files' (callgrind's
+ * --callgrind-out-file without ".%p"). */
+#define QUERY_CYCLES_METRIC "cycles"
+enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const char *prefix,
+                            uint64_t deadline, struct series *s, struct bench *b,
+                            struct err *e);
+
 /* The metric the CPU times of micro samples go to (ns per iteration). */
 #define QUERY_CPU_METRIC "cpu"
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "child.h"
+#include "counted.h"
 #include "harness/lib/clock.h"
 #include "harness/lib/stats.h"
 #include "harness/result/series.h"
@@ -401,8 +402,16 @@ int runner_process(const char *binary, const char *suite, const struct listed *l
     pp.budget_ns = set->budget_ns / k;
     if (set->samples && pp.samples == 0)
         return 0;
-    f = run_process(binary, li, o, &pp, iters == 0, clock_now_ns() + set->timeout_ns, &iters,
-                    &s, b);
+    if (set->mode == RUN_MODE_INSTRUCTIONS) {
+        if (p == 0 && (free(b->unit), !(b->unit = strdup("instr")))) {
+            bench_set_error(b, "out of memory");
+            return 1;
+        }
+        f = counted_process(binary, li, o, pp.samples, iters == 0,
+                            clock_now_ns() + set->timeout_ns, &iters, &s, b);
+    } else
+        f = run_process(binary, li, o, &pp, iters == 0, clock_now_ns() + set->timeout_ns,
+                        &iters, &s, b);
     b->samples = s.x;
     b->nsamples = s.n;
     if (iters)

@@ -87,6 +87,7 @@ enum {
     OV_WARMUP_RUNS = 1 << 6,
     OV_CI_TARGET = 1 << 7,
     OV_SEED = 1 << 8,
+    OV_MODE = 1 << 9,
 };
 
 /* Settings some of which are set (mask says which). */

@@ -27,12 +27,15 @@ void settings_apply(struct settings *dst, const struct settings_ov *ov)
         dst->ci_target = s->ci_target;
     if (ov->mask & OV_SEED)
         dst->seed = s->seed;
+    if (ov->mask & OV_MODE)
+        dst->mode = s->mode;
 }
 
 int sr_settings(const struct sr *c, const json_t *obj, const char *path, struct settings_ov *ov)
 {
     static const char *const known[] = {"samples", "warmup", "sample_time", "budget",
-                                        "processes", "timeout", "warmup_runs", "ci_target", NULL};
+                                        "processes", "timeout", "warmup_runs", "ci_target",
+                                        "mode", NULL};
     const char *key;
     json_t *v;
 
@@ -77,6 +80,12 @@ int sr_settings(const struct sr *c, const json_t *obj, const char *path, struct 
             if (ov->s.timeout_ns == 0)
                 return jr_fail(&c->jr, p, "must be above zero");
             ov->mask |= OV_TIMEOUT;
+        } else if (!strcmp(key, "mode")) {
+            const char *m = json_is_string(v) ? json_string_value(v) : "";
+            if (strcmp(m, "time") && strcmp(m, "instructions"))
+                return jr_fail(&c->jr, p, "expected \"time\" or \"instructions\"");
+            ov->s.mode = !strcmp(m, "instructions") ? RUN_MODE_INSTRUCTIONS : RUN_MODE_TIME;
+            ov->mask |= OV_MODE;
         } else if (!strcmp(key, "ci_target")) {
             double f;
             if (!json_is_string(v) || fmt_parse_percent(json_string_value(v), &f) < 0 || f <= 0 ||

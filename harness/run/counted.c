@@ -1,0 +1,155 @@
+/* counted.c: a worker process under callgrind (counted.h). */
+#include "counted.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "query.h"
+
+#define STOP_GRACE_NS 5000000000ULL   /* valgrind writes its last dump on exit */
+
+int counted_valgrind(char *buf, size_t len, struct err *e)
+{
+    FILE *p = popen("valgrind --version 2>/dev/null", "r");
+    int st;
+
+    if (!p || !fgets(buf, (int)len, p)) {
+        if (p)
+            pclose(p);
+        return err_set(e, "--mode instructions needs valgrind (Debian's package valgrind), "
+                          "which does not run here");
+    }
+    st = pclose(p);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (st != 0 || strncmp(buf, "valgrind-", 9) != 0)
+        return err_set(e, "--mode instructions needs valgrind (Debian's package valgrind): "
+                          "'valgrind --version' said '%.60s'", buf);
+    return 0;
+}
+
+/* A fresh folder for the dumps, under $TMPDIR or /tmp. */
+static int make_dir(char *dir, size_t len, struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+
+    snprintf(dir, len, "%s/pacer-counts-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(dir))
+        return err_set(e, "cannot make a folder for callgrind's counts in %s: %s",
+                       t && *t ? t : "/tmp", strerror(errno));
+    return 0;
+}
+
+/* Remove dir and the dumps left in it. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[4200];
+
+    if (d) {
+        while ((de = readdir(d)))
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+                unlink(path);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* The iteration count from one counted iteration (counted.h). */
+static enum child_fail calibrate(struct child *c, uint64_t deadline, const char *prefix,
+                                 uint64_t *iters, struct err *e)
+{
+    char req[4400], *rest;
+    unsigned long long ir;
+    enum child_fail f;
+    double n;
+
+    snprintf(req, sizeof req, "count 1 1 %s", prefix);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    if (sscanf(rest, "%llu", &ir) != 1) {
+        err_set(e, "malformed count answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    n = ceil(COUNTED_TARGET_IR / (double)(ir ? ir : 1));
+    *iters = n >= (double)COUNTED_MAX_ITERS ? COUNTED_MAX_ITERS : (uint64_t)n;
+    return CHILD_OK;
+}
+
+/* The stages after the start; returns the failing stage's child_fail. */
+static enum child_fail stages(struct child *c, const struct listed *li, unsigned n, int first, uint64_t deadline, const char *prefix,
+                              uint64_t *iters, struct series *s, struct bench *b,
+                              const char **stage, struct err *e)
+{
+    struct warmup_answer wa;
+    enum child_fail f;
+
+    *stage = "select";
+    if ((f = query_select(c, li->name, deadline, e)) != CHILD_OK)
+        return f;
+    *stage = "setup";
+    if ((f = query_plain(c, "setup", deadline, e)) != CHILD_OK)
+        return f;
+    *stage = "calibration";
+    if (first && (f = calibrate(c, deadline, prefix, iters, e)) != CHILD_OK)
+        return f;
+    /* one sample first: lazy binding, first touches of the data */
+    *stage = "warmup";
+    if ((f = query_warmup(c, *iters, 0, 1, 1, deadline, &wa, e)) != CHILD_OK)
+        return f;
+    *stage = "counting";
+    if ((f = query_count(c, *iters, n, prefix, deadline, s, b, e)) != CHILD_OK)
+        return f;
+    *stage = "teardown";
+    return query_plain(c, "teardown", deadline, e);
+}
+
+enum child_fail counted_process(const char *binary, const struct listed *li,
+                                const struct run_opts *o, unsigned samples, int first,
+                                uint64_t deadline, uint64_t *iters, struct series *s,
+                                struct bench *b)
+{
+    char dir[4096], prefix[4200], outfile[4300];
+    char *wrap[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes",
+                    "--compress-strings=no", "-q", outfile, NULL};
+    struct err e = {0};
+    struct child c;
+    enum child_fail f;
+    const char *stage = "start";
+    unsigned k = o->set.processes ? o->set.processes : 1;
+    unsigned n = samples ? samples : (COUNTED_SAMPLES + k - 1) / k;
+
+    if (make_dir(dir, sizeof dir, &e) < 0) {
+        bench_set_error(b, "%s", e.msg);
+        return CHILD_PROTOCOL;
+    }
+    snprintf(prefix, sizeof prefix, "%s/cg", dir);
+    snprintf(outfile, sizeof outfile, "--callgrind-out-file=%s.%%p", prefix);
+    if (child_start_under(&c, wrap, binary, &e) < 0) {
+        bench_set_error(b, "%s", e.msg);
+        child_free(&c);
+        remove_dir(dir);
+        return CHILD_PROTOCOL;
+    }
+    f = stages(&c, li, n, first, deadline, prefix, iters, s, b, &stage, &e);
+    if (f == CHILD_OK) {
+        stage = "exit";
+        if (child_stop(&c, STOP_GRACE_NS, &e) < 0)
+            f = CHILD_DIED;
+    }
+    if (f != CHILD_OK) {
+        runner_record(b, &c, f, &e, stage, &o->set);
+        child_kill(&c);
+    }
+    child_free(&c);
+    remove_dir(dir);
+    return f;
+}
