@@ -165,3 +165,22 @@ Test(counted, bad_modes)
                        "%s", o.stderr_s);
     out_free(&o);
 }
+
+/* pacer ab --mode instructions: each side counted, the same rule. */
+Test(counted, ab_counts_two_builds)
+{
+    char copy[300], cmd[1400];
+    struct out o;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    snprintf(copy, sizeof copy, "%s", tmp_path("counted2"));
+    snprintf(cmd, sizeof cmd, "cp %s %s", counted_bin(), copy);
+    cr_assert_eq(system(cmd), 0);
+    o = run_pacer("ab", counted_bin(), copy, "--mode", "instructions", "--filter", "work$",
+                  "--color", "never");
+    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "1 unchanged"), "%s", o.stdout_s);
+    cr_assert_null(strstr(o.stderr_s, "cannot be significant"), "%s", o.stderr_s);
+    out_free(&o);
+}

@@ -14,6 +14,8 @@
 #include "compare/compare.h"
 #include "compare/reach.h"
 #include "compare/report/escape.h"
+#include "harness/result/env.h"
+#include "harness/run/counted.h"
 #include "harness/run/plan.h"
 
 /* One line to stderr: lead, the message, a newline. */
@@ -166,4 +168,27 @@ int mode_option(const char *cmd, const char *value, unsigned *mode)
         die_msg("%s: --mode cycles: this machine has hardware counters, but this pacer does not "
                 "read them yet; --mode instructions counts under valgrind instead", cmd);
     return -1;
+}
+
+int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r)
+{
+    char ver[128];
+    struct err e = {0};
+    size_t i;
+
+    for (i = 0; i < p->njobs; i++)
+        if (p->jobs[i].li && p->jobs[i].set.mode == RUN_MODE_INSTRUCTIONS)
+            break;
+    if (i == p->njobs)
+        return 0;
+    if (counted_valgrind(ver, sizeof ver, &e) < 0) {
+        die_msg("%s: %s", cmd, e.msg);
+        return -1;
+    }
+    free(r->ctx.valgrind);
+    if (!(r->ctx.valgrind = strdup(ver)) || env_fingerprint(&r->ctx) < 0) {
+        die_msg("%s: out of memory", cmd);
+        return -1;
+    }
+    return 0;
 }

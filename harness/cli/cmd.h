@@ -48,6 +48,13 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
 /* --filter REGEX of command cmd compiled into re (a POSIX ERE; regfree it
  * when this returns 1): 1, 0 when filter is NULL, or -1 after saying
  * "CMD: --filter: 'REGEX' is not a valid regular expression". */
+struct plan;
+
+/* With micro benchmarks of p to count (--mode instructions): valgrind
+ * must run, and its version joins r's context and fingerprint.  0, or -1
+ * after saying why not. */
+int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r);
+
 /* --mode VALUE of command cmd into *mode (RUN_MODE_*): 0, or -1 after
  * saying why not.  "cycles" needs hardware counters (perf_event_open):
  * where the machine has none, one line says so. */

@@ -23,6 +23,7 @@
 #include "harness/result/env.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
+#include "harness/run/counted.h"
 #include "harness/run/plan.h"
 
 #define AB_PAIRS_DEFAULT 100
@@ -57,6 +58,9 @@ static void usage(FILE *f)
 "                        level 1 - alpha/N, so the error stays within alpha\n"
 "                        however early a benchmark stops (default %d)\n"
 "  --no-confirm          one round: decide on the first pairs alone\n"
+"  --mode instructions   count each side's instructions under valgrind's\n"
+"                        callgrind instead of timing pairs (5 samples a side\n"
+"                        unless --pairs; see pacer run --help)\n"
 "  --threshold PCT       changes within +-PCT are unchanged (default 1%%)\n"
 "  --basis auto|wall     as in pacer compare (default auto: CPU time where it\n"
 "                        tracks wall time)\n"
@@ -78,11 +82,12 @@ struct abcli {
     const char *cmds[2];
     int ncmds, shell, quiet, require_conclusive, have_threshold, have_drift;
     unsigned looks;           /* of the sequential design (decide_in_looks) */
+    int have_pairs, have_procs; /* --pairs, --processes given */
 };
 
 enum { O_PAIRS = 256, O_PROCS, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB,
        O_CMD, O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
-       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS, O_BASIS };
+       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS, O_BASIS, O_MODE };
 
 static int bad(const char *opt, const char *val, const char *what)
 {
@@ -102,11 +107,13 @@ static int settings_option(int opt, const char *arg, struct abcli *c, struct com
         if (fmt_parse_count(arg, &v) < 0 || v < 2 || v > 100000)
             return bad("pairs", arg, "a count from 2 to 100000");
         c->set.samples = (unsigned)v;
+        c->have_pairs = 1;
         return 0;
     case O_PROCS:
         if (fmt_parse_count(arg, &v) < 0 || v < 1 || v > 1000)
             return bad("processes", arg, "a count from 1 to 1000");
         c->set.processes = (unsigned)v;
+        c->have_procs = 1;
         return 0;
     case O_WARM:
         if (fmt_parse_duration(arg, &c->set.warmup_ns) < 0)
@@ -135,6 +142,8 @@ static int settings_option(int opt, const char *arg, struct abcli *c, struct com
             return bad("seed", arg, "a non-negative integer below 2^62");
         c->set.seed = o->seed = v;
         return 0;
+    case O_MODE:
+        return mode_option("ab", arg, &c->set.mode) < 0 ? -1 : 0;
     }
     return 1;
 }
@@ -158,6 +167,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         {"require-conclusive", no_argument, 0, O_REQ}, {"out", required_argument, 0, O_OUT},
         {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
         {"color", required_argument, 0, O_COLOR}, {"seed", required_argument, 0, O_SEED},
+        {"mode", required_argument, 0, O_MODE},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     struct err e = {0};
@@ -224,6 +234,13 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
             fprintf(stderr, "see 'pacer ab --help'\n");
             return -1;
         }
+    }
+    if (c->set.mode == RUN_MODE_INSTRUCTIONS) {
+        /* counts hardly vary: a few samples of one process a side */
+        if (!c->have_pairs)
+            c->set.samples = COUNTED_SAMPLES;
+        if (!c->have_procs)
+            c->set.processes = 1;
     }
     return 0;
 }
@@ -429,7 +446,8 @@ int cmd_ab(int argc, char **argv)
                 c.filter ? c.filter : "");
         goto cleanup;
     }
-    if (start_result(&c, &p, &r, argc, argv) < 0 || (interrupted = run_pairs(&c, &p, &r)) < 0)
+    if (start_result(&c, &p, &r, argc, argv) < 0 || cmd_counting_context("ab", &p, &r) < 0 ||
+        (interrupted = run_pairs(&c, &p, &r)) < 0)
         goto cleanup;
     if (!c.quiet && isatty(2))
         fprintf(stderr, "\r\033[K");

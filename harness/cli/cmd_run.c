@@ -19,7 +19,6 @@
 #include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
-#include "harness/run/counted.h"
 #include "harness/run/plan.h"
 #include "loadsum.h"
 #include "warn.h"
@@ -253,32 +252,6 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     }
     if (c->ninputs == 0 && c->ncmds == 0) {
         die_msg("run: nothing to run: give a suite file, a suite binary or --cmd (see --help)");
-        return -1;
-    }
-    return 0;
-}
-
-/* With micro benchmarks to count (--mode instructions): valgrind must
- * run, and its version joins the context and the fingerprint.  0, or -1
- * after saying why not. */
-static int counting_context(const struct plan *p, struct result *r)
-{
-    char ver[128];
-    struct err e = {0};
-    size_t i;
-
-    for (i = 0; i < p->njobs; i++)
-        if (!p->jobs[i].cs && !p->jobs[i].mp.sc && p->jobs[i].set.mode == RUN_MODE_INSTRUCTIONS)
-            break;
-    if (i == p->njobs)
-        return 0;
-    if (counted_valgrind(ver, sizeof ver, &e) < 0) {
-        die_msg("run: %s", e.msg);
-        return -1;
-    }
-    free(r->ctx.valgrind);
-    if (!(r->ctx.valgrind = strdup(ver)) || env_fingerprint(&r->ctx) < 0) {
-        die_msg("run: out of memory");
         return -1;
     }
     return 0;
@@ -577,7 +550,7 @@ int cmd_run(int argc, char **argv)
         die_msg("run: out of memory");
         goto cleanup;
     }
-    if (counting_context(&p, &r) < 0)
+    if (cmd_counting_context("run", &p, &r) < 0)
         goto cleanup;
     if (!c.quiet)
         warn_setup(&p, &r);

@@ -47,6 +47,13 @@ void job_finish(const struct job *j, struct bench *b)
 
 int job_run_pair(const struct job *j, double clock_res_ns, struct bench *bb, struct bench *nb)
 {
+    if (j->li && j->set.mode == RUN_MODE_INSTRUCTIONS) {
+        /* counts need no pairing: each side counted on its own (counted.h) */
+        struct run_opts ro = {.set = j->set, .clock_resolution_ns = clock_res_ns};
+        if (runner_bench(j->base_binary, j->suite, j->li, &ro, bb) < 0)
+            return -1;
+        return runner_bench(j->binary, j->suite, j->li, &ro, nb);
+    }
     if (j->li) {
         struct run_opts ro = {.set = j->set, .clock_resolution_ns = clock_res_ns};
         return abrun_micro(j->base_binary, j->binary, j->suite, j->li, &ro, bb, nb);
