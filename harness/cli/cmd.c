@@ -99,6 +99,12 @@ void warn_problems(const struct comparison *c, const char *base, const char *nw,
 int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,
              int quiet, const char *what)
 {
+    return cmd_save_as(r, out, dir, suffix, quiet, what, NULL);
+}
+
+int cmd_save_as(const struct result *r, const char *out, const char *dir, const char *suffix,
+                int quiet, const char *what, char **saved)
+{
     struct err eo = {0}, ed = {0};
     char *path;
     int rc = plan_result_save(r, out, dir, suffix, &path, &eo, &ed);
@@ -109,7 +115,10 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
         die_msg("%s", ed.msg);
     else if (path && !quiet)
         fprintf(stderr, "pacer: %s written to %s\n", what, path);
-    free(path);
+    if (saved)
+        *saved = path;
+    else
+        free(path);
     return rc;
 }
 

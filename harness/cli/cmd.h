@@ -44,6 +44,10 @@ void warn_problems(const struct comparison *c, const char *base_file, const char
  * written to PATH" said unless quiet, every failure said.  0, or -1. */
 int cmd_save(const struct result *r, const char *out, const char *dir, const char *suffix,
              int quiet, const char *what);
+/* The same; *saved (when saved is not NULL) is the file written into dir
+ * (to free), or NULL. */
+int cmd_save_as(const struct result *r, const char *out, const char *dir, const char *suffix,
+                int quiet, const char *what, char **saved);
 
 /* --filter REGEX of command cmd compiled into re (a POSIX ERE; regfree it
  * when this returns 1): 1, 0 when filter is NULL, or -1 after saying

@@ -19,8 +19,10 @@
 #include "compare/compare.h"
 #include "compare/policy.h"
 #include "compare/report/report.h"
+#include "explain.h"
 #include "harness/lib/fmt.h"
 #include "harness/result/env.h"
+#include "harness/result/profile.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
 #include "harness/run/counted.h"
@@ -61,6 +63,11 @@ static void usage(FILE *f)
 "  --mode instructions   count each side's instructions under valgrind's\n"
 "                        callgrind instead of timing pairs (5 samples a side\n"
 "                        unless --pairs; see pacer run --help)\n"
+"  --explain             profile both builds of each benchmark that regressed\n"
+"                        or improved under callgrind and print the functions\n"
+"                        whose instructions changed most, with a differential\n"
+"                        flame graph (beside --out's result, in <out>.profiles/;\n"
+"                        else in a new folder under $TMPDIR or /tmp)\n"
 "  --threshold PCT       changes within +-PCT are unchanged (default 1%%)\n"
 "  --basis auto|wall     as in pacer compare (default auto: CPU time where it\n"
 "                        tracks wall time)\n"
@@ -83,11 +90,12 @@ struct abcli {
     int ncmds, shell, quiet, require_conclusive, have_threshold, have_drift;
     unsigned looks;           /* of the sequential design (decide_in_looks) */
     int have_pairs, have_procs; /* --pairs, --processes given */
+    int explain;              /* --explain */
 };
 
 enum { O_PAIRS = 256, O_PROCS, O_WARM, O_WRUNS, O_STIME, O_TIMEOUT, O_FILTER, O_BASEB, O_NEWB,
        O_CMD, O_SHELL, O_PREP, O_CLEAN, O_NOCONF, O_THR, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_REQ,
-       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS, O_BASIS, O_MODE };
+       O_OUT, O_SAVE, O_FORMAT, O_COLOR, O_SEED, O_LOOKS, O_BASIS, O_MODE, O_EXPLAIN };
 
 static int bad(const char *opt, const char *val, const char *what)
 {
@@ -167,7 +175,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         {"require-conclusive", no_argument, 0, O_REQ}, {"out", required_argument, 0, O_OUT},
         {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
         {"color", required_argument, 0, O_COLOR}, {"seed", required_argument, 0, O_SEED},
-        {"mode", required_argument, 0, O_MODE},
+        {"mode", required_argument, 0, O_MODE}, {"explain", no_argument, 0, O_EXPLAIN},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     struct err e = {0};
@@ -203,6 +211,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         case O_PREP: c->prepare = optarg; break;
         case O_CLEAN: c->cleanup = optarg; break;
         case O_NOCONF: c->looks = 1; break;
+        case O_EXPLAIN: c->explain = 1; break;
         case O_THR:
         case O_LIMIT:
         case O_CORR:
@@ -415,6 +424,29 @@ static int start_result(const struct abcli *c, const struct plan *p, struct resu
     return 0;
 }
 
+/* --explain: both builds profiled where a verdict needs it, then the
+ * explanation (explain.h). */
+static void explain_ab(const struct abcli *c, const struct plan *p, const struct comparison *cmp)
+{
+    char dir[4200];
+    struct explain_src src = {dir, ".base.callgrind", dir, ".callgrind"};
+    const char *t = getenv("TMPDIR");
+
+    if (!cmp->count[VERDICT_REGRESSED] && !cmp->count[VERDICT_IMPROVED])
+        return;
+    if (c->out)
+        profile_dir(dir, sizeof dir, c->out);
+    else {
+        snprintf(dir, sizeof dir, "%s/pacer-explain-XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(dir)) {
+            warn_msg("ab: --explain: cannot make a folder in %s", t && *t ? t : "/tmp");
+            return;
+        }
+    }
+    explain_take(p, cmp, dir, c->quiet);
+    explain_print(stdout, cmp, &src, c->format);
+}
+
 int cmd_ab(int argc, char **argv)
 {
     struct abcli c = {0};
@@ -459,6 +491,8 @@ int cmd_ab(int argc, char **argv)
     ro.require_conclusive = c.require_conclusive;
     warn_problems(&cmp, p.base_label, p.new_label, &base, &r);
     report_find(c.format)->print(stdout, &cmp, &ro);
+    if (c.explain && !interrupted)
+        explain_ab(&c, &p, &cmp);
     fflush(stdout);
     rc = compare_exit_code(&cmp, c.require_conclusive);
     if (interrupted) {

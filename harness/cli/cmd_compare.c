@@ -12,7 +12,9 @@
 #include "compare/compare_files.h"
 #include "compare/policy.h"
 #include "compare/report/report.h"
+#include "explain.h"
 #include "harness/lib/fmt.h"
+#include "harness/result/profile.h"
 #include "plots/plot.h"
 
 static void usage(FILE *f)
@@ -56,6 +58,10 @@ static void usage(FILE *f)
 "  --seed N              bootstrap seed (default fixed: same input, same output)\n"
 "  --plot FILE           also draw the comparison with gnuplot (FILE.png or\n"
 "                        .svg, its data and script beside it; see pacer plot)\n"
+"  --explain             for each benchmark that regressed or improved, the\n"
+"                        functions whose instructions changed most, from the\n"
+"                        profiles beside the two results (pacer run --profile),\n"
+"                        and a differential flame graph beside the new one's\n"
 "\n"
 "exit codes: 0 nothing regressed and every limit held, 1 a regression or a\n"
 "failed limit, 2 bad input (unreadable or malformed, a time of zero, nothing\n"
@@ -68,6 +74,7 @@ static void usage(FILE *f)
 struct cli {
     const char *format, *color, *filter, *thresholds, *plot;
     int strict, require_conclusive, have_threshold, have_drift, allow_incomplete, ignore_failure;
+    int explain;
 };
 
 static int bad(const char *opt, const char *val, const char *what)
@@ -79,7 +86,8 @@ static int bad(const char *opt, const char *val, const char *what)
 static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 {
     enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
-           O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF, O_INCOMPLETE, O_IGNORE };
+           O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF, O_INCOMPLETE, O_IGNORE,
+           O_EXPLAIN };
     static const struct option lopts[] = {
         {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
         {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
@@ -90,7 +98,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         {"plot", required_argument, 0, O_PLOT}, {"basis", required_argument, 0, O_BASIS},
         {"no-reference", no_argument, 0, O_NOREF},
         {"allow-incomplete", no_argument, 0, O_INCOMPLETE},
-        {"ignore-failure", no_argument, 0, O_IGNORE},
+        {"ignore-failure", no_argument, 0, O_IGNORE}, {"explain", no_argument, 0, O_EXPLAIN},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
@@ -131,6 +139,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         case O_REQ: c->require_conclusive = 1; break;
         case O_INCOMPLETE: c->allow_incomplete = 1; break;
         case O_IGNORE: c->ignore_failure = 1; break;
+        case O_EXPLAIN: c->explain = 1; break;
         case O_PLOT: c->plot = optarg; break;
         case O_SEED:
             if (fmt_parse_count(optarg, &u) < 0 || u > (1ULL << 62))
@@ -199,6 +208,21 @@ static int compare(char **files, int nfiles, const struct cli *c, struct compare
     return 0;
 }
 
+/* --explain: the profiles beside the files (pacer run --profile; an A/B
+ * result's, both sides beside it). */
+static void explain_files(char **files, int nfiles, int paired, const struct comparison *cmp,
+                          const char *format)
+{
+    char bd[4200], nd[4200];
+    struct explain_src src = {bd, ".callgrind", nd, ".callgrind"};
+
+    profile_dir(bd, sizeof bd, files[0]);
+    profile_dir(nd, sizeof nd, files[nfiles - 1]);
+    if (paired)
+        src.base_ext = ".base.callgrind";
+    explain_print(stdout, cmp, &src, format);
+}
+
 int cmd_compare(int argc, char **argv)
 {
     struct compare_opts o;
@@ -232,6 +256,8 @@ int cmd_compare(int argc, char **argv)
         goto cleanup;
     }
     report_find(c.format)->print(stdout, &cf.cmp, &ro);
+    if (c.explain && compared)
+        explain_files(files, nfiles, cf.paired, &cf.cmp, c.format);
     fflush(stdout);
     rc = compare_exit_code(&cf.cmp, c.require_conclusive);
     if (c.plot && !compared)

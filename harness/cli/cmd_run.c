@@ -21,6 +21,7 @@
 #include "harness/run/child.h"
 #include "harness/run/plan.h"
 #include "loadsum.h"
+#include "profiles.h"
 #include "warn.h"
 
 struct run_cli {
@@ -28,6 +29,7 @@ struct run_cli {
     const char *filter, *out, *save, *format;
     double cv_warn;
     int quiet;
+    int profile;                 /* --profile */
     int shell, ignore_failure, show_output;
     const char *prepare, *cleanup;
     const char **cmds, **names;
@@ -39,7 +41,7 @@ struct run_cli {
 enum {
     O_CMD = 256, O_SHELL, O_PREPARE, O_CLEANUP, O_IGNORE, O_SHOW, O_FILTER, O_SAMPLES,
     O_BUDGET, O_CI, O_WARMUP, O_WRUNS, O_STIME, O_PROCS, O_TIMEOUT, O_SEED, O_OUT, O_SAVE,
-    O_FORMAT, O_CVWARN, O_MODE,
+    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE,
 };
 
 static void usage(FILE *f)
@@ -82,6 +84,10 @@ static void usage(FILE *f)
 "                        instructions of the timed loop counted under\n"
 "                        valgrind's callgrind, with estimated cycles beside\n"
 "                        them (5 samples unless --samples; see README)\n"
+"  --profile             after the samples, profile each micro benchmark's\n"
+"                        timed loop under callgrind, kept beside the result\n"
+"                        (<result>.profiles/; needs --out or --save; see\n"
+"                        pacer show --profile)\n"
 "\n"
 "output:\n"
 "  --out FILE            write the result file (atomically)\n"
@@ -195,7 +201,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"timeout", required_argument, 0, O_TIMEOUT}, {"seed", required_argument, 0, O_SEED},
         {"out", required_argument, 0, O_OUT}, {"save", required_argument, 0, O_SAVE},
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
-        {"mode", required_argument, 0, O_MODE},
+        {"mode", required_argument, 0, O_MODE}, {"profile", no_argument, 0, O_PROFILE},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     int o, r;
@@ -228,6 +234,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
             if (fmt_parse_percent(optarg, &c->cv_warn) < 0 || c->cv_warn < 0)
                 return bad_value("cv-warn", optarg, "a percentage (e.g. 5%)");
             break;
+        case O_PROFILE: c->profile = 1; break;
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
         case O_FORMAT:
@@ -248,6 +255,11 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     c->ninputs = (size_t)(argc - optind);
     if (c->nnames > c->ncmds) {
         die_msg("run: %zu --name for %zu --cmd", c->nnames, c->ncmds);
+        return -1;
+    }
+    if (c->profile && !c->out && !c->save) {
+        die_msg("run: --profile needs --out FILE or --save DIR: the profiles are kept beside "
+                "the result");
         return -1;
     }
     if (c->ninputs == 0 && c->ncmds == 0) {
@@ -530,6 +542,7 @@ int cmd_run(int argc, char **argv)
     struct result r;
     struct err e = {0};
     regex_t re;
+    char pdir[4200] = "", *saved = NULL;
     int have_re = 0, rc = EXIT_BAD_INPUT, interrupted, invalid = 0, nfailed;
     size_t i;
 
@@ -550,7 +563,7 @@ int cmd_run(int argc, char **argv)
         die_msg("run: out of memory");
         goto cleanup;
     }
-    if (cmd_counting_context("run", &p, &r) < 0)
+    if (cmd_counting_context("run", &p, &r) < 0 || (c.profile && profiles_ready() < 0))
         goto cleanup;
     if (!c.quiet)
         warn_setup(&p, &r);
@@ -562,6 +575,8 @@ int cmd_run(int argc, char **argv)
         }
     interrupted = run_rounds(&c, &p, &r, &invalid);
     nfailed = finish_benches(&c, &p, &r);
+    if (c.profile && !interrupted && profiles_take(&p, &r, c.quiet, pdir, sizeof pdir) < 0)
+        goto cleanup;
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);
     else
@@ -571,11 +586,20 @@ int cmd_run(int argc, char **argv)
          : nfailed ? EXIT_REGRESSION : EXIT_OK;
     if (invalid && !c.quiet)
         warn_msg("a load run is not valid (the generator was the bottleneck): see its summary");
-    if (cmd_save(&r, c.out, c.save, "", c.quiet, "result") < 0)
+    if (cmd_save_as(&r, c.out, c.save, "", c.quiet, "result", &saved) < 0)
         rc = EXIT_BAD_INPUT;
+    /* beside --out, else beside the file saved in --save's folder */
+    if (pdir[0] && rc != EXIT_BAD_INPUT && (c.out || saved)) {
+        if (profiles_keep(pdir, c.out ? c.out : saved, c.quiet) < 0)
+            rc = EXIT_BAD_INPUT;
+        pdir[0] = '\0';
+    }
     if (interrupted)
         die_msg("run: interrupted; the result holds what finished");
 cleanup:
+    if (pdir[0])
+        profiles_discard(pdir);
+    free(saved);
     if (have_re > 0)
         regfree(&re);
     plan_free(&p);

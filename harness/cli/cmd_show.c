@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "profiles.h"
 #include "compare/import/import.h"
 #include "compare/report/escape.h"
 #include "harness/lib/fmt.h"
@@ -14,9 +15,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] FILE...\n"
+    fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] [--profile] FILE...\n"
                "Prints result files (pacer, Google Benchmark or hyperfine JSON): where\n"
                "they ran, then one row per benchmark.\n"
+               "--profile prints instead the profiles kept beside a result (pacer run\n"
+               "--profile): each benchmark's top functions by inclusive instructions,\n"
+               "self and inclusive, with file:line, and writes its flame graph (SVG)\n"
+               "beside its profile.\n"
                "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file\n");
 }
 
@@ -82,11 +87,11 @@ int cmd_show(int argc, char **argv)
 {
     static const struct option lopts[] = {
         {"format", required_argument, 0, 'f'}, {"filter", required_argument, 0, 'r'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"profile", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     const char *format = "table", *filter = NULL;
     regex_t re;
-    int o, rc = EXIT_OK, have_re = 0, i;
+    int o, rc = EXIT_OK, have_re = 0, i, profile = 0;
 
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
@@ -100,6 +105,9 @@ int cmd_show(int argc, char **argv)
             break;
         case 'r':
             filter = optarg;
+            break;
+        case 'p':
+            profile = 1;
             break;
         case 'h':
             usage(stdout);
@@ -124,7 +132,14 @@ int cmd_show(int argc, char **argv)
             rc = EXIT_BAD_INPUT;
             continue;
         }
-        if (!strcmp(format, "json"))
+        if (profile) {
+            int n = profiles_show(stdout, argv[i], &r, have_re ? &re : NULL);
+            if (n == 0)
+                die_msg("show: %s: no profiles beside it (%s.profiles/; run with --profile)",
+                        argv[i], argv[i]);
+            if (n <= 0)
+                rc = EXIT_BAD_INPUT;
+        } else if (!strcmp(format, "json"))
             result_dump(&r, stdout, &e);
         else {
             if (i > optind)

@@ -124,6 +124,14 @@ int counts_parse(const char *text, struct counts *c, struct err *e)
     return 0;
 }
 
+void counts_dump_profile(uint64_t iters)
+{
+    char what[64];
+
+    snprintf(what, sizeof what, "pacer profile iters=%" PRIu64, iters);
+    CALLGRIND_DUMP_STATS_AT(what);
+}
+
 int counts_dump(const char *prefix, unsigned n, struct counts *c, struct err *e)
 {
     char path[4096], *text;

@@ -45,6 +45,10 @@ void counts_stop(void);
  * removed.  -1 with a message in e when it cannot be read. */
 int counts_dump(const char *prefix, unsigned n, struct counts *c, struct err *e);
 
+/* Dump the profile collected since counts_start, callgrind's trigger
+ * text "pacer profile iters=<iters>" (harness/result/profile.h). */
+void counts_dump_profile(uint64_t iters);
+
 /* The counts of a callgrind output file's "events:" and "summary:" lines
  * (text, NUL-terminated); -1 when either is missing or malformed. */
 int counts_parse(const char *text, struct counts *c, struct err *e);

@@ -147,6 +147,29 @@ static void do_count(struct worker *w, uint64_t iters, unsigned long count, cons
     free(c);
 }
 
+/* One sample of iters iterations profiled under callgrind (run with
+ * --separate-callers): "ok <n>", n the dump's number in this process. */
+static void do_profile(struct worker *w, uint64_t iters)
+{
+    struct err e = {0};
+    uint64_t ns;
+
+    if (!counts_available()) {
+        answer_err(w, "not running under valgrind's callgrind (or libpacer was built "
+                      "without valgrind/callgrind.h)");
+        return;
+    }
+    w->m.priv.counting = 1;
+    if (measure_once(&w->m, iters, &ns, &e) < 0) {
+        w->m.priv.counting = 0;
+        answer_err(w, e.msg);
+        return;
+    }
+    w->m.priv.counting = 0;
+    counts_dump_profile(iters);
+    fprintf(w->out, "ok %u\n", ++w->dumps);
+}
+
 /* The CPU times of the last batch of samples: "ok c1 c2 ...". */
 static void do_cpu(struct worker *w)
 {
@@ -241,6 +264,11 @@ static int handle(struct worker *w, char *line)
             answer_err(w, "iterations must be at least 1");
         else
             do_count(w, a, (unsigned long)b, line + fixed);
+    } else if (!strcmp(cmd, "profile") && sscanf(line, "%*s %llu", &a) == 1) {
+        if (a == 0)
+            answer_err(w, "iterations must be at least 1");
+        else
+            do_profile(w, a);
     } else if (!strcmp(cmd, "cpu")) {
         do_cpu(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {

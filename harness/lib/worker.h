@@ -15,6 +15,7 @@
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
  *   count <iters> <count> <prefix>         ok <instructions> <cycles> ... (count pairs)
+ *   profile <iters>                        ok <n>  (callgrind's dump number n)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok
  *   quit                                   (the worker exits 0)

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/lib/clock.h"
+#include "harness/result/profile.h"
 #include "query.h"
 
 #define STOP_GRACE_NS 5000000000ULL   /* valgrind writes its last dump on exit */
@@ -152,4 +154,99 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
     child_free(&c);
     remove_dir(dir);
     return f;
+}
+
+/* Move from to to, copying across file systems. */
+static int move_file(const char *from, const char *to, struct err *e)
+{
+    char buf[65536];
+    FILE *in, *out;
+    size_t n;
+    int bad = 0;
+
+    if (rename(from, to) == 0)
+        return 0;
+    if (errno != EXDEV)
+        return err_set(e, "cannot keep the profile as %s: %s", to, strerror(errno));
+    if (!(in = fopen(from, "rb")))
+        return err_set(e, "cannot read the profile %s: %s", from, strerror(errno));
+    if (!(out = fopen(to, "wb"))) {
+        fclose(in);
+        return err_set(e, "cannot write %s: %s", to, strerror(errno));
+    }
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        bad |= fwrite(buf, 1, n, out) != n;
+    bad |= ferror(in);
+    fclose(in);
+    if (fclose(out) != 0 || bad) {
+        unlink(to);
+        return err_set(e, "cannot write %s: %s", to, strerror(errno ? errno : EIO));
+    }
+    unlink(from);
+    return 0;
+}
+
+/* The profile's stages after the start: the dump's number in *n. */
+static enum child_fail profile_stages(struct child *c, const struct listed *li,
+                                      uint64_t deadline, const char *prefix, uint64_t *iters,
+                                      unsigned *n, struct err *e)
+{
+    struct warmup_answer wa;
+    char req[64], *rest;
+    enum child_fail f;
+
+    if ((f = query_select(c, li->name, deadline, e)) != CHILD_OK ||
+        (f = query_plain(c, "setup", deadline, e)) != CHILD_OK)
+        return f;
+    if (!*iters && (f = calibrate(c, deadline, prefix, iters, e)) != CHILD_OK)
+        return f;
+    if ((f = query_warmup(c, *iters, 0, 1, 1, deadline, &wa, e)) != CHILD_OK)
+        return f;
+    snprintf(req, sizeof req, "profile %llu", (unsigned long long)*iters);
+    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+        return f;
+    if (sscanf(rest, "%u", n) != 1) {
+        err_set(e, "malformed profile answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    return query_plain(c, "teardown", deadline, e);
+}
+
+int counted_profile(const char *binary, const struct listed *li, const struct run_opts *o,
+                    uint64_t iters, const char *dest, struct err *e)
+{
+    char dir[4096], prefix[4200], outfile[4300], depth[64], dump[4400];
+    char *wrap[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no",
+                    "--compress-strings=no", "--compress-pos=no", "--dump-instr=no", depth, "-q",
+                    outfile, NULL};
+    struct child c;
+    enum child_fail f;
+    unsigned n = 0;
+    int rc = 0;
+
+    if (make_dir(dir, sizeof dir, e) < 0)
+        return -1;
+    snprintf(prefix, sizeof prefix, "%s/cg", dir);
+    snprintf(outfile, sizeof outfile, "--callgrind-out-file=%s.%%p", prefix);
+    snprintf(depth, sizeof depth, "--separate-callers=%d", PROFILE_DEPTH);
+    if (child_start_under(&c, wrap, binary, e) < 0) {
+        child_free(&c);
+        remove_dir(dir);
+        return -1;
+    }
+    f = profile_stages(&c, li, clock_now_ns() + o->set.timeout_ns, prefix, &iters, &n, e);
+    if (f == CHILD_OK && child_stop(&c, STOP_GRACE_NS, e) < 0)
+        f = CHILD_DIED;
+    if (f != CHILD_OK) {
+        if (!e->set)
+            err_set(e, "the profiled worker failed");
+        child_kill(&c);
+        rc = -1;
+    } else {
+        snprintf(dump, sizeof dump, "%s.%ld.%u", prefix, (long)c.pid, n);
+        rc = move_file(dump, dest, e);
+    }
+    child_free(&c);
+    remove_dir(dir);
+    return rc;
 }

@@ -35,4 +35,11 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
                                 uint64_t deadline, uint64_t *iters, struct series *s,
                                 struct bench *b);
 
+/* Profile one sample of li (iters iterations; 0: as many as make
+ * COUNTED_TARGET_IR instructions) under callgrind with whole call stacks
+ * (harness/result/profile.h), the dump moved to dest.  0, or -1 with the
+ * cause in e. */
+int counted_profile(const char *binary, const struct listed *li, const struct run_opts *o,
+                    uint64_t iters, const char *dest, struct err *e);
+
 #endif

@@ -1,0 +1,43 @@
+/*
+ * profiles.h: the profiles of pacer run --profile (harness/result/profile.h)
+ * taken, kept beside the result ("<result>.profiles/<benchmark>.callgrind",
+ * names as profile_file_name writes them), and shown by pacer show
+ * --profile: each benchmark's top functions and its flame graph
+ * (plots/flame.h) beside its profile.
+ */
+#ifndef PACER_PROFILES_H
+#define PACER_PROFILES_H
+
+#include <regex.h>
+#include <stdio.h>
+
+#include "harness/result/result.h"
+#include "harness/run/plan.h"
+
+#define PROFILES_TOP 10      /* functions shown per benchmark */
+
+/* Whether profiles can be taken here (valgrind runs): 0, or -1 after
+ * saying why not. */
+int profiles_ready(void);
+
+/* Profile every micro benchmark of p that ran without error (r's benches
+ * are p's jobs, in order) into a new folder, its path in dir.  Failures
+ * are said and skipped.  0, or -1 after saying why no folder could be
+ * made. */
+int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
+                  size_t len);
+
+/* Remove the folder dir of profiles_take and what it holds. */
+void profiles_discard(const char *dir);
+
+/* Move the folder dir to result_path's profile folder (replacing one
+ * there).  0, or -1 after saying why. */
+int profiles_keep(const char *dir, const char *result_path, int quiet);
+
+/* For each benchmark of r (read from result_path) matching re that has a
+ * profile: its top functions to out, and its flame graph written beside
+ * the profile.  Returns the number of profiles shown, or -1 after saying
+ * why one could not be read. */
+int profiles_show(FILE *out, const char *result_path, const struct result *r, const regex_t *re);
+
+#endif
