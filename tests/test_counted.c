@@ -184,3 +184,89 @@ Test(counted, ab_counts_two_builds)
     cr_assert_null(strstr(o.stderr_s, "cannot be significant"), "%s", o.stderr_s);
     out_free(&o);
 }
+
+/* pacer run --profile, pacer show --profile, pacer compare --explain: the
+ * second run calls one more function (extra_step), which the explanation
+ * must name. */
+Test(counted, profiles_and_explain)
+{
+    char a[300], b[300], svg[700], cmd[1600];
+    struct out o;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    snprintf(a, sizeof a, "%s", tmp_path("a.json"));
+    snprintf(b, sizeof b, "%s", tmp_path("b.json"));
+    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--filter", "work$",
+                  "--profile", "--out", a, "-q");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    out_free(&o);
+    setenv("COUNTED_EXTRA", "1", 1);
+    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--filter", "work$",
+                  "--profile", "--out", b, "-q");
+    unsetenv("COUNTED_EXTRA");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    out_free(&o);
+
+    o = run_pacer("show", "--profile", a);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "lcg "), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "counted.c:"), "%s", o.stdout_s);
+    cr_expect_null(strstr(o.stdout_s, "extra_step"), "%s", o.stdout_s);
+    out_free(&o);
+    snprintf(svg, sizeof svg, "%s.profiles/counted%%2Fwork.svg", a);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import xml.dom.minidom as m; "
+                              "m.parse('%s')\"", svg);
+    cr_expect_eq(system(cmd), 0, "%s is not well-formed", svg);
+
+    o = run_pacer("compare", a, b, "--explain", "--color", "never");
+    cr_assert_eq(o.code, 1, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "extra_step new (+"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "differential flame graph: "), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("compare", a, b, "--explain", "--format", "markdown");
+    cr_expect_not_null(strstr(o.stdout_s, "| `extra_step` |"), "%s", o.stdout_s);
+    out_free(&o);
+    snprintf(svg, sizeof svg, "%s.profiles/counted%%2Fwork.diff.svg", b);
+    cr_expect(exists(svg), "%s", svg);
+    /* without profiles: said, not failed */
+    o = run_pacer("show", "--profile", b, "--filter", "nothing");
+    cr_expect_eq(o.code, 2);
+    cr_expect_not_null(strstr(o.stderr_s, "no profiles beside it"), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("run", counted_bin(), "--profile", "-q");
+    cr_expect_eq(o.code, 2);
+    cr_expect_not_null(strstr(o.stderr_s, "--profile needs --out FILE or --save DIR"), "%s",
+                       o.stderr_s);
+    out_free(&o);
+}
+
+/* pacer ab --explain on two builds of the fixture, one with extra_step. */
+Test(counted, ab_explain)
+{
+    char extra[300], cmd[1600], out[300], svg[700];
+    struct out o;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    snprintf(extra, sizeof extra, "%s", tmp_path("counted_extra"));
+    snprintf(out, sizeof out, "%s", tmp_path("ab.json"));
+    snprintf(cmd, sizeof cmd, "cc -std=gnu11 -O2 -g -D_GNU_SOURCE -DCOUNTED_EXTRA -Iharness/lib "
+                              "tests/fixtures/counted.c %s/libpacer.a -lm -o %s",
+             getenv("PACER_BUILD") && *getenv("PACER_BUILD") ? getenv("PACER_BUILD") : "build",
+             extra);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    o = run_pacer("ab", counted_bin(), extra, "--mode", "instructions", "--filter", "work$",
+                  "--explain", "--out", out, "--color", "never", "-q");
+    cr_assert_eq(o.code, 1, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "regressed"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "extra_step new (+"), "%s", o.stdout_s);
+    out_free(&o);
+    snprintf(svg, sizeof svg, "%s.profiles/counted_extra%%2Fwork.diff.svg", out);
+    cr_expect(exists(svg), "%s", svg);
+    /* the A/B result re-explained from the profiles beside it */
+    o = run_pacer("compare", out, "--explain", "--color", "never");
+    cr_expect_eq(o.code, 1, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "extra_step new (+"), "%s", o.stdout_s);
+    out_free(&o);
+}

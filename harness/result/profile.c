@@ -177,13 +177,12 @@ static int finish(struct reader *r, size_t *fcap)
             struct prof_fn *f;
             for (j = 0; j < k && strcmp(st->frames[j], st->frames[k]); j++)
                 ;
-            if (j < k)
-                continue;     /* recursion: once per stack */
             if (!(f = fn_of(p, st->frames[k], fcap)))
                 return err_set(r->e, "%s: out of memory", r->name);
-            f->incl += st->cost;
             if (k == st->n - 1)
                 f->self += st->cost;
+            if (j == k)       /* recursion: inclusive once per stack */
+                f->incl += st->cost;
         }
     }
     qsort(p->fns, p->nfns, sizeof *p->fns, by_incl);
