@@ -38,7 +38,8 @@ static void counted_run(const char *work, const char *out)
     struct out o;
 
     setenv("COUNTED_WORK", work, 1);
-    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--out", out, "-q");
+    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--filter", "work$|paused$",
+                  "--out", out, "-q");
     unsetenv("COUNTED_WORK");
     cr_assert_eq(o.code, 0, "stdout: %s stderr: %s", o.stdout_s, o.stderr_s);
     cr_assert_not_null(strstr(o.stdout_s, " instr "), "%s", o.stdout_s);
@@ -268,5 +269,24 @@ Test(counted, ab_explain)
     o = run_pacer("compare", out, "--explain", "--color", "never");
     cr_expect_eq(o.code, 1, "%s", o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "extra_step new (+"), "%s", o.stdout_s);
+    out_free(&o);
+}
+
+/* A loop that sleeps: counted, with the warning that counts leave the
+ * waiting out. */
+Test(counted, waiting_is_said)
+{
+    struct out o;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--filter", "sleeps$");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "counted/sleeps: its timed loop waited "), "%s",
+                       o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "wall time (--mode time) is the metric to watch"));
+    out_free(&o);
+    o = run_pacer("run", counted_bin(), "--mode", "instructions", "--filter", "work$");
+    cr_expect_null(strstr(o.stderr_s, "waited"), "%s", o.stderr_s);
     out_free(&o);
 }

@@ -5,6 +5,24 @@
 #include <string.h>
 
 #include "harness/lib/fmt.h"
+#include "harness/lib/stats.h"
+
+/* Counted samples (--mode instructions) whose loop waited: the counts
+ * leave the waiting out. */
+static int warn_waited(FILE *f, const struct bench *b)
+{
+    const struct metric *m = bench_metric(b, "waited");
+
+    if (!b->unit || strcmp(b->unit, "instr") || !m || !m->nsamples)
+        return 0;
+    if (stats_median(m->samples, m->nsamples) <= WARN_WAITED)
+        return 0;
+    fprintf(f, "pacer: warning: %s: its timed loop waited %.0f%% of its time (sleeps, I/O, "
+               "locks): instruction counts leave waiting out; wall time (--mode time) is the "
+               "metric to watch for it\n", b->name,
+            100 * stats_median(m->samples, m->nsamples));
+    return 1;
+}
 
 int warn_bench(FILE *f, const struct bench *b, const struct context *ctx, double cv_limit)
 {
@@ -39,5 +57,6 @@ int warn_bench(FILE *f, const struct bench *b, const struct context *ctx, double
             n++;
         }
     }
+    n += warn_waited(f, b);
     return n;
 }

@@ -17,6 +17,8 @@
 #define WARN_RESOLUTION_FACTOR 1000.0
 
 /* Print the warnings for b to f; returns how many. */
+#define WARN_WAITED 0.2       /* share of a counted loop spent waiting */
+
 int warn_bench(FILE *f, const struct bench *b, const struct context *ctx, double cv_limit);
 
 #endif

@@ -108,14 +108,16 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
 }
 
 /* count samples of iters iterations under callgrind, each dumped to
- * prefix.<pid>.<n>: "ok <instructions> <estimated cycles> ..." (totals of
- * the iterations). */
+ * prefix.<pid>.<n>: "ok <instructions> <estimated cycles> <waited> ..."
+ * (totals of the iterations; waited: the per mille of the loop's wall
+ * time the process did not run, as when it sleeps or blocks). */
 static void do_count(struct worker *w, uint64_t iters, unsigned long count, const char *prefix)
 {
     struct counts *c;
     struct err e = {0};
     uint64_t ns;
     unsigned long i;
+    unsigned *waited;
 
     if (count == 0 || count > WORKER_MAX_BATCH) {
         answer_err(w, "sample count out of range");
@@ -126,25 +128,33 @@ static void do_count(struct worker *w, uint64_t iters, unsigned long count, cons
                       "without valgrind/callgrind.h)");
         return;
     }
-    if (!(c = malloc(count * sizeof *c))) {
+    c = malloc(count * sizeof *c);
+    waited = malloc(count * sizeof *waited);
+    if (!c || !waited) {
         answer_err(w, "out of memory");
+        free(c);
+        free(waited);
         return;
     }
     w->m.priv.counting = 1;
-    for (i = 0; i < count; i++)
+    for (i = 0; i < count; i++) {
         if (measure_once(&w->m, iters, &ns, &e) < 0 ||
             counts_dump(prefix, ++w->dumps, &c[i], &e) < 0) {
             w->m.priv.counting = 0;
             answer_err(w, e.msg);
             free(c);
+            free(waited);
             return;
         }
+        waited[i] = ns > w->m.cpu_ns ? (unsigned)(1000 * (ns - w->m.cpu_ns) / ns) : 0;
+    }
     w->m.priv.counting = 0;
     fputs("ok", w->out);
     for (i = 0; i < count; i++)
-        fprintf(w->out, " %" PRIu64 " %" PRIu64, c[i].ir, c[i].cycles);
+        fprintf(w->out, " %" PRIu64 " %" PRIu64 " %u", c[i].ir, c[i].cycles, waited[i]);
     fputc('\n', w->out);
     free(c);
+    free(waited);
 }
 
 /* One sample of iters iterations profiled under callgrind (run with

@@ -14,7 +14,7 @@
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
- *   count <iters> <count> <prefix>         ok <instructions> <cycles> ... (count pairs)
+ *   count <iters> <count> <prefix>         ok <instructions> <cycles> <waited> ... (count triples)
  *   profile <iters>                        ok <n>  (callgrind's dump number n)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok

@@ -226,6 +226,16 @@ void bench_free(struct bench *b)
     memset(b, 0, sizeof *b);
 }
 
+struct metric *bench_metric(const struct bench *b, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < b->nmetrics; i++)
+        if (!strcmp(b->metrics[i].name, name))
+            return &b->metrics[i];
+    return NULL;
+}
+
 struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
                                 enum direction dir)
 {

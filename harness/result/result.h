@@ -189,6 +189,8 @@ void result_index_free(struct result_index *ix);
 size_t result_nerrors(const struct result *r);
 
 void bench_free(struct bench *b);
+/* b's metric of that name, or NULL. */
+struct metric *bench_metric(const struct bench *b, const char *name);
 /* Append a metric owned by b; name and unit are copied. */
 struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
                                 enum direction dir);

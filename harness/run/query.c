@@ -146,32 +146,40 @@ enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const c
                             struct err *e)
 {
     char req[4400], *rest, *end;
-    struct metric *m = NULL;
+    struct metric *m = NULL, *wm = NULL;
     enum child_fail f;
     unsigned k;
-    size_t i;
 
     snprintf(req, sizeof req, "count %" PRIu64 " %u %s", iters, n, prefix);
     if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
         return f;
-    for (i = 0; i < b->nmetrics; i++)
-        if (!strcmp(b->metrics[i].name, QUERY_CYCLES_METRIC))
-            m = &b->metrics[i];
-    if (!m && !(m = bench_add_metric(b, QUERY_CYCLES_METRIC, "cycles", DIR_LOWER))) {
+    if (!bench_metric(b, QUERY_CYCLES_METRIC) &&
+        !bench_add_metric(b, QUERY_CYCLES_METRIC, "cycles", DIR_LOWER)) {
         err_set(e, "out of memory");
         return CHILD_PROTOCOL;
     }
+    if (!bench_metric(b, QUERY_WAITED_METRIC) &&
+        !bench_add_metric(b, QUERY_WAITED_METRIC, "ratio", DIR_LOWER)) {
+        err_set(e, "out of memory");
+        return CHILD_PROTOCOL;
+    }
+    m = bench_metric(b, QUERY_CYCLES_METRIC);
+    wm = bench_metric(b, QUERY_WAITED_METRIC);
     for (k = 0; k < n; k++) {
-        double ir = strtod(rest, &end), cyc;
+        double ir = strtod(rest, &end), cyc, wt;
 
         if (end == rest || !(ir >= 0))
             break;
         cyc = strtod(rest = end, &end);
         if (end == rest || !(cyc >= 0))
             break;
+        wt = strtod(rest = end, &end);
+        if (end == rest || !(wt >= 0 && wt <= 1000))
+            break;
         rest = end;
         if (series_add(s, ir / (double)iters) < 0 ||
-            doubles_append(&m->samples, &m->nsamples, cyc / (double)iters) < 0) {
+            doubles_append(&m->samples, &m->nsamples, cyc / (double)iters) < 0 ||
+            doubles_append(&wm->samples, &wm->nsamples, wt / 1000) < 0) {
             err_set(e, "out of memory");
             return CHILD_PROTOCOL;
         }

@@ -49,6 +49,9 @@ enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint6
  * (harness/lib/counts.h); prefix is the dump files' (callgrind's
  * --callgrind-out-file without ".%p"). */
 #define QUERY_CYCLES_METRIC "cycles"
+/* ... and the share of each sample's wall time the worker waited (did
+ * not run: sleeps, I/O, locks), which counts leave out. */
+#define QUERY_WAITED_METRIC "waited"
 enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const char *prefix,
                             uint64_t deadline, struct series *s, struct bench *b,
                             struct err *e);

@@ -6,9 +6,10 @@ suite under valgrind's callgrind, quiet and with one or both cores kept busy.
 
 The suite is suites/micro/hash's hashfn group (18 benchmarks).  A second copy
 of the same binary is the A/A build; a third, the slowed one, hashes an extra
-SLOWDOWN % of its input in hashfn/fnv1a (6 benchmarks: +SLOWDOWN % of the
-work, a little more at small sizes where the extra call's own instructions
-count).  Each round, at each load: pacer run --mode instructions of each
+SLOWDOWN % more bytes (rounded up) in hashfn/fnv1a with the same code (6
+benchmarks: +SLOWDOWN % of the loop's work, up to 1.6 % at 64 bytes where a
+byte is 1.6 %; the loop's fixed cost makes the change in instructions a
+little smaller).  Each round, at each load: pacer run --mode instructions of each
 build (5 samples a benchmark, pacer's default in this mode), then pacer
 compare A A2 and A SLOW.  Printed per load: the largest A/A difference of
 any benchmark, the A/A benchmarks not "unchanged", the slowed benchmarks
@@ -42,10 +43,13 @@ def build(tmp, slowdown):
     sh(["make", "-s", "all"], stdout=subprocess.DEVNULL)
     src = open(os.path.join(ROOT, "suites/micro/hash.c")).read()
     old = "uint64_t h = fnv1a64(b->src, n);"
-    if old not in src:
-        sys.exit("counts.py: cannot find fnv1a's call in suites/micro/hash.c")
-    slow = src.replace(old, "uint64_t h = fnv1a64(b->src, n) ^ fnv1a64(b->src, n * %d / 100);"
-                       % slowdown)
+    size = "#define MAX_SIZE (64 << 10)"
+    if old not in src or size not in src:
+        sys.exit("counts.py: cannot find fnv1a's call or MAX_SIZE in suites/micro/hash.c")
+    # the same loop over SLOWDOWN % more bytes (rounded up, in a buffer
+    # large enough): the code is unchanged, only the work grows
+    slow = src.replace(old, "uint64_t h = fnv1a64(b->src, n + (n * %d + 99) / 100);"
+                       % slowdown).replace(size, "#define MAX_SIZE (80 << 10)")
     for d in ("a", "a2", "slow"):
         os.makedirs(os.path.join(tmp, d))
     for d in ("a", "a2"):
@@ -99,7 +103,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--loads", default="0,1,2", help="busy cores, comma-separated")
-    ap.add_argument("--slowdown", type=int, default=1, help="%% more work in fnv1a")
+    ap.add_argument("--slowdown", type=int, default=1, help="%% more bytes hashed in fnv1a")
     o = ap.parse_args()
     loads = [int(x) for x in o.loads.split(",")]
     tmp = tempfile.mkdtemp(prefix="pacer-counts-")
@@ -122,7 +126,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"pacer run --mode instructions on suites/micro/hash ({FILTER}: {NBENCH} benchmarks, "
-          f"6 with {o.slowdown}% more work in A/B), {o.rounds} rounds, {os.cpu_count()} cpus, "
+          f"6 hashing {o.slowdown}% more bytes in A/B), {o.rounds} rounds, {os.cpu_count()} cpus, "
           f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}")
     print(f"{'busy':>4}  {'A/A max |change|':>16}  {'A/A not unchanged':>17}  "
           f"{'A/B slowed caught':>17}  {'smallest caught':>15}  {'A/B false':>9}  "
