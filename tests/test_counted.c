@@ -290,3 +290,35 @@ Test(counted, waiting_is_said)
     cr_expect_null(strstr(o.stderr_s, "waited"), "%s", o.stderr_s);
     out_free(&o);
 }
+
+/* Command benchmarks counted: the whole run of the command (a shell's
+ * pipeline too), the same count every run. */
+Test(counted, commands)
+{
+    const char *out = tmp_path("c.json");
+    const json_t *b;
+    json_t *j;
+    struct out o;
+    size_t i;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    o = run_pacer("run", "--cmd", "gzip -c /etc/services", "--cmd", "cat /etc/services | wc -l",
+                  "--shell", "--mode", "instructions", "--samples", "3", "--out", out, "-q");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_null(strstr(o.stdout_s, "max RSS"), "%s", o.stdout_s);
+    out_free(&o);
+    j = load_json(out);
+    for (i = 0; i < 2; i++) {
+        b = json_array_get(json_object_get(j, "benchmarks"), i);
+        cr_expect_str_eq(json_string_value(json_object_get(b, "unit")), "instr");
+        cr_expect_eq(json_array_size(json_object_get(b, "samples")), 3);
+        /* gzip alone: exact; a pipe's reads may split differently run to run */
+        if (i == 0)
+            cr_expect_eq(json_real_value(json_array_get(json_object_get(b, "samples"), 0)),
+                         json_real_value(json_array_get(json_object_get(b, "samples"), 2)));
+        cr_expect_gt(json_real_value(json_array_get(json_object_get(b, "samples"), 0)), 1e5);
+        cr_expect_not_null(json_object_get(json_object_get(b, "metrics"), "cycles"));
+    }
+    json_decref(j);
+}

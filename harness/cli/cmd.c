@@ -186,7 +186,7 @@ int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r
     size_t i;
 
     for (i = 0; i < p->njobs; i++)
-        if (p->jobs[i].li && p->jobs[i].set.mode == RUN_MODE_INSTRUCTIONS)
+        if ((p->jobs[i].li || p->jobs[i].cs) && p->jobs[i].set.mode == RUN_MODE_INSTRUCTIONS)
             break;
     if (i == p->njobs)
         return 0;

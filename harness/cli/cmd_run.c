@@ -371,8 +371,8 @@ static void print_table(const struct result *r, const struct plan *p)
         const struct bench *b = &r->benches[i];
         if (b->error)
             nerr++;
-        if (b->kind == KIND_COMMAND)
-            ncmd++;
+        if (b->kind == KIND_COMMAND && (!b->unit || strcmp(b->unit, "instr")))
+            ncmd++;   /* counted commands have no CPU times or RSS of their own */
         if (!b->error || b->nsamples)
             table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
                             b->iterations);
@@ -389,7 +389,7 @@ static void print_table(const struct result *r, const struct plan *p)
             char u[32] = "-", s[32] = "-", m[32] = "-";
             const char *row[4];
             size_t k;
-            if (b->kind != KIND_COMMAND || b->nsamples == 0)
+            if (b->kind != KIND_COMMAND || b->nsamples == 0 || !strcmp(b->unit, "instr"))
                 continue;
             for (k = 0; k < b->nmetrics; k++) {
                 const struct metric *mt = &b->metrics[k];

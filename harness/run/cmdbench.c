@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "cmdcount.h"
 #include "harness/lib/clock.h"
 #include "harness/result/series.h"
 #include "words.h"
@@ -201,15 +202,34 @@ struct cmdrun {
     char **argv;
     struct bench *b;
     struct series wall, user, sys, rss;
+    struct cmdcount *cc;          /* --mode instructions: the counted runs */
+    struct series cyc;            /* their estimated cycles */
+    char *sh_argv[4];             /* /bin/sh -c LINE (shell commands) */
 };
 
 /* Name b (suite/name) as a command benchmark and make the argv: 0, or -1
  * with b's error recorded. */
-static int cmdrun_init(struct cmdrun *cr, const struct cmd_spec *cs, struct bench *b,
-                       const char *suite, const char *name)
+static int cmdrun_argv(struct cmdrun *cr, const struct cmd_spec *cs, struct bench *b);
+
+/* --mode instructions: every run under callgrind (cmdcount.h). */
+static int cmdrun_counted(struct cmdrun *cr, struct bench *b)
 {
     struct err e = {0};
-    size_t len = strlen(suite) + strlen(name) + 2, n = 0;
+
+    if (!(cr->cc = calloc(1, sizeof *cr->cc)) ||
+        cmdcount_wrap(cr->cc, cr->cs->shell ? cr->sh_argv : cr->argv, &e) < 0) {
+        bench_set_error(b, "%s", e.set ? e.msg : "out of memory");
+        return -1;
+    }
+    free(b->unit);
+    b->unit = strdup("instr");
+    return 0;
+}
+
+static int cmdrun_init(struct cmdrun *cr, const struct cmd_spec *cs, struct bench *b,
+                       const char *suite, const char *name, const struct settings *set)
+{
+    size_t len = strlen(suite) + strlen(name) + 2;
 
     memset(cr, 0, sizeof *cr);
     cr->cs = cs;
@@ -222,6 +242,20 @@ static int cmdrun_init(struct cmdrun *cr, const struct cmd_spec *cs, struct benc
     b->iterations = 1;
     b->processes = 1;
     b->command = strdup(cs->line);
+    cr->sh_argv[0] = "/bin/sh";
+    cr->sh_argv[1] = "-c";
+    cr->sh_argv[2] = cs->line;
+    if (cmdrun_argv(cr, cs, b) < 0)
+        return -1;
+    return set->mode == RUN_MODE_INSTRUCTIONS ? cmdrun_counted(cr, b) : 0;
+}
+
+/* cr's argv from the spec (none for a shell command). */
+static int cmdrun_argv(struct cmdrun *cr, const struct cmd_spec *cs, struct bench *b)
+{
+    struct err e = {0};
+    size_t n = 0;
+
     if (cs->shell)
         return 0;
     if (cs->argv) {
@@ -248,6 +282,21 @@ static void errfd_reset(int errfd)
         lseek(errfd, 0, SEEK_SET);
 }
 
+/* The counts of the run just made (--mode instructions), recorded when
+ * record: 0, or -1 with b's error. */
+static int cmdrun_count(struct cmdrun *cr, int record)
+{
+    struct counts c;
+    struct err e = {0};
+
+    if (cmdcount_collect(cr->cc, &c, &e) < 0)
+        return bench_set_error(cr->b, "%s", e.msg), -1;
+    if (record && (series_add(&cr->wall, (double)c.ir) < 0 ||
+                   series_add(&cr->cyc, (double)c.cycles) < 0))
+        return bench_set_error(cr->b, "out of memory"), -1;
+    return 0;
+}
+
 /* Run number run (1-based, said when it times out) once after its
  * prepare, its figures recorded when record.  A failing exit is said as
  * "(in PHASE run NTH)", or "(in run NTH)" without a phase.  0 ok, -1
@@ -256,7 +305,7 @@ static int cmdrun_once(struct cmdrun *cr, int errfd, uint64_t deadline,
                        const struct settings *set, int record, unsigned run, const char *phase,
                        unsigned nth)
 {
-    char *sh_argv[] = {"/bin/sh", "-c", cr->cs->line, NULL};
+    char *const *argv = cr->cc ? cr->cc->argv : cr->cs->shell ? cr->sh_argv : cr->argv;
     struct run_out ro;
     struct bench_error *be;
     char how[96];
@@ -265,12 +314,10 @@ static int cmdrun_once(struct cmdrun *cr, int errfd, uint64_t deadline,
     if (cr->cs->prepare && run_helper("prepare", cr->cs->prepare, errfd, deadline, cr->b) < 0)
         return -1;
     errfd_reset(errfd);
-    if (run_once(cr->cs->shell ? sh_argv : cr->argv, cr->cs->show_output, errfd, deadline,
-                 &ro) < 0)
+    if (run_once(argv, cr->cs->show_output, errfd, deadline, &ro) < 0)
         return bench_set_error(cr->b, "cannot run '%s': %s", cr->cs->line, strerror(errno)), -1;
     if (ro.exec_errno)
-        return bench_set_error(cr->b, "cannot run '%s': %s",
-                               cr->cs->shell ? "/bin/sh" : cr->argv[0], strerror(ro.exec_errno)),
+        return bench_set_error(cr->b, "cannot run '%s': %s", argv[0], strerror(ro.exec_errno)),
                -1;
     if (ro.interrupted)
         return bench_set_error(cr->b, "interrupted"), -2;
@@ -299,6 +346,8 @@ static int cmdrun_once(struct cmdrun *cr, int errfd, uint64_t deadline,
         }
         return -1;
     }
+    if (cr->cc)
+        return cmdrun_count(cr, record);
     if (!record)
         return 0;
     if (series_add(&cr->wall, (double)ro.wall_ns) < 0 ||
@@ -321,7 +370,21 @@ static void cmdrun_finish(struct cmdrun *cr, size_t n, const struct settings *se
 
     cr->b->samples = cr->wall.x;
     cr->b->nsamples = n;
-    for (i = 0; i < 3; i++) {
+    if (cr->cc) {
+        /* counts: the cycles beside them; CPU and RSS would be valgrind's */
+        if ((m = bench_add_metric(cr->b, "cycles", "cycles", DIR_LOWER))) {
+            m->samples = cr->cyc.x;
+            m->nsamples = n < cr->cyc.n ? n : cr->cyc.n;
+            cr->cyc.x = NULL;
+        }
+        free(cr->cyc.x);
+        cmdcount_free(cr->cc);
+        free(cr->cc);
+        cr->cc = NULL;
+        for (i = 0; i < 3; i++)
+            free(ser[i]->x);
+    }
+    for (i = 0; i < 3 && cr->b->unit && strcmp(cr->b->unit, "instr"); i++) {
         if ((m = bench_add_metric(cr->b, names[i], units[i], DIR_LOWER))) {
             m->samples = ser[i]->x;
             m->nsamples = n < ser[i]->n ? n : ser[i]->n;
@@ -344,7 +407,7 @@ int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct sett
     unsigned run, total;
     int errfd = -1, rc = 0;
 
-    if (cmdrun_init(&cr, cs, b, suite, cs->name) == 0) {
+    if (cmdrun_init(&cr, cs, b, suite, cs->name, set) == 0) {
         errfd = memfd_create("pacer-stderr", MFD_CLOEXEC);
         total = set->warmup_runs + (set->samples ? set->samples : MAX_RUNS);
         t_start = clock_now_ns();
@@ -378,8 +441,8 @@ int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const
     int errfd = memfd_create("pacer-stderr", MFD_CLOEXEC), failed = -1, rc = 0, i;
     size_t n;
 
-    cmdrun_init(&sd[0], base, ba, suite, name);
-    cmdrun_init(&sd[1], nw, bn, suite, name);
+    cmdrun_init(&sd[0], base, ba, suite, name, set);
+    cmdrun_init(&sd[1], nw, bn, suite, name, set);
     if (ba->error)
         failed = 0;
     else if (bn->error)

@@ -149,13 +149,18 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
         s.samples = 0;
     if (s.ci_target > 0 && !s.budget_ns)
         s.budget_ns = 10000000000ULL;
-    /* Counts hardly vary: a few samples show how little (counted.h). */
-    if (s.mode == RUN_MODE_INSTRUCTIONS && !is_cmd &&
-        !((cli->mask | (entry_ov ? entry_ov->mask : 0) | (suite_ov ? suite_ov->mask : 0)) &
-          OV_SAMPLES)) {
-        s.samples = COUNTED_SAMPLES;
-        s.budget_ns = 0;
-        s.ci_target = 0;
+    /* Counts hardly vary: a few samples show how little (counted.h), and
+     * no warmup run changes them. */
+    if (s.mode == RUN_MODE_INSTRUCTIONS) {
+        unsigned given = cli->mask | (entry_ov ? entry_ov->mask : 0) |
+                         (suite_ov ? suite_ov->mask : 0);
+        if (!(given & OV_SAMPLES)) {
+            s.samples = COUNTED_SAMPLES;
+            s.budget_ns = 0;
+            s.ci_target = 0;
+        }
+        if (is_cmd && !(given & OV_WARMUP_RUNS))
+            s.warmup_runs = 0;
     }
     return s;
 }
