@@ -131,7 +131,8 @@ static void diff_colour(const struct node *n, char *buf, size_t len)
 
 struct draw {
     FILE *f;
-    double scale;                 /* px per instruction */
+    const char *unit, *per;       /* profile_unit, profile_per */
+    double scale;                 /* px per unit of cost */
     double total;
     int diff;
     double height;
@@ -151,7 +152,7 @@ static void draw(const struct draw *d, const struct node *n, double x, size_t le
         warm(n->name, fill, sizeof fill);
     fprintf(d->f, "<g><title>");
     put_escaped(d->f, n->name, 2000);
-    fprintf(d->f, ": %.1f instructions an iteration (%.2f%%)", n->value,
+    fprintf(d->f, ": %.1f %s %s (%.2f%%)", n->value, d->unit, d->per,
             d->total > 0 ? 100 * n->value / d->total : 0);
     if (d->diff && n->base > 0)
         fprintf(d->f, "; base %.1f (%+.2f%%)", n->base, 100 * (n->value - n->base) / n->base);
@@ -192,7 +193,8 @@ static void sort_tree(struct node *n)
         sort_tree(&n->kids[i]);
 }
 
-static void header(FILE *f, double h, const char *title, int diff, double total)
+static void header(FILE *f, double h, const char *title, int diff, double total,
+                   const struct profile *p)
 {
     fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
                "<svg version=\"1.1\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -203,9 +205,9 @@ static void header(FILE *f, double h, const char *title, int diff, double total)
                "<text x=\"%.0f\" y=\"18\" style=\"font-size:15px\">",
             FLAME_W, h, FLAME_W, h, FLAME_PAD);
     put_escaped(f, title, 300);
-    fprintf(f, "</text>\n<text x=\"%.0f\" y=\"34\">%.1f instructions an iteration; width: "
-               "inclusive instructions%s; hover a box for its figures</text>\n",
-            FLAME_PAD, total,
+    fprintf(f, "</text>\n<text x=\"%.0f\" y=\"34\">%.1f %s %s; width: inclusive %s%s; "
+               "hover a box for its figures</text>\n",
+            FLAME_PAD, total, profile_unit(p), profile_per(p), profile_unit(p),
             diff ? "; red: more than the base, blue: less (full colour at 20%)" : "");
 }
 
@@ -233,7 +235,9 @@ int flame_svg(const struct profile *p, const struct profile *base, const char *t
     d.scale = root.value > 0 ? (FLAME_W - 2 * FLAME_PAD) / root.value : 0;
     d.diff = base != NULL;
     d.height = FLAME_TOP + FLAME_PAD + (double)(depth_of(&root, d.scale) + 1) * FLAME_ROW;
-    header(f, d.height, title, d.diff, root.value);
+    d.unit = profile_unit(p);
+    d.per = profile_per(p);
+    header(f, d.height, title, d.diff, root.value, p);
     draw(&d, &root, FLAME_PAD, 0);
     fputs("</svg>\n", f);
     bad = ferror(f);

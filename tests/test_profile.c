@@ -101,8 +101,8 @@ Test(profile, bad_files)
     cr_expect_eq(profile_parse("events: Ir\n5 3\n", "b", &p, &e), -1);
     cr_expect_str_eq(e.msg, "b: line 2: a cost before any fn=");
     e = (struct err){0};
-    cr_expect_eq(profile_parse("events: Dr Ir\nfn=x\n1 2 3\n", "c", &p, &e), -1);
-    cr_expect_str_eq(e.msg, "c: line 1: the first event is not Ir");
+    cr_expect_eq(profile_parse("events: \nfn=x\n1 2 3\n", "c", &p, &e), -1);
+    cr_expect_str_eq(e.msg, "c: line 1: no first event");
     e = (struct err){0};
     cr_expect_eq(profile_parse("events: Ir\nfn=(1) x\n+1 3\n", "d", &p, &e), -1);
     cr_expect_str_eq(e.msg, "d: line 2: compressed names (write with --compress-strings=no)");

@@ -182,9 +182,9 @@ static const struct skip {
     {"explain (profiles of both sides", "an example of --explain's output (tests/test_counted.c "
                                         "makes it from a purpose-built pair of builds)"},
     {"counted_extra/work regressed +2.2%", "the same example"},
-    {"function                          self base", "the same example"},
-    {"lcg                                  5006.0", "the same example"},
-    {"extra_step                              0.0", "the same example"},
+    {"function                                  self base", "the same example"},
+    {"lcg                                          5006.0", "the same example"},
+    {"extra_step                                      0.0", "the same example"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */

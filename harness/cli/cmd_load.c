@@ -4,10 +4,13 @@
  * --out or --save a result file whose benchmark compare, show and plot
  * read like any other.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "compare/report/report.h"
@@ -16,9 +19,11 @@
 #include "harness/result/jsonread.h"
 #include "harness/result/limit.h"
 #include "harness/result/loadres.h"
+#include "harness/result/profile.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
 #include "loadsum.h"
+#include "profiles.h"
 
 struct load_cli {
     struct load_opts o;
@@ -31,6 +36,7 @@ struct load_cli {
     size_t nlimits;
     unsigned repeat;
     int quiet;
+    char profile[4200];          /* the server's profile of the last window */
 };
 
 static void usage(FILE *f)
@@ -70,6 +76,11 @@ static void usage(FILE *f)
 "measure:\n"
 "      --monitor PID     sample the CPU, memory, threads, fds, context switches\n"
 "                        and I/O of PID and its children every 100ms\n"
+"      --profile-pid PID  the server PID profiles itself in the measured window\n"
+"                        (SIGUSR1 as it starts, SIGUSR2 as it ends; the\n"
+"                        asyncio target: aio.py --profile): its top functions\n"
+"                        a request are printed and kept beside the result\n"
+"                        (pacer show --profile, pacer compare --explain)\n"
 "      --interval TIME   time series step (default 1s)\n"
 "      --late TIME       open loop: a send later than this is late (default 1ms)\n"
 "      --digits N        significant digits of the latency histogram (default 3)\n"
@@ -130,7 +141,7 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT,
+    O_FORMAT, O_PROFPID,
 };
 
 static const struct option lopts[] = {
@@ -144,6 +155,7 @@ static const struct option lopts[] = {
     {"payload", required_argument, 0, O_PAYLOAD},
     {"framing", required_argument, 0, O_FRAMING},
     {"monitor", required_argument, 0, O_MONITOR},
+    {"profile-pid", required_argument, 0, O_PROFPID},
     {"interval", required_argument, 0, O_INTERVAL}, {"late", required_argument, 0, O_LATE},
     {"digits", required_argument, 0, O_DIGITS}, {"seed", required_argument, 0, O_SEED},
     {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
@@ -226,6 +238,13 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
         if (fmt_parse_count(arg, &x) < 0 || x < 1 || x > 0x7fffffff)
             return bad("monitor", arg, "a process id");
         c->o.monitor_pid = (pid_t)x;
+        return 0;
+    case O_PROFPID:
+        if (fmt_parse_count(arg, &x) < 0 || x < 1 || x > 0x7fffffff)
+            return bad("profile-pid", arg, "a process id");
+        if (kill((pid_t)x, 0) < 0)
+            return bad("profile-pid", arg, "a running process");
+        c->o.profile_pid = (pid_t)x;
         return 0;
     case O_INTERVAL: return get_time("interval", arg, 0, &c->o.interval_ns);
     case O_LATE: return get_time("late", arg, 0, &c->o.late_ns);
@@ -349,6 +368,36 @@ cleanup:
     return rc;
 }
 
+/* The server's profile (--profile-pid): its top functions, and kept
+ * beside the result when there is one (profiles.h).  0, or -1 after
+ * saying why not. */
+static int keep_profile(struct load_cli *c, const struct result *r, const char *result_path)
+{
+    char dir[4200], name[1024], dest[5400], svg[5400];
+    const char *bench = r->benches[0].name;
+    FILE *out = c->format && !strcmp(c->format, "json") ? stderr : stdout;
+
+    if (!result_path) {
+        fputs("server profile (keep it with --out or --save):\n", out);
+        return profiles_show_file(out, bench, c->profile, NULL);
+    }
+    profile_dir(dir, sizeof dir, result_path);
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        die_msg("load: cannot make %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(dest, sizeof dest, "%s/%s", dir, profile_file_name(name, sizeof name, bench,
+                                                                 ".callgrind"));
+    snprintf(svg, sizeof svg, "%s/%s", dir, profile_file_name(name, sizeof name, bench, ".svg"));
+    if (profiles_move_file(c->profile, dest) < 0) {
+        die_msg("load: cannot keep the server's profile as %s: %s", dest, strerror(errno));
+        return -1;
+    }
+    c->profile[0] = '\0';
+    fputs("server profile:\n", out);
+    return profiles_show_file(out, bench, dest, svg);
+}
+
 int cmd_load(int argc, char **argv)
 {
     struct load_cli c;
@@ -389,6 +438,13 @@ int cmd_load(int argc, char **argv)
             invalid = 1;
         if (!out.complete)
             r.complete = 0;
+        if (c.o.profile_pid > 0) {
+            if (c.profile[0])
+                unlink(c.profile);   /* the last window's is the one kept */
+            if (profiles_server_fetch(c.o.profile_pid, out.requests, c.profile,
+                                      sizeof c.profile) < 0)
+                c.profile[0] = '\0';
+        }
         if (load_bench_add(&r.benches[0], &c.o, &out) < 0) {
             load_out_free(&out);
             die_msg("load: out of memory");
@@ -419,6 +475,8 @@ int cmd_load(int argc, char **argv)
     }
     if (path && !c.quiet)
         fprintf(stderr, "saved %s\n", path);
+    if (c.profile[0] && keep_profile(&c, &r, c.out ? c.out : path) < 0)
+        goto cleanup;
     lim = check_limits(&r, &c);
     if (lim < 0)
         goto cleanup;
@@ -427,6 +485,8 @@ int cmd_load(int argc, char **argv)
     else
         rc = lim ? EXIT_REGRESSION : EXIT_OK;
 cleanup:
+    if (c.profile[0])
+        unlink(c.profile);
     free(req);
     free(path);
     free(c.headers);

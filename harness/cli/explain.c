@@ -30,7 +30,7 @@ static void put_table(FILE *out, const struct explanation *x, int md)
         fprintf(out, "\n| function | self base | self new | change | incl base | incl new |\n"
                      "|---|---:|---:|---:|---:|---:|\n");
     else
-        fprintf(out, "    %-32s %10s %10s %8s %10s %10s\n", "function", "self base", "self new",
+        fprintf(out, "    %-40s %10s %10s %8s %10s %10s\n", "function", "self base", "self new",
                 "change", "incl base", "incl new");
     for (i = 0; i < x->n && k < EXPLAIN_ROWS; i++) {
         const struct fn_change *c = &x->ch[i];
@@ -52,7 +52,7 @@ static void put_table(FILE *out, const struct explanation *x, int md)
             fprintf(out, " | %.1f | %.1f | %s | %.1f | %.1f |\n", c->b_self, c->n_self, ch,
                     c->b_incl, c->n_incl);
         } else
-            fprintf(out, "    %-32s %10.1f %10.1f %8s %10.1f %10.1f\n",
+            fprintf(out, "    %-40.40s %10.1f %10.1f %8s %10.1f %10.1f\n",
                     escape_term(name, sizeof name, c->name), c->b_self, c->n_self, ch, c->b_incl,
                     c->n_incl);
         k++;
@@ -92,14 +92,14 @@ static int explain_row(FILE *out, const struct compare_row *r, const struct expl
     if (md) {
         fputs("\n", out);
         escape_md_code(out, r->name, 0);
-        fprintf(out, " %s %+.1f%% (instructions an iteration %.1f → %.1f): ",
-                verdict_name(r->verdict), 100 * r->change, x.b_total, x.n_total);
+        fprintf(out, " %s %+.1f%% (%s %s %.1f → %.1f): ", verdict_name(r->verdict),
+                100 * r->change, profile_unit(&n), profile_per(&n), x.b_total, x.n_total);
         escape_md_text(out, line);
         fputs("\n", out);
     } else
-        fprintf(out, "  %s %s %+.1f%% (instructions an iteration %.1f -> %.1f): %s\n",
+        fprintf(out, "  %s %s %+.1f%% (%s %s %.1f -> %.1f): %s\n",
                 escape_term(name, sizeof name, r->name), verdict_name(r->verdict),
-                100 * r->change, x.b_total, x.n_total, line);
+                100 * r->change, profile_unit(&n), profile_per(&n), x.b_total, x.n_total, line);
     put_table(out, &x, md);
     snprintf(svg, sizeof svg, "%s/%s", src->new_dir,
              profile_file_name(fn, sizeof fn, r->name, ".diff.svg"));
@@ -127,8 +127,7 @@ int explain_print(FILE *out, const struct comparison *cmp, const struct explain_
     if (!want)
         return 0;
     fprintf(out, md ? "\n### Why: the profiles of both sides\n" :
-                      "explain (profiles of both sides; self and inclusive instructions an "
-                      "iteration):\n");
+                      "explain (profiles of both sides; self and inclusive costs):\n");
     for (i = 0; i < cmp->nrows; i++) {
         int k;
         if (!wanted(&cmp->rows[i]))

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "harness/lib/fmt.h"
+#include "harness/result/jsonread.h"
 #include "harness/result/profile.h"
 #include "harness/run/counted.h"
 #include "plots/flame.h"
@@ -119,6 +120,32 @@ void profiles_discard(const char *dir)
     remove_tree(dir);
 }
 
+int profiles_move_file(const char *from, const char *to)
+{
+    char buf[65536];
+    FILE *in, *out;
+    size_t n;
+    int bad = 0;
+
+    if (rename(from, to) == 0)
+        return 0;
+    if (errno != EXDEV || !(in = fopen(from, "rb")))
+        return -1;
+    if (!(out = fopen(to, "wb"))) {
+        fclose(in);
+        return -1;
+    }
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        bad |= fwrite(buf, 1, n, out) != n;
+    fclose(in);
+    if (fclose(out) != 0 || bad) {
+        unlink(to);
+        return -1;
+    }
+    unlink(from);
+    return 0;
+}
+
 int profiles_keep(const char *dir, const char *result_path, int quiet)
 {
     char to[4200];
@@ -153,25 +180,102 @@ static const char *where(const struct prof_fn *f, char *buf, size_t len)
     return buf;
 }
 
+static int by_self(const void *a, const void *b)
+{
+    double x = (*(const struct prof_fn *const *)a)->self,
+           y = (*(const struct prof_fn *const *)b)->self;
+
+    return (x < y) - (x > y);
+}
+
+/* The functions that cost most themselves (where the time or the
+ * instructions go), with their inclusive cost beside. */
 static void show_one(FILE *out, const char *bench, const struct profile *p, const char *svg)
 {
+    const struct prof_fn **order = malloc((p->nfns + 1) * sizeof *order);
     size_t i, k;
 
-    fprintf(out, "%s: %.1f instructions an iteration (profile of %.0f iterations)\n", bench,
-            p->total, p->iters);
-    fprintf(out, "  %8s %7s %8s %7s  %-32s %s\n", "self", "", "incl", "", "function", "where");
+    if (!order)
+        return;
+    for (i = 0; i < p->nfns; i++)
+        order[i] = &p->fns[i];
+    qsort(order, p->nfns, sizeof *order, by_self);
+
+    fprintf(out, "%s: %.1f %s %s (profile of %.0f %s)\n", bench, p->total, profile_unit(p),
+            profile_per(p), p->iters, !strcmp(p->event, "us") ? "requests" : "iterations");
+    fprintf(out, "  %8s %7s %8s %7s  %-40s %s\n", "self", "", "incl", "", "function", "where");
     for (i = 0, k = 0; i < p->nfns && k < PROFILES_TOP; i++) {
-        const struct prof_fn *f = &p->fns[i];
+        const struct prof_fn *f = order[i];
         char w[300];
-        if (!(f->incl > 1e-4 * p->total))
-            continue;    /* the stacks that only lead to the loop */
-        fprintf(out, "  %8.1f %6.1f%% %8.1f %6.1f%%  %-32s %s\n", f->self,
+        if (!(f->self > 1e-4 * p->total))
+            continue;
+        fprintf(out, "  %8.1f %6.1f%% %8.1f %6.1f%%  %-40.40s %s\n", f->self,
                 p->total > 0 ? 100 * f->self / p->total : 0, f->incl,
                 p->total > 0 ? 100 * f->incl / p->total : 0, f->name, where(f, w, sizeof w));
         k++;
     }
     if (svg)
         fprintf(out, "  flame graph: %s\n", svg);
+    free(order);
+}
+
+int profiles_show_file(FILE *out, const char *bench, const char *path, const char *svg)
+{
+    struct profile p;
+    struct err e = {0};
+
+    if (profile_load(path, &p, &e) < 0) {
+        die_msg("show: %s", e.msg);
+        return -1;
+    }
+    if (svg && flame_svg(&p, NULL, bench, svg, &e) < 0) {
+        warn_msg("%s: no flame graph: %s", bench, e.msg);
+        svg = NULL;
+    }
+    show_one(out, bench, &p, svg);
+    profile_free(&p);
+    return 0;
+}
+
+int profiles_server_fetch(pid_t pid, uint64_t requests, char *dest, size_t len)
+{
+    const char *t = getenv("TMPDIR");
+    char from[4200], *text, *at, *s;
+    struct err e = {0};
+    size_t n;
+    int i, fd;
+    FILE *f;
+
+    snprintf(from, sizeof from, "%s/pacer-profile-%ld.callgrind", t && *t ? t : "/tmp",
+             (long)pid);
+    for (i = 0; i < 500 && access(from, F_OK) != 0; i++)
+        usleep(10000);   /* the server writes it on SIGUSR2: up to 5 s */
+    if (jr_read_file(from, &text, &n, &e) < 0) {
+        warn_msg("load: --profile-pid %ld: no profile from the server (%s): was it started "
+                 "with its profiler (aio.py --profile)?", (long)pid, from);
+        return -1;
+    }
+    unlink(from);
+    snprintf(dest, len, "%s/pacer-server-profile-XXXXXX", t && *t ? t : "/tmp");
+    if ((fd = mkstemp(dest)) < 0 || !(f = fdopen(fd, "w"))) {
+        warn_msg("load: cannot keep the server's profile: %s", strerror(errno));
+        free(text);
+        return -1;
+    }
+    /* costs per request: the server counted the whole window */
+    s = text;
+    if ((at = memmem(text, n, "iters=1\n", 8))) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        fprintf(f, "iters=%llu\n", (unsigned long long)(requests ? requests : 1));
+        s = at + 8;
+    }
+    fwrite(s, 1, n - (size_t)(s - text), f);
+    free(text);
+    if (fclose(f) != 0) {
+        unlink(dest);
+        return -1;
+    }
+    return 0;
 }
 
 int profiles_show(FILE *out, const char *result_path, const struct result *r, const regex_t *re)

@@ -9,11 +9,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness/lib/clock.h"
@@ -146,6 +148,31 @@ static int raise_nofile(size_t need, struct err *e)
     return 0;
 }
 
+/* Sleep until t (CLOCK_MONOTONIC ns) or a stop; 0 when t came. */
+static int sleep_until(const struct load_opts *o, uint64_t t)
+{
+    while (clock_now_ns() < t) {
+        uint64_t left = t - clock_now_ns();
+        struct timespec ts = {0, (long)(left < 10000000 ? left : 10000000)};
+        if (o->stop && *o->stop)
+            return -1;
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+/* The server profiles the measured window: SIGUSR1 as it starts, SIGUSR2
+ * as it ends (also when the run is stopped early, so it writes what it
+ * has). */
+static void profile_window(const struct load_opts *o, uint64_t t_warm, uint64_t t_end)
+{
+    if (sleep_until(o, t_warm) < 0)
+        return;
+    kill(o->profile_pid, SIGUSR1);
+    sleep_until(o, t_end);
+    kill(o->profile_pid, SIGUSR2);
+}
+
 int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
 {
     struct shared sh;
@@ -195,6 +222,8 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
                 *o->stop = 1;
             break;
         }
+    if (o->profile_pid > 0 && started == nthreads)
+        profile_window(o, sh.t_warm, sh.t_end);
 join:
     for (i = 0; i < started; i++)
         thread_join(&sh, ts[i].tid);

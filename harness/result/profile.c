@@ -236,10 +236,14 @@ int profile_parse(const char *text, const char *name, struct profile *p, struct 
         if (!nl)
             nl = s + strlen(s);
         if (!strncmp(s, "events:", 7)) {
+            const char *ev = s + 7 + strspn(s + 7, " ");
+            size_t len = strcspn(ev, " \n");
             seen_events = 1;
-            /* Ir must be the first event: cost lines are read by position */
-            if (strncmp(s + 7 + strspn(s + 7, " "), "Ir", 2))
-                rc = fail(&r, "the first event is not Ir");
+            /* the cost is the first event: cost lines are read by position */
+            if (len == 0 || len >= sizeof p->event)
+                rc = fail(&r, "no first event");
+            else
+                memcpy(p->event, ev, len);
         } else
             rc = one_line(&r, s, (size_t)(nl - s), &fcap);
         s = *nl ? nl + 1 : nl;
@@ -299,6 +303,18 @@ void profile_free(struct profile *p)
     free(p->fns);
     free(p->stacks);
     memset(p, 0, sizeof *p);
+}
+
+const char *profile_unit(const struct profile *p)
+{
+    return !strcmp(p->event, "Ir") ? "instructions" : !strcmp(p->event, "us") ? "microseconds"
+                                                                              : p->event;
+}
+
+const char *profile_per(const struct profile *p)
+{
+    return !strcmp(p->event, "Ir") ? "an iteration" : !strcmp(p->event, "us") ? "a request"
+                                                                              : "a repetition";
 }
 
 const struct prof_fn *profile_fn(const struct profile *p, const char *name)

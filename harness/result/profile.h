@@ -13,7 +13,9 @@
  * twice).  Frames up to the worker's own (measure_once) are cut: a stack
  * starts at the benchmark function.  Costs are instructions (Ir) per
  * iteration: the dump's trigger names the iterations ("pacer profile
- * iters=N").  Stacks deeper than callgrind's --separate-callers depth are
+ * iters=N").  The first event is the cost (callgrind's Ir; a server's
+ * profile under load, suites/targets/pyprofile.py, writes "us", the
+ * microseconds of its event loop, per request).  Stacks deeper than callgrind's --separate-callers depth are
  * cut at the root side by callgrind itself.
  */
 #ifndef PACER_PROFILE_H
@@ -39,7 +41,9 @@ struct prof_stack {
 };
 
 struct profile {
-    double total;                 /* instructions per iteration, all stacks */
+    char event[16];               /* what the costs count: "Ir" (callgrind's
+                                     instructions), "us" (pyprofile.py) */
+    double total;                 /* per iteration, all stacks */
     double iters;                 /* iterations of the profiled sample */
     struct prof_fn *fns;          /* by inclusive cost, largest first */
     size_t nfns;
@@ -53,6 +57,13 @@ int profile_load(const char *path, struct profile *p, struct err *e);
 /* The same from text (NUL-terminated); name is used in messages. */
 int profile_parse(const char *text, const char *name, struct profile *p, struct err *e);
 void profile_free(struct profile *p);
+
+/* What p's costs are and per what, for sentences: "instructions" and
+ * "an iteration" (callgrind), "microseconds" and "a request" (a server
+ * sampled under load, pyprofile.py), else the event's name and "a
+ * repetition". */
+const char *profile_unit(const struct profile *p);
+const char *profile_per(const struct profile *p);
 
 /* The function of that name in p, or NULL. */
 const struct prof_fn *profile_fn(const struct profile *p, const char *name);

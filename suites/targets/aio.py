@@ -13,7 +13,8 @@ technique of event-loop servers:
                   the loop keeps serving while reads wait
 
 With --uvloop the same app runs on uvloop's event loop instead of
-asyncio's default one.
+asyncio's default one.  With --profile it samples its event loop's stack
+between SIGUSR1 and SIGUSR2 (pyprofile.py: pacer load --profile-pid).
 
 A read from the page cache is too quick to show what blocking costs, so
 each read is followed by a blocking wait of --io-latency (default 2ms),
@@ -47,6 +48,8 @@ def parse_args(argv):
                    help="bytes of the file the /file-* endpoints read (default 16384)")
     p.add_argument("--io-threads", type=int, default=8,
                    help="threads of the pool /file-offload reads in (default 8)")
+    p.add_argument("--profile", action="store_true",
+                   help="sample the event loop between SIGUSR1 and SIGUSR2 (pyprofile.py)")
     return p.parse_args(argv)
 
 
@@ -88,7 +91,12 @@ async def serve(args, path):
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    print("listening on %d (%s)" % (args.port, type(loop).__module__), flush=True)
+    if args.profile:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import pyprofile
+        pyprofile.install(loop)
+    port = args.port or site._server.sockets[0].getsockname()[1]     # --port 0: any free one
+    print("listening on %d (%s)" % (port, type(loop).__module__), flush=True)
     await stop.wait()
     await runner.cleanup()
     pool.shutdown(wait=False)

@@ -1,0 +1,134 @@
+/*
+ * test_profiles.c: the profiles pacer keeps and shows (harness/cli/
+ * profiles.c) for a server under load: the asyncio target
+ * (suites/targets/aio.py --profile, sampling itself with pyprofile.py)
+ * loaded by pacer load --profile-pid on its blocking and its offloaded
+ * file endpoint.  The profile of the blocking one must put the time in
+ * slow_read; the explanation of the two runs must say slow_read is gone.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+TestSuite(profiles, .init = tmp_setup, .fini = tmp_teardown, .timeout = 120);
+
+/* aio.py --profile on a free port: its pid, its port in *port. */
+static pid_t aio_start(int *port)
+{
+    char line[256];
+    int fds[2];
+    pid_t pid;
+    FILE *f;
+
+    cr_assert(pipe(fds) == 0);
+    pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl("/usr/bin/python3", "python3", "suites/targets/aio.py", "--port", "0",
+              "--profile", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    cr_assert(f && fgets(line, sizeof line, f), "aio.py did not start");
+    cr_assert(sscanf(line, "listening on %d", port) == 1, "aio.py said: %s", line);
+    fclose(f);
+    return pid;
+}
+
+static void aio_stop(pid_t pid)
+{
+    int st;
+
+    kill(pid, SIGTERM);
+    waitpid(pid, &st, 0);
+}
+
+Test(profiles, server_under_load)
+{
+    char url[128], pid_s[32], blocking[300], offload[300];
+    struct out o;
+    pid_t pid;
+    int port;
+
+    if (system("/usr/bin/python3 -c 'import aiohttp' 2>/dev/null") != 0)
+        cr_skip_test("/usr/bin/python3 has no aiohttp (python3-aiohttp)");
+    pid = aio_start(&port);
+    snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
+    snprintf(blocking, sizeof blocking, "%s", tmp_path("blocking.json"));
+    snprintf(offload, sizeof offload, "%s", tmp_path("offload.json"));
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/file-blocking", port);
+    o = run_pacer("load", url, "-c", "8", "-d", "600ms", "--warmup", "200ms", "-n", "4",
+                  "--name", "aio", "--profile-pid", pid_s, "--out", blocking);
+    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "microseconds a request"), "%s", o.stdout_s);
+    /* the blocking read is where the loop's time goes */
+    cr_expect_not_null(strstr(o.stdout_s, "slow_read (aio.py:"), "%s", o.stdout_s);
+    out_free(&o);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/file-offload", port);
+    o = run_pacer("load", url, "-c", "8", "-d", "600ms", "--warmup", "200ms", "-n", "4",
+                  "--name", "aio", "--profile-pid", pid_s, "--out", offload, "-q");
+    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    out_free(&o);
+    aio_stop(pid);
+
+    o = run_pacer("show", "--profile", blocking);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "slow_read (aio.py:"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("compare", blocking, offload, "--explain", "--color", "never");
+    cr_expect_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "improved"), "%s", o.stdout_s);
+    {
+        const char *at = strstr(o.stdout_s, "slow_read (aio.py:");
+        cr_expect(at && !strncmp(at + strcspn(at, ")"), ") gone", 6), "%s", o.stdout_s);
+    }
+    out_free(&o);
+}
+
+/* A process that does not profile itself: said, and the run is kept. */
+Test(profiles, server_without_profiler)
+{
+    struct srv s = srv_start(NULL);
+    char url[128], pid_s[32];
+    struct out o;
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
+    snprintf(pid_s, sizeof pid_s, "%d", (int)s.pid);
+    /* testsrv ignores SIGUSR1/2?  It must not die of them: give it a
+     * process that does (sleep), and check the run and the warning */
+    {
+        pid_t sl = fork();
+        cr_assert(sl >= 0);
+        if (sl == 0) {
+            signal(SIGUSR1, SIG_IGN);
+            signal(SIGUSR2, SIG_IGN);
+            execl("/bin/sleep", "sleep", "30", (char *)NULL);
+            _exit(127);
+        }
+        snprintf(pid_s, sizeof pid_s, "%d", (int)sl);
+        o = run_pacer("load", url, "-c", "2", "-d", "200ms", "--warmup", "50ms",
+                      "--profile-pid", pid_s);
+        kill(sl, SIGKILL);
+        waitpid(sl, NULL, 0);
+    }
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "no profile from the server"), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("load", url, "--profile-pid", "999999999");
+    cr_expect_eq(o.code, 2);
+    cr_expect_not_null(strstr(o.stderr_s, "--profile-pid: '999999999' is not a running process"),
+                       "%s", o.stderr_s);
+    out_free(&o);
+    srv_stop(&s);
+}
