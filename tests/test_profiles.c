@@ -96,23 +96,40 @@ Test(profiles, server_under_load)
     out_free(&o);
 }
 
-/* A process that does not profile itself: said, and the run is kept. */
-Test(profiles, server_without_profiler)
+/* A Python process without the profiler, and a native one that uses no
+ * CPU: each said, and the run kept. */
+Test(profiles, server_without_profile)
 {
     struct srv s = srv_start(NULL);
     char url[128], pid_s[32];
     struct out o;
+    pid_t py;
 
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
-    snprintf(pid_s, sizeof pid_s, "%d", (int)s.pid);
-    /* testsrv ignores SIGUSR1/2?  It must not die of them: give it a
-     * process that does (sleep), and check the run and the warning */
-    {
+    py = fork();
+    cr_assert(py >= 0);
+    if (py == 0) {
+        execl("/usr/bin/python3", "python3", "-c",
+              "import signal, time\n"
+              "signal.signal(signal.SIGUSR1, signal.SIG_IGN)\n"
+              "signal.signal(signal.SIGUSR2, signal.SIG_IGN)\n"
+              "time.sleep(30)\n", (char *)NULL);
+        _exit(127);
+    }
+    usleep(300000);
+    snprintf(pid_s, sizeof pid_s, "%d", (int)py);
+    o = run_pacer("load", url, "-c", "2", "-d", "200ms", "--warmup", "50ms", "--profile-pid",
+                  pid_s);
+    kill(py, SIGKILL);
+    waitpid(py, NULL, 0);
+    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "no profile from the server"), "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "requests"), "%s", o.stdout_s);
+    out_free(&o);
+    if (system("perf record -q -e cpu-clock -o /dev/null -- true >/dev/null 2>&1") == 0) {
         pid_t sl = fork();
         cr_assert(sl >= 0);
         if (sl == 0) {
-            signal(SIGUSR1, SIG_IGN);
-            signal(SIGUSR2, SIG_IGN);
             execl("/bin/sleep", "sleep", "30", (char *)NULL);
             _exit(127);
         }
@@ -121,14 +138,43 @@ Test(profiles, server_without_profiler)
                       "--profile-pid", pid_s);
         kill(sl, SIGKILL);
         waitpid(sl, NULL, 0);
+        cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+        cr_expect_not_null(strstr(o.stderr_s, "perf recorded no samples of it"), "%s",
+                           o.stderr_s);
+        out_free(&o);
     }
-    cr_expect_eq(o.code, 0, "%s", o.stderr_s);
-    cr_expect_not_null(strstr(o.stderr_s, "no profile from the server"), "%s", o.stderr_s);
-    out_free(&o);
     o = run_pacer("load", url, "--profile-pid", "999999999");
     cr_expect_eq(o.code, 2);
     cr_expect_not_null(strstr(o.stderr_s, "--profile-pid: '999999999' is not a running process"),
                        "%s", o.stderr_s);
     out_free(&o);
     srv_stop(&s);
+}
+
+/* A native server (testsrv) under perf record on the software clock:
+ * its own functions appear, per request. */
+Test(profiles, native_server_under_perf)
+{
+    struct srv s;
+    char url[128], pid_s[32];
+    const char *out = tmp_path("n.json");
+    struct out o;
+
+    if (system("perf record -q -e cpu-clock -o /dev/null -- true >/dev/null 2>&1") != 0)
+        cr_skip_test("perf record cannot sample the software clock here");
+    s = srv_start(NULL);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
+    snprintf(pid_s, sizeof pid_s, "%d", (int)s.pid);
+    o = run_pacer("load", url, "-c", "4", "-d", "800ms", "--warmup", "100ms", "--profile-pid",
+                  pid_s, "--out", out);
+    srv_stop(&s);
+    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "microseconds a request"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("show", "--profile", out);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    /* testsrv's own connection code is on the stacks */
+    cr_expect_not_null(strstr(o.stdout_s, "flame graph: "), "%s", o.stdout_s);
+    out_free(&o);
 }

@@ -24,6 +24,7 @@
 #include "harness/run/child.h"
 #include "loadsum.h"
 #include "profiles.h"
+#include "srvprof.h"
 
 struct load_cli {
     struct load_opts o;
@@ -37,6 +38,8 @@ struct load_cli {
     unsigned repeat;
     int quiet;
     char profile[4200];          /* the server's profile of the last window */
+    pid_t profile_pid;           /* --profile-pid */
+    struct srvprof sp;
 };
 
 static void usage(FILE *f)
@@ -76,11 +79,13 @@ static void usage(FILE *f)
 "measure:\n"
 "      --monitor PID     sample the CPU, memory, threads, fds, context switches\n"
 "                        and I/O of PID and its children every 100ms\n"
-"      --profile-pid PID  the server PID profiles itself in the measured window\n"
-"                        (SIGUSR1 as it starts, SIGUSR2 as it ends; the\n"
-"                        asyncio target: aio.py --profile): its top functions\n"
-"                        a request are printed and kept beside the result\n"
-"                        (pacer show --profile, pacer compare --explain)\n"
+"      --profile-pid PID  profile the server PID in the measured window: a\n"
+"                        Python one profiles itself (SIGUSR1 as it starts,\n"
+"                        SIGUSR2 as it ends; the asyncio target: aio.py\n"
+"                        --profile), any other is sampled by perf record;\n"
+"                        its top functions a request are printed and kept\n"
+"                        beside the result (pacer show --profile, pacer\n"
+"                        compare --explain)\n"
 "      --interval TIME   time series step (default 1s)\n"
 "      --late TIME       open loop: a send later than this is late (default 1ms)\n"
 "      --digits N        significant digits of the latency histogram (default 3)\n"
@@ -244,7 +249,7 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
             return bad("profile-pid", arg, "a process id");
         if (kill((pid_t)x, 0) < 0)
             return bad("profile-pid", arg, "a running process");
-        c->o.profile_pid = (pid_t)x;
+        c->profile_pid = (pid_t)x;
         return 0;
     case O_INTERVAL: return get_time("interval", arg, 0, &c->o.interval_ns);
     case O_LATE: return get_time("late", arg, 0, &c->o.late_ns);
@@ -398,6 +403,46 @@ static int keep_profile(struct load_cli *c, const struct result *r, const char *
     return profiles_show_file(out, bench, dest, svg);
 }
 
+/* The repetitions of the load into r's benchmark, each summary printed:
+ * 1 when one was not valid, 0, or -1 after saying why it failed. */
+static int repetitions(struct load_cli *c, struct result *r)
+{
+    struct err e = {0};
+    int invalid = 0;
+    unsigned k;
+
+    for (k = 0; k < c->repeat; k++) {
+        struct load_out out;
+        if (!c->quiet && c->repeat > 1)
+            fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
+        c->o.seed += k > 0;
+        if (load_run(&c->o, &out, &e) < 0) {
+            die_msg("load: %s", e.msg);
+            return -1;
+        }
+        if (!c->format || strcmp(c->format, "json"))
+            load_print_summary(stdout, &c->o, &out);
+        invalid |= !out.valid;
+        if (!out.complete)
+            r->complete = 0;
+        if (c->profile_pid > 0) {
+            if (c->profile[0])
+                unlink(c->profile);   /* the last window's is the one kept */
+            if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
+                c->profile[0] = '\0';
+        }
+        if (load_bench_add(&r->benches[0], &c->o, &out) < 0) {
+            load_out_free(&out);
+            die_msg("load: out of memory");
+            return -1;
+        }
+        load_out_free(&out);
+        if (!r->complete)
+            break;
+    }
+    return invalid;
+}
+
 int cmd_load(int argc, char **argv)
 {
     struct load_cli c;
@@ -405,7 +450,6 @@ int cmd_load(int argc, char **argv)
     struct err e = {0};
     char *req = NULL, *path = NULL;
     int rc = EXIT_BAD_INPUT, invalid = 0, lim;
-    unsigned k;
 
     memset(&c, 0, sizeof c);
     load_opts_default(&c.o);
@@ -421,39 +465,19 @@ int cmd_load(int argc, char **argv)
         die_msg("load: out of memory");
         goto cleanup;
     }
+    if (c.profile_pid > 0) {
+        if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
+            die_msg("load: --profile-pid: %s", e.msg);
+            goto cleanup;
+        }
+        c.o.window_start = srvprof_start;
+        c.o.window_end = srvprof_end;
+        c.o.window_arg = &c.sp;
+    }
     child_signals_install();
     c.o.stop = &child_interrupted;
-    for (k = 0; k < c.repeat; k++) {
-        struct load_out out;
-        if (!c.quiet && c.repeat > 1)
-            fprintf(stderr, "repetition %u/%u\n", k + 1, c.repeat);
-        c.o.seed += k > 0;
-        if (load_run(&c.o, &out, &e) < 0) {
-            die_msg("load: %s", e.msg);
-            goto cleanup;
-        }
-        if (!c.format || strcmp(c.format, "json"))
-            load_print_summary(stdout, &c.o, &out);
-        if (!out.valid)
-            invalid = 1;
-        if (!out.complete)
-            r.complete = 0;
-        if (c.o.profile_pid > 0) {
-            if (c.profile[0])
-                unlink(c.profile);   /* the last window's is the one kept */
-            if (profiles_server_fetch(c.o.profile_pid, out.requests, c.profile,
-                                      sizeof c.profile) < 0)
-                c.profile[0] = '\0';
-        }
-        if (load_bench_add(&r.benches[0], &c.o, &out) < 0) {
-            load_out_free(&out);
-            die_msg("load: out of memory");
-            goto cleanup;
-        }
-        load_out_free(&out);
-        if (!r.complete)
-            break;
-    }
+    if ((invalid = repetitions(&c, &r)) < 0)
+        goto cleanup;
     if (bench_compute_stats(&r.benches[0], NULL) < 0) {
         die_msg("load: out of memory");
         goto cleanup;
@@ -487,6 +511,7 @@ int cmd_load(int argc, char **argv)
 cleanup:
     if (c.profile[0])
         unlink(c.profile);
+    srvprof_free(&c.sp);
     free(req);
     free(path);
     free(c.headers);

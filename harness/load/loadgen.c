@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,16 +160,16 @@ static int sleep_until(const struct load_opts *o, uint64_t t)
     return 0;
 }
 
-/* The server profiles the measured window: SIGUSR1 as it starts, SIGUSR2
- * as it ends (also when the run is stopped early, so it writes what it
- * has). */
+/* The hooks of the measured window (load_opts.window_start, window_end):
+ * the end also when the run is stopped early, so a profiler keeps what it
+ * has. */
 static void profile_window(const struct load_opts *o, uint64_t t_warm, uint64_t t_end)
 {
-    if (sleep_until(o, t_warm) < 0)
+    if (!o->window_start || !o->window_end || sleep_until(o, t_warm) < 0)
         return;
-    kill(o->profile_pid, SIGUSR1);
+    o->window_start(o->window_arg);
     sleep_until(o, t_end);
-    kill(o->profile_pid, SIGUSR2);
+    o->window_end(o->window_arg);
 }
 
 int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
@@ -185,8 +184,7 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
     if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
         o->pipeline > 65535)
         return err_set(e, "connections, threads, pipeline and interval must be positive");
-    if (nthreads > o->connections)
-        nthreads = o->connections;
+    nthreads = nthreads > o->connections ? o->connections : nthreads;
     if (raise_nofile((size_t)o->connections + 64, e) < 0)
         return -1;
     memset(&sh, 0, sizeof sh);
@@ -222,7 +220,7 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
                 *o->stop = 1;
             break;
         }
-    if (o->profile_pid > 0 && started == nthreads)
+    if (started == nthreads)
         profile_window(o, sh.t_warm, sh.t_end);
 join:
     for (i = 0; i < started; i++)

@@ -70,9 +70,12 @@ struct load_opts {
     int digits;                  /* of the latency histogram */
     uint64_t seed;               /* Poisson arrivals */
     pid_t monitor_pid;           /* 0: none; pacer itself is always sampled */
-    pid_t profile_pid;           /* 0: none; else sent SIGUSR1 when the measured
-                                    window starts and SIGUSR2 when it ends (a
-                                    server profiling itself: pyprofile.py) */
+    /* called (from the thread that started the load) as the measured
+     * window starts and as it ends (also when stopped early): a profiler
+     * of the server, for that window only; NULL: none */
+    void (*window_start)(void *arg);
+    void (*window_end)(void *arg);
+    void *window_arg;
     uint64_t monitor_period_ns;
     volatile int *stop;          /* set (by a signal handler) to end early */
 };

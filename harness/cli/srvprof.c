@@ -1,0 +1,241 @@
+/* srvprof.c: a server's profile for a load run's window (srvprof.h). */
+#include "srvprof.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "profiles.h"
+
+#define PERF "perf"
+
+/* Whether pid runs Python (its executable's name starts with python). */
+static int is_python(pid_t pid)
+{
+    char link[64], exe[4096];
+    const char *base;
+    ssize_t n;
+
+    snprintf(link, sizeof link, "/proc/%ld/exe", (long)pid);
+    if ((n = readlink(link, exe, sizeof exe - 1)) < 0)
+        return 0;
+    exe[n] = '\0';
+    base = strrchr(exe, '/');
+    return !strncmp(base ? base + 1 : exe, "python", 6);
+}
+
+int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+    int fd;
+
+    memset(sp, 0, sizeof *sp);
+    sp->pid = pid;
+    if (kill(pid, 0) < 0)
+        return err_set(e, "no process %ld", (long)pid);
+    if (is_python(pid))
+        return 0;
+    if (system(PERF " --version >/dev/null 2>&1") != 0)
+        return err_set(e, "process %ld is not Python (which profiles itself): it needs perf "
+                          "record, and perf does not run here (Debian's package linux-perf)",
+                       (long)pid);
+    sp->perf = 1;
+    snprintf(sp->data, sizeof sp->data, "%s/pacer-perf-XXXXXX", t && *t ? t : "/tmp");
+    if ((fd = mkstemp(sp->data)) < 0)
+        return err_set(e, "cannot make a file for perf's data: %s", strerror(errno));
+    close(fd);
+    return 0;
+}
+
+void srvprof_start(void *arg)
+{
+    struct srvprof *sp = arg;
+    char pid[32];
+    pid_t p;
+
+    if (sp->pid <= 0)
+        return;
+    if (!sp->perf) {
+        kill(sp->pid, SIGUSR1);
+        return;
+    }
+    snprintf(pid, sizeof pid, "%ld", (long)sp->pid);
+    p = fork();
+    if (p == 0) {
+        int dn = open("/dev/null", O_RDWR);
+        if (dn >= 0) {
+            dup2(dn, 0);
+            dup2(dn, 1);
+            dup2(dn, 2);
+        }
+        execlp(PERF, PERF, "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph",
+               "dwarf,8192", "-p", pid, "-o", sp->data, (char *)NULL);
+        _exit(127);
+    }
+    sp->perf_pid = p > 0 ? p : 0;
+}
+
+void srvprof_end(void *arg)
+{
+    struct srvprof *sp = arg;
+    int st;
+
+    if (sp->pid <= 0)
+        return;
+    if (!sp->perf) {
+        kill(sp->pid, SIGUSR2);
+        return;
+    }
+    if (sp->perf_pid > 0) {
+        kill(sp->perf_pid, SIGINT);      /* perf record writes its file and exits */
+        waitpid(sp->perf_pid, &st, 0);
+        sp->perf_pid = 0;
+    }
+}
+
+struct sample {
+    char *stack;                  /* leaf'...'root */
+    double us;
+};
+
+static int by_stack(const void *a, const void *b)
+{
+    return strcmp(((const struct sample *)a)->stack, ((const struct sample *)b)->stack);
+}
+
+/* perf script's "PERIOD" lines, each followed by its frames ("\tADDR SYM
+ * (DSO)", leaf first) and a blank line, into samples. */
+static int read_samples(FILE *in, struct sample **out, size_t *n)
+{
+    char line[8192], stack[16384];
+    size_t cap = 0, o = 0;
+    double period = -1;
+
+    *out = NULL;
+    *n = 0;
+    stack[0] = '\0';
+    for (;;) {
+        char *got = fgets(line, sizeof line, in);
+        if (!got || line[0] == '\n') {
+            if (period >= 0 && stack[0]) {
+                if (*n == cap) {
+                    struct sample *ns;
+                    cap = cap ? 2 * cap : 1024;
+                    if (!(ns = realloc(*out, cap * sizeof *ns)))
+                        return -1;
+                    *out = ns;
+                }
+                if (!((*out)[*n].stack = strdup(stack)))
+                    return -1;
+                (*out)[(*n)++].us = period / 1000;
+            }
+            period = -1;
+            stack[0] = '\0';
+            o = 0;
+            if (!got)
+                return 0;
+            continue;
+        }
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] != '\t') {
+            period = strtod(line, NULL);
+            continue;
+        }
+        {
+            /* "\t    ADDR SYM (DSO)": SYM, or [unknown] (DSO) */
+            char *p = line + strspn(line, "\t "), *sym = p + strcspn(p, " "), *c;
+            sym += strspn(sym, " ");
+            for (c = sym; *c; c++)
+                if (*c == '\'')
+                    *c = '`';
+            if (!strncmp(sym, "[unknown]", 9))
+                ;   /* keep its DSO: "[unknown] (libc.so.6)" */
+            else
+                sym[strcspn(sym, " ")] = '\0';
+            o += (size_t)snprintf(stack + o, o < sizeof stack ? sizeof stack - o : 0, "%s%s",
+                                  o ? "'" : "", sym);
+            if (o >= sizeof stack)
+                o = sizeof stack - 1;
+        }
+    }
+}
+
+/* The samples of perf's data as a profile file at dest (event "us",
+ * iters = requests). */
+static int perf_to_profile(struct srvprof *sp, uint64_t requests, const char *dest)
+{
+    char cmd[4400];
+    struct sample *s;
+    size_t n, i;
+    double total = 0;
+    FILE *in, *out;
+    int rc;
+
+    snprintf(cmd, sizeof cmd, PERF " script -i '%s' -F period,ip,sym,dso 2>/dev/null", sp->data);
+    if (!(in = popen(cmd, "r")))
+        return -1;
+    rc = read_samples(in, &s, &n);
+    pclose(in);
+    if (rc < 0 || n == 0 || !(out = fopen(dest, "w"))) {
+        for (i = 0; i < n; i++)
+            free(s[i].stack);
+        free(s);
+        return -1;
+    }
+    qsort(s, n, sizeof *s, by_stack);
+    for (i = 0; i < n; i++)
+        total += s[i].us;
+    fprintf(out, "# callgrind format\nversion: 1\ncreator: pacer (perf record, cpu-clock)\n"
+                 "pid: %ld\ndesc: Trigger: pacer profile iters=%llu\npositions: line\n"
+                 "events: us\nsummary: %.0f\n\n", (long)sp->pid,
+            (unsigned long long)(requests ? requests : 1), total);
+    for (i = 0; i < n;) {
+        size_t k = i;
+        double us = 0;
+        while (k < n && !strcmp(s[k].stack, s[i].stack))
+            us += s[k++].us;
+        fprintf(out, "fn=%s\n0 %.0f\n\n", s[i].stack, us);
+        i = k;
+    }
+    for (i = 0; i < n; i++)
+        free(s[i].stack);
+    free(s);
+    return fclose(out) == 0 ? 0 : -1;
+}
+
+int srvprof_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len)
+{
+    const char *t = getenv("TMPDIR");
+    int fd;
+
+    if (!sp->perf)
+        return profiles_server_fetch(sp->pid, requests, dest, len);
+    snprintf(dest, len, "%s/pacer-server-profile-XXXXXX", t && *t ? t : "/tmp");
+    if ((fd = mkstemp(dest)) < 0) {
+        warn_msg("load: cannot keep the server's profile: %s", strerror(errno));
+        return -1;
+    }
+    close(fd);
+    if (perf_to_profile(sp, requests, dest) < 0) {
+        unlink(dest);
+        warn_msg("load: --profile-pid %ld: perf recorded no samples of it in the window",
+                 (long)sp->pid);
+        return -1;
+    }
+    return 0;
+}
+
+void srvprof_free(struct srvprof *sp)
+{
+    if (sp->perf)
+        srvprof_end(sp);      /* a perf record still running */
+    if (sp->data[0])
+        unlink(sp->data);
+    memset(sp, 0, sizeof *sp);
+}
