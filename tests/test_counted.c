@@ -160,6 +160,15 @@ Test(counted, bad_modes)
     cr_assert_eq(o.code, 2, "%s", o.stderr_s);
     cr_assert_not_null(strstr(o.stderr_s, "hardware counters"), "%s", o.stderr_s);
     out_free(&o);
+    o = run_pacer("run", counted_bin(), "--counters", "instructions,cache-misses", "-q");
+    cr_assert_eq(o.code, 2, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "--counters: this machine has"), "%s", o.stderr_s);
+    cr_expect_eq(strchr(o.stderr_s, '\n') - o.stderr_s + 1, (long)strlen(o.stderr_s));
+    out_free(&o);
+    o = run_pacer("run", counted_bin(), "--counters", "misses", "-q");
+    cr_assert_eq(o.code, 2, "%s", o.stderr_s);
+    cr_expect_not_null(strstr(o.stderr_s, "'misses' is not a counter"), "%s", o.stderr_s);
+    out_free(&o);
     o = run_pacer("run", counted_bin(), "--mode", "instr", "-q");
     cr_assert_eq(o.code, 2, "%s", o.stderr_s);
     cr_assert_not_null(strstr(o.stderr_s, "--mode: 'instr' is not time, instructions or cycles"),

@@ -182,6 +182,8 @@ static const struct skip {
     {"explain (profiles of both sides", "an example of --explain's output (tests/test_counted.c "
                                         "makes it from a purpose-built pair of builds)"},
     {"counted_extra/work regressed +2.2%", "the same example"},
+    {"aio improved -74.3%", "an example of --explain on two load runs (tests/test_profiles.c "
+                            "makes it from the asyncio target)"},
     {"function                                  self base", "the same example"},
     {"lcg                                          5006.0", "the same example"},
     {"extra_step                                      0.0", "the same example"},

@@ -154,6 +154,33 @@ static int hw_counters_error(void)
     return 0;
 }
 
+int counters_option(const char *cmd, const char *value)
+{
+    static const char *const known[] = {"instructions", "cycles", "cache-misses",
+                                        "cache-references", "branches", "branch-misses", NULL};
+    char list[256], *tok, *save = NULL;
+    size_t k;
+    int err;
+
+    snprintf(list, sizeof list, "%s", value);
+    for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        for (k = 0; known[k] && strcmp(known[k], tok); k++)
+            ;
+        if (!known[k]) {
+            die_msg("%s: --counters: '%s' is not a counter (instructions, cycles, cache-misses, "
+                    "cache-references, branches, branch-misses)", cmd, tok);
+            return -1;
+        }
+    }
+    if ((err = hw_counters_error()) != 0)
+        die_msg("%s: --counters: this machine has no hardware counters (perf_event_open: %s); "
+                "--mode instructions counts under valgrind instead", cmd, strerror(err));
+    else
+        die_msg("%s: --counters: this machine has hardware counters, but this pacer does not "
+                "read them yet; --mode instructions counts under valgrind instead", cmd);
+    return -1;
+}
+
 int mode_option(const char *cmd, const char *value, unsigned *mode)
 {
     int err;

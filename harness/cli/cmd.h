@@ -63,6 +63,10 @@ int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r
  * saying why not.  "cycles" needs hardware counters (perf_event_open):
  * where the machine has none, one line says so. */
 int mode_option(const char *cmd, const char *value, unsigned *mode);
+/* --counters LIST of command cmd (hardware counters around the timed
+ * loop): the names checked; where the machine has no counters one line
+ * says so.  Returns -1 after saying why it cannot be done. */
+int counters_option(const char *cmd, const char *value);
 
 int cmd_filter(const char *cmd, const char *filter, regex_t *re);
 

@@ -41,7 +41,7 @@ struct run_cli {
 enum {
     O_CMD = 256, O_SHELL, O_PREPARE, O_CLEANUP, O_IGNORE, O_SHOW, O_FILTER, O_SAMPLES,
     O_BUDGET, O_CI, O_WARMUP, O_WRUNS, O_STIME, O_PROCS, O_TIMEOUT, O_SEED, O_OUT, O_SAVE,
-    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE,
+    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE, O_COUNTERS,
 };
 
 static void usage(FILE *f)
@@ -84,6 +84,10 @@ static void usage(FILE *f)
 "                        instructions of the timed loop counted under\n"
 "                        valgrind's callgrind, with estimated cycles beside\n"
 "                        them (5 samples unless --samples; see README)\n"
+"  --mode cycles, --counters LIST\n"
+"                        hardware counters around the timed loop (instructions,\n"
+"                        cycles, cache-misses, ...): said in one line where the\n"
+"                        machine has none\n"
 "  --profile             after the samples, profile each micro benchmark's\n"
 "                        timed loop under callgrind, kept beside the result\n"
 "                        (<result>.profiles/; needs --out or --save; see\n"
@@ -176,6 +180,8 @@ static int settings_option(int o, const char *arg, struct settings_ov *ov)
             return -1;
         ov->mask |= OV_MODE;
         return 0;
+    case O_COUNTERS:
+        return counters_option("run", arg);
     case O_CI:
         if (fmt_parse_percent(arg, &s->ci_target) < 0 || s->ci_target <= 0 || s->ci_target >= 1)
             return bad_value("ci-target", arg, "a percentage (e.g. 1%)");
@@ -202,6 +208,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"out", required_argument, 0, O_OUT}, {"save", required_argument, 0, O_SAVE},
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
         {"mode", required_argument, 0, O_MODE}, {"profile", no_argument, 0, O_PROFILE},
+        {"counters", required_argument, 0, O_COUNTERS},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     int o, r;
