@@ -14,6 +14,7 @@
 #include "compare/compare.h"
 #include "compare/reach.h"
 #include "compare/report/escape.h"
+#include "harness/lib/hwcount.h"
 #include "harness/result/env.h"
 #include "harness/run/counted.h"
 #include "harness/run/plan.h"
@@ -154,31 +155,40 @@ static int hw_counters_error(void)
     return 0;
 }
 
-int counters_option(const char *cmd, const char *value)
+int counters_option(const char *cmd, const char *value, char *dst, size_t len)
 {
-    static const char *const known[] = {"instructions", "cycles", "cache-misses",
-                                        "cache-references", "branches", "branch-misses", NULL};
     char list[256], *tok, *save = NULL;
-    size_t k;
+    struct hwcount h;
+    struct err e = {0};
     int err;
 
     snprintf(list, sizeof list, "%s", value);
-    for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        for (k = 0; known[k] && strcmp(known[k], tok); k++)
-            ;
-        if (!known[k]) {
+    for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (!hwcount_known(tok)) {
             die_msg("%s: --counters: '%s' is not a counter (instructions, cycles, cache-misses, "
-                    "cache-references, branches, branch-misses)", cmd, tok);
+                    "cache-references, branches, branch-misses; task-clock, page-faults, "
+                    "context-switches, cpu-migrations)", cmd, tok);
             return -1;
         }
+    if (strlen(value) >= len) {
+        die_msg("%s: --counters: too long a list", cmd);
+        return -1;
     }
-    if ((err = hw_counters_error()) != 0)
-        die_msg("%s: --counters: this machine has no hardware counters (perf_event_open: %s); "
-                "--mode instructions counts under valgrind instead", cmd, strerror(err));
-    else
-        die_msg("%s: --counters: this machine has hardware counters, but this pacer does not "
-                "read them yet; --mode instructions counts under valgrind instead", cmd);
-    return -1;
+    /* opened here first, so that a machine without them says so now */
+    if (hwcount_open(&h, value, &e) < 0) {
+        if ((err = hw_counters_error()) != 0 && strstr(e.msg, ": perf_event_open: ") &&
+            !strstr(e.msg, "task-clock") && !strstr(e.msg, "page-faults") &&
+            !strstr(e.msg, "context-switches") && !strstr(e.msg, "cpu-migrations"))
+            die_msg("%s: --counters: this machine has no hardware counters (%s); software "
+                    "ones (task-clock, page-faults, ...) work, and --mode instructions counts "
+                    "under valgrind", cmd, e.msg);
+        else
+            die_msg("%s: --counters: %s", cmd, e.msg);
+        return -1;
+    }
+    hwcount_close(&h);
+    snprintf(dst, len, "%s", value);
+    return 0;
 }
 
 int mode_option(const char *cmd, const char *value, unsigned *mode)
@@ -197,13 +207,13 @@ int mode_option(const char *cmd, const char *value, unsigned *mode)
         die_msg("%s: --mode: '%s' is not time, instructions or cycles", cmd, value);
         return -1;
     }
-    if ((err = hw_counters_error()) != 0)
+    if ((err = hw_counters_error()) != 0) {
         die_msg("%s: --mode cycles: this machine has no hardware counters (perf_event_open: "
                 "%s); --mode instructions counts under valgrind instead", cmd, strerror(err));
-    else
-        die_msg("%s: --mode cycles: this machine has hardware counters, but this pacer does not "
-                "read them yet; --mode instructions counts under valgrind instead", cmd);
-    return -1;
+        return -1;
+    }
+    *mode = RUN_MODE_TIME;   /* timed, with the counters cycles,instructions beside */
+    return 1;
 }
 
 int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r)

@@ -61,12 +61,14 @@ int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r
 
 /* --mode VALUE of command cmd into *mode (RUN_MODE_*): 0, or -1 after
  * saying why not.  "cycles" needs hardware counters (perf_event_open):
- * where the machine has none, one line says so. */
+ * where the machine has none, one line says so; where it has them, 1:
+ * time, with --counters cycles,instructions. */
 int mode_option(const char *cmd, const char *value, unsigned *mode);
-/* --counters LIST of command cmd (hardware counters around the timed
- * loop): the names checked; where the machine has no counters one line
- * says so.  Returns -1 after saying why it cannot be done. */
-int counters_option(const char *cmd, const char *value);
+/* --counters LIST of command cmd (perf counters around the timed loop,
+ * harness/lib/hwcount.h): the names checked and the counters opened here
+ * once; where the machine has no hardware counters one line says so.  0
+ * with the list in dst, or -1 after saying why not. */
+int counters_option(const char *cmd, const char *value, char *dst, size_t len);
 
 int cmd_filter(const char *cmd, const char *filter, regex_t *re);
 

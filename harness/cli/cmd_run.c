@@ -84,10 +84,13 @@ static void usage(FILE *f)
 "                        instructions of the timed loop counted under\n"
 "                        valgrind's callgrind, with estimated cycles beside\n"
 "                        them (5 samples unless --samples; see README)\n"
-"  --mode cycles, --counters LIST\n"
-"                        hardware counters around the timed loop (instructions,\n"
-"                        cycles, cache-misses, ...): said in one line where the\n"
-"                        machine has none\n"
+"  --counters LIST       perf counters around each sample's timed loop, per\n"
+"                        iteration, as metrics hw.NAME: hardware (instructions,\n"
+"                        cycles, cache-misses, cache-references, branches,\n"
+"                        branch-misses; said in one line where the machine has\n"
+"                        none) or software (task-clock, page-faults,\n"
+"                        context-switches, cpu-migrations)\n"
+"  --mode cycles         time, with --counters cycles,instructions\n"
 "  --profile             after the samples, profile each micro benchmark's\n"
 "                        timed loop under callgrind, kept beside the result\n"
 "                        (<result>.profiles/; needs --out or --save; see\n"
@@ -176,12 +179,22 @@ static int settings_option(int o, const char *arg, struct settings_ov *ov)
         ov->mask |= OV_TIMEOUT;
         return 0;
     case O_MODE:
-        if (mode_option("run", arg, &s->mode) < 0)
+        switch (mode_option("run", arg, &s->mode)) {
+        case -1:
             return -1;
+        case 1:
+            if (counters_option("run", "cycles,instructions", s->counters,
+                                sizeof s->counters) < 0)
+                return -1;
+            ov->mask |= OV_COUNTERS;
+        }
         ov->mask |= OV_MODE;
         return 0;
     case O_COUNTERS:
-        return counters_option("run", arg);
+        if (counters_option("run", arg, s->counters, sizeof s->counters) < 0)
+            return -1;
+        ov->mask |= OV_COUNTERS;
+        return 0;
     case O_CI:
         if (fmt_parse_percent(arg, &s->ci_target) < 0 || s->ci_target <= 0 || s->ci_target >= 1)
             return bad_value("ci-target", arg, "a percentage (e.g. 1%)");

@@ -49,6 +49,10 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
         counts_stop();
         m->priv.collecting = 0;
     }
+    if (m->priv.hw_on) {
+        hwcount_stop(m->priv.hw);
+        m->priv.hw_on = 0;
+    }
     if (m->priv.skipped)
         return err_set(e, "skipped: %s", m->priv.skip_reason);
     if (m->st.phase_ == 0)

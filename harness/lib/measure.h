@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "hwcount.h"
 #include "pacer.h"
 #include "registry.h"
 
@@ -25,6 +26,8 @@ struct pacer_priv {
     int paused;
     int counting;                 /* count instructions in the loop (counts.h) */
     int collecting;               /* callgrind collects right now */
+    struct hwcount *hw;           /* perf counters around the loop, or NULL */
+    int hw_on;                    /* they count right now */
     double bytes_per_op, items_per_op;
     void *data;
     int skipped;

@@ -11,6 +11,13 @@
  * the first thing after it, and not while paused. */
 static void count_on(struct pacer_priv *p, int zero)
 {
+    if (p->hw && !p->hw_on) {
+        p->hw_on = 1;
+        if (zero)
+            hwcount_start(p->hw);
+        else
+            hwcount_resume(p->hw);
+    }
     if (p->counting && !p->collecting) {
         p->collecting = 1;
         if (zero)
@@ -22,6 +29,10 @@ static void count_on(struct pacer_priv *p, int zero)
 
 static void count_off(struct pacer_priv *p)
 {
+    if (p->hw_on) {
+        hwcount_stop(p->hw);
+        p->hw_on = 0;
+    }
     if (p->collecting) {
         counts_stop();
         p->collecting = 0;

@@ -9,6 +9,7 @@
 
 #include "buildinfo.h"
 #include "counts.h"
+#include "hwcount.h"
 #include "measure.h"
 #include "refwork.h"
 #include "registry.h"
@@ -22,6 +23,9 @@ struct worker {
     uint64_t *cpu;            /* CPU times of the last sample batch */
     unsigned long ncpu;
     unsigned dumps;           /* callgrind dumps so far (counts.h) */
+    struct hwcount hw;        /* --counters (hwcount.h), n 0: none */
+    uint64_t *hwv;            /* their values in the last sample batch */
+    unsigned long nhw;        /* samples in hwv */
 };
 
 static void answer_err(struct worker *w, const char *msg)
@@ -64,6 +68,7 @@ static void do_select(struct worker *w, const char *name)
         if (!strcmp(w->inst[i].name, name)) {
             measure_teardown(&w->m);
             measure_init(&w->m, &w->inst[i]);
+            w->m.priv.hw = w->hw.n ? &w->hw : NULL;
             w->selected = 1;
             fputs("ok\n", w->out);
             return;
@@ -86,7 +91,10 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     ns = malloc(count * sizeof *ns);
     free(w->cpu);
     w->cpu = malloc(count * sizeof *w->cpu);
-    if (!ns || !w->cpu) {
+    free(w->hwv);
+    w->hwv = w->hw.n ? malloc(count * (size_t)w->hw.n * sizeof *w->hwv) : NULL;
+    w->nhw = 0;
+    if (!ns || !w->cpu || (w->hw.n && !w->hwv)) {
         answer_err(w, "out of memory");
         free(ns);
         return;
@@ -98,8 +106,14 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
             return;
         }
         w->cpu[i] = w->m.cpu_ns;
+        if (w->hw.n && hwcount_read(&w->hw, &w->hwv[i * (size_t)w->hw.n]) < 0) {
+            answer_err(w, "cannot read the counters");
+            free(ns);
+            return;
+        }
     }
     w->ncpu = count;
+    w->nhw = w->hw.n ? count : 0;
     fprintf(w->out, "ok %.17g %.17g", w->m.priv.bytes_per_op, w->m.priv.items_per_op);
     for (i = 0; i < count; i++)
         fprintf(w->out, " %" PRIu64, ns[i]);
@@ -180,6 +194,36 @@ static void do_profile(struct worker *w, uint64_t iters)
     fprintf(w->out, "ok %u\n", ++w->dumps);
 }
 
+/* Open the counters of list for the benchmarks selected from now on. */
+static void do_counters(struct worker *w, const char *list)
+{
+    struct err e = {0};
+
+    hwcount_close(&w->hw);
+    if (hwcount_open(&w->hw, list, &e) < 0) {
+        answer_err(w, e.msg);
+        return;
+    }
+    w->m.priv.hw = w->selected ? &w->hw : NULL;
+    fprintf(w->out, "ok %d\n", w->hw.n);
+}
+
+/* The counters' values in each sample of the last batch: "ok v11 v12 ...
+ * v21 ..." (sample by sample, in the order of the list). */
+static void do_hw(struct worker *w)
+{
+    unsigned long i;
+
+    if (!w->nhw) {
+        answer_err(w, "no counted samples taken");
+        return;
+    }
+    fputs("ok", w->out);
+    for (i = 0; i < w->nhw * (unsigned long)w->hw.n; i++)
+        fprintf(w->out, " %" PRIu64, w->hwv[i]);
+    fputc('\n', w->out);
+}
+
 /* The CPU times of the last batch of samples: "ok c1 c2 ...". */
 static void do_cpu(struct worker *w)
 {
@@ -239,6 +283,8 @@ static int handle(struct worker *w, char *line)
         return 1;
     if (!strcmp(cmd, "hello"))
         do_hello(w);
+    else if (!strcmp(cmd, "counters") && sscanf(line, "%*s %n", &fixed) == 0 && line[fixed])
+        do_counters(w, line + fixed);
     else if (!strcmp(cmd, "list"))
         do_list(w);
     else if (!strcmp(cmd, "select") && sscanf(line, "%*s %256s", arg) == 1)
@@ -281,6 +327,8 @@ static int handle(struct worker *w, char *line)
             do_profile(w, a);
     } else if (!strcmp(cmd, "cpu")) {
         do_cpu(w);
+    } else if (!strcmp(cmd, "hw")) {
+        do_hw(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
         do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {
@@ -324,6 +372,8 @@ int worker_serve(int rfd, int wfd)
     }
     measure_teardown(&w.m);
 cleanup:
+    hwcount_close(&w.hw);
+    free(w.hwv);
     free(w.cpu);
     free(line);
     free(w.inst);

@@ -16,6 +16,10 @@
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
  *   count <iters> <count> <prefix>         ok <instructions> <cycles> <waited> ... (count triples)
  *   profile <iters>                        ok <n>  (callgrind's dump number n)
+ *   counters <name,name,...>               ok <n>  (perf counters, hwcount.h, for
+ *                                          the benchmarks selected after it)
+ *   hw                                     ok <v>... (their values in each sample of
+ *                                          the last batch, sample by sample)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok
  *   quit                                   (the worker exits 0)

@@ -120,6 +120,8 @@ struct settings {
     uint64_t seed;             /* bootstrap seed */
     double ci_level;
     unsigned mode;             /* RUN_MODE_*: what a sample measures */
+    char counters[96];         /* --counters: perf counters around each micro
+                                  sample (harness/lib/hwcount.h), "" none */
 };
 
 /* What the samples of micro benchmarks measure: time per iteration, or

@@ -309,6 +309,8 @@ static json_t *settings_json(const struct settings *s, struct err *e)
     rc |= jw_put(o, "ci_level", jw_real(s->ci_level));
     if (s->mode == RUN_MODE_INSTRUCTIONS)
         rc |= jw_put(o, "mode", jw_str("instructions"));
+    if (s->counters[0])
+        rc |= jw_put(o, "counters", jw_str(s->counters));
     if (rc) {
         json_decref(o);
         return NULL;

@@ -191,6 +191,51 @@ enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const c
     return CHILD_OK;
 }
 
+enum child_fail query_counters(struct child *c, const char *list, uint64_t deadline,
+                               struct err *e)
+{
+    char req[160], *rest;
+
+    snprintf(req, sizeof req, "counters %s", list);
+    return child_call(c, req, &rest, deadline, e);
+}
+
+enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t iters,
+                         uint64_t deadline, struct bench *b, struct err *e)
+{
+    char names[8][40], buf[160], *tok, *save = NULL, *rest, *end;
+    struct metric *m[8];
+    enum child_fail f;
+    unsigned k, j, nn = 0;
+
+    snprintf(buf, sizeof buf, "%s", list);
+    for (tok = strtok_r(buf, ",", &save); tok && nn < 8; tok = strtok_r(NULL, ",", &save))
+        snprintf(names[nn++], sizeof names[0], "hw.%s", tok);
+    if ((f = child_call(c, "hw", &rest, deadline, e)) != CHILD_OK)
+        return f;
+    for (j = 0; j < nn; j++)   /* all made first: adding one moves the others */
+        if (!bench_metric(b, names[j]) && !bench_add_metric(b, names[j], "count", DIR_LOWER)) {
+            err_set(e, "out of memory");
+            return CHILD_PROTOCOL;
+        }
+    for (j = 0; j < nn; j++)
+        m[j] = bench_metric(b, names[j]);
+    for (k = 0; k < n; k++)
+        for (j = 0; j < nn; j++) {
+            double v = strtod(rest, &end);
+            if (end == rest || !(v >= 0)) {
+                err_set(e, "malformed hw answer '%.40s'", rest);
+                return CHILD_PROTOCOL;
+            }
+            rest = end;
+            if (doubles_append(&m[j]->samples, &m[j]->nsamples, v / (double)iters) < 0) {
+                err_set(e, "out of memory");
+                return CHILD_PROTOCOL;
+            }
+        }
+    return CHILD_OK;
+}
+
 enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
                           struct bench *b, int *absent, struct err *e)
 {

@@ -56,6 +56,15 @@ enum child_fail query_count(struct child *c, uint64_t iters, unsigned n, const c
                             uint64_t deadline, struct series *s, struct bench *b,
                             struct err *e);
 
+/* "counters LIST" (perf counters around each sample, hwcount.h): 0, or
+ * the failure. */
+enum child_fail query_counters(struct child *c, const char *list, uint64_t deadline,
+                               struct err *e);
+/* "hw": the counters of list in each of the last n samples of iters
+ * iterations, per iteration, appended to b's metrics "hw.NAME". */
+enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t iters,
+                         uint64_t deadline, struct bench *b, struct err *e);
+
 /* The metric the CPU times of micro samples go to (ns per iteration). */
 #define QUERY_CPU_METRIC "cpu"
 

@@ -255,7 +255,9 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
         }
         batch = batch_size(set, pp, taken, per, t0);
         if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK ||
-            (f = query_cpu(c, batch, iters, deadline, b, &no_cpu, e)) != CHILD_OK)
+            (f = query_cpu(c, batch, iters, deadline, b, &no_cpu, e)) != CHILD_OK ||
+            (set->counters[0] &&
+             (f = query_hw(c, set->counters, batch, iters, deadline, b, e)) != CHILD_OK))
             return f;
         taken += batch;
     }
@@ -282,6 +284,9 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
         child_free(&c);
         return CHILD_PROTOCOL;
     }
+    stage = "counters";
+    if (set->counters[0] && (f = query_counters(&c, set->counters, deadline, &e)) != CHILD_OK)
+        goto fail;
     stage = "select";
     if ((f = query_select(&c, li->name, deadline, &e)) != CHILD_OK)
         goto fail;

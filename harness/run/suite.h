@@ -88,6 +88,7 @@ enum {
     OV_CI_TARGET = 1 << 7,
     OV_SEED = 1 << 8,
     OV_MODE = 1 << 9,
+    OV_COUNTERS = 1 << 10,
 };
 
 /* Settings some of which are set (mask says which). */

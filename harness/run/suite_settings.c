@@ -29,6 +29,8 @@ void settings_apply(struct settings *dst, const struct settings_ov *ov)
         dst->seed = s->seed;
     if (ov->mask & OV_MODE)
         dst->mode = s->mode;
+    if (ov->mask & OV_COUNTERS)
+        memcpy(dst->counters, s->counters, sizeof dst->counters);
 }
 
 int sr_settings(const struct sr *c, const json_t *obj, const char *path, struct settings_ov *ov)
