@@ -29,7 +29,7 @@ endif
 # missing ones (root only: apt-get update once, then apt-get install -y).
 DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
-           linux-perf
+           linux-perf python3-yappi
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)

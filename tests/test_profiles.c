@@ -18,9 +18,11 @@
 
 TestSuite(profiles, .init = tmp_setup, .fini = tmp_teardown, .timeout = 120);
 
-/* aio.py --profile on a free port: its pid, its port in *port. */
-static pid_t aio_start(int *port)
+/* aio.py --profile=HOW on a free port: its pid, its port in *port. */
+static pid_t aio_start(int *port, const char *how)
 {
+    char prof[32];
+
     char line[256];
     int fds[2];
     pid_t pid;
@@ -33,8 +35,9 @@ static pid_t aio_start(int *port)
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execl("/usr/bin/python3", "python3", "suites/targets/aio.py", "--port", "0",
-              "--profile", (char *)NULL);
+        snprintf(prof, sizeof prof, "--profile=%s", how);
+        execl("/usr/bin/python3", "python3", "suites/targets/aio.py", "--port", "0", prof,
+              (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -62,7 +65,7 @@ Test(profiles, server_under_load)
 
     if (system("/usr/bin/python3 -c 'import aiohttp' 2>/dev/null") != 0)
         cr_skip_test("/usr/bin/python3 has no aiohttp (python3-aiohttp)");
-    pid = aio_start(&port);
+    pid = aio_start(&port, "sample");
     snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
     snprintf(blocking, sizeof blocking, "%s", tmp_path("blocking.json"));
     snprintf(offload, sizeof offload, "%s", tmp_path("offload.json"));
@@ -93,6 +96,29 @@ Test(profiles, server_under_load)
         const char *at = strstr(o.stdout_s, "slow_read (aio.py:");
         cr_expect(at && !strncmp(at + strcspn(at, ")"), ") gone", 6), "%s", o.stdout_s);
     }
+    out_free(&o);
+}
+
+/* The same server on yappi's wall clock: the coroutine of the endpoint is
+ * charged the time its requests took. */
+Test(profiles, server_under_yappi)
+{
+    char url[128], pid_s[32];
+    struct out o;
+    pid_t pid;
+    int port;
+
+    if (system("/usr/bin/python3 -c 'import aiohttp, yappi' 2>/dev/null") != 0)
+        cr_skip_test("/usr/bin/python3 has no aiohttp or yappi (python3-yappi)");
+    pid = aio_start(&port, "yappi");
+    snprintf(pid_s, sizeof pid_s, "%d", (int)pid);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/file-offload", port);
+    o = run_pacer("load", url, "-c", "8", "-d", "600ms", "--warmup", "200ms", "--profile-pid",
+                  pid_s);
+    aio_stop(pid);
+    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "on_file_offload (aio.py:"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "microseconds a request"), "%s", o.stdout_s);
     out_free(&o);
 }
 

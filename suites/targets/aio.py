@@ -13,8 +13,9 @@ technique of event-loop servers:
                   the loop keeps serving while reads wait
 
 With --uvloop the same app runs on uvloop's event loop instead of
-asyncio's default one.  With --profile it samples its event loop's stack
-between SIGUSR1 and SIGUSR2 (pyprofile.py: pacer load --profile-pid).
+asyncio's default one.  With --profile it profiles its event loop between
+SIGUSR1 and SIGUSR2 (pyprofile.py: pacer load --profile-pid): its stack
+sampled, or with --profile yappi yappi's wall clock.
 
 A read from the page cache is too quick to show what blocking costs, so
 each read is followed by a blocking wait of --io-latency (default 2ms),
@@ -48,8 +49,9 @@ def parse_args(argv):
                    help="bytes of the file the /file-* endpoints read (default 16384)")
     p.add_argument("--io-threads", type=int, default=8,
                    help="threads of the pool /file-offload reads in (default 8)")
-    p.add_argument("--profile", action="store_true",
-                   help="sample the event loop between SIGUSR1 and SIGUSR2 (pyprofile.py)")
+    p.add_argument("--profile", nargs="?", const="sample", choices=("sample", "yappi"),
+                   help="profile the event loop between SIGUSR1 and SIGUSR2: its stack "
+                        "sampled (default) or yappi's wall clock (pyprofile.py)")
     return p.parse_args(argv)
 
 
@@ -94,7 +96,7 @@ async def serve(args, path):
     if args.profile:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import pyprofile
-        pyprofile.install(loop)
+        pyprofile.install(loop, args.profile)
     port = args.port or site._server.sockets[0].getsockname()[1]     # --port 0: any free one
     print("listening on %d (%s)" % (port, type(loop).__module__), flush=True)
     await stop.wait()
