@@ -27,6 +27,7 @@
 #include "harness/run/child.h"
 #include "harness/run/counted.h"
 #include "harness/run/plan.h"
+#include "harness/run/tmpfiles.h"
 
 #define AB_PAIRS_DEFAULT 100
 #define AB_PROCESSES_DEFAULT 10
@@ -430,16 +431,15 @@ static void explain_ab(const struct abcli *c, const struct plan *p, const struct
 {
     char dir[4200];
     struct explain_src src = {dir, ".base.callgrind", dir, ".callgrind"};
-    const char *t = getenv("TMPDIR");
+    struct err e = {0};
 
     if (!cmp->count[VERDICT_REGRESSED] && !cmp->count[VERDICT_IMPROVED])
         return;
     if (c->out)
         profile_dir(dir, sizeof dir, c->out);
     else {
-        snprintf(dir, sizeof dir, "%s/pacer-explain-XXXXXX", t && *t ? t : "/tmp");
-        if (!mkdtemp(dir)) {
-            warn_msg("ab: --explain: cannot make a folder in %s", t && *t ? t : "/tmp");
+        if (tmp_dir_make(dir, sizeof dir, "pacer-explain", &e) < 0) {
+            warn_msg("ab: --explain: %s", e.msg);
             return;
         }
     }

@@ -22,6 +22,7 @@
 #include "harness/result/profile.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
+#include "harness/run/tmpfiles.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -394,7 +395,7 @@ static int keep_profile(struct load_cli *c, const struct result *r, const char *
     snprintf(dest, sizeof dest, "%s/%s", dir, profile_file_name(name, sizeof name, bench,
                                                                  ".callgrind"));
     snprintf(svg, sizeof svg, "%s/%s", dir, profile_file_name(name, sizeof name, bench, ".svg"));
-    if (profiles_move_file(c->profile, dest) < 0) {
+    if (file_move(c->profile, dest) < 0) {
         die_msg("load: cannot keep the server's profile as %s: %s", dest, strerror(errno));
         return -1;
     }

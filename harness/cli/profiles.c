@@ -13,6 +13,7 @@
 #include "harness/result/jsonread.h"
 #include "harness/result/profile.h"
 #include "harness/run/counted.h"
+#include "harness/run/tmpfiles.h"
 #include "plots/flame.h"
 
 int profiles_ready(void)
@@ -30,13 +31,11 @@ int profiles_ready(void)
 int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
                   size_t len)
 {
-    const char *t = getenv("TMPDIR");
+    struct err te = {0};
     size_t i;
 
-    snprintf(dir, len, "%s/pacer-profiles-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(dir)) {
-        die_msg("run: --profile: cannot make a folder in %s: %s", t && *t ? t : "/tmp",
-                strerror(errno));
+    if (tmp_dir_make(dir, len, "pacer-profiles", &te) < 0) {
+        die_msg("run: --profile: %s", te.msg);
         return -1;
     }
     for (i = 0; i < p->njobs && i < r->nbenches; i++) {
@@ -60,26 +59,9 @@ int profiles_take(const struct plan *p, const struct result *r, int quiet, char 
     return 0;
 }
 
-/* Remove the files of folder dir and the folder. */
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[5200];
-
-    if (d) {
-        while ((de = readdir(d)))
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-                unlink(path);
-            }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Copy the files of from into the new folder to (across file systems). */
-static int copy_tree(const char *from, const char *to)
+/* Move the files of from into the new folder to, one by one (across file
+ * systems). */
+static int move_files(const char *from, const char *to)
 {
     DIR *d = opendir(from);
     struct dirent *de;
@@ -91,25 +73,12 @@ static int copy_tree(const char *from, const char *to)
         return -1;
     }
     while (rc == 0 && (de = readdir(d))) {
-        char a[5200], b[5200], buf[65536];
-        FILE *in, *out;
-        size_t n;
+        char a[5200], b[5200];
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         snprintf(a, sizeof a, "%s/%s", from, de->d_name);
         snprintf(b, sizeof b, "%s/%s", to, de->d_name);
-        if (!(in = fopen(a, "rb")) || !(out = fopen(b, "wb"))) {
-            if (in)
-                fclose(in);
-            rc = -1;
-            break;
-        }
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-            if (fwrite(buf, 1, n, out) != n)
-                rc = -1;
-        fclose(in);
-        if (fclose(out) != 0)
-            rc = -1;
+        rc = file_move(a, b);
     }
     closedir(d);
     return rc;
@@ -117,33 +86,7 @@ static int copy_tree(const char *from, const char *to)
 
 void profiles_discard(const char *dir)
 {
-    remove_tree(dir);
-}
-
-int profiles_move_file(const char *from, const char *to)
-{
-    char buf[65536];
-    FILE *in, *out;
-    size_t n;
-    int bad = 0;
-
-    if (rename(from, to) == 0)
-        return 0;
-    if (errno != EXDEV || !(in = fopen(from, "rb")))
-        return -1;
-    if (!(out = fopen(to, "wb"))) {
-        fclose(in);
-        return -1;
-    }
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        bad |= fwrite(buf, 1, n, out) != n;
-    fclose(in);
-    if (fclose(out) != 0 || bad) {
-        unlink(to);
-        return -1;
-    }
-    unlink(from);
-    return 0;
+    tmp_dir_remove(dir);
 }
 
 int profiles_keep(const char *dir, const char *result_path, int quiet)
@@ -151,14 +94,14 @@ int profiles_keep(const char *dir, const char *result_path, int quiet)
     char to[4200];
 
     profile_dir(to, sizeof to, result_path);
-    remove_tree(to);
+    tmp_dir_remove(to);
     if (rename(dir, to) < 0) {
-        if (errno != EXDEV || copy_tree(dir, to) < 0) {
+        if (errno != EXDEV || move_files(dir, to) < 0) {
             die_msg("run: cannot keep the profiles in %s: %s", to, strerror(errno));
-            remove_tree(dir);
+            tmp_dir_remove(dir);
             return -1;
         }
-        remove_tree(dir);
+        tmp_dir_remove(dir);
     }
     if (!quiet)
         fprintf(stderr, "pacer: profiles kept in %s (pacer show --profile %s)\n", to,

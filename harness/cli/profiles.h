@@ -32,10 +32,6 @@ int profiles_take(const struct plan *p, const struct result *r, int quiet, char 
 /* Remove the folder dir of profiles_take and what it holds. */
 void profiles_discard(const char *dir);
 
-/* Move the file from to to, copying across file systems: 0, or -1 with
- * errno. */
-int profiles_move_file(const char *from, const char *to);
-
 /* Move the folder dir to result_path's profile folder (replacing one
  * there).  0, or -1 after saying why. */
 int profiles_keep(const char *dir, const char *result_path, int quiet);

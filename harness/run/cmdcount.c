@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness/result/jsonread.h"
+#include "tmpfiles.h"
 
 static const char *const head[] = {"valgrind", "--tool=callgrind", "--cache-sim=yes",
                                    "--trace-children=yes", "--compress-strings=no", "-q"};
@@ -16,15 +17,11 @@ static const char *const head[] = {"valgrind", "--tool=callgrind", "--cache-sim=
 
 int cmdcount_wrap(struct cmdcount *cc, char *const *argv, struct err *e)
 {
-    const char *t = getenv("TMPDIR");
     size_t n = 0, i;
 
     memset(cc, 0, sizeof *cc);
-    snprintf(cc->dir, sizeof cc->dir, "%s/pacer-counts-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(cc->dir)) {
-        cc->dir[0] = '\0';
-        return err_set(e, "cannot make a folder for callgrind's counts: %s", strerror(errno));
-    }
+    if (tmp_dir_make(cc->dir, sizeof cc->dir, "pacer-counts", e) < 0)
+        return -1;
     snprintf(cc->outfile, sizeof cc->outfile, "--callgrind-out-file=%s/cg.%%p", cc->dir);
     while (argv[n])
         n++;

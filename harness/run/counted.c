@@ -1,7 +1,6 @@
 /* counted.c: a worker process under callgrind (counted.h). */
 #include "counted.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "harness/lib/clock.h"
 #include "harness/result/profile.h"
 #include "query.h"
+#include "tmpfiles.h"
 
 #define STOP_GRACE_NS 5000000000ULL   /* valgrind writes its last dump on exit */
 
@@ -33,36 +33,6 @@ int counted_valgrind(char *buf, size_t len, struct err *e)
         return err_set(e, "--mode instructions needs valgrind (Debian's package valgrind): "
                           "'valgrind --version' said '%.60s'", buf);
     return 0;
-}
-
-/* A fresh folder for the dumps, under $TMPDIR or /tmp. */
-static int make_dir(char *dir, size_t len, struct err *e)
-{
-    const char *t = getenv("TMPDIR");
-
-    snprintf(dir, len, "%s/pacer-counts-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(dir))
-        return err_set(e, "cannot make a folder for callgrind's counts in %s: %s",
-                       t && *t ? t : "/tmp", strerror(errno));
-    return 0;
-}
-
-/* Remove dir and the dumps left in it. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[4200];
-
-    if (d) {
-        while ((de = readdir(d)))
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-                unlink(path);
-            }
-        closedir(d);
-    }
-    rmdir(dir);
 }
 
 /* The iteration count from one counted iteration (counted.h). */
@@ -129,7 +99,7 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
     unsigned k = o->set.processes ? o->set.processes : 1;
     unsigned n = samples ? samples : (COUNTED_SAMPLES + k - 1) / k;
 
-    if (make_dir(dir, sizeof dir, &e) < 0) {
+    if (tmp_dir_make(dir, sizeof dir, "pacer-counts", &e) < 0) {
         bench_set_error(b, "%s", e.msg);
         return CHILD_PROTOCOL;
     }
@@ -138,7 +108,7 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
     if (child_start_under(&c, wrap, binary, &e) < 0) {
         bench_set_error(b, "%s", e.msg);
         child_free(&c);
-        remove_dir(dir);
+        tmp_dir_remove(dir);
         return CHILD_PROTOCOL;
     }
     f = stages(&c, li, n, first, deadline, prefix, iters, s, b, &stage, &e);
@@ -152,38 +122,8 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
         child_kill(&c);
     }
     child_free(&c);
-    remove_dir(dir);
+    tmp_dir_remove(dir);
     return f;
-}
-
-/* Move from to to, copying across file systems. */
-static int move_file(const char *from, const char *to, struct err *e)
-{
-    char buf[65536];
-    FILE *in, *out;
-    size_t n;
-    int bad = 0;
-
-    if (rename(from, to) == 0)
-        return 0;
-    if (errno != EXDEV)
-        return err_set(e, "cannot keep the profile as %s: %s", to, strerror(errno));
-    if (!(in = fopen(from, "rb")))
-        return err_set(e, "cannot read the profile %s: %s", from, strerror(errno));
-    if (!(out = fopen(to, "wb"))) {
-        fclose(in);
-        return err_set(e, "cannot write %s: %s", to, strerror(errno));
-    }
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        bad |= fwrite(buf, 1, n, out) != n;
-    bad |= ferror(in);
-    fclose(in);
-    if (fclose(out) != 0 || bad) {
-        unlink(to);
-        return err_set(e, "cannot write %s: %s", to, strerror(errno ? errno : EIO));
-    }
-    unlink(from);
-    return 0;
 }
 
 /* The profile's stages after the start: the dump's number in *n. */
@@ -224,14 +164,14 @@ int counted_profile(const char *binary, const struct listed *li, const struct ru
     unsigned n = 0;
     int rc = 0;
 
-    if (make_dir(dir, sizeof dir, e) < 0)
+    if (tmp_dir_make(dir, sizeof dir, "pacer-counts", e) < 0)
         return -1;
     snprintf(prefix, sizeof prefix, "%s/cg", dir);
     snprintf(outfile, sizeof outfile, "--callgrind-out-file=%s.%%p", prefix);
     snprintf(depth, sizeof depth, "--separate-callers=%d", PROFILE_DEPTH);
     if (child_start_under(&c, wrap, binary, e) < 0) {
         child_free(&c);
-        remove_dir(dir);
+        tmp_dir_remove(dir);
         return -1;
     }
     f = profile_stages(&c, li, clock_now_ns() + o->set.timeout_ns, prefix, &iters, &n, e);
@@ -244,9 +184,10 @@ int counted_profile(const char *binary, const struct listed *li, const struct ru
         rc = -1;
     } else {
         snprintf(dump, sizeof dump, "%s.%ld.%u", prefix, (long)c.pid, n);
-        rc = move_file(dump, dest, e);
+        if (file_move(dump, dest) < 0)
+            rc = err_set(e, "cannot keep the profile as %s: %s", dest, strerror(errno));
     }
     child_free(&c);
-    remove_dir(dir);
+    tmp_dir_remove(dir);
     return rc;
 }

@@ -29,18 +29,17 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gate  # noqa: E402  (its helpers: sh, run_rounds)
+
+ROOT = gate.ROOT
 FILTER = "hashfn"
 SLOWED = "hash/hashfn/fnv1a/"
 NBENCH = 18
 
 
-def sh(args, **kw):
-    return subprocess.run(args, cwd=ROOT, check=True, **kw)
-
-
 def build(tmp, slowdown):
-    sh(["make", "-s", "all"], stdout=subprocess.DEVNULL)
+    gate.sh(["make", "-s", "all"], stdout=subprocess.DEVNULL)
     src = open(os.path.join(ROOT, "suites/micro/hash.c")).read()
     old = "uint64_t h = fnv1a64(b->src, n);"
     size = "#define MAX_SIZE (64 << 10)"
@@ -56,7 +55,7 @@ def build(tmp, slowdown):
         shutil.copy(os.path.join(ROOT, "build/suites/micro/hash"), os.path.join(tmp, d, "hash"))
     with open(os.path.join(tmp, "hash_slow.c"), "w") as f:
         f.write(slow)
-    sh(["gcc", "-std=gnu11", "-O2", "-g", "-D_GNU_SOURCE", "-Iharness/lib",
+    gate.sh(["gcc", "-std=gnu11", "-O2", "-g", "-D_GNU_SOURCE", "-Iharness/lib",
         os.path.join(tmp, "hash_slow.c"), "build/libpacer.a", "-lm", "-o",
         os.path.join(tmp, "slow", "hash")])
 
@@ -65,10 +64,6 @@ def pacer(*args):
     p = subprocess.run([os.path.join(ROOT, "build/pacer")] + list(args), cwd=ROOT,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return p.returncode, p.stdout, p.stderr
-
-
-def busy(k):
-    return [subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"]) for _ in range(k)]
 
 
 def one_round(tmp, load, t):
@@ -113,16 +108,7 @@ def main():
                                          "min_caught": float("inf"), "ab_n": 0, "ab_false": 0})
     try:
         build(tmp, o.slowdown)
-        for r in range(o.rounds):
-            for load in loads:
-                print(f"round {r + 1} of {o.rounds}, {load} busy core(s)", file=sys.stderr)
-                spin = busy(load)
-                try:
-                    one_round(tmp, load, t)
-                finally:
-                    for p in spin:
-                        p.kill()
-                        p.wait()
+        gate.run_rounds(o.rounds, loads, lambda load: one_round(tmp, load, t))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"pacer run --mode instructions on suites/micro/hash ({FILTER}: {NBENCH} benchmarks, "

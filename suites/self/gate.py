@@ -116,6 +116,20 @@ def busy(k):
             for _ in range(k)]
 
 
+def run_rounds(rounds, loads, fn):
+    """fn(load) in each round at each load, with that many cores kept busy."""
+    for r in range(rounds):
+        for load in loads:
+            print(f"round {r + 1} of {rounds}, {load} busy core(s)", file=sys.stderr)
+            spin = busy(load)
+            try:
+                fn(load)
+            finally:
+                for p in spin:
+                    p.kill()
+                    p.wait()
+
+
 def one_round(tmp, load, t):
     run = ["--processes", "10", "--samples", "20", "--warmup", "50ms", "--filter", FILTER, "-q"]
     for d in ("a", "a2", "slow"):
@@ -157,16 +171,7 @@ def main():
     t = collections.defaultdict(Tally)
     try:
         build(tmp, o.slowdown)
-        for r in range(o.rounds):
-            for load in loads:
-                print(f"round {r + 1} of {o.rounds}, {load} busy core(s)", file=sys.stderr)
-                spin = busy(load)
-                try:
-                    one_round(tmp, load, t)
-                finally:
-                    for p in spin:
-                        p.kill()
-                        p.wait()
+        run_rounds(o.rounds, loads, lambda load: one_round(tmp, load, t))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"pacer's gate on real runs of suites/micro/hash ({FILTER}: 18 benchmarks, 6 of them "
