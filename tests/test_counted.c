@@ -331,3 +331,39 @@ Test(counted, commands)
     }
     json_decref(j);
 }
+
+/* A benchmark that crashes, counted and profiled: its crash recorded as
+ * in any run, the others counted and profiled, no profile of it. */
+Test(counted, crash_counted_and_profiled)
+{
+    const char *out = tmp_path("f.json");
+    char path[600];
+    json_t *j;
+    struct out o;
+    size_t i;
+    int crashed = 0, counted = 0;
+
+    if (SANITIZED)
+        cr_skip_test("valgrind cannot run sanitizer builds");
+    o = run_pacer("run", faulty_bin(), "--filter", "ok$|segv$", "--mode", "instructions",
+                  "--profile", "--out", out, "-q");
+    cr_assert_eq(o.code, 3, "%s%s", o.stdout_s, o.stderr_s);
+    out_free(&o);
+    j = load_json(out);
+    for (i = 0; i < json_array_size(json_object_get(j, "benchmarks")); i++) {
+        json_t *b = json_array_get(json_object_get(j, "benchmarks"), i);
+        const char *name = json_string_value(json_object_get(b, "name"));
+        if (ends_with(name, "/segv")) {
+            crashed = strstr(json_string_value(json_object_get(json_object_get(b, "error"),
+                                                               "message")), "SIGSEGV") != NULL;
+            snprintf(path, sizeof path, "%s.profiles/faulty%%2Fsegv.callgrind", out);
+            cr_expect(!exists(path), "a profile of the crashed benchmark");
+        } else if (ends_with(name, "/ok")) {
+            counted = !strcmp(json_string_value(json_object_get(b, "unit")), "instr");
+            snprintf(path, sizeof path, "%s.profiles/faulty%%2Fok.callgrind", out);
+            cr_expect(nonempty(path), "%s", path);
+        }
+    }
+    cr_expect(crashed && counted);
+    json_decref(j);
+}

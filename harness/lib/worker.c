@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buildinfo.h"
+#include "clock.h"
 #include "counts.h"
 #include "hwcount.h"
 #include "measure.h"
@@ -121,10 +122,29 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     free(ns);
 }
 
+/* This thread's time on a CPU and waiting for one (runnable), in ns, from
+ * /proc/thread-self/schedstat; -1 where the kernel does not keep them. */
+static int sched_times(uint64_t *run, uint64_t *queued)
+{
+    FILE *f = fopen("/proc/thread-self/schedstat", "r");
+    unsigned long long a, b;
+    int ok;
+
+    if (!f)
+        return -1;
+    ok = fscanf(f, "%llu %llu", &a, &b) == 2;
+    fclose(f);
+    *run = a;
+    *queued = b;
+    return ok ? 0 : -1;
+}
+
 /* count samples of iters iterations under callgrind, each dumped to
  * prefix.<pid>.<n>: "ok <instructions> <estimated cycles> <waited> ..."
- * (totals of the iterations; waited: the per mille of the loop's wall
- * time the process did not run, as when it sleeps or blocks). */
+ * (totals of the iterations; waited: the per mille of the call's wall
+ * time the thread was neither running nor waiting for a CPU, that is
+ * asleep or blocked: being kept off a busy machine's CPUs is not
+ * waiting). */
 static void do_count(struct worker *w, uint64_t iters, unsigned long count, const char *prefix)
 {
     struct counts *c;
@@ -152,15 +172,27 @@ static void do_count(struct worker *w, uint64_t iters, unsigned long count, cons
     }
     w->m.priv.counting = 1;
     for (i = 0; i < count; i++) {
-        if (measure_once(&w->m, iters, &ns, &e) < 0 ||
-            counts_dump(prefix, ++w->dumps, &c[i], &e) < 0) {
+        uint64_t r0 = 0, q0 = 0, r1 = 0, q1 = 0, t0 = clock_now_ns(), t1;
+        int sched = sched_times(&r0, &q0) == 0;
+        if (measure_once(&w->m, iters, &ns, &e) < 0) {
             w->m.priv.counting = 0;
             answer_err(w, e.msg);
             free(c);
             free(waited);
             return;
         }
-        waited[i] = ns > w->m.cpu_ns ? (unsigned)(1000 * (ns - w->m.cpu_ns) / ns) : 0;
+        t1 = clock_now_ns();
+        sched = sched && sched_times(&r1, &q1) == 0;
+        waited[i] = 0;
+        if (sched && t1 - t0 > (r1 - r0) + (q1 - q0))
+            waited[i] = (unsigned)(1000 * (t1 - t0 - (r1 - r0) - (q1 - q0)) / (t1 - t0));
+        if (counts_dump(prefix, ++w->dumps, &c[i], &e) < 0) {
+            w->m.priv.counting = 0;
+            answer_err(w, e.msg);
+            free(c);
+            free(waited);
+            return;
+        }
     }
     w->m.priv.counting = 0;
     fputs("ok", w->out);
