@@ -143,20 +143,25 @@ int import_load_with(const char *path, const struct import_opts *io, struct resu
 {
     const struct importer *im;
     enum import_format f;
+    struct jr_arena arena = {0};
     json_t *root;
     int rc;
 
     result_init(out);
-    if (!(root = jr_load(path, e)))
+    /* the document only lives for the conversion, which copies what it
+     * keeps: all of it in one arena, freed at once */
+    if (!(root = jr_load_arena(path, &arena, e))) {
+        jr_arena_free(&arena);
         return -1;
+    }
     if (import_detect(root, &f) < 0) {
-        json_decref(root);
+        jr_arena_free(&arena);
         return err_set(e, "%s: not a pacer, Google Benchmark or hyperfine result", path);
     }
     if (fmt)
         *fmt = f;   /* also when the conversion fails: the format is known */
     im = importer_of(f);
     rc = im->convert(root, path, io, out, e);
-    json_decref(root);
+    jr_arena_free(&arena);
     return rc;
 }

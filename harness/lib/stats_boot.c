@@ -414,7 +414,13 @@ static double ratio_finish(const struct stats_boot_dist *b, const struct stats_b
             c[m].v = nw->v[j] / b->v[i];
             c[m++].p = b->p[i] * nw->p[j];
         }
-    qsort(c, m, sizeof *c, stats_atom_cmp);
+    /* at most RATIO_FINISH: an insertion sort beats qsort's calls */
+    for (i = 1; i < m; i++) {
+        struct stats_atom x = c[i];
+        for (j = i; j > 0 && c[j - 1].v > x.v; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
     for (i = 0; i < m; i++) {
         f_lo += c[i].p;
         if (f_lo >= p)
@@ -545,7 +551,9 @@ static void ratio_guess(struct ratio_search *rs, double p, size_t *cm)
 double stats_boot_ratio_quantile(const struct stats_boot_dist *b,
                                  const struct stats_boot_dist *nw, double p)
 {
-    size_t *mem = calloc(4 * b->n, sizeof *mem), *cm, i, cand;
+    /* every count is written before it is read (ratio_cdf fills a row of
+     * counts whole; ratio_step only the active rows it then copies) */
+    size_t *mem = malloc(4 * (b->n ? b->n : 1) * sizeof *mem), *cm, i, cand;
     struct ratio_search rs = {b, nw, 0, 0, 0, 1, 0, mem, NULL, NULL, b->n};
     int side = 0;
     double q, lo0, hi0;

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,66 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
     *buf = b;
     *len = n;
     return 0;
+}
+
+#define JR_BLOCK (1u << 20)
+
+struct jr_block {
+    struct jr_block *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+static struct jr_arena *arena_now;   /* the arena of the parse under way */
+
+static void *arena_malloc(size_t n)
+{
+    struct jr_arena *a = arena_now;
+    struct jr_block *b = a->blocks;
+    size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    void *p;
+
+    if (!b || b->cap - b->used < need) {
+        size_t cap = need > JR_BLOCK ? need : JR_BLOCK;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = a->blocks;
+        a->blocks = b;
+    }
+    p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static void arena_free(void *p)
+{
+    (void)p;   /* all at once, in jr_arena_free */
+}
+
+json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e)
+{
+    json_malloc_t om;
+    json_free_t of;
+    json_t *root;
+
+    json_get_alloc_funcs(&om, &of);
+    arena_now = a;
+    json_set_alloc_funcs(arena_malloc, arena_free);
+    root = jr_load(path, e);
+    json_set_alloc_funcs(om, of);
+    arena_now = NULL;
+    return root;
+}
+
+void jr_arena_free(struct jr_arena *a)
+{
+    while (a->blocks) {
+        struct jr_block *next = a->blocks->next;
+        free(a->blocks);
+        a->blocks = next;
+    }
 }
 
 json_t *jr_load(const char *path, struct err *e)

@@ -52,6 +52,22 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e);
  * "path: line L column C: <jansson's text>" in e. */
 json_t *jr_load(const char *path, struct err *e);
 
+/* Memory that a parsed document lives in (jr_load_arena): taken in large
+ * blocks and given back at once, so that a large file costs neither a
+ * malloc per value nor a free per value. */
+struct jr_block;
+struct jr_arena {
+    struct jr_block *blocks;
+};
+
+/* jr_load, the document's values in arena a (zeroed before the first
+ * use).  The document must not be freed with json_decref, nor any of its
+ * values kept (copy them: jansson's constructors called after this return
+ * use malloc again); jr_arena_free frees it whole.  jansson's allocator
+ * is global: no other thread may make jansson values meanwhile. */
+json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e);
+void jr_arena_free(struct jr_arena *a);
+
 /* s is the canonical decimal text of a long long (what "%lld" prints):
  * 1 with *v set, else 0. */
 int jr_parse_int(const char *s, long long *v);
