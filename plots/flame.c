@@ -188,7 +188,8 @@ static void sort_tree(struct node *n)
 {
     size_t i;
 
-    qsort(n->kids, n->nkids, sizeof *n->kids, by_name);
+    if (n->nkids > 1)
+        qsort(n->kids, n->nkids, sizeof *n->kids, by_name);
     for (i = 0; i < n->nkids; i++)
         sort_tree(&n->kids[i]);
 }

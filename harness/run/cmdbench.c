@@ -366,11 +366,11 @@ static void cmdrun_finish(struct cmdrun *cr, size_t n, const struct settings *se
     struct metric *m;
     struct series *ser[3] = {&cr->user, &cr->sys, &cr->rss};
     const char *names[3] = {"user", "sys", "max_rss"}, *units[3] = {"ns", "ns", "bytes"};
-    int i;
+    int i, counted = cr->cc != NULL;
 
     cr->b->samples = cr->wall.x;
     cr->b->nsamples = n;
-    if (cr->cc) {
+    if (counted) {
         /* counts: the cycles beside them; CPU and RSS would be valgrind's */
         if ((m = bench_add_metric(cr->b, "cycles", "cycles", DIR_LOWER))) {
             m->samples = cr->cyc.x;
@@ -384,7 +384,7 @@ static void cmdrun_finish(struct cmdrun *cr, size_t n, const struct settings *se
         for (i = 0; i < 3; i++)
             free(ser[i]->x);
     }
-    for (i = 0; i < 3 && cr->b->unit && strcmp(cr->b->unit, "instr"); i++) {
+    for (i = 0; i < 3 && !counted; i++) {
         if ((m = bench_add_metric(cr->b, names[i], units[i], DIR_LOWER))) {
             m->samples = ser[i]->x;
             m->nsamples = n < ser[i]->n ? n : ser[i]->n;
