@@ -10,7 +10,6 @@
 
 #include "cmd.h"
 #include "harness/lib/fmt.h"
-#include "harness/result/jsonread.h"
 #include "harness/result/profile.h"
 #include "harness/run/counted.h"
 #include "harness/run/tmpfiles.h"
@@ -177,47 +176,6 @@ int profiles_show_file(FILE *out, const char *bench, const char *path, const cha
     }
     show_one(out, bench, &p, svg);
     profile_free(&p);
-    return 0;
-}
-
-int profiles_server_fetch(pid_t pid, uint64_t requests, char *dest, size_t len)
-{
-    const char *t = getenv("TMPDIR");
-    char from[4200], *text, *at, *s;
-    struct err e = {0};
-    size_t n;
-    int i, fd;
-    FILE *f;
-
-    snprintf(from, sizeof from, "%s/pacer-profile-%ld.callgrind", t && *t ? t : "/tmp",
-             (long)pid);
-    for (i = 0; i < 500 && access(from, F_OK) != 0; i++)
-        usleep(10000);   /* the server writes it on SIGUSR2: up to 5 s */
-    if (jr_read_file(from, &text, &n, &e) < 0) {
-        warn_msg("load: --profile-pid %ld: no profile from the server (%s): was it started "
-                 "with its profiler (aio.py --profile)?", (long)pid, from);
-        return -1;
-    }
-    unlink(from);
-    snprintf(dest, len, "%s/pacer-server-profile-XXXXXX", t && *t ? t : "/tmp");
-    if ((fd = mkstemp(dest)) < 0 || !(f = fdopen(fd, "w"))) {
-        warn_msg("load: cannot keep the server's profile: %s", strerror(errno));
-        free(text);
-        return -1;
-    }
-    /* costs per request: the server counted the whole window */
-    s = text;
-    if ((at = memmem(text, n, "iters=1\n", 8))) {
-        fwrite(text, 1, (size_t)(at - text), f);
-        fprintf(f, "iters=%llu\n", (unsigned long long)(requests ? requests : 1));
-        s = at + 8;
-    }
-    fwrite(s, 1, n - (size_t)(s - text), f);
-    free(text);
-    if (fclose(f) != 0) {
-        unlink(dest);
-        return -1;
-    }
     return 0;
 }
 

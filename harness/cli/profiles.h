@@ -9,9 +9,7 @@
 #define PACER_PROFILES_H
 
 #include <regex.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 #include "harness/result/result.h"
 #include "harness/run/plan.h"
@@ -40,13 +38,6 @@ int profiles_keep(const char *dir, const char *result_path, int quiet);
  * its flame graph written to svg unless NULL.  0, or -1 after saying why
  * it could not be read. */
 int profiles_show_file(FILE *out, const char *bench, const char *path, const char *svg);
-
-/* pacer load --profile-pid: wait (up to 5 s) for the profile the server
- * pid wrote when its window ended ($TMPDIR/pacer-profile-PID.callgrind,
- * suites/targets/pyprofile.py), take it (the server's file is removed),
- * set its costs per request (requests in the window) and write it to a new
- * temporary file, its path in dest.  0, or -1 after a warning. */
-int profiles_server_fetch(pid_t pid, uint64_t requests, char *dest, size_t len);
 
 /* For each benchmark of r (read from result_path) matching re that has a
  * profile: its top functions to out, and its flame graph written beside

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "profiles.h"
+#include "harness/result/jsonread.h"
+#include "harness/run/tmpfiles.h"
 
 #define PERF "perf"
 
@@ -32,9 +33,6 @@ static int is_python(pid_t pid)
 
 int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
 {
-    const char *t = getenv("TMPDIR");
-    int fd;
-
     memset(sp, 0, sizeof *sp);
     sp->pid = pid;
     if (kill(pid, 0) < 0)
@@ -46,11 +44,7 @@ int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
                           "record, and perf does not run here (Debian's package linux-perf)",
                        (long)pid);
     sp->perf = 1;
-    snprintf(sp->data, sizeof sp->data, "%s/pacer-perf-XXXXXX", t && *t ? t : "/tmp");
-    if ((fd = mkstemp(sp->data)) < 0)
-        return err_set(e, "cannot make a file for perf's data: %s", strerror(errno));
-    close(fd);
-    return 0;
+    return tmp_file_make(sp->data, sizeof sp->data, "pacer-perf", e);
 }
 
 void srvprof_start(void *arg)
@@ -209,19 +203,59 @@ static int perf_to_profile(struct srvprof *sp, uint64_t requests, const char *de
     return fclose(out) == 0 ? 0 : -1;
 }
 
-int srvprof_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len)
+/* A Python server's own profile of the window: wait (up to 5 s) for the
+ * file it writes on SIGUSR2 ($TMPDIR/pacer-profile-PID.callgrind,
+ * suites/targets/pyprofile.py), take it, and set its costs per request. */
+static int python_fetch(pid_t pid, uint64_t requests, char *dest, size_t len)
 {
     const char *t = getenv("TMPDIR");
-    int fd;
+    char from[4200], *text, *at, *s;
+    struct err e = {0};
+    size_t n;
+    int i;
+    FILE *f;
 
-    if (!sp->perf)
-        return profiles_server_fetch(sp->pid, requests, dest, len);
-    snprintf(dest, len, "%s/pacer-server-profile-XXXXXX", t && *t ? t : "/tmp");
-    if ((fd = mkstemp(dest)) < 0) {
-        warn_msg("load: cannot keep the server's profile: %s", strerror(errno));
+    snprintf(from, sizeof from, "%s/pacer-profile-%ld.callgrind", t && *t ? t : "/tmp",
+             (long)pid);
+    for (i = 0; i < 500 && access(from, F_OK) != 0; i++)
+        usleep(10000);   /* the server writes it on SIGUSR2: up to 5 s */
+    if (jr_read_file(from, &text, &n, &e) < 0) {
+        warn_msg("load: --profile-pid %ld: no profile from the server (%s): was it started "
+                 "with its profiler (aio.py --profile)?", (long)pid, from);
         return -1;
     }
-    close(fd);
+    unlink(from);
+    if (tmp_file_make(dest, len, "pacer-server-profile", &e) < 0 || !(f = fopen(dest, "w"))) {
+        warn_msg("load: cannot keep the server's profile: %s", e.set ? e.msg : strerror(errno));
+        free(text);
+        return -1;
+    }
+    /* costs per request: the server counted the whole window */
+    s = text;
+    if ((at = memmem(text, n, "iters=1\n", 8))) {
+        fwrite(text, 1, (size_t)(at - text), f);
+        fprintf(f, "iters=%llu\n", (unsigned long long)(requests ? requests : 1));
+        s = at + 8;
+    }
+    fwrite(s, 1, n - (size_t)(s - text), f);
+    free(text);
+    if (fclose(f) != 0) {
+        unlink(dest);
+        return -1;
+    }
+    return 0;
+}
+
+int srvprof_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len)
+{
+    struct err e = {0};
+
+    if (!sp->perf)
+        return python_fetch(sp->pid, requests, dest, len);
+    if (tmp_file_make(dest, len, "pacer-server-profile", &e) < 0) {
+        warn_msg("load: cannot keep the server's profile: %s", e.msg);
+        return -1;
+    }
     if (perf_to_profile(sp, requests, dest) < 0) {
         unlink(dest);
         warn_msg("load: --profile-pid %ld: perf recorded no samples of it in the window",

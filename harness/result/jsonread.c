@@ -166,6 +166,7 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
         return err_set(e, "%s: cannot read: %s", path, strerror(saved));
     }
     fclose(f);
+    b[n] = '\0';   /* the loop always leaves room: it grows the buffer before a read */
     *buf = b;
     *len = n;
     return 0;

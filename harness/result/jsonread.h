@@ -43,8 +43,8 @@ int jr_oom(const struct jr *rd);
  * JR_QUOTE_MAX bytes (never inside a UTF-8 sequence). */
 const char *jr_quote(char *buf, size_t size, const char *s);
 
-/* The whole file into a new buffer (free it): "path: cannot open: cause",
- * "path: cannot read: cause". */
+/* The whole file into a new buffer (free it), NUL-terminated after its
+ * len bytes: "path: cannot open: cause", "path: cannot read: cause". */
 int jr_read_file(const char *path, char **buf, size_t *len, struct err *e);
 
 /* Read and parse a whole file (any root, duplicate keys refused): the

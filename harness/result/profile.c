@@ -268,16 +268,8 @@ int profile_load(const char *path, struct profile *p, struct err *e)
     int rc;
 
     memset(p, 0, sizeof *p);
-    char *t;
-
     if (jr_read_file(path, &text, &len, e) < 0)
         return -1;
-    if (!(t = realloc(text, len + 1))) {   /* the reader does not end it */
-        free(text);
-        return err_set(e, "%s: out of memory", path);
-    }
-    text = t;
-    text[len] = '\0';
     if (strlen(text) != len) {
         free(text);
         return err_set(e, "%s: not a callgrind profile (a NUL byte)", path);

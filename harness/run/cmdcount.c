@@ -45,7 +45,7 @@ int cmdcount_collect(struct cmdcount *cc, struct counts *sum, struct err *e)
     if (!d)
         return err_set(e, "cannot read %s: %s", cc->dir, strerror(errno));
     while ((de = readdir(d))) {
-        char path[4400], *text, *t;
+        char path[4400], *text;
         size_t len;
         struct counts c;
 
@@ -53,17 +53,12 @@ int cmdcount_collect(struct cmdcount *cc, struct counts *sum, struct err *e)
             continue;
         snprintf(path, sizeof path, "%s/%s", cc->dir, de->d_name);
         if (rc == 0 && jr_read_file(path, &text, &len, e) == 0) {
-            if ((t = realloc(text, len + 1))) {
-                text = t;
-                text[len] = '\0';
-                if (counts_parse(text, &c, e) == 0) {
-                    sum->ir += c.ir;
-                    sum->cycles += c.cycles;
-                    files++;
-                } else
-                    rc = -1;
+            if (counts_parse(text, &c, e) == 0) {
+                sum->ir += c.ir;
+                sum->cycles += c.cycles;
+                files++;
             } else
-                rc = err_set(e, "out of memory");
+                rc = -1;
             free(text);
         } else
             rc = -1;

@@ -21,6 +21,21 @@ int tmp_dir_make(char *dir, size_t len, const char *prefix, struct err *e)
     return 0;
 }
 
+int tmp_file_make(char *path, size_t len, const char *prefix, struct err *e)
+{
+    const char *t = getenv("TMPDIR");
+    int fd;
+
+    snprintf(path, len, "%s/%s-XXXXXX", t && *t ? t : "/tmp", prefix);
+    if ((fd = mkstemp(path)) < 0) {
+        int err = errno;
+        path[0] = '\0';
+        return err_set(e, "cannot make a file in %s: %s", t && *t ? t : "/tmp", strerror(err));
+    }
+    close(fd);
+    return 0;
+}
+
 void tmp_dir_remove(const char *dir)
 {
     DIR *d = opendir(dir);

@@ -14,6 +14,10 @@
  * with the cause in e. */
 int tmp_dir_make(char *dir, size_t len, const char *prefix, struct err *e);
 
+/* A new empty file $TMPDIR/<prefix>-XXXXXX (else /tmp), its path in path.
+ * 0, or -1 with the cause in e. */
+int tmp_file_make(char *path, size_t len, const char *prefix, struct err *e);
+
 /* Remove the files of folder dir (one level) and the folder. */
 void tmp_dir_remove(const char *dir);
 

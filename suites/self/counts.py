@@ -18,7 +18,6 @@ median wall seconds a benchmark took (valgrind's start and slowdown
 included).  A busy core is a process spinning in a loop, as a noisy
 neighbour on a CI runner.
 """
-import argparse
 import collections
 import csv
 import io
@@ -95,12 +94,7 @@ def one_round(tmp, load, t):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--loads", default="0,1,2", help="busy cores, comma-separated")
-    ap.add_argument("--slowdown", type=int, default=1, help="%% more bytes hashed in fnv1a")
-    o = ap.parse_args()
-    loads = [int(x) for x in o.loads.split(",")]
+    o, loads = gate.options(__doc__, 1, "%% more bytes hashed in fnv1a")
     tmp = tempfile.mkdtemp(prefix="pacer-counts-")
     t = collections.defaultdict(lambda: {"secs": [], "codes_aa": collections.Counter(),
                                          "codes_ab": collections.Counter(), "aa_n": 0,

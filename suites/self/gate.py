@@ -160,13 +160,18 @@ def pct(a, b):
     return f"{100 * a / b:.1f}%" if b else "-"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def options(doc, slowdown, slowdown_help):
+    """The options both gate.py and counts.py take: (options, loads)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--loads", default="0,1,2", help="busy cores, comma-separated")
-    ap.add_argument("--slowdown", type=int, default=2, help="%% slower fnv1a")
+    ap.add_argument("--slowdown", type=int, default=slowdown, help=slowdown_help)
     o = ap.parse_args()
-    loads = [int(x) for x in o.loads.split(",")]
+    return o, [int(x) for x in o.loads.split(",")]
+
+
+def main():
+    o, loads = options(__doc__, 2, "%% slower fnv1a")
     tmp = tempfile.mkdtemp(prefix="pacer-gate-")
     t = collections.defaultdict(Tally)
     try:
