@@ -163,9 +163,34 @@ Test(cmd_load, errors_are_reported_by_class)
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", NULL};
         o = run(0, a);
     }
-    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    /* every attempt failed: nothing was measured, so exit 3 */
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
     cr_assert(strstr(o->stdout_s, "read"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "ECONNRESET"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "no response in the window"), "%s", o->stdout_s);
+}
+
+/* A server that fails every request: the error rate is 100 % of the
+ * attempts (it was 50 %), so a limit of 60 % fails; no successful
+ * response makes the run untrustworthy (exit 3).  -t 5 -c 2: 2 threads
+ * run and are said. */
+Test(cmd_load, all_failed_is_all_errors)
+{
+    const struct out *o;
+    const char *args[] = {"--mode", "status", "--status", "503", NULL};
+
+    srv = srv_start(args);
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-t", "5", "-d", "300ms", "--limit",
+                           "errors.rate < 60%", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 3, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "(100% of attempts)"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "errors.rate < 60%: FAILED"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "no successful response"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "2 connections, 2 threads"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stderr_s, "5 threads for 2 connections: 2 run"), "%s", o->stderr_s);
 }
 
 Test(cmd_load, interrupted_run_is_kept_and_exits_3)

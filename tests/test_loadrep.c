@@ -74,10 +74,9 @@ static void fake_run(struct fake *f, int open)
     f->out.errors[LC_READ] = 3;
     f->out.errors[LC_PARSE] = 1;
     f->out.nerrors = 4;
-    f->out.parse_reason = "bad status line";
     f->errnos[0] = (struct load_errno){ LC_READ, ECONNRESET, 2 };
     f->errnos[1] = (struct load_errno){ LC_READ, 0, 1 };
-    f->errnos[2] = (struct load_errno){ LC_PARSE, 0, 1 };
+    f->errnos[2] = (struct load_errno){ LC_PARSE, 0, 1, "bad status line" };
     f->out.errnos = f->errnos;
     f->out.nerrnos = 3;
     f->iv[0] = (struct load_interval){ 0.0, 150, 152, { 0, 2, 0, 0, 1, 0, 0 }, 1, 2048,
@@ -226,18 +225,20 @@ Test(record_json, block_shape)
     cr_assert_not_null(j);
     keys_of(j, keys, sizeof keys);
     cr_assert_str_eq(keys, "{\"bytes\":null,\"complete\":null,\"connects\":null,"
-                     "\"elapsed_ns\":null,\"errnos\":null,\"errors\":null,\"generator\":null,"
-                     "\"inflight_end\":null,\"invalid_reason\":null,\"late\":null,"
-                     "\"latency\":null,\"latency_from_send\":null,\"monitor\":null,"
-                     "\"monitor_window_s\":null,\"percentiles\":null,"
-                     "\"percentiles_from_send\":null,\"queued\":null,\"requests\":null,"
-                     "\"sent\":null,\"series\":null,\"settings\":null,\"throughput\":null,"
-                     "\"unsent_end\":null,\"valid\":null}");
+                     "\"due\":null,\"elapsed_ns\":null,\"errnos\":null,\"errors\":null,"
+                     "\"generator\":null,\"inflight_end\":null,\"invalid_reason\":null,"
+                     "\"late\":null,\"late_wake\":null,\"latency\":null,"
+                     "\"latency_from_send\":null,\"monitor\":null,"
+                     "\"monitor_window_s\":null,\"no_free_connection\":null,"
+                     "\"percentiles\":null,\"percentiles_from_send\":null,\"queued\":null,"
+                     "\"requests\":null,\"sent\":null,\"series\":null,\"settings\":null,"
+                     "\"throughput\":null,\"unsent_end\":null,\"valid\":null,"
+                     "\"warmup_errors\":null,\"warmup_requests\":null}");
     s = json_object_get(j, "settings");
     keys_of(s, keys, sizeof keys);
     cr_assert_str_eq(keys, "{\"arrival\":null,\"connections\":null,\"digits\":null,"
                      "\"duration_ns\":null,\"keepalive\":null,\"late_ns\":null,\"mode\":null,"
-                     "\"pipeline\":null,\"rate\":null,\"seed\":null,\"threads\":null,"
+                     "\"nap\":null,\"pipeline\":null,\"rate\":null,\"seed\":null,\"threads\":null,"
                      "\"timeout_ns\":null,\"url\":null,\"warmup_ns\":null}");
     cr_assert_str_eq(json_string_value(json_object_get(s, "mode")), "open");
     cr_assert_str_eq(json_string_value(json_object_get(s, "arrival")), "poisson");

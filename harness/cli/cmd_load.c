@@ -53,7 +53,8 @@ static void usage(FILE *f)
 "class, and the CPU and memory of the server (--monitor) and of pacer.\n"
 "\n"
 "Closed loop (default): every connection sends its next request as soon as\n"
-"the answer to the last one is in; latency runs from the write.  Open loop\n"
+"the answer to the last one is read, as wrk does; latency runs from the write.\n"
+"Open loop\n"
 "(-R): requests start on a fixed schedule whatever the server does, and\n"
 "latency runs from each request's intended start, so a stalling server is\n"
 "charged for every request it held up.\n"
@@ -67,6 +68,13 @@ static void usage(FILE *f)
 "      --arrival KIND    open loop: constant (default) or poisson\n"
 "      --pipeline P      requests in flight per connection (default 1)\n"
 "      --no-keepalive    a new connection per request\n"
+"      --nap             closed loop: when few answers are in, pause 100us\n"
+"                        before reading, so they are read in batches: less\n"
+"                        CPU for pacer and fewer wakeups of the server, but\n"
+"                        a request can leave up to a pause after its answer\n"
+"                        and the server idles meanwhile (its req/s is then\n"
+"                        not wrk's); latency still ends at the kernel's\n"
+"                        arrival time\n"
 "      --timeout TIME    per request and connect (default 2s)\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
@@ -147,7 +155,7 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID,
+    O_FORMAT, O_PROFPID, O_NAP,
 };
 
 static const struct option lopts[] = {
@@ -156,6 +164,7 @@ static const struct option lopts[] = {
     {"rate", required_argument, 0, 'R'}, {"arrival", required_argument, 0, O_ARRIVAL},
     {"pipeline", required_argument, 0, O_PIPELINE},
     {"no-keepalive", no_argument, 0, O_NOKA}, {"timeout", required_argument, 0, O_TIMEOUT},
+    {"nap", no_argument, 0, O_NAP},
     {"method", required_argument, 0, 'X'}, {"header", required_argument, 0, 'H'},
     {"body", required_argument, 0, O_BODY}, {"body-file", required_argument, 0, O_BODYFILE},
     {"payload", required_argument, 0, O_PAYLOAD},
@@ -174,7 +183,7 @@ static const struct option lopts[] = {
  * -1 a bad value (said), 1 not an option of the group. */
 
 /* How the load is made: -c -t -d --warmup -R --arrival --pipeline
- * --no-keepalive --timeout. */
+ * --no-keepalive --nap --timeout. */
 static int opt_load(struct load_cli *c, int opt, char *arg)
 {
     char *end;
@@ -200,6 +209,9 @@ static int opt_load(struct load_cli *c, int opt, char *arg)
     case O_PIPELINE: return get_count("pipeline", arg, 1, 1024, &c->o.pipeline);
     case O_NOKA:
         c->o.keepalive = 0;
+        return 0;
+    case O_NAP:
+        c->o.nap = 1;
         return 0;
     case O_TIMEOUT: return get_time("timeout", arg, 0, &c->o.timeout_ns);
     default: return 1;
@@ -458,6 +470,9 @@ int cmd_load(int argc, char **argv)
     result_init(&r);
     if (parse_cli(argc, argv, &c) < 0)
         goto cleanup;
+    if (c.o.threads > c.o.connections && !c.quiet)
+        fprintf(stderr, "pacer: load: %u threads for %u connections: %u run (one a "
+                        "connection at most)\n", c.o.threads, c.o.connections, c.o.connections);
     if (load_prepare(&c.o, &c.rq, &req, &e) < 0) {
         die_msg("load: %s", e.msg);
         goto cleanup;

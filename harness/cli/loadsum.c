@@ -39,8 +39,8 @@ static void print_errors(FILE *f, const struct load_out *out)
         fprintf(f, "none\n");
         return;
     }
-    fprintf(f, "%llu (%.3g%% of requests)\n", (unsigned long long)out->nerrors,
-            100.0 * (double)out->nerrors / (double)(out->requests + out->nerrors));
+    fprintf(f, "%llu (%.3g%% of attempts)\n", (unsigned long long)out->nerrors,
+            100.0 * load_error_rate(out));
     for (c = 0; c < LC_NCLASS; c++) {
         if (!out->errors[c])
             continue;
@@ -51,9 +51,7 @@ static void print_errors(FILE *f, const struct load_out *out)
             const char *why;
             if ((int)en->cls != c)
                 continue;
-            why = en->errnum ? strerrorname_np(en->errnum)
-                  : c == LC_PARSE && out->parse_reason ? out->parse_reason
-                  : c == LC_READ ? "closed by the server" : NULL;
+            why = load_errno_text(en);
             if (!why)
                 continue;
             fprintf(f, "%s%s %llu", first ? " (" : ", ", why, (unsigned long long)en->count);
@@ -73,7 +71,8 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
     if (o->rate > 0)
         fprintf(f, " at %.6g/s (%s)", o->rate,
                 o->arrival == ARRIVAL_POISSON ? "poisson" : "constant");
-    fprintf(f, ", %u connections, %u threads", o->connections, o->threads);
+    fprintf(f, ", %u connections, %u thread%s", o->connections, out->threads,
+            out->threads == 1 ? "" : "s");
     if (o->pipeline > 1)
         fprintf(f, ", pipeline %u", o->pipeline);
     if (!o->keepalive)
@@ -90,17 +89,29 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
     if (o->rate > 0)
         print_percentiles(f, "from send", &out->latency_sent);
     print_errors(f, out);
-    if (o->rate > 0)
-        fprintf(f, "  %-12s%llu sent, %llu late (> %s after their time, the generator's "
-                   "fault), %llu sent late in all\n",
-                "schedule", (unsigned long long)out->sent, (unsigned long long)out->late,
-                fmt_time(a, sizeof a, (double)o->late_ns), (unsigned long long)out->queued);
+    if (out->warm_requests || out->warm_errors)
+        fprintf(f, "  %-12s%llu responses, %llu errors (not in the figures above)\n",
+                "warmup", (unsigned long long)out->warm_requests,
+                (unsigned long long)out->warm_errors);
+    if (o->rate > 0) {
+        fprintf(f, "  %-12s%llu due, %llu sent; %llu sent more than %s after their time: "
+                   "%llu seen to late by the generator",
+                "schedule", (unsigned long long)out->due, (unsigned long long)out->sent,
+                (unsigned long long)out->queued, fmt_time(a, sizeof a, (double)o->late_ns),
+                (unsigned long long)out->late);
+        if (out->late)
+            fprintf(f, " (%llu woken late)", (unsigned long long)out->late_wake);
+        fprintf(f, ", %llu due with every connection busy\n", (unsigned long long)out->no_conn);
+    }
     fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
             (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
     fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%\n",
             "generator", out->cpu_user, out->cpu_sys,
             out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
             out->busy_max * 100);
+    if (!isnan(out->wait_max) && out->wait_max >= 0.01)
+        fprintf(f, "  %-12sits threads waited for a CPU up to %.0f%% of the time (a busy "
+                   "machine)\n", "", out->wait_max * 100);
     if (out->reads) {
         fprintf(f, "  %-12skernel arrival times on %.0f%% of reads (latency ends there)",
                 "receive", 100.0 * (double)out->stamped / (double)out->reads);
@@ -118,6 +129,12 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
                 ms.threads_max, ms.fds_max, ms.ctxsw_per_s + ms.invol_ctxsw_per_s,
                 srv->gone ? " (it exited)" : "");
     }
+    if (o->rate > 0 && out->due && out->no_conn * 100 > out->due)
+        fprintf(f, "  %-12s%llu of %llu requests were due while all %u connections were busy "
+                   "and waited for one: their latency includes that wait, as a user's would; "
+                   "more connections (-c) would leave the wait to the server\n",
+                "note", (unsigned long long)out->no_conn, (unsigned long long)out->due,
+                o->connections);
     if (!out->valid)
         fprintf(f, "  INVALID     %s\n", out->invalid);
 }

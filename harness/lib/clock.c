@@ -6,6 +6,7 @@
 #include "clock.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Resolution: this many observed steps, each bounded by STEP_MAX_READS
  * reads, so a clock that never moves cannot hang the measurement. */
@@ -94,4 +95,21 @@ void clock_measure(struct clock_info *ci)
     ci->read_ns = read_cost_ns();
     if (ci->read_ns <= 0)
         ci->read_ns = ci->resolution_ns / READ_BATCH;   /* never 0 */
+}
+
+int clock_sched_times(uint64_t *run, uint64_t *queued)
+{
+    FILE *f = fopen("/proc/thread-self/schedstat", "r");
+    unsigned long long a, b;
+    int ok;
+
+    if (!f)
+        return -1;
+    ok = fscanf(f, "%llu %llu", &a, &b) == 2;
+    fclose(f);
+    if (!ok)
+        return -1;
+    *run = a;
+    *queued = b;
+    return 0;
 }

@@ -33,6 +33,11 @@ static inline uint64_t clock_cpu_ns(void)
 /* The same, out of line (for callers that take its address). */
 uint64_t clock_process_cpu_ns(void);
 
+/* The calling thread's time on a CPU and waiting for one (runnable, not
+ * running), in ns, from /proc/thread-self/schedstat; -1 where the kernel
+ * does not keep them. */
+int clock_sched_times(uint64_t *run, uint64_t *queued);
+
 struct clock_info {
     double resolution_ns;  /* smallest non-zero step seen between two reads
                               (at least clock_getres) */

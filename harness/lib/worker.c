@@ -122,23 +122,6 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     free(ns);
 }
 
-/* This thread's time on a CPU and waiting for one (runnable), in ns, from
- * /proc/thread-self/schedstat; -1 where the kernel does not keep them. */
-static int sched_times(uint64_t *run, uint64_t *queued)
-{
-    FILE *f = fopen("/proc/thread-self/schedstat", "r");
-    unsigned long long a, b;
-    int ok;
-
-    if (!f)
-        return -1;
-    ok = fscanf(f, "%llu %llu", &a, &b) == 2;
-    fclose(f);
-    *run = a;
-    *queued = b;
-    return ok ? 0 : -1;
-}
-
 /* count samples of iters iterations under callgrind, each dumped to
  * prefix.<pid>.<n>: "ok <instructions> <estimated cycles> <waited> ..."
  * (totals of the iterations; waited: the per mille of the call's wall
@@ -173,7 +156,7 @@ static void do_count(struct worker *w, uint64_t iters, unsigned long count, cons
     w->m.priv.counting = 1;
     for (i = 0; i < count; i++) {
         uint64_t r0 = 0, q0 = 0, r1 = 0, q1 = 0, t0 = clock_now_ns(), t1;
-        int sched = sched_times(&r0, &q0) == 0;
+        int sched = clock_sched_times(&r0, &q0) == 0;
         if (measure_once(&w->m, iters, &ns, &e) < 0) {
             w->m.priv.counting = 0;
             answer_err(w, e.msg);
@@ -182,7 +165,7 @@ static void do_count(struct worker *w, uint64_t iters, unsigned long count, cons
             return;
         }
         t1 = clock_now_ns();
-        sched = sched && sched_times(&r1, &q1) == 0;
+        sched = sched && clock_sched_times(&r1, &q1) == 0;
         waited[i] = 0;
         if (sched && t1 - t0 > (r1 - r0) + (q1 - q0))
             waited[i] = (unsigned)(1000 * (t1 - t0 - (r1 - r0) - (q1 - q0)) / (t1 - t0));

@@ -53,19 +53,20 @@ static void parser_reset(struct thread *t, struct conn *c)
 }
 
 /* Close c.  Every request written on it and not answered is an error of
- * class cls (errnum the cause); a connect failure counts once, and the
+ * class cls (errnum the cause, why what went wrong where no errno says
+ * it); a connect failure counts once, and the
  * next attempt waits, longer after each failure in a row.  Requests not
  * yet written go back to the queue (open loop).  A clean close (no
  * request outstanding) counts nothing. */
-static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int errnum,
-                      uint64_t now)
+static void conn_fail_why(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                          const char *why, uint64_t now)
 {
     uint32_t i;
 
     if (cls == LC_CONNECT)
-        timeline_add_errors(t, cls, errnum, 1, now);
+        timeline_add_errors(t, cls, errnum, NULL, 1, now);
     else
-        timeline_add_errors(t, cls, errnum, c->nsent, now);
+        timeline_add_errors(t, cls, errnum, why, c->nsent, now);
     if (open_loop(t))   /* not written: back to the queue, oldest first */
         for (i = c->nreq; i > c->nsent; i--)
             sched_requeue(t, c->origin[ring_slot(t, c, i - 1)]);
@@ -87,6 +88,12 @@ static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int
         c->retry_at = now + c->backoff;
         sweep_by(t, c->retry_at);
     }
+}
+
+static void conn_fail(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                      uint64_t now)
+{
+    conn_fail_why(t, c, cls, errnum, NULL, now);
 }
 
 /* c failed on a read or write error (the server reset it, say): reopen it
@@ -197,10 +204,14 @@ static void conn_done(struct thread *t, struct conn *c, uint64_t now)
         t->requests++;
         if (o->url.scheme == SCHEME_HTTP) {
             if (c->p.h.status >= 500)
-                timeline_add_errors(t, LC_STATUS_5XX, 0, 1, now);
+                timeline_add_errors(t, LC_STATUS_5XX, 0, NULL, 1, now);
             else if (c->p.h.status >= 400)
-                timeline_add_errors(t, LC_STATUS_4XX, 0, 1, now);
+                timeline_add_errors(t, LC_STATUS_4XX, 0, NULL, 1, now);
         }
+    } else if (now < t->sh->t_warm) {
+        t->warm_requests++;
+        if (o->url.scheme == SCHEME_HTTP && c->p.h.status >= 400)
+            t->warm_errors++;
     }
     c->head = ring_slot(t, c, 1);
     c->nreq--;
@@ -341,18 +352,15 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
     while (off < n) {
         enum parse_status st;
         if (!c->nsent) {
-            timeline_add_errors(t, LC_PARSE, 0, 1, now);   /* an answer nobody asked for */
-            if (!t->parse_reason)
-                t->parse_reason = "data with no request outstanding";
+            /* an answer nobody asked for */
+            timeline_add_errors(t, LC_PARSE, 0, "data with no request outstanding", 1, now);
             conn_fail(t, c, LC_PARSE, 0, now);
             conn_next(t, c, now);
             return -1;
         }
         st = conn_parse(t, c, buf + off, n - off, &used);
         if (st == PARSE_ERROR) {
-            if (!t->parse_reason)
-                t->parse_reason = parse_error(t, c);
-            conn_fail(t, c, LC_PARSE, 0, now);
+            conn_fail_why(t, c, LC_PARSE, 0, parse_error(t, c), now);
             conn_next(t, c, now);
             return -1;
         }

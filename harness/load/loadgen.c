@@ -8,6 +8,7 @@
 #include "loadgen.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,9 +57,12 @@ static void merge_errnos(struct load_out *out, const struct thread *t)
     size_t i, j;
 
     for (i = 0; i < t->nerrnos; i++) {
+        const struct load_errno *te = &t->errnos[i];
+
         for (j = 0; j < out->nerrnos; j++)
-            if (out->errnos[j].cls == t->errnos[i].cls &&
-                out->errnos[j].errnum == t->errnos[i].errnum)
+            if (out->errnos[j].cls == te->cls && out->errnos[j].errnum == te->errnum &&
+                (out->errnos[j].why == te->why ||
+                 (out->errnos[j].why && te->why && !strcmp(out->errnos[j].why, te->why))))
                 break;
         if (j == out->nerrnos) {
             struct load_errno *ne = realloc(out->errnos, (j + 1) * sizeof *ne);
@@ -95,6 +99,11 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->bytes += t->bytes;
         out->late += t->late;
         out->queued += t->queued;
+        out->due += t->due;
+        out->no_conn += t->no_conn;
+        out->late_wake += t->late_wake;
+        out->warm_requests += t->warm_requests;
+        out->warm_errors += t->warm_errors;
         out->connects += t->connects;
         out->inflight_end += t->inflight_end;
         out->unsent_end += t->unsent_end;
@@ -106,8 +115,6 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
             out->nerrors += t->errors[c];
         }
         merge_errnos(out, t);
-        if (!out->parse_reason)
-            out->parse_reason = t->parse_reason;
         if (t->measuring) {
             double u = tv_s(t->ru1.ru_utime) - tv_s(t->ru0.ru_utime);
             double s = tv_s(t->ru1.ru_stime) - tv_s(t->ru0.ru_stime);
@@ -117,6 +124,11 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
             cpu = u + s;
             if (wall > 0 && cpu / wall > out->busy_max)
                 out->busy_max = cpu / wall;
+            if (!t->have_q)
+                out->wait_max = NAN;
+            else if (wall > 0 && !isnan(out->wait_max) &&
+                     (double)(t->q1 - t->q0) / 1e9 / wall > out->wait_max)
+                out->wait_max = (double)(t->q1 - t->q0) / 1e9 / wall;
         }
     }
     out->niv = sh->nslots;
@@ -128,6 +140,96 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->iv[i].t = (double)i * (double)o->interval_ns / 1e9;
     }
     return 0;
+}
+
+double load_error_rate(const struct load_out *out)
+{
+    uint64_t status = out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
+    uint64_t attempts = out->requests + (out->nerrors - status);
+
+    return attempts ? (double)out->nerrors / (double)attempts : 0;
+}
+
+uint64_t load_successes(const struct load_out *out)
+{
+    uint64_t status = out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
+
+    return out->requests > status ? out->requests - status : 0;
+}
+
+const char *load_errno_text(const struct load_errno *en)
+{
+    if (en->errnum)
+        return strerrorname_np(en->errnum);
+    if (en->why)
+        return en->why;
+    return en->cls == LC_READ ? "closed by the server" : NULL;
+}
+
+/* The most frequent cause of errors, as "class: text", into buf. */
+static const char *main_cause(const struct load_out *out, char *buf, size_t size)
+{
+    const struct load_errno *top = NULL;
+    size_t i;
+
+    for (i = 0; i < out->nerrnos; i++)
+        if (!top || out->errnos[i].count > top->count)
+            top = &out->errnos[i];
+    if (!top)
+        return "no error either";
+    snprintf(buf, size, "%s%s%s", load_class_name(top->cls), load_errno_text(top) ? ": " : "",
+             load_errno_text(top) ? load_errno_text(top) : "");
+    return buf;
+}
+
+/* Whether the run can be trusted, and if not why, from what was measured:
+ * nothing succeeded; the generator's thread was saturated; open-loop
+ * requests were seen to late, because the machine did not run the
+ * generator on time (its sleeps overran, its threads waited for a CPU) or
+ * because it was busy.  Requests that waited for a free connection do not
+ * make a run untrustworthy (their latency from the intended start includes
+ * the wait, as a user's would): the summary says so. */
+static void judge(struct load_out *out, const struct load_opts *o)
+{
+    char cause[128], late[32];
+    unsigned long long due = out->due, attempts = out->requests + out->nerrors -
+                                                  out->errors[LC_STATUS_4XX] -
+                                                  out->errors[LC_STATUS_5XX];
+
+    out->valid = 0;
+    snprintf(late, sizeof late, "%.3g ms", (double)o->late_ns / 1e6);
+    if (!out->requests)
+        snprintf(out->invalid, sizeof out->invalid,
+                 "no response in the window: %llu attempts failed, most with %s", attempts,
+                 main_cause(out, cause, sizeof cause));
+    else if (!load_successes(out))
+        snprintf(out->invalid, sizeof out->invalid,
+                 "no successful response: all %llu responses were errors, most with %s",
+                 (unsigned long long)out->requests, main_cause(out, cause, sizeof cause));
+    else if (out->busy_max > 0.97)
+        snprintf(out->invalid, sizeof out->invalid,
+                 "the generator was saturated: its busiest thread used %.0f%% of a CPU",
+                 out->busy_max * 100);
+    else if (o->rate > 0 && due && out->late * 100 > due &&
+             (out->late_wake * 2 >= out->late || out->wait_max > 0.05)) {
+        if (isnan(out->wait_max))
+            snprintf(cause, sizeof cause, "used at most %.0f%% of a CPU", out->busy_max * 100);
+        else
+            snprintf(cause, sizeof cause, "waited for a CPU up to %.0f%% of the time and used "
+                     "at most %.0f%% of one", out->wait_max * 100, out->busy_max * 100);
+        snprintf(out->invalid, sizeof out->invalid,
+                 "the machine did not run the generator on time: %llu of %llu requests were "
+                 "sent more than %s late (%llu after a sleep that overran); its threads %s",
+                 (unsigned long long)out->late, due, late,
+                 (unsigned long long)out->late_wake, cause);
+    }
+    else if (o->rate > 0 && due && out->late * 100 > due)
+        snprintf(out->invalid, sizeof out->invalid,
+                 "the generator fell behind its schedule: %llu of %llu requests were sent "
+                 "more than %s late while it was busy (its busiest thread used %.0f%% of a "
+                 "CPU)", (unsigned long long)out->late, due, late, out->busy_max * 100);
+    else
+        out->valid = 1;
 }
 
 /* Raise the open-file limit to what the connections need: up to the hard
@@ -242,22 +344,10 @@ join:
         uint64_t end = ts[0].w1 > sh.t_warm ? ts[0].w1 : sh.t_warm;
         out->elapsed_s = (double)(end - sh.t_warm) / 1e9;
     }
+    out->threads = nthreads;
     out->mon_from = (double)(sh.t_warm - out->mon.t0) / 1e9;
     out->mon_to = (double)(sh.t_end - out->mon.t0) / 1e9;
-    out->valid = 1;
-    if (out->busy_max > 0.97) {
-        out->valid = 0;
-        snprintf(out->invalid, sizeof out->invalid,
-                 "the generator was saturated: its busiest thread used %.0f%% of a CPU",
-                 out->busy_max * 100);
-    } else if (o->rate > 0 && out->sent && out->late * 100 > out->sent) {
-        out->valid = 0;
-        snprintf(out->invalid, sizeof out->invalid,
-                 "the generator fell behind its schedule: %llu of %llu requests sent more "
-                 "than %.1f ms late",
-                 (unsigned long long)out->late, (unsigned long long)out->sent,
-                 (double)o->late_ns / 1e6);
-    }
+    judge(out, o);
     rc = 0;
 cleanup:
     for (i = 0; ts && i < nthreads; i++)

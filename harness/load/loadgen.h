@@ -77,17 +77,24 @@ struct load_opts {
     void (*window_end)(void *arg);
     void *window_arg;
     uint64_t monitor_period_ns;
+    int nap;                     /* closed loop: pause to let responses
+                                    gather (see nap_allowed in loop.c) */
     volatile int *stop;          /* set (by a signal handler) to end early */
 };
 
-/* Defaults: 10 connections, 2 threads, pipeline 1, keepalive, closed loop,
- * 10 s, no warmup, timeout 2 s, interval 1 s, late 1 ms, 3 digits. */
+/* Defaults: 10 connections, 2 threads, pipeline 1, keepalive, closed loop
+ * without pauses, 10 s, no warmup, timeout 2 s, interval 1 s, late 1 ms,
+ * 3 digits. */
 void load_opts_default(struct load_opts *o);
 
+/* One cause of errors: its class, the system error (0: none) and, where
+ * the class has several causes without one (a parse error), what went
+ * wrong (a static text; NULL: none). */
 struct load_errno {
     enum load_class cls;
     int errnum;                  /* 0: not a system error (EOF, parse) */
     uint64_t count;
+    const char *why;
 };
 
 /* One interval of the time series (t from the end of the warmup). */
@@ -101,8 +108,8 @@ struct load_interval {
     uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
 };
 
-/* Closed loop: the pause that lets responses gather when few are ready
- * (see nap_allowed in loop.c). */
+/* Closed loop with load_opts.nap: the pause that lets responses gather
+ * when few are ready (see nap_allowed in loop.c). */
 #define LOAD_NAP_NS 100000
 
 struct load_out {
@@ -113,12 +120,22 @@ struct load_out {
     uint64_t bytes;              /* response bytes read in the window */
     uint64_t errors[LC_NCLASS];
     uint64_t nerrors;
-    const char *parse_reason;    /* the first parse error's cause, or NULL */
-    struct load_errno *errnos;
+    struct load_errno *errnos;   /* the errors by cause */
     size_t nerrnos;
+    uint64_t warm_requests;      /* responses before the window (warmup) */
+    uint64_t warm_errors;        /* errors before the window (warmup) */
     uint64_t connects;           /* connections opened in the window */
-    uint64_t late;               /* open loop */
-    uint64_t queued;             /* open loop: waited for a connection */
+    unsigned threads;            /* threads that ran (at most one a connection) */
+    uint64_t due;                /* open loop: requests due in the window */
+    uint64_t late;               /* open loop: due, and seen to by the
+                                    generator more than late_ns after */
+    uint64_t late_wake;          /* of those, seen to after a sleep that
+                                    ended too late (the machine did not run
+                                    the generator in time) */
+    uint64_t queued;             /* open loop: written more than late_ns
+                                    after their intended start */
+    uint64_t no_conn;            /* open loop: due while every connection
+                                    was busy, so they waited for one */
     uint64_t inflight_end;       /* written, not answered at the end */
     uint64_t unsent_end;         /* due, not written at the end */
     struct hist latency;         /* closed: from the write; open: from the
@@ -128,14 +145,28 @@ struct load_out {
     size_t niv;
     double cpu_user, cpu_sys;    /* the generator's threads, window, seconds */
     double busy_max;             /* busiest thread: CPU time / wall time */
+    double wait_max;             /* the thread that waited longest for a CPU
+                                    (runnable, not running): that wait / wall
+                                    time; NaN where the kernel does not say */
     uint64_t reads;              /* reads that returned data (whole run) */
     uint64_t stamped;            /* of those, with the kernel's receive time */
     uint64_t naps;               /* closed loop: pauses to gather responses */
     struct monitor mon;          /* server (if any) and pacer */
     double mon_from, mon_to;     /* the window in the monitor's time */
     int valid;
-    char invalid[256];           /* why not, when !valid */
+    char invalid[512];           /* why not, when !valid */
 };
+
+/* The share of attempts that failed: failed responses (4xx, 5xx) and
+ * attempts without one (connect, read, write, timeout, parse errors) over
+ * all attempts (responses and attempts without one); 0 when none. */
+double load_error_rate(const struct load_out *out);
+/* Responses that were not errors. */
+uint64_t load_successes(const struct load_out *out);
+/* What an error cause says in a line: the errno's name (ECONNREFUSED),
+ * what went wrong, or for a read error without either "closed by the
+ * server"; NULL when nothing more than the class. */
+const char *load_errno_text(const struct load_errno *en);
 
 /* Run the load described by o.  Returns 0 with out filled (free it with
  * load_out_free), or -1 with the cause in e (cannot create threads or the

@@ -93,6 +93,7 @@ struct thread {
     double gap_ns;            /* mean spacing of this thread's schedule */
     double next_due;
     uint64_t wake_lag;        /* how late a sleep ends, learnt */
+    int woke_late;            /* the last sleep ended more than late_ns late */
     uint64_t sweep_at;        /* no timeout or retry falls due before this */
     /* receive times and pauses (closed loop) */
     int stamps;               /* the kernel stamps arrivals (until a read comes without) */
@@ -115,14 +116,18 @@ struct thread {
     struct hist ivh;
     /* totals of the window */
     uint64_t requests, sent, bytes, late, queued, connects;
+    uint64_t due, no_conn;    /* open loop: due, due with no connection free */
+    uint64_t late_wake;       /* of late: seen to after a sleep that overran */
     uint64_t errors[LC_NCLASS];
     struct load_errno errnos[MAX_ERRNOS];
     size_t nerrnos;
     uint64_t inflight_end, unsent_end;
-    const char *parse_reason;
+    uint64_t warm_requests, warm_errors;   /* before the window */
     struct hist lat, lat_sent;
     struct rusage ru0, ru1;
     uint64_t w0, w1;          /* wall clock of the rusage readings */
+    uint64_t q0, q1;          /* time waiting for a CPU (schedstat), ns */
+    int have_q;               /* q0 and q1 were read */
     int measuring;
     int failed;
     struct err e;
@@ -172,6 +177,23 @@ static inline void conn_free_push(struct thread *t, struct conn *c)
     }
 }
 
+/* Open loop: the wake lag learnt from a sleep that ended `over` ns after
+ * its target (one late wake counts at most 1 ms). */
+static inline uint64_t wake_lag_learn(uint64_t lag, uint64_t over)
+{
+    if (over > 1000000)
+        over = 1000000;
+    return (7 * lag + over) / 8;
+}
+
+/* Open loop: the wake lag after a send that was too near to sleep for:
+ * lowered a little, so that a few late wakes cannot keep the thread
+ * spinning for the rest of the run (the next sleep measures it again). */
+static inline uint64_t wake_lag_spun(uint64_t lag)
+{
+    return lag - lag / 16;
+}
+
 /* ---- timeline.c ---------------------------------------------------------- */
 
 /* The slow path of timeline_at: now is outside the current interval. */
@@ -179,10 +201,11 @@ struct load_interval *timeline_advance(struct thread *t, uint64_t now);
 /* Hand the thread's interval t->cur to the shared slot, and empty ones up
  * to (not including) upto. */
 void timeline_flush(struct thread *t, size_t upto);
-/* Count n errors of class cls (errnum the cause, 0: not a system error) at
- * now, in the interval and the totals; nothing outside the window. */
-void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, uint64_t n,
-                         uint64_t now);
+/* Count n errors of class cls at now (errnum the cause, 0: not a system
+ * error; why: what went wrong, a static text, or NULL), in the interval
+ * and the totals; before the window as errors of the warmup. */
+void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, const char *why,
+                         uint64_t n, uint64_t now);
 
 /* The interval row for an event at now, or NULL outside the window.  It
  * runs several times per request: the division (timeline_advance) only

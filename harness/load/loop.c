@@ -18,6 +18,8 @@
 
 #define MAX_EVENTS 256
 #define SPIN_NS 20000          /* wait less than this: poll without sleeping */
+#define TIMER_ONLY_NS 2000000  /* open loop: a send this close is waited for on
+                                  the timer alone (responses read after it) */
 #define NAP_BATCH 16           /* closed loop: nap only when fewer events are ready */
 #define RATE_WINDOW_NS 2000000 /* the response rate is measured over this */
 
@@ -40,8 +42,11 @@ static int ep_wait(int ep, struct epoll_event *evs, int max, uint64_t wait_ns)
 static void measure_start(struct thread *t, uint64_t now)
 {
     if (!t->measuring && now >= t->sh->t_warm) {
+        uint64_t run;
+
         t->measuring = 1;
         getrusage(RUSAGE_THREAD, &t->ru0);
+        t->have_q = clock_sched_times(&run, &t->q0) == 0;
         t->w0 = clock_now_ns();
     }
 }
@@ -60,29 +65,53 @@ static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_
     return ep_wait(t->ep, evs, MAX_EVENTS, wait_ns < SPIN_NS ? 0 : wait_ns);
 }
 
+/* Open loop: sleep on the timer alone until target, then take the events
+ * that came meanwhile.  Responses then wait to be read until the next send
+ * (their latency ends at the kernel's arrival stamp, not at the read), so
+ * the thread wakes once a send rather than once a send and once a
+ * response. */
+static int timer_sleep(struct thread *t, struct epoll_event *evs, uint64_t target)
+{
+    struct timespec ts = {(time_t)(target / 1000000000u), (long)(target % 1000000000u)};
+
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    return ep_wait(t->ep, evs, MAX_EVENTS, 0);
+}
+
 /* Open loop: wait for events until the next request is due.  Waking from
  * a sleep takes time (tens of microseconds on a virtual machine), and a
  * late wake would be charged to the server as latency: so sleep until
  * wake_lag before the time, the lag learnt from the wakes so far, and spin
- * the rest. */
+ * the rest.  Whenever the send is further away than that lag the thread
+ * sleeps; when it is nearer, it spins and lowers the lag a little, so that
+ * a few late wakes cannot keep it spinning for the rest of the run: the
+ * next sleep measures the lag again. */
 static int wait_due(struct thread *t, struct epoll_event *evs, uint64_t now, uint64_t due)
 {
-    uint64_t target = due > now + t->wake_lag ? due - t->wake_lag : now;
-    int n, slept = target - now >= SPIN_NS;
+    uint64_t target;
+    int n;
 
-    n = wait_events(t, evs, target - now);
-    if (n != 0)
-        return n;
-    now = clock_now_ns();
-    if (slept && now > target) {
-        uint64_t over = now - target;
-        if (over > 1000000)
-            over = 1000000;
-        t->wake_lag = (7 * t->wake_lag + over) / 8;
-    }
-    while (now < due) {
-        n = ep_wait(t->ep, evs, MAX_EVENTS, 0);
+    t->woke_late = 0;
+    if (due > now + t->wake_lag) {
+        target = due - t->wake_lag;
+        if (t->stamps && due - now <= TIMER_ONLY_NS)
+            n = timer_sleep(t, evs, target);
+        else
+            n = ep_wait(t->ep, evs, MAX_EVENTS, target - now);
+        now = clock_now_ns();
+        if (n == 0 || now >= target) {   /* the timer, not an event, ended it */
+            t->wake_lag = wake_lag_learn(t->wake_lag, now > target ? now - target : 0);
+            t->woke_late = now > due + t->o->late_ns;
+        }
         if (n != 0)
+            return n;
+    } else if (due > now) {
+        t->wake_lag = wake_lag_spun(t->wake_lag);
+    }
+    /* the rest on the clock alone: with arrival stamps, responses can wait
+     * to be read until the send is out; without, read them as they come */
+    while (now < due) {
+        if (!t->stamps && (n = ep_wait(t->ep, evs, MAX_EVENTS, 0)) != 0)
             return n;
         now = clock_now_ns();
     }
@@ -118,7 +147,7 @@ static int nap_allowed(struct thread *t, uint64_t now, int ready)
         t->rate_t0 = now;
         t->rate_n0 = t->answered;
     }
-    if (!t->stamps || open_loop(t))
+    if (!t->o->nap || !t->stamps || open_loop(t))
         return 0;
     gather = t->rate * t->nap_ns;   /* responses a pause gathers */
     return gather >= 2 && t->outstanding >= (uint64_t)ready &&
@@ -158,6 +187,14 @@ void loop_run(struct thread *t)
     size_t i;
     int n;
 
+    /* nothing happens before the schedule starts: whatever does is in the
+     * warmup or the window, never lost */
+    if (now < t->sh->t0) {
+        struct timespec ts = {(time_t)(t->sh->t0 / 1000000000u),
+                              (long)(t->sh->t0 % 1000000000u)};
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        now = clock_now_ns();
+    }
     t->sweep_at = UINT64_MAX;
     t->stamps = 1;
     t->rate_t0 = now;
@@ -212,6 +249,10 @@ void loop_run(struct thread *t)
     /* what is left: written and not answered, due and not written */
     now = clock_now_ns();
     getrusage(RUSAGE_THREAD, &t->ru1);
+    if (t->have_q) {
+        uint64_t run;
+        t->have_q = clock_sched_times(&run, &t->q1) == 0;
+    }
     t->w1 = now;
     for (i = 0; i < t->nconns; i++) {
         struct conn *c = &t->conns[i];

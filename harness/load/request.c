@@ -130,6 +130,8 @@ int load_prepare(struct load_opts *o, const struct load_request *rq, char **buf,
     *buf = NULL;
     if (!o->url_text)
         return err_set(e, "no url");
+    if (o->threads > o->connections)   /* a thread has one connection at least */
+        o->threads = o->connections;
     if (target_url_parse(o->url_text, &o->url, e) < 0)
         return -1;
     if (o->url.scheme == SCHEME_HTTP) {

@@ -63,12 +63,18 @@ void sched_due(struct thread *t, uint64_t now)
     while (t->next_due <= (double)now && t->next_due < (double)t->sh->t_end) {
         uint64_t due = (uint64_t)t->next_due;
         struct load_interval *iv = timeline_at(t, now);
-        if (iv && now - due > t->o->late_ns) {
-            iv->late++;
-            t->late++;
+        if (iv) {
+            t->due++;
+            if (now - due > t->o->late_ns) {
+                iv->late++;
+                t->late++;
+                t->late_wake += t->woke_late;
+            }
         }
         if (pend_push(t, due) < 0) {
-            timeline_add_errors(t, LC_TIMEOUT, ENOMEM, 1, now);
+            timeline_add_errors(t, LC_TIMEOUT, ENOMEM, NULL, 1, now);
+        } else if (iv && t->pend_n > t->nfree * t->o->pipeline) {
+            t->no_conn++;   /* more are waiting than connections have room */
         }
         t->next_due += sched_gap(t);
     }
@@ -102,7 +108,7 @@ void sched_sweep(struct thread *t, uint64_t now)
     const struct load_opts *o = t->o;
 
     while (t->pend_n && now - t->pending[t->pend_head] >= o->timeout_ns) {
-        timeline_add_errors(t, LC_TIMEOUT, 0, 1, now);
+        timeline_add_errors(t, LC_TIMEOUT, 0, "waited for a free connection", 1, now);
         t->pend_head = (t->pend_head + 1) % t->pend_cap;
         t->pend_n--;
     }

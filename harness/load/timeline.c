@@ -77,18 +77,25 @@ struct load_interval *timeline_advance(struct thread *t, uint64_t now)
     return &t->iv;
 }
 
-void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, uint64_t n,
-                         uint64_t now)
+void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, const char *why,
+                         uint64_t n, uint64_t now)
 {
     struct load_interval *iv = timeline_at(t, now);
     size_t i;
 
-    if (!iv || !n)
+    if (!n)
         return;
+    if (!iv) {
+        if (now < t->sh->t_warm)
+            t->warm_errors += n;
+        return;
+    }
     iv->errors[cls] += n;
     t->errors[cls] += n;
     for (i = 0; i < t->nerrnos; i++)
-        if (t->errnos[i].cls == cls && t->errnos[i].errnum == errnum)
+        if (t->errnos[i].cls == cls && t->errnos[i].errnum == errnum &&
+            (t->errnos[i].why == why ||
+             (t->errnos[i].why && why && !strcmp(t->errnos[i].why, why))))
             break;
     if (i == t->nerrnos) {
         if (i == MAX_ERRNOS)
@@ -97,6 +104,7 @@ void timeline_add_errors(struct thread *t, enum load_class cls, int errnum, uint
             t->nerrnos++;
             t->errnos[i].cls = cls;
             t->errnos[i].errnum = errnum;
+            t->errnos[i].why = why;
         }
     }
     t->errnos[i].count += n;

@@ -26,6 +26,12 @@ const struct load_field load_counts[LOAD_NCOUNTS] = {
     FIELD(struct load_rep, unsent_end),
 };
 
+const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT] = {
+    FIELD(struct load_rep, due),          { "no_free_connection", offsetof(struct load_rep, no_conn) },
+    FIELD(struct load_rep, late_wake),    { "warmup_requests", offsetof(struct load_rep, warm_requests) },
+    { "warmup_errors", offsetof(struct load_rep, warm_errors) },
+};
+
 const struct load_field load_times[LOAD_NTIMES] = {
     FIELD(struct load_settings, duration_ns), FIELD(struct load_settings, warmup_ns),
     FIELD(struct load_settings, timeout_ns),  FIELD(struct load_settings, late_ns),
@@ -99,12 +105,12 @@ static void pct_of(struct load_pct *p, const struct hist *h)
     p->stddev = hist_stddev(h);
 }
 
-static int settings_of(struct load_settings *s, const struct load_opts *o)
+static int settings_of(struct load_settings *s, const struct load_opts *o, unsigned out_threads)
 {
     s->url = strdup(o->url_text ? o->url_text : "");
     s->open = o->rate > 0;
     s->connections = o->connections;
-    s->threads = o->threads;
+    s->threads = out_threads ? out_threads : o->threads;
     s->pipeline = o->pipeline;
     s->keepalive = o->keepalive;
     s->rate = o->rate;
@@ -115,18 +121,17 @@ static int settings_of(struct load_settings *s, const struct load_opts *o)
     s->late_ns = o->late_ns;
     s->seed = o->seed;
     s->digits = o->digits;
+    s->nap = o->nap;
     return s->url ? 0 : -1;
 }
 
 /* What an errno entry says: the system's text, the parser's reason, or
  * what a read error without one means. */
-static const char *errno_text(const struct load_errno *en, const struct load_out *out)
+static const char *errno_text(const struct load_errno *en)
 {
     if (en->errnum)
         return strerror(en->errnum);
-    if (en->cls == LC_PARSE && out->parse_reason)
-        return out->parse_reason;
-    return en->cls == LC_READ ? "closed by the server" : "";
+    return load_errno_text(en) ? load_errno_text(en) : "";
 }
 
 static int errnos_of(struct load_rep *r, const struct load_out *out)
@@ -145,7 +150,7 @@ static int errnos_of(struct load_rep *r, const struct load_out *out)
         r->errnos[i].cls = en->cls;
         r->errnos[i].errnum = en->errnum;
         r->errnos[i].count = en->count;
-        if (!(r->errnos[i].text = strdup(errno_text(en, out))))
+        if (!(r->errnos[i].text = strdup(errno_text(en))))
             return -1;
     }
     return 0;
@@ -215,18 +220,23 @@ int load_rep_from_run(struct load_rep *r, const struct load_opts *o, const struc
     r->queued = out->queued;
     r->inflight_end = out->inflight_end;
     r->unsent_end = out->unsent_end;
+    r->due = out->due;
+    r->no_conn = out->no_conn;
+    r->late_wake = out->late_wake;
+    r->warm_requests = out->warm_requests;
+    r->warm_errors = out->warm_errors;
     for (c = 0; c < LC_NCLASS; c++)
         r->errors[c] = out->errors[c];
     r->errors_total = out->nerrors;
     r->gen = (struct load_gen){ out->cpu_user, out->cpu_sys, out->busy_max, out->reads,
-                                out->stamped, out->naps };
+                                out->stamped, out->naps, out->wait_max };
     r->window_s[0] = out->mon_from;
     r->window_s[1] = out->mon_to;
     pct_of(&r->pct, &out->latency);
     r->from_send = o->rate > 0;
     if (r->from_send)
         pct_of(&r->pct_sent, &out->latency_sent);
-    if (settings_of(&r->set, o) < 0 ||
+    if (settings_of(&r->set, o, out->threads) < 0 ||
         (!out->valid && !(r->invalid_reason = strdup(out->invalid))) ||
         hist_copy(&r->latency, &out->latency) < 0 ||
         (r->from_send && hist_copy(&r->latency_sent, &out->latency_sent) < 0) ||
@@ -288,6 +298,7 @@ static json_t *settings_json(const struct load_settings *s)
         rc |= jw_put(o, load_times[i].key, jw_count(*LOAD_AT_C(uint64_t, s, &load_times[i])));
     rc |= jw_put(o, "seed", json_integer((json_int_t)s->seed));
     rc |= jw_put(o, "digits", json_integer(s->digits));
+    rc |= jw_put(o, "nap", json_boolean(s->nap));
     return jw_done(o, rc);
 }
 
@@ -418,6 +429,7 @@ static json_t *generator_json(const struct load_gen *g)
     rc |= jw_put(o, "reads", jw_count(g->reads));
     rc |= jw_put(o, "stamped_reads", jw_count(g->stamped_reads));
     rc |= jw_put(o, "naps", jw_count(g->naps));
+    rc |= jw_put(o, "wait_max", jw_real(g->wait_max));
     return jw_done(o, rc);
 }
 
@@ -448,6 +460,9 @@ json_t *load_rep_to_json(const struct load_rep *r)
               r->invalid_reason ? json_string(r->invalid_reason) : json_null());
     for (i = 0; i < LOAD_NCOUNTS; i++)
         rc |= jw_put(o, load_counts[i].key, jw_count(*LOAD_AT_C(uint64_t, r, &load_counts[i])));
+    for (i = 0; i < LOAD_NCOUNTS_OPT; i++)
+        rc |= jw_put(o, load_counts_opt[i].key,
+                     jw_count(*LOAD_AT_C(uint64_t, r, &load_counts_opt[i])));
     rc |= jw_put(o, "throughput", jw_real(r->throughput));
     rc |= put_latency(o, r);
     rc |= jw_put(o, "errors", errors_json(r));

@@ -34,6 +34,8 @@ struct load_settings {
     uint64_t duration_ns, warmup_ns, timeout_ns, late_ns;
     uint64_t seed;
     int digits;                  /* of the latency histograms */
+    int nap;                     /* closed loop: pauses let responses gather
+                                    (false in blocks that predate the choice) */
 };
 
 /* The percentiles of a latency histogram, in ns. */
@@ -59,6 +61,8 @@ struct load_gen {
     double cpu_user, cpu_sys;    /* seconds in the window */
     double busy_max;             /* busiest thread: CPU time / wall time */
     uint64_t reads, stamped_reads, naps;   /* 0 in blocks that predate them */
+    double wait_max;             /* the thread that waited longest for a CPU:
+                                    that wait / wall time; NaN unknown */
 };
 
 /* One process tree the monitor sampled. */
@@ -81,6 +85,10 @@ struct load_rep {
     uint64_t requests, sent, bytes, connects;
     double throughput;           /* responses per second, NaN unknown */
     uint64_t late, queued, inflight_end, unsent_end;
+    /* 0 in blocks that predate them: open loop, requests due, of them due
+     * while every connection was busy, and seen to late after a sleep that
+     * overran; responses and errors of the warmup */
+    uint64_t due, no_conn, late_wake, warm_requests, warm_errors;
     struct load_pct pct;         /* of latency */
     struct hist latency;         /* closed: from the write; open: from the
                                     intended start */
@@ -116,8 +124,9 @@ json_t *load_rep_to_json(const struct load_rep *r);
 /* Read a block (obj, at JSON path) into r (overwritten).  -1 with
  * "name: path: cause" in rd->e (missing, wrong type, out of range, a
  * histogram that does not add up); r is then empty.  generator.reads,
- * stamped_reads and naps, and monitor_window_s, may be absent (blocks
- * written before they were recorded). */
+ * stamped_reads, naps and wait_max, due, no_free_connection, late_wake,
+ * warmup_requests, warmup_errors, settings.nap and monitor_window_s may
+ * be absent (blocks written before they were recorded). */
 int load_rep_from_json(const struct jr *rd, const json_t *obj, const char *path,
                        struct load_rep *r);
 

@@ -24,6 +24,10 @@ struct load_field {
 #define LOAD_NCOUNTS 9
 extern const struct load_field load_counts[LOAD_NCOUNTS];
 
+/* The uint64_t totals of struct load_rep that older blocks lack. */
+#define LOAD_NCOUNTS_OPT 5
+extern const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT];
+
 /* The uint64_t times of struct load_settings. */
 #define LOAD_NTIMES 4
 extern const struct load_field load_times[LOAD_NTIMES];

@@ -142,7 +142,8 @@ static int read_settings(const struct jr *rd, const json_t *blk, const char *pat
     /* the seed is a uint64_t written as a JSON integer: above INT64_MAX,
      * negative */
     if (jr_get_int(rd, o, p, "seed", JR_REQ, LLONG_MIN, LLONG_MAX, &seed) < 0 ||
-        jr_get_int(rd, o, p, "digits", JR_REQ, HIST_MIN_DIGITS, HIST_MAX_DIGITS, &digits) < 0)
+        jr_get_int(rd, o, p, "digits", JR_REQ, HIST_MIN_DIGITS, HIST_MAX_DIGITS, &digits) < 0 ||
+        jr_get_bool(rd, o, p, "nap", 0, &s->nap) < 0)
         return -1;
     s->open = mode;
     s->arrival = arrival ? ARRIVAL_POISSON : ARRIVAL_CONSTANT;
@@ -296,10 +297,13 @@ static int read_generator(const struct jr *rd, const json_t *blk, const char *pa
         jr_get_num(rd, o, p, "cpu_sys", JR_REQ | JR_NUL, &g->cpu_sys) < 0 ||
         jr_get_num(rd, o, p, "busy_max", JR_REQ | JR_NUL, &g->busy_max) < 0)
         return -1;
-    /* recorded since the closed loop naps: absent before */
+    /* recorded since the closed loop naps, and since the wait for a CPU is
+     * read: absent before */
+    g->wait_max = NAN;
     if (get_count(rd, o, p, "reads", 0, &g->reads) < 0 ||
         get_count(rd, o, p, "stamped_reads", 0, &g->stamped_reads) < 0 ||
-        get_count(rd, o, p, "naps", 0, &g->naps) < 0)
+        get_count(rd, o, p, "naps", 0, &g->naps) < 0 ||
+        jr_get_num(rd, o, p, "wait_max", JR_NUL, &g->wait_max) < 0)
         return -1;
     return 0;
 }
@@ -430,6 +434,10 @@ static int read_block(const struct jr *rd, const json_t *blk, const char *path,
     for (i = 0; i < LOAD_NCOUNTS; i++)
         if (get_count(rd, blk, path, load_counts[i].key, JR_REQ,
                       LOAD_AT(uint64_t, r, &load_counts[i])) < 0)
+            return -1;
+    for (i = 0; i < LOAD_NCOUNTS_OPT; i++)   /* absent in older blocks */
+        if (get_count(rd, blk, path, load_counts_opt[i].key, 0,
+                      LOAD_AT(uint64_t, r, &load_counts_opt[i])) < 0)
             return -1;
     if (jr_get_num(rd, blk, path, "throughput", JR_REQ | JR_NUL, &r->throughput) < 0 ||
         read_latency(rd, blk, path, r) < 0 || read_errors(rd, blk, path, r) < 0 ||

@@ -65,10 +65,7 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
         rc |= metric_append(b, names[i], "ns", DIR_LOWER, (double)v[i]);
     rc |= metric_append(b, "latency.mean", "ns", DIR_LOWER,
                         out->latency.count ? hist_mean(&out->latency) : 0);
-    rc |= metric_append(b, "errors.rate", "ratio", DIR_LOWER,
-                        out->requests + out->nerrors
-                            ? (double)out->nerrors / (double)(out->requests + out->nerrors)
-                            : 0);
+    rc |= metric_append(b, "errors.rate", "ratio", DIR_LOWER, load_error_rate(out));
     rc |= metric_append(b, "generator.cpu", "cores", DIR_LOWER,
                         out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0);
     if (srv && srv->n >= 2) {

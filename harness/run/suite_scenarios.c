@@ -141,10 +141,10 @@ static int parse_load(const struct sr *c, const json_t *it, const char *path,
                 return jr_fail(&c->jr, p, "expected an integer >= 0, got %s",
                                json_is_integer(v) ? "a negative one" : jr_type(v));
             o->seed = (uint64_t)json_integer_value(v);
-        } else if (!strcmp(key, "keepalive")) {
+        } else if (!strcmp(key, "keepalive") || !strcmp(key, "nap")) {
             if (!json_is_boolean(v))
                 return jr_fail(&c->jr, p, "expected boolean, got %s", jr_type(v));
-            o->keepalive = json_is_true(v);
+            *(key[0] == 'k' ? &o->keepalive : &o->nap) = json_is_true(v);
         } else if (!strcmp(key, "arrival")) {
             const char *a = json_is_string(v) ? json_string_value(v) : "";
             if (!strcmp(a, "constant"))
@@ -262,7 +262,7 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
 {
     static const char *const known[] = {
         "name", "target", "url", "connections", "threads", "duration", "warmup", "rate",
-        "arrival", "pipeline", "keepalive", "timeout", "method", "headers", "body", "payload",
+        "arrival", "pipeline", "keepalive", "nap", "timeout", "method", "headers", "body", "payload",
         "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", NULL};
     struct suite_scenario *sc = &s->scenarios[idx];
     char p[JR_PATH_LEN], *url = NULL;

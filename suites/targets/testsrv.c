@@ -47,16 +47,16 @@
 #define NS         1000000000LL
 
 enum mode { M_OK, M_CHUNKED, M_STATUS, M_STALL, M_RESET, M_CLOSE, M_GARBAGE,
-            M_BIGHDR, M_HANG, M_SLOW, M_ECHO };
+            M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX };
 
 static const char *const mode_names[] = {
     "ok", "chunked", "status", "stall", "reset", "close", "garbage",
-    "bighdr", "hang", "slow", "echo",
+    "bighdr", "hang", "slow", "echo", "badmix",
 };
 
 struct opts {
     const char *host;
-    int port, status, backlog;
+    int port, status, backlog, fail_first;
     enum mode mode;
     size_t body_size, header_bytes, frame_bytes;
     int64_t delay, stall_for, stall_every, max_time; /* ns */
@@ -114,7 +114,8 @@ struct server {
     size_t qhead, qlen, qcap;
     size_t in_max;
     char *body;
-    struct reply reply[R_NVARIANT], err400, err431, err501, half, garbage;
+    struct reply reply[R_NVARIANT], err400, err431, err501, half, garbage, badchunk, err503;
+    int failed;               /* replies failed so far (--fail-first) */
     bool quit;
     int rc;
     char rbuf[READ_MAX];
@@ -242,6 +243,7 @@ static void usage(FILE *f)
 "  --frame-bytes N      echo mode: answer each N-byte frame, not each line\n"
 "  --max-time DUR       exit after this long (default 600s)\n"
 "  --backlog N          listen backlog (default 4096)\n"
+"  --fail-first N       answer the first N requests with 503 (keep-alive)\n"
 "  --help               this text\n"
 "\n"
 "modes:\n"
@@ -257,6 +259,7 @@ static void usage(FILE *f)
 "  hang     read requests, never answer\n"
 "  slow     as ok, each reply sent --delay after its request (timerfd)\n"
 "  echo     raw TCP: send back each line (or each --frame-bytes frame)\n"
+"  badmix   odd connections get garbage, even ones a bad chunk size; close\n"
 "\n"
 "DUR: a number with ns, us, ms, s or m (plain numbers are seconds).\n"
 "BYTES: a number with an optional k, M or G (KiB, MiB, GiB).\n"
@@ -333,7 +336,7 @@ static int parse_int(const char *arg, long lo, long hi, int *out)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
     enum { O_HOST = 256, O_PORT, O_MODE, O_BODY, O_STATUS, O_DELAY, O_SFOR,
-           O_SEVERY, O_HDR, O_FRAME, O_MAXT, O_BACKLOG, O_HELP };
+           O_SEVERY, O_HDR, O_FRAME, O_MAXT, O_BACKLOG, O_FAILF, O_HELP };
     static const struct option lopts[] = {
         {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT},
@@ -347,6 +350,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"frame-bytes", required_argument, NULL, O_FRAME},
         {"max-time", required_argument, NULL, O_MAXT},
         {"backlog", required_argument, NULL, O_BACKLOG},
+        {"fail-first", required_argument, NULL, O_FAILF},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -387,6 +391,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             bad = parse_dur(optarg, &o->max_time) || o->max_time <= 0 ? -1 : 0;
             break;
         case O_BACKLOG: bad = parse_int(optarg, 1, 1 << 20, &o->backlog); break;
+        case O_FAILF: bad = parse_int(optarg, 0, 1 << 30, &o->fail_first); break;
         case 'h':
         case O_HELP: usage(stdout); return 1;
         default:
@@ -536,6 +541,10 @@ static int replies_build(struct server *s)
                                "Connection: close\r\n\r\n") < 0 ||
         reply_text(&s->half, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
                              "0123456789") < 0 ||
+        reply_text(&s->badchunk, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                 "zz\r\n") < 0 ||
+        reply_text(&s->err503, "HTTP/1.1 503 Service Unavailable\r\n"
+                               "Content-Length: 0\r\n\r\n") < 0 ||
         garbage_build(&s->garbage) < 0)
         return -1;
     return 0;
@@ -552,6 +561,8 @@ static void replies_free(struct server *s)
     free(s->err501.buf);
     free(s->half.buf);
     free(s->garbage.buf);
+    free(s->badchunk.buf);
+    free(s->err503.buf);
     free(s->body);
 }
 
@@ -889,8 +900,19 @@ static void http_answer(struct server *s, struct conn *c, const struct req *rq)
     case M_GARBAGE:
         deliver(s, c, s->garbage.buf, s->garbage.len, true);
         return;
+    case M_BADMIX:
+        if (c->id % 2)
+            deliver(s, c, s->garbage.buf, s->garbage.len, true);
+        else
+            deliver(s, c, s->badchunk.buf, s->badchunk.len, true);
+        return;
     default:
         break;
+    }
+    if (s->failed < s->o.fail_first) {
+        s->failed++;
+        deliver(s, c, s->err503.buf, s->err503.len, rq->close);
+        return;
     }
     /* A client waiting for 100 holds its body back; only say it when no
      * delayed reply is still due ahead of it. */
