@@ -263,5 +263,8 @@ Test(cmd_load, generator_bottleneck_is_invalid)
         o = run(0, a);
     }
     cr_assert_eq(o->code, 3, "%s%s", o->stdout_s, o->stderr_s);
-    cr_assert(strstr(o->stdout_s, "INVALID     the generator "), "%s", o->stdout_s);
+    /* its own thread saturated, or (on a busy machine) not run in time */
+    cr_assert(strstr(o->stdout_s, "INVALID     the generator ") ||
+              strstr(o->stdout_s, "INVALID     the machine did not run the generator"),
+              "%s", o->stdout_s);
 }

@@ -416,7 +416,7 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.4\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.5\""));
     cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
     cr_expect_eq(ta[strlen(ta) - 1], '\n');

@@ -1,18 +1,31 @@
 #!/usr/bin/python3
-"""pacer load against wrk, on the same nginx, in the same run.
+"""pacer load against wrk (and ab), on the same nginx, in the same run.
 
 Starts Debian's nginx (1 worker, a small static file) on loopback, then runs
-wrk and `pacer load` alternately with the same connections, threads and
-duration, ROUNDS times each, and prints per run and as medians:
+the other tool and `pacer load` alternately with the same connections,
+threads and duration, ROUNDS times each, and prints per run and as medians:
 
-  - requests/s, ratio pacer/wrk;
+  - requests/s, ratio pacer/other;
   - requests per CPU-second of the generator process (user + sys of the
-    whole process, from wait4), ratio pacer/wrk;
+    whole process, from wait4), ratio pacer/other;
   - system calls per request (strace -c -f, one extra short run of each,
     when --syscalls is given), to show where the CPU goes.
 
+Cases (--case, repeatable; --all runs every one and ends with a table):
+
+  keepalive   wrk and pacer, keep-alive, --connections, --threads
+  threads2    the same with 2 threads
+  ab          ab and pacer --no-keepalive (a new connection per request;
+              ab is single-threaded, so 1 thread)
+  10k         wrk and pacer with 10,000 connections, 1 thread
+  nap         wrk and pacer --nap (closed loop pausing to gather answers)
+
+pacer runs its default closed loop (the next request leaves as soon as the
+answer is read, as wrk's does) unless the case says otherwise.
+
 usage: suites/self/load_vs_wrk.py [--rounds 5] [--connections 64]
        [--threads 1] [--duration 5] [--pacer build/pacer] [--syscalls]
+       [--case NAME]... [--all]
 """
 import argparse
 import json
@@ -28,10 +41,11 @@ import time
 
 NGINX_CONF = """
 worker_processes 1;
+worker_rlimit_nofile 40000;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log stderr warn;
-events {{ worker_connections 16384; }}
+events {{ worker_connections 20000; }}
 http {{
     access_log off;
     keepalive_requests 100000000;
@@ -48,6 +62,8 @@ http {{
     }}
 }}
 """
+
+CASES = ("keepalive", "threads2", "ab", "10k", "nap")
 
 
 def free_port():
@@ -69,20 +85,39 @@ def wait_port(port, proc, timeout=10.0):
     sys.exit("nginx did not listen on %d" % port)
 
 
-def timed(argv):
-    """Run argv; return (stdout, user+sys CPU seconds of it and its children)."""
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = p.communicate()
-    # communicate() reaped it; its rusage is in RUSAGE_CHILDREN deltas
-    return p.returncode, out.decode(), err.decode()
+def start_nginx(tmp):
+    """nginx with one worker serving a small file from tmp: (process, url)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    os.chmod(tmp, 0o755)   # nginx workers run as an unprivileged user
+    os.makedirs(os.path.join(tmp, "www"), exist_ok=True)
+    with open(os.path.join(tmp, "www", "index.html"), "w") as f:
+        f.write("<html><body>" + "pacer " * 100 + "</body></html>\n")
+    with open(os.path.join(tmp, "nginx.conf"), "w") as f:
+        f.write(NGINX_CONF.format(tmp=tmp, port=port))
+    srv = subprocess.Popen([nginx, "-c", os.path.join(tmp, "nginx.conf"), "-p", tmp, "-e",
+                            "stderr"], stderr=subprocess.PIPE)
+    wait_port(port, srv)
+    return srv, "http://127.0.0.1:%d/index.html" % port
+
+
+def stop(srv):
+    srv.terminate()
+    try:
+        srv.wait(5)
+    except subprocess.TimeoutExpired:
+        srv.kill()
 
 
 def run_measured(argv):
+    """Run argv: (exit code, stdout, stderr, CPU seconds of it and its children)."""
     before = os.times()
-    rc, out, err = timed(argv)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = p.communicate()
     after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return rc, out, err, cpu
+    cpu = (after.children_user - before.children_user) + \
+          (after.children_system - before.children_system)
+    return p.returncode, out.decode(), err.decode(), cpu
 
 
 def parse_wrk(out):
@@ -99,6 +134,15 @@ def parse_wrk(out):
     if m3:
         errors += int(m3.group(1))
     return n, secs, errors
+
+
+def parse_ab(out):
+    m = re.search(r"Complete requests:\s+(\d+)", out)
+    t = re.search(r"Time taken for tests:\s+([\d.]+) seconds", out)
+    if not m or not t:
+        sys.exit("cannot read ab's output:\n" + out)
+    f = re.search(r"Failed requests:\s+(\d+)", out)
+    return int(m.group(1)), float(t.group(1)), int(f.group(1)) if f else 0
 
 
 def parse_pacer(path):
@@ -124,96 +168,114 @@ def syscalls(argv, tmp):
     return calls, so
 
 
+def commands(case, a, url, out):
+    """(other tool's name, its argv, its parser, pacer's argv) for a case."""
+    c, t, d = str(a.connections), str(a.threads), str(a.duration)
+    pacer = [a.pacer, "load", url, "-d", d + "s", "--out", out, "-q"]
+    if case == "threads2":
+        t = "2"
+    if case == "10k":
+        c, t = "10000", "1"
+    if case == "ab":
+        # -t implies -n 50000; a larger -n after it lifts that cap
+        return ("ab", ["ab", "-q", "-t", d, "-n", "100000000", "-c", c, url], parse_ab,
+                pacer + ["-c", c, "-t", "1", "--no-keepalive"])
+    wrk = ["wrk", "-c", c, "-t", t, "-d", d + "s", "--timeout", "2s", url]
+    if case == "10k":   # wrk keeps the shell's open-file limit
+        wrk = ["sh", "-c", "ulimit -n 40000 && exec " + " ".join(wrk)]
+    pacer += ["-c", c, "-t", t]
+    if case == "nap":
+        pacer.append("--nap")
+    return "wrk", wrk, parse_wrk, pacer
+
+
+def run_case(case, a, url, tmp):
+    """Alternate the two tools ROUNDS times: the medians and per-round ratios."""
+    out = os.path.join(tmp, "pacer.json")
+    other, oargv, oparse, pargv = commands(case, a, url, out)
+    print("\n== %s: %s against pacer %s; %d rounds of %ss, alternating"
+          % (case, other, " ".join(pargv[2:]), a.rounds, a.duration))
+    print("%-6s %-6s %12s %8s %10s %14s" % ("round", "tool", "requests/s", "errors",
+                                            "cpu s", "requests/cpu-s"))
+    rows = {other: [], "pacer": []}
+    for i in range(a.rounds):
+        order = (other, "pacer") if i % 2 == 0 else ("pacer", other)
+        for tool in order:
+            rc, so, se, cpu = run_measured(oargv if tool == other else pargv)
+            if cpu <= 0:
+                sys.exit("%s: no CPU time measured (rc %d): %s %s" % (tool, rc, so, se))
+            if tool == other:
+                if rc != 0:
+                    sys.exit("%s failed (%d): %s %s" % (other, rc, so, se))
+                n, secs, errs = oparse(so)
+            else:
+                if rc not in (0, 3):
+                    sys.exit("pacer failed (%d): %s" % (rc, se))
+                n, secs, errs, blk = parse_pacer(out)
+                if not blk["valid"]:
+                    print("  (pacer marked the run invalid: %s)" % blk["invalid_reason"])
+            rows[tool].append((n / secs, n / cpu, errs, cpu))
+            print("%-6d %-6s %12.0f %8d %10.2f %14.0f" % (i + 1, tool, n / secs, errs, cpu,
+                                                           n / cpu))
+    ratios = [p[0] / w[0] for p, w in zip(rows["pacer"], rows[other])]
+    eff = [p[1] / w[1] for p, w in zip(rows["pacer"], rows[other])]
+    med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
+               statistics.median(r[2] for r in v)) for k, v in rows.items()}
+    print("median requests/s:          pacer %.0f  %s %.0f  ratio %.3f"
+          % (med["pacer"][0], other, med[other][0], statistics.median(ratios)))
+    print("median requests/CPU-second: pacer %.0f  %s %.0f  ratio %.3f"
+          % (med["pacer"][1], other, med[other][1], statistics.median(eff)))
+    print("per-round ratios: throughput %s" % " ".join("%.3f" % x for x in ratios))
+    print("                  per CPU-s  %s" % " ".join("%.3f" % x for x in eff))
+    if a.syscalls:
+        for tool, argv in ((other, oargv), ("pacer", pargv)):
+            got = syscalls(argv, tmp)
+            if got is None:
+                print("strace is not installed: no system call counts")
+                break
+            calls, so = got
+            n = max((oparse(so)[0] if tool == other else parse_pacer(out)[0]), 1)
+            top = sorted(calls.items(), key=lambda kv: -kv[1])[:6]
+            print("%s system calls per request (strace, a separate run): %s" % (
+                tool, ", ".join("%s %.2f" % (k, v / n) for k, v in top)))
+    return other, statistics.median(ratios), statistics.median(eff), med
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--duration", type=int, default=5)
-    ap.add_argument("--pacer", default=os.path.join(os.environ.get("PACER_BUILD", "build"), "pacer"))
+    ap.add_argument("--pacer", default=os.path.join(os.environ.get("PACER_BUILD", "build"),
+                                                    "pacer"))
     ap.add_argument("--syscalls", action="store_true")
+    ap.add_argument("--case", action="append", choices=CASES)
+    ap.add_argument("--all", action="store_true")
     a = ap.parse_args()
-    for tool in ("nginx", "wrk"):
+    cases = list(CASES) if a.all else (a.case or ["keepalive"])
+    tools = {"nginx"} | {"ab" if c == "ab" else "wrk" for c in cases}
+    for tool in tools:
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
-            sys.exit("%s is not installed (make deps installs nginx-light and wrk)" % tool)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+            sys.exit("%s is not installed (make deps installs nginx-light, wrk and "
+                     "apache2-utils)" % tool)
     tmp = tempfile.mkdtemp(prefix="pacer-wrk-")
-    port = free_port()
-    os.chmod(tmp, 0o755)   # nginx workers run as an unprivileged user
-    os.makedirs(os.path.join(tmp, "www"))
-    with open(os.path.join(tmp, "www", "index.html"), "w") as f:
-        f.write("<html><body>" + "pacer " * 100 + "</body></html>\n")
-    with open(os.path.join(tmp, "nginx.conf"), "w") as f:
-        f.write(NGINX_CONF.format(tmp=tmp, port=port))
-    srv = subprocess.Popen([nginx, "-c", os.path.join(tmp, "nginx.conf"), "-p", tmp, "-e", "stderr"],
-                           stderr=subprocess.PIPE)
+    srv, url = start_nginx(tmp)
+    table = []
     try:
-        wait_port(port, srv)
-        url = "http://127.0.0.1:%d/index.html" % port
-        c, t, d = str(a.connections), str(a.threads), str(a.duration)
-        wrk = ["wrk", "-c", c, "-t", t, "-d", d + "s", url]
-        out = os.path.join(tmp, "pacer.json")
-        pacer = [a.pacer, "load", url, "-c", c, "-t", t, "-d", d + "s", "--out", out, "-q",
-                 "--monitor", str(srv.pid)]
-        print("nginx 1 worker on 127.0.0.1:%d; %s connections, %s threads, %ss; %d rounds, "
-              "alternating" % (port, c, t, d, a.rounds))
-        print("%-6s %-6s %12s %8s %10s %14s" % ("round", "tool", "requests/s", "errors",
-                                                "cpu s", "requests/cpu-s"))
-        rows = {"wrk": [], "pacer": []}
-        for i in range(a.rounds):
-            order = ("wrk", "pacer") if i % 2 == 0 else ("pacer", "wrk")
-            for tool in order:
-                rc, so, se, cpu = run_measured(wrk if tool == "wrk" else pacer)
-                if cpu <= 0:
-                    sys.exit("%s: no CPU time measured (rc %d): %s %s" % (tool, rc, so, se))
-                if tool == "wrk":
-                    if rc != 0:
-                        sys.exit("wrk failed: " + se)
-                    n, secs, errs = parse_wrk(so)
-                else:
-                    if rc not in (0, 3):
-                        sys.exit("pacer failed (%d): %s" % (rc, se))
-                    n, secs, errs, blk = parse_pacer(out)
-                    if not blk["valid"]:
-                        print("  (pacer marked the run invalid: %s)" % blk["invalid_reason"])
-                rps = n / secs
-                rows[tool].append((rps, n / cpu if cpu > 0 else float("nan"), errs, cpu))
-                print("%-6d %-6s %12.0f %8d %10.2f %14.0f" % (i + 1, tool, rps, errs, cpu, n / cpu))
-        med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v))
-               for k, v in rows.items()}
-        print()
-        print("median requests/s:          pacer %.0f  wrk %.0f  ratio pacer/wrk %.3f"
-              % (med["pacer"][0], med["wrk"][0], med["pacer"][0] / med["wrk"][0]))
-        print("median requests/CPU-second: pacer %.0f  wrk %.0f  ratio pacer/wrk %.3f"
-              % (med["pacer"][1], med["wrk"][1], med["pacer"][1] / med["wrk"][1]))
-        ratios = [p[0] / w[0] for p, w in zip(rows["pacer"], rows["wrk"])]
-        eff = [p[1] / w[1] for p, w in zip(rows["pacer"], rows["wrk"])]
-        print("per-round ratios: throughput %s" % " ".join("%.3f" % x for x in ratios))
-        print("                  per CPU-s  %s" % " ".join("%.3f" % x for x in eff))
-        if a.syscalls:
-            short = ["-d", "2s"]
-            for tool, argv in (("wrk", ["wrk", "-c", c, "-t", t] + short + [url]),
-                               ("pacer", [a.pacer, "load", url, "-c", c, "-t", t] + short +
-                                ["--out", out, "-q"])):
-                got = syscalls(argv, tmp)
-                if got is None:
-                    print("strace is not installed: no system call counts")
-                    break
-                calls, so = got
-                if tool == "wrk":
-                    n = max(parse_wrk(so)[0], 1)
-                else:
-                    n = max(parse_pacer(out)[0], 1)
-                top = sorted(calls.items(), key=lambda kv: -kv[1])[:6]
-                print("%s system calls per request (strace, separate 2 s run): %s" % (
-                    tool, ", ".join("%s %.2f" % (k, v / n) for k, v in top)))
+        print("nginx 1 worker at %s; load average %s" % (url, os.getloadavg()[0]))
+        for case in cases:
+            table.append((case,) + run_case(case, a, url, tmp))
     finally:
-        srv.terminate()
-        try:
-            srv.wait(5)
-        except subprocess.TimeoutExpired:
-            srv.kill()
+        stop(srv)
         shutil.rmtree(tmp, ignore_errors=True)
+    if len(table) > 1:
+        print("\n| case | against | requests/s pacer / other | per CPU-second pacer / other "
+              "| pacer req/s | pacer req per CPU-s |")
+        print("|---|---|---|---|---|---|")
+        for case, other, r, e, med in table:
+            print("| %s | %s | %.2f | %.2f | %.0f | %.0f |" % (case, other, r, e, med["pacer"][0],
+                                                             med["pacer"][1]))
 
 
 if __name__ == "__main__":
