@@ -29,7 +29,7 @@ endif
 # missing ones (root only: apt-get update once, then apt-get install -y).
 DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
-           linux-perf python3-yappi
+           linux-perf python3-yappi apache2-utils
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
@@ -157,6 +157,11 @@ $(BUILD)/self/detector: $(BUILD)/suites/self/detector.o $(call obj,$(CORE_SRC))
 $(BUILD)/self/cpaccuracy: $(BUILD)/suites/self/cpaccuracy.o $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# What a timer wake-up costs (suites/self/wakecost.c): not part of all.
+$(BUILD)/self/wakecost: $(BUILD)/suites/self/wakecost.o
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 # The load generator's work per response (suites/self/loadpath.c): not part of all.
 $(BUILD)/self/loadpath: $(BUILD)/suites/self/loadpath.o $(call obj,$(CORE_SRC) $(LIB_MAIN))

@@ -109,7 +109,7 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
             "generator", out->cpu_user, out->cpu_sys,
             out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
             out->busy_max * 100);
-    if (!isnan(out->wait_max) && out->wait_max >= 0.01)
+    if (!isnan(out->wait_max) && out->wait_max >= 0.1)
         fprintf(f, "  %-12sits threads waited for a CPU up to %.0f%% of the time (a busy "
                    "machine)\n", "", out->wait_max * 100);
     if (out->reads) {

@@ -65,8 +65,8 @@ static void conn_fail_why(struct thread *t, struct conn *c, enum load_class cls,
 
     if (cls == LC_CONNECT)
         timeline_add_errors(t, cls, errnum, NULL, 1, now);
-    else
-        timeline_add_errors(t, cls, errnum, why, c->nsent, now);
+    else   /* those not accepted were counted then */
+        timeline_add_errors(t, cls, errnum, why, c->nsent - c->unaccepted, now);
     if (open_loop(t))   /* not written: back to the queue, oldest first */
         for (i = c->nreq; i > c->nsent; i--)
             sched_requeue(t, c->origin[ring_slot(t, c, i - 1)]);
@@ -80,6 +80,7 @@ static void conn_fail_why(struct thread *t, struct conn *c, enum load_class cls,
     c->head = 0;
     c->woff = c->wlen = 0;
     c->wblocked = 0;
+    c->unaccepted = 0;
     c->retry_at = now;
     if (cls == LC_CONNECT) {
         c->backoff = c->backoff ? c->backoff * 2 : BACKOFF_MIN_NS;
@@ -192,9 +193,11 @@ static void conn_done(struct thread *t, struct conn *c, uint64_t now)
 
     if (now < c->sent[slot])
         now = c->sent[slot];
-    iv = timeline_at(t, now);
+    iv = c->unaccepted ? NULL : timeline_at(t, now);
 
-    if (iv) {
+    if (c->unaccepted) {
+        c->unaccepted--;   /* counted as not accepted already */
+    } else if (iv) {
         uint64_t lat = now - c->origin[slot];
         hist_record(&t->lat, lat);
         hist_record(&t->ivh, lat);
@@ -472,6 +475,33 @@ void conn_event(struct thread *t, uint64_t key, uint32_t ev)
     }
 }
 
+/* Whether the server's kernel acknowledged every byte written on c.  A
+ * request it never acknowledged did not reach a connection the server
+ * holds: on loopback, the server's accept queue was full when the
+ * handshake ended, so the server still waits for it (SYN_RECV) while this
+ * side took it as open. */
+static int peer_acked(const struct conn *c)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+
+    if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+        return 1;
+    return ti.tcpi_unacked == 0;
+}
+
+/* c's requests timed out unacknowledged: the server has not accepted the
+ * connection.  That is a failed connect, not a slow answer: counted once as
+ * such, and c kept (closing it would only put it at the tail of the same
+ * full queue): its answers, if they come, are not counted again; another
+ * timeout without one closes it as usual. */
+static void conn_unaccepted(struct thread *t, struct conn *c, uint64_t now)
+{
+    timeline_add_errors(t, LC_CONNECT, ETIMEDOUT, LOAD_WHY_UNACCEPTED, c->nsent, now);
+    c->unaccepted = c->nsent;
+    c->sent[c->head] = now;   /* one more timeout */
+}
+
 void conn_sweep(struct thread *t, uint64_t now)
 {
     const struct load_opts *o = t->o;
@@ -482,7 +512,10 @@ void conn_sweep(struct thread *t, uint64_t now)
         if (c->state == CS_CONNECTING && now - c->connect_start >= o->timeout_ns) {
             conn_fail(t, c, LC_CONNECT, ETIMEDOUT, now);
         } else if (c->state == CS_OPEN && c->nsent && now - c->sent[c->head] >= o->timeout_ns) {
-            conn_fail(t, c, LC_TIMEOUT, 0, now);
+            if (!c->unaccepted && !peer_acked(c))
+                conn_unaccepted(t, c, now);
+            else
+                conn_fail(t, c, LC_TIMEOUT, 0, now);
         }
         if (c->state == CS_CLOSED && now >= c->retry_at) {
             if (open_loop(t) && !o->keepalive)

@@ -108,6 +108,12 @@ struct load_interval {
     uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
 };
 
+/* What a connect error says when the server's kernel never acknowledged
+ * the request written on a connection this side took as open: the server's
+ * accept queue was full (a wait for the server to accept, not a slow
+ * answer). */
+#define LOAD_WHY_UNACCEPTED "not accepted: the request was never acknowledged (server's accept queue full)"
+
 /* Closed loop with load_opts.nap: the pause that lets responses gather
  * when few are ready (see nap_allowed in loop.c). */
 #define LOAD_NAP_NS 100000

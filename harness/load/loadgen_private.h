@@ -43,6 +43,10 @@ struct conn {
     uint8_t wblocked;         /* wait for the output edge */
     uint8_t want_out;         /* registered for output events */
     uint8_t in_free;          /* on the thread's free stack */
+    uint32_t unaccepted;      /* of its oldest requests, those counted as not
+                                 accepted (unacknowledged by the server's
+                                 kernel in a timeout): their answers, if
+                                 any come, are not counted again */
     uint32_t nreq;            /* requests assigned, oldest at head */
     uint32_t nsent;           /* of those, written (or being written) */
     uint32_t head;

@@ -256,7 +256,7 @@ void loop_run(struct thread *t)
     t->w1 = now;
     for (i = 0; i < t->nconns; i++) {
         struct conn *c = &t->conns[i];
-        t->inflight_end += c->nsent;
+        t->inflight_end += c->nsent - c->unaccepted;   /* those were counted */
         t->unsent_end += c->nreq - c->nsent;
         if (c->fd >= 0)
             close(c->fd);

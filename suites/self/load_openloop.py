@@ -10,7 +10,10 @@ ROUNDS times each:
               throughput here, so that both wake about as often)
 
 and the open loop at 3,000/s with 100 connections against testsrv in stall
-mode (1 s every 5 s), where it once spun at a whole core.  Each line gives
+mode (1 s every 5 s), where it once spun at a whole core; and last what a
+bare timer wake-up costs this machine at the open loop's spacing
+(build/self/wakecost, suites/self/wakecost.c): the floor of a loop that
+sleeps between its sends.  Each line gives
 throughput, the generator's CPU per request in its measured window (user +
 sys of its threads, from the result), and the busiest thread's share of a
 CPU; then the ratios open / closed of the medians.
@@ -105,6 +108,10 @@ def main():
         p.terminate()
         p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
+    wake = os.path.join(root, os.environ.get("PACER_BUILD", "build"), "self", "wakecost")
+    if subprocess.run(["make", "-s", "-C", root, os.path.relpath(wake, root)]).returncode == 0:
+        print("a bare timer wake: " + subprocess.run(
+            [wake, str(int(1e9 / a.rate))], stdout=subprocess.PIPE, text=True).stdout.strip())
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def commands(case, a, url, out):
                 pacer + ["-c", c, "-t", "1", "--no-keepalive"])
     wrk = ["wrk", "-c", c, "-t", t, "-d", d + "s", "--timeout", "2s", url]
     if case == "10k":   # wrk keeps the shell's open-file limit
-        wrk = ["sh", "-c", "ulimit -n 40000 && exec " + " ".join(wrk)]
+        wrk = ["sh", "-c", "ulimit -n $(ulimit -Hn) && exec " + " ".join(wrk)]
     pacer += ["-c", c, "-t", t]
     if case == "nap":
         pacer.append("--nap")
@@ -271,11 +271,12 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     if len(table) > 1:
         print("\n| case | against | requests/s pacer / other | per CPU-second pacer / other "
-              "| pacer req/s | pacer req per CPU-s |")
-        print("|---|---|---|---|---|---|")
+              "| pacer req/s | pacer req per CPU-s | errors a run, pacer / other (median) |")
+        print("|---|---|---|---|---|---|---|")
         for case, other, r, e, med in table:
-            print("| %s | %s | %.2f | %.2f | %.0f | %.0f |" % (case, other, r, e, med["pacer"][0],
-                                                             med["pacer"][1]))
+            print("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.0f / %.0f |" % (
+                case, other, r, e, med["pacer"][0], med["pacer"][1], med["pacer"][2],
+                med[other][2]))
 
 
 if __name__ == "__main__":

@@ -47,11 +47,11 @@
 #define NS         1000000000LL
 
 enum mode { M_OK, M_CHUNKED, M_STATUS, M_STALL, M_RESET, M_CLOSE, M_GARBAGE,
-            M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX };
+            M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX, M_NOACCEPT };
 
 static const char *const mode_names[] = {
     "ok", "chunked", "status", "stall", "reset", "close", "garbage",
-    "bighdr", "hang", "slow", "echo", "badmix",
+    "bighdr", "hang", "slow", "echo", "badmix", "noaccept",
 };
 
 struct opts {
@@ -260,6 +260,7 @@ static void usage(FILE *f)
 "  slow     as ok, each reply sent --delay after its request (timerfd)\n"
 "  echo     raw TCP: send back each line (or each --frame-bytes frame)\n"
 "  badmix   odd connections get garbage, even ones a bad chunk size; close\n"
+"  noaccept listen (--backlog) and never accept: a full accept queue\n"
 "\n"
 "DUR: a number with ns, us, ms, s or m (plain numbers are seconds).\n"
 "BYTES: a number with an optional k, M or G (KiB, MiB, GiB).\n"
@@ -1391,7 +1392,7 @@ static int server_init(struct server *s)
         return -1;
     s->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
     port = listen_on(s);
-    if (port < 0 || watch(s, s->lfd, "epoll_ctl") < 0)
+    if (port < 0 || (s->o.mode != M_NOACCEPT && watch(s, s->lfd, "epoll_ctl") < 0))
         return -1;
     /* Pauses and the time limit count from here, when the port is open. */
     t0 = mono_ns();
