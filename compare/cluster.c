@@ -294,9 +294,9 @@ int cluster_sign_paired(const double *base, const double *nw, size_t n, const si
     stats_sort(m, km);
     /* The largest j with P(Binomial(K, 1/2) < j) <= (1-level)/2: the CI is
      * (m_(j), m_(K+1-j)) (Conover 1999, 3.2). */
-    for (j = 1; j <= km / 2 && rank_binom_half_cdf(j - 1, km) <= a; j++)
-        found = 1;
-    j = found ? j - 1 : 1;
+    j = rank_sign_k(km, km / 2, a);
+    found = j > 0;
+    j = found ? j : 1;
     out->ci_narrowed = !found;
     out->ratio = exp(stats_quantile_sorted(m, km, 0.5));
     out->ci.lo = exp(m[j - 1]);

@@ -81,25 +81,6 @@ cleanup:
     return rc;
 }
 
-/* The largest k <= (n + 1) / 2 with P(Binomial(n, 1/2) < k) <= tail, 0
- * when even k = 1 fails.  The condition holds for k = 0 and, being a cdf
- * against a constant, stays true up to some k and false after it, so a
- * binary search finds the edge. */
-static size_t order_stat_k(size_t n, double tail)
-{
-    size_t lo = 0, hi = (n + 1) / 2 + 1;     /* true at lo, taken false at hi */
-
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (rank_binom_half_cdf(mid - 1, n) <= tail)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int effect_paired(const double *base, const double *nw, size_t n, double level,
                   struct effect *out)
 {
@@ -119,7 +100,7 @@ int effect_paired(const double *base, const double *nw, size_t n, double level,
         r[i] = log(nw[i] / base[i]);
     stats_sort(r, n);
     out->ratio = exp(stats_quantile_sorted(r, n, 0.5));
-    k = order_stat_k(n, (1.0 - level) / 2.0);
+    k = rank_sign_k(n, (n + 1) / 2, (1.0 - level) / 2.0);
     if (k == 0) {
         out->ci.lo = exp(r[0]);
         out->ci.hi = exp(r[n - 1]);

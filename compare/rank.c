@@ -311,6 +311,21 @@ double rank_binom_half_cdf(size_t k, size_t n)
     return 1.0 - binom_half_lower(n - k - 1, n);
 }
 
+size_t rank_sign_k(size_t n, size_t max, double tail)
+{
+    size_t lo = 0, hi = max + 1;     /* true at lo, taken false at hi */
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (rank_binom_half_cdf(mid - 1, n) <= tail)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* R's binom.test(pos, pos + neg): with p = 1/2 the distribution is
  * symmetric, so the outcomes at most as likely as pos are the two tails
  * beyond min(pos, neg) and the p-value is 2 P(X <= min(pos, neg)). */

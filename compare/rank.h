@@ -56,4 +56,10 @@ double rank_sign_test(size_t pos, size_t neg);
  * error about k * 1e-16; values below about 1e-308 come out as 0. */
 double rank_binom_half_cdf(size_t k, size_t n);
 
+/* The largest j <= max with P(Binomial(n, 1/2) < j) <= tail (0 when even
+ * j = 1 fails): the rank of the lower end of the distribution-free
+ * interval of a median, (x_(j), x_(n+1-j)) (Conover 1999, 3.2).  A binary
+ * search: the cdf only grows with j, so O(log n) evaluations. */
+size_t rank_sign_k(size_t n, size_t max, double tail);
+
 #endif

@@ -20,13 +20,10 @@ static int counts(const struct compare_row *r)
  * P(Binomial(n, 1/2) < j) <= (1-level)/2; NaN when no j exists. */
 static void sign_interval(const double *x, size_t n, double level, double *lo, double *hi)
 {
-    double a = (1 - level) / 2;
-    size_t j;
+    size_t j = rank_sign_k(n, n / 2, (1 - level) / 2);
 
     *lo = *hi = NAN;
-    for (j = 1; j <= n / 2 && rank_binom_half_cdf(j - 1, n) <= a; j++)
-        ;
-    if (--j < 1)
+    if (j < 1)
         return;
     *lo = x[j - 1];
     *hi = x[n - j];

@@ -5,7 +5,9 @@
  * order).  jansson reads its input through a character stream with a call
  * and a UTF-8 check per byte and copies every token into a growing buffer;
  * here a string without escapes is one scan and one copy, and a number is
- * converted from a small copy of its text by the same strtoll or strtod.
+ * converted from a small copy of its text by the same strtoll or strtod,
+ * or, for a real of at most 19 significant digits and a small exponent
+ * (what result files hold), exactly without it (fast_real).
  * Where jansson would refuse the text, or where matching it exactly would
  * take its own code (Unicode escapes and UTF-8 checks), this parser gives
  * up instead.
@@ -13,7 +15,9 @@
 #include "jsonparse.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +32,102 @@ struct jp {
 };
 
 static json_t *jp_value(struct jp *s);
+
+#if LDBL_MANT_DIG == 64
+/* Whether long double arithmetic keeps its 64 bits here (not under an
+ * emulator that computes it in double, as valgrind does). */
+static int ldbl_exact(void)
+{
+    static int known, exact;
+
+    if (!known) {
+        volatile long double one = 1.0L, tiny = 0x1p-63L;
+
+        exact = one + tiny != one;
+        known = 1;
+    }
+    return exact;
+}
+#endif
+
+/* The real of the JSON number text t[0..len) (valid JSON), correctly
+ * rounded as strtod rounds it, into *out; 0 when it is not one of the
+ * cases done here (strtod then).  w, the significant digits (at most 19:
+ * below 2^64), times 10^q:
+ *   - w < 2^53 and |q| <= 22: both exact doubles, one rounding (Clinger
+ *     1990, "How to read floating point numbers accurately");
+ *   - |q| <= 27: w and 10^|q| (5^27 < 2^64) are exact long doubles (64-bit
+ *     significand), so the product or quotient is rounded once to 64 bits;
+ *     rounding that to 53 bits gives the correctly rounded double unless
+ *     the 64-bit result lies exactly halfway between two doubles (its low
+ *     11 bits 0x400), where strtod decides. */
+static int fast_real(const char *t, size_t len, double *out)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+                                 1e22};
+    const char *p = t, *e = t + len;
+    uint64_t w = 0;
+    int neg = 0, digits = 0, q = 0, x = 0, xneg = 0;
+
+    if (*p == '-')
+        neg = 1, p++;
+    for (; p < e && *p >= '0' && *p <= '9'; p++) {
+        if (w == 0 && *p == '0')
+            continue;                  /* leading zeros count for nothing */
+        if (++digits > 19)
+            return 0;
+        w = w * 10 + (uint64_t)(*p - '0');
+    }
+    if (p < e && *p == '.')
+        for (p++; p < e && *p >= '0' && *p <= '9'; p++) {
+            q--;
+            if (w == 0 && *p == '0')
+                continue;
+            if (++digits > 19)
+                return 0;
+            w = w * 10 + (uint64_t)(*p - '0');
+        }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            xneg = *p++ == '-';
+        for (; p < e && *p >= '0' && *p <= '9'; p++) {
+            if (x > 10000)
+                return 0;
+            x = x * 10 + (*p - '0');
+        }
+        q += xneg ? -x : x;
+    }
+    if (w == 0) {
+        *out = neg ? -0.0 : 0.0;
+        return 1;
+    }
+    if (w < (1ULL << 53) && q >= -22 && q <= 22) {
+        double v = (double)w;
+
+        v = q < 0 ? v / p10[-q] : v * p10[q];
+        *out = neg ? -v : v;
+        return 1;
+    }
+#if LDBL_MANT_DIG == 64
+    if (q >= -27 && q <= 27 && ldbl_exact()) {
+        long double r = (long double)w, pw = 1.0L;
+        uint64_t mant;
+        int k = q < 0 ? -q : q;
+
+        while (k--)
+            pw *= 10.0L;               /* exact: 10^27 = 2^27 5^27, 5^27 < 2^64 */
+        r = q < 0 ? r / pw : r * pw;
+        memcpy(&mant, &r, sizeof mant);   /* x87: the significand comes first */
+        if ((mant & 0x7ff) == 0x400 || r < DBL_MIN || r > DBL_MAX)
+            return 0;
+        *out = neg ? -(double)r : (double)r;
+        return 1;
+    }
+#endif
+    return 0;
+}
 
 static void jp_ws(struct jp *s)
 {
@@ -141,8 +241,11 @@ static json_t *jp_number(struct jp *s)
 
         return errno == ERANGE ? NULL : json_integer(v);
     } else {
-        double v = strtod(tok, &end);
+        double v;
 
+        if (fast_real(tok, len, &v))
+            return json_real(v);
+        v = strtod(tok, &end);
         return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);
     }
 }
