@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "jsonparse.h"
 
@@ -172,7 +173,8 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
     return 0;
 }
 
-#define JR_BLOCK (1u << 20)
+#define JR_BLOCK (4u << 20)
+#define JR_HUGE (2u << 20)      /* a huge page of x86-64 */
 
 struct jr_block {
     struct jr_block *next;
@@ -191,8 +193,14 @@ static void *arena_malloc(size_t n)
 
     if (!b || b->cap - b->used < need) {
         size_t cap = need > JR_BLOCK ? need : JR_BLOCK;
-        if (!(b = malloc(sizeof *b + cap)))
+        void *m = NULL;
+
+        /* aligned to huge pages and advised so: a large file's tree then
+         * faults a page in every 2 MiB rather than every 4 KiB */
+        if (posix_memalign(&m, JR_HUGE, sizeof *b + cap) != 0)
             return NULL;
+        madvise(m, (sizeof *b + cap) / JR_HUGE * JR_HUGE, MADV_HUGEPAGE);
+        b = m;
         b->used = 0;
         b->cap = cap;
         b->next = a->blocks;
