@@ -194,7 +194,8 @@ Test(loadgen, no_naps_without_work_queued)
     run_against(&r, args, NULL);
     cr_assert_gt(r.out.requests, 100);
     cr_assert_eq(r.out.naps, 0);
-    cr_assert_eq(r.out.stamped, r.out.reads);
+    cr_assert_eq(r.out.stamped, r.out.reads, "%llu of %llu reads stamped",
+                 (unsigned long long)r.out.stamped, (unsigned long long)r.out.reads);
     run_free(&r);
 }
 

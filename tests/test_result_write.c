@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -662,5 +665,142 @@ Test(save, failed_rename_removes_the_temp_file)
     cr_expect_str_eq(list, "taken");
     tmp_listing(list, sizeof list, "taken");
     cr_expect_str_eq(list, "");
+    result_free(&r);
+}
+
+/* --save: a new name every time, never a file replaced, even for saves in
+ * the same millisecond (-2, -3 ...): 40 saves, 40 files, each read back. */
+Test(save, new_names_never_replace)
+{
+    struct result r, back;
+    struct err e = {0};
+    const char *dir = tmp_path("results");
+    char *paths[40];
+    int i, j;
+
+    fill_result(&r);
+    for (i = 0; i < 40; i++) {
+        cr_assert_eq(result_save_new(&r, dir, "-x", &paths[i], &e), 0, "%s", e.msg);
+        cr_assert(strstr(paths[i], "-x") && strstr(paths[i], ".json"), "%s", paths[i]);
+        for (j = 0; j < i; j++)
+            cr_assert_str_neq(paths[i], paths[j]);
+    }
+    for (i = 0; i < 40; i++) {
+        load_ok(paths[i], &back);
+        expect_same_result(&r, &back);
+        result_free(&back);
+        free(paths[i]);
+    }
+    cr_expect_not(tmp_has_temp_file());
+    result_free(&r);
+}
+
+/* A save that cannot be written leaves what was there as it was, and no
+ * temporary file: past RLIMIT_FSIZE (EFBIG, not a SIGXFSZ that ends
+ * pacer), in a folder that is a file, in a read-only folder, on a full
+ * disk.  The last two need a file system of their own, mounted in a mount
+ * namespace of this test's process (root; otherwise the read-only folder
+ * is a chmod and the full disk is skipped). */
+static void save_fails(const struct result *r, const char *dir, const char *cause)
+{
+    struct err e = {0};
+    char *path = NULL, old[600], list[1024], *text;
+
+    snprintf(old, sizeof old, "%s/kept.json", dir);
+    cr_expect_eq(result_save_new(r, dir, "", &path, &e), -1, "saved %s", path ? path : "");
+    cr_expect_null(path);
+    cr_expect(strstr(e.msg, cause), "%s", e.msg);
+    cr_expect(strstr(e.msg, dir), "%s", e.msg);
+    tmp_listing(list, sizeof list, strrchr(dir, '/') + 1);
+    cr_expect_str_eq(list, "kept.json", "%s", list);
+    text = slurp(old, NULL);
+    cr_expect_str_eq(text, "old run\n");
+    free(text);
+}
+
+Test(save, past_the_file_size_limit)
+{
+    struct result r;
+    const char *dir = tmp_path("d");
+    char old[600];
+    struct rlimit rl = {4096, 4096};
+
+    fill_result(&r);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    snprintf(old, sizeof old, "%s/kept.json", dir);
+    write_file(old, "old run\n");
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    save_fails(&r, dir, "File too large");
+    result_free(&r);
+}
+
+Test(save, into_a_file)
+{
+    struct result r;
+    struct err e = {0};
+    char *path = NULL;
+    const char *file = tmp_path("f");
+
+    fill_result(&r);
+    write_file(file, "not a folder\n");
+    cr_expect_eq(result_save_new(&r, file, "", &path, &e), -1);
+    cr_expect(strstr(e.msg, "Not a directory"), "%s", e.msg);
+    result_free(&r);
+}
+
+/* dir as a file system of its own (tmpfs of size bytes), in this test's
+ * own mount namespace; 0 when that cannot be had (not root). */
+static int own_tmpfs(const char *dir, const char *size)
+{
+    char opts[64];
+
+    snprintf(opts, sizeof opts, "size=%s", size);
+    if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return 0;
+    return mount("tmpfs", dir, "tmpfs", 0, opts) == 0;
+}
+
+Test(save, into_a_read_only_folder)
+{
+    struct result r;
+    const char *dir = tmp_path("ro");
+    char old[600];
+    int own;
+
+    fill_result(&r);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    own = own_tmpfs(dir, "1m");
+    if (!own && geteuid() == 0)   /* root writes through a chmod */
+        cr_skip_test("no mount namespace to be had here");
+    snprintf(old, sizeof old, "%s/kept.json", dir);
+    write_file(old, "old run\n");
+    if (own)
+        cr_assert_eq(mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0, "%s",
+                     strerror(errno));
+    else
+        cr_assert_eq(chmod(dir, 0555), 0);
+    save_fails(&r, dir, own ? "Read-only file system" : "Permission denied");
+    if (own)
+        umount(dir);
+    else
+        chmod(dir, 0755);
+    result_free(&r);
+}
+
+Test(save, on_a_full_disk)
+{
+    struct result r;
+    const char *dir = tmp_path("full");
+    char old[600];
+
+    fill_result(&r);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    if (!own_tmpfs(dir, "8k"))
+        cr_skip_test("a file system of its own needs root");
+    snprintf(old, sizeof old, "%s/kept.json", dir);
+    write_file(old, "old run\n");
+    save_fails(&r, dir, "No space left on device");
+    umount(dir);
     result_free(&r);
 }

@@ -105,7 +105,8 @@ static void usage(FILE *f)
 "output:\n"
 "      --name NAME       benchmark name in the result (default: the URL)\n"
 "      --out FILE        write the result file (atomically)\n"
-"      --save DIR        write it as DIR/<UTC time>-<commit>-load.json\n"
+"      --save DIR        write it as DIR/<UTC time>-<commit>-load.json (a new\n"
+"                        name, never a file replaced)\n"
 "      --format table|json   stdout: the summary, or the result as JSON\n"
 "  -q, --quiet           no progress\n"
 "  -h, --help            this text\n"
@@ -498,14 +499,8 @@ int cmd_load(int argc, char **argv)
         die_msg("load: out of memory");
         goto cleanup;
     }
-    if (c.save) {
-        path = result_save_path(c.save, &r.ctx, "-load");
-        if (!path) {
-            die_msg("load: out of memory");
-            goto cleanup;
-        }
-    }
-    if ((c.out && result_save(&r, c.out, &e) < 0) || (path && result_save(&r, path, &e) < 0)) {
+    if ((c.out && result_save(&r, c.out, &e) < 0) ||
+        (c.save && result_save_new(&r, c.save, "-load", &path, &e) < 0)) {
         die_msg("load: %s", e.msg);
         goto cleanup;
     }

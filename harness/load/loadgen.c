@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -280,7 +281,7 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
     struct thread *ts = NULL;
     unsigned nthreads = o->threads, i, started = 0;
     uint64_t now;
-    int rc = -1;
+    int rc = -1, stampfd = -1, one = 1;
 
     memset(out, 0, sizeof *out);
     if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
@@ -305,6 +306,12 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
     }
     if (monitor_start(&out->mon, o->monitor_pid, o->monitor_period_ns, e) < 0)
         goto cleanup;
+    /* The kernel turns receive stamps on for the first socket that asks
+     * by a deferred work item: ask now, so that it is done by the time the
+     * threads connect at t0 and their first responses carry a stamp too. */
+    stampfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (stampfd >= 0)
+        setsockopt(stampfd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     /* the schedule starts once the threads are up */
     now = clock_now_ns() + 20000000;
     sh.t0 = now;
@@ -358,6 +365,8 @@ cleanup:
     free(sh.slots);
     pthread_mutex_destroy(&sh.lock);
     close(sh.stopfd);
+    if (stampfd >= 0)
+        close(stampfd);
     if (rc < 0)
         load_out_free(out);
     return rc;

@@ -122,13 +122,20 @@ json_t *result_to_json(const struct result *r, struct err *e);
 /* The context block alone as a new JSON object (pacer env --format json). */
 json_t *context_to_json(const struct context *c);
 
-/* Write r to path atomically (path.tmp.PID, fsync, rename).  A result
- * that result_load would reject is not written ("path: not written: ..."). */
+/* Write r to path atomically (path.tmp.PID, fsync, rename, fsync of the
+ * folder): path holds the old file or the new one, never a part.  A
+ * result that result_load would reject is not written ("path: not
+ * written: ...").  On failure (a full disk, EFBIG, a read-only folder)
+ * nothing is left behind and path is as it was. */
 int result_save(const struct result *r, const char *path, struct err *e);
 
-/* Where --save DIR puts r: DIR/<UTC time>-<commit 7>[suffix].json (or
- * without the commit outside git), as a new string; NULL out of memory. */
-char *result_save_path(const char *dir, const struct context *ctx, const char *suffix);
+/* Save r under a new name in dir (created if missing), never replacing a
+ * file: DIR/<UTC time to the ms>Z-<commit 7>[suffix][-K].json (without
+ * the commit outside git; -K from 2 on when the name is taken), written
+ * as result_save writes and moved into place only where no file is.  The
+ * name in a new *path.  -1 with the cause in e, nothing left behind. */
+int result_save_new(const struct result *r, const char *dir, const char *suffix, char **path,
+                    struct err *e);
 
 /* Print r as JSON (indented) to f. */
 int result_dump(const struct result *r, FILE *f, struct err *e);

@@ -10,9 +10,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jsonread.h"
@@ -364,20 +368,21 @@ json_t *result_to_json(const struct result *r, struct err *e)
 }
 
 /* Validates r by reading its document back (a file pacer writes is one
- * pacer reads), then writes it to path.tmp.PID in path's directory,
- * flushes and fsyncs it, and renames it over path.  On any failure the
- * temporary file is removed and path is left as it was.  Creates no
- * directories.  Messages start with path; "path: not written: ..." when
- * r itself is at fault. */
-int result_save(const struct result *r, const char *path, struct err *e)
+ * pacer reads), then writes it to a new temporary file beside path
+ * (path.tmp.PID, created exclusively), flushed and fsync'd: its name in
+ * *tmp.  On failure nothing is left behind.  Messages start with path;
+ * "path: not written: ..." when r itself is at fault. */
+static int save_tmp(const struct result *r, const char *path, char **tmp, struct err *e)
 {
     struct err le = {0};
     struct result check;
     json_t *root;
-    char *name = NULL, *tmp = NULL;
+    struct sigaction old;
+    char *name = NULL;
     FILE *f = NULL;
-    int fd, rc = -1, created = 0, closed;
+    int fd, rc = -1, created = 0, closed, dumped, saved_errno;
 
+    *tmp = NULL;
     root = result_to_json(r, &le);
     if (!root)
         return err_set(e, "%s: not written: %s", path, le.msg);
@@ -391,40 +396,43 @@ int result_save(const struct result *r, const char *path, struct err *e)
     if (rc < 0)
         goto cleanup;
     rc = -1;
-    if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
-        tmp = NULL;
+    if (asprintf(tmp, "%s.tmp.%ld", path, (long)getpid()) < 0) {
+        *tmp = NULL;
         err_set(e, "%s: out of memory", path);
         goto cleanup;
     }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0) {
-        err_set(e, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+        err_set(e, "%s: cannot create %s: %s", path, *tmp, strerror(errno));
         goto cleanup;
     }
     created = 1;
     f = fdopen(fd, "w");
     if (!f) {
-        err_set(e, "%s: cannot write %s: %s", path, tmp, strerror(errno));
+        err_set(e, "%s: cannot write %s: %s", path, *tmp, strerror(errno));
         close(fd);
         goto cleanup;
     }
     errno = 0;
-    if (json_dumpf(root, f, SAVE_FLAGS) != 0 || fputc('\n', f) == EOF || fflush(f) != 0) {
-        err_set(e, "%s: cannot write %s: %s", path, tmp, errno ? strerror(errno) : "write error");
+    /* past RLIMIT_FSIZE a write fails with EFBIG rather than a SIGXFSZ
+     * that ends pacer with the temporary file half written */
+    sigaction(SIGXFSZ, &(struct sigaction){.sa_handler = SIG_IGN}, &old);
+    dumped = json_dumpf(root, f, SAVE_FLAGS) == 0 && fputc('\n', f) != EOF && fflush(f) == 0;
+    saved_errno = errno;
+    sigaction(SIGXFSZ, &old, NULL);
+    if (!dumped) {
+        err_set(e, "%s: cannot write %s: %s", path, *tmp,
+                saved_errno ? strerror(saved_errno) : "write error");
         goto cleanup;
     }
     if (fsync(fileno(f)) != 0) {
-        err_set(e, "%s: cannot sync %s: %s", path, tmp, strerror(errno));
+        err_set(e, "%s: cannot sync %s: %s", path, *tmp, strerror(errno));
         goto cleanup;
     }
     closed = fclose(f);
     f = NULL;
     if (closed != 0) {
-        err_set(e, "%s: cannot write %s: %s", path, tmp, strerror(errno));
-        goto cleanup;
-    }
-    if (rename(tmp, path) != 0) {
-        err_set(e, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+        err_set(e, "%s: cannot write %s: %s", path, *tmp, strerror(errno));
         goto cleanup;
     }
     created = 0;
@@ -433,11 +441,127 @@ cleanup:
     if (f)
         fclose(f);
     if (created)
-        unlink(tmp);
-    free(tmp);
+        unlink(*tmp);
+    if (rc < 0) {
+        free(*tmp);
+        *tmp = NULL;
+    }
     free(name);
     json_decref(root);
     return rc;
+}
+
+/* Make the rename of a file in path's folder durable: fsync the folder. */
+static void sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int result_save(const struct result *r, const char *path, struct err *e)
+{
+    char *tmp;
+
+    if (save_tmp(r, path, &tmp, e) < 0)
+        return -1;
+    if (rename(tmp, path) != 0) {
+        err_set(e, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    sync_dir_of(path);
+    free(tmp);
+    return 0;
+}
+
+/* Put tmp at path unless path exists: 0, 1 when it exists (tmp kept), -1
+ * with errno.  renameat2's RENAME_NOREPLACE, or where the file system has
+ * not got it, a hard link (which never replaces either) and an unlink. */
+static int place_new(const char *tmp, const char *path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return 1;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    if (link(tmp, path) != 0)
+        return errno == EEXIST ? 1 : -1;
+    unlink(tmp);
+    return 0;
+}
+
+/* DIR/20261124T101500.123Z-abc1234[suffix][-K].json: the time of the save
+ * to the millisecond (UTC), the commit outside git left out; K from 2 on
+ * when the name is taken. */
+static char *save_name(const char *dir, const struct context *ctx, const char *suffix,
+                       const struct timespec *now, unsigned k)
+{
+    char stamp[40], kbuf[16] = "", *path;
+    struct tm tm;
+    time_t t = now->tv_sec;
+
+    gmtime_r(&t, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+    snprintf(stamp + strlen(stamp), sizeof stamp - strlen(stamp), ".%03ldZ",
+             now->tv_nsec / 1000000);
+    if (k > 1)
+        snprintf(kbuf, sizeof kbuf, "-%u", k);
+    if (ctx->git_commit && asprintf(&path, "%s/%s-%.7s%s%s.json", dir, stamp, ctx->git_commit,
+                                    suffix, kbuf) >= 0)
+        return path;
+    if (!ctx->git_commit && asprintf(&path, "%s/%s%s%s.json", dir, stamp, suffix, kbuf) >= 0)
+        return path;
+    return NULL;
+}
+
+int result_save_new(const struct result *r, const char *dir, const char *suffix, char **out,
+                    struct err *e)
+{
+    struct timespec now;
+    char *path, *tmp = NULL;
+    unsigned k;
+    int placed = -1;
+
+    *out = NULL;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return err_set(e, "%s: cannot create the folder: %s", dir, strerror(errno));
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (k = 1; k < 10000; k++) {
+        if (!(path = save_name(dir, &r->ctx, suffix, &now, k)))
+            break;
+        if (!tmp && save_tmp(r, path, &tmp, e) < 0) {
+            free(path);
+            return -1;
+        }
+        placed = place_new(tmp, path);
+        if (placed == 0) {
+            sync_dir_of(path);
+            free(tmp);
+            *out = path;
+            return 0;
+        }
+        if (placed < 0) {
+            err_set(e, "%s: cannot move %s into place: %s", path, tmp, strerror(errno));
+            free(path);
+            break;
+        }
+        free(path);
+    }
+    if (placed > 0 || !path)
+        err_set(e, "%s: %s", dir, path ? "no free name for the result" : "out of memory");
+    if (tmp)
+        unlink(tmp);
+    free(tmp);
+    return -1;
 }
 
 int result_dump(const struct result *r, FILE *f, struct err *e)
@@ -452,27 +576,4 @@ int result_dump(const struct result *r, FILE *f, struct err *e)
         rc = err_set(e, "cannot write the result: %s", errno ? strerror(errno) : "write error");
     json_decref(root);
     return rc;
-}
-
-/* results/20261124T101500Z-abc1234.json */
-char *result_save_path(const char *dir, const struct context *ctx, const char *suffix)
-{
-    char stamp[32] = "unknown", *path;
-    const char *t = ctx->time;
-    size_t i, k = 0, len;
-
-    for (i = 0; t && t[i] && k + 1 < sizeof stamp; i++)
-        if (t[i] != '-' && t[i] != ':')
-            stamp[k++] = t[i];
-    if (k)
-        stamp[k] = '\0';
-    len = strlen(dir) + strlen(stamp) + strlen(suffix) + 32;
-    path = malloc(len);
-    if (!path)
-        return NULL;
-    if (ctx->git_commit)
-        snprintf(path, len, "%s/%s-%.7s%s.json", dir, stamp, ctx->git_commit, suffix);
-    else
-        snprintf(path, len, "%s/%s%s.json", dir, stamp, suffix);
-    return path;
 }

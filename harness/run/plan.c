@@ -524,16 +524,7 @@ int plan_result_save(const struct result *r, const char *out, const char *dir,
     *path = NULL;
     if (out && result_save(r, out, out_err) < 0)
         rc = -1;
-    if (dir) {
-        char *p = result_save_path(dir, &r->ctx, suffix);
-        mkdir(dir, 0777);
-        if (!p)
-            return err_set(dir_err, "out of memory");
-        if (result_save(r, p, dir_err) < 0) {
-            free(p);
-            return -1;
-        }
-        *path = p;
-    }
+    if (dir && result_save_new(r, dir, suffix, path, dir_err) < 0)
+        return -1;
     return rc;
 }
