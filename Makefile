@@ -8,6 +8,9 @@
 #                   results/, and draw both under results/plots/
 #   make check      build and run the tests without the dependency step
 #   make install    install pacer, pacer.h and libpacer.a under $(DESTDIR)$(PREFIX)
+#   make fuzz       build the libFuzzer harnesses of tests/fuzz (clang, ASan,
+#                   UBSan) into $(BUILD)/fuzz and run each FUZZ_TIME seconds
+#                   (default 60) on its corpus (tests/fuzz/corpus)
 #
 # SANITIZE=address,undefined builds everything instrumented into $(BUILD)/san.
 # V=1 shows the full compiler lines.  User CFLAGS/LDFLAGS are appended.
@@ -29,7 +32,7 @@ endif
 # missing ones (root only: apt-get update once, then apt-get install -y).
 DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
-           linux-perf python3-yappi apache2-utils
+           linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
@@ -70,7 +73,7 @@ TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
 FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
 
-.PHONY: all test check bench deps install clean FORCE
+.PHONY: all test check bench deps install clean fuzz fuzz-build FORCE
 .DEFAULT_GOAL := all
 
 all: $(PACER) $(LIBPACER) $(MICRO_BIN) $(SERVER_BIN)
@@ -117,6 +120,24 @@ bench: deps
 	  $(PACER) trend $$runs --plot $(RESULTS)/plots || true; \
 	fi; \
 	exit $$rc
+
+# ---- fuzzing -------------------------------------------------------------
+# Each tests/fuzz/fuzz_NAME.c feeds one parser; built with clang's libFuzzer
+# and the sanitizers, everything else instrumented for coverage.
+FUZZ_SRC   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang-14
+FUZZ_ONLY ?= $(FUZZ_NAMES)
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build CC=$(FUZZ_CC) BUILD=$(BUILD)/fuzz \
+	  SANITIZE=fuzzer-no-link,address,undefined
+	@tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_TIME) $(FUZZ_ONLY)
+
+fuzz-build: $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%,$(FUZZ_NAMES))
+
+$(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(call obj,$(CORE_SRC))
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 # ---- build rules --------------------------------------------------------
 $(BUILD)/buildinfo.h: FORCE | $(BUILD)/.

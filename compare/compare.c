@@ -10,6 +10,7 @@
 #include "cluster.h"
 #include "compare_private.h"
 #include "effect.h"
+#include "harness/lib/rx.h"
 #include "harness/result/env.h"
 #include "rank.h"
 #include "whole.h"
@@ -57,7 +58,7 @@ int compare_add_rule(struct compare_opts *o, const char *pattern, double thresho
         return err_set(e, "out of memory");
     o->rules = nr;
     nr = &o->rules[o->nrules];
-    if (regcomp(&nr->re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+    if (rx_compile(&nr->re, pattern) != 0)
         return err_set(e, "'%s' is not a valid regular expression", pattern);
     nr->pattern = strdup(pattern);
     nr->threshold = threshold;

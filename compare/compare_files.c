@@ -6,6 +6,7 @@
 
 #include "ab.h"
 #include "compare/import/import.h"
+#include "harness/lib/rx.h"
 #include "harness/result/jsonread.h"
 #include "policy.h"
 
@@ -17,7 +18,7 @@ static int apply_opts(const struct compare_files_opts *fo, struct compare_opts *
         policy_load(fo->thresholds, o, fo->have_threshold, fo->have_drift, e) < 0)
         return -1;
     if (fo->filter) {
-        if (regcomp(&cf->re, fo->filter, REG_EXTENDED | REG_NOSUB) != 0)
+        if (rx_compile(&cf->re, fo->filter) != 0)
             return err_set(e, "compare: --filter: '%s' is not a valid regular expression",
                            fo->filter);
         cf->have_re = 1;

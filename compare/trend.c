@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/rx.h"
 #include "history.h"
 #include "trend_private.h"
 #include "trend_read.h"
@@ -389,7 +390,7 @@ int trend_build(char *const *paths, size_t npaths, const struct trend_opts *o, s
     memset(&st, 0, sizeof st);
     st.o = o;
     if (o->filter) {
-        if (regcomp(&st.re, o->filter, REG_EXTENDED | REG_NOSUB) != 0)
+        if (rx_compile(&st.re, o->filter) != 0)
             return err_set(e, "'%s' is not a valid regular expression", o->filter);
         st.have_re = 1;
     }

@@ -197,8 +197,8 @@ static void script_axes(struct gp *g, const struct rows *rs, size_t nother, doub
     int left = 30 + (int)(7.2 * (double)rs->maxname);
 
     gp_title(g);
-    fprintf(g->f, "vc(v) = v == 2 ? 0x%s : v == 1 ? 0x%s : v == 3 ? 0x%s : 0x%s\n", GP_RED + 1,
-            GP_GREEN + 1, GP_ORANGE + 1, GP_GREY + 1);
+    fprintf(g->f, "vc(v) = v == 2 ? 0x%s : v == 1 ? 0x%s : v == 3 ? 0x%s : 0x%s\n", &GP_RED[1],
+            &GP_GREEN[1], &GP_ORANGE[1], &GP_GREY[1]);
     fprintf(g->f, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
                   "set tmargin %d\nset bmargin %d\n",
             (double)left / g->width, 1 - 240.0 / g->width, nother ? 5 : 4, 7);

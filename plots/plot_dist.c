@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "harness/lib/rx.h"
 #include "harness/lib/stats.h"
 
 void dist_box_of(const double *x, size_t n, double *s, struct dist_box *bx)
@@ -62,7 +63,7 @@ static int collect(const struct result *const *rs, size_t nrs, const char *filte
     int have_re = 0;
 
     if (filter) {
-        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
+        if (rx_compile(&re, filter) != 0)
             return err_set(e, "filter '%s': not a valid regular expression", filter);
         have_re = 1;
     }

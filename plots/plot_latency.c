@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "harness/lib/rx.h"
 #include "harness/load/hist.h"
 #include "harness/result/loadres.h"
 #include "plot.h"
@@ -262,7 +263,7 @@ int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
     struct gp g;
 
     if (filter) {
-        if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
+        if (rx_compile(&re, filter) != 0)
             return err_set(e, "filter '%s': not a valid regular expression", filter);
         have_re = 1;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness/lib/rng.h"
+#include "harness/lib/rx.h"
 #include "harness/result/limit.h"
 
 /* n lognormal samples around center (sigma in log units), one process. */
@@ -173,4 +174,29 @@ Test(limit, check_on_some_benchmarks)
     for (i = 0; i < 2; i++)
         limit_free(&l[i]);
     result_free(&r);
+}
+
+/* A pattern whose repetitions multiply past 10,000 copies, or stack more
+ * than 3 quantifiers, is refused at once: glibc would take gigabytes to
+ * compile x{1000}{1000} or thirty nested +'s, and minutes for a*+++++++
+ * (found by fuzzing).  Ordinary patterns still compile. */
+Test(limit, huge_repetitions_are_refused)
+{
+    struct limit l;
+    struct err e = {0};
+
+    cr_assert_eq(limit_parse("x{1000}{1000}: median < 1us", &l, &e), -1);
+    cr_assert(strstr(e.msg, "not a valid regular expression"), "%s", e.msg);
+    cr_assert_eq(limit_parse("a++++++++++++++++++++++++++++++: median < 1us", &l, &e), -1);
+    cr_assert_eq(limit_parse("(a(b{30}){30}){30}x: median < 1us", &l, &e), -1);
+    cr_assert_eq(rx_nodes("a+b+c+d+e+f+g+h+i+j+k+l+m+n+"), 28);
+    cr_assert_eq(rx_nodes("(ab|cd){3}"), 12);
+    cr_assert_eq(rx_nodes("x{2,5}y{3,}"), 9);
+    cr_assert_gt(rx_nodes("a*++++"), RX_MAX_NODES);
+    cr_assert_gt(rx_nodes("((((a*)*)*)*)*"), RX_MAX_NODES);
+    cr_assert_eq(rx_nodes("(a+)*"), 2);
+    cr_assert_eq(limit_parse("size=(64|256){1,2}[{]: median < 1us", &l, &e), 0, "%s", e.msg);
+    limit_free(&l);
+    cr_assert_eq(limit_parse("a{100}b{100}: median < 1us", &l, &e), 0, "%s", e.msg);
+    limit_free(&l);
 }

@@ -15,6 +15,7 @@
 #include "compare/reach.h"
 #include "compare/report/escape.h"
 #include "harness/lib/hwcount.h"
+#include "harness/lib/rx.h"
 #include "harness/result/env.h"
 #include "harness/run/counted.h"
 #include "harness/run/plan.h"
@@ -127,7 +128,7 @@ int cmd_filter(const char *cmd, const char *filter, regex_t *re)
 {
     if (!filter)
         return 0;
-    if (regcomp(re, filter, REG_EXTENDED | REG_NOSUB) != 0) {
+    if (rx_compile(re, filter) != 0) {
         die_msg("%s: --filter: '%s' is not a valid regular expression", cmd, filter);
         return -1;
     }

@@ -14,6 +14,7 @@
 #include "measure.h"
 #include "pacer.h"
 #include "registry.h"
+#include "rx.h"
 #include "stats.h"
 #include "table.h"
 #include "worker.h"
@@ -152,7 +153,7 @@ int pacer_main(int argc, char **argv)
         return 2;
     }
     if (o.filter) {
-        if (regcomp(&re, o.filter, REG_EXTENDED | REG_NOSUB) != 0) {
+        if (rx_compile(&re, o.filter) != 0) {
             fprintf(stderr, "%s: --filter: '%s' is not a valid regular expression\n", argv[0],
                     o.filter);
             free(inst);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/rx.h"
 #include "jsonread.h"
 #include "loadres.h"
 
@@ -87,7 +88,7 @@ int limit_parse(const char *text, struct limit *l, struct err *e)
         *colon = '\0';
         l->pattern = strdup(trim(lhs));
         metric = trim(colon + 1);
-        if (regcomp(&l->re, l->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+        if (rx_compile(&l->re, l->pattern) != 0) {
             free(l->pattern);
             l->pattern = NULL;
             err_set(e, "limit '%s': '%s' is not a valid regular expression", text, trim(lhs));

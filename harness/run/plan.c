@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/lib/rx.h"
 #include "harness/result/env.h"
 #include "harness/result/result_json.h"
 #include "counted.h"
@@ -178,7 +179,7 @@ static int plan_binary(struct plan *p, const char *binary, const char *from, con
     if (!(l = list_binary(p, binary, from, e)))
         return -1;
     note_build(p, l);
-    if (filter && regcomp(&fre, filter, REG_EXTENDED | REG_NOSUB) != 0)
+    if (filter && rx_compile(&fre, filter) != 0)
         return err_set(e, "%s: filter '%s' is not a valid regular expression", binary, filter);
     for (i = 0; i < l->n && rc == 0; i++) {
         struct job j = {.suite = suite, .name = l->items[i].name, .binary = binary,
@@ -347,7 +348,7 @@ static int plan_binaries(struct plan *p, const char *base, const char *nw, const
     if (!(bb = keep_string(&p->strings, &p->nstrings, strdup(base))) ||
         !(nb = keep_string(&p->strings, &p->nstrings, strdup(nw))))
         return -1;
-    if (filter && regcomp(&fre, filter, REG_EXTENDED | REG_NOSUB) != 0)
+    if (filter && rx_compile(&fre, filter) != 0)
         return err_set(e, "ab: filter '%s' is not a valid regular expression", filter);
     for (i = 0; i < ln->n && rc == 0; i++) {
         struct job j = {.suite = suite, .name = ln->items[i].name, .binary = nb,

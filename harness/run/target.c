@@ -474,7 +474,7 @@ enum target_wait target_wait_ready(struct target *t, const volatile int *interru
 {
     uint64_t deadline = clock_now_ns() + t->ready_timeout_ns;
     char why[160] = "";
-    int status;
+    int status, answered = 0;
 
     for (;;) {
         uint64_t now, left;
@@ -504,12 +504,18 @@ enum target_wait target_wait_ready(struct target *t, const volatile int *interru
                 return TARGET_READY;
             }
             break;
-        case READY_HTTP:
-            why[0] = '\0';
-            code = probe_http(t->port, t->ready_arg, left, why, sizeof why);
+        case READY_HTTP: {
+            char last[sizeof why] = "";
+            code = probe_http(t->port, t->ready_arg, left, last, sizeof last);
             if (code >= 200 && code < 400)
                 return TARGET_READY;
+            /* an answer says more than a later probe cut short by the
+             * deadline: keep the last answer's status */
+            if (code > 0 || !answered)
+                snprintf(why, sizeof why, "%s", last);
+            answered |= code > 0;
             break;
+        }
         case READY_STDOUT:
             pthread_mutex_lock(&t->lock);
             code = t->ready_seen;
