@@ -193,6 +193,31 @@ Test(cmd_load, all_failed_is_all_errors)
     cr_assert(strstr(o->stderr_s, "5 threads for 2 connections: 2 run"), "%s", o->stderr_s);
 }
 
+/* More connections than the open-file limit allows: the soft limit is
+ * raised up to the hard one; above that, what to do, said in one line,
+ * exit 2, nothing run. */
+Test(cmd_load, more_connections_than_files)
+{
+    const struct out *o;
+    struct rlimit rl = {256, 1024};   /* soft 256, hard 1024 */
+
+    start_server("ok");
+    cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);   /* inherited by pacer */
+    {
+        const char *a[] = {"load", url(), "-c", "5000", "-d", "300ms", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 2, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "5000 connections need 5064 open files; the hard limit is "
+                                  "1024 (ulimit -Hn)"), "%s", o->stderr_s);
+    cr_assert_eq(o->stdout_s[0], '\0', "%s", o->stdout_s);
+    {
+        const char *a[] = {"load", url(), "-c", "900", "-d", "300ms", "-q", NULL};
+        o = run(0, a);   /* 964 files: the soft limit is raised to them */
+    }
+    cr_assert_eq(o->code, 0, "%s%s", o->stdout_s, o->stderr_s);
+}
+
 Test(cmd_load, interrupted_run_is_kept_and_exits_3)
 {
     const struct out *o;

@@ -463,6 +463,63 @@ Test(loadgen, full_accept_queue)
     run_free(&r);
 }
 
+/* Hostile servers end in their error class, the run on time. */
+static void run_timed(struct run *r, const char *const *args)
+{
+    uint64_t t0 = clock_now_ns();
+
+    run_against(r, args, NULL);
+    /* 0.6 s of load and the server's start and stop, even on a slow build */
+    cr_assert_lt(clock_now_ns() - t0, 5000000000ull);
+    cr_assert(r->out.complete);
+}
+
+Test(loadgen, reset_on_connect)
+{
+    const char *args[] = {"--mode", "rstconnect", NULL};
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    run_timed(&r, args);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(errno_count(&r.out, LC_READ, ECONNRESET) +
+                 errno_count(&r.out, LC_WRITE, ECONNRESET) +
+                 errno_count(&r.out, LC_WRITE, EPIPE) + r.out.errors[LC_READ], 0);
+    cr_assert_not(r.out.valid);
+    run_free(&r);
+}
+
+/* A body longer than its Content-Length: the reply is complete at its
+ * length, the bytes after it are an answer nobody asked for. */
+Test(loadgen, body_longer_than_its_length)
+{
+    const char *args[] = {"--mode", "longbody", NULL};
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    run_timed(&r, args);
+    cr_assert_gt(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_PARSE], 0);
+    cr_assert_gt(why_count(&r.out, LC_PARSE, "data with no request outstanding") +
+                 why_count(&r.out, LC_PARSE, "not an HTTP response"), 0);
+    run_free(&r);
+}
+
+/* Connection: close after every reply is no error: each connection
+ * serves one request and is opened again. */
+Test(loadgen, server_closes_after_each_reply)
+{
+    const char *args[] = {"--mode", "closeeach", NULL};
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    run_timed(&r, args);
+    cr_assert_gt(r.out.requests, 50);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_geq(r.out.connects + 4, r.out.requests);
+    run_free(&r);
+}
+
 static volatile int stop_flag;
 
 static void *stop_later(void *arg)

@@ -47,11 +47,13 @@
 #define NS         1000000000LL
 
 enum mode { M_OK, M_CHUNKED, M_STATUS, M_STALL, M_RESET, M_CLOSE, M_GARBAGE,
-            M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX, M_NOACCEPT };
+            M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX, M_NOACCEPT, M_RSTCONN, M_LONGBODY,
+            M_CLOSEEACH };
 
 static const char *const mode_names[] = {
     "ok", "chunked", "status", "stall", "reset", "close", "garbage",
-    "bighdr", "hang", "slow", "echo", "badmix", "noaccept",
+    "bighdr", "hang", "slow", "echo", "badmix", "noaccept", "rstconnect", "longbody",
+    "closeeach",
 };
 
 struct opts {
@@ -114,7 +116,8 @@ struct server {
     size_t qhead, qlen, qcap;
     size_t in_max;
     char *body;
-    struct reply reply[R_NVARIANT], err400, err431, err501, half, garbage, badchunk, err503;
+    struct reply reply[R_NVARIANT], err400, err431, err501, half, garbage, badchunk, err503,
+        longbody;
     int failed;               /* replies failed so far (--fail-first) */
     bool quit;
     int rc;
@@ -261,6 +264,9 @@ static void usage(FILE *f)
 "  echo     raw TCP: send back each line (or each --frame-bytes frame)\n"
 "  badmix   odd connections get garbage, even ones a bad chunk size; close\n"
 "  noaccept listen (--backlog) and never accept: a full accept queue\n"
+"  rstconnect  accept, then reset at once (RST), reading nothing\n"
+"  longbody as ok, with 7 bytes beyond the Content-Length of each reply\n"
+"  closeeach  as ok, every reply with Connection: close, then close\n"
 "\n"
 "DUR: a number with ns, us, ms, s or m (plain numbers are seconds).\n"
 "BYTES: a number with an optional k, M or G (KiB, MiB, GiB).\n"
@@ -546,6 +552,8 @@ static int replies_build(struct server *s)
                                  "zz\r\n") < 0 ||
         reply_text(&s->err503, "HTTP/1.1 503 Service Unavailable\r\n"
                                "Content-Length: 0\r\n\r\n") < 0 ||
+        reply_text(&s->longbody, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                                 "helloEXTRA!!") < 0 ||
         garbage_build(&s->garbage) < 0)
         return -1;
     return 0;
@@ -564,6 +572,7 @@ static void replies_free(struct server *s)
     free(s->garbage.buf);
     free(s->badchunk.buf);
     free(s->err503.buf);
+    free(s->longbody.buf);
     free(s->body);
 }
 
@@ -901,6 +910,12 @@ static void http_answer(struct server *s, struct conn *c, const struct req *rq)
     case M_GARBAGE:
         deliver(s, c, s->garbage.buf, s->garbage.len, true);
         return;
+    case M_LONGBODY:
+        deliver(s, c, s->longbody.buf, s->longbody.len, rq->close);
+        return;
+    case M_CLOSEEACH:
+        deliver(s, c, s->reply[R_CLOSE].buf, s->reply[R_CLOSE].len, true);
+        return;
     case M_BADMIX:
         if (c->id % 2)
             deliver(s, c, s->garbage.buf, s->garbage.len, true);
@@ -1188,6 +1203,12 @@ static void accept_some(struct server *s)
             else if (errno != EAGAIN && errno != EWOULDBLOCK)
                 warnf("accept: %s", strerror(errno));
             return;
+        }
+        if (s->o.mode == M_RSTCONN) {
+            struct linger lg = {1, 0};   /* close with RST, not FIN */
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+            close(fd);
+            continue;
         }
         if (conn_open(s, fd) < 0) {
             warnf("connection setup: %s", strerror(errno));
