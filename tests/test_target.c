@@ -206,6 +206,52 @@ Test(target, never_ready_times_out_and_its_group_is_killed)
     cr_assert(gone(kid), "the target's child %d outlived it", (int)kid);
 }
 
+/* A target that leaves a daemon behind in a session of its own (setsid,
+ * and its parent gone: a double fork) is out of its process group; it is
+ * still stopped with the target (its environment carries the target's
+ * mark), and as pacer is a subreaper it was pacer's to reap. */
+Test(target, a_daemon_in_its_own_session_is_stopped_too)
+{
+    char *argv[] = {"/bin/sh", "-c",
+                    "sh -c 'setsid sleep 30 & echo $!' ; sleep 30", NULL};
+    struct target_opts o;
+    struct target t;
+    struct err e = {0};
+    pid_t daemon = 0;
+    char *out, path[64], stat[512];
+    FILE *f;
+    int i;
+
+    opts(&o, argv, free_port(), READY_TCP, NULL);
+    cr_assert_eq(target_start(&t, &o, &e), 0, "%s", e.msg);
+    for (i = 0; i < 300 && !daemon; i++) {
+        out = target_stdout_tail(&t);
+        if (out)
+            daemon = (pid_t)atoi(out);
+        free(out);
+        if (!daemon)
+            usleep(10000);
+    }
+    cr_assert_gt(daemon, 0);
+    usleep(100000);   /* its parent, the inner sh, has exited by now */
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)daemon);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(stat, sizeof stat, f));
+    fclose(f);
+    /* pid (comm) state ppid pgrp session: its own session, pacer its parent */
+    {
+        int ppid, pgrp, sid;
+        char *p = strrchr(stat, ')');
+        cr_assert_eq(sscanf(p + 2, "%*c %d %d %d", &ppid, &pgrp, &sid), 3);
+        cr_assert_eq(sid, (int)daemon, "%s", stat);
+        cr_assert_neq(pgrp, (int)t.pid);
+        cr_assert_eq(ppid, (int)getpid(), "not reparented to the subreaper: %s", stat);
+    }
+    target_stop(&t);
+    cr_assert(gone(daemon), "the daemon %d outlived its target", (int)daemon);
+}
+
 Test(target, a_target_that_ignores_sigterm_is_killed_after_the_timeout)
 {
     char *argv[] = {"/bin/sh", "-c", "trap '' TERM; echo up; exec sleep 30", NULL};

@@ -2,6 +2,7 @@
 #include "target.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -26,6 +27,8 @@
 #define PROBE_TIMEOUT_NS 1000000000ULL
 
 extern char **environ;
+
+static unsigned targets_started;   /* numbers the marks */
 
 /* ---- the drain thread ------------------------------------------------------ */
 
@@ -162,7 +165,7 @@ static void *drain_main(void *arg)
 
 /* pacer's environment with the "NAME=VALUE" entries of add on top: a new
  * array of borrowed strings. */
-static char **build_env(char *const *add)
+static char **build_env(char *const *add, char *mark)
 {
     size_t n = 0, k = 0, i, j;
     char **env;
@@ -171,7 +174,7 @@ static char **build_env(char *const *add)
         n++;
     while (add && add[k])
         k++;
-    env = calloc(n + k + 1, sizeof *env);
+    env = calloc(n + k + 2, sizeof *env);
     if (!env)
         return NULL;
     for (i = 0, n = 0; environ && environ[i]; i++) {
@@ -180,12 +183,69 @@ static char **build_env(char *const *add)
         for (j = 0; j < k; j++)
             if (!strncmp(add[j], environ[i], len) && add[j][len] == '=')
                 break;
-        if (j == k)
+        if (j == k && strncmp(environ[i], "PACER_TARGET=", 13) != 0)
             env[n++] = environ[i];
     }
     for (j = 0; j < k; j++)
         env[n++] = add[j];
+    env[n++] = mark;
     return env;
+}
+
+/* Whether process pid carries mark in its environment. */
+static int carries_mark(const char *pid, const char *mark)
+{
+    char path[64], buf[8192];
+    size_t mlen = strlen(mark) + 1, off = 0;
+    ssize_t n;
+    int fd, found = 0;
+
+    snprintf(path, sizeof path, "/proc/%s/environ", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    /* NUL-separated entries; the mark is looked for whole */
+    while (!found && (n = read(fd, buf + off, sizeof buf - 1 - off)) > 0) {
+        size_t len = off + (size_t)n, start = 0, i;
+        for (i = 0; i < len; i++)
+            if (buf[i] == '\0') {
+                if (i - start + 1 == mlen && !memcmp(buf + start, mark, mlen))
+                    found = 1;
+                start = i + 1;
+            }
+        off = len - start;   /* an entry cut by the buffer */
+        memmove(buf, buf + start, off);
+        if (off >= sizeof buf - 1)
+            off = 0;         /* longer than any mark: drop it */
+    }
+    close(fd);
+    return found;
+}
+
+/* Kill every process that carries the target's mark (what left its
+ * process group, in a session of its own or a double fork), and reap
+ * those that are pacer's children (reparented to it as a subreaper). */
+static void kill_marked(const struct target *t)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    pid_t self = getpid();
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        pid_t pid;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        pid = (pid_t)atol(de->d_name);
+        /* the leader is reaped by target_stop, which wants its status */
+        if (pid == self || pid == t->pid || !carries_mark(de->d_name, t->mark))
+            continue;
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;   /* ECHILD when it is not pacer's: init reaps it */
+    }
+    closedir(d);
 }
 
 static void set_nonblock(int fd)
@@ -325,9 +385,11 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
     pid_t pid, parent;
 
     target_init(t, o);
+    snprintf(t->mark, sizeof t->mark, "PACER_TARGET=%ld.%u", (long)getpid(), ++targets_started);
+    prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0);
     t->name = strdup(o->name ? o->name : o->argv[0]);
     t->line = malloc(LINE_CAP);
-    env = build_env(o->env);
+    env = build_env(o->env, t->mark);
     if (!t->name || !t->line || !env) {
         err_set(e, "out of memory");
         goto fail;
@@ -586,6 +648,8 @@ int target_stop(struct target *t)
         kill(-t->pid, SIGKILL);
         kill(t->pid, SIGKILL);
     }
+    if (t->mark[0])
+        kill_marked(t);   /* and what left the group */
     if (t->thread_started) {
         pthread_mutex_lock(&t->lock);
         t->quit = 1;

@@ -62,10 +62,15 @@ struct target {
     int quit;                    /* the thread is asked to end */
     volatile int *notify;        /* raised when it exits or *interrupt is set */
     const volatile int *interrupt;
+    char mark[64];               /* PACER_TARGET=<pacer's pid>.<n> in the
+                                    environment of it and its descendants */
 };
 
 /* Start the target: fork, own process group, stdin from /dev/null, stdout
- * and stderr to pipes read by a thread, cwd and env applied, exec.  It is
+ * and stderr to pipes read by a thread, cwd and env applied (with a mark
+ * of its own, PACER_TARGET, that its descendants inherit), exec.  pacer
+ * becomes a subreaper (PR_SET_CHILD_SUBREAPER): what the target leaves
+ * behind when its parent dies is reparented to pacer, not to init.  It is
  * killed should the calling thread die first (PR_SET_PDEATHSIG: call it
  * from a thread that lives as long as the target, such as the main one).
  * Returns 0, or -1 with "cannot run ARGV0: cause" (or the cwd's problem)
