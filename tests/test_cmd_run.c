@@ -5,11 +5,17 @@
  * goes to stdout and stderr, and which files exist afterwards.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#include "harness/lib/clock.h"
 #include "helpers.h"
 
 TestSuite(cmd_run, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
@@ -137,4 +143,84 @@ Test(cmd_run, interrupt_writes_what_finished)
     cr_assert_eq(json_array_size(json_object_get(j, "benchmarks")), 2);
     json_decref(j);
     out_free(&o);
+}
+
+/* Processes that carry the mark of a target of pacer process pid. */
+static int marked_processes(pid_t pid)
+{
+    char want[64], path[300], buf[16384];
+    struct dirent *de;
+    DIR *d = opendir("/proc");
+    int n = 0;
+
+    cr_assert_not_null(d);
+    snprintf(want, sizeof want, "PACER_TARGET=%d.", (int)pid);
+    while ((de = readdir(d))) {
+        FILE *f;
+        size_t len, i;
+
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/environ", de->d_name);
+        if (!(f = fopen(path, "r")))
+            continue;
+        len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        for (i = 0; i < len; i += strlen(buf + i) + 1) {
+            buf[len] = '\0';
+            if (!strncmp(buf + i, want, strlen(want)) && proc_alive((pid_t)atoi(de->d_name)))
+                n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* The first Ctrl-C stops cleanly, which here means waiting for a target
+ * that ignores SIGTERM (its stop timeout is 20 s); a second one ends pacer
+ * at once, by the signal, and its target (and whatever carries its mark)
+ * ends with it. */
+Test(cmd_run, second_interrupt_ends_at_once)
+{
+    const char *suite = tmp_path("stubborn.json");
+    char bin[512];
+    pid_t pid;
+    int st, i;
+    uint64_t t1;
+
+    build_path(bin, sizeof bin, "pacer");
+    write_file(suite,
+               "{\"name\": \"stubborn\", \"targets\": [{\"name\": \"srv\", \"shell\": true,\n"
+               " \"command\": \"trap '' TERM; {build}/suites/targets/testsrv --port {port} & "
+               "while :; do sleep 0.1; done\",\n"
+               " \"ready\": {\"tcp\": true}, \"stop_timeout\": \"20s\"}],\n"
+               " \"scenarios\": [{\"name\": \"s\", \"target\": \"srv\", "
+               "\"url\": \"http://127.0.0.1:{port}/\", \"connections\": 2, \"threads\": 1,\n"
+               " \"duration\": \"30s\", \"repetitions\": 1}]}\n");
+    pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int dn = open("/dev/null", O_RDWR);
+        dup2(dn, 1);
+        dup2(dn, 2);
+        execl(bin, bin, "run", suite, "-q", (char *)NULL);
+        _exit(127);
+    }
+    for (i = 0; i < 100 && marked_processes(pid) < 2; i++)
+        usleep(50000);   /* the target is up (sh and testsrv) */
+    cr_assert_geq(marked_processes(pid), 2);
+    usleep(500000);
+    kill(pid, SIGINT);   /* stop: the load ends, the target is asked to */
+    usleep(500000);
+    cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "pacer ended after the first Ctrl-C");
+    t1 = clock_now_ns();
+    kill(pid, SIGINT);   /* again: at once */
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    cr_assert_lt(clock_now_ns() - t1, 2000000000ull, "the second Ctrl-C took %.1f s",
+                 (double)(clock_now_ns() - t1) / 1e9);
+    cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %#x", st);
+    for (i = 0; i < 40 && marked_processes(pid) > 0; i++)
+        usleep(50000);
+    cr_assert_eq(marked_processes(pid), 0, "the target outlived pacer");
 }

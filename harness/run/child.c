@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,9 +20,21 @@
 
 volatile int child_interrupted;
 
+/* The first SIGINT or SIGTERM asks for a clean stop (what finished is
+ * kept, targets are stopped); a second one ends pacer at once, by the
+ * signal itself (targets and workers die with it: PR_SET_PDEATHSIG). */
 static void on_signal(int sig)
 {
-    (void)sig;
+    static const char msg[] = "\npacer: interrupted again: stopping at once\n";
+
+    if (child_interrupted) {
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+            /* nothing to be done about it here */
+        }
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     child_interrupted = 1;
 }
 
@@ -133,7 +146,7 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
     int req[2] = {-1, -1}, ans[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1};
     int child_errno = 0;
     ssize_t r;
-    pid_t pid;
+    pid_t pid, parent;
 
     memset(c, 0, sizeof *c);
     c->pid = -1;
@@ -145,6 +158,7 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
         err_set(e, "pipe: %s", strerror(errno));
         goto fail;
     }
+    parent = getpid();
     pid = fork();
     if (pid < 0) {
         err_set(e, "fork: %s", strerror(errno));
@@ -157,6 +171,11 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
         char *argv[] = {(char *)binary, (char *)WORKER_FLAG, NULL};
 
         setpgid(0, 0);
+        /* should pacer end at once (a second Ctrl-C, a crash), so does
+         * the worker, which is in a process group of its own */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         signal(SIGPIPE, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);

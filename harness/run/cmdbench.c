@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -83,12 +84,13 @@ static int run_once(char *const *argv, int show_output, int errfd, uint64_t dead
     struct rusage ru;
     uint64_t t0, t1;
     ssize_t r;
-    pid_t pid;
+    pid_t pid, parent;
 
     memset(out, 0, sizeof *out);
     if (pipe2(exe, O_CLOEXEC) < 0)
         return -1;
     t0 = clock_now_ns();
+    parent = getpid();
     pid = fork();
     if (pid < 0) {
         close(exe[0]);
@@ -98,6 +100,10 @@ static int run_once(char *const *argv, int show_output, int errfd, uint64_t dead
     if (pid == 0) {
         int dn = open("/dev/null", O_RDWR);
         setpgid(0, 0);
+        /* should pacer end at once, so does the command */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         signal(SIGPIPE, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
