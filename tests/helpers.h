@@ -429,16 +429,40 @@ struct srv {
     int port;
 };
 
+/* Start the server argv[0] (argv NULL-terminated) and wait until it says
+ * "listening on PORT". */
+static inline struct srv srv_exec(const char *const *argv)
+{
+    struct srv s = {0};
+    char line[128];
+    int fds[2];
+    FILE *f;
+
+    cr_assert(pipe(fds) == 0);
+    s.pid = fork();
+    cr_assert(s.pid >= 0);
+    if (s.pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    cr_assert(f && fgets(line, sizeof line, f), "%s did not start", argv[0]);
+    cr_assert(sscanf(line, "listening on %d", &s.port) == 1, "%s said: %s", argv[0], line);
+    fclose(f);
+    return s;
+}
+
 /* Start testsrv on a port of its choosing with the arguments given (a
  * NULL-terminated list, or NULL), and wait until it says which port. */
 static inline struct srv srv_start(const char *const *args)
 {
-    struct srv s = {0};
-    char path[512], line[128];
+    char path[512];
     const char *argv[24];
-    int fds[2];
     size_t n = 0, i;
-    FILE *f;
 
     build_path(path, sizeof path, "suites/targets/testsrv");
     cr_assert(access(path, X_OK) == 0, "%s is not built", path);
@@ -450,22 +474,7 @@ static inline struct srv srv_start(const char *const *args)
     for (i = 0; args && args[i] && n < 22; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    cr_assert(pipe(fds) == 0);
-    s.pid = fork();
-    cr_assert(s.pid >= 0);
-    if (s.pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execv(path, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    f = fdopen(fds[0], "r");
-    cr_assert(f && fgets(line, sizeof line, f), "testsrv did not start");
-    cr_assert(sscanf(line, "listening on %d", &s.port) == 1, "testsrv said: %s", line);
-    fclose(f);
-    return s;
+    return srv_exec(argv);
 }
 
 /* Kill the server started by srv_start, if any, and reap it. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -517,6 +518,56 @@ Test(loadgen, server_closes_after_each_reply)
     cr_assert_gt(r.out.requests, 50);
     cr_assert_eq(r.out.nerrors, 0);
     cr_assert_geq(r.out.connects + 4, r.out.requests);
+    run_free(&r);
+}
+
+/* A server that answers one byte a second: each request times out (its
+ * answer would take 5 s), the run ends on time. */
+Test(loadgen, server_answers_a_byte_a_second)
+{
+    const char *argv[] = {"/usr/bin/python3", "tests/fixtures/hostile.py", "drip", NULL};
+    struct srv s = srv_exec(argv);
+    struct run r;
+    uint64_t t0 = clock_now_ns();
+
+    run_setup(&r, "http", "/");
+    r.o.timeout_ns = 300000000;
+    run_go(&r, s.port, NULL);
+    srv_stop(&s);
+    cr_assert_lt(clock_now_ns() - t0, 5000000000ull);
+    cr_assert_eq(r.out.requests, 0);
+    cr_assert_gt(r.out.errors[LC_TIMEOUT], 0);
+    cr_assert_gt(r.out.bytes, 0);   /* the bytes that did come were read */
+    run_free(&r);
+}
+
+/* A 1 GiB answer is read through one buffer and dropped: the memory of
+ * the run stays bounded (its peak grows by far less than the bytes read),
+ * and the run ends on time with the answer in flight. */
+Test(loadgen, a_gigabyte_answer_in_bounded_memory)
+{
+    const char *argv[] = {"/usr/bin/python3", "tests/fixtures/hostile.py", "huge", NULL};
+    struct srv s = srv_exec(argv);
+    struct rusage ru0, ru1;
+    struct run r;
+    uint64_t t0 = clock_now_ns();
+
+    getrusage(RUSAGE_SELF, &ru0);
+    run_setup(&r, "http", "/");
+    r.o.connections = 2;
+    r.o.threads = 1;
+    r.o.duration_ns = 1000000000;
+    r.o.interval_ns = 500000000;
+    r.o.timeout_ns = 10000000000ull;
+    run_go(&r, s.port, NULL);
+    srv_stop(&s);
+    getrusage(RUSAGE_SELF, &ru1);
+    cr_assert_lt(clock_now_ns() - t0, 5000000000ull);
+    cr_assert_gt(r.out.bytes, 50u << 20, "%llu bytes", (unsigned long long)r.out.bytes);
+    /* ru_maxrss in KiB: less than 64 MiB more than before */
+    cr_assert_lt(ru1.ru_maxrss - ru0.ru_maxrss, 64 * 1024, "peak RSS %ld -> %ld KiB",
+                 ru0.ru_maxrss, ru1.ru_maxrss);
+    cr_assert_eq(r.out.inflight_end, 2);
     run_free(&r);
 }
 

@@ -173,8 +173,9 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e)
     return 0;
 }
 
-#define JR_BLOCK (4u << 20)
-#define JR_HUGE (2u << 20)      /* a huge page of x86-64 */
+#define JR_BLOCK_MIN (64u << 10)   /* the first block; each next one twice as big */
+#define JR_BLOCK_MAX (4u << 20)
+#define JR_HUGE (2u << 20)         /* a huge page of x86-64 */
 
 struct jr_block {
     struct jr_block *next;
@@ -192,14 +193,21 @@ static void *arena_malloc(size_t n)
     void *p;
 
     if (!b || b->cap - b->used < need) {
-        size_t cap = need > JR_BLOCK ? need : JR_BLOCK;
+        size_t cap = b ? (b->cap < JR_BLOCK_MAX ? 2 * b->cap : JR_BLOCK_MAX) : JR_BLOCK_MIN;
         void *m = NULL;
 
-        /* aligned to huge pages and advised so: a large file's tree then
-         * faults a page in every 2 MiB rather than every 4 KiB */
-        if (posix_memalign(&m, JR_HUGE, sizeof *b + cap) != 0)
+        if (cap < need)
+            cap = need;
+        /* a small file takes a small block; a large one's blocks grow to
+         * huge pages, advised so: its tree then faults a page in every 2 MiB
+         * rather than every 4 KiB */
+        if (cap >= JR_HUGE) {
+            if (posix_memalign(&m, JR_HUGE, sizeof *b + cap) != 0)
+                return NULL;
+            madvise(m, (sizeof *b + cap) / JR_HUGE * JR_HUGE, MADV_HUGEPAGE);
+        } else if (!(m = malloc(sizeof *b + cap))) {
             return NULL;
-        madvise(m, (sizeof *b + cap) / JR_HUGE * JR_HUGE, MADV_HUGEPAGE);
+        }
         b = m;
         b->used = 0;
         b->cap = cap;
