@@ -8,6 +8,8 @@
 #                   results/, and draw both under results/plots/
 #   make check      build and run the tests without the dependency step
 #   make install    install pacer, pacer.h and libpacer.a under $(DESTDIR)$(PREFIX)
+#   make check-valgrind  the command-level tests with pacer under valgrind's
+#                   memcheck (an error or a definite leak fails them)
 #   make fuzz       build the libFuzzer harnesses of tests/fuzz (clang, ASan,
 #                   UBSan) into $(BUILD)/fuzz and run each FUZZ_TIME seconds
 #                   (default 60) on its corpus (tests/fuzz/corpus)
@@ -73,7 +75,7 @@ TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
 FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
 
-.PHONY: all test check bench deps install clean fuzz fuzz-build FORCE
+.PHONY: all test check check-valgrind bench deps install clean fuzz fuzz-build FORCE
 .DEFAULT_GOAL := all
 
 all: $(PACER) $(LIBPACER) $(MICRO_BIN) $(SERVER_BIN)
@@ -99,6 +101,17 @@ check: all $(TEST_BIN) $(FIXT_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  printf '  TEST   %s\n' $$t; \
 	  PACER_BUILD=$(BUILD) $$t --jobs 2 || fail=1; \
+	done; exit $$fail
+
+# pacer under memcheck in the command tests that run it through pacer_exec
+# (tests/helpers.h); the load tests are left out: under valgrind the
+# generator is too slow for its runs to be valid.
+VG_TESTS = $(addprefix $(BUILD)/tests/,test_cmd_compare test_cmd_show test_cmd_trend \
+           test_cmd_plot test_cmd_env test_cmd_run test_cmd_ab)
+check-valgrind: all $(VG_TESTS) $(FIXT_BIN)
+	@fail=0; for t in $(VG_TESTS); do \
+	  printf '  VGTEST %s\n' $$t; \
+	  PACER_VALGRIND=1 PACER_BUILD=$(BUILD) $$t --jobs 2 || fail=1; \
 	done; exit $$fail
 
 RESULTS ?= results
