@@ -433,6 +433,63 @@ static inline int proc_alive(pid_t pid)
     return !(p && p[1] == ' ' && p[2] == 'Z');
 }
 
+/* Whether dir holds a temporary file of a save (a name with ".tmp."). */
+static inline int dir_has_temp_file(const char *dir)
+{
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int found = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d)))
+        if (strstr(de->d_name, ".tmp."))
+            found = 1;
+    closedir(d);
+    return found;
+}
+
+/* Live worker processes of the benchmark binary bin (argv "bin
+ * --pacer-worker") that lost their pacer: reparented to init. */
+static inline int orphan_workers(const char *bin)
+{
+    char path[300], buf[4096];
+    struct dirent *de;
+    DIR *d = opendir("/proc");
+    int n = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        FILE *f;
+        size_t len;
+        int ppid = 0;
+        char *p;
+
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        if (!(f = fopen(path, "r")))
+            continue;
+        len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        if (strcmp(buf, bin) || len <= strlen(bin) + 1 ||
+            strcmp(buf + strlen(bin) + 1, "--pacer-worker"))
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+        if (!(f = fopen(path, "r")))
+            continue;
+        p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+        fclose(f);
+        if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == 1 &&
+            proc_alive((pid_t)atoi(de->d_name)))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 /* A running test server (suites/targets/testsrv). */
 struct srv {
     pid_t pid;

@@ -235,6 +235,7 @@ Test(cmd_load, interrupted_run_is_kept_and_exits_3)
     cr_assert(r);
     cr_assert(json_is_false(json_object_get(r, "complete")));
     json_decref(r);
+    cr_assert_not(dir_has_temp_file(tmp_dir()));
 }
 
 Test(cmd_load, missing_monitor_process)

@@ -142,6 +142,29 @@ Test(cmd_run, interrupt_writes_what_finished)
     cr_assert(json_is_false(json_object_get(j, "complete")));
     cr_assert_eq(json_array_size(json_object_get(j, "benchmarks")), 2);
     json_decref(j);
+    /* nothing left behind: no temporary file, no worker */
+    cr_assert_not(dir_has_temp_file(tmp_dir()));
+    cr_assert_eq(orphan_workers(faulty_bin()), 0);
+    out_free(&o);
+}
+
+/* Ctrl-C of pacer ab keeps what finished too, marked incomplete, and
+ * leaves nothing behind. */
+Test(cmd_run, interrupted_ab_keeps_what_finished)
+{
+    const char *out = tmp_path("ab.json");
+    struct out o = run_pacer_sig(3000, "ab", faulty_bin(), faulty_bin(), "--filter",
+                                 "^faulty/(ok|hangs)$", "--timeout", "50s", "--out", out, "-q");
+    json_t *j;
+
+    cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);
+    cr_assert(strstr(o.stderr_s, "interrupted; the result holds what finished"), "%s",
+              o.stderr_s);
+    j = load_json(out);
+    cr_assert(json_is_false(json_object_get(j, "complete")));
+    json_decref(j);
+    cr_assert_not(dir_has_temp_file(tmp_dir()));
+    cr_assert_eq(orphan_workers(faulty_bin()), 0);
     out_free(&o);
 }
 

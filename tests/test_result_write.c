@@ -53,21 +53,6 @@ static void tmp_listing(char *buf, size_t size, const char *sub)
     closedir(d);
 }
 
-/* A temporary file of a save is left in the scratch directory. */
-static int tmp_has_temp_file(void)
-{
-    struct dirent *de;
-    DIR *d = opendir(tmp_dir());
-    int found = 0;
-
-    cr_assert_not_null(d);
-    while ((de = readdir(d)))
-        if (strstr(de->d_name, ".tmp."))
-            found = 1;
-    closedir(d);
-    return found;
-}
-
 static void expect_same_doubles(const double *a, size_t na, const double *b, size_t nb,
                                 const char *what)
 {
@@ -423,7 +408,7 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
     cr_expect_eq(ta[strlen(ta) - 1], '\n');
-    cr_expect_str_eq(tmp_has_temp_file() ? "temp file left" : "", "");
+    cr_expect_str_eq(dir_has_temp_file(tmp_dir()) ? "temp file left" : "", "");
 
     /* and the JSON document alone gives the same result */
     {
@@ -646,7 +631,7 @@ Test(save, what_json_cannot_hold_is_not_written)
     result_free(&r);
 
     cr_expect_not(exists(path));
-    cr_expect_not(tmp_has_temp_file());
+    cr_expect_not(dir_has_temp_file(tmp_dir()));
 }
 
 Test(save, failed_rename_removes_the_temp_file)
@@ -691,7 +676,7 @@ Test(save, new_names_never_replace)
         result_free(&back);
         free(paths[i]);
     }
-    cr_expect_not(tmp_has_temp_file());
+    cr_expect_not(dir_has_temp_file(tmp_dir()));
     result_free(&r);
 }
 
