@@ -57,11 +57,12 @@ static int parse_micro(const struct sr *c, const json_t *arr, struct suite *s)
             return jr_fail(&c->jr, path, "expected object, got %s", jr_type(it));
         s->nmicro = i + 1;
         if (sr_keys(c, it, path, known) < 0 ||
-            jr_get_str(&c->jr, it, path, "binary", JR_REQ, &bin) < 0 ||
-            jr_get_str(&c->jr, it, path, "filter", 0, &m->filter) < 0)
+            jr_get_str(&c->jr, it, path, "binary", JR_REQ, &bin) < 0)
             return -1;
         m->binary = resolve(c, bin, 1);
-        free(bin);
+        free(bin);   /* also when the filter is wrong (a leak fuzzing found) */
+        if (jr_get_str(&c->jr, it, path, "filter", 0, &m->filter) < 0)
+            return -1;
         if (sr_settings(c, json_object_get(it, "settings"), jr_join(sp, path, "settings"),
                         &m->ov) < 0)
             return -1;
