@@ -143,19 +143,26 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
     return 0;
 }
 
+/* Errors that are answers (4xx, 5xx), not failed attempts. */
+static uint64_t status_errors(const struct load_out *out)
+{
+    return out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
+}
+
+/* Attempts: every response, and every failure without one. */
+static uint64_t attempts(const struct load_out *out)
+{
+    return out->requests + (out->nerrors - status_errors(out));
+}
+
 double load_error_rate(const struct load_out *out)
 {
-    uint64_t status = out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
-    uint64_t attempts = out->requests + (out->nerrors - status);
-
-    return attempts ? (double)out->nerrors / (double)attempts : 0;
+    return attempts(out) ? (double)out->nerrors / (double)attempts(out) : 0;
 }
 
 uint64_t load_successes(const struct load_out *out)
 {
-    uint64_t status = out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
-
-    return out->requests > status ? out->requests - status : 0;
+    return out->requests > status_errors(out) ? out->requests - status_errors(out) : 0;
 }
 
 const char *load_errno_text(const struct load_errno *en)
@@ -193,15 +200,14 @@ static const char *main_cause(const struct load_out *out, char *buf, size_t size
 static void judge(struct load_out *out, const struct load_opts *o)
 {
     char cause[128], late[32];
-    unsigned long long due = out->due, attempts = out->requests + out->nerrors -
-                                                  out->errors[LC_STATUS_4XX] -
-                                                  out->errors[LC_STATUS_5XX];
+    unsigned long long due = out->due;
 
     out->valid = 0;
     snprintf(late, sizeof late, "%.3g ms", (double)o->late_ns / 1e6);
     if (!out->requests)
         snprintf(out->invalid, sizeof out->invalid,
-                 "no response in the window: %llu attempts failed, most with %s", attempts,
+                 "no response in the window: %llu attempts failed, most with %s",
+                 (unsigned long long)attempts(out),
                  main_cause(out, cause, sizeof cause));
     else if (!load_successes(out))
         snprintf(out->invalid, sizeof out->invalid,
