@@ -36,7 +36,7 @@ static int resolve(const char *url, struct target_url *u, int literal, struct er
     return 0;
 }
 
-int target_url_parse(const char *url, struct target_url *u, struct err *e)
+int target_url_split(const char *url, struct target_url *u, struct err *e)
 {
     const char *s = url, *host, *hend, *auth_end, *rest, *port = NULL;
     size_t hl, pl = 0, i;
@@ -128,5 +128,12 @@ int target_url_parse(const char *url, struct target_url *u, struct err *e)
     }
     snprintf(u->hostport, sizeof u->hostport, "%s%s%s%s%s", bracket ? "[" : "", u->host,
              bracket ? "]" : "", port ? ":" : "", port ? u->port : "");
-    return resolve(url, u, bracket, e);
+    return 0;
+}
+
+int target_url_parse(const char *url, struct target_url *u, struct err *e)
+{
+    if (target_url_split(url, u, e) < 0)
+        return -1;
+    return resolve(url, u, u->hostport[0] == '[', e);
 }

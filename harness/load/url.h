@@ -28,4 +28,7 @@ struct target_url {
  * missing host, bad port, tcp without port, name not resolved). */
 int target_url_parse(const char *url, struct target_url *u, struct err *e);
 
+/* The same without resolving: every field but addr and addrlen. */
+int target_url_split(const char *url, struct target_url *u, struct err *e);
+
 #endif
