@@ -305,3 +305,39 @@ Test(scenario, suite_errors_are_bad_input)
     cr_assert_str_eq(o.stderr_s, want);
     out_free(&o);
 }
+
+/* The port pacer chose is taken by another program before the target
+ * binds it: the first start of this target takes its own port with a
+ * socket that is bound and not listening (so no probe can mistake it for
+ * the server) and exits 1; pacer starts it again on another port, says
+ * so, and the benchmark runs. */
+Test(scenario, a_port_taken_under_the_target_is_chosen_again)
+{
+    const char *path = tmp_path("taken.json");
+    const char *out = tmp_path("taken-out.json");
+    FILE *f = fopen(path, "w");
+    struct out o;
+    json_t *r;
+
+    cr_assert_not_null(f);
+    fprintf(f,
+            "{\"name\": \"e2e\", \"targets\": [{\"name\": \"srv\", \"shell\": true,\n"
+            " \"command\": \"if [ -e {suite_dir}/taken.flag ]; then exec "
+            "{build}/suites/targets/testsrv --port {port} --max-time 60s; fi; "
+            "touch {suite_dir}/taken.flag; /usr/bin/python3 -c 'import socket, time; "
+            "s = socket.socket(); s.bind((\\\"127.0.0.1\\\", {port})); time.sleep(3)' & "
+            "sleep 0.5; echo {port} > {suite_dir}/taken.port; exit 1\",\n"
+            " \"ready\": {\"tcp\": true}, \"ready_timeout\": \"5s\", \"stop_timeout\": \"2s\"}],\n"
+            " \"scenarios\": [" HELLO "}]}\n");
+    fclose(f);
+    o = run_pacer("run", path, "--out", out);
+    need_testsrv();
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stderr_s, "was taken before it could bind it; starting it "
+                                          "again on another port"),
+                       "%s", o.stderr_s);
+    r = load_json(out);
+    cr_assert_eq(json_array_size(json_object_get(bench(r, "e2e/hello"), "samples")), 2);
+    json_decref(r);
+    out_free(&o);
+}

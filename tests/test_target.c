@@ -67,6 +67,25 @@ Test(target, free_port_is_a_port)
     cr_assert_leq(port, 65535);
 }
 
+Test(target, free_ports_are_below_the_ephemeral_range)
+{
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    int lo = 32768, hi, i;
+    struct err e = {0};
+
+    if (f) {
+        cr_assert_eq(fscanf(f, "%d %d", &lo, &hi), 2);
+        fclose(f);
+    }
+    for (i = 0; i < 20; i++) {
+        int p = target_free_port(&e);
+        cr_assert_gt(p, 0, "%s", e.msg);
+        if (lo - 16384 >= 1024)
+            cr_assert_lt(p, lo, "port %d is in the ephemeral range from %d", p, lo);
+        cr_assert_not(target_port_taken(p));
+    }
+}
+
 Test(target, ready_by_tcp_then_stopped_by_sigterm)
 {
     char ps[16], *argv[] = {"/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", ps,

@@ -167,6 +167,10 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
     return rc;
 }
 
+/* How often a target is started when the port pacer chose for it was
+ * taken under it. */
+#define PORT_ATTEMPTS 3
+
 int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
                  struct bench *b, int *invalid)
 {
@@ -177,56 +181,80 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
                               sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
                               sc->framing};
     struct target_opts to;
-    struct load_opts lo = sc->load;
+    struct load_opts lo;
     struct target t;
     struct stats_opts so;
     struct err e = {0};
     char port[16], **argv = NULL, **env = NULL, *url = NULL, *req = NULL;
-    int pn, rc = 0, started = 0, status;
+    int pn, rc = 0, started = 0, status, attempt;
     enum target_wait w;
 
     if (bench_begin(p, b) < 0) {
         bench_set_error(b, "out of memory");
         return 0;
     }
-    pn = tg->port ? tg->port : target_free_port(&e);
-    if (pn < 0) {
-        bench_set_error(b, "target %s: %s", tg->name, e.msg);
-        return 0;
+    for (attempt = 1;; attempt++) {
+        pn = tg->port ? tg->port : target_free_port(&e);
+        if (pn < 0) {
+            bench_set_error(b, "target %s: %s", tg->name, e.msg);
+            return 0;
+        }
+        snprintf(port, sizeof port, "%d", pn);
+        values[0] = port;
+        argv = placeholder_port(tg->argv, port);
+        env = tg->env ? placeholder_port(tg->env, port) : NULL;
+        url = placeholder_expand(sc->url, names, values);
+        if (!argv || (tg->env && !env) || !url) {
+            bench_set_error(b, "out of memory");
+            goto cleanup;
+        }
+        lo = sc->load;
+        lo.url_text = url;
+        lo.connections = p->connections;
+        lo.rate = p->rate;
+        if (load_prepare(&lo, &rq, &req, &e) < 0) {
+            bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
+            goto cleanup;
+        }
+        memset(&to, 0, sizeof to);
+        to.name = tg->name;
+        to.argv = argv;
+        to.env = env;
+        to.cwd = tg->cwd;
+        to.port = pn;
+        to.ready = tg->ready;
+        to.ready_arg = tg->ready_arg;
+        to.ready_timeout_ns = tg->ready_timeout_ns;
+        to.stop_timeout_ns = tg->stop_timeout_ns;
+        if (target_start(&t, &to, &e) < 0) {
+            bench_set_error(b, "target %s: %s", tg->name, e.msg);
+            goto cleanup;
+        }
+        started = 1;
+        err_clear(&e);
+        w = target_wait_ready(&t, mo->interrupt, &e);
+        /* The port pacer chose was taken by another program between its
+         * check and the target's bind: the target exited; start it again
+         * on another port (a port written in the suite is the user's). */
+        if (w != TARGET_EXITED || tg->port || attempt == PORT_ATTEMPTS ||
+            !target_port_taken(pn))
+            break;
+        if (mo->on_warn) {
+            char msg[256];
+            snprintf(msg, sizeof msg,
+                     "target %s: port %d was taken before it could bind it; "
+                     "starting it again on another port", tg->name, pn);
+            mo->on_warn(mo->arg, msg);
+        }
+        target_stop(&t);
+        started = 0;
+        free(req);
+        free(url);
+        words_free(argv);
+        words_free(env);
+        req = url = NULL;
+        argv = env = NULL;
     }
-    snprintf(port, sizeof port, "%d", pn);
-    values[0] = port;
-    argv = placeholder_port(tg->argv, port);
-    env = tg->env ? placeholder_port(tg->env, port) : NULL;
-    url = placeholder_expand(sc->url, names, values);
-    if (!argv || (tg->env && !env) || !url) {
-        bench_set_error(b, "out of memory");
-        goto cleanup;
-    }
-    lo.url_text = url;
-    lo.connections = p->connections;
-    lo.rate = p->rate;
-    if (load_prepare(&lo, &rq, &req, &e) < 0) {
-        bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
-        goto cleanup;
-    }
-    memset(&to, 0, sizeof to);
-    to.name = tg->name;
-    to.argv = argv;
-    to.env = env;
-    to.cwd = tg->cwd;
-    to.port = pn;
-    to.ready = tg->ready;
-    to.ready_arg = tg->ready_arg;
-    to.ready_timeout_ns = tg->ready_timeout_ns;
-    to.stop_timeout_ns = tg->stop_timeout_ns;
-    if (target_start(&t, &to, &e) < 0) {
-        bench_set_error(b, "target %s: %s", tg->name, e.msg);
-        goto cleanup;
-    }
-    started = 1;
-    err_clear(&e);
-    w = target_wait_ready(&t, mo->interrupt, &e);
     if (w == TARGET_INTERRUPTED) {
         bench_set_error(b, "interrupted (starting target %s)", tg->name);
         rc = -1;

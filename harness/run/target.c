@@ -702,24 +702,66 @@ char *target_stdout_tail(struct target *t)
     return tail_copy(t, &t->out);
 }
 
-int target_free_port(struct err *e)
+/* 1 when port p on 127.0.0.1 can be bound now (no SO_REUSEADDR: a port
+ * with connections in TIME_WAIT counts as taken), 0 when it cannot, -1
+ * with errno when no socket could be made. */
+static int port_bindable(int p, int *got)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
 
     if (fd < 0)
-        return err_set(e, "socket: %s", strerror(errno));
+        return -1;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-        err_set(e, "cannot find a free port: %s", strerror(errno));
-        close(fd);
-        return -1;
-    }
-    port = ntohs(a.sin_port);
+    a.sin_port = htons((uint16_t)p);
+    ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+         getsockname(fd, (struct sockaddr *)&a, &len) == 0;
+    if (ok && got)
+        *got = ntohs(a.sin_port);
     close(fd);
-    return port;
+    return ok;
+}
+
+int target_port_taken(int port)
+{
+    return port_bindable(port, NULL) == 0;
+}
+
+/* The lowest port the kernel gives to the local end of outgoing
+ * connections (net.ipv4.ip_local_port_range), 32768 when unreadable. */
+static int ephemeral_low(void)
+{
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+    int lo = 32768, hi;
+
+    if (f) {
+        if (fscanf(f, "%d %d", &lo, &hi) != 2)
+            lo = 32768;
+        fclose(f);
+    }
+    return lo;
+}
+
+int target_free_port(struct err *e)
+{
+    int lo = ephemeral_low(), base = 16384, port = -1, i, r;
+    uint64_t x = clock_now_ns() ^ ((uint64_t)getpid() << 32);
+
+    /* Below the ephemeral range no outgoing connection (of this run's
+     * load or anyone's) can be given the port between this check and the
+     * target's bind; a random pick keeps parallel runs apart. */
+    for (i = 0; lo - base >= 1024 && i < 64; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        port = base + (int)((x >> 33) % (uint64_t)(lo - base));
+        if ((r = port_bindable(port, NULL)) == 1)
+            return port;
+        if (r < 0)
+            return err_set(e, "socket: %s", strerror(errno));
+    }
+    if ((r = port_bindable(0, &port)) == 1)
+        return port;
+    return err_set(e, "cannot find a free port: %s", strerror(errno));
 }

@@ -111,9 +111,14 @@ int target_stop(struct target *t);
 char *target_stderr_tail(struct target *t);
 char *target_stdout_tail(struct target *t);
 
-/* A free TCP port on 127.0.0.1 (bind to port 0, read it, close), or -1
- * with the cause in e.  Another process may take it before the target
- * binds it; the readiness wait then fails or the target exits. */
+/* A free TCP port on 127.0.0.1, or -1 with the cause in e: a random one
+ * below the kernel's ephemeral range (so no outgoing connection takes it
+ * before the target binds it) that can be bound now, else whatever
+ * binding port 0 gives.  Another listener may still take it first: the
+ * target then exits, and target_port_taken tells why. */
 int target_free_port(struct err *e);
+
+/* 1 when port on 127.0.0.1 cannot be bound now (someone holds it). */
+int target_port_taken(int port);
 
 #endif
