@@ -2,6 +2,9 @@
 #include "compare.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,10 +540,62 @@ cleanup:
     return rc;
 }
 
+/* The rows that need their statistics (the bulk of a compare's time),
+ * shared among threads: each takes the next row not taken. */
+struct measure_job {
+    struct comparison *out;
+    const struct compare_opts *o;
+    const size_t *rows;
+    size_t n;
+    atomic_size_t next;
+    atomic_int failed;
+};
+
+static void *measure_rows(void *arg)
+{
+    struct measure_job *j = arg;
+    size_t k;
+
+    while ((k = atomic_fetch_add(&j->next, 1)) < j->n && !atomic_load(&j->failed)) {
+        struct compare_row *r = &j->out->rows[j->rows[k]];
+        if (row_basis(r, j->o) < 0 ||
+            (j->o->paired ? row_paired(r, j->o) : row_unpaired(r, j->o, j->out)) < 0)
+            atomic_store(&j->failed, 1);
+    }
+    return NULL;
+}
+
+/* Rows a thread takes at least: below, a thread costs more than it saves. */
+#define ROWS_PER_THREAD 256
+#define MAX_THREADS 8
+
+static int rows_measure(struct comparison *out, const struct compare_opts *o,
+                        const size_t *rows, size_t n)
+{
+    struct measure_job j = {out, o, rows, n, 0, 0};
+    pthread_t t[MAX_THREADS];
+    size_t want = n / ROWS_PER_THREAD, started = 0, i;
+    cpu_set_t cs;
+    int cpus = sched_getaffinity(0, sizeof cs, &cs) == 0 ? CPU_COUNT(&cs) : 1;
+
+    if (want > (size_t)cpus)
+        want = (size_t)cpus;
+    if (want > MAX_THREADS)
+        want = MAX_THREADS;
+    /* this thread is one of them */
+    for (i = 1; i < want; i++)
+        if (pthread_create(&t[started], NULL, measure_rows, &j) == 0)
+            started++;
+    measure_rows(&j);
+    for (i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    return atomic_load(&j.failed) ? -1 : 0;
+}
+
 int compare_results(const struct result *base, const struct result *nw,
                     const struct compare_opts *o, struct comparison *out, struct err *e)
 {
-    size_t i, cap = 0, common = 0;
+    size_t i, cap = 0, common = 0, *pending = NULL, npending = 0, pcap = 0;
     struct result_index ib = {0};
     struct compare_row *r;
 
@@ -577,9 +632,19 @@ int compare_results(const struct result *base, const struct result *nw,
             row_counted(r);
             continue;
         }
-        if (row_basis(r, o) < 0 || (o->paired ? row_paired(r, o) : row_unpaired(r, o, out)) < 0)
-            goto oom;
+        if (npending == pcap) {
+            size_t ncap = pcap ? 2 * pcap : 64, *np = realloc(pending, ncap * sizeof *np);
+            if (!np)
+                goto oom;
+            pending = np;
+            pcap = ncap;
+        }
+        pending[npending++] = (size_t)(r - out->rows);
     }
+    if (rows_measure(out, o, pending, npending) < 0)
+        goto oom;
+    free(pending);
+    pending = NULL;
     if (add_base_only(out, &cap, base, nw, o) < 0)
         goto oom;
     result_index_free(&ib);
@@ -595,6 +660,7 @@ int compare_results(const struct result *base, const struct result *nw,
     }
     return 0;
 oom:
+    free(pending);
     result_index_free(&ib);
     comparison_free(out);
     return err_set(e, "out of memory");

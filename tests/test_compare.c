@@ -636,3 +636,53 @@ Test(compare, import_replicates_replace_the_fixed_floor)
     result_free(&a);
     result_free(&b);
 }
+
+/* A large compare measures its rows on several threads (compare.c,
+ * rows_measure): every row's ratio, interval and p-value are those of the
+ * same benchmark compared alone. */
+Test(compare, many_rows_as_each_alone)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    size_t i, n = 1200;
+
+    result_init(&a);
+    result_init(&b);
+    for (i = 0; i < n; i++) {
+        char name[32];
+        size_t k = i % 3 == 0 ? 3 : 1;
+        snprintf(name, sizeof name, "m/%04zu", i);
+        add(&a, name, 100 + (double)i, 0.02, 12, k, 0.005, 1000 + i);
+        add(&b, name, (100 + (double)i) * (1 + 0.0001 * (double)(i % 50)), 0.02, 12, k, 0.005,
+            5000 + i);
+    }
+    compare_opts_default(&o);
+    run(&a, &b, &o, &c);
+    cr_assert_eq(c.nrows, n);
+    for (i = 0; i < n; i += 37) {
+        struct result a1, b1;
+        struct comparison c1;
+        const struct compare_row *r = row(&c, a.benches[i].name), *r1;
+
+        result_init(&a1);
+        result_init(&b1);
+        add(&a1, a.benches[i].name, 100 + (double)i, 0.02, 12, i % 3 == 0 ? 3 : 1, 0.005,
+            1000 + i);
+        add(&b1, a.benches[i].name, (100 + (double)i) * (1 + 0.0001 * (double)(i % 50)), 0.02,
+            12, i % 3 == 0 ? 3 : 1, 0.005, 5000 + i);
+        run(&a1, &b1, &o, &c1);
+        r1 = &c1.rows[0];
+        cr_expect_eq(r->ratio, r1->ratio, "%s", r->name);
+        cr_expect_eq(r->ratio_ci.lo, r1->ratio_ci.lo, "%s", r->name);
+        cr_expect_eq(r->ratio_ci.hi, r1->ratio_ci.hi, "%s", r->name);
+        cr_expect_eq(r->p, r1->p, "%s", r->name);
+        comparison_free(&c1);
+        result_free(&a1);
+        result_free(&b1);
+    }
+    comparison_free(&c);
+    compare_opts_free(&o);
+    result_free(&a);
+    result_free(&b);
+}

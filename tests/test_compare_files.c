@@ -214,6 +214,27 @@ Test(compare_files, failures_say_where)
     cr_assert(strstr(e.msg, missing) == e.msg, "%s", e.msg);
     compare_files_free(&cf);
     compare_opts_free(&o);
+
+    /* The two sides are read at once; with both bad, the first is told
+     * (as when they were read in turn), and nothing leaks. */
+    compare_opts_default(&o);
+    err_clear(&e);
+    snprintf(nw, sizeof nw, "%s", tmp_path("missing-too.json"));
+    paths[0] = missing;
+    paths[1] = nw;
+    cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), -1);
+    cr_assert(strstr(e.msg, missing) == e.msg, "%s", e.msg);
+    compare_files_free(&cf);
+    compare_opts_free(&o);
+
+    compare_opts_default(&o);
+    err_clear(&e);
+    paths[0] = missing;
+    paths[1] = base;
+    cr_assert_eq(compare_files(paths, 2, &fo, &o, &cf, &e), -1);
+    cr_assert(strstr(e.msg, missing) == e.msg, "%s", e.msg);
+    compare_files_free(&cf);
+    compare_opts_free(&o);
 }
 
 /* An interrupted run ("complete": false) is refused when asked, naming the

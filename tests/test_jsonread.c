@@ -7,8 +7,12 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/result/jsonread.h"
 
@@ -154,4 +158,60 @@ Test(jsonread, join_as_snprintf)
             cr_assert_str_eq(jr_join(got, parent, key), want, "parent %zu key %zu", lens[i],
                              lens[j]);
         }
+}
+
+/* Threads load at once, each into its own arena (a large document takes
+ * blocks past 2 MiB, mapped), while this thread makes and frees jansson
+ * values with malloc: each tree reads back whole. */
+#define NDOC 20000
+
+static void *load_big(void *arg)
+{
+    const char *path = arg;
+    struct jr_arena a = {0};
+    struct err le = {0};
+    json_t *root = jr_load_arena(path, &a, &le), *v;
+    size_t i, ok = 0;
+
+    if (root && json_array_size(root) == NDOC)
+        for (i = 0; i < NDOC; i++) {
+            v = json_array_get(root, i);
+            ok += json_integer_value(json_object_get(v, "i")) == (json_int_t)i &&
+                  json_number_value(json_object_get(v, "x")) == (double)i / 4;
+        }
+    jr_arena_free(&a);
+    return (void *)(uintptr_t)ok;
+}
+
+Test(jsonread, threads_load_into_their_own_arenas)
+{
+    char path[2][64];
+    pthread_t t[2];
+    int k, i;
+
+    for (k = 0; k < 2; k++) {
+        FILE *f;
+        snprintf(path[k], sizeof path[k], "/tmp/pacer-jsonread-%d-%d.json", (int)getpid(), k);
+        cr_assert_not_null(f = fopen(path[k], "w"));
+        fputc('[', f);
+        for (i = 0; i < NDOC; i++)
+            fprintf(f, "%s{\"i\": %d, \"name\": \"bench/%d/with/a/long/name\", \"x\": %.17g}",
+                    i ? ",\n" : "", i, i, (double)i / 4);
+        fputs("]\n", f);
+        fclose(f);
+    }
+    for (k = 0; k < 2; k++)
+        cr_assert_eq(pthread_create(&t[k], NULL, load_big, path[k]), 0);
+    for (i = 0; i < 20000; i++) {
+        json_t *o = json_pack("{s:i, s:s}", "i", i, "s", "made meanwhile");
+        cr_assert_not_null(o);
+        json_decref(o);
+    }
+    for (k = 0; k < 2; k++) {
+        void *ok;
+        pthread_join(t[k], &ok);
+        cr_expect_eq((size_t)(uintptr_t)ok, NDOC, "thread %d read %zu of %d", k,
+                     (size_t)(uintptr_t)ok, NDOC);
+        unlink(path[k]);
+    }
 }

@@ -63,8 +63,8 @@ struct jr_arena {
 /* jr_load, the document's values in arena a (zeroed before the first
  * use).  The document must not be freed with json_decref, nor any of its
  * values kept (copy them: jansson's constructors called after this return
- * use malloc again); jr_arena_free frees it whole.  jansson's allocator
- * is global: no other thread may make jansson values meanwhile. */
+ * use malloc again); jr_arena_free frees it whole.  Threads may each
+ * load into their own arena at the same time. */
 json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e);
 void jr_arena_free(struct jr_arena *a);
 
