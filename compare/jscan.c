@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/result/jsonparse.h"
 #include "harness/result/utf8.h"
 
 void jscan_ws(struct jscan *s)
@@ -214,11 +215,20 @@ static int scan_number(struct jscan *s, const char **startp, int *integral,
     return 0;
 }
 
-/* A real's value is strtod's (correctly rounded, as jansson reads it), an
- * integer's that of its long long ("-0" is 0). */
+/* A real's value is strtod's (correctly rounded, as jansson reads it;
+ * jp_real gives it without strtod in the common cases), an integer's that
+ * of its long long ("-0" is 0). */
 static double value_at(const char *start, int integral)
 {
-    return integral ? (double)strtoll(start, NULL, 10) : strtod(start, NULL);
+    const char *p = start;
+    double v;
+
+    if (integral)
+        return (double)strtoll(start, NULL, 10);
+    while ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' || *p == 'e' ||
+           *p == 'E')
+        p++;
+    return jp_real(start, (size_t)(p - start), &v) ? v : strtod(start, NULL);
 }
 
 double jscan_dec_value(const struct jscan_dec *d)
@@ -296,20 +306,17 @@ static int next_element(struct jscan *s, char close)
     return JSCAN_GIVE_UP;
 }
 
-/* The key at s->p, decoded when it has escapes, after the previous key
- * (*prev, *plen) in ascending byte order; it becomes the previous key. */
-static int next_key(struct jscan *s, const char **prev, size_t *plen)
+/* The key at s->p into *k, *klen: in the buffer, or decoded into the
+ * arena (where it stays) when it has escapes. */
+static int read_key(struct jscan *s, const char **kp, size_t *klenp)
 {
     const char *k = s->p + 1;
     size_t klen;
-    int order;
 
     if (jscan_string(s, NULL) < 0)
         return JSCAN_GIVE_UP;
     klen = (size_t)(s->p - 1 - k);
     if (memchr(k, '\\', klen)) {
-        /* rare: decode it into the arena, where it stays (the next key is
-         * compared with it) */
         struct jscan t = *s;
         const char *dk;
 
@@ -320,6 +327,21 @@ static int next_key(struct jscan *s, const char **prev, size_t *plen)
         klen = strlen(dk);
         s->alen = t.alen;
     }
+    *kp = k;
+    *klenp = klen;
+    return 0;
+}
+
+/* The key at s->p, after the previous key (*prev, *plen) in ascending
+ * byte order; it becomes the previous key. */
+static int next_key(struct jscan *s, const char **prev, size_t *plen)
+{
+    const char *k;
+    size_t klen;
+    int order;
+
+    if (read_key(s, &k, &klen) < 0)
+        return JSCAN_GIVE_UP;
     if (*prev) {
         order = memcmp(*prev, k, *plen < klen ? *plen : klen);
         if (order > 0 || (order == 0 && *plen >= klen))
@@ -344,6 +366,30 @@ int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth)
         q = s->p;
         if (each(s, key, klen, ctx, depth + 1) < 0 || s->p == q)
             return JSCAN_GIVE_UP;   /* each must consume the value */
+        rc = next_element(s, '}');
+    }
+    return rc;
+}
+
+int jscan_object_any(struct jscan *s, jscan_member_fn each, void *ctx, int depth)
+{
+    const char *keys[JSCAN_ANY_KEYS], *k, *q;
+    size_t lens[JSCAN_ANY_KEYS], nk = 0, klen, i;
+    int rc = open_container(s, '{', '}', depth);
+
+    while (rc > 0) {
+        jscan_ws(s);
+        if (read_key(s, &k, &klen) < 0 || jscan_expect(s, ':') < 0 || nk == JSCAN_ANY_KEYS)
+            return JSCAN_GIVE_UP;
+        for (i = 0; i < nk; i++)
+            if (lens[i] == klen && memcmp(keys[i], k, klen) == 0)
+                return JSCAN_GIVE_UP;   /* a repeated key: jansson refuses it */
+        keys[nk] = k;
+        lens[nk++] = klen;
+        jscan_ws(s);
+        q = s->p;
+        if (each(s, k, klen, ctx, depth + 1) < 0 || s->p == q)
+            return JSCAN_GIVE_UP;
         rc = next_element(s, '}');
     }
     return rc;
@@ -438,6 +484,32 @@ int jscan_skip(struct jscan *s, int depth)
     default:
         return jscan_number(s, NULL, NULL);
     }
+}
+
+static int skip_member_any(struct jscan *s, const char *key, size_t klen, void *ctx,
+                           int depth)
+{
+    (void)key;
+    (void)klen;
+    (void)ctx;
+    return jscan_skip_any(s, depth);
+}
+
+static int skip_elem_any(struct jscan *s, size_t i, void *ctx, int depth)
+{
+    (void)i;
+    (void)ctx;
+    return jscan_skip_any(s, depth);
+}
+
+int jscan_skip_any(struct jscan *s, int depth)
+{
+    jscan_ws(s);
+    if (*s->p == '{')
+        return jscan_object_any(s, skip_member_any, NULL, depth);
+    if (*s->p == '[')
+        return jscan_array(s, skip_elem_any, NULL, depth);
+    return jscan_skip(s, depth);
 }
 
 int jscan_null(struct jscan *s)

@@ -63,6 +63,15 @@ typedef int (*jscan_member_fn)(struct jscan *s, const char *key, size_t klen, vo
                                int depth);
 int jscan_object(struct jscan *s, jscan_member_fn each, void *ctx, int depth);
 
+/* The same for an object whose keys come in any order (as other tools
+ * write them): a repeated key gives up, and so do more than
+ * JSCAN_ANY_KEYS keys. */
+#define JSCAN_ANY_KEYS 64
+int jscan_object_any(struct jscan *s, jscan_member_fn each, void *ctx, int depth);
+
+/* jscan_skip for values whose objects have keys in any order. */
+int jscan_skip_any(struct jscan *s, int depth);
+
 /* An array (after white space): each(s, i, ctx, depth + 1) for element i,
  * with s->p at it, which each must consume. */
 typedef int (*jscan_elem_fn)(struct jscan *s, size_t i, void *ctx, int depth);

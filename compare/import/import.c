@@ -72,8 +72,7 @@ static int convert_pacer(const json_t *root, const char *name, const struct impo
 static int convert_gbench(const json_t *root, const char *name, const struct import_opts *io,
                           struct result *out, struct err *e)
 {
-    (void)io;
-    return import_gbench(root, name, out, e);
+    return import_gbench_with(root, name, io, out, e);
 }
 
 /* One row per format: how to recognise it and how to convert it. */
@@ -145,12 +144,25 @@ int import_load_with(const char *path, const struct import_opts *io, struct resu
     enum import_format f;
     struct jr_arena arena = {0};
     json_t *root;
+    char *buf;
+    size_t len;
     int rc;
 
     result_init(out);
+    if (jr_read_file(path, &buf, &len, e) < 0)
+        return -1;
+    /* a large Google Benchmark file is read without its tree */
+    if (import_gbench_lean(buf, len, path, io, out) == 0) {
+        free(buf);
+        if (fmt)
+            *fmt = IMPORT_GBENCH;
+        return 0;
+    }
     /* the document only lives for the conversion, which copies what it
      * keeps: all of it in one arena, freed at once */
-    if (!(root = jr_load_arena(path, &arena, e))) {
+    root = jr_load_buf_arena(path, buf, len, &arena, e);
+    free(buf);
+    if (!root) {
         jr_arena_free(&arena);
         return -1;
     }

@@ -23,6 +23,11 @@ struct import_opts {
                              non-zero code in every run is measured as it
                              is (as hyperfine -i measured it); by default
                              the benchmark is an error */
+    int no_stats;         /* Google Benchmark: the benchmarks' statistics
+                             (struct stats, with their intervals) are left
+                             uncomputed (st.n is 0), for a caller that
+                             needs only the samples: compare without
+                             limits */
 };
 
 /* Read path in whatever supported format it is.  Errors are one line
@@ -41,6 +46,15 @@ int import_detect(const json_t *root, enum import_format *fmt);
 /* The converters, from an already parsed document (name is used in
  * messages and to fill what the format lacks, such as the time). */
 int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e);
+/* import_gbench with options io (NULL: the defaults). */
+int import_gbench_with(const json_t *root, const char *name, const struct import_opts *io,
+                       struct result *out, struct err *e);
+/* The same from the text buf[0..len) (NUL after it) without parsing it
+ * whole: 0 with out as import_gbench makes it, or -1 (out initialised and
+ * empty) whenever the text is not a Google Benchmark file this reader is
+ * sure of; then parse it and call import_gbench, which words any error. */
+int import_gbench_lean(const char *buf, size_t len, const char *name,
+                       const struct import_opts *io, struct result *out);
 int import_hyperfine(const json_t *root, const char *name, struct result *out, struct err *e);
 /* import_hyperfine with options io (NULL: the defaults). */
 int import_hyperfine_with(const json_t *root, const char *name, const struct import_opts *io,

@@ -63,6 +63,7 @@
 #include "harness/result/isotime.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/series.h"
+#include "import_gbench_private.h"
 #include "import_private.h"
 
 #define COMP_MAX 256    /* one '/'-separated part of a benchmark name */
@@ -236,14 +237,6 @@ static const struct time_unit {
     double ns;
 } time_units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
 
-struct gb {
-    struct jr rd;
-    struct result *out;
-    const char *binary;   /* context.executable, borrowed; may be NULL */
-    json_t *seen;         /* run_name -> index of its benchmark in out */
-    json_t *aggs;         /* run_name -> index of its first mean aggregate */
-};
-
 /* The benchmark of that run_name, made on first sight. */
 static struct bench *bench_of(struct gb *g, const char *name)
 {
@@ -295,93 +288,109 @@ static int entry_kind(const struct gb *g, const json_t *jb, const char *at, cons
     return 0;
 }
 
-/* Remember where the first mean aggregate of a run_name is (an aggregate
- * without run_name cannot be matched to its instance). */
-static int note_aggregate(struct gb *g, const json_t *jb, const char *at, const char *name,
-                          size_t idx)
+double gb_time_unit(const char *unit)
 {
-    const char *agg = NULL;
+    size_t i;
 
-    if (jr_get_cstr(&g->rd, jb, at, "aggregate_name", 0, &agg) < 0)
-        return -1;
-    if (agg && strcmp(agg, "mean") == 0 && json_object_get(jb, "run_name") &&
-        !json_object_get(g->aggs, name) &&
-        json_object_set_new(g->aggs, name, json_integer((json_int_t)idx)) != 0)
-        return jr_oom(&g->rd);
+    for (i = 0; i < sizeof time_units / sizeof time_units[0]; i++)
+        if (strcmp(unit, time_units[i].name) == 0)
+            return time_units[i].ns;
     return 0;
 }
 
-/* An iteration entry's times and rates into b. */
-static int read_sample(struct gb *g, const json_t *jb, const char *at, struct bench *b)
+/* An iteration entry's times and rates. */
+static int read_sample(struct gb *g, const json_t *jb, const char *at, struct gb_entry *en)
 {
     const struct jr *rd = &g->rd;
     char path[JR_PATH_LEN], q[JR_QUOTE_BUF];
     const char *unit = NULL;
-    double real = 0, cpu = 0, bps = 0, ips = 0, mult = 0, secs;
-    long long iters = 0;
-    size_t i;
 
-    if (jr_get_int(rd, jb, at, "iterations", JR_REQ, 1, LLONG_MAX, &iters) < 0 ||
+    if (jr_get_int(rd, jb, at, "iterations", JR_REQ, 1, LLONG_MAX, &en->iters) < 0 ||
         jr_get_cstr(rd, jb, at, "time_unit", JR_REQ, &unit) < 0)
         return -1;
-    for (i = 0; i < sizeof time_units / sizeof time_units[0]; i++)
-        if (strcmp(unit, time_units[i].name) == 0)
-            mult = time_units[i].ns;
-    if (mult == 0) {
+    if ((en->mult = gb_time_unit(unit)) == 0) {
         jr_pathf(path, "%s.time_unit", at);
         return jr_fail(rd, path, "unknown time unit %s (expected ns, us, ms or s)",
                        jr_quote(q, sizeof q, unit));
     }
-    if (jr_get_num(rd, jb, at, "real_time", JR_REQ | JR_NONNEG, &real) < 0 ||
-        jr_get_num(rd, jb, at, "cpu_time", JR_REQ | JR_NONNEG, &cpu) < 0 ||
-        jr_get_num(rd, jb, at, "bytes_per_second", JR_NONNEG, &bps) < 0 ||
-        jr_get_num(rd, jb, at, "items_per_second", JR_NONNEG, &ips) < 0)
+    if (jr_get_num(rd, jb, at, "real_time", JR_REQ | JR_NONNEG, &en->real) < 0 ||
+        jr_get_num(rd, jb, at, "cpu_time", JR_REQ | JR_NONNEG, &en->cpu) < 0 ||
+        jr_get_num(rd, jb, at, "bytes_per_second", JR_NONNEG, &en->bps) < 0 ||
+        jr_get_num(rd, jb, at, "items_per_second", JR_NONNEG, &en->ips) < 0)
         return -1;
-    if (!isfinite(real * mult) || !isfinite(cpu * mult)) {
-        jr_pathf(path, "%s.%s", at, isfinite(real * mult) ? "cpu_time" : "real_time");
+    if (!isfinite(en->real * en->mult) || !isfinite(en->cpu * en->mult)) {
+        jr_pathf(path, "%s.%s", at, isfinite(en->real * en->mult) ? "cpu_time" : "real_time");
         return jr_fail(rd, path, "too large to hold in ns");
-    }
-    if (doubles_append(&b->samples, &b->nsamples, real * mult) < 0 ||
-        doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, cpu * mult) < 0)
-        return jr_oom(rd);
-    if (b->nsamples == 1) {
-        b->iterations = (uint64_t)iters;
-        secs = (rates_by_real_time(b->name) ? real : cpu) * mult / 1e9;
-        b->bytes_per_op = per_op(bps, secs);
-        b->items_per_op = per_op(ips, secs);
     }
     return 0;
 }
 
-static int read_entry(struct gb *g, const json_t *jb, size_t idx)
+/* Entry idx of the document into en, checked as gb_entry_add takes it. */
+static int read_entry(struct gb *g, const json_t *jb, size_t idx, struct gb_entry *en)
 {
     const struct jr *rd = &g->rd;
     char at[JR_PATH_LEN];
-    const char *name, *msg = NULL;
-    struct bench *b;
-    long long threads = 1;
-    int is_agg = 0, failed = 0;
+    const char *msg = NULL, *agg = NULL;
+    int failed = 0;
 
+    memset(en, 0, sizeof *en);
+    en->threads = 1;
     jr_pathf(at, "benchmarks[%zu]", idx);
     if (!json_is_object(jb))
         return jr_expected(rd, at, "object", jb);
-    if (entry_kind(g, jb, at, &name, &is_agg) < 0)
+    if (entry_kind(g, jb, at, &en->name, &en->is_agg) < 0)
         return -1;
-    if (is_agg)
-        return note_aggregate(g, jb, at, name, idx);
-    if (jr_get_int(rd, jb, at, "threads", 0, 1, LLONG_MAX, &threads) < 0 ||
+    if (en->is_agg) {
+        if (jr_get_cstr(rd, jb, at, "aggregate_name", 0, &agg) < 0)
+            return -1;
+        en->mean = agg && strcmp(agg, "mean") == 0 && json_object_get(jb, "run_name");
+        return 0;
+    }
+    if (jr_get_int(rd, jb, at, "threads", 0, 1, LLONG_MAX, &en->threads) < 0 ||
         jr_get_bool(rd, jb, at, "error_occurred", 0, &failed) < 0 ||
         jr_get_cstr(rd, jb, at, "error_message", failed ? JR_REQ : 0, &msg) < 0)
         return -1;
-    b = bench_of(g, name);
-    if (!b || (threads > 1 && !has_param(b, "threads") &&
-               bench_add_param_int(b, "threads", threads) < 0))
-        return jr_oom(rd);
     if (failed)
-        return bench_set_error(b, "%s", msg) ? 0 : jr_oom(rd);
-    if (msg)   /* error_occurred false: a skip (Google Benchmark 1.8) */
-        return bench_set_error(b, "skipped: %s", msg) ? 0 : jr_oom(rd);
-    return read_sample(g, jb, at, b);
+        en->error = msg;
+    else if (msg)
+        en->skip = msg;
+    else
+        return read_sample(g, jb, at, en);
+    return 0;
+}
+
+int gb_entry_add(struct gb *g, const struct gb_entry *en, size_t idx)
+{
+    const struct jr *rd = &g->rd;
+    struct bench *b;
+    double secs;
+
+    if (en->is_agg) {
+        /* where the first mean aggregate of a run_name is (an aggregate
+         * without run_name cannot be matched to its instance) */
+        if (en->mean && !json_object_get(g->aggs, en->name) &&
+            json_object_set_new(g->aggs, en->name, json_integer((json_int_t)idx)) != 0)
+            return jr_oom(rd);
+        return 0;
+    }
+    b = bench_of(g, en->name);
+    if (!b || (en->threads > 1 && !has_param(b, "threads") &&
+               bench_add_param_int(b, "threads", en->threads) < 0))
+        return jr_oom(rd);
+    if (en->error)
+        return bench_set_error(b, "%s", en->error) ? 0 : jr_oom(rd);
+    if (en->skip)   /* error_occurred false: a skip (Google Benchmark 1.8) */
+        return bench_set_error(b, "skipped: %s", en->skip) ? 0 : jr_oom(rd);
+    if (doubles_append(&b->samples, &b->nsamples, en->real * en->mult) < 0 ||
+        doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, en->cpu * en->mult) < 0)
+        return jr_oom(rd);
+    if (b->nsamples == 1) {
+        b->iterations = (uint64_t)en->iters;
+        secs = (rates_by_real_time(b->name) ? en->real : en->cpu) * en->mult / 1e9;
+        b->bytes_per_op = per_op(en->bps, secs);
+        b->items_per_op = per_op(en->ips, secs);
+    }
+    return 0;
 }
 
 /* A run_name with a mean aggregate and no iteration entry: the one that
@@ -407,46 +416,85 @@ static int check_aggregates_only(struct gb *g)
                 jr_quote(q, sizeof q, first));
 }
 
-static int read_benches(struct gb *g, const json_t *a)
+int gb_finish(struct gb *g)
 {
     struct stats_opts so;
     size_t i;
 
-    for (i = 0; i < json_array_size(a); i++)
-        if (read_entry(g, json_array_get(a, i), i) < 0)
-            return -1;
     if (check_aggregates_only(g) < 0)
         return -1;
     if (g->out->nbenches == 0)
         return jr_fail(&g->rd, "benchmarks", "no benchmarks");
     stats_opts_default(&so);
-    for (i = 0; i < g->out->nbenches; i++)
+    for (i = 0; g->stats && i < g->out->nbenches; i++)
         if (bench_compute_stats(&g->out->benches[i], &so) < 0)
             return jr_oom(&g->rd);
     return 0;
 }
 
+static int read_benches(struct gb *g, const json_t *a)
+{
+    struct gb_entry en;
+    size_t i;
+
+    for (i = 0; i < json_array_size(a); i++)
+        if (read_entry(g, json_array_get(a, i), i, &en) < 0 || gb_entry_add(g, &en, i) < 0)
+            return -1;
+    return gb_finish(g);
+}
+
+int gb_begin(struct gb *g, const char *name, const struct import_opts *io, struct result *out,
+             struct err *e)
+{
+    memset(g, 0, sizeof *g);
+    g->stats = !(io && io->no_stats);
+    g->rd.name = name;
+    g->rd.e = e;
+    g->out = out;
+    result_init(out);
+    out->suite = import_suite_of(name);
+    g->seen = json_object();
+    g->aggs = json_object();
+    if (!out->suite || !g->seen || !g->aggs)
+        return jr_oom(&g->rd);
+    return 0;
+}
+
+void gb_end(struct gb *g)
+{
+    json_decref(g->seen);
+    json_decref(g->aggs);
+    g->seen = g->aggs = NULL;
+}
+
+int gb_context(struct gb *g, const json_t *co)
+{
+    return read_context(&g->rd, co, &g->out->ctx, &g->binary);
+}
+
 int import_gbench(const json_t *root, const char *name, struct result *out, struct err *e)
 {
-    struct gb g = {{name, e}, out, NULL, NULL, NULL};
+    return import_gbench_with(root, name, NULL, out, e);
+}
+
+int import_gbench_with(const json_t *root, const char *name, const struct import_opts *io,
+                       struct result *out, struct err *e)
+{
+    struct gb g;
     const json_t *co, *ba;
     int rc = -1;
 
-    result_init(out);
-    if (!json_is_object(root))
-        return jr_expected(&g.rd, "$", "object", root);
-    if (jr_get_obj(&g.rd, root, "", "context", JR_REQ, &co) < 0 ||
-        read_context(&g.rd, co, &out->ctx, &g.binary) < 0 ||
+    if (gb_begin(&g, name, io, out, e) < 0)
+        goto done;
+    if (!json_is_object(root)) {
+        jr_expected(&g.rd, "$", "object", root);
+        goto done;
+    }
+    if (jr_get_obj(&g.rd, root, "", "context", JR_REQ, &co) < 0 || gb_context(&g, co) < 0 ||
         jr_get_arr(&g.rd, root, "", "benchmarks", JR_REQ, &ba) < 0)
-        return -1;
-    out->suite = import_suite_of(name);
-    g.seen = json_object();
-    g.aggs = json_object();
-    if (!out->suite || !g.seen || !g.aggs)
-        jr_oom(&g.rd);
-    else
-        rc = read_benches(&g, ba);
-    json_decref(g.seen);
-    json_decref(g.aggs);
+        goto done;
+    rc = read_benches(&g, ba);
+done:
+    gb_end(&g);
     return rc;
 }

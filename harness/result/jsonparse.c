@@ -7,7 +7,7 @@
  * here a string without escapes is one scan and one copy, and a number is
  * converted from a small copy of its text by the same strtoll or strtod,
  * or, for a real of at most 19 significant digits and a small exponent
- * (what result files hold), exactly without it (fast_real).
+ * (what result files hold), exactly without it (jp_real).
  * Where jansson would refuse the text, or where matching it exactly would
  * take its own code (Unicode escapes and UTF-8 checks), this parser gives
  * up instead.
@@ -38,7 +38,7 @@ static json_t *jp_value(struct jp *s);
  * emulator that computes it in double, as valgrind does). */
 static int ldbl_exact(void)
 {
-    static int known, exact;
+    static _Thread_local int known, exact;   /* threads read files at once */
 
     if (!known) {
         volatile long double one = 1.0L, tiny = 0x1p-63L;
@@ -61,7 +61,7 @@ static int ldbl_exact(void)
  *     rounding that to 53 bits gives the correctly rounded double unless
  *     the 64-bit result lies exactly halfway between two doubles (its low
  *     11 bits 0x400), where strtod decides. */
-static int fast_real(const char *t, size_t len, double *out)
+int jp_real(const char *t, size_t len, double *out)
 {
     static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
@@ -243,7 +243,7 @@ static json_t *jp_number(struct jp *s)
     } else {
         double v;
 
-        if (fast_real(tok, len, &v))
+        if (jp_real(tok, len, &v))
             return json_real(v);
         v = strtod(tok, &end);
         return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);

@@ -20,4 +20,10 @@
  * nesting deeper than jansson's 2048 levels; or when memory runs out. */
 json_t *jp_loadb(const char *buf, size_t len);
 
+/* The number t[0..len) (JSON's syntax, a real) into *out, correctly
+ * rounded as strtod rounds it, when it is one of the cases that can be
+ * done without strtod (at most 19 significant digits, a small exponent,
+ * not halfway between two doubles): 1, else 0 (call strtod). */
+int jp_real(const char *t, size_t len, double *out);
+
 #endif

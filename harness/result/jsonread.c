@@ -249,12 +249,26 @@ static void set_alloc(void)
 
 json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e)
 {
+    json_t *root;
+    char *buf;
+    size_t len;
+
+    if (jr_read_file(path, &buf, &len, e) < 0)
+        return NULL;
+    root = jr_load_buf_arena(path, buf, len, a, e);
+    free(buf);
+    return root;
+}
+
+json_t *jr_load_buf_arena(const char *path, const char *buf, size_t len, struct jr_arena *a,
+                          struct err *e)
+{
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     json_t *root;
 
     pthread_once(&once, set_alloc);
     arena_now = a;
-    root = jr_load(path, e);
+    root = jr_load_buf(path, buf, len, e);
     arena_now = NULL;
     return root;
 }
@@ -273,17 +287,26 @@ void jr_arena_free(struct jr_arena *a)
 
 json_t *jr_load(const char *path, struct err *e)
 {
-    json_error_t je;
     json_t *root;
     char *buf;
-    size_t len, i;
+    size_t len;
 
     if (jr_read_file(path, &buf, &len, e) < 0)
         return NULL;
+    root = jr_load_buf(path, buf, len, e);
+    free(buf);
+    return root;
+}
+
+json_t *jr_load_buf(const char *path, const char *buf, size_t len, struct err *e)
+{
+    json_error_t je;
+    json_t *root;
+    size_t i;
+
     for (i = 0; i < len && buf[i] && strchr(" \t\r\n", buf[i]); i++)
         ;
     if (i == len) {
-        free(buf);
         err_set(e, "%s: empty file", path);
         return NULL;
     }
@@ -293,7 +316,6 @@ json_t *jr_load(const char *path, struct err *e)
     root = jp_loadb(buf, len);
     if (!root)
         root = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-    free(buf);
     if (!root)
         err_set(e, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
     return root;

@@ -51,6 +51,8 @@ int jr_read_file(const char *path, char **buf, size_t *len, struct err *e);
  * document, or NULL with "path: cannot open: ...", "path: empty file" or
  * "path: line L column C: <jansson's text>" in e. */
 json_t *jr_load(const char *path, struct err *e);
+/* The same on the text of path already read (jr_read_file). */
+json_t *jr_load_buf(const char *path, const char *buf, size_t len, struct err *e);
 
 /* Memory that a parsed document lives in (jr_load_arena): taken in large
  * blocks and given back at once, so that a large file costs neither a
@@ -66,6 +68,8 @@ struct jr_arena {
  * use malloc again); jr_arena_free frees it whole.  Threads may each
  * load into their own arena at the same time. */
 json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e);
+json_t *jr_load_buf_arena(const char *path, const char *buf, size_t len, struct jr_arena *a,
+                          struct err *e);
 void jr_arena_free(struct jr_arena *a);
 
 /* s is the canonical decimal text of a long long (what "%lld" prints):
