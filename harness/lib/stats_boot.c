@@ -20,7 +20,12 @@
  *   P(I = J = i) = G_k(i) - G_k(i-1) - C(n, k) a(i) ((n-i)/n)^r.
  * Only positions within 5 sqrt(n) + 20 of the middle are visited (10
  * standard deviations of I and more), and values less likely than
- * BOOT_TINY are left out: what is lost is below 1e-9 in all.
+ * BOOT_TINY are left out: what is lost is 1e-10 in all for n = 30, 5e-10
+ * for 100, 4.4e-9 for 4,000 (their probabilities fall faster than
+ * geometrically away from the middle), so an interval's end could move
+ * only where the distribution has a step within that of its level; it
+ * saves a fifth of the atoms at n = 30 and a third at n = 100, and as much
+ * of the time of the intervals built on them.
  *
  * The mean's interval is in stats_mean.c.
  */
@@ -34,7 +39,7 @@
 #include "dist.h"
 #include "stats_private.h"
 
-#define BOOT_TINY 1e-15        /* atoms below this probability are left out */
+#define BOOT_TINY 1e-11        /* atoms below this probability are left out */
 #define RATIO_FINISH 64        /* candidate ratios few enough to sort */
 
 int stats_atoms_add(struct stats_atoms *s, double v, double p)
