@@ -5,6 +5,7 @@
  * the benchmark table.
  */
 #include <getopt.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,8 +95,52 @@ static int sa_parse(int argc, char **argv, struct sa_opts *o)
     return 0;
 }
 
+/* Above this CV a benchmark is named as noisy after the table (pacer
+ * run's default, WARN_CV_DEFAULT). */
+#define SA_CV_WARN 0.05
+#define SA_NOISY_SHOWN 5
+
+/* The noisy benchmarks seen: how many, and the worst few. */
+struct sa_noisy {
+    size_t n;
+    struct {
+        const char *name;
+        double cv;
+    } worst[SA_NOISY_SHOWN];
+};
+
+static void sa_note_noisy(struct sa_noisy *nz, const char *name, double cv)
+{
+    size_t k = nz->n < SA_NOISY_SHOWN ? nz->n : SA_NOISY_SHOWN, i;
+
+    nz->n++;
+    if (k == SA_NOISY_SHOWN && cv <= nz->worst[k - 1].cv)
+        return;
+    i = k == SA_NOISY_SHOWN ? k - 1 : k;
+    for (; i > 0 && nz->worst[i - 1].cv < cv; i--)
+        nz->worst[i] = nz->worst[i - 1];
+    nz->worst[i].name = name;
+    nz->worst[i].cv = cv;
+}
+
+/* One warning for all the noisy benchmarks, the worst first. */
+static void sa_warn_noisy(const char *prog, const struct sa_noisy *nz)
+{
+    size_t i, k = nz->n < SA_NOISY_SHOWN ? nz->n : SA_NOISY_SHOWN;
+
+    if (!nz->n)
+        return;
+    fprintf(stderr, "%s: warning: %zu benchmark%s noisy (CV above %.0f%%):", prog, nz->n,
+            nz->n == 1 ? " is" : "s are", 100 * SA_CV_WARN);
+    for (i = 0; i < k; i++)
+        fprintf(stderr, "%s %s %.1f%%", i ? "," : "", nz->worst[i].name, 100 * nz->worst[i].cv);
+    fprintf(stderr, "%s; a quieter machine, more --samples, or pacer run --processes N "
+                    "(fresh processes) give steadier figures\n", nz->n > k ? ", ..." : "");
+}
+
 /* Measure one instance and add its row (or print its error). */
-static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct table *t)
+static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct table *t,
+                      struct sa_noisy *nz)
 {
     struct measure m;
     struct warmup_out wo;
@@ -125,6 +170,8 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct
         goto cleanup;
     }
     table_add_bench(t, in->name, "ns", &st, m.priv.bytes_per_op, m.priv.items_per_op, wo.iters);
+    if (isfinite(st.cv) && st.cv > SA_CV_WARN)
+        sa_note_noisy(nz, in->name, st.cv);
     rc = 0;
 cleanup:
     measure_teardown(&m);
@@ -140,6 +187,7 @@ int pacer_main(int argc, char **argv)
     struct sa_opts o = {0};
     struct err e = {0};
     struct table t;
+    struct sa_noisy nz = {0};
     regex_t re;
     size_t n = 0, i, ran = 0;
     int failed = 0, have_re = 0;
@@ -171,16 +219,21 @@ int pacer_main(int argc, char **argv)
             puts(inst[i].name);
             continue;
         }
-        if (sa_run_one(&inst[i], &o, &t) < 0)
+        if (sa_run_one(&inst[i], &o, &t, &nz) < 0)
             failed = 1;
     }
-    if (!o.list)
+    if (ran == 0 && n > 0) {
+        /* as pacer run says it: a filter that selects nothing is a mistake */
+        fprintf(stderr, "%s: no benchmark matches '%s' (--list shows the names)\n", argv[0],
+                o.filter);
+        failed = 2;
+    } else if (!o.list) {
         table_print(&t, stdout);
-    if (ran == 0 && n > 0)
-        fprintf(stderr, "%s: no benchmark matches '%s'\n", argv[0], o.filter);
+        sa_warn_noisy(argv[0], &nz);
+    }
     table_free(&t);
     if (have_re)
         regfree(&re);
     free(inst);
-    return failed ? 3 : 0;
+    return failed == 2 ? 2 : failed ? 3 : 0;
 }
