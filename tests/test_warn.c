@@ -111,3 +111,78 @@ Test(warn, failed_benchmarks_get_none)
     cr_assert_eq(n, 0);
     free(s);
 }
+
+static char *tally_lines(struct bench *b, size_t n, const struct context *ctx, double ci,
+                         int *lines)
+{
+    struct warn_tally t;
+    char *buf = NULL;
+    size_t len = 0, i;
+    FILE *f = open_memstream(&buf, &len);
+
+    warn_tally_init(&t, ctx, 0.05);
+    for (i = 0; i < n; i++)
+        warn_tally_add(&t, &b[i], ci);
+    *lines = warn_tally_print(f, &t);
+    fclose(f);
+    return buf;
+}
+
+/* A run with many noisy benchmarks says so once: their number and the
+ * worst three, worst first (what make bench on a busy machine shows). */
+Test(warn, a_run_says_each_kind_once)
+{
+    struct bench b[6];
+    char names[6][8] = {"s/a", "s/b", "s/c", "s/d", "s/e", "s/f"};
+    double cvs[6] = {0.07, 0.22, 0.01, 0.09, 0.30, 0.06};
+    int lines;
+    size_t i;
+    char *s;
+
+    for (i = 0; i < 6; i++) {
+        b[i] = base();
+        b[i].name = names[i];
+        b[i].st.cv = cvs[i];
+    }
+    s = tally_lines(b, 6, NULL, 0, &lines);
+    cr_assert_eq(lines, 1);
+    cr_assert_str_eq(s, "pacer: warning: 5 benchmarks are noisy (CV above 5.0%), the worst: "
+                        "s/e 30.0%, s/b 22.0%, s/d 9.0%, ...; each one's statistics are in the "
+                        "result\n");
+    free(s);
+    /* one alone keeps its own line */
+    s = tally_lines(&b[1], 1, NULL, 0, &lines);
+    cr_assert_eq(lines, 1);
+    cr_assert_str_eq(s, "pacer: warning: s/b: CV 22.0% is above 5.0%: the samples are noisy\n");
+    free(s);
+}
+
+/* --ci-target not reached: the CI it got, the samples, what to do. */
+Test(warn, ci_target_not_reached)
+{
+    struct bench b[2] = {base(), base()};
+    int lines;
+    char *s;
+
+    b[0].st.ci_median.lo = 9.8;   /* +-2 % of 10 */
+    b[0].st.ci_median.hi = 10.2;
+    b[1].st.ci_median.lo = 9.95;  /* +-0.5 % */
+    b[1].st.ci_median.hi = 10.05;
+    b[1].name = "s/y";
+    s = tally_lines(b, 2, NULL, 0.01, &lines);
+    cr_assert_eq(lines, 1);
+    cr_assert_str_eq(s, "pacer: warning: s/x: the median's 95% CI is +-2.0% after 30 samples, "
+                        "above the --ci-target of 1.0%: give it more --budget or --processes\n");
+    free(s);
+    b[1].st.ci_median.lo = 9.7;   /* +-3 % */
+    b[1].st.ci_median.hi = 10.3;
+    s = tally_lines(b, 2, NULL, 0.01, &lines);
+    cr_assert_str_eq(s, "pacer: warning: 2 benchmarks did not reach their --ci-target, the "
+                        "worst: s/y +-3.0%, s/x +-2.0%; give them more --budget or "
+                        "--processes\n");
+    free(s);
+    /* without a target nothing is said */
+    s = tally_lines(b, 2, NULL, 0, &lines);
+    cr_assert_eq(lines, 0);
+    free(s);
+}

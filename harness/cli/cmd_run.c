@@ -540,9 +540,11 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
  * thresholds that failed. */
 static int finish_benches(const struct run_cli *c, const struct plan *p, struct result *r)
 {
+    struct warn_tally wt;
     int nfailed = 0;
     size_t i;
 
+    warn_tally_init(&wt, &r->ctx, c->cv_warn);
     for (i = 0; i < p->njobs; i++) {
         job_finish(&p->jobs[i], &r->benches[i]);
         if (p->jobs[i].mp.sc) {
@@ -550,9 +552,11 @@ static int finish_benches(const struct run_cli *c, const struct plan *p, struct 
             nfailed += (int)scenario_thresholds(&r->benches[i], p->jobs[i].mp.sc, &lc);
             limit_checks_free(&lc);
         }
-        if (!c->quiet)
-            warn_bench(stderr, &r->benches[i], &r->ctx, c->cv_warn);
+        /* the adaptive rule is the micro runner's */
+        warn_tally_add(&wt, &r->benches[i], p->jobs[i].li ? p->jobs[i].set.ci_target : 0);
     }
+    if (!c->quiet)
+        warn_tally_print(stderr, &wt);
     return nfailed;
 }
 
