@@ -20,9 +20,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "harness/lib/stats.h"
 #include "cluster.h"
-#include "jscan.h"
+#include "harness/lib/stats.h"
+#include "harness/result/jscan.h"
 
 /* The median of the process medians in meds (one process: its median). */
 static double of_medians(double *meds, size_t m)

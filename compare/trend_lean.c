@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/result/jscan.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/version.h"
-#include "jscan.h"
 #include "trend_read_private.h"
 
 #define GIVE_UP JSCAN_GIVE_UP

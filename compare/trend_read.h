@@ -23,7 +23,7 @@
 
 #include "harness/lib/err.h"
 #include "harness/result/result.h"
-#include "jscan.h"
+#include "harness/result/jscan.h"
 
 struct trend_bench_rec {
     const char *name, *unit;  /* borrowed from the trend_file */

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "compare/cluster.h"
-#include "compare/jscan.h"
+#include "harness/result/jscan.h"
 #include "compare/trend_read.h"
 #include "compare/trend_read_private.h"
 #include "harness/lib/rng.h"

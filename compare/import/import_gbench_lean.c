@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare/jscan.h"
+#include "harness/result/jscan.h"
 #include "harness/result/jsonparse.h"
 #include "import_gbench_private.h"
 

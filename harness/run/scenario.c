@@ -171,22 +171,102 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
  * taken under it. */
 #define PORT_ATTEMPTS 3
 
+/* A target started on one port, and the load aimed at it. */
+struct launch {
+    char port[16], **argv, **env, *url, *req;
+    struct load_opts lo;
+    struct target t;
+    int started;
+};
+
+static void launch_free(struct launch *l)
+{
+    free(l->req);
+    free(l->url);
+    words_free(l->argv);
+    words_free(l->env);
+    l->req = l->url = NULL;
+    l->argv = l->env = NULL;
+}
+
+/* p's target started on port pn, its load prepared: 0, or -1 with b's
+ * error set. */
+static int launch_start(const struct scenario_point *p, const struct load_request *rq, int pn,
+                        struct launch *l, struct bench *b)
+{
+    const struct suite_target *tg = p->tg;
+    const struct suite_scenario *sc = p->sc;
+    const char *names[] = {"port", NULL}, *values[2] = {l->port, NULL};
+    struct target_opts to;
+    struct err e = {0};
+
+    snprintf(l->port, sizeof l->port, "%d", pn);
+    l->argv = placeholder_port(tg->argv, l->port);
+    l->env = tg->env ? placeholder_port(tg->env, l->port) : NULL;
+    l->url = placeholder_expand(sc->url, names, values);
+    if (!l->argv || (tg->env && !l->env) || !l->url) {
+        bench_set_error(b, "out of memory");
+        return -1;
+    }
+    l->lo = sc->load;
+    l->lo.url_text = l->url;
+    l->lo.connections = p->connections;
+    l->lo.rate = p->rate;
+    if (load_prepare(&l->lo, rq, &l->req, &e) < 0) {
+        bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
+        return -1;
+    }
+    memset(&to, 0, sizeof to);
+    to.name = tg->name;
+    to.argv = l->argv;
+    to.env = l->env;
+    to.cwd = tg->cwd;
+    to.port = pn;
+    to.ready = tg->ready;
+    to.ready_arg = tg->ready_arg;
+    to.ready_timeout_ns = tg->ready_timeout_ns;
+    to.stop_timeout_ns = tg->stop_timeout_ns;
+    if (target_start(&l->t, &to, &e) < 0) {
+        bench_set_error(b, "target %s: %s", tg->name, e.msg);
+        return -1;
+    }
+    l->started = 1;
+    return 0;
+}
+
+/* Stop the target; what that says (killed, or died before) into b. */
+static void launch_stop(struct launch *l, const struct suite_target *tg,
+                        const struct scenario_opts *mo, struct bench *b)
+{
+    int how = target_stop(&l->t);
+
+    if (how == 1 && mo->on_warn) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "target %s did not stop within %gs of SIGTERM: killed",
+                 tg->name, (double)tg->stop_timeout_ns / 1e9);
+        mo->on_warn(mo->arg, msg);
+    }
+    if (how == 2 && !b->error) {
+        /* It died after the last repetition, before it was asked to stop. */
+        char what[96], msg[256];
+        child_describe_status(l->t.status, what, sizeof what);
+        snprintf(msg, sizeof msg, "target %s: %s before it was stopped", tg->name, what);
+        target_failed(b, &l->t, l->t.status, 0, msg);
+    }
+}
+
 int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
                  struct bench *b, int *invalid)
 {
     const struct suite_target *tg = p->tg;
     const struct suite_scenario *sc = p->sc;
-    const char *names[] = {"port", NULL}, *values[2] = {NULL, NULL};
     struct load_request rq = {sc->method, (const char *const *)sc->headers, sc->nheaders,
                               sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
                               sc->framing};
-    struct target_opts to;
-    struct load_opts lo;
-    struct target t;
+    struct launch l = {0};
     struct stats_opts so;
     struct err e = {0};
-    char port[16], **argv = NULL, **env = NULL, *url = NULL, *req = NULL;
-    int pn, rc = 0, started = 0, status, attempt;
+    int pn, rc = 0, status, attempt;
     enum target_wait w;
 
     if (bench_begin(p, b) < 0) {
@@ -199,40 +279,10 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
             bench_set_error(b, "target %s: %s", tg->name, e.msg);
             return 0;
         }
-        snprintf(port, sizeof port, "%d", pn);
-        values[0] = port;
-        argv = placeholder_port(tg->argv, port);
-        env = tg->env ? placeholder_port(tg->env, port) : NULL;
-        url = placeholder_expand(sc->url, names, values);
-        if (!argv || (tg->env && !env) || !url) {
-            bench_set_error(b, "out of memory");
+        if (launch_start(p, &rq, pn, &l, b) < 0)
             goto cleanup;
-        }
-        lo = sc->load;
-        lo.url_text = url;
-        lo.connections = p->connections;
-        lo.rate = p->rate;
-        if (load_prepare(&lo, &rq, &req, &e) < 0) {
-            bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
-            goto cleanup;
-        }
-        memset(&to, 0, sizeof to);
-        to.name = tg->name;
-        to.argv = argv;
-        to.env = env;
-        to.cwd = tg->cwd;
-        to.port = pn;
-        to.ready = tg->ready;
-        to.ready_arg = tg->ready_arg;
-        to.ready_timeout_ns = tg->ready_timeout_ns;
-        to.stop_timeout_ns = tg->stop_timeout_ns;
-        if (target_start(&t, &to, &e) < 0) {
-            bench_set_error(b, "target %s: %s", tg->name, e.msg);
-            goto cleanup;
-        }
-        started = 1;
         err_clear(&e);
-        w = target_wait_ready(&t, mo->interrupt, &e);
+        w = target_wait_ready(&l.t, mo->interrupt, &e);
         /* The port pacer chose was taken by another program between its
          * check and the target's bind: the target exited; start it again
          * on another port (a port written in the suite is the user's). */
@@ -246,14 +296,9 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
                      "starting it again on another port", tg->name, pn);
             mo->on_warn(mo->arg, msg);
         }
-        target_stop(&t);
-        started = 0;
-        free(req);
-        free(url);
-        words_free(argv);
-        words_free(env);
-        req = url = NULL;
-        argv = env = NULL;
+        target_stop(&l.t);
+        l.started = 0;
+        launch_free(&l);
     }
     if (w == TARGET_INTERRUPTED) {
         bench_set_error(b, "interrupted (starting target %s)", tg->name);
@@ -261,33 +306,17 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     } else if (w != TARGET_READY) {
         char msg[ERR_MAX + 128];
         snprintf(msg, sizeof msg, "target %s: %s", tg->name, e.msg);
-        target_failed(b, &t, target_exited(&t, &status) ? status : -1, w == TARGET_TIMEOUT, msg);
+        target_failed(b, &l.t, target_exited(&l.t, &status) ? status : -1, w == TARGET_TIMEOUT,
+                      msg);
     } else
-        rc = run_reps(p, mo, &t, &lo, b, invalid);
+        rc = run_reps(p, mo, &l.t, &l.lo, b, invalid);
 cleanup:
-    if (started) {
-        int how = target_stop(&t);
-        if (how == 1 && mo->on_warn) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "target %s did not stop within %gs of SIGTERM: killed",
-                     tg->name, (double)tg->stop_timeout_ns / 1e9);
-            mo->on_warn(mo->arg, msg);
-        }
-        if (how == 2 && !b->error) {
-            /* It died after the last repetition, before it was asked to stop. */
-            char what[96], msg[256];
-            child_describe_status(t.status, what, sizeof what);
-            snprintf(msg, sizeof msg, "target %s: %s before it was stopped", tg->name, what);
-            target_failed(b, &t, t.status, 0, msg);
-        }
-    }
+    if (l.started)
+        launch_stop(&l, tg, mo, b);
     stats_opts_default(&so);
     if (b->nsamples && bench_compute_stats(b, &so) < 0)
         bench_set_error(b, "out of memory");
-    free(req);
-    free(url);
-    words_free(argv);
-    words_free(env);
+    launch_free(&l);
     return rc;
 }
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/result/jsonparse.h"
-#include "harness/result/utf8.h"
+#include "jsonparse.h"
+#include "utf8.h"
 
 void jscan_ws(struct jscan *s)
 {
