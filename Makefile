@@ -7,7 +7,9 @@
 #                   comparison with the previous run and the trend of
 #                   results/, and draw both under results/plots/
 #   make check      build and run the tests without the dependency step
-#   make install    install pacer, pacer.h and libpacer.a under $(DESTDIR)$(PREFIX)
+#   make install    install pacer, pacer.h, libpacer.a, pacer.pc, the man pages
+#                   and the bash and zsh completions under $(DESTDIR)$(PREFIX)
+#   make man        the man pages into $(BUILD)/man (help2man)
 #   make check-valgrind  the command-level tests with pacer under valgrind's
 #                   memcheck (an error or a definite leak fails them)
 #   make fuzz       build the libFuzzer harnesses of tests/fuzz (clang, ASan,
@@ -34,7 +36,8 @@ endif
 # missing ones (root only: apt-get update once, then apt-get install -y).
 DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
-           linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev
+           linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
+           man-db
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
@@ -75,7 +78,7 @@ TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
 FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
 
-.PHONY: all test check check-valgrind bench deps install clean fuzz fuzz-build FORCE
+.PHONY: all test check check-valgrind bench deps install man clean fuzz fuzz-build FORCE
 .DEFAULT_GOAL := all
 
 all: $(PACER) $(LIBPACER) $(MICRO_BIN) $(SERVER_BIN)
@@ -209,11 +212,41 @@ $(BUILD)/.:
 	@mkdir -p $@
 
 # ---- install / clean ------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+# The man pages, made by help2man from the --help texts (pacer(1) and one
+# pacer-COMMAND(1) per command of `pacer --help`), and a pkg-config file.
+MAN_DIR = $(BUILD)/man
+man: $(PACER)
+	@mkdir -p $(MAN_DIR)
+	@v=$$($(PACER) --version | sed 's/^pacer //'); w=$$(mktemp -d); \
+	help2man --no-info --version-string="$$v" -N \
+	  --name="performance benchmarks run, stored and compared" -o $(MAN_DIR)/pacer.1 $(PACER) && \
+	$(PACER) --help | awk '/^commands:/ {f = 1; next} /^$$/ {f = 0} \
+	  f {c = $$1; sub(/^ *[^ ]+ +/, ""); print c "\t" $$0}' | \
+	while IFS='	' read -r c d; do \
+	  printf '#!/bin/sh\nexec %s %s "$$@"\n' $(abspath $(PACER)) "$$c" > $$w/pacer-$$c; \
+	  chmod +x $$w/pacer-$$c; \
+	  help2man --no-info --version-string="$$v" -N --name="$$d" \
+	    -o $(MAN_DIR)/pacer-$$c.1 $$w/pacer-$$c || exit 1; \
+	done; rc=$$?; rm -rf $$w; exit $$rc
+
+$(BUILD)/pacer.pc: FORCE
+	@printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: pacer\nDescription: micro benchmarks for pacer (libpacer: the timing loop, registration, workers)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lpacer -lm -lpthread %s\n' \
+	  '$(PREFIX)' "$$(sed -n 's/^#define PACER_VERSION "\(.*\)"/\1/p' harness/result/version.h)" \
+	  '$(SAN_FLAGS)' > $@.tmp && \
+	  mv $@.tmp $@
+
+install: all man $(BUILD)/pacer.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 $(PACER) $(DESTDIR)$(PREFIX)/bin/pacer
 	install -m 644 harness/lib/pacer.h $(DESTDIR)$(PREFIX)/include/pacer.h
 	install -m 644 $(LIBPACER) $(DESTDIR)$(PREFIX)/lib/libpacer.a
+	install -m 644 $(BUILD)/pacer.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/pacer.pc
+	install -m 644 $(MAN_DIR)/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
+	$(PACER) --completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pacer
+	$(PACER) --completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_pacer
 
 clean:
 	rm -rf $(BUILD)

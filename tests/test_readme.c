@@ -175,6 +175,8 @@ static const struct skip {
     {"git worktree add", "needs the project's repository and a base commit: a copy of the "
                          "build under test stands for the base build"},
     {"make all", "the build these tests run from"},
+    {"make install", "installs outside the scratch directory (tests/test_install.c runs it into "
+                     "a scratch PREFIX and builds a benchmark with its pkg-config file)"},
     {"PASS: ", "an example of compare's outcome line (tests/test_report.c checks its forms)"},
     {"FAIL: ", "an example of compare's outcome line (tests/test_report.c checks its forms)"},
     {"UNTRUSTED: ", "an example of compare's outcome line (tests/test_report.c checks its "
