@@ -34,7 +34,7 @@ endif
 
 # Debian packages the build and the tests need; `make deps` installs the
 # missing ones (root only: apt-get update once, then apt-get install -y).
-DEB_PKGS = gcc make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
+DEB_PKGS = gcc g++ make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
            linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
            man-db

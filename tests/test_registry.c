@@ -1,6 +1,8 @@
 /* test_registry.c: benchmark definitions expanded into instances (registry.c). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness/lib/registry.h"
 
@@ -149,4 +151,46 @@ Test(registry, macro_registers_with_file_and_line)
     cr_assert_gt(in[0].def->line, 0);
     cr_assert_not_null(strstr(in[0].def->compiler, "gcc"));
     free(in);
+}
+
+/* pacer.h in C++: a benchmark written in C++ (g++ in C++11 and C++20,
+ * warnings as errors) registers with its name, group, ranges and lists,
+ * and runs. */
+Test(registry, cxx_benchmarks_register)
+{
+    const char *b = getenv("PACER_BUILD");
+    const char *stds[] = {"c++11", "c++20"};
+    char dir[] = "/tmp/pacer-cxx-XXXXXX", cmd[2048], out[4096];
+    FILE *f;
+    size_t i, n;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "%s/b.cc", dir);
+    cr_assert_not_null(f = fopen(cmd, "w"));
+    fputs("#include <pacer.h>\n#include <vector>\n"
+          "static void vec(pacer_state *st) {\n"
+          "    std::vector<int> v((size_t)pacer_param(st, \"size\"), 1);\n"
+          "    PACER_LOOP(st) { int s = 0; for (int x : v) s += x; pacer_do_not_optimize(s); }\n"
+          "}\n"
+          "PACER_BENCHMARK(vec, .group = \"cxx\", .params = {PACER_RANGE(\"size\", 8, 16, 2),\n"
+          "                PACER_LIST(\"k\", 3, 5)});\n"
+          "static void plain(pacer_state *st) { PACER_LOOP(st) { pacer_clobber(); } }\n"
+          "PACER_BENCHMARK(plain);\n", f);
+    fclose(f);
+    for (i = 0; i < 2; i++) {
+        /* a sanitized build's library needs the sanitizers' runtime */
+        snprintf(cmd, sizeof cmd,
+                 "L=%s/libpacer.a; S=$(nm $L 2>/dev/null | grep -q __asan_ && "
+                 "echo -fsanitize=address,undefined); g++ -std=%s -Wall -Wextra -Werror -O2 "
+                 "-Iharness/lib %s/b.cc $L -lm -lpthread $S -o %s/b 2>&1 && %s/b --list 2>&1",
+                 b && *b ? b : "build", stds[i], dir, dir, dir);
+        cr_assert_not_null(f = popen(cmd, "r"));
+        n = fread(out, 1, sizeof out - 1, f);
+        out[n] = '\0';
+        cr_assert_eq(pclose(f), 0, "%s\n%s", cmd, out);
+        cr_assert_str_eq(out, "cxx/vec/size=8/k=3\ncxx/vec/size=8/k=5\ncxx/vec/size=16/k=3\n"
+                              "cxx/vec/size=16/k=5\nplain\n", "%s", stds[i]);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
 }

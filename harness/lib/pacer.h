@@ -51,7 +51,8 @@ struct pacer_axis {
 #define PACER_MAX_AXES 4
 
 /* A benchmark definition.  Fill it with PACER_BENCHMARK's designated
- * initializers; fields left out keep their defaults. */
+ * initializers; fields left out keep their defaults.  In C++ the
+ * designators must come in the order of the fields below. */
 struct pacer_def {
     const char *name;         /* set by PACER_BENCHMARK to the function name */
     pacer_fn fn;              /* the timed function */
@@ -73,6 +74,8 @@ void pacer_register(struct pacer_def *def);
 
 #if defined(__clang__)
 #define PACER_COMPILER_ "clang " __clang_version__
+#elif defined(__GNUG__)
+#define PACER_COMPILER_ "g++ " __VERSION__
 #elif defined(__GNUC__)
 #define PACER_COMPILER_ "gcc " __VERSION__
 #else
@@ -84,6 +87,7 @@ void pacer_register(struct pacer_def *def);
 #define PACER_OPTIMIZED_ 0
 #endif
 
+#ifndef __cplusplus
 #define PACER_BENCHMARK(fn_, ...)                                              \
     static struct pacer_def pacer_def_##fn_ = {                                \
         .name = #fn_, .fn = fn_, .file = __FILE__, .line = __LINE__,           \
@@ -100,6 +104,31 @@ void pacer_register(struct pacer_def *def);
 #define PACER_LIST(name_, ...)                                                 \
     { .name = (name_), .values = (const long long[]){__VA_ARGS__},             \
       .nvalues = sizeof((const long long[]){__VA_ARGS__}) / sizeof(long long) }
+#else
+/* C++ (20, or g++ and clang++ in earlier modes): designated initializers
+ * must come in declaration order (.group, .setup, .teardown, .params), so
+ * the fields pacer fills are set when the definition is registered. */
+#define PACER_BENCHMARK(fn_, ...)                                              \
+    _Pragma("GCC diagnostic push")                                             \
+    _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")         \
+    static struct pacer_def pacer_def_##fn_ = {__VA_ARGS__};                   \
+    _Pragma("GCC diagnostic pop")                                              \
+    __attribute__((constructor)) static void pacer_register_##fn_(void)        \
+    {                                                                          \
+        pacer_def_##fn_.name = #fn_;                                           \
+        pacer_def_##fn_.fn = fn_;                                              \
+        pacer_def_##fn_.file = __FILE__;                                       \
+        pacer_def_##fn_.line = __LINE__;                                       \
+        pacer_def_##fn_.compiler = PACER_COMPILER_;                            \
+        pacer_def_##fn_.optimized = PACER_OPTIMIZED_;                          \
+        pacer_register(&pacer_def_##fn_);                                      \
+    }
+#define PACER_RANGE(name_, lo_, hi_, mult_)                                    \
+    { (name_), nullptr, 0, (lo_), (hi_), (mult_) }
+#define PACER_LIST(name_, ...)                                                 \
+    { (name_), [] { static const long long v_[] = {__VA_ARGS__}; return v_; }(), \
+      pacer_count_(__VA_ARGS__), 0, 0, 0 }
+#endif
 
 /* ---- inside a benchmark -------------------------------------------------- */
 
@@ -202,6 +231,12 @@ static inline void pacer_clobber(void)
 }
 
 #ifdef __cplusplus
+}
+
+/* How many values PACER_LIST was given. */
+template <typename... T> constexpr size_t pacer_count_(T...)
+{
+    return sizeof...(T);
 }
 #endif
 
