@@ -72,9 +72,9 @@ int compare_add_rule(struct compare_opts *o, const char *pattern, double thresho
 const char *verdict_name(enum verdict v)
 {
     static const char *names[] = {"unchanged", "improved", "regressed", "inconclusive",
-                                  "base only", "new only", "error"};
+                                  "base only", "new only", "error", "skipped"};
 
-    return (unsigned)v <= VERDICT_ERROR ? names[v] : "?";
+    return (unsigned)v < VERDICT_COUNT ? names[v] : "?";
 }
 
 int compare_add_limit(struct compare_opts *o, const char *text, struct err *e)
@@ -183,6 +183,14 @@ static int row_screen(struct compare_row *r)
     long i;
     char what[64];
 
+    /* a side that skipped itself: nothing to compare, and no failure
+     * (unless the new side failed) */
+    if ((n->skipped && !n->error) || (b->skipped && !n->error)) {
+        r->verdict = VERDICT_SKIPPED;
+        snprintf(r->note, sizeof r->note, "skipped in %s: %s", n->skipped ? "new" : "base",
+                 n->skipped ? n->skipped : b->skipped);
+        return 1;
+    }
     if (b->error)
         return row_error(r, "base failed: %s%s", b->error->message, ""), 1;
     if (n->error)
@@ -526,6 +534,7 @@ static int decide_all(struct comparison *out, const struct compare_opts *o)
             out->wait_max = fmax(out->wait_max, fmax(r->wait_base, r->wait_new));
         }
         if (r->verdict != VERDICT_ERROR && r->verdict != VERDICT_BASE_ONLY &&
+            r->verdict != VERDICT_SKIPPED &&
             r->verdict != VERDICT_NEW_ONLY && isfinite(r->change)) {
             logsum += log1p(r->change);
             np++;

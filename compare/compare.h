@@ -92,6 +92,8 @@ enum verdict {
     VERDICT_BASE_ONLY,    /* not in the new result */
     VERDICT_NEW_ONLY,     /* not in the base result */
     VERDICT_ERROR,        /* a side failed or holds unusable samples */
+    VERDICT_SKIPPED,      /* a side skipped itself (pacer_skip): not a failure */
+    VERDICT_COUNT
 };
 
 /* A per-benchmark threshold: the first rule whose pattern matches the full
@@ -181,7 +183,7 @@ struct comparison {
     size_t nchecks;
     double geomean;             /* worse-oriented ratio over compared rows */
     size_t ngeomean;
-    size_t count[VERDICT_ERROR + 1];
+    size_t count[VERDICT_COUNT];
     size_t limits_failed;
     size_t n_allowance;         /* rows whose CI got the drift allowance */
     double allowance;           /* the largest applied */

@@ -47,7 +47,8 @@ size_t reach_unreachable(const struct comparison *c, const struct compare_row **
     for (i = 0; i < c->nrows; i++) {
         const struct compare_row *r = &c->rows[i];
         if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_BASE_ONLY ||
-            r->verdict == VERDICT_NEW_ONLY || r->counted)   /* counts: no test */
+            r->verdict == VERDICT_NEW_ONLY || r->verdict == VERDICT_SKIPPED ||
+            r->counted)   /* counts: no test */
             continue;
         if (!(reach_least_p(r->n_base, r->n_new, c->paired) < c->alpha)) {
             if (!k++)

@@ -241,6 +241,7 @@ static const struct field bench_fields[] = {
     INT("processes", 0, 1, UINT_MAX),
     FN("reference", JR_NUL, fn_reference),
     FN("samples", JR_REQ, fn_samples),
+    STR("skipped", JR_NUL),
     OBJ("source", JR_NUL, source_fields),
     FN("stats", JR_NUL, fn_stats),   /* required with samples: see sampled_ok */
     OBJ("throughput", JR_NUL, throughput_fields),

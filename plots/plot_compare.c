@@ -183,9 +183,10 @@ static void compare_title(const struct comparison *c, const struct rows *rs, siz
     }
     if (nother) {
         l = strlen(title);
-        snprintf(title + l, len - l, "\nnot drawn: %zu only in base, %zu only in new, %zu failed",
+        snprintf(title + l, len - l,
+                 "\nnot drawn: %zu only in base, %zu only in new, %zu failed, %zu skipped",
                  c->count[VERDICT_BASE_ONLY], c->count[VERDICT_NEW_ONLY],
-                 c->count[VERDICT_ERROR]);
+                 c->count[VERDICT_ERROR], c->count[VERDICT_SKIPPED]);
     }
 }
 
@@ -264,7 +265,8 @@ int plot_compare(const struct comparison *c, const struct plot_opts *o, struct e
     if (pick_rows(c, &rs, e) < 0)
         goto out;
     x_range(rs.v, rs.n, &xlo, &xhi);
-    nother = c->count[VERDICT_BASE_ONLY] + c->count[VERDICT_NEW_ONLY] + c->count[VERDICT_ERROR];
+    nother = c->count[VERDICT_BASE_ONLY] + c->count[VERDICT_NEW_ONLY] + c->count[VERDICT_ERROR] +
+             c->count[VERDICT_SKIPPED];
     compare_title(c, &rs, nother, title, sizeof title);
     height = 150 + 22 * (int)rs.n;
     if (height < 360)

@@ -125,3 +125,22 @@ Test(cmd_ab, ab_commands)
     json_decref(j);
     out_free(&o);
 }
+
+/* A benchmark that skips itself skips the pair: said, and no failure. */
+Test(cmd_ab, a_skip_skips_the_pair)
+{
+    const char *out = tmp_path("skip-ab.json");
+    struct out o = run_pacer("ab", faulty_bin(), faulty_bin(), "--filter", "^faulty/skipped$",
+                             "--pairs", "4", "--out", out);
+    json_t *j;
+
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "faulty/skipped: skipped in new: no database here"),
+                       "%s", o.stdout_s);
+    j = load_json(out);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(j, "benchmarks"), 0), "skipped")),
+                     "no database here");
+    json_decref(j);
+    out_free(&o);
+}

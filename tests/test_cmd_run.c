@@ -68,6 +68,36 @@ Test(cmd_run, failing_benchmark_gives_3_and_keeps_the_rest)
     out_free(&o);
 }
 
+/* A benchmark that skips itself (pacer_skip: no AVX-512 here) is said and
+ * stored as skipped, not failed: exit 0; compare calls it skipped and
+ * exits 0 too. */
+Test(cmd_run, an_expected_skip_is_not_a_failure)
+{
+    const char *out = tmp_path("skip.json");
+    struct out o = run_pacer("run", faulty_bin(), "--filter", "^faulty/(ok|skipped)$",
+                             "--samples", "3", "--warmup", "1ms", "--sample-time", "1ms",
+                             "--out", out);
+    json_t *j, *b;
+
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\n1 benchmark skipped:\n  faulty/skipped: no "
+                                          "database here\n"), "%s", o.stdout_s);
+    cr_assert_null(strstr(o.stdout_s, "failed"), "%s", o.stdout_s);
+    j = load_json(out);
+    b = json_array_get(json_object_get(j, "benchmarks"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "name")), "faulty/skipped");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "skipped")), "no database here");
+    cr_assert(json_is_null(json_object_get(b, "error")));
+    json_decref(j);
+    out_free(&o);
+    o = run_pacer("compare", out, out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "faulty/skipped: skipped in new: no database here"),
+                       "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "1 skipped"), "%s", o.stdout_s);
+    out_free(&o);
+}
+
 Test(cmd_run, unwritable_out_leaves_nothing)
 {
     struct out o = run_pacer("run", "--cmd", "true", "--samples", "2", "--out",

@@ -228,7 +228,9 @@ Test(measure, misuse_is_an_error)
     err_clear(&e);
     measure_init(&m, &in);
     cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
-    cr_assert_str_eq(e.msg, "skipped: pacer_param: no parameter named 'nope'");
+    /* a misuse is an error (pacer_error), not a skip */
+    cr_assert_str_eq(e.msg, "pacer_param: no parameter named 'nope'");
+    cr_assert(m.priv.skip_error);
 }
 
 static void *handed;
@@ -346,4 +348,13 @@ Test(measure, macro_loop_after_skip_in_setup_does_not_run)
     cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
     cr_assert_eq(body_runs, 0);
     cr_assert_str_eq(e.msg, "skipped: gone");
+    cr_assert_not(m.priv.skip_error);
+
+    /* pacer_error: the reason is the error */
+    measure_init(&m, &in);
+    pacer_error(&m.st, "no device");
+    err_clear(&e);
+    cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
+    cr_assert_str_eq(e.msg, "no device");
+    cr_assert(m.priv.skip_error);
 }

@@ -193,14 +193,23 @@ Test(runner, hang_times_out)
     expect_error("hangs", "timed out after 1 s (in calibration)", 0, -1, 1, NULL);
 }
 
+/* pacer_skip is recorded as skipped, not as an error; a misuse is one. */
 Test(runner, skip_and_misuse_are_recorded)
 {
-    expect_error("skipped", "setup: skipped in setup: no database here", 0, -1, 0, NULL);
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b = run_one(&r, "skipped", &o);
+
+    cr_expect_null(b->error);
+    cr_assert_not_null(b->skipped);
+    cr_expect_str_eq(b->skipped, "no database here");
+    cr_expect_eq(b->nsamples, 0);
+    result_free(&r);
     expect_error("no_loop",
                  "calibration: the benchmark function returned without running its timed "
                  "loop", 0, -1, 0, NULL);
     expect_error("param_typo/size=1",
-                 "calibration: skipped: pacer_param: no parameter named 'sise'", 0, -1, 0, NULL);
+                 "calibration: pacer_param: no parameter named 'sise'", 0, -1, 0, NULL);
 }
 
 Test(runner, crash_in_teardown_keeps_samples)

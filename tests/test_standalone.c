@@ -56,3 +56,17 @@ Test(standalone, noisy_benchmarks_are_named_once)
     cr_assert_null(strstr(w + 1, "warning"), "one line: %s", o.stderr_s);
     out_free(&o);
 }
+
+/* A benchmark that skips itself is said so on stderr and is no failure. */
+Test(standalone, an_expected_skip_exits_0)
+{
+    const char *args[] = {"--filter", "^(ok|skipped)$", "--samples", "3", "--sample-time", "1ms",
+                          "--warmup", "1ms", NULL};
+    struct out o = pacer_exec(faulty_bin(), 0, args);
+
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "ok"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "skipped: skipped: no database here\n"), "%s",
+                       o.stderr_s);
+    out_free(&o);
+}

@@ -36,7 +36,8 @@
  *                 is a ratio of integers printed with 17 digits)
  *   error_occurred true   the benchmark's error is error_message; the entry
  *                 gives no sample.  error_message with error_occurred false
- *                 (a skip, Google Benchmark 1.8): error "skipped: MESSAGE"
+ *                 (a skip, Google Benchmark 1.8's SkipWithMessage): the
+ *                 benchmark is skipped with that reason (not a failure)
  *   params        the arguments in the name: positional ones ("BM_x/64")
  *                 as arg0, arg1, ..., named ones ("BM_x/size:64") by name,
  *                 integers when they are; what Google Benchmark appends
@@ -379,8 +380,11 @@ int gb_entry_add(struct gb *g, const struct gb_entry *en, size_t idx)
         return jr_oom(rd);
     if (en->error)
         return bench_set_error(b, "%s", en->error) ? 0 : jr_oom(rd);
-    if (en->skip)   /* error_occurred false: a skip (Google Benchmark 1.8) */
-        return bench_set_error(b, "skipped: %s", en->skip) ? 0 : jr_oom(rd);
+    if (en->skip) {   /* error_occurred false: a skip (Google Benchmark 1.8) */
+        if (!b->skipped && !(b->skipped = strdup(en->skip)))
+            return jr_oom(rd);
+        return 0;
+    }
     if (doubles_append(&b->samples, &b->nsamples, en->real * en->mult) < 0 ||
         doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, en->cpu * en->mult) < 0)
         return jr_oom(rd);

@@ -109,6 +109,8 @@ char *report_summary(char *buf, size_t len, const struct comparison *c)
                           c->count[VERDICT_UNCHANGED], c->count[VERDICT_INCONCLUSIVE]);
     if (o < len && c->count[VERDICT_ERROR])
         o += (size_t)snprintf(buf + o, len - o, ", %zu failed", c->count[VERDICT_ERROR]);
+    if (o < len && c->count[VERDICT_SKIPPED])
+        o += (size_t)snprintf(buf + o, len - o, ", %zu skipped", c->count[VERDICT_SKIPPED]);
     if (o < len && (c->count[VERDICT_BASE_ONLY] || c->count[VERDICT_NEW_ONLY]))
         o += (size_t)snprintf(buf + o, len - o, "; %zu only in base, %zu only in new",
                               c->count[VERDICT_BASE_ONLY], c->count[VERDICT_NEW_ONLY]);

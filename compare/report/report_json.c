@@ -35,7 +35,7 @@ json_t *report_json_object(const struct comparison *c)
     json_object_set_new(o, "correction", json_string(adjust_name(c->adjust)));
     json_object_set_new(o, "fingerprint_diff",
                         c->fingerprint_diff[0] ? json_string(c->fingerprint_diff) : json_null());
-    for (v = 0; v <= VERDICT_ERROR; v++)
+    for (v = 0; v < VERDICT_COUNT; v++)
         json_object_set_new(counts, verdict_name((enum verdict)v),
                             json_integer((json_int_t)c->count[v]));
     json_object_set_new(o, "counts", counts);

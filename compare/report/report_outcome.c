@@ -19,7 +19,8 @@ static double common_threshold(const struct comparison *c)
 
     for (i = 0; i < c->nrows; i++) {
         enum verdict v = c->rows[i].verdict;
-        if (v == VERDICT_BASE_ONLY || v == VERDICT_NEW_ONLY || v == VERDICT_ERROR)
+        if (v == VERDICT_BASE_ONLY || v == VERDICT_NEW_ONLY || v == VERDICT_ERROR ||
+            v == VERDICT_SKIPPED)
             continue;
         if (isnan(t))
             t = c->rows[i].threshold;

@@ -384,7 +384,7 @@ static void rep_done(void *arg, const char *bench, unsigned k, unsigned n,
 static void print_table(const struct result *r, const struct plan *p)
 {
     struct table t;
-    size_t i, nerr = 0, ncmd = 0;
+    size_t i, nerr = 0, ncmd = 0, nskip = 0;
 
     table_init(&t, BENCH_COLS);
     table_bench_header(&t, "median");
@@ -392,6 +392,10 @@ static void print_table(const struct result *r, const struct plan *p)
         const struct bench *b = &r->benches[i];
         if (b->error)
             nerr++;
+        if (b->skipped && !b->error) {
+            nskip++;
+            continue;   /* no row: it has nothing to show */
+        }
         if (b->kind == KIND_COMMAND && (!b->unit || strcmp(b->unit, "instr")))
             ncmd++;   /* counted commands have no CPU times or RSS of their own */
         if (!b->error || b->nsamples)
@@ -433,6 +437,13 @@ static void print_table(const struct result *r, const struct plan *p)
     }
     print_load_table(r);
     print_thresholds(r, p);
+    if (nskip) {
+        /* skipped on purpose (pacer_skip): said, not a failure */
+        printf("\n%zu benchmark%s skipped:\n", nskip, nskip == 1 ? "" : "s");
+        for (i = 0; i < r->nbenches; i++)
+            if (r->benches[i].skipped && !r->benches[i].error)
+                printf("  %s: %s\n", r->benches[i].name, r->benches[i].skipped);
+    }
     if (nerr) {
         printf("\n%zu benchmark%s failed:\n", nerr, nerr == 1 ? "" : "s");
         for (i = 0; i < r->nbenches; i++) {

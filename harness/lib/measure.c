@@ -36,8 +36,9 @@ int measure_setup(struct measure *m, struct err *e)
     if (d->setup)
         d->setup(&m->st);
     m->set_up = 1;
-    if (m->priv.skipped)
-        return err_set(e, "skipped in setup: %s", m->priv.skip_reason);
+    if (m->priv.skipped)   /* pacer_error's reason is the error itself */
+        return err_set(e, m->priv.skip_error ? "%s" : "skipped in setup: %s",
+                       m->priv.skip_reason);
     return 0;
 }
 
@@ -54,7 +55,7 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
         m->priv.hw_on = 0;
     }
     if (m->priv.skipped)
-        return err_set(e, "skipped: %s", m->priv.skip_reason);
+        return err_set(e, m->priv.skip_error ? "%s" : "skipped: %s", m->priv.skip_reason);
     if (m->st.phase_ == 0)
         return err_set(e, "the benchmark function returned without running its timed loop");
     if (m->st.phase_ == 1)

@@ -30,7 +30,8 @@ struct pacer_priv {
     int hw_on;                    /* they count right now */
     double bytes_per_op, items_per_op;
     void *data;
-    int skipped;
+    int skipped;                  /* pacer_skip or pacer_error came */
+    int skip_error;               /* it was pacer_error (or a misuse) */
     char skip_reason[SKIP_MAX];
 };
 

@@ -188,7 +188,7 @@ static inline uint64_t pacer_iterations(const pacer_state *st)
 }
 
 /* The value of a parameter of this instance (also inside setup).  When it
- * has none by that name, the benchmark is skipped with an error naming the
+ * has none by that name, the benchmark fails with an error naming the
  * parameter, 0 is returned and its pacer_loop() loop will not run: code
  * before the loop must cope with that 0. */
 long long pacer_param(pacer_state *st, const char *name);
@@ -207,10 +207,15 @@ void pacer_set_items_per_op(pacer_state *st, double items);
 void pacer_set_data(pacer_state *st, void *data);
 void *pacer_data(pacer_state *st);
 
-/* Give up on this benchmark with a reason (recorded as its error).  A
- * pacer_loop() loop ends at its next call; in PACER_LOOP, break or return
- * after it. */
+/* Skip this benchmark, with a reason ("no AVX-512 here"): it is recorded
+ * as skipped, not as an error, so a run with skips still exits 0 (as
+ * Google Benchmark's SkipWithMessage).  A pacer_loop() loop ends at its
+ * next call; in PACER_LOOP, break or return after it. */
 void pacer_skip(pacer_state *st, const char *reason);
+
+/* Give up on this benchmark with a reason recorded as its error: the run
+ * exits 3, as for a crash (Google Benchmark's SkipWithError). */
+void pacer_error(pacer_state *st, const char *reason);
 
 /* Entry point of a suite binary: standalone table, or worker for pacer run. */
 int pacer_main(int argc, char **argv);

@@ -175,8 +175,13 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct
     rc = 0;
 cleanup:
     measure_teardown(&m);
-    if (rc < 0)
+    if (rc < 0 && m.priv.skipped && !m.priv.skip_error) {
+        /* an expected skip: said, and not a failure */
+        fprintf(stderr, "%s: skipped: %s\n", in->name, m.priv.skip_reason);
+        rc = 0;
+    } else if (rc < 0) {
         fprintf(stderr, "%s: error: %s\n", in->name, e.msg);
+    }
     free(x);
     return rc;
 }

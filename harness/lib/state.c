@@ -117,7 +117,7 @@ long long pacer_param(pacer_state *st, const char *name)
         if (!strcmp(ax->name, name))
             return in->args[i];
     snprintf(msg, sizeof msg, "pacer_param: no parameter named '%s'", name);
-    pacer_skip(st, msg);
+    pacer_error(st, msg);
     return 0;
 }
 
@@ -128,7 +128,7 @@ long long pacer_arg(pacer_state *st, size_t i)
     if (axis_of(st, i))
         return st->priv_->inst->args[i];
     snprintf(msg, sizeof msg, "pacer_arg: no parameter axis %zu", i);
-    pacer_skip(st, msg);
+    pacer_error(st, msg);
     return 0;
 }
 
@@ -177,7 +177,7 @@ void *pacer_data(pacer_state *st)
     return st->priv_->data;
 }
 
-void pacer_skip(pacer_state *st, const char *reason)
+static void give_up(pacer_state *st, const char *reason, int error)
 {
     struct pacer_priv *p = st->priv_;
     size_t i;
@@ -189,6 +189,17 @@ void pacer_skip(pacer_state *st, const char *reason)
             if (p->skip_reason[i] == '\n' || p->skip_reason[i] == '\r')
                 p->skip_reason[i] = ' ';
         p->skipped = 1;
+        p->skip_error = error;
     }
     st->remaining_ = 0;   /* a running loop ends at its next pacer_loop() */
+}
+
+void pacer_skip(pacer_state *st, const char *reason)
+{
+    give_up(st, reason, 0);
+}
+
+void pacer_error(pacer_state *st, const char *reason)
+{
+    give_up(st, reason, 1);
 }

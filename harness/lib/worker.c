@@ -33,7 +33,13 @@ static void answer_err(struct worker *w, const char *msg)
 {
     const char *p;
 
-    fputs("err ", w->out);
+    /* an expected skip (pacer_skip) is not a failure */
+    if (w->m.priv.skipped && !w->m.priv.skip_error) {
+        fputs("skip ", w->out);
+        msg = w->m.priv.skip_reason;
+    } else {
+        fputs("err ", w->out);
+    }
     for (p = msg; *p; p++)
         fputc(*p == '\n' || *p == '\r' ? ' ' : *p, w->out);
     fputc('\n', w->out);

@@ -24,7 +24,9 @@
  *   teardown                               ok
  *   quit                                   (the worker exits 0)
  *
- * Any failure answers "err <one-line message>".  Sample times are the
+ * Any failure answers "err <one-line message>"; a benchmark that skipped
+ * itself (pacer_skip, not pacer_error) answers "skip <reason>" instead,
+ * which the driver records as skipped, not failed.  Sample times are the
  * total ns of <iters> iterations; the driver divides.  "cpu" gives the CPU
  * time the process spent in each sample of the last batch (all its
  * threads: the time it ran, not the time it waited for a core).  "reference" times

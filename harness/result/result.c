@@ -223,6 +223,7 @@ void bench_free(struct bench *b)
         free(b->error->stderr_tail);
         free(b->error);
     }
+    free(b->skipped);
     memset(b, 0, sizeof *b);
 }
 

@@ -77,6 +77,9 @@ struct bench {
     double *ref_memory;   /* the same, of its memory part */
     size_t nref;          /* processes with a reference (0: none) */
     struct bench_error *error; /* NULL when it ran fine */
+    char *skipped;        /* the reason it skipped itself (pacer_skip, Google
+                             Benchmark's SkipWithMessage): not a failure; it
+                             has no samples; NULL when it did not skip */
     struct load_rep *load; /* load: the record of each repetition
                               (loadrep.h), owned; else NULL */
     size_t nload;

@@ -391,6 +391,8 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
         return -1;
     if (eo && read_error(rd, eo, jr_join(p, path, "error"), b) < 0)
         return -1;
+    if (jr_get_str(rd, jb, path, "skipped", JR_NUL, &b->skipped) < 0)
+        return -1;
     return read_load(rd, jb, path, b);
 }
 

@@ -237,6 +237,8 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
         rc |= jw_put(o, "source", src);
     }
     rc |= jw_put(o, "error", error_json(b->error));
+    if (b->skipped)
+        rc |= jw_put(o, "skipped", jw_str(b->skipped));
     rc |= put_load(o, b);
     if (rc) {
         json_decref(o);

@@ -233,8 +233,12 @@ int abrun_micro(const char *base_bin, const char *new_bin, const char *suite,
             f = CHILD_INTERRUPTED;
     }
     interrupted = f == CHILD_INTERRUPTED;
-    /* The other side cannot pair with a failed one. */
-    if (failed >= 0 && !sd[!failed].b->error)
+    /* The other side cannot pair with a failed one; one that skipped
+     * itself skips the pair (not a failure). */
+    if (failed >= 0 && sd[failed].b->skipped && !sd[!failed].b->error &&
+        !sd[!failed].b->skipped && !(sd[!failed].b->skipped = strdup(sd[failed].b->skipped)))
+        bench_set_error(sd[!failed].b, "out of memory");
+    else if (failed >= 0 && !sd[!failed].b->error && !sd[!failed].b->skipped)
         bench_set_error(sd[!failed].b, "its %s side failed: no pairs", failed ? "new" : "base");
     for (i = 0; i < 2; i++) {
         struct stats_opts so;

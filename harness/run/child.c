@@ -413,6 +413,10 @@ enum child_fail child_call(struct child *c, const char *req, char **rest, uint64
         err_set(e, "%s", line + 4);
         return CHILD_ERR_ANSWER;
     }
+    if (!strncmp(line, "skip ", 5)) {
+        err_set(e, "%s", line + 5);
+        return CHILD_SKIPPED;
+    }
     err_set(e, "unexpected answer from the worker: '%.60s'", line);
     return CHILD_PROTOCOL;
 }

@@ -20,6 +20,7 @@ enum child_fail {
     CHILD_TIMEOUT,        /* the deadline passed; it was killed */
     CHILD_INTERRUPTED,    /* the driver got SIGINT/SIGTERM; it was killed */
     CHILD_PROTOCOL,       /* it answered something that is not the protocol */
+    CHILD_SKIPPED,        /* the benchmark skipped itself ("skip ...", reason in err) */
 };
 
 struct child {

@@ -165,9 +165,14 @@ void runner_record(struct bench *b, struct child *c, enum child_fail f, const st
 {
     struct bench_error *be;
 
-    if (b->error)
+    if (b->error || b->skipped)
         return;
     switch (f) {
+    case CHILD_SKIPPED:
+        /* not an error: the benchmark said why it cannot run here */
+        if (!(b->skipped = strdup(e->msg)))
+            bench_set_error(b, "out of memory");
+        return;
     case CHILD_TIMEOUT:
         be = bench_set_error(b, "timed out after %.3g s (in %s)", (double)set->timeout_ns / 1e9,
                              stage);
@@ -401,7 +406,7 @@ int runner_process(const char *binary, const char *suite, const struct listed *l
     if (p == 0)
         bench_begin(b, binary, suite, li, k);
     iters = b->iterations;
-    if (b->error)
+    if (b->error || b->skipped)
         return 1;
     pp.samples = set->samples ? set->samples / k + (p < set->samples % k) : 0;
     pp.budget_ns = set->budget_ns / k;
