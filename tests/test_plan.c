@@ -130,8 +130,13 @@ Test(plan, commands_with_names_and_settings)
     cr_assert_eq(p.jobs[0].set.samples, 0, "a budget alone: sample until it is spent");
     cr_assert_eq(p.jobs[0].set.budget_ns, 1000000000ULL);
     cr_assert_eq(p.rounds, 1);
-    cr_assert_str_eq(warned, "--cmd 'sleep 0 | cat' has '|', which only a shell understands; "
-                             "it runs without one (add --shell to use /bin/sh)");
+    /* shell syntax: run through the shell, with a word (hyperfine's users
+     * expect a pipe to work) */
+    cr_assert_eq(p.jobs[1].cs->shell, 1);
+    cr_assert_eq(p.jobs[0].cs->shell, 0);
+    cr_assert_str_eq(warned, "--cmd 'sleep 0 | cat' has '|', which only a shell understands: "
+                             "it runs through /bin/sh -c, whose start its time includes "
+                             "(--shell runs every command so, and says nothing)");
     plan_free(&p);
 }
 

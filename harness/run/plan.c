@@ -240,12 +240,13 @@ static int plan_suite(struct plan *p, const char *path, const struct plan_run_op
 
 static void warn_shell_char(const struct plan_run_opts *o, const char *line, char sc)
 {
-    size_t len = strlen(line) + 128;
+    size_t len = strlen(line) + 256;
     char *msg = malloc(len);
 
     if (msg) {
-        snprintf(msg, len, "--cmd '%s' has '%c', which only a shell understands; it runs without "
-                 "one (add --shell to use /bin/sh)", line, sc);
+        snprintf(msg, len, "--cmd '%s' has '%c', which only a shell understands: it runs "
+                 "through /bin/sh -c, whose start its time includes (--shell runs every "
+                 "command so, and says nothing)", line, sc);
         o->on_warn(o->arg, msg);
         free(msg);
     }
@@ -268,12 +269,16 @@ static int plan_cmds(struct plan *p, const struct plan_run_opts *o, struct err *
         cs->cleanup = o->cleanup ? strdup(o->cleanup) : NULL;
         cs->ignore_failure = o->ignore_failure;
         cs->show_output = o->show_output;
-        if (!cs->shell) {
+        if (!cs->shell && (sc = words_shell_char(cs->line))) {
+            /* a pipe, a redirection, a variable...: only a shell runs it as
+             * written (hyperfine runs every command so) */
+            cs->shell = 1;
+            if (o->on_warn)
+                warn_shell_char(o, cs->line, sc);
+        } else if (!cs->shell) {
             if (words_split(cs->line, &argv, &we) < 0)
                 return err_set(e, "run: --cmd '%s': %s", cs->line, we.msg);
             words_free(argv);
-            if ((sc = words_shell_char(cs->line)) && o->on_warn)
-                warn_shell_char(o, cs->line, sc);
         }
         j.name = cs->name;
         j.set = entry_settings(NULL, NULL, o->ov, 1);
