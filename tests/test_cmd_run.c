@@ -277,3 +277,25 @@ Test(cmd_run, second_interrupt_ends_at_once)
         usleep(50000);
     cr_assert_eq(marked_processes(pid), 0, "the target outlived pacer");
 }
+
+/* Two commands, as hyperfine shows them: mean +- sigma, min ... max, and
+ * which one ran how many times faster. */
+Test(cmd_run, commands_compared_as_hyperfine_does)
+{
+    struct out o = run_pacer("run", "--cmd", "true", "--cmd", "sleep 0.02", "--samples", "5",
+                             "-q");
+    const char *s;
+    double times, pm;
+
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "mean ± σ"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "min … max"), "%s", o.stdout_s);
+    s = strstr(o.stdout_s, "\nsummary: 'true' ran\n  ");
+    cr_assert_not_null(s, "%s", o.stdout_s);
+    cr_assert_eq(sscanf(s + strlen("\nsummary: 'true' ran\n  "), "%lf ± %lf", &times, &pm), 2,
+                 "%s", s);
+    cr_assert_gt(times, 2, "sleep 0.02 against true: %s", s);   /* true takes about 1 ms */
+    cr_assert_geq(pm, 0);
+    cr_assert_not_null(strstr(s, " times faster than 'sleep 0.02'\n"), "%s", s);
+    out_free(&o);
+}

@@ -5,6 +5,7 @@
  * planner (harness/run/plan.h).
  */
 #include <getopt.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,95 @@ static int make_plan(struct plan *p, const struct run_cli *c, const regex_t *re)
     return -1;
 }
 
+/* A command that ran and was timed (not counted). */
+static int timed_command(const struct bench *b)
+{
+    return b->kind == KIND_COMMAND && b->nsamples && !b->error && strcmp(b->unit, "instr");
+}
+
+/* Commands as hyperfine shows them: mean +- sigma, min ... max, and the
+ * CPU times and memory wait4 gave. */
+static void print_command_table(const struct result *r)
+{
+    const char *h[] = {"command", "mean ± σ", "min … max", "user", "sys", "max RSS"};
+    struct table t;
+    size_t i, k;
+
+    table_init(&t, 6);
+    table_add(&t, h);
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        char ms[80], mm[80], a[32], z[32], u[32] = "-", s[32] = "-", m[32] = "-";
+        const char *row[6];
+        if (!timed_command(b))
+            continue;
+        for (k = 0; k < b->nmetrics; k++) {
+            const struct metric *mt = &b->metrics[k];
+            char *dst = !strcmp(mt->name, "user") ? u : !strcmp(mt->name, "sys") ? s
+                      : !strcmp(mt->name, "max_rss") ? m : NULL;
+            if (dst && mt->st.n)
+                fmt_value(dst, 32, mt->st.median, mt->unit);
+        }
+        fmt_value(a, sizeof a, b->st.mean, b->unit);
+        fmt_value(z, sizeof z, isfinite(b->st.stddev) ? b->st.stddev : 0, b->unit);
+        snprintf(ms, sizeof ms, "%s ± %s", a, z);
+        fmt_value(a, sizeof a, b->st.min, b->unit);
+        fmt_value(z, sizeof z, b->st.max, b->unit);
+        snprintf(mm, sizeof mm, "%s … %s", a, z);
+        row[0] = b->name;
+        row[1] = ms;
+        row[2] = mm;
+        row[3] = u;
+        row[4] = s;
+        row[5] = m;
+        table_add(&t, row);
+    }
+    if (t.nrows > 1) {
+        fputc('\n', stdout);
+        table_print(&t, stdout);
+    }
+    table_free(&t);
+}
+
+/* The standard error of a median from its 95 % interval. */
+static double median_se(const struct stats *st)
+{
+    return isfinite(st->ci_median.lo) && isfinite(st->ci_median.hi)
+               ? (st->ci_median.hi - st->ci_median.lo) / (2 * 1.959964)
+               : 0;
+}
+
+/* hyperfine's summary for two or more commands: the fastest, and how many
+ * times faster it ran than each other one (the ratio of the medians, +-
+ * one standard error from their intervals). */
+static void print_command_summary(const struct result *r)
+{
+    const struct bench *best = NULL;
+    size_t i, n = 0;
+
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        if (!timed_command(b) || !(b->st.median > 0))
+            continue;
+        n++;
+        if (!best || b->st.median < best->st.median)
+            best = b;
+    }
+    if (n < 2)
+        return;
+    printf("\nsummary: '%s' ran\n", best->command ? best->command : best->name);
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *b = &r->benches[i];
+        double ratio, rel;
+        if (b == best || !timed_command(b) || !(b->st.median > 0))
+            continue;
+        ratio = b->st.median / best->st.median;
+        rel = hypot(median_se(&b->st) / b->st.median, median_se(&best->st) / best->st.median);
+        printf("  %.2f ± %.2f times faster than '%s'\n", ratio, ratio * rel,
+               b->command ? b->command : b->name);
+    }
+}
+
 /* The load benchmarks' figures beside the main table: throughput,
  * latency, errors and the server's resources (medians over repetitions). */
 static void print_load_table(const struct result *r)
@@ -406,34 +496,8 @@ static void print_table(const struct result *r, const struct plan *p)
         table_print(&t, stdout);
     table_free(&t);
     if (ncmd) {
-        const char *h[] = {"command", "user", "sys", "max RSS"};
-        table_init(&t, 4);
-        table_add(&t, h);
-        for (i = 0; i < r->nbenches; i++) {
-            const struct bench *b = &r->benches[i];
-            char u[32] = "-", s[32] = "-", m[32] = "-";
-            const char *row[4];
-            size_t k;
-            if (b->kind != KIND_COMMAND || b->nsamples == 0 || !strcmp(b->unit, "instr"))
-                continue;
-            for (k = 0; k < b->nmetrics; k++) {
-                const struct metric *mt = &b->metrics[k];
-                char *dst = !strcmp(mt->name, "user") ? u : !strcmp(mt->name, "sys") ? s
-                          : !strcmp(mt->name, "max_rss") ? m : NULL;
-                if (dst && mt->st.n)
-                    fmt_value(dst, 32, mt->st.median, mt->unit);
-            }
-            row[0] = b->name;
-            row[1] = u;
-            row[2] = s;
-            row[3] = m;
-            table_add(&t, row);
-        }
-        if (t.nrows > 1) {
-            fputc('\n', stdout);
-            table_print(&t, stdout);
-        }
-        table_free(&t);
+        print_command_table(r);
+        print_command_summary(r);
     }
     print_load_table(r);
     print_thresholds(r, p);
