@@ -152,6 +152,7 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
     }
     cr_expect(same_str(a->binary, b->binary), "%s: binary", a->name);
     cr_expect(same_str(a->command, b->command), "%s: command", a->name);
+    cr_expect(same_str(a->skipped, b->skipped), "%s: skipped", a->name);
     cr_assert_eq(!a->error, !b->error, "%s: error", a->name);
     if (a->error) {
         cr_expect_str_eq(a->error->message, b->error->message);
@@ -328,6 +329,11 @@ static void fill_result(struct result *r)
 
     b = result_add_bench(r);
     cr_assert_not_null(b);
+    b->name = xstrdup("simd/avx512");   /* skipped itself: no samples, no error */
+    b->skipped = xstrdup("no AVX-512 here");
+
+    b = result_add_bench(r);
+    cr_assert_not_null(b);
     b->name = xstrdup("once/only");
     set_samples(&b->samples, &b->nsamples, once, 1);
     so.resamples = 0;   /* no bootstrap: NaN CIs */
@@ -404,7 +410,8 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.5\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.6\""));
+    cr_expect_not_null(strstr(ta, "\"skipped\": \"no AVX-512 here\""));
     cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));
     cr_expect_eq(ta[strlen(ta) - 1], '\n');
