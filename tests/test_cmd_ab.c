@@ -121,7 +121,21 @@ Test(cmd_ab, ab_commands)
     j = json_loads(o.stdout_s, 0, &je);
     cr_assert_not_null(j, "%s", je.text);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j,
-                     "benchmarks"), 0), "name")), "command/ab");
+                     "benchmarks"), 0), "name")), "command/true");
+    json_decref(j);
+    out_free(&o);
+    /* -n names it; --processes does not apply to commands: a note, and no
+     * groups of pairs */
+    o = run_pacer("ab", "--cmd", "true", "--cmd", "true", "--pairs", "6", "--processes", "4",
+                  "--warmup-runs", "0", "-n", "noop", "--format", "json");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stderr_s, "every run of a command is a process of its own: it "
+                                          "does not apply"), "%s", o.stderr_s);
+    j = json_loads(o.stdout_s, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j,
+                     "benchmarks"), 0), "name")), "command/noop");
+    cr_assert_null(strstr(o.stdout_s, "worker pairs"), "%s", o.stdout_s);
     json_decref(j);
     out_free(&o);
 }

@@ -235,7 +235,7 @@ Test(plan, ab_two_commands)
     cr_assert_eq(plan_ab(&p, &o, &e), 0, "%s", e.msg);
     cr_assert_eq(p.njobs, 1);
     cr_assert_str_eq(p.jobs[0].suite, "command");
-    cr_assert_str_eq(p.jobs[0].name, "ab");
+    cr_assert_str_eq(p.jobs[0].name, "true");   /* the new command names it */
     cr_assert_str_eq(p.jobs[0].base_cs->line, "sleep 0");
     cr_assert_str_eq(p.jobs[0].cs->line, "true");
     cr_assert_eq(p.jobs[0].cs->shell, 1);

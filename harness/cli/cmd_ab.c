@@ -56,6 +56,7 @@ static void usage(FILE *f)
 "  --filter REGEX        only benchmarks whose full name matches\n"
 "  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
 "  --shell, --prepare CMD, --cleanup CMD   as in pacer run, for --cmd\n"
+"  -n, --name NAME       --cmd: the benchmark's name (default: the new command)\n"
 "  --looks N             benchmarks still undecided after a round of pairs get\n"
 "                        another, up to N rounds in all; each round decides at\n"
 "                        level 1 - alpha/N, so the error stays within alpha\n"
@@ -86,7 +87,7 @@ static void usage(FILE *f)
 struct abcli {
     struct settings set;
     const char *filter, *out, *save, *format, *color, *thresholds;
-    const char *base_build, *new_build, *prepare, *cleanup;
+    const char *base_build, *new_build, *prepare, *cleanup, *name;
     const char *cmds[2];
     int ncmds, shell, quiet, require_conclusive, have_threshold, have_drift;
     unsigned looks;           /* of the sequential design (decide_in_looks) */
@@ -177,6 +178,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
         {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
         {"color", required_argument, 0, O_COLOR}, {"seed", required_argument, 0, O_SEED},
         {"mode", required_argument, 0, O_MODE}, {"explain", no_argument, 0, O_EXPLAIN},
+        {"name", required_argument, 0, 'n'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     struct err e = {0};
@@ -191,7 +193,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     c->color = "auto";
     c->looks = AB_LOOKS_DEFAULT;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "qh", lopts, &li)) != -1) {
+    while ((opt = getopt_long(argc, argv, "qhn:", lopts, &li)) != -1) {
         if ((r = settings_option(opt, optarg, c, o)) <= 0) {
             if (r < 0)
                 return -1;
@@ -209,6 +211,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
             c->cmds[c->ncmds++] = optarg;
             break;
         case O_SHELL: c->shell = 1; break;
+        case 'n': c->name = optarg; break;
         case O_PREP: c->prepare = optarg; break;
         case O_CLEAN: c->cleanup = optarg; break;
         case O_NOCONF: c->looks = 1; break;
@@ -245,6 +248,16 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
             return -1;
         }
     }
+    if (c->name && c->ncmds == 0) {
+        die_msg("ab: --name names a --cmd pair (a suite's benchmarks have their names)");
+        return -1;
+    }
+    if (c->ncmds && c->have_procs && !c->quiet)
+        warn_msg("ab: --processes spreads micro benchmarks over worker processes; every run "
+                 "of a command is a process of its own: it does not apply (--pairs sets how "
+                 "many pairs)");
+    if (c->ncmds)
+        c->set.processes = 1;
     if (c->set.mode == RUN_MODE_INSTRUCTIONS) {
         /* counts hardly vary: a few samples of one process a side */
         if (!c->have_pairs)
@@ -278,7 +291,7 @@ static int make_plan(struct plan *p, const struct abcli *c, int argc, char **arg
 {
     struct plan_ab_opts po = {
         .inputs = argv + optind, .ninputs = (size_t)(argc - optind), .cmds = c->cmds,
-        .ncmds = (size_t)c->ncmds, .shell = c->shell, .prepare = c->prepare,
+        .ncmds = (size_t)c->ncmds, .shell = c->shell, .prepare = c->prepare, .name = c->name,
         .cleanup = c->cleanup, .base_build = c->base_build, .new_build = c->new_build,
         .set = c->set, .re = re};
     struct err e = {0};

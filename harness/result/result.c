@@ -499,7 +499,8 @@ int bench_append(struct bench *dst, const struct bench *src)
 {
     size_t i, k;
 
-    if (append_counts(dst, src) < 0)
+    /* a command's runs are each a process of their own: no groups */
+    if (dst->kind != KIND_COMMAND && append_counts(dst, src) < 0)
         return -1;
     for (i = 0; i < dst->nmetrics; i++)
         for (k = 0; k < src->nmetrics; k++)
@@ -512,6 +513,7 @@ int bench_append(struct bench *dst, const struct bench *src)
     for (i = 0; i < src->nref; i++)
         if (bench_add_reference(dst, src->ref_compute[i], src->ref_memory[i]) < 0)
             return -1;
-    dst->processes += src->processes;
+    if (dst->kind != KIND_COMMAND)
+        dst->processes += src->processes;
     return 0;
 }

@@ -379,7 +379,7 @@ static int plan_binaries(struct plan *p, const char *base, const char *nw, const
 /* Two commands, base then new: one pair named "command/ab". */
 static int plan_ab_cmds(struct plan *p, const struct plan_ab_opts *o)
 {
-    struct job j = {.suite = "command", .name = "ab", .set = o->set};
+    struct job j = {.suite = "command", .name = o->name ? o->name : o->cmds[1], .set = o->set};
     size_t i;
 
     if (!(p->cmds = calloc(2, sizeof *p->cmds)))

@@ -65,6 +65,7 @@ struct plan_ab_opts {
     size_t ninputs;
     const char *const *cmds;      /* --cmd: base, new */
     size_t ncmds;
+    const char *name;             /* --cmd: the benchmark's name (NULL: the new command) */
     int shell;
     const char *prepare, *cleanup;
     const char *base_build, *new_build; /* what {build} means on each side */
