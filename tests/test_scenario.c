@@ -135,6 +135,15 @@ Test(scenario, matrix_points_and_names)
 #define HELLO "{\"name\": \"hello\", \"url\": \"http://127.0.0.1:{port}/\", " \
               "\"connections\": 2, \"threads\": 1, \"duration\": \"1s\", \"repetitions\": 2"
 
+/* Exit 3 because the machine was too busy to send the open loop on time
+ * (and for no other reason). */
+static int machine_too_busy(const struct out *o)
+{
+    return o->code == 3 && strstr(o->stderr_s, "INVALID     the machine did not run the "
+                                               "generator on time") &&
+           !strstr(o->stdout_s, "failed");
+}
+
 Test(scenario, load_benches_in_the_result_and_compare)
 {
     const char *suite = write_suite("ok.json", "slow --delay 1ms",
@@ -151,7 +160,10 @@ Test(scenario, load_benches_in_the_result_and_compare)
     char *text;
 
     need_testsrv();
-    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    /* exit 3 only when a busy machine made an open-loop run invalid (its
+     * summary says so): the scenario's plumbing is what is tested here */
+    cr_assert(o.code == 0 || machine_too_busy(&o), "stdout: %s\nstderr: %s", o.stdout_s,
+              o.stderr_s);
     cr_assert_not(proc_alive(target_pid("srv")), "the server outlived the run");
     cr_assert_not_null(strstr(o.stdout_s, "e2e/hello"), "%s", o.stdout_s);
     cr_assert_not_null(strstr(o.stdout_s, "req/s"), "%s", o.stdout_s);
@@ -183,7 +195,7 @@ Test(scenario, load_benches_in_the_result_and_compare)
     out_free(&o);
     /* A second run: compare gives each load benchmark a verdict. */
     o = run_pacer("run", suite, "--out", b2);
-    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    cr_assert(o.code == 0 || machine_too_busy(&o), "stderr: %s", o.stderr_s);
     out_free(&o);
     o = run_pacer("compare", a, b2);
     cr_assert(o.code == 0 || o.code == 1, "code %d: %s", o.code, o.stderr_s);
