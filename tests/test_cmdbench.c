@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/lib/clock.h"
 #include "harness/run/cmdbench.h"
 #include "helpers.h"
 
@@ -252,4 +253,32 @@ Test(cmdbench, budget_bounds_runs)
     cr_assert_geq(b->nsamples, 2);
     cmd_spec_free(&cs);
     result_free(&r);
+}
+
+/* Neither a count nor a budget: hyperfine's rule, at least 10 runs and at
+ * least 3 s of them (a 0.5 s command: 10 runs; true: hundreds). */
+Test(cmdbench, hyperfines_rule_without_count_or_budget)
+{
+    struct cmd_spec fast = {.line = strdup("true")}, slow = {.line = strdup("sleep 0.5")};
+    struct settings s = quick(0);
+    struct result r;
+    struct bench *b;
+    uint64_t t0 = clock_now_ns();
+    double sum = 0;
+    size_t i;
+
+    b = run(&r, &fast, &s);
+    cr_assert_null(b->error);
+    cr_assert_gt(b->nsamples, CMD_MIN_RUNS, "true runs more than 10 times in 3 s");
+    cr_assert_geq(clock_now_ns() - t0, CMD_MIN_TIME_NS);
+    result_free(&r);
+    b = run(&r, &slow, &s);
+    cr_assert_null(b->error);
+    cr_assert_eq(b->nsamples, CMD_MIN_RUNS, "ten runs of 0.5 s pass 3 s");
+    for (i = 0; i < b->nsamples; i++)
+        sum += b->samples[i];
+    cr_assert_geq(sum, 3e9 * 0.9);
+    result_free(&r);
+    cmd_spec_free(&fast);
+    cmd_spec_free(&slow);
 }

@@ -140,7 +140,7 @@ Test(plan, commands_with_names_and_settings)
     plan_free(&p);
 }
 
-Test(plan, command_settings_default_to_ten_samples)
+Test(plan, command_settings_default_to_hyperfines_rule)
 {
     const char *cmds[] = {"true", NULL};
     struct plan_run_opts o = run_opts(NULL, cmds);
@@ -155,7 +155,9 @@ Test(plan, command_settings_default_to_ten_samples)
     plan_free(&p);
     o = run_opts(NULL, cmds);
     cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
-    cr_assert_eq(p.jobs[0].set.samples, 10);
+    /* neither count nor budget: hyperfine's rule, in cmdbench */
+    cr_assert_eq(p.jobs[0].set.samples, 0);
+    cr_assert_eq(p.jobs[0].set.budget_ns, 0);
     plan_free(&p);
 }
 

@@ -423,6 +423,9 @@ int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct sett
             if (!warm && set->budget_ns && measured >= 2 &&
                 clock_now_ns() - t_start >= set->budget_ns)
                 break;
+            if (!warm && !set->samples && !set->budget_ns && measured >= CMD_MIN_RUNS &&
+                clock_now_ns() - t_start >= CMD_MIN_TIME_NS)
+                break;   /* hyperfine's rule */
             rc = cmdrun_once(&cr, errfd, deadline, set, !warm, run + 1,
                              warm ? "warmup" : "timed", warm ? run + 1 : measured + 1);
         }

@@ -10,6 +10,12 @@
 
 #include "harness/result/result.h"
 
+/* A command's runs when neither a count nor a budget is given: at least
+ * CMD_MIN_RUNS and at least CMD_MIN_TIME_NS of them, as hyperfine runs
+ * (a 10 ms command: 300 runs, a 1 s one: 10). */
+#define CMD_MIN_RUNS 10
+#define CMD_MIN_TIME_NS 3000000000ULL
+
 struct cmd_spec {
     char *name;            /* the benchmark's name (default: the command) */
     char *line;            /* the command as written */

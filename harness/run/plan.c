@@ -14,7 +14,6 @@
 #include "words.h"
 
 #define LIST_TIMEOUT_NS 30000000000ULL
-#define CMD_DEFAULT_SAMPLES 10
 #define AB_MAX_BINARIES 64
 
 /* ---- what the jobs borrow ----------------------------------------------------- */
@@ -138,7 +137,7 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
 
     settings_default(&s);
     if (is_cmd)
-        s.samples = CMD_DEFAULT_SAMPLES;
+        s.samples = 0;   /* with no budget: hyperfine's rule (cmdbench.h) */
     if (suite_ov)
         settings_apply(&s, suite_ov);
     if (entry_ov)
