@@ -43,7 +43,9 @@ Test(cmd_run, run_usage_errors)
     out_free(&o);
     o = run_pacer("run", faulty_bin(), "--filter", "matches-nothing");
     cr_assert_eq(o.code, 2);
-    cr_assert_str_eq(o.stderr_s, "pacer: run: no benchmark matches matches-nothing\n");
+    cr_assert_str_eq(o.stderr_s, "pacer: run: no benchmark matches matches-nothing (searched in the "
+                                 "names the binaries give; start it with ^ to match full "
+                                 "names, as in '^suite/')\n");
     out_free(&o);
 }
 

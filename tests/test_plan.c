@@ -82,9 +82,9 @@ Test(plan, the_same_benchmark_is_planned_once)
     struct plan_run_opts o = run_opts(in, cmds);
     struct plan p;
     struct err e = {0};
-    regex_t re;
+    struct name_filter re = {.full = 1};   /* it starts with ^: full names */
 
-    cr_assert_eq(regcomp(&re, "^faulty/ok$|^command/", REG_EXTENDED | REG_NOSUB), 0);
+    cr_assert_eq(regcomp(&re.re, "^faulty/ok$|^command/", REG_EXTENDED | REG_NOSUB), 0);
     o.re = &re;
     cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
     cr_assert_eq(p.njobs, 2);
@@ -94,7 +94,33 @@ Test(plan, the_same_benchmark_is_planned_once)
     cr_assert_str_eq(p.name, "mixed");
     cr_assert_eq(p.nlistings, 2, "both listed");
     plan_free(&p);
-    regfree(&re);
+    regfree(&re.re);
+}
+
+/* A filter without ^ is searched in the names the binary gives, as Google
+ * Benchmark's is: "faulty" is in no name of the binary faulty; "ok" is. */
+Test(plan, a_filter_searches_the_binarys_own_names)
+{
+    char *in[] = {faulty, NULL};
+    struct plan_run_opts o = run_opts(in, NULL);
+    struct plan p;
+    struct err e = {0};
+    struct name_filter re = {.full = 0};
+
+    cr_assert_eq(regcomp(&re.re, "faulty", REG_EXTENDED | REG_NOSUB), 0);
+    o.re = &re;
+    cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.njobs, 0);
+    plan_free(&p);
+    regfree(&re.re);
+    cr_assert_eq(regcomp(&re.re, "^ok$", REG_EXTENDED | REG_NOSUB), 0);
+    o = run_opts(in, NULL);
+    o.re = &re;
+    cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.njobs, 1);
+    cr_assert_str_eq(p.jobs[0].name, "ok");
+    plan_free(&p);
+    regfree(&re.re);
 }
 
 static char warned[1024];
@@ -254,9 +280,10 @@ Test(plan, ab_two_binaries_pair_what_both_list)
     struct plan_ab_opts o = ab_opts(in, 2);
     struct plan p;
     struct err e = {0};
-    regex_t re;
+    struct name_filter re = {.full = 0};
 
-    cr_assert_eq(regcomp(&re, "/(ok|segv|hashfn/crc32/size=64)$", REG_EXTENDED | REG_NOSUB), 0);
+    cr_assert_eq(regcomp(&re.re, "(ok|segv|hashfn/crc32/size=64)$", REG_EXTENDED | REG_NOSUB),
+                 0);
     o.re = &re;
     cr_assert_eq(plan_ab_load(&p, &o, &e), 0, "%s", e.msg);
     cr_assert_eq(plan_ab(&p, &o, &e), 0, "%s", e.msg);
@@ -276,7 +303,7 @@ Test(plan, ab_two_binaries_pair_what_both_list)
     cr_assert_str_eq(p.jobs[0].binary, faulty);
     cr_assert_eq(p.nonly_new + p.nonly_base, 0);
     plan_free(&p);
-    regfree(&re);
+    regfree(&re.re);
 }
 
 Test(plan, ab_inputs_that_cannot_be_planned)

@@ -53,7 +53,8 @@ static void usage(FILE *f)
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
 "  --sample-time TIME    target time of one micro sample (default 5ms)\n"
 "  --timeout TIME        per pair of worker processes (default 60s)\n"
-"  --filter REGEX        only benchmarks whose full name matches\n"
+"  --filter REGEX        only benchmarks whose name (as the binary gives it)\n"
+"                        matches; starting with ^: the full name\n"
 "  --base-build DIR, --new-build DIR   what {build} means in SUITE.json\n"
 "  --shell, --prepare CMD, --cleanup CMD   as in pacer run, for --cmd\n"
 "  -n, --name NAME       --cmd: the benchmark's name (default: the new command)\n"
@@ -287,7 +288,8 @@ static int add_one_sided(const struct plan *p, struct result *r)
 /* The pairs of the command line into p, with a suite file's "compare"
  * section applied to o: 0, or -1 after saying why. */
 static int make_plan(struct plan *p, const struct abcli *c, int argc, char **argv,
-                     const regex_t *re, struct compare_opts *o, struct result *r)
+                     const struct name_filter *re, struct compare_opts *o,
+                     struct result *r)
 {
     struct plan_ab_opts po = {
         .inputs = argv + optind, .ninputs = (size_t)(argc - optind), .cmds = c->cmds,
@@ -469,7 +471,7 @@ int cmd_ab(int argc, char **argv)
     struct result r, base;
     struct report_opts ro = {0};
     struct err e = {0};
-    regex_t re;
+    struct name_filter re;
     int rc = EXIT_BAD_INPUT, have_re = 0, interrupted = 0;
 
     compare_opts_default(&o);
@@ -481,8 +483,9 @@ int cmd_ab(int argc, char **argv)
         die_msg("%s", e.msg);
         goto cleanup;
     }
-    if ((have_re = cmd_filter("ab", c.filter, &re)) < 0)
+    if ((have_re = cmd_filter("ab", c.filter, &re.re)) < 0)
         goto cleanup;
+    re.full = c.filter && c.filter[0] == '^';
     child_signals_install();
     if (!result_ab(&r) || make_plan(&p, &c, argc, argv, have_re ? &re : NULL, &o, &r) < 0)
         goto cleanup;
@@ -517,7 +520,7 @@ int cmd_ab(int argc, char **argv)
 cleanup:
     comparison_free(&cmp);
     if (have_re > 0)
-        regfree(&re);
+        regfree(&re.re);
     compare_opts_free(&o);
     plan_free(&p);
     result_free(&r);

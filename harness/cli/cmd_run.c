@@ -66,7 +66,8 @@ static void usage(FILE *f)
 "  --cleanup COMMAND     shell command after the last run of a command\n"
 "  --ignore-failure      a command's non-zero exit is not an error\n"
 "  --show-output         let the commands' output through\n"
-"  --filter REGEX        only benchmarks whose full name matches (POSIX ERE)\n"
+"  --filter REGEX        only benchmarks whose name (as the binary gives it)\n"
+"                        matches (POSIX ERE); starting with ^: the full name\n"
 "\n"
 "how to measure (a suite file's settings apply unless given here):\n"
 "  --samples N           samples per benchmark (default 30; commands: at least\n"
@@ -300,7 +301,7 @@ static void on_warning(void *arg, const char *msg)
 }
 
 /* The jobs of the command line into p: 0, or -1 after saying why. */
-static int make_plan(struct plan *p, const struct run_cli *c, const regex_t *re)
+static int make_plan(struct plan *p, const struct run_cli *c, const struct name_filter *re)
 {
     struct plan_run_opts o = {
         .inputs = c->inputs, .ninputs = c->ninputs, .cmds = c->cmds, .names = c->names,
@@ -642,7 +643,7 @@ int cmd_run(int argc, char **argv)
     struct plan p = {0};
     struct result r;
     struct err e = {0};
-    regex_t re;
+    struct name_filter re;
     char pdir[4200] = "", *saved = NULL;
     int have_re = 0, rc = EXIT_BAD_INPUT, interrupted, invalid = 0, nfailed;
     size_t i;
@@ -651,13 +652,19 @@ int cmd_run(int argc, char **argv)
     settings_default(&c.ov.s);
     if (parse_cli(argc, argv, &c) < 0)
         goto cleanup;
-    if ((have_re = cmd_filter("run", c.filter, &re)) < 0)
+    if ((have_re = cmd_filter("run", c.filter, &re.re)) < 0)
         goto cleanup;
+    re.full = c.filter && c.filter[0] == '^';
     child_signals_install();
     if (make_plan(&p, &c, have_re ? &re : NULL) < 0)
         goto cleanup;
     if (p.njobs == 0) {
-        die_msg("run: no benchmark matches%s%s", c.filter ? " " : "", c.filter ? c.filter : "");
+        if (c.filter && c.filter[0] != '^')
+            die_msg("run: no benchmark matches %s (searched in the names the binaries give; "
+                    "start it with ^ to match full names, as in '^suite/')", c.filter);
+        else
+            die_msg("run: no benchmark matches%s%s", c.filter ? " " : "",
+                    c.filter ? c.filter : "");
         goto cleanup;
     }
     if (plan_result_start(&p, &r, argc, argv) < 0) {
@@ -702,7 +709,7 @@ cleanup:
         profiles_discard(pdir);
     free(saved);
     if (have_re > 0)
-        regfree(&re);
+        regfree(&re.re);
     plan_free(&p);
     result_free(&r);
     free(c.cmds);

@@ -104,7 +104,7 @@ static void note_build(struct plan *p, const struct listing *l)
 
 /* Whether suite/name passes re and name the entry's filter (either may be
  * NULL). */
-static int selected(const regex_t *re, const regex_t *filter, const char *suite,
+static int selected(const struct name_filter *re, const regex_t *filter, const char *suite,
                     const char *name)
 {
     return runner_matches(re, suite, name) &&
@@ -167,7 +167,8 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
 
 /* List a binary and add its (matching) benchmarks as jobs. */
 static int plan_binary(struct plan *p, const char *binary, const char *from, const char *filter,
-                       const regex_t *re, const struct settings *set, struct err *e)
+                       const struct name_filter *re, const struct settings *set,
+                       struct err *e)
 {
     const char *suite = runner_suite_name(binary);
     const struct listing *l;

@@ -52,7 +52,7 @@ struct plan_run_opts {
     int shell, ignore_failure, show_output;
     const char *prepare, *cleanup; /* shell commands, or NULL */
     const struct settings_ov *ov; /* settings given on the command line */
-    const regex_t *re;            /* --filter on full names, or NULL */
+    const struct name_filter *re; /* --filter (runner.h), or NULL */
     /* Told of a --cmd that only a shell would understand (may be NULL). */
     void (*on_warn)(void *arg, const char *msg);
     void *arg;
@@ -70,7 +70,7 @@ struct plan_ab_opts {
     const char *prepare, *cleanup;
     const char *base_build, *new_build; /* what {build} means on each side */
     struct settings set;          /* how to measure every pair */
-    const regex_t *re;
+    const struct name_filter *re; /* --filter (runner.h), or NULL */
 };
 
 /* Plan pacer run into p (zeroed; plan_free also after a failure): list

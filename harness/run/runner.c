@@ -371,14 +371,16 @@ const struct listed *listing_find(const struct listing *l, const char *name)
     return NULL;
 }
 
-int runner_matches(const regex_t *re, const char *suite, const char *name)
+int runner_matches(const struct name_filter *f, const char *suite, const char *name)
 {
     char full[1024];
 
-    if (!re)
+    if (!f)
         return 1;
+    if (!f->full)
+        return regexec(&f->re, name, 0, NULL, 0) == 0;
     snprintf(full, sizeof full, "%s/%s", suite, name);
-    return regexec(re, full, 0, NULL, 0) == 0;
+    return regexec(&f->re, full, 0, NULL, 0) == 0;
 }
 
 /* Name, kind, params of a benchmark before its first process. */

@@ -76,8 +76,18 @@ void runner_bench_init(struct bench *b, const char *binary, const char *suite,
 /* The listed benchmark of that name, or NULL. */
 const struct listed *listing_find(const struct listing *l, const char *name);
 
-/* Whether suite/name matches re (NULL matches everything). */
-int runner_matches(const regex_t *re, const char *suite, const char *name);
+/* --filter: a regular expression searched in a benchmark's own name (as
+ * its binary or suite names it, as Google Benchmark's filter is), or in
+ * its full name suite/name when the pattern starts with '^' (so "sort"
+ * does not select all of a binary named sortbench, and "^sortbench/"
+ * selects that binary). */
+struct name_filter {
+    regex_t re;
+    int full;
+};
+
+/* Whether suite/name passes f (NULL passes everything). */
+int runner_matches(const struct name_filter *f, const char *suite, const char *name);
 
 /* The suite name of a binary: its file name. */
 const char *runner_suite_name(const char *binary);

@@ -161,7 +161,7 @@ say "  the growth of (around - statistics) from 2000 to 20000 samples, per extra
 say "  cross-checks A (it adds the driver's per-sample parsing and result writing)."
 for k in 1 2 3; do
     export PACER_SELF_STAMPS="$WORK/stamps-$k.txt"
-    run_pacer "stamped-$k" "$OUTDIR/empty" --filter '/stamped$' --samples 20000 \
+    run_pacer "stamped-$k" "$OUTDIR/empty" --filter '^.*/stamped$' --samples 20000 \
         --sample-time 1us --warmup 20ms --out "$WORK/stamped-$k.json"
     unset PACER_SELF_STAMPS
 done
@@ -170,7 +170,7 @@ for k in 1 2 3 4 5; do
         n=2000
         [[ $side == hi ]] && n=20000
         t0=$(now_ns)
-        run_pacer "e2e-$side-$k" "$OUTDIR/empty" --filter '/empty$' --samples "$n" \
+        run_pacer "e2e-$side-$k" "$OUTDIR/empty" --filter '^.*/empty$' --samples "$n" \
             --sample-time 1us --warmup 20ms --out "$WORK/e2e-$side-$k.json"
         t1=$(now_ns)
         echo $((t1 - t0)) >"$WORK/e2e-$side-$k.wall"
@@ -190,7 +190,7 @@ say "  how: \`pacer run\` of suites/self/empty.c 'empty' (PACER_LOOP(st) {}) and
 say "  'empty_clobber' (body pacer_clobber()) with the default settings (30 samples of"
 say "  ~10 ms, 200 ms warmup), 3 runs; pacer's median ns/op from --out."
 for k in 1 2 3; do
-    run_pacer "empty-$k" "$OUTDIR/empty" --filter '/empty(_clobber)?$' --out "$WORK/empty-$k.json"
+    run_pacer "empty-$k" "$OUTDIR/empty" --filter '^.*/empty(_clobber)?$' --out "$WORK/empty-$k.json"
 done
 report empty
 
@@ -243,7 +243,7 @@ for k in $(seq 1 "$ROUNDS"); do
     run_pacer "same-pacer-$k" "$OUTDIR/same_pacer" --samples 50 --sample-time 20ms \
         --warmup 100ms --out "$WORK/same-pacer-$k.json"
     run_gbench "same-gb-$k" "$OUTDIR/same_gbench"
-    run_pacer "same-pacer64-$k" "$OUTDIR/same_pacer_a64" --filter '/fnv1a_indep$' \
+    run_pacer "same-pacer64-$k" "$OUTDIR/same_pacer_a64" --filter '^.*/fnv1a_indep$' \
         --samples 50 --sample-time 20ms --warmup 100ms --out "$WORK/same-pacer64-$k.json"
     run_gbench "same-gb64-$k" "$OUTDIR/same_gbench_a64" --benchmark_filter='^fnv1a_indep$'
 done
