@@ -159,6 +159,29 @@ static int settings_option(int opt, const char *arg, struct abcli *c, struct com
     return 1;
 }
 
+/* What the options imply for one another, after all are read. */
+static int settle(struct abcli *c)
+{
+    if (c->name && c->ncmds == 0) {
+        die_msg("ab: --name names a --cmd pair (a suite's benchmarks have their names)");
+        return -1;
+    }
+    if (c->ncmds && c->have_procs && !c->quiet)
+        warn_msg("ab: --processes spreads micro benchmarks over worker processes; every run "
+                 "of a command is a process of its own: it does not apply (--pairs sets how "
+                 "many pairs)");
+    if (c->ncmds)
+        c->set.processes = 1;
+    if (c->set.mode == RUN_MODE_INSTRUCTIONS) {
+        /* counts hardly vary: a few samples of one process a side */
+        if (!c->have_pairs)
+            c->set.samples = COUNTED_SAMPLES;
+        if (!c->have_procs)
+            c->set.processes = 1;
+    }
+    return 0;
+}
+
 static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
 {
     static const struct option lopts[] = {
@@ -249,24 +272,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
             return -1;
         }
     }
-    if (c->name && c->ncmds == 0) {
-        die_msg("ab: --name names a --cmd pair (a suite's benchmarks have their names)");
-        return -1;
-    }
-    if (c->ncmds && c->have_procs && !c->quiet)
-        warn_msg("ab: --processes spreads micro benchmarks over worker processes; every run "
-                 "of a command is a process of its own: it does not apply (--pairs sets how "
-                 "many pairs)");
-    if (c->ncmds)
-        c->set.processes = 1;
-    if (c->set.mode == RUN_MODE_INSTRUCTIONS) {
-        /* counts hardly vary: a few samples of one process a side */
-        if (!c->have_pairs)
-            c->set.samples = COUNTED_SAMPLES;
-        if (!c->have_procs)
-            c->set.processes = 1;
-    }
-    return 0;
+    return settle(c);
 }
 
 /* Benchmarks that one build lists and the other does not: in the result
