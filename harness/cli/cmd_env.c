@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -13,17 +14,21 @@
 #include "harness/result/env.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
+#include "harness/run/runner.h"
 
 enum env_format { FORMAT_TABLE, FORMAT_JSON };
 
 static void env_usage(FILE *f)
 {
-    fprintf(f, "usage: pacer env [--format table|json]\n"
+    fprintf(f, "usage: pacer env [--format table|json] [SUITE_BINARY]\n"
                "\n"
                "print the context block a result made on this machine would hold:\n"
                "version, time, git state, cpu, memory, kernel, governor, turbo, load,\n"
                "build, clock resolution and read cost, and the fingerprint that\n"
-               "compare checks.  warnings about the machine go to stderr.\n"
+               "compare checks.  The build (compiler, cflags) is the measured code's:\n"
+               "with a suite binary, its own (as its micro results record it, so the\n"
+               "fingerprint is theirs); without, none (as command results have).\n"
+               "warnings about the machine go to stderr.\n"
                "\n"
                "  -f, --format FMT   table (default) or json\n"
                "  -h, --help         show this help\n");
@@ -81,6 +86,27 @@ static int print_json(const struct context *c)
     return 0;
 }
 
+/* The build a suite binary tells (its hello), into ctx, and the
+ * fingerprint again: -1 after saying why not. */
+static int binary_build(const char *binary, struct context *ctx)
+{
+    struct listing l = {0};
+    struct err e = {0};
+
+    if (runner_list(binary, 10000000000ULL, &l, &e) < 0) {
+        die_msg("env: %s", e.msg);
+        listing_free(&l);
+        return -1;
+    }
+    free(ctx->compiler);
+    free(ctx->cflags);
+    ctx->compiler = l.compiler;
+    ctx->cflags = l.cflags;
+    l.compiler = l.cflags = NULL;
+    listing_free(&l);
+    return env_fingerprint(ctx) < 0 ? (die_msg("env: out of memory"), -1) : 0;
+}
+
 int cmd_env(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -120,8 +146,8 @@ int cmd_env(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
     }
-    if (optind < argc) {
-        die_msg("env: unexpected argument '%s' (see pacer env --help)", argv[optind]);
+    if (optind + 1 < argc) {
+        die_msg("env: unexpected argument '%s' (see pacer env --help)", argv[optind + 1]);
         return EXIT_BAD_INPUT;
     }
 
@@ -130,6 +156,10 @@ int cmd_env(int argc, char **argv)
         die_msg("env: out of memory");
         context_free(&ctx);
         return EXIT_UNTRUSTED;
+    }
+    if (optind < argc && binary_build(argv[optind], &ctx) < 0) {
+        context_free(&ctx);
+        return EXIT_BAD_INPUT;
     }
     if (format == FORMAT_JSON) {
         if (print_json(&ctx) < 0) {

@@ -547,7 +547,7 @@ static void warn_setup(const struct plan *p, const struct result *r)
 
     env_warn(stderr, &r->ctx);
     for (i = 0; i < p->nlistings; i++)
-        if (p->listings[i].cflags && strstr(p->listings[i].cflags, "without optimization"))
+        if (p->listings[i].cflags && strstr(p->listings[i].cflags, "not optimized"))
             warn_msg("%s: benchmarks built without optimization",
                      p->listed_from[i] ? p->listed_from[i] : "suite");
 }

@@ -66,6 +66,7 @@ struct pacer_def {
     int line;                 /* internal */
     const char *compiler;     /* internal: compiler of the defining file */
     int optimized;            /* internal: built with optimization */
+    const char *cflags;       /* internal: its flags, as PACER_CFLAGS_ says */
     struct pacer_def *next;   /* internal: registry link */
 };
 
@@ -87,12 +88,57 @@ void pacer_register(struct pacer_def *def);
 #define PACER_OPTIMIZED_ 0
 #endif
 
+/* The defining file's build flags, recorded in results (context.build.
+ * cflags).  A build may give them: -DPACER_CFLAGS='"-O2 -march=native"';
+ * else what the compiler tells the code of them: optimization, the widest
+ * vector extension it may use, NDEBUG, -ffast-math, sanitizers. */
+#ifdef PACER_CFLAGS
+#define PACER_CFLAGS_ PACER_CFLAGS
+#else
+#if defined(__OPTIMIZE_SIZE__)
+#define PACER_O_ "optimized for size (-Os)"
+#elif defined(__OPTIMIZE__)
+#define PACER_O_ "optimized (-O1 or more)"
+#else
+#define PACER_O_ "not optimized (-O0)"
+#endif
+#if defined(__AVX512F__)
+#define PACER_ISA_ ", avx512f"
+#elif defined(__AVX2__)
+#define PACER_ISA_ ", avx2"
+#elif defined(__AVX__)
+#define PACER_ISA_ ", avx"
+#elif defined(__SSE4_2__)
+#define PACER_ISA_ ", sse4.2"
+#elif defined(__x86_64__)
+#define PACER_ISA_ ", x86-64 baseline"
+#else
+#define PACER_ISA_ ""
+#endif
+#ifdef NDEBUG
+#define PACER_NDEBUG_ ", NDEBUG"
+#else
+#define PACER_NDEBUG_ ""
+#endif
+#ifdef __FAST_MATH__
+#define PACER_FM_ ", -ffast-math"
+#else
+#define PACER_FM_ ""
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#define PACER_SAN_ ", -fsanitize=address"
+#else
+#define PACER_SAN_ ""
+#endif
+#define PACER_CFLAGS_ PACER_O_ PACER_ISA_ PACER_NDEBUG_ PACER_FM_ PACER_SAN_
+#endif
+
 #ifndef __cplusplus
 #define PACER_BENCHMARK(fn_, ...)                                              \
     static struct pacer_def pacer_def_##fn_ = {                                \
         .name = #fn_, .fn = fn_, .file = __FILE__, .line = __LINE__,           \
         .compiler = PACER_COMPILER_, .optimized = PACER_OPTIMIZED_,            \
-        __VA_ARGS__};                                                          \
+        .cflags = PACER_CFLAGS_, __VA_ARGS__};                                 \
     __attribute__((constructor)) static void pacer_register_##fn_(void)        \
     {                                                                          \
         pacer_register(&pacer_def_##fn_);                                      \
@@ -121,6 +167,7 @@ void pacer_register(struct pacer_def *def);
         pacer_def_##fn_.line = __LINE__;                                       \
         pacer_def_##fn_.compiler = PACER_COMPILER_;                            \
         pacer_def_##fn_.optimized = PACER_OPTIMIZED_;                          \
+        pacer_def_##fn_.cflags = PACER_CFLAGS_;                                \
         pacer_register(&pacer_def_##fn_);                                      \
     }
 #define PACER_RANGE(name_, lo_, hi_, mult_)                                    \

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buildinfo.h"
 #include "clock.h"
 #include "counts.h"
 #include "hwcount.h"
@@ -47,11 +46,11 @@ static void answer_err(struct worker *w, const char *msg)
 
 static void do_hello(struct worker *w)
 {
-    const char *cc = w->ninst ? w->inst[0].def->compiler : PACER_BUILD_CC;
-    int opt = w->ninst ? w->inst[0].def->optimized : 1;
+    /* the build of the benchmarks' code (their file's), not libpacer's */
+    const char *cc = w->ninst ? w->inst[0].def->compiler : PACER_COMPILER_;
+    const char *cf = w->ninst && w->inst[0].def->cflags ? w->inst[0].def->cflags : PACER_CFLAGS_;
 
-    fprintf(w->out, "ok pacer-worker %d %s\t%s%s\n", WORKER_PROTOCOL, cc, PACER_BUILD_CFLAGS,
-            opt ? "" : " (benchmarks built without optimization)");
+    fprintf(w->out, "ok pacer-worker %d %s\t%s\n", WORKER_PROTOCOL, cc, cf);
 }
 
 static void do_list(struct worker *w)

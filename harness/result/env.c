@@ -31,7 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buildinfo.h"
 #include "harness/lib/clock.h"
 #include "version.h"
 
@@ -365,9 +364,8 @@ int env_collect(struct context *ctx)
         for (i = 0; i < 3; i++)
             ctx->loadavg[i] = 0;   /* none or partial: unknown */
 
-    if (set_str(&ctx->compiler, PACER_BUILD_CC) < 0 ||
-        set_str(&ctx->cflags, PACER_BUILD_CFLAGS) < 0)
-        return -1;
+    /* compiler and cflags are the measured code's: a suite binary tells
+     * them (plan_result_start, pacer env BINARY); a command's are unknown */
 
     clock_measure(&ci);
     ctx->clock_resolution_ns = ci.resolution_ns;
