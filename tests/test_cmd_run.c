@@ -301,3 +301,56 @@ Test(cmd_run, commands_compared_as_hyperfine_does)
     cr_assert_not_null(strstr(s, " times faster than 'sleep 0.02'\n"), "%s", s);
     out_free(&o);
 }
+
+/* hyperfine's parameters: -P scans a range (-D its step), -L lists values;
+ * each command holding {NAME} runs once per value (per combination with
+ * several), named by what runs or by -n with NAME=value, the values kept
+ * as the benchmark's parameters. */
+Test(cmd_run, parameters_multiply_commands)
+{
+    const char *out = tmp_path("params.json");
+    struct out o = run_pacer("run", "--cmd", "echo {w} {n}", "-n", "both", "--cmd", "echo {n}",
+                             "-P", "n", "1", "3", "--cmd", "true", "-L", "w", "x,y",
+                             "--samples", "2", "--out", out, "-q");
+    /* -n names the first --cmd; the first parameter given varies fastest */
+    const char *want[] = {"command/both/w=x/n=1", "command/both/w=y/n=1",
+                          "command/both/w=x/n=2", "command/both/w=y/n=2",
+                          "command/both/w=x/n=3", "command/both/w=y/n=3",
+                          "command/echo 1", "command/echo 2", "command/echo 3", "command/true"};
+    json_t *j, *b, *p;
+    size_t i;
+
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    out_free(&o);
+    j = load_json(out);
+    b = json_object_get(j, "benchmarks");
+    cr_assert_eq(json_array_size(b), 10);
+    for (i = 0; i < 10; i++)
+        cr_expect_str_eq(json_string_value(json_object_get(json_array_get(b, i), "name")),
+                         want[i]);
+    p = json_object_get(json_array_get(b, 2), "params");
+    cr_assert_eq(json_integer_value(json_object_get(p, "n")), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(p, "w")), "x");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(b, 2),
+                                                                       "source"), "command")),
+                     "echo x 2");
+    json_decref(j);
+
+    o = run_pacer("run", "--cmd", "sleep {t}", "-P", "t", "0", "0.002", "-D", "0.001",
+                  "--samples", "2", "-q");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "command/sleep 0.002"), "%s", o.stdout_s);
+    out_free(&o);
+    o = run_pacer("run", "--cmd", "true", "-P", "t", "3");
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, "-P NAME MIN MAX"), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("run", "--cmd", "true", "-P", "t", "3", "1");
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, "MIN <= MAX"), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("run", "--cmd", "true", "-D", "2");
+    cr_assert_eq(o.code, 2);
+    cr_assert_str_eq(o.stderr_s, "pacer: run: -D sets the step of -P\n");
+    out_free(&o);
+}

@@ -23,6 +23,7 @@
 #include "harness/run/plan.h"
 #include "loadsum.h"
 #include "profiles.h"
+#include "runcmds.h"
 #include "warn.h"
 
 struct run_cli {
@@ -35,6 +36,7 @@ struct run_cli {
     const char *prepare, *cleanup;
     const char **cmds, **names;
     size_t ncmds, nnames;
+    struct cmd_params cp;        /* -L, -P, -D */
     char **inputs;
     size_t ninputs;
 };
@@ -42,7 +44,7 @@ struct run_cli {
 enum {
     O_CMD = 256, O_SHELL, O_PREPARE, O_CLEANUP, O_IGNORE, O_SHOW, O_FILTER, O_SAMPLES,
     O_BUDGET, O_CI, O_WARMUP, O_WRUNS, O_STIME, O_PROCS, O_TIMEOUT, O_SEED, O_OUT, O_SAVE,
-    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE, O_COUNTERS,
+    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE, O_COUNTERS, O_PLIST, O_PSCAN, O_PSTEP,
 };
 
 static void usage(FILE *f)
@@ -61,6 +63,12 @@ static void usage(FILE *f)
 "what to run:\n"
 "  --cmd COMMAND         a command benchmark (repeatable); argv without a shell\n"
 "  -n, --name NAME       name of the --cmd at the same position (repeatable)\n"
+"  -L, --parameter-list NAME V1,V2,...\n"
+"                        run each --cmd holding {NAME} once per value (with\n"
+"                        several, per combination), as hyperfine's -L\n"
+"  -P, --parameter-scan NAME MIN MAX\n"
+"                        the same for MIN, MIN+STEP, ... MAX\n"
+"  -D, --parameter-step-size STEP   -P's step (default 1)\n"
 "  --shell               run --cmd commands through /bin/sh -c\n"
 "  --prepare COMMAND     shell command before each timed run of a command\n"
 "  --cleanup COMMAND     shell command after the last run of a command\n"
@@ -226,6 +234,9 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
         {"mode", required_argument, 0, O_MODE}, {"profile", no_argument, 0, O_PROFILE},
         {"counters", required_argument, 0, O_COUNTERS},
+        {"parameter-list", required_argument, 0, 'L'},
+        {"parameter-scan", required_argument, 0, 'P'},
+        {"parameter-step-size", required_argument, 0, 'D'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     int o, r;
@@ -233,8 +244,9 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     c->cv_warn = WARN_CV_DEFAULT;
     c->format = "table";
     optind = 1;
-    while ((o = getopt_long(argc, argv, "n:qh", lopts, NULL)) != -1) {
-        if ((r = settings_option(o, optarg, &c->ov)) <= 0) {
+    while ((o = getopt_long(argc, argv, "n:qhL:P:D:", lopts, NULL)) != -1) {
+        if ((r = settings_option(o, optarg, &c->ov)) <= 0 ||
+            (r = cmd_params_option(&c->cp, o, argc, argv)) <= 0) {
             if (r < 0)
                 return -1;
             continue;
@@ -275,6 +287,8 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
             return -1;
         }
     }
+    if (cmd_params_settle(&c->cp) < 0)
+        return -1;
     c->inputs = argv + optind;
     c->ninputs = (size_t)(argc - optind);
     if (c->nnames > c->ncmds) {
@@ -305,7 +319,8 @@ static int make_plan(struct plan *p, const struct run_cli *c, const struct name_
 {
     struct plan_run_opts o = {
         .inputs = c->inputs, .ninputs = c->ninputs, .cmds = c->cmds, .names = c->names,
-        .ncmds = c->ncmds, .nnames = c->nnames, .shell = c->shell,
+        .ncmds = c->ncmds, .nnames = c->nnames, .shell = c->shell, .params = c->cp.params,
+        .nparams = c->cp.n,
         .ignore_failure = c->ignore_failure, .show_output = c->show_output,
         .prepare = c->prepare, .cleanup = c->cleanup, .ov = &c->ov, .re = re,
         .on_warn = c->quiet ? NULL : on_warning};
@@ -316,95 +331,6 @@ static int make_plan(struct plan *p, const struct run_cli *c, const struct name_
     if (e.set)
         die_msg("%s", e.msg);
     return -1;
-}
-
-/* A command that ran and was timed (not counted). */
-static int timed_command(const struct bench *b)
-{
-    return b->kind == KIND_COMMAND && b->nsamples && !b->error && strcmp(b->unit, "instr");
-}
-
-/* Commands as hyperfine shows them: mean +- sigma, min ... max, and the
- * CPU times and memory wait4 gave. */
-static void print_command_table(const struct result *r)
-{
-    const char *h[] = {"command", "mean ± σ", "min … max", "user", "sys", "max RSS"};
-    struct table t;
-    size_t i, k;
-
-    table_init(&t, 6);
-    table_add(&t, h);
-    for (i = 0; i < r->nbenches; i++) {
-        const struct bench *b = &r->benches[i];
-        char ms[80], mm[80], a[32], z[32], u[32] = "-", s[32] = "-", m[32] = "-";
-        const char *row[6];
-        if (!timed_command(b))
-            continue;
-        for (k = 0; k < b->nmetrics; k++) {
-            const struct metric *mt = &b->metrics[k];
-            char *dst = !strcmp(mt->name, "user") ? u : !strcmp(mt->name, "sys") ? s
-                      : !strcmp(mt->name, "max_rss") ? m : NULL;
-            if (dst && mt->st.n)
-                fmt_value(dst, 32, mt->st.median, mt->unit);
-        }
-        fmt_value(a, sizeof a, b->st.mean, b->unit);
-        fmt_value(z, sizeof z, isfinite(b->st.stddev) ? b->st.stddev : 0, b->unit);
-        snprintf(ms, sizeof ms, "%s ± %s", a, z);
-        fmt_value(a, sizeof a, b->st.min, b->unit);
-        fmt_value(z, sizeof z, b->st.max, b->unit);
-        snprintf(mm, sizeof mm, "%s … %s", a, z);
-        row[0] = b->name;
-        row[1] = ms;
-        row[2] = mm;
-        row[3] = u;
-        row[4] = s;
-        row[5] = m;
-        table_add(&t, row);
-    }
-    if (t.nrows > 1) {
-        fputc('\n', stdout);
-        table_print(&t, stdout);
-    }
-    table_free(&t);
-}
-
-/* The standard error of a median from its 95 % interval. */
-static double median_se(const struct stats *st)
-{
-    return isfinite(st->ci_median.lo) && isfinite(st->ci_median.hi)
-               ? (st->ci_median.hi - st->ci_median.lo) / (2 * 1.959964)
-               : 0;
-}
-
-/* hyperfine's summary for two or more commands: the fastest, and how many
- * times faster it ran than each other one (the ratio of the medians, +-
- * one standard error from their intervals). */
-static void print_command_summary(const struct result *r)
-{
-    const struct bench *best = NULL;
-    size_t i, n = 0;
-
-    for (i = 0; i < r->nbenches; i++) {
-        const struct bench *b = &r->benches[i];
-        if (!timed_command(b) || !(b->st.median > 0))
-            continue;
-        n++;
-        if (!best || b->st.median < best->st.median)
-            best = b;
-    }
-    if (n < 2)
-        return;
-    printf("\nsummary: '%s' ran\n", best->command ? best->command : best->name);
-    for (i = 0; i < r->nbenches; i++) {
-        const struct bench *b = &r->benches[i];
-        double ratio, rel;
-        if (b == best || !timed_command(b) || !(b->st.median > 0))
-            continue;
-        ratio = b->st.median / best->st.median;
-        rel = hypot(median_se(&b->st) / b->st.median, median_se(&best->st) / best->st.median);
-        printf("  %.2f ± %.2f times faster than '%s'\n", ratio, ratio * rel,
-               b->command ? b->command : b->name);
-    }
 }
 
 /* The load benchmarks' figures beside the main table: throughput,
@@ -498,8 +424,8 @@ static void print_table(const struct result *r, const struct plan *p)
         table_print(&t, stdout);
     table_free(&t);
     if (ncmd) {
-        print_command_table(r);
-        print_command_summary(r);
+        runcmds_table(r);
+        runcmds_summary(r);
     }
     print_load_table(r);
     print_thresholds(r, p);
@@ -714,5 +640,6 @@ cleanup:
     result_free(&r);
     free(c.cmds);
     free(c.names);
+    cmd_params_free(&c.cp);
     return rc;
 }

@@ -30,6 +30,8 @@ void cmd_spec_free(struct cmd_spec *cs)
     free(cs->prepare);
     free(cs->cleanup);
     words_free(cs->argv);
+    words_free(cs->pnames);
+    words_free(cs->pvalues);
     memset(cs, 0, sizeof *cs);
 }
 
@@ -248,6 +250,14 @@ static int cmdrun_init(struct cmdrun *cr, const struct cmd_spec *cs, struct benc
     b->iterations = 1;
     b->processes = 1;
     b->command = strdup(cs->line);
+    for (size_t k = 0; k < cs->nparams; k++) {
+        char *end;
+        long long v = strtoll(cs->pvalues[k], &end, 10);
+        if (*end == '\0' && end != cs->pvalues[k] ? bench_add_param_int(b, cs->pnames[k], v) < 0
+                                                 : bench_add_param_str(b, cs->pnames[k],
+                                                                       cs->pvalues[k]) < 0)
+            return -1;
+    }
     cr->sh_argv[0] = "/bin/sh";
     cr->sh_argv[1] = "-c";
     cr->sh_argv[2] = cs->line;

@@ -25,6 +25,8 @@ struct cmd_spec {
     char *cleanup;         /* after the last run (shell), or NULL */
     int ignore_failure;    /* a non-zero exit is not an error */
     int show_output;       /* let the command's stdout/stderr through */
+    char **pnames, **pvalues; /* its parameters (-L, -P): NULL-terminated, or NULL */
+    size_t nparams;
 };
 
 void cmd_spec_free(struct cmd_spec *cs);

@@ -11,6 +11,7 @@
 #include "harness/result/env.h"
 #include "harness/result/result_json.h"
 #include "counted.h"
+#include "placeholder.h"
 #include "words.h"
 
 #define LIST_TIMEOUT_NS 30000000000ULL
@@ -252,38 +253,123 @@ static void warn_shell_char(const struct plan_run_opts *o, const char *line, cha
     }
 }
 
-/* The --cmd commands, checked as argv unless run through the shell. */
+/* Whether line holds "{name}". */
+static int uses_param(const char *line, const char *name)
+{
+    const char *at = line;
+    size_t n = strlen(name);
+
+    while ((at = strchr(at, '{'))) {
+        if (!strncmp(at + 1, name, n) && at[1 + n] == '}')
+            return 1;
+        at++;
+    }
+    return 0;
+}
+
+/* How many commands --cmd i makes: the product of the sizes of the
+ * parameters it uses (1 with none). */
+static size_t cmd_instances(const struct plan_run_opts *o, size_t i)
+{
+    size_t k, n = 1;
+
+    for (k = 0; k < o->nparams; k++)
+        if (uses_param(o->cmds[i], o->params[k].name))
+            n *= o->params[k].n;
+    return n;
+}
+
+/* One command into p (line as it runs, name its benchmark's, pn/pv its
+ * parameters, taken over), checked as argv unless run through the shell. */
+static int plan_one_cmd(struct plan *p, const struct plan_run_opts *o, char *line, char *name,
+                        char **pn, char **pv, size_t np, struct err *e)
+{
+    struct cmd_spec *cs = &p->cmds[p->ncmds++];
+    struct job j = {.suite = "command", .cs = cs};
+    struct err we = {0};
+    char **argv, sc;
+
+    cs->line = line;
+    cs->name = name;
+    cs->pnames = pn;
+    cs->pvalues = pv;
+    cs->nparams = np;
+    cs->shell = o->shell;
+    cs->prepare = o->prepare ? strdup(o->prepare) : NULL;
+    cs->cleanup = o->cleanup ? strdup(o->cleanup) : NULL;
+    cs->ignore_failure = o->ignore_failure;
+    cs->show_output = o->show_output;
+    if (!line || !name || (np && (!pn || !pv)))
+        return -1;
+    if (!cs->shell && (sc = words_shell_char(cs->line))) {
+        /* a pipe, a redirection, a variable...: only a shell runs it as
+         * written (hyperfine runs every command so) */
+        cs->shell = 1;
+        if (o->on_warn)
+            warn_shell_char(o, cs->line, sc);
+    } else if (!cs->shell) {
+        if (words_split(cs->line, &argv, &we) < 0)
+            return err_set(e, "run: --cmd '%s': %s", cs->line, we.msg);
+        words_free(argv);
+    }
+    j.name = cs->name;
+    j.set = entry_settings(NULL, NULL, o->ov, 1);
+    if (runner_matches(o->re, "command", cs->name) && add_unique_job(p, &j) < 0)
+        return -1;
+    return 0;
+}
+
+/* The name of instance of --cmd i with parameters pn = pv: -n's name with
+ * "/name=value" for each, or the command as it runs. */
+static char *instance_name(const struct plan_run_opts *o, size_t i, const char *line,
+                           char **pn, char **pv, size_t np)
+{
+    size_t k, len;
+    char *s;
+
+    if (i >= o->nnames)
+        return strdup(line);
+    len = strlen(o->names[i]) + 1;
+    for (k = 0; k < np; k++)
+        len += strlen(pn[k]) + strlen(pv[k]) + 2;
+    if (!(s = malloc(len)))
+        return NULL;
+    strcpy(s, o->names[i]);
+    for (k = 0; k < np; k++)
+        strcat(strcat(strcat(strcat(s, "/"), pn[k]), "="), pv[k]);
+    return s;
+}
+
+/* The --cmd commands, each once per combination of the parameters it
+ * uses (hyperfine's -L and -P), as plan_one_cmd takes them. */
 static int plan_cmds(struct plan *p, const struct plan_run_opts *o, struct err *e)
 {
-    size_t i;
+    size_t i, k, c, n;
 
     for (i = 0; i < o->ncmds; i++) {
-        struct cmd_spec *cs = &p->cmds[p->ncmds++];
-        struct job j = {.suite = "command", .cs = cs};
-        struct err we = {0};
-        char **argv, sc;
-        cs->line = strdup(o->cmds[i]);
-        cs->name = strdup(i < o->nnames ? o->names[i] : o->cmds[i]);
-        cs->shell = o->shell;
-        cs->prepare = o->prepare ? strdup(o->prepare) : NULL;
-        cs->cleanup = o->cleanup ? strdup(o->cleanup) : NULL;
-        cs->ignore_failure = o->ignore_failure;
-        cs->show_output = o->show_output;
-        if (!cs->shell && (sc = words_shell_char(cs->line))) {
-            /* a pipe, a redirection, a variable...: only a shell runs it as
-             * written (hyperfine runs every command so) */
-            cs->shell = 1;
-            if (o->on_warn)
-                warn_shell_char(o, cs->line, sc);
-        } else if (!cs->shell) {
-            if (words_split(cs->line, &argv, &we) < 0)
-                return err_set(e, "run: --cmd '%s': %s", cs->line, we.msg);
-            words_free(argv);
+        n = cmd_instances(o, i);
+        for (c = 0; c < n; c++) {
+            const char *names[PLAN_MAX_PARAMS + 1], *values[PLAN_MAX_PARAMS + 1];
+            char **pn = NULL, **pv = NULL, *line;
+            size_t np = 0, rest = c;
+            for (k = 0; k < o->nparams; k++) {
+                if (!uses_param(o->cmds[i], o->params[k].name))
+                    continue;
+                names[np] = o->params[k].name;
+                values[np++] = o->params[k].values[rest % o->params[k].n];
+                rest /= o->params[k].n;
+            }
+            names[np] = values[np] = NULL;
+            if (np && (!(pn = calloc(np + 1, sizeof *pn)) || !(pv = calloc(np + 1, sizeof *pv))))
+                return -1;
+            for (k = 0; k < np; k++)
+                if (!(pn[k] = strdup(names[k])) || !(pv[k] = strdup(values[k])))
+                    return -1;
+            line = np ? placeholder_expand(o->cmds[i], names, values) : strdup(o->cmds[i]);
+            if (plan_one_cmd(p, o, line, line ? instance_name(o, i, line, pn, pv, np) : NULL, pn,
+                             pv, np, e) < 0)
+                return -1;
         }
-        j.name = cs->name;
-        j.set = entry_settings(NULL, NULL, o->ov, 1);
-        if (runner_matches(o->re, "command", cs->name) && add_unique_job(p, &j) < 0)
-            return -1;
     }
     return 0;
 }
@@ -301,11 +387,13 @@ static char *run_name(const struct plan *p, const struct plan_run_opts *o)
 
 int plan_run(struct plan *p, const struct plan_run_opts *o, struct err *e)
 {
-    size_t i;
+    size_t i, ncmd;
 
     memset(p, 0, sizeof *p);
     p->suites = calloc(o->ninputs + 1, sizeof *p->suites);
-    p->cmds = calloc(o->ncmds + 1, sizeof *p->cmds);
+    for (i = 0, ncmd = 0; i < o->ncmds; i++)
+        ncmd += cmd_instances(o, i);
+    p->cmds = calloc(ncmd + 1, sizeof *p->cmds);
     if (!p->suites || !p->cmds)
         return -1;
     for (i = 0; i < o->ninputs; i++) {

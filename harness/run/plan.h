@@ -44,11 +44,23 @@ struct plan {
 };
 
 /* What pacer run measures.  Everything is borrowed for the call. */
+/* A parameter of the --cmd commands (hyperfine's -L and -P): each command
+ * that holds "{name}" runs once for each of its values (and for each
+ * combination, with several). */
+#define PLAN_MAX_PARAMS 4
+struct cmd_param {
+    const char *name;
+    const char *const *values;
+    size_t n;
+};
+
 struct plan_run_opts {
     char **inputs;                /* suite files (*.json) and suite binaries */
     size_t ninputs;
     const char **cmds, **names;   /* --cmd COMMAND, and --name NAME of the first ones */
     size_t ncmds, nnames;
+    const struct cmd_param *params; /* -L / -P: the commands' parameters */
+    size_t nparams;
     int shell, ignore_failure, show_output;
     const char *prepare, *cleanup; /* shell commands, or NULL */
     const struct settings_ov *ov; /* settings given on the command line */
