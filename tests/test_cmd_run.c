@@ -354,3 +354,27 @@ Test(cmd_run, parameters_multiply_commands)
     cr_assert_str_eq(o.stderr_s, "pacer: run: -D sets the step of -P\n");
     out_free(&o);
 }
+
+/* --format markdown: tables to paste, the commands' as hyperfine exports
+ * them, names as code, failures and skips listed after. */
+Test(cmd_run, markdown_tables)
+{
+    struct out o = run_pacer("run", faulty_bin(), "--filter", "^faulty/(ok|skipped|segv)$|^command/",
+                             "--cmd", "true", "--cmd", "sleep 0.01", "--samples", "3",
+                             "--sample-time", "1ms", "--warmup", "1ms", "--format", "markdown",
+                             "-q");
+
+    cr_assert_eq(o.code, 3, "stderr: %s", o.stderr_s);   /* segv failed */
+    cr_assert(strncmp(o.stdout_s, "| benchmark | median | ±95% CI | CV | samples |\n"
+                                  "|:---|---:|---:|---:|---:|\n| `faulty/ok` | ", 71) == 0,
+              "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\n| command | mean ± σ | min | max | relative |\n"),
+                       "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\n| `true` | "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " | 1.00 |\n"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\n- `faulty/segv` failed: killed by signal 11"), "%s",
+                       o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\n- `faulty/skipped` skipped: no database here\n"),
+                       "%s", o.stdout_s);
+    out_free(&o);
+}

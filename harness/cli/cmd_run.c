@@ -111,7 +111,8 @@ static void usage(FILE *f)
 "  --out FILE            write the result file (atomically)\n"
 "  --save DIR            write it as DIR/<UTC time>-<commit>.json (a new name,\n"
 "                        never a file replaced)\n"
-"  --format table|json   what goes to stdout (default table)\n"
+"  --format table|json|markdown   what goes to stdout (default table; markdown:\n"
+"                        tables to paste, the commands' as hyperfine exports them)\n"
 "  --cv-warn PCT         warn when a benchmark's CV exceeds PCT (default 5%%)\n"
 "  -q, --quiet           no progress, no warnings\n"
 "  -h, --help            this text\n"
@@ -274,8 +275,8 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
         case O_FORMAT:
-            if (strcmp(optarg, "table") && strcmp(optarg, "json"))
-                return bad_value("format", optarg, "table or json");
+            if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "markdown"))
+                return bad_value("format", optarg, "table, json or markdown");
             c->format = optarg;
             break;
         case 'q': c->quiet = 1; break;
@@ -613,6 +614,8 @@ int cmd_run(int argc, char **argv)
         goto cleanup;
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);
+    else if (!strcmp(c.format, "markdown"))
+        runmd_print(&r);
     else
         print_table(&r, &p);
     fflush(stdout);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "compare/report/escape.h"
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
 #include "harness/run/words.h"
@@ -224,5 +225,79 @@ void runcmds_summary(const struct result *r)
         rel = hypot(median_se(&b->st) / b->st.median, median_se(&best->st) / best->st.median);
         printf("  %.2f ± %.2f times faster than '%s'\n", ratio, ratio * rel,
                b->command ? b->command : b->name);
+    }
+}
+
+/* A value with its unit, for a markdown cell. */
+static const char *cell(char *buf, size_t len, double v, const char *unit)
+{
+    if (!isfinite(v))
+        return "-";
+    return fmt_value(buf, len, v, unit);
+}
+
+void runmd_print(const struct result *r)
+{
+    const struct bench *best = NULL;
+    char a[32], b[32], c[32], d[32];
+    size_t i, nerr = 0, nskip = 0, ncmd = 0;
+
+    printf("| benchmark | median | ±95%% CI | CV | samples |\n|:---|---:|---:|---:|---:|\n");
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *x = &r->benches[i];
+        const struct stats *st = &x->st;
+        nerr += x->error != NULL;
+        nskip += x->skipped && !x->error;
+        if (!x->nsamples)
+            continue;
+        if (timed_command(x) && x->st.median > 0) {
+            ncmd++;
+            if (!best || x->st.median < best->st.median)
+                best = x;
+        }
+        fputs("| ", stdout);
+        escape_md_code(stdout, x->name, 1);
+        printf(" | %s | ", cell(a, sizeof a, st->median, x->unit));
+        if (st->median > 0 && isfinite(st->ci_median.lo))
+            printf("±%.1f%%", 100 * (st->ci_median.hi - st->ci_median.lo) / 2 / st->median);
+        else
+            fputs("-", stdout);
+        if (isfinite(st->cv))
+            printf(" | %.1f%% | %zu |\n", 100 * st->cv, st->n);
+        else
+            printf(" | - | %zu |\n", st->n);
+    }
+    if (ncmd) {
+        /* hyperfine's --export-markdown, relative to the fastest median */
+        printf("\n| command | mean ± σ | min | max | relative |\n|:---|---:|---:|---:|---:|\n");
+        for (i = 0; i < r->nbenches; i++) {
+            const struct bench *x = &r->benches[i];
+            double ratio, rel;
+            if (!timed_command(x) || !(x->st.median > 0))
+                continue;
+            fputs("| ", stdout);
+            escape_md_code(stdout, x->command ? x->command : x->name, 1);
+            printf(" | %s ± %s | %s | %s | ", cell(a, sizeof a, x->st.mean, x->unit),
+                   cell(b, sizeof b, isfinite(x->st.stddev) ? x->st.stddev : 0, x->unit),
+                   cell(c, sizeof c, x->st.min, x->unit), cell(d, sizeof d, x->st.max, x->unit));
+            ratio = x->st.median / best->st.median;
+            rel = hypot(median_se(&x->st) / x->st.median, median_se(&best->st) / best->st.median);
+            if (x == best)
+                printf("1.00 |\n");
+            else
+                printf("%.2f ± %.2f |\n", ratio, ratio * rel);
+        }
+    }
+    if (nskip || nerr)
+        fputc('\n', stdout);
+    for (i = 0; i < r->nbenches; i++) {
+        const struct bench *x = &r->benches[i];
+        if (!x->error && !x->skipped)
+            continue;
+        fputs("- ", stdout);
+        escape_md_code(stdout, x->name, 0);
+        fputs(x->error ? " failed: " : " skipped: ", stdout);
+        escape_md_text(stdout, x->error ? x->error->message : x->skipped);
+        fputc('\n', stdout);
     }
 }

@@ -30,6 +30,12 @@ int cmd_params_settle(struct cmd_params *c);
 
 void cmd_params_free(struct cmd_params *c);
 
+/* The run as markdown tables on stdout (pacer run --format markdown): every
+ * benchmark's median, CI, CV and samples; the commands as hyperfine's
+ * --export-markdown has them (mean ± σ, min, max, relative to the fastest
+ * median); failed and skipped benchmarks after them. */
+void runmd_print(const struct result *r);
+
 /* The table and the summary of a result's timed commands, on stdout. */
 void runcmds_table(const struct result *r);
 void runcmds_summary(const struct result *r);
