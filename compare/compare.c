@@ -574,6 +574,14 @@ static void *measure_rows(void *arg)
     return NULL;
 }
 
+static void *measure_rows_thread(void *arg)
+{
+    measure_rows(arg);
+    stats_thread_free();   /* its caches end with it */
+    rank_thread_free();
+    return NULL;
+}
+
 /* Rows a thread takes at least: below, a thread costs more than it saves. */
 #define ROWS_PER_THREAD 256
 #define MAX_THREADS 8
@@ -593,7 +601,7 @@ static int rows_measure(struct comparison *out, const struct compare_opts *o,
         want = MAX_THREADS;
     /* this thread is one of them */
     for (i = 1; i < want; i++)
-        if (pthread_create(&t[started], NULL, measure_rows, &j) == 0)
+        if (pthread_create(&t[started], NULL, measure_rows_thread, &j) == 0)
             started++;
     measure_rows(&j);
     for (i = 0; i < started; i++)

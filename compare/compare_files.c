@@ -8,6 +8,7 @@
 #include "ab.h"
 #include "compare/import/import.h"
 #include "harness/lib/rx.h"
+#include "harness/lib/stats.h"
 #include "harness/result/jsonread.h"
 #include "policy.h"
 
@@ -98,6 +99,7 @@ static void *load_job_run(void *arg)
     struct load_job *j = arg;
 
     j->rc = import_load_with(j->path, j->io, j->out, NULL, &j->e);
+    stats_thread_free();   /* the thread's caches end with it */
     return NULL;
 }
 

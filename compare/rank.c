@@ -114,6 +114,16 @@ static _Thread_local struct mwu_kept {
 } mwu_cache[MWU_KEEP];
 static _Thread_local unsigned mwu_next;   /* the slot to replace next */
 
+void rank_thread_free(void)
+{
+    for (unsigned i = 0; i < MWU_KEEP; i++) {
+        free(mwu_cache[i].cdf);
+        mwu_cache[i].cdf = NULL;
+        mwu_cache[i].m = mwu_cache[i].n = 0;
+    }
+    mwu_next = 0;
+}
+
 static double *mwu_compute(size_t m, size_t n)
 {
     size_t N = m * n, i, j;

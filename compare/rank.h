@@ -35,6 +35,10 @@ struct rank_result {
  * empty, a value is not finite, or memory runs out. */
 int rank_mwu(const double *x, size_t n, const double *y, size_t m, struct rank_result *out);
 
+/* What this thread keeps between calls (the exact U distributions), given
+ * back: a thread that compared calls it before it ends. */
+void rank_thread_free(void);
+
 /* The exact null distribution of the Mann-Whitney U of sizes m and n
  * (m, n >= 1) without ties: cdf[u] = P(U <= u), u = 0 .. m n.  Borrowed:
  * the last few distributions computed are kept (per thread); this one

@@ -70,6 +70,10 @@ struct stats_opts {
 
 void stats_opts_default(struct stats_opts *o);
 
+/* What this thread keeps between calls (the bootstrap median's shapes),
+ * given back: a thread that computed statistics calls it before it ends. */
+void stats_thread_free(void);
+
 /* Compute every field of out from x[0..n).  x is borrowed, not modified.
  * o may be NULL for the defaults.  n == 0 yields n = 0 and NaN in every
  * double field.  Returns 0, or -1 (out of memory). */

@@ -301,6 +301,13 @@ static int shape_make(size_t n, struct median_shape *sh)
 static _Thread_local struct median_shape shape_kept[2];
 static _Thread_local unsigned shape_next;
 
+void stats_thread_free(void)
+{
+    shape_free(&shape_kept[0]);
+    shape_free(&shape_kept[1]);
+    shape_next = 0;
+}
+
 static const struct median_shape *shape_get(size_t n, struct median_shape *own)
 {
     struct median_shape *sh = own;
