@@ -433,6 +433,16 @@ static inline int proc_alive(pid_t pid)
     return !(p && p[1] == ' ' && p[2] == 'Z');
 }
 
+/* A one-benchmark suite source (spin: a multiply-add chain) at path, for
+ * tests that build a benchmark as a user would. */
+static inline void write_spin_bench(const char *path)
+{
+    write_file(path, "#include <pacer.h>\n"
+                     "static void spin(pacer_state *st) { unsigned x = 1;\n"
+                     "  PACER_LOOP(st) { x = x * 3 + 1; pacer_do_not_optimize(x); } }\n"
+                     "PACER_BENCHMARK(spin);\n");
+}
+
 /* Whether dir holds a temporary file of a save (a name with ".tmp."). */
 static inline int dir_has_temp_file(const char *dir)
 {

@@ -38,11 +38,7 @@ Test(cmd_env, the_build_is_the_benchmarks, .init = tmp_setup, .fini = tmp_teardo
     struct out o;
     json_t *j, *r;
 
-    write_file(tmp_path("b.c"),
-               "#include <pacer.h>\n"
-               "static void spin(pacer_state *st) { unsigned x = 1;\n"
-               "  PACER_LOOP(st) { x = x * 3 + 1; pacer_do_not_optimize(x); } }\n"
-               "PACER_BENCHMARK(spin);\n");
+    write_spin_bench(tmp_path("b.c"));
     /* a sanitized build's library needs the sanitizers' runtime */
     snprintf(cmd, sizeof cmd,
              "L=%s/libpacer.a; S=$(nm $L 2>/dev/null | grep -q __asan_ && "

@@ -56,11 +56,7 @@ Test(install, a_prefix_holds_everything_and_it_works)
     }
 
     /* a benchmark built with pkg-config's flags, run on its own */
-    write_file(tmp_path("b.c"),
-               "#include <pacer.h>\n"
-               "static void spin(pacer_state *st) { unsigned x = 1;\n"
-               "  PACER_LOOP(st) { x = x * 3 + 1; pacer_do_not_optimize(x); } }\n"
-               "PACER_BENCHMARK(spin);\n");
+    write_spin_bench(tmp_path("b.c"));
     snprintf(cmd, sizeof cmd,
              "cd %s && PKG_CONFIG_PATH=%s/lib/pkgconfig cc -O2 b.c $(PKG_CONFIG_PATH=%s/lib/"
              "pkgconfig pkg-config --cflags --libs pacer) -o b && ./b --list",
