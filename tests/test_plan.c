@@ -12,11 +12,12 @@
 #include "harness/run/plan.h"
 #include "helpers.h"
 
-static char faulty[512], hash[512];
+static char faulty[512], hash[512], noisy[512];
 
 static void init(void)
 {
     build_path(faulty, sizeof faulty, "tests/fixtures/faulty");
+    build_path(noisy, sizeof noisy, "tests/fixtures/noisy");
     build_path(hash, sizeof hash, "suites/micro/hash");
 }
 
@@ -330,4 +331,39 @@ Test(plan, ab_inputs_that_cannot_be_planned)
     cr_assert_eq(plan_ab_load(&p, &o, &e), -1);
     cr_assert_str_eq(e.msg, "ab: give exactly two --cmd (base, then new) and no other input");
     plan_free(&p);
+}
+
+/* A definition's own samples, sample time and warmup (->Repetitions(),
+ * ->MinTime()) where neither the suite nor the command line says; what
+ * they say wins. */
+Test(plan, a_definition_says_how_to_measure_it)
+{
+    char *in[] = {noisy, NULL};
+    struct plan_run_opts o = run_opts(in, NULL);
+    struct plan p;
+    struct err e = {0};
+    struct name_filter re = {.full = 0};
+    struct settings def;
+
+    settings_default(&def);
+    cr_assert_eq(regcomp(&re.re, "^(wants|steady)$", REG_EXTENDED | REG_NOSUB), 0);
+    o.re = &re;
+    cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.njobs, 2);
+    cr_assert_str_eq(p.jobs[1].name, "wants");
+    cr_assert_eq(p.jobs[1].set.samples, 7);
+    cr_assert_eq(p.jobs[1].set.sample_target_ns, 500000);
+    cr_assert_eq(p.jobs[1].set.warmup_ns, 1000000);
+    cr_assert_eq(p.jobs[0].set.samples, def.samples, "steady keeps the defaults");
+    plan_free(&p);
+
+    o = run_opts(in, NULL);
+    o.re = &re;
+    cli_ov.s.samples = 3;
+    cli_ov.mask = OV_SAMPLES;
+    cr_assert_eq(plan_run(&p, &o, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.jobs[1].set.samples, 3, "the command line wins");
+    cr_assert_eq(p.jobs[1].set.sample_target_ns, 500000);
+    plan_free(&p);
+    regfree(&re.re);
 }

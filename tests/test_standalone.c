@@ -70,3 +70,34 @@ Test(standalone, an_expected_skip_exits_0)
                        o.stderr_s);
     out_free(&o);
 }
+
+/* A definition's own samples and sample time (->Repetitions(),
+ * ->MinTime()), unless the command line says otherwise. */
+Test(standalone, a_definition_says_how_to_measure_it)
+{
+    const char *args[] = {"--filter", "wants", NULL};
+    const char *args3[] = {"--filter", "wants", "--samples", "3", NULL};
+    struct out o = pacer_exec(noisy_bin(), 0, args);
+    const char *row;
+    unsigned samples = 0;
+
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    row = strstr(o.stdout_s, "\nwants ");
+    cr_assert_not_null(row, "%s", o.stdout_s);
+    {
+        /* the samples column is the one before the last (iters) */
+        char line[256], *w[16], *save = NULL, *tok;
+        size_t n = 0, len = strcspn(row + 1, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)len, row + 1);
+        for (tok = strtok_r(line, " ", &save); tok && n < 16; tok = strtok_r(NULL, " ", &save))
+            w[n++] = tok;
+        cr_assert_geq(n, 3, "%s", row);
+        cr_assert_eq(sscanf(w[n - 2], "%u", &samples), 1, "%s", row);
+    }
+    out_free(&o);
+    o = pacer_exec(noisy_bin(), 0, args3);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "       3 "), "%s", o.stdout_s);
+    out_free(&o);
+    cr_assert_eq(samples, 7);
+}

@@ -52,7 +52,8 @@ struct pacer_axis {
 
 /* A benchmark definition.  Fill it with PACER_BENCHMARK's designated
  * initializers; fields left out keep their defaults.  In C++ the
- * designators must come in the order of the fields below. */
+ * designators must come in the order of the fields below (.group, .setup,
+ * .teardown, .params, .samples, .sample_time, .warmup). */
 struct pacer_def {
     const char *name;         /* set by PACER_BENCHMARK to the function name */
     pacer_fn fn;              /* the timed function */
@@ -62,6 +63,12 @@ struct pacer_def {
                                  also after a setup that skipped part-way, so
                                  it must cope with half-built data */
     struct pacer_axis params[PACER_MAX_AXES];
+    /* optional, as Google Benchmark's ->Repetitions() and ->MinTime(): how
+     * to measure this benchmark when the suite file or the command line
+     * does not say (0: pacer's defaults) */
+    unsigned samples;         /* samples */
+    double sample_time;       /* seconds one sample lasts at least */
+    double warmup;            /* seconds of warmup */
     const char *file;         /* internal: where it was defined */
     int line;                 /* internal */
     const char *compiler;     /* internal: compiler of the defining file */

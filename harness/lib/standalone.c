@@ -24,6 +24,7 @@ struct sa_opts {
     const char *filter;
     unsigned samples;
     uint64_t warmup_ns, target_ns;
+    int have_samples, have_warmup, have_target;   /* given on the command line */
     int list;
 };
 
@@ -68,6 +69,7 @@ static int sa_parse(int argc, char **argv, struct sa_opts *o)
                 return -1;
             }
             o->samples = (unsigned)v;
+            o->have_samples = 1;
             break;
         case 'w':
         case 't':
@@ -76,6 +78,7 @@ static int sa_parse(int argc, char **argv, struct sa_opts *o)
                         c == 'w' ? "warmup" : "sample-time", optarg);
                 return -1;
             }
+            *(c == 'w' ? &o->have_warmup : &o->have_target) = 1;
             break;
         case 'l':
             o->list = 1;
@@ -139,9 +142,11 @@ static void sa_warn_noisy(const char *prog, const struct sa_noisy *nz)
 }
 
 /* Measure one instance and add its row (or print its error). */
-static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct table *t,
+static int sa_run_one(const struct instance *in, const struct sa_opts *given, struct table *t,
                       struct sa_noisy *nz)
 {
+    const struct pacer_def *d = in->def;
+    struct sa_opts own = *given, *o = &own;
     struct measure m;
     struct warmup_out wo;
     struct stats st;
@@ -151,6 +156,14 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *o, struct
     unsigned i;
     int rc = -1;
 
+    /* what the definition asks (->Repetitions(), ->MinTime()), unless the
+     * command line said */
+    if (d->samples && !o->have_samples)
+        o->samples = d->samples;
+    if (d->sample_time > 0 && !o->have_target)
+        o->target_ns = (uint64_t)(d->sample_time * 1e9);
+    if (d->warmup > 0 && !o->have_warmup)
+        o->warmup_ns = (uint64_t)(d->warmup * 1e9);
     measure_init(&m, in);
     if (measure_setup(&m, &e) < 0 || measure_calibrate(&m, o->target_ns, 0, &iters, &ns, &e) < 0 ||
         measure_warmup(&m, iters, o->warmup_ns, o->target_ns, 0, &wo, &e) < 0)

@@ -59,9 +59,17 @@ static void do_list(struct worker *w)
 
     fprintf(w->out, "ok %zu\n", w->ninst);
     for (i = 0; i < w->ninst; i++) {
+        const struct pacer_def *d = w->inst[i].def;
         fputs(w->inst[i].name, w->out);
         for (k = 0; k < w->inst[i].nargs; k++)
-            fprintf(w->out, " %s=%lld", w->inst[i].def->params[k].name, w->inst[i].args[k]);
+            fprintf(w->out, " %s=%lld", d->params[k].name, w->inst[i].args[k]);
+        /* how to measure it, as its definition asks (worker.h) */
+        if (d->samples)
+            fprintf(w->out, " @samples=%u", d->samples);
+        if (d->sample_time > 0)
+            fprintf(w->out, " @sample_time_ns=%.0f", d->sample_time * 1e9);
+        if (d->warmup > 0)
+            fprintf(w->out, " @warmup_ns=%.0f", d->warmup * 1e9);
         fputc('\n', w->out);
     }
 }

@@ -166,10 +166,32 @@ static struct settings entry_settings(const struct settings_ov *suite_ov,
     return s;
 }
 
-/* List a binary and add its (matching) benchmarks as jobs. */
+/* Which settings the suite, the entry and the command line give. */
+static unsigned given(const struct settings_ov *suite_ov, const struct settings_ov *entry_ov,
+                      const struct settings_ov *cli)
+{
+    return cli->mask | (entry_ov ? entry_ov->mask : 0) | (suite_ov ? suite_ov->mask : 0);
+}
+
+/* What a benchmark's definition asks of its measuring (Google Benchmark's
+ * ->Repetitions(), ->MinTime()), where nothing above said otherwise. */
+static void wanted(struct settings *s, const struct listed *li, unsigned mask)
+{
+    if (s->mode == RUN_MODE_INSTRUCTIONS)
+        return;   /* counts need few samples of any length */
+    if (li->want_samples && !(mask & (OV_SAMPLES | OV_BUDGET | OV_CI_TARGET)))
+        s->samples = li->want_samples;
+    if (li->want_sample_time_ns && !(mask & OV_SAMPLE_TIME))
+        s->sample_target_ns = li->want_sample_time_ns;
+    if (li->want_warmup_ns && !(mask & OV_WARMUP))
+        s->warmup_ns = li->want_warmup_ns;
+}
+
+/* List a binary and add its (matching) benchmarks as jobs; mask: the
+ * settings given above the benchmarks' own wishes. */
 static int plan_binary(struct plan *p, const char *binary, const char *from, const char *filter,
                        const struct name_filter *re, const struct settings *set,
-                       struct err *e)
+                       unsigned mask, struct err *e)
 {
     const char *suite = runner_suite_name(binary);
     const struct listing *l;
@@ -185,6 +207,7 @@ static int plan_binary(struct plan *p, const char *binary, const char *from, con
     for (i = 0; i < l->n && rc == 0; i++) {
         struct job j = {.suite = suite, .name = l->items[i].name, .binary = binary,
                         .li = &l->items[i], .set = *set};
+        wanted(&j.set, &l->items[i], mask);
         if (selected(re, filter ? &fre : NULL, suite, j.name))
             rc = add_unique_job(p, &j);
     }
@@ -227,7 +250,8 @@ static int plan_suite(struct plan *p, const char *path, const struct plan_run_op
         if (!is_executable_file(s->micro[k].binary))
             return err_set(e, "%s: micro[%zu].binary: %s is not an executable file (built? run "
                            "make)", path, k, s->micro[k].binary);
-        if (plan_binary(p, s->micro[k].binary, NULL, s->micro[k].filter, o->re, &set, e) < 0)
+        if (plan_binary(p, s->micro[k].binary, NULL, s->micro[k].filter, o->re, &set,
+                        given(&s->ov, &s->micro[k].ov, o->ov), e) < 0)
             return -1;
     }
     for (k = 0; k < s->ncmds; k++) {
@@ -404,7 +428,8 @@ int plan_run(struct plan *p, const struct plan_run_opts *o, struct err *e)
         } else if (is_executable_file(in)) {
             struct settings set = entry_settings(NULL, NULL, o->ov, 0);
             const char *bin = keep_string(&p->strings, &p->nstrings, strdup(in));
-            if (!bin || plan_binary(p, bin, bin, NULL, o->re, &set, e) < 0)
+            if (!bin || plan_binary(p, bin, bin, NULL, o->re, &set, given(NULL, NULL, o->ov),
+                                    e) < 0)
                 return -1;
         } else
             return err_set(e, "run: %s: not a suite file (*.json) nor an executable suite "

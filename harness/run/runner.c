@@ -59,6 +59,16 @@ static int parse_listed(char *line, struct listed *li, struct err *e)
         char **pn, **pv;
         if (!eq)
             return err_set(e, "malformed parameter '%s' in the list", tok);
+        if (tok[0] == '@') {   /* how to measure it; others are ignored */
+            unsigned long long v = strtoull(eq + 1, NULL, 10);
+            if (!strncmp(tok, "@samples=", 9))
+                li->want_samples = v > 1000000 ? 1000000 : (unsigned)v;
+            else if (!strncmp(tok, "@sample_time_ns=", 16))
+                li->want_sample_time_ns = v;
+            else if (!strncmp(tok, "@warmup_ns=", 11))
+                li->want_warmup_ns = v;
+            continue;
+        }
         pn = realloc(li->pnames, (li->nparams + 1) * sizeof *pn);
         if (pn)
             li->pnames = pn;

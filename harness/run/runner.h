@@ -23,6 +23,9 @@ struct listed {
     char *name;              /* as the binary names it (no suite prefix) */
     char **pnames, **pvalues;
     size_t nparams;
+    /* how its definition asks to be measured (0: not said) */
+    unsigned want_samples;
+    uint64_t want_sample_time_ns, want_warmup_ns;
 };
 
 struct listing {
