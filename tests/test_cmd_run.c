@@ -378,3 +378,21 @@ Test(cmd_run, markdown_tables)
                        "%s", o.stdout_s);
     out_free(&o);
 }
+
+/* A suite's commands are separate benchmarks: no "ran ... times faster"
+ * between them (hyperfine compares the commands it is given). */
+Test(cmd_run, a_suites_commands_are_not_compared)
+{
+    const char *suite = tmp_path("cmds.json");
+    struct out o;
+
+    write_file(suite, "{\"name\": \"s\", \"commands\": [\n"
+                      " {\"name\": \"a\", \"command\": [\"true\"], \"settings\": {\"samples\": 2}},\n"
+                      " {\"name\": \"b\", \"command\": [\"sleep\", \"0.01\"], "
+                      "\"settings\": {\"samples\": 2}}]}\n");
+    o = run_pacer("run", suite, "-q");
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "mean ± σ"), "%s", o.stdout_s);
+    cr_assert_null(strstr(o.stdout_s, "summary:"), "%s", o.stdout_s);
+    out_free(&o);
+}

@@ -200,6 +200,14 @@ static double median_se(const struct stats *st)
                : 0;
 }
 
+/* A command given with --cmd (named command/...): those hyperfine would
+ * have compared with one another; a suite's commands are separate
+ * benchmarks. */
+static int cli_command(const struct bench *b)
+{
+    return timed_command(b) && !strncmp(b->name, "command/", 8) && b->st.median > 0;
+}
+
 void runcmds_summary(const struct result *r)
 {
     const struct bench *best = NULL;
@@ -207,7 +215,7 @@ void runcmds_summary(const struct result *r)
 
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
-        if (!timed_command(b) || !(b->st.median > 0))
+        if (!cli_command(b))
             continue;
         n++;
         if (!best || b->st.median < best->st.median)
@@ -219,7 +227,7 @@ void runcmds_summary(const struct result *r)
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
         double ratio, rel;
-        if (b == best || !timed_command(b) || !(b->st.median > 0))
+        if (b == best || !cli_command(b))
             continue;
         ratio = b->st.median / best->st.median;
         rel = hypot(median_se(&b->st) / b->st.median, median_se(&best->st) / best->st.median);
@@ -250,11 +258,10 @@ void runmd_print(const struct result *r)
         nskip += x->skipped && !x->error;
         if (!x->nsamples)
             continue;
-        if (timed_command(x) && x->st.median > 0) {
+        if (timed_command(x) && x->st.median > 0)
             ncmd++;
-            if (!best || x->st.median < best->st.median)
-                best = x;
-        }
+        if (cli_command(x) && (!best || x->st.median < best->st.median))
+            best = x;
         fputs("| ", stdout);
         escape_md_code(stdout, x->name, 1);
         printf(" | %s | ", cell(a, sizeof a, st->median, x->unit));
@@ -280,6 +287,10 @@ void runmd_print(const struct result *r)
             printf(" | %s ± %s | %s | %s | ", cell(a, sizeof a, x->st.mean, x->unit),
                    cell(b, sizeof b, isfinite(x->st.stddev) ? x->st.stddev : 0, x->unit),
                    cell(c, sizeof c, x->st.min, x->unit), cell(d, sizeof d, x->st.max, x->unit));
+            if (!best || !cli_command(x)) {
+                printf("- |\n");   /* a suite's commands are not compared */
+                continue;
+            }
             ratio = x->st.median / best->st.median;
             rel = hypot(median_se(&x->st) / x->st.median, median_se(&best->st) / best->st.median);
             if (x == best)
