@@ -676,7 +676,10 @@ Test(loadgen, open_loop_counts_the_connection_wait)
     cr_assert_gt(r.out.requests, 20);
     cr_assert_gt(r.out.no_conn, r.out.due / 2);
     cr_assert_lt(r.out.late * 10, r.out.due, "%llu late", (unsigned long long)r.out.late);
-    cr_assert(r.out.valid, "%s", r.out.invalid);
+    /* never blamed on the generator; a machine that overslept (a busy CI
+     * running the sanitized tests two at a time) may still be told */
+    cr_assert(r.out.valid || strstr(r.out.invalid, "the machine did not run the generator on "
+                                                   "time"), "%s", r.out.invalid);
     run_free(&r);
 }
 
