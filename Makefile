@@ -37,18 +37,22 @@ endif
 DEB_PKGS = gcc g++ make pkg-config git libjansson-dev libcriterion-dev gnuplot-nox \
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
            linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
-           man-db
+           man-db liburing-dev
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+# io_uring for the load generator (harness/load/uring.c): without liburing
+# pacer builds and runs its loads on epoll.
+URING_LIBS = $(shell pkg-config --libs liburing 2>/dev/null)
+URING_DEF  = $(if $(URING_LIBS),-DPACER_HAVE_URING)
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -I. -I$(BUILD) $(PKG_CFLAGS) $(SAN_FLAGS)
+BASE_CFLAGS = -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -I. -I$(BUILD) $(PKG_CFLAGS) $(URING_DEF) $(SAN_FLAGS)
 ALL_CFLAGS  = $(BASE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
-LIBS        = $(PKG_LIBS) -lpthread -lm
+LIBS        = $(PKG_LIBS) $(URING_LIBS) -lpthread -lm
 
 ifeq ($(V),1)
 Q =

@@ -87,6 +87,52 @@ Test(cmd_load, usage_errors)
     cr_assert(strstr(o->stderr_s, "--rate: 'fast' is not"), "%s", o->stderr_s);
 }
 
+/* io_uring where asked: the run says and records it; a load it does not
+ * run (open loop, no keep-alive) and an unknown back end are refused
+ * before anything is sent. */
+Test(cmd_load, io_uring_back_end)
+{
+    const struct out *o;
+    const char *out = tmp_path("io.json");
+    json_t *r, *g;
+    json_error_t je;
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "4", "-d", "300ms", "--io", "io_uring",
+                           "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "; io_uring\n"), "%s", o->stdout_s);
+    r = json_load_file(out, 0, &je);
+    cr_assert(r, "%s", je.text);
+    g = json_object_get(json_array_get(json_object_get(json_array_get(
+            json_object_get(r, "benchmarks"), 0), "load"), 0), "generator");
+    cr_assert_str_eq(json_string_value(json_object_get(g, "io")), "io_uring");
+    json_decref(r);
+    {
+        const char *a[] = {"load", url(), "-c", "4", "-d", "300ms", "-R", "100", "--io",
+                           "io_uring", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "--io io_uring runs the closed loop with keep-alive, without "
+                                  "--nap; this load (open loop) runs on epoll"), "%s", o->stderr_s);
+    {
+        const char *a[] = {"load", url(), "--io", "kqueue", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->stderr_s, "--io: 'kqueue' is not epoll or io_uring"), "%s", o->stderr_s);
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "; epoll\n"), "%s", o->stdout_s);
+}
+
 Test(cmd_load, run_writes_a_result)
 {
     const struct out *o, *s;

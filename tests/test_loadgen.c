@@ -24,6 +24,26 @@
 #include "harness/result/result_json.h"
 #include "helpers.h"
 
+/* The back end the test runs on (IO_TEST): epoll for the others. */
+static enum load_io test_io = LOAD_IO_EPOLL;
+
+/* A test of the closed loop with keep-alive, run on each back end: epoll
+ * and io_uring (where this kernel allows it, as here); the run must say
+ * it ran on the one asked for. */
+#define IO_TEST(name)                                                          \
+    static void name##_body(void);                                            \
+    Test(loadgen, name##_epoll)                                                \
+    {                                                                          \
+        test_io = LOAD_IO_EPOLL;                                               \
+        name##_body();                                                         \
+    }                                                                          \
+    Test(loadgen, name##_io_uring)                                             \
+    {                                                                          \
+        test_io = LOAD_IO_URING;                                               \
+        name##_body();                                                         \
+    }                                                                          \
+    static void name##_body(void)
+
 struct run {
     struct load_opts o;
     struct load_out out;
@@ -44,6 +64,7 @@ static void run_setup(struct run *r, const char *scheme, const char *path)
     r->o.threads = 2;
     r->o.duration_ns = 600000000;
     r->o.interval_ns = 200000000;
+    r->o.io = test_io;
 }
 
 /* Load 127.0.0.1:port. */
@@ -55,6 +76,7 @@ static void run_go(struct run *r, int port, const struct load_request *rq)
     snprintf(r->url, sizeof r->url, "%s://127.0.0.1:%d%s", r->scheme, port, r->path);
     cr_assert(load_prepare(&r->o, rq ? rq : &none, &r->req, &e) == 0, "%s", e.msg);
     cr_assert(load_run(&r->o, &r->out, &e) == 0, "%s", e.msg);
+    cr_assert_eq(r->out.io, r->o.io, "ran on %s: %s", load_io_name(r->out.io), r->out.io_note);
 }
 
 /* Start testsrv with args, load it, stop it. */
@@ -116,7 +138,7 @@ static void check_consistent(const struct run *r)
     cr_assert(r->out.complete);
 }
 
-Test(loadgen, closed_loop_ok)
+IO_TEST(closed_loop_ok)
 {
     const char *args[] = {"--mode", "ok", NULL};
     struct run r;
@@ -135,7 +157,7 @@ Test(loadgen, closed_loop_ok)
     run_free(&r);
 }
 
-Test(loadgen, pipelined_and_chunked)
+IO_TEST(pipelined_and_chunked)
 {
     const char *args[] = {"--mode", "chunked", NULL};
     struct run r;
@@ -274,7 +296,7 @@ Test(loadgen, poisson_arrivals)
     run_free(&r);
 }
 
-Test(loadgen, status_errors)
+IO_TEST(status_errors)
 {
     const char *args[] = {"--mode", "status", "--status", "503", NULL};
     struct run r;
@@ -296,7 +318,7 @@ Test(loadgen, status_errors)
 /* A server that fails only at first: its first 3 answers are 503s.  With
  * no warmup they are errors of the window (nothing happens before it);
  * with a warmup they are the warmup's, counted, not lost. */
-Test(loadgen, errors_at_the_start_are_counted)
+IO_TEST(errors_at_the_start_are_counted)
 {
     const char *args[] = {"--mode", "ok", "--fail-first", "3", NULL};
     struct run r;
@@ -334,7 +356,7 @@ Test(loadgen, error_rate_over_attempts)
 }
 
 /* -t 20 -c 10: a thread needs a connection, so 10 run, and 10 are said. */
-Test(loadgen, threads_at_most_connections)
+IO_TEST(threads_at_most_connections)
 {
     const char *args[] = {"--mode", "ok", NULL};
     struct run r;
@@ -348,7 +370,7 @@ Test(loadgen, threads_at_most_connections)
     run_free(&r);
 }
 
-Test(loadgen, reset_is_a_read_error)
+IO_TEST(reset_is_a_read_error)
 {
     const char *args[] = {"--mode", "reset", NULL};
     struct run r;
@@ -362,7 +384,7 @@ Test(loadgen, reset_is_a_read_error)
     run_free(&r);
 }
 
-Test(loadgen, close_mid_response)
+IO_TEST(close_mid_response)
 {
     const char *args[] = {"--mode", "close", NULL};
     struct run r;
@@ -374,7 +396,7 @@ Test(loadgen, close_mid_response)
     run_free(&r);
 }
 
-Test(loadgen, garbage_is_a_parse_error)
+IO_TEST(garbage_is_a_parse_error)
 {
     const char *args[] = {"--mode", "garbage", NULL};
     struct run r;
@@ -388,7 +410,7 @@ Test(loadgen, garbage_is_a_parse_error)
 }
 
 /* Two causes of parse errors keep a text each (not the first one's). */
-Test(loadgen, each_parse_error_keeps_its_cause)
+IO_TEST(each_parse_error_keeps_its_cause)
 {
     const char *args[] = {"--mode", "badmix", NULL};
     struct run r;
@@ -404,7 +426,7 @@ Test(loadgen, each_parse_error_keeps_its_cause)
     run_free(&r);
 }
 
-Test(loadgen, oversized_headers)
+IO_TEST(oversized_headers)
 {
     const char *args[] = {"--mode", "bighdr", NULL};
     struct run r;
@@ -419,7 +441,7 @@ Test(loadgen, oversized_headers)
     run_free(&r);
 }
 
-Test(loadgen, hang_times_out)
+IO_TEST(hang_times_out)
 {
     const char *args[] = {"--mode", "hang", NULL};
     struct run r;
@@ -443,7 +465,7 @@ Test(loadgen, hang_times_out)
  * a burst of connects) is a connect error "not accepted", counted once;
  * that race cannot be forced here, so only the first two are checked, and
  * that nothing is counted twice. */
-Test(loadgen, full_accept_queue)
+IO_TEST(full_accept_queue)
 {
     const char *args[] = {"--mode", "noaccept", "--backlog", "1", NULL};
     struct run r;
@@ -475,7 +497,7 @@ static void run_timed(struct run *r, const char *const *args)
     cr_assert(r->out.complete);
 }
 
-Test(loadgen, reset_on_connect)
+IO_TEST(reset_on_connect)
 {
     const char *args[] = {"--mode", "rstconnect", NULL};
     struct run r;
@@ -492,7 +514,7 @@ Test(loadgen, reset_on_connect)
 
 /* A body longer than its Content-Length: the reply is complete at its
  * length, the bytes after it are an answer nobody asked for. */
-Test(loadgen, body_longer_than_its_length)
+IO_TEST(body_longer_than_its_length)
 {
     const char *args[] = {"--mode", "longbody", NULL};
     struct run r;
@@ -508,7 +530,7 @@ Test(loadgen, body_longer_than_its_length)
 
 /* Connection: close after every reply is no error: each connection
  * serves one request and is opened again. */
-Test(loadgen, server_closes_after_each_reply)
+IO_TEST(server_closes_after_each_reply)
 {
     const char *args[] = {"--mode", "closeeach", NULL};
     struct run r;
@@ -523,7 +545,7 @@ Test(loadgen, server_closes_after_each_reply)
 
 /* A server that answers one byte a second: each request times out (its
  * answer would take 5 s), the run ends on time. */
-Test(loadgen, server_answers_a_byte_a_second)
+IO_TEST(server_answers_a_byte_a_second)
 {
     const char *argv[] = {"/usr/bin/python3", "tests/fixtures/hostile.py", "drip", NULL};
     struct srv s = srv_exec(argv);
@@ -544,7 +566,7 @@ Test(loadgen, server_answers_a_byte_a_second)
 /* A 1 GiB answer is read through one buffer and dropped: the memory of
  * the run stays bounded (its peak grows by far less than the bytes read),
  * and the run ends on time with the answer in flight. */
-Test(loadgen, a_gigabyte_answer_in_bounded_memory)
+IO_TEST(a_gigabyte_answer_in_bounded_memory)
 {
     const char *argv[] = {"/usr/bin/python3", "tests/fixtures/hostile.py", "huge", NULL};
     struct srv s = srv_exec(argv);
@@ -583,7 +605,7 @@ static void *stop_later(void *arg)
 
 /* The threads sleep until their next event or timeout: with a server that
  * never answers and a 60 s timeout, nothing wakes them but the stop. */
-Test(loadgen, stop_wakes_idle_threads)
+IO_TEST(stop_wakes_idle_threads)
 {
     const char *args[] = {"--mode", "hang", NULL};
     struct srv s = srv_start(args);
@@ -602,6 +624,7 @@ Test(loadgen, stop_wakes_idle_threads)
     cr_assert(pthread_create(&tid, NULL, stop_later, NULL) == 0);
     t0 = clock_now_ns();
     cr_assert(load_run(&r.o, &r.out, &e) == 0, "%s", e.msg);
+    cr_assert_eq(r.out.io, test_io);
     pthread_join(tid, NULL);
     srv_stop(&s);
     /* far from the 40 s it would run without the stop, even on a slow build */
@@ -611,7 +634,7 @@ Test(loadgen, stop_wakes_idle_threads)
     run_free(&r);
 }
 
-Test(loadgen, refused_connections_back_off)
+IO_TEST(refused_connections_back_off)
 {
     struct srv s;
     const char *args[] = {"--mode", "ok", NULL};
@@ -750,7 +773,7 @@ Test(loadgen, open_loop_charges_a_stall)
     run_free(&r);
 }
 
-Test(loadgen, tcp_echo_with_framing)
+IO_TEST(tcp_echo_with_framing)
 {
     const char *args[] = {"--mode", "echo", NULL};
     struct load_request rq = {.payload = "ping\\n", .framing = "delim:\\n"};

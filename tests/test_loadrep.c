@@ -91,6 +91,7 @@ static void fake_run(struct fake *f, int open)
     f->out.reads = 290;
     f->out.stamped = 280;
     f->out.naps = 7;
+    f->out.io = LOAD_IO_URING;
     f->series[0] = hand_series();
     f->series[1] = (struct mon_series){ "pacer", 77, pacer_rows, 2, 2, 1 };
     f->out.mon.period_ns = 100000000;
@@ -174,6 +175,7 @@ Test(record, from_run_copies_the_run)
     cr_assert_eq(r.niv, 2);
     cr_assert_eq(memcmp(r.iv, f.iv, sizeof f.iv), 0);
     cr_assert_eq(r.gen.naps, 7);
+    cr_assert_str_eq(r.gen.io, "io_uring");
     cr_assert_eq(r.nmon, 2);
     cr_assert_str_eq(r.mon[0].label, "server");
     cr_assert_eq(r.mon[0].nrows, 5);

@@ -269,6 +269,10 @@ Test(reader, errors_name_the_field)
           "load[0].generator.busy_max: expected number or null, got string" },
         { "open", "load[0].generator.naps", "1.5",
           "load[0].generator.naps: expected integer, got number" },
+        { "open", "load[0].generator.io", "\"kqueue\"",
+          "load[0].generator.io: unknown back end \"kqueue\" (expected epoll or io_uring)" },
+        { "open", "load[0].generator.io", "1",
+          "load[0].generator.io: expected string, got integer" },
         /* monitor */
         { "open", "load[0].monitor", "{}", "load[0].monitor: expected array, got object" },
         { "open", "load[0].monitor[1]", "[]", "load[0].monitor[1]: expected object, got array" },

@@ -75,6 +75,11 @@ static void usage(FILE *f)
 "                        and the server idles meanwhile (its req/s is then\n"
 "                        not wrk's); latency still ends at the kernel's\n"
 "                        arrival time\n"
+"      --io epoll|io_uring  how the threads make their system calls:\n"
+"                        epoll (default), or io_uring for the closed loop\n"
+"                        with keep-alive (one multishot receive a\n"
+"                        connection, the sends of a batch submitted at\n"
+"                        once); both cost the same CPU a request here\n"
 "      --timeout TIME    per request and connect (default 2s)\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
@@ -156,7 +161,7 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID, O_NAP,
+    O_FORMAT, O_PROFPID, O_NAP, O_IO,
 };
 
 static const struct option lopts[] = {
@@ -165,7 +170,7 @@ static const struct option lopts[] = {
     {"rate", required_argument, 0, 'R'}, {"arrival", required_argument, 0, O_ARRIVAL},
     {"pipeline", required_argument, 0, O_PIPELINE},
     {"no-keepalive", no_argument, 0, O_NOKA}, {"timeout", required_argument, 0, O_TIMEOUT},
-    {"nap", no_argument, 0, O_NAP},
+    {"nap", no_argument, 0, O_NAP}, {"io", required_argument, 0, O_IO},
     {"method", required_argument, 0, 'X'}, {"header", required_argument, 0, 'H'},
     {"body", required_argument, 0, O_BODY}, {"body-file", required_argument, 0, O_BODYFILE},
     {"payload", required_argument, 0, O_PAYLOAD},
@@ -184,7 +189,7 @@ static const struct option lopts[] = {
  * -1 a bad value (said), 1 not an option of the group. */
 
 /* How the load is made: -c -t -d --warmup -R --arrival --pipeline
- * --no-keepalive --nap --timeout. */
+ * --no-keepalive --nap --io --timeout. */
 static int opt_load(struct load_cli *c, int opt, char *arg)
 {
     char *end;
@@ -213,6 +218,10 @@ static int opt_load(struct load_cli *c, int opt, char *arg)
         return 0;
     case O_NAP:
         c->o.nap = 1;
+        return 0;
+    case O_IO:
+        if (load_io_parse(arg, &c->o.io) < 0)
+            return bad("io", arg, "epoll or io_uring");
         return 0;
     case O_TIMEOUT: return get_time("timeout", arg, 0, &c->o.timeout_ns);
     default: return 1;

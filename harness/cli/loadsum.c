@@ -105,10 +105,12 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
     }
     fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
             (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
-    fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%\n",
+    fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%; %s\n",
             "generator", out->cpu_user, out->cpu_sys,
             out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0.0,
-            out->busy_max * 100);
+            out->busy_max * 100, load_io_name(out->io));
+    if (out->io_note[0])
+        fprintf(f, "  %-12s%s: it ran on epoll\n", "", out->io_note);
     if (!isnan(out->wait_max) && out->wait_max >= 0.1)
         fprintf(f, "  %-12sits threads waited for a CPU up to %.0f%% of the time (a busy "
                    "machine)\n", "", out->wait_max * 100);

@@ -70,8 +70,11 @@ static void conn_fail_why(struct thread *t, struct conn *c, enum load_class cls,
     if (open_loop(t))   /* not written: back to the queue, oldest first */
         for (i = c->nreq; i > c->nsent; i--)
             sched_requeue(t, c->origin[ring_slot(t, c, i - 1)]);
-    if (c->fd >= 0)
+    if (c->fd >= 0) {
+        if (t->u)
+            uring_close(t, c);
         close(c->fd);
+    }
     c->fd = -1;
     c->gen++;
     c->state = CS_CLOSED;
@@ -134,12 +137,22 @@ int conn_write(struct thread *t, struct conn *c, uint64_t now)
 {
     const struct load_opts *o = t->o;
     struct load_interval *iv;
-    uint32_t i, k;
+    uint32_t i, k = 0, first = 0;
     ssize_t n;
 
     if (c->state != CS_OPEN || c->wblocked)
         return 0;
     for (;;) {
+        if (c->woff < c->wlen && t->u) {
+            /* queued, to leave with the batch; its requests' write time
+             * is that of the submission (uring.c) */
+            if (uring_send(t, c, first, k) < 0) {
+                conn_lost(t, c, LC_WRITE, ENOMEM, now);
+                return -1;
+            }
+            c->wblocked = 1;
+            return 0;
+        }
         if (c->woff < c->wlen) {
             n = sock_write(c->fd, t->wbuf + c->woff, c->wlen - c->woff);
             if (n < 0) {
@@ -161,6 +174,7 @@ int conn_write(struct thread *t, struct conn *c, uint64_t now)
         if (c->nsent == c->nreq)
             return 0;
         k = c->nreq - c->nsent;
+        first = ring_slot(t, c, c->nsent);
         iv = timeline_at(t, now);
         for (i = 0; i < k; i++) {
             uint32_t slot = ring_slot(t, c, c->nsent + i);
@@ -277,13 +291,17 @@ int conn_connect(struct thread *t, struct conn *c, uint64_t now)
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.u64 = ((uint64_t)c->gen << 32) | (uint32_t)(c - t->conns);
-    if (epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+    if (!t->u && epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
         conn_fail(t, c, LC_CONNECT, errno, now);
         return -1;
     }
     parser_reset(t, c);
     if (connect(fd, (const struct sockaddr *)&u->addr, u->addrlen) < 0 && errno != EINPROGRESS) {
         conn_fail(t, c, LC_CONNECT, errno, now);
+        return -1;
+    }
+    if (t->u && uring_connect_wait(t, c) < 0) {
+        conn_fail(t, c, LC_CONNECT, ENOMEM, now);
         return -1;
     }
     c->state = CS_CONNECTING;
@@ -306,8 +324,14 @@ static void conn_connected(struct thread *t, struct conn *c, uint64_t now)
     /* without keep-alive the socket lives for one request: keep its
      * registration rather than pay a second epoll_ctl */
     c->want_out = !t->o->keepalive;
-    if (t->o->keepalive)
+    if (t->u) {
+        if (uring_opened(t, c) < 0) {
+            conn_fail(t, c, LC_CONNECT, ENOMEM, now);
+            return;
+        }
+    } else if (t->o->keepalive) {
         conn_events(t, c, 0);
+    }
     if (timeline_at(t, now))
         t->connects++;
     if (c->nreq)
@@ -530,4 +554,38 @@ void conn_sweep(struct thread *t, uint64_t now)
         else if (c->state == CS_CLOSED && c->retry_at > now)
             sweep_by(t, c->retry_at);
     }
+}
+
+/* ---- completions of the io_uring back end (uring.c) ----------------------- */
+
+void conn_received(struct thread *t, struct conn *c, const char *buf, size_t n,
+                   uint64_t arrived, uint64_t now)
+{
+    if (n == 0)
+        conn_eof(t, c, now);
+    else
+        conn_input(t, c, buf, n, arrived, now);
+}
+
+void conn_sent(struct thread *t, struct conn *c, int res, uint64_t now)
+{
+    c->wblocked = 0;
+    if (res < 0) {
+        conn_lost(t, c, LC_WRITE, -res, now);
+        return;
+    }
+    c->woff += (uint32_t)res;
+    conn_write(t, c, now);
+}
+
+void conn_connect_done(struct thread *t, struct conn *c, uint64_t now)
+{
+    if (c->state == CS_CONNECTING)
+        conn_connected(t, c, now);
+}
+
+void conn_io_failed(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                    uint64_t now)
+{
+    conn_lost(t, c, cls, errnum, now);
 }

@@ -31,6 +31,48 @@ const char *load_class_name(enum load_class c)
     return (unsigned)c < LC_NCLASS ? class_names[c] : "?";
 }
 
+static const char *const io_names[] = {"epoll", "io_uring"};
+
+const char *load_io_name(enum load_io io)
+{
+    return (unsigned)io < 2 ? io_names[io] : "?";
+}
+
+int load_io_parse(const char *s, enum load_io *io)
+{
+    unsigned i;
+
+    for (i = 0; i < 2; i++)
+        if (!strcmp(s, io_names[i])) {
+            *io = (enum load_io)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* The back end of this load: io_uring only where asked, for the closed
+ * loop with keep-alive and without pauses (what it was made and measured
+ * for), and where the kernel allows it.  -1 when it was asked for and
+ * cannot run this load. */
+static int choose_io(const struct load_opts *o, struct shared *sh, struct load_out *out,
+                     struct err *e)
+{
+    const char *why;
+
+    sh->io = out->io = LOAD_IO_EPOLL;
+    if (o->io == LOAD_IO_EPOLL)
+        return 0;
+    if (o->rate > 0 || !o->keepalive || o->nap)
+        return err_set(e, "--io io_uring runs the closed loop with keep-alive, without --nap; "
+                          "this load (%s) runs on epoll: leave --io out",
+                       o->rate > 0 ? "open loop" : !o->keepalive ? "no keep-alive" : "--nap");
+    if ((why = uring_available()))
+        return err_set(e, "--io io_uring: this system refuses io_uring (%s); leave --io out "
+                          "to run on epoll", why);
+    sh->io = out->io = LOAD_IO_URING;
+    return 0;
+}
+
 void load_opts_default(struct load_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -111,6 +153,10 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->reads += t->reads;
         out->stamped += t->stamped;
         out->naps += t->naps;
+        if (sh->io == LOAD_IO_URING && !t->u) {   /* this thread ran on epoll */
+            out->io = LOAD_IO_EPOLL;
+            snprintf(out->io_note, sizeof out->io_note, "%s", t->io_err.msg);
+        }
         for (c = 0; c < LC_NCLASS; c++) {
             out->errors[c] += t->errors[c];
             out->nerrors += t->errors[c];
@@ -303,6 +349,8 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
         return err_set(e, "eventfd: %s", strerror(errno));
     pthread_mutex_init(&sh.lock, NULL);
     sh.nthreads = nthreads;
+    if (choose_io(o, &sh, out, e) < 0)
+        goto cleanup;
     sh.nslots = (size_t)((o->duration_ns + o->interval_ns - 1) / o->interval_ns);
     sh.slots = calloc(sh.nslots ? sh.nslots : 1, sizeof *sh.slots);
     ts = calloc(nthreads, sizeof *ts);

@@ -48,6 +48,20 @@ const char *load_class_name(enum load_class c);
 
 enum arrival { ARRIVAL_CONSTANT, ARRIVAL_POISSON };
 
+/* How a load thread makes its system calls.  epoll (the default): a write
+ * per request and a recvmsg per response, woken by epoll_wait.  io_uring
+ * (the closed loop with keep-alive, without --nap): one multishot receive
+ * per connection into buffers the thread provides, and the sends of a
+ * batch submitted with the wait for the next completions, one system call
+ * for many requests.  Measured against each other on loopback
+ * (suites/self/load_vs_wrk.py --case io) they cost the same CPU a request:
+ * the kernel's TCP work, not the system calls, is the cost; so epoll,
+ * which serves every kind of load, stays the default. */
+enum load_io { LOAD_IO_EPOLL, LOAD_IO_URING };
+/* "epoll", "io_uring"; load_io_parse: -1 when neither. */
+const char *load_io_name(enum load_io io);
+int load_io_parse(const char *s, enum load_io *io);
+
 struct load_opts {
     const char *url_text;        /* as given, for the record */
     struct target_url url;
@@ -79,6 +93,7 @@ struct load_opts {
     uint64_t monitor_period_ns;
     int nap;                     /* closed loop: pause to let responses
                                     gather (see nap_allowed in loop.c) */
+    enum load_io io;             /* the back end asked for (epoll) */
     volatile int *stop;          /* set (by a signal handler) to end early */
 };
 
@@ -157,6 +172,8 @@ struct load_out {
     uint64_t reads;              /* reads that returned data (whole run) */
     uint64_t stamped;            /* of those, with the kernel's receive time */
     uint64_t naps;               /* closed loop: pauses to gather responses */
+    enum load_io io;             /* the back end the threads ran on */
+    char io_note[256];           /* why not io_uring where it was to be used */
     struct monitor mon;          /* server (if any) and pacer */
     double mon_from, mon_to;     /* the window in the monitor's time */
     int valid;

@@ -10,6 +10,7 @@
  *               complete a response, fail and reconnect
  *   sched.c     the open-loop schedule: due requests, their queue, dispatch
  *   timeline.c  counting in the measured window: the time series, errors
+ *   uring.c     the io_uring back end of the loop (closed loop, keep-alive)
  *
  * A response is read, parsed, recorded and the next request written
  * without leaving conn.c: what that path needs from elsewhere is inline
@@ -78,6 +79,7 @@ struct shared {
     struct ivslot *slots;
     size_t nslots;
     unsigned nthreads;
+    enum load_io io;          /* the back end the threads are to use */
     int stopfd;               /* readable once the run is to stop early */
 };
 
@@ -89,6 +91,8 @@ struct thread {
     unsigned index;
     pthread_t tid;
     int ep;
+    struct uring *u;          /* the io_uring back end (uring.c); NULL: epoll */
+    struct err io_err;        /* why not io_uring, when asked and not set up */
     struct conn *conns;
     size_t nconns;
     char *rbuf;
@@ -234,6 +238,38 @@ void conn_event(struct thread *t, uint64_t key, uint32_t ev);
 /* Connects and requests that timed out, connections due to be opened
  * again; then when the next of these can fall due (sweep_by). */
 void conn_sweep(struct thread *t, uint64_t now);
+
+/* The io_uring back end's completions (uring.c calls them): n bytes
+ * arrived on c (0: end of file), a send ended (res: bytes, or -errno), a
+ * connect ended (poll), a receive failed. */
+void conn_received(struct thread *t, struct conn *c, const char *buf, size_t n,
+                   uint64_t arrived, uint64_t now);
+void conn_sent(struct thread *t, struct conn *c, int res, uint64_t now);
+void conn_connect_done(struct thread *t, struct conn *c, uint64_t now);
+void conn_io_failed(struct thread *t, struct conn *c, enum load_class cls, int errnum,
+                    uint64_t now);
+
+/* ---- uring.c --------------------------------------------------------------- */
+
+/* Set up t's ring and its provided buffers.  -1 with the cause in e (the
+ * kernel or its policy refuses io_uring, or lacks a feature). */
+int uring_init(struct thread *t, struct err *e);
+void uring_free(struct thread *t);
+/* Queue a poll for c's connect to end. */
+int uring_connect_wait(struct thread *t, struct conn *c);
+/* c is open: arm its multishot receive. */
+int uring_opened(struct thread *t, struct conn *c);
+/* Queue a send of what c has to write; k requests from ring slot `slot`
+ * are stamped as written when the send is submitted. */
+int uring_send(struct thread *t, struct conn *c, uint32_t slot, uint32_t k);
+/* c's socket is about to be closed: cancel what is in flight on it. */
+void uring_close(struct thread *t, struct conn *c);
+/* Submit what is queued, wait up to wait_ns for completions and handle
+ * them.  Their count, or -1 with errno. */
+int uring_wait(struct thread *t, uint64_t wait_ns);
+/* NULL when this process may use io_uring, else why not (a seccomp
+ * policy or kernel.io_uring_disabled can refuse it). */
+const char *uring_available(void);
 
 /* ---- sched.c --------------------------------------------------------------- */
 

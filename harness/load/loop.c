@@ -225,6 +225,16 @@ void loop_run(struct thread *t)
         deadline = t->sweep_at < t->sh->t_end ? t->sweep_at : t->sh->t_end;
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
+        if (t->u) {   /* completions are handled as they are taken */
+            clocks_align(t);
+            n = uring_wait(t, deadline > now ? deadline - now : 0);
+            if (n < 0 && errno != EINTR) {
+                err_set(&t->e, "io_uring_enter: %s", strerror(errno));
+                t->failed = 1;
+                break;
+            }
+            continue;
+        }
         if (open_loop(t) && t->next_due < (double)deadline) {
             deadline = t->next_due > (double)now ? (uint64_t)t->next_due : now;
             n = wait_due(t, evs, now, deadline);

@@ -70,6 +70,7 @@ void thread_free(struct thread *t)
 {
     size_t i;
 
+    uring_free(t);
     if (t->ep > 0)
         close(t->ep);
     for (i = 0; t->conns && i < t->nconns; i++) {
@@ -96,6 +97,10 @@ void *thread_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     /* open loop: sends on time; closed loop: naps as long as asked */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    /* the ring is the thread's own (a single issuer): made here; where it
+     * cannot be, the thread runs on epoll and says why */
+    if (t->sh->io == LOAD_IO_URING && uring_init(t, &t->io_err) < 0)
+        uring_free(t);
     loop_run(t);
     return NULL;
 }

@@ -229,7 +229,8 @@ int load_rep_from_run(struct load_rep *r, const struct load_opts *o, const struc
         r->errors[c] = out->errors[c];
     r->errors_total = out->nerrors;
     r->gen = (struct load_gen){ out->cpu_user, out->cpu_sys, out->busy_max, out->reads,
-                                out->stamped, out->naps, out->wait_max };
+                                out->stamped, out->naps, out->wait_max, "" };
+    snprintf(r->gen.io, sizeof r->gen.io, "%s", load_io_name(out->io));
     r->window_s[0] = out->mon_from;
     r->window_s[1] = out->mon_to;
     pct_of(&r->pct, &out->latency);
@@ -430,6 +431,8 @@ static json_t *generator_json(const struct load_gen *g)
     rc |= jw_put(o, "stamped_reads", jw_count(g->stamped_reads));
     rc |= jw_put(o, "naps", jw_count(g->naps));
     rc |= jw_put(o, "wait_max", jw_real(g->wait_max));
+    if (g->io[0])
+        rc |= jw_put(o, "io", json_string(g->io));
     return jw_done(o, rc);
 }
 

@@ -63,6 +63,7 @@ struct load_gen {
     uint64_t reads, stamped_reads, naps;   /* 0 in blocks that predate them */
     double wait_max;             /* the thread that waited longest for a CPU:
                                     that wait / wall time; NaN unknown */
+    char io[12];                 /* "epoll", "io_uring" ("" before recorded) */
 };
 
 /* One process tree the monitor sampled. */
@@ -124,7 +125,7 @@ json_t *load_rep_to_json(const struct load_rep *r);
 /* Read a block (obj, at JSON path) into r (overwritten).  -1 with
  * "name: path: cause" in rd->e (missing, wrong type, out of range, a
  * histogram that does not add up); r is then empty.  generator.reads,
- * stamped_reads, naps and wait_max, due, no_free_connection, late_wake,
+ * stamped_reads, naps, io and wait_max, due, no_free_connection, late_wake,
  * warmup_requests, warmup_errors, settings.nap and monitor_window_s may
  * be absent (blocks written before they were recorded). */
 int load_rep_from_json(const struct jr *rd, const json_t *obj, const char *path,

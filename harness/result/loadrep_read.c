@@ -305,6 +305,19 @@ static int read_generator(const struct jr *rd, const json_t *blk, const char *pa
         get_count(rd, o, p, "naps", 0, &g->naps) < 0 ||
         jr_get_num(rd, o, p, "wait_max", JR_NUL, &g->wait_max) < 0)
         return -1;
+    /* the back end, recorded since there are two */
+    g->io[0] = 0;
+    {
+        const char *io = NULL;
+        enum load_io v;
+        if (jr_get_cstr(rd, o, p, "io", 0, &io) < 0)
+            return -1;
+        if (io && load_io_parse(io, &v) < 0)
+            return err_set(rd->e, "%s: %s.io: unknown back end \"%s\" (expected epoll or io_uring)",
+                           rd->name, p, io);
+        if (io)
+            snprintf(g->io, sizeof g->io, "%s", io);
+    }
     return 0;
 }
 

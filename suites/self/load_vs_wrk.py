@@ -9,11 +9,16 @@ threads and duration, ROUNDS times each, and prints per run and as medians:
   - requests per CPU-second of the generator process (user + sys of the
     whole process, from wait4), ratio pacer/other;
   - system calls per request (strace -c -f, one extra short run of each,
-    when --syscalls is given), to show where the CPU goes.
+    when --syscalls is given), to show where the CPU goes;
+  - with --perf, where pacer's CPU goes (perf record -e cpu-clock, one
+    extra run): the share in the kernel, in pacer and libc, and in the
+    system calls' entry and exit and context switches.
 
 Cases (--case, repeatable; --all runs every one and ends with a table):
 
   keepalive   wrk and pacer, keep-alive, --connections, --threads
+  io          pacer on io_uring against pacer on epoll (the "other"), the
+              keep-alive case: which back end costs less a request
   threads2    the same with 2 threads
   ab          ab and pacer --no-keepalive (a new connection per request;
               ab is single-threaded, so 1 thread)
@@ -21,11 +26,13 @@ Cases (--case, repeatable; --all runs every one and ends with a table):
   nap         wrk and pacer --nap (closed loop pausing to gather answers)
 
 pacer runs its default closed loop (the next request leaves as soon as the
-answer is read, as wrk's does) unless the case says otherwise.
+answer is read, as wrk's does) unless the case says otherwise; --io sets
+its back end for every case but epoll.  The back end each run used is
+printed.
 
 usage: suites/self/load_vs_wrk.py [--rounds 5] [--connections 64]
-       [--threads 1] [--duration 5] [--pacer build/pacer] [--syscalls]
-       [--case NAME]... [--all]
+       [--threads 1] [--duration 5] [--pacer build/pacer] [--syscalls] [--perf]
+       [--io epoll|io_uring] [--case NAME]... [--all]
 """
 import argparse
 import json
@@ -63,7 +70,7 @@ http {{
 }}
 """
 
-CASES = ("keepalive", "threads2", "ab", "10k", "nap")
+CASES = ("keepalive", "io", "threads2", "ab", "10k", "nap")
 
 
 def free_port():
@@ -168,12 +175,53 @@ def syscalls(argv, tmp):
     return calls, so
 
 
+def cpu_profile(argv, tmp):
+    """Where argv's CPU goes (perf, cpu-clock samples): {part: share}."""
+    if not shutil.which("perf"):
+        return None
+    data = os.path.join(tmp, "perf.data")
+    subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "4000", "-o", data, "--"]
+                   + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def report(sort):
+        out = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio",
+                              "--sort", sort], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True).stdout
+        rows = []
+        for line in out.splitlines():
+            m = re.match(r"\s*([\d.]+)%\s+(.*)$", line)
+            if m:
+                rows.append((float(m.group(1)), m.group(2).strip()))
+        return rows
+    parts = {"kernel": 0.0, "pacer and libc": 0.0, "syscall entry/exit": 0.0,
+             "context switch": 0.0}
+    for share, dso in report("dso"):
+        if "kernel" in dso:
+            parts["kernel"] += share
+        elif dso.startswith(("pacer", "libc", "[vdso]")):
+            parts["pacer and libc"] += share
+    for share, sym in report("sym"):
+        name = sym.split()[-1]
+        if re.match(r"(entry_SYSCALL|do_syscall_64|syscall_exit|__x64_sys_|__do_sys_|fdget|fget)",
+                    name):
+            parts["syscall entry/exit"] += share
+        elif name.startswith(("finish_task_switch", "__schedule", "schedule")):
+            parts["context switch"] += share
+    return parts
+
+
 def commands(case, a, url, out):
     """(other tool's name, its argv, its parser, pacer's argv) for a case."""
     c, t, d = str(a.connections), str(a.threads), str(a.duration)
     pacer = [a.pacer, "load", url, "-d", d + "s", "--out", out, "-q"]
     if case == "threads2":
         t = "2"
+    if case == "io":
+        other_out = out + ".epoll.json"
+        epoll = [a.pacer, "load", url, "-d", d + "s", "--out", other_out, "-q", "-c", c,
+                 "-t", t, "--io", "epoll"]
+        return ("epoll", epoll, lambda so: parse_pacer(other_out)[:3],
+                pacer + ["-c", c, "-t", t, "--io", "io_uring"])
+    pacer += ["--io", a.io]
     if case == "10k":
         c, t = "10000", "1"
     if case == "ab":
@@ -205,18 +253,19 @@ def run_case(case, a, url, tmp):
             if cpu <= 0:
                 sys.exit("%s: no CPU time measured (rc %d): %s %s" % (tool, rc, so, se))
             if tool == other:
-                if rc != 0:
+                if rc != 0 and not (other == "epoll" and rc == 3):
                     sys.exit("%s failed (%d): %s %s" % (other, rc, so, se))
                 n, secs, errs = oparse(so)
             else:
                 if rc not in (0, 3):
                     sys.exit("pacer failed (%d): %s" % (rc, se))
                 n, secs, errs, blk = parse_pacer(out)
+                io = blk["generator"].get("io", "?")
                 if not blk["valid"]:
                     print("  (pacer marked the run invalid: %s)" % blk["invalid_reason"])
             rows[tool].append((n / secs, n / cpu, errs, cpu))
-            print("%-6d %-6s %12.0f %8d %10.2f %14.0f" % (i + 1, tool, n / secs, errs, cpu,
-                                                           n / cpu))
+            print("%-6d %-6s %12.0f %8d %10.2f %14.0f%s" % (
+                i + 1, tool, n / secs, errs, cpu, n / cpu, "  " + io if tool == "pacer" else ""))
     ratios = [p[0] / w[0] for p, w in zip(rows["pacer"], rows[other])]
     eff = [p[1] / w[1] for p, w in zip(rows["pacer"], rows[other])]
     med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
@@ -227,6 +276,13 @@ def run_case(case, a, url, tmp):
           % (med["pacer"][1], other, med[other][1], statistics.median(eff)))
     print("per-round ratios: throughput %s" % " ".join("%.3f" % x for x in ratios))
     print("                  per CPU-s  %s" % " ".join("%.3f" % x for x in eff))
+    if a.perf:
+        got = cpu_profile(pargv, tmp)
+        if got is None:
+            print("perf is not installed: no profile")
+        else:
+            print("pacer's CPU (perf, cpu-clock): " + ", ".join(
+                "%s %.1f %%" % kv for kv in got.items()))
     if a.syscalls:
         for tool, argv in ((other, oargv), ("pacer", pargv)):
             got = syscalls(argv, tmp)
@@ -250,6 +306,8 @@ def main():
     ap.add_argument("--pacer", default=os.path.join(os.environ.get("PACER_BUILD", "build"),
                                                     "pacer"))
     ap.add_argument("--syscalls", action="store_true")
+    ap.add_argument("--perf", action="store_true")
+    ap.add_argument("--io", default="epoll", choices=("epoll", "io_uring"))
     ap.add_argument("--case", action="append", choices=CASES)
     ap.add_argument("--all", action="store_true")
     a = ap.parse_args()
