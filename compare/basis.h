@@ -9,7 +9,9 @@
  * runs undisturbed, on both sides (its work is its own CPU work: no
  * sleeping, no waiting on I/O, no threads working in parallel; seen in its
  * least disturbed sample, since on a busy machine nearly every sample
- * waits a little, but hardly ever all of them), the
+ * waits a little; and where the run recorded how long each sample waited
+ * for a core (the scheduler's run-queue delay, metric "wait"), with that
+ * wait taken off, since with every core busy every sample waits), the
  * comparison rests on CPU time: on a quiet machine the two agree, on a
  * busy one only CPU time is the benchmark's.  Otherwise it rests on the
  * samples as measured.
@@ -22,6 +24,7 @@
 #include "harness/result/result.h"
 
 #define BASIS_CPU_METRIC "cpu"     /* the metric pacer run keeps CPU times in */
+#define BASIS_WAIT_METRIC "wait"   /* and each sample's wait for a core */
 #define BASIS_TRACK_LO 0.95        /* undisturbed: wall / CPU within these in */
 #define BASIS_TRACK_HI 1.05        /* the least disturbed sample of each side */
 

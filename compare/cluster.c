@@ -309,21 +309,42 @@ cleanup:
     return rc;
 }
 
-double cluster_centre(const struct clustered *c)
+/* The q-quantile of the medians of c's processes with samples (q 0.5:
+ * their median); of its samples when they come from one process. */
+static double medians_quantile(const struct clustered *c, double q)
 {
     double *m, v;
     size_t i, k = 0, at = 0;
 
     if (c->n == 0)
         return NAN;
-    if (!c->counts || c->k <= 1)
-        return stats_median(c->x, c->n);
+    if (!c->counts || c->k <= 1) {
+        if (q == 0.5)
+            return stats_median(c->x, c->n);
+        return NAN;
+    }
     if (!(m = malloc(c->k * sizeof *m)))
         return NAN;
     for (i = 0; i < c->k; at += c->counts[i], i++)
         if (c->counts[i])
             m[k++] = stats_median(c->x + at, c->counts[i]);
-    v = k ? stats_median(m, k) : NAN;
+    if (k && q == 0.5)
+        v = stats_median(m, k);
+    else if (k >= 2) {
+        stats_sort(m, k);
+        v = stats_quantile_sorted(m, k, q);
+    } else
+        v = NAN;
     free(m);
     return v;
+}
+
+double cluster_centre(const struct clustered *c)
+{
+    return medians_quantile(c, 0.5);
+}
+
+double cluster_quantile(const struct clustered *c, double q)
+{
+    return medians_quantile(c, q);
 }

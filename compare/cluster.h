@@ -83,4 +83,8 @@ size_t cluster_nonempty(const struct clustered *c);
  * NaN when it has no sample or memory runs out. */
 double cluster_centre(const struct clustered *c);
 
+/* The q-quantile of the medians of c's processes (two or more with
+ * samples; else NaN): e.g. where its fastest quarter of processes ran. */
+double cluster_quantile(const struct clustered *c, double q);
+
 #endif

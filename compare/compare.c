@@ -280,6 +280,33 @@ static void weak_unpaired(struct compare_row *r, const struct effect *ef,
     }
 }
 
+/* The change of the process that ran best on each side (the least
+ * process median of a time, the largest of a rate).  Interference on a
+ * shared machine (another process on the core's sibling, a neighbour's
+ * cache traffic) only ever makes a process worse, and hits some processes
+ * of a run and not others, often for their whole life: it moves the
+ * processes' shift by how many it hit on each side, and the best process
+ * hardly at all; a change in the code moves them all (the minimum as the
+ * robust estimate of a time under one-sided noise: Chen and Revels,
+ * "Robust benchmarking in noisy environments", 2016).  decide() asks a
+ * verdict to be seen there too: a veto only, it never makes one. */
+static void floor_of(struct compare_row *r, const struct clustered *cb,
+                     const struct clustered *cn)
+{
+    double q = r->dir == DIR_LOWER ? 0 : 1;
+    double fb, fn;
+
+    r->floor_known = 0;
+    if (r->k_base < 4 || r->k_new < 4)
+        return;
+    fb = cluster_quantile(cb, q);
+    fn = cluster_quantile(cn, q);
+    if (!(fb > 0) || !(fn > 0))
+        return;
+    r->floor_known = 1;
+    r->floor_change = r->dir == DIR_LOWER ? fn / fb - 1 : fb / fn - 1;
+}
+
 static int row_unpaired(struct compare_row *r, const struct compare_opts *o,
                         const struct comparison *out)
 {
@@ -305,6 +332,7 @@ static int row_unpaired(struct compare_row *r, const struct compare_opts *o,
     r->ratio_ci = ef.ci;
     orient(r);
     weak_unpaired(r, &ef, o);
+    floor_of(r, &cb, &cn);
     if (r->n_base < 2 || r->n_new < 2) {
         r->verdict = VERDICT_INCONCLUSIVE;
         r->untrusted = 1;
@@ -435,6 +463,17 @@ static void decide(struct compare_row *r, double alpha)
         r->verdict = VERDICT_UNCHANGED;
     else
         r->verdict = VERDICT_INCONCLUSIVE;
+    /* a change the processes that ran best do not show is the number of
+     * processes interference hit, not the code (floor_of) */
+    if (r->floor_known && ((r->verdict == VERDICT_REGRESSED && r->floor_change <= t) ||
+                           (r->verdict == VERDICT_IMPROVED && r->floor_change >= -t))) {
+        r->verdict = VERDICT_INCONCLUSIVE;
+        if (!r->note[0])
+            snprintf(r->note, sizeof r->note,
+                     "the best process moved %+.1f%%: the others were slowed by other "
+                     "work, not by the code (pair the builds: pacer ab)",
+                     100 * r->floor_change);
+    }
     if (r->weak)
         r->verdict = VERDICT_INCONCLUSIVE;
 }

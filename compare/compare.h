@@ -169,6 +169,9 @@ struct compare_row {
     int weak;                   /* the CI cannot have its level (one worker
                                    process a side, or too few processes or
                                    worker pairs): inconclusive at best */
+    int floor_known;            /* unpaired, processes on both sides: */
+    double floor_change;        /* the change (worse-oriented) of the best
+                                   process median of each side (floor_of) */
     int bad_side;               /* 1 base, 2 new: a sample that cannot enter
                                    a ratio (zero, not finite): bad input */
     long bad_index;             /* that sample's index */

@@ -1,7 +1,8 @@
 /*
  * test_basis.c: what a comparison rests on (compare/basis.c): CPU time
- * when it tracks wall time in the least disturbed sample of each side,
- * the samples otherwise; and what that does to an A/A comparison whose
+ * when it tracks wall time in the least disturbed sample of each side, or
+ * once each sample's recorded wait for a core is taken off, the samples
+ * otherwise; and what that does to an A/A comparison whose
  * runs waited for a core.
  */
 #include "tests/helpers.h"
@@ -83,6 +84,56 @@ Test(basis, cpu_time_when_it_tracks_wall_time)
     add(&a, "starts", 1000, 0, 1, 40, 1, 9);
     add(&b, "starts", 1000, 0, 1.5, 40, 1, 10);
     basis_pick(&a.benches[4], &b.benches[4], &bs);
+    cr_expect_not(bs.on_cpu);
+    result_free(&a);
+    result_free(&b);
+}
+
+/* Record each sample's wait for a core as the worker does (metric
+ * "wait"): its wall time above its CPU time times scale; every sample of
+ * every side waited (first included), as on a machine with both cores
+ * busy, so no sample ever ran undisturbed. */
+static void waited_always(struct bench *b, double scale, double sleep_share)
+{
+    struct metric *w = bench_add_metric(b, BASIS_WAIT_METRIC, "ns", DIR_LOWER);
+    const struct metric *c = &b->metrics[0];
+    size_t i;
+
+    cr_assert(w);
+    w->samples = malloc(b->nsamples * sizeof *w->samples);
+    cr_assert_not_null(w->samples);
+    w->nsamples = b->nsamples;
+    for (i = 0; i < b->nsamples; i++) {
+        b->samples[i] = c->samples[i] * scale;
+        /* of the time above the CPU time, sleep_share was not a wait for a core */
+        w->samples[i] = (b->samples[i] - c->samples[i]) * (1 - sleep_share);
+    }
+}
+
+Test(basis, the_wait_for_a_core_taken_off)
+{
+    struct result a, b;
+    struct basis bs;
+
+    result_init(&a);
+    result_init(&b);
+    /* every sample waited for a core, 1.5 to 2.5 times its work: without
+     * the waits no sample tracks, with them the work is the CPU's */
+    waited_always(add(&a, "busy", 1000, 0, 1, 40, 1, 1), 2.5, 0);
+    waited_always(add(&b, "busy", 1000, 0, 1, 40, 1, 2), 1.5, 0);
+    basis_pick(&a.benches[0], &b.benches[0], &bs);
+    cr_expect(bs.on_cpu);
+    cr_expect_gt(bs.wait_base, 1.4);
+    /* the same waits, but a third of the time above the CPU time is sleep:
+     * not the CPU's work */
+    waited_always(add(&a, "sleeps", 1000, 0, 1, 40, 1, 3), 2.5, 0.3);
+    waited_always(add(&b, "sleeps", 1000, 0, 1, 40, 1, 4), 2.5, 0.3);
+    basis_pick(&a.benches[1], &b.benches[1], &bs);
+    cr_expect_not(bs.on_cpu);
+    /* threads in parallel (less wall time than CPU time): never */
+    waited_always(add(&a, "parallel", 1000, 0, 1, 40, 1, 5), 0.5, 0);
+    waited_always(add(&b, "parallel", 1000, 0, 1, 40, 1, 6), 0.5, 0);
+    basis_pick(&a.benches[2], &b.benches[2], &bs);
     cr_expect_not(bs.on_cpu);
     result_free(&a);
     result_free(&b);

@@ -108,6 +108,55 @@ Test(compare, verdicts_unpaired_with_processes)
     result_free(&b);
 }
 
+/* Slow the first `hit` processes of b by `by` (interference: another
+ * process on the core's sibling for their whole life) and recompute. */
+static void slow_processes(struct bench *b, size_t hit, double by)
+{
+    size_t p, i = 0, j;
+
+    for (p = 0; p < b->nproc_samples; p++)
+        for (j = 0; j < b->proc_samples[p]; j++, i++)
+            if (p < hit)
+                b->samples[i] *= 1 + by;
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+}
+
+/* An A/A pair where interference hit none of 10 processes of the base
+ * run and 8 of the new (each 30 % slower for its whole life): the
+ * processes' shift is large and sure, the best process's none, so that is
+ * not a regression; a real 10 % slowdown with the same interference moves
+ * the best process too and stays one. */
+Test(compare, interference_in_some_processes_is_not_the_code)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    const struct compare_row *r;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    o.drift = 0;
+    add(&a, "aa", 100, 0.01, 100, 10, 0.003, 1);
+    slow_processes(add(&b, "aa", 100, 0.01, 100, 10, 0.003, 2), 8, 0.30);
+    add(&a, "real", 100, 0.01, 100, 10, 0.003, 3);
+    slow_processes(add(&b, "real", 110, 0.01, 100, 10, 0.003, 4), 8, 0.30);
+    run(&a, &b, &o, &c);
+    r = row(&c, "aa");
+    cr_assert_gt(r->change_lo, 0.05, "the processes' median moved: %g", r->change_lo);
+    cr_assert(r->floor_known);
+    cr_assert_lt(fabs(r->floor_change), 0.01, "%g", r->floor_change);
+    cr_assert_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert(strstr(r->note, "the best process moved"), "%s", r->note);
+    r = row(&c, "real");
+    cr_assert_float_eq(r->floor_change, 0.10, 0.01);
+    cr_assert_eq(r->verdict, VERDICT_REGRESSED);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_REGRESSION);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
 Test(compare, higher_is_better)
 {
     struct result a, b;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness/run/runner.h"
+#include "harness/run/query.h"
 #include "helpers.h"
 
 TestSuite(runner, .timeout = 60);
@@ -88,6 +89,38 @@ Test(runner, measures_a_good_benchmark)
     for (i = 0; i < b->nsamples; i++)
         cr_assert_gt(b->samples[i], 0);
     cr_assert_str_eq(b->binary, faulty_bin());
+    result_free(&r);
+}
+
+/* Beside each sample, its CPU time and its wait for a core (where the
+ * kernel keeps schedstat, as here): one of each per sample, the wait
+ * never more than the sample's time in its window of the call. */
+Test(runner, cpu_time_and_wait_of_each_sample)
+{
+    struct run_opts o = quick();
+    struct result r;
+    struct bench *b;
+    const struct metric *cpu = NULL, *wait = NULL;
+    size_t i;
+
+    o.set.samples = 6;
+    o.set.processes = 2;
+    b = run_one(&r, "ok", &o);
+    cr_assert_null(b->error);
+    for (i = 0; i < b->nmetrics; i++) {
+        if (!strcmp(b->metrics[i].name, QUERY_CPU_METRIC))
+            cpu = &b->metrics[i];
+        if (!strcmp(b->metrics[i].name, QUERY_WAIT_METRIC))
+            wait = &b->metrics[i];
+    }
+    cr_assert_not_null(cpu);
+    cr_assert_not_null(wait);
+    cr_assert_eq(cpu->nsamples, 6);
+    cr_assert_eq(wait->nsamples, 6);
+    for (i = 0; i < 6; i++) {
+        cr_assert_gt(cpu->samples[i], 0);
+        cr_assert_geq(wait->samples[i], 0);
+    }
     result_free(&r);
 }
 

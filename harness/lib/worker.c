@@ -21,7 +21,10 @@ struct worker {
     struct measure m;
     int selected;
     uint64_t *cpu;            /* CPU times of the last sample batch */
+    uint64_t *wait;           /* the time each of them waited for a core
+                                 (the scheduler's run-queue delay) */
     unsigned long ncpu;
+    int no_wait;              /* the kernel does not say (no schedstat) */
     unsigned dumps;           /* callgrind dumps so far (counts.h) */
     struct hwcount hw;        /* --counters (hwcount.h), n 0: none */
     uint64_t *hwv;            /* their values in the last sample batch */
@@ -105,21 +108,30 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     ns = malloc(count * sizeof *ns);
     free(w->cpu);
     w->cpu = malloc(count * sizeof *w->cpu);
+    free(w->wait);
+    w->wait = malloc(count * sizeof *w->wait);
     free(w->hwv);
     w->hwv = w->hw.n ? malloc(count * (size_t)w->hw.n * sizeof *w->hwv) : NULL;
     w->nhw = 0;
-    if (!ns || !w->cpu || (w->hw.n && !w->hwv)) {
+    if (!ns || !w->cpu || !w->wait || (w->hw.n && !w->hwv)) {
         answer_err(w, "out of memory");
         free(ns);
         return;
     }
     for (i = 0; i < count; i++) {
+        uint64_t run, q0 = 0, q1 = 0;
+        /* read outside the timed loop: the sample's wait for a core */
+        if (!w->no_wait && clock_sched_times(&run, &q0) < 0)
+            w->no_wait = 1;
         if (measure_once(&w->m, iters, &ns[i], &e) < 0) {
             answer_err(w, e.msg);
             free(ns);
             return;
         }
         w->cpu[i] = w->m.cpu_ns;
+        if (!w->no_wait && clock_sched_times(&run, &q1) < 0)
+            w->no_wait = 1;
+        w->wait[i] = q1 > q0 ? q1 - q0 : 0;
         if (w->hw.n && hwcount_read(&w->hw, &w->hwv[i * (size_t)w->hw.n]) < 0) {
             answer_err(w, "cannot read the counters");
             free(ns);
@@ -252,6 +264,24 @@ static void do_hw(struct worker *w)
     fputc('\n', w->out);
 }
 
+/* How long each sample of the last batch waited for a core: "ok w1 w2
+ * ...", the thread's run-queue delay across the sample, read from the
+ * kernel's schedstat before and after it (so it may hold a little of the
+ * call's untimed setup). */
+static void do_wait(struct worker *w)
+{
+    unsigned long i;
+
+    if (!w->ncpu || w->no_wait) {
+        answer_err(w, w->no_wait ? "no scheduler statistics" : "no samples taken");
+        return;
+    }
+    fputs("ok", w->out);
+    for (i = 0; i < w->ncpu; i++)
+        fprintf(w->out, " %" PRIu64, w->wait[i]);
+    fputc('\n', w->out);
+}
+
 /* The CPU times of the last batch of samples: "ok c1 c2 ...". */
 static void do_cpu(struct worker *w)
 {
@@ -355,6 +385,8 @@ static int handle(struct worker *w, char *line)
             do_profile(w, a);
     } else if (!strcmp(cmd, "cpu")) {
         do_cpu(w);
+    } else if (!strcmp(cmd, "wait")) {
+        do_wait(w);
     } else if (!strcmp(cmd, "hw")) {
         do_hw(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
@@ -403,6 +435,7 @@ cleanup:
     hwcount_close(&w.hw);
     free(w.hwv);
     free(w.cpu);
+    free(w.wait);
     free(line);
     free(w.inst);
     fclose(w.in);

@@ -22,6 +22,8 @@
  *                                          the benchmarks selected after it)
  *   hw                                     ok <v>... (their values in each sample of
  *                                          the last batch, sample by sample)
+ *   wait                                   ok <ns>... (the time each sample of the last
+ *                                          batch waited for a core)
  *   reference <count>                      ok <compute_ns> <memory_ns> ... (count pairs)
  *   teardown                               ok
  *   quit                                   (the worker exits 0)
@@ -31,10 +33,12 @@
  * which the driver records as skipped, not failed.  Sample times are the
  * total ns of <iters> iterations; the driver divides.  "cpu" gives the CPU
  * time the process spent in each sample of the last batch (all its
- * threads: the time it ran, not the time it waited for a core).  "reference" times
- * rounds of the reference workload (refwork.h); workers linked with an
- * older libpacer answer these two "err malformed request", and the driver
- * then goes without.  "count" (pacer run --mode instructions, under
+ * threads: the time it ran, not the time it waited for a core); "wait" the
+ * time its thread waited in the scheduler's run queue across each sample
+ * (where the kernel keeps schedstat).  "reference" times rounds of the
+ * reference workload (refwork.h); workers linked with an older libpacer
+ * answer these three "err malformed request", and the driver then goes
+ * without.  "count" (pacer run --mode instructions, under
  * valgrind's callgrind) takes samples as "sample" does and gives the
  * instructions and estimated cycles of each sample's timed loop, read
  * from the dumps at <prefix>.<pid>.<n> (counts.h).

@@ -236,8 +236,12 @@ enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t
     return CHILD_OK;
 }
 
-enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
-                          struct bench *b, int *absent, struct err *e)
+/* A request answered with a time per sample of the last batch (cpu,
+ * wait), appended to b's metric `metric` as ns per iteration.  A worker
+ * that refuses it (older, or, for any_err, unable to say) sets *absent. */
+static enum child_fail per_sample(struct child *c, const char *req, const char *metric,
+                                  int any_err, unsigned n, uint64_t iters, uint64_t deadline,
+                                  struct bench *b, int *absent, struct err *e)
 {
     struct metric *m = NULL;
     char *rest, *end;
@@ -247,8 +251,8 @@ enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t 
 
     if (*absent)
         return CHILD_OK;
-    f = child_call(c, "cpu", &rest, deadline, e);
-    if (f == CHILD_ERR_ANSWER && !strcmp(e->msg, "malformed request")) {
+    f = child_call(c, req, &rest, deadline, e);
+    if (f == CHILD_ERR_ANSWER && (any_err || !strcmp(e->msg, "malformed request"))) {
         err_clear(e);
         *absent = 1;
         return CHILD_OK;
@@ -256,16 +260,16 @@ enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t 
     if (f != CHILD_OK)
         return f;
     for (i = 0; i < b->nmetrics; i++)
-        if (!strcmp(b->metrics[i].name, QUERY_CPU_METRIC))
+        if (!strcmp(b->metrics[i].name, metric))
             m = &b->metrics[i];
-    if (!m && !(m = bench_add_metric(b, QUERY_CPU_METRIC, "ns", DIR_LOWER))) {
+    if (!m && !(m = bench_add_metric(b, metric, "ns", DIR_LOWER))) {
         err_set(e, "out of memory");
         return CHILD_PROTOCOL;
     }
     for (k = 0; k < n; k++) {
         double v = strtod(rest, &end);
         if (end == rest || !(v >= 0)) {
-            err_set(e, "malformed cpu answer '%.40s'", rest);
+            err_set(e, "malformed %s answer '%.40s'", req, rest);
             return CHILD_PROTOCOL;
         }
         rest = end;
@@ -275,8 +279,20 @@ enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t 
         }
     }
     if (*rest && strspn(rest, " ") != strlen(rest)) {
-        err_set(e, "cpu answer: more than %u times", n);
+        err_set(e, "%s answer: more than %u times", req, n);
         return CHILD_PROTOCOL;
     }
     return CHILD_OK;
+}
+
+enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
+                          struct bench *b, int *absent, struct err *e)
+{
+    return per_sample(c, "cpu", QUERY_CPU_METRIC, 0, n, iters, deadline, b, absent, e);
+}
+
+enum child_fail query_wait(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
+                           struct bench *b, int *absent, struct err *e)
+{
+    return per_sample(c, "wait", QUERY_WAIT_METRIC, 1, n, iters, deadline, b, absent, e);
 }

@@ -76,6 +76,16 @@ enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t
 enum child_fail query_cpu(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
                           struct bench *b, int *absent, struct err *e);
 
+/* The metric the run-queue waits of micro samples go to (ns per
+ * iteration): how long the sample waited for a core. */
+#define QUERY_WAIT_METRIC "wait"
+
+/* "wait": each of the last batch's samples' wait for a core, appended to
+ * b's metric QUERY_WAIT_METRIC as query_cpu does; a worker that cannot say
+ * (older, or a kernel without schedstat) sets *absent. */
+enum child_fail query_wait(struct child *c, unsigned n, uint64_t iters, uint64_t deadline,
+                           struct bench *b, int *absent, struct err *e);
+
 /* The reference workload's rounds a process runs after its warmup and again
  * after its samples (harness/lib/refwork.h). */
 #define QUERY_REF_ROUNDS 3
