@@ -78,6 +78,17 @@ Test(cmd_env, the_build_is_the_benchmarks, .init = tmp_setup, .fini = tmp_teardo
                        o.stdout_s);
     out_free(&o);
 
+    /* what is not a suite binary is said so, in one line, exit 2 */
+    o = run_pacer("env", tmp_path("none"));
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, "none: No such file or directory\n"), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("env", tmp_path("b.c"));
+    cr_assert_eq(o.code, 2);
+    cr_assert_not_null(strstr(o.stderr_s, "b.c: not an executable suite binary\n"), "%s",
+                       o.stderr_s);
+    out_free(&o);
+
     /* no binary: the machine alone, no build */
     o = run_pacer("env");
     cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);

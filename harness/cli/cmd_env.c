@@ -3,11 +3,14 @@
  * result, as an aligned field/value table or as the JSON of a result file,
  * with the machine's warnings (governor, turbo, load) on stderr.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "harness/lib/fmt.h"
@@ -92,7 +95,16 @@ static int binary_build(const char *binary, struct context *ctx)
 {
     struct listing l = {0};
     struct err e = {0};
+    struct stat st;
 
+    if (stat(binary, &st) < 0) {
+        die_msg("env: %s: %s", binary, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || access(binary, X_OK) < 0) {
+        die_msg("env: %s: not an executable suite binary", binary);
+        return -1;
+    }
     if (runner_list(binary, 10000000000ULL, &l, &e) < 0) {
         die_msg("env: %s", e.msg);
         listing_free(&l);
