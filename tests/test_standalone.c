@@ -101,3 +101,33 @@ Test(standalone, a_definition_says_how_to_measure_it)
     out_free(&o);
     cr_assert_eq(samples, 7);
 }
+
+static const char *gbfeat_bin(void)
+{
+    static char path[512];
+
+    if (!path[0])
+        build_path(path, sizeof path, "tests/fixtures/gbfeat");
+    return path;
+}
+
+/* Manual time and threads as Google Benchmark names and times them: the
+ * rows hold the times the benchmarks gave; a benchmark that declares
+ * manual time and gives none is an error that says so (exit 3). */
+Test(standalone, manual_time_and_threads)
+{
+    const char *args[] = {"--samples", "3", "--sample-time", "1ms", "--warmup", "1ms", NULL};
+    struct out o = pacer_exec(gbfeat_bin(), 0, args);
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nmanual/manual_time "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nteam/manual_time/threads:1 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nteam/manual_time/threads:2 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\nmanual/"), " 1.00 us "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:1 "), " 1.00 us "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:2 "), " 750 ns "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "forgot/manual_time: error: the benchmark declares "
+                                          ".manual_time but its loop never called "
+                                          "pacer_set_iteration_time\n"), "%s", o.stderr_s);
+    out_free(&o);
+}

@@ -2,11 +2,13 @@
 #include "measure.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "counts.h"
+#include "team.h"
 
 void measure_init(struct measure *m, const struct instance *inst)
 {
@@ -26,7 +28,14 @@ static void reset_call(struct measure *m, uint64_t iters)
     m->priv.c_start = m->priv.c_stop = 0;
     m->priv.c_paused = 0;
     m->priv.paused = 0;
+    m->priv.manual_ns = 0;
+    m->priv.manual_sets = 0;
+    m->priv.team = NULL;
+    m->priv.team_passed = 0;
+    m->priv.thread_index = 0;
+    m->priv.nthreads = m->inst->threads;
 }
+
 
 int measure_setup(struct measure *m, struct err *e)
 {
@@ -42,26 +51,139 @@ int measure_setup(struct measure *m, struct err *e)
     return 0;
 }
 
+/* Counting left on by a loop left without its end: off. */
+static void call_end(struct pacer_priv *p)
+{
+    if (p->collecting) {
+        counts_stop();
+        p->collecting = 0;
+    }
+    if (p->hw_on) {
+        hwcount_stop(p->hw);
+        p->hw_on = 0;
+    }
+}
+
+/* What one thread's call did wrong, or 0; its time into *ns (ns, manual or
+ * measured) and *cpu. */
+static int call_check(const pacer_state *st, double *ns, uint64_t *cpu, struct err *e)
+{
+    const struct pacer_priv *p = st->priv_;
+
+    if (p->skipped)
+        return err_set(e, p->skip_error ? "%s" : "skipped: %s", p->skip_reason);
+    if (st->phase_ == 0)
+        return err_set(e, "the benchmark function returned without running its timed loop");
+    if (st->phase_ == 1)
+        return err_set(e, "the benchmark function left its timed loop before it ended");
+    if (p->inst->def->manual_time && p->manual_sets == 0)
+        return err_set(e, "the benchmark declares .manual_time but its loop never called "
+                          "pacer_set_iteration_time");
+    *ns = p->inst->def->manual_time ? p->manual_ns
+                                    : (double)(p->t_stop - p->t_start - p->paused_ns);
+    *cpu = p->c_stop - p->c_start - p->c_paused;
+    return 0;
+}
+
+/* One thread of a threaded call (thread 0 is the calling one). */
+struct member {
+    pacer_state st;
+    struct pacer_priv priv;
+    pthread_t tid;
+};
+
+static void *member_run(void *arg)
+{
+    pacer_state *st = arg;
+
+    st->priv_->inst->def->fn(st);
+    call_end(st->priv_);
+    team_leave(st->priv_->team, st->priv_->team_passed);
+    return NULL;
+}
+
+/* The threaded call (measure_once): n threads, each iters iterations. */
+static int once_threads(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
+{
+    unsigned n = m->inst->threads, i, started = 1;
+    struct member *mb = calloc(n, sizeof *mb);
+    struct team team;
+    double sum_ns = 0, t;
+    uint64_t sum_cpu = 0, c;
+    int rc = 0;
+
+    if (!mb)
+        return err_set(e, "out of memory");
+    if (team_init(&team, n) < 0) {
+        free(mb);
+        return err_set(e, "cannot make the threads' barrier");
+    }
+    m->priv.team = &team;
+    m->priv.nthreads = (int)n;
+    for (i = 1; i < n; i++) {
+        struct member *x = &mb[i];
+        x->st.iterations_ = iters;
+        x->st.priv_ = &x->priv;
+        x->priv.inst = m->inst;
+        x->priv.data = m->priv.data;
+        x->priv.team = &team;
+        x->priv.thread_index = (int)i;
+        x->priv.nthreads = (int)n;
+    }
+    for (i = 1; i < n; i++, started++) {
+        int err = pthread_create(&mb[i].tid, NULL, member_run, &mb[i].st);
+        if (err) {
+            team_break(&team);
+            err_set(e, "cannot start thread %u of %u: %s", i + 1, n, strerror(err));
+            rc = -1;
+            break;
+        }
+    }
+    member_run(&m->st);
+    for (i = 1; i < started; i++)
+        pthread_join(mb[i].tid, NULL);
+    for (i = 0; i < n && rc == 0; i++) {
+        pacer_state *st = i ? &mb[i].st : &m->st;
+        t = 0;
+        c = 0;
+        if (call_check(st, &t, &c, e) < 0) {
+            if (i && mb[i].priv.skipped) {   /* the sample skips as that thread did */
+                m->priv.skipped = 1;
+                m->priv.skip_error = mb[i].priv.skip_error;
+                memcpy(m->priv.skip_reason, mb[i].priv.skip_reason, SKIP_MAX);
+            }
+            if (!st->priv_->skipped || st->priv_->skip_error)
+                err_prefix(e, "thread index %u of %u threads", i, n);
+            rc = -1;
+        }
+        sum_ns += t;
+        sum_cpu += c;
+    }
+    m->priv.team = NULL;
+    team_destroy(&team);
+    free(mb);
+    if (rc == 0) {
+        /* Google Benchmark's: the mean over threads, per iteration of all */
+        *ns = (uint64_t)llround(sum_ns / n / n);
+        m->cpu_ns = sum_cpu / n;
+    }
+    return rc;
+}
+
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
 {
+    double t = 0;
+    uint64_t c = 0;
+
     reset_call(m, iters);
+    if (m->inst->threads > 1)
+        return once_threads(m, iters, ns, e);
     m->inst->def->fn(&m->st);
-    if (m->priv.collecting) {     /* the loop was left without its end */
-        counts_stop();
-        m->priv.collecting = 0;
-    }
-    if (m->priv.hw_on) {
-        hwcount_stop(m->priv.hw);
-        m->priv.hw_on = 0;
-    }
-    if (m->priv.skipped)
-        return err_set(e, m->priv.skip_error ? "%s" : "skipped: %s", m->priv.skip_reason);
-    if (m->st.phase_ == 0)
-        return err_set(e, "the benchmark function returned without running its timed loop");
-    if (m->st.phase_ == 1)
-        return err_set(e, "the benchmark function left its timed loop before it ended");
-    *ns = m->priv.t_stop - m->priv.t_start - m->priv.paused_ns;
-    m->cpu_ns = m->priv.c_stop - m->priv.c_start - m->priv.c_paused;
+    call_end(&m->priv);
+    if (call_check(&m->st, &t, &c, e) < 0)
+        return -1;
+    *ns = (uint64_t)llround(t);
+    m->cpu_ns = c;
     return 0;
 }
 

@@ -33,6 +33,12 @@ struct pacer_priv {
     int skipped;                  /* pacer_skip or pacer_error came */
     int skip_error;               /* it was pacer_error (or a misuse) */
     char skip_reason[SKIP_MAX];
+    double manual_ns;             /* pacer_set_iteration_time's sum, ns */
+    uint64_t manual_sets;         /* its calls in this call */
+    struct team *team;            /* the threads of a threaded call (team.h),
+                                     or NULL */
+    int team_passed;              /* its barriers this thread passed (0-2) */
+    int thread_index, nthreads;   /* pacer_thread_index(), pacer_threads() */
 };
 
 struct measure {
@@ -56,9 +62,18 @@ void measure_init(struct measure *m, const struct instance *inst);
 int measure_setup(struct measure *m, struct err *e);
 
 /* One call of the benchmark with iters iterations; *ns is the time of its
- * loop without paused time, m->cpu_ns the CPU time the process spent in it
- * (all its threads; without paused time).  Fails when the benchmark skipped
- * itself or did not run its loop to the end. */
+ * loop without paused time (with .manual_time: the sum of the times it
+ * gave), m->cpu_ns the CPU time the process spent in it (all its threads;
+ * without paused time).  Fails when the benchmark skipped itself, did not
+ * run its loop to the end, or declared manual time and gave none.
+ *
+ * A threaded instance (inst->threads > 1) is called by that many threads at
+ * once, thread 0 the calling one, each with iters iterations.  As Google
+ * Benchmark reports them, *ns is then the threads' mean loop time divided
+ * by the thread count (so *ns / iters is that time per iteration of all
+ * threads, threads * iters), and m->cpu_ns the sum of the threads' own CPU
+ * times divided by the thread count (*ns / iters: CPU time per
+ * iteration). */
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
 
 /* Grow the iteration count until one sample lasts at least target_ns (or

@@ -53,7 +53,8 @@ struct pacer_axis {
 /* A benchmark definition.  Fill it with PACER_BENCHMARK's designated
  * initializers; fields left out keep their defaults.  In C++ the
  * designators must come in the order of the fields below (.group, .setup,
- * .teardown, .params, .samples, .sample_time, .warmup). */
+ * .teardown, .params, .samples, .sample_time, .warmup, .manual_time,
+ * .threads, .threads_max). */
 struct pacer_def {
     const char *name;         /* set by PACER_BENCHMARK to the function name */
     pacer_fn fn;              /* the timed function */
@@ -75,6 +76,18 @@ struct pacer_def {
     int optimized;            /* internal: built with optimization */
     const char *cflags;       /* internal: its flags, as PACER_CFLAGS_ says */
     struct pacer_def *next;   /* internal: registry link */
+    /* optional, appended so that C++'s designator order stays (.group, ...,
+     * .warmup, then these): */
+    int manual_time;          /* 1: the benchmark times itself with
+                                 pacer_set_iteration_time() (Google
+                                 Benchmark's ->UseManualTime()); the name
+                                 gains /manual_time */
+    unsigned threads;         /* run by this many threads at once, each with
+                                 its own state (->Threads(n)); the name gains
+                                 /threads:N.  0: one, the calling thread */
+    unsigned threads_max;     /* with .threads: an instance for each of
+                                 threads, 2*threads, ... up to threads_max
+                                 (->ThreadRange(threads, threads_max)) */
 };
 
 /* Register a definition (PACER_BENCHMARK does this before main runs). */
@@ -256,6 +269,22 @@ void pacer_resume(pacer_state *st);
 /* Throughput: bytes or items one iteration processes. */
 void pacer_set_bytes_per_op(pacer_state *st, double bytes);
 void pacer_set_items_per_op(pacer_state *st, double items);
+
+/* Manual timing (.manual_time = 1): the time of this iteration (or of
+ * the part of it that counts: a GPU kernel, an I/O), in seconds, measured
+ * by the benchmark itself; call it once per iteration inside the loop.  A
+ * sample's time is the sum of what was given (Google Benchmark's
+ * SetIterationTime).  A negative or non-finite time, or a call from a
+ * benchmark without .manual_time, is an error. */
+void pacer_set_iteration_time(pacer_state *st, double seconds);
+
+/* Threaded benchmarks (.threads = N): this thread's index, 0 to N-1, and
+ * N (0 and 1 without .threads).  Each thread calls the benchmark function
+ * with its own state; all start their timed loop together (a barrier) and
+ * wait for each other after it.  Setup and teardown run once, in thread 0:
+ * the data they hand over (pacer_set_data) is seen by every thread. */
+int pacer_thread_index(const pacer_state *st);
+int pacer_threads(const pacer_state *st);
 
 /* Data a setup function hands to the benchmark and its teardown. */
 void pacer_set_data(pacer_state *st, void *data);

@@ -28,6 +28,7 @@ struct worker {
     unsigned long nhw;        /* samples in hwv */
 };
 
+
 static void answer_err(struct worker *w, const char *msg)
 {
     const char *p;
@@ -63,6 +64,8 @@ static void do_list(struct worker *w)
         fputs(w->inst[i].name, w->out);
         for (k = 0; k < w->inst[i].nargs; k++)
             fprintf(w->out, " %s=%lld", d->params[k].name, w->inst[i].args[k]);
+        if (w->inst[i].threads)   /* a parameter, as in an import of Google Benchmark's */
+            fprintf(w->out, " threads=%u", w->inst[i].threads);
         /* how to measure it, as its definition asks (worker.h) */
         if (d->samples)
             fprintf(w->out, " @samples=%u", d->samples);

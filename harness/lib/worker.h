@@ -7,6 +7,7 @@
  *
  *   hello                                  ok pacer-worker 1 <compiler>\t<cflags>
  *   list                                   ok <n>   then n lines: <name>[ <param>=<int>]...
+ *                                          [ threads=<n>] (of a threaded instance)
  *                                          [ @samples=<n>][ @sample_time_ns=<ns>][ @warmup_ns=<ns>]
  *                                          (the last: how its definition asks to be measured)
  *   select <name>                          ok
