@@ -396,3 +396,33 @@ Test(cmd_run, a_suites_commands_are_not_compared)
     cr_assert_null(strstr(o.stdout_s, "summary:"), "%s", o.stdout_s);
     out_free(&o);
 }
+
+/* User counters under pacer run: a column each in its table and in pacer
+ * show's, and the result's benchmarks[].counters with their flags
+ * (tests/fixtures/gbfeat.c: 3 items per 1 us iteration as a rate). */
+Test(cmd_run, user_counters_as_columns)
+{
+    char bin[512];
+    const char *out = tmp_path("uc.json");
+    struct out o;
+    json_t *j, *c;
+
+    build_path(bin, sizeof bin, "tests/fixtures/gbfeat");
+    o = run_pacer("run", bin, "--filter", "counted", "--samples", "3", "--warmup", "1ms",
+                  "--sample-time", "1ms", "--out", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "    items  per_op  plain\n"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "  3.00M/s    2.00   42.0\n"), "%s", o.stdout_s);
+    j = load_json(out);
+    c = json_object_get(json_array_get(json_object_get(j, "benchmarks"), 0), "counters");
+    cr_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(json_object_get(c, "items"), "flags"), 0)), "rate");
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(c, "plain"), "flags")), 0);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(c, "per_op"), "samples")), 3);
+    json_decref(j);
+    out_free(&o);
+    o = run_pacer("show", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "  3.00M/s    2.00   42.0\n"), "%s", o.stdout_s);
+    out_free(&o);
+}

@@ -570,3 +570,81 @@ Test(measure, a_failing_thread_fails_the_sample)
     cr_assert_str_eq(e.msg, "thread index 2 of 3 threads: the benchmark function left its "
                             "timed loop before it ended");
 }
+
+/* ---- user counters (pacer_counter) ------------------------------------------- */
+
+static void counters_1us(pacer_state *st)
+{
+    PACER_LOOP(st) {
+        pacer_set_iteration_time(st, 1e-6 * (pacer_thread_index(st) + 1));
+    }
+    pacer_counter(st, "rate", 500, PACER_COUNTER_RATE);
+    pacer_counter(st, "avg_it", 2000, PACER_COUNTER_AVG_ITERATIONS);
+    pacer_counter(st, "inv", 500, PACER_COUNTER_RATE | PACER_COUNTER_INVERT);
+    pacer_counter(st, "inv_it", 3, PACER_COUNTER_ITERATION_INVARIANT);
+    pacer_counter(st, "thr", 10, PACER_COUNTER_AVG_THREADS);
+    pacer_counter(st, "plain", 1, PACER_COUNTER_DEFAULT);
+    pacer_counter(st, "plain", 7, PACER_COUNTER_DEFAULT);   /* set again: replaced */
+}
+
+static void counter_bad_name(pacer_state *st)
+{
+    pacer_counter(st, "has space", 1, 0);
+    PACER_LOOP(st) {
+        pacer_clobber();
+    }
+}
+
+static double counter_of(const struct measure *m, const char *name)
+{
+    for (unsigned k = 0; k < m->nuc; k++)
+        if (!strcmp(m->uc[k].name, name))
+            return m->uc[k].value;
+    cr_assert_fail("no counter %s", name);
+    return 0;
+}
+
+/* Flags applied as Google Benchmark's Finish (counter.cc) does, over the
+ * sample's time: 1000 iterations of 1 us given are 1 ms, so 500 as a rate
+ * is 500 / 1e-3 s = 5e5/s, inverted 2e-6 s; 2000 over the iterations 2;
+ * 3 iteration-invariant 3 * 1000.  With 2 threads (thread i gives (i + 1)
+ * us per iteration: mean time 1.5 ms, 2000 iterations in all) each
+ * thread's values are summed first: rate 1000 / 1.5e-3; avg_it 4000 /
+ * 2000; thr 20 / 2 threads. */
+Test(measure, counters_finish_as_google_benchmark)
+{
+    struct pacer_def d = def_of(counters_1us), db = def_of(counter_bad_name);
+    struct instance in = {.def = &d, .name = "t"};
+    struct measure m;
+    struct err e = {0};
+    uint64_t ns;
+
+    d.manual_time = 1;
+    measure_init(&m, &in);
+    cr_assert_eq(measure_once(&m, 1000, &ns, &e), 0, "%s", e.msg);
+    cr_assert_eq(m.nuc, 6);
+    cr_assert_float_eq(counter_of(&m, "rate"), 5e5, 1e-6);
+    cr_assert_float_eq(counter_of(&m, "avg_it"), 2, 1e-12);
+    cr_assert_float_eq(counter_of(&m, "inv"), 2e-6, 1e-18);
+    cr_assert_float_eq(counter_of(&m, "inv_it"), 3000, 1e-9);
+    cr_assert_float_eq(counter_of(&m, "thr"), 10, 1e-12);
+    cr_assert_float_eq(counter_of(&m, "plain"), 7, 1e-12);
+    /* the next call starts without them */
+    cr_assert_eq(measure_once(&m, 1000, &ns, &e), 0, "%s", e.msg);
+    cr_assert_eq(m.nuc, 6);
+
+    in.threads = 2;
+    measure_init(&m, &in);
+    cr_assert_eq(measure_once(&m, 1000, &ns, &e), 0, "%s", e.msg);
+    cr_assert_float_eq(counter_of(&m, "rate"), 1000 / 1.5e-3, 1e-6);
+    cr_assert_float_eq(counter_of(&m, "avg_it"), 2, 1e-12);
+    cr_assert_float_eq(counter_of(&m, "thr"), 10, 1e-12);
+    cr_assert_float_eq(counter_of(&m, "plain"), 14, 1e-12);
+
+    in.def = &db;
+    in.threads = 0;
+    measure_init(&m, &in);
+    cr_assert_eq(measure_once(&m, 10, &ns, &e), -1);
+    cr_assert_str_eq(e.msg, "pacer_counter: 'has space' is not a counter name (up to 63 "
+                            "letters, digits, '_', '-', '.', ':', '/')");
+}

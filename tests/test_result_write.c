@@ -150,6 +150,17 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
         expect_same_doubles(ma->samples, ma->nsamples, mb->samples, mb->nsamples, what);
         expect_same_stats(&ma->st, &mb->st, what);
     }
+    cr_assert_eq(a->ncounters, b->ncounters, "%s: counters", a->name);
+    for (i = 0; i < a->ncounters; i++) {
+        const struct metric *ca = &a->counters[i], *cb = bench_counter(b, ca->name);
+
+        cr_assert_not_null(cb, "%s: counter %s lost", a->name, ca->name);
+        cr_expect_str_eq(ca->unit, cb->unit);
+        cr_expect_eq(ca->flags, cb->flags, "%s: counter %s flags", a->name, ca->name);
+        snprintf(what, sizeof what, "%s: counter %s", a->name, ca->name);
+        expect_same_doubles(ca->samples, ca->nsamples, cb->samples, cb->nsamples, what);
+        expect_same_stats(&ca->st, &cb->st, what);
+    }
     cr_expect(same_str(a->binary, b->binary), "%s: binary", a->name);
     cr_expect(same_str(a->command, b->command), "%s: command", a->name);
     cr_expect(same_str(a->skipped, b->skipped), "%s: skipped", a->name);
@@ -293,7 +304,20 @@ static void fill_result(struct result *r)
     b->bytes_per_op = 64;
     b->items_per_op = 1;
     b->binary = xstrdup("build/suites/micro/hash");
+    /* user counters (1.7): a rate, an inverted rate, a plain one; one a
+     * sample lacks is dropped */
+    cr_assert_not_null(m = bench_add_counter(b, "hashes", COUNTER_RATE));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "s_per_hash", COUNTER_RATE | COUNTER_INVERT |
+                                                               COUNTER_AVG_THREADS));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "collisions", 0));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "partial", 0));
+    set_samples(&m->samples, &m->nsamples, hash, 3);
     cr_assert_eq(bench_compute_stats(b, &so), 0);
+    cr_assert_eq(b->ncounters, 3);
+    cr_assert_str_eq(bench_counter(b, "s_per_hash")->unit, "s");
 
     b = result_add_bench(r);
     cr_assert_not_null(b);
@@ -410,7 +434,10 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.6\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.7\""));
+    cr_expect_not_null(strstr(ta, "\"flags\": ["), "%s", ta);
+    cr_expect_not_null(strstr(ta, "\"invert\""));
+    cr_expect_not_null(strstr(ta, "\"counters\": {"));
     cr_expect_not_null(strstr(ta, "\"skipped\": \"no AVX-512 here\""));
     cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));

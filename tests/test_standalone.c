@@ -113,8 +113,9 @@ static const char *gbfeat_bin(void)
 
 /* Manual time and threads as Google Benchmark names and times them: the
  * rows hold the times the benchmarks gave; a benchmark that declares
- * manual time and gives none is an error that says so (exit 3). */
-Test(standalone, manual_time_and_threads)
+ * manual time and gives none is an error that says so (exit 3); user
+ * counters are columns of their own. */
+Test(standalone, manual_time_threads_and_counters)
 {
     const char *args[] = {"--samples", "3", "--sample-time", "1ms", "--warmup", "1ms", NULL};
     struct out o = pacer_exec(gbfeat_bin(), 0, args);
@@ -126,6 +127,12 @@ Test(standalone, manual_time_and_threads)
     cr_assert_not_null(strstr(strstr(o.stdout_s, "\nmanual/"), " 1.00 us "), "%s", o.stdout_s);
     cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:1 "), " 1.00 us "), "%s", o.stdout_s);
     cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:2 "), " 750 ns "), "%s", o.stdout_s);
+    /* user counters: a column each, their medians */
+    cr_assert_not_null(strstr(o.stdout_s, " items "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " per_op "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 3.00M/s "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 2.00 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 42.0"), "%s", o.stdout_s);
     cr_assert_not_null(strstr(o.stderr_s, "forgot/manual_time: error: the benchmark declares "
                                           ".manual_time but its loop never called "
                                           "pacer_set_iteration_time\n"), "%s", o.stderr_s);

@@ -417,9 +417,13 @@ static void print_table(const struct result *r, const struct plan *p)
         }
         if (b->kind == KIND_COMMAND && (!b->unit || strcmp(b->unit, "instr")))
             ncmd++;   /* counted commands have no CPU times or RSS of their own */
-        if (!b->error || b->nsamples)
+        if (!b->error || b->nsamples) {
             table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
                             b->iterations);
+            for (size_t k = 0; k < b->ncounters; k++)   /* user counters: a column each */
+                table_add_counter(&t, b->counters[k].name, b->counters[k].st.median,
+                                  b->counters[k].unit);
+        }
     }
     if (t.nrows > 1)
         table_print(&t, stdout);

@@ -34,8 +34,49 @@ static void reset_call(struct measure *m, uint64_t iters)
     m->priv.team_passed = 0;
     m->priv.thread_index = 0;
     m->priv.nthreads = m->inst->threads;
+    m->priv.nuc = 0;
+    m->nuc = 0;
 }
 
+/* Add one thread's counters to m's (summed by name). */
+static void counters_add(struct measure *m, const struct pacer_priv *p)
+{
+    unsigned i, k;
+
+    for (i = 0; i < p->nuc; i++) {
+        for (k = 0; k < m->nuc && strcmp(m->uc[k].name, p->uc[i].name); k++)
+            ;
+        if (k == m->nuc) {
+            if (m->nuc == PACER_MAX_COUNTERS)
+                continue;
+            m->uc[m->nuc++] = p->uc[i];
+        } else {
+            m->uc[k].value += p->uc[i].value;
+        }
+    }
+}
+
+/* Finish m's counters as Google Benchmark does (counter.cc's Finish):
+ * time_ns the sample's time (the threads' mean), iters the iterations of
+ * all threads. */
+static void counters_finish(struct measure *m, double time_ns, double iters, double threads)
+{
+    unsigned k;
+
+    for (k = 0; k < m->nuc; k++) {
+        struct user_counter *c = &m->uc[k];
+        if (c->flags & PACER_COUNTER_RATE)
+            c->value /= time_ns / 1e9;
+        if (c->flags & PACER_COUNTER_AVG_THREADS)
+            c->value /= threads;
+        if (c->flags & PACER_COUNTER_ITERATION_INVARIANT)
+            c->value *= iters;
+        if (c->flags & PACER_COUNTER_AVG_ITERATIONS)
+            c->value /= iters;
+        if (c->flags & PACER_COUNTER_INVERT)
+            c->value = 1 / c->value;
+    }
+}
 
 int measure_setup(struct measure *m, struct err *e)
 {
@@ -158,6 +199,7 @@ static int once_threads(struct measure *m, uint64_t iters, uint64_t *ns, struct 
         }
         sum_ns += t;
         sum_cpu += c;
+        counters_add(m, st->priv_);
     }
     m->priv.team = NULL;
     team_destroy(&team);
@@ -166,6 +208,7 @@ static int once_threads(struct measure *m, uint64_t iters, uint64_t *ns, struct 
         /* Google Benchmark's: the mean over threads, per iteration of all */
         *ns = (uint64_t)llround(sum_ns / n / n);
         m->cpu_ns = sum_cpu / n;
+        counters_finish(m, sum_ns / n, (double)iters * n, n);
     }
     return rc;
 }
@@ -184,6 +227,8 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
         return -1;
     *ns = (uint64_t)llround(t);
     m->cpu_ns = c;
+    counters_add(m, &m->priv);
+    counters_finish(m, t, (double)iters, 1);
     return 0;
 }
 

@@ -16,6 +16,15 @@
 #define MEASURE_MAX_ITERS (1ULL << 40)
 #define SKIP_MAX 256
 
+#define COUNTER_NAME_MAX 64
+
+/* A user counter (pacer_counter): as set, or finished (flags applied). */
+struct user_counter {
+    char name[COUNTER_NAME_MAX];
+    unsigned flags;
+    double value;
+};
+
 /* What pacer_state hides from benchmark authors. */
 struct pacer_priv {
     const struct instance *inst;
@@ -39,6 +48,8 @@ struct pacer_priv {
                                      or NULL */
     int team_passed;              /* its barriers this thread passed (0-2) */
     int thread_index, nthreads;   /* pacer_thread_index(), pacer_threads() */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* set in this call */
+    unsigned nuc;
 };
 
 struct measure {
@@ -47,6 +58,9 @@ struct measure {
     struct pacer_priv priv;
     int set_up;
     uint64_t cpu_ns;      /* CPU time of the last measure_once's loop */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* the last measure_once's
+                                                     counters, finished */
+    unsigned nuc;
 };
 
 struct warmup_out {
@@ -73,7 +87,8 @@ int measure_setup(struct measure *m, struct err *e);
  * by the thread count (so *ns / iters is that time per iteration of all
  * threads, threads * iters), and m->cpu_ns the sum of the threads' own CPU
  * times divided by the thread count (*ns / iters: CPU time per
- * iteration). */
+ * iteration).  m->uc holds the call's user counters (pacer_counter),
+ * summed over threads and finished as their flags say. */
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
 
 /* Grow the iteration count until one sample lasts at least target_ns (or

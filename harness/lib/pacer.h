@@ -270,6 +270,34 @@ void pacer_resume(pacer_state *st);
 void pacer_set_bytes_per_op(pacer_state *st, double bytes);
 void pacer_set_items_per_op(pacer_state *st, double items);
 
+/* User counters (Google Benchmark's state.counters["name"] = Counter(v,
+ * flags)): a figure of this call's sample beside its time, shown as a
+ * column of the tables and kept in the result under its name.  Setting a
+ * name again replaces its value.  Flags (or'ed), applied in this order
+ * when the call ends, as Google Benchmark applies its own:
+ *   PACER_COUNTER_RATE             divided by the sample's time in seconds
+ *                                  (its wall time, or its manual time; Google
+ *                                  Benchmark divides by CPU time unless the
+ *                                  benchmark uses real or manual time)
+ *   PACER_COUNTER_AVG_THREADS      divided by the threads (.threads)
+ *   PACER_COUNTER_ITERATION_INVARIANT  multiplied by the iterations
+ *   PACER_COUNTER_AVG_ITERATIONS   divided by the iterations (all threads')
+ *   PACER_COUNTER_INVERT           inverted (1 / value): a rate becomes
+ *                                  seconds per thing
+ * In a threaded call the threads' values of a name are summed first.  A
+ * name is up to 63 letters, digits, '_', '-', '.', ':' or '/'; up to
+ * PACER_MAX_COUNTERS names per benchmark. */
+enum {
+    PACER_COUNTER_DEFAULT = 0,
+    PACER_COUNTER_RATE = 1 << 0,
+    PACER_COUNTER_AVG_THREADS = 1 << 1,
+    PACER_COUNTER_ITERATION_INVARIANT = 1 << 2,
+    PACER_COUNTER_AVG_ITERATIONS = 1 << 3,
+    PACER_COUNTER_INVERT = 1 << 30
+};
+#define PACER_MAX_COUNTERS 16
+void pacer_counter(pacer_state *st, const char *name, double value, unsigned flags);
+
 /* Manual timing (.manual_time = 1): the time of this iteration (or of
  * the part of it that counts: a GPU kernel, an I/O), in seconds, measured
  * by the benchmark itself; call it once per iteration inside the loop.  A

@@ -141,6 +141,60 @@ static void sa_warn_noisy(const char *prog, const struct sa_noisy *nz)
                     "(fresh processes) give steadier figures\n", nz->n > k ? ", ..." : "");
 }
 
+/* The user counters of a benchmark's samples (pacer_counter). */
+struct sa_counters {
+    struct user_counter c[PACER_MAX_COUNTERS];   /* names and flags */
+    double *v[PACER_MAX_COUNTERS];                /* a value per sample, NaN unset */
+    unsigned n;
+};
+
+/* Keep the counters of sample i (of nsamples) of m. */
+static int sa_keep_counters(struct sa_counters *sc, const struct measure *m, unsigned i,
+                            unsigned nsamples)
+{
+    unsigned j, k, s;
+
+    for (j = 0; j < m->nuc; j++) {
+        for (k = 0; k < sc->n && strcmp(sc->c[k].name, m->uc[j].name); k++)
+            ;
+        if (k == sc->n) {
+            if (!(sc->v[k] = malloc(nsamples * sizeof *sc->v[k])))
+                return -1;
+            for (s = 0; s < nsamples; s++)
+                sc->v[k][s] = NAN;
+            sc->c[sc->n++] = m->uc[j];
+        }
+        sc->v[k][i] = m->uc[j].value;
+    }
+    return 0;
+}
+
+/* Their medians into the row just added, as columns of their names; a
+ * counter some sample did not set is left out (as in pacer run). */
+static void sa_add_counters(struct table *t, struct sa_counters *sc, unsigned nsamples)
+{
+    unsigned k, s;
+
+    for (k = 0; k < sc->n; k++) {
+        unsigned f = sc->c[k].flags;
+        for (s = 0; s < nsamples && isfinite(sc->v[k][s]); s++)
+            ;
+        if (s == nsamples)
+            table_add_counter(t, sc->c[k].name, stats_median(sc->v[k], nsamples),
+                              !(f & PACER_COUNTER_RATE)     ? ""
+                              : f & PACER_COUNTER_INVERT ? "s"
+                                                          : "/s");
+    }
+}
+
+static void sa_counters_free(struct sa_counters *sc)
+{
+    unsigned k;
+
+    for (k = 0; k < sc->n; k++)
+        free(sc->v[k]);
+}
+
 /* Measure one instance and add its row (or print its error). */
 static int sa_run_one(const struct instance *in, const struct sa_opts *given, struct table *t,
                       struct sa_noisy *nz)
@@ -150,6 +204,7 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *given, st
     struct measure m;
     struct warmup_out wo;
     struct stats st;
+    struct sa_counters sc = {0};
     struct err e = {0};
     uint64_t iters, ns;
     double *x = NULL;
@@ -177,12 +232,17 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *given, st
         if (measure_once(&m, wo.iters, &ns, &e) < 0)
             goto cleanup;
         x[i] = (double)ns / (double)wo.iters;
+        if (sa_keep_counters(&sc, &m, i, o->samples) < 0) {
+            err_set(&e, "out of memory");
+            goto cleanup;
+        }
     }
     if (stats_compute(x, o->samples, NULL, &st) < 0) {
         err_set(&e, "out of memory");
         goto cleanup;
     }
     table_add_bench(t, in->name, "ns", &st, m.priv.bytes_per_op, m.priv.items_per_op, wo.iters);
+    sa_add_counters(t, &sc, o->samples);
     if (isfinite(st.cv) && st.cv > SA_CV_WARN)
         sa_note_noisy(nz, in->name, st.cv);
     rc = 0;
@@ -196,6 +256,7 @@ cleanup:
         fprintf(stderr, "%s: error: %s\n", in->name, e.msg);
     }
     free(x);
+    sa_counters_free(&sc);
     return rc;
 }
 

@@ -210,6 +210,46 @@ void pacer_set_iteration_time(pacer_state *st, double seconds)
     p->manual_sets++;
 }
 
+/* A counter's name goes into protocol lines, tables and JSON keys. */
+static int counter_name_ok(const char *s)
+{
+    size_t n = 0;
+
+    for (; s && *s; s++, n++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.' || c == ':' || c == '/'))
+            return 0;
+    }
+    return n > 0 && n < COUNTER_NAME_MAX;
+}
+
+void pacer_counter(pacer_state *st, const char *name, double value, unsigned flags)
+{
+    struct pacer_priv *p = st->priv_;
+    char msg[SKIP_MAX];
+    unsigned i;
+
+    if (!counter_name_ok(name)) {
+        snprintf(msg, sizeof msg, "pacer_counter: '%.60s' is not a counter name (up to 63 "
+                 "letters, digits, '_', '-', '.', ':', '/')", name ? name : "");
+        pacer_error(st, msg);
+        return;
+    }
+    for (i = 0; i < p->nuc && strcmp(p->uc[i].name, name); i++)
+        ;
+    if (i == PACER_MAX_COUNTERS) {
+        snprintf(msg, sizeof msg, "pacer_counter: more than %d counters (%s)",
+                 PACER_MAX_COUNTERS, name);
+        pacer_error(st, msg);
+        return;
+    }
+    if (i == p->nuc)
+        snprintf(p->uc[p->nuc++].name, COUNTER_NAME_MAX, "%s", name);
+    p->uc[i].value = value;
+    p->uc[i].flags = flags;
+}
+
 int pacer_thread_index(const pacer_state *st)
 {
     return st->priv_->thread_index;

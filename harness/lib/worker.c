@@ -2,6 +2,7 @@
 #include "worker.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,28 @@ struct worker {
     struct hwcount hw;        /* --counters (hwcount.h), n 0: none */
     uint64_t *hwv;            /* their values in the last sample batch */
     unsigned long nhw;        /* samples in hwv */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* the names and flags of
+                                 the user counters of the last batch */
+    unsigned nuc;
+    double *ucv;              /* their values: sample i's counter k at
+                                 [i * PACER_MAX_COUNTERS + k], NaN where unset */
+    unsigned long nucv;       /* samples in ucv */
 };
 
+/* Keep the user counters of sample i of the batch. */
+static void keep_counters(struct worker *w, unsigned long i)
+{
+    unsigned j, k;
+
+    for (j = 0; j < w->m.nuc; j++) {
+        const struct user_counter *c = &w->m.uc[j];
+        for (k = 0; k < w->nuc && strcmp(w->uc[k].name, c->name); k++)
+            ;
+        if (k == w->nuc)
+            w->uc[w->nuc++] = *c;
+        w->ucv[i * PACER_MAX_COUNTERS + k] = c->value;
+    }
+}
 
 static void answer_err(struct worker *w, const char *msg)
 {
@@ -101,17 +122,23 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     unsigned long i;
 
     w->ncpu = 0;
+    w->nuc = 0;
+    w->nucv = 0;
     if (count == 0 || count > WORKER_MAX_BATCH) {
         answer_err(w, "sample count out of range");
         return;
     }
+    free(w->ucv);
+    w->ucv = malloc(count * PACER_MAX_COUNTERS * sizeof *w->ucv);
+    for (i = 0; w->ucv && i < count * PACER_MAX_COUNTERS; i++)
+        w->ucv[i] = NAN;
     ns = malloc(count * sizeof *ns);
     free(w->cpu);
     w->cpu = malloc(count * sizeof *w->cpu);
     free(w->hwv);
     w->hwv = w->hw.n ? malloc(count * (size_t)w->hw.n * sizeof *w->hwv) : NULL;
     w->nhw = 0;
-    if (!ns || !w->cpu || (w->hw.n && !w->hwv)) {
+    if (!ns || !w->cpu || !w->ucv || (w->hw.n && !w->hwv)) {
         answer_err(w, "out of memory");
         free(ns);
         return;
@@ -123,6 +150,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
             return;
         }
         w->cpu[i] = w->m.cpu_ns;
+        keep_counters(w, i);
         if (w->hw.n && hwcount_read(&w->hw, &w->hwv[i * (size_t)w->hw.n]) < 0) {
             answer_err(w, "cannot read the counters");
             free(ns);
@@ -130,6 +158,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
         }
     }
     w->ncpu = count;
+    w->nucv = count;
     w->nhw = w->hw.n ? count : 0;
     fprintf(w->out, "ok %.17g %.17g", w->m.priv.bytes_per_op, w->m.priv.items_per_op);
     for (i = 0; i < count; i++)
@@ -270,6 +299,27 @@ static void do_cpu(struct worker *w)
     fputc('\n', w->out);
 }
 
+/* The user counters of the last batch of samples (pacer_counter): "ok
+ * <n>" then, for each, " <name> <flags> <v1> ... <vcount>" (nan where a
+ * sample did not set it). */
+static void do_user(struct worker *w)
+{
+    unsigned long i;
+    unsigned k;
+
+    if (!w->nucv) {
+        answer_err(w, "no samples taken");
+        return;
+    }
+    fprintf(w->out, "ok %u", w->nuc);
+    for (k = 0; k < w->nuc; k++) {
+        fprintf(w->out, " %s %u", w->uc[k].name, w->uc[k].flags);
+        for (i = 0; i < w->nucv; i++)
+            fprintf(w->out, " %.17g", w->ucv[i * PACER_MAX_COUNTERS + k]);
+    }
+    fputc('\n', w->out);
+}
+
 /* count rounds of the reference workload: "ok c1 m1 c2 m2 ...". */
 static void do_reference(struct worker *w, unsigned long count)
 {
@@ -360,6 +410,8 @@ static int handle(struct worker *w, char *line)
         do_cpu(w);
     } else if (!strcmp(cmd, "hw")) {
         do_hw(w);
+    } else if (!strcmp(cmd, "user")) {
+        do_user(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
         do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {
@@ -405,6 +457,7 @@ int worker_serve(int rfd, int wfd)
 cleanup:
     hwcount_close(&w.hw);
     free(w.hwv);
+    free(w.ucv);
     free(w.cpu);
     free(line);
     free(w.inst);

@@ -17,6 +17,9 @@
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
+ *   user                                   ok <k>[ <name> <flags> <v>...]... (the user
+ *                                          counters of the last batch: k names, each
+ *                                          with a value per sample, nan where unset)
  *   count <iters> <count> <prefix>         ok <instructions> <cycles> <waited> ... (count triples)
  *   profile <iters>                        ok <n>  (callgrind's dump number n)
  *   counters <name,name,...>               ok <n>  (perf counters, hwcount.h, for
@@ -34,7 +37,7 @@
  * time the process spent in each sample of the last batch (all its
  * threads: the time it ran, not the time it waited for a core).  "reference" times
  * rounds of the reference workload (refwork.h); workers linked with an
- * older libpacer answer these two "err malformed request", and the driver
+ * older libpacer answer these (and "user") "err malformed request", and the driver
  * then goes without.  "count" (pacer run --mode instructions, under
  * valgrind's callgrind) takes samples as "sample" does and gives the
  * instructions and estimated cycles of each sample's timed loop, read

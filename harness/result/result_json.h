@@ -77,6 +77,14 @@
  *     "metrics": {name: {"unit": str (req), "direction": (req),
  *                        "samples": [...] (req), "stats": STATS|null}},
  *                                    written only when there are metrics
+ *     "counters": {name: {"flags": [str, ...] (req), "samples": [...] (req),
+ *                         "stats": STATS|null}},
+ *                                    (1.7) user counters (pacer_counter):
+ *                                    flags among "rate", "avg_threads",
+ *                                    "iteration_invariant", "avg_iterations",
+ *                                    "invert" (others are passed over), a
+ *                                    value per sample (req: as many as
+ *                                    samples); written only when there are
  *     "source": {"binary": str|null, "command": str|null},
  *                                    written only when one is set
  *     "load": [LOAD, ...],           (1.2) kind "load": one block per

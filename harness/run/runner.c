@@ -252,7 +252,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
     size_t next_check = RUNNER_ADAPTIVE_MIN;
     unsigned taken = 0, batch;
     enum child_fail f;
-    int no_cpu = 0;
+    int no_cpu = 0, no_user = 0;
 
     for (;;) {
         if (pp->samples && taken >= pp->samples)
@@ -271,6 +271,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
         batch = batch_size(set, pp, taken, per, t0);
         if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK ||
             (f = query_cpu(c, batch, iters, deadline, b, &no_cpu, e)) != CHILD_OK ||
+            (f = query_user(c, batch, s->n - batch, deadline, b, &no_user, e)) != CHILD_OK ||
             (set->counters[0] &&
              (f = query_hw(c, set->counters, batch, iters, deadline, b, e)) != CHILD_OK))
             return f;
