@@ -257,6 +257,7 @@ static const struct field root_fields[] = {
     FN("argv", JR_NUL, fn_argv),
     FN("benchmarks", JR_REQ, fn_benchmarks),
     BOOL("complete", 0),
+    FULL("complexity", JR_NUL),
     OBJ("context", JR_REQ, context_fields),
     FN("schema", JR_REQ, fn_schema),
     OBJ("settings", JR_NUL, settings_fields),

@@ -223,7 +223,8 @@ Test(registry, cxx_benchmarks_register)
           "    PACER_LOOP(st) { pacer_set_iteration_time(st, 1e-6 * (pacer_thread_index(st) + 1)); }\n"
           "}\n"
           "PACER_BENCHMARK(par, .params = {PACER_LIST(\"k\", 1)}, .samples = 3,\n"
-          "                .manual_time = 1, .threads = 1, .threads_max = 2);\n", f);
+          "                .manual_time = 1, .threads = 1, .threads_max = 2,\n"
+          "                .complexity = PACER_OAUTO);\n", f);
     fclose(f);
     for (i = 0; i < 2; i++) {
         /* a sanitized build's library needs the sanitizers' runtime */

@@ -222,6 +222,21 @@ static void expect_same_result(const struct result *a, const struct result *b)
     cr_assert_eq(a->nbenches, b->nbenches);
     for (i = 0; i < a->nbenches; i++)
         expect_same_bench(&a->benches[i], &b->benches[i]);
+    cr_assert_eq(a->nfits, b->nfits, "complexity");
+    for (i = 0; i < a->nfits; i++) {
+        const struct fit *fa = &a->fits[i], *fb = &b->fits[i];
+
+        cr_expect(same_str(fa->family, fb->family), "complexity[%zu].family", i);
+        cr_expect(same_str(fa->big_o, fb->big_o), "complexity[%zu].big_o", i);
+        cr_expect(same_str(fa->error, fb->error), "complexity[%zu].error", i);
+        cr_expect(same_double(fa->coefficient, fb->coefficient), "complexity[%zu]", i);
+        cr_expect(same_double(fa->rms, fb->rms), "complexity[%zu].rms", i);
+        cr_assert_eq(fa->nbench, fb->nbench);
+        for (size_t k = 0; k < fa->nbench; k++) {
+            cr_expect_str_eq(fa->benchmarks[k], fb->benchmarks[k]);
+            cr_expect(same_double(fa->n[k], fb->n[k]));
+        }
+    }
 }
 
 /* A result with every field set: context, settings, params of both
@@ -318,6 +333,24 @@ static void fill_result(struct result *r)
     cr_assert_eq(bench_compute_stats(b, &so), 0);
     cr_assert_eq(b->ncounters, 3);
     cr_assert_str_eq(bench_counter(b, "s_per_hash")->unit, "s");
+    /* a complexity fit (1.8) of a family of one benchmark, and one that
+     * could not be made */
+    r->fits = calloc(2, sizeof *r->fits);
+    cr_assert_not_null(r->fits);
+    r->nfits = 2;
+    r->fits[0].family = xstrdup("hash/fnv1a");
+    r->fits[0].big_o = xstrdup("NlgN");
+    r->fits[0].coefficient = 0.123456789012345678;
+    r->fits[0].rms = 0.021;
+    r->fits[0].benchmarks = calloc(1, sizeof(char *));
+    r->fits[0].n = calloc(1, sizeof(double));
+    cr_assert(r->fits[0].benchmarks && r->fits[0].n);
+    r->fits[0].benchmarks[0] = xstrdup("hash/fnv1a/size=64/mode=fast");
+    r->fits[0].n[0] = 64;
+    r->fits[0].nbench = 1;
+    r->fits[1].family = xstrdup("hash/other");
+    r->fits[1].error = xstrdup("fewer than 2 of its benchmarks were measured");
+    r->fits[1].coefficient = r->fits[1].rms = NAN;
 
     b = result_add_bench(r);
     cr_assert_not_null(b);
@@ -434,7 +467,8 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.7\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.8\""));
+    cr_expect_not_null(strstr(ta, "\"big_o\": \"NlgN\""));
     cr_expect_not_null(strstr(ta, "\"flags\": ["), "%s", ta);
     cr_expect_not_null(strstr(ta, "\"invert\""));
     cr_expect_not_null(strstr(ta, "\"counters\": {"));

@@ -138,3 +138,30 @@ Test(standalone, manual_time_threads_and_counters)
                                           "pacer_set_iteration_time\n"), "%s", o.stderr_s);
     out_free(&o);
 }
+
+/* Complexity fits printed as Google Benchmark prints them, after the
+ * family's rows: _BigO (coefficient and shape) and _RMS (percent); n from
+ * the one parameter or from pacer_set_complexity_n; two parameters and no
+ * n given is the benchmark's error. */
+Test(standalone, complexity_rows)
+{
+    const char *args[] = {"--filter", "linear|square|no_n", "--samples", "3", "--sample-time",
+                          "1ms", "--warmup", "1ms", NULL};
+    struct out o = pacer_exec(gbfeat_bin(), 0, args);
+    const char *big, *rms, *last;
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    big = strstr(o.stdout_s, "\nlinear/manual_time_BigO ");
+    rms = strstr(o.stdout_s, "\nlinear/manual_time_RMS ");
+    last = strstr(o.stdout_s, "\nlinear/n=1024/manual_time ");
+    cr_assert(big && rms && last && last < big && big < rms, "%s", o.stdout_s);
+    cr_assert_not_null(strstr(big, " 2.50 N "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(rms, " 0 % "), "%s", o.stdout_s);
+    big = strstr(o.stdout_s, "\nsquare/manual_time_BigO ");
+    cr_assert_not_null(big, "%s", o.stdout_s);
+    cr_assert_not_null(strstr(big, " 1.00 N^2 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "no_n/a=2/b=8/manual_time: error: the benchmark "
+                                          "declares .complexity but has 2 parameters and never "
+                                          "called pacer_set_complexity_n\n"), "%s", o.stderr_s);
+    out_free(&o);
+}

@@ -66,9 +66,11 @@ static void show_table(const struct result *r, const regex_t *re)
                 table_add_counter(&t, vis(msg, b->counters[k].name), b->counters[k].st.median,
                                   b->counters[k].unit);
         }
+        cmd_table_fits(&t, r, b->name);
     }
     table_print(&t, stdout);
     table_free(&t);
+    cmd_print_unfitted(stdout, r);
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
         if (re && regexec(re, b->name, 0, NULL, 0) != 0)

@@ -36,6 +36,23 @@ static void reset_call(struct measure *m, uint64_t iters)
     m->priv.nthreads = m->inst->threads;
     m->priv.nuc = 0;
     m->nuc = 0;
+    m->priv.complexity_n_set = 0;
+    m->complexity_n = NAN;
+}
+
+/* The n of .complexity of the call just made (measure.h). */
+static int complexity_n(struct measure *m, struct err *e)
+{
+    if (!m->inst->def->complexity)
+        return 0;
+    if (m->priv.complexity_n_set)
+        m->complexity_n = (double)m->priv.complexity_n;
+    else if (m->inst->nargs == 1)
+        m->complexity_n = (double)m->inst->args[0];
+    else
+        return err_set(e, "the benchmark declares .complexity but has %zu parameters and never "
+                          "called pacer_set_complexity_n", m->inst->nargs);
+    return 0;
 }
 
 /* Add one thread's counters to m's (summed by name). */
@@ -209,6 +226,7 @@ static int once_threads(struct measure *m, uint64_t iters, uint64_t *ns, struct 
         *ns = (uint64_t)llround(sum_ns / n / n);
         m->cpu_ns = sum_cpu / n;
         counters_finish(m, sum_ns / n, (double)iters * n, n);
+        rc = complexity_n(m, e);
     }
     return rc;
 }
@@ -229,7 +247,7 @@ int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e)
     m->cpu_ns = c;
     counters_add(m, &m->priv);
     counters_finish(m, t, (double)iters, 1);
-    return 0;
+    return complexity_n(m, e);
 }
 
 int measure_calibrate(struct measure *m, uint64_t target_ns, uint64_t max_iters,

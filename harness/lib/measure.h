@@ -50,6 +50,8 @@ struct pacer_priv {
     int thread_index, nthreads;   /* pacer_thread_index(), pacer_threads() */
     struct user_counter uc[PACER_MAX_COUNTERS];   /* set in this call */
     unsigned nuc;
+    long long complexity_n;       /* pacer_set_complexity_n's, if set */
+    int complexity_n_set;
 };
 
 struct measure {
@@ -61,6 +63,9 @@ struct measure {
     struct user_counter uc[PACER_MAX_COUNTERS];   /* the last measure_once's
                                                      counters, finished */
     unsigned nuc;
+    double complexity_n;  /* the n of .complexity of the last measure_once
+                             (pacer_set_complexity_n's, else the one
+                             parameter), NaN without .complexity */
 };
 
 struct warmup_out {
@@ -88,7 +93,9 @@ int measure_setup(struct measure *m, struct err *e);
  * threads, threads * iters), and m->cpu_ns the sum of the threads' own CPU
  * times divided by the thread count (*ns / iters: CPU time per
  * iteration).  m->uc holds the call's user counters (pacer_counter),
- * summed over threads and finished as their flags say. */
+ * summed over threads and finished as their flags say.  With .complexity,
+ * a benchmark that has not exactly one parameter and gives no
+ * pacer_set_complexity_n fails. */
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
 
 /* Grow the iteration count until one sample lasts at least target_ns (or

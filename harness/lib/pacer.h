@@ -54,7 +54,7 @@ struct pacer_axis {
  * initializers; fields left out keep their defaults.  In C++ the
  * designators must come in the order of the fields below (.group, .setup,
  * .teardown, .params, .samples, .sample_time, .warmup, .manual_time,
- * .threads, .threads_max). */
+ * .threads, .threads_max, .complexity). */
 struct pacer_def {
     const char *name;         /* set by PACER_BENCHMARK to the function name */
     pacer_fn fn;              /* the timed function */
@@ -88,6 +88,8 @@ struct pacer_def {
     unsigned threads_max;     /* with .threads: an instance for each of
                                  threads, 2*threads, ... up to threads_max
                                  (->ThreadRange(threads, threads_max)) */
+    int complexity;           /* PACER_O*: fit the instances' time per
+                                 iteration to c * g(n) (->Complexity()) */
 };
 
 /* Register a definition (PACER_BENCHMARK does this before main runs). */
@@ -297,6 +299,26 @@ enum {
 };
 #define PACER_MAX_COUNTERS 16
 void pacer_counter(pacer_state *st, const char *name, double value, unsigned flags);
+
+/* Asymptotic complexity (.complexity = PACER_ON, Google Benchmark's
+ * ->Complexity(benchmark::oN)): once the instances of a benchmark are
+ * measured (those of one thread count), their median times per iteration
+ * are fitted by least squares to c * g(n), g one of 1, lg n, n, n lg n,
+ * n^2, n^3 (PACER_OAUTO: the one of lowest RMS), and shown as Google
+ * Benchmark shows them (name_BigO, name_RMS rows).  n is what
+ * pacer_set_complexity_n() gave (Google Benchmark's SetComplexityN), else
+ * the benchmark's one parameter. */
+enum {
+    PACER_ONONE,
+    PACER_O1,
+    PACER_OLOGN,
+    PACER_ON,
+    PACER_ONLOGN,
+    PACER_ON2,
+    PACER_ON3,
+    PACER_OAUTO
+};
+void pacer_set_complexity_n(pacer_state *st, long long n);
 
 /* Manual timing (.manual_time = 1): the time of this iteration (or of
  * the part of it that counts: a GPU kernel, an I/O), in seconds, measured

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigo.h"
 #include "fmt.h"
 #include "measure.h"
 #include "pacer.h"
@@ -195,9 +196,72 @@ static void sa_counters_free(struct sa_counters *sc)
         free(sc->v[k]);
 }
 
-/* Measure one instance and add its row (or print its error). */
+/* The points of one family's complexity fit (.complexity): its
+ * instances of one thread count, as measured. */
+struct sa_family {
+    const struct pacer_def *def;
+    unsigned threads;
+    double *n, *t;        /* a point per instance measured */
+    size_t k;
+};
+
+/* Fit and add the rows of every family of def (and forget them). */
+static void sa_fit(struct table *t, struct sa_family *fam, size_t *nfam)
+{
+    struct bigo_fit bf;
+    char family[INSTANCE_NAME_MAX + 32];
+    size_t i;
+
+    for (i = 0; i < *nfam; i++) {
+        const struct pacer_def *d = fam[i].def;
+        snprintf(family, sizeof family, "%s%s%s%s", d->group ? d->group : "",
+                 d->group ? "/" : "", d->name, d->manual_time ? "/manual_time" : "");
+        if (fam[i].threads)
+            snprintf(family + strlen(family), sizeof family - strlen(family), "/threads:%u",
+                     fam[i].threads);
+        if (fam[i].k < 2)
+            fprintf(stderr, "%s_BigO: not fitted: fewer than 2 of its benchmarks were "
+                            "measured\n", family);
+        else if (bigo_fit(fam[i].n, fam[i].t, fam[i].k, (enum bigo_shape)d->complexity, &bf) < 0)
+            fprintf(stderr, "%s_BigO: not fitted: its times cannot be fitted\n", family);
+        else
+            table_add_bigo(t, family, bigo_name(bf.shape), bf.coef, bf.rms);
+        free(fam[i].n);
+        free(fam[i].t);
+    }
+    *nfam = 0;
+}
+
+/* Note a point of in's family: its n and median time per iteration. */
+static int sa_point(struct sa_family *fam, size_t *nfam, const struct instance *in, double n,
+                    double median)
+{
+    size_t i;
+    double *nn, *nt;
+
+    for (i = 0; i < *nfam && fam[i].threads != in->threads; i++)
+        ;
+    if (i == *nfam) {
+        memset(&fam[i], 0, sizeof fam[i]);
+        fam[i].def = in->def;
+        fam[i].threads = in->threads;
+        (*nfam)++;
+    }
+    if (!(nn = realloc(fam[i].n, (fam[i].k + 1) * sizeof *nn)))
+        return -1;
+    fam[i].n = nn;
+    if (!(nt = realloc(fam[i].t, (fam[i].k + 1) * sizeof *nt)))
+        return -1;
+    fam[i].t = nt;
+    nn[fam[i].k] = n;
+    nt[fam[i].k++] = median;
+    return 0;
+}
+
+/* Measure one instance and add its row (or print its error); with
+ * .complexity its point into fam. */
 static int sa_run_one(const struct instance *in, const struct sa_opts *given, struct table *t,
-                      struct sa_noisy *nz)
+                      struct sa_noisy *nz, struct sa_family *fam, size_t *nfam)
 {
     const struct pacer_def *d = in->def;
     struct sa_opts own = *given, *o = &own;
@@ -243,6 +307,10 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *given, st
     }
     table_add_bench(t, in->name, "ns", &st, m.priv.bytes_per_op, m.priv.items_per_op, wo.iters);
     sa_add_counters(t, &sc, o->samples);
+    if (d->complexity && sa_point(fam, nfam, in, m.complexity_n, st.median) < 0) {
+        err_set(&e, "out of memory");
+        goto cleanup;
+    }
     if (isfinite(st.cv) && st.cv > SA_CV_WARN)
         sa_note_noisy(nz, in->name, st.cv);
     rc = 0;
@@ -267,6 +335,8 @@ int pacer_main(int argc, char **argv)
     struct err e = {0};
     struct table t;
     struct sa_noisy nz = {0};
+    struct sa_family *fam = NULL;
+    size_t nfam = 0;
     regex_t re;
     size_t n = 0, i, ran = 0;
     int failed = 0, have_re = 0;
@@ -290,7 +360,17 @@ int pacer_main(int argc, char **argv)
     }
     table_init(&t, BENCH_COLS);
     table_bench_header(&t, "median");
+    /* at most one family per thread count of a definition at a time */
+    fam = calloc(REGISTRY_MAX_THREADS + 1, sizeof *fam);
+    if (!fam) {
+        fprintf(stderr, "%s: out of memory\n", argv[0]);
+        free(inst);
+        return 2;
+    }
     for (i = 0; i < n; i++) {
+        /* a definition's families end where its instances end */
+        if (nfam && fam[0].def != inst[i].def)
+            sa_fit(&t, fam, &nfam);
         if (have_re && regexec(&re, inst[i].name, 0, NULL, 0) != 0)
             continue;
         ran++;
@@ -298,9 +378,12 @@ int pacer_main(int argc, char **argv)
             puts(inst[i].name);
             continue;
         }
-        if (sa_run_one(&inst[i], &o, &t, &nz) < 0)
+        if (sa_run_one(&inst[i], &o, &t, &nz, fam, &nfam) < 0)
             failed = 1;
     }
+    if (nfam)
+        sa_fit(&t, fam, &nfam);
+    free(fam);
     if (ran == 0 && n > 0) {
         /* as pacer run says it: a filter that selects nothing is a mistake */
         fprintf(stderr, "%s: no benchmark matches '%s' (--list shows the names)\n", argv[0],

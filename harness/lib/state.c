@@ -250,6 +250,19 @@ void pacer_counter(pacer_state *st, const char *name, double value, unsigned fla
     p->uc[i].flags = flags;
 }
 
+void pacer_set_complexity_n(pacer_state *st, long long n)
+{
+    char msg[SKIP_MAX];
+
+    if (n < 1) {
+        snprintf(msg, sizeof msg, "pacer_set_complexity_n: %lld is not a size (1 or more)", n);
+        pacer_error(st, msg);
+        return;
+    }
+    st->priv_->complexity_n = n;
+    st->priv_->complexity_n_set = 1;
+}
+
 int pacer_thread_index(const pacer_state *st)
 {
     return st->priv_->thread_index;

@@ -168,6 +168,21 @@ int table_add_bench(struct table *t, const char *name, const char *unit, const s
     return table_add(t, row);
 }
 
+int table_add_bigo(struct table *t, const char *family, const char *big_o, double coef,
+                   double rms)
+{
+    char name[300], v[64];
+    const char *row[BENCH_COLS] = {name, v};
+
+    snprintf(name, sizeof name, "%s_BigO", family);
+    snprintf(v, sizeof v, "%.2f %s", coef, big_o);
+    if (table_add(t, row) < 0)
+        return -1;
+    snprintf(name, sizeof name, "%s_RMS", family);
+    snprintf(v, sizeof v, "%.0f %%", 100 * rms);
+    return table_add(t, row);
+}
+
 int table_add_counter(struct table *t, const char *name, double value, const char *unit)
 {
     char v[48];

@@ -41,5 +41,10 @@ int table_add_bench(struct table *t, const char *name, const char *unit, const s
  * that has it, as Google Benchmark's tabular counters.  unit "/s" for a
  * rate, "s" for an inverted rate, "" for a plain figure. */
 int table_add_counter(struct table *t, const char *name, double value, const char *unit);
+/* The rows of a complexity fit (bigo.h) as Google Benchmark prints them:
+ * family_BigO with c and the shape ("1.30 N"), family_RMS with the RMS
+ * ("2 %"). */
+int table_add_bigo(struct table *t, const char *family, const char *big_o, double coef,
+                   double rms);
 
 #endif

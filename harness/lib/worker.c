@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigo.h"
 #include "clock.h"
 #include "counts.h"
 #include "hwcount.h"
@@ -94,6 +95,9 @@ static void do_list(struct worker *w)
             fprintf(w->out, " @sample_time_ns=%.0f", d->sample_time * 1e9);
         if (d->warmup > 0)
             fprintf(w->out, " @warmup_ns=%.0f", d->warmup * 1e9);
+        if (d->complexity > PACER_ONONE && d->complexity <= PACER_OAUTO)
+            fprintf(w->out, " @complexity=%s",
+                    d->complexity == PACER_OAUTO ? "auto" : bigo_name((enum bigo_shape)d->complexity));
         fputc('\n', w->out);
     }
 }
@@ -320,6 +324,16 @@ static void do_user(struct worker *w)
     fputc('\n', w->out);
 }
 
+/* The n of .complexity of the last sample: "ok <n>". */
+static void do_complexity_n(struct worker *w)
+{
+    if (!w->nucv || !(w->m.complexity_n >= 1)) {
+        answer_err(w, "no complexity n: no samples taken, or no .complexity");
+        return;
+    }
+    fprintf(w->out, "ok %.17g\n", w->m.complexity_n);
+}
+
 /* count rounds of the reference workload: "ok c1 m1 c2 m2 ...". */
 static void do_reference(struct worker *w, unsigned long count)
 {
@@ -412,6 +426,8 @@ static int handle(struct worker *w, char *line)
         do_hw(w);
     } else if (!strcmp(cmd, "user")) {
         do_user(w);
+    } else if (!strcmp(cmd, "cn")) {
+        do_complexity_n(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
         do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {

@@ -9,7 +9,9 @@
  *   list                                   ok <n>   then n lines: <name>[ <param>=<int>]...
  *                                          [ threads=<n>] (of a threaded instance)
  *                                          [ @samples=<n>][ @sample_time_ns=<ns>][ @warmup_ns=<ns>]
- *                                          (the last: how its definition asks to be measured)
+ *                                          [ @complexity=<shape>] (the last: how its definition
+ *                                          asks to be measured, and what to fit; bigo.h's names,
+ *                                          or auto)
  *   select <name>                          ok
  *   setup                                  ok
  *   calibrate <target_ns> <max_iters>      ok <iters> <ns>
@@ -17,6 +19,7 @@
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
+ *   cn                                     ok <n>  (the n of .complexity of the last sample)
  *   user                                   ok <k>[ <name> <flags> <v>...]... (the user
  *                                          counters of the last batch: k names, each
  *                                          with a value per sample, nan where unset)

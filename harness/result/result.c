@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fits.h"
 #include "loadrep.h"
 #include "version.h"
 
@@ -63,6 +64,7 @@ void result_free(struct result *r)
         json_decref(r->ab->analysis);
         free(r->ab);
     }
+    fits_free(r);
     result_init(r);
 }
 
@@ -227,6 +229,7 @@ void bench_free(struct bench *b)
         free(b->error);
     }
     free(b->skipped);
+    free(b->family);
     memset(b, 0, sizeof *b);
 }
 

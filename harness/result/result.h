@@ -99,6 +99,22 @@ struct bench {
     struct load_rep *load; /* load: the record of each repetition
                               (loadrep.h), owned; else NULL */
     size_t nload;
+    /* not written; what the run knows for the fits (fits.h): */
+    int complexity;       /* pacer.h's .complexity (bigo.h's shape), 0 none */
+    double complexity_n;  /* its n */
+    char *family;         /* suite/name without the parameters' parts */
+};
+
+/* The complexity fit of a benchmark family (fits.h; 1.8). */
+struct fit {
+    char *family;         /* its benchmarks' name without their parameters */
+    char *big_o;          /* bigo_name's ("N", ...), or NULL: not fitted */
+    char *error;          /* why not, or NULL */
+    double coefficient;   /* c of c * g(n), ns per iteration; NaN: none */
+    double rms;           /* RMS of the residuals / mean time; NaN: none */
+    char **benchmarks;    /* the benchmarks fitted, in order */
+    double *n;            /* their n */
+    size_t nbench;
 };
 
 struct context {
@@ -170,6 +186,8 @@ struct result {
     struct bench *benches;
     size_t nbenches;
     struct ab_block *ab;    /* pacer ab results only, else NULL */
+    struct fit *fits;       /* complexity fits of its families (fits.h) */
+    size_t nfits;
 };
 
 void result_init(struct result *r);

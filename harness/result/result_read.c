@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fits.h"
 #include "jsonread.h"
 #include "loadres.h"
 #include "result_json_private.h"
@@ -719,6 +720,8 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
         (so && read_settings(&rd, so, &out->set) < 0))
         return -1;
     if (jr_get_arr(&rd, root, "", "benchmarks", JR_REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
+        return -1;
+    if (fits_read(&rd, root, out) < 0)
         return -1;
     return read_ab(&rd, root, out);
 }

@@ -4,6 +4,7 @@
  * Strings that are not UTF-8 are repaired on the way out (utf8.h); a
  * result is checked by reading its document back before it is saved.
  */
+#include "fits.h"
 #include "result_json.h"
 
 #include <errno.h>
@@ -380,6 +381,8 @@ json_t *result_to_json(const struct result *r, struct err *e)
         rc |= jw_put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
         rc |= jw_put(o, "ab", ab);
     }
+    if (r->nfits && rc == 0)
+        rc |= jw_put(o, "complexity", fits_json(r));
     if (rc) {
         json_decref(o);
         err_set(&le, "out of memory");

@@ -237,6 +237,24 @@ enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t
     return CHILD_OK;
 }
 
+enum child_fail query_complexity_n(struct child *c, uint64_t deadline, struct bench *b,
+                                   struct err *e)
+{
+    char *rest, *end;
+    enum child_fail f;
+    double n;
+
+    if ((f = child_call(c, "cn", &rest, deadline, e)) != CHILD_OK)
+        return f;
+    n = strtod(rest, &end);
+    if (end == rest || !(n >= 1) || !isfinite(n)) {
+        err_set(e, "malformed cn answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    b->complexity_n = n;
+    return CHILD_OK;
+}
+
 enum child_fail query_user(struct child *c, unsigned n, size_t start, uint64_t deadline,
                            struct bench *b, int *absent, struct err *e)
 {
