@@ -6,8 +6,9 @@
  * JR_NONEMPTY, JR_NONNEG), or a function for what a table cannot say (a
  * sample count, a sum, a version).  So the lean read takes no file the
  * full reader refuses; what it gives up on goes to import_load, which reads
- * the file fully and words every error a user sees.  A load record or an
- * A/B block is left to the full reader as a whole.  A benchmark's samples
+ * the file fully and words every error a user sees.  A load record, user
+ * counters, complexity fits or an A/B block are left to the full reader as
+ * a whole.  A benchmark's samples
  * (and its counts per process) are kept as their decimal digits while they
  * are checked, for the centre (trend_centre.c); its fingerprint is kept.  A change to what
  * result_read.c accepts is a change to these tables (test_trend_read.c
@@ -229,6 +230,7 @@ static const struct field throughput_fields[] = {
     END,
 };
 static const struct field bench_fields[] = {
+    FULL("counters", JR_NUL),
     WORD("direction", F_DIR, JR_REQ, KEEP_DIR),
     FN("error", JR_NUL, fn_error),
     INT("iterations", JR_REQ, 1, LLONG_MAX),
@@ -255,6 +257,7 @@ static const struct field root_fields[] = {
     FN("argv", JR_NUL, fn_argv),
     FN("benchmarks", JR_REQ, fn_benchmarks),
     BOOL("complete", 0),
+    FULL("complexity", JR_NUL),
     OBJ("context", JR_REQ, context_fields),
     FN("schema", JR_REQ, fn_schema),
     OBJ("settings", JR_NUL, settings_fields),

@@ -396,3 +396,79 @@ Test(cmd_run, a_suites_commands_are_not_compared)
     cr_assert_null(strstr(o.stdout_s, "summary:"), "%s", o.stdout_s);
     out_free(&o);
 }
+
+/* User counters under pacer run: a column each in its table and in pacer
+ * show's, and the result's benchmarks[].counters with their flags
+ * (tests/fixtures/gbfeat.c: 3 items per 1 us iteration as a rate). */
+Test(cmd_run, user_counters_as_columns)
+{
+    char bin[512];
+    const char *out = tmp_path("uc.json");
+    struct out o;
+    json_t *j, *c;
+
+    build_path(bin, sizeof bin, "tests/fixtures/gbfeat");
+    o = run_pacer("run", bin, "--filter", "counted", "--samples", "3", "--warmup", "1ms",
+                  "--sample-time", "1ms", "--out", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "    items  per_op  plain\n"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "  3.00M/s    2.00   42.0\n"), "%s", o.stdout_s);
+    j = load_json(out);
+    c = json_object_get(json_array_get(json_object_get(j, "benchmarks"), 0), "counters");
+    cr_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(json_object_get(c, "items"), "flags"), 0)), "rate");
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(c, "plain"), "flags")), 0);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(c, "per_op"), "samples")), 3);
+    json_decref(j);
+    out_free(&o);
+    o = run_pacer("show", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "  3.00M/s    2.00   42.0\n"), "%s", o.stdout_s);
+    out_free(&o);
+}
+
+/* pacer run of Google Benchmark's features: a complexity fit is printed
+ * after its family's rows and stored as an object of its own (never a
+ * benchmark compare would diff), user counters as columns; pacer show
+ * prints both again from the file. */
+Test(cmd_run, complexity_fits_and_counters)
+{
+    char bin[512];
+    const char *out = tmp_path("cx.json");
+    struct out o;
+    json_t *j, *f;
+
+    build_path(bin, sizeof bin, "tests/fixtures/gbfeat");
+    o = run_pacer("run", bin, "--filter", "linear|counted", "--samples", "3", "--warmup", "1ms",
+                  "--sample-time", "1ms", "--out", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\ngbfeat/linear/manual_time_BigO "), "%s",
+                       o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " 2.50 N "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\ngbfeat/linear/manual_time_RMS "), "%s",
+                       o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " 3.00M/s"), "%s", o.stdout_s);
+    j = load_json(out);
+    cr_assert_eq(json_array_size(json_object_get(j, "benchmarks")), 5);
+    f = json_array_get(json_object_get(j, "complexity"), 0);
+    cr_assert_not_null(f);
+    cr_assert_str_eq(json_string_value(json_object_get(f, "family")), "gbfeat/linear/manual_time");
+    cr_assert_str_eq(json_string_value(json_object_get(f, "big_o")), "N");
+    cr_assert_float_eq(json_number_value(json_object_get(f, "coefficient")), 2.5, 1e-9);
+    cr_assert_lt(json_number_value(json_object_get(f, "rms")), 1e-6);
+    cr_assert_eq(json_array_size(json_object_get(f, "benchmarks")), 4);
+    cr_assert_float_eq(json_number_value(json_array_get(json_object_get(f, "n"), 3)), 1024, 0);
+    json_decref(j);
+    out_free(&o);
+    o = run_pacer("show", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\ngbfeat/linear/manual_time_BigO "), "%s",
+                       o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " items"), "%s", o.stdout_s);
+    out_free(&o);
+    /* compare sees the benchmarks, not the fit */
+    o = run_pacer("compare", out, out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_null(strstr(o.stdout_s, "BigO"), "%s", o.stdout_s);
+    out_free(&o);
+}

@@ -220,7 +220,60 @@ Test(gbench, complexity_aggregates_skipped)
     cr_assert_eq(r.nbenches, 4u);
     cr_expect_null(result_find(&r, "BM_fill"));
     cr_expect_str_eq(r.benches[3].name, "BM_fill/1024");
-    cr_expect_eq(r.benches[3].nmetrics, 1u);   /* the user counter is not kept */
+    cr_expect_eq(r.benches[3].nmetrics, 1u);
+    /* the user counter (state.counters["elems"]) is kept as one */
+    cr_assert_eq(r.benches[3].ncounters, 1u);
+    cr_expect_str_eq(r.benches[3].counters[0].name, "elems");
+    cr_expect_eq(r.benches[3].counters[0].flags, 0u);
+    cr_assert_eq(r.benches[3].counters[0].nsamples, 1u);
+    cr_expect_eq(r.benches[3].counters[0].samples[0], 1024.0);
+    cr_expect_eq(r.benches[3].counters[0].st.median, 1024.0);
+    result_free(&r);
+}
+
+/* User counters are the numeric fields that are not Google Benchmark's
+ * own, in the file's order; one a repetition lacks is not kept; strings
+ * and Google Benchmark's own numbers are not counters. */
+Test(gbench, user_counters)
+{
+    static const char doc[] =
+        "{\"context\": {\"date\": \"2026-11-23T20:00:18Z\"}, \"benchmarks\": ["
+        "{\"name\": \"BM_c\", \"run_name\": \"BM_c\", \"run_type\": \"iteration\", "
+        "\"repetitions\": 2, \"repetition_index\": 0, \"threads\": 1, \"iterations\": 10, "
+        "\"real_time\": 5, \"cpu_time\": 5, \"time_unit\": \"ns\", \"zeta\": 2e6, "
+        "\"label\": \"x\", \"bytes_per_second\": 100, \"alpha\": -1, \"only_once\": 3},"
+        "{\"name\": \"BM_c\", \"run_name\": \"BM_c\", \"run_type\": \"iteration\", "
+        "\"repetitions\": 2, \"repetition_index\": 1, \"threads\": 1, \"iterations\": 10, "
+        "\"real_time\": 6, \"cpu_time\": 6, \"time_unit\": \"ns\", \"alpha\": -3, "
+        "\"zeta\": 4e6},"
+        "{\"name\": \"BM_c_mean\", \"run_name\": \"BM_c\", \"run_type\": \"aggregate\", "
+        "\"aggregate_name\": \"mean\", \"iterations\": 2, \"real_time\": 5.5, "
+        "\"cpu_time\": 5.5, \"time_unit\": \"ns\", \"zeta\": 3e6, \"alpha\": -2}]}";
+    struct result r, lean;
+    struct err e = {0};
+    const struct bench *b;
+
+    cr_assert_eq(convert_text(import_gbench, doc, &r, &e), 0, "%s", e.msg);
+    /* the lean reader takes it and makes the same counters */
+    cr_assert_eq(import_gbench_lean(doc, strlen(doc), "<memory>", NULL, &lean), 0);
+    cr_assert_eq(lean.nbenches, 1u);
+    cr_assert_eq(lean.benches[0].ncounters, 2u);
+    for (size_t k = 0; k < 2; k++) {
+        cr_expect_str_eq(lean.benches[0].counters[k].name, r.benches[0].counters[k].name);
+        cr_expect_eq(lean.benches[0].counters[k].samples[1], r.benches[0].counters[k].samples[1]);
+    }
+    result_free(&lean);
+    cr_assert_eq(r.nbenches, 1u);
+    b = &r.benches[0];
+    cr_assert_eq(b->nsamples, 2u);
+    cr_assert_eq(b->ncounters, 2u);
+    cr_expect_str_eq(b->counters[0].name, "zeta");
+    cr_expect_str_eq(b->counters[1].name, "alpha");
+    cr_assert_eq(b->counters[0].nsamples, 2u);
+    cr_expect_eq(b->counters[0].samples[0], 2e6);
+    cr_expect_eq(b->counters[0].samples[1], 4e6);
+    cr_expect_eq(b->counters[0].st.median, 3e6);
+    cr_expect_eq(b->counters[1].samples[1], -3.0);
     result_free(&r);
 }
 

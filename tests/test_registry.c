@@ -131,6 +131,49 @@ Test(registry, bad_names)
     expand_fails("a.c:5: benchmark ok: parameter n: range 4..2 is empty or negative");
 }
 
+/* Manual time and threads in the name as Google Benchmark puts them
+ * (BM_x/8/manual_time/threads:2), thread counts inside each point of the
+ * axes; ->ThreadRange(1, 6) is 1, 2, 4, 6. */
+Test(registry, threads_and_manual_time_in_the_name)
+{
+    struct pacer_def a = {.name = "a", .fn = body, .file = "a.c", .line = 1,
+                          .params = {PACER_LIST("n", 8, 9)}, .manual_time = 1,
+                          .threads = 2};
+    static struct pacer_def b = {.name = "b", .fn = body, .file = "a.c", .line = 2,
+                                 .threads = 1, .threads_max = 6};
+    static struct pacer_def c = {.name = "c", .fn = body, .file = "a.c", .line = 3,
+                                 .threads = 4, .threads_max = 2};
+    struct pacer_def d = {.name = "d", .fn = body, .file = "a.c", .line = 4,
+                          .params = {PACER_LIST("threads", 1)}, .threads = 2};
+    static struct pacer_def f = {.name = "f", .fn = body, .file = "a.c", .line = 5,
+                                 .threads = 2000};
+    const char *want[] = {"a/n=8/manual_time/threads:2", "a/n=9/manual_time/threads:2",
+                          "b/threads:1", "b/threads:2", "b/threads:4", "b/threads:6"};
+    const unsigned threads[] = {2, 2, 1, 2, 4, 6};
+    struct instance *in;
+    size_t n, i;
+
+    registry_reset();
+    pacer_register(&a);
+    pacer_register(&b);
+    expand_ok(&in, &n);
+    cr_assert_eq(n, 6);
+    for (i = 0; i < n; i++) {
+        cr_assert_str_eq(in[i].name, want[i]);
+        cr_assert_eq(in[i].threads, threads[i]);
+    }
+    free(in);
+    registry_reset();
+    pacer_register(&c);
+    expand_fails("a.c:3: benchmark c: .threads_max 2 is below .threads 4");
+    registry_reset();
+    pacer_register(&d);
+    expand_fails("a.c:4: benchmark d: a parameter named threads and .threads");
+    registry_reset();
+    pacer_register(&f);
+    expand_fails("a.c:5: benchmark f: at most 1024 threads");
+}
+
 static void macro_bench(pacer_state *st)
 {
     while (pacer_loop(st))
@@ -175,7 +218,13 @@ Test(registry, cxx_benchmarks_register)
           "PACER_BENCHMARK(vec, .group = \"cxx\", .params = {PACER_RANGE(\"size\", 8, 16, 2),\n"
           "                PACER_LIST(\"k\", 3, 5)});\n"
           "static void plain(pacer_state *st) { PACER_LOOP(st) { pacer_clobber(); } }\n"
-          "PACER_BENCHMARK(plain);\n", f);
+          "PACER_BENCHMARK(plain);\n"
+          "static void par(pacer_state *st) {\n"
+          "    PACER_LOOP(st) { pacer_set_iteration_time(st, 1e-6 * (pacer_thread_index(st) + 1)); }\n"
+          "}\n"
+          "PACER_BENCHMARK(par, .params = {PACER_LIST(\"k\", 1)}, .samples = 3,\n"
+          "                .manual_time = 1, .threads = 1, .threads_max = 2,\n"
+          "                .complexity = PACER_OAUTO);\n", f);
     fclose(f);
     for (i = 0; i < 2; i++) {
         /* a sanitized build's library needs the sanitizers' runtime */
@@ -189,7 +238,8 @@ Test(registry, cxx_benchmarks_register)
         out[n] = '\0';
         cr_assert_eq(pclose(f), 0, "%s\n%s", cmd, out);
         cr_assert_str_eq(out, "cxx/vec/size=8/k=3\ncxx/vec/size=8/k=5\ncxx/vec/size=16/k=3\n"
-                              "cxx/vec/size=16/k=5\nplain\n", "%s", stds[i]);
+                              "cxx/vec/size=16/k=5\nplain\npar/k=1/manual_time/threads:1\n"
+                              "par/k=1/manual_time/threads:2\n", "%s", stds[i]);
     }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);

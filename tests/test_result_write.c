@@ -150,6 +150,17 @@ static void expect_same_bench(const struct bench *a, const struct bench *b)
         expect_same_doubles(ma->samples, ma->nsamples, mb->samples, mb->nsamples, what);
         expect_same_stats(&ma->st, &mb->st, what);
     }
+    cr_assert_eq(a->ncounters, b->ncounters, "%s: counters", a->name);
+    for (i = 0; i < a->ncounters; i++) {
+        const struct metric *ca = &a->counters[i], *cb = bench_counter(b, ca->name);
+
+        cr_assert_not_null(cb, "%s: counter %s lost", a->name, ca->name);
+        cr_expect_str_eq(ca->unit, cb->unit);
+        cr_expect_eq(ca->flags, cb->flags, "%s: counter %s flags", a->name, ca->name);
+        snprintf(what, sizeof what, "%s: counter %s", a->name, ca->name);
+        expect_same_doubles(ca->samples, ca->nsamples, cb->samples, cb->nsamples, what);
+        expect_same_stats(&ca->st, &cb->st, what);
+    }
     cr_expect(same_str(a->binary, b->binary), "%s: binary", a->name);
     cr_expect(same_str(a->command, b->command), "%s: command", a->name);
     cr_expect(same_str(a->skipped, b->skipped), "%s: skipped", a->name);
@@ -211,6 +222,21 @@ static void expect_same_result(const struct result *a, const struct result *b)
     cr_assert_eq(a->nbenches, b->nbenches);
     for (i = 0; i < a->nbenches; i++)
         expect_same_bench(&a->benches[i], &b->benches[i]);
+    cr_assert_eq(a->nfits, b->nfits, "complexity");
+    for (i = 0; i < a->nfits; i++) {
+        const struct fit *fa = &a->fits[i], *fb = &b->fits[i];
+
+        cr_expect(same_str(fa->family, fb->family), "complexity[%zu].family", i);
+        cr_expect(same_str(fa->big_o, fb->big_o), "complexity[%zu].big_o", i);
+        cr_expect(same_str(fa->error, fb->error), "complexity[%zu].error", i);
+        cr_expect(same_double(fa->coefficient, fb->coefficient), "complexity[%zu]", i);
+        cr_expect(same_double(fa->rms, fb->rms), "complexity[%zu].rms", i);
+        cr_assert_eq(fa->nbench, fb->nbench);
+        for (size_t k = 0; k < fa->nbench; k++) {
+            cr_expect_str_eq(fa->benchmarks[k], fb->benchmarks[k]);
+            cr_expect(same_double(fa->n[k], fb->n[k]));
+        }
+    }
 }
 
 /* A result with every field set: context, settings, params of both
@@ -293,7 +319,38 @@ static void fill_result(struct result *r)
     b->bytes_per_op = 64;
     b->items_per_op = 1;
     b->binary = xstrdup("build/suites/micro/hash");
+    /* user counters (1.7): a rate, an inverted rate, a plain one; one a
+     * sample lacks is dropped */
+    cr_assert_not_null(m = bench_add_counter(b, "hashes", COUNTER_RATE));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "s_per_hash", COUNTER_RATE | COUNTER_INVERT |
+                                                               COUNTER_AVG_THREADS));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "collisions", 0));
+    set_samples(&m->samples, &m->nsamples, hash, sizeof hash / sizeof hash[0]);
+    cr_assert_not_null(m = bench_add_counter(b, "partial", 0));
+    set_samples(&m->samples, &m->nsamples, hash, 3);
     cr_assert_eq(bench_compute_stats(b, &so), 0);
+    cr_assert_eq(b->ncounters, 3);
+    cr_assert_str_eq(bench_counter(b, "s_per_hash")->unit, "s");
+    /* a complexity fit (1.8) of a family of one benchmark, and one that
+     * could not be made */
+    r->fits = calloc(2, sizeof *r->fits);
+    cr_assert_not_null(r->fits);
+    r->nfits = 2;
+    r->fits[0].family = xstrdup("hash/fnv1a");
+    r->fits[0].big_o = xstrdup("NlgN");
+    r->fits[0].coefficient = 0.123456789012345678;
+    r->fits[0].rms = 0.021;
+    r->fits[0].benchmarks = calloc(1, sizeof(char *));
+    r->fits[0].n = calloc(1, sizeof(double));
+    cr_assert(r->fits[0].benchmarks && r->fits[0].n);
+    r->fits[0].benchmarks[0] = xstrdup("hash/fnv1a/size=64/mode=fast");
+    r->fits[0].n[0] = 64;
+    r->fits[0].nbench = 1;
+    r->fits[1].family = xstrdup("hash/other");
+    r->fits[1].error = xstrdup("fewer than 2 of its benchmarks were measured");
+    r->fits[1].coefficient = r->fits[1].rms = NAN;
 
     b = result_add_bench(r);
     cr_assert_not_null(b);
@@ -410,7 +467,11 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.6\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.8\""));
+    cr_expect_not_null(strstr(ta, "\"big_o\": \"NlgN\""));
+    cr_expect_not_null(strstr(ta, "\"flags\": ["), "%s", ta);
+    cr_expect_not_null(strstr(ta, "\"invert\""));
+    cr_expect_not_null(strstr(ta, "\"counters\": {"));
     cr_expect_not_null(strstr(ta, "\"skipped\": \"no AVX-512 here\""));
     cr_expect_not_null(strstr(ta, "\"reference\": {"));
     cr_expect_not_null(strstr(ta, "\"process_samples\": ["));

@@ -276,3 +276,72 @@ Test(runner, not_a_worker)
     cr_assert_str_eq(e.msg, "does not answer the pacer worker protocol (exited with status 0)");
     listing_free(&l);
 }
+
+/* A threaded benchmark under pacer run: its thread count is a parameter
+ * (as in an import of Google Benchmark's), its samples the times its
+ * threads gave (manual time): 750 ns (tests/fixtures/gbfeat.c). */
+Test(runner, threads_and_manual_time_under_a_worker)
+{
+    struct run_opts o = quick();
+    struct listing l;
+    struct err e = {0};
+    struct result r;
+    struct bench *b;
+    char bin[512];
+    size_t i;
+
+    build_path(bin, sizeof bin, "tests/fixtures/gbfeat");
+    cr_assert_eq(runner_list(bin, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    result_init(&r);
+    b = result_add_bench(&r);
+    cr_assert_eq(runner_bench(bin, "gbfeat", find(&l, "team/manual_time/threads:2"), &o, b), 0);
+    cr_assert_null(b->error, "%s", b->error ? b->error->message : "");
+    cr_assert_str_eq(b->name, "gbfeat/team/manual_time/threads:2");
+    cr_assert_eq(b->nparams, 1);
+    cr_assert_str_eq(b->params[0].name, "threads");
+    cr_assert(b->params[0].is_int && b->params[0].ival == 2);
+    cr_assert_eq(b->nsamples, 5);
+    for (i = 0; i < b->nsamples; i++)
+        cr_assert_float_eq(b->samples[i], 750, 1e-9, "%g", b->samples[i]);
+    listing_free(&l);
+    result_free(&r);
+}
+
+/* User counters come through the worker protocol ("user") into the
+ * benchmark's counters, a value per sample, with their flags
+ * (tests/fixtures/gbfeat.c: 3 items per 1 us iteration as a rate). */
+Test(runner, user_counters_under_a_worker)
+{
+    struct run_opts o = quick();
+    struct listing l;
+    struct err e = {0};
+    struct result r;
+    struct bench *b;
+    struct metric *m;
+    char bin[512];
+    size_t i;
+
+    o.set.processes = 2;
+    build_path(bin, sizeof bin, "tests/fixtures/gbfeat");
+    cr_assert_eq(runner_list(bin, 10000000000ULL, &l, &e), 0, "%s", e.msg);
+    result_init(&r);
+    b = result_add_bench(&r);
+    cr_assert_eq(runner_bench(bin, "gbfeat", find(&l, "counted/manual_time"), &o, b), 0);
+    cr_assert_null(b->error, "%s", b->error ? b->error->message : "");
+    cr_assert_eq(b->ncounters, 3);
+    cr_assert_not_null(m = bench_counter(b, "items"));
+    cr_assert_eq(m->flags, COUNTER_RATE);
+    cr_assert_str_eq(m->unit, "/s");
+    cr_assert_eq(m->nsamples, b->nsamples);
+    for (i = 0; i < m->nsamples; i++)
+        cr_assert_float_eq(m->samples[i], 3e6, 1e-3);
+    cr_assert_float_eq(m->st.median, 3e6, 1e-3);
+    cr_assert_not_null(m = bench_counter(b, "per_op"));
+    cr_assert_eq(m->flags, COUNTER_AVG_ITERATIONS);
+    cr_assert_float_eq(m->st.median, 2, 1e-12);
+    cr_assert_not_null(m = bench_counter(b, "plain"));
+    cr_assert_str_eq(m->unit, "");
+    cr_assert_float_eq(m->st.median, 42, 1e-12);
+    listing_free(&l);
+    result_free(&r);
+}

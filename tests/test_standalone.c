@@ -101,3 +101,67 @@ Test(standalone, a_definition_says_how_to_measure_it)
     out_free(&o);
     cr_assert_eq(samples, 7);
 }
+
+static const char *gbfeat_bin(void)
+{
+    static char path[512];
+
+    if (!path[0])
+        build_path(path, sizeof path, "tests/fixtures/gbfeat");
+    return path;
+}
+
+/* Manual time and threads as Google Benchmark names and times them: the
+ * rows hold the times the benchmarks gave; a benchmark that declares
+ * manual time and gives none is an error that says so (exit 3); user
+ * counters are columns of their own. */
+Test(standalone, manual_time_threads_and_counters)
+{
+    const char *args[] = {"--samples", "3", "--sample-time", "1ms", "--warmup", "1ms", NULL};
+    struct out o = pacer_exec(gbfeat_bin(), 0, args);
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nmanual/manual_time "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nteam/manual_time/threads:1 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, "\nteam/manual_time/threads:2 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\nmanual/"), " 1.00 us "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:1 "), " 1.00 us "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "threads:2 "), " 750 ns "), "%s", o.stdout_s);
+    /* user counters: a column each, their medians */
+    cr_assert_not_null(strstr(o.stdout_s, " items "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stdout_s, " per_op "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 3.00M/s "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 2.00 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(strstr(o.stdout_s, "\ncounted/"), " 42.0"), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "forgot/manual_time: error: the benchmark declares "
+                                          ".manual_time but its loop never called "
+                                          "pacer_set_iteration_time\n"), "%s", o.stderr_s);
+    out_free(&o);
+}
+
+/* Complexity fits printed as Google Benchmark prints them, after the
+ * family's rows: _BigO (coefficient and shape) and _RMS (percent); n from
+ * the one parameter or from pacer_set_complexity_n; two parameters and no
+ * n given is the benchmark's error. */
+Test(standalone, complexity_rows)
+{
+    const char *args[] = {"--filter", "linear|square|no_n", "--samples", "3", "--sample-time",
+                          "1ms", "--warmup", "1ms", NULL};
+    struct out o = pacer_exec(gbfeat_bin(), 0, args);
+    const char *big, *rms, *last;
+
+    cr_assert_eq(o.code, 3, "%s", o.stderr_s);
+    big = strstr(o.stdout_s, "\nlinear/manual_time_BigO ");
+    rms = strstr(o.stdout_s, "\nlinear/manual_time_RMS ");
+    last = strstr(o.stdout_s, "\nlinear/n=1024/manual_time ");
+    cr_assert(big && rms && last && last < big && big < rms, "%s", o.stdout_s);
+    cr_assert_not_null(strstr(big, " 2.50 N "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(rms, " 0 % "), "%s", o.stdout_s);
+    big = strstr(o.stdout_s, "\nsquare/manual_time_BigO ");
+    cr_assert_not_null(big, "%s", o.stdout_s);
+    cr_assert_not_null(strstr(big, " 1.00 N^2 "), "%s", o.stdout_s);
+    cr_assert_not_null(strstr(o.stderr_s, "no_n/a=2/b=8/manual_time: error: the benchmark "
+                                          "declares .complexity but has 2 parameters and never "
+                                          "called pacer_set_complexity_n\n"), "%s", o.stderr_s);
+    out_free(&o);
+}

@@ -48,7 +48,12 @@
  * run_name that has a mean aggregate but no iteration entry was run with
  * --benchmark_report_aggregates_only, and is refused: one mean per
  * benchmark is not a sample set, and passing it off as one sample would
- * make every comparison of it meaningless.  User counters are not kept.
+ * make every comparison of it meaningless.  User counters (state.counters:
+ * the numeric fields of an entry that are not Google Benchmark's own,
+ * gb_is_counter) are kept as the benchmark's counters, their values as
+ * written (Google Benchmark applied their flags, which it does not write:
+ * they read as none); the first GB_MAX_COUNTERS of an entry, and only
+ * those every repetition has (bench_trim_counters).
  * An entry without run_name is named by its "name"; one without run_type is
  * an aggregate when it has an "aggregate_name".
  */
@@ -299,6 +304,39 @@ double gb_time_unit(const char *unit)
     return 0;
 }
 
+int gb_is_counter(const char *name, size_t len)
+{
+    static const char *const own[] = {"family_index", "per_family_instance_index",
+                                      "repetitions", "repetition_index", "threads",
+                                      "iterations", "real_time", "cpu_time",
+                                      "bytes_per_second", "items_per_second",
+                                      "cpu_coefficient", "real_coefficient", "rms"};
+    size_t i;
+
+    if (len == 0 || memchr(name, '\0', len))
+        return 0;
+    for (i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (strlen(own[i]) == len && memcmp(own[i], name, len) == 0)
+            return 0;
+    return 1;
+}
+
+/* An iteration entry's user counters, in the object's order. */
+static void read_counters(const json_t *jb, struct gb_entry *en)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach((json_t *)jb, key, v) {
+        if (en->nuc < GB_MAX_COUNTERS && json_is_number(v) &&
+            isfinite(json_number_value(v)) && gb_is_counter(key, strlen(key))) {
+            en->uc[en->nuc].name = key;
+            en->uc[en->nuc].len = strlen(key);
+            en->uc[en->nuc++].v = json_number_value(v);
+        }
+    }
+}
+
 /* An iteration entry's times and rates. */
 static int read_sample(struct gb *g, const json_t *jb, const char *at, struct gb_entry *en)
 {
@@ -323,6 +361,7 @@ static int read_sample(struct gb *g, const json_t *jb, const char *at, struct gb
         jr_pathf(path, "%s.%s", at, isfinite(en->real * en->mult) ? "cpu_time" : "real_time");
         return jr_fail(rd, path, "too large to hold in ns");
     }
+    read_counters(jb, en);
     return 0;
 }
 
@@ -388,6 +427,20 @@ int gb_entry_add(struct gb *g, const struct gb_entry *en, size_t idx)
     if (doubles_append(&b->samples, &b->nsamples, en->real * en->mult) < 0 ||
         doubles_append(&b->metrics[0].samples, &b->metrics[0].nsamples, en->cpu * en->mult) < 0)
         return jr_oom(rd);
+    for (size_t k = 0; k < en->nuc; k++) {
+        char name[256];
+        struct metric *m;
+
+        snprintf(name, sizeof name, "%.*s", (int)en->uc[k].len, en->uc[k].name);
+        if (!(m = bench_counter(b, name)) && !(m = bench_add_counter(b, name, 0)))
+            return jr_oom(rd);
+        while (m->nsamples + 1 < b->nsamples)   /* not in the repetitions before */
+            if (doubles_append(&m->samples, &m->nsamples, NAN) < 0)
+                return jr_oom(rd);
+        if (m->nsamples + 1 == b->nsamples &&   /* once per sample */
+            doubles_append(&m->samples, &m->nsamples, en->uc[k].v) < 0)
+            return jr_oom(rd);
+    }
     if (b->nsamples == 1) {
         b->iterations = (uint64_t)en->iters;
         secs = (rates_by_real_time(b->name) ? en->real : en->cpu) * en->mult / 1e9;
@@ -430,6 +483,8 @@ int gb_finish(struct gb *g)
     if (g->out->nbenches == 0)
         return jr_fail(&g->rd, "benchmarks", "no benchmarks");
     stats_opts_default(&so);
+    for (i = 0; i < g->out->nbenches; i++)
+        bench_trim_counters(&g->out->benches[i]);
     for (i = 0; g->stats && i < g->out->nbenches; i++)
         if (bench_compute_stats(&g->out->benches[i], &so) < 0)
             return jr_oom(&g->rd);

@@ -62,6 +62,7 @@ struct scanned {
     long long i[NFIELDS];
     double d[NFIELDS];
     int b;
+    struct gb_entry uc;   /* its user counters (uc, nuc) only */
 };
 
 #define HAVE(x, f) (((x)->have >> (f)) & 1u)
@@ -83,8 +84,23 @@ static int entry_member(struct jscan *s, const char *key, size_t klen, void *ctx
     int f = field_of(key, klen), is_int;
     char c = *s->p;
 
-    if (f < 0)
+    if (f < 0) {   /* a user counter, if a finite number (import_gbench.c's
+                      read_counters) */
+        double d;
+        if ((c == '-' || (c >= '0' && c <= '9')) && gb_is_counter(key, klen)) {
+            if (jscan_number(s, NULL, &d) < 0)
+                return GIVE_UP;
+            if (x->uc.nuc < GB_MAX_COUNTERS && isfinite(d)) {
+                x->uc.uc[x->uc.nuc].name = key;
+                x->uc.uc[x->uc.nuc].len = klen;
+                x->uc.uc[x->uc.nuc++].v = d;
+            }
+            return 0;
+        }
+        if (klen > 0 && memchr(key, '\0', klen))
+            return GIVE_UP;   /* the full reader's keys are C strings */
         return jscan_skip_any(s, depth);
+    }
     x->have |= 1u << f;
     switch (fields[f].type) {
     case T_STR:
@@ -175,6 +191,8 @@ static int entry_check(const struct scanned *x, struct gb_entry *en)
     if (en->real < 0 || en->cpu < 0 || en->bps < 0 || en->ips < 0 ||
         !isfinite(en->real * en->mult) || !isfinite(en->cpu * en->mult))
         return GIVE_UP;
+    memcpy(en->uc, x->uc.uc, sizeof en->uc);
+    en->nuc = x->uc.nuc;
     return 0;
 }
 

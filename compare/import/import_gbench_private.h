@@ -25,6 +25,9 @@ struct gb {
     int stats;            /* compute each benchmark's statistics at the end */
 };
 
+/* User counters kept per entry; those after are passed over. */
+#define GB_MAX_COUNTERS 32
+
 /* One entry of "benchmarks", checked; its strings are borrowed. */
 struct gb_entry {
     const char *name;     /* run_name, else name: not empty */
@@ -38,7 +41,18 @@ struct gb_entry {
     double mult;          /* ns per time_unit */
     double real, cpu;     /* >= 0, times mult finite */
     double bps, ips;      /* >= 0; 0 when absent */
+    struct {              /* user counters: the other finite numbers of the
+                             entry, in the file's order (gb_is_counter) */
+        const char *name; /* not NUL-terminated: len bytes */
+        size_t len;
+        double v;
+    } uc[GB_MAX_COUNTERS];
+    size_t nuc;
 };
+
+/* Whether an entry's numeric field of that name (len bytes) is a user
+ * counter: any but Google Benchmark's own. */
+int gb_is_counter(const char *name, size_t len);
 
 /* Start: out initialised and named after the file (name); io may be
  * NULL. */

@@ -16,6 +16,7 @@
 #include "compare/report/escape.h"
 #include "harness/lib/hwcount.h"
 #include "harness/lib/rx.h"
+#include "harness/lib/table.h"
 #include "harness/result/env.h"
 #include "harness/run/counted.h"
 #include "harness/run/plan.h"
@@ -238,4 +239,27 @@ int cmd_counting_context(const char *cmd, const struct plan *p, struct result *r
         return -1;
     }
     return 0;
+}
+
+void cmd_table_fits(struct table *t, const struct result *r, const char *after)
+{
+    size_t i;
+
+    for (i = 0; i < r->nfits; i++) {
+        const struct fit *f = &r->fits[i];
+        if (f->big_o && f->nbench && !strcmp(f->benchmarks[f->nbench - 1], after))
+            table_add_bigo(t, f->family, f->big_o, f->coefficient, f->rms);
+    }
+}
+
+void cmd_print_unfitted(FILE *f, const struct result *r)
+{
+    char name[ESCAPE_MAX], why[ESCAPE_MAX];
+    size_t i;
+
+    for (i = 0; i < r->nfits; i++)
+        if (!r->fits[i].big_o)
+            fprintf(f, "%s_BigO: not fitted: %s\n",
+                    escape_term(name, sizeof name, r->fits[i].family),
+                    escape_term(why, sizeof why, r->fits[i].error ? r->fits[i].error : "unknown"));
 }

@@ -6,6 +6,7 @@
 #define PACER_CMD_H
 
 #include <regex.h>
+#include <stdio.h>
 
 enum exit_code {
     EXIT_OK = 0,          /* ran; nothing regressed, every threshold held */
@@ -31,6 +32,7 @@ void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct comparison;
 struct result;
+struct table;
 /* Why the inputs of a comparison cannot be trusted, one line each to
  * stderr: differing fingerprints, samples that cannot enter a ratio
  * (naming file and JSON path: base_file/new_file with their results),
@@ -71,5 +73,12 @@ int mode_option(const char *cmd, const char *value, unsigned *mode);
 int counters_option(const char *cmd, const char *value, char *dst, size_t len);
 
 int cmd_filter(const char *cmd, const char *filter, regex_t *re);
+
+/* The complexity fits of r (fits.h) whose last benchmark is the one named
+ * after, as rows of t (table_add_bigo). */
+void cmd_table_fits(struct table *t, const struct result *r, const char *after);
+/* Those that could not be made, a line each on f: "family_BigO: not
+ * fitted: why". */
+void cmd_print_unfitted(FILE *f, const struct result *r);
 
 #endif

@@ -17,6 +17,7 @@
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
 #include "harness/result/env.h"
+#include "harness/result/fits.h"
 #include "harness/result/loadres.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
@@ -417,13 +418,19 @@ static void print_table(const struct result *r, const struct plan *p)
         }
         if (b->kind == KIND_COMMAND && (!b->unit || strcmp(b->unit, "instr")))
             ncmd++;   /* counted commands have no CPU times or RSS of their own */
-        if (!b->error || b->nsamples)
+        if (!b->error || b->nsamples) {
             table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
                             b->iterations);
+            for (size_t k = 0; k < b->ncounters; k++)   /* user counters: a column each */
+                table_add_counter(&t, b->counters[k].name, b->counters[k].st.median,
+                                  b->counters[k].unit);
+        }
+        cmd_table_fits(&t, r, b->name);
     }
     if (t.nrows > 1)
         table_print(&t, stdout);
     table_free(&t);
+    cmd_print_unfitted(stdout, r);
     if (ncmd) {
         runcmds_table(r);
         runcmds_summary(r);
@@ -610,6 +617,10 @@ int cmd_run(int argc, char **argv)
         }
     interrupted = run_rounds(&c, &p, &r, &invalid);
     nfailed = finish_benches(&c, &p, &r);
+    if (fits_make(&r) < 0) {
+        die_msg("run: out of memory");
+        goto cleanup;
+    }
     if (c.profile && !interrupted && profiles_take(&p, &r, c.quiet, pdir, sizeof pdir) < 0)
         goto cleanup;
     if (!strcmp(c.format, "json"))

@@ -59,12 +59,18 @@ static void show_table(const struct result *r, const regex_t *re)
         const struct bench *b = &r->benches[i];
         if (re && regexec(re, b->name, 0, NULL, 0) != 0)
             continue;
-        if (b->nsamples)
+        if (b->nsamples) {
             table_add_bench(&t, vis(name, b->name), b->unit, &b->st, b->bytes_per_op,
                             b->items_per_op, b->iterations);
+            for (k = 0; k < b->ncounters; k++)   /* user counters: a column each */
+                table_add_counter(&t, vis(msg, b->counters[k].name), b->counters[k].st.median,
+                                  b->counters[k].unit);
+        }
+        cmd_table_fits(&t, r, b->name);
     }
     table_print(&t, stdout);
     table_free(&t);
+    cmd_print_unfitted(stdout, r);
     for (i = 0; i < r->nbenches; i++) {
         const struct bench *b = &r->benches[i];
         if (re && regexec(re, b->name, 0, NULL, 0) != 0)

@@ -16,6 +16,15 @@
 #define MEASURE_MAX_ITERS (1ULL << 40)
 #define SKIP_MAX 256
 
+#define COUNTER_NAME_MAX 64
+
+/* A user counter (pacer_counter): as set, or finished (flags applied). */
+struct user_counter {
+    char name[COUNTER_NAME_MAX];
+    unsigned flags;
+    double value;
+};
+
 /* What pacer_state hides from benchmark authors. */
 struct pacer_priv {
     const struct instance *inst;
@@ -33,6 +42,16 @@ struct pacer_priv {
     int skipped;                  /* pacer_skip or pacer_error came */
     int skip_error;               /* it was pacer_error (or a misuse) */
     char skip_reason[SKIP_MAX];
+    double manual_ns;             /* pacer_set_iteration_time's sum, ns */
+    uint64_t manual_sets;         /* its calls in this call */
+    struct team *team;            /* the threads of a threaded call (team.h),
+                                     or NULL */
+    int team_passed;              /* its barriers this thread passed (0-2) */
+    int thread_index, nthreads;   /* pacer_thread_index(), pacer_threads() */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* set in this call */
+    unsigned nuc;
+    long long complexity_n;       /* pacer_set_complexity_n's, if set */
+    int complexity_n_set;
 };
 
 struct measure {
@@ -41,6 +60,12 @@ struct measure {
     struct pacer_priv priv;
     int set_up;
     uint64_t cpu_ns;      /* CPU time of the last measure_once's loop */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* the last measure_once's
+                                                     counters, finished */
+    unsigned nuc;
+    double complexity_n;  /* the n of .complexity of the last measure_once
+                             (pacer_set_complexity_n's, else the one
+                             parameter), NaN without .complexity */
 };
 
 struct warmup_out {
@@ -56,9 +81,21 @@ void measure_init(struct measure *m, const struct instance *inst);
 int measure_setup(struct measure *m, struct err *e);
 
 /* One call of the benchmark with iters iterations; *ns is the time of its
- * loop without paused time, m->cpu_ns the CPU time the process spent in it
- * (all its threads; without paused time).  Fails when the benchmark skipped
- * itself or did not run its loop to the end. */
+ * loop without paused time (with .manual_time: the sum of the times it
+ * gave), m->cpu_ns the CPU time the process spent in it (all its threads;
+ * without paused time).  Fails when the benchmark skipped itself, did not
+ * run its loop to the end, or declared manual time and gave none.
+ *
+ * A threaded instance (inst->threads > 1) is called by that many threads at
+ * once, thread 0 the calling one, each with iters iterations.  As Google
+ * Benchmark reports them, *ns is then the threads' mean loop time divided
+ * by the thread count (so *ns / iters is that time per iteration of all
+ * threads, threads * iters), and m->cpu_ns the sum of the threads' own CPU
+ * times divided by the thread count (*ns / iters: CPU time per
+ * iteration).  m->uc holds the call's user counters (pacer_counter),
+ * summed over threads and finished as their flags say.  With .complexity,
+ * a benchmark that has not exactly one parameter and gives no
+ * pacer_set_complexity_n fails. */
 int measure_once(struct measure *m, uint64_t iters, uint64_t *ns, struct err *e);
 
 /* Grow the iteration count until one sample lasts at least target_ns (or

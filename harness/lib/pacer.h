@@ -53,7 +53,8 @@ struct pacer_axis {
 /* A benchmark definition.  Fill it with PACER_BENCHMARK's designated
  * initializers; fields left out keep their defaults.  In C++ the
  * designators must come in the order of the fields below (.group, .setup,
- * .teardown, .params, .samples, .sample_time, .warmup). */
+ * .teardown, .params, .samples, .sample_time, .warmup, .manual_time,
+ * .threads, .threads_max, .complexity). */
 struct pacer_def {
     const char *name;         /* set by PACER_BENCHMARK to the function name */
     pacer_fn fn;              /* the timed function */
@@ -75,6 +76,20 @@ struct pacer_def {
     int optimized;            /* internal: built with optimization */
     const char *cflags;       /* internal: its flags, as PACER_CFLAGS_ says */
     struct pacer_def *next;   /* internal: registry link */
+    /* optional, appended so that C++'s designator order stays (.group, ...,
+     * .warmup, then these): */
+    int manual_time;          /* 1: the benchmark times itself with
+                                 pacer_set_iteration_time() (Google
+                                 Benchmark's ->UseManualTime()); the name
+                                 gains /manual_time */
+    unsigned threads;         /* run by this many threads at once, each with
+                                 its own state (->Threads(n)); the name gains
+                                 /threads:N.  0: one, the calling thread */
+    unsigned threads_max;     /* with .threads: an instance for each of
+                                 threads, 2*threads, ... up to threads_max
+                                 (->ThreadRange(threads, threads_max)) */
+    int complexity;           /* PACER_O*: fit the instances' time per
+                                 iteration to c * g(n) (->Complexity()) */
 };
 
 /* Register a definition (PACER_BENCHMARK does this before main runs). */
@@ -256,6 +271,70 @@ void pacer_resume(pacer_state *st);
 /* Throughput: bytes or items one iteration processes. */
 void pacer_set_bytes_per_op(pacer_state *st, double bytes);
 void pacer_set_items_per_op(pacer_state *st, double items);
+
+/* User counters (Google Benchmark's state.counters["name"] = Counter(v,
+ * flags)): a figure of this call's sample beside its time, shown as a
+ * column of the tables and kept in the result under its name.  Setting a
+ * name again replaces its value.  Flags (or'ed), applied in this order
+ * when the call ends, as Google Benchmark applies its own:
+ *   PACER_COUNTER_RATE             divided by the sample's time in seconds
+ *                                  (its wall time, or its manual time; Google
+ *                                  Benchmark divides by CPU time unless the
+ *                                  benchmark uses real or manual time)
+ *   PACER_COUNTER_AVG_THREADS      divided by the threads (.threads)
+ *   PACER_COUNTER_ITERATION_INVARIANT  multiplied by the iterations
+ *   PACER_COUNTER_AVG_ITERATIONS   divided by the iterations (all threads')
+ *   PACER_COUNTER_INVERT           inverted (1 / value): a rate becomes
+ *                                  seconds per thing
+ * In a threaded call the threads' values of a name are summed first.  A
+ * name is up to 63 letters, digits, '_', '-', '.', ':' or '/'; up to
+ * PACER_MAX_COUNTERS names per benchmark. */
+enum {
+    PACER_COUNTER_DEFAULT = 0,
+    PACER_COUNTER_RATE = 1 << 0,
+    PACER_COUNTER_AVG_THREADS = 1 << 1,
+    PACER_COUNTER_ITERATION_INVARIANT = 1 << 2,
+    PACER_COUNTER_AVG_ITERATIONS = 1 << 3,
+    PACER_COUNTER_INVERT = 1 << 30
+};
+#define PACER_MAX_COUNTERS 16
+void pacer_counter(pacer_state *st, const char *name, double value, unsigned flags);
+
+/* Asymptotic complexity (.complexity = PACER_ON, Google Benchmark's
+ * ->Complexity(benchmark::oN)): once the instances of a benchmark are
+ * measured (those of one thread count), their median times per iteration
+ * are fitted by least squares to c * g(n), g one of 1, lg n, n, n lg n,
+ * n^2, n^3 (PACER_OAUTO: the one of lowest RMS), and shown as Google
+ * Benchmark shows them (name_BigO, name_RMS rows).  n is what
+ * pacer_set_complexity_n() gave (Google Benchmark's SetComplexityN), else
+ * the benchmark's one parameter. */
+enum {
+    PACER_ONONE,
+    PACER_O1,
+    PACER_OLOGN,
+    PACER_ON,
+    PACER_ONLOGN,
+    PACER_ON2,
+    PACER_ON3,
+    PACER_OAUTO
+};
+void pacer_set_complexity_n(pacer_state *st, long long n);
+
+/* Manual timing (.manual_time = 1): the time of this iteration (or of
+ * the part of it that counts: a GPU kernel, an I/O), in seconds, measured
+ * by the benchmark itself; call it once per iteration inside the loop.  A
+ * sample's time is the sum of what was given (Google Benchmark's
+ * SetIterationTime).  A negative or non-finite time, or a call from a
+ * benchmark without .manual_time, is an error. */
+void pacer_set_iteration_time(pacer_state *st, double seconds);
+
+/* Threaded benchmarks (.threads = N): this thread's index, 0 to N-1, and
+ * N (0 and 1 without .threads).  Each thread calls the benchmark function
+ * with its own state; all start their timed loop together (a barrier) and
+ * wait for each other after it.  Setup and teardown run once, in thread 0:
+ * the data they hand over (pacer_set_data) is seen by every thread. */
+int pacer_thread_index(const pacer_state *st);
+int pacer_threads(const pacer_state *st);
 
 /* Data a setup function hands to the benchmark and its teardown. */
 void pacer_set_data(pacer_state *st, void *data);

@@ -98,13 +98,81 @@ static int inst_cmp(const void *a, const void *b)
     return strcmp(((const struct instance *)a)->name, ((const struct instance *)b)->name);
 }
 
+/* The thread counts of d's instances (->Threads(n), ->ThreadRange(lo,
+ * hi): lo, 2lo, ... below hi, then hi); {0} when it declares none. */
+static int thread_counts(const struct pacer_def *d, unsigned *tc, size_t *ntc, struct err *e)
+{
+    unsigned t;
+
+    *ntc = 0;
+    for (t = 0; d->threads && t < PACER_MAX_AXES && d->params[t].name; t++)
+        if (!strcmp(d->params[t].name, "threads"))
+            return err_set(e, "%s:%d: benchmark %s: a parameter named threads and .threads",
+                           d->file, d->line, d->name);
+    if (d->threads == 0) {
+        if (d->threads_max)
+            return err_set(e, "%s:%d: benchmark %s: .threads_max without .threads", d->file,
+                           d->line, d->name);
+        tc[(*ntc)++] = 0;
+        return 0;
+    }
+    if (d->threads > REGISTRY_MAX_THREADS || d->threads_max > REGISTRY_MAX_THREADS)
+        return err_set(e, "%s:%d: benchmark %s: at most %d threads", d->file, d->line, d->name,
+                       REGISTRY_MAX_THREADS);
+    if (d->threads_max && d->threads_max < d->threads)
+        return err_set(e, "%s:%d: benchmark %s: .threads_max %u is below .threads %u", d->file,
+                       d->line, d->name, d->threads_max, d->threads);
+    for (t = d->threads; t < d->threads_max; t *= 2)
+        tc[(*ntc)++] = t;
+    tc[(*ntc)++] = d->threads_max ? d->threads_max : d->threads;
+    return 0;
+}
+
+/* Append the instance of d at the point idx of its axes, run by threads. */
+static int add_instance(const struct pacer_def *d, size_t naxes, long long *const *vals,
+                        const size_t *idx, unsigned threads, struct instance **out, size_t *n,
+                        size_t *cap, struct err *e)
+{
+    struct instance *in;
+    size_t len, i;
+
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        struct instance *nv = realloc(*out, ncap * sizeof **out);
+        if (!nv)
+            return err_set(e, "out of memory");
+        *out = nv;
+        *cap = ncap;
+    }
+    in = &(*out)[(*n)++];
+    memset(in, 0, sizeof *in);
+    in->def = d;
+    in->nargs = naxes;
+    in->threads = threads;
+    len = (size_t)snprintf(in->name, sizeof in->name, "%s%s%s", d->group ? d->group : "",
+                           d->group ? "/" : "", d->name);
+    for (i = 0; i < naxes && len < sizeof in->name; i++) {
+        in->args[i] = vals[i][idx[i]];
+        len += (size_t)snprintf(in->name + len, sizeof in->name - len, "/%s=%lld",
+                                d->params[i].name, in->args[i]);
+    }
+    if (d->manual_time && len < sizeof in->name)
+        len += (size_t)snprintf(in->name + len, sizeof in->name - len, "/manual_time");
+    if (threads && len < sizeof in->name)
+        len += (size_t)snprintf(in->name + len, sizeof in->name - len, "/threads:%u", threads);
+    if (len >= sizeof in->name)
+        return err_set(e, "%s:%d: benchmark name %s... is too long", d->file, d->line, d->name);
+    return 0;
+}
+
 /* Append the instances of one definition: an odometer over its axes. */
 static int expand_def(const struct pacer_def *d, struct instance **out, size_t *n, size_t *cap,
                       struct err *e)
 {
     long long *vals[PACER_MAX_AXES] = {0};
     size_t nvals[PACER_MAX_AXES] = {0}, idx[PACER_MAX_AXES] = {0};
-    size_t naxes = 0, i;
+    unsigned tc[64];
+    size_t naxes = 0, i, ntc = 0, t;
     int rc = -1;
 
     if (!name_ok(d->name, 0))
@@ -128,35 +196,12 @@ static int expand_def(const struct pacer_def *d, struct instance **out, size_t *
             goto cleanup;
         }
     }
+    if (thread_counts(d, tc, &ntc, e) < 0)
+        goto cleanup;
     for (;;) {
-        struct instance *in;
-        size_t len;
-
-        if (*n == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 64;
-            struct instance *nv = realloc(*out, ncap * sizeof **out);
-            if (!nv) {
-                err_set(e, "out of memory");
+        for (t = 0; t < ntc; t++)
+            if (add_instance(d, naxes, vals, idx, tc[t], out, n, cap, e) < 0)
                 goto cleanup;
-            }
-            *out = nv;
-            *cap = ncap;
-        }
-        in = &(*out)[(*n)++];
-        memset(in, 0, sizeof *in);
-        in->def = d;
-        in->nargs = naxes;
-        len = (size_t)snprintf(in->name, sizeof in->name, "%s%s%s", d->group ? d->group : "",
-                               d->group ? "/" : "", d->name);
-        for (i = 0; i < naxes && len < sizeof in->name; i++) {
-            in->args[i] = vals[i][idx[i]];
-            len += (size_t)snprintf(in->name + len, sizeof in->name - len, "/%s=%lld",
-                                    d->params[i].name, in->args[i]);
-        }
-        if (len >= sizeof in->name) {
-            err_set(e, "%s:%d: benchmark name %s... is too long", d->file, d->line, d->name);
-            goto cleanup;
-        }
         /* Next point: the last axis turns fastest. */
         for (i = naxes; i > 0; i--) {
             if (++idx[i - 1] < nvals[i - 1])

@@ -1,7 +1,9 @@
 /*
  * registry.h: the benchmarks a suite binary defines (PACER_BENCHMARK),
  * expanded into instances: one per point of the cartesian product of their
- * parameter axes, named group/name/param=value/..., in source order.
+ * parameter axes (and, inside it, one per thread count), named
+ * group/name/param=value/...[/manual_time][/threads:N] (Google
+ * Benchmark's order), in source order.
  */
 #ifndef PACER_REGISTRY_H
 #define PACER_REGISTRY_H
@@ -18,7 +20,12 @@ struct instance {
     char name[INSTANCE_NAME_MAX];
     long long args[PACER_MAX_AXES];
     size_t nargs;
+    unsigned threads;     /* threads that run it at once (pacer.h's
+                             .threads), 0 when the definition has none */
 };
+
+/* Most threads one instance may run with. */
+#define REGISTRY_MAX_THREADS 1024
 
 /* Expand every registered definition into *out (new array, free()).
  * Fails on a bad name, a bad range, or two instances with one name. */

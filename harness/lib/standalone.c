@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigo.h"
 #include "fmt.h"
 #include "measure.h"
 #include "pacer.h"
@@ -141,15 +142,133 @@ static void sa_warn_noisy(const char *prog, const struct sa_noisy *nz)
                     "(fresh processes) give steadier figures\n", nz->n > k ? ", ..." : "");
 }
 
-/* Measure one instance and add its row (or print its error). */
+/* The user counters of a benchmark's samples (pacer_counter). */
+struct sa_counters {
+    struct user_counter c[PACER_MAX_COUNTERS];   /* names and flags */
+    double *v[PACER_MAX_COUNTERS];                /* a value per sample, NaN unset */
+    unsigned n;
+};
+
+/* Keep the counters of sample i (of nsamples) of m. */
+static int sa_keep_counters(struct sa_counters *sc, const struct measure *m, unsigned i,
+                            unsigned nsamples)
+{
+    unsigned j, k, s;
+
+    for (j = 0; j < m->nuc; j++) {
+        for (k = 0; k < sc->n && strcmp(sc->c[k].name, m->uc[j].name); k++)
+            ;
+        if (k == sc->n) {
+            if (!(sc->v[k] = malloc(nsamples * sizeof *sc->v[k])))
+                return -1;
+            for (s = 0; s < nsamples; s++)
+                sc->v[k][s] = NAN;
+            sc->c[sc->n++] = m->uc[j];
+        }
+        sc->v[k][i] = m->uc[j].value;
+    }
+    return 0;
+}
+
+/* Their medians into the row just added, as columns of their names; a
+ * counter some sample did not set is left out (as in pacer run). */
+static void sa_add_counters(struct table *t, struct sa_counters *sc, unsigned nsamples)
+{
+    unsigned k, s;
+
+    for (k = 0; k < sc->n; k++) {
+        unsigned f = sc->c[k].flags;
+        for (s = 0; s < nsamples && isfinite(sc->v[k][s]); s++)
+            ;
+        if (s == nsamples)
+            table_add_counter(t, sc->c[k].name, stats_median(sc->v[k], nsamples),
+                              !(f & PACER_COUNTER_RATE)     ? ""
+                              : f & PACER_COUNTER_INVERT ? "s"
+                                                          : "/s");
+    }
+}
+
+static void sa_counters_free(struct sa_counters *sc)
+{
+    unsigned k;
+
+    for (k = 0; k < sc->n; k++)
+        free(sc->v[k]);
+}
+
+/* The points of one family's complexity fit (.complexity): its
+ * instances of one thread count, as measured. */
+struct sa_family {
+    const struct pacer_def *def;
+    unsigned threads;
+    double *n, *t;        /* a point per instance measured */
+    size_t k;
+};
+
+/* Fit and add the rows of every family of def (and forget them). */
+static void sa_fit(struct table *t, struct sa_family *fam, size_t *nfam)
+{
+    struct bigo_fit bf;
+    char family[INSTANCE_NAME_MAX + 32];
+    size_t i;
+
+    for (i = 0; i < *nfam; i++) {
+        const struct pacer_def *d = fam[i].def;
+        snprintf(family, sizeof family, "%s%s%s%s", d->group ? d->group : "",
+                 d->group ? "/" : "", d->name, d->manual_time ? "/manual_time" : "");
+        if (fam[i].threads)
+            snprintf(family + strlen(family), sizeof family - strlen(family), "/threads:%u",
+                     fam[i].threads);
+        if (fam[i].k < 2)
+            fprintf(stderr, "%s_BigO: not fitted: fewer than 2 of its benchmarks were "
+                            "measured\n", family);
+        else if (bigo_fit(fam[i].n, fam[i].t, fam[i].k, (enum bigo_shape)d->complexity, &bf) < 0)
+            fprintf(stderr, "%s_BigO: not fitted: its times cannot be fitted\n", family);
+        else
+            table_add_bigo(t, family, bigo_name(bf.shape), bf.coef, bf.rms);
+        free(fam[i].n);
+        free(fam[i].t);
+    }
+    *nfam = 0;
+}
+
+/* Note a point of in's family: its n and median time per iteration. */
+static int sa_point(struct sa_family *fam, size_t *nfam, const struct instance *in, double n,
+                    double median)
+{
+    size_t i;
+    double *nn, *nt;
+
+    for (i = 0; i < *nfam && fam[i].threads != in->threads; i++)
+        ;
+    if (i == *nfam) {
+        memset(&fam[i], 0, sizeof fam[i]);
+        fam[i].def = in->def;
+        fam[i].threads = in->threads;
+        (*nfam)++;
+    }
+    if (!(nn = realloc(fam[i].n, (fam[i].k + 1) * sizeof *nn)))
+        return -1;
+    fam[i].n = nn;
+    if (!(nt = realloc(fam[i].t, (fam[i].k + 1) * sizeof *nt)))
+        return -1;
+    fam[i].t = nt;
+    nn[fam[i].k] = n;
+    nt[fam[i].k++] = median;
+    return 0;
+}
+
+/* Measure one instance and add its row (or print its error); with
+ * .complexity its point into fam. */
 static int sa_run_one(const struct instance *in, const struct sa_opts *given, struct table *t,
-                      struct sa_noisy *nz)
+                      struct sa_noisy *nz, struct sa_family *fam, size_t *nfam)
 {
     const struct pacer_def *d = in->def;
     struct sa_opts own = *given, *o = &own;
     struct measure m;
     struct warmup_out wo;
     struct stats st;
+    struct sa_counters sc = {0};
     struct err e = {0};
     uint64_t iters, ns;
     double *x = NULL;
@@ -177,12 +296,21 @@ static int sa_run_one(const struct instance *in, const struct sa_opts *given, st
         if (measure_once(&m, wo.iters, &ns, &e) < 0)
             goto cleanup;
         x[i] = (double)ns / (double)wo.iters;
+        if (sa_keep_counters(&sc, &m, i, o->samples) < 0) {
+            err_set(&e, "out of memory");
+            goto cleanup;
+        }
     }
     if (stats_compute(x, o->samples, NULL, &st) < 0) {
         err_set(&e, "out of memory");
         goto cleanup;
     }
     table_add_bench(t, in->name, "ns", &st, m.priv.bytes_per_op, m.priv.items_per_op, wo.iters);
+    sa_add_counters(t, &sc, o->samples);
+    if (d->complexity && sa_point(fam, nfam, in, m.complexity_n, st.median) < 0) {
+        err_set(&e, "out of memory");
+        goto cleanup;
+    }
     if (isfinite(st.cv) && st.cv > SA_CV_WARN)
         sa_note_noisy(nz, in->name, st.cv);
     rc = 0;
@@ -196,6 +324,7 @@ cleanup:
         fprintf(stderr, "%s: error: %s\n", in->name, e.msg);
     }
     free(x);
+    sa_counters_free(&sc);
     return rc;
 }
 
@@ -206,6 +335,8 @@ int pacer_main(int argc, char **argv)
     struct err e = {0};
     struct table t;
     struct sa_noisy nz = {0};
+    struct sa_family *fam = NULL;
+    size_t nfam = 0;
     regex_t re;
     size_t n = 0, i, ran = 0;
     int failed = 0, have_re = 0;
@@ -229,7 +360,17 @@ int pacer_main(int argc, char **argv)
     }
     table_init(&t, BENCH_COLS);
     table_bench_header(&t, "median");
+    /* at most one family per thread count of a definition at a time */
+    fam = calloc(REGISTRY_MAX_THREADS + 1, sizeof *fam);
+    if (!fam) {
+        fprintf(stderr, "%s: out of memory\n", argv[0]);
+        free(inst);
+        return 2;
+    }
     for (i = 0; i < n; i++) {
+        /* a definition's families end where its instances end */
+        if (nfam && fam[0].def != inst[i].def)
+            sa_fit(&t, fam, &nfam);
         if (have_re && regexec(&re, inst[i].name, 0, NULL, 0) != 0)
             continue;
         ran++;
@@ -237,9 +378,12 @@ int pacer_main(int argc, char **argv)
             puts(inst[i].name);
             continue;
         }
-        if (sa_run_one(&inst[i], &o, &t, &nz) < 0)
+        if (sa_run_one(&inst[i], &o, &t, &nz, fam, &nfam) < 0)
             failed = 1;
     }
+    if (nfam)
+        sa_fit(&t, fam, &nfam);
+    free(fam);
     if (ran == 0 && n > 0) {
         /* as pacer run says it: a filter that selects nothing is a mistake */
         fprintf(stderr, "%s: no benchmark matches '%s' (--list shows the names)\n", argv[0],

@@ -10,7 +10,7 @@
 void table_init(struct table *t, size_t ncols)
 {
     memset(t, 0, sizeof *t);
-    t->ncols = ncols;
+    t->ncols = t->nin = ncols;
 }
 
 int table_add(struct table *t, const char *const *cells)
@@ -26,8 +26,47 @@ int table_add(struct table *t, const char *const *cells)
         t->cap = ncap;
     }
     for (i = 0; i < t->ncols; i++)
-        t->cells[t->nrows * t->ncols + i] = strdup(cells[i] ? cells[i] : "");
+        t->cells[t->nrows * t->ncols + i] = strdup(i < t->nin && cells[i] ? cells[i] : "");
     t->nrows++;
+    return 0;
+}
+
+long table_col(struct table *t, const char *name)
+{
+    size_t c, r, nc = t->ncols + 1;
+    char **cells;
+
+    for (c = 0; t->nrows > 0 && c < t->ncols; c++)
+        if (!strcmp(t->cells[c], name))
+            return (long)c;
+    cells = calloc(t->cap ? t->cap : 1, nc * sizeof *cells);
+    if (!cells)
+        return -1;
+    for (r = 0; r < t->nrows; r++) {
+        memcpy(&cells[r * nc], &t->cells[r * t->ncols], t->ncols * sizeof *cells);
+        cells[r * nc + t->ncols] = strdup(r == 0 ? name : "");
+        if (!cells[r * nc + t->ncols]) {
+            while (r-- > 0)
+                free(cells[r * nc + t->ncols]);
+            free(cells);
+            return -1;
+        }
+    }
+    free(t->cells);
+    t->cells = cells;
+    t->ncols = nc;
+    return (long)(nc - 1);
+}
+
+int table_set_last(struct table *t, size_t col, const char *text)
+{
+    char *s, **cell;
+
+    if (t->nrows == 0 || col >= t->ncols || !(s = strdup(text)))
+        return -1;
+    cell = &t->cells[(t->nrows - 1) * t->ncols + col];
+    free(*cell);
+    *cell = s;
     return 0;
 }
 
@@ -127,4 +166,35 @@ int table_add_bench(struct table *t, const char *name, const char *unit, const s
     row[5] = n;
     row[6] = it;
     return table_add(t, row);
+}
+
+int table_add_bigo(struct table *t, const char *family, const char *big_o, double coef,
+                   double rms)
+{
+    char name[300], v[64];
+    const char *row[BENCH_COLS] = {name, v};
+
+    snprintf(name, sizeof name, "%s_BigO", family);
+    snprintf(v, sizeof v, "%.2f %s", coef, big_o);
+    if (table_add(t, row) < 0)
+        return -1;
+    snprintf(name, sizeof name, "%s_RMS", family);
+    snprintf(v, sizeof v, "%.0f %%", 100 * rms);
+    return table_add(t, row);
+}
+
+int table_add_counter(struct table *t, const char *name, double value, const char *unit)
+{
+    char v[48];
+    long col = table_col(t, name);
+
+    if (col < 0)
+        return -1;
+    if (!strcmp(unit, "s"))
+        fmt_time(v, sizeof v, value * 1e9);
+    else
+        fmt_value(v, sizeof v, value, *unit ? unit : "/s");
+    if (!*unit && isfinite(value))   /* a plain figure: "/s" was for its SI prefix */
+        v[strlen(v) - 2] = '\0';
+    return table_set_last(t, (size_t)col, v);
 }

@@ -2,11 +2,13 @@
 #include "worker.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bigo.h"
 #include "clock.h"
 #include "counts.h"
 #include "hwcount.h"
@@ -29,7 +31,28 @@ struct worker {
     struct hwcount hw;        /* --counters (hwcount.h), n 0: none */
     uint64_t *hwv;            /* their values in the last sample batch */
     unsigned long nhw;        /* samples in hwv */
+    struct user_counter uc[PACER_MAX_COUNTERS];   /* the names and flags of
+                                 the user counters of the last batch */
+    unsigned nuc;
+    double *ucv;              /* their values: sample i's counter k at
+                                 [i * PACER_MAX_COUNTERS + k], NaN where unset */
+    unsigned long nucv;       /* samples in ucv */
 };
+
+/* Keep the user counters of sample i of the batch. */
+static void keep_counters(struct worker *w, unsigned long i)
+{
+    unsigned j, k;
+
+    for (j = 0; j < w->m.nuc; j++) {
+        const struct user_counter *c = &w->m.uc[j];
+        for (k = 0; k < w->nuc && strcmp(w->uc[k].name, c->name); k++)
+            ;
+        if (k == w->nuc)
+            w->uc[w->nuc++] = *c;
+        w->ucv[i * PACER_MAX_COUNTERS + k] = c->value;
+    }
+}
 
 static void answer_err(struct worker *w, const char *msg)
 {
@@ -66,6 +89,8 @@ static void do_list(struct worker *w)
         fputs(w->inst[i].name, w->out);
         for (k = 0; k < w->inst[i].nargs; k++)
             fprintf(w->out, " %s=%lld", d->params[k].name, w->inst[i].args[k]);
+        if (w->inst[i].threads)   /* a parameter, as in an import of Google Benchmark's */
+            fprintf(w->out, " threads=%u", w->inst[i].threads);
         /* how to measure it, as its definition asks (worker.h) */
         if (d->samples)
             fprintf(w->out, " @samples=%u", d->samples);
@@ -73,6 +98,9 @@ static void do_list(struct worker *w)
             fprintf(w->out, " @sample_time_ns=%.0f", d->sample_time * 1e9);
         if (d->warmup > 0)
             fprintf(w->out, " @warmup_ns=%.0f", d->warmup * 1e9);
+        if (d->complexity > PACER_ONONE && d->complexity <= PACER_OAUTO)
+            fprintf(w->out, " @complexity=%s",
+                    d->complexity == PACER_OAUTO ? "auto" : bigo_name((enum bigo_shape)d->complexity));
         fputc('\n', w->out);
     }
 }
@@ -101,10 +129,16 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     unsigned long i;
 
     w->ncpu = 0;
+    w->nuc = 0;
+    w->nucv = 0;
     if (count == 0 || count > WORKER_MAX_BATCH) {
         answer_err(w, "sample count out of range");
         return;
     }
+    free(w->ucv);
+    w->ucv = malloc(count * PACER_MAX_COUNTERS * sizeof *w->ucv);
+    for (i = 0; w->ucv && i < count * PACER_MAX_COUNTERS; i++)
+        w->ucv[i] = NAN;
     ns = malloc(count * sizeof *ns);
     free(w->cpu);
     w->cpu = malloc(count * sizeof *w->cpu);
@@ -113,7 +147,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     free(w->hwv);
     w->hwv = w->hw.n ? malloc(count * (size_t)w->hw.n * sizeof *w->hwv) : NULL;
     w->nhw = 0;
-    if (!ns || !w->cpu || !w->wait || (w->hw.n && !w->hwv)) {
+    if (!ns || !w->cpu || !w->wait || !w->ucv || (w->hw.n && !w->hwv)) {
         answer_err(w, "out of memory");
         free(ns);
         return;
@@ -132,6 +166,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
         if (!w->no_wait && clock_sched_times(&run, &q1) < 0)
             w->no_wait = 1;
         w->wait[i] = q1 > q0 ? q1 - q0 : 0;
+        keep_counters(w, i);
         if (w->hw.n && hwcount_read(&w->hw, &w->hwv[i * (size_t)w->hw.n]) < 0) {
             answer_err(w, "cannot read the counters");
             free(ns);
@@ -139,6 +174,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
         }
     }
     w->ncpu = count;
+    w->nucv = count;
     w->nhw = w->hw.n ? count : 0;
     fprintf(w->out, "ok %.17g %.17g", w->m.priv.bytes_per_op, w->m.priv.items_per_op);
     for (i = 0; i < count; i++)
@@ -297,6 +333,37 @@ static void do_cpu(struct worker *w)
     fputc('\n', w->out);
 }
 
+/* The user counters of the last batch of samples (pacer_counter): "ok
+ * <n>" then, for each, " <name> <flags> <v1> ... <vcount>" (nan where a
+ * sample did not set it). */
+static void do_user(struct worker *w)
+{
+    unsigned long i;
+    unsigned k;
+
+    if (!w->nucv) {
+        answer_err(w, "no samples taken");
+        return;
+    }
+    fprintf(w->out, "ok %u", w->nuc);
+    for (k = 0; k < w->nuc; k++) {
+        fprintf(w->out, " %s %u", w->uc[k].name, w->uc[k].flags);
+        for (i = 0; i < w->nucv; i++)
+            fprintf(w->out, " %.17g", w->ucv[i * PACER_MAX_COUNTERS + k]);
+    }
+    fputc('\n', w->out);
+}
+
+/* The n of .complexity of the last sample: "ok <n>". */
+static void do_complexity_n(struct worker *w)
+{
+    if (!w->nucv || !(w->m.complexity_n >= 1)) {
+        answer_err(w, "no complexity n: no samples taken, or no .complexity");
+        return;
+    }
+    fprintf(w->out, "ok %.17g\n", w->m.complexity_n);
+}
+
 /* count rounds of the reference workload: "ok c1 m1 c2 m2 ...". */
 static void do_reference(struct worker *w, unsigned long count)
 {
@@ -389,6 +456,10 @@ static int handle(struct worker *w, char *line)
         do_wait(w);
     } else if (!strcmp(cmd, "hw")) {
         do_hw(w);
+    } else if (!strcmp(cmd, "user")) {
+        do_user(w);
+    } else if (!strcmp(cmd, "cn")) {
+        do_complexity_n(w);
     } else if (!strcmp(cmd, "reference") && sscanf(line, "%*s %llu", &a) == 1) {
         do_reference(w, (unsigned long)a);
     } else if (!strcmp(cmd, "teardown")) {
@@ -434,6 +505,7 @@ int worker_serve(int rfd, int wfd)
 cleanup:
     hwcount_close(&w.hw);
     free(w.hwv);
+    free(w.ucv);
     free(w.cpu);
     free(w.wait);
     free(line);

@@ -7,8 +7,11 @@
  *
  *   hello                                  ok pacer-worker 1 <compiler>\t<cflags>
  *   list                                   ok <n>   then n lines: <name>[ <param>=<int>]...
+ *                                          [ threads=<n>] (of a threaded instance)
  *                                          [ @samples=<n>][ @sample_time_ns=<ns>][ @warmup_ns=<ns>]
- *                                          (the last: how its definition asks to be measured)
+ *                                          [ @complexity=<shape>] (the last: how its definition
+ *                                          asks to be measured, and what to fit; bigo.h's names,
+ *                                          or auto)
  *   select <name>                          ok
  *   setup                                  ok
  *   calibrate <target_ns> <max_iters>      ok <iters> <ns>
@@ -16,6 +19,10 @@
  *                                          ok <iters> <samples> <settled> <median_ns>
  *   sample <iters> <count>                 ok <bytes_per_op> <items_per_op> <ns>...
  *   cpu                                    ok <cpu_ns>...  (of the last sample batch)
+ *   cn                                     ok <n>  (the n of .complexity of the last sample)
+ *   user                                   ok <k>[ <name> <flags> <v>...]... (the user
+ *                                          counters of the last batch: k names, each
+ *                                          with a value per sample, nan where unset)
  *   count <iters> <count> <prefix>         ok <instructions> <cycles> <waited> ... (count triples)
  *   profile <iters>                        ok <n>  (callgrind's dump number n)
  *   counters <name,name,...>               ok <n>  (perf counters, hwcount.h, for
@@ -37,8 +44,8 @@
  * time its thread waited in the scheduler's run queue across each sample
  * (where the kernel keeps schedstat).  "reference" times rounds of the
  * reference workload (refwork.h); workers linked with an older libpacer
- * answer these three "err malformed request", and the driver then goes
- * without.  "count" (pacer run --mode instructions, under
+ * answer these three (and "user") "err malformed request", and the driver
+ * then goes without.  "count" (pacer run --mode instructions, under
  * valgrind's callgrind) takes samples as "sample" does and gives the
  * instructions and estimated cycles of each sample's timed loop, read
  * from the dumps at <prefix>.<pid>.<n> (counts.h).

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fits.h"
 #include "loadrep.h"
 #include "version.h"
 
@@ -63,6 +64,7 @@ void result_free(struct result *r)
         json_decref(r->ab->analysis);
         free(r->ab);
     }
+    fits_free(r);
     result_init(r);
 }
 
@@ -216,6 +218,9 @@ void bench_free(struct bench *b)
     for (i = 0; i < b->nmetrics; i++)
         metric_free(&b->metrics[i]);
     free(b->metrics);
+    for (i = 0; i < b->ncounters; i++)
+        metric_free(&b->counters[i]);
+    free(b->counters);
     free(b->binary);
     free(b->command);
     if (b->error) {
@@ -224,6 +229,7 @@ void bench_free(struct bench *b)
         free(b->error);
     }
     free(b->skipped);
+    free(b->family);
     memset(b, 0, sizeof *b);
 }
 
@@ -237,18 +243,19 @@ struct metric *bench_metric(const struct bench *b, const char *name)
     return NULL;
 }
 
-struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
-                                enum direction dir)
+/* Append a metric to the array *arr of *n. */
+static struct metric *metric_append(struct metric **arr, size_t *n, const char *name,
+                                    const char *unit, enum direction dir)
 {
     struct metric *nm, *m;
 
     if (!name || !unit)
         return NULL;
-    nm = realloc(b->metrics, (b->nmetrics + 1) * sizeof *nm);
+    nm = realloc(*arr, (*n + 1) * sizeof *nm);
     if (!nm)
         return NULL;
-    b->metrics = nm;
-    m = &nm[b->nmetrics];
+    *arr = nm;
+    m = &nm[*n];
     memset(m, 0, sizeof *m);
     m->name = strdup(name);
     m->unit = strdup(unit);
@@ -257,8 +264,68 @@ struct metric *bench_add_metric(struct bench *b, const char *name, const char *u
         return NULL;
     }
     m->dir = dir;
-    b->nmetrics++;
+    (*n)++;
     return m;
+}
+
+struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
+                                enum direction dir)
+{
+    return metric_append(&b->metrics, &b->nmetrics, name, unit, dir);
+}
+
+const struct counter_flag counter_flags[] = {
+    {COUNTER_RATE, "rate"},
+    {COUNTER_AVG_THREADS, "avg_threads"},
+    {COUNTER_ITERATION_INVARIANT, "iteration_invariant"},
+    {COUNTER_AVG_ITERATIONS, "avg_iterations"},
+    {COUNTER_INVERT, "invert"},
+    {0, NULL},
+};
+
+const char *counter_unit(unsigned flags)
+{
+    if (!(flags & COUNTER_RATE))
+        return "";
+    return flags & COUNTER_INVERT ? "s" : "/s";
+}
+
+struct metric *bench_counter(const struct bench *b, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < b->ncounters; i++)
+        if (!strcmp(b->counters[i].name, name))
+            return &b->counters[i];
+    return NULL;
+}
+
+struct metric *bench_add_counter(struct bench *b, const char *name, unsigned flags)
+{
+    struct metric *m = metric_append(&b->counters, &b->ncounters, name, counter_unit(flags),
+                                     DIR_LOWER);   /* not known: never written */
+
+    if (m)
+        m->flags = flags;
+    return m;
+}
+
+void bench_trim_counters(struct bench *b)
+{
+    size_t i, k, keep = 0;
+
+    for (i = 0; i < b->ncounters; i++) {
+        struct metric *m = &b->counters[i];
+        int ok = m->nsamples == b->nsamples;
+
+        for (k = 0; ok && k < m->nsamples; k++)
+            ok = isfinite(m->samples[k]);
+        if (ok)
+            b->counters[keep++] = *m;
+        else
+            metric_free(m);
+    }
+    b->ncounters = keep;
 }
 
 /* Append a parameter; value is a new string that becomes b's (freed here
@@ -342,6 +409,13 @@ int bench_compute_stats(struct bench *b, const struct stats_opts *o)
         rc = -1;
     for (i = 0; i < b->nmetrics; i++) {
         struct metric *m = &b->metrics[i];
+
+        if (stats_compute(m->samples, m->nsamples, o, &m->st) < 0)
+            rc = -1;
+    }
+    bench_trim_counters(b);
+    for (i = 0; i < b->ncounters; i++) {
+        struct metric *m = &b->counters[i];
 
         if (stats_compute(m->samples, m->nsamples, o, &m->st) < 0)
             rc = -1;
@@ -507,6 +581,12 @@ int bench_append(struct bench *dst, const struct bench *src)
             if (!strcmp(dst->metrics[i].name, src->metrics[k].name) &&
                 append_doubles(&dst->metrics[i].samples, &dst->metrics[i].nsamples,
                                src->metrics[k].samples, src->metrics[k].nsamples) < 0)
+                return -1;
+    for (i = 0; i < dst->ncounters; i++)
+        for (k = 0; k < src->ncounters; k++)
+            if (!strcmp(dst->counters[i].name, src->counters[k].name) &&
+                append_doubles(&dst->counters[i].samples, &dst->counters[i].nsamples,
+                               src->counters[k].samples, src->counters[k].nsamples) < 0)
                 return -1;
     if (append_doubles(&dst->samples, &dst->nsamples, src->samples, src->nsamples) < 0)
         return -1;

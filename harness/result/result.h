@@ -39,6 +39,17 @@ struct metric {
     double *samples;
     size_t nsamples;
     struct stats st;
+    unsigned flags;       /* a user counter's COUNTER_* flags (1.7), else 0 */
+};
+
+/* A user counter's flags (pacer.h's PACER_COUNTER_*, the same values):
+ * how the benchmark's value was turned into each sample's. */
+enum {
+    COUNTER_RATE = 1 << 0,
+    COUNTER_AVG_THREADS = 1 << 1,
+    COUNTER_ITERATION_INVARIANT = 1 << 2,
+    COUNTER_AVG_ITERATIONS = 1 << 3,
+    COUNTER_INVERT = 1 << 30,
 };
 
 /* Why a benchmark has no (or incomplete) results. */
@@ -69,6 +80,11 @@ struct bench {
     double items_per_op;  /* 0 when not set */
     struct metric *metrics;
     size_t nmetrics;
+    struct metric *counters; /* user counters (pacer_counter, Google
+                               Benchmark's state.counters), one value per
+                               sample; a counter a sample lacks is dropped
+                               (bench_compute_stats) (1.7) */
+    size_t ncounters;
     char *binary;         /* micro: the suite binary; else NULL */
     char *command;        /* command: the command line; else NULL */
     double *ref_compute;  /* per worker process, in process order: the median
@@ -83,6 +99,22 @@ struct bench {
     struct load_rep *load; /* load: the record of each repetition
                               (loadrep.h), owned; else NULL */
     size_t nload;
+    /* not written; what the run knows for the fits (fits.h): */
+    int complexity;       /* pacer.h's .complexity (bigo.h's shape), 0 none */
+    double complexity_n;  /* its n */
+    char *family;         /* suite/name without the parameters' parts */
+};
+
+/* The complexity fit of a benchmark family (fits.h; 1.8). */
+struct fit {
+    char *family;         /* its benchmarks' name without their parameters */
+    char *big_o;          /* bigo_name's ("N", ...), or NULL: not fitted */
+    char *error;          /* why not, or NULL */
+    double coefficient;   /* c of c * g(n), ns per iteration; NaN: none */
+    double rms;           /* RMS of the residuals / mean time; NaN: none */
+    char **benchmarks;    /* the benchmarks fitted, in order */
+    double *n;            /* their n */
+    size_t nbench;
 };
 
 struct context {
@@ -154,6 +186,8 @@ struct result {
     struct bench *benches;
     size_t nbenches;
     struct ab_block *ab;    /* pacer ab results only, else NULL */
+    struct fit *fits;       /* complexity fits of its families (fits.h) */
+    size_t nfits;
 };
 
 void result_init(struct result *r);
@@ -199,6 +233,19 @@ struct metric *bench_metric(const struct bench *b, const char *name);
 /* Append a metric owned by b; name and unit are copied. */
 struct metric *bench_add_metric(struct bench *b, const char *name, const char *unit,
                                 enum direction dir);
+/* b's user counter of that name, or NULL. */
+struct metric *bench_counter(const struct bench *b, const char *name);
+/* Append a user counter owned by b (name copied; its unit from its flags:
+ * "/s" for a rate, "s" for an inverted rate, "" else). */
+struct metric *bench_add_counter(struct bench *b, const char *name, unsigned flags);
+/* The unit of a counter with these flags. */
+const char *counter_unit(unsigned flags);
+/* The name of each COUNTER_* flag, in bit order, NULL-terminated pairs. */
+struct counter_flag {
+    unsigned bit;
+    const char *name;
+};
+extern const struct counter_flag counter_flags[];
 /* Add a parameter (copied). */
 int bench_add_param_int(struct bench *b, const char *name, long long v);
 int bench_add_param_str(struct bench *b, const char *name, const char *v);
@@ -214,7 +261,10 @@ int bench_append(struct bench *dst, const struct bench *src);
 /* Append one worker process's reference times (refwork.h) to b; -1 when
  * out of memory (b unchanged). */
 int bench_add_reference(struct bench *b, double compute_ns, double memory_ns);
-/* Recompute b->st and each metric's stats from the samples. */
+/* Drop the user counters that do not have one finite value per sample. */
+void bench_trim_counters(struct bench *b);
+/* Recompute b->st and each metric's and counter's stats from the samples;
+ * first drop the counters that do not have one finite value per sample. */
 int bench_compute_stats(struct bench *b, const struct stats_opts *o);
 
 void context_free(struct context *c);

@@ -7,14 +7,14 @@
  *   results/a.json: benchmarks[3].samples: expected array, got string
  *
  * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
- * now 1.5.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * now 1.8.  Times in ns, never pre-scaled; a real reads back bit for bit.
  * NaN and infinities are never written: such a double is written as null
  * and null reads back as NaN.  "req" marks what the reader requires; every
  * other key may be absent (then the default of result_init), and keys it
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.5",                 req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.8",                 req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
@@ -49,7 +49,9 @@
  *                                    benchmarks hold one interval,
  *                                    change_ci, no longer ratio_ci, and a
  *                                    unit for each side)
- *   }
+ *   },
+ *   "complexity": [FIT, ...]         (1.8) the complexity fits of benchmark
+ *                                    families (FIT: fits.h); absent: none
  * }
  *
  * BENCH:
@@ -77,6 +79,15 @@
  *     "metrics": {name: {"unit": str (req), "direction": (req),
  *                        "samples": [...] (req), "stats": STATS|null}},
  *                                    written only when there are metrics
+ *     "counters": {name: {"flags": [str, ...] (req), "samples": [...] (req),
+ *                         "stats": STATS|null}},
+ *                                    (1.7) user counters (pacer_counter):
+ *                                    flags among "rate", "avg_threads",
+ *                                    "iteration_invariant", "avg_iterations",
+ *                                    "invert" (others are passed over), a
+ *                                    value per sample (req: as many as
+ *                                    samples); written only when there are
+ *                                    counters
  *     "source": {"binary": str|null, "command": str|null},
  *                                    written only when one is set
  *     "load": [LOAD, ...],           (1.2) kind "load": one block per

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fits.h"
 #include "jsonread.h"
 #include "loadres.h"
 #include "result_json_private.h"
@@ -269,6 +270,41 @@ static int read_metric(const struct jr *rd, const json_t *mo, const char *path, 
     return read_stats(rd, mo, path, m->nsamples, &m->st);
 }
 
+/* A user counter (1.7): flags by name (a name this reader does not know,
+ * from a later minor version, is passed over), samples, stats. */
+static int read_counter(const struct jr *rd, const json_t *co, const char *path,
+                        const char *name, struct bench *b)
+{
+    const json_t *fl, *samples, *v;
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
+    unsigned flags = 0;
+    struct metric *m;
+    size_t i, k;
+
+    if (!json_is_object(co))
+        return jr_expected(rd, path, "object", co);
+    if (jr_get_arr(rd, co, path, "flags", JR_REQ, &fl) < 0)
+        return -1;
+    jr_join(p, path, "flags");
+    json_array_foreach(fl, i, v) {
+        jr_pathf(q, "%s[%zu]", p, i);
+        if (!json_is_string(v))
+            return jr_expected(rd, q, "string", v);
+        for (k = 0; counter_flags[k].name; k++)
+            if (!strcmp(json_string_value(v), counter_flags[k].name))
+                flags |= counter_flags[k].bit;
+    }
+    if (!(m = bench_add_counter(b, name, flags)))
+        return jr_oom(rd);
+    if (jr_get_arr(rd, co, path, "samples", JR_REQ, &samples) < 0 ||
+        read_samples(rd, samples, jr_join(p, path, "samples"), &m->samples, &m->nsamples) < 0)
+        return -1;
+    if (m->nsamples != b->nsamples)
+        return jr_fail(rd, p, "expected %zu values (one per sample), got %zu", b->nsamples,
+                       m->nsamples);
+    return read_stats(rd, co, path, m->nsamples, &m->st);
+}
+
 static int read_error(const struct jr *rd, const json_t *eo, const char *path, struct bench *b)
 {
     struct bench_error *be = calloc(1, sizeof *be);
@@ -375,6 +411,13 @@ static int read_bench(const struct jr *rd, const json_t *jb, const char *path, s
     json_object_foreach((json_t *)ms, key, v) {
         jr_pathf(p, "%s.metrics.%s", path, key);
         if (read_metric(rd, v, p, key, b) < 0)
+            return -1;
+    }
+    if (jr_get_obj(rd, jb, path, "counters", JR_NUL, &ms) < 0)
+        return -1;
+    json_object_foreach((json_t *)ms, key, v) {
+        jr_pathf(p, "%s.counters.%s", path, key);
+        if (read_counter(rd, v, p, key, b) < 0)
             return -1;
     }
 
@@ -677,6 +720,8 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
         (so && read_settings(&rd, so, &out->set) < 0))
         return -1;
     if (jr_get_arr(&rd, root, "", "benchmarks", JR_REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
+        return -1;
+    if (fits_read(&rd, root, out) < 0)
         return -1;
     return read_ab(&rd, root, out);
 }

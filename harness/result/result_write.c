@@ -4,6 +4,7 @@
  * Strings that are not UTF-8 are repaired on the way out (utf8.h); a
  * result is checked by reading its document back before it is saved.
  */
+#include "fits.h"
 #include "result_json.h"
 
 #include <errno.h>
@@ -124,15 +125,25 @@ static json_t *stats_json(const struct stats *st, size_t nsamples, struct err *e
     return o;
 }
 
-static json_t *metric_json(const struct metric *m, struct err *e, const char *at)
+/* A metric (its unit and direction), or a user counter (1.7: its flags
+ * by name); its samples and their stats. */
+static json_t *metric_json(const struct metric *m, int counter, struct err *e, const char *at)
 {
-    json_t *o = json_object();
+    json_t *o = json_object(), *fl;
     char p[JR_PATH_LEN];
+    size_t i;
     int rc = 0;
 
     jr_pathf(p, "%s.stats", at);
-    rc |= jw_put(o, "unit", jw_str(m->unit));
-    rc |= jw_put(o, "direction", json_string(direction_name(m->dir)));
+    if (counter) {
+        rc |= jw_put(o, "flags", fl = json_array());
+        for (i = 0; fl && counter_flags[i].name; i++)
+            if (m->flags & counter_flags[i].bit)
+                rc |= jw_push(fl, json_string(counter_flags[i].name));
+    } else {
+        rc |= jw_put(o, "unit", jw_str(m->unit));
+        rc |= jw_put(o, "direction", json_string(direction_name(m->dir)));
+    }
     rc |= jw_put(o, "samples", jreals(m->samples, m->nsamples));
     rc |= jw_put(o, "stats", stats_json(&m->st, m->nsamples, e, p));
     if (rc) {
@@ -140,6 +151,25 @@ static json_t *metric_json(const struct metric *m, struct err *e, const char *at
         return NULL;
     }
     return o;
+}
+
+/* o[key] = {name: metric_json, ...} for the n metrics (or counters) of the
+ * benchmark at path at. */
+static int put_metrics(json_t *o, const char *key, const struct metric *ms, size_t n,
+                       int counter, struct err *e, const char *at)
+{
+    char mp[JR_PATH_LEN], p[JR_PATH_LEN];
+    json_t *obj = json_object();
+    size_t i;
+    int rc = 0;
+
+    jr_pathf(mp, "%s.%s", at, key);
+    for (i = 0; i < n && rc == 0; i++) {
+        jr_pathf(p, "%s.%s", mp, ms[i].name ? ms[i].name : "");
+        rc |= put_named(obj, ms[i].name, metric_json(&ms[i], counter, e, p), e, mp,
+                        counter ? "counter" : "metric");
+    }
+    return rc | jw_put(o, key, obj);
 }
 
 static json_t *error_json(const struct bench_error *be)
@@ -172,7 +202,7 @@ static int put_load(json_t *o, const struct bench *b)
 
 static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
 {
-    json_t *o = json_object(), *params = json_object(), *tp, *ms, *src;
+    json_t *o = json_object(), *params = json_object(), *tp, *src;
     char at[JR_PATH_LEN], p[JR_PATH_LEN];
     size_t i;
     int rc = 0;
@@ -215,19 +245,10 @@ static json_t *bench_json(const struct bench *b, size_t idx, struct err *e)
             rc |= jw_put(tp, "items_per_op", jw_real(b->items_per_op));
         rc |= jw_put(o, "throughput", tp);
     }
-    if (b->nmetrics > 0) {
-        char mp[JR_PATH_LEN];
-
-        ms = json_object();
-        jr_pathf(mp, "%s.metrics", at);
-        for (i = 0; i < b->nmetrics && rc == 0; i++) {
-            const struct metric *m = &b->metrics[i];
-
-            jr_pathf(p, "%s.%s", mp, m->name ? m->name : "");
-            rc |= put_named(ms, m->name, metric_json(m, e, p), e, mp, "metric");
-        }
-        rc |= jw_put(o, "metrics", ms);
-    }
+    if (b->nmetrics > 0)
+        rc |= put_metrics(o, "metrics", b->metrics, b->nmetrics, 0, e, at);
+    if (b->ncounters > 0)
+        rc |= put_metrics(o, "counters", b->counters, b->ncounters, 1, e, at);
     if (b->binary || b->command) {
         src = json_object();
         if (b->binary)
@@ -360,6 +381,8 @@ json_t *result_to_json(const struct result *r, struct err *e)
         rc |= jw_put(ab, "analysis", r->ab->analysis ? json_incref(r->ab->analysis) : json_null());
         rc |= jw_put(o, "ab", ab);
     }
+    if (r->nfits && rc == 0)
+        rc |= jw_put(o, "complexity", fits_json(r));
     if (rc) {
         json_decref(o);
         err_set(&le, "out of memory");

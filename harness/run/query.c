@@ -2,6 +2,7 @@
 #include "query.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,79 @@ enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t
             }
         }
     return CHILD_OK;
+}
+
+enum child_fail query_complexity_n(struct child *c, uint64_t deadline, struct bench *b,
+                                   struct err *e)
+{
+    char *rest, *end;
+    enum child_fail f;
+    double n;
+
+    if ((f = child_call(c, "cn", &rest, deadline, e)) != CHILD_OK)
+        return f;
+    n = strtod(rest, &end);
+    if (end == rest || !(n >= 1) || !isfinite(n)) {
+        err_set(e, "malformed cn answer '%.40s'", rest);
+        return CHILD_PROTOCOL;
+    }
+    b->complexity_n = n;
+    return CHILD_OK;
+}
+
+enum child_fail query_user(struct child *c, unsigned n, size_t start, uint64_t deadline,
+                           struct bench *b, int *absent, struct err *e)
+{
+    char *rest, *end, name[64];
+    unsigned long k, j;
+    unsigned flags;
+    enum child_fail f;
+    int used;
+
+    if (*absent)
+        return CHILD_OK;
+    f = child_call(c, "user", &rest, deadline, e);
+    if (f == CHILD_ERR_ANSWER && !strcmp(e->msg, "malformed request")) {
+        err_clear(e);
+        *absent = 1;
+        return CHILD_OK;
+    }
+    if (f != CHILD_OK)
+        return f;
+    if (sscanf(rest, "%lu%n", &k, &used) != 1 || k > 64)
+        goto bad;
+    rest += used;
+    while (k-- > 0) {
+        struct metric *m;
+
+        if (sscanf(rest, " %63s %u%n", name, &flags, &used) != 2)
+            goto bad;
+        rest += used;
+        if (!(m = bench_counter(b, name)) && !(m = bench_add_counter(b, name, flags))) {
+            err_set(e, "out of memory");
+            return CHILD_PROTOCOL;
+        }
+        while (m->nsamples < start)   /* not in the batches before: dropped later */
+            if (doubles_append(&m->samples, &m->nsamples, NAN) < 0)
+                goto oom;
+        for (j = 0; j < n; j++) {
+            double v = strtod(rest, &end);
+            if (end == rest)
+                goto bad;
+            rest = end;
+            if (doubles_append(&m->samples, &m->nsamples, v) < 0)
+                goto oom;
+        }
+    }
+    if (strspn(rest, " ") != strlen(rest))
+        goto bad;
+    return CHILD_OK;
+bad:
+    err_set(e, "malformed user answer '%.40s'", rest);
+    return CHILD_PROTOCOL;
+oom:
+    err_set(e, "out of memory");
+    return CHILD_PROTOCOL;
 }
 
 /* A request answered with a time per sample of the last batch (cpu,

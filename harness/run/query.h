@@ -68,6 +68,20 @@ enum child_fail query_hw(struct child *c, const char *list, unsigned n, uint64_t
 /* The metric the CPU times of micro samples go to (ns per iteration). */
 #define QUERY_CPU_METRIC "cpu"
 
+/* "cn": the n of .complexity (pacer.h) of the last samples into
+ * b->complexity_n. */
+enum child_fail query_complexity_n(struct child *c, uint64_t deadline, struct bench *b,
+                                   struct err *e);
+
+/* "user": the user counters (pacer_counter) of the last batch's n
+ * samples, appended to b's counters of their names (made when first seen).
+ * start is the index of the batch's first sample among all of b's: a
+ * counter missing from earlier samples is padded with NaN up to it, so that
+ * bench_compute_stats drops it.  Older workers refuse the request:
+ * *absent is then set, as for query_cpu. */
+enum child_fail query_user(struct child *c, unsigned n, size_t start, uint64_t deadline,
+                           struct bench *b, int *absent, struct err *e);
+
 /* "cpu": the CPU time of each of the last batch's n samples of iters
  * iterations, appended to b's metric QUERY_CPU_METRIC (made on the first
  * call) as ns per iteration.  A worker linked with an older libpacer

@@ -10,6 +10,7 @@
 
 #include "child.h"
 #include "counted.h"
+#include "harness/lib/bigo.h"
 #include "harness/lib/clock.h"
 #include "harness/lib/stats.h"
 #include "harness/result/series.h"
@@ -67,6 +68,8 @@ static int parse_listed(char *line, struct listed *li, struct err *e)
                 li->want_sample_time_ns = v;
             else if (!strncmp(tok, "@warmup_ns=", 11))
                 li->want_warmup_ns = v;
+            else if (!strncmp(tok, "@complexity=", 12))
+                li->want_complexity = (int)bigo_parse(eq + 1);
             continue;
         }
         pn = realloc(li->pnames, (li->nparams + 1) * sizeof *pn);
@@ -252,7 +255,7 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
     size_t next_check = RUNNER_ADAPTIVE_MIN;
     unsigned taken = 0, batch;
     enum child_fail f;
-    int no_cpu = 0, no_wait = 0;
+    int no_cpu = 0, no_wait = 0, no_user = 0;
 
     for (;;) {
         if (pp->samples && taken >= pp->samples)
@@ -272,12 +275,33 @@ static enum child_fail take_samples(struct child *c, const struct settings *set,
         if ((f = query_samples(c, iters, batch, deadline, s, b, e)) != CHILD_OK ||
             (f = query_cpu(c, batch, iters, deadline, b, &no_cpu, e)) != CHILD_OK ||
             (!no_cpu && (f = query_wait(c, batch, iters, deadline, b, &no_wait, e)) != CHILD_OK) ||
+            (f = query_user(c, batch, s->n - batch, deadline, b, &no_user, e)) != CHILD_OK ||
             (set->counters[0] &&
              (f = query_hw(c, set->counters, batch, iters, deadline, b, e)) != CHILD_OK))
             return f;
         taken += batch;
     }
     return CHILD_OK;
+}
+
+/* A benchmark's family, in place: its name without the "/param=value"
+ * parts of its parameters (a threaded one keeps its "/threads:N"). */
+static void family_of(char *name, const struct listed *li)
+{
+    size_t i, len;
+    char part[512], *at;
+
+    for (i = 0; i < li->nparams; i++) {
+        snprintf(part, sizeof part, "/%s=%s", li->pnames[i], li->pvalues[i]);
+        len = strlen(part);
+        for (at = strstr(name, part); at; at = strstr(at, part))
+            if (at[len] == '/' || at[len] == '\0') {
+                memmove(at, at + len, strlen(at + len) + 1);
+                break;
+            } else {
+                at++;
+            }
+    }
 }
 
 /* One worker process's share: select, setup, (calibrate), warmup, samples,
@@ -326,6 +350,9 @@ static enum child_fail run_process(const char *binary, const struct listed *li,
     stage = "sampling";
     if ((f = take_samples(&c, set, pp, *iters, wa.median_ns, deadline, s, b, &e)) != CHILD_OK)
         goto fail;
+    stage = "complexity";
+    if (li->want_complexity && (f = query_complexity_n(&c, deadline, b, &e)) != CHILD_OK)
+        goto fail;
     stage = "reference";
     if ((f = query_reference(&c, deadline, &pr, &e)) != CHILD_OK)
         goto fail;
@@ -362,6 +389,9 @@ void runner_bench_init(struct bench *b, const char *binary, const char *suite,
     b->kind = KIND_MICRO;
     b->dir = DIR_LOWER;
     b->binary = strdup(binary);
+    b->complexity = li->want_complexity;
+    if (li->want_complexity && b->name && (b->family = strdup(b->name)))
+        family_of(b->family, li);
     for (i = 0; i < li->nparams; i++) {
         char *end;
         long long v = strtoll(li->pvalues[i], &end, 10);

@@ -26,6 +26,7 @@ struct listed {
     /* how its definition asks to be measured (0: not said) */
     unsigned want_samples;
     uint64_t want_sample_time_ns, want_warmup_ns;
+    int want_complexity;      /* bigo.h's shape to fit its family to, 0 none */
 };
 
 struct listing {
