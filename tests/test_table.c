@@ -25,9 +25,30 @@ Test(table, aligns_columns)
     table_init(&t, 3);
     table_add(&t, (const char *[]){"name", "a", "bb"});
     table_add(&t, (const char *[]){"x", "1000", NULL});
+    table_add(&t, (const char *[]){"y", "2", "3"});
     s = print_to_string(&t);
     cr_assert_str_eq(s, "name     a  bb\n"
-                        "x     1000    \n");
+                        "x     1000    \n"
+                        "y        2   3\n");
+    free(s);
+    table_free(&t);
+}
+
+/* A column with nothing under its header (the throughput of benchmarks
+ * that set none, the iterations of commands) is left out. */
+Test(table, empty_columns_are_left_out)
+{
+    struct table t;
+    char *s;
+
+    table_init(&t, 4);
+    table_add(&t, (const char *[]){"name", "throughput", "a", "iters"});
+    table_add(&t, (const char *[]){"x", "", "1000", NULL});
+    table_add(&t, (const char *[]){"y", NULL, "2", ""});
+    s = print_to_string(&t);
+    cr_assert_str_eq(s, "name     a\n"
+                        "x     1000\n"
+                        "y        2\n");
     free(s);
     table_free(&t);
 }

@@ -419,8 +419,9 @@ static void print_table(const struct result *r, const struct plan *p)
         if (b->kind == KIND_COMMAND && (!b->unit || strcmp(b->unit, "instr")))
             ncmd++;   /* counted commands have no CPU times or RSS of their own */
         if (!b->error || b->nsamples) {
+            /* a command runs once a sample: no iterations to show */
             table_add_bench(&t, b->name, b->unit, &b->st, b->bytes_per_op, b->items_per_op,
-                            b->iterations);
+                            b->kind == KIND_COMMAND ? 0 : b->iterations);
             for (size_t k = 0; k < b->ncounters; k++)   /* user counters: a column each */
                 table_add_counter(&t, b->counters[k].name, b->counters[k].st.median,
                                   b->counters[k].unit);

@@ -61,7 +61,7 @@ static void show_table(const struct result *r, const regex_t *re)
             continue;
         if (b->nsamples) {
             table_add_bench(&t, vis(name, b->name), b->unit, &b->st, b->bytes_per_op,
-                            b->items_per_op, b->iterations);
+                            b->items_per_op, b->kind == KIND_COMMAND ? 0 : b->iterations);
             for (k = 0; k < b->ncounters; k++)   /* user counters: a column each */
                 table_add_counter(&t, vis(msg, b->counters[k].name), b->counters[k].st.median,
                                   b->counters[k].unit);

@@ -155,6 +155,7 @@ void runcmds_table(const struct result *r)
     const char *h[] = {"command", "mean ± σ", "min … max", "user", "sys", "max RSS"};
     struct table t;
     size_t i, k;
+    int short_runs = 0;
 
     table_init(&t, 6);
     table_add(&t, h);
@@ -168,9 +169,14 @@ void runcmds_table(const struct result *r)
             const struct metric *mt = &b->metrics[k];
             char *dst = !strcmp(mt->name, "user") ? u : !strcmp(mt->name, "sys") ? s
                       : !strcmp(mt->name, "max_rss") ? m : NULL;
+            /* user and sys as means: the kernel charges a tick's CPU time
+             * to one or the other, so a short run's split is 0 or a tick,
+             * and only the mean over the runs estimates it (a median said
+             * "sys 0 ns") */
             if (dst && mt->st.n)
-                fmt_value(dst, 32, mt->st.median, mt->unit);
+                fmt_value(dst, 32, dst == m ? mt->st.median : mt->st.mean, mt->unit);
         }
+        short_runs |= b->st.mean < 50e6;
         fmt_value(a, sizeof a, b->st.mean, b->unit);
         fmt_value(z, sizeof z, isfinite(b->st.stddev) ? b->st.stddev : 0, b->unit);
         snprintf(ms, sizeof ms, "%s ± %s", a, z);
@@ -188,6 +194,10 @@ void runcmds_table(const struct result *r)
     if (t.nrows > 1) {
         fputc('\n', stdout);
         table_print(&t, stdout);
+        if (short_runs)
+            fputs("user and sys: means over the runs (the kernel splits CPU time between "
+                  "them at its clock ticks: a single run of a few ms is all one or the "
+                  "other)\n", stdout);
     }
     table_free(&t);
 }

@@ -103,10 +103,22 @@ void table_print(const struct table *t, FILE *f)
             if (w > wd[c])
                 wd[c] = w;
         }
+    /* a column with nothing under its header is left out (the throughput
+     * of benchmarks that set none, the iterations of commands) */
+    for (c = 1; t->nrows > 1 && c < t->ncols; c++) {
+        for (r = 1; r < t->nrows; r++)
+            if (width(t->cells[r * t->ncols + c]))
+                break;
+        if (r == t->nrows)
+            wd[c] = SIZE_MAX;
+    }
     for (r = 0; r < t->nrows; r++) {
         for (c = 0; c < t->ncols; c++) {
             const char *s = t->cells[r * t->ncols + c];
-            size_t pad = wd[c] - width(s);
+            size_t pad;
+            if (wd[c] == SIZE_MAX)
+                continue;
+            pad = wd[c] - width(s);
             if (c == 0) {
                 fputs(s, f);
                 if (t->ncols > 1)
@@ -157,7 +169,9 @@ int table_add_bench(struct table *t, const char *name, const char *unit, const s
             fmt_items_rate(tp, sizeof tp, items_per_op * 1e9 / st->median);
     }
     snprintf(n, sizeof n, "%zu", st->n);
-    snprintf(it, sizeof it, "%llu", (unsigned long long)iters);
+    it[0] = '\0';
+    if (iters)
+        snprintf(it, sizeof it, "%llu", (unsigned long long)iters);
     row[0] = name;
     row[1] = med;
     row[2] = ci;
