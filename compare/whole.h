@@ -11,7 +11,10 @@
  * A run that moved as a whole (at least WHOLE_MIN benchmarks, the sign
  * test significant at alpha, the shift beyond the threshold):
  *   machine   the reference moved alike (the shift's interval meets the
- *             range of the reference's two parts, widened by the threshold)
+ *             range of the reference's two parts, widened by the threshold):
+ *             the intervals are widened by the larger of the shift and of
+ *             the reference's parts' changes, as a benchmark that waits on
+ *             memory moves with the memory part
  *   code      the reference held (both parts within the threshold): the
  *             intervals are then widened only by the machine's own shift
  *             and the excess spread, so the benchmarks that moved show

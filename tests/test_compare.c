@@ -564,6 +564,44 @@ Test(compare, drift_measured_from_the_suite)
     result_free(&b);
 }
 
+/* An A/A pair whose new run met a slower machine: the suite 2 % slower
+ * as a whole, the reference's memory part 13 % slower, and one benchmark
+ * (one that waits on memory) 11 % slower.  The machine moved the run, and
+ * the one benchmark is within what the machine alone can do: inconclusive,
+ * not regressed (exit 0, not 1). */
+Test(compare, the_machine_moved_as_far_as_its_reference)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    char name[16];
+    int i, k;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    for (i = 0; i < 18; i++) {
+        struct bench *x, *y;
+        snprintf(name, sizeof name, "b%02d", i);
+        x = add(&a, name, 100, 0.003, 30, 10, 0.004, 700 + (uint64_t)i);
+        y = add(&b, name, i == 0 ? 111 : 102, 0.003, 30, 10, 0.004, 800 + (uint64_t)i);
+        for (k = 0; k < 10; k++) {
+            cr_assert_eq(bench_add_reference(x, 140000 + k, 500000 + k), 0);
+            cr_assert_eq(bench_add_reference(y, 1.003 * (140000 + k), 1.13 * (500000 + k)), 0);
+        }
+    }
+    run(&a, &b, &o, &c);
+    cr_assert_eq(c.whole, WHOLE_MACHINE);
+    cr_assert_float_eq(c.ref_memory, 0.13, 1e-9);
+    cr_assert_gt(row(&c, "b00")->allowance, 0.12);
+    cr_assert_eq(row(&c, "b00")->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert_eq(c.count[VERDICT_REGRESSED], 0);
+    cr_assert_eq(compare_exit_code(&c, 0), EXIT_OK);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
 /* The code slows the whole suite while the machine's reference holds:
  * the run is called worse as a whole (exit 1), and its benchmarks are
  * decided against the machine's own drift, not against the suite's shift.
