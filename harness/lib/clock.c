@@ -5,8 +5,11 @@
  */
 #include "clock.h"
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 /* Resolution: this many observed steps, each bounded by STEP_MAX_READS
  * reads, so a clock that never moves cannot hang the measurement. */
@@ -95,6 +98,26 @@ void clock_measure(struct clock_info *ci)
     ci->read_ns = read_cost_ns();
     if (ci->read_ns <= 0)
         ci->read_ns = ci->resolution_ns / READ_BATCH;   /* never 0 */
+}
+
+int clock_sched_open(void)
+{
+    return open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+}
+
+int clock_sched_read(int fd, uint64_t *run, uint64_t *queued)
+{
+    char buf[96], *end;
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    *run = strtoull(buf, &end, 10);
+    if (end == buf)
+        return -1;
+    *queued = strtoull(end, &end, 10);
+    return 0;
 }
 
 int clock_sched_times(uint64_t *run, uint64_t *queued)

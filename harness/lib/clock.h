@@ -48,6 +48,11 @@ uint64_t clock_process_cpu_ns(void);
  * running), in ns, from /proc/thread-self/schedstat; -1 where the kernel
  * does not keep them. */
 int clock_sched_times(uint64_t *run, uint64_t *queued);
+/* The same from a descriptor kept open (clock_sched_open, -1 when the
+ * kernel has no schedstat): one pread a reading, no allocation, for
+ * readings beside samples.  The descriptor is the calling thread's. */
+int clock_sched_open(void);
+int clock_sched_read(int fd, uint64_t *run, uint64_t *queued);
 
 struct clock_info {
     double resolution_ns;  /* smallest non-zero step seen between two reads

@@ -27,6 +27,7 @@ struct worker {
                                  (the scheduler's run-queue delay) */
     unsigned long ncpu;
     int no_wait;              /* the kernel does not say (no schedstat) */
+    int sched_fd;             /* the sampling thread's schedstat, or -1 */
     unsigned dumps;           /* callgrind dumps so far (counts.h) */
     struct hwcount hw;        /* --counters (hwcount.h), n 0: none */
     uint64_t *hwv;            /* their values in the last sample batch */
@@ -155,7 +156,9 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
     for (i = 0; i < count; i++) {
         uint64_t run, q0 = 0, q1 = 0;
         /* read outside the timed loop: the sample's wait for a core */
-        if (!w->no_wait && clock_sched_times(&run, &q0) < 0)
+        if (!w->no_wait && w->sched_fd < 0 && (w->sched_fd = clock_sched_open()) < 0)
+            w->no_wait = 1;
+        if (!w->no_wait && clock_sched_read(w->sched_fd, &run, &q0) < 0)
             w->no_wait = 1;
         if (measure_once(&w->m, iters, &ns[i], &e) < 0) {
             answer_err(w, e.msg);
@@ -163,7 +166,7 @@ static void do_sample(struct worker *w, uint64_t iters, unsigned long count)
             return;
         }
         w->cpu[i] = w->m.cpu_ns;
-        if (!w->no_wait && clock_sched_times(&run, &q1) < 0)
+        if (!w->no_wait && clock_sched_read(w->sched_fd, &run, &q1) < 0)
             w->no_wait = 1;
         w->wait[i] = q1 > q0 ? q1 - q0 : 0;
         keep_counters(w, i);
@@ -478,6 +481,7 @@ int worker_serve(int rfd, int wfd)
     size_t cap = 0;
     int status = 0;
 
+    w.sched_fd = -1;
     w.in = fdopen(rfd, "r");
     w.out = fdopen(wfd, "w");
     if (!w.in || !w.out) {
@@ -508,6 +512,8 @@ cleanup:
     free(w.ucv);
     free(w.cpu);
     free(w.wait);
+    if (w.sched_fd >= 0)
+        close(w.sched_fd);
     free(line);
     free(w.inst);
     fclose(w.in);
