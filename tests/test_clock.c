@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <unistd.h>
 
 #include "harness/lib/clock.h"
 
@@ -66,4 +67,27 @@ Test(clock, measure_twice_agrees_on_getres)
     clock_measure(&b);
     cr_assert_eq(a.getres_ns, b.getres_ns);
     cr_assert_geq(b.resolution_ns, b.getres_ns);
+}
+
+/* The thread's scheduler times, from a descriptor kept open, agree with a
+ * fresh reading and never go back; its run time grows with work done. */
+Test(clock, scheduler_times_from_a_kept_descriptor)
+{
+    uint64_t run0, q0, run1, q1, run2, q2;
+    volatile uint64_t x = 0;
+    int fd = clock_sched_open();
+    uint64_t i;
+
+    cr_assert_geq(fd, 0, "this kernel keeps schedstat");
+    cr_assert_eq(clock_sched_read(fd, &run0, &q0), 0);
+    for (i = 0; i < 20000000; i++)
+        x += i;
+    cr_assert_eq(clock_sched_read(fd, &run1, &q1), 0);
+    cr_assert_eq(clock_sched_times(&run2, &q2), 0);
+    cr_assert_gt(run1, run0);
+    cr_assert_geq(q1, q0);
+    cr_assert_geq(run2, run1);
+    cr_assert_geq(q2, q1);
+    close(fd);
+    cr_assert_lt(clock_sched_read(fd, &run0, &q0), 0, "a closed descriptor is an error");
 }
