@@ -219,7 +219,11 @@ def pacer_figures(path):
         r = json.load(f)
     blocks = [blk for b in r["benchmarks"] for blk in b.get("load", [])]
     if not blocks:
-        die("%s: no load block" % path)
+        die("%s: no load block (%s)" % (path, "; ".join(
+            "%s: %s" % (b["name"], b.get("error")) for b in r["benchmarks"])))
+    for blk in blocks:
+        if not blk.get("valid", True):
+            print("       (pacer marked its run invalid: %s)" % blk.get("invalid_reason"))
     buckets = {}
     for blk in blocks:
         for v, n in blk["latency"]["buckets"]:
@@ -285,7 +289,8 @@ def run_pacer_argv(a, argv, out, server):
         p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
     cpu = wait_bounded(p, a.duration + 60, "pacer")
     s1 = srv.sample()
-    if p.returncode not in (0, 1) or not os.path.exists(out):
+    # 1: a threshold failed; 3: a run marked invalid (said below), or a failure
+    if p.returncode not in (0, 1, 3) or not os.path.exists(out):
         with open(out + ".log") as log:
             die("pacer failed (exit %s): %s\n%s" % (p.returncode, " ".join(argv), log.read()))
     got = pacer_figures(out)
