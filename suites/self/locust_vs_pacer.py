@@ -9,9 +9,9 @@ that one server, every run bounded by its duration:
   locust    Debian's Locust, headless, on suites/targets/locustfile.py:
             USERS users (all spawned in the first second) doing list, think,
             read, think (uniform 50 to 150 ms), DURATION seconds
-  pacer     pacer's flow mode on the same flow: the "browse" scenario of
-            users.json, its users and duration set from the options, pointed
-            at this script's server (run_pacer_flow: finished once flows land)
+  pacer     pacer's flow mode on the same flow: the flows of the "browse"
+            scenario of users.json (pacer load --flow), USERS users, one a
+            connection, DURATION seconds
   pacer-url pacer's single-URL mode (pacer load) on the list step's URL, in
             an open loop at the request rate the flow achieved this round
             (Locust's, else --url-rate): the baseline pacer's flow mode is to
@@ -213,11 +213,14 @@ def run_locust(a, port, token, tmp, rnd, server):
 
 def pacer_figures(path):
     """Requests, errors, window seconds and latency percentiles (ms) of a
-    pacer result file, over all its load blocks (a flow's steps each have
-    one): the histograms' buckets are merged for the percentiles."""
+    pacer result file.  A flow's result has a benchmark for the whole load,
+    then one per step (NAME/step:S) and one per flow (NAME/flow:F, whose
+    "requests" are iterations): only the whole load's are read (its
+    histograms merged, were there several)."""
     with open(path) as f:
         r = json.load(f)
-    blocks = [blk for b in r["benchmarks"] for blk in b.get("load", [])]
+    blocks = [blk for b in r["benchmarks"] if not re.search(r"/(step|flow):", b["name"])
+              for blk in b.get("load", [])]
     if not blocks:
         die("%s: no load block (%s)" % (path, "; ".join(
             "%s: %s" % (b["name"], b.get("error")) for b in r["benchmarks"])))
@@ -244,32 +247,26 @@ def pacer_figures(path):
 
 
 def run_pacer_flow(a, port, token, tmp, rnd, server):
-    """One run of pacer's flow mode: users.json's "browse" scenario pointed at
-    this script's server.
+    """One run of pacer's flow mode: the flows (and data) of users.json's
+    "browse" scenario, as a flow file for pacer load --flow against this
+    script's server, a user a connection, closed loop.
 
-    TO FINISH once flows land: the suite below is the format the lead is
-    building; check that `pacer run` accepts it (the scenario's fields, the
-    stand-in target), that pacer_figures reads the result of a flow (one load
-    block a step, or one for the whole flow: its "requests" must be the
-    requests sent, not the flow iterations), and, when pacer can log the start
-    of its measured window (--progress), sample its CPU there as run_locust
-    does instead of over its whole life."""
+    Still to do: pacer logs no start of its measured window, so its CPU is
+    its whole life's (start-up and exit counted, unlike Locust's); with a
+    mark on stderr (--progress) it could be sampled as run_locust does."""
     with open(SUITE) as f:
         suite = json.load(f)
     sc = next((s for s in suite["scenarios"] if s["name"] == SCENARIO), None)
     if sc is None:
         die("%s: no scenario named %s" % (SUITE, SCENARIO))
-    sc = dict(sc, target="given", users=a.users, duration="%ds" % a.duration)
-    sc.pop("thresholds", None)
-    # The server is this script's: the target pacer starts only stands for it
-    # (pacer waits until the port answers /hello, then loads it).
-    stand_in = {"name": "given", "command": ["sleep", str(a.duration + 120)], "port": port,
-                "ready": {"http": "/hello"}, "ready_timeout": "5s", "stop_timeout": "1s"}
+    flow = {k: sc[k] for k in ("flows", "data") if k in sc}
     path = os.path.join(tmp, "flow%d.json" % rnd)
     with open(path, "w") as f:
-        json.dump({"name": "locust-vs-pacer", "targets": [stand_in], "scenarios": [sc]}, f)
+        json.dump(flow, f)
     out = os.path.join(tmp, "pacer%d.json" % rnd)
-    argv = [a.pacer, "run", path, "--samples", "1", "-q", "--out", out]
+    argv = [a.pacer, "load", "http://127.0.0.1:%d" % port, "--flow", path,
+            "-c", str(a.users), "-t", str(sc.get("threads", 1)), "-d", "%ds" % a.duration,
+            "-q", "--out", out]
     return run_pacer_argv(a, argv, out, server)
 
 
