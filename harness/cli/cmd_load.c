@@ -22,6 +22,7 @@
 #include "harness/result/profile.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
+#include "harness/run/suite.h"
 #include "harness/run/tmpfiles.h"
 #include "loadsum.h"
 #include "profiles.h"
@@ -34,6 +35,8 @@ struct load_cli {
     size_t nheaders;
     char *body;                  /* from --body-file, owned */
     const char *out, *save, *format, *name;
+    const char *flow;            /* --flow FILE */
+    struct load_flows flows;
     const char **limits;
     size_t nlimits;
     unsigned repeat;
@@ -83,6 +86,11 @@ static void usage(FILE *f)
 "      --timeout TIME    per request and connect (default 2s)\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
+"      --flow FILE       virtual users: each connection a user running the\n"
+"                        flows of FILE ({\"flows\": [...], \"data\": {...}}, as a\n"
+"                        suite's scenario writes them) against URL's host; a\n"
+"                        result benchmark for each step (NAME/step:S) and\n"
+"                        flow (NAME/flow:F); -R: new iterations a second\n"
 "  -H, --header 'N: V'   a request header (repeatable)\n"
 "      --body TEXT       request body\n"
 "      --body-file FILE  request body from a file\n"
@@ -161,7 +169,7 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID, O_NAP, O_IO,
+    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_FLOW,
 };
 
 static const struct option lopts[] = {
@@ -182,6 +190,7 @@ static const struct option lopts[] = {
     {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
     {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
     {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+    {"flow", required_argument, 0, O_FLOW},
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 };
 
@@ -288,6 +297,7 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
         return 0;
     case 'n': return get_count("repeat", arg, 1, 1000, &c->repeat);
     case O_LIMIT: return push(&c->limits, &c->nlimits, arg);
+    case O_FLOW: c->flow = arg; return 0;
     case O_NAME: c->name = arg; return 0;
     case O_OUT: c->out = arg; return 0;
     case O_SAVE: c->save = arg; return 0;
@@ -340,6 +350,32 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
     return 0;
 }
 
+/* --flow FILE: the flows read, checked and compiled, and what flows cannot
+ * do refused, before any load.  -1 after saying why. */
+static int flows_ready(struct load_cli *c)
+{
+    struct err e = {0};
+    const char *single = c->rq.method ? "-X" : c->nheaders ? "-H" : c->rq.body ? "--body"
+                       : c->o.pipeline > 1 ? "--pipeline" : !c->o.keepalive ? "--no-keepalive"
+                       : c->o.io != LOAD_IO_EPOLL ? "--io" : NULL;
+
+    if (single) {
+        die_msg("load: %s is not for --flow (each step says its own request; a user keeps "
+                "its connection and sends one request at a time)", single);
+        return -1;
+    }
+    if (c->o.url.scheme != SCHEME_HTTP) {
+        die_msg("load: --flow: flows are HTTP: an http:// URL");
+        return -1;
+    }
+    if (flowfile_load(c->flow, &c->flows, &e) < 0) {
+        die_msg("load: --flow: %s", e.msg);
+        return -1;
+    }
+    c->o.flows = &c->flows;
+    return 0;
+}
+
 /* The result that holds the run. */
 static int build_result(struct result *r, const struct load_cli *c, int argc, char **argv)
 {
@@ -381,8 +417,9 @@ static int check_limits(const struct result *r, const struct load_cli *c)
     for (n = 0; n < c->nlimits; n++)
         if (limit_parse(c->limits[n], &l[n], &e) < 0)
             goto cleanup;
+    /* a limit without a pattern is the whole load's, not each step's */
     for (i = 0; i < n; i++)
-        if (limit_check(&l[i], r->benches, r->nbenches, NULL, 0, &lc, &e) < 0)
+        if (limit_check(&l[i], r->benches, l[i].pattern ? r->nbenches : 1, NULL, 0, &lc, &e) < 0)
             goto cleanup;
     report_limit_lines(stdout, lc.v, lc.n, "limit", 0);
     rc = lc.failed > 0;
@@ -454,7 +491,8 @@ static int repetitions(struct load_cli *c, struct result *r)
             if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
                 c->profile[0] = '\0';
         }
-        if (load_bench_add(&r->benches[0], &c->o, &out) < 0) {
+        if (load_bench_add(&r->benches[0], &c->o, &out) < 0 ||
+            (c->o.flows && load_bench_add_parts(&r->benches[0], &c->o, &out) < 0)) {
             load_out_free(&out);
             die_msg("load: out of memory");
             return -1;
@@ -473,6 +511,7 @@ int cmd_load(int argc, char **argv)
     struct err e = {0};
     char *req = NULL, *path = NULL;
     int rc = EXIT_BAD_INPUT, invalid = 0, lim;
+    size_t i;
 
     memset(&c, 0, sizeof c);
     load_opts_default(&c.o);
@@ -487,6 +526,8 @@ int cmd_load(int argc, char **argv)
         die_msg("load: %s", e.msg);
         goto cleanup;
     }
+    if (c.flow && flows_ready(&c) < 0)
+        goto cleanup;
     if (build_result(&r, &c, argc, argv) < 0) {
         die_msg("load: out of memory");
         goto cleanup;
@@ -504,10 +545,15 @@ int cmd_load(int argc, char **argv)
     c.o.stop = &child_interrupted;
     if ((invalid = repetitions(&c, &r)) < 0)
         goto cleanup;
-    if (bench_compute_stats(&r.benches[0], NULL) < 0) {
+    if (result_take_parts(&r) < 0) {
         die_msg("load: out of memory");
         goto cleanup;
     }
+    for (i = 0; i < r.nbenches; i++)
+        if (bench_compute_stats(&r.benches[i], NULL) < 0) {
+            die_msg("load: out of memory");
+            goto cleanup;
+        }
     if ((c.out && result_save(&r, c.out, &e) < 0) ||
         (c.save && result_save_new(&r, c.save, "-load", &path, &e) < 0)) {
         die_msg("load: %s", e.msg);
@@ -537,6 +583,7 @@ cleanup:
     free(c.headers);
     free(c.limits);
     free(c.body);
+    load_flows_free(&c.flows);
     result_free(&r);
     return rc;
 }

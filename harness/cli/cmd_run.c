@@ -624,12 +624,16 @@ int cmd_run(int argc, char **argv)
     }
     if (c.profile && !interrupted && profiles_take(&p, &r, c.quiet, pdir, sizeof pdir) < 0)
         goto cleanup;
+    if (!strcmp(c.format, "table"))
+        print_table(&r, &p);   /* by job: before the steps' benchmarks join them */
+    if (result_take_parts(&r) < 0) {
+        die_msg("run: out of memory");
+        goto cleanup;
+    }
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);
     else if (!strcmp(c.format, "markdown"))
         runmd_print(&r);
-    else
-        print_table(&r, &p);
     fflush(stdout);
     rc = (interrupted || invalid || result_nerrors(&r)) ? EXIT_UNTRUSTED
          : nfailed ? EXIT_REGRESSION : EXIT_OK;

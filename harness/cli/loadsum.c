@@ -61,6 +61,47 @@ static void print_errors(FILE *f, const struct load_out *out)
     }
 }
 
+/* A load of flows: each step's answers, latency, errors and failed checks,
+ * and each flow's iterations and their duration. */
+static void print_steps(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    static const double ps[] = {50, 90, 99};
+    char a[32], b[32], c[32];
+    uint64_t v[3];
+    size_t i;
+
+    fprintf(f, "  %-20s %9s %9s %9s %9s %9s %8s %7s\n", "step", "requests", "req/s", "p50",
+            "p90", "p99", "errors", "checks");
+    for (i = 0; i < out->nsteps; i++) {
+        const struct load_step_out *s = &out->steps[i];
+        hist_percentiles(&s->latency, ps, 3, v);
+        fprintf(f, "  %-20s %9llu %9.1f %9s %9s %9s %8llu %7s\n", s->name,
+                (unsigned long long)s->requests,
+                out->elapsed_s > 0 ? (double)s->requests / out->elapsed_s : 0.0,
+                s->requests ? fmt_time(a, sizeof a, (double)v[0]) : "-",
+                s->requests ? fmt_time(b, sizeof b, (double)v[1]) : "-",
+                s->requests ? fmt_time(c, sizeof c, (double)v[2]) : "-",
+                (unsigned long long)s->nerrors,
+                s->checks_failed ? "FAILED" : s->checks ? "ok" : "-");
+        if (s->checks_failed)
+            fprintf(f, "  %-20s %llu of %llu checks failed\n", "",
+                    (unsigned long long)s->checks_failed, (unsigned long long)s->checks);
+    }
+    for (i = 0; i < out->nflows; i++) {
+        const struct load_flow_out *fl = &out->flows[i];
+        hist_percentiles(&fl->duration, ps, 3, v);
+        fprintf(f, "  flow %-15s %llu iterations (%.1f/s), %llu given up; duration p50 %s, "
+                   "p99 %s\n", fl->name, (unsigned long long)fl->iterations,
+                out->elapsed_s > 0 ? (double)fl->iterations / out->elapsed_s : 0.0,
+                (unsigned long long)fl->aborted,
+                fl->iterations ? fmt_time(a, sizeof a, (double)v[0]) : "-",
+                fl->iterations ? fmt_time(b, sizeof b, (double)v[2]) : "-");
+    }
+    if (o->rate > 0)
+        fprintf(f, "  %-20s latency runs from each step's intended start (the arrival, or "
+                   "the end of the think time before it)\n", "");
+}
+
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
 {
     char a[32], b[32], c[32];
@@ -137,6 +178,8 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
                    "more connections (-c) would leave the wait to the server\n",
                 "note", (unsigned long long)out->no_conn, (unsigned long long)out->due,
                 o->connections);
+    if (out->nsteps)
+        print_steps(f, o, out);
     if (!out->valid)
         fprintf(f, "  INVALID     %s\n", out->invalid);
 }
