@@ -463,13 +463,12 @@ static int step_compile(struct load_flows *fs, struct load_flow *f, size_t fi, s
     if (!s->path.src || !*s->path.src)
         return err_set(e, "flows[%zu].steps[%zu].path: missing (every step requests a path)",
                        fi, si);
-    if (s->path.src[0] != '/')
-        return err_set(e, "flows[%zu].steps[%zu].path: '%s' does not start with /", fi, si,
-                       s->path.src);
+    if (s->path.src[0] != '/' && strncmp(s->path.src, "${", 2))
+        return err_set(e, "flows[%zu].steps[%zu].path: '%s' does not start with / (or with "
+                          "a variable that holds a path)", fi, si, s->path.src);
     if (s->status && (s->status < 100 || s->status > 599))
         return err_set(e, "flows[%zu].steps[%zu].status: %d is not an HTTP status", fi, si,
                        s->status);
-    s->head = s->method && !strcmp(s->method, "HEAD");
     if (s->method) {
         const char *m;
         for (m = s->method; *m && char_is_token((unsigned char)*m); m++)
@@ -478,9 +477,6 @@ static int step_compile(struct load_flows *fs, struct load_flow *f, size_t fi, s
             return err_set(e, "flows[%zu].steps[%zu].method: '%s' is not a method", fi, si,
                            s->method);
     }
-    /* the captures first: a step's own captures are not defined for it */
-    if (captures_compile(fs, s, fi, si, e) < 0 || checks_compile(s, fi, si, e) < 0)
-        return -1;
     if (tpl_compile(fs, f, &w, &s->path) < 0)
         return -1;
     w.field = "headers";
@@ -531,6 +527,17 @@ int load_flows_compile(struct load_flows *fs, struct err *e)
             return err_set(e, "flows[%zu].weight: %g is not above 0", fi, f->weight);
         if (!f->nsteps)
             return err_set(e, "flows[%zu].steps: none (a flow needs one step at least)", fi);
+        /* every capture's name first, so that a use before its capture
+         * can be told from a name defined nowhere */
+        for (si = 0; si < f->nsteps; si++) {
+            struct flow_step *st = &f->steps[si];
+            st->head = st->method && !strcmp(st->method, "HEAD");
+            if (captures_compile(fs, st, fi, si, e) < 0 || checks_compile(st, fi, si, e) < 0)
+                return -1;
+        }
+    }
+    for (fi = 0; fi < fs->nflows; fi++) {
+        struct load_flow *f = &fs->flows[fi];
         for (si = 0; si < f->nsteps; si++) {
             if (step_compile(fs, f, fi, si, e) < 0)
                 return -1;
