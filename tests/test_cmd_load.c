@@ -3,7 +3,10 @@
  * build/suites/targets/testsrv on loopback; exit codes, messages, the
  * result file, limits, --monitor and Ctrl-C.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -197,7 +201,62 @@ Test(cmd_load, limits_decide_the_exit_code)
         o = run(0, a);
     }
     cr_assert_eq(o->code, 2, "%s%s", o->stdout_s, o->stderr_s);
-    cr_assert(strstr(o->stderr_s, "has the metric 'latncy.p99'"), "%s", o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "a load run has no metric 'latncy.p99' (did you mean "
+                                  "\"latency.p99\"?)"), "%s", o->stderr_s);
+}
+
+/* A loopback port that listens and never accepts: a server no request
+ * can reach unseen (its accept queue keeps every connection made). */
+static int listener(int *port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+    cr_assert(fd >= 0);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(listen(fd, 64), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Limits are checked before any load: a k6 spelling, a bare latency, a
+ * pattern that names another benchmark, the server's figures without
+ * --monitor each exit 2 with one line, and no connection was made (the
+ * listener's queue is empty), no result written, the 60 s never run. */
+Test(cmd_load, limits_checked_before_the_load)
+{
+    static const char *const cases[][2] = {
+        {"p(99)<50", "--limit 'p(99)<50': k6's spelling; pacer's is 'latency.p99 < 50ms' "
+                     "(k6 counts times in ms, pacer reads a bare number as ns)\n"},
+        {"http_req_failed: rate<0.01", "pacer's is 'errors.rate < 1%'\n"},
+        {"avg<100", "pacer's is 'latency.mean < 100ms'"},
+        {"latency.p99 < 50", "'50' has no unit, so pacer would read ns; write it with one, "
+                             "e.g. 'latency.p99 < 50ms'\n"},
+        {"other: latency.p99 < 1s", "'other' does not match the benchmark's name"},
+        {"server.cpu < 1", "the server's figures need --monitor PID"},
+    };
+    const char *out = tmp_path("k6.json");
+    char u[64];
+    size_t i;
+    int port, fd = listener(&port), c;
+
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/", port);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *a[] = {"load", u, "-c", "2", "-d", "60s", "--out", out, "--limit",
+                           cases[i][0], NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2, "%s: %s%s", cases[i][0], o->stdout_s, o->stderr_s);
+        cr_assert(strstr(o->stderr_s, cases[i][1]), "%s", o->stderr_s);
+        cr_assert_eq(strchr(o->stderr_s, '\n') - o->stderr_s + 1, (long)strlen(o->stderr_s),
+                     "one line: %s", o->stderr_s);
+        cr_assert_eq(o->stdout_s[0], '\0', "%s", o->stdout_s);
+        cr_assert_not(exists(out));
+    }
+    c = accept(fd, NULL, NULL);
+    cr_assert(c < 0 && errno == EAGAIN, "pacer connected to the server");
+    close(fd);
 }
 
 Test(cmd_load, errors_are_reported_by_class)

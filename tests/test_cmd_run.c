@@ -128,6 +128,28 @@ Test(cmd_run, suite_with_a_typo)
     out_free(&o);
 }
 
+/* A k6 threshold in a load scenario is refused as the file is read, with
+ * pacer's spelling, before the target starts (it would leave a file). */
+Test(cmd_run, k6_threshold_refused_before_the_target_starts)
+{
+    const char *suite = tmp_path("k6.json"), *mark = tmp_path("started");
+    struct out o;
+
+    write_file(suite,
+               "{\"name\": \"k6\", \"targets\": [{\"name\": \"srv\", \"shell\": true,\n"
+               " \"command\": \"touch {suite_dir}/started; exec {build}/suites/targets/testsrv "
+               "--port {port}\"}],\n"
+               " \"scenarios\": [{\"name\": \"s\", \"url\": \"http://127.0.0.1:{port}/\",\n"
+               " \"duration\": \"30s\", \"thresholds\": [\"http_req_duration: p(95)<200\"]}]}\n");
+    o = run_pacer("run", suite, "-q");
+    cr_assert_eq(o.code, 2, "%s%s", o.stdout_s, o.stderr_s);
+    cr_assert(strstr(o.stderr_s, "scenarios[0].thresholds[0]: limit 'http_req_duration: "
+                                 "p(95)<200': k6's spelling; pacer's is 'latency.p99 < 200ms'"),
+              "%s", o.stderr_s);
+    cr_assert_not(exists(mark), "the target was started");
+    out_free(&o);
+}
+
 Test(cmd_run, command_json_to_stdout)
 {
     struct out o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--format",

@@ -18,6 +18,7 @@
 #include "harness/result/env.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/limit.h"
+#include "harness/result/loadlimit.h"
 #include "harness/result/loadres.h"
 #include "harness/result/profile.h"
 #include "harness/result/result_json.h"
@@ -36,6 +37,8 @@ struct load_cli {
     const char *out, *save, *format, *name;
     const char **limits;
     size_t nlimits;
+    struct limit *parsed;        /* the limits, parsed before the load */
+    size_t nparsed;
     unsigned repeat;
     int quiet;
     char profile[4200];          /* the server's profile of the last window */
@@ -106,7 +109,10 @@ static void usage(FILE *f)
 "      --seed N          seed of the Poisson arrivals\n"
 "  -n, --repeat N        repetitions (default 1); the result holds each\n"
 "      --limit 'EXPR'    e.g. 'latency.p99 < 50ms', 'errors.rate < 0.1%%',\n"
-"                        'throughput > 20k' (repeatable; exit 1 if one fails)\n"
+"                        'throughput > 20k' (repeatable; exit 1 if one fails);\n"
+"                        checked before the load: a k6 spelling ('p(99)<50')\n"
+"                        or a latency without its unit is refused (exit 2)\n"
+"                        with pacer's spelling\n"
 "output:\n"
 "      --name NAME       benchmark name in the result (default: the URL)\n"
 "      --out FILE        write the result file (atomically)\n"
@@ -364,35 +370,61 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
     return r->benches[0].name ? 0 : -1;
 }
 
-static int check_limits(const struct result *r, const struct load_cli *c)
+/* Every --limit parsed and checked before any load: its syntax, a metric
+ * a load run records (with pacer's spelling of a k6 one), a benchmark name
+ * its pattern selects, --monitor for the server's figures.  Parsed into a
+ * new c->parsed; 0, or -1 after saying why. */
+static int limits_prepare(struct load_cli *c, const char *bench)
 {
-    struct limit *l = c->nlimits ? calloc(c->nlimits, sizeof *l) : NULL;
-    struct limit_checks lc = {0};
     struct err e = {0};
-    size_t i, n = 0;
-    int rc = -1;
+    size_t n;
 
     if (!c->nlimits)
         return 0;
-    if (!l) {
-        err_set(&e, "out of memory");
-        goto cleanup;
+    if (!(c->parsed = calloc(c->nlimits, sizeof *c->parsed))) {
+        die_msg("load: out of memory");
+        return -1;
     }
-    for (n = 0; n < c->nlimits; n++)
-        if (limit_parse(c->limits[n], &l[n], &e) < 0)
-            goto cleanup;
-    for (i = 0; i < n; i++)
-        if (limit_check(&l[i], r->benches, r->nbenches, NULL, 0, &lc, &e) < 0)
+    for (n = 0; n < c->nlimits; n++) {
+        struct limit *l = &c->parsed[n];
+        if (load_limit_parse(c->limits[n], l, &e) < 0) {
+            die_msg("load: --%s", e.msg);
+            return -1;
+        }
+        c->nparsed = n + 1;
+        if (l->pattern && regexec(&l->re, bench, 0, NULL, 0) != 0) {
+            die_msg("load: --limit '%s': '%s' does not match the benchmark's name '%s'",
+                    l->text, l->pattern, bench);
+            return -1;
+        }
+        if (!c->o.monitor_pid && strstr(l->metric, "server.")) {
+            die_msg("load: --limit '%s': the server's figures need --monitor PID", l->text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The limits (parsed by limits_prepare) on the run: their lines printed;
+ * 1 when one failed, 0, or -1 after saying why. */
+static int check_limits(const struct result *r, const struct load_cli *c)
+{
+    struct limit_checks lc = {0};
+    struct err e = {0};
+    size_t i;
+    int rc = -1;
+
+    if (!c->nparsed)
+        return 0;
+    for (i = 0; i < c->nparsed; i++)
+        if (limit_check(&c->parsed[i], r->benches, r->nbenches, NULL, 0, &lc, &e) < 0)
             goto cleanup;
     report_limit_lines(stdout, lc.v, lc.n, "limit", 0);
     rc = lc.failed > 0;
 cleanup:
     if (rc < 0)
-        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
+        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--", e.msg);
     limit_checks_free(&lc);
-    for (i = 0; i < n; i++)
-        limit_free(&l[i]);
-    free(l);
     return rc;
 }
 
@@ -473,6 +505,7 @@ int cmd_load(int argc, char **argv)
     struct err e = {0};
     char *req = NULL, *path = NULL;
     int rc = EXIT_BAD_INPUT, invalid = 0, lim;
+    size_t k;
 
     memset(&c, 0, sizeof c);
     load_opts_default(&c.o);
@@ -491,6 +524,8 @@ int cmd_load(int argc, char **argv)
         die_msg("load: out of memory");
         goto cleanup;
     }
+    if (limits_prepare(&c, r.benches[0].name) < 0)
+        goto cleanup;
     if (c.profile_pid > 0) {
         if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
             die_msg("load: --profile-pid: %s", e.msg);
@@ -536,6 +571,9 @@ cleanup:
     free(path);
     free(c.headers);
     free(c.limits);
+    for (k = 0; k < c.nparsed; k++)
+        limit_free(&c.parsed[k]);
+    free(c.parsed);
     free(c.body);
     result_free(&r);
     return rc;
