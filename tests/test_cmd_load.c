@@ -259,6 +259,90 @@ Test(cmd_load, limits_checked_before_the_load)
     close(fd);
 }
 
+/* The count of connections the server closed in the first load block of
+ * the result file at path (-1: absent). */
+static long long server_closed_in(const char *path)
+{
+    json_t *r = json_load_file(path, 0, NULL), *v;
+    long long n;
+
+    cr_assert(r, "%s", path);
+    v = json_object_get(json_array_get(json_object_get(json_array_get(
+            json_object_get(r, "benchmarks"), 0), "load"), 0), "server_closed");
+    n = json_is_integer(v) ? json_integer_value(v) : -1;
+    json_decref(r);
+    return n;
+}
+
+/* An HTTP/1.0 server that closes every connection: with keep-alive asked
+ * the summary says it was not in effect, and the result keeps the count;
+ * with --no-keepalive the closes were asked for and no warning is given;
+ * a keep-alive server closes none. */
+Test(cmd_load, server_closes_are_counted_and_said)
+{
+    const struct out *o;
+    const char *out = tmp_path("closes.json");
+    long long n;
+
+    start_server("http10");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);
+    n = server_closed_in(out);
+    cr_assert_gt(n, 10, "%lld", n);
+    {
+        char want[96];
+        snprintf(want, sizeof want, "connections server closed %lld connections: keep-alive "
+                                    "not in effect", n);
+        cr_assert(strstr(o->stdout_s, want), "%s\nnot in:\n%s", want, o->stdout_s);
+    }
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--no-keepalive", "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert(strstr(o->stdout_s, "connections ") && strstr(o->stdout_s, " opened, a new one "
+                                                             "per request (--no-keepalive)"),
+              "%s", o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "keep-alive not in effect"), "%s", o->stdout_s);
+    srv_stop(&srv);
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(server_closed_in(out), 0);
+    cr_assert_null(strstr(o->stdout_s, "server closed"), "%s", o->stdout_s);
+}
+
+/* The open loop's late sends say whose delay each was: the server's
+ * (every connection held: one connection and a server that answers in
+ * 10 ms, at 400/s) or the generator's. */
+Test(cmd_load, late_sends_say_whose_delay)
+{
+    const struct out *o;
+    const char *args[] = {"--mode", "slow", "--delay", "10ms", NULL};
+    unsigned long long late, waited;
+    const char *p;
+
+    srv = srv_start(args);
+    {
+        const char *a[] = {"load", url(), "-c", "1", "-t", "1", "-d", "500ms", "-R", "400",
+                           "-q", NULL};
+        o = run(0, a);
+    }
+    p = strstr(o->stdout_s, "sent late   ");
+    cr_assert(p, "%s", o->stdout_s);
+    cr_assert_eq(sscanf(p, "sent late   %llu more than 1.00 ms after their intended start:",
+                        &late), 1, "%s", p);
+    p = strstr(p, "\n");
+    cr_assert_eq(sscanf(p, "\n              %llu waited for a free connection (the server "
+                           "held every connection)", &waited), 1, "%s", p);
+    cr_assert_gt(waited, late / 2, "%s", o->stdout_s);
+    cr_assert(strstr(p, " the generator reached late (it was not running in time"), "%s", p);
+}
+
 Test(cmd_load, errors_are_reported_by_class)
 {
     const struct out *o;

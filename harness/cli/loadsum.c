@@ -61,6 +61,53 @@ static void print_errors(FILE *f, const struct load_out *out)
     }
 }
 
+/* Open loop: what was due and sent, and of the requests sent late whose
+ * delay it was: the server's (every connection was held, so they waited
+ * for one) or the generator's (it was not running when they fell due). */
+static void print_schedule(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    unsigned long long waited = out->queued > out->late ? out->queued - out->late : 0;
+    char a[32];
+
+    fprintf(f, "  %-12s%llu due, %llu sent; %llu due while every connection was busy\n",
+            "schedule", (unsigned long long)out->due, (unsigned long long)out->sent,
+            (unsigned long long)out->no_conn);
+    fprintf(f, "  %-12s%llu more than %s after their intended start", "sent late",
+            (unsigned long long)out->queued, fmt_time(a, sizeof a, (double)o->late_ns));
+    if (!out->queued && !out->late) {
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, ":\n  %-12s%llu waited for a free connection (the server held every "
+               "connection)\n", "", waited);
+    fprintf(f, "  %-12s%llu the generator reached late (it was not running in time", "",
+            (unsigned long long)out->late);
+    if (out->late_wake)
+        fprintf(f, "; %llu after a sleep that overran", (unsigned long long)out->late_wake);
+    fputs(")\n", f);
+}
+
+/* Connections the server closed: with keep-alive asked, each is a
+ * reconnect the user did not ask for, and a server that closes after
+ * every response measures as a connection per request; without it they
+ * are what was asked. */
+static void print_connections(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    double per = out->server_closed ? (double)out->requests / (double)out->server_closed : 0;
+
+    if (!o->keepalive) {
+        fprintf(f, "  %-12s%llu opened, a new one per request (--no-keepalive)\n",
+                "connections", (unsigned long long)out->connects);
+        return;
+    }
+    if (!out->server_closed)
+        return;
+    fprintf(f, "  %-12sserver closed %llu connections: keep-alive %s (one close every %.1f "
+               "responses; pacer opened each again)\n", "connections",
+            (unsigned long long)out->server_closed, per < 2 ? "not in effect" : "only in part",
+            per);
+}
+
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
 {
     char a[32], b[32], c[32];
@@ -93,16 +140,9 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
         fprintf(f, "  %-12s%llu responses, %llu errors (not in the figures above)\n",
                 "warmup", (unsigned long long)out->warm_requests,
                 (unsigned long long)out->warm_errors);
-    if (o->rate > 0) {
-        fprintf(f, "  %-12s%llu due, %llu sent; %llu sent more than %s after their time: "
-                   "%llu seen to late by the generator",
-                "schedule", (unsigned long long)out->due, (unsigned long long)out->sent,
-                (unsigned long long)out->queued, fmt_time(a, sizeof a, (double)o->late_ns),
-                (unsigned long long)out->late);
-        if (out->late)
-            fprintf(f, " (%llu woken late)", (unsigned long long)out->late_wake);
-        fprintf(f, ", %llu due with every connection busy\n", (unsigned long long)out->no_conn);
-    }
+    if (o->rate > 0)
+        print_schedule(f, o, out);
+    print_connections(f, o, out);
     fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
             (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
     fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%; %s\n",

@@ -148,6 +148,7 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->warm_requests += t->warm_requests;
         out->warm_errors += t->warm_errors;
         out->connects += t->connects;
+        out->server_closed += t->server_closed;
         out->inflight_end += t->inflight_end;
         out->unsent_end += t->unsent_end;
         out->reads += t->reads;
