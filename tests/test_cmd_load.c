@@ -156,6 +156,15 @@ Test(cmd_load, run_writes_a_result)
     cr_assert(strstr(o->stdout_s, "closed loop, 4 connections, 2 threads"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "p99.99"));
     cr_assert(strstr(o->stdout_s, "server      CPU"), "%s", o->stdout_s);
+    /* after the repetitions' summaries, the table across them */
+    {
+        const char *t = strstr(o->stdout_s, "\nacross the 2 repetitions:\nrepetition ");
+        cr_assert(t, "%s", o->stdout_s);
+        cr_assert(strstr(t, " req/s ") && strstr(t, " p99.9 ") && strstr(t, " errors\n1 ") &&
+                  strstr(t, "\n2 ") && strstr(t, "\nmedian ") && strstr(t, "\nmin..max "),
+                  "%s", t);
+        cr_assert(strstr(t, " us..") || strstr(t, " ms.."), "%s", t);
+    }
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
     b = json_array_get(json_object_get(r, "benchmarks"), 0);
@@ -188,6 +197,7 @@ Test(cmd_load, limits_decide_the_exit_code)
     }
     cr_assert_eq(o->code, 1, "%s%s", o->stdout_s, o->stderr_s);
     cr_assert(strstr(o->stdout_s, "latency.p99 < 1ns: FAILED"), "%s", o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "across the"), "one repetition: %s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "errors.rate < 1%: holds"), "%s", o->stdout_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latency.p99 < 10s",

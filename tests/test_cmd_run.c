@@ -150,6 +150,29 @@ Test(cmd_run, k6_threshold_refused_before_the_target_starts)
     out_free(&o);
 }
 
+/* A load scenario's repetitions: each one's summary as it ends, then the
+ * table across them (on stderr, beside the progress). */
+Test(cmd_run, load_repetitions_summed_up)
+{
+    const char *suite = tmp_path("reps.json");
+    struct out o;
+    const char *t;
+
+    write_file(suite,
+               "{\"name\": \"reps\", \"targets\": [{\"name\": \"srv\", \"command\": "
+               "[\"{build}/suites/targets/testsrv\", \"--port\", \"{port}\"]}],\n"
+               " \"scenarios\": [{\"name\": \"s\", \"url\": \"http://127.0.0.1:{port}/\",\n"
+               " \"connections\": 2, \"threads\": 1, \"duration\": \"200ms\", "
+               "\"repetitions\": 3}]}\n");
+    o = run_pacer("run", suite);
+    cr_assert(o.code == 0 || o.code == 3, "%s%s", o.stdout_s, o.stderr_s);
+    cr_assert(strstr(o.stderr_s, "reps/s: repetition 3/3\n"), "%s", o.stderr_s);
+    t = strstr(o.stderr_s, "\nacross the 3 repetitions:\nrepetition ");
+    cr_assert(t, "%s", o.stderr_s);
+    cr_assert(strstr(t, "\n3 ") && strstr(t, "\nmedian ") && strstr(t, "\nmin..max "), "%s", t);
+    out_free(&o);
+}
+
 Test(cmd_run, command_json_to_stdout)
 {
     struct out o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--format",

@@ -458,43 +458,65 @@ static int keep_profile(struct load_cli *c, const struct result *r, const char *
     return profiles_show_file(out, bench, dest, svg);
 }
 
-/* The repetitions of the load into r's benchmark, each summary printed:
- * 1 when one was not valid, 0, or -1 after saying why it failed. */
+/* Repetition k into r's benchmark, its summary printed and its figures
+ * added to rs (NULL: none): 1 when it was not valid, 0, or -1 after saying
+ * why it failed. */
+static int repetition(struct load_cli *c, struct result *r, unsigned k, struct repsum *rs)
+{
+    struct load_out out;
+    struct err e = {0};
+    int invalid;
+
+    if (!c->quiet && c->repeat > 1)
+        fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
+    c->o.seed += k > 0;
+    if (load_run(&c->o, &out, &e) < 0) {
+        die_msg("load: %s", e.msg);
+        return -1;
+    }
+    if (rs)
+        load_print_summary(stdout, &c->o, &out);
+    invalid = !out.valid;
+    if (!out.complete)
+        r->complete = 0;
+    if (c->profile_pid > 0) {
+        if (c->profile[0])
+            unlink(c->profile);   /* the last window's is the one kept */
+        if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
+            c->profile[0] = '\0';
+    }
+    if (load_bench_add(&r->benches[0], &c->o, &out) < 0 || (rs && repsum_add(rs, &out) < 0)) {
+        load_out_free(&out);
+        die_msg("load: out of memory");
+        return -1;
+    }
+    load_out_free(&out);
+    return invalid;
+}
+
+
+/* The repetitions of the load into r's benchmark, each summary printed
+ * and then the table across them: 1 when one was not valid, 0, or -1
+ * after saying why it failed. */
 static int repetitions(struct load_cli *c, struct result *r)
 {
-    struct err e = {0};
+    int table = !c->format || strcmp(c->format, "json");
+    struct repsum rs = {0};
     int invalid = 0;
     unsigned k;
 
     for (k = 0; k < c->repeat; k++) {
-        struct load_out out;
-        if (!c->quiet && c->repeat > 1)
-            fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
-        c->o.seed += k > 0;
-        if (load_run(&c->o, &out, &e) < 0) {
-            die_msg("load: %s", e.msg);
+        int rc = repetition(c, r, k, table ? &rs : NULL);
+        if (rc < 0) {
+            repsum_free(&rs);
             return -1;
         }
-        if (!c->format || strcmp(c->format, "json"))
-            load_print_summary(stdout, &c->o, &out);
-        invalid |= !out.valid;
-        if (!out.complete)
-            r->complete = 0;
-        if (c->profile_pid > 0) {
-            if (c->profile[0])
-                unlink(c->profile);   /* the last window's is the one kept */
-            if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
-                c->profile[0] = '\0';
-        }
-        if (load_bench_add(&r->benches[0], &c->o, &out) < 0) {
-            load_out_free(&out);
-            die_msg("load: out of memory");
-            return -1;
-        }
-        load_out_free(&out);
+        invalid |= rc;
         if (!r->complete)
             break;
     }
+    repsum_print(stdout, &rs);
+    repsum_free(&rs);
     return invalid;
 }
 
