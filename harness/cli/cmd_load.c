@@ -394,7 +394,7 @@ static int limits_prepare(struct load_cli *c, const char *bench)
     for (n = 0; n < c->nlimits; n++) {
         struct limit *l = &c->parsed[n];
         if (load_limit_parse(c->limits[n], l, &e) < 0) {
-            die_msg("load: --%s", e.msg);
+            die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--", e.msg);
             return -1;
         }
         c->nparsed = n + 1;

@@ -38,8 +38,11 @@ static const struct {
 
 static const char *const k6_aggs[] = {"", "", "avg", "med", "min", "max", "rate", "count"};
 
-/* A limit split as k6 writes it: [METRIC[{tags}][:]] AGG OP VALUE. */
+/* A limit split as k6 writes it: [METRIC[{tags}][:]] AGG OP VALUE, or
+ * with pacer's "REGEX:" before the aggregation. */
 struct k6_split {
+    const char *pattern;         /* pacer's REGEX (patlen bytes), or NULL */
+    size_t patlen;
     const char *metric;          /* k6's name, or NULL */
     enum k6_family fam;
     enum k6_agg agg;
@@ -99,6 +102,19 @@ static void split_lhs(const char *s, size_t len, struct k6_split *k)
                 s++;
             break;
         }
+    if (!k->metric) {
+        const char *colon = NULL, *p;
+        for (p = s; p < end; p++)
+            if (*p == ':')
+                colon = p;
+        if (colon) {
+            k->pattern = s;
+            k->patlen = (size_t)(colon - s);
+            while (k->patlen && isspace((unsigned char)s[k->patlen - 1]))
+                k->patlen--;
+            s = skip_space(colon + 1);
+        }
+    }
     while (end > s && isspace((unsigned char)end[-1]))
         end--;
     split_agg(s, (size_t)(end - s), k);
@@ -230,6 +246,11 @@ int load_limit_k6(const char *text, char *sug, size_t sugsize, char *note, size_
                                  "latency.mean, errors.rate, generator.cpu, server.cpu and "
                                  "server.rss_max", k.metric ? k.metric : "?");
         break;
+    }
+    if (k.pattern && sug[0]) {
+        char plain[160];
+        snprintf(plain, sizeof plain, "%s", sug);
+        snprintf(sug, sugsize, "%.*s: %s", (int)k.patlen, k.pattern, plain);
     }
     return 1;
 }
