@@ -57,6 +57,7 @@ Test(loadlimit, pacer_spellings_pass)
         "latency.p99 < 50ms", "latency.p99.9 <= 2s", "errors.rate < 0.1%", "errors.rate < 0.01",
         "throughput > 20k", "max < 500ms", "median > 1000", "latency.p99.max < 1s",
         "generator.cpu < 0.9", "server.rss_max < 100MiB", "load: latency.mean < 3ms",
+        "latency.p99.cv < 0.1",
     };
     char sug[160], note[320];
     struct limit l;

@@ -262,9 +262,10 @@ static int check_unit(const char *text, const struct limit *l, struct err *e)
     const char *metric = strncmp(l->metric, "metrics.", 8) ? l->metric : l->metric + 8;
     const char *op = strpbrk(text, "<>"), *rhs;
     char *end;
-    size_t len = strlen(text);
+    size_t len = strlen(text), mlen = strlen(metric);
 
-    if (strncmp(metric, "latency.", 8) || !op)
+    /* a latency's cv (its spread over the repetitions) has no unit */
+    if (strncmp(metric, "latency.", 8) || !op || (mlen > 3 && !strcmp(metric + mlen - 3, ".cv")))
         return 0;
     rhs = skip_space(op + 1 + (op[1] == '='));
     strtod(rhs, &end);
