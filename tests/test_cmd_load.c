@@ -369,6 +369,27 @@ Test(cmd_load, errors_are_reported_by_class)
     cr_assert(strstr(o->stdout_s, "no response in the window"), "%s", o->stdout_s);
 }
 
+/* Repetitions without a response: the table across them marks each as
+ * not valid, shows no latency and the whole error rate. */
+Test(cmd_load, invalid_repetitions_marked_in_the_table)
+{
+    const struct out *o;
+    const char *t;
+
+    start_server("reset");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "200ms", "-n", "2", "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
+    t = strstr(o->stdout_s, "across the 2 repetitions:");
+    cr_assert(t, "%s", o->stdout_s);
+    cr_assert(strstr(t, "\n1 INVALID ") && strstr(t, "\n2 INVALID "), "%s", t);
+    cr_assert(strstr(t, "  -  ") || strstr(t, " - "), "%s", t);
+    cr_assert(strstr(t, "100%\n"), "%s", t);
+    cr_assert(strstr(t, "\nmin..max ") && strstr(t, "100%..100%\n"), "%s", t);
+}
+
 /* A server that fails every request: the error rate is 100 % of the
  * attempts (it was 50 %), so a limit of 60 % fails; no successful
  * response makes the run untrustworthy (exit 3).  -t 5 -c 2: 2 threads

@@ -193,7 +193,7 @@ int repsum_add(struct repsum *s, const struct load_out *out)
 
     if (s->n == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 8;
-        double (*nr)[REPSUM_NCOLS] = realloc(s->rows, ncap * sizeof *nr);
+        double (*nr)[REPSUM_NCOLS + 1] = realloc(s->rows, ncap * sizeof *nr);
         if (!nr)
             return -1;
         s->rows = nr;
@@ -207,6 +207,7 @@ int repsum_add(struct repsum *s, const struct load_out *out)
     row[2] = out->latency.count ? (double)v[1] : NAN;
     row[3] = out->latency.count ? (double)v[2] : NAN;
     row[4] = load_error_rate(out);
+    row[5] = out->valid;
     return 0;
 }
 
@@ -252,7 +253,7 @@ static size_t repsum_column(const struct repsum *s, size_t col, double *v, doubl
 void repsum_print(FILE *f, const struct repsum *s)
 {
     static const char *const head[] = {"repetition", "req/s", "p50", "p99", "p99.9", "errors"};
-    char cells[REPSUM_NCOLS][64], a[32], b[32], num[24];
+    char cells[REPSUM_NCOLS][64], a[32], b[32], num[40];
     const char *row[REPSUM_NCOLS + 1];
     double *v, m[REPSUM_NCOLS][3];
     struct table t;
@@ -266,7 +267,7 @@ void repsum_print(FILE *f, const struct repsum *s)
     table_init(&t, REPSUM_NCOLS + 1);
     table_add(&t, head);
     for (i = 0; i < s->n; i++) {
-        snprintf(num, sizeof num, "%zu", i + 1);
+        snprintf(num, sizeof num, "%zu%s", i + 1, s->rows[i][REPSUM_NCOLS] ? "" : " INVALID");
         row[0] = num;
         for (c = 0; c < REPSUM_NCOLS; c++)
             row[c + 1] = repsum_cell(cells[c], sizeof cells[c], c, s->rows[i][c]);
