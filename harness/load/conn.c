@@ -378,6 +378,8 @@ static const char *parse_error(const struct thread *t, const struct conn *c)
  * not answered failed. */
 static void conn_eof(struct thread *t, struct conn *c, uint64_t now)
 {
+    if (timeline_at(t, now))
+        t->server_closed++;
     if (c->nsent && t->o->url.scheme == SCHEME_HTTP && http_parse_eof(&c->p.h) == PARSE_DONE)
         conn_done(t, c, now);
     conn_fail(t, c, LC_READ, 0, now);
@@ -422,6 +424,8 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             closing = 1;
         conn_done(t, c, arrived);
         parser_reset(t, c);
+        if (closing && timeline_at(t, now))
+            t->server_closed++;   /* it would have: pacer closes first */
         if (closing || !t->o->keepalive) {
             conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
             conn_next(t, c, now);

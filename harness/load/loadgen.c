@@ -148,6 +148,7 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->warm_requests += t->warm_requests;
         out->warm_errors += t->warm_errors;
         out->connects += t->connects;
+        out->server_closed += t->server_closed;
         out->inflight_end += t->inflight_end;
         out->unsent_end += t->unsent_end;
         out->reads += t->reads;
@@ -271,14 +272,14 @@ static void judge(struct load_out *out, const struct load_opts *o)
             snprintf(cause, sizeof cause, "waited for a CPU up to %.0f%% of the time and used "
                      "at most %.0f%% of one", out->wait_max * 100, out->busy_max * 100);
         snprintf(out->invalid, sizeof out->invalid,
-                 "the machine did not run the generator on time: %llu of %llu requests were "
-                 "sent more than %s late (%llu after a sleep that overran); its threads %s",
+                 "the machine did not run the generator on time: it reached %llu of %llu "
+                 "requests more than %s late (%llu after a sleep that overran); its threads %s",
                  (unsigned long long)out->late, due, late,
                  (unsigned long long)out->late_wake, cause);
     }
     else if (o->rate > 0 && due && out->late * 100 > due)
         snprintf(out->invalid, sizeof out->invalid,
-                 "the generator fell behind its schedule: %llu of %llu requests were sent "
+                 "the generator fell behind its schedule: it reached %llu of %llu requests "
                  "more than %s late while it was busy (its busiest thread used %.0f%% of a "
                  "CPU)", (unsigned long long)out->late, due, late, out->busy_max * 100);
     else

@@ -178,6 +178,10 @@ struct load_out {
     uint64_t warm_requests;      /* responses before the window (warmup) */
     uint64_t warm_errors;        /* errors before the window (warmup) */
     uint64_t connects;           /* connections opened in the window */
+    uint64_t server_closed;      /* connections the server closed in the
+                                    window (end of file, or a response
+                                    saying Connection: close or HTTP/1.0
+                                    without keep-alive): each one reopened */
     unsigned threads;            /* threads that ran (at most one a connection) */
     uint64_t due;                /* open loop: requests due in the window */
     uint64_t late;               /* open loop: due, and seen to by the

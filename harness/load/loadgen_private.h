@@ -167,6 +167,7 @@ struct thread {
     struct hist ivh;
     /* totals of the window */
     uint64_t requests, sent, bytes, late, queued, connects;
+    uint64_t server_closed;   /* connections the server closed (conn.c) */
     uint64_t due, no_conn;    /* open loop: due, due with no connection free */
     uint64_t late_wake;       /* of late: seen to after a sleep that overran */
     uint64_t errors[LC_NCLASS];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/result/limit.h"
+#include "harness/result/loadlimit.h"
 #include "harness/result/loadres.h"
 #include "placeholder.h"
 
@@ -92,14 +93,11 @@ static int parse_thresholds(const struct sr *c, const json_t *v, const char *p,
     for (i = 0; i < sc->nthresholds; i++) {
         struct limit *l = &sc->limits[i];
         struct err le = {0};
-        const char *sug;
         char ip[JR_PATH_LEN];
         jr_index(ip, p, i);
-        if (limit_parse(sc->thresholds[i], l, &le) < 0)
+        /* checked as the file is read, before any target starts */
+        if (load_limit_parse(sc->thresholds[i], l, &le) < 0)
             return jr_fail(&c->jr, ip, "%s", le.msg);
-        if (!load_metric_known(l->metric, &sug))
-            return jr_fail(&c->jr, ip, "unknown metric '%s'%s%s%s", l->metric,
-                           sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
     }
     return 0;
 }
