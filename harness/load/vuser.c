@@ -80,7 +80,7 @@ int vuser_init(struct thread *t, struct err *e)
 
 void vuser_free(struct thread *t)
 {
-    const struct load_flows *fs = flows_of(t);
+    const struct load_flows *fs = t->o ? flows_of(t) : NULL;   /* never set up: no o */
     size_t i, k;
 
     if (!fs)
