@@ -45,9 +45,11 @@ void timeline_flush(struct thread *t, size_t upto)
                     hist_merge(&s->h, &t->ivh, NULL);
             }
         }
-        if (i == t->cur)
+        if (i == t->cur) {
             for (c = 0; c < LC_NCLASS; c++)
                 s->row.errors[c] += t->iv.errors[c];
+            s->row.checks_failed += t->iv.checks_failed;
+        }
         if (++s->contributed == sh->nthreads)
             slot_finish(s);
     }

@@ -25,7 +25,7 @@ struct load_field {
 extern const struct load_field load_counts[LOAD_NCOUNTS];
 
 /* The uint64_t totals of struct load_rep that older blocks lack. */
-#define LOAD_NCOUNTS_OPT 5
+#define LOAD_NCOUNTS_OPT 6
 extern const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT];
 
 /* The uint64_t times of struct load_settings. */
