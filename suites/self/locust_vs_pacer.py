@@ -13,9 +13,9 @@ that one server, every run bounded by its duration:
             scenario of users.json (pacer load --flow), USERS users, one a
             connection, DURATION seconds
   pacer-url pacer's single-URL mode (pacer load) on the list step's URL, in
-            an open loop at the request rate the flow achieved this round
-            (Locust's, else --url-rate): the baseline pacer's flow mode is to
-            stay within 20 % of per CPU-second
+            an open loop at the request rate of Locust's last run (before
+            any, --url-rate): the baseline pacer's flow mode is to stay
+            within 20 % of per CPU-second
 
 For each run it prints the requests completed, requests/s, the generator's
 CPU seconds (user + sys of the generator and all of its processes, from
@@ -28,8 +28,8 @@ ratios pacer/Locust of requests per CPU-second.
 Whose CPU, over which time:
   - Locust's over its run window: sampled when it logs "Ramping to" (its
     users start) and when it logs "--run-time limit reached" (they stop), so
-    its start-up (importing gevent and Locust: about a CPU-second) and its
-    report at exit are left out; its CPU over its whole life is printed too.
+    its start-up (importing gevent and Locust) and its report at exit,
+    about 0.65 CPU-s together here, are left out; its CPU over its whole life is printed too.
   - pacer's over its whole life (wait4), start-up and report included: a
     little to pacer's disadvantage; pacer logs no start of its window yet.
   - The numbers of requests are the generators' own, over the same window:
