@@ -269,6 +269,7 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     struct stats_opts so;
     struct err e = {0};
     int pn, rc = 0, status, attempt;
+    size_t i;
     enum target_wait w;
 
     if (bench_begin(p, b) < 0) {
@@ -318,6 +319,9 @@ cleanup:
     stats_opts_default(&so);
     if (b->nsamples && bench_compute_stats(b, &so) < 0)
         bench_set_error(b, "out of memory");
+    for (i = 0; i < b->nparts; i++)   /* the steps' and flows' benchmarks */
+        if (b->parts[i].nsamples && bench_compute_stats(&b->parts[i], &so) < 0)
+            bench_set_error(b, "out of memory");
     launch_free(&l);
     return rc;
 }
