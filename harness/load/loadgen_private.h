@@ -189,6 +189,9 @@ struct thread {
     struct wake *wakes;       /* min-heap of thinking users */
     size_t nwakes;
     uint64_t iter_seq;        /* iterations begun by this thread */
+    int lazy;                 /* closed loop, every think time at least
+                                 LAZY_THINK_NS: answers may wait to be read
+                                 (loop.c, lazy_wait) */
     int measuring;
     int failed;
     struct err e;
@@ -259,6 +262,11 @@ static inline uint64_t wake_lag_spun(uint64_t lag)
 
 /* ---- vuser.c (flows) ------------------------------------------------------- */
 
+/* The shortest think time after every step for which a thread of flows
+ * waits lazily (loop.c): an answer read up to LAZY_MAX_NS late is then
+ * never late for its user's next step. */
+#define LAZY_THINK_NS 20000000
+
 /* Give each of t's connections a user, and t its tallies.  -1 with e. */
 int vuser_init(struct thread *t, struct err *e);
 void vuser_free(struct thread *t);
@@ -275,8 +283,9 @@ void vuser_done(struct thread *t, struct conn *c, uint64_t now, int in_window, u
                 uint64_t lat_sent);
 /* c's request failed (class cls): the step's error, the iteration given up. */
 void vuser_failed(struct thread *t, struct conn *c, enum load_class cls, uint64_t now);
-/* Users whose think time is over: their next request, or their connection. */
-void vuser_wake_due(struct thread *t, uint64_t now);
+/* Users whose think time is over by upto (>= now, the time): their next
+ * request, or their connection. */
+void vuser_wake_due(struct thread *t, uint64_t upto, uint64_t now);
 /* When the next thinking user wakes (UINT64_MAX: none). */
 static inline uint64_t vuser_next_wake(const struct thread *t)
 {

@@ -22,6 +22,8 @@
                                   the timer alone (responses read after it) */
 #define NAP_BATCH 16           /* closed loop: nap only when fewer events are ready */
 #define RATE_WINDOW_NS 2000000 /* the response rate is measured over this */
+#define LAZY_EARLY_NS 1000000  /* flows, lazy: users due this soon go together */
+#define LAZY_MAX_NS 5000000    /* flows, lazy: the longest wait on the timer alone */
 
 /* Wait up to wait_ns for events (epoll_pwait2; in ms before Linux 5.11). */
 static int ep_wait(int ep, struct epoll_event *evs, int max, uint64_t wait_ns)
@@ -179,6 +181,37 @@ static int wait_batch(struct thread *t, struct epoll_event *evs, uint64_t now, u
     return m > 0 ? n + m : n;
 }
 
+/* Flows: the users whose think time is over take their next step (with
+ * lazy waits, also those due within LAZY_EARLY_NS: a think time kept to
+ * within that, for fewer wakes); then the next user due bounds the wait. */
+static uint64_t users_due(struct thread *t, uint64_t now, uint64_t deadline)
+{
+    uint64_t upto = now + (t->lazy ? LAZY_EARLY_NS : 0);
+
+    if (vuser_next_wake(t) <= upto) {
+        vuser_wake_due(t, upto, now);
+        if (open_loop(t))
+            sched_dispatch(t, now);
+    }
+    return vuser_next_wake(t) < deadline ? vuser_next_wake(t) : deadline;
+}
+
+/* Flows whose every think time is long (thread.lazy), with the kernel's
+ * arrival stamps: wait on the timer alone for the next user due (at most
+ * LAZY_MAX_NS), then take what came meanwhile.  An answer read late still
+ * ends at its arrival, and its user's think time runs from there, so it
+ * is not late for its next step; the thread wakes once for the users due
+ * together rather than once a send and once an answer. */
+static int lazy_wait(struct thread *t, struct epoll_event *evs, uint64_t now,
+                     uint64_t deadline)
+{
+    if (deadline > now + LAZY_MAX_NS)
+        deadline = now + LAZY_MAX_NS;
+    if (deadline <= now)
+        return ep_wait(t->ep, evs, MAX_EVENTS, 0);
+    return timer_sleep(t, evs, deadline);
+}
+
 void loop_run(struct thread *t)
 {
     const struct load_opts *o = t->o;
@@ -222,14 +255,9 @@ void loop_run(struct thread *t)
             if (open_loop(t))
                 sched_dispatch(t, now);
         }
-        if (t->users && vuser_next_wake(t) <= now) {
-            vuser_wake_due(t, now);
-            if (open_loop(t))
-                sched_dispatch(t, now);
-        }
         deadline = t->sweep_at < t->sh->t_end ? t->sweep_at : t->sh->t_end;
-        if (t->users && vuser_next_wake(t) < deadline)
-            deadline = vuser_next_wake(t);
+        if (t->users)
+            deadline = users_due(t, now, deadline);
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
         if (t->u) {   /* completions are handled as they are taken */
@@ -242,7 +270,9 @@ void loop_run(struct thread *t)
             }
             continue;
         }
-        if (open_loop(t) && t->next_due < (double)deadline) {
+        if (t->lazy && t->stamps)
+            n = lazy_wait(t, evs, now, deadline);
+        else if (open_loop(t) && t->next_due < (double)deadline) {
             deadline = t->next_due > (double)now ? (uint64_t)t->next_due : now;
             n = wait_due(t, evs, now, deadline);
         } else if (!open_loop(t))

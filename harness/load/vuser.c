@@ -38,6 +38,12 @@ static const struct flow_step *step_of(const struct thread *t, const struct vuse
 
 /* ---- set-up ---------------------------------------------------------------- */
 
+/* The shortest time th can be. */
+static uint64_t think_least(const struct think *th)
+{
+    return th->kind == THINK_FIXED || th->kind == THINK_UNIFORM ? th->a : 0;
+}
+
 int vuser_init(struct thread *t, struct err *e)
 {
     const struct load_flows *fs = flows_of(t);
@@ -69,11 +75,17 @@ int vuser_init(struct thread *t, struct err *e)
         if (hist_init(&t->steps[i].lat, t->o->digits, highest, e) < 0 ||
             hist_init(&t->steps[i].lat_sent, t->o->digits, highest, e) < 0)
             return -1;
+    t->lazy = t->o->rate <= 0;
     for (i = 0; i < fs->nflows; i++) {
+        size_t k;
         if (hist_init(&t->flows[i].dur, t->o->digits, highest, e) < 0)
             return -1;
         sum += fs->flows[i].weight;
         t->flow_cum[i] = sum;
+        for (k = 0; k < fs->flows[i].nsteps; k++)
+            t->lazy &= think_least(fs->flows[i].steps[k].has_think ? &fs->flows[i].steps[k].think
+                                                                  : &fs->flows[i].think) >=
+                       LAZY_THINK_NS;
     }
     return 0;
 }
@@ -431,9 +443,9 @@ void vuser_begin(struct thread *t, struct conn *c, uint64_t v, uint64_t now)
     request_make(t, c, v, now);
 }
 
-void vuser_wake_due(struct thread *t, uint64_t now)
+void vuser_wake_due(struct thread *t, uint64_t upto, uint64_t now)
 {
-    while (t->nwakes && t->wakes[0].at <= now) {
+    while (t->nwakes && t->wakes[0].at <= upto) {
         struct wake w = wake_pop(t);
         struct conn *c = &t->conns[w.conn];
         c->u->thinking = 0;
