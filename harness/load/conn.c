@@ -247,9 +247,12 @@ static void closed_assign(struct thread *t, struct conn *c, uint64_t now)
     c->nreq++;
 }
 
-/* After a response or a (re)connection: keep c busy. */
+/* After a response or a (re)connection: keep c busy (unless a stage made
+ * it inactive: then it idles). */
 static void conn_next(struct thread *t, struct conn *c, uint64_t now)
 {
+    if (!c->active)
+        return;
     if (open_loop(t) && (c->state != CS_CLOSED || !t->o->keepalive)) {
         if (conn_has_room(t, c, now))
             conn_free_push(t, c);
@@ -403,7 +406,7 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             conn_next(t, c, now);
             return -1;
         }
-        if (!open_loop(t) && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
+        if (!open_loop(t) && c->active && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
             closed_assign(t, c, now);
     }
     if (open_loop(t) && conn_has_room(t, c, now))
@@ -554,6 +557,11 @@ void conn_sweep(struct thread *t, uint64_t now)
         else if (c->state == CS_CLOSED && c->retry_at > now)
             sweep_by(t, c->retry_at);
     }
+}
+
+void conn_wake(struct thread *t, struct conn *c, uint64_t now)
+{
+    conn_next(t, c, now);
 }
 
 /* ---- completions of the io_uring back end (uring.c) ----------------------- */

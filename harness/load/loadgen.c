@@ -302,15 +302,19 @@ static int raise_nofile(size_t need, struct err *e)
     return 0;
 }
 
-/* Sleep until t (CLOCK_MONOTONIC ns) or a stop; 0 when t came. */
-static int sleep_until(const struct load_opts *o, uint64_t t)
+/* Sleep until t (CLOCK_MONOTONIC ns) or a stop, feeding the live view
+ * meanwhile; 0 when t came. */
+static int sleep_until(struct shared *sh, uint64_t t)
 {
+    const struct load_opts *o = sh->o;
+
     while (clock_now_ns() < t) {
         uint64_t left = t - clock_now_ns();
         struct timespec ts = {0, (long)(left < 10000000 ? left : 10000000)};
         if (o->stop && *o->stop)
             return -1;
         nanosleep(&ts, NULL);
+        shape_report(sh);
     }
     return 0;
 }
@@ -318,24 +322,45 @@ static int sleep_until(const struct load_opts *o, uint64_t t)
 /* The hooks of the measured window (load_opts.window_start, window_end):
  * the end also when the run is stopped early, so a profiler keeps what it
  * has. */
-static void profile_window(const struct load_opts *o, uint64_t t_warm, uint64_t t_end)
+static void profile_window(struct shared *sh)
 {
-    if (!o->window_start || !o->window_end || sleep_until(o, t_warm) < 0)
+    const struct load_opts *o = sh->o;
+
+    if (!o->window_start || !o->window_end || sleep_until(sh, sh->t_warm) < 0)
         return;
     o->window_start(o->window_arg);
-    sleep_until(o, t_end);
+    sleep_until(sh, sh->t_end);
     o->window_end(o->window_arg);
 }
 
-int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
+/* The caller's options as the run uses them: with stages, their sum as
+ * the duration and their peak as the connections or rate (*lo, a copy). 
+ * -1 when stages cannot run so. */
+static int opts_shaped(const struct load_opts *o, struct load_opts *lo, struct err *e)
 {
+    *lo = *o;
+    if (load_opts_shape(lo) < 0)
+        return err_set(e, "stages of connections and stages of rate: give one of the two");
+    if ((lo->nstages || lo->nrate_stages) && lo->warmup_ns)
+        return err_set(e, "a warmup with stages: the shape is measured whole; make the "
+                          "ramp-up its first stage");
+    return 0;
+}
+
+int load_run(const struct load_opts *caller, struct load_out *out, struct err *e)
+{
+    struct load_opts shaped;
+    const struct load_opts *o = &shaped;
     struct shared sh;
     struct thread *ts = NULL;
-    unsigned nthreads = o->threads, i, started = 0;
+    unsigned nthreads, i, started = 0;
     uint64_t now;
     int rc = -1, stampfd = -1, one = 1;
 
     memset(out, 0, sizeof *out);
+    if (opts_shaped(caller, &shaped, e) < 0)
+        return -1;
+    nthreads = o->threads;
     if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
         o->pipeline > 65535)
         return err_set(e, "connections, threads, pipeline and interval must be positive");
@@ -384,10 +409,12 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
             break;
         }
     if (started == nthreads)
-        profile_window(o, sh.t_warm, sh.t_end);
+        profile_window(&sh);
 join:
     for (i = 0; i < started; i++)
         thread_join(&sh, ts[i].tid);
+    if (!(o->stop && *o->stop))
+        shape_report(&sh);   /* the last intervals */
     monitor_stop(&out->mon);
     if (started < nthreads || e->set)
         goto cleanup;

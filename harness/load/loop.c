@@ -58,6 +58,22 @@ static void sweep(struct thread *t, uint64_t now)
     t->sweep_at = UINT64_MAX;
     conn_sweep(t, now);
     sched_sweep(t, now);
+    shape_check(t, now);
+}
+
+/* With a live view: hand each interval in as it ends, also when the thread
+ * has nothing else to do then (the view waits for every thread); then
+ * when the next one ends. */
+static void tick(struct thread *t, uint64_t now)
+{
+    const struct shared *sh = t->sh;
+    uint64_t k;
+
+    if (!t->o->progress || now < t->tick_at)
+        return;
+    timeline_at(t, now);
+    k = now < sh->t_warm ? 0 : (now - sh->t_warm) / t->o->interval_ns;
+    t->tick_at = sh->t_warm + (k + 1) * t->o->interval_ns;
 }
 
 static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_ns)
@@ -203,9 +219,10 @@ void loop_run(struct thread *t)
     for (i = 0; i < t->nconns; i++) {
         if (open_loop(t) && !o->keepalive)
             conn_free_push(t, &t->conns[i]);
-        else
+        else if (t->conns[i].active)
             conn_connect(t, &t->conns[i], now);
     }
+    shape_check(t, now);
     for (;;) {
         uint64_t deadline;
 
@@ -213,6 +230,7 @@ void loop_run(struct thread *t)
         measure_start(t, now);
         if (now >= t->sh->t_end || (o->stop && *o->stop))
             break;
+        tick(t, now);
         if (open_loop(t)) {
             sched_due(t, now);
             sched_dispatch(t, now);
@@ -225,6 +243,8 @@ void loop_run(struct thread *t)
         deadline = t->sweep_at < t->sh->t_end ? t->sweep_at : t->sh->t_end;
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
+        if (o->progress && t->tick_at < deadline)
+            deadline = t->tick_at;
         if (t->u) {   /* completions are handled as they are taken */
             clocks_align(t);
             n = uring_wait(t, deadline > now ? deadline - now : 0);
