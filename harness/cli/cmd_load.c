@@ -23,6 +23,7 @@
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
 #include "harness/run/tmpfiles.h"
+#include "liveview.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -38,6 +39,11 @@ struct load_cli {
     size_t nlimits;
     unsigned repeat;
     int quiet;
+    int progress;                /* --progress: the live view also off a terminal */
+    struct load_stage *stages;   /* --stages or --rate-stages, owned */
+    const char *shape_opt;       /* which of the two, for messages */
+    const char *fixed_opt;       /* -c, -R or -d given: what stages set */
+    struct liveview live;
     char profile[4200];          /* the server's profile of the last window */
     pid_t profile_pid;           /* --profile-pid */
     struct srvprof sp;
@@ -81,6 +87,15 @@ static void usage(FILE *f)
 "                        connection, the sends of a batch submitted at\n"
 "                        once); both cost the same CPU a request here\n"
 "      --timeout TIME    per request and connect (default 2s)\n"
+"      --stages LIST     closed loop in stages of users (connections):\n"
+"                        DURATION:USERS,... e.g. 10s:50,30s:50,10s:0, each a\n"
+"                        linear ramp from the stage before (the first from\n"
+"                        0); the duration is their sum, the connections\n"
+"                        their peak; a user above the target finishes its\n"
+"                        request, then idles; no --warmup (the ramp-up is\n"
+"                        measured: make it the first stage)\n"
+"      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
+"                        as above: 10s:100,30s:1000,5s:0\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
 "  -H, --header 'N: V'   a request header (repeatable)\n"
@@ -113,7 +128,11 @@ static void usage(FILE *f)
 "      --save DIR        write it as DIR/<UTC time>-<commit>-load.json (a new\n"
 "                        name, never a file replaced)\n"
 "      --format table|json   stdout: the summary, or the result as JSON\n"
-"  -q, --quiet           no progress\n"
+"      --progress        the live view (a line a second on stderr: users or\n"
+"                        rate, req/s, p50, p99, errors) also when stderr is\n"
+"                        not a terminal, one line each; on a terminal it is\n"
+"                        always on, replaced in place\n"
+"  -q, --quiet           no progress, no live view\n"
 "  -h, --help            this text\n"
 "\n"
 "exit codes: 0 ran, 1 a limit failed, 2 bad input or usage, 3 the run is not\n"
@@ -161,7 +180,7 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID, O_NAP, O_IO,
+    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_STAGES, O_RATE_STAGES, O_PROGRESS,
 };
 
 static const struct option lopts[] = {
@@ -182,6 +201,9 @@ static const struct option lopts[] = {
     {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
     {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
     {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+    {"stages", required_argument, 0, O_STAGES},
+    {"rate-stages", required_argument, 0, O_RATE_STAGES},
+    {"progress", no_argument, 0, O_PROGRESS},
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 };
 
@@ -194,6 +216,8 @@ static int opt_load(struct load_cli *c, int opt, char *arg)
 {
     char *end;
 
+    if (opt == 'c' || opt == 'd' || opt == 'R')
+        c->fixed_opt = opt == 'c' ? "-c" : opt == 'd' ? "-d" : "-R";
     switch (opt) {
     case 'c': return get_count("connections", arg, 1, 1000000, &c->o.connections);
     case 't': return get_count("threads", arg, 1, 256, &c->o.threads);
@@ -301,6 +325,60 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
     }
 }
 
+/* The load's shape: --stages, --rate-stages (one of them), --progress. */
+static int opt_shape(struct load_cli *c, int opt, char *arg)
+{
+    struct err e = {0};
+    size_t n;
+
+    if (opt == O_PROGRESS) {
+        c->progress = 1;
+        return 0;
+    }
+    if (opt != O_STAGES && opt != O_RATE_STAGES)
+        return 1;
+    if (c->stages) {
+        die_msg("load: --%s: give one list of stages (--stages or --rate-stages), once",
+                opt == O_STAGES ? "stages" : "rate-stages");
+        return -1;
+    }
+    c->shape_opt = opt == O_STAGES ? "--stages" : "--rate-stages";
+    if (load_stages_parse(arg, &c->stages, &n, &e) < 0) {
+        die_msg("load: %s: %s", c->shape_opt, e.msg);
+        return -1;
+    }
+    if (opt == O_STAGES) {
+        c->o.stages = c->stages;
+        c->o.nstages = n;
+    } else {
+        c->o.rate_stages = c->stages;
+        c->o.nrate_stages = n;
+    }
+    return 0;
+}
+
+/* With stages: what they set (-c or -R, -d) is not given too, nor a
+ * warmup; then the options take their sum and peak. */
+static int shape_check(struct load_cli *c)
+{
+    if (!c->stages)
+        return 0;
+    if (c->fixed_opt) {
+        die_msg("load: %s sets %s: leave %s out", c->shape_opt,
+                !strcmp(c->fixed_opt, "-d") ? "the duration (the sum of the stages)"
+                : !strcmp(c->shape_opt, "--stages") ? "the connections (its peak users)"
+                                                     : "the rate", c->fixed_opt);
+        return -1;
+    }
+    if (c->o.warmup_ns) {
+        die_msg("load: %s: no --warmup with stages: the shape is measured whole; make "
+                "the ramp-up its first stage", c->shape_opt);
+        return -1;
+    }
+    load_opts_shape(&c->o);
+    return 0;
+}
+
 static int parse_cli(int argc, char **argv, struct load_cli *c)
 {
     int opt, rc;
@@ -313,6 +391,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
             rc = opt_request(c, opt, optarg);
         if (rc == 1)
             rc = opt_measure(c, opt, optarg);
+        if (rc == 1)
+            rc = opt_shape(c, opt, optarg);
         if (rc < 0)
             return -1;
         if (rc == 0)
@@ -334,6 +414,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
                                : "load: one URL only, got '%s' too", argv[optind + 1]);
         return -1;
     }
+    if (shape_check(c) < 0)
+        return -1;
     c->o.url_text = argv[optind];
     c->rq.headers = c->headers;
     c->rq.nheaders = c->nheaders;
@@ -439,10 +521,13 @@ static int repetitions(struct load_cli *c, struct result *r)
         if (!c->quiet && c->repeat > 1)
             fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
         c->o.seed += k > 0;
+        liveview_attach(&c->live, stderr, liveview_mode(stderr, c->quiet, c->progress), &c->o);
         if (load_run(&c->o, &out, &e) < 0) {
+            liveview_end(&c->live);
             die_msg("load: %s", e.msg);
             return -1;
         }
+        liveview_end(&c->live);
         if (!c->format || strcmp(c->format, "json"))
             load_print_summary(stdout, &c->o, &out);
         invalid |= !out.valid;
@@ -537,6 +622,7 @@ cleanup:
     free(c.headers);
     free(c.limits);
     free(c.body);
+    free(c.stages);
     result_free(&r);
     return rc;
 }

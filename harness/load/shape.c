@@ -45,7 +45,9 @@ void shape_first_due(struct thread *t)
                                                ? sched_gap(t) : t->index * 1e9 / o->rate);
         return;
     }
-    t->next_n = o->arrival == ARRIVAL_POISSON ? staged_gap(t) : (double)t->index + 1;
+    /* constant: the k-th arrival (k = 1, 2, ...) at N^-1(k - 1/2), the
+     * middle of its share of the count, so none falls on a stage's edge */
+    t->next_n = o->arrival == ARRIVAL_POISSON ? staged_gap(t) : (double)t->index + 0.5;
     t->next_due = staged_due(t);
 }
 
