@@ -83,6 +83,9 @@ static void fake_run(struct fake *f, int open)
                                        2000, 8000, 13000, 13000, 13000 };
     f->iv[1] = (struct load_interval){ 1.0, 150, 152, { 0, 1, 0, 0, 0, 0, 0 }, 1, 2048,
                                        3000, 21000, 34000, 34000, 34000 };
+    f->iv[0].target = 20;
+    f->iv[1].target = 40;
+    f->iv[0].achieved = f->iv[1].achieved = NAN;
     f->out.iv = f->iv;
     f->out.niv = 2;
     f->out.cpu_user = 0.25;
@@ -265,7 +268,14 @@ Test(record_json, block_shape)
     cr_assert_eq(json_integer_value(json_object_get(en, "count")), 2);
     ser = json_object_get(j, "series");
     cr_assert_eq(json_integer_value(json_object_get(ser, "interval_ns")), 1000000000);
-    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 17);
+    /* since 1.9 the shape asked and achieved end each row */
+    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 19);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 17)),
+                     "target");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 18)),
+                     "achieved");
+    cr_assert_eq(json_real_value(json_array_get(json_array_get(json_object_get(ser, "rows"),
+                                                               1), 17)), 40.0);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 9)),
                      "max");
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 16)),

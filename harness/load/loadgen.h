@@ -177,6 +177,12 @@ struct load_errno {
 /* One interval of the time series (t from the end of the warmup). */
 struct load_interval {
     double t;                    /* start, seconds */
+    uint64_t requests;           /* responses completed */
+    uint64_t sent;
+    uint64_t errors[LC_NCLASS];
+    uint64_t late;
+    uint64_t bytes;
+    uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
     /* the shape asked (connections, or arrivals/s, at the middle of the
      * interval) and achieved (closed loop: mean connections active and
      * open, NaN where not sampled, i.e. without stages; open loop:
@@ -184,12 +190,6 @@ struct load_interval {
     double target, achieved;
     uint64_t checks_failed;      /* flows' failed checks (the live view's
                                     hook; 0 until flows count them) */
-    uint64_t requests;           /* responses completed */
-    uint64_t sent;
-    uint64_t errors[LC_NCLASS];
-    uint64_t late;
-    uint64_t bytes;
-    uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
 };
 
 /* What a connect error says when the server's kernel never acknowledged
