@@ -42,7 +42,7 @@ struct load_cli {
     int progress;                /* --progress: the live view also off a terminal */
     struct load_stage *stages;   /* --stages or --rate-stages, owned */
     const char *shape_opt;       /* which of the two, for messages */
-    const char *fixed_opt;       /* -c, -R or -d given: what stages set */
+    unsigned fixed;              /* FIX_C, FIX_R, FIX_D: given, which stages set */
     struct liveview live;
     char profile[4200];          /* the server's profile of the last window */
     pid_t profile_pid;           /* --profile-pid */
@@ -177,6 +177,8 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
     return 0;
 }
 
+enum { FIX_C = 1, FIX_D = 2, FIX_R = 4 };
+
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
@@ -216,8 +218,7 @@ static int opt_load(struct load_cli *c, int opt, char *arg)
 {
     char *end;
 
-    if (opt == 'c' || opt == 'd' || opt == 'R')
-        c->fixed_opt = opt == 'c' ? "-c" : opt == 'd' ? "-d" : "-R";
+    c->fixed |= opt == 'c' ? FIX_C : opt == 'd' ? FIX_D : opt == 'R' ? FIX_R : 0;
     switch (opt) {
     case 'c': return get_count("connections", arg, 1, 1000000, &c->o.connections);
     case 't': return get_count("threads", arg, 1, 256, &c->o.threads);
@@ -357,17 +358,21 @@ static int opt_shape(struct load_cli *c, int opt, char *arg)
     return 0;
 }
 
-/* With stages: what they set (-c or -R, -d) is not given too, nor a
+/* With stages: what they set (-d; -c or -R) is not given too, nor a
  * warmup; then the options take their sum and peak. */
 static int shape_check(struct load_cli *c)
 {
+    int users;
+
     if (!c->stages)
         return 0;
-    if (c->fixed_opt) {
+    users = c->o.nstages > 0;
+    if (c->fixed & (FIX_D | (users ? FIX_C | FIX_R : FIX_R))) {
         die_msg("load: %s sets %s: leave %s out", c->shape_opt,
-                !strcmp(c->fixed_opt, "-d") ? "the duration (the sum of the stages)"
-                : !strcmp(c->shape_opt, "--stages") ? "the connections (its peak users)"
-                                                     : "the rate", c->fixed_opt);
+                c->fixed & FIX_D ? "the duration (the sum of the stages)"
+                : users && (c->fixed & FIX_C) ? "the connections (the peak of the users)"
+                : users ? "a closed loop (users, not a rate)" : "the rate (its peak)",
+                c->fixed & FIX_D ? "-d" : c->fixed & FIX_C && users ? "-c" : "-R");
         return -1;
     }
     if (c->o.warmup_ns) {
