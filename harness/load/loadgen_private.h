@@ -305,6 +305,14 @@ void sched_sweep(struct thread *t, uint64_t now);
 
 /* ---- shape.c ---------------------------------------------------------------- */
 
+/* The global number of connection j of thread `index` of n: numbers go
+ * round the threads (0 on thread 0, 1 on thread 1, ...), so that the
+ * connections below any target are spread evenly over the threads. */
+static inline uint64_t shape_number(unsigned index, size_t j, unsigned n)
+{
+    return (uint64_t)j * n + index;
+}
+
 /* Whether the run follows stages of connections (closed loop). */
 static inline int shape_closed(const struct thread *t)
 {

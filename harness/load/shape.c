@@ -82,7 +82,7 @@ void shape_check(struct thread *t, uint64_t now)
         want = (uint64_t)floor(target + 0.5);
         for (j = 0; j < t->nconns; j++) {
             struct conn *c = &t->conns[j];
-            int on = (uint64_t)j * t->sh->nthreads + t->index < want;
+            int on = shape_number(t->index, j, t->sh->nthreads) < want;
             if (on && !c->active) {
                 c->active = 1;
                 conn_wake(t, c, now);
