@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "helpers.h"
 
 static struct srv srv;
@@ -25,11 +27,15 @@ static void init(void)
 
     srv = srv_start(args);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
+    if (!getenv("PACER_BUILD") || !*getenv("PACER_BUILD"))
+        setenv("PACER_BUILD", "build", 1);   /* the suite names {build} */
+    tmp_setup();
 }
 
 static void fini(void)
 {
     srv_stop(&srv);
+    tmp_teardown();
 }
 
 TestSuite(liveview, .init = init, .fini = fini, .timeout = 60);
@@ -113,6 +119,59 @@ static char *pty_drain(int fd)
             fwrite(buf, 1, (size_t)r, f);
     fclose(f);
     return s;
+}
+
+/* bin with the arguments (NULL-terminated) on a new terminal: all it
+ * wrote there; its exit status into *st. */
+static char *pty_run(const char *const *argv, int *st)
+{
+    char *text;
+    int fd;
+    pid_t pid = forkpty(&fd, NULL, NULL, NULL);
+
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    text = pty_drain(fd);
+    close(fd);
+    waitpid(pid, st, 0);
+    return text;
+}
+
+/* A suite's load scenario in stages, run by `pacer run` on a terminal:
+ * its live view shows the rate asked, in place, and its result keeps the
+ * shape. */
+Test(liveview, suite_scenario_on_a_terminal)
+{
+    const char *path = tmp_path("staged.json"), *res = tmp_path("staged-result.json");
+    char bin[512], *text, *p;
+    int st, n = 0;
+    FILE *f = fopen(path, "w");
+    json_t *r;
+
+    cr_assert_not_null(f);
+    fprintf(f, "{\"name\": \"live\", \"targets\": [{\"name\": \"srv\", \"command\": "
+               "\"{build}/suites/targets/testsrv --port {port} --max-time 60s\", "
+               "\"ready\": {\"tcp\": true}}],\n"
+               " \"scenarios\": [{\"name\": \"ramp\", \"url\": \"http://127.0.0.1:{port}/\", "
+               "\"repetitions\": 1, \"rate_stages\": [{\"duration\": \"1s\", \"target\": 100}, "
+               "{\"duration\": \"2s\", \"target\": 100}]}]}\n");
+    fclose(f);
+    build_path(bin, sizeof bin, "pacer");
+    {
+        const char *argv[] = {bin, "run", path, "--out", res, NULL};
+        text = pty_run(argv, &st);
+    }
+    cr_assert(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3), "%s", text);
+    for (p = text; (p = strstr(p, "\r     ")); p++)
+        n += strstr(p, "/s of 100/s") != NULL;
+    cr_assert_geq(n, 2, "%d lines in place: %s", n, text);
+    r = json_load_file(res, 0, NULL);
+    cr_assert_not_null(r);
+    json_decref(r);
+    free(text);
 }
 
 /* On a terminal the line is replaced in place: each starts with \r and

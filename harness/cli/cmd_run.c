@@ -22,6 +22,7 @@
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
 #include "harness/run/plan.h"
+#include "liveview.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "runcmds.h"
@@ -391,6 +392,18 @@ static void print_thresholds(const struct result *r, const struct plan *p)
     limit_checks_free(&lc);
 }
 
+/* The live view of a scenario's load, on a terminal only (arg: a struct
+ * liveview; scenario_opts.on_load). */
+static void load_live(void *arg, struct load_opts *lo, int starting)
+{
+    struct liveview *v = arg;
+
+    if (starting)
+        liveview_attach(v, stderr, liveview_mode(stderr, 0, 0), lo);
+    else
+        liveview_end(v);
+}
+
 /* A scenario's repetition, as it finishes (scenario_opts.on_rep). */
 static void rep_done(void *arg, const char *bench, unsigned k, unsigned n,
                      const struct load_opts *lo, const struct load_out *out)
@@ -529,9 +542,11 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
 static int run_rounds(const struct run_cli *c, const struct plan *p, struct result *r,
                       int *invalid)
 {
+    struct liveview live = {0};
     struct scenario_opts so = {.interrupt = &child_interrupted,
                                .on_rep = c->quiet ? NULL : rep_done,
-                               .on_warn = c->quiet ? NULL : on_warning};
+                               .on_warn = c->quiet ? NULL : on_warning,
+                               .on_load = c->quiet ? NULL : load_live, .arg = &live};
     unsigned round;
     size_t i;
 
