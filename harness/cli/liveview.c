@@ -55,8 +55,9 @@ void liveview_interval(void *arg, const struct load_interval *iv, double span_s)
     for (c = 0; c < LC_NCLASS; c++)
         errors += iv->errors[c];
     shape_text(v, iv, shape, sizeof shape);
-    fprintf(v->f, "%s%6.0fs  %s  %.0f req/s  p50 %s  p99 %s  errors %llu",
-            v->mode == LIVE_INPLACE ? "\r" : "", iv->t + span_s, shape,
+    /* whole seconds with the default interval, tenths with a shorter one */
+    fprintf(v->f, "%s%6.*fs  %s  %.0f req/s  p50 %s  p99 %s  errors %llu",
+            v->mode == LIVE_INPLACE ? "\r" : "", span_s < 0.999 ? 1 : 0, iv->t + span_s, shape,
             span_s > 0 ? (double)iv->requests / span_s : 0.0,
             iv->requests ? fmt_time(p50, sizeof p50, (double)iv->p50) : "-",
             iv->requests ? fmt_time(p99, sizeof p99, (double)iv->p99) : "-", errors);
