@@ -443,6 +443,11 @@ static const struct subst {
     {"pacer load ", "pacer load -d 300ms "},
     {"-d 10s", "-d 300ms"},
     {"--warmup 2s", "--warmup 100ms"},
+    /* stages set the duration: no -d beside them, and short stages */
+    {"pacer load -d 300ms http://127.0.0.1:{http}/ --stages 10s:50,30s:50,10s:0",
+     "pacer load http://127.0.0.1:{http}/ --stages 100ms:20,200ms:20,100ms:0"},
+    {"pacer load -d 300ms http://127.0.0.1:{http}/ --rate-stages 10s:100,30s:1000,5s:0",
+     "pacer load http://127.0.0.1:{http}/ --rate-stages 100ms:100,200ms:1000,100ms:0"},
     /* pacer ab (see AB_QUICK) and the default suite, shortened */
     {"pacer ab ", "pacer ab " AB_QUICK " "},
     {"pacer run suites/default.json",
