@@ -419,3 +419,25 @@ Test(cmd_load, stages_are_kept_in_the_result)
     }
     cr_assert_eq(o->code, 0, "%s", o->stderr_s);
 }
+
+/* A server that answers in 10 ms, one connection: about 100 requests/s at
+ * most.  Asked for 25 then 225/s on average, the summary says where the
+ * generator fell short of the rate and why. */
+Test(cmd_load, stages_say_where_the_rate_fell_short)
+{
+    const char *args[] = {"--mode", "slow", "--delay", "10ms", NULL};
+    const struct out *o;
+
+    srv = srv_start(args);
+    {
+        const char *a[] = {"load", url(), "--rate-stages", "1s:50,1s:400", "-c", "1", "-t", "1",
+                           NULL};
+        o = run(0, a);
+    }
+    cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "  shape       from 1 s to 2 s: "), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "% of the asked rate sent ("), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "due while every connection was busy (-c 1)"), "%s",
+              o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "from 0 s"), "the first second kept up: %s", o->stdout_s);
+}

@@ -82,8 +82,9 @@ static void print_stages(FILE *f, const struct load_opts *o)
 
 /* How far interval iv (span_s long) fell short of the shape asked, in
  * its unit (requests for the open loop, users for the closed); 0 when it
- * did not, or by less than the rounding of a ramp can explain. */
-static double iv_short(const struct load_interval *iv, double span_s, int open)
+ * did not, or by less than the rounding of a ramp can explain, or (Poisson
+ * arrivals) than chance: 3 standard deviations of a Poisson count. */
+static double iv_short(const struct load_interval *iv, double span_s, int open, int poisson)
 {
     double want, got, gap;
 
@@ -92,6 +93,8 @@ static double iv_short(const struct load_interval *iv, double span_s, int open)
     want = open ? iv->target * span_s : iv->target;
     got = open ? iv->achieved * span_s : iv->achieved;
     gap = want - got;
+    if (poisson && gap <= 3 * sqrt(want))
+        return 0;
     return gap > (open ? 2.0 : 1.0) && gap > 0.05 * want ? gap : 0;
 }
 
@@ -105,7 +108,7 @@ static void print_shortfall(FILE *f, const struct load_opts *o, const struct loa
 
     for (i = 0; i <= out->niv; i++) {
         const struct load_interval *iv = i < out->niv ? &out->iv[i] : NULL;
-        double s = iv ? iv_short(iv, span, open) : 0;
+        double s = iv ? iv_short(iv, span, open, o->arrival == ARRIVAL_POISSON) : 0;
 
         if (s > 0) {
             if (want == 0)
