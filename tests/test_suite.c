@@ -224,6 +224,7 @@ Test(suite, scenario_stages)
     sc = &s.scenarios[1];
     cr_assert_eq(sc->load.nrate_stages, 2);
     cr_assert(sc->rates[0] == 1000);
+    cr_assert_eq(sc->connections[0], 20, "rate stages keep the scenario's connections");
     cr_assert_eq(sc->load.duration_ns, 1500000000u);
     suite_free(&s);
 }

@@ -189,7 +189,8 @@ static int check_stages(const struct sr *c, const json_t *it, const char *path,
                            : !strcmp(not[i], "duration") ? "the duration is the stages' sum"
                            : "the shape is measured whole (make the ramp-up its first stage)");
     load_opts_shape(&sc->load);
-    sc->connections[0] = sc->load.connections;
+    if (sc->load.nstages)   /* the users' peak; rate stages keep "connections" */
+        sc->connections[0] = sc->load.connections;
     sc->rates[0] = sc->load.rate;
     return 0;
 }
