@@ -115,8 +115,11 @@ struct thread {
                                  count of arrivals (N domain) */
     struct load_stage_cursor cursor;
     uint64_t shape_at;        /* closed loop: when activity is checked next */
-    double users_sum;         /* closed loop: active connections sampled */
-    uint64_t users_n;         /*   in the current interval, and how often */
+    double users_sum;         /* closed loop: active connections in place,
+                                 integrated over the current interval (ns) */
+    double users_w;           /*   the time integrated (ns) */
+    double users_last;        /*   the last sample, and when it was taken */
+    uint64_t users_at;
     uint64_t tick_at;         /* with a live view: the next interval's start */
     /* receive times and pauses (closed loop) */
     int stamps;               /* the kernel stamps arrivals (until a read comes without) */

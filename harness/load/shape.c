@@ -68,6 +68,22 @@ static int conn_in_place(const struct thread *t, const struct conn *c)
     return c->active && (t->o->keepalive ? c->state == CS_OPEN : c->state != CS_CLOSED);
 }
 
+/* Integrate the users in place over time, each sample holding until the
+ * next (the checks are 10 ms apart only while the thread keeps up: a
+ * plain mean of samples would lean towards the times it was idle). */
+static void shape_sample(struct thread *t, double users, uint64_t now)
+{
+    if (timeline_at(t, now)) {
+        uint64_t from = t->users_at > t->iv_from ? t->users_at : t->iv_from;
+        if (now > from) {
+            t->users_sum += t->users_last * (double)(now - from);
+            t->users_w += (double)(now - from);
+        }
+    }
+    t->users_last = users;
+    t->users_at = now;
+}
+
 void shape_check(struct thread *t, uint64_t now)
 {
     const struct load_opts *o = t->o;
@@ -92,10 +108,7 @@ void shape_check(struct thread *t, uint64_t now)
         }
         for (j = 0; j < t->nconns; j++)
             users += conn_in_place(t, &t->conns[j]);
-        if (timeline_at(t, now)) {
-            t->users_sum += users;
-            t->users_n++;
-        }
+        shape_sample(t, users, now);
         t->shape_at = now + SHAPE_CHECK_NS;
     }
     sweep_by(t, t->shape_at);

@@ -75,8 +75,8 @@ void timeline_flush(struct thread *t, size_t upto)
             for (c = 0; c < LC_NCLASS; c++)
                 s->row.errors[c] += t->iv.errors[c];
             s->row.checks_failed += t->iv.checks_failed;
-            if (t->users_n) {
-                s->row.achieved += t->users_sum / (double)t->users_n;
+            if (t->users_w > 0) {
+                s->row.achieved += t->users_sum / t->users_w;
                 s->sampled++;
             }
         }
@@ -86,7 +86,7 @@ void timeline_flush(struct thread *t, size_t upto)
     pthread_mutex_unlock(&sh->lock);
     memset(&t->iv, 0, sizeof t->iv);
     t->users_sum = 0;
-    t->users_n = 0;
+    t->users_w = 0;
     hist_reset(&t->ivh);
     t->cur = upto;
     t->iv_from = t->iv_to = 0;
