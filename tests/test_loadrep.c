@@ -461,3 +461,40 @@ Test(record_json, reps_array)
     fake_free(&f1);
     fake_free(&f2);
 }
+
+/* The stages a run was shaped by are kept in its settings and read back
+ * exactly; a block without them reads with none. */
+Test(record_json, stages_round_trip)
+{
+    static const struct load_stage st[] = {{10000000000ull, 50}, {30000000000ull, 50.5},
+                                           {5000000000ull, 0}};
+    struct err e = { 0 };
+    struct fake f;
+    struct load_rep r, back;
+    char *a;
+
+    rep_of(&r, &f, 1);
+    r.set.stages = malloc(sizeof st);
+    cr_assert_not_null(r.set.stages);
+    memcpy(r.set.stages, st, sizeof st);
+    r.set.nstages = 3;
+    a = block_text(&r);
+    cr_assert_not_null(strstr(a, "\"stages\""));
+    cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+    cr_assert_eq(back.set.nstages, 3);
+    cr_assert_eq(memcmp(back.set.stages, st, sizeof st), 0);
+    free(a);
+    load_rep_free(&back);
+    free(r.set.stages);
+    r.set.stages = NULL;
+    r.set.nstages = 0;
+    a = block_text(&r);
+    cr_assert_null(strstr(a, "\"stages\""));
+    cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+    cr_assert_eq(back.set.nstages, 0);
+    cr_assert_null(back.set.stages);
+    free(a);
+    load_rep_free(&back);
+    load_rep_free(&r);
+    fake_free(&f);
+}
