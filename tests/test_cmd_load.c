@@ -441,3 +441,17 @@ Test(cmd_load, stages_say_where_the_rate_fell_short)
               o->stdout_s);
     cr_assert_null(strstr(o->stdout_s, "from 0 s"), "the first second kept up: %s", o->stdout_s);
 }
+
+/* Users that cannot connect: the summary says the users asked were not in
+ * place, and why (no server listens on port 1). */
+Test(cmd_load, stages_say_where_users_were_not_connected)
+{
+    const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "500ms:4,500ms:4", "-t", "1",
+                       NULL};
+    const struct out *o = run(0, a);
+
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "  shape       from 0 s to 1 s: 0 % of the asked users "
+                                  "connected (4.0 users on average short)"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "connections not established in time"), "%s", o->stdout_s);
+}

@@ -120,11 +120,13 @@ static void print_shortfall(FILE *f, const struct load_opts *o, const struct loa
         }
         if (want == 0)
             continue;
+        if (!open)   /* users: a mean over the intervals, not a sum */
+            shortn /= (double)(i - from);
         if (lines++ < 5)
-            fprintf(f, "  %-12sfrom %g s to %g s: %.0f %% of the asked %s (%.0f %s short)\n",
+            fprintf(f, "  %-12sfrom %g s to %g s: %.0f %% of the asked %s (%.*f %s short)\n",
                     lines == 1 ? "shape" : "", out->iv[from].t, out->iv[i - 1].t + span,
-                    100.0 * got / want, open ? "rate sent" : "users connected", shortn,
-                    open ? "requests" : "users on average");
+                    100.0 * got / want, open ? "rate sent" : "users connected", open ? 0 : 1,
+                    shortn, open ? "requests" : "users on average");
         want = got = shortn = 0;
     }
     if (lines && open && out->no_conn)
