@@ -33,22 +33,32 @@ void liveview_end(struct liveview *v)
     fflush(v->f);
 }
 
+/* A number of users: whole, or with a tenth on a ramp (4.5, not 4). */
+static char *users_text(char *buf, size_t len, double u)
+{
+    snprintf(buf, len, fabs(u - round(u)) < 0.05 ? "%.0f" : "%.1f", u);
+    return buf;
+}
+
 /* "users 35/40" or "rate 950/s of 1000/s": the shape achieved and asked. */
 static void shape_text(const struct liveview *v, const struct load_interval *iv, char *buf,
                        size_t len)
 {
+    char a[24], b[24];
+
     if (v->open)
         snprintf(buf, len, "rate %.0f/s of %.0f/s", iv->achieved, iv->target);
     else if (isnan(iv->achieved))
-        snprintf(buf, len, "users %.0f", iv->target);
+        snprintf(buf, len, "users %s", users_text(b, sizeof b, iv->target));
     else
-        snprintf(buf, len, "users %.0f/%.0f", iv->achieved, iv->target);
+        snprintf(buf, len, "users %s/%s", users_text(a, sizeof a, iv->achieved),
+                 users_text(b, sizeof b, iv->target));
 }
 
 void liveview_interval(void *arg, const struct load_interval *iv, double span_s)
 {
     struct liveview *v = arg;
-    char shape[64], p50[32], p99[32];
+    char shape[96], p50[32], p99[32];
     unsigned long long errors = 0;
     int c;
 
