@@ -347,6 +347,22 @@ static int opts_shaped(const struct load_opts *o, struct load_opts *lo, struct e
     return 0;
 }
 
+/* The window the run measured: whole, or up to an early stop; and where
+ * it lies on the monitor's clock. */
+static void out_window(struct load_out *out, const struct shared *sh, const struct thread *ts)
+{
+    const struct load_opts *o = sh->o;
+
+    out->complete = !(o->stop && *o->stop);
+    out->elapsed_s = (double)o->duration_ns / 1e9;
+    if (!out->complete) {
+        uint64_t end = ts[0].w1 > sh->t_warm ? ts[0].w1 : sh->t_warm;
+        out->elapsed_s = (double)(end - sh->t_warm) / 1e9;
+    }
+    out->mon_from = (double)(sh->t_warm - out->mon.t0) / 1e9;
+    out->mon_to = (double)(sh->t_end - out->mon.t0) / 1e9;
+}
+
 int load_run(const struct load_opts *caller, struct load_out *out, struct err *e)
 {
     struct load_opts shaped;
@@ -425,16 +441,8 @@ join:
         }
     if (merge(out, ts, nthreads, &sh, e) < 0)
         goto cleanup;
-    now = clock_now_ns();
-    out->complete = !(o->stop && *o->stop);
-    out->elapsed_s = (double)o->duration_ns / 1e9;
-    if (!out->complete) {
-        uint64_t end = ts[0].w1 > sh.t_warm ? ts[0].w1 : sh.t_warm;
-        out->elapsed_s = (double)(end - sh.t_warm) / 1e9;
-    }
+    out_window(out, &sh, ts);
     out->threads = nthreads;
-    out->mon_from = (double)(sh.t_warm - out->mon.t0) / 1e9;
-    out->mon_to = (double)(sh.t_end - out->mon.t0) / 1e9;
     judge(out, o);
     rc = 0;
 cleanup:
