@@ -73,6 +73,7 @@ static int conn_in_place(const struct thread *t, const struct conn *c)
  * plain mean of samples would lean towards the times it was idle). */
 static void shape_sample(struct thread *t, double users, uint64_t now)
 {
+    /* timeline_at closes the intervals before now (users_hand_in) */
     if (timeline_at(t, now)) {
         uint64_t from = t->users_at > t->iv_from ? t->users_at : t->iv_from;
         if (now > from) {

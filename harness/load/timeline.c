@@ -50,6 +50,35 @@ static void slot_finish(const struct shared *sh, struct ivslot *s, size_t i)
     hist_free(&s->h);
 }
 
+/* Closed loop with stages: the thread's users in place over interval i
+ * into slot s.  The last sample holds to the interval's end, and through
+ * an interval without a sample (the thread was not run meanwhile): the
+ * integral is closed there, so the next interval starts where it ends. */
+static void users_hand_in(struct thread *t, struct ivslot *s, size_t i)
+{
+    const struct shared *sh = t->sh;
+    uint64_t start = sh->t_warm + i * t->o->interval_ns, end = start + t->o->interval_ns;
+    uint64_t last = t->w1 ? t->w1 : sh->t_end;   /* the loop's end, once it ended */
+
+    if (!shape_closed(t) || !t->users_at || start >= last)
+        return;   /* not sampled (yet), or after an early stop */
+    if (end > last)
+        end = last;
+    if (t->users_at < start)
+        t->users_at = start;
+    if (end > t->users_at) {
+        t->users_sum += t->users_last * (double)(end - t->users_at);
+        t->users_w += (double)(end - t->users_at);
+        t->users_at = end;
+    }
+    if (t->users_w > 0) {
+        s->row.achieved += t->users_sum / t->users_w;
+        s->sampled++;
+    }
+    t->users_sum = 0;
+    t->users_w = 0;
+}
+
 void timeline_flush(struct thread *t, size_t upto)
 {
     struct shared *sh = t->sh;
@@ -75,18 +104,13 @@ void timeline_flush(struct thread *t, size_t upto)
             for (c = 0; c < LC_NCLASS; c++)
                 s->row.errors[c] += t->iv.errors[c];
             s->row.checks_failed += t->iv.checks_failed;
-            if (t->users_w > 0) {
-                s->row.achieved += t->users_sum / t->users_w;
-                s->sampled++;
-            }
         }
+        users_hand_in(t, s, i);
         if (++s->contributed == sh->nthreads)
             slot_finish(sh, s, i);
     }
     pthread_mutex_unlock(&sh->lock);
     memset(&t->iv, 0, sizeof t->iv);
-    t->users_sum = 0;
-    t->users_w = 0;
     hist_reset(&t->ivh);
     t->cur = upto;
     t->iv_from = t->iv_to = 0;
