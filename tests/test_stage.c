@@ -182,11 +182,14 @@ Test(stage, open_loop_follows_the_rate, .timeout = 30)
     o.progress_arg = &seen;
     load_opts_shape(&o);
     run_staged(&o, &out, &req);
-    cr_assert_eq(out.due, 400);
-    cr_assert_eq(out.sent + out.unsent_end, 400);
+    /* the last arrival is 35 ms before the end: a thread descheduled
+     * longer than that at the very end would not see it due */
+    cr_assert(out.due >= 398 && out.due <= 400, "%llu due", (unsigned long long)out.due);
+    cr_assert_eq(out.sent + out.unsent_end, out.due);
     cr_assert_eq(out.niv, 6);
     for (i = 0; i < 6; i++) {
-        cr_assert(fabs((double)out.iv[i].sent - want[i]) <= 2, "interval %zu: %llu sent", i,
+        /* a send a little late may fall into the next interval */
+        cr_assert(fabs((double)out.iv[i].sent - want[i]) <= 4, "interval %zu: %llu sent", i,
                   (unsigned long long)out.iv[i].sent);
         cr_assert(fabs(out.iv[i].target - mid[i]) < 1e-6, "interval %zu asks %g", i,
                   out.iv[i].target);
