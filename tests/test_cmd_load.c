@@ -3,7 +3,10 @@
  * build/suites/targets/testsrv on loopback; exit codes, messages, the
  * result file, limits, --monitor and Ctrl-C.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,6 +157,15 @@ Test(cmd_load, run_writes_a_result)
     cr_assert(strstr(o->stdout_s, "closed loop, 4 connections, 2 threads"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "p99.99"));
     cr_assert(strstr(o->stdout_s, "server      CPU"), "%s", o->stdout_s);
+    /* after the repetitions' summaries, the table across them */
+    {
+        const char *t = strstr(o->stdout_s, "\nacross the 2 repetitions:\nrepetition ");
+        cr_assert(t, "%s", o->stdout_s);
+        cr_assert(strstr(t, " req/s ") && strstr(t, " p99.9 ") && strstr(t, " errors\n1 ") &&
+                  strstr(t, "\n2 ") && strstr(t, "\nmedian ") && strstr(t, "\nmin..max "),
+                  "%s", t);
+        cr_assert(strstr(t, " us..") || strstr(t, " ms.."), "%s", t);
+    }
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
     b = json_array_get(json_object_get(r, "benchmarks"), 0);
@@ -185,6 +198,7 @@ Test(cmd_load, limits_decide_the_exit_code)
     }
     cr_assert_eq(o->code, 1, "%s%s", o->stdout_s, o->stderr_s);
     cr_assert(strstr(o->stdout_s, "latency.p99 < 1ns: FAILED"), "%s", o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "across the"), "one repetition: %s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "errors.rate < 1%: holds"), "%s", o->stdout_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latency.p99 < 10s",
@@ -198,7 +212,146 @@ Test(cmd_load, limits_decide_the_exit_code)
         o = run(0, a);
     }
     cr_assert_eq(o->code, 2, "%s%s", o->stdout_s, o->stderr_s);
-    cr_assert(strstr(o->stderr_s, "has the metric 'latncy.p99'"), "%s", o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "a load run has no metric 'latncy.p99' (did you mean "
+                                  "\"latency.p99\"?)"), "%s", o->stderr_s);
+}
+
+/* A loopback port that listens and never accepts: a server no request
+ * can reach unseen (its accept queue keeps every connection made). */
+static int listener(int *port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+    cr_assert(fd >= 0);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(listen(fd, 64), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Limits are checked before any load: a k6 spelling, a bare latency, a
+ * pattern that names another benchmark, the server's figures without
+ * --monitor each exit 2 with one line, and no connection was made (the
+ * listener's queue is empty), no result written, the 60 s never run. */
+Test(cmd_load, limits_checked_before_the_load)
+{
+    static const char *const cases[][2] = {
+        {"p(99)<50", "--limit 'p(99)<50': k6's spelling; pacer's is 'latency.p99 < 50ms' "
+                     "(k6 counts times in ms, pacer reads a bare number as ns)\n"},
+        {"http_req_failed: rate<0.01", "pacer's is 'errors.rate < 1%'\n"},
+        {"avg<100", "pacer's is 'latency.mean < 100ms'"},
+        {"latency.p99 < 50", "'50' has no unit, so pacer would read ns; write it with one, "
+                             "e.g. 'latency.p99 < 50ms'\n"},
+        {"other: latency.p99 < 1s", "'other' does not match the benchmark's name"},
+        {"server.cpu < 1", "the server's figures need --monitor PID"},
+    };
+    const char *out = tmp_path("k6.json");
+    char u[64];
+    size_t i;
+    int port, fd = listener(&port), c;
+
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/", port);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *a[] = {"load", u, "-c", "2", "-d", "60s", "--out", out, "--limit",
+                           cases[i][0], NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2, "%s: %s%s", cases[i][0], o->stdout_s, o->stderr_s);
+        cr_assert(strstr(o->stderr_s, cases[i][1]), "%s", o->stderr_s);
+        cr_assert_eq(strchr(o->stderr_s, '\n') - o->stderr_s + 1, (long)strlen(o->stderr_s),
+                     "one line: %s", o->stderr_s);
+        cr_assert_eq(o->stdout_s[0], '\0', "%s", o->stdout_s);
+        cr_assert_not(exists(out));
+    }
+    c = accept(fd, NULL, NULL);
+    cr_assert(c < 0 && errno == EAGAIN, "pacer connected to the server");
+    close(fd);
+}
+
+/* The count of connections the server closed in the first load block of
+ * the result file at path (-1: absent). */
+static long long server_closed_in(const char *path)
+{
+    json_t *r = json_load_file(path, 0, NULL), *v;
+    long long n;
+
+    cr_assert(r, "%s", path);
+    v = json_object_get(json_array_get(json_object_get(json_array_get(
+            json_object_get(r, "benchmarks"), 0), "load"), 0), "server_closed");
+    n = json_is_integer(v) ? json_integer_value(v) : -1;
+    json_decref(r);
+    return n;
+}
+
+/* An HTTP/1.0 server that closes every connection: with keep-alive asked
+ * the summary says it was not in effect, and the result keeps the count;
+ * with --no-keepalive the closes were asked for and no warning is given;
+ * a keep-alive server closes none. */
+Test(cmd_load, server_closes_are_counted_and_said)
+{
+    const struct out *o;
+    const char *out = tmp_path("closes.json");
+    long long n;
+
+    start_server("http10");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);
+    n = server_closed_in(out);
+    cr_assert_gt(n, 10, "%lld", n);
+    {
+        char want[96];
+        snprintf(want, sizeof want, "connections server closed %lld connections: keep-alive "
+                                    "not in effect", n);
+        cr_assert(strstr(o->stdout_s, want), "%s\nnot in:\n%s", want, o->stdout_s);
+    }
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--no-keepalive", "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert(strstr(o->stdout_s, "connections ") && strstr(o->stdout_s, " opened, a new one "
+                                                             "per request (--no-keepalive)"),
+              "%s", o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "keep-alive not in effect"), "%s", o->stdout_s);
+    srv_stop(&srv);
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(server_closed_in(out), 0);
+    cr_assert_null(strstr(o->stdout_s, "server closed"), "%s", o->stdout_s);
+}
+
+/* The open loop's late sends say whose delay each was: the server's
+ * (every connection held: one connection and a server that answers in
+ * 10 ms, at 400/s) or the generator's. */
+Test(cmd_load, late_sends_say_whose_delay)
+{
+    const struct out *o;
+    const char *args[] = {"--mode", "slow", "--delay", "10ms", NULL};
+    unsigned long long late, waited;
+    const char *p;
+
+    srv = srv_start(args);
+    {
+        const char *a[] = {"load", url(), "-c", "1", "-t", "1", "-d", "500ms", "-R", "400",
+                           "-q", NULL};
+        o = run(0, a);
+    }
+    p = strstr(o->stdout_s, "sent late   ");
+    cr_assert(p, "%s", o->stdout_s);
+    cr_assert_eq(sscanf(p, "sent late   %llu more than 1.00 ms after their intended start:",
+                        &late), 1, "%s", p);
+    p = strstr(p, "\n");
+    cr_assert_eq(sscanf(p, "\n              %llu waited for a free connection (the server "
+                           "held every connection)", &waited), 1, "%s", p);
+    cr_assert_gt(waited, late / 2, "%s", o->stdout_s);
+    cr_assert(strstr(p, " the generator reached late (it was not running in time"), "%s", p);
 }
 
 Test(cmd_load, errors_are_reported_by_class)
@@ -215,6 +368,27 @@ Test(cmd_load, errors_are_reported_by_class)
     cr_assert(strstr(o->stdout_s, "read"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "ECONNRESET"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "no response in the window"), "%s", o->stdout_s);
+}
+
+/* Repetitions without a response: the table across them marks each as
+ * not valid, shows no latency and the whole error rate. */
+Test(cmd_load, invalid_repetitions_marked_in_the_table)
+{
+    const struct out *o;
+    const char *t;
+
+    start_server("reset");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "200ms", "-n", "2", "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
+    t = strstr(o->stdout_s, "across the 2 repetitions:");
+    cr_assert(t, "%s", o->stdout_s);
+    cr_assert(strstr(t, "\n1 INVALID ") && strstr(t, "\n2 INVALID "), "%s", t);
+    cr_assert(strstr(t, "  -  ") || strstr(t, " - "), "%s", t);
+    cr_assert(strstr(t, "100%\n"), "%s", t);
+    cr_assert(strstr(t, "\nmin..max ") && strstr(t, "100%..100%\n"), "%s", t);
 }
 
 /* A server that fails every request: the error rate is 100 % of the
@@ -400,7 +574,7 @@ Test(cmd_load, stages_are_kept_in_the_result)
               "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.9");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.10");
     blk = json_array_get(json_object_get(json_array_get(json_object_get(r, "benchmarks"), 0),
                                          "load"), 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(blk, "settings"), "stages")),

@@ -128,6 +128,51 @@ Test(cmd_run, suite_with_a_typo)
     out_free(&o);
 }
 
+/* A k6 threshold in a load scenario is refused as the file is read, with
+ * pacer's spelling, before the target starts (it would leave a file). */
+Test(cmd_run, k6_threshold_refused_before_the_target_starts)
+{
+    const char *suite = tmp_path("k6.json"), *mark = tmp_path("started");
+    struct out o;
+
+    write_file(suite,
+               "{\"name\": \"k6\", \"targets\": [{\"name\": \"srv\", \"shell\": true,\n"
+               " \"command\": \"touch {suite_dir}/started; exec {build}/suites/targets/testsrv "
+               "--port {port}\"}],\n"
+               " \"scenarios\": [{\"name\": \"s\", \"url\": \"http://127.0.0.1:{port}/\",\n"
+               " \"duration\": \"30s\", \"thresholds\": [\"http_req_duration: p(95)<200\"]}]}\n");
+    o = run_pacer("run", suite, "-q");
+    cr_assert_eq(o.code, 2, "%s%s", o.stdout_s, o.stderr_s);
+    cr_assert(strstr(o.stderr_s, "scenarios[0].thresholds[0]: limit 'http_req_duration: "
+                                 "p(95)<200': k6's spelling; pacer's is 'latency.p99 < 200ms'"),
+              "%s", o.stderr_s);
+    cr_assert_not(exists(mark), "the target was started");
+    out_free(&o);
+}
+
+/* A load scenario's repetitions: each one's summary as it ends, then the
+ * table across them (on stderr, beside the progress). */
+Test(cmd_run, load_repetitions_summed_up)
+{
+    const char *suite = tmp_path("reps.json");
+    struct out o;
+    const char *t;
+
+    write_file(suite,
+               "{\"name\": \"reps\", \"targets\": [{\"name\": \"srv\", \"command\": "
+               "[\"{build}/suites/targets/testsrv\", \"--port\", \"{port}\"]}],\n"
+               " \"scenarios\": [{\"name\": \"s\", \"url\": \"http://127.0.0.1:{port}/\",\n"
+               " \"connections\": 2, \"threads\": 1, \"duration\": \"200ms\", "
+               "\"repetitions\": 3}]}\n");
+    o = run_pacer("run", suite);
+    cr_assert(o.code == 0 || o.code == 3, "%s%s", o.stdout_s, o.stderr_s);
+    cr_assert(strstr(o.stderr_s, "reps/s: repetition 3/3\n"), "%s", o.stderr_s);
+    t = strstr(o.stderr_s, "\nacross the 3 repetitions:\nrepetition ");
+    cr_assert(t, "%s", o.stderr_s);
+    cr_assert(strstr(t, "\n3 ") && strstr(t, "\nmedian ") && strstr(t, "\nmin..max "), "%s", t);
+    out_free(&o);
+}
+
 Test(cmd_run, command_json_to_stdout)
 {
     struct out o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "3", "--format",

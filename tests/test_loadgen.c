@@ -151,6 +151,7 @@ IO_TEST(closed_loop_ok)
     /* keep-alive: each connection opened once (counted when that falls in
      * the window), never again */
     cr_assert_leq(r.out.connects, 4);
+    cr_assert_eq(r.out.server_closed, 0);
     cr_assert_gt(r.out.bytes, r.out.requests * 13);
     cr_assert_gt(r.out.latency.min, 0);
     check_consistent(&r);
@@ -393,6 +394,8 @@ IO_TEST(close_mid_response)
     run_against(&r, args, NULL);
     cr_assert_eq(r.out.requests, 0);
     cr_assert_gt(r.out.errors[LC_READ], 0);
+    /* each close (an end of file) is the server's, counted */
+    cr_assert_geq(r.out.server_closed, r.out.errors[LC_READ]);
     run_free(&r);
 }
 
@@ -529,7 +532,9 @@ IO_TEST(body_longer_than_its_length)
 }
 
 /* Connection: close after every reply is no error: each connection
- * serves one request and is opened again. */
+ * serves one request and is opened again, and each close is counted as
+ * the server's (keep-alive was asked: the summary says it was not in
+ * effect); give or take the 4 connections at the window's edges. */
 IO_TEST(server_closes_after_each_reply)
 {
     const char *args[] = {"--mode", "closeeach", NULL};
@@ -540,6 +545,24 @@ IO_TEST(server_closes_after_each_reply)
     cr_assert_gt(r.out.requests, 50);
     cr_assert_eq(r.out.nerrors, 0);
     cr_assert_geq(r.out.connects + 4, r.out.requests);
+    cr_assert_geq(r.out.server_closed + 4, r.out.requests);
+    cr_assert_leq(r.out.server_closed, r.out.requests + 4);
+    run_free(&r);
+}
+
+/* An HTTP/1.0 server without keep-alive (no Connection header, then a
+ * close): the same, from the response's version alone. */
+IO_TEST(http10_server_closes_each_connection)
+{
+    const char *args[] = {"--mode", "http10", NULL};
+    struct run r;
+
+    run_setup(&r, "http", "/");
+    run_timed(&r, args);
+    cr_assert_gt(r.out.requests, 50);
+    cr_assert_eq(r.out.nerrors, 0);
+    cr_assert_geq(r.out.server_closed + 4, r.out.requests);
+    cr_assert_leq(r.out.server_closed, r.out.requests + 4);
     run_free(&r);
 }
 

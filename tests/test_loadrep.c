@@ -68,6 +68,7 @@ static void fake_run(struct fake *f, int open)
     f->out.sent = 304;
     f->out.bytes = 4096;
     f->out.connects = 10;
+    f->out.server_closed = 7;
     f->out.late = 2;
     f->out.queued = 1;
     f->out.inflight_end = 2;
@@ -161,6 +162,7 @@ Test(record, from_run_copies_the_run)
     cr_assert_eq(r.elapsed_ns, 2000000000);
     cr_assert_eq(r.throughput, 300 / 2.0000000004);
     cr_assert_eq(r.requests, 300);
+    cr_assert_eq(r.server_closed, 7);
     cr_assert_eq(r.errors[LC_READ], 3);
     cr_assert_eq(r.errors_total, 4);
     assert_same_hist(&r.latency, &f.out.latency);
@@ -236,8 +238,8 @@ Test(record_json, block_shape)
                      "\"latency_from_send\":null,\"monitor\":null,"
                      "\"monitor_window_s\":null,\"no_free_connection\":null,"
                      "\"percentiles\":null,\"percentiles_from_send\":null,\"queued\":null,"
-                     "\"requests\":null,\"sent\":null,\"series\":null,\"settings\":null,"
-                     "\"throughput\":null,\"unsent_end\":null,\"valid\":null,"
+                     "\"requests\":null,\"sent\":null,\"series\":null,\"server_closed\":null,"
+                     "\"settings\":null,\"throughput\":null,\"unsent_end\":null,\"valid\":null,"
                      "\"warmup_errors\":null,\"warmup_requests\":null}");
     s = json_object_get(j, "settings");
     keys_of(s, keys, sizeof keys);
@@ -268,7 +270,7 @@ Test(record_json, block_shape)
     cr_assert_eq(json_integer_value(json_object_get(en, "count")), 2);
     ser = json_object_get(j, "series");
     cr_assert_eq(json_integer_value(json_object_get(ser, "interval_ns")), 1000000000);
-    /* since 1.9 the shape asked and achieved end each row */
+    /* since 1.10 the shape asked and achieved end each row */
     cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 19);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 17)),
                      "target");
@@ -382,6 +384,7 @@ Test(record_json, round_trip_exact)
         assert_same_hist(&back.latency, &r.latency);
         cr_assert_eq(back.set.seed, UINT64_MAX - 1);
         cr_assert_eq(back.throughput, r.throughput);
+        cr_assert_eq(back.server_closed, 7);
         cr_assert_eq(back.mon[0].summary.rss_mean, 11000.0 / 3.0);
         cr_assert_eq(memcmp(back.mon[0].rows, f.series[0].rows,
                             f.series[0].n * sizeof *f.series[0].rows), 0);

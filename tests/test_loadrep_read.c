@@ -25,12 +25,13 @@ static json_t *bench_load(json_t *root)
     return json_object_get(json_array_get(json_object_get(root, "benchmarks"), 0), "load");
 }
 
-/* A block as written since schema 1.5 from one that predates its fields:
- * those fields added at what reading leaves them (0, false, unknown). */
+/* A block as written since schema 1.9 from one that predates the fields
+ * of 1.5 and 1.9: those fields added at what reading leaves them (0,
+ * false, unknown). */
 static void add_1_5_fields(json_t *blk)
 {
     static const char *const counts[] = {"due", "no_free_connection", "late_wake",
-                                         "warmup_requests", "warmup_errors"};
+                                         "warmup_requests", "warmup_errors", "server_closed"};
     json_t *gen = json_object_get(blk, "generator"), *set = json_object_get(blk, "settings");
     size_t i;
 

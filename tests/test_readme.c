@@ -100,7 +100,8 @@ static void readme_read(void)
 
 /* ---- what each block is ----------------------------------------------------- */
 
-enum kind { K_UNKNOWN, K_C, K_SUITE, K_LOAD_SUITE, K_POLICY, K_ERROR, K_LAYOUT, K_LINES };
+enum kind { K_UNKNOWN, K_C, K_SUITE, K_LOAD_SUITE, K_POLICY, K_FLOW, K_ERROR, K_LAYOUT,
+            K_LINES };
 
 /* line is the error line "FILE: benchmarks[B].samples[S]: expected a
  * number >= 0, got V" (its parts into file, *bi, *si and *v). */
@@ -130,6 +131,8 @@ static enum kind block_kind(const struct block *b)
             k = K_SUITE;
         else if (json_object_get(j, "limits") || json_object_get(j, "thresholds"))
             k = K_POLICY;
+        else if (json_object_get(j, "flows"))
+            k = K_FLOW;
         json_decref(j);
         return k;
     }
@@ -379,6 +382,10 @@ static const struct maker {
                         "--out open.json"},
     {"run.json", NULL, "pacer load http://127.0.0.1:{http}/ -R 1000 -d 300ms "
                        "--monitor {pid} -q --out run.json"},
+    /* a flow of one step for the load examples against testsrv (the README's
+     * own flow file runs against the asyncio target: flow_file) */
+    {"flows.json", NULL, "echo '{\"flows\": [{\"name\": \"f\", \"think\": \"1ms\", "
+                         "\"steps\": [{\"name\": \"get\", \"path\": \"/\"}]}]}' > flows.json"},
     {"old/tool", NULL, TOOL("old")},
     {"new/tool", NULL, TOOL("new")},
     {"input", NULL, "echo 'some input' > input"},
@@ -700,6 +707,18 @@ static const struct use {
     {K_LOAD_SUITE, "macro/readme.json", "ln -s {root}/suites/targets targets && pacer run "
                                         "macro/readme.json --samples 1 -q --out r.json",
      {0, OK0 | OK1, "benchmark ", "thresholds:"}},
+    /* a flow file, run against the asyncio target (its API: login, items),
+     * started on a free port: every check holds and nothing fails */
+    {K_FLOW, "flows.json", "ln -s {root}/suites/targets targets && "
+                           "{ /usr/bin/python3 targets/aio.py --port 0 --api-token pacer-bench "
+                           ">srv.out 2>&1 & echo $! >srv.pid; } && "
+                           "for i in $(seq 100); do grep -q listening srv.out && break; "
+                           "sleep 0.1; done && "
+                           "port=$(sed -n 's/^listening on \\([0-9]*\\).*/\\1/p' srv.out) && "
+                           "pacer load http://127.0.0.1:$port --flow flows.json -c 8 -t 1 -d 1s "
+                           "--limit 'checks.failed < 0.1%' --limit 'errors.rate < 0.1%' "
+                           ">out; rc=$?; kill $(cat srv.pid); cat out; exit $rc",
+     {0, OK0, "http://127.0.0.1:", "flow writer"}},
     /* its limits are measured here: throughput > 10GiB/s may fail (1) */
     {K_POLICY, "policy.json", "pacer compare --thresholds policy.json base.json new.json",
      {0, OK0 | OK1, "benchmark ", "limits:"}},
@@ -745,6 +764,14 @@ Test(readme, load_suite)
     if (system("/usr/bin/python3 -c 'import aiohttp' 2>/dev/null") != 0)
         cr_skip_test("/usr/bin/python3 has no aiohttp (python3-aiohttp) for the asyncio target");
     use_block(K_LOAD_SUITE);
+}
+
+/* The flow file runs against the asyncio target. */
+Test(readme, flow_file)
+{
+    if (system("/usr/bin/python3 -c 'import aiohttp' 2>/dev/null") != 0)
+        cr_skip_test("/usr/bin/python3 has no aiohttp (python3-aiohttp) for the asyncio target");
+    use_block(K_FLOW);
 }
 
 /* The policy file works with pacer compare --thresholds. */

@@ -18,10 +18,12 @@
 #include "harness/result/env.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/limit.h"
+#include "harness/result/loadlimit.h"
 #include "harness/result/loadres.h"
 #include "harness/result/profile.h"
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
+#include "harness/run/suite.h"
 #include "harness/run/tmpfiles.h"
 #include "liveview.h"
 #include "loadsum.h"
@@ -35,8 +37,12 @@ struct load_cli {
     size_t nheaders;
     char *body;                  /* from --body-file, owned */
     const char *out, *save, *format, *name;
+    const char *flow;            /* --flow FILE */
+    struct load_flows flows;
     const char **limits;
     size_t nlimits;
+    struct limit *parsed;        /* the limits, parsed before the load */
+    size_t nparsed;
     unsigned repeat;
     int quiet;
     int progress;                /* --progress: the live view also off a terminal */
@@ -73,7 +79,8 @@ static void usage(FILE *f)
 "  -R, --rate N          open loop at N requests/s (default: closed loop)\n"
 "      --arrival KIND    open loop: constant (default) or poisson\n"
 "      --pipeline P      requests in flight per connection (default 1)\n"
-"      --no-keepalive    a new connection per request\n"
+"      --no-keepalive    a new connection per request (with keep-alive, the\n"
+"                        summary counts the connections the server closed)\n"
 "      --nap             closed loop: when few answers are in, pause 100us\n"
 "                        before reading, so they are read in batches: less\n"
 "                        CPU for pacer and fewer wakeups of the server, but\n"
@@ -98,6 +105,11 @@ static void usage(FILE *f)
 "                        as above: 10s:100,30s:1000,5s:0\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
+"      --flow FILE       virtual users: each connection a user running the\n"
+"                        flows of FILE ({\"flows\": [...], \"data\": {...}}, as a\n"
+"                        suite's scenario writes them) against URL's host; a\n"
+"                        result benchmark for each step (NAME/step:S) and\n"
+"                        flow (NAME/flow:F); -R: new iterations a second\n"
 "  -H, --header 'N: V'   a request header (repeatable)\n"
 "      --body TEXT       request body\n"
 "      --body-file FILE  request body from a file\n"
@@ -116,12 +128,20 @@ static void usage(FILE *f)
 "                        beside the result (pacer show --profile, pacer\n"
 "                        compare --explain)\n"
 "      --interval TIME   time series step (default 1s)\n"
-"      --late TIME       open loop: a send later than this is late (default 1ms)\n"
+"      --late TIME       open loop: a request sent later than this after its\n"
+"                        intended start is \"sent late\" (default 1ms); the\n"
+"                        summary says whose delay it was: it waited for a\n"
+"                        free connection (the server held them all), or the\n"
+"                        generator reached it late (it was not running)\n"
 "      --digits N        significant digits of the latency histogram (default 3)\n"
 "      --seed N          seed of the Poisson arrivals\n"
-"  -n, --repeat N        repetitions (default 1); the result holds each\n"
+"  -n, --repeat N        repetitions (default 1); the result holds each, and\n"
+"                        after the last a table across them (median, min..max)\n"
 "      --limit 'EXPR'    e.g. 'latency.p99 < 50ms', 'errors.rate < 0.1%%',\n"
-"                        'throughput > 20k' (repeatable; exit 1 if one fails)\n"
+"                        'throughput > 20k' (repeatable; exit 1 if one fails);\n"
+"                        checked before the load: a k6 spelling ('p(99)<50')\n"
+"                        or a latency without its unit is refused (exit 2)\n"
+"                        with pacer's spelling\n"
 "output:\n"
 "      --name NAME       benchmark name in the result (default: the URL)\n"
 "      --out FILE        write the result file (atomically)\n"
@@ -182,7 +202,7 @@ enum { FIX_C = 1, FIX_D = 2, FIX_R = 4 };
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_STAGES, O_RATE_STAGES, O_PROGRESS,
+    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_FLOW, O_STAGES, O_RATE_STAGES, O_PROGRESS,
 };
 
 static const struct option lopts[] = {
@@ -203,6 +223,7 @@ static const struct option lopts[] = {
     {"repeat", required_argument, 0, 'n'}, {"limit", required_argument, 0, O_LIMIT},
     {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
     {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
+    {"flow", required_argument, 0, O_FLOW},
     {"stages", required_argument, 0, O_STAGES},
     {"rate-stages", required_argument, 0, O_RATE_STAGES},
     {"progress", no_argument, 0, O_PROGRESS},
@@ -313,6 +334,7 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
         return 0;
     case 'n': return get_count("repeat", arg, 1, 1000, &c->repeat);
     case O_LIMIT: return push(&c->limits, &c->nlimits, arg);
+    case O_FLOW: c->flow = arg; return 0;
     case O_NAME: c->name = arg; return 0;
     case O_OUT: c->out = arg; return 0;
     case O_SAVE: c->save = arg; return 0;
@@ -427,6 +449,32 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
     return 0;
 }
 
+/* --flow FILE: the flows read, checked and compiled, and what flows cannot
+ * do refused, before any load.  -1 after saying why. */
+static int flows_ready(struct load_cli *c)
+{
+    struct err e = {0};
+    const char *single = c->rq.method ? "-X" : c->nheaders ? "-H" : c->rq.body ? "--body"
+                       : c->o.pipeline > 1 ? "--pipeline" : !c->o.keepalive ? "--no-keepalive"
+                       : c->o.io != LOAD_IO_EPOLL ? "--io" : NULL;
+
+    if (single) {
+        die_msg("load: %s is not for --flow (each step says its own request; a user keeps "
+                "its connection and sends one request at a time)", single);
+        return -1;
+    }
+    if (c->o.url.scheme != SCHEME_HTTP) {
+        die_msg("load: --flow: flows are HTTP: an http:// URL");
+        return -1;
+    }
+    if (flowfile_load(c->flow, &c->flows, &e) < 0) {
+        die_msg("load: --flow: %s", e.msg);
+        return -1;
+    }
+    c->o.flows = &c->flows;
+    return 0;
+}
+
 /* The result that holds the run. */
 static int build_result(struct result *r, const struct load_cli *c, int argc, char **argv)
 {
@@ -451,35 +499,108 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
     return r->benches[0].name ? 0 : -1;
 }
 
-static int check_limits(const struct result *r, const struct load_cli *c)
+/* Every --limit parsed and checked before any load: its syntax, a metric
+ * a load run records (with pacer's spelling of a k6 one), a benchmark name
+ * its pattern selects, --monitor for the server's figures.  Parsed into a
+ * new c->parsed; 0, or -1 after saying why. */
+/* Whether l is a step's or flow's limit ("step:NAME METRIC ..."). */
+static int limit_part(const struct limit *l)
 {
-    struct limit *l = c->nlimits ? calloc(c->nlimits, sizeof *l) : NULL;
-    struct limit_checks lc = {0};
+    const char *t = l->text;
+
+    while (*t == ' ' || *t == '\t')
+        t++;
+    return !strncmp(t, "step:", 5) || !strncmp(t, "flow:", 5);
+}
+
+/* A step's or flow's limit names one of the flows' (--flow).  -1 after
+ * saying why not. */
+static int part_check(const struct load_cli *c, const struct limit *l)
+{
+    const char *t = l->text, *name;
+    size_t n, f, k;
+    int step;
+
+    while (*t == ' ' || *t == '\t')
+        t++;
+    step = t[0] == 's';
+    name = t + 5;
+    n = strcspn(name, " \t");
+    if (!c->o.flows) {
+        die_msg("load: --limit '%s': %s limits are for loads of flows (--flow)", l->text,
+                step ? "step:" : "flow:");
+        return -1;
+    }
+    for (f = 0; f < c->flows.nflows; f++) {
+        if (!step && strlen(c->flows.flows[f].name) == n &&
+            !strncmp(c->flows.flows[f].name, name, n))
+            return 0;
+        for (k = 0; step && k < c->flows.flows[f].nsteps; k++)
+            if (strlen(c->flows.flows[f].steps[k].name) == n &&
+                !strncmp(c->flows.flows[f].steps[k].name, name, n))
+                return 0;
+    }
+    die_msg("load: --limit '%s': %s has no %s named '%.*s'", l->text, c->flow,
+            step ? "step" : "flow", (int)n, name);
+    return -1;
+}
+
+static int limits_prepare(struct load_cli *c, const char *bench)
+{
     struct err e = {0};
-    size_t i, n = 0;
-    int rc = -1;
+    size_t n;
 
     if (!c->nlimits)
         return 0;
-    if (!l) {
-        err_set(&e, "out of memory");
-        goto cleanup;
+    if (!(c->parsed = calloc(c->nlimits, sizeof *c->parsed))) {
+        die_msg("load: out of memory");
+        return -1;
     }
-    for (n = 0; n < c->nlimits; n++)
-        if (limit_parse(c->limits[n], &l[n], &e) < 0)
-            goto cleanup;
-    for (i = 0; i < n; i++)
-        if (limit_check(&l[i], r->benches, r->nbenches, NULL, 0, &lc, &e) < 0)
+    for (n = 0; n < c->nlimits; n++) {
+        struct limit *l = &c->parsed[n];
+        if (load_limit_parse(c->limits[n], l, &e) < 0) {
+            die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--", e.msg);
+            return -1;
+        }
+        c->nparsed = n + 1;
+        if (limit_part(l)) {
+            if (part_check(c, l) < 0)
+                return -1;
+        } else if (l->pattern && regexec(&l->re, bench, 0, NULL, 0) != 0) {
+            die_msg("load: --limit '%s': '%s' does not match the benchmark's name '%s'",
+                    l->text, l->pattern, bench);
+            return -1;
+        }
+        if (!c->o.monitor_pid && strstr(l->metric, "server.")) {
+            die_msg("load: --limit '%s': the server's figures need --monitor PID", l->text);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The limits (parsed by limits_prepare) on the run: their lines printed;
+ * 1 when one failed, 0, or -1 after saying why. */
+static int check_limits(const struct result *r, const struct load_cli *c)
+{
+    struct limit_checks lc = {0};
+    struct err e = {0};
+    size_t i;
+    int rc = -1;
+
+    if (!c->nparsed)
+        return 0;
+    /* a limit without a pattern is the whole load's, not each step's */
+    for (i = 0; i < c->nparsed; i++)
+        if (limit_check(&c->parsed[i], r->benches, c->parsed[i].pattern ? r->nbenches : 1, NULL,
+                        0, &lc, &e) < 0)
             goto cleanup;
     report_limit_lines(stdout, lc.v, lc.n, "limit", 0);
     rc = lc.failed > 0;
 cleanup:
     if (rc < 0)
-        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--limit: ", e.msg);
+        die_msg("load: %s%s", strncmp(e.msg, "limit '", 7) ? "" : "--", e.msg);
     limit_checks_free(&lc);
-    for (i = 0; i < n; i++)
-        limit_free(&l[i]);
-    free(l);
     return rc;
 }
 
@@ -513,46 +634,69 @@ static int keep_profile(struct load_cli *c, const struct result *r, const char *
     return profiles_show_file(out, bench, dest, svg);
 }
 
-/* The repetitions of the load into r's benchmark, each summary printed:
- * 1 when one was not valid, 0, or -1 after saying why it failed. */
+/* Repetition k into r's benchmark, its summary printed and its figures
+ * added to rs (NULL: none): 1 when it was not valid, 0, or -1 after saying
+ * why it failed. */
+static int repetition(struct load_cli *c, struct result *r, unsigned k, struct repsum *rs)
+{
+    struct load_out out;
+    struct err e = {0};
+    int invalid;
+
+    if (!c->quiet && c->repeat > 1)
+        fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
+    c->o.seed += k > 0;
+    liveview_attach(&c->live, stderr, liveview_mode(stderr, c->quiet, c->progress), &c->o);
+    if (load_run(&c->o, &out, &e) < 0) {
+        liveview_end(&c->live);
+        die_msg("load: %s", e.msg);
+        return -1;
+    }
+    liveview_end(&c->live);
+    if (rs)
+        load_print_summary(stdout, &c->o, &out);
+    invalid = !out.valid;
+    if (!out.complete)
+        r->complete = 0;
+    if (c->profile_pid > 0) {
+        if (c->profile[0])
+            unlink(c->profile);   /* the last window's is the one kept */
+        if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
+            c->profile[0] = '\0';
+    }
+    if (load_bench_add(&r->benches[0], &c->o, &out) < 0 || (rs && repsum_add(rs, &out) < 0) ||
+        (c->o.flows && load_bench_add_parts(&r->benches[0], &c->o, &out) < 0)) {
+        load_out_free(&out);
+        die_msg("load: out of memory");
+        return -1;
+    }
+    load_out_free(&out);
+    return invalid;
+}
+
+
+/* The repetitions of the load into r's benchmark, each summary printed
+ * and then the table across them: 1 when one was not valid, 0, or -1
+ * after saying why it failed. */
 static int repetitions(struct load_cli *c, struct result *r)
 {
-    struct err e = {0};
+    int table = !c->format || strcmp(c->format, "json");
+    struct repsum rs = {0};
     int invalid = 0;
     unsigned k;
 
     for (k = 0; k < c->repeat; k++) {
-        struct load_out out;
-        if (!c->quiet && c->repeat > 1)
-            fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
-        c->o.seed += k > 0;
-        liveview_attach(&c->live, stderr, liveview_mode(stderr, c->quiet, c->progress), &c->o);
-        if (load_run(&c->o, &out, &e) < 0) {
-            liveview_end(&c->live);
-            die_msg("load: %s", e.msg);
+        int rc = repetition(c, r, k, table ? &rs : NULL);
+        if (rc < 0) {
+            repsum_free(&rs);
             return -1;
         }
-        liveview_end(&c->live);
-        if (!c->format || strcmp(c->format, "json"))
-            load_print_summary(stdout, &c->o, &out);
-        invalid |= !out.valid;
-        if (!out.complete)
-            r->complete = 0;
-        if (c->profile_pid > 0) {
-            if (c->profile[0])
-                unlink(c->profile);   /* the last window's is the one kept */
-            if (srvprof_fetch(&c->sp, out.requests, c->profile, sizeof c->profile) < 0)
-                c->profile[0] = '\0';
-        }
-        if (load_bench_add(&r->benches[0], &c->o, &out) < 0) {
-            load_out_free(&out);
-            die_msg("load: out of memory");
-            return -1;
-        }
-        load_out_free(&out);
+        invalid |= rc;
         if (!r->complete)
             break;
     }
+    repsum_print(stdout, &rs);
+    repsum_free(&rs);
     return invalid;
 }
 
@@ -563,6 +707,8 @@ int cmd_load(int argc, char **argv)
     struct err e = {0};
     char *req = NULL, *path = NULL;
     int rc = EXIT_BAD_INPUT, invalid = 0, lim;
+    size_t i;
+    size_t k;
 
     memset(&c, 0, sizeof c);
     load_opts_default(&c.o);
@@ -577,10 +723,14 @@ int cmd_load(int argc, char **argv)
         die_msg("load: %s", e.msg);
         goto cleanup;
     }
+    if (c.flow && flows_ready(&c) < 0)
+        goto cleanup;
     if (build_result(&r, &c, argc, argv) < 0) {
         die_msg("load: out of memory");
         goto cleanup;
     }
+    if (limits_prepare(&c, r.benches[0].name) < 0)
+        goto cleanup;
     if (c.profile_pid > 0) {
         if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
             die_msg("load: --profile-pid: %s", e.msg);
@@ -594,10 +744,15 @@ int cmd_load(int argc, char **argv)
     c.o.stop = &child_interrupted;
     if ((invalid = repetitions(&c, &r)) < 0)
         goto cleanup;
-    if (bench_compute_stats(&r.benches[0], NULL) < 0) {
+    if (result_take_parts(&r) < 0) {
         die_msg("load: out of memory");
         goto cleanup;
     }
+    for (i = 0; i < r.nbenches; i++)
+        if (bench_compute_stats(&r.benches[i], NULL) < 0) {
+            die_msg("load: out of memory");
+            goto cleanup;
+        }
     if ((c.out && result_save(&r, c.out, &e) < 0) ||
         (c.save && result_save_new(&r, c.save, "-load", &path, &e) < 0)) {
         die_msg("load: %s", e.msg);
@@ -626,8 +781,12 @@ cleanup:
     free(path);
     free(c.headers);
     free(c.limits);
+    for (k = 0; k < c.nparsed; k++)
+        limit_free(&c.parsed[k]);
+    free(c.parsed);
     free(c.body);
     free(c.stages);
+    load_flows_free(&c.flows);
     result_free(&r);
     return rc;
 }

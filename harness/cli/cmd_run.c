@@ -392,25 +392,37 @@ static void print_thresholds(const struct result *r, const struct plan *p)
     limit_checks_free(&lc);
 }
 
-/* The live view of a scenario's load, on a terminal only (arg: a struct
- * liveview; scenario_opts.on_load). */
+/* The live view of a scenario's load, on a terminal only
+ * (scenario_opts.on_load; arg is the table's). */
+static struct liveview run_live;
+
 static void load_live(void *arg, struct load_opts *lo, int starting)
 {
-    struct liveview *v = arg;
+    struct liveview *v = &run_live;
 
+    (void)arg;
     if (starting)
         liveview_attach(v, stderr, liveview_mode(stderr, 0, 0), lo);
     else
         liveview_end(v);
 }
 
-/* A scenario's repetition, as it finishes (scenario_opts.on_rep). */
+/* A scenario's repetition, as it finishes (scenario_opts.on_rep; arg:
+ * the figures of the benchmark's repetitions so far, a struct repsum):
+ * its summary, and after the last the table across them. */
 static void rep_done(void *arg, const char *bench, unsigned k, unsigned n,
                      const struct load_opts *lo, const struct load_out *out)
 {
-    (void)arg;
+    struct repsum *rs = arg;
+
     fprintf(stderr, "%s: repetition %u/%u\n", bench, k, n);
     load_print_summary(stderr, lo, out);
+    if (k == 1)
+        rs->n = 0;
+    if (repsum_add(rs, out) == 0 && k == n) {
+        repsum_print(stderr, rs);
+        rs->n = 0;
+    }
     fflush(stderr);
 }
 
@@ -542,11 +554,11 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
 static int run_rounds(const struct run_cli *c, const struct plan *p, struct result *r,
                       int *invalid)
 {
-    struct liveview live = {0};
+    struct repsum rs = {0};
     struct scenario_opts so = {.interrupt = &child_interrupted,
                                .on_rep = c->quiet ? NULL : rep_done,
                                .on_warn = c->quiet ? NULL : on_warning,
-                               .on_load = c->quiet ? NULL : load_live, .arg = &live};
+                               .on_load = c->quiet ? NULL : load_live, .arg = &rs};
     unsigned round;
     size_t i;
 
@@ -557,9 +569,11 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
             if (run_job(c, p, i, round, &so, r->ctx.clock_resolution_ns, &r->benches[i],
                         invalid) < 0 || child_interrupted) {
                 r->complete = 0;
+                repsum_free(&rs);
                 return 1;
             }
         }
+    repsum_free(&rs);
     return 0;
 }
 
@@ -639,12 +653,16 @@ int cmd_run(int argc, char **argv)
     }
     if (c.profile && !interrupted && profiles_take(&p, &r, c.quiet, pdir, sizeof pdir) < 0)
         goto cleanup;
+    if (!strcmp(c.format, "table"))
+        print_table(&r, &p);   /* by job: before the steps' benchmarks join them */
+    if (result_take_parts(&r) < 0) {
+        die_msg("run: out of memory");
+        goto cleanup;
+    }
     if (!strcmp(c.format, "json"))
         result_dump(&r, stdout, &e);
     else if (!strcmp(c.format, "markdown"))
         runmd_print(&r);
-    else
-        print_table(&r, &p);
     fflush(stdout);
     rc = (interrupted || invalid || result_nerrors(&r)) ? EXIT_UNTRUSTED
          : nfailed ? EXIT_REGRESSION : EXIT_OK;

@@ -2,9 +2,11 @@
 #include "loadsum.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/lib/fmt.h"
+#include "harness/lib/table.h"
 
 static void print_percentiles(FILE *f, const char *label, const struct hist *h)
 {
@@ -137,6 +139,94 @@ static void print_shortfall(FILE *f, const struct load_opts *o, const struct loa
         fprintf(f, "  %-12sconnections not established in time (see the connect errors)\n", "");
 }
 
+/* A load of flows: each step's answers, latency, errors and failed checks,
+ * and each flow's iterations and their duration. */
+static void print_steps(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    static const double ps[] = {50, 90, 99};
+    char a[32], b[32], c[32];
+    uint64_t v[3];
+    size_t i;
+
+    fprintf(f, "  %-20s %9s %9s %9s %9s %9s %8s %7s\n", "step", "requests", "req/s", "p50",
+            "p90", "p99", "errors", "checks");
+    for (i = 0; i < out->nsteps; i++) {
+        const struct load_step_out *s = &out->steps[i];
+        hist_percentiles(&s->latency, ps, 3, v);
+        fprintf(f, "  %-20s %9llu %9.1f %9s %9s %9s %8llu %7s\n", s->name,
+                (unsigned long long)s->requests,
+                out->elapsed_s > 0 ? (double)s->requests / out->elapsed_s : 0.0,
+                s->requests ? fmt_time(a, sizeof a, (double)v[0]) : "-",
+                s->requests ? fmt_time(b, sizeof b, (double)v[1]) : "-",
+                s->requests ? fmt_time(c, sizeof c, (double)v[2]) : "-",
+                (unsigned long long)s->nerrors,
+                s->checks_failed ? "FAILED" : s->checks ? "ok" : "-");
+        if (s->checks_failed)
+            fprintf(f, "  %-20s %llu of %llu checks failed\n", "",
+                    (unsigned long long)s->checks_failed, (unsigned long long)s->checks);
+    }
+    for (i = 0; i < out->nflows; i++) {
+        const struct load_flow_out *fl = &out->flows[i];
+        hist_percentiles(&fl->duration, ps, 3, v);
+        fprintf(f, "  flow %-15s %llu iterations (%.1f/s), %llu given up; duration p50 %s, "
+                   "p99 %s\n", fl->name, (unsigned long long)fl->iterations,
+                out->elapsed_s > 0 ? (double)fl->iterations / out->elapsed_s : 0.0,
+                (unsigned long long)fl->aborted,
+                fl->iterations ? fmt_time(a, sizeof a, (double)v[0]) : "-",
+                fl->iterations ? fmt_time(b, sizeof b, (double)v[2]) : "-");
+    }
+    if (o->rate > 0)
+        fprintf(f, "  %-20s latency runs from each step's intended start (the arrival, or "
+                   "the end of the think time before it)\n", "");
+}
+
+/* Open loop: what was due and sent, and of the requests sent late whose
+ * delay it was: the server's (every connection was held, so they waited
+ * for one) or the generator's (it was not running when they fell due). */
+static void print_schedule(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    unsigned long long waited = out->queued > out->late ? out->queued - out->late : 0;
+    char a[32];
+
+    fprintf(f, "  %-12s%llu due, %llu sent; %llu due while every connection was busy\n",
+            "schedule", (unsigned long long)out->due, (unsigned long long)out->sent,
+            (unsigned long long)out->no_conn);
+    fprintf(f, "  %-12s%llu more than %s after their intended start", "sent late",
+            (unsigned long long)out->queued, fmt_time(a, sizeof a, (double)o->late_ns));
+    if (!out->queued && !out->late) {
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, ":\n  %-12s%llu waited for a free connection (the server held every "
+               "connection)\n", "", waited);
+    fprintf(f, "  %-12s%llu the generator reached late (it was not running in time", "",
+            (unsigned long long)out->late);
+    if (out->late_wake)
+        fprintf(f, "; %llu after a sleep that overran", (unsigned long long)out->late_wake);
+    fputs(")\n", f);
+}
+
+/* Connections the server closed: with keep-alive asked, each is a
+ * reconnect the user did not ask for, and a server that closes after
+ * every response measures as a connection per request; without it they
+ * are what was asked. */
+static void print_connections(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    double per = out->server_closed ? (double)out->requests / (double)out->server_closed : 0;
+
+    if (!o->keepalive) {
+        fprintf(f, "  %-12s%llu opened, a new one per request (--no-keepalive)\n",
+                "connections", (unsigned long long)out->connects);
+        return;
+    }
+    if (!out->server_closed)
+        return;
+    fprintf(f, "  %-12sserver closed %llu connections: keep-alive %s (one close every %.1f "
+               "responses; pacer opened each again)\n", "connections",
+            (unsigned long long)out->server_closed, per < 2 ? "not in effect" : "only in part",
+            per);
+}
+
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
 {
     char a[32], b[32], c[32];
@@ -174,16 +264,9 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
         fprintf(f, "  %-12s%llu responses, %llu errors (not in the figures above)\n",
                 "warmup", (unsigned long long)out->warm_requests,
                 (unsigned long long)out->warm_errors);
-    if (o->rate > 0) {
-        fprintf(f, "  %-12s%llu due, %llu sent; %llu sent more than %s after their time: "
-                   "%llu seen to late by the generator",
-                "schedule", (unsigned long long)out->due, (unsigned long long)out->sent,
-                (unsigned long long)out->queued, fmt_time(a, sizeof a, (double)o->late_ns),
-                (unsigned long long)out->late);
-        if (out->late)
-            fprintf(f, " (%llu woken late)", (unsigned long long)out->late_wake);
-        fprintf(f, ", %llu due with every connection busy\n", (unsigned long long)out->no_conn);
-    }
+    if (o->rate > 0)
+        print_schedule(f, o, out);
+    print_connections(f, o, out);
     fprintf(f, "  %-12s%llu in flight, %llu due and not sent\n", "at the end",
             (unsigned long long)out->inflight_end, (unsigned long long)out->unsent_end);
     fprintf(f, "  %-12sCPU %.2f s user + %.2f s sys = %.2f cores; busiest thread %.0f%%; %s\n",
@@ -218,6 +301,120 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
                    "more connections (-c) would leave the wait to the server\n",
                 "note", (unsigned long long)out->no_conn, (unsigned long long)out->due,
                 o->connections);
+    if (out->nsteps)
+        print_steps(f, o, out);
     if (!out->valid)
         fprintf(f, "  INVALID     %s\n", out->invalid);
+}
+
+/* ---- the table across repetitions ----------------------------------------- */
+
+int repsum_add(struct repsum *s, const struct load_out *out)
+{
+    static const double ps[] = {50, 99, 99.9};
+    uint64_t v[3] = {0, 0, 0};
+    double *row;
+
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 8;
+        double (*nr)[REPSUM_NCOLS + 1] = realloc(s->rows, ncap * sizeof *nr);
+        if (!nr)
+            return -1;
+        s->rows = nr;
+        s->cap = ncap;
+    }
+    if (out->latency.count)
+        hist_percentiles(&out->latency, ps, 3, v);
+    row = s->rows[s->n++];
+    row[0] = out->elapsed_s > 0 ? (double)out->requests / out->elapsed_s : 0;
+    row[1] = out->latency.count ? (double)v[0] : NAN;
+    row[2] = out->latency.count ? (double)v[1] : NAN;
+    row[3] = out->latency.count ? (double)v[2] : NAN;
+    row[4] = load_error_rate(out);
+    row[5] = out->valid;
+    return 0;
+}
+
+/* A figure of column col as the table shows it. */
+static char *repsum_cell(char *buf, size_t len, size_t col, double v)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else if (col == 0)
+        snprintf(buf, len, "%.1f", v);
+    else if (col == 4)
+        snprintf(buf, len, "%.3g%%", v * 100);
+    else
+        fmt_time(buf, len, v);
+    return buf;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The median, min and max of column col over the rows with a figure
+ * there; 0 when none has one. */
+static size_t repsum_column(const struct repsum *s, size_t col, double *v, double out[3])
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < s->n; i++)
+        if (!isnan(s->rows[i][col]))
+            v[n++] = s->rows[i][col];
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    out[0] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    out[1] = v[0];
+    out[2] = v[n - 1];
+    return n;
+}
+
+void repsum_print(FILE *f, const struct repsum *s)
+{
+    static const char *const head[] = {"repetition", "req/s", "p50", "p99", "p99.9", "errors"};
+    char cells[REPSUM_NCOLS][64], a[32], b[32], num[40];
+    const char *row[REPSUM_NCOLS + 1];
+    double *v, m[REPSUM_NCOLS][3];
+    struct table t;
+    size_t i, c, have[REPSUM_NCOLS];
+
+    if (s->n < 2 || !(v = malloc(s->n * sizeof *v)))
+        return;
+    for (c = 0; c < REPSUM_NCOLS; c++)
+        have[c] = repsum_column(s, c, v, m[c]);
+    free(v);
+    table_init(&t, REPSUM_NCOLS + 1);
+    table_add(&t, head);
+    for (i = 0; i < s->n; i++) {
+        snprintf(num, sizeof num, "%zu%s", i + 1, s->rows[i][REPSUM_NCOLS] ? "" : " INVALID");
+        row[0] = num;
+        for (c = 0; c < REPSUM_NCOLS; c++)
+            row[c + 1] = repsum_cell(cells[c], sizeof cells[c], c, s->rows[i][c]);
+        table_add(&t, row);
+    }
+    row[0] = "median";
+    for (c = 0; c < REPSUM_NCOLS; c++)
+        row[c + 1] = have[c] ? repsum_cell(cells[c], sizeof cells[c], c, m[c][0]) : "-";
+    table_add(&t, row);
+    row[0] = "min..max";
+    for (c = 0; c < REPSUM_NCOLS; c++) {
+        snprintf(cells[c], sizeof cells[c], "%s..%s", repsum_cell(a, sizeof a, c, m[c][1]),
+                 repsum_cell(b, sizeof b, c, m[c][2]));
+        row[c + 1] = have[c] ? cells[c] : "-";
+    }
+    table_add(&t, row);
+    fprintf(f, "\nacross the %zu repetitions:\n", s->n);
+    table_print(&t, f);
+    table_free(&t);
+}
+
+void repsum_free(struct repsum *s)
+{
+    free(s->rows);
+    memset(s, 0, sizeof *s);
 }

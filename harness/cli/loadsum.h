@@ -14,4 +14,20 @@
  * generator's CPU, the server's resources, and why the run is invalid. */
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out);
 
+/* The figures of each repetition of one load, kept as they finish for the
+ * table across them (zero it to start; free with repsum_free). */
+#define REPSUM_NCOLS 5            /* req/s, p50, p99, p99.9, errors.rate */
+struct repsum {
+    double (*rows)[REPSUM_NCOLS + 1];   /* and 1 for a valid run, 0 not */
+    size_t n, cap;
+};
+
+/* Add the figures of a finished repetition: 0, or -1 (out of memory). */
+int repsum_add(struct repsum *s, const struct load_out *out);
+/* The table across the repetitions to f: one row each (those not valid
+ * marked so), then their median and spread (min..max); nothing for fewer
+ * than two. */
+void repsum_print(FILE *f, const struct repsum *s);
+void repsum_free(struct repsum *s);
+
 #endif

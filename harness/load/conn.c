@@ -67,7 +67,9 @@ static void conn_fail_why(struct thread *t, struct conn *c, enum load_class cls,
         timeline_add_errors(t, cls, errnum, NULL, 1, now);
     else   /* those not accepted were counted then */
         timeline_add_errors(t, cls, errnum, why, c->nsent - c->unaccepted, now);
-    if (open_loop(t))   /* not written: back to the queue, oldest first */
+    if (c->u && c->nreq)   /* the user's step failed: its iteration ends */
+        vuser_failed(t, c, cls, now);
+    else if (open_loop(t))   /* not written: back to the queue, oldest first */
         for (i = c->nreq; i > c->nsent; i--)
             sched_requeue(t, c->origin[ring_slot(t, c, i - 1)]);
     if (c->fd >= 0) {
@@ -154,7 +156,7 @@ int conn_write(struct thread *t, struct conn *c, uint64_t now)
             return 0;
         }
         if (c->woff < c->wlen) {
-            n = sock_write(c->fd, t->wbuf + c->woff, c->wlen - c->woff);
+            n = sock_write(c->fd, (c->u ? c->u->req : t->wbuf) + c->woff, c->wlen - c->woff);
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
@@ -191,7 +193,7 @@ int conn_write(struct thread *t, struct conn *c, uint64_t now)
         sweep_by(t, now + o->timeout_ns);
         t->outstanding += k;
         c->nsent = c->nreq;
-        c->wlen = k * (uint32_t)o->reqlen;
+        c->wlen = c->u ? (uint32_t)c->u->reqlen : k * (uint32_t)o->reqlen;
         c->woff = 0;
     }
 }
@@ -219,16 +221,22 @@ static void conn_done(struct thread *t, struct conn *c, uint64_t now)
             hist_record(&t->lat_sent, now - c->sent[slot]);
         iv->requests++;
         t->requests++;
-        if (o->url.scheme == SCHEME_HTTP) {
+        if (c->u)
+            vuser_done(t, c, now, 1, lat, now - c->sent[slot]);
+        else if (o->url.scheme == SCHEME_HTTP) {
             if (c->p.h.status >= 500)
                 timeline_add_errors(t, LC_STATUS_5XX, 0, NULL, 1, now);
             else if (c->p.h.status >= 400)
                 timeline_add_errors(t, LC_STATUS_4XX, 0, NULL, 1, now);
         }
-    } else if (now < t->sh->t_warm) {
-        t->warm_requests++;
-        if (o->url.scheme == SCHEME_HTTP && c->p.h.status >= 400)
-            t->warm_errors++;
+    } else {
+        if (now < t->sh->t_warm) {
+            t->warm_requests++;
+            if (o->url.scheme == SCHEME_HTTP && c->p.h.status >= 400 && !c->u)
+                t->warm_errors++;
+        }
+        if (c->u)   /* the user goes on, its answer not counted */
+            vuser_done(t, c, now, 0, 0, 0);
     }
     c->head = ring_slot(t, c, 1);
     c->nreq--;
@@ -249,10 +257,24 @@ static void closed_assign(struct thread *t, struct conn *c, uint64_t now)
 
 /* After a response or a (re)connection: keep c busy (unless a stage made
  * it inactive: then it idles). */
-static void conn_next(struct thread *t, struct conn *c, uint64_t now)
+void conn_next(struct thread *t, struct conn *c, uint64_t now)
 {
     if (!c->active)
         return;
+    if (c->u) {   /* a user: keep-alive, one request at a time */
+        if (c->state == CS_CLOSED) {
+            if (now >= c->retry_at && !c->u->thinking)
+                conn_connect(t, c, now);
+            return;
+        }
+        if (c->state != CS_OPEN)
+            return;
+        if (vuser_assign(t, c, now))
+            conn_write(t, c, now);
+        else if (open_loop(t) && conn_has_room(t, c, now))
+            conn_free_push(t, c);
+        return;
+    }
     if (open_loop(t) && (c->state != CS_CLOSED || !t->o->keepalive)) {
         if (conn_has_room(t, c, now))
             conn_free_push(t, c);
@@ -360,6 +382,8 @@ static const char *parse_error(const struct thread *t, const struct conn *c)
  * not answered failed. */
 static void conn_eof(struct thread *t, struct conn *c, uint64_t now)
 {
+    if (timeline_at(t, now))
+        t->server_closed++;
     if (c->nsent && t->o->url.scheme == SCHEME_HTTP && http_parse_eof(&c->p.h) == PARSE_DONE)
         conn_done(t, c, now);
     conn_fail(t, c, LC_READ, 0, now);
@@ -389,6 +413,9 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             return -1;
         }
         st = conn_parse(t, c, buf + off, n - off, &used);
+        if (c->u && st != PARSE_ERROR)   /* a user reads its answers */
+            vuser_take(c, buf + off, st == PARSE_DONE ? used : n - off,
+                       t->o->flows->max_body);
         if (st == PARSE_ERROR) {
             conn_fail_why(t, c, LC_PARSE, 0, parse_error(t, c), now);
             conn_next(t, c, now);
@@ -401,12 +428,18 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             closing = 1;
         conn_done(t, c, arrived);
         parser_reset(t, c);
+        if (closing && timeline_at(t, now))
+            t->server_closed++;   /* it would have: pacer closes first */
         if (closing || !t->o->keepalive) {
             conn_fail(t, c, LC_READ, 0, now);   /* an error only if some were pipelined */
             conn_next(t, c, now);
             return -1;
         }
-        if (!open_loop(t) && c->active && !(t->sh->t_end <= now || (t->o->stop && *t->o->stop)))
+        if (t->sh->t_end <= now || (t->o->stop && *t->o->stop) || !c->active)
+            continue;
+        if (c->u)
+            vuser_assign(t, c, now);
+        else if (!open_loop(t))
             closed_assign(t, c, now);
     }
     if (open_loop(t) && conn_has_room(t, c, now))

@@ -148,6 +148,7 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
         out->warm_requests += t->warm_requests;
         out->warm_errors += t->warm_errors;
         out->connects += t->connects;
+        out->server_closed += t->server_closed;
         out->inflight_end += t->inflight_end;
         out->unsent_end += t->unsent_end;
         out->reads += t->reads;
@@ -271,18 +272,88 @@ static void judge(struct load_out *out, const struct load_opts *o)
             snprintf(cause, sizeof cause, "waited for a CPU up to %.0f%% of the time and used "
                      "at most %.0f%% of one", out->wait_max * 100, out->busy_max * 100);
         snprintf(out->invalid, sizeof out->invalid,
-                 "the machine did not run the generator on time: %llu of %llu requests were "
-                 "sent more than %s late (%llu after a sleep that overran); its threads %s",
+                 "the machine did not run the generator on time: it reached %llu of %llu "
+                 "requests more than %s late (%llu after a sleep that overran); its threads %s",
                  (unsigned long long)out->late, due, late,
                  (unsigned long long)out->late_wake, cause);
     }
     else if (o->rate > 0 && due && out->late * 100 > due)
         snprintf(out->invalid, sizeof out->invalid,
-                 "the generator fell behind its schedule: %llu of %llu requests were sent "
+                 "the generator fell behind its schedule: it reached %llu of %llu requests "
                  "more than %s late while it was busy (its busiest thread used %.0f%% of a "
                  "CPU)", (unsigned long long)out->late, due, late, out->busy_max * 100);
     else
         out->valid = 1;
+}
+
+/* Whether flows can run as o asks: each user keeps one connection
+ * (keep-alive, one request at a time), over HTTP, on epoll.  -1 with the
+ * cause in e. */
+static int flows_unfit(const struct load_opts *o, struct err *e)
+{
+    if (!o->flows->compiled)
+        return err_set(e, "flows not compiled (load_flows_compile)");
+    if (o->url.scheme != SCHEME_HTTP)
+        return err_set(e, "flows are HTTP: the url must be http://");
+    if (!o->keepalive)
+        return err_set(e, "a flow's user keeps its connection (its session): no keep-alive "
+                          "is not for flows");
+    if (o->pipeline != 1)
+        return err_set(e, "a flow's user sends one request at a time: no pipelining");
+    if (o->io != LOAD_IO_EPOLL)
+        return err_set(e, "flows run on epoll: leave --io out");
+    return 0;
+}
+
+/* The steps and flows of the n threads, summed into out. */
+static int merge_flows(struct load_out *out, struct thread *ts, unsigned n,
+                       const struct load_opts *o, struct err *e)
+{
+    const struct load_flows *fs = o->flows;
+    size_t f, k, i;
+    unsigned j;
+
+    out->steps = calloc(fs->nsteps, sizeof *out->steps);
+    out->flows = calloc(fs->nflows, sizeof *out->flows);
+    if (!out->steps || !out->flows)
+        return err_set(e, "out of memory");
+    out->nsteps = fs->nsteps;
+    out->nflows = fs->nflows;
+    for (f = 0; f < fs->nflows; f++) {
+        struct load_flow_out *fo = &out->flows[f];
+        fo->name = fs->flows[f].name;
+        if (hist_init(&fo->duration, o->digits, ts[0].lat.highest, e) < 0)
+            return -1;
+        for (j = 0; j < n; j++) {
+            hist_merge(&fo->duration, &ts[j].flows[f].dur, NULL);
+            fo->iterations += ts[j].flows[f].iterations;
+            fo->aborted += ts[j].flows[f].aborted;
+        }
+        for (k = 0; k < fs->flows[f].nsteps; k++) {
+            const struct flow_step *s = &fs->flows[f].steps[k];
+            struct load_step_out *so = &out->steps[s->index];
+            so->flow = fs->flows[f].name;
+            so->name = s->name;
+            if (hist_init(&so->latency, o->digits, ts[0].lat.highest, e) < 0 ||
+                hist_init(&so->latency_sent, o->digits, ts[0].lat.highest, e) < 0)
+                return -1;
+            for (j = 0; j < n; j++) {
+                const struct step_tally *st = &ts[j].steps[s->index];
+                hist_merge(&so->latency, &st->lat, NULL);
+                hist_merge(&so->latency_sent, &st->lat_sent, NULL);
+                so->requests += st->requests;
+                so->checks += st->checks;
+                so->checks_failed += st->checks_failed;
+                for (i = 0; i < LC_NCLASS; i++) {
+                    so->errors[i] += st->errors[i];
+                    so->nerrors += st->errors[i];
+                }
+            }
+            out->checks += so->checks;
+            out->checks_failed += so->checks_failed;
+        }
+    }
+    return 0;
 }
 
 /* Raise the open-file limit to what the connections need: up to the hard
@@ -370,6 +441,7 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     struct shared sh;
     struct thread *ts = NULL;
     unsigned nthreads, i, started = 0;
+    size_t base;
     uint64_t now;
     int rc = -1, stampfd = -1, one = 1;
 
@@ -380,6 +452,8 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
         o->pipeline > 65535)
         return err_set(e, "connections, threads, pipeline and interval must be positive");
+    if (o->flows && flows_unfit(o, e) < 0)
+        return -1;
     nthreads = nthreads > o->connections ? o->connections : nthreads;
     if (raise_nofile((size_t)o->connections + 64, e) < 0)
         return -1;
@@ -412,9 +486,13 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     sh.t0 = now;
     sh.t_warm = now + o->warmup_ns;
     sh.t_end = sh.t_warm + o->duration_ns;
-    for (i = 0; i < nthreads; i++) {
+    for (i = 0, base = 0; i < nthreads; i++) {
         size_t share = o->connections / nthreads + (i < o->connections % nthreads);
         if (thread_init(&ts[i], &sh, i, share, e) < 0)
+            goto join;
+        ts[i].conn_base = base;
+        base += share;
+        if (vuser_init(&ts[i], e) < 0)
             goto join;
     }
     for (i = 0; i < nthreads; i++, started++)
@@ -439,7 +517,8 @@ join:
             err_set(e, "%s", ts[i].e.set ? ts[i].e.msg : "out of memory");
             goto cleanup;
         }
-    if (merge(out, ts, nthreads, &sh, e) < 0)
+    if (merge(out, ts, nthreads, &sh, e) < 0 ||
+        (o->flows && merge_flows(out, ts, nthreads, o, e) < 0))
         goto cleanup;
     out_window(out, &sh, ts);
     out->threads = nthreads;
@@ -463,6 +542,16 @@ cleanup:
 
 void load_out_free(struct load_out *out)
 {
+    size_t i;
+
+    for (i = 0; out->steps && i < out->nsteps; i++) {
+        hist_free(&out->steps[i].latency);
+        hist_free(&out->steps[i].latency_sent);
+    }
+    for (i = 0; out->flows && i < out->nflows; i++)
+        hist_free(&out->flows[i].duration);
+    free(out->steps);
+    free(out->flows);
     hist_free(&out->latency);
     hist_free(&out->latency_sent);
     free(out->errnos);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "flow.h"
 #include "frame.h"
 #include "harness/lib/err.h"
 #include "hist.h"
@@ -121,6 +122,13 @@ struct load_opts {
     int nap;                     /* closed loop: pause to let responses
                                     gather (see nap_allowed in loop.c) */
     enum load_io io;             /* the back end asked for (epoll) */
+    /* virtual users (flow.h, compiled): each connection a user running
+     * the flows from the url's host; NULL: the one request above.  Closed
+     * loop: `connections` users, each step's latency from its write; open
+     * loop: `rate` new iterations a second, each given to a user that is
+     * free (the users are the pool), each step's latency from its intended
+     * start (the arrival, or the end of the think time before it). */
+    const struct load_flows *flows;
     volatile int *stop;          /* set (by a signal handler) to end early */
     /* The live view: called from the thread that started the load (never
      * from a load thread, which never waits for it) with each interval of
@@ -188,8 +196,8 @@ struct load_interval {
      * open, NaN where not sampled, i.e. without stages; open loop:
      * requests written per second) */
     double target, achieved;
-    uint64_t checks_failed;      /* flows' failed checks (the live view's
-                                    hook; 0 until flows count them) */
+    uint64_t checks_failed;      /* flows (not kept in result files; the
+                                    live view shows them when any) */
 };
 
 /* What a connect error says when the server's kernel never acknowledged
@@ -201,6 +209,29 @@ struct load_interval {
 /* Closed loop with load_opts.nap: the pause that lets responses gather
  * when few are ready (see nap_allowed in loop.c). */
 #define LOAD_NAP_NS 100000
+
+/* A step of a flow, over the window: its latency (as the run's: closed,
+ * from the write; open, from the intended start; latency_sent from the
+ * write), answers, errors, checks. */
+struct load_step_out {
+    const char *flow, *name;     /* borrowed from the options' flows */
+    struct hist latency, latency_sent;
+    uint64_t requests;           /* answers complete */
+    uint64_t errors[LC_NCLASS];
+    uint64_t nerrors;
+    uint64_t checks, checks_failed;
+};
+
+/* A flow, over the window: iterations ended (every step answered),
+ * iterations given up (a step failed: its connection, a capture with no
+ * match, a request that could not be made), and the duration of the whole
+ * iterations, from the intended start of the first step to the last
+ * answer (think times included). */
+struct load_flow_out {
+    const char *name;
+    struct hist duration;
+    uint64_t iterations, aborted;
+};
 
 struct load_out {
     int complete;                /* 0: stopped early */
@@ -215,6 +246,10 @@ struct load_out {
     uint64_t warm_requests;      /* responses before the window (warmup) */
     uint64_t warm_errors;        /* errors before the window (warmup) */
     uint64_t connects;           /* connections opened in the window */
+    uint64_t server_closed;      /* connections the server closed in the
+                                    window (end of file, or a response
+                                    saying Connection: close or HTTP/1.0
+                                    without keep-alive): each one reopened */
     unsigned threads;            /* threads that ran (at most one a connection) */
     uint64_t due;                /* open loop: requests due in the window */
     uint64_t late;               /* open loop: due, and seen to by the
@@ -243,6 +278,11 @@ struct load_out {
     uint64_t naps;               /* closed loop: pauses to gather responses */
     enum load_io io;             /* the back end the threads ran on */
     char io_note[256];           /* why not io_uring where it was to be used */
+    struct load_step_out *steps; /* flows: each step (in flow order) */
+    size_t nsteps;
+    struct load_flow_out *flows;
+    size_t nflows;
+    uint64_t checks, checks_failed;   /* flows: over every step */
     struct monitor mon;          /* server (if any) and pacer */
     double mon_from, mon_to;     /* the window in the monitor's time */
     int valid;

@@ -66,6 +66,49 @@ struct conn {
     } p;
     uint64_t *origin;         /* ring of `pipeline`: where latency starts */
     uint64_t *sent;           /* ring: when the write started */
+    struct vuser *u;          /* flows: the user on this connection */
+};
+
+/* A virtual user (flows): the connection's, in what it does next. */
+struct cookie {
+    char *name, *value;
+};
+
+struct vuser {
+    uint32_t number;          /* 1.. across the run */
+    uint32_t flow, step;      /* what it does next */
+    uint8_t busy;             /* open loop: in an iteration */
+    uint8_t thinking;         /* waits until ready_at (on the thread's heap) */
+    uint64_t ready_at;
+    uint64_t iter_start;      /* the intended start of the iteration */
+    uint64_t iteration;       /* of this user, from 0 */
+    uint64_t counter;         /* of the iteration: unique across the run */
+    size_t *rows;             /* of each data file: the iteration's row */
+    char **cap;               /* captured values (NULL: none yet) */
+    struct cookie *jar;
+    size_t njar;
+    char *req;                /* the request being sent */
+    size_t reqlen, reqcap;
+    char *resp;               /* the answer as it arrives (NUL after) */
+    size_t resplen, respcap;
+    int overflow;             /* the answer was larger than max_body */
+};
+
+/* What a thread counted of a step or a flow (merged into load_out). */
+struct step_tally {
+    struct hist lat, lat_sent;
+    uint64_t requests, errors[LC_NCLASS], checks, checks_failed;
+};
+
+struct flow_tally {
+    struct hist dur;
+    uint64_t iterations, aborted;
+};
+
+/* A user's wake-up after its think time: on a min-heap by time. */
+struct wake {
+    uint64_t at;
+    uint32_t conn;
 };
 
 /* The time series, merged across threads. */
@@ -142,6 +185,7 @@ struct thread {
     struct hist ivh;
     /* totals of the window */
     uint64_t requests, sent, bytes, late, queued, connects;
+    uint64_t server_closed;   /* connections the server closed (conn.c) */
     uint64_t due, no_conn;    /* open loop: due, due with no connection free */
     uint64_t late_wake;       /* of late: seen to after a sleep that overran */
     uint64_t errors[LC_NCLASS];
@@ -154,6 +198,15 @@ struct thread {
     uint64_t w0, w1;          /* wall clock of the rusage readings */
     uint64_t q0, q1;          /* time waiting for a CPU (schedstat), ns */
     int have_q;               /* q0 and q1 were read */
+    /* flows */
+    size_t conn_base;         /* the global number of this thread's first connection */
+    struct vuser *users;
+    struct step_tally *steps;
+    struct flow_tally *flows;
+    double *flow_cum;         /* cumulative weights */
+    struct wake *wakes;       /* min-heap of thinking users */
+    size_t nwakes;
+    uint64_t iter_seq;        /* iterations begun by this thread */
     int measuring;
     int failed;
     struct err e;
@@ -189,6 +242,8 @@ static inline uint32_t ring_slot(const struct thread *t, const struct conn *c, u
  * its pipeline not full; without, c is closed, idle and due to reconnect. */
 static inline int conn_has_room(const struct thread *t, const struct conn *c, uint64_t now)
 {
+    if (c->u && c->u->busy)
+        return 0;
     if (t->o->keepalive)
         return c->state == CS_OPEN && c->nreq < t->o->pipeline;
     return c->state == CS_CLOSED && c->nreq == 0 && now >= c->retry_at;
@@ -218,6 +273,32 @@ static inline uint64_t wake_lag_learn(uint64_t lag, uint64_t over)
 static inline uint64_t wake_lag_spun(uint64_t lag)
 {
     return lag - lag / 16;
+}
+
+/* ---- vuser.c (flows) ------------------------------------------------------- */
+
+/* Give each of t's connections a user, and t its tallies.  -1 with e. */
+int vuser_init(struct thread *t, struct err *e);
+void vuser_free(struct thread *t);
+/* Closed loop: c's user makes its next request now if it is not thinking
+ * (c->nreq becomes 1).  1 when it did, else 0. */
+int vuser_assign(struct thread *t, struct conn *c, uint64_t now);
+/* Open loop: c's free user begins an iteration intended to start at v. */
+void vuser_begin(struct thread *t, struct conn *c, uint64_t v, uint64_t now);
+/* Bytes of the answer in progress on c. */
+void vuser_take(struct conn *c, const char *buf, size_t n, uint32_t max_body);
+/* c's answer is complete at now (lat: its latency, sent: from its write;
+ * in_window: counted): check it, capture from it, move the user on. */
+void vuser_done(struct thread *t, struct conn *c, uint64_t now, int in_window, uint64_t lat,
+                uint64_t lat_sent);
+/* c's request failed (class cls): the step's error, the iteration given up. */
+void vuser_failed(struct thread *t, struct conn *c, enum load_class cls, uint64_t now);
+/* Users whose think time is over: their next request, or their connection. */
+void vuser_wake_due(struct thread *t, uint64_t now);
+/* When the next thinking user wakes (UINT64_MAX: none). */
+static inline uint64_t vuser_next_wake(const struct thread *t)
+{
+    return t->nwakes ? t->wakes[0].at : UINT64_MAX;
 }
 
 /* ---- timeline.c ---------------------------------------------------------- */
@@ -253,6 +334,9 @@ int conn_write(struct thread *t, struct conn *c, uint64_t now);
 /* Handle the epoll events ev of the socket with key (the connection's
  * generation << 32 | its index): connected, input, room to write. */
 void conn_event(struct thread *t, uint64_t key, uint32_t ev);
+/* After a response, a (re)connection or a user's think time: keep c busy
+ * (closed loop), or offer it (open loop). */
+void conn_next(struct thread *t, struct conn *c, uint64_t now);
 /* Connects and requests that timed out, connections due to be opened
  * again; then when the next of these can fall due (sweep_by). */
 void conn_sweep(struct thread *t, uint64_t now);

@@ -240,7 +240,14 @@ void loop_run(struct thread *t)
             if (open_loop(t))
                 sched_dispatch(t, now);
         }
+        if (t->users && vuser_next_wake(t) <= now) {
+            vuser_wake_due(t, now);
+            if (open_loop(t))
+                sched_dispatch(t, now);
+        }
         deadline = t->sweep_at < t->sh->t_end ? t->sweep_at : t->sh->t_end;
+        if (t->users && vuser_next_wake(t) < deadline)
+            deadline = vuser_next_wake(t);
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
         if (o->progress && t->tick_at < deadline)

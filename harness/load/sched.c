@@ -85,7 +85,13 @@ void sched_dispatch(struct thread *t, uint64_t now)
     while (t->pend_n && t->nfree) {
         struct conn *c = &t->conns[t->freestack[--t->nfree]];
         c->in_free = 0;
-        while (t->pend_n && conn_has_room(t, c, now)) {
+        if (c->u && conn_has_room(t, c, now)) {   /* a free user: a new iteration */
+            uint64_t v = t->pending[t->pend_head];
+            t->pend_head = (t->pend_head + 1) % t->pend_cap;
+            t->pend_n--;
+            vuser_begin(t, c, v, now);
+        }
+        while (!c->u && t->pend_n && conn_has_room(t, c, now)) {
             uint32_t slot = ring_slot(t, c, c->nreq);
             c->origin[slot] = t->pending[t->pend_head];
             t->pend_head = (t->pend_head + 1) % t->pend_cap;

@@ -70,6 +70,7 @@ void thread_free(struct thread *t)
     size_t i;
 
     uring_free(t);
+    vuser_free(t);
     if (t->ep > 0)
         close(t->ep);
     for (i = 0; t->conns && i < t->nconns; i++) {

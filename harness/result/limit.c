@@ -65,6 +65,25 @@ static int parse_value(const char *s, double *v)
     return -1;
 }
 
+/* The pattern of the benchmarks of part "step:NAME": names ending in
+ * "/step:NAME", NAME's special characters escaped. */
+static char *part_pattern(const char *part)
+{
+    char *out = malloc(2 * strlen(part) + 3), *o = out;
+
+    if (!out)
+        return NULL;
+    *o++ = '/';
+    for (; *part; part++) {
+        if (strchr(".[]()*+?{}|^$\\", *part))
+            *o++ = '\\';
+        *o++ = *part;
+    }
+    *o++ = '$';
+    *o = '\0';
+    return out;
+}
+
 int limit_parse(const char *text, struct limit *l, struct err *e)
 {
     char *buf = strdup(text), *op, *lhs, *rhs, *colon, *metric;
@@ -84,7 +103,23 @@ int limit_parse(const char *text, struct limit *l, struct err *e)
     *op = '\0';
     lhs = trim(buf);
     colon = strrchr(lhs, ':');
-    if (colon) {
+    if ((!strncmp(lhs, "step:", 5) || !strncmp(lhs, "flow:", 5)) && strpbrk(lhs, " \t")) {
+        /* "step:NAME METRIC": k6's threshold of one scenario, here on the
+         * benchmark of one step (or flow) of a load of flows */
+        char *sp = strpbrk(lhs, " \t");
+        *sp = '\0';
+        metric = trim(sp + 1);
+        if (!(l->pattern = part_pattern(lhs))) {
+            err_set(e, "out of memory");
+            goto cleanup;
+        }
+        if (rx_compile(&l->re, l->pattern) != 0) {
+            err_set(e, "limit '%s': '%s' is not a step's name", text, lhs + 5);
+            free(l->pattern);
+            l->pattern = NULL;
+            goto cleanup;
+        }
+    } else if (colon) {
         *colon = '\0';
         l->pattern = strdup(trim(lhs));
         metric = trim(colon + 1);

@@ -30,6 +30,7 @@ const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT] = {
     FIELD(struct load_rep, due),          { "no_free_connection", offsetof(struct load_rep, no_conn) },
     FIELD(struct load_rep, late_wake),    { "warmup_requests", offsetof(struct load_rep, warm_requests) },
     { "warmup_errors", offsetof(struct load_rep, warm_errors) },
+    FIELD(struct load_rep, server_closed),
 };
 
 const struct load_field load_times[LOAD_NTIMES] = {
@@ -224,6 +225,7 @@ int load_rep_from_run(struct load_rep *r, const struct load_opts *o, const struc
     r->sent = out->sent;
     r->bytes = out->bytes;
     r->connects = out->connects;
+    r->server_closed = out->server_closed;
     r->throughput = out->elapsed_s > 0 ? out->requests / out->elapsed_s : NAN;
     r->late = out->late;
     r->queued = out->queued;

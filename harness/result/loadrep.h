@@ -94,6 +94,8 @@ struct load_rep {
      * while every connection was busy, and seen to late after a sleep that
      * overran; responses and errors of the warmup */
     uint64_t due, no_conn, late_wake, warm_requests, warm_errors;
+    uint64_t server_closed;      /* connections the server closed (each one
+                                    reopened); 0 in blocks before 1.9 */
     struct load_pct pct;         /* of latency */
     struct hist latency;         /* closed: from the write; open: from the
                                     intended start */
@@ -130,9 +132,10 @@ json_t *load_rep_to_json(const struct load_rep *r);
  * "name: path: cause" in rd->e (missing, wrong type, out of range, a
  * histogram that does not add up); r is then empty.  generator.reads,
  * stamped_reads, naps, io and wait_max, due, no_free_connection, late_wake,
- * warmup_requests, warmup_errors, settings.nap, settings.stages, the
- * series' target and achieved columns (then NaN) and monitor_window_s may
- * be absent (blocks written before they were recorded). */
+ * warmup_requests, warmup_errors, server_closed, settings.nap,
+ * settings.stages, the series' target and achieved columns (then NaN) and
+ * monitor_window_s may be absent (blocks written before they were
+ * recorded). */
 int load_rep_from_json(const struct jr *rd, const json_t *obj, const char *path,
                        struct load_rep *r);
 

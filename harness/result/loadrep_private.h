@@ -25,7 +25,7 @@ struct load_field {
 extern const struct load_field load_counts[LOAD_NCOUNTS];
 
 /* The uint64_t totals of struct load_rep that older blocks lack. */
-#define LOAD_NCOUNTS_OPT 5
+#define LOAD_NCOUNTS_OPT 6
 extern const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT];
 
 /* The uint64_t times of struct load_settings. */
@@ -37,7 +37,7 @@ extern const char *const load_pct_keys[LOAD_NPCT];
 
 /* The series: "t" (a number), the uint64_t members of struct
  * load_interval below, then "errors.CLASS" for every class, then (since
- * schema 1.9) "target" and "achieved" (numbers, null when unknown). */
+ * schema 1.10) "target" and "achieved" (numbers, null when unknown). */
 #define LOAD_NIVCOUNTS 9
 #define LOAD_SERIES_NCOLS_OLD (1 + LOAD_NIVCOUNTS + LC_NCLASS)
 #define LOAD_SERIES_NCOLS (LOAD_SERIES_NCOLS_OLD + 2)

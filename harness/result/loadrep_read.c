@@ -288,7 +288,7 @@ static int series_row(const struct jr *rd, const json_t *row, const char *q,
     for (c = 0; c < LC_NCLASS; c++)
         if (cell_count(rd, row, q, 1 + LOAD_NIVCOUNTS + (size_t)c, &iv->errors[c]) < 0)
             return -1;
-    iv->target = iv->achieved = NAN;   /* unknown before schema 1.9 */
+    iv->target = iv->achieved = NAN;   /* unknown before schema 1.10 */
     if (json_array_size(row) == LOAD_SERIES_NCOLS &&
         (jr_num(rd, json_array_get(row, LOAD_SERIES_NCOLS_OLD),
                 jr_index(p, q, LOAD_SERIES_NCOLS_OLD), JR_NUL, &iv->target) < 0 ||
@@ -298,7 +298,7 @@ static int series_row(const struct jr *rd, const json_t *row, const char *q,
     return 0;
 }
 
-/* The series' columns: since schema 1.9 with target and achieved, before
+/* The series' columns: since schema 1.10 with target and achieved, before
  * without: how many o's columns are (0 when neither). */
 static size_t series_ncols(const json_t *o)
 {

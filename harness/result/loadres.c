@@ -66,6 +66,9 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     rc |= metric_append(b, "latency.mean", "ns", DIR_LOWER,
                         out->latency.count ? hist_mean(&out->latency) : 0);
     rc |= metric_append(b, "errors.rate", "ratio", DIR_LOWER, load_error_rate(out));
+    if (o->flows)
+        rc |= metric_append(b, "checks.failed", "ratio", DIR_LOWER,
+                            out->checks ? (double)out->checks_failed / (double)out->checks : 0);
     rc |= metric_append(b, "generator.cpu", "cores", DIR_LOWER,
                         out->elapsed_s > 0 ? (out->cpu_user + out->cpu_sys) / out->elapsed_s : 0);
     if (srv && srv->n >= 2) {
@@ -86,12 +89,97 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     return 0;
 }
 
+/* b's part named b->name/what:name, made (load, in b's loop's unit) when
+ * it is not there yet. */
+static struct bench *part_of(struct bench *b, const char *what, const char *name)
+{
+    size_t i, len = strlen(b->name ? b->name : "") + strlen(what) + strlen(name) + 3;
+    char *full = malloc(len);
+    struct bench *p;
+
+    if (!full)
+        return NULL;
+    snprintf(full, len, "%s/%s:%s", b->name ? b->name : "", what, name);
+    for (i = 0; i < b->nparts; i++)
+        if (!strcmp(b->parts[i].name, full)) {
+            free(full);
+            return &b->parts[i];
+        }
+    if (!(p = bench_add_part(b))) {
+        free(full);
+        return NULL;
+    }
+    p->name = full;
+    p->kind = KIND_LOAD;
+    return p;
+}
+
+/* out seen as one step's run (or a flow's: its iterations as requests,
+ * their duration as latency): the window, CPU and settings of the whole;
+ * no series, no monitor, the step's own counts. */
+static void view_base(struct load_out *v, const struct load_out *out)
+{
+    *v = *out;
+    v->errnos = NULL;
+    v->nerrnos = 0;
+    v->iv = NULL;
+    v->niv = 0;
+    v->steps = NULL;
+    v->nsteps = 0;
+    v->flows = NULL;
+    v->nflows = 0;
+    memset(&v->mon, 0, sizeof v->mon);
+    memset(v->errors, 0, sizeof v->errors);
+    v->nerrors = 0;
+    v->sent = v->due = v->late = v->queued = v->no_conn = v->late_wake = 0;
+    v->inflight_end = v->unsent_end = v->warm_requests = v->warm_errors = 0;
+}
+
+int load_bench_add_parts(struct bench *b, const struct load_opts *o, const struct load_out *out)
+{
+    struct load_out v;
+    size_t i;
+    int c;
+
+    for (i = 0; i < out->nsteps; i++) {
+        const struct load_step_out *so = &out->steps[i];
+        struct bench *p = part_of(b, "step", so->name);
+        if (!p)
+            return -1;
+        view_base(&v, out);
+        v.latency = so->latency;
+        v.latency_sent = so->latency_sent;
+        v.requests = v.sent = so->requests;
+        for (c = 0; c < LC_NCLASS; c++)
+            v.errors[c] = so->errors[c];
+        v.nerrors = so->nerrors;
+        v.checks = so->checks;
+        v.checks_failed = so->checks_failed;
+        if (load_bench_add(p, o, &v) < 0)
+            return -1;
+    }
+    for (i = 0; i < out->nflows; i++) {
+        const struct load_flow_out *fo = &out->flows[i];
+        struct bench *p = part_of(b, "flow", fo->name);
+        if (!p)
+            return -1;
+        view_base(&v, out);
+        v.latency = fo->duration;
+        v.latency_sent = fo->duration;
+        v.requests = v.sent = fo->iterations;
+        v.checks = v.checks_failed = 0;
+        if (load_bench_add(p, o, &v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* What load_bench_add records per repetition (loadres.h), and the
  * statistics bench_metric_value knows (limit.h). */
 static const char *const load_metrics[] = {
     "throughput", "latency.p50", "latency.p90", "latency.p99", "latency.p99.9",
-    "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "generator.cpu",
-    "server.cpu", "server.rss_max", NULL};
+    "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "checks.failed",
+    "generator.cpu", "server.cpu", "server.rss_max", NULL};
 static const char *const sample_stats[] = {"median", "mean", "min", "max", "p5", "p25", "p50",
                                            "p75", "p95", "p99", "stddev", "mad", "cv", NULL};
 

@@ -23,6 +23,13 @@
  * its record (load_rep_from_run).  Returns 0 or -1 (out of memory). */
 int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out);
 
+/* A load of flows: add one repetition's steps and flows to b's parts (a
+ * benchmark NAME/step:S for each step, NAME/flow:F for each flow, made on
+ * the first repetition), each as load_bench_add records a run: a step's
+ * latency and counts, a flow's iterations (its "requests") and their
+ * duration (its "latency").  -1 when out of memory. */
+int load_bench_add_parts(struct bench *b, const struct load_opts *o, const struct load_out *out);
+
 /* Merge the latency histograms of every repetition of b into h
  * (initialised here).  from_send: the open loop's latency from the actual
  * write.  -1 with the cause in e (no record, no such histogram, layouts

@@ -230,7 +230,41 @@ void bench_free(struct bench *b)
     }
     free(b->skipped);
     free(b->family);
+    for (i = 0; i < b->nparts; i++)
+        bench_free(&b->parts[i]);
+    free(b->parts);
     memset(b, 0, sizeof *b);
+}
+
+struct bench *bench_add_part(struct bench *b)
+{
+    return bench_push(&b->parts, &b->nparts);
+}
+
+int result_take_parts(struct result *r)
+{
+    size_t i, n = r->nbenches, k;
+    struct bench *nb;
+
+    for (i = 0; i < r->nbenches; i++)
+        n += r->benches[i].nparts;
+    if (n == r->nbenches)
+        return 0;
+    if (!(nb = calloc(n, sizeof *nb)))
+        return -1;
+    for (i = 0, n = 0; i < r->nbenches; i++) {
+        struct bench *b = &r->benches[i];
+        nb[n++] = *b;
+        for (k = 0; k < b->nparts; k++)
+            nb[n++] = b->parts[k];
+        free(b->parts);
+        nb[n - 1 - b->nparts].parts = NULL;
+        nb[n - 1 - b->nparts].nparts = 0;
+    }
+    free(r->benches);
+    r->benches = nb;
+    r->nbenches = n;
+    return 0;
 }
 
 struct metric *bench_metric(const struct bench *b, const char *name)

@@ -103,6 +103,10 @@ struct bench {
     int complexity;       /* pacer.h's .complexity (bigo.h's shape), 0 none */
     double complexity_n;  /* its n */
     char *family;         /* suite/name without the parameters' parts */
+    struct bench *parts;  /* a load of flows: a benchmark for each step and
+                             flow (NAME/step:S, NAME/flow:F), moved beside
+                             it by result_take_parts before it is written */
+    size_t nparts;
 };
 
 /* The complexity fit of a benchmark family (fits.h; 1.8). */
@@ -228,6 +232,12 @@ void result_index_free(struct result_index *ix);
 size_t result_nerrors(const struct result *r);
 
 void bench_free(struct bench *b);
+/* A new part of b (bench.parts) with result_add_bench's defaults; NULL
+ * when out of memory. */
+struct bench *bench_add_part(struct bench *b);
+/* Move every benchmark's parts into r, each right after its benchmark.
+ * -1 when out of memory (r unchanged). */
+int result_take_parts(struct result *r);
 /* b's metric of that name, or NULL. */
 struct metric *bench_metric(const struct bench *b, const char *name);
 /* Append a metric owned by b; name and unit are copied. */

@@ -162,7 +162,8 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
             mo->on_rep(mo->arg, b->name, k + 1, reps, lo, &out);
         if (!out.valid)
             *invalid = 1;
-        if (load_bench_add(b, lo, &out) < 0) {
+        if (load_bench_add(b, lo, &out) < 0 ||
+            (lo->flows && load_bench_add_parts(b, lo, &out) < 0)) {
             bench_set_error(b, "out of memory");
             load_out_free(&out);
             break;
@@ -215,6 +216,7 @@ static int launch_start(const struct scenario_point *p, const struct load_reques
         return -1;
     }
     l->lo = sc->load;
+    l->lo.flows = sc->flows.nflows ? &sc->flows : NULL;
     l->lo.url_text = l->url;
     l->lo.connections = p->connections;
     l->lo.rate = p->rate;
@@ -338,7 +340,11 @@ size_t scenario_thresholds(const struct bench *b, const struct suite_scenario *s
     for (i = 0; i < sc->nthresholds; i++) {
         size_t before = out->failed;
         struct err e = {0};
-        if (limit_check(&sc->limits[i], b, 1, NULL, 1, out, &e) < 0) {
+        /* a limit without a pattern is the whole load's; with one (step:S),
+         * its steps' and flows' too */
+        const struct bench *on = sc->limits[i].pattern && b->nparts ? b->parts : b;
+        size_t non = sc->limits[i].pattern && b->nparts ? b->nparts : 1;
+        if (limit_check(&sc->limits[i], on, non, NULL, on == b, out, &e) < 0) {
             /* b is selected and lacks the metric: a check that cannot pass */
             struct limit_check *c;
             if (out->n == out->cap) {

@@ -325,6 +325,7 @@ void suite_free(struct suite *s)
         free(sc->payload);
         free(sc->framing);
         words_free(sc->headers);
+        load_flows_free(&sc->flows);
         for (k = 0; sc->limits && k < sc->nthresholds; k++)
             limit_free(&sc->limits[k]);
         free(sc->limits);

@@ -142,6 +142,7 @@ struct suite_scenario {
     char **headers;
     size_t nheaders;
     unsigned repetitions;
+    struct load_flows flows;  /* compiled; nflows 0: the one request above */
     char **thresholds;        /* limit texts (limit.h), checked at load */
     struct limit *limits;     /* the same, parsed (nthresholds of them) */
     size_t nthresholds;
@@ -164,6 +165,11 @@ struct suite {
     struct json_t *compare;   /* the "compare" section as written (owned
                                  reference), read by compare/policy.c */
 };
+
+/* Read, check and compile a flow file ({"flows": [...], "data": {...}},
+ * the same fields as a scenario's) for pacer load --flow: "path:
+ * json.path: cause" on failure (free fs with load_flows_free also then). */
+int flowfile_load(const char *path, struct load_flows *fs, struct err *e);
 
 /* Read and check a suite file ("path: json.path: cause" on failure; the
  * caller frees s with suite_free also after a failure). */

@@ -61,4 +61,8 @@ int sr_target(const struct sr *c, const json_t *it, const char *path, struct sui
 int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct suite *s,
                 size_t idx);
 
+/* obj's "flows" and "data" (a scenario's, or a flow file's at path ""),
+ * read into fs and compiled (suite_flows.c). */
+int sr_flows(const struct sr *c, const json_t *obj, const char *path, struct load_flows *fs);
+
 #endif

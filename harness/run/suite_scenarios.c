@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/result/limit.h"
+#include "harness/result/loadlimit.h"
 #include "harness/result/loadres.h"
 #include "placeholder.h"
 
@@ -92,14 +93,11 @@ static int parse_thresholds(const struct sr *c, const json_t *v, const char *p,
     for (i = 0; i < sc->nthresholds; i++) {
         struct limit *l = &sc->limits[i];
         struct err le = {0};
-        const char *sug;
         char ip[JR_PATH_LEN];
         jr_index(ip, p, i);
-        if (limit_parse(sc->thresholds[i], l, &le) < 0)
+        /* checked as the file is read, before any target starts */
+        if (load_limit_parse(sc->thresholds[i], l, &le) < 0)
             return jr_fail(&c->jr, ip, "%s", le.msg);
-        if (!load_metric_known(l->metric, &sug))
-            return jr_fail(&c->jr, ip, "unknown metric '%s'%s%s%s", l->metric,
-                           sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
     }
     return 0;
 }
@@ -207,7 +205,9 @@ static int parse_load(const struct sr *c, const json_t *it, const char *path,
         char p[JR_PATH_LEN];
         unsigned u;
         jr_pathf(p, "%s.%s", path, key);
-        if (!strcmp(key, "connections")) {
+        if (!strcmp(key, "connections") || !strcmp(key, "users")) {
+            if (json_object_get(it, "connections") && json_object_get(it, "users"))
+                return jr_fail(&c->jr, p, "give \"users\" or \"connections\", not both");
             if (get_counts(c, v, p, 1, 1000000, &sc->connections, &sc->nconnections,
                            &sc->connections_axis) < 0)
                 return -1;
@@ -316,6 +316,28 @@ static int check_request(const struct sr *c, const char *path, struct suite_scen
     return rc;
 }
 
+/* A scenario of flows: its flows and data read and compiled, and what
+ * flows cannot do refused (each user keeps its one connection). */
+static int check_flows(const struct sr *c, const json_t *it, const char *path,
+                       struct suite_scenario *sc)
+{
+    static const char *const single[] = {"method", "headers", "body", "payload", "framing",
+                                         "pipeline", NULL};
+    char p[JR_PATH_LEN];
+    size_t i;
+
+    for (i = 0; single[i]; i++)
+        if (json_object_get(it, single[i]))
+            return jr_fail(&c->jr, jr_join(p, path, single[i]),
+                           "not with flows (each step says its own request)");
+    if (!sc->load.keepalive)
+        return jr_fail(&c->jr, jr_join(p, path, "keepalive"),
+                       "a flow's user keeps its connection: not false with flows");
+    if (strncmp(sc->url, "http://", 7))
+        return jr_fail(&c->jr, jr_join(p, path, "url"), "flows are HTTP: an http:// url");
+    return sr_flows(c, it, path, &sc->flows);
+}
+
 /* "target": the index of the target it names (it may go unsaid when the
  * suite has one target). */
 static int find_target(const struct sr *c, const json_t *it, const char *path,
@@ -357,8 +379,8 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
     static const char *const known[] = {
         "name", "target", "url", "connections", "threads", "duration", "warmup", "rate",
         "arrival", "pipeline", "keepalive", "nap", "timeout", "method", "headers", "body", "payload",
-        "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", "stages",
-        "rate_stages", NULL};
+        "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", "users",
+        "flows", "data", "stages", "rate_stages", NULL};
     struct suite_scenario *sc = &s->scenarios[idx];
     char p[JR_PATH_LEN], *url = NULL;
     size_t i;
@@ -392,5 +414,12 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
         jr_get_str(&c->jr, it, path, "framing", 0, &sc->framing) < 0 ||
         parse_load(c, it, path, sc) < 0)
         return -1;
-    return check_request(c, path, sc);
+    if (check_request(c, path, sc) < 0)
+        return -1;
+    if (!json_object_get(it, "flows")) {
+        if (json_object_get(it, "data"))
+            return jr_fail(&c->jr, jr_join(p, path, "data"), "only for flows");
+        return 0;
+    }
+    return check_flows(c, it, path, sc);
 }

@@ -12,6 +12,33 @@ technique of event-loop servers:
   /file-offload   the same read in a thread pool (loop.run_in_executor):
                   the loop keeps serving while reads wait
 
+A small user-facing API serves multi-step flows (a user logs in, lists,
+reads, posts; suites/macro/users.json, suites/targets/locustfile.py):
+
+  POST /login     JSON body {"user": NAME}: a new session; answers
+                  {"ok": true, "token": TOKEN, "user": NAME} and sets the
+                  cookie session=TOKEN (400 with {"ok": false, "error": ...}
+                  for a body that is not such an object)
+  GET  /items     the latest items, newest first, as JSON
+                  {"items": [{"id", "user", "text", "created"}, ...],
+                  "count": ITEMS_KEPT}; ?limit=N (1..100, default 20).  Needs
+                  a session: the cookie, ?token=TOKEN or "Authorization:
+                  Bearer TOKEN"; 401 with {"ok": false, ...} without one
+  GET  /items/ID  one item as JSON (404 with {"ok": false, ...} if there is
+                  none, or no longer: see --items-max); no session needed
+  POST /items     JSON body {"text": TEXT} (a string of at most 1000
+                  characters), with a session as /items: stores the item
+                  under the session's user and answers 201 {"id": ID} with
+                  Location: /items/ID
+
+Items and sessions live in memory, bounded: the newest --items-max items
+(default 10000) and --sessions-max sessions (default 10000) are kept, the
+oldest dropped first, so a long run cannot grow the server without bound.
+--items-seed items (default 100) are there from the start, so a flow can
+list and read before anyone has posted.  --api-token TOKEN adds a session
+that never expires, as an API key handed out beforehand: a flow without a
+login step (the Locust comparison's list-then-read) passes it as ?token=.
+
 With --uvloop the same app runs on uvloop's event loop instead of
 asyncio's default one.  With --profile it profiles its event loop between
 SIGUSR1 and SIGUSR2 (pyprofile.py: pacer load --profile-pid): its stack
@@ -28,8 +55,12 @@ python3-aiohttp and python3-uvloop.
 
 import argparse
 import asyncio
+import collections
 import concurrent.futures
+import itertools
+import json
 import os
+import secrets
 import signal
 import sys
 import tempfile
@@ -49,6 +80,15 @@ def parse_args(argv):
                    help="bytes of the file the /file-* endpoints read (default 16384)")
     p.add_argument("--io-threads", type=int, default=8,
                    help="threads of the pool /file-offload reads in (default 8)")
+    p.add_argument("--items-max", type=int, default=10000,
+                   help="items kept in memory, the oldest dropped first (default 10000)")
+    p.add_argument("--items-seed", type=int, default=100,
+                   help="items stored at start, so that lists are not empty (default 100)")
+    p.add_argument("--sessions-max", type=int, default=10000,
+                   help="sessions kept in memory, the oldest dropped first (default 10000)")
+    p.add_argument("--api-token", metavar="TOKEN",
+                   help="a session token that is always valid (an API key), for flows "
+                        "without a login step")
     p.add_argument("--profile", nargs="?", const="sample", choices=("sample", "yappi"),
                    help="profile the event loop between SIGUSR1 and SIGUSR2: its stack "
                         "sampled (default) or yappi's wall clock (pyprofile.py)")
@@ -61,6 +101,121 @@ def slow_read(path, latency):
         data = f.read()
     time.sleep(latency)
     return data
+
+
+class Store:
+    """Items and sessions in memory, each bounded: the oldest go first."""
+
+    TEXT_MAX = 1000
+
+    def __init__(self, items_max, sessions_max, api_token=None):
+        self.items = collections.OrderedDict()      # id -> item, oldest first
+        self.sessions = collections.OrderedDict()   # token -> user name
+        self.items_max = max(items_max, 1)
+        self.sessions_max = max(sessions_max, 1)
+        self.api_token = api_token
+        self.next_id = 1
+
+    def login(self, user):
+        token = secrets.token_hex(16)
+        self.sessions[token] = user
+        while len(self.sessions) > self.sessions_max:
+            self.sessions.popitem(last=False)
+        return token
+
+    def user_of(self, token):
+        """The session's user, or None for an unknown (or dropped) token."""
+        if token is None:
+            return None
+        if self.api_token is not None and secrets.compare_digest(token, self.api_token):
+            return "api"
+        return self.sessions.get(token)
+
+    def add(self, user, text):
+        item = {"id": self.next_id, "user": user, "text": text, "created": round(time.time(), 3)}
+        self.items[item["id"]] = item
+        self.next_id += 1
+        while len(self.items) > self.items_max:
+            self.items.popitem(last=False)
+        return item
+
+    def latest(self, n):
+        return list(itertools.islice(reversed(self.items.values()), n))
+
+
+def json_response(obj, status=200, headers=None):
+    return web.Response(text=json.dumps(obj), status=status, headers=headers,
+                        content_type="application/json")
+
+
+def fail(status, why):
+    return json_response({"ok": False, "error": why}, status)
+
+
+async def json_body(request):
+    """The request's JSON object, or None if the body is not one."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def session_token(request):
+    """The session token the request carries: cookie, ?token= or Bearer."""
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        return auth[7:].strip()
+    return request.cookies.get("session") or request.query.get("token")
+
+
+def add_api_routes(app, store):
+    async def on_login(request):
+        body = await json_body(request)
+        user = body.get("user") if body else None
+        if not isinstance(user, str) or not user or len(user) > 100:
+            return fail(400, 'expected a JSON object {"user": NAME}')
+        token = store.login(user)
+        resp = json_response({"ok": True, "token": token, "user": user})
+        resp.set_cookie("session", token, httponly=True, path="/")
+        return resp
+
+    async def on_items(request):
+        if store.user_of(session_token(request)) is None:
+            return fail(401, "no session: POST /login first")
+        try:
+            limit = int(request.query.get("limit", "20"))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= 100:
+            return fail(400, "limit: expected 1 to 100")
+        return json_response({"items": store.latest(limit), "count": len(store.items)})
+
+    async def on_item(request):
+        try:
+            item = store.items.get(int(request.match_info["id"]))
+        except ValueError:
+            item = None
+        if item is None:
+            return fail(404, "no item %s" % request.match_info["id"])
+        return json_response(item)
+
+    async def on_post_item(request):
+        user = store.user_of(session_token(request))
+        if user is None:
+            return fail(401, "no session: POST /login first")
+        body = await json_body(request)
+        text = body.get("text") if body else None
+        if not isinstance(text, str) or len(text) > store.TEXT_MAX:
+            return fail(400, 'expected a JSON object {"text": TEXT} of at most %d characters'
+                        % store.TEXT_MAX)
+        item = store.add(user, text)
+        return json_response({"id": item["id"]}, 201, {"Location": "/items/%d" % item["id"]})
+
+    app.router.add_post("/login", on_login)
+    app.router.add_get("/items", on_items)
+    app.router.add_post("/items", on_post_item)
+    app.router.add_get("/items/{id}", on_item)
 
 
 def make_app(args, path, pool):
@@ -80,6 +235,10 @@ def make_app(args, path, pool):
     app.router.add_get("/hello", on_hello)
     app.router.add_get("/file-blocking", on_file_blocking)
     app.router.add_get("/file-offload", on_file_offload)
+    store = Store(args.items_max, args.sessions_max, args.api_token)
+    for i in range(args.items_seed):
+        store.add("seed", "item %d" % (i + 1))
+    add_api_routes(app, store)
     return app
 
 

@@ -48,12 +48,12 @@
 
 enum mode { M_OK, M_CHUNKED, M_STATUS, M_STALL, M_RESET, M_CLOSE, M_GARBAGE,
             M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX, M_NOACCEPT, M_RSTCONN, M_LONGBODY,
-            M_CLOSEEACH };
+            M_CLOSEEACH, M_HTTP10 };
 
 static const char *const mode_names[] = {
     "ok", "chunked", "status", "stall", "reset", "close", "garbage",
     "bighdr", "hang", "slow", "echo", "badmix", "noaccept", "rstconnect", "longbody",
-    "closeeach",
+    "closeeach", "http10",
 };
 
 struct opts {
@@ -117,7 +117,7 @@ struct server {
     size_t in_max;
     char *body;
     struct reply reply[R_NVARIANT], err400, err431, err501, half, garbage, badchunk, err503,
-        longbody;
+        longbody, http10;
     int failed;               /* replies failed so far (--fail-first) */
     bool quit;
     int rc;
@@ -267,6 +267,8 @@ static void usage(FILE *f)
 "  rstconnect  accept, then reset at once (RST), reading nothing\n"
 "  longbody as ok, with 7 bytes beyond the Content-Length of each reply\n"
 "  closeeach  as ok, every reply with Connection: close, then close\n"
+"  http10   an HTTP/1.0 server without keep-alive: every reply \"HTTP/1.0 200\n"
+"           OK\" with a 13-byte body and no Connection header, then close\n"
 "\n"
 "DUR: a number with ns, us, ms, s or m (plain numbers are seconds).\n"
 "BYTES: a number with an optional k, M or G (KiB, MiB, GiB).\n"
@@ -554,6 +556,8 @@ static int replies_build(struct server *s)
                                "Content-Length: 0\r\n\r\n") < 0 ||
         reply_text(&s->longbody, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
                                  "helloEXTRA!!") < 0 ||
+        reply_text(&s->http10, "HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\n"
+                               "hello, world\n") < 0 ||
         garbage_build(&s->garbage) < 0)
         return -1;
     return 0;
@@ -573,6 +577,7 @@ static void replies_free(struct server *s)
     free(s->badchunk.buf);
     free(s->err503.buf);
     free(s->longbody.buf);
+    free(s->http10.buf);
     free(s->body);
 }
 
@@ -915,6 +920,9 @@ static void http_answer(struct server *s, struct conn *c, const struct req *rq)
         return;
     case M_CLOSEEACH:
         deliver(s, c, s->reply[R_CLOSE].buf, s->reply[R_CLOSE].len, true);
+        return;
+    case M_HTTP10:
+        deliver(s, c, s->http10.buf, s->http10.len, true);
         return;
     case M_BADMIX:
         if (c->id % 2)
