@@ -434,6 +434,26 @@ static void out_window(struct load_out *out, const struct shared *sh, const stru
     out->mon_to = (double)(sh->t_end - out->mon.t0) / 1e9;
 }
 
+/* Set up the n threads, each with its share of the connections (their
+ * users numbered on from the thread before).  -1 with the cause in e. */
+static int threads_init(struct thread *ts, struct shared *sh, unsigned n, struct err *e)
+{
+    const struct load_opts *o = sh->o;
+    size_t base = 0;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        size_t share = o->connections / n + (i < o->connections % n);
+        if (thread_init(&ts[i], sh, i, share, e) < 0)
+            return -1;
+        ts[i].conn_base = base;
+        base += share;
+        if (vuser_init(&ts[i], e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int load_run(const struct load_opts *caller, struct load_out *out, struct err *e)
 {
     struct load_opts shaped;
@@ -441,7 +461,6 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     struct shared sh;
     struct thread *ts = NULL;
     unsigned nthreads, i, started = 0;
-    size_t base;
     uint64_t now;
     int rc = -1, stampfd = -1, one = 1;
 
@@ -486,15 +505,8 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     sh.t0 = now;
     sh.t_warm = now + o->warmup_ns;
     sh.t_end = sh.t_warm + o->duration_ns;
-    for (i = 0, base = 0; i < nthreads; i++) {
-        size_t share = o->connections / nthreads + (i < o->connections % nthreads);
-        if (thread_init(&ts[i], &sh, i, share, e) < 0)
-            goto join;
-        ts[i].conn_base = base;
-        base += share;
-        if (vuser_init(&ts[i], e) < 0)
-            goto join;
-    }
+    if (threads_init(ts, &sh, nthreads, e) < 0)
+        goto join;
     for (i = 0; i < nthreads; i++, started++)
         if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0) {
             err_set(e, "cannot start a load thread");

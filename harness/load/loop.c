@@ -195,6 +195,8 @@ static int wait_batch(struct thread *t, struct epoll_event *evs, uint64_t now, u
     return m > 0 ? n + m : n;
 }
 
+static void loop_end(struct thread *t);
+
 void loop_run(struct thread *t)
 {
     const struct load_opts *o = t->o;
@@ -283,8 +285,16 @@ void loop_run(struct thread *t)
             conn_event(t, evs[i].data.u64, evs[i].events);
         }
     }
-    /* what is left: written and not answered, due and not written */
-    now = clock_now_ns();
+    loop_end(t);
+}
+
+/* The loop has ended: the thread's CPU time, and what is left: written
+ * and not answered, due and not written. */
+static void loop_end(struct thread *t)
+{
+    uint64_t now = clock_now_ns();
+    size_t i;
+
     getrusage(RUSAGE_THREAD, &t->ru1);
     if (t->have_q) {
         uint64_t run;
