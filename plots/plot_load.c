@@ -1,8 +1,10 @@
 /*
  * plot_load.c: the timeline of one load benchmark (plot.h): stacked panels
- * on one time axis (seconds from the end of the warmup): throughput, p99
- * (and p50) latency, errors per second, the CPU of the server and of pacer
- * in % of one core, and the server's RSS.  Each repetition is one colour.
+ * on one time axis (seconds from the end of the warmup): with stages, the
+ * shape asked (users or arrivals/s, dashed) beside the shape achieved;
+ * throughput, p99 (and p50) latency, errors per second, the CPU of the
+ * server and of pacer in % of one core, and the server's RSS.  Each
+ * repetition is one colour.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,8 +21,10 @@
 /* What the data files hold, for the axes and the plot commands. */
 struct extent {
     double t_lo, t_hi;          /* s */
-    double tput, lat, err, cpu, rss;
+    double tput, lat, err, cpu, rss, shape;
     int have_server, have_cpu, have_rss;
+    int have_shape;             /* a repetition ran in stages: a panel of its own */
+    int shape_open;             /* of arrivals/s, else of users */
     size_t nblocks;             /* monitor blocks (same in the cpu file) */
     struct {
         size_t rep;
@@ -28,7 +32,7 @@ struct extent {
     } blocks[MAXBLOCKS];
 };
 
-#define NSERIES 11
+#define NSERIES 13
 
 static void put_row(FILE *f, const double *v)
 {
@@ -55,7 +59,7 @@ static int write_series(FILE *f, const struct bench *b, struct extent *x, struct
     size_t k;
 
     fprintf(f, "# t_s\tt_mid_s\trequests\tthroughput_per_s\tp50_ns\tp90_ns\tp99_ns\tp999_ns\t"
-               "max_ns\terrors\terrors_per_s\n");
+               "max_ns\terrors\terrors_per_s\ttarget\tachieved\n");
     for (k = 0; k < b->nload; k++) {
         const struct load_rep *r = &b->load[k];
         double last[NSERIES];
@@ -87,12 +91,17 @@ static int write_series(FILE *f, const struct bench *b, struct extent *x, struct
             v[8] = lat_ns(row->max);
             v[9] = errs;
             v[10] = errs / iv;
+            v[11] = row->target;     /* NaN in blocks from before 1.9 */
+            v[12] = row->achieved;
             put_row(f, v);
             memcpy(last, v, sizeof last);
             x->t_hi = fmax(x->t_hi, t + iv);
             x->tput = fmax(x->tput, isfinite(v[3]) ? v[3] : 0);
             x->lat = fmax(x->lat, fmax(isfinite(v[4]) ? v[4] : 0, isfinite(v[6]) ? v[6] : 0));
             x->err = fmax(x->err, v[10]);
+            if (r->set.nstages)
+                x->shape = fmax(x->shape, fmax(isfinite(v[11]) ? v[11] : 0,
+                                               isfinite(v[12]) ? v[12] : 0));
         }
         if (isfinite(last[0])) {
             /* steps draw each row to the next: the last interval needs its end */
@@ -264,6 +273,21 @@ static const char *rep_colour(size_t rep, size_t nrep, const char *one)
     return nrep > 1 ? gp_colours[rep % GP_NCOLOURS] : one;
 }
 
+/* The shape panel: asked (dashed) and achieved (solid), per repetition. */
+static void shape_panel(FILE *f, const struct extent *x, size_t nrep, const char *ser)
+{
+    const char *sep = "plot ";
+    size_t k;
+
+    y_axis(f, x->shape, 1, x->shape_open ? "rate (req/s)" : "users");
+    for (k = 0; k < nrep; k++, sep = ", \\\n     ")
+        fprintf(f, "%s%s index %zu using 1:12 with steps lw 1 dt 2 lc '%s' title '%s', "
+                   "\\\n     %s index %zu using 1:13 with steps lw 1.5 lc '%s' title '%s'",
+                sep, ser, k, GP_GREY, k ? "" : "asked", ser, k,
+                rep_colour(k, nrep, gp_colours[0]), k ? "" : x->shape_open ? "sent" : "in place");
+    fputs("\nunset label 2\n", f);
+}
+
 /* The plot commands of one panel. */
 static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const char *ser,
                   const char *mon, const char *cpu, const struct gp_unit *ut,
@@ -345,21 +369,28 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
     const struct load_settings *set;
     double conns;
     size_t nrep;
+    int npanels;
     int rc = -1, p;
 
     if (!b)
         return -1;
     nrep = b->nload;
     set = &b->load[0].set;
+    x.have_shape = set->nstages > 0;
+    x.shape_open = set->open;
+    npanels = NPANELS + x.have_shape;
     conns = set->connections;
     gp_shorten(shortn, sizeof shortn, b->name, 90);
-    if (set->open && set->rate > 0)
+    if (set->nstages)
+        snprintf(how, sizeof how, "%s in %zu stages", set->open ? "open loop" : "closed loop",
+                 set->nstages);
+    else if (set->open && set->rate > 0)
         snprintf(how, sizeof how, "open loop at %g/s", set->rate);
     else
         snprintf(how, sizeof how, "closed loop");
     snprintf(title, sizeof title, "%s\n%s, %g connection%s, %zu repetition%s", shortn, how,
              conns, conns == 1 ? "" : "s", nrep, nrep == 1 ? "" : "s");
-    if (gp_open(&g, o, "load", 1000, 980, title, e) < 0)
+    if (gp_open(&g, o, "load", 1000, x.have_shape ? 1150 : 980, title, e) < 0)
         return -1;
     if (gp_data_open(&g, "series", &ds, e) < 0 || write_series(ds.f, b, &x, e) < 0 ||
         gp_data_close(&ds, e) < 0)
@@ -387,16 +418,19 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
                      "fs solid noborder behind\n"
                      "set label 1 'warmup' at %.6g, graph 0.88 center tc '#909090' font ',8'\n",
                 x.t_lo, x.t_lo / 2);
-    fprintf(g.f, "set multiplot layout %d,1 margins %.4f,%.4f,%.4f,%.4f spacing 0,%.4f", NPANELS,
+    fprintf(g.f, "set multiplot layout %d,1 margins %.4f,%.4f,%.4f,%.4f spacing 0,%.4f", npanels,
             80.0 / g.width, 1 - 110.0 / g.width, 60.0 / g.height, 1 - 70.0 / g.height,
             14.0 / g.height);
     if (g.title)
         fprintf(g.f, " title %s font ',12'", gp_quote(q, sizeof q, g.title));
     fputc('\n', g.f);
-    for (p = 0; p < NPANELS; p++) {
-        fprintf(g.f, "\n%s\n", p == NPANELS - 1 ? "set format x '%g'\nset xlabel 'time (s)'"
+    for (p = 0; p < npanels; p++) {
+        fprintf(g.f, "\n%s\n", p == npanels - 1 ? "set format x '%g'\nset xlabel 'time (s)'"
                                                 : "set format x ''\nset xlabel ''");
-        panel(g.f, p, &x, nrep, ser, mon, cpu, &ut, &ul);
+        if (x.have_shape && p == 0)
+            shape_panel(g.f, &x, nrep, ser);
+        else
+            panel(g.f, p - x.have_shape, &x, nrep, ser, mon, cpu, &ut, &ul);
         if (p == 0)
             fputs("unset label 1\n", g.f);
     }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -513,4 +514,118 @@ Test(cmd_load, generator_bottleneck_is_invalid)
     cr_assert(strstr(o->stdout_s, "INVALID     the generator ") ||
               strstr(o->stdout_s, "INVALID     the machine did not run the generator"),
               "%s", o->stdout_s);
+}
+
+/* Bad stages are refused before any load (no server is needed), exit 2,
+ * one line naming the option, the stage and the cause. */
+Test(cmd_load, bad_stages_exit_2_before_any_load)
+{
+    static const char *const bad[][3] = {
+        {"--stages", "10s:50,0s:50", "pacer: load: --stages: stage 2 '0s:50': zero duration\n"},
+        {"--stages", "-3s:5", "pacer: load: --stages: stage 1 '-3s:5': negative duration\n"},
+        {"--rate-stages", "5s:-100",
+         "pacer: load: --rate-stages: stage 1 '5s:-100': negative target\n"},
+        {"--rate-stages", "5s:many",
+         "pacer: load: --rate-stages: stage 1 '5s:many': 'many' is not a number\n"},
+        {"--stages", "soon", "pacer: load: --stages: stage 1 'soon': not DURATION:TARGET "
+                             "(e.g. 30s:50)\n"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *a[] = {"load", "http://127.0.0.1:1/", bad[i][0], bad[i][1], NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2, "%s", o->stderr_s);
+        cr_assert_str_eq(o->stderr_s, bad[i][2]);
+        cr_assert_str_eq(o->stdout_s, "");
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "1s:5", "-d", "3s", NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert(strstr(o->stderr_s, "leave -d out"), "%s", o->stderr_s);
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "1s:5", "--warmup", "1s",
+                           NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert(strstr(o->stderr_s, "no --warmup with stages"), "%s", o->stderr_s);
+    }
+}
+
+/* A staged run says its stages, and its result keeps them and the shape
+ * asked and achieved in every interval. */
+Test(cmd_load, stages_are_kept_in_the_result)
+{
+    const struct out *o;
+    json_t *r, *blk, *ser, *row;
+    json_error_t je;
+    const char *out = tmp_path("staged.json");
+    size_t ncols;
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "--stages", "1s:4,1s:4", "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);   /* 3: a busy machine */
+    cr_assert(strstr(o->stdout_s, "closed loop in stages of users 1s:4,1s:4, 4 connections"),
+              "%s", o->stdout_s);
+    r = json_load_file(out, 0, &je);
+    cr_assert(r, "%s", je.text);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.10");
+    blk = json_array_get(json_object_get(json_array_get(json_object_get(r, "benchmarks"), 0),
+                                         "load"), 0);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(blk, "settings"), "stages")),
+                 2);
+    ser = json_object_get(blk, "series");
+    ncols = json_array_size(json_object_get(ser, "columns"));
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"),
+                                                      ncols - 2)), "target");
+    row = json_array_get(json_object_get(ser, "rows"), 1);
+    cr_assert(fabs(json_number_value(json_array_get(row, ncols - 2)) - 4) < 1e-9);
+    cr_assert_gt(json_number_value(json_array_get(row, ncols - 1)), 3, "users in place");
+    json_decref(r);
+    {
+        const char *a[] = {"show", out, NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+}
+
+/* A server that answers in 10 ms, one connection: about 100 requests/s at
+ * most.  Asked for 25 then 225/s on average, the summary says where the
+ * generator fell short of the rate and why. */
+Test(cmd_load, stages_say_where_the_rate_fell_short)
+{
+    const char *args[] = {"--mode", "slow", "--delay", "10ms", NULL};
+    const struct out *o;
+
+    srv = srv_start(args);
+    {
+        const char *a[] = {"load", url(), "--rate-stages", "1s:50,1s:400", "-c", "1", "-t", "1",
+                           NULL};
+        o = run(0, a);
+    }
+    cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "  shape       from 1 s to 2 s: "), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "% of the asked rate sent ("), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "due while every connection was busy (-c 1)"), "%s",
+              o->stdout_s);
+    cr_assert_null(strstr(o->stdout_s, "from 0 s"), "the first second kept up: %s", o->stdout_s);
+}
+
+/* Users that cannot connect: the summary says the users asked were not in
+ * place, and why (no server listens on port 1). */
+Test(cmd_load, stages_say_where_users_were_not_connected)
+{
+    const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "500ms:4,500ms:4", "-t", "1",
+                       NULL};
+    const struct out *o = run(0, a);
+
+    cr_assert_eq(o->code, 3, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "  shape       from 0 s to 1 s: 0 % of the asked users "
+                                  "connected (4.0 users on average short)"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "connections not established in time"), "%s", o->stdout_s);
 }

@@ -84,6 +84,9 @@ static void fake_run(struct fake *f, int open)
                                        2000, 8000, 13000, 13000, 13000 };
     f->iv[1] = (struct load_interval){ 1.0, 150, 152, { 0, 1, 0, 0, 0, 0, 0 }, 1, 2048,
                                        3000, 21000, 34000, 34000, 34000 };
+    f->iv[0].target = 20;
+    f->iv[1].target = 40;
+    f->iv[0].achieved = f->iv[1].achieved = NAN;
     f->out.iv = f->iv;
     f->out.niv = 2;
     f->out.cpu_user = 0.25;
@@ -267,7 +270,14 @@ Test(record_json, block_shape)
     cr_assert_eq(json_integer_value(json_object_get(en, "count")), 2);
     ser = json_object_get(j, "series");
     cr_assert_eq(json_integer_value(json_object_get(ser, "interval_ns")), 1000000000);
-    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 17);
+    /* since 1.10 the shape asked and achieved end each row */
+    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 19);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 17)),
+                     "target");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 18)),
+                     "achieved");
+    cr_assert_eq(json_real_value(json_array_get(json_array_get(json_object_get(ser, "rows"),
+                                                               1), 17)), 40.0);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 9)),
                      "max");
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 16)),
@@ -453,4 +463,41 @@ Test(record_json, reps_array)
     load_rep_free(&rs[1]);
     fake_free(&f1);
     fake_free(&f2);
+}
+
+/* The stages a run was shaped by are kept in its settings and read back
+ * exactly; a block without them reads with none. */
+Test(record_json, stages_round_trip)
+{
+    static const struct load_stage st[] = {{10000000000ull, 50}, {30000000000ull, 50.5},
+                                           {5000000000ull, 0}};
+    struct err e = { 0 };
+    struct fake f;
+    struct load_rep r, back;
+    char *a;
+
+    rep_of(&r, &f, 1);
+    r.set.stages = malloc(sizeof st);
+    cr_assert_not_null(r.set.stages);
+    memcpy(r.set.stages, st, sizeof st);
+    r.set.nstages = 3;
+    a = block_text(&r);
+    cr_assert_not_null(strstr(a, "\"stages\""));
+    cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+    cr_assert_eq(back.set.nstages, 3);
+    cr_assert_eq(memcmp(back.set.stages, st, sizeof st), 0);
+    free(a);
+    load_rep_free(&back);
+    free(r.set.stages);
+    r.set.stages = NULL;
+    r.set.nstages = 0;
+    a = block_text(&r);
+    cr_assert_null(strstr(a, "\"stages\""));
+    cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+    cr_assert_eq(back.set.nstages, 0);
+    cr_assert_null(back.set.stages);
+    free(a);
+    load_rep_free(&back);
+    load_rep_free(&r);
+    fake_free(&f);
 }

@@ -66,3 +66,43 @@ Test(plot_load, load_timeline_series_and_monitor)
     cr_expect_str_eq(e.msg, "no load benchmark named 'nope' (1 load benchmark)");
     result_free(&r);
 }
+
+/* A run in stages gets a panel of its own above the throughput: the users
+ * asked (dashed) beside those in place, from the series' target and
+ * achieved columns. */
+Test(plot_load, stages_show_the_shape_asked_and_achieved)
+{
+    static const struct load_stage st[] = {{1000000000, 8}, {1000000000, 8}};
+    struct result r;
+    struct plot_opts o;
+    struct err e = {0};
+    struct load_rep *rep;
+    struct dat d;
+    char *gp;
+
+    make_load_result(&r, "http://127.0.0.1:8080/", 0, 1);
+    rep = &r.benches[0].load[0];
+    rep->set.stages = malloc(sizeof st);
+    cr_assert_not_null(rep->set.stages);
+    memcpy(rep->set.stages, st, sizeof st);
+    rep->set.nstages = 2;
+    rep->iv[0].target = 4;
+    rep->iv[0].achieved = 3.5;
+    rep->iv[1].target = 8;
+    rep->iv[1].achieved = 7.75;
+    plot_opts_default(&o);
+    o.out = tmp_path("staged.png");
+    cr_assert_eq(plot_load(&r, NULL, &o, &e), 0, "%s", e.msg);
+    d = dat_read(tmp_path("staged-series.dat"));
+    assert_close(dat_num(&d.rows[0], 11), 4, "target");
+    assert_close(dat_num(&d.rows[1], 12), 7.75, "achieved");
+    dat_free(&d);
+    gp = slurp(tmp_path("staged.gp"), NULL);
+    cr_assert_not_null(gp);
+    cr_expect_not_null(strstr(gp, "set ylabel 'users'"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "using 1:12 with steps lw 1 dt 2"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "layout 6,1"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "closed loop in 2 stages"), "%s", gp);
+    free(gp);
+    result_free(&r);
+}

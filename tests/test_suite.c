@@ -201,3 +201,30 @@ Test(suite, load_targets_and_scenarios)
     cr_assert_str_eq(sc->payload, "ping\\n");
     suite_free(&s);
 }
+
+/* A scenario's stages: users ("stages", closed loop) or arrivals/s
+ * ("rate_stages", open loop); its one point takes their peak, its load
+ * their sum as the duration. */
+Test(suite, scenario_stages)
+{
+    const char *path = "tests/data/suite/good/stages.json";
+    struct suite s;
+    struct err e = {0};
+    const struct suite_scenario *sc;
+
+    cr_assert_eq(suite_load(path, &s, &e), 0, "%s", e.msg);
+    cr_assert_eq(s.nscenarios, 2);
+    sc = &s.scenarios[0];
+    cr_assert_eq(sc->load.nstages, 3);
+    cr_assert_eq(sc->load.nrate_stages, 0);
+    cr_assert_eq(sc->load.stages[1].duration_ns, 30000000000u);
+    cr_assert_eq(sc->connections[0], 200);
+    cr_assert_eq(sc->rates[0], 0);
+    cr_assert_eq(sc->load.duration_ns, 50000000000u);
+    sc = &s.scenarios[1];
+    cr_assert_eq(sc->load.nrate_stages, 2);
+    cr_assert(sc->rates[0] == 1000);
+    cr_assert_eq(sc->connections[0], 20, "rate stages keep the scenario's connections");
+    cr_assert_eq(sc->load.duration_ns, 1500000000u);
+    suite_free(&s);
+}

@@ -25,6 +25,7 @@
 #include "harness/run/child.h"
 #include "harness/run/suite.h"
 #include "harness/run/tmpfiles.h"
+#include "liveview.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -44,50 +45,20 @@ struct load_cli {
     size_t nparsed;
     unsigned repeat;
     int quiet;
+    int progress;                /* --progress: the live view also off a terminal */
+    struct load_stage *stages;   /* --stages or --rate-stages, owned */
+    const char *shape_opt;       /* which of the two, for messages */
+    unsigned fixed;              /* FIX_C, FIX_R, FIX_D: given, which stages set */
+    struct liveview live;
     char profile[4200];          /* the server's profile of the last window */
     pid_t profile_pid;           /* --profile-pid */
     struct srvprof sp;
 };
 
-static void usage(FILE *f)
+/* The options from http: on (usage() is long enough without them). */
+static void usage_more(FILE *f)
 {
     fprintf(f,
-"usage: pacer load URL [options]\n"
-"\n"
-"Loads a running server over HTTP/1.1 (http://HOST:PORT/PATH) or raw TCP\n"
-"(tcp://HOST:PORT) and reports throughput, latency percentiles, errors by\n"
-"class, and the CPU and memory of the server (--monitor) and of pacer.\n"
-"\n"
-"Closed loop (default): every connection sends its next request as soon as\n"
-"the answer to the last one is read, as wrk does; latency runs from the write.\n"
-"Open loop\n"
-"(-R): requests start on a fixed schedule whatever the server does, and\n"
-"latency runs from each request's intended start, so a stalling server is\n"
-"charged for every request it held up.\n"
-"\n"
-"load:\n"
-"  -c, --connections N   connections (default 10)\n"
-"  -t, --threads N       threads, each with its own event loop (default 2)\n"
-"  -d, --duration TIME   measured time (default 10s)\n"
-"      --warmup TIME     load before the measured time, not counted (default 0)\n"
-"  -R, --rate N          open loop at N requests/s (default: closed loop)\n"
-"      --arrival KIND    open loop: constant (default) or poisson\n"
-"      --pipeline P      requests in flight per connection (default 1)\n"
-"      --no-keepalive    a new connection per request (with keep-alive, the\n"
-"                        summary counts the connections the server closed)\n"
-"      --nap             closed loop: when few answers are in, pause 100us\n"
-"                        before reading, so they are read in batches: less\n"
-"                        CPU for pacer and fewer wakeups of the server, but\n"
-"                        a request can leave up to a pause after its answer\n"
-"                        and the server idles meanwhile (its req/s is then\n"
-"                        not wrk's); latency still ends at the kernel's\n"
-"                        arrival time\n"
-"      --io epoll|io_uring  how the threads make their system calls:\n"
-"                        epoll (default), or io_uring for the closed loop\n"
-"                        with keep-alive (one multishot receive a\n"
-"                        connection, the sends of a batch submitted at\n"
-"                        once); both cost the same CPU a request here\n"
-"      --timeout TIME    per request and connect (default 2s)\n"
 "http:\n"
 "  -X, --method M        request method (default GET, POST with a body)\n"
 "      --flow FILE       virtual users: each connection a user running the\n"
@@ -133,12 +104,67 @@ static void usage(FILE *f)
 "      --save DIR        write it as DIR/<UTC time>-<commit>-load.json (a new\n"
 "                        name, never a file replaced)\n"
 "      --format table|json   stdout: the summary, or the result as JSON\n"
-"  -q, --quiet           no progress\n"
+"      --progress        the live view (a line a second on stderr: users or\n"
+"                        rate, req/s, p50, p99, errors) also when stderr is\n"
+"                        not a terminal, one line each; on a terminal it is\n"
+"                        always on, replaced in place\n"
+"  -q, --quiet           no progress, no live view\n"
 "  -h, --help            this text\n"
 "\n"
 "exit codes: 0 ran, 1 a limit failed, 2 bad input or usage, 3 the run is not\n"
 "trustworthy: pacer itself was the bottleneck (a thread's CPU near saturation,\n"
 "or open-loop sends falling behind), or it was interrupted\n");
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: pacer load URL [options]\n"
+"\n"
+"Loads a running server over HTTP/1.1 (http://HOST:PORT/PATH) or raw TCP\n"
+"(tcp://HOST:PORT) and reports throughput, latency percentiles, errors by\n"
+"class, and the CPU and memory of the server (--monitor) and of pacer.\n"
+"\n"
+"Closed loop (default): every connection sends its next request as soon as\n"
+"the answer to the last one is read, as wrk does; latency runs from the write.\n"
+"Open loop\n"
+"(-R): requests start on a fixed schedule whatever the server does, and\n"
+"latency runs from each request's intended start, so a stalling server is\n"
+"charged for every request it held up.\n"
+"\n"
+"load:\n"
+"  -c, --connections N   connections (default 10)\n"
+"  -t, --threads N       threads, each with its own event loop (default 2)\n"
+"  -d, --duration TIME   measured time (default 10s)\n"
+"      --warmup TIME     load before the measured time, not counted (default 0)\n"
+"  -R, --rate N          open loop at N requests/s (default: closed loop)\n"
+"      --arrival KIND    open loop: constant (default) or poisson\n"
+"      --pipeline P      requests in flight per connection (default 1)\n"
+"      --no-keepalive    a new connection per request (with keep-alive, the\n"
+"                        summary counts the connections the server closed)\n"
+"      --nap             closed loop: when few answers are in, pause 100us\n"
+"                        before reading, so they are read in batches: less\n"
+"                        CPU for pacer and fewer wakeups of the server, but\n"
+"                        a request can leave up to a pause after its answer\n"
+"                        and the server idles meanwhile (its req/s is then\n"
+"                        not wrk's); latency still ends at the kernel's\n"
+"                        arrival time\n"
+"      --io epoll|io_uring  how the threads make their system calls:\n"
+"                        epoll (default), or io_uring for the closed loop\n"
+"                        with keep-alive (one multishot receive a\n"
+"                        connection, the sends of a batch submitted at\n"
+"                        once); both cost the same CPU a request here\n"
+"      --timeout TIME    per request and connect (default 2s)\n"
+"      --stages LIST     closed loop in stages of users (connections):\n"
+"                        DURATION:USERS,... e.g. 10s:50,30s:50,10s:0, each a\n"
+"                        linear ramp from the stage before (the first from\n"
+"                        0); the duration is their sum, the connections\n"
+"                        their peak; a user above the target finishes its\n"
+"                        request, then idles; no --warmup (the ramp-up is\n"
+"                        measured: make it the first stage)\n"
+"      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
+"                        as above: 10s:100,30s:1000,5s:0\n");
+    usage_more(f);
 }
 
 static int push(const char ***arr, size_t *n, const char *s)
@@ -178,10 +204,12 @@ static int get_time(const char *opt, const char *v, int zero_ok, uint64_t *out)
     return 0;
 }
 
+enum { FIX_C = 1, FIX_D = 2, FIX_R = 4 };
+
 enum {
     O_WARMUP = 256, O_ARRIVAL, O_PIPELINE, O_NOKA, O_TIMEOUT, O_BODY, O_BODYFILE, O_PAYLOAD,
     O_FRAMING, O_MONITOR, O_INTERVAL, O_LATE, O_DIGITS, O_SEED, O_LIMIT, O_NAME, O_OUT, O_SAVE,
-    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_FLOW,
+    O_FORMAT, O_PROFPID, O_NAP, O_IO, O_FLOW, O_STAGES, O_RATE_STAGES, O_PROGRESS,
 };
 
 static const struct option lopts[] = {
@@ -203,6 +231,9 @@ static const struct option lopts[] = {
     {"name", required_argument, 0, O_NAME}, {"out", required_argument, 0, O_OUT},
     {"save", required_argument, 0, O_SAVE}, {"format", required_argument, 0, O_FORMAT},
     {"flow", required_argument, 0, O_FLOW},
+    {"stages", required_argument, 0, O_STAGES},
+    {"rate-stages", required_argument, 0, O_RATE_STAGES},
+    {"progress", no_argument, 0, O_PROGRESS},
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 };
 
@@ -215,6 +246,7 @@ static int opt_load(struct load_cli *c, int opt, char *arg)
 {
     char *end;
 
+    c->fixed |= opt == 'c' ? FIX_C : opt == 'd' ? FIX_D : opt == 'R' ? FIX_R : 0;
     switch (opt) {
     case 'c': return get_count("connections", arg, 1, 1000000, &c->o.connections);
     case 't': return get_count("threads", arg, 1, 256, &c->o.threads);
@@ -323,6 +355,64 @@ static int opt_measure(struct load_cli *c, int opt, char *arg)
     }
 }
 
+/* The load's shape: --stages, --rate-stages (one of them), --progress. */
+static int opt_shape(struct load_cli *c, int opt, char *arg)
+{
+    struct err e = {0};
+    size_t n;
+
+    if (opt == O_PROGRESS) {
+        c->progress = 1;
+        return 0;
+    }
+    if (opt != O_STAGES && opt != O_RATE_STAGES)
+        return 1;
+    if (c->stages) {
+        die_msg("load: --%s: give one list of stages (--stages or --rate-stages), once",
+                opt == O_STAGES ? "stages" : "rate-stages");
+        return -1;
+    }
+    c->shape_opt = opt == O_STAGES ? "--stages" : "--rate-stages";
+    if (load_stages_parse(arg, &c->stages, &n, &e) < 0) {
+        die_msg("load: %s: %s", c->shape_opt, e.msg);
+        return -1;
+    }
+    if (opt == O_STAGES) {
+        c->o.stages = c->stages;
+        c->o.nstages = n;
+    } else {
+        c->o.rate_stages = c->stages;
+        c->o.nrate_stages = n;
+    }
+    return 0;
+}
+
+/* With stages: what they set (-d; -c or -R) is not given too, nor a
+ * warmup; then the options take their sum and peak. */
+static int shape_check(struct load_cli *c)
+{
+    int users;
+
+    if (!c->stages)
+        return 0;
+    users = c->o.nstages > 0;
+    if (c->fixed & (FIX_D | (users ? FIX_C | FIX_R : FIX_R))) {
+        die_msg("load: %s sets %s: leave %s out", c->shape_opt,
+                c->fixed & FIX_D ? "the duration (the sum of the stages)"
+                : users && (c->fixed & FIX_C) ? "the connections (the peak of the users)"
+                : users ? "a closed loop (users, not a rate)" : "the rate (its peak)",
+                c->fixed & FIX_D ? "-d" : c->fixed & FIX_C && users ? "-c" : "-R");
+        return -1;
+    }
+    if (c->o.warmup_ns) {
+        die_msg("load: %s: no --warmup with stages: the shape is measured whole; make "
+                "the ramp-up its first stage", c->shape_opt);
+        return -1;
+    }
+    load_opts_shape(&c->o);
+    return 0;
+}
+
 static int parse_cli(int argc, char **argv, struct load_cli *c)
 {
     int opt, rc;
@@ -335,6 +425,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
             rc = opt_request(c, opt, optarg);
         if (rc == 1)
             rc = opt_measure(c, opt, optarg);
+        if (rc == 1)
+            rc = opt_shape(c, opt, optarg);
         if (rc < 0)
             return -1;
         if (rc == 0)
@@ -356,6 +448,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
                                : "load: one URL only, got '%s' too", argv[optind + 1]);
         return -1;
     }
+    if (shape_check(c) < 0)
+        return -1;
     c->o.url_text = argv[optind];
     c->rq.headers = c->headers;
     c->rq.nheaders = c->nheaders;
@@ -559,10 +653,13 @@ static int repetition(struct load_cli *c, struct result *r, unsigned k, struct r
     if (!c->quiet && c->repeat > 1)
         fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
     c->o.seed += k > 0;
+    liveview_attach(&c->live, stderr, liveview_mode(stderr, c->quiet, c->progress), &c->o);
     if (load_run(&c->o, &out, &e) < 0) {
+        liveview_end(&c->live);
         die_msg("load: %s", e.msg);
         return -1;
     }
+    liveview_end(&c->live);
     if (rs)
         load_print_summary(stdout, &c->o, &out);
     invalid = !out.valid;
@@ -695,6 +792,7 @@ cleanup:
         limit_free(&c.parsed[k]);
     free(c.parsed);
     free(c.body);
+    free(c.stages);
     load_flows_free(&c.flows);
     result_free(&r);
     return rc;

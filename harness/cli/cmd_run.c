@@ -22,6 +22,7 @@
 #include "harness/result/result_json.h"
 #include "harness/run/child.h"
 #include "harness/run/plan.h"
+#include "liveview.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "runcmds.h"
@@ -391,6 +392,21 @@ static void print_thresholds(const struct result *r, const struct plan *p)
     limit_checks_free(&lc);
 }
 
+/* The live view of a scenario's load, on a terminal only
+ * (scenario_opts.on_load; arg is the table's). */
+static struct liveview run_live;
+
+static void load_live(void *arg, struct load_opts *lo, int starting)
+{
+    struct liveview *v = &run_live;
+
+    (void)arg;
+    if (starting)
+        liveview_attach(v, stderr, liveview_mode(stderr, 0, 0), lo);
+    else
+        liveview_end(v);
+}
+
 /* A scenario's repetition, as it finishes (scenario_opts.on_rep; arg:
  * the figures of the benchmark's repetitions so far, a struct repsum):
  * its summary, and after the last the table across them. */
@@ -541,7 +557,8 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
     struct repsum rs = {0};
     struct scenario_opts so = {.interrupt = &child_interrupted,
                                .on_rep = c->quiet ? NULL : rep_done,
-                               .on_warn = c->quiet ? NULL : on_warning, .arg = &rs};
+                               .on_warn = c->quiet ? NULL : on_warning,
+                               .on_load = c->quiet ? NULL : load_live, .arg = &rs};
     unsigned round;
     size_t i;
 

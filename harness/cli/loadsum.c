@@ -63,6 +63,82 @@ static void print_errors(FILE *f, const struct load_out *out)
     }
 }
 
+/* The stages of o as they were given: "10s:50,30s:50,10s:0". */
+static void print_stages(FILE *f, const struct load_opts *o)
+{
+    const struct load_stage *s = o->nstages ? o->stages : o->rate_stages;
+    size_t i, n = o->nstages ? o->nstages : o->nrate_stages;
+    char d[32];
+
+    for (i = 0; i < n; i++) {
+        uint64_t ns = s[i].duration_ns;
+        if (ns % 1000000000u == 0)
+            snprintf(d, sizeof d, "%llus", (unsigned long long)(ns / 1000000000u));
+        else if (ns % 1000000u == 0)
+            snprintf(d, sizeof d, "%llums", (unsigned long long)(ns / 1000000u));
+        else
+            fmt_time(d, sizeof d, (double)ns);
+        fprintf(f, "%s%s:%.6g", i ? "," : "", d, s[i].target);
+    }
+}
+
+/* How far interval iv (span_s long) fell short of the shape asked, in
+ * its unit (requests for the open loop, users for the closed); 0 when it
+ * did not, or by less than the rounding of a ramp can explain, or (Poisson
+ * arrivals) than chance: 3 standard deviations of a Poisson count. */
+static double iv_short(const struct load_interval *iv, double span_s, int open, int poisson)
+{
+    double want, got, gap;
+
+    if (isnan(iv->target) || isnan(iv->achieved) || iv->target <= 0)
+        return 0;
+    want = open ? iv->target * span_s : iv->target;
+    got = open ? iv->achieved * span_s : iv->achieved;
+    gap = want - got;
+    if (poisson && gap <= 3 * sqrt(want))
+        return 0;
+    return gap > (open ? 2.0 : 1.0) && gap > 0.05 * want ? gap : 0;
+}
+
+/* Where the generator could not keep to the shape asked: each run of
+ * intervals that fell short, with the share achieved. */
+static void print_shortfall(FILE *f, const struct load_opts *o, const struct load_out *out)
+{
+    double span = (double)o->interval_ns / 1e9, want = 0, got = 0, shortn = 0;
+    int open = o->rate > 0;
+    size_t i, from = 0, lines = 0;
+
+    for (i = 0; i <= out->niv; i++) {
+        const struct load_interval *iv = i < out->niv ? &out->iv[i] : NULL;
+        double s = iv ? iv_short(iv, span, open, o->arrival == ARRIVAL_POISSON) : 0;
+
+        if (s > 0) {
+            if (want == 0)
+                from = i;
+            want += open ? iv->target * span : iv->target;
+            got += open ? iv->achieved * span : iv->achieved;
+            shortn += s;
+            continue;
+        }
+        if (want == 0)
+            continue;
+        if (!open)   /* users: a mean over the intervals, not a sum */
+            shortn /= (double)(i - from);
+        if (lines++ < 5)
+            fprintf(f, "  %-12sfrom %g s to %g s: %.0f %% of the asked %s (%.*f %s short)\n",
+                    lines == 1 ? "shape" : "", out->iv[from].t, out->iv[i - 1].t + span,
+                    100.0 * got / want, open ? "rate sent" : "users connected", open ? 0 : 1,
+                    shortn, open ? "requests" : "users on average");
+        want = got = shortn = 0;
+    }
+    if (lines && open && out->no_conn)
+        fprintf(f, "  %-12s%llu due while every connection was busy (-c %u): more "
+                   "connections let the generator keep up\n", "",
+                (unsigned long long)out->no_conn, o->connections);
+    else if (lines && !open)
+        fprintf(f, "  %-12sconnections not established in time (see the connect errors)\n", "");
+}
+
 /* A load of flows: each step's answers, latency, errors and failed checks,
  * and each flow's iterations and their duration. */
 static void print_steps(FILE *f, const struct load_opts *o, const struct load_out *out)
@@ -158,8 +234,12 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
 
     fprintf(f, "%s: %s", o->url_text ? o->url_text : "load",
             o->rate > 0 ? "open loop" : "closed loop");
+    if (o->nstages || o->nrate_stages) {
+        fprintf(f, " in stages of %s ", o->nstages ? "users" : "rate");
+        print_stages(f, o);
+    }
     if (o->rate > 0)
-        fprintf(f, " at %.6g/s (%s)", o->rate,
+        fprintf(f, " %s %.6g/s (%s)", o->nrate_stages ? "peaking at" : "at", o->rate,
                 o->arrival == ARRIVAL_POISSON ? "poisson" : "constant");
     fprintf(f, ", %u connections, %u thread%s", o->connections, out->threads,
             out->threads == 1 ? "" : "s");
@@ -179,6 +259,7 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
     if (o->rate > 0)
         print_percentiles(f, "from send", &out->latency_sent);
     print_errors(f, out);
+    print_shortfall(f, o, out);
     if (out->warm_requests || out->warm_errors)
         fprintf(f, "  %-12s%llu responses, %llu errors (not in the figures above)\n",
                 "warmup", (unsigned long long)out->warm_requests,

@@ -255,8 +255,12 @@ static void closed_assign(struct thread *t, struct conn *c, uint64_t now)
     c->nreq++;
 }
 
+/* After a response or a (re)connection: keep c busy (unless a stage made
+ * it inactive: then it idles). */
 void conn_next(struct thread *t, struct conn *c, uint64_t now)
 {
+    if (!c->active)
+        return;
     if (c->u) {   /* a user: keep-alive, one request at a time */
         if (c->state == CS_CLOSED) {
             if (now >= c->retry_at && !c->u->thinking)
@@ -431,7 +435,7 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             conn_next(t, c, now);
             return -1;
         }
-        if (t->sh->t_end <= now || (t->o->stop && *t->o->stop))
+        if (t->sh->t_end <= now || (t->o->stop && *t->o->stop) || !c->active)
             continue;
         if (c->u)
             vuser_assign(t, c, now);
@@ -586,6 +590,11 @@ void conn_sweep(struct thread *t, uint64_t now)
         else if (c->state == CS_CLOSED && c->retry_at > now)
             sweep_by(t, c->retry_at);
     }
+}
+
+void conn_wake(struct thread *t, struct conn *c, uint64_t now)
+{
+    conn_next(t, c, now);
 }
 
 /* ---- completions of the io_uring back end (uring.c) ----------------------- */

@@ -373,15 +373,19 @@ static int raise_nofile(size_t need, struct err *e)
     return 0;
 }
 
-/* Sleep until t (CLOCK_MONOTONIC ns) or a stop; 0 when t came. */
-static int sleep_until(const struct load_opts *o, uint64_t t)
+/* Sleep until t (CLOCK_MONOTONIC ns) or a stop, feeding the live view
+ * meanwhile; 0 when t came. */
+static int sleep_until(struct shared *sh, uint64_t t)
 {
+    const struct load_opts *o = sh->o;
+
     while (clock_now_ns() < t) {
         uint64_t left = t - clock_now_ns();
         struct timespec ts = {0, (long)(left < 10000000 ? left : 10000000)};
         if (o->stop && *o->stop)
             return -1;
         nanosleep(&ts, NULL);
+        shape_report(sh);
     }
     return 0;
 }
@@ -389,25 +393,81 @@ static int sleep_until(const struct load_opts *o, uint64_t t)
 /* The hooks of the measured window (load_opts.window_start, window_end):
  * the end also when the run is stopped early, so a profiler keeps what it
  * has. */
-static void profile_window(const struct load_opts *o, uint64_t t_warm, uint64_t t_end)
+static void profile_window(struct shared *sh)
 {
-    if (!o->window_start || !o->window_end || sleep_until(o, t_warm) < 0)
+    const struct load_opts *o = sh->o;
+
+    if (!o->window_start || !o->window_end || sleep_until(sh, sh->t_warm) < 0)
         return;
     o->window_start(o->window_arg);
-    sleep_until(o, t_end);
+    sleep_until(sh, sh->t_end);
     o->window_end(o->window_arg);
 }
 
-int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
+/* The caller's options as the run uses them: with stages, their sum as
+ * the duration and their peak as the connections or rate (*lo, a copy). 
+ * -1 when stages cannot run so. */
+static int opts_shaped(const struct load_opts *o, struct load_opts *lo, struct err *e)
 {
+    *lo = *o;
+    if (load_opts_shape(lo) < 0)
+        return err_set(e, "stages of connections and stages of rate: give one of the two");
+    if ((lo->nstages || lo->nrate_stages) && lo->warmup_ns)
+        return err_set(e, "a warmup with stages: the shape is measured whole; make the "
+                          "ramp-up its first stage");
+    return 0;
+}
+
+/* The window the run measured: whole, or up to an early stop; and where
+ * it lies on the monitor's clock. */
+static void out_window(struct load_out *out, const struct shared *sh, const struct thread *ts)
+{
+    const struct load_opts *o = sh->o;
+
+    out->complete = !(o->stop && *o->stop);
+    out->elapsed_s = (double)o->duration_ns / 1e9;
+    if (!out->complete) {
+        uint64_t end = ts[0].w1 > sh->t_warm ? ts[0].w1 : sh->t_warm;
+        out->elapsed_s = (double)(end - sh->t_warm) / 1e9;
+    }
+    out->mon_from = (double)(sh->t_warm - out->mon.t0) / 1e9;
+    out->mon_to = (double)(sh->t_end - out->mon.t0) / 1e9;
+}
+
+/* Set up the n threads, each with its share of the connections (their
+ * users numbered on from the thread before).  -1 with the cause in e. */
+static int threads_init(struct thread *ts, struct shared *sh, unsigned n, struct err *e)
+{
+    const struct load_opts *o = sh->o;
+    size_t base = 0;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        size_t share = o->connections / n + (i < o->connections % n);
+        if (thread_init(&ts[i], sh, i, share, e) < 0)
+            return -1;
+        ts[i].conn_base = base;
+        base += share;
+        if (vuser_init(&ts[i], e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int load_run(const struct load_opts *caller, struct load_out *out, struct err *e)
+{
+    struct load_opts shaped;
+    const struct load_opts *o = &shaped;
     struct shared sh;
     struct thread *ts = NULL;
-    unsigned nthreads = o->threads, i, started = 0;
-    size_t base;
+    unsigned nthreads, i, started = 0;
     uint64_t now;
     int rc = -1, stampfd = -1, one = 1;
 
     memset(out, 0, sizeof *out);
+    if (opts_shaped(caller, &shaped, e) < 0)
+        return -1;
+    nthreads = o->threads;
     if (!o->connections || !nthreads || !o->pipeline || !o->reqlen || !o->interval_ns ||
         o->pipeline > 65535)
         return err_set(e, "connections, threads, pipeline and interval must be positive");
@@ -445,15 +505,8 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
     sh.t0 = now;
     sh.t_warm = now + o->warmup_ns;
     sh.t_end = sh.t_warm + o->duration_ns;
-    for (i = 0, base = 0; i < nthreads; i++) {
-        size_t share = o->connections / nthreads + (i < o->connections % nthreads);
-        if (thread_init(&ts[i], &sh, i, share, e) < 0)
-            goto join;
-        ts[i].conn_base = base;
-        base += share;
-        if (vuser_init(&ts[i], e) < 0)
-            goto join;
-    }
+    if (threads_init(ts, &sh, nthreads, e) < 0)
+        goto join;
     for (i = 0; i < nthreads; i++, started++)
         if (pthread_create(&ts[i].tid, NULL, thread_main, &ts[i]) != 0) {
             err_set(e, "cannot start a load thread");
@@ -462,10 +515,12 @@ int load_run(const struct load_opts *o, struct load_out *out, struct err *e)
             break;
         }
     if (started == nthreads)
-        profile_window(o, sh.t_warm, sh.t_end);
+        profile_window(&sh);
 join:
     for (i = 0; i < started; i++)
         thread_join(&sh, ts[i].tid);
+    if (!(o->stop && *o->stop))
+        shape_report(&sh);   /* the last intervals */
     monitor_stop(&out->mon);
     if (started < nthreads || e->set)
         goto cleanup;
@@ -477,16 +532,8 @@ join:
     if (merge(out, ts, nthreads, &sh, e) < 0 ||
         (o->flows && merge_flows(out, ts, nthreads, o, e) < 0))
         goto cleanup;
-    now = clock_now_ns();
-    out->complete = !(o->stop && *o->stop);
-    out->elapsed_s = (double)o->duration_ns / 1e9;
-    if (!out->complete) {
-        uint64_t end = ts[0].w1 > sh.t_warm ? ts[0].w1 : sh.t_warm;
-        out->elapsed_s = (double)(end - sh.t_warm) / 1e9;
-    }
+    out_window(out, &sh, ts);
     out->threads = nthreads;
-    out->mon_from = (double)(sh.t_warm - out->mon.t0) / 1e9;
-    out->mon_to = (double)(sh.t_end - out->mon.t0) / 1e9;
     judge(out, o);
     rc = 0;
 cleanup:

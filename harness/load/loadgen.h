@@ -49,6 +49,17 @@ const char *load_class_name(enum load_class c);
 
 enum arrival { ARRIVAL_CONSTANT, ARRIVAL_POISSON };
 
+/* A stage of a load shape: over duration_ns the target goes linearly from
+ * the previous stage's target (the first stage's from 0) to this one's,
+ * as k6's ramping-vus and ramping-arrival-rate read their stages.  The
+ * target is connections active (closed loop: a connection is a user) or
+ * arrivals per second (open loop).  A stage at 0 after one at 0 holds
+ * the load at nothing: nothing is sent, nothing divided by it. */
+struct load_stage {
+    uint64_t duration_ns;
+    double target;
+};
+
 /* How a load thread makes its system calls.  epoll (the default): a write
  * per request and a recvmsg per response, woken by epoll_wait.  io_uring
  * (the closed loop with keep-alive, without --nap): one multishot receive
@@ -63,6 +74,8 @@ enum load_io { LOAD_IO_EPOLL, LOAD_IO_URING };
 const char *load_io_name(enum load_io io);
 int load_io_parse(const char *s, enum load_io *io);
 
+struct load_interval;
+
 struct load_opts {
     const char *url_text;        /* as given, for the record */
     struct target_url url;
@@ -76,6 +89,20 @@ struct load_opts {
     int keepalive;               /* 0: a new connection per request */
     double rate;                 /* requests per second, 0: closed loop */
     enum arrival arrival;
+    /* Load shapes (borrowed; at most one of the two lists): stages of
+     * connections active (closed loop) or of the arrival rate (open loop).
+     * With either, load_opts_shape sets duration_ns to their sum and
+     * connections (closed) or rate (open) to their peak; the warmup must
+     * be 0: the shape is measured whole, its ramp-up included (k6 has no
+     * warmup either; a warmup before a ramp that starts at 0 would load
+     * nothing).  A connection that becomes inactive finishes the
+     * requests it has in flight, then idles, open (k6's graceful ramp-down,
+     * and a connection made active again sends at once, without a new
+     * handshake); the activity is checked every 10 ms. */
+    const struct load_stage *stages;
+    size_t nstages;
+    const struct load_stage *rate_stages;
+    size_t nrate_stages;
     uint64_t duration_ns;        /* measured, after the warmup */
     uint64_t warmup_ns;
     uint64_t timeout_ns;         /* per request (and per connect) */
@@ -103,7 +130,42 @@ struct load_opts {
      * start (the arrival, or the end of the think time before it). */
     const struct load_flows *flows;
     volatile int *stop;          /* set (by a signal handler) to end early */
+    /* The live view: called from the thread that started the load (never
+     * from a load thread, which never waits for it) with each interval of
+     * the time series once every thread has handed it in, in order; its
+     * percentiles, target and achieved are filled.  span_s: the
+     * interval's length.  NULL: none. */
+    void (*progress)(void *arg, const struct load_interval *iv, double span_s);
+    void *progress_arg;
 };
+
+/* With stages, set duration_ns to their sum and connections (closed) or
+ * rate (open) to their peak; without, nothing.  -1 when both lists are
+ * given. */
+int load_opts_shape(struct load_opts *o);
+/* The target of the shape t_ns after its start (after the last stage:
+ * the last target). */
+double load_stage_target(const struct load_stage *s, size_t n, uint64_t t_ns);
+/* The highest target; the sum of the durations. */
+double load_stage_peak(const struct load_stage *s, size_t n);
+uint64_t load_stage_total(const struct load_stage *s, size_t n);
+/* Where a walk along a shape has come to (zero it to start). */
+struct load_stage_cursor {
+    size_t i;                    /* the stage */
+    double t0, n0, from;         /* its start (s), arrivals before it, its
+                                    start target */
+};
+/* The time (s after the start) by which k arrivals have come at the
+ * shape's rate: N^-1(k), N the integral of the piecewise-linear rate;
+ * INFINITY past the last stage.  k must not decrease between calls with
+ * one cursor. */
+double load_stage_invert(const struct load_stage *s, size_t n, double k,
+                         struct load_stage_cursor *cur);
+/* Parse "DURATION:TARGET,..." (10s:50,30s:50,10s:0) into a new array *out
+ * of *n stages.  -1 with "stage K 'TEXT': cause" in e: not two parts, a
+ * duration that is not one, zero or negative, a target that is not a
+ * number or negative, or every target 0. */
+int load_stages_parse(const char *text, struct load_stage **out, size_t *n, struct err *e);
 
 /* Defaults: 10 connections, 2 threads, pipeline 1, keepalive, closed loop
  * without pauses, 10 s, no warmup, timeout 2 s, interval 1 s, late 1 ms,
@@ -129,7 +191,13 @@ struct load_interval {
     uint64_t late;
     uint64_t bytes;
     uint64_t p50, p90, p99, p999, max;   /* latency, ns (0 when no request) */
-    uint64_t checks_failed;      /* flows (not kept in result files) */
+    /* the shape asked (connections, or arrivals/s, at the middle of the
+     * interval) and achieved (closed loop: mean connections active and
+     * open, NaN where not sampled, i.e. without stages; open loop:
+     * requests written per second) */
+    double target, achieved;
+    uint64_t checks_failed;      /* flows (not kept in result files; the
+                                    live view shows them when any) */
 };
 
 /* What a connect error says when the server's kernel never acknowledged

@@ -10,6 +10,9 @@
  *               complete a response, fail and reconnect
  *   sched.c     the open-loop schedule: due requests, their queue, dispatch
  *   timeline.c  counting in the measured window: the time series, errors
+ *   stage.c     load shapes: targets of stages, the open loop's arrivals
+ *   shape.c     the shape in a run: which connections are active, the
+ *               staged schedule, the live view's feed
  *   uring.c     the io_uring back end of the loop (closed loop, keep-alive)
  *
  * A response is read, parsed, recorded and the next request written
@@ -44,6 +47,8 @@ struct conn {
     uint8_t wblocked;         /* wait for the output edge */
     uint8_t want_out;         /* registered for output events */
     uint8_t in_free;          /* on the thread's free stack */
+    uint8_t active;           /* closed loop: sends (with stages: while its
+                                 global number is below the target) */
     uint32_t unaccepted;      /* of its oldest requests, those counted as not
                                  accepted (unacknowledged by the server's
                                  kernel in a timeout): their answers, if
@@ -111,6 +116,7 @@ struct ivslot {
     struct load_interval row;
     struct hist h;
     unsigned contributed;
+    unsigned sampled;         /* threads that sampled their active connections */
 };
 
 /* What the threads of a run share: its options, its clock marks (start of
@@ -124,6 +130,7 @@ struct shared {
     unsigned nthreads;
     enum load_io io;          /* the back end the threads are to use */
     int stopfd;               /* readable once the run is to stop early */
+    size_t reported;          /* slots handed to o->progress so far */
 };
 
 /* A load thread: its connections, its epoll set, its schedule (open loop),
@@ -146,6 +153,17 @@ struct thread {
     uint64_t wake_lag;        /* how late a sleep ends, learnt */
     int woke_late;            /* the last sleep ended more than late_ns late */
     uint64_t sweep_at;        /* no timeout or retry falls due before this */
+    /* stages */
+    double next_n;            /* open loop: the next arrival, in the shape's
+                                 count of arrivals (N domain) */
+    struct load_stage_cursor cursor;
+    uint64_t shape_at;        /* closed loop: when activity is checked next */
+    double users_sum;         /* closed loop: active connections in place,
+                                 integrated over the current interval (ns) */
+    double users_w;           /*   the time integrated (ns) */
+    double users_last;        /*   the last sample, and when it was taken */
+    uint64_t users_at;
+    uint64_t tick_at;         /* with a live view: the next interval's start */
     /* receive times and pauses (closed loop) */
     int stamps;               /* the kernel stamps arrivals (until a read comes without) */
     int64_t rt_off;           /* CLOCK_REALTIME - CLOCK_MONOTONIC, as of the last wake */
@@ -331,6 +349,9 @@ void conn_next(struct thread *t, struct conn *c, uint64_t now);
 /* Connects and requests that timed out, connections due to be opened
  * again; then when the next of these can fall due (sweep_by). */
 void conn_sweep(struct thread *t, uint64_t now);
+/* c has just become active (stages): connect it, or give it its next
+ * request, now. */
+void conn_wake(struct thread *t, struct conn *c, uint64_t now);
 
 /* The io_uring back end's completions (uring.c calls them): n bytes
  * arrived on c (0: end of file), a send ended (res: bytes, or -errno), a
@@ -377,6 +398,35 @@ void sched_dispatch(struct thread *t, uint64_t now);
 void sched_requeue(struct thread *t, uint64_t v);
 /* Requests that waited too long in the queue are timeouts. */
 void sched_sweep(struct thread *t, uint64_t now);
+
+/* ---- shape.c ---------------------------------------------------------------- */
+
+/* The global number of connection j of thread `index` of n: numbers go
+ * round the threads (0 on thread 0, 1 on thread 1, ...), so that the
+ * connections below any target are spread evenly over the threads. */
+static inline uint64_t shape_number(unsigned index, size_t j, unsigned n)
+{
+    return (uint64_t)j * n + index;
+}
+
+/* Whether the run follows stages of connections (closed loop). */
+static inline int shape_closed(const struct thread *t)
+{
+    return t->o->nstages > 0;
+}
+
+/* Thread t's first arrival (open loop) as a time, and the next after it:
+ * from the rate stages when there are, else at the fixed rate. */
+void shape_first_due(struct thread *t);
+void shape_next_due(struct thread *t);
+/* Closed loop with stages: mark t's connections active or not for the
+ * target at now, start those that became active, sample how many are
+ * active and open; then when to check again (sweep_by).  Without stages
+ * every connection is active. */
+void shape_check(struct thread *t, uint64_t now);
+/* Hand the intervals every thread has finished to o->progress (from the
+ * thread that started the run). */
+void shape_report(struct shared *sh);
 
 /* ---- loop.c, thread.c ------------------------------------------------------ */
 

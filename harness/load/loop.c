@@ -60,6 +60,22 @@ static void sweep(struct thread *t, uint64_t now)
     t->sweep_at = UINT64_MAX;
     conn_sweep(t, now);
     sched_sweep(t, now);
+    shape_check(t, now);
+}
+
+/* With a live view: hand each interval in as it ends, also when the thread
+ * has nothing else to do then (the view waits for every thread); then
+ * when the next one ends. */
+static void tick(struct thread *t, uint64_t now)
+{
+    const struct shared *sh = t->sh;
+    uint64_t k;
+
+    if (!t->o->progress || now < t->tick_at)
+        return;
+    timeline_at(t, now);
+    k = now < sh->t_warm ? 0 : (now - sh->t_warm) / t->o->interval_ns;
+    t->tick_at = sh->t_warm + (k + 1) * t->o->interval_ns;
 }
 
 static int wait_events(struct thread *t, struct epoll_event *evs, uint64_t wait_ns)
@@ -212,6 +228,8 @@ static int lazy_wait(struct thread *t, struct epoll_event *evs, uint64_t now,
     return timer_sleep(t, evs, deadline);
 }
 
+static void loop_end(struct thread *t);
+
 void loop_run(struct thread *t)
 {
     const struct load_opts *o = t->o;
@@ -236,9 +254,10 @@ void loop_run(struct thread *t)
     for (i = 0; i < t->nconns; i++) {
         if (open_loop(t) && !o->keepalive)
             conn_free_push(t, &t->conns[i]);
-        else
+        else if (t->conns[i].active)
             conn_connect(t, &t->conns[i], now);
     }
+    shape_check(t, now);
     for (;;) {
         uint64_t deadline;
 
@@ -246,6 +265,7 @@ void loop_run(struct thread *t)
         measure_start(t, now);
         if (now >= t->sh->t_end || (o->stop && *o->stop))
             break;
+        tick(t, now);
         if (open_loop(t)) {
             sched_due(t, now);
             sched_dispatch(t, now);
@@ -260,6 +280,8 @@ void loop_run(struct thread *t)
             deadline = users_due(t, now, deadline);
         if (!t->measuring && t->sh->t_warm < deadline)
             deadline = t->sh->t_warm;
+        if (o->progress && t->tick_at < deadline)
+            deadline = t->tick_at;
         if (t->u) {   /* completions are handled as they are taken */
             clocks_align(t);
             n = uring_wait(t, deadline > now ? deadline - now : 0);
@@ -293,8 +315,16 @@ void loop_run(struct thread *t)
             conn_event(t, evs[i].data.u64, evs[i].events);
         }
     }
-    /* what is left: written and not answered, due and not written */
-    now = clock_now_ns();
+    loop_end(t);
+}
+
+/* The loop has ended: the thread's CPU time, and what is left: written
+ * and not answered, due and not written. */
+static void loop_end(struct thread *t)
+{
+    uint64_t now = clock_now_ns();
+    size_t i;
+
     getrusage(RUSAGE_THREAD, &t->ru1);
     if (t->have_q) {
         uint64_t run;

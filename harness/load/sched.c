@@ -76,7 +76,7 @@ void sched_due(struct thread *t, uint64_t now)
         } else if (iv && t->pend_n > t->nfree * t->o->pipeline) {
             t->no_conn++;   /* more are waiting than connections have room */
         }
-        t->next_due += sched_gap(t);
+        shape_next_due(t);
     }
 }
 

@@ -47,6 +47,7 @@ int thread_init(struct thread *t, struct shared *sh, unsigned index, size_t ncon
     for (i = 0; i < nconns; i++) {
         struct conn *c = &t->conns[i];
         c->fd = -1;
+        c->active = !shape_closed(t);   /* with stages: as the target says */
         c->origin = calloc(o->pipeline, sizeof *c->origin);
         c->sent = calloc(o->pipeline, sizeof *c->sent);
         if (!c->origin || !c->sent)
@@ -59,9 +60,7 @@ int thread_init(struct thread *t, struct shared *sh, unsigned index, size_t ncon
     if (o->rate > 0) {
         t->gap_ns = 1e9 * sh->nthreads / o->rate;
         rng_seed(&t->rng, o->seed * 1000003u + index + 1);
-        /* constant: the threads' schedules interleave */
-        t->next_due = (double)sh->t0 +
-                      (o->arrival == ARRIVAL_POISSON ? sched_gap(t) : index * 1e9 / o->rate);
+        shape_first_due(t);
     }
     return 0;
 }
@@ -129,5 +128,6 @@ void thread_join(struct shared *sh, pthread_t tid)
         }
         if (pthread_timedjoin_np(tid, NULL, &ts) != ETIMEDOUT)
             return;
+        shape_report(sh);
     }
 }

@@ -78,6 +78,8 @@ const char *load_series_column(size_t i, char *buf, size_t size)
         snprintf(buf, size, "t");
     else if (i <= LOAD_NIVCOUNTS)
         snprintf(buf, size, "%s", load_iv_counts[i - 1].key);
+    else if (i >= LOAD_SERIES_NCOLS_OLD)
+        snprintf(buf, size, "%s", i == LOAD_SERIES_NCOLS_OLD ? "target" : "achieved");
     else
         snprintf(buf, size, "errors.%s",
                  load_class_name((enum load_class)(i - 1 - LOAD_NIVCOUNTS)));
@@ -123,6 +125,13 @@ static int settings_of(struct load_settings *s, const struct load_opts *o, unsig
     s->seed = o->seed;
     s->digits = o->digits;
     s->nap = o->nap;
+    s->nstages = o->nstages ? o->nstages : o->nrate_stages;
+    if (s->nstages) {
+        if (!(s->stages = malloc(s->nstages * sizeof *s->stages)))
+            return -1;
+        memcpy(s->stages, o->nstages ? o->stages : o->rate_stages,
+               s->nstages * sizeof *s->stages);
+    }
     return s->url ? 0 : -1;
 }
 
@@ -257,6 +266,7 @@ void load_rep_free(struct load_rep *r)
     if (!r)
         return;
     free(r->set.url);
+    free(r->set.stages);
     free(r->invalid_reason);
     hist_free(&r->latency);
     hist_free(&r->latency_sent);
@@ -302,6 +312,16 @@ static json_t *settings_json(const struct load_settings *s)
     rc |= jw_put(o, "seed", json_integer((json_int_t)s->seed));
     rc |= jw_put(o, "digits", json_integer(s->digits));
     rc |= jw_put(o, "nap", json_boolean(s->nap));
+    if (s->nstages) {
+        json_t *a = json_array();
+        for (i = 0; i < s->nstages && !rc; i++) {
+            json_t *st = json_object();
+            rc |= jw_put(st, "duration_ns", jw_count(s->stages[i].duration_ns));
+            rc |= jw_put(st, "target", jw_real(s->stages[i].target));
+            rc |= jw_push(a, jw_done(st, rc));
+        }
+        rc |= jw_put(o, "stages", jw_done(a, rc));
+    }
     return jw_done(o, rc);
 }
 
@@ -352,7 +372,20 @@ static json_t *errnos_json(const struct load_rep *r)
     return jw_done(a, rc);
 }
 
-static json_t *series_row(const struct load_interval *iv)
+/* Whether the series holds the shape (target and achieved): not when
+ * read from a block written before it was recorded, which is written back
+ * as it was. */
+static int series_has_shape(const struct load_rep *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->niv; i++)
+        if (!isnan(r->iv[i].target))
+            return 1;
+    return 0;
+}
+
+static json_t *series_row(const struct load_interval *iv, int shape)
 {
     json_t *row = json_array();
     size_t i;
@@ -363,6 +396,10 @@ static json_t *series_row(const struct load_interval *iv)
         rc |= jw_push(row, jw_count(*LOAD_AT_C(uint64_t, iv, &load_iv_counts[i])));
     for (c = 0; c < LC_NCLASS; c++)
         rc |= jw_push(row, jw_count(iv->errors[c]));
+    if (shape) {
+        rc |= jw_push(row, jw_real(iv->target));
+        rc |= jw_push(row, jw_real(iv->achieved));
+    }
     return jw_done(row, rc);
 }
 
@@ -371,12 +408,12 @@ static json_t *series_json(const struct load_rep *r)
     json_t *o = json_object(), *cols = json_array(), *rows = json_array();
     char name[64];
     size_t i;
-    int rc = 0;
+    int rc = 0, shape = series_has_shape(r);
 
-    for (i = 0; i < LOAD_SERIES_NCOLS; i++)
+    for (i = 0; i < (shape ? LOAD_SERIES_NCOLS : LOAD_SERIES_NCOLS_OLD); i++)
         rc |= jw_push(cols, json_string(load_series_column(i, name, sizeof name)));
     for (i = 0; i < r->niv && !rc; i++)
-        rc |= jw_push(rows, series_row(&r->iv[i]));
+        rc |= jw_push(rows, series_row(&r->iv[i], shape));
     rc |= jw_put(o, "interval_ns", jw_count(r->interval_ns));
     rc |= jw_put(o, "columns", cols);
     rc |= jw_put(o, "rows", rows);

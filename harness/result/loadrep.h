@@ -36,6 +36,10 @@ struct load_settings {
     int digits;                  /* of the latency histograms */
     int nap;                     /* closed loop: pauses let responses gather
                                     (false in blocks that predate the choice) */
+    struct load_stage *stages;   /* the shape: of connections (closed) or of
+                                    rate (open); NULL, 0 without (and in
+                                    blocks that predate stages) */
+    size_t nstages;
 };
 
 /* The percentiles of a latency histogram, in ns. */
@@ -128,7 +132,8 @@ json_t *load_rep_to_json(const struct load_rep *r);
  * "name: path: cause" in rd->e (missing, wrong type, out of range, a
  * histogram that does not add up); r is then empty.  generator.reads,
  * stamped_reads, naps, io and wait_max, due, no_free_connection, late_wake,
- * warmup_requests, warmup_errors, server_closed, settings.nap and
+ * warmup_requests, warmup_errors, server_closed, settings.nap,
+ * settings.stages, the series' target and achieved columns (then NaN) and
  * monitor_window_s may be absent (blocks written before they were
  * recorded). */
 int load_rep_from_json(const struct jr *rd, const json_t *obj, const char *path,

@@ -36,9 +36,11 @@ extern const struct load_field load_times[LOAD_NTIMES];
 extern const char *const load_pct_keys[LOAD_NPCT];
 
 /* The series: "t" (a number), the uint64_t members of struct
- * load_interval below, then "errors.CLASS" for every class. */
+ * load_interval below, then "errors.CLASS" for every class, then (since
+ * schema 1.10) "target" and "achieved" (numbers, null when unknown). */
 #define LOAD_NIVCOUNTS 9
-#define LOAD_SERIES_NCOLS (1 + LOAD_NIVCOUNTS + LC_NCLASS)
+#define LOAD_SERIES_NCOLS_OLD (1 + LOAD_NIVCOUNTS + LC_NCLASS)
+#define LOAD_SERIES_NCOLS (LOAD_SERIES_NCOLS_OLD + 2)
 extern const struct load_field load_iv_counts[LOAD_NIVCOUNTS];
 /* The name of column i of the series into buf (size bytes). */
 const char *load_series_column(size_t i, char *buf, size_t size);

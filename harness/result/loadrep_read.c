@@ -116,6 +116,34 @@ static int cell_count(const struct jr *rd, const json_t *row, const char *q, siz
 
 /* ---- the parts of a block ---------------------------------------------------------- */
 
+/* settings.stages (o at path p), absent before stages: each a positive
+ * duration_ns and a target >= 0. */
+static int read_stages(const struct jr *rd, const json_t *o, const char *p,
+                       struct load_settings *s)
+{
+    char ap[JR_PATH_LEN], q[JR_PATH_LEN];
+    const json_t *a, *st;
+    size_t i;
+
+    if (jr_get_arr(rd, o, p, "stages", 0, &a) < 0)
+        return -1;
+    if (!a || !json_array_size(a))
+        return 0;
+    jr_join(ap, p, "stages");
+    if (!(s->stages = calloc(json_array_size(a), sizeof *s->stages)))
+        return jr_oom(rd);
+    s->nstages = json_array_size(a);
+    json_array_foreach(a, i, st) {
+        jr_index(q, ap, i);
+        if (!json_is_object(st))
+            return jr_expected(rd, q, "object", st);
+        if (jr_get_u64(rd, st, q, "duration_ns", JR_REQ, 1, &s->stages[i].duration_ns) < 0 ||
+            jr_get_num(rd, st, q, "target", JR_REQ | JR_NONNEG, &s->stages[i].target) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int read_settings(const struct jr *rd, const json_t *blk, const char *path,
                          struct load_settings *s)
 {
@@ -144,6 +172,8 @@ static int read_settings(const struct jr *rd, const json_t *blk, const char *pat
     if (jr_get_int(rd, o, p, "seed", JR_REQ, LLONG_MIN, LLONG_MAX, &seed) < 0 ||
         jr_get_int(rd, o, p, "digits", JR_REQ, HIST_MIN_DIGITS, HIST_MAX_DIGITS, &digits) < 0 ||
         jr_get_bool(rd, o, p, "nap", 0, &s->nap) < 0)
+        return -1;
+    if (read_stages(rd, o, p, s) < 0)
         return -1;
     s->open = mode;
     s->arrival = arrival ? ARRIVAL_POISSON : ARRIVAL_CONSTANT;
@@ -258,7 +288,24 @@ static int series_row(const struct jr *rd, const json_t *row, const char *q,
     for (c = 0; c < LC_NCLASS; c++)
         if (cell_count(rd, row, q, 1 + LOAD_NIVCOUNTS + (size_t)c, &iv->errors[c]) < 0)
             return -1;
+    iv->target = iv->achieved = NAN;   /* unknown before schema 1.10 */
+    if (json_array_size(row) == LOAD_SERIES_NCOLS &&
+        (jr_num(rd, json_array_get(row, LOAD_SERIES_NCOLS_OLD),
+                jr_index(p, q, LOAD_SERIES_NCOLS_OLD), JR_NUL, &iv->target) < 0 ||
+         jr_num(rd, json_array_get(row, LOAD_SERIES_NCOLS_OLD + 1),
+                jr_index(p, q, LOAD_SERIES_NCOLS_OLD + 1), JR_NUL, &iv->achieved) < 0))
+        return -1;
     return 0;
+}
+
+/* The series' columns: since schema 1.10 with target and achieved, before
+ * without: how many o's columns are (0 when neither). */
+static size_t series_ncols(const json_t *o)
+{
+    const json_t *cols = json_object_get(o, "columns");
+
+    return json_is_array(cols) && json_array_size(cols) == LOAD_SERIES_NCOLS_OLD
+               ? LOAD_SERIES_NCOLS_OLD : LOAD_SERIES_NCOLS;
 }
 
 static int read_series(const struct jr *rd, const json_t *blk, const char *path,
@@ -266,11 +313,13 @@ static int read_series(const struct jr *rd, const json_t *blk, const char *path,
 {
     char p[JR_PATH_LEN], q[JR_PATH_LEN], rp[JR_PATH_LEN];
     const json_t *o, *rows, *row;
-    size_t i;
+    size_t i, ncols;
 
-    if (get_part(rd, blk, path, "series", &o, p) < 0 ||
-        get_count(rd, o, p, "interval_ns", JR_REQ, &r->interval_ns) < 0 ||
-        check_columns(rd, o, p, LOAD_SERIES_NCOLS, load_series_column) < 0 ||
+    if (get_part(rd, blk, path, "series", &o, p) < 0)
+        return -1;
+    ncols = series_ncols(o);
+    if (get_count(rd, o, p, "interval_ns", JR_REQ, &r->interval_ns) < 0 ||
+        check_columns(rd, o, p, ncols, load_series_column) < 0 ||
         jr_get_arr(rd, o, p, "rows", JR_REQ, &rows) < 0)
         return -1;
     if (!json_array_size(rows))
@@ -280,7 +329,7 @@ static int read_series(const struct jr *rd, const json_t *blk, const char *path,
         return jr_oom(rd);
     r->niv = json_array_size(rows);
     for (i = 0; i < r->niv; i++)
-        if (!(row = row_at(rd, rows, rp, i, LOAD_SERIES_NCOLS, q)) ||
+        if (!(row = row_at(rd, rows, rp, i, ncols, q)) ||
             series_row(rd, row, q, &r->iv[i]) < 0)
             return -1;
     return 0;

@@ -7,14 +7,14 @@
  *   results/a.json: benchmarks[3].samples: expected array, got string
  *
  * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
- * now 1.9.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * now 1.10.  Times in ns, never pre-scaled; a real reads back bit for bit.
  * NaN and infinities are never written: such a double is written as null
  * and null reads back as NaN.  "req" marks what the reader requires; every
  * other key may be absent (then the default of result_init), and keys it
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.9",                 req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.10",                req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
@@ -91,7 +91,9 @@
  *     "source": {"binary": str|null, "command": str|null},
  *                                    written only when one is set
  *     "load": [LOAD, ...],           (1.2) kind "load": one block per
- *                                    repetition, see loadrep.h
+ *                                    repetition, see loadrep.h; (1.10)
+ *                                    its settings.stages and its series'
+ *                                    target and achieved columns
  *     "error": null | {"message": str (req), "signal": int|null,
  *                      "exit_code": int|null, "timed_out": bool,
  *                      "stderr_tail": str|null}

@@ -6,7 +6,7 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 9   /* 1.1: benchmarks[].process_samples;
+#define RESULT_SCHEMA_MINOR 10  /* 1.1: benchmarks[].process_samples;
                                    1.2: benchmarks[].load;
                                    1.3: benchmarks[].reference,
                                         ab.analysis without ratio_ci;
@@ -20,6 +20,10 @@
                                    1.7: benchmarks[].counters (user
                                         counters, pacer_counter);
                                    1.8: complexity (fits.h);
-                                   1.9: load blocks: server_closed */
+                                   1.9: load blocks: server_closed;
+                                   1.10: load blocks: settings.stages,
+                                        series columns target and
+                                        achieved (the shape asked and
+                                        achieved) */
 
 #endif

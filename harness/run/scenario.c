@@ -129,7 +129,13 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
         char how[96], msg[256];
         lo->seed = p->sc->load.seed + k;
         err_clear(&e);
-        if (load_run(lo, &out, &e) < 0) {
+        if (mo->on_load)
+            mo->on_load(mo->arg, lo, 1);
+        rc = load_run(lo, &out, &e);
+        if (mo->on_load)
+            mo->on_load(mo->arg, lo, 0);
+        if (rc < 0) {
+            rc = 0;
             if (!target_exited(t, &status))
                 bench_set_error(b, "load: %s", e.msg);
             else {

@@ -42,6 +42,9 @@ struct scenario_opts {
     void (*on_rep)(void *arg, const char *bench, unsigned k, unsigned n,
                    const struct load_opts *lo, const struct load_out *out);
     void (*on_warn)(void *arg, const char *msg);
+    /* Told as each repetition's load starts (starting 1: it may set lo's
+     * progress hook, the live view) and as it ends (0); may be NULL. */
+    void (*on_load)(void *arg, struct load_opts *lo, int starting);
     void *arg;
 };
 

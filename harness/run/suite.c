@@ -319,6 +319,7 @@ void suite_free(struct suite *s)
         free(sc->url);
         free(sc->connections);
         free(sc->rates);
+        free(sc->stages);
         free(sc->method);
         free(sc->body);
         free(sc->payload);

@@ -146,6 +146,8 @@ struct suite_scenario {
     char **thresholds;        /* limit texts (limit.h), checked at load */
     struct limit *limits;     /* the same, parsed (nthresholds of them) */
     size_t nthresholds;
+    struct load_stage *stages;   /* "stages" or "rate_stages" (owned; the
+                                    load's lists point into it), or NULL */
 };
 
 struct suite {

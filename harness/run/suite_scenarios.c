@@ -102,6 +102,97 @@ static int parse_thresholds(const struct sr *c, const json_t *v, const char *p,
     return 0;
 }
 
+/* One stage (v, at path p): {"duration": "30s", "target": 200}. */
+static int get_stage(const struct sr *c, const json_t *v, const char *p, struct load_stage *st)
+{
+    static const char *const known[] = {"duration", "target", NULL};
+    char q[JR_PATH_LEN];
+    const json_t *d;
+
+    if (!json_is_object(v))
+        return jr_fail(&c->jr, p, "expected a stage {\"duration\": \"30s\", \"target\": N}, "
+                                  "got %s", jr_type(v));
+    if (sr_keys(c, v, p, known) < 0)
+        return -1;
+    if (!(d = json_object_get(v, "duration")))
+        return jr_fail(&c->jr, jr_join(q, p, "duration"), "missing");
+    jr_join(q, p, "duration");
+    if ((json_is_number(d) && json_number_value(d) < 0) ||
+        (json_is_string(d) && json_string_value(d)[0] == '-'))
+        return jr_fail(&c->jr, q, "negative duration");
+    if (sr_duration(c, d, q, &st->duration_ns) < 0)
+        return -1;
+    if (!st->duration_ns)
+        return jr_fail(&c->jr, q, "must be above zero");
+    if (jr_get_num(&c->jr, v, p, "target", JR_REQ | JR_NONNEG, &st->target) < 0)
+        return -1;
+    if (st->target > 1e8)
+        return jr_fail(&c->jr, jr_join(q, p, "target"), "above 1e8");
+    return 0;
+}
+
+/* "stages" (users, closed loop) or "rate_stages" (arrivals/s, open loop):
+ * a non-empty list of stages, one list a scenario. */
+static int get_stages(const struct sr *c, const json_t *v, const char *p, const char *key,
+                      struct suite_scenario *sc)
+{
+    const json_t *x;
+    size_t i, n;
+
+    if (sc->stages)
+        return jr_fail(&c->jr, p, "a scenario has \"stages\" (users) or \"rate_stages\" "
+                                  "(arrivals/s), not both");
+    if (!json_is_array(v) || !(n = json_array_size(v)))
+        return jr_fail(&c->jr, p, "expected a non-empty list of stages, got %s",
+                       json_is_array(v) ? "an empty list" : jr_type(v));
+    if (!(sc->stages = calloc(n, sizeof *sc->stages)))
+        return sr_oom(c);
+    json_array_foreach(v, i, x) {
+        char ip[JR_PATH_LEN];
+        if (get_stage(c, x, jr_index(ip, p, i), &sc->stages[i]) < 0)
+            return -1;
+    }
+    if (load_stage_peak(sc->stages, n) <= 0)
+        return jr_fail(&c->jr, p, "every stage's target is 0: nothing would be sent");
+    if (!strcmp(key, "stages")) {
+        sc->load.stages = sc->stages;
+        sc->load.nstages = n;
+    } else {
+        sc->load.rate_stages = sc->stages;
+        sc->load.nrate_stages = n;
+    }
+    return 0;
+}
+
+/* With stages, what they set is not given too (connections with users;
+ * rate; duration; warmup, as the shape is measured whole); then the
+ * scenario's one point takes their peak and sum. */
+static int check_stages(const struct sr *c, const json_t *it, const char *path,
+                        struct suite_scenario *sc)
+{
+    static const char *const users[] = {"connections", "rate", "duration", "warmup", NULL};
+    static const char *const rate[] = {"rate", "duration", "warmup", NULL};
+    const char *const *not = sc->load.nstages ? users : rate;
+    char p[JR_PATH_LEN];
+    size_t i;
+
+    if (!sc->stages)
+        return 0;
+    for (i = 0; not[i]; i++)
+        if (json_object_get(it, not[i]))
+            return jr_fail(&c->jr, jr_join(p, path, not[i]), "not with \"%s\": %s",
+                           sc->load.nstages ? "stages" : "rate_stages",
+                           i == 0 && sc->load.nstages ? "the stages set the users"
+                           : !strcmp(not[i], "rate") ? "the stages set the load"
+                           : !strcmp(not[i], "duration") ? "the duration is the stages' sum"
+                           : "the shape is measured whole (make the ramp-up its first stage)");
+    load_opts_shape(&sc->load);
+    if (sc->load.nstages)   /* the users' peak; rate stages keep "connections" */
+        sc->connections[0] = sc->load.connections;
+    sc->rates[0] = sc->load.rate;
+    return 0;
+}
+
 /* The load settings a scenario shares with pacer load. */
 static int parse_load(const struct sr *c, const json_t *it, const char *path,
                       struct suite_scenario *sc)
@@ -170,9 +261,12 @@ static int parse_load(const struct sr *c, const json_t *it, const char *path,
         } else if (!strcmp(key, "thresholds")) {
             if (parse_thresholds(c, v, p, sc) < 0)
                 return -1;
+        } else if (!strcmp(key, "stages") || !strcmp(key, "rate_stages")) {
+            if (get_stages(c, v, p, key, sc) < 0)
+                return -1;
         }
     }
-    return 0;
+    return check_stages(c, it, path, sc);
 }
 
 /* The url and the request it makes must hold together (scheme, payload,
@@ -286,7 +380,7 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
         "name", "target", "url", "connections", "threads", "duration", "warmup", "rate",
         "arrival", "pipeline", "keepalive", "nap", "timeout", "method", "headers", "body", "payload",
         "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", "users",
-        "flows", "data", NULL};
+        "flows", "data", "stages", "rate_stages", NULL};
     struct suite_scenario *sc = &s->scenarios[idx];
     char p[JR_PATH_LEN], *url = NULL;
     size_t i;
