@@ -357,6 +357,17 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
     fputs("\nunset label 2\n", f);
 }
 
+/* Whether a repetition of b had a warmup. */
+static int warmed_up(const struct bench *b)
+{
+    size_t k;
+
+    for (k = 0; k < b->nload; k++)
+        if (b->load[k].set.warmup_ns)
+            return 1;
+    return 0;
+}
+
 int plot_load(const struct result *r, const char *bench, const struct plot_opts *o,
               struct err *e)
 {
@@ -408,7 +419,9 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
     gp_quote(cpu, sizeof cpu, title);
     gp_unit_pick("req/s", x.tput, &ut);
     gp_unit_pick("ns", x.lat, &ul);
-    x.t_lo = fmin(x.t_lo, 0);
+    /* before 0 is the warmup; without one, only the monitor's first
+     * samples (taken as the threads connect) fall there: not shown */
+    x.t_lo = warmed_up(b) ? fmin(x.t_lo, 0) : 0;
     fprintf(g.f, "set border 3\nset xtics nomirror out\nset ytics nomirror out font ',9'\n"
                  "set grid xtics ytics\nset xrange [%.6g:%.6g]\nset format y '%%g'\n"
                  "set key outside right top vertical font ',8' samplen 2\n",
