@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Locust against pacer on the same user flow, the same aiohttp target (issue 17).
+"""Locust against pacer on the same user flow, the same aiohttp target.
 
 Starts the aiohttp target (suites/targets/aio.py, with the arguments of the
 target of suites/macro/users.json) on a free loopback port with Debian's
