@@ -204,3 +204,21 @@ Test(liveview, terminal_lines_are_replaced_in_place)
     cr_assert(strstr(text, "closed loop, 2 connections"), "%s", text);
     free(text);
 }
+
+/* Failed checks of flows are shown once there are any: a check that can
+ * never hold (testsrv answers "hello, world") fails on every answer. */
+Test(liveview, failed_checks_are_shown)
+{
+    const char *flow = tmp_path("flow.json");
+    struct out o;
+
+    write_file(flow, "{\"flows\": [{\"name\": \"f\", \"steps\": [{\"name\": \"a\", \"path\": \"/\", "
+                     "\"checks\": [{\"contains\": \"nope\"}]}]}]}");
+    o = run_pacer("load", url, "--flow", flow, "-c", "2", "-d", "2s", "--progress");
+    cr_assert(o.code == 0 || o.code == 3, "%s", o.stderr_s);   /* 3: a busy machine */
+    cr_assert(strstr(o.stderr_s, "  checks failed "), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("load", url, "-c", "2", "-d", "1s", "--progress");
+    cr_assert_null(strstr(o.stderr_s, "checks failed"), "none without flows: %s", o.stderr_s);
+    out_free(&o);
+}

@@ -170,7 +170,8 @@ static int get_stages(const struct sr *c, const json_t *v, const char *p, const 
 static int check_stages(const struct sr *c, const json_t *it, const char *path,
                         struct suite_scenario *sc)
 {
-    static const char *const users[] = {"connections", "rate", "duration", "warmup", NULL};
+    static const char *const users[] = {"connections", "users", "rate", "duration", "warmup",
+                                        NULL};
     static const char *const rate[] = {"rate", "duration", "warmup", NULL};
     const char *const *not = sc->load.nstages ? users : rate;
     char p[JR_PATH_LEN];
@@ -182,7 +183,7 @@ static int check_stages(const struct sr *c, const json_t *it, const char *path,
         if (json_object_get(it, not[i]))
             return jr_fail(&c->jr, jr_join(p, path, not[i]), "not with \"%s\": %s",
                            sc->load.nstages ? "stages" : "rate_stages",
-                           i == 0 && sc->load.nstages ? "the stages set the users"
+                           i <= 1 && sc->load.nstages ? "the stages set the users"
                            : !strcmp(not[i], "rate") ? "the stages set the load"
                            : !strcmp(not[i], "duration") ? "the duration is the stages' sum"
                            : "the shape is measured whole (make the ramp-up its first stage)");
