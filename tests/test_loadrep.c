@@ -270,14 +270,17 @@ Test(record_json, block_shape)
     cr_assert_eq(json_integer_value(json_object_get(en, "count")), 2);
     ser = json_object_get(j, "series");
     cr_assert_eq(json_integer_value(json_object_get(ser, "interval_ns")), 1000000000);
-    /* since 1.10 the shape asked and achieved end each row */
-    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 19);
+    /* since 1.10 errors.too_large, then the shape asked and achieved, end
+     * each row */
+    cr_assert_eq(json_array_size(json_object_get(ser, "columns")), 20);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 17)),
-                     "target");
+                     "errors.too_large");
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 18)),
+                     "target");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 19)),
                      "achieved");
     cr_assert_eq(json_real_value(json_array_get(json_array_get(json_object_get(ser, "rows"),
-                                                               1), 17)), 40.0);
+                                                               1), 18)), 40.0);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 9)),
                      "max");
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(ser, "columns"), 16)),

@@ -250,7 +250,7 @@ Test(reader, errors_name_the_field)
         { "closed", "load[0].errnos[0]", "5", "load[0].errnos[0]: expected object, got integer" },
         { "closed", "load[0].errnos[0].class", "\"disk\"",
           "load[0].errnos[0].class: unknown class \"disk\" (expected connect, read, write, "
-          "timeout, parse, status_4xx or status_5xx)" },
+          "timeout, parse, status_4xx, status_5xx or too_large)" },
         { "closed", "load[0].errnos[0].text", NULL, "load[0].errnos[0].text: missing" },
         /* series */
         { "open", "load[0].series.columns", NULL, "load[0].series.columns: missing" },

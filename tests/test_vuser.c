@@ -272,7 +272,7 @@ Test(vuser, open_loop_iterations_arrive_at_the_rate)
 }
 
 /* An answer larger than the flow keeps, where a check must read it, is an
- * error of its own cause; where nothing reads the body it is not. */
+ * error of its own class (too_large); the iteration goes no further. */
 Test(vuser, answer_too_large_to_read)
 {
     struct flowrun r;
@@ -285,10 +285,11 @@ Test(vuser, answer_too_large_to_read)
             "{\"name\": \"unread\", \"path\": \"/hello\"}]}]}",
             1, 0, 400, 64);
     cr_assert_gt(step(&r, "checked")->requests, 5);
-    cr_assert_eq(step(&r, "checked")->errors[LC_PARSE], step(&r, "checked")->requests);
+    cr_assert_eq(step(&r, "checked")->errors[LC_TOO_LARGE], step(&r, "checked")->requests);
+    cr_assert_eq(r.out.errors[LC_TOO_LARGE], r.out.steps[0].requests);
     cr_assert_eq(step(&r, "unread")->requests, 0, "the iteration goes no further");
     for (i = 0; i < r.out.nerrnos; i++)
-        found |= r.out.errnos[i].why && strstr(r.out.errnos[i].why, "larger than");
+        found |= r.out.errnos[i].cls == LC_TOO_LARGE && strstr(r.out.errnos[i].why, "larger than");
     cr_assert(found, "no error says the answer was too large");
     flow_free(&r);
 }

@@ -23,7 +23,7 @@
 #include "loadgen_private.h"
 
 static const char *const class_names[LC_NCLASS] = {
-    "connect", "read", "write", "timeout", "parse", "status_4xx", "status_5xx",
+    "connect", "read", "write", "timeout", "parse", "status_4xx", "status_5xx", "too_large",
 };
 
 const char *load_class_name(enum load_class c)
@@ -190,10 +190,11 @@ static int merge(struct load_out *out, struct thread *ts, unsigned n, struct sha
     return 0;
 }
 
-/* Errors that are answers (4xx, 5xx), not failed attempts. */
+/* Errors that are answers (4xx, 5xx, too large to read), not failed
+ * attempts. */
 static uint64_t status_errors(const struct load_out *out)
 {
-    return out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX];
+    return out->errors[LC_STATUS_4XX] + out->errors[LC_STATUS_5XX] + out->errors[LC_TOO_LARGE];
 }
 
 /* Attempts: every response, and every failure without one. */

@@ -42,9 +42,13 @@
 
 enum load_class {
     LC_CONNECT, LC_READ, LC_WRITE, LC_TIMEOUT, LC_PARSE, LC_STATUS_4XX, LC_STATUS_5XX,
+    LC_TOO_LARGE,   /* flows: an answer larger than a flow keeps, where a check
+                       or capture must read it */
     LC_NCLASS
 };
-/* "connect", "read", ... "status_4xx", "status_5xx". */
+/* The classes result files held before "too_large" (schema 1.10). */
+#define LC_NCLASS_OLD 7
+/* "connect", "read", ... "status_4xx", "status_5xx", "too_large". */
 const char *load_class_name(enum load_class c);
 
 enum arrival { ARRIVAL_CONSTANT, ARRIVAL_POISSON };

@@ -23,7 +23,7 @@
 #include <strings.h>
 
 #define MAX_BODY_DEFAULT (1u << 20)
-#define WHY_TOO_LARGE "answer larger than a flow keeps (max_body): its checks and captures cannot be read"
+#define WHY_TOO_LARGE "larger than a flow keeps (1 MiB): its checks and captures cannot read it"
 #define WHY_NO_REQUEST "a variable's value holds CR or LF: no request could be made"
 
 static const struct load_flows *flows_of(const struct thread *t)
@@ -674,8 +674,8 @@ static int answer_judge(struct thread *t, struct conn *c, uint64_t now, int in_w
             failed++;   /* the status asked for is a check */
     }
     if (u->overflow && s->needs_body) {
-        timeline_add_errors(t, LC_PARSE, 0, WHY_TOO_LARGE, 1, now);
-        st->errors[LC_PARSE] += in_window;
+        timeline_add_errors(t, LC_TOO_LARGE, 0, WHY_TOO_LARGE, 1, now);
+        st->errors[LC_TOO_LARGE] += in_window;
         return -1;
     }
     answer_split(u, &a);

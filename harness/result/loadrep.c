@@ -78,8 +78,8 @@ const char *load_series_column(size_t i, char *buf, size_t size)
         snprintf(buf, size, "t");
     else if (i <= LOAD_NIVCOUNTS)
         snprintf(buf, size, "%s", load_iv_counts[i - 1].key);
-    else if (i >= LOAD_SERIES_NCOLS_OLD)
-        snprintf(buf, size, "%s", i == LOAD_SERIES_NCOLS_OLD ? "target" : "achieved");
+    else if (i >= 1 + LOAD_NIVCOUNTS + LC_NCLASS)
+        snprintf(buf, size, "%s", i == 1 + LOAD_NIVCOUNTS + LC_NCLASS ? "target" : "achieved");
     else
         snprintf(buf, size, "errors.%s",
                  load_class_name((enum load_class)(i - 1 - LOAD_NIVCOUNTS)));
@@ -347,8 +347,11 @@ static json_t *errors_json(const struct load_rep *r)
     json_t *o = json_object();
     int c, rc = 0;
 
+    /* a class added later (too_large) only when it counted some: a block
+     * read from an older file is written back as it was */
     for (c = 0; c < LC_NCLASS; c++)
-        rc |= jw_put(o, load_class_name((enum load_class)c), jw_count(r->errors[c]));
+        if (c < LC_NCLASS_OLD || r->errors[c])
+            rc |= jw_put(o, load_class_name((enum load_class)c), jw_count(r->errors[c]));
     rc |= jw_put(o, "total", jw_count(r->errors_total));
     return jw_done(o, rc);
 }
@@ -372,15 +375,15 @@ static json_t *errnos_json(const struct load_rep *r)
     return jw_done(a, rc);
 }
 
-/* Whether the series holds the shape (target and achieved): not when
- * read from a block written before it was recorded, which is written back
- * as it was. */
+/* Whether the series is written as schema 1.10 has it (the shape, target
+ * and achieved, and errors too_large): not when read from a block written
+ * before, which holds neither and is written back as it was. */
 static int series_has_shape(const struct load_rep *r)
 {
     size_t i;
 
     for (i = 0; i < r->niv; i++)
-        if (!isnan(r->iv[i].target))
+        if (!isnan(r->iv[i].target) || r->iv[i].errors[LC_TOO_LARGE])
             return 1;
     return 0;
 }
@@ -394,7 +397,7 @@ static json_t *series_row(const struct load_interval *iv, int shape)
     rc |= jw_push(row, jw_real(iv->t));
     for (i = 0; i < LOAD_NIVCOUNTS; i++)
         rc |= jw_push(row, jw_count(*LOAD_AT_C(uint64_t, iv, &load_iv_counts[i])));
-    for (c = 0; c < LC_NCLASS; c++)
+    for (c = 0; c < (shape ? LC_NCLASS : LC_NCLASS_OLD); c++)
         rc |= jw_push(row, jw_count(iv->errors[c]));
     if (shape) {
         rc |= jw_push(row, jw_real(iv->target));

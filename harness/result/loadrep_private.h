@@ -39,8 +39,9 @@ extern const char *const load_pct_keys[LOAD_NPCT];
  * load_interval below, then "errors.CLASS" for every class, then (since
  * schema 1.10) "target" and "achieved" (numbers, null when unknown). */
 #define LOAD_NIVCOUNTS 9
-#define LOAD_SERIES_NCOLS_OLD (1 + LOAD_NIVCOUNTS + LC_NCLASS)
-#define LOAD_SERIES_NCOLS (LOAD_SERIES_NCOLS_OLD + 2)
+/* before schema 1.10: no target, achieved nor too_large */
+#define LOAD_SERIES_NCOLS_OLD (1 + LOAD_NIVCOUNTS + LC_NCLASS_OLD)
+#define LOAD_SERIES_NCOLS (1 + LOAD_NIVCOUNTS + LC_NCLASS + 2)
 extern const struct load_field load_iv_counts[LOAD_NIVCOUNTS];
 /* The name of column i of the series into buf (size bytes). */
 const char *load_series_column(size_t i, char *buf, size_t size);

@@ -243,7 +243,8 @@ static int read_errors(const struct jr *rd, const json_t *blk, const char *path,
         return -1;
     for (c = 0; c < LC_NCLASS; c++) {
         classes[c] = load_class_name((enum load_class)c);
-        if (get_count(rd, o, p, classes[c], JR_REQ, &r->errors[c]) < 0)
+        /* too_large came with schema 1.10 */
+        if (get_count(rd, o, p, classes[c], c < LC_NCLASS_OLD ? JR_REQ : 0, &r->errors[c]) < 0)
             return -1;
     }
     if (get_count(rd, o, p, "total", JR_REQ, &r->errors_total) < 0 ||
@@ -274,7 +275,7 @@ static int read_errors(const struct jr *rd, const json_t *blk, const char *path,
 }
 
 static int series_row(const struct jr *rd, const json_t *row, const char *q,
-                      struct load_interval *iv)
+                      struct load_interval *iv, int old)
 {
     char p[JR_PATH_LEN];
     size_t i;
@@ -285,15 +286,14 @@ static int series_row(const struct jr *rd, const json_t *row, const char *q,
     for (i = 0; i < LOAD_NIVCOUNTS; i++)
         if (cell_count(rd, row, q, 1 + i, LOAD_AT(uint64_t, iv, &load_iv_counts[i])) < 0)
             return -1;
-    for (c = 0; c < LC_NCLASS; c++)
+    for (c = 0; c < (old ? LC_NCLASS_OLD : LC_NCLASS); c++)
         if (cell_count(rd, row, q, 1 + LOAD_NIVCOUNTS + (size_t)c, &iv->errors[c]) < 0)
             return -1;
     iv->target = iv->achieved = NAN;   /* unknown before schema 1.10 */
-    if (json_array_size(row) == LOAD_SERIES_NCOLS &&
-        (jr_num(rd, json_array_get(row, LOAD_SERIES_NCOLS_OLD),
-                jr_index(p, q, LOAD_SERIES_NCOLS_OLD), JR_NUL, &iv->target) < 0 ||
-         jr_num(rd, json_array_get(row, LOAD_SERIES_NCOLS_OLD + 1),
-                jr_index(p, q, LOAD_SERIES_NCOLS_OLD + 1), JR_NUL, &iv->achieved) < 0))
+    i = 1 + LOAD_NIVCOUNTS + LC_NCLASS;
+    if (!old && (jr_num(rd, json_array_get(row, i), jr_index(p, q, i), JR_NUL, &iv->target) < 0 ||
+                 jr_num(rd, json_array_get(row, i + 1), jr_index(p, q, i + 1), JR_NUL,
+                        &iv->achieved) < 0))
         return -1;
     return 0;
 }
@@ -330,7 +330,7 @@ static int read_series(const struct jr *rd, const json_t *blk, const char *path,
     r->niv = json_array_size(rows);
     for (i = 0; i < r->niv; i++)
         if (!(row = row_at(rd, rows, rp, i, ncols, q)) ||
-            series_row(rd, row, q, &r->iv[i]) < 0)
+            series_row(rd, row, q, &r->iv[i], ncols == LOAD_SERIES_NCOLS_OLD) < 0)
             return -1;
     return 0;
 }

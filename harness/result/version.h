@@ -24,6 +24,7 @@
                                    1.10: load blocks: settings.stages,
                                         series columns target and
                                         achieved (the shape asked and
-                                        achieved) */
+                                        achieved), the error class
+                                        too_large (flows) */
 
 #endif
