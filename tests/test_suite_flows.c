@@ -235,3 +235,38 @@ Test(suite_flows, pacer_load_refuses_a_bad_flow_file)
     cr_assert(!strchr(strchr(o.stderr_s, '\n') + 1, '\n'), "more than one line: %s", o.stderr_s);
     out_free(&o);
 }
+
+/* A threshold on a step names one of the scenario's steps, and only a
+ * scenario of flows has steps: found as the file is read. */
+Test(suite_flows, step_thresholds_name_a_step)
+{
+    struct suite s;
+    struct err e = {0};
+    char *path = tmp_path("s.json");
+
+    write_file(path, "{\"name\": \"s\", \"targets\": [{\"name\": \"t\", \"command\": [\"true\"]}],"
+                     " \"scenarios\": [{\"name\": \"x\", \"url\": \"http://127.0.0.1:{port}\","
+                     " \"thresholds\": [\"errors.rate < 1%\", \"step:reed latency.p99 < 1s\"],"
+                     " \"flows\": [{\"name\": \"f\", \"steps\": [{\"name\": \"read\","
+                     " \"path\": \"/\"}]}]}]}");
+    cr_assert_eq(suite_load(path, &s, &e), -1);
+    cr_assert(strstr(e.msg, "s.json: scenarios[0].thresholds[1]: no step named 'reed'"), "%s",
+              e.msg);
+    suite_free(&s);
+    memset(&e, 0, sizeof e);
+    write_file(path, "{\"name\": \"s\", \"targets\": [{\"name\": \"t\", \"command\": [\"true\"]}],"
+                     " \"scenarios\": [{\"name\": \"x\", \"url\": \"http://127.0.0.1:{port}/\","
+                     " \"thresholds\": [\"step:read latency.p99 < 1s\"]}]}");
+    cr_assert_eq(suite_load(path, &s, &e), -1);
+    cr_assert(strstr(e.msg, "scenarios[0].thresholds[0]: step: thresholds are for scenarios "
+                            "of flows"), "%s", e.msg);
+    suite_free(&s);
+    memset(&e, 0, sizeof e);
+    write_file(path, "{\"name\": \"s\", \"targets\": [{\"name\": \"t\", \"command\": [\"true\"]}],"
+                     " \"scenarios\": [{\"name\": \"x\", \"url\": \"http://127.0.0.1:{port}\","
+                     " \"thresholds\": [\"step:read latency.p99 < 1s\", \"flow:f latency.p50 < "
+                     "2s\"], \"flows\": [{\"name\": \"f\", \"steps\": [{\"name\": \"read\","
+                     " \"path\": \"/\"}]}]}]}");
+    cr_assert_eq(suite_load(path, &s, &e), 0, "%s", e.msg);
+    suite_free(&s);
+}

@@ -513,40 +513,29 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
 /* Whether l is a step's or flow's limit ("step:NAME METRIC ..."). */
 static int limit_part(const struct limit *l)
 {
-    const char *t = l->text;
+    const char *name;
+    size_t n;
+    int step;
 
-    while (*t == ' ' || *t == '\t')
-        t++;
-    return !strncmp(t, "step:", 5) || !strncmp(t, "flow:", 5);
+    return flow_part_of(l->text, &step, &name, &n);
 }
 
 /* A step's or flow's limit names one of the flows' (--flow).  -1 after
  * saying why not. */
 static int part_check(const struct load_cli *c, const struct limit *l)
 {
-    const char *t = l->text, *name;
-    size_t n, f, k;
+    const char *name;
+    size_t n;
     int step;
 
-    while (*t == ' ' || *t == '\t')
-        t++;
-    step = t[0] == 's';
-    name = t + 5;
-    n = strcspn(name, " \t");
+    flow_part_of(l->text, &step, &name, &n);
     if (!c->o.flows) {
         die_msg("load: --limit '%s': %s limits are for loads of flows (--flow)", l->text,
                 step ? "step:" : "flow:");
         return -1;
     }
-    for (f = 0; f < c->flows.nflows; f++) {
-        if (!step && strlen(c->flows.flows[f].name) == n &&
-            !strncmp(c->flows.flows[f].name, name, n))
-            return 0;
-        for (k = 0; step && k < c->flows.flows[f].nsteps; k++)
-            if (strlen(c->flows.flows[f].steps[k].name) == n &&
-                !strncmp(c->flows.flows[f].steps[k].name, name, n))
-                return 0;
-    }
+    if (load_flows_has(&c->flows, step, name, n))
+        return 0;
     die_msg("load: --limit '%s': %s has no %s named '%.*s'", l->text, c->flow,
             step ? "step" : "flow", (int)n, name);
     return -1;

@@ -350,6 +350,35 @@ int json_field(const char *s, size_t n, const char *path, const char **v, size_t
     return 1;
 }
 
+/* ---- limits on steps and flows ------------------------------------------------ */
+
+int flow_part_of(const char *text, int *step, const char **name, size_t *n)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (strncmp(text, "step:", 5) && strncmp(text, "flow:", 5))
+        return 0;
+    *step = text[0] == 's';
+    *name = text + 5;
+    *n = strcspn(*name, " \t<>");
+    return 1;
+}
+
+int load_flows_has(const struct load_flows *fs, int step, const char *name, size_t n)
+{
+    size_t f, k;
+
+    for (f = 0; fs && f < fs->nflows; f++) {
+        if (!step && strlen(fs->flows[f].name) == n && !strncmp(fs->flows[f].name, name, n))
+            return 1;
+        for (k = 0; step && k < fs->flows[f].nsteps; k++)
+            if (strlen(fs->flows[f].steps[k].name) == n &&
+                !strncmp(fs->flows[f].steps[k].name, name, n))
+                return 1;
+    }
+    return 0;
+}
+
 /* ---- steps ------------------------------------------------------------------ */
 
 static int add_capture_name(struct load_flows *fs, const char *name, size_t *slot)

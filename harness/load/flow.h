@@ -127,6 +127,13 @@ struct load_flows {
 int load_flows_compile(struct load_flows *fs, struct err *e);
 void load_flows_free(struct load_flows *fs);
 
+/* A limit's or threshold's part ("step:NAME METRIC ..." or "flow:NAME
+ * ..."): 0 when text is not one; else 1 with *step (1: a step, 0: a
+ * flow) and the name's start and length. */
+int flow_part_of(const char *text, int *step, const char **name, size_t *n);
+/* Whether fs (NULL: none) has a step (step 1) or flow named [name, name+n). */
+int load_flows_has(const struct load_flows *fs, int step, const char *name, size_t n);
+
 /* The value of the JSON field at path ("a.b.0.c") in the text [s, s+n):
  * its start and length in *v, *vn (a string's contents, escapes left as
  * they are; else the value as written).  1 when found, 0 when not, -1

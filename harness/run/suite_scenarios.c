@@ -339,6 +339,30 @@ static int check_flows(const struct sr *c, const json_t *it, const char *path,
     return sr_flows(c, it, path, &sc->flows);
 }
 
+/* A threshold on a step or a flow ("step:NAME ...") names one of the
+ * scenario's: else its check could never pass, found after the run. */
+static int check_part_thresholds(const struct sr *c, const char *path,
+                                 const struct suite_scenario *sc)
+{
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
+    const char *name;
+    size_t i, n;
+    int step;
+
+    for (i = 0; i < sc->nthresholds; i++) {
+        if (!flow_part_of(sc->thresholds[i], &step, &name, &n) ||
+            load_flows_has(sc->flows.nflows ? &sc->flows : NULL, step, name, n))
+            continue;
+        jr_index(q, jr_join(p, path, "thresholds"), i);
+        if (!sc->flows.nflows)
+            return jr_fail(&c->jr, q, "%s thresholds are for scenarios of flows",
+                           step ? "step:" : "flow:");
+        return jr_fail(&c->jr, q, "no %s named '%.*s' in the scenario's flows",
+                       step ? "step" : "flow", (int)n, name);
+    }
+    return 0;
+}
+
 /* "target": the index of the target it names (it may go unsaid when the
  * suite has one target). */
 static int find_target(const struct sr *c, const json_t *it, const char *path,
@@ -420,7 +444,7 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
     if (!json_object_get(it, "flows")) {
         if (json_object_get(it, "data"))
             return jr_fail(&c->jr, jr_join(p, path, "data"), "only for flows");
-        return 0;
-    }
-    return check_flows(c, it, path, sc);
+    } else if (check_flows(c, it, path, sc) < 0)
+        return -1;
+    return check_part_thresholds(c, path, sc);
 }
