@@ -45,6 +45,10 @@ struct flowrun {
 
 /* Load the aio target with the flow file text for `ms` milliseconds,
  * closed loop with `users` users (rate 0) or open loop at `rate`. */
+/* Stages for the next flow_go (closed loop: users), or none. */
+static const struct load_stage *go_stages;
+static size_t go_nstages;
+
 static void flow_go(struct flowrun *r, const char *text, unsigned users, double rate,
                     unsigned ms, uint32_t max_body)
 {
@@ -66,6 +70,9 @@ static void flow_go(struct flowrun *r, const char *text, unsigned users, double 
     r->o.rate = rate;
     r->o.duration_ns = (uint64_t)ms * 1000000;
     r->o.flows = &r->fs;
+    r->o.stages = go_stages;
+    r->o.nstages = go_nstages;
+    cr_assert_eq(load_opts_shape(&r->o), 0);
     cr_assert_eq(load_prepare(&r->o, &none, &r->req, &e), 0, "%s", e.msg);
     cr_assert_eq(load_run(&r->o, &r->out, &e), 0, "%s", e.msg);
     srv_stop(&s);
@@ -313,5 +320,32 @@ Test(vuser, steps_add_up_to_the_run)
     cr_assert_gt(sum, 30);
     cr_assert_eq(sum, r.out.requests);
     cr_assert_eq(hsum, r.out.latency.count);
+    flow_free(&r);
+}
+
+/* Stages ramp the users down: a user taken off between its two steps
+ * finishes its iteration (k6's graceful ramp-down), so every first step
+ * has its second; the 700 ms at no users leave every iteration (300 ms)
+ * time to end. */
+Test(vuser, ramped_down_users_finish_their_iteration)
+{
+    static const struct load_stage st[] = {
+        {200000000, 6}, {400000000, 6}, {100000000, 0}, {700000000, 0}};
+    struct flowrun r;
+
+    go_stages = st;
+    go_nstages = 4;
+    flow_go(&r,
+            "{\"flows\": [{\"name\": \"f\", \"think\": \"150ms\", \"steps\": ["
+            "{\"name\": \"a\", \"path\": \"/hello\"}, {\"name\": \"b\", \"path\": "
+            "\"/hello\"}]}]}",
+            0, 0, 0, 0);
+    go_stages = NULL;
+    go_nstages = 0;
+    cr_assert_geq(step(&r, "a")->requests, 6);
+    cr_assert_eq(step(&r, "a")->requests, step(&r, "b")->requests, "a %llu, b %llu",
+                 (unsigned long long)step(&r, "a")->requests,
+                 (unsigned long long)step(&r, "b")->requests);
+    cr_assert_eq(r.out.flows[0].aborted, 0);
     flow_free(&r);
 }

@@ -256,10 +256,10 @@ static void closed_assign(struct thread *t, struct conn *c, uint64_t now)
 }
 
 /* After a response or a (re)connection: keep c busy (unless a stage made
- * it inactive: then it idles). */
+ * it inactive: then it idles, a user once its iteration is over). */
 void conn_next(struct thread *t, struct conn *c, uint64_t now)
 {
-    if (!c->active)
+    if (!conn_goes_on(c))
         return;
     if (c->u) {   /* a user: keep-alive, one request at a time */
         if (c->state == CS_CLOSED) {
@@ -435,7 +435,7 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
             conn_next(t, c, now);
             return -1;
         }
-        if (t->sh->t_end <= now || (t->o->stop && *t->o->stop) || !c->active)
+        if (t->sh->t_end <= now || (t->o->stop && *t->o->stop) || !conn_goes_on(c))
             continue;
         if (c->u)
             vuser_assign(t, c, now);

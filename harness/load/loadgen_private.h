@@ -241,6 +241,14 @@ static inline uint32_t ring_slot(const struct thread *t, const struct conn *c, u
     return slot >= t->o->pipeline ? slot - t->o->pipeline : slot;
 }
 
+/* Whether c goes on with requests: while a stage keeps it active, and a
+ * user (flows) that a stage made inactive until its iteration is over, as
+ * k6's graceful ramp-down lets an iteration finish. */
+static inline int conn_goes_on(const struct conn *c)
+{
+    return c->active || (c->u && c->u->busy);
+}
+
 /* Whether c can take another request now: with keep-alive, c is open and
  * its pipeline not full; without, c is closed, idle and due to reconnect. */
 static inline int conn_has_room(const struct thread *t, const struct conn *c, uint64_t now)
