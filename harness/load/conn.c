@@ -414,8 +414,7 @@ static int conn_input(struct thread *t, struct conn *c, const char *buf, size_t 
         }
         st = conn_parse(t, c, buf + off, n - off, &used);
         if (c->u && st != PARSE_ERROR)   /* a user reads its answers */
-            vuser_take(c, buf + off, st == PARSE_DONE ? used : n - off,
-                       t->o->flows->max_body);
+            vuser_take(t, c, buf + off, st == PARSE_DONE ? used : n - off);
         if (st == PARSE_ERROR) {
             conn_fail_why(t, c, LC_PARSE, 0, parse_error(t, c), now);
             conn_next(t, c, now);

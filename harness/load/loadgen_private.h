@@ -89,9 +89,12 @@ struct vuser {
     size_t njar;
     char *req;                /* the request being sent */
     size_t reqlen, reqcap;
+    char *body;               /* its body, made before its head (kept) */
+    size_t bodycap;
     char *resp;               /* the answer as it arrives (NUL after) */
     size_t resplen, respcap;
     int overflow;             /* the answer was larger than max_body */
+    int headed;               /* a step that reads no body: its headers are in */
 };
 
 /* What a thread counted of a step or a flow (merged into load_out). */
@@ -302,7 +305,7 @@ int vuser_assign(struct thread *t, struct conn *c, uint64_t now);
 /* Open loop: c's free user begins an iteration intended to start at v. */
 void vuser_begin(struct thread *t, struct conn *c, uint64_t v, uint64_t now);
 /* Bytes of the answer in progress on c. */
-void vuser_take(struct conn *c, const char *buf, size_t n, uint32_t max_body);
+void vuser_take(const struct thread *t, struct conn *c, const char *buf, size_t n);
 /* c's answer is complete at now (lat: its latency, sent: from its write;
  * in_window: counted): check it, capture from it, move the user on. */
 void vuser_done(struct thread *t, struct conn *c, uint64_t now, int in_window, uint64_t lat,

@@ -109,6 +109,7 @@ void vuser_free(struct thread *t)
         free(u->cap);
         free(u->rows);
         free(u->req);
+        free(u->body);
         free(u->resp);
     }
     for (i = 0; t->steps && i < fs->nsteps; i++) {
@@ -350,7 +351,7 @@ static int request_build(struct thread *t, struct vuser *u)
 {
     const struct flow_step *s = step_of(t, u);
     const struct target_url *url = &t->o->url;
-    struct out o = {u->req, 0, u->reqcap, 0}, body = {NULL, 0, 0, 0};
+    struct out o = {u->req, 0, u->reqcap, 0}, body = {u->body, 0, u->bodycap, 0};
     const char *base = url->path;
     size_t k, blen = strlen(base);
     char clen[48];
@@ -391,7 +392,8 @@ static int request_build(struct thread *t, struct vuser *u)
     out_put(&o, "\r\n", 2);
     if (body.n)
         out_put(&o, body.p, body.n);
-    free(body.p);
+    u->body = body.p;   /* kept for the next request */
+    u->bodycap = body.cap;
     u->req = o.p;
     u->reqcap = o.cap;
     u->reqlen = o.n;
@@ -418,6 +420,7 @@ static int request_make(struct thread *t, struct conn *c, uint64_t origin, uint6
     c->nreq++;
     u->resplen = 0;
     u->overflow = 0;
+    u->headed = 0;
     return 1;
 }
 
@@ -455,12 +458,15 @@ void vuser_wake_due(struct thread *t, uint64_t upto, uint64_t now)
 
 /* ---- answers --------------------------------------------------------------- */
 
-void vuser_take(struct conn *c, const char *buf, size_t n, uint32_t max_body)
+void vuser_take(const struct thread *t, struct conn *c, const char *buf, size_t n)
 {
     struct vuser *u = c->u;
-    size_t max = max_body ? max_body : MAX_BODY_DEFAULT;
+    uint32_t max_body = flows_of(t)->max_body;
+    size_t max = max_body ? max_body : MAX_BODY_DEFAULT, from;
+    int head_only = !step_of(t, u)->needs_body;
+    char *end;
 
-    if (u->overflow)
+    if (u->overflow || u->headed)
         return;
     if (u->resplen + n > max) {
         u->overflow = 1;
@@ -479,8 +485,15 @@ void vuser_take(struct conn *c, const char *buf, size_t n, uint32_t max_body)
         u->respcap = cap;
     }
     memcpy(u->resp + u->resplen, buf, n);
+    from = u->resplen > 3 ? u->resplen - 3 : 0;
     u->resplen += n;
     u->resp[u->resplen] = '\0';
+    /* a step that reads no body keeps the headers alone (its cookies) */
+    if (head_only && (end = strstr(u->resp + from, "\r\n\r\n"))) {
+        u->resplen = (size_t)(end + 4 - u->resp);
+        u->resp[u->resplen] = '\0';
+        u->headed = 1;
+    }
 }
 
 /* The parts of an answer: its header section and its body (de-chunked in
