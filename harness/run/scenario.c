@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 
 #include "child.h"
+#include "launch.h"
 #include "harness/result/limit.h"
 #include "harness/result/loadres.h"
-#include "placeholder.h"
 #include "target.h"
 #include "words.h"
 
@@ -57,26 +57,6 @@ char *scenario_point_name(const struct scenario_point *p)
 }
 
 /* ---- running one point ----------------------------------------------------------- */
-
-/* Record a target failure on b: message, exit status, the stderr tail (or
- * the stdout tail when stderr is empty). */
-static void target_failed(struct bench *b, struct target *t, int status, int timed_out,
-                          const char *msg)
-{
-    struct bench_error *be = bench_set_error(b, "%s", msg);
-
-    if (!be)
-        return;
-    if (status >= 0 && WIFEXITED(status))
-        be->exit_code = WEXITSTATUS(status);
-    else if (status >= 0 && WIFSIGNALED(status))
-        be->signal = WTERMSIG(status);
-    be->timed_out = timed_out;
-    free(be->stderr_tail);
-    be->stderr_tail = target_stderr_tail(t);
-    if (!be->stderr_tail)
-        be->stderr_tail = target_stdout_tail(t);
-}
 
 /* Name b, make it a load benchmark in the point's unit, with the axes as
  * params.  -1 when out of memory. */
@@ -141,14 +121,14 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
             else {
                 child_describe_status(status, how, sizeof how);
                 snprintf(msg, sizeof msg, "target %s: %s during the run", t->name, how);
-                target_failed(b, t, status, 0, msg);
+                launch_failed(b, t, status, 0, msg);
             }
             break;
         }
         if (target_exited(t, &status)) {
             child_describe_status(status, how, sizeof how);
             snprintf(msg, sizeof msg, "target %s: %s in repetition %u", t->name, how, k + 1);
-            target_failed(b, t, status, 0, msg);
+            launch_failed(b, t, status, 0, msg);
             load_out_free(&out);
             break;
         }
@@ -178,15 +158,16 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
  * taken under it. */
 #define PORT_ATTEMPTS 3
 
-/* A target started on one port, and the load aimed at it. */
-struct launch {
+/* A target started on one port, what it needs, and the load aimed at it. */
+struct start {
     char port[16], **argv, **env, *url, *req;
     struct load_opts lo;
     struct target t;
     int started;
+    struct launch needs;
 };
 
-static void launch_free(struct launch *l)
+static void start_free(struct start *l)
 {
     free(l->req);
     free(l->url);
@@ -198,20 +179,21 @@ static void launch_free(struct launch *l)
 
 /* p's target started on port pn, its load prepared: 0, or -1 with b's
  * error set. */
-static int launch_start(const struct scenario_point *p, const struct load_request *rq, int pn,
-                        struct launch *l, struct bench *b)
+static int start_target(const struct scenario_point *p, const struct load_request *rq, int pn,
+                        struct start *l, struct bench *b)
 {
     const struct suite_target *tg = p->tg;
     const struct suite_scenario *sc = p->sc;
-    const char *names[] = {"port", NULL}, *values[2] = {l->port, NULL};
     struct target_opts to;
     struct err e = {0};
+    int ok;
 
     snprintf(l->port, sizeof l->port, "%d", pn);
-    l->argv = placeholder_port(tg->argv, l->port);
-    l->env = tg->env ? placeholder_port(tg->env, l->port) : NULL;
-    l->url = placeholder_expand(sc->url, names, values);
-    if (!l->argv || (tg->env && !l->env) || !l->url) {
+    l->argv = launch_expand_list(&l->needs, tg->argv, l->port, &ok);
+    if (ok)
+        l->env = launch_expand_list(&l->needs, tg->env, l->port, &ok);
+    l->url = launch_expand(&l->needs, sc->url, l->port);
+    if (!ok || !l->url) {
         bench_set_error(b, "out of memory");
         return -1;
     }
@@ -220,8 +202,13 @@ static int launch_start(const struct scenario_point *p, const struct load_reques
     l->lo.url_text = l->url;
     l->lo.connections = p->connections;
     l->lo.rate = p->rate;
+    /* MONPROCS */
     if (load_prepare(&l->lo, rq, &l->req, &e) < 0) {
         bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
+        return -1;
+    }
+    if (launch_files(&l->needs, tg, l->port, &e) < 0) {
+        bench_set_error(b, "target %s: %s", tg->name, e.msg);
         return -1;
     }
     memset(&to, 0, sizeof to);
@@ -235,6 +222,7 @@ static int launch_start(const struct scenario_point *p, const struct load_reques
     to.ready_timeout_ns = tg->ready_timeout_ns;
     to.stop_timeout_ns = tg->stop_timeout_ns;
     if (target_start(&l->t, &to, &e) < 0) {
+        launch_hint(tg, &e);
         bench_set_error(b, "target %s: %s", tg->name, e.msg);
         return -1;
     }
@@ -243,8 +231,8 @@ static int launch_start(const struct scenario_point *p, const struct load_reques
 }
 
 /* Stop the target; what that says (killed, or died before) into b. */
-static void launch_stop(struct launch *l, const struct suite_target *tg,
-                        const struct scenario_opts *mo, struct bench *b)
+static void start_stop(struct start *l, const struct suite_target *tg,
+                       const struct scenario_opts *mo, struct bench *b)
 {
     int how = target_stop(&l->t);
 
@@ -259,7 +247,7 @@ static void launch_stop(struct launch *l, const struct suite_target *tg,
         char what[96], msg[256];
         child_describe_status(l->t.status, what, sizeof what);
         snprintf(msg, sizeof msg, "target %s: %s before it was stopped", tg->name, what);
-        target_failed(b, &l->t, l->t.status, 0, msg);
+        launch_failed(b, &l->t, l->t.status, 0, msg);
     }
 }
 
@@ -271,24 +259,30 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     struct load_request rq = {sc->method, (const char *const *)sc->headers, sc->nheaders,
                               sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
                               sc->framing};
-    struct launch l = {0};
+    struct launch_ctl ctl = {mo->interrupt, mo->on_warn, mo->arg};
+    struct start l;
     struct stats_opts so;
     struct err e = {0};
     int pn, rc = 0, status, attempt;
     size_t i;
-    enum target_wait w;
+    enum target_wait w = TARGET_READY;
 
+    memset(&l, 0, sizeof l);
     if (bench_begin(p, b) < 0) {
         bench_set_error(b, "out of memory");
         return 0;
+    }
+    if ((rc = launch_needs(&l.needs, p->suite, tg, &ctl, b)) < 0) {
+        rc = rc == -2 ? -1 : 0;
+        goto cleanup;
     }
     for (attempt = 1;; attempt++) {
         pn = tg->port ? tg->port : target_free_port(&e);
         if (pn < 0) {
             bench_set_error(b, "target %s: %s", tg->name, e.msg);
-            return 0;
+            goto cleanup;
         }
-        if (launch_start(p, &rq, pn, &l, b) < 0)
+        if (start_target(p, &rq, pn, &l, b) < 0)
             goto cleanup;
         err_clear(&e);
         w = target_wait_ready(&l.t, mo->interrupt, &e);
@@ -307,7 +301,7 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
         }
         target_stop(&l.t);
         l.started = 0;
-        launch_free(&l);
+        start_free(&l);
     }
     if (w == TARGET_INTERRUPTED) {
         bench_set_error(b, "interrupted (starting target %s)", tg->name);
@@ -315,20 +309,21 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     } else if (w != TARGET_READY) {
         char msg[ERR_MAX + 128];
         snprintf(msg, sizeof msg, "target %s: %s", tg->name, e.msg);
-        target_failed(b, &l.t, target_exited(&l.t, &status) ? status : -1, w == TARGET_TIMEOUT,
+        launch_failed(b, &l.t, target_exited(&l.t, &status) ? status : -1, w == TARGET_TIMEOUT,
                       msg);
     } else
         rc = run_reps(p, mo, &l.t, &l.lo, b, invalid);
 cleanup:
     if (l.started)
-        launch_stop(&l, tg, mo, b);
+        start_stop(&l, tg, mo, b);
+    launch_end(&l.needs, &ctl, b);
     stats_opts_default(&so);
     if (b->nsamples && bench_compute_stats(b, &so) < 0)
         bench_set_error(b, "out of memory");
     for (i = 0; i < b->nparts; i++)   /* the steps' and flows' benchmarks */
         if (b->parts[i].nsamples && bench_compute_stats(&b->parts[i], &so) < 0)
             bench_set_error(b, "out of memory");
-    launch_free(&l);
+    start_free(&l);
     return rc;
 }
 

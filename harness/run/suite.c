@@ -312,6 +312,9 @@ void suite_free(struct suite *s)
         words_free(t->env);
         free(t->cwd);
         free(t->ready_arg);
+        free(t->needs);
+        words_free(t->files);
+        free(t->package);
     }
     for (i = 0; i < s->nscenarios; i++) {
         struct suite_scenario *sc = &s->scenarios[i];

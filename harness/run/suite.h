@@ -16,7 +16,8 @@
  *       {"name": "aio", "command": ["{python}", "servers/aio.py", "--port", "{port}"],
  *        "shell": false, "env": {"K": "V"}, "cwd": "dir", "port": 0,
  *        "ready": {"tcp": true} | {"http": "/path"} | {"stdout": "TEXT"},
- *        "ready_timeout": "10s", "stop_timeout": "5s"}
+ *        "ready_timeout": "10s", "stop_timeout": "5s", "needs": ["redis"],
+ *        "files": {"redis.conf": "port {port}\n"}, "package": "redis-server"}
  *     ],
  *     "scenarios": [
  *       {"name": "hello", "target": "aio", "url": "http://127.0.0.1:{port}/hello",
@@ -51,6 +52,14 @@
  * its packages, whatever python3 comes first on PATH), and "{port}" the
  * port of the target's current start: "port" when given, else a free
  * loopback port chosen at each start.  Readiness defaults to a TCP connect.
+ * A target's "needs" are targets (named before it) started first, each
+ * on its own port, every time it starts, and stopped after it: a backing
+ * store behind an app.  "{port:NAME}" is the port of the needed target
+ * NAME, "{tmp}" a folder of the start's own (removed after the stop),
+ * where "files" are written first.  "package" names the Debian package
+ * of the program, for the message when it is not installed.  The
+ * scenario's load goes to its own target; every started target is
+ * monitored, under its name.
  *
  * A scenario puts load (the settings of pacer load, by their long option
  * names; defaults as there) on one target.  "connections" and "rate" (0:
@@ -122,6 +131,12 @@ struct suite_target {
     enum ready_kind ready;
     char *ready_arg;          /* http: the path; stdout: the text; else NULL */
     uint64_t ready_timeout_ns, stop_timeout_ns;
+    size_t *needs;            /* targets started before it (indices, each
+                                 smaller than its own), or NULL */
+    size_t nneeds;
+    char **files;             /* NAME, TEXT, ...: written into {tmp} before
+                                 it starts; NULL-terminated, or NULL */
+    char *package;            /* the Debian package of its program, or NULL */
 };
 
 /* A load scenario: the load, the target, the matrix. */

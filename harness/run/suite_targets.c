@@ -182,11 +182,74 @@ static int parse_cwd(const struct sr *c, const json_t *it, const char *path,
     return 0;
 }
 
+/* "needs": the targets started before this one (each named earlier in
+ * the list, so that an order to start them always exists). */
+static int parse_needs(const struct sr *c, const json_t *v, const char *path, struct suite *s,
+                       size_t idx)
+{
+    struct suite_target *t = &s->targets[idx];
+    char p[JR_PATH_LEN], wp[JR_PATH_LEN];
+    json_t *w;
+    size_t i, k;
+
+    jr_join(p, path, "needs");
+    if (!json_is_array(v))
+        return jr_fail(&c->jr, p, "expected a list of target names, got %s", jr_type(v));
+    if (!(t->needs = calloc(json_array_size(v) + 1, sizeof *t->needs)))
+        return sr_oom(c);
+    json_array_foreach(v, i, w) {
+        const char *name = json_is_string(w) ? json_string_value(w) : NULL;
+        jr_index(wp, p, i);
+        if (!name)
+            return jr_fail(&c->jr, wp, "expected a target name, got %s", jr_type(w));
+        for (k = 0; k < idx && strcmp(s->targets[k].name, name); k++)
+            ;
+        if (k == idx)
+            return jr_fail(&c->jr, wp, !strcmp(name, t->name)
+                           ? "a target cannot need itself"
+                           : "no target named \"%s\" before this one (a target needs "
+                             "targets named earlier in the list)", name);
+        for (size_t j = 0; j < t->nneeds; j++)
+            if (t->needs[j] == k)
+                return jr_fail(&c->jr, wp, "\"%s\" is named twice", name);
+        t->needs[t->nneeds++] = k;
+    }
+    return 0;
+}
+
+/* "files": {"NAME": "TEXT"}, written into the start's own temporary
+ * folder ({tmp}) before the target starts, placeholders filled in. */
+static int parse_files(const struct sr *c, const json_t *v, const char *path,
+                       struct suite_target *t)
+{
+    char p[JR_PATH_LEN], kp[JR_PATH_LEN];
+    const char *key;
+    json_t *w;
+    size_t n = 0;
+
+    jr_join(p, path, "files");
+    if (!json_is_object(v))
+        return jr_fail(&c->jr, p, "expected object {\"NAME\": \"TEXT\"}, got %s", jr_type(v));
+    if (!(t->files = calloc(2 * json_object_size(v) + 1, sizeof *t->files)))
+        return sr_oom(c);
+    json_object_foreach((json_t *)v, key, w) {
+        jr_join(kp, p, key);
+        if (!*key || strchr(key, '/') || !strcmp(key, ".") || !strcmp(key, ".."))
+            return jr_fail(&c->jr, kp, "not a file name (no '/')");
+        if (!json_is_string(w))
+            return jr_fail(&c->jr, kp, "expected string, got %s", jr_type(w));
+        if (!(t->files[n++] = strdup(key)) || !(t->files[n++] = sr_expand(c, json_string_value(w))))
+            return sr_oom(c);
+    }
+    return 0;
+}
+
 int sr_target(const struct sr *c, const json_t *it, const char *path, struct suite *s,
               size_t idx)
 {
     static const char *const known[] = {"name", "command", "shell", "env", "cwd", "port",
-                                        "ready", "ready_timeout", "stop_timeout", NULL};
+                                        "ready", "ready_timeout", "stop_timeout", "needs",
+                                        "files", "package", NULL};
     struct suite_target *t = &s->targets[idx];
     char p[JR_PATH_LEN];
     int shell = 0;
@@ -221,6 +284,15 @@ int sr_target(const struct sr *c, const json_t *it, const char *path, struct sui
     }
     if ((v = json_object_get(it, "ready")) && parse_ready(c, v, path, t) < 0)
         return -1;
+    if ((v = json_object_get(it, "needs")) && parse_needs(c, v, path, s, idx) < 0)
+        return -1;
+    if ((v = json_object_get(it, "files")) && parse_files(c, v, path, t) < 0)
+        return -1;
+    if (jr_get_str(&c->jr, it, path, "package", 0, &t->package) < 0)
+        return -1;
+    if (t->package && (!*t->package || strpbrk(t->package, " \t\n/")))
+        return jr_fail(&c->jr, jr_join(p, path, "package"), "'%s' is not a package name",
+                       t->package);
     if (sr_positive_duration(c, it, "ready_timeout", path, &t->ready_timeout_ns) < 0 ||
         sr_positive_duration(c, it, "stop_timeout", path, &t->stop_timeout_ns) < 0)
         return -1;

@@ -11,6 +11,13 @@ technique of event-loop servers:
                   connection waits too
   /file-offload   the same read in a thread pool (loop.run_in_executor):
                   the loop keeps serving while reads wait
+  /delay?ms=N     answers after N milliseconds (asyncio.sleep, 0..10000):
+                  a slow service for the outbound routes to call
+
+With --redis PORT it has a backing store (redis through redis.asyncio),
+with --backend URL routes that call another HTTP service, and with
+--limit N a concurrency limit: aio_backend.py says which routes and
+switches.  --backlog N is the listen backlog (default 1024).
 
 A small user-facing API serves multi-step flows (a user logs in, lists,
 reads, posts; suites/macro/users.json, suites/targets/locustfile.py):
@@ -66,7 +73,9 @@ import sys
 import tempfile
 import time
 
-from aiohttp import web
+import aio_backend
+
+web = aio_backend.need("aiohttp.web", "python3-aiohttp")
 
 
 def parse_args(argv):
@@ -89,6 +98,9 @@ def parse_args(argv):
     p.add_argument("--api-token", metavar="TOKEN",
                    help="a session token that is always valid (an API key), for flows "
                         "without a login step")
+    p.add_argument("--backlog", type=int, default=1024,
+                   help="the listen backlog (default 1024)")
+    aio_backend.add_options(p)
     p.add_argument("--profile", nargs="?", const="sample", choices=("sample", "yappi"),
                    help="profile the event loop between SIGUSR1 and SIGUSR2: its stack "
                         "sampled (default) or yappi's wall clock (pyprofile.py)")
@@ -231,8 +243,20 @@ def make_app(args, path, pool):
         data = await loop.run_in_executor(pool, slow_read, path, args.io_latency)
         return web.Response(text="%d bytes\n" % len(data))
 
+    async def on_delay(request):
+        try:
+            ms = float(request.query.get("ms", "0"))
+        except ValueError:
+            ms = -1
+        if not 0 <= ms <= 10000:
+            return web.Response(status=400, text="ms: expected 0 to 10000\n")
+        await asyncio.sleep(ms / 1000)
+        return web.Response(text="waited %g ms\n" % ms)
+
     app = web.Application()
+    app.middlewares.extend(aio_backend.add_routes(app, args, web))
     app.router.add_get("/hello", on_hello)
+    app.router.add_get("/delay", on_delay)
     app.router.add_get("/file-blocking", on_file_blocking)
     app.router.add_get("/file-offload", on_file_offload)
     store = Store(args.items_max, args.sessions_max, args.api_token)
@@ -246,7 +270,8 @@ async def serve(args, path):
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.io_threads)
     runner = web.AppRunner(make_app(args, path, pool), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, args.host, args.port, backlog=1024, reuse_address=True)
+    site = web.TCPSite(runner, args.host, args.port, backlog=args.backlog,
+                       reuse_address=True)
     await site.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -266,8 +291,7 @@ async def serve(args, path):
 def main(argv):
     args = parse_args(argv)
     if args.uvloop:
-        import uvloop
-        uvloop.install()
+        aio_backend.need("uvloop", "python3-uvloop").install()
     fd, path = tempfile.mkstemp(prefix="pacer-aio-")
     try:
         with os.fdopen(fd, "wb") as f:
