@@ -42,6 +42,7 @@ void launch_hint(const struct suite_target *tg, struct err *e)
         return;
     memcpy(msg, e->msg, sizeof msg);
     msg[sizeof msg - 1] = '\0';
+    err_clear(e);
     err_set(e, "%.*s (install the Debian package %s)", (int)(sizeof msg - 128), msg,
             tg->package);
 }
