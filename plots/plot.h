@@ -56,6 +56,11 @@ int plot_dist(const struct result *const *rs, size_t nrs, const char *filter,
  * latency from the actual send, dashed). */
 int plot_latency(const struct result *const *rs, size_t nrs, const char *filter,
                  const struct plot_opts *o, struct err *e);
+/* Throughput against latency: a curve per open-loop scenario run at
+ * several rates (SCENARIO/rate=R) of r (filter: a POSIX ERE on the names,
+ * or NULL), a point per rate (medians over its repetitions). */
+int plot_curve(const struct result *r, const char *filter, const struct plot_opts *o,
+               struct err *e);
 /* Throughput, p99, errors and the server's CPU and RSS over time, from one
  * load benchmark's record (bench: its name; NULL: the first load
  * benchmark). */

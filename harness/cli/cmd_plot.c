@@ -39,6 +39,10 @@ static void usage(FILE *f)
 "      --filter REGEX  --kind box|hist\n"
 "  latency FILE...     latency by percentile of load results (HDR style)\n"
 "      --filter REGEX\n"
+"  curve FILE          throughput against latency: a curve per open-loop\n"
+"                      scenario run at several rates (SCENARIO/rate=R), a\n"
+"                      point per rate; the knee is the capacity\n"
+"      --filter REGEX\n"
 "  load FILE           a load run over time: throughput, latency, errors,\n"
 "                      the server's CPU and RSS; with stages, above them\n"
 "                      the users or rate asked and achieved\n"
@@ -54,9 +58,9 @@ static void usage(FILE *f)
 "exit codes: 0 drawn, 2 usage error, bad input, or gnuplot missing or failing\n");
 }
 
-enum kind { K_TREND, K_COMPARE, K_DIST, K_LATENCY, K_LOAD };
+enum kind { K_TREND, K_COMPARE, K_DIST, K_LATENCY, K_LOAD, K_CURVE };
 
-static const char *const kinds[] = {"trend", "compare", "dist", "latency", "load"};
+static const char *const kinds[] = {"trend", "compare", "dist", "latency", "load", "curve"};
 
 struct cli {
     enum kind kind;
@@ -75,7 +79,8 @@ enum {
 static unsigned opt_kinds(int opt)
 {
     switch (opt) {
-    case O_FILTER: return 1u << K_TREND | 1u << K_COMPARE | 1u << K_DIST | 1u << K_LATENCY;
+    case O_FILTER: return 1u << K_TREND | 1u << K_COMPARE | 1u << K_DIST | 1u << K_LATENCY |
+                          1u << K_CURVE;
     case O_LAST:
     case O_ONE:
     case O_GIT: return 1u << K_TREND;
@@ -206,7 +211,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
     for (k = 0; k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind); k++)
         ;
     if (k == sizeof kinds / sizeof *kinds) {
-        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load)", kind);
+        die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load, "
+                "curve)", kind);
         return -1;
     }
     c->kind = (enum kind)k;
@@ -342,8 +348,9 @@ int cmd_plot(int argc, char **argv)
             goto fail;
         break;
     case K_LOAD:
+    case K_CURVE:
         if (n != 1) {
-            die_msg("plot load: expected one result file, got %zu", n);
+            die_msg("plot %s: expected one result file, got %zu", kinds[c.kind], n);
             goto cleanup;
         }
         /* fall through */
@@ -360,8 +367,9 @@ int cmd_plot(int argc, char **argv)
             rp[i] = &rs[i];
         if ((c.kind == K_DIST && plot_dist(rp, n, c.filter, &c.po, &e) < 0) ||
             (c.kind == K_LATENCY && plot_latency(rp, n, c.filter, &c.po, &e) < 0) ||
-            (c.kind == K_LOAD && plot_load(rp[0], c.bench, &c.po, &e) < 0)) {
-            if (c.kind == K_LOAD)
+            (c.kind == K_LOAD && plot_load(rp[0], c.bench, &c.po, &e) < 0) ||
+            (c.kind == K_CURVE && plot_curve(rp[0], c.filter, &c.po, &e) < 0)) {
+            if (c.kind == K_LOAD || c.kind == K_CURVE)
                 err_prefix(&e, "%s", paths[0]);
             goto fail;
         }
