@@ -6,6 +6,11 @@
 #                   store the result under results/, print the summary, the
 #                   comparison with the previous run and the trend of
 #                   results/, and draw both under results/plots/
+#   make bench-asyncio  install what is missing, build, run
+#                   suites/macro/asyncio-tuning.json (the asyncio app with
+#                   redis behind it: about 4 minutes), store the result
+#                   under results/asyncio/, draw its pictures under
+#                   results/asyncio/plots/ and print the before/after table
 #   make check      build and run the tests without the dependency step
 #   make install    install pacer, pacer.h, libpacer.a, pacer.pc, the man pages
 #                   and the bash and zsh completions under $(DESTDIR)$(PREFIX)
@@ -82,7 +87,7 @@ TEST_BIN   = $(patsubst %.c,$(BUILD)/%,$(TEST_SRC))
 FIXT_SRC   = $(sort $(wildcard tests/fixtures/*.c))
 FIXT_BIN   = $(patsubst %.c,$(BUILD)/%,$(FIXT_SRC))
 
-.PHONY: all test check check-valgrind bench deps install man clean fuzz fuzz-build FORCE
+.PHONY: all test check check-valgrind bench bench-asyncio deps install man clean fuzz fuzz-build FORCE
 .DEFAULT_GOAL := all
 
 all: $(PACER) $(LIBPACER) $(MICRO_BIN) $(SERVER_BIN)
@@ -139,6 +144,29 @@ bench: deps
 	  echo; echo "trend of $(RESULTS)/:"; \
 	  $(PACER) trend $$runs --plot $(RESULTS)/plots || true; \
 	fi; \
+	exit $$rc
+
+ASYNCIO_SUITE   ?= suites/macro/asyncio-tuning.json
+ASYNCIO_RESULTS ?= $(RESULTS)/asyncio
+bench-asyncio: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(ASYNCIO_RESULTS)/plots
+	@echo "PACER_BUILD=$(BUILD) $(PACER) run $(ASYNCIO_SUITE) --save $(ASYNCIO_RESULTS)"; \
+	PACER_BUILD=$(BUILD) $(PACER) run $(ASYNCIO_SUITE) --save $(ASYNCIO_RESULTS); rc=$$?; \
+	new=$$(ls $(ASYNCIO_RESULTS)/*.json 2>/dev/null | tail -1); \
+	[ -n "$$new" ] || exit $$rc; \
+	p=$(ASYNCIO_RESULTS)/plots; \
+	$(PACER) plot curve $$new --filter saturation -o $$p/saturation.png \
+	  --title 'the app at rising open-loop rates: asyncio against uvloop'; \
+	$(PACER) plot curve $$new --filter 'limit' -o $$p/limit.png \
+	  --title 'a concurrency limit of 16, shedding the excess with 503'; \
+	$(PACER) plot latency $$new --filter 'store-.*connections=64$$' -o $$p/latency-store.png; \
+	$(PACER) plot latency $$new --filter 'slow-store' -o $$p/latency-timeout.png; \
+	$(PACER) plot load $$new --bench asyncio-tuning/store-per-request/connections=64 \
+	  -o $$p/timeline-per-request.png; \
+	$(PACER) plot load $$new --bench asyncio-tuning/store-pool/connections=64 \
+	  -o $$p/timeline-pool.png; \
+	echo; /usr/bin/python3 suites/macro/asyncio_table.py $$new | tee $(ASYNCIO_RESULTS)/table.md; \
 	exit $$rc
 
 # ---- fuzzing -------------------------------------------------------------

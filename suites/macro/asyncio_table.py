@@ -1,0 +1,148 @@
+"""asyncio_table.py: the before/after table of the asyncio tuning suite.
+
+Reads a result file of suites/macro/asyncio-tuning.json (the newest under
+results/asyncio/ when none is given) and prints, as a Markdown table, each
+tuning pair side by side: for every load point the two share (the same
+connections or rate), the successful responses a second, p99 latency and
+error rate before and after, and what changed.  The connections the app
+holds to its store are shown where the monitor counted them.  Every figure
+comes from the file: medians over the repetitions.
+
+    /usr/bin/python3 suites/macro/asyncio_table.py [RESULT.json]
+"""
+
+import glob
+import json
+import os
+import sys
+
+# (technique, the scenario before, the scenario after)
+PAIRS = [
+    ("store: a connection pool", "store-per-request", "store-pool"),
+    ("store: pipelined commands", "cart-sequential", "cart-pipelined"),
+    ("a concurrency limit (16, shedding)", "no-limit", "limit-16"),
+    ("listen backlog 1024 (not 16)", "backlog-16", "backlog-1024"),
+    ("a 20 ms timeout on a slow store", "slow-store", "slow-store-timeout"),
+    ("outbound calls not blocking the loop", "outbound-blocking", "outbound-async"),
+    ("uvloop (not asyncio's loop)", "saturation-asyncio", "saturation-uvloop"),
+]
+
+
+def median(bench, metric):
+    m = bench.get("metrics", {}).get(metric)
+    if not m or not m.get("stats"):
+        return None
+    return m["stats"].get("median")
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "-"
+    for unit, div in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= div:
+            v = ns / div
+            return ("%.3g %s" % (v, unit)) if v < 100 else ("%.0f %s" % (v, unit))
+    return "%.0f ns" % ns
+
+
+def good_rate(bench):
+    t, e = median(bench, "throughput"), median(bench, "errors.rate")
+    if t is None:
+        return None
+    return t * (1 - min(1.0, max(0.0, e or 0.0)))
+
+
+def store_conns(bench):
+    """The most connections the app held to another port (the monitor's
+    count per port of the server), or None when not recorded."""
+    best = None
+    for rep in bench.get("load", []) or []:
+        for s in (rep.get("monitor") or {}).get("series", []) or []:
+            if s.get("label") != "server":
+                continue
+            for row in s.get("conns_out", []) or []:
+                for n in (row or {}).values() if isinstance(row, dict) else []:
+                    if isinstance(n, (int, float)):
+                        best = n if best is None else max(best, n)
+    return best
+
+
+def load_text(bench):
+    """The load of a point as its first repetition's settings say."""
+    try:
+        st = bench["load"][0]["settings"]
+    except (KeyError, IndexError, TypeError):
+        return "-"
+    if st.get("rate"):
+        text = "open loop %g/s" % st["rate"]
+    else:
+        text = "%d connections" % st.get("connections", 0)
+    if st.get("keepalive") is False:
+        text += ", a new connection per request"
+    return text
+
+
+def row(label, point, before, after):
+    gb, ga = good_rate(before), good_rate(after)
+    pb, pa = median(before, "latency.p99"), median(after, "latency.p99")
+    eb, ea = median(before, "errors.rate") or 0, median(after, "errors.rate") or 0
+    change = []
+    if gb and ga:
+        change.append("%+.0f%% req/s" % (100 * (ga / gb - 1)))
+    if pb and pa:
+        change.append("p99 x%.2g" % (pa / pb))
+    return "| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        label, point or "-",
+        "%.0f" % gb if gb is not None else "-", fmt_time(pb), "%.1f%%" % (100 * eb),
+        "%.0f" % ga if ga is not None else "-", fmt_time(pa), "%.1f%%" % (100 * ea),
+        ", ".join(change) or "-")
+
+
+def main(argv):
+    if len(argv) > 1:
+        path = argv[1]
+    else:
+        runs = sorted(glob.glob(os.path.join("results", "asyncio", "*.json")))
+        if not runs:
+            sys.stderr.write("asyncio_table.py: no result under results/asyncio/: run "
+                             "`make bench-asyncio` first\n")
+            return 2
+        path = runs[-1]
+    try:
+        with open(path) as f:
+            res = json.load(f)
+        benches = {b["name"]: b for b in res["benchmarks"]}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        sys.stderr.write("asyncio_table.py: %s: not a pacer result (%s)\n" % (path, e))
+        return 2
+    suite = res.get("suite") or "asyncio-tuning"
+    if isinstance(suite, dict):
+        suite = suite.get("name", "asyncio-tuning")
+    print("| technique | load | before: req/s | p99 | errors | after: req/s | p99 | errors "
+          "| change |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    found = 0
+    for label, before, after in PAIRS:
+        prefix_b, prefix_a = "%s/%s" % (suite, before), "%s/%s" % (suite, after)
+        points = sorted((n[len(prefix_b):] for n in benches
+                         if n == prefix_b or n.startswith(prefix_b + "/")),
+                        key=lambda p: [int(x) if x.isdigit() else x
+                                       for x in p.replace("=", "/").split("/")])
+        for p in points:
+            b, a = benches.get(prefix_b + p), benches.get(prefix_a + p)
+            if not b or not a or b.get("error") or a.get("error"):
+                continue
+            found += 1
+            print(row(label, load_text(b), b, a))
+    if not found:
+        sys.stderr.write("asyncio_table.py: %s: none of the tuning pairs is there\n" % path)
+        return 2
+    ctx = res.get("context", {})
+    print("\n%s (%s, commit %s): medians of each point's repetitions; req/s counts "
+          "successful responses only." % (os.path.basename(path), ctx.get("time", "?"),
+                                          (ctx.get("git") or {}).get("commit", "?")[:10]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
