@@ -152,8 +152,10 @@ int child_python_dir(char *buf, size_t len)
         if ((slash = strrchr(exe, '/')))
             *slash = '\0';
         snprintf(buf, len, "%s/../%s", exe, CHILD_PYTHON_LIBDIR);
-        if (has_module(buf))
+        if (has_module(buf) && realpath(buf, exe) && strlen(exe) < len) {
+            strcpy(buf, exe);
             return 0;
+        }
     }
     snprintf(buf, len, "%s/harness/lib", PACER_SRCDIR);
     return has_module(buf) ? 0 : -1;
