@@ -5,9 +5,9 @@
  * (which the installed pacer runs Python benchmark files with), the man
  * pages (pacer(1) and one per command, rendered by man), and the bash and
  * zsh completions (the bash one completing commands and a command's
- * options).  make inherits
- * the build's variables (MAKEFLAGS) when the tests run under make check,
- * so it installs what was built rather than building anew.
+ * options).  make inherits the build's variables (MAKEFLAGS) when the
+ * tests run under make check, so it installs what was built rather than
+ * building anew.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
