@@ -206,11 +206,52 @@ static void worker_argv(char **argv, size_t cap, char *const *wrap, const char *
     argv[n] = NULL;
 }
 
+/* What a Python worker needs, made before fork: the file readable, and
+ * environ with pacer.py's directory first on PYTHONPATH (python_env). */
+static int python_prep(const char *binary, char ***env, char **pp, struct err *e)
+{
+    char dir[4096];
+
+    if (child_python_dir(dir, sizeof dir) < 0)
+        return err_set(e, "cannot find pacer.py (the Python module of pacer) in %s/harness/lib "
+                          "nor in ../%s beside pacer", PACER_SRCDIR, CHILD_PYTHON_LIBDIR);
+    if (access(binary, R_OK) < 0)
+        return err_set(e, "cannot read %s: %s", binary, strerror(errno));
+    if (!(*env = python_env(dir, pp)))
+        return err_set(e, "out of memory");
+    return 0;
+}
+
+/* In the child: exec argv, with env as its environment when not NULL; a
+ * plain suite binary from a private copy (returns only when exec failed,
+ * errno set). */
+static void exec_worker(char **argv, char **env, const char *binary, int plain)
+{
+    int code;
+
+    if (env)
+        environ = env;
+    if (!plain) {
+        execvp(argv[0], argv);
+        return;
+    }
+    /* Run a private copy of the binary: its code gets physical pages of
+     * its own, so where the page cache happened to put the file (which a
+     * physically indexed cache feels) differs from process to process
+     * instead of biasing every process of one build. */
+    code = private_copy(binary);
+    if (code >= 0) {
+        fexecve(code, argv, environ);
+        close(code);
+    }
+    execv(binary, argv);
+}
+
 int child_start_under(struct child *c, char *const *wrap, const char *binary, struct err *e)
 {
     int req[2] = {-1, -1}, ans[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1};
     int child_errno = 0, py = child_is_python(binary);
-    char *argv[72], pydir[4096], *pp = NULL, **env = NULL;
+    char *argv[72], *pp = NULL, **env = NULL;
     ssize_t r;
     pid_t pid, parent;
 
@@ -219,13 +260,8 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
     c->req_fd = c->ans_fd = c->err_fd = -1;
     /* made before fork: the child only execs */
     worker_argv(argv, sizeof argv / sizeof argv[0], wrap, binary);
-    if (py && child_python_dir(pydir, sizeof pydir) < 0)
-        return err_set(e, "cannot find pacer.py (the Python module of pacer) in %s/harness/lib "
-                          "nor in ../%s beside pacer", PACER_SRCDIR, CHILD_PYTHON_LIBDIR);
-    if (py && access(binary, R_OK) < 0)
-        return err_set(e, "cannot read %s: %s", binary, strerror(errno));
-    if (py && !(env = python_env(pydir, &pp)))
-        return err_set(e, "out of memory");
+    if (py && python_prep(binary, &env, &pp, e) < 0)
+        return -1;
     /* A worker that dies must show up as EPIPE on write, not kill us. */
     signal(SIGPIPE, SIG_IGN);
     if (pipe2(req, O_CLOEXEC) < 0 || pipe2(ans, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
@@ -242,7 +278,7 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
     if (pid == 0) {
         /* Child: own process group; fds 3 and 4 are the protocol. */
         int r3 = fcntl(req[0], F_DUPFD, 10), w4 = fcntl(ans[1], F_DUPFD, 10);
-        int dn = open("/dev/null", O_RDWR), code;
+        int dn = open("/dev/null", O_RDWR);
 
         setpgid(0, 0);
         /* should pacer end at once (a second Ctrl-C, a crash), so does
@@ -260,22 +296,7 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
             close(r3);
             close(w4);
             close(dn);
-            /* Run a private copy of the binary: its code gets physical pages
-             * of its own, so where the page cache happened to put the file
-             * (which a physically indexed cache feels) differs from process
-             * to process instead of biasing every process of one build. */
-            if (env)
-                environ = env;
-            if (wrap || py) {
-                execvp(argv[0], argv);
-            } else {
-                code = private_copy(binary);
-                if (code >= 0) {
-                    fexecve(code, argv, environ);
-                    close(code);
-                }
-                execv(binary, argv);
-            }
+            exec_worker(argv, env, binary, !wrap && !py);
             child_errno = errno;
         }
         if (write(exe[1], &child_errno, sizeof child_errno) < 0)
