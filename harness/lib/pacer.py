@@ -468,9 +468,12 @@ class _Worker:
     def select(self, name):
         if name not in self.insts:
             raise Failure("no benchmark of that name in this file")
-        if self.cur is not None:
-            self.cur.teardown()
-        self.cur = self.insts[name]
+        prev, self.cur = self.cur, self.insts[name]
+        if prev is not None:
+            try:
+                prev.teardown()
+            except Exception as exc:
+                raise _failure(exc) from None
         return ""
 
     def sample(self, iters, count):
@@ -610,19 +613,23 @@ def _standalone(insts, argv, prog):
     rc = 0
     for i in insts:
         try:
-            i.setup()
-            n, _ = _calibrate(i, int(o.sample_time * 1e9), 0)
-            n = _warmup(i, n, int(o.warmup * 1e9), int(o.sample_time * 1e9), 0)[0]
-            x = sorted(i.once(n) / n for _ in _range(max(o.samples, 1)))
-            i.teardown()
-        except Failure as f:
+            try:
+                i.setup()
+                n, _ = _calibrate(i, int(o.sample_time * 1e9), 0)
+                n = _warmup(i, n, int(o.warmup * 1e9), int(o.sample_time * 1e9), 0)[0]
+                x = sorted(i.once(n) / n for _ in _range(max(o.samples, 1)))
+            finally:
+                i.teardown()
+        except Exception as exc:
+            f = exc if isinstance(exc, Failure) else _failure(exc)
             print(f"{i.name:<{width}}  {'skipped' if f.skipped else 'ERROR'}: {f}")
             rc = rc if f.skipped else 1
             continue
         mean = sum(x) / len(x)
         sd = (sum((v - mean) ** 2 for v in x) / (len(x) - 1)) ** 0.5 if len(x) > 1 else 0.0
         cv = 100 * sd / mean if mean > 0 else 0.0
-        print(f"{i.name:<{width}}  {_fmt_ns(x[len(x) // 2]):>9}  {_fmt_ns(x[0]):>9}  "
+        median = (x[(len(x) - 1) // 2] + x[len(x) // 2]) / 2
+        print(f"{i.name:<{width}}  {_fmt_ns(median):>9}  {_fmt_ns(x[0]):>9}  "
               f"{cv:4.1f}%  {len(x):>7}  {n:>5}")
     return rc
 
