@@ -12,8 +12,10 @@
 #                   under results/asyncio/, draw its pictures under
 #                   results/asyncio/plots/ and print the before/after table
 #   make check      build and run the tests without the dependency step
-#   make install    install pacer, pacer.h, libpacer.a, pacer.pc, the man pages
-#                   and the bash and zsh completions under $(DESTDIR)$(PREFIX)
+#   make install    install pacer, pacer.h, libpacer.a, pacer.pc, the Python
+#                   module pacer.py (lib/pacer/python, found by pacer run for
+#                   FILE.py), the man pages and the bash and zsh completions
+#                   under $(DESTDIR)$(PREFIX)
 #   make man        the man pages into $(BUILD)/man (help2man)
 #   make check-valgrind  the command-level tests with pacer under valgrind's
 #                   memcheck (an error or a definite leak fails them)
@@ -189,8 +191,8 @@ $(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(call obj,$(CORE_SRC))
 
 # ---- build rules --------------------------------------------------------
 $(BUILD)/buildinfo.h: FORCE | $(BUILD)/.
-	@printf '#define PACER_BUILD_CC "%s"\n#define PACER_BUILD_CFLAGS "%s"\n' \
-	  "$$($(CC) --version | head -1)" "$(strip $(ALL_CFLAGS))" > $@.tmp
+	@printf '#define PACER_BUILD_CC "%s"\n#define PACER_BUILD_CFLAGS "%s"\n#define PACER_SRCDIR "%s"\n' \
+	  "$$($(CC) --version | head -1)" "$(strip $(ALL_CFLAGS))" "$(CURDIR)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # Benchmarks include "pacer.h" as users do: cc -Iharness/lib.
@@ -271,8 +273,9 @@ install: all man $(BUILD)/pacer.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/lib/pacer/python
 	install -m 755 $(PACER) $(DESTDIR)$(PREFIX)/bin/pacer
+	install -m 644 harness/lib/pacer.py $(DESTDIR)$(PREFIX)/lib/pacer/python/pacer.py
 	install -m 644 harness/lib/pacer.h $(DESTDIR)$(PREFIX)/include/pacer.h
 	install -m 644 $(LIBPACER) $(DESTDIR)$(PREFIX)/lib/libpacer.a
 	install -m 644 $(BUILD)/pacer.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/pacer.pc

@@ -38,8 +38,8 @@ Test(cmd_run, run_usage_errors)
     out_free(&o);
     o = run_pacer("run", "no/such/thing");
     cr_assert_eq(o.code, 2);
-    cr_assert_str_eq(o.stderr_s, "pacer: run: no/such/thing: not a suite file (*.json) nor an "
-                                 "executable suite binary\n");
+    cr_assert_str_eq(o.stderr_s, "pacer: run: no/such/thing: not a suite file (*.json), an "
+                                 "executable suite binary nor a readable Python file (*.py)\n");
     out_free(&o);
     o = run_pacer("run", faulty_bin(), "--filter", "matches-nothing");
     cr_assert_eq(o.code, 2);

@@ -5,12 +5,12 @@
  * message of its .err (real files: gbench_aggregates_only from
  * --benchmark_report_aggregates_only, gbench_csv from
  * --benchmark_format=csv, hyperfine_aborted from a failing command without
- * -i, hyperfine_duplicate_command from `hyperfine true true`; the others
- * are real files with one field broken).  pacer's own files load as
+ * -i, hyperfine_duplicate_command from `hyperfine true true`; the others,
+ * pytestbench_* among them, are real files with one field broken).  pacer's own files load as
  * result_load reads them, and every imported file of tests/data/import/good
- * is a result pacer saves and loads back.  The Google Benchmark and
- * hyperfine converters are tested in test_import_gbench.c and
- * test_import_hyperfine.c.  Run from the repository root (the paths are
+ * is a result pacer saves and loads back.  The Google Benchmark, hyperfine
+ * and pytest-benchmark converters are tested in test_import_gbench.c,
+ * test_import_hyperfine.c and test_import_pytestbench.c.  Run from the repository root (the paths are
  * relative to it).
  */
 #include <criterion/criterion.h>
@@ -43,6 +43,9 @@ Test(detect, by_shape)
         {"{\"results\": [{\"command\": \"true\"}]}", IMPORT_HYPERFINE},
         {"{\"results\": [{\"times\": [1]}]}", IMPORT_HYPERFINE},
         {"{\"results\": []}", IMPORT_HYPERFINE},
+        {"{\"benchmarks\": [{\"fullname\": \"t.py::t\", \"stats\": {}}]}", IMPORT_PYTESTBENCH},
+        {"{\"machine_info\": {}, \"benchmarks\": []}", IMPORT_PYTESTBENCH},
+        {"{\"benchmarks\": [{\"name\": \"t\", \"stats\": {}}]}", -1},
         /* a pacer file is never taken for Google Benchmark's */
         {"{\"schema\": \"1.0\", \"context\": {}, \"benchmarks\": [{\"run_name\": \"a\"}]}",
          IMPORT_PACER},
@@ -79,6 +82,7 @@ Test(detect, format_names)
     cr_expect_str_eq(import_format_name(IMPORT_PACER), "pacer");
     cr_expect_str_eq(import_format_name(IMPORT_GBENCH), "gbench");
     cr_expect_str_eq(import_format_name(IMPORT_HYPERFINE), "hyperfine");
+    cr_expect_str_eq(import_format_name(IMPORT_PYTESTBENCH), "pytest-benchmark");
     cr_expect_str_eq(import_format_name((enum import_format)42), "unknown");
 }
 
@@ -94,6 +98,11 @@ static const char *const required_bad[] = {
     "hyperfine_command_missing", "hyperfine_exit_codes_short", "hyperfine_no_results",
     "hyperfine_duplicate_command", "hyperfine_aborted",     "unknown_format",
     "not_object",               "pacer_sample_negative",
+    "pytestbench_data_negative", "pytestbench_data_string", "pytestbench_data_short",
+    "pytestbench_stats_missing", "pytestbench_median_missing",
+    "pytestbench_quartiles_out_of_order", "pytestbench_rounds_zero",
+    "pytestbench_duplicate_name", "pytestbench_datetime_bad", "pytestbench_no_benchmarks",
+    "pytestbench_fullname_not_string", "pytestbench_iterations_zero", "pytestbench_truncated",
 };
 
 /* import_load, its result freed. */

@@ -1,11 +1,13 @@
 /*
  * test_install.c: `make install` (the Makefile's install and man rules) as
  * a user runs it, into a scratch PREFIX: pacer, pacer.h, libpacer.a, a
- * pkg-config file a benchmark builds with, the man pages (pacer(1) and one
- * per command, rendered by man), and the bash and zsh completions (the
- * bash one completing commands and a command's options).  make inherits
- * the build's variables (MAKEFLAGS) when the tests run under make check,
- * so it installs what was built rather than building anew.
+ * pkg-config file a benchmark builds with, the Python module pacer.py
+ * (which the installed pacer runs Python benchmark files with), the man
+ * pages (pacer(1) and one per command, rendered by man), and the bash and
+ * zsh completions (the bash one completing commands and a command's
+ * options).  make inherits the build's variables (MAKEFLAGS) when the
+ * tests run under make check, so it installs what was built rather than
+ * building anew.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -43,7 +45,8 @@ Test(install, a_prefix_holds_everything_and_it_works)
                            "share/man/man1/pacer-run.1", "share/man/man1/pacer-compare.1",
                            "share/man/man1/pacer-load.1",
                            "share/bash-completion/completions/pacer",
-                           "share/zsh/site-functions/_pacer", NULL};
+                           "share/zsh/site-functions/_pacer", "lib/pacer/python/pacer.py",
+                           NULL};
     char *s;
     size_t i;
 
@@ -63,6 +66,21 @@ Test(install, a_prefix_holds_everything_and_it_works)
              tmp_dir(), pre, pre);
     s = capture(cmd);
     cr_expect_str_eq(s, "spin\n");
+    free(s);
+
+    /* the installed pacer runs a Python benchmark file with the installed
+     * pacer.py (its file name is what the benchmark writes) */
+    write_file(tmp_path("b.py"), "import os, pacer\n"
+                                 "open(os.path.join(os.path.dirname(__file__), 'where'), 'w')"
+                                 ".write(pacer.__file__)\n"
+                                 "@pacer.bench\ndef nop():\n    pass\n");
+    snprintf(cmd, sizeof cmd, "%s/bin/pacer run %s --samples 2 --warmup 1ms --sample-time 1ms "
+             ">/dev/null 2>&1", pre, tmp_path("b.py"));
+    cr_expect_eq(system(cmd), 0, "%s", cmd);
+    s = slurp(tmp_path("where"), NULL);
+    cr_assert_not_null(s);
+    snprintf(path, sizeof path, "%s/lib/pacer/python/pacer.py", pre);
+    cr_expect_str_eq(s, path);
     free(s);
 
     /* the man pages render */

@@ -231,8 +231,8 @@ Test(plan, inputs_that_cannot_be_planned)
     char *notworker[] = {"/bin/true", NULL};
     const char *quote[] = {"a \"b", NULL};
 
-    expect_run_error(nope, NULL, "run: tests/data/nope: not a suite file (*.json) nor an "
-                                 "executable suite binary");
+    expect_run_error(nope, NULL, "run: tests/data/nope: not a suite file (*.json), an "
+                                 "executable suite binary nor a readable Python file (*.py)");
     expect_run_error(bad, NULL, "tests/data/suite/bad/typo_top.json: comands: unknown field "
                                 "(did you mean \"commands\"?)");
     expect_run_error(notworker, NULL, "/bin/true: does not answer the pacer worker protocol "

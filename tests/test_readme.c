@@ -1,7 +1,8 @@
 /*
  * test_readme.c: README.md's examples, run as a user would copy them.  The
  * test reads README.md, so it runs whatever the text says now: the C
- * benchmark built with the text's cc command; the shell lines starting with
+ * benchmark built with the text's cc command; the Python benchmark file run
+ * by pacer; the shell lines starting with
  * `pacer `, `build/pacer ` or `$ build/`, block by block, each block in a
  * directory of its own (build/ and suites/ linked in) where the files they
  * name were made by quick pacer runs; the suite, load suite and policy
@@ -101,7 +102,7 @@ static void readme_read(void)
 /* ---- what each block is ----------------------------------------------------- */
 
 enum kind { K_UNKNOWN, K_C, K_SUITE, K_LOAD_SUITE, K_POLICY, K_FLOW, K_ERROR, K_LAYOUT,
-            K_LINES };
+            K_LINES, K_PYTHON };
 
 /* line is the error line "FILE: benchmarks[B].samples[S]: expected a
  * number >= 0, got V" (its parts into file, *bi, *si and *v). */
@@ -124,6 +125,8 @@ static enum kind block_kind(const struct block *b)
 
     if (strcmp(b->info, "c") == 0)
         return K_C;
+    if (strcmp(b->info, "python") == 0)
+        return K_PYTHON;
     if (strcmp(b->info, "json") == 0 && (j = json_loads(b->body, 0, NULL))) {
         if (json_object_get(j, "scenarios"))
             k = K_LOAD_SUITE;
@@ -197,6 +200,11 @@ static const struct skip {
     {"function                                  self base", "the same example"},
     {"lcg                                          5006.0", "the same example"},
     {"extra_step                                      0.0", "the same example"},
+    {"benchmark                                    median", "the output of the line before it "
+                                                            "(which runs)"},
+    {"asyncio_bench.py/", "the same output"},
+    {"pytest --benchmark-json", "needs a pytest test suite (tests/test_import_pytestbench.c "
+                                "runs pytest-benchmark live and imports its files)"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */
@@ -389,6 +397,9 @@ static const struct maker {
     {"old/tool", NULL, TOOL("old")},
     {"new/tool", NULL, TOOL("new")},
     {"input", NULL, "echo 'some input' > input"},
+    /* pytest-benchmark's files: the one pytest wrote, twice */
+    {"before.json", NULL, "cp {root}/tests/data/import/good/pytestbench_json.json before.json"},
+    {"after.json", NULL, "cp {root}/tests/data/import/good/pytestbench_json.json after.json"},
 };
 
 /* name in dir: made in fix/ first, then copied. */
@@ -459,6 +470,9 @@ static const struct subst {
     {"pacer ab ", "pacer ab " AB_QUICK " "},
     {"pacer run suites/default.json",
      "pacer run suites/default.json --samples 5 " QUICK " --filter 'fnv1a/size=64$'"},
+    /* the Python suite, shortened */
+    {"asyncio_bench.py --filter 'sleep0|queue'",
+     "asyncio_bench.py --filter 'sleep0|queue' --samples 5 " QUICK},
     /* the CI recipes' base build: a copy of this build, in the directory */
     {"../base/build", "build-base"},
     {"/tmp/base/build", "build-base"},
@@ -699,6 +713,11 @@ static const struct use {
                  "--warmup 1ms --sample-time 1ms > table && ./a.out --list > list && "
                  "while read -r n; do grep -q \"^$n \" table || exit 1; done < list && cat table",
      {0, OK0, "benchmark ", 0}},
+    /* a Python benchmark file, run by pacer with few samples: every
+     * benchmark it defines has a row (its "json" group's three too) */
+    {K_PYTHON, "bench.py", "pacer run bench.py --samples 3 " QUICK " > table && "
+                           "grep -q '^bench.py/json/dumps/keys=256 ' table && cat table",
+     {0, OK0, "benchmark ", "bench.py/sleep0/uvloop_loop"}},
     /* its command compresses the README.md of the directory pacer runs in */
     {K_SUITE, "suite.json", "cp {root}/README.md . && pacer run suite.json --samples 3 "
                             "--warmup-runs 0 " QUICK " --out r.json", {0, OK0, "benchmark ", 0}},
@@ -750,6 +769,12 @@ static void use_block(enum kind k)
 Test(readme, c_benchmark)
 {
     use_block(K_C);
+}
+
+/* The Python benchmark file runs under pacer. */
+Test(readme, python_file)
+{
+    use_block(K_PYTHON);
 }
 
 /* The suite file runs, with few samples. */

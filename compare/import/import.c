@@ -11,7 +11,11 @@
  *              "context" object: then the converter says "no benchmarks")
  *   hyperfine  an object whose "results" array has an entry with "times"
  *              or "command" (or is empty)
- * Anything else: "path: not a pacer, Google Benchmark or hyperfine result".
+ *   pytest-benchmark  an object whose "benchmarks" array has an entry with
+ *              "stats" and "fullname" (or is empty, beside a "machine_info"
+ *              object)
+ * Anything else: "path: not a pacer, Google Benchmark, hyperfine or
+ * pytest-benchmark result".
  */
 #include "import.h"
 
@@ -62,6 +66,31 @@ static int is_hyperfine(const json_t *root)
     return json_array_size(a) == 0 || any_entry_has(a, "times", "command");
 }
 
+static int is_pytestbench(const json_t *root)
+{
+    const json_t *a = json_object_get(root, "benchmarks");
+    size_t i;
+
+    if (json_object_get(root, "schema") || !json_is_array(a))
+        return 0;
+    if (json_array_size(a) == 0)
+        return json_is_object(json_object_get(root, "machine_info"));
+    for (i = 0; i < json_array_size(a); i++) {
+        const json_t *v = json_array_get(a, i);
+
+        if (json_is_object(v) && json_object_get(v, "stats") && json_object_get(v, "fullname"))
+            return 1;
+    }
+    return 0;
+}
+
+static int convert_pytestbench(const json_t *root, const char *name, const struct import_opts *io,
+                               struct result *out, struct err *e)
+{
+    (void)io;
+    return import_pytestbench(root, name, out, e);
+}
+
 static int convert_pacer(const json_t *root, const char *name, const struct import_opts *io,
                          struct result *out, struct err *e)
 {
@@ -86,6 +115,7 @@ static const struct importer {
     {IMPORT_PACER, "pacer", is_pacer, convert_pacer},
     {IMPORT_GBENCH, "gbench", is_gbench, convert_gbench},
     {IMPORT_HYPERFINE, "hyperfine", is_hyperfine, import_hyperfine_with},
+    {IMPORT_PYTESTBENCH, "pytest-benchmark", is_pytestbench, convert_pytestbench},
 };
 #define NIMPORTERS (sizeof importers / sizeof importers[0])
 
@@ -168,7 +198,8 @@ int import_load_with(const char *path, const struct import_opts *io, struct resu
     }
     if (import_detect(root, &f) < 0) {
         jr_arena_free(&arena);
-        return err_set(e, "%s: not a pacer, Google Benchmark or hyperfine result", path);
+        return err_set(e, "%s: not a pacer, Google Benchmark, hyperfine or pytest-benchmark "
+                             "result", path);
     }
     if (fmt)
         *fmt = f;   /* also when the conversion fails: the format is known */

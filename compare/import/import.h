@@ -5,6 +5,7 @@
  *   gbench       Google Benchmark JSON (--benchmark_format=json or
  *                --benchmark_out=FILE), with or without repetitions
  *   hyperfine    hyperfine --export-json
+ *   pytest-benchmark  pytest --benchmark-json=FILE (and its saved runs)
  * so compare, trend and plot work on other tools' output too.
  */
 #ifndef PACER_IMPORT_H
@@ -15,7 +16,7 @@
 #include "harness/lib/err.h"
 #include "harness/result/result.h"
 
-enum import_format { IMPORT_PACER, IMPORT_GBENCH, IMPORT_HYPERFINE };
+enum import_format { IMPORT_PACER, IMPORT_GBENCH, IMPORT_HYPERFINE, IMPORT_PYTESTBENCH };
 
 /* What a reader may take that it refuses by default. */
 struct import_opts {
@@ -31,8 +32,8 @@ struct import_opts {
 };
 
 /* Read path in whatever supported format it is.  Errors are one line
- * "path: json.path: cause" (or "path: not a pacer, Google Benchmark or
- * hyperfine result" when nothing matches).  out is initialised here and
+ * "path: json.path: cause" (or "path: not a pacer, Google Benchmark,
+ * hyperfine or pytest-benchmark result" when nothing matches).  out is initialised here and
  * freed by the caller with result_free, also after a failure.  fmt may be
  * NULL.  The defaults of struct import_opts. */
 int import_load(const char *path, struct result *out, enum import_format *fmt, struct err *e);
@@ -59,6 +60,10 @@ int import_hyperfine(const json_t *root, const char *name, struct result *out, s
 /* import_hyperfine with options io (NULL: the defaults). */
 int import_hyperfine_with(const json_t *root, const char *name, const struct import_opts *io,
                           struct result *out, struct err *e);
+
+/* pytest-benchmark's JSON (import_pytestbench.c says what is kept, and
+ * what is approximated when the file holds no raw rounds). */
+int import_pytestbench(const json_t *root, const char *name, struct result *out, struct err *e);
 
 const char *import_format_name(enum import_format f);
 

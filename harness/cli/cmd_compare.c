@@ -1,6 +1,6 @@
 /*
  * cmd_compare.c: `pacer compare BASE NEW`: the regression gate between two
- * results (pacer, Google Benchmark or hyperfine files), or the paired
+ * results (pacer, Google Benchmark, hyperfine or pytest-benchmark files), or the paired
  * analysis of one A/B result, or the limits of one result.
  */
 #include <getopt.h>
@@ -25,7 +25,8 @@ static void usage(FILE *f)
 "\n"
 "Decides per benchmark whether NEW regressed, improved, stayed unchanged or\n"
 "cannot tell (inconclusive) against BASE.  Files may be pacer results, Google\n"
-"Benchmark JSON (with --benchmark_repetitions) or hyperfine --export-json.\n"
+"Benchmark JSON (with --benchmark_repetitions), hyperfine --export-json or\n"
+"pytest --benchmark-json.\n"
 "One A/B result (pacer ab --out) is analysed as pairs; one plain result is\n"
 "checked against the limits only.\n"
 "\n"

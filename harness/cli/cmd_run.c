@@ -52,9 +52,10 @@ enum {
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: pacer run [options] [SUITE.json | SUITE_BINARY]... [--cmd 'COMMAND']...\n"
+"usage: pacer run [options] [SUITE.json | SUITE_BINARY | FILE.py]... [--cmd 'COMMAND']...\n"
 "\n"
-"Runs micro suites (binaries built with libpacer), suite files and command\n"
+"Runs micro suites (binaries built with libpacer, Python files using the\n"
+"pacer module, run by /usr/bin/python3), suite files and command\n"
 "benchmarks; prints a table and stores the result.  Each micro benchmark runs\n"
 "in its own worker process: a crash, abort, non-zero exit or hang is recorded\n"
 "as its error and the others still run (exit code 3).  A suite file's load\n"

@@ -16,8 +16,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] [--profile] FILE...\n"
-               "Prints result files (pacer, Google Benchmark or hyperfine JSON): where\n"
-               "they ran, then one row per benchmark.\n"
+               "Prints result files (pacer, Google Benchmark, hyperfine or pytest-benchmark\n"
+               "JSON): where they ran, then one row per benchmark.\n"
                "--profile prints instead the profiles kept beside a result (pacer run\n"
                "--profile): each benchmark's top functions by inclusive instructions,\n"
                "self and inclusive, with file:line, and writes its flame graph (SVG)\n"

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buildinfo.h"
 #include "harness/lib/clock.h"
 #include "harness/lib/worker.h"
 
@@ -125,32 +126,142 @@ int child_start(struct child *c, const char *binary, struct err *e)
     return child_start_under(c, NULL, binary, e);
 }
 
-/* Exec the worker under wrap (argv + binary + WORKER_FLAG). */
-static void exec_wrapped(char *const *wrap, const char *binary)
+int child_is_python(const char *binary)
 {
-    char *argv[64];
+    size_t len = strlen(binary);
+
+    return len > 3 && !strcmp(binary + len - 3, ".py");
+}
+
+/* Whether dir holds pacer.py. */
+static int has_module(const char *dir)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/pacer.py", dir);
+    return access(path, R_OK) == 0;
+}
+
+int child_python_dir(char *buf, size_t len)
+{
+    char exe[4096], *slash;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n > 0) {
+        exe[n] = '\0';
+        if ((slash = strrchr(exe, '/')))
+            *slash = '\0';
+        snprintf(buf, len, "%s/../%s", exe, CHILD_PYTHON_LIBDIR);
+        if (has_module(buf) && realpath(buf, exe) && strlen(exe) < len) {
+            strcpy(buf, exe);
+            return 0;
+        }
+    }
+    snprintf(buf, len, "%s/harness/lib", PACER_SRCDIR);
+    return has_module(buf) ? 0 : -1;
+}
+
+/* environ with PYTHONPATH=dir first (a new array of borrowed strings but
+ * its own PYTHONPATH entry, free both), or NULL. */
+static char **python_env(const char *dir, char **pp)
+{
+    const char *old = getenv("PYTHONPATH");
+    size_t n = 0, k = 0;
+    char **env;
+
+    while (environ[n])
+        n++;
+    if (!(env = calloc(n + 2, sizeof *env)))
+        return NULL;
+    if (asprintf(pp, "PYTHONPATH=%s%s%s", dir, old && *old ? ":" : "", old ? old : "") < 0) {
+        free(env);
+        return NULL;
+    }
+    for (n = 0; environ[n]; n++)
+        if (strncmp(environ[n], "PYTHONPATH=", 11))
+            env[k++] = environ[n];
+    env[k++] = *pp;
+    env[k] = NULL;
+    return env;
+}
+
+/* The worker's argv: [wrap...] binary WORKER_FLAG, a Python file run as
+ * CHILD_PYTHON -m pacer FILE WORKER_FLAG; NULL-terminated into argv (cap
+ * entries). */
+static void worker_argv(char **argv, size_t cap, char *const *wrap, const char *binary)
+{
     size_t n = 0;
 
-    while (wrap[n] && n < 61) {
+    while (wrap && wrap[n] && n + 6 < cap) {
         argv[n] = wrap[n];
         n++;
+    }
+    if (child_is_python(binary)) {
+        argv[n++] = (char *)CHILD_PYTHON;
+        argv[n++] = (char *)"-m";
+        argv[n++] = (char *)"pacer";
     }
     argv[n++] = (char *)binary;
     argv[n++] = (char *)WORKER_FLAG;
     argv[n] = NULL;
-    execvp(argv[0], argv);
+}
+
+/* What a Python worker needs, made before fork: the file readable, and
+ * environ with pacer.py's directory first on PYTHONPATH (python_env). */
+static int python_prep(const char *binary, char ***env, char **pp, struct err *e)
+{
+    char dir[4096];
+
+    if (child_python_dir(dir, sizeof dir) < 0)
+        return err_set(e, "cannot find pacer.py (the Python module of pacer) in %s/harness/lib "
+                          "nor in ../%s beside pacer", PACER_SRCDIR, CHILD_PYTHON_LIBDIR);
+    if (access(binary, R_OK) < 0)
+        return err_set(e, "cannot read %s: %s", binary, strerror(errno));
+    if (!(*env = python_env(dir, pp)))
+        return err_set(e, "out of memory");
+    return 0;
+}
+
+/* In the child: exec argv, with env as its environment when not NULL; a
+ * plain suite binary from a private copy (returns only when exec failed,
+ * errno set). */
+static void exec_worker(char **argv, char **env, const char *binary, int plain)
+{
+    int code;
+
+    if (env)
+        environ = env;
+    if (!plain) {
+        execvp(argv[0], argv);
+        return;
+    }
+    /* Run a private copy of the binary: its code gets physical pages of
+     * its own, so where the page cache happened to put the file (which a
+     * physically indexed cache feels) differs from process to process
+     * instead of biasing every process of one build. */
+    code = private_copy(binary);
+    if (code >= 0) {
+        fexecve(code, argv, environ);
+        close(code);
+    }
+    execv(binary, argv);
 }
 
 int child_start_under(struct child *c, char *const *wrap, const char *binary, struct err *e)
 {
     int req[2] = {-1, -1}, ans[2] = {-1, -1}, errp[2] = {-1, -1}, exe[2] = {-1, -1};
-    int child_errno = 0;
+    int child_errno = 0, py = child_is_python(binary);
+    char *argv[72], *pp = NULL, **env = NULL;
     ssize_t r;
     pid_t pid, parent;
 
     memset(c, 0, sizeof *c);
     c->pid = -1;
     c->req_fd = c->ans_fd = c->err_fd = -1;
+    /* made before fork: the child only execs */
+    worker_argv(argv, sizeof argv / sizeof argv[0], wrap, binary);
+    if (py && python_prep(binary, &env, &pp, e) < 0)
+        return -1;
     /* A worker that dies must show up as EPIPE on write, not kill us. */
     signal(SIGPIPE, SIG_IGN);
     if (pipe2(req, O_CLOEXEC) < 0 || pipe2(ans, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
@@ -167,8 +278,7 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
     if (pid == 0) {
         /* Child: own process group; fds 3 and 4 are the protocol. */
         int r3 = fcntl(req[0], F_DUPFD, 10), w4 = fcntl(ans[1], F_DUPFD, 10);
-        int dn = open("/dev/null", O_RDWR), code;
-        char *argv[] = {(char *)binary, (char *)WORKER_FLAG, NULL};
+        int dn = open("/dev/null", O_RDWR);
 
         setpgid(0, 0);
         /* should pacer end at once (a second Ctrl-C, a crash), so does
@@ -186,26 +296,17 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
             close(r3);
             close(w4);
             close(dn);
-            /* Run a private copy of the binary: its code gets physical pages
-             * of its own, so where the page cache happened to put the file
-             * (which a physically indexed cache feels) differs from process
-             * to process instead of biasing every process of one build. */
-            if (wrap) {
-                exec_wrapped(wrap, binary);
-            } else {
-                code = private_copy(binary);
-                if (code >= 0) {
-                    fexecve(code, argv, environ);
-                    close(code);
-                }
-                execv(binary, argv);
-            }
+            exec_worker(argv, env, binary, !wrap && !py);
             child_errno = errno;
         }
         if (write(exe[1], &child_errno, sizeof child_errno) < 0)
             _exit(127);
         _exit(127);
     }
+    free(env);
+    free(pp);
+    env = NULL;
+    pp = NULL;
     setpgid(pid, pid);
     c->pid = pid;
     close(req[0]);
@@ -225,10 +326,12 @@ int child_start_under(struct child *c, char *const *wrap, const char *binary, st
     if (r == (ssize_t)sizeof child_errno) {
         waitpid(pid, &c->status, 0);
         c->reaped = 1;
-        return err_set(e, "cannot run %s: %s", wrap ? wrap[0] : binary, strerror(child_errno));
+        return err_set(e, "cannot run %s: %s", argv[0], strerror(child_errno));
     }
     return 0;
 fail:
+    free(env);
+    free(pp);
     {
         int *fds[] = {req, ans, errp, exe};
         size_t i;

@@ -7,6 +7,7 @@
 #ifndef PACER_CHILD_H
 #define PACER_CHILD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,7 +38,8 @@ struct child {
 
 /* Start `binary --pacer-worker` (fds 3/4 as the protocol pipes, stdout to
  * /dev/null), executed from a private in-memory copy of the file (its code
- * pages are then its own; see child.c), falling back to the file itself.
+ * pages are then its own; see child.c), falling back to the file itself;
+ * a Python file as said below.
  * Sets SIGPIPE to ignored in the calling process: a worker that dies is
  * seen as a write error, never as the driver's death.
  * Returns 0, or -1 with the cause in e. */
@@ -46,6 +48,19 @@ int child_start(struct child *c, const char *binary, struct err *e);
  * (NULL-terminated, wrap[0] looked up in PATH) to which the binary and the
  * worker flag are appended; NULL is child_start. */
 int child_start_under(struct child *c, char *const *wrap, const char *binary, struct err *e);
+
+/* A Python benchmark file (FILE.py, harness/lib/pacer.py) runs as
+ * `CHILD_PYTHON -m pacer FILE.py --pacer-worker` with the directory of
+ * pacer.py first on PYTHONPATH: CHILD_PYTHON_LIBDIR beside the directory of
+ * the running pacer (where make install puts it), else the source tree's
+ * harness/lib (a pacer run from its build directory). */
+#define CHILD_PYTHON "/usr/bin/python3"
+#define CHILD_PYTHON_LIBDIR "lib/pacer/python"
+
+/* Whether binary is a Python benchmark file (its name ends in ".py"). */
+int child_is_python(const char *binary);
+/* The directory of pacer.py into buf; -1 when neither place has it. */
+int child_python_dir(char *buf, size_t len);
 
 /* Send one request line (without newline) and read one answer line before
  * deadline_ns (a clock_now_ns() instant).  On "ok[ rest]" *rest points into

@@ -99,6 +99,11 @@ enum child_fail counted_process(const char *binary, const struct listed *li,
     unsigned k = o->set.processes ? o->set.processes : 1;
     unsigned n = samples ? samples : (COUNTED_SAMPLES + k - 1) / k;
 
+    if (child_is_python(binary)) {   /* no need to start it under valgrind to hear it */
+        bench_set_error(b, "a Python benchmark cannot count instructions (pacer run --mode "
+                           "instructions needs a C suite binary)");
+        return CHILD_PROTOCOL;
+    }
     if (tmp_dir_make(dir, sizeof dir, "pacer-counts", &e) < 0) {
         bench_set_error(b, "%s", e.msg);
         return CHILD_PROTOCOL;

@@ -126,6 +126,17 @@ static int is_executable_file(const char *path)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
 }
 
+/* A suite binary, or a Python benchmark file (FILE.py, child.h) that is a
+ * readable regular file. */
+static int is_suite_binary(const char *path)
+{
+    struct stat sb;
+
+    if (!child_is_python(path))
+        return is_executable_file(path);
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, R_OK) == 0;
+}
+
 /* ---- pacer run ------------------------------------------------------------------ */
 
 /* Settings for one entry: defaults, then the suite's, the entry's, the
@@ -247,9 +258,11 @@ static int plan_suite(struct plan *p, const char *path, const struct plan_run_op
         return -1;
     for (k = 0; k < s->nmicro; k++) {
         struct settings set = entry_settings(&s->ov, &s->micro[k].ov, o->ov, 0);
-        if (!is_executable_file(s->micro[k].binary))
-            return err_set(e, "%s: micro[%zu].binary: %s is not an executable file (built? run "
-                           "make)", path, k, s->micro[k].binary);
+        if (!is_suite_binary(s->micro[k].binary))
+            return err_set(e, child_is_python(s->micro[k].binary)
+                                  ? "%s: micro[%zu].binary: %s is not a readable Python file"
+                                  : "%s: micro[%zu].binary: %s is not an executable file (built? "
+                                    "run make)", path, k, s->micro[k].binary);
         if (plan_binary(p, s->micro[k].binary, NULL, s->micro[k].filter, o->re, &set,
                         given(&s->ov, &s->micro[k].ov, o->ov), e) < 0)
             return -1;
@@ -425,15 +438,15 @@ int plan_run(struct plan *p, const struct plan_run_opts *o, struct err *e)
         if (is_json(in)) {
             if (plan_suite(p, in, o, e) < 0)
                 return -1;
-        } else if (is_executable_file(in)) {
+        } else if (is_suite_binary(in)) {
             struct settings set = entry_settings(NULL, NULL, o->ov, 0);
             const char *bin = keep_string(&p->strings, &p->nstrings, strdup(in));
             if (!bin || plan_binary(p, bin, bin, NULL, o->re, &set, given(NULL, NULL, o->ov),
                                     e) < 0)
                 return -1;
         } else
-            return err_set(e, "run: %s: not a suite file (*.json) nor an executable suite "
-                           "binary", in);
+            return err_set(e, "run: %s: not a suite file (*.json), an executable suite "
+                           "binary nor a readable Python file (*.py)", in);
     }
     if (plan_cmds(p, o, e) < 0 || !(p->name = run_name(p, o)))
         return -1;

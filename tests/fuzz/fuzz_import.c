@@ -1,8 +1,9 @@
-/* fuzz_import.c: the importers (pacer, Google Benchmark and hyperfine
- * files, told apart by import_detect) on any file; and, differentially,
- * the lean reader of Google Benchmark files against the full one: where
- * the lean one takes an input, the full one must take it too and give the
- * same result (else abort, which libFuzzer reports as a crash). */
+/* fuzz_import.c: the importers (pacer, Google Benchmark, hyperfine and
+ * pytest-benchmark files, told apart by import_detect) on any file; and,
+ * differentially, the lean reader of Google Benchmark files against the
+ * full one: where the lean one takes an input, the full one must take it
+ * too and give the same result (else abort, which libFuzzer reports as a
+ * crash). */
 #include "fuzz.h"
 
 #include "compare/import/import.h"
