@@ -27,16 +27,24 @@ int profiles_ready(void)
     return 0;
 }
 
+int profiles_dir_make(char *dir, size_t len)
+{
+    struct err e = {0};
+
+    if (tmp_dir_make(dir, len, "pacer-profiles", &e) < 0) {
+        die_msg("run: --profile: %s", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
                   size_t len)
 {
-    struct err te = {0};
     size_t i;
 
-    if (tmp_dir_make(dir, len, "pacer-profiles", &te) < 0) {
-        die_msg("run: --profile: %s", te.msg);
+    if (!dir[0] && profiles_dir_make(dir, len) < 0)
         return -1;
-    }
     for (i = 0; i < p->njobs && i < r->nbenches; i++) {
         const struct job *j = &p->jobs[i];
         const struct bench *b = &r->benches[i];

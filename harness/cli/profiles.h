@@ -20,10 +20,14 @@
  * saying why not. */
 int profiles_ready(void);
 
+/* A new temporary folder for profiles, its path in dir.  0, or -1 after
+ * saying why not. */
+int profiles_dir_make(char *dir, size_t len);
+
 /* Profile every micro benchmark of p that ran without error (r's benches
- * are p's jobs, in order) into a new folder, its path in dir.  Failures
- * are said and skipped.  0, or -1 after saying why no folder could be
- * made. */
+ * are p's jobs, in order) into the folder dir (made first when dir is
+ * empty).  Failures are said and skipped.  0, or -1 after saying why no
+ * folder could be made. */
 int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
                   size_t len);
 
