@@ -49,4 +49,14 @@ int profiles_show_file(FILE *out, const char *bench, const char *path, const cha
  * why one could not be read. */
 int profiles_show(FILE *out, const char *result_path, const struct result *r, const regex_t *re);
 
+/* For each benchmark of r (read from result_path) matching re whose name
+ * holds before as whole '/'-separated parts ("store-per-request", or a
+ * full name), and its partner, the benchmark named with that part
+ * replaced by after: the functions whose cost changed most from the first's
+ * profile to the partner's, and a differential flame graph beside the
+ * partner's profile (explain.h).  Returns the number of pairs shown (0:
+ * none with profiles of both), or -1 when out of memory. */
+int profiles_diff(FILE *out, const char *result_path, const struct result *r, const regex_t *re,
+                  const char *before, const char *after);
+
 #endif
