@@ -205,6 +205,19 @@ static const struct skip {
     {"asyncio_bench.py/", "the same output"},
     {"pytest --benchmark-json", "needs a pytest test suite (tests/test_import_pytestbench.c "
                                 "runs pytest-benchmark live and imports its files)"},
+    {"profile diff (self and inclusive costs", "an example of pacer show --profile --diff on the "
+                                               "asyncio tuning suite (tests/test_loadprof.c "
+                                               "makes one from the asyncio target)"},
+    {"asyncio-tuning/outbound-blocking/rate=0 -> ", "the same example"},
+    {"fetch_blocking (aio_backend.py:", "the same example"},
+    {"on_blocking (aio_backend.py:", "the same example"},
+    {"readinto (socket.py:", "the same example"},
+    {"_read_status (client.py:", "the same example"},
+    {"begin (client.py:", "the same example"},
+    {"getresponse (client.py:", "the same example"},
+    {"on_outbound (aio_backend.py:", "the same example"},
+    {"__aenter__ (client.py:", "the same example"},
+    {"differential flame graph: tuning.json.profiles/", "the same example"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */

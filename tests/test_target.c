@@ -171,6 +171,32 @@ Test(target, ready_by_stdout_line_with_env_and_cwd)
     cr_assert_eq(target_stop(&t), 0);
 }
 
+/* env_over on top of env, and both on top of pacer's environment: each
+ * name once, the last layer's value. */
+Test(target, env_over_overrides_the_targets_own)
+{
+    char *argv[] = {"/bin/sh", "-c",
+                    "echo \"$PACER_T_A $PACER_T_B $PACER_T_C $(env | grep -c '^PACER_T_B=')\"; "
+                    "exec sleep 30", NULL};
+    char *env[] = {"PACER_T_A=own", "PACER_T_B=own", NULL};
+    char *over[] = {"PACER_T_B=over", "PACER_T_C=over", NULL};
+    struct target_opts o;
+    struct target t;
+    struct err e = {0};
+    char *out;
+
+    setenv("PACER_T_B", "pacer", 1);
+    opts(&o, argv, 0, READY_STDOUT, "over");
+    o.env = env;
+    o.env_over = over;
+    cr_assert_eq(target_start(&t, &o, &e), 0, "%s", e.msg);
+    cr_assert_eq(target_wait_ready(&t, NULL, &e), TARGET_READY, "%s", e.msg);
+    out = target_stdout_tail(&t);
+    cr_assert_str_eq(out, "own over over 1");
+    free(out);
+    cr_assert_eq(target_stop(&t), 0);
+}
+
 Test(target, a_target_that_exits_at_once_gives_its_stderr)
 {
     char *argv[] = {"/bin/sh", "-c", "echo 'cannot bind: address in use' >&2; exit 3", NULL};

@@ -23,6 +23,7 @@
 #include "harness/run/child.h"
 #include "harness/run/plan.h"
 #include "liveview.h"
+#include "loadprof.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "runcmds.h"
@@ -34,6 +35,7 @@ struct run_cli {
     double cv_warn;
     int quiet;
     int profile;                 /* --profile */
+    const char *profile_kind;    /* --profile=KIND: a Python target's profiler */
     int shell, ignore_failure, show_output;
     const char *prepare, *cleanup;
     const char **cmds, **names;
@@ -105,10 +107,16 @@ static void usage(FILE *f)
 "                        none) or software (task-clock, page-faults,\n"
 "                        context-switches, cpu-migrations)\n"
 "  --mode cycles         time, with --counters cycles,instructions\n"
-"  --profile             after the samples, profile each micro benchmark's\n"
-"                        timed loop under callgrind, kept beside the result\n"
-"                        (<result>.profiles/; needs --out or --save; see\n"
-"                        pacer show --profile)\n"
+"  --profile[=KIND]      after the samples, profile each micro benchmark's\n"
+"                        timed loop under callgrind; and each load benchmark's\n"
+"                        target for the measured window of its last repetition\n"
+"                        (costs per request): a Python target profiles itself\n"
+"                        when it gets PACER_PROFILE=KIND, which pacer sets for\n"
+"                        the targets it starts (KIND sample, the default: its\n"
+"                        stack sampled; or yappi; see suites/targets/aio.py),\n"
+"                        any other is sampled by perf record.  Kept beside the\n"
+"                        result (<result>.profiles/; needs --out or --save;\n"
+"                        see pacer show --profile and its --diff)\n"
 "\n"
 "output:\n"
 "  --out FILE            write the result file (atomically)\n"
@@ -236,7 +244,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"timeout", required_argument, 0, O_TIMEOUT}, {"seed", required_argument, 0, O_SEED},
         {"out", required_argument, 0, O_OUT}, {"save", required_argument, 0, O_SAVE},
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
-        {"mode", required_argument, 0, O_MODE}, {"profile", no_argument, 0, O_PROFILE},
+        {"mode", required_argument, 0, O_MODE}, {"profile", optional_argument, 0, O_PROFILE},
         {"counters", required_argument, 0, O_COUNTERS},
         {"parameter-list", required_argument, 0, 'L'},
         {"parameter-scan", required_argument, 0, 'P'},
@@ -274,7 +282,12 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
             if (fmt_parse_percent(optarg, &c->cv_warn) < 0 || c->cv_warn < 0)
                 return bad_value("cv-warn", optarg, "a percentage (e.g. 5%)");
             break;
-        case O_PROFILE: c->profile = 1; break;
+        case O_PROFILE:
+            c->profile = 1;
+            c->profile_kind = optarg ? optarg : "sample";
+            if (!loadprof_kind_ok(c->profile_kind))
+                return bad_value("profile", optarg, "sample or yappi");
+            break;
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
         case O_FORMAT:
@@ -516,8 +529,8 @@ static void warn_setup(const struct plan *p, const struct result *r)
 /* Job i's part of round into b, with its progress and, for a load point,
  * its target, error and thresholds on stderr.  -1 when interrupted. */
 static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsigned round,
-                   const struct scenario_opts *so, double clock_res, struct bench *b,
-                   int *invalid)
+                   const struct scenario_opts *so, struct loadprof *lp, double clock_res,
+                   struct bench *b, int *invalid)
 {
     const struct job *j = &p->jobs[i];
     int stop;
@@ -534,7 +547,12 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
             fprintf(stderr, "[%zu/%zu] %s/%s: target %s\n", i + 1, p->njobs, j->suite, j->name,
                     j->mp.tg->name);
     }
+    if (lp && j->mp.sc)
+        loadprof_begin(lp, j->suite, j->name, j->set.samples ? j->set.samples
+                                                             : j->mp.sc->repetitions);
     stop = job_run(j, round, clock_res, so, b, invalid);
+    if (lp)
+        loadprof_end(lp);
     if (j->mp.sc && !c->quiet) {
         struct limit_checks lc = {0};
         if (b->error)
@@ -551,9 +569,10 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
  * benchmark, round k runs process k of every benchmark: the processes of
  * one benchmark are spread over the whole run, so a slow spell of the
  * machine lands on one of them and shows as spread between processes, not
- * as a shift.  Returns 1 when interrupted (r is then incomplete). */
+ * as a shift.  With lp, the load benchmarks' targets are profiled.  Returns
+ * 1 when interrupted (r is then incomplete). */
 static int run_rounds(const struct run_cli *c, const struct plan *p, struct result *r,
-                      int *invalid)
+                      struct loadprof *lp, int *invalid)
 {
     struct repsum rs = {0};
     struct scenario_opts so = {.interrupt = &child_interrupted,
@@ -563,11 +582,13 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
     unsigned round;
     size_t i;
 
+    if (lp)
+        loadprof_hook(lp, &so);
     for (round = 0; round < p->rounds; round++)
         for (i = 0; i < p->njobs; i++) {
             if (!job_in_round(&p->jobs[i], round))
                 continue;
-            if (run_job(c, p, i, round, &so, r->ctx.clock_resolution_ns, &r->benches[i],
+            if (run_job(c, p, i, round, &so, lp, r->ctx.clock_resolution_ns, &r->benches[i],
                         invalid) < 0 || child_interrupted) {
                 r->complete = 0;
                 repsum_free(&rs);
@@ -575,6 +596,17 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
             }
         }
     repsum_free(&rs);
+    return 0;
+}
+
+/* Whether p has micro jobs (micro 1) or load jobs (micro 0). */
+static int plan_has(const struct plan *p, int micro)
+{
+    size_t i;
+
+    for (i = 0; i < p->njobs; i++)
+        if (micro ? p->jobs[i].li != NULL : p->jobs[i].mp.sc != NULL)
+            return 1;
     return 0;
 }
 
@@ -609,6 +641,7 @@ int cmd_run(int argc, char **argv)
     struct result r;
     struct err e = {0};
     struct name_filter re;
+    struct loadprof lp;
     char pdir[4200] = "", *saved = NULL;
     int have_re = 0, rc = EXIT_BAD_INPUT, interrupted, invalid = 0, nfailed;
     size_t i;
@@ -636,8 +669,15 @@ int cmd_run(int argc, char **argv)
         die_msg("run: out of memory");
         goto cleanup;
     }
-    if (cmd_counting_context("run", &p, &r) < 0 || (c.profile && profiles_ready() < 0))
+    if (cmd_counting_context("run", &p, &r) < 0 ||
+        (c.profile && plan_has(&p, 1) && profiles_ready() < 0))
         goto cleanup;
+    /* the load benchmarks' profiles are taken as they run */
+    if (c.profile && plan_has(&p, 0)) {
+        if (profiles_dir_make(pdir, sizeof pdir) < 0)
+            goto cleanup;
+        loadprof_init(&lp, c.profile_kind, pdir, c.quiet);
+    }
     if (!c.quiet)
         warn_setup(&p, &r);
     /* Every benchmark's slot first: rounds fill them in turn. */
@@ -646,7 +686,7 @@ int cmd_run(int argc, char **argv)
             die_msg("run: out of memory");
             goto cleanup;
         }
-    interrupted = run_rounds(&c, &p, &r, &invalid);
+    interrupted = run_rounds(&c, &p, &r, pdir[0] ? &lp : NULL, &invalid);
     nfailed = finish_benches(&c, &p, &r);
     if (fits_make(&r) < 0) {
         die_msg("run: out of memory");

@@ -16,13 +16,22 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: pacer show [--format table|json] [--filter REGEX] [--profile] FILE...\n"
+               "       pacer show --profile --diff BEFORE AFTER [--filter REGEX] FILE...\n"
                "Prints result files (pacer, Google Benchmark, hyperfine or pytest-benchmark\n"
                "JSON): where they ran, then one row per benchmark.\n"
                "--profile prints instead the profiles kept beside a result (pacer run\n"
                "--profile): each benchmark's top functions by inclusive instructions,\n"
                "self and inclusive, with file:line, and writes its flame graph (SVG)\n"
                "beside its profile.\n"
-               "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file\n");
+               "--diff BEFORE AFTER compares profiles of one result instead: each\n"
+               "benchmark whose name holds BEFORE as whole /-separated parts (a\n"
+               "scenario's name, or a full name) against the one named with AFTER in\n"
+               "place of those parts (so a scenario's connections=N against the\n"
+               "other's same N): the functions whose cost (a request, an iteration) changed\n"
+               "most, and a differential flame graph (SVG) beside the second one's\n"
+               "profile, red where it costs more.  Repeatable.\n"
+               "exit codes: 0 shown, 2 unreadable, malformed or newer-schema file, or\n"
+               "no profiles (of both benchmarks of a --diff pair)\n");
 }
 
 /* s as a terminal may show it (escape.h), "-" when NULL; into buf. */
@@ -89,46 +98,123 @@ static void show_table(const struct result *r, const regex_t *re)
     }
 }
 
-int cmd_show(int argc, char **argv)
+struct show_cli {
+    const char *format, *filter;
+    int profile;
+    const char **diffs;          /* --diff: BEFORE, AFTER, ... */
+    size_t ndiffs;
+};
+
+/* --diff's two words (AFTER taken from argv, moving optind): 0, or -1
+ * after saying why not. */
+static int add_diff(struct show_cli *c, int argc, char **argv)
+{
+    const char **nd;
+
+    if (optind >= argc || argv[optind][0] == '-') {
+        die_msg("show: --diff BEFORE AFTER: give the two benchmarks (or scenarios)");
+        return -1;
+    }
+    if (!(nd = realloc(c->diffs, (c->ndiffs + 2) * sizeof *nd))) {
+        die_msg("show: out of memory");
+        return -1;
+    }
+    c->diffs = nd;
+    c->diffs[c->ndiffs++] = optarg;
+    c->diffs[c->ndiffs++] = argv[optind++];
+    c->profile = 1;
+    return 0;
+}
+
+/* The options into c: 0, 1 after --help, -1 after saying what is wrong. */
+static int parse(int argc, char **argv, struct show_cli *c)
 {
     static const struct option lopts[] = {
         {"format", required_argument, 0, 'f'}, {"filter", required_argument, 0, 'r'},
-        {"profile", no_argument, 0, 'p'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"profile", no_argument, 0, 'p'}, {"diff", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
-    const char *format = "table", *filter = NULL;
-    regex_t re;
-    int o, rc = EXIT_OK, have_re = 0, i, profile = 0;
+    int o;
 
+    c->format = "table";
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
         switch (o) {
         case 'f':
             if (strcmp(optarg, "table") && strcmp(optarg, "json")) {
                 die_msg("show: --format: '%s' is not table or json", optarg);
-                return EXIT_BAD_INPUT;
+                return -1;
             }
-            format = optarg;
+            c->format = optarg;
             break;
         case 'r':
-            filter = optarg;
+            c->filter = optarg;
             break;
         case 'p':
-            profile = 1;
+            c->profile = 1;
+            break;
+        case 'd':
+            if (add_diff(c, argc, argv) < 0)
+                return -1;
             break;
         case 'h':
             usage(stdout);
-            return EXIT_OK;
+            return 1;
         default:
             usage(stderr);
-            return EXIT_BAD_INPUT;
+            return -1;
         }
     }
     if (optind >= argc) {
         usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* The profiles beside result r at path (--profile, --diff): 0, or -1
+ * after saying that there are none. */
+static int show_profiles(const struct show_cli *c, const char *path, const struct result *r,
+                         const regex_t *re)
+{
+    size_t k;
+    int n;
+
+    if (!c->ndiffs) {
+        n = profiles_show(stdout, path, r, re);
+        if (n == 0)
+            die_msg("show: %s: no profiles beside it (%s.profiles/; run with --profile)", path,
+                    path);
+        return n > 0 ? 0 : -1;
+    }
+    for (k = 0; k < c->ndiffs; k += 2) {
+        if (k)
+            putchar('\n');
+        n = profiles_diff(stdout, path, r, re, c->diffs[k], c->diffs[k + 1]);
+        if (n == 0)
+            die_msg("show: %s: --diff %s %s: no pair of benchmarks with profiles (names "
+                    "holding %s, and the same with %s in its place; pacer run --profile)",
+                    path, c->diffs[k], c->diffs[k + 1], c->diffs[k], c->diffs[k + 1]);
+        if (n <= 0)
+            return -1;
+    }
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    struct show_cli c = {0};
+    regex_t re;
+    int rc = EXIT_OK, have_re = 0, i;
+
+    if ((i = parse(argc, argv, &c)) != 0) {
+        free(c.diffs);
+        return i > 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if ((have_re = cmd_filter("show", c.filter, &re)) < 0) {
+        free(c.diffs);
         return EXIT_BAD_INPUT;
     }
-    if ((have_re = cmd_filter("show", filter, &re)) < 0)
-        return EXIT_BAD_INPUT;
     for (i = optind; i < argc; i++) {
         struct result r;
         struct err e = {0};
@@ -138,14 +224,10 @@ int cmd_show(int argc, char **argv)
             rc = EXIT_BAD_INPUT;
             continue;
         }
-        if (profile) {
-            int n = profiles_show(stdout, argv[i], &r, have_re ? &re : NULL);
-            if (n == 0)
-                die_msg("show: %s: no profiles beside it (%s.profiles/; run with --profile)",
-                        argv[i], argv[i]);
-            if (n <= 0)
+        if (c.profile) {
+            if (show_profiles(&c, argv[i], &r, have_re ? &re : NULL) < 0)
                 rc = EXIT_BAD_INPUT;
-        } else if (!strcmp(format, "json"))
+        } else if (!strcmp(c.format, "json"))
             result_dump(&r, stdout, &e);
         else {
             if (i > optind)
@@ -157,5 +239,6 @@ int cmd_show(int argc, char **argv)
     }
     if (have_re)
         regfree(&re);
+    free(c.diffs);
     return rc;
 }

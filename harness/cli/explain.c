@@ -59,19 +59,14 @@ static void put_table(FILE *out, const struct explanation *x, int md)
     }
 }
 
-/* One benchmark: 1 explained, 0 without its profiles. */
-static int explain_row(FILE *out, const struct compare_row *r, const struct explain_src *src,
-                       int md)
+int explain_pair(FILE *out, const char *head, const char *pb, const char *pn, const char *title,
+                 const char *svg, int md)
 {
-    char fb[1024], fn[1024], pb[5200], pn[5200], svg[5200], line[1024], name[ESCAPE_MAX];
+    char line[1024];
     struct profile b, n;
     struct explanation x;
     struct err e = {0};
 
-    snprintf(pb, sizeof pb, "%s/%s", src->base_dir,
-             profile_file_name(fb, sizeof fb, r->name, src->base_ext));
-    snprintf(pn, sizeof pn, "%s/%s", src->new_dir,
-             profile_file_name(fn, sizeof fn, r->name, src->new_ext));
     if (access(pb, F_OK) != 0 || access(pn, F_OK) != 0)
         return 0;
     if (profile_load(pb, &b, &e) < 0) {
@@ -90,20 +85,15 @@ static int explain_row(FILE *out, const struct compare_row *r, const struct expl
     }
     explain_line(line, sizeof line, &x, EXPLAIN_LINE);
     if (md) {
-        fputs("\n", out);
-        escape_md_code(out, r->name, 0);
-        fprintf(out, " %s %+.1f%% (%s %s %.1f → %.1f): ", verdict_name(r->verdict),
-                100 * r->change, profile_unit(&n), profile_per(&n), x.b_total, x.n_total);
+        fprintf(out, "\n%s (%s %s %.1f → %.1f): ", head, profile_unit(&n), profile_per(&n),
+                x.b_total, x.n_total);
         escape_md_text(out, line);
         fputs("\n", out);
     } else
-        fprintf(out, "  %s %s %+.1f%% (%s %s %.1f -> %.1f): %s\n",
-                escape_term(name, sizeof name, r->name), verdict_name(r->verdict),
-                100 * r->change, profile_unit(&n), profile_per(&n), x.b_total, x.n_total, line);
+        fprintf(out, "  %s (%s %s %.1f -> %.1f): %s\n", head, profile_unit(&n), profile_per(&n),
+                x.b_total, x.n_total, line);
     put_table(out, &x, md);
-    snprintf(svg, sizeof svg, "%s/%s", src->new_dir,
-             profile_file_name(fn, sizeof fn, r->name, ".diff.svg"));
-    if (flame_svg(&n, &b, r->name, svg, &e) < 0)
+    if (flame_svg(&n, &b, title, svg, &e) < 0)
         warn_msg("explain: %s", e.msg);
     else
         fprintf(out, md ? "\ndifferential flame graph: `%s`\n" : "    differential flame graph: %s\n",
@@ -112,6 +102,33 @@ static int explain_row(FILE *out, const struct compare_row *r, const struct expl
     profile_free(&b);
     profile_free(&n);
     return 1;
+}
+
+/* One benchmark: 1 explained, 0 without its profiles. */
+static int explain_row(FILE *out, const struct compare_row *r, const struct explain_src *src,
+                       int md)
+{
+    char fb[1024], fn[1024], pb[5200], pn[5200], svg[5200], name[ESCAPE_MAX];
+    char head[ESCAPE_MAX + 64];
+    FILE *h;
+
+    snprintf(pb, sizeof pb, "%s/%s", src->base_dir,
+             profile_file_name(fb, sizeof fb, r->name, src->base_ext));
+    snprintf(pn, sizeof pn, "%s/%s", src->new_dir,
+             profile_file_name(fn, sizeof fn, r->name, src->new_ext));
+    snprintf(svg, sizeof svg, "%s/%s", src->new_dir,
+             profile_file_name(fn, sizeof fn, r->name, ".diff.svg"));
+    if (md) {
+        /* the name as markdown code, into head */
+        if (!(h = fmemopen(head, sizeof head, "w")))
+            return 0;
+        escape_md_code(h, r->name, 0);
+        fprintf(h, " %s %+.1f%%", verdict_name(r->verdict), 100 * r->change);
+        fclose(h);
+    } else
+        snprintf(head, sizeof head, "%s %s %+.1f%%", escape_term(name, sizeof name, r->name),
+                 verdict_name(r->verdict), 100 * r->change);
+    return explain_pair(out, head, pb, pn, r->name, svg, md);
 }
 
 int explain_print(FILE *out, const struct comparison *cmp, const struct explain_src *src,

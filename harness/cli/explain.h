@@ -28,6 +28,14 @@ struct explain_src {
 int explain_print(FILE *out, const struct comparison *cmp, const struct explain_src *src,
                   const char *format);
 
+/* The change from the profile at pb to the one at pn, under head (one
+ * line's start, as the format shows it): "HEAD (UNIT PER B -> N): the top
+ * changes", a table of the functions whose cost changed most, and the
+ * differential flame graph titled title written to svg.  md: markdown.
+ * Returns 1, or 0 when a profile is missing or cannot be read (said). */
+int explain_pair(FILE *out, const char *head, const char *pb, const char *pn, const char *title,
+                 const char *svg, int md);
+
 /* pacer ab: profile both builds of every micro job of p whose row in cmp
  * regressed or improved, into dir (made when missing) as
  * NAME.base.callgrind and NAME.callgrind.  Failures are said and

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "explain.h"
+#include "compare/report/escape.h"
 #include "harness/lib/fmt.h"
 #include "harness/result/profile.h"
 #include "harness/run/counted.h"
@@ -27,16 +29,24 @@ int profiles_ready(void)
     return 0;
 }
 
+int profiles_dir_make(char *dir, size_t len)
+{
+    struct err e = {0};
+
+    if (tmp_dir_make(dir, len, "pacer-profiles", &e) < 0) {
+        die_msg("run: --profile: %s", e.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
                   size_t len)
 {
-    struct err te = {0};
     size_t i;
 
-    if (tmp_dir_make(dir, len, "pacer-profiles", &te) < 0) {
-        die_msg("run: --profile: %s", te.msg);
+    if (!dir[0] && profiles_dir_make(dir, len) < 0)
         return -1;
-    }
     for (i = 0; i < p->njobs && i < r->nbenches; i++) {
         const struct job *j = &p->jobs[i];
         const struct bench *b = &r->benches[i];
@@ -210,6 +220,74 @@ int profiles_show(FILE *out, const char *result_path, const struct result *r, co
             show_one(out, b->name, &p, svg);
         shown++;
         profile_free(&p);
+    }
+    return shown;
+}
+
+/* Where part occurs in name as whole '/'-separated parts: its offset, or
+ * -1. */
+static long part_at(const char *name, const char *part)
+{
+    size_t len = strlen(part);
+    const char *at;
+
+    if (!len)
+        return -1;
+    for (at = strstr(name, part); at; at = strstr(at + 1, part))
+        if ((at == name || at[-1] == '/') && (at[len] == '\0' || at[len] == '/'))
+            return at - name;
+    return -1;
+}
+
+/* The profile file of benchmark bench in dir, into buf. */
+static char *profile_path(char *buf, size_t len, const char *dir, const char *bench,
+                          const char *ext)
+{
+    char name[1024];
+
+    snprintf(buf, len, "%s/%s", dir, profile_file_name(name, sizeof name, bench, ext));
+    return buf;
+}
+
+int profiles_diff(FILE *out, const char *result_path, const struct result *r, const regex_t *re,
+                  const char *before, const char *after)
+{
+    char dir[4200], pb[5400], pn[5400], svg[5400], head[2200], title[2200], eb[ESCAPE_MAX],
+        en[ESCAPE_MAX];
+    size_t i, k;
+    int shown = 0;
+
+    profile_dir(dir, sizeof dir, result_path);
+    for (i = 0; i < r->nbenches; i++) {
+        const char *bn = r->benches[i].name;
+        char *partner;
+        long at;
+
+        if (!bn || (re && regexec(re, bn, 0, NULL, 0) != 0) || (at = part_at(bn, before)) < 0)
+            continue;
+        if (!(partner = malloc(strlen(bn) + strlen(after) + 1)))
+            return -1;
+        sprintf(partner, "%.*s%s%s", (int)at, bn, after, bn + at + strlen(before));
+        for (k = 0; k < r->nbenches; k++)
+            if (k != i && r->benches[k].name && !strcmp(r->benches[k].name, partner))
+                break;
+        profile_path(pb, sizeof pb, dir, bn, ".callgrind");
+        profile_path(pn, sizeof pn, dir, partner, ".callgrind");
+        profile_path(svg, sizeof svg, dir, partner, ".diff.svg");
+        snprintf(head, sizeof head, "%s -> %s", escape_term(eb, sizeof eb, bn),
+                 escape_term(en, sizeof en, partner));
+        snprintf(title, sizeof title, "%s -> %s", bn, partner);
+        if (k == r->nbenches)
+            ;   /* no partner: not a pair */
+        else if (access(pb, F_OK) != 0 || access(pn, F_OK) != 0)
+            warn_msg("show: %s: no profile of %s beside the result", title,
+                     access(pb, F_OK) != 0 ? bn : partner);
+        else {
+            if (!shown)
+                fprintf(out, "profile diff (self and inclusive costs, before -> after):\n");
+            shown += explain_pair(out, head, pb, pn, title, svg, 0);
+        }
+        free(partner);
     }
     return shown;
 }

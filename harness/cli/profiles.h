@@ -20,10 +20,14 @@
  * saying why not. */
 int profiles_ready(void);
 
+/* A new temporary folder for profiles, its path in dir.  0, or -1 after
+ * saying why not. */
+int profiles_dir_make(char *dir, size_t len);
+
 /* Profile every micro benchmark of p that ran without error (r's benches
- * are p's jobs, in order) into a new folder, its path in dir.  Failures
- * are said and skipped.  0, or -1 after saying why no folder could be
- * made. */
+ * are p's jobs, in order) into the folder dir (made first when dir is
+ * empty).  Failures are said and skipped.  0, or -1 after saying why no
+ * folder could be made. */
 int profiles_take(const struct plan *p, const struct result *r, int quiet, char *dir,
                   size_t len);
 
@@ -44,5 +48,15 @@ int profiles_show_file(FILE *out, const char *bench, const char *path, const cha
  * the profile.  Returns the number of profiles shown, or -1 after saying
  * why one could not be read. */
 int profiles_show(FILE *out, const char *result_path, const struct result *r, const regex_t *re);
+
+/* For each benchmark of r (read from result_path) matching re whose name
+ * holds before as whole '/'-separated parts ("store-per-request", or a
+ * full name), and its partner, the benchmark named with that part
+ * replaced by after: the functions whose cost changed most from the first's
+ * profile to the partner's, and a differential flame graph beside the
+ * partner's profile (explain.h).  Returns the number of pairs shown (0:
+ * none with profiles of both), or -1 when out of memory. */
+int profiles_diff(FILE *out, const char *result_path, const struct result *r, const regex_t *re,
+                  const char *before, const char *after);
 
 #endif

@@ -31,14 +31,42 @@ static int is_python(pid_t pid)
     return !strncmp(base ? base + 1 : exe, "python", 6);
 }
 
+/* Whether pid catches or ignores both SIGUSR1 and SIGUSR2 (SigCgt and
+ * SigIgn of /proc/PID/status, bit N-1 for signal N): only then may they be
+ * sent, as their default action ends a process. */
+static int handles_usr(pid_t pid)
+{
+    unsigned long long cgt = 0, ign = 0, want = (1ULL << (SIGUSR1 - 1)) | (1ULL << (SIGUSR2 - 1));
+    char path[64], line[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "SigCgt:", 7))
+            cgt = strtoull(line + 7, NULL, 16);
+        else if (!strncmp(line, "SigIgn:", 7))
+            ign = strtoull(line + 7, NULL, 16);
+    }
+    fclose(f);
+    return ((cgt | ign) & want) == want;
+}
+
 int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
 {
     memset(sp, 0, sizeof *sp);
     sp->pid = pid;
     if (kill(pid, 0) < 0)
         return err_set(e, "no process %ld", (long)pid);
-    if (is_python(pid))
-        return 0;
+    if (is_python(pid)) {
+        if (handles_usr(pid))
+            return 0;
+        sp->pid = 0;
+        return err_set(e, "process %ld is Python without its profiler (it does not handle "
+                          "SIGUSR1, which would end it): start it with aio.py --profile, or "
+                          "PACER_PROFILE=sample in its environment", (long)pid);
+    }
     if (system(PERF " --version >/dev/null 2>&1") != 0)
         return err_set(e, "process %ld is not Python (which profiles itself): it needs perf "
                           "record, and perf does not run here (Debian's package linux-perf)",
@@ -203,30 +231,46 @@ static int perf_to_profile(struct srvprof *sp, uint64_t requests, const char *de
     return fclose(out) == 0 ? 0 : -1;
 }
 
-/* A Python server's own profile of the window: wait (up to 5 s) for the
- * file it writes on SIGUSR2 ($TMPDIR/pacer-profile-PID.callgrind,
- * suites/targets/pyprofile.py), take it, and set its costs per request. */
-static int python_fetch(pid_t pid, uint64_t requests, char *dest, size_t len)
+/* What a warning about sp starts with. */
+static const char *who(const struct srvprof *sp, char *buf, size_t len)
+{
+    if (sp->who)
+        return sp->who;
+    snprintf(buf, len, "load: --profile-pid %ld", (long)sp->pid);
+    return buf;
+}
+
+/* Where a Python server writes its profile on SIGUSR2
+ * (suites/targets/pyprofile.py). */
+static void python_file(pid_t pid, char *buf, size_t len)
 {
     const char *t = getenv("TMPDIR");
-    char from[4200], *text, *at, *s;
+
+    snprintf(buf, len, "%s/pacer-profile-%ld.callgrind", t && *t ? t : "/tmp", (long)pid);
+}
+
+/* A Python server's own profile of the window: wait (up to 5 s) for the
+ * file it writes on SIGUSR2, take it, and set its costs per request. */
+static int python_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len)
+{
+    char from[4200], w[64], *text, *at, *s;
     struct err e = {0};
     size_t n;
     int i;
     FILE *f;
 
-    snprintf(from, sizeof from, "%s/pacer-profile-%ld.callgrind", t && *t ? t : "/tmp",
-             (long)pid);
+    python_file(sp->pid, from, sizeof from);
     for (i = 0; i < 500 && access(from, F_OK) != 0; i++)
         usleep(10000);   /* the server writes it on SIGUSR2: up to 5 s */
     if (jr_read_file(from, &text, &n, &e) < 0) {
-        warn_msg("load: --profile-pid %ld: no profile from the server (%s): was it started "
-                 "with its profiler (aio.py --profile)?", (long)pid, from);
+        warn_msg("%s: no profile from the server (%s): was it started with its profiler "
+                 "(aio.py --profile)?", who(sp, w, sizeof w), from);
         return -1;
     }
     unlink(from);
     if (tmp_file_make(dest, len, "pacer-server-profile", &e) < 0 || !(f = fopen(dest, "w"))) {
-        warn_msg("load: cannot keep the server's profile: %s", e.set ? e.msg : strerror(errno));
+        warn_msg("%s: cannot keep the server's profile: %s", who(sp, w, sizeof w),
+                 e.set ? e.msg : strerror(errno));
         free(text);
         return -1;
     }
@@ -249,17 +293,17 @@ static int python_fetch(pid_t pid, uint64_t requests, char *dest, size_t len)
 int srvprof_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len)
 {
     struct err e = {0};
+    char w[64];
 
     if (!sp->perf)
-        return python_fetch(sp->pid, requests, dest, len);
+        return python_fetch(sp, requests, dest, len);
     if (tmp_file_make(dest, len, "pacer-server-profile", &e) < 0) {
-        warn_msg("load: cannot keep the server's profile: %s", e.msg);
+        warn_msg("%s: cannot keep the server's profile: %s", who(sp, w, sizeof w), e.msg);
         return -1;
     }
     if (perf_to_profile(sp, requests, dest) < 0) {
         unlink(dest);
-        warn_msg("load: --profile-pid %ld: perf recorded no samples of it in the window",
-                 (long)sp->pid);
+        warn_msg("%s: perf recorded no samples of it in the window", who(sp, w, sizeof w));
         return -1;
     }
     return 0;
@@ -272,4 +316,15 @@ void srvprof_free(struct srvprof *sp)
     if (sp->data[0])
         unlink(sp->data);
     memset(sp, 0, sizeof *sp);
+}
+
+void srvprof_discard(struct srvprof *sp)
+{
+    char path[4200];
+
+    if (sp->pid > 0 && !sp->perf) {
+        python_file(sp->pid, path, sizeof path);
+        unlink(path);
+    }
+    srvprof_free(sp);
 }

@@ -2,7 +2,8 @@
  * srvprof.h: a profile of a server for the measured window of a load run
  * (pacer load --profile-pid).  A Python server (its executable is python)
  * profiles itself: suites/targets/pyprofile.py samples its event loop
- * between SIGUSR1 and SIGUSR2 and writes the profile.  Any other server is
+ * between SIGUSR1 and SIGUSR2 and writes the profile; one that handles
+ * neither signal is never sent them (they would end it).  Any other server is
  * sampled by perf record (Debian's linux-perf) on the software clock
  * (cpu-clock, 999 Hz, stacks unwound from DWARF), which works where the
  * hardware counters do not (as on this kind of VM); perf script's samples
@@ -22,10 +23,13 @@ struct srvprof {
     int perf;                     /* 1: perf record; 0: it profiles itself */
     pid_t perf_pid;               /* perf record while the window is open */
     char data[4200];              /* perf's data file */
+    const char *who;              /* what warnings start with (borrowed);
+                                     NULL: "load: --profile-pid PID" */
 };
 
 /* How pid is to be profiled: 0, or -1 with the cause (no such process; a
- * native one without perf here). */
+ * Python one that does not handle SIGUSR1 and SIGUSR2; a native one
+ * without perf here). */
 int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e);
 
 /* load_opts.window_start and window_end (arg: the srvprof). */
@@ -38,5 +42,9 @@ void srvprof_end(void *arg);
 int srvprof_fetch(struct srvprof *sp, uint64_t requests, char *dest, size_t len);
 
 void srvprof_free(struct srvprof *sp);
+
+/* srvprof_free, after removing a profile the server wrote and nobody
+ * fetched (the window's load failed): call it once the server stopped. */
+void srvprof_discard(struct srvprof *sp);
 
 #endif

@@ -161,6 +161,7 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
 /* A target started on one port, what it needs, and the load aimed at it. */
 struct start {
     char port[16], **argv, **env, *url, *req;
+    char *const *env_over;      /* scenario_opts.target_env */
     struct load_opts lo;
     struct target t;
     int started;
@@ -215,6 +216,7 @@ static int start_target(const struct scenario_point *p, const struct load_reques
     to.name = tg->name;
     to.argv = l->argv;
     to.env = l->env;
+    to.env_over = l->env_over;
     to.cwd = tg->cwd;
     to.port = pn;
     to.ready = tg->ready;
@@ -268,6 +270,7 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
     enum target_wait w = TARGET_READY;
 
     memset(&l, 0, sizeof l);
+    l.env_over = mo->target_env;
     if (bench_begin(p, b) < 0) {
         bench_set_error(b, "out of memory");
         return 0;

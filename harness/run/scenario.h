@@ -46,6 +46,10 @@ struct scenario_opts {
      * progress hook, the live view) and as it ends (0); may be NULL. */
     void (*on_load)(void *arg, struct load_opts *lo, int starting);
     void *arg;
+    /* "NAME=VALUE" set in the environment of the scenario's target on top
+     * of the target's own (which it overrides), NULL-terminated; may be
+     * NULL.  Borrowed. */
+    char *const *target_env;
 };
 
 /* Run point p into b (zeroed; named SUITE/NAME here, with the axes as

@@ -163,31 +163,42 @@ static void *drain_main(void *arg)
 
 /* ---- starting ---------------------------------------------------------------- */
 
-/* pacer's environment with the "NAME=VALUE" entries of add on top: a new
- * array of borrowed strings. */
-static char **build_env(char *const *add, char *mark)
+/* Whether "NAME=VALUE" entry s is named in v (NULL-terminated, or NULL). */
+static int env_named(const char *s, char *const *v)
 {
-    size_t n = 0, k = 0, i, j;
+    size_t len = strcspn(s, "=");
+
+    for (; v && *v; v++)
+        if (!strncmp(*v, s, len) && (*v)[len] == '=')
+            return 1;
+    return 0;
+}
+
+/* pacer's environment with the "NAME=VALUE" entries of add on top, and
+ * those of over on top of both: a new array of borrowed strings. */
+static char **build_env(char *const *add, char *const *over, char *mark)
+{
+    size_t n = 0, k = 0, m = 0, i;
     char **env;
 
     while (environ && environ[n])
         n++;
     while (add && add[k])
         k++;
-    env = calloc(n + k + 2, sizeof *env);
+    while (over && over[m])
+        m++;
+    env = calloc(n + k + m + 2, sizeof *env);
     if (!env)
         return NULL;
-    for (i = 0, n = 0; environ && environ[i]; i++) {
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        for (j = 0; j < k; j++)
-            if (!strncmp(add[j], environ[i], len) && add[j][len] == '=')
-                break;
-        if (j == k && strncmp(environ[i], "PACER_TARGET=", 13) != 0)
+    for (i = 0, n = 0; environ && environ[i]; i++)
+        if (!env_named(environ[i], add) && !env_named(environ[i], over) &&
+            strncmp(environ[i], "PACER_TARGET=", 13) != 0)
             env[n++] = environ[i];
-    }
-    for (j = 0; j < k; j++)
-        env[n++] = add[j];
+    for (i = 0; i < k; i++)
+        if (!env_named(add[i], over))
+            env[n++] = add[i];
+    for (i = 0; i < m; i++)
+        env[n++] = over[i];
     env[n++] = mark;
     return env;
 }
@@ -389,7 +400,7 @@ int target_start(struct target *t, const struct target_opts *o, struct err *e)
     prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0, 0, 0);
     t->name = strdup(o->name ? o->name : o->argv[0]);
     t->line = malloc(LINE_CAP);
-    env = build_env(o->env, t->mark);
+    env = build_env(o->env, o->env_over, t->mark);
     if (!t->name || !t->line || !env) {
         err_set(e, "out of memory");
         goto fail;

@@ -33,6 +33,7 @@ struct target_opts {
     char *const *argv;           /* NULL-terminated; argv[0] searched in PATH */
     char *const *env;            /* "NAME=VALUE" set on top of pacer's
                                     environment, NULL-terminated; may be NULL */
+    char *const *env_over;       /* the same on top of env (overriding it) */
     const char *cwd;             /* NULL: pacer's current directory */
     int port;                    /* the port the tcp and http probes use */
     enum ready_kind ready;

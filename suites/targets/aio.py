@@ -49,7 +49,9 @@ login step (the Locust comparison's list-then-read) passes it as ?token=.
 With --uvloop the same app runs on uvloop's event loop instead of
 asyncio's default one.  With --profile it profiles its event loop between
 SIGUSR1 and SIGUSR2 (pyprofile.py: pacer load --profile-pid): its stack
-sampled, or with --profile yappi yappi's wall clock.
+sampled, or with --profile yappi yappi's wall clock.  The environment
+variable PACER_PROFILE=sample or PACER_PROFILE=yappi does the same (pacer
+run --profile sets it for the targets it starts); --profile wins over it.
 
 A read from the page cache is too quick to show what blocking costs, so
 each read is followed by a blocking wait of --io-latency (default 2ms),
@@ -103,8 +105,14 @@ def parse_args(argv):
     aio_backend.add_options(p)
     p.add_argument("--profile", nargs="?", const="sample", choices=("sample", "yappi"),
                    help="profile the event loop between SIGUSR1 and SIGUSR2: its stack "
-                        "sampled (default) or yappi's wall clock (pyprofile.py)")
-    return p.parse_args(argv)
+                        "sampled (default) or yappi's wall clock (pyprofile.py); "
+                        "also PACER_PROFILE=sample|yappi in the environment")
+    args = p.parse_args(argv)
+    env = os.environ.get("PACER_PROFILE", "")
+    if env and env not in ("sample", "yappi"):
+        p.error("PACER_PROFILE=%s: not sample or yappi" % env)
+    args.profile = args.profile or env or None
+    return args
 
 
 def slow_read(path, latency):
@@ -270,17 +278,18 @@ async def serve(args, path):
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.io_threads)
     runner = web.AppRunner(make_app(args, path, pool), access_log=None)
     await runner.setup()
+    loop = asyncio.get_running_loop()
+    if args.profile:
+        # before the port opens: once it answers, SIGUSR1 may come
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import pyprofile
+        pyprofile.install(loop, args.profile)
     site = web.TCPSite(runner, args.host, args.port, backlog=args.backlog,
                        reuse_address=True)
     await site.start()
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    if args.profile:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import pyprofile
-        pyprofile.install(loop, args.profile)
     port = args.port or site._server.sockets[0].getsockname()[1]     # --port 0: any free one
     print("listening on %d (%s)" % (port, type(loop).__module__), flush=True)
     await stop.wait()

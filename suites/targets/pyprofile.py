@@ -5,10 +5,12 @@ A server that calls install(loop) starts sampling on SIGUSR1 and, on
 SIGUSR2, stops and writes what it saw to
 $TMPDIR/pacer-profile-<its pid>.callgrind (written to a temporary name and
 renamed, so a reader never sees half a file).  `pacer load --profile-pid
-PID` (and a suite's target with "profile": true) sends the two signals at
-the start and the end of the measured window, reads the file, and keeps it
-beside the result, where `pacer show --profile` prints the top functions
-and draws the flame graph and `pacer compare --explain` compares two runs.
+PID`, and `pacer run --profile` for a suite's load benchmarks (whose targets
+it starts with PACER_PROFILE=sample, or =yappi, in their environment), send
+the two signals at the start and the end of the measured window, read the
+file, and keep it beside the result, where `pacer show --profile` prints the
+top functions and draws the flame graph, `pacer show --profile --diff`
+compares two benchmarks of a result and `pacer compare --explain` two runs.
 
 Two profilers: "sample" (the default) and "yappi".
 
