@@ -230,7 +230,7 @@ static void print_connections(FILE *f, const struct load_opts *o, const struct l
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
 {
     char a[32], b[32], c[32];
-    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
+    const struct mon_series *srv = monitor_series(&out->mon, "server");
 
     fprintf(f, "%s: %s", o->url_text ? o->url_text : "load",
             o->rate > 0 ? "open loop" : "closed loop");

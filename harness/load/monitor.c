@@ -18,6 +18,15 @@
  * once more, so a child reaped during the read is neither lost nor counted
  * twice.  pacer's own series is pacer alone (utime+stime, no descendants):
  * the monitored server may be pacer's child.
+ *
+ * TCP: each descriptor of a tree that is a socket ("socket:[INODE]") gives
+ * its inode; a tree's inodes, each once (forked workers share their
+ * listening socket), are looked up in the TCP tables read once for the
+ * sample (netstat.c).  Reading them costs a few microseconds a socket;
+ * when a sample's TCP part takes more than a tenth of the period (tens of
+ * thousands of sockets) the tables are read less often, so that the
+ * sampler keeps to about a tenth of a core, and the rows between have no
+ * counts (tcp.known 0).
  */
 #include "monitor.h"
 
@@ -32,6 +41,7 @@
 #include <unistd.h>
 
 #include "harness/lib/clock.h"
+#include "netstat.h"
 
 #define DEFAULT_PERIOD_NS 100000000u
 #define STATUS_MAX 8192
@@ -43,6 +53,12 @@ struct proc_stat {
     unsigned long long utime, stime;
     long long cutime, cstime;
     long threads;
+};
+
+/* Socket inodes of a tree's descriptors; NULL: not collected. */
+struct inodes {
+    uint64_t *v;
+    size_t n, cap;
 };
 
 /* A parent link found by the /proc scan. */
@@ -179,8 +195,31 @@ static int read_threads_ctxsw(pid_t pid, long threads, int64_t *vol, int64_t *in
     return 0;
 }
 
-/* Open descriptors of pid in *fds (-1 unreadable).  -1 when pid vanished. */
-static int count_fds(pid_t pid, int64_t *fds)
+/* The inode of the socket that descriptor name of the directory dfd
+ * stands for, appended to in (memory that runs out drops it). */
+static void add_socket(int dfd, const char *name, struct inodes *in)
+{
+    char link[64];
+    ssize_t len = readlinkat(dfd, name, link, sizeof link - 1);
+
+    if (len < 9 || strncmp(link, "socket:[", 8))
+        return;
+    link[len] = '\0';
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? 2 * in->cap : 64;
+        uint64_t *v = realloc(in->v, cap * sizeof *v);
+
+        if (!v)
+            return;
+        in->v = v;
+        in->cap = cap;
+    }
+    in->v[in->n++] = strtoull(link + 8, NULL, 10);
+}
+
+/* Open descriptors of pid in *fds (-1 unreadable), their sockets' inodes
+ * into in (when not NULL).  -1 when pid vanished. */
+static int count_fds(pid_t pid, int64_t *fds, struct inodes *in)
 {
     char path[64];
     struct dirent *de;
@@ -194,8 +233,11 @@ static int count_fds(pid_t pid, int64_t *fds)
         return vanished(errno) ? -1 : 0;
     }
     while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
+        if (de->d_name[0] != '.') {
             n++;
+            if (in)
+                add_socket(dirfd(d), de->d_name, in);
+        }
     closedir(d);
     *fds = n;
     return 0;
@@ -203,7 +245,8 @@ static int count_fds(pid_t pid, int64_t *fds)
 
 /* The non-CPU fields of a live process into one (zeroed by the caller).
  * 0, or -1 when pid vanished. */
-static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one)
+static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one,
+                     struct inodes *in)
 {
     char path[64], buf[512];
     long long size, resident;
@@ -215,7 +258,7 @@ static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one)
     one->rss = (int64_t)resident * sysconf(_SC_PAGESIZE);
     one->threads = ps->threads;
     if (read_threads_ctxsw(pid, ps->threads, &one->vol_ctxsw, &one->invol_ctxsw) < 0 ||
-        count_fds(pid, &one->fds) < 0)
+        count_fds(pid, &one->fds, in) < 0)
         return -1;
     snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
     if (read_small(path, buf, sizeof buf) >= 0) {
@@ -325,7 +368,8 @@ static size_t tree_members(pid_t root, pid_t **out)
 
 /* Sum over members into row.  0; 1 when a member other than the root
  * vanished on the way; -1 when the root is gone or a zombie. */
-static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *row)
+static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *row,
+                        struct inodes *in)
 {
     double hz = (double)sysconf(_SC_CLK_TCK);
     int lost = 0;
@@ -336,7 +380,7 @@ static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *
         struct mon_row one = { 0 };
         struct proc_stat ps;
 
-        if (read_stat(mem[i], &ps) < 0 || (ps.state != 'Z' && read_live(mem[i], &ps, &one) < 0)) {
+        if (read_stat(mem[i], &ps) < 0 || (ps.state != 'Z' && read_live(mem[i], &ps, &one, in) < 0)) {
             if (i == 0)
                 return -1;
             lost = 1;
@@ -360,30 +404,62 @@ static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *
     return lost;
 }
 
-/* One reading of pid, with its descendants or alone.  0, -1 when gone. */
-static int read_tree(pid_t pid, int descendants, struct mon_row *row)
+static int by_u64(const void *a, const void *b)
 {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The tree's sockets counted into row->tcp from the tables tab. */
+static void tree_tcp(const struct tcp_table *tab, struct inodes *in, struct mon_row *row)
+{
+    size_t i, n = 0;
+
+    if (in->n > 1)
+        qsort(in->v, in->n, sizeof *in->v, by_u64);
+    for (i = 0; i < in->n; i++)       /* each socket once */
+        if (!n || in->v[i] != in->v[n - 1])
+            in->v[n++] = in->v[i];
+    tcp_count(tab, in->v, n, &row->tcp);
+}
+
+/* One reading of pid, with its descendants or alone, and its sockets
+ * counted from tab (NULL: not counted).  0, -1 when gone. */
+static int read_tree(pid_t pid, int descendants, const struct tcp_table *tab,
+                     struct mon_row *row)
+{
+    struct inodes in = { 0 };
     int attempt, rc = -1;
 
     for (attempt = 0; attempt < 2; attempt++) {
         pid_t *mem = NULL, self = pid;
         size_t n = descendants ? tree_members(pid, &mem) : 1;
 
-        rc = read_members(mem ? mem : &self, n ? n : 1, descendants, row);
+        in.n = 0;
+        rc = read_members(mem ? mem : &self, n ? n : 1, descendants, row, tab ? &in : NULL);
         free(mem);
         if (rc <= 0)
             break;
     }
+    if (rc == 0 && tab)
+        tree_tcp(tab, &in, row);
+    free(in.v);
     return rc < 0 ? -1 : 0;
 }
 
 int proc_read_tree(pid_t pid, struct mon_row *row)
 {
+    struct tcp_table tab = { 0 };
+    int rc;
+
     if (pid <= 0) {
         memset(row, 0, sizeof *row);
         return -1;
     }
-    return read_tree(pid, 1, row);
+    rc = read_tree(pid, 1, tcp_table_read(&tab) == 0 ? &tab : NULL, row);
+    tcp_table_free(&tab);
+    return rc;
 }
 
 static int series_init(struct mon_series *s, const char *label, pid_t pid)
@@ -413,12 +489,53 @@ static void series_append(struct monitor *m, struct mon_series *s, const struct 
     pthread_mutex_unlock(&m->lock);
 }
 
+/* The network's row of this sample (machine-wide: TIME_WAIT from tab). */
+static void sample_net(struct monitor *m, const struct tcp_table *tab)
+{
+    struct mon_net_row row;
+    uint64_t t1 = clock_now_ns(), t2;
+
+    if (netdev_read(&row) < 0)
+        return;
+    t2 = clock_now_ns();
+    row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
+    row.time_wait = tab ? tab->time_wait : -1;
+    pthread_mutex_lock(&m->lock);
+    if (m->net.n == m->net.cap) {
+        size_t cap = m->net.cap ? 2 * m->net.cap : 64;
+        struct mon_net_row *t = realloc(m->net.rows, cap * sizeof *t);
+
+        if (!t) {
+            pthread_mutex_unlock(&m->lock);
+            return;
+        }
+        m->net.rows = t;
+        m->net.cap = cap;
+    }
+    m->net.rows[m->net.n++] = row;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* The TCP tables for this sample, or NULL: not this time (the budget) or
+ * unreadable. */
+static const struct tcp_table *sample_tables(struct monitor *m, uint64_t now)
+{
+    struct tcp_table *tab = m->tables;
+
+    if (!tab || now < m->tcp_next)
+        return NULL;
+    return tcp_table_read(tab) == 0 ? tab : NULL;
+}
+
 /* One row for every series still alive.  The pacer series is the last one
  * and has no descendants. */
 static void monitor_sample(struct monitor *m)
 {
+    uint64_t start = clock_now_ns(), cost;
+    const struct tcp_table *tab = sample_tables(m, start);
     size_t i;
 
+    sample_net(m, tab);
     for (i = 0; i < m->nseries; i++) {
         struct mon_series *s = &m->series[i];
         struct mon_row row;
@@ -431,7 +548,7 @@ static void monitor_sample(struct monitor *m)
         if (gone)
             continue;
         t1 = clock_now_ns();
-        rc = read_tree(s->pid, i + 1 < m->nseries, &row);
+        rc = read_tree(s->pid, i + 1 < m->nseries, tab, &row);
         t2 = clock_now_ns();
         if (rc < 0) {
             pthread_mutex_lock(&m->lock);
@@ -442,6 +559,11 @@ static void monitor_sample(struct monitor *m)
         row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
         series_append(m, s, &row);
     }
+    /* a sample with the tables that took over a tenth of the period puts
+     * off the next reading of them, to about a tenth of a core */
+    cost = clock_now_ns() - start;
+    if (tab && cost > m->period_ns / 10)
+        m->tcp_next = start + 10 * cost;
 }
 
 static int stopping(struct monitor *m)
@@ -493,43 +615,150 @@ static void monitor_release(struct monitor *m)
         free(m->series);
         pthread_mutex_destroy(&m->lock);
     }
+    free(m->net.rows);
+    if (m->tables)
+        tcp_table_free(m->tables);
+    free(m->tables);
     memset(m, 0, sizeof *m);
+}
+
+int mon_label_check(const char *label, size_t len, struct err *e)
+{
+    static const char *const taken[] = {"server", "pacer", "net"};
+    size_t i;
+
+    if (len == 0)
+        return err_set(e, "empty label");
+    if (len > 32)
+        return err_set(e, "label \"%.*s...\" is over 32 characters", 32, label);
+    for (i = 0; i < len; i++) {
+        char c = label[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return err_set(e, "label \"%.*s\": '%c' is not a letter, digit, '-', '_' or '.'",
+                           (int)len, label, c);
+    }
+    for (i = 0; i < sizeof taken / sizeof *taken; i++)
+        if (strlen(taken[i]) == len && !strncmp(label, taken[i], len))
+            return err_set(e, "label \"%s\" is pacer's own (server, pacer, net)", taken[i]);
+    return 0;
+}
+
+int mon_proc_parse(const char *spec, const char **label, size_t *len, pid_t *pid,
+                   struct err *e)
+{
+    const char *eq = strchr(spec, '=');
+    char *end;
+    long long x;
+
+    if (!eq)
+        return err_set(e, "expected NAME=PID");
+    if (mon_label_check(spec, (size_t)(eq - spec), e) < 0)
+        return -1;
+    errno = 0;
+    x = strtoll(eq + 1, &end, 10);
+    if (end == eq + 1 || *end || errno || eq[1] == '-' || eq[1] == '+' || eq[1] == ' ' ||
+        x < 1 || x > 0x7fffffff)
+        return err_set(e, "\"%s\" after '=' is not a process id (a whole number above 0)",
+                       eq + 1);
+    *label = spec;
+    *len = (size_t)(eq - spec);
+    *pid = (pid_t)x;
+    return 0;
+}
+
+/* The labels of procs: good, and each once. */
+static int check_procs(const struct mon_proc *procs, size_t n, struct err *e)
+{
+    struct err why = { 0 };
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        const char *l = procs[i].label ? procs[i].label : "";
+
+        if (mon_label_check(l, strlen(l), &why) < 0)
+            return err_set(e, "monitor: %s", why.msg);
+        if (procs[i].pid <= 0)
+            return err_set(e, "monitor: %s: bad process id %d", l, (int)procs[i].pid);
+        for (j = 0; j < i; j++)
+            if (!strcmp(procs[j].label, l))
+                return err_set(e, "monitor: label \"%s\" given twice", l);
+    }
+    return 0;
+}
+
+/* After the first sample: a series that found no process.  -1 with why. */
+static int check_first(struct monitor *m, struct err *e)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < m->nseries; i++) {
+        const struct mon_series *s = &m->series[i];
+        char path[64], label[64];
+        int exited;
+
+        if (!s->gone)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d", (int)s->pid);
+        exited = access(path, F_OK) == 0;
+        /* the server's message is as it always was */
+        snprintf(label, sizeof label, "%s: ", s->label);
+        err_set(e, exited ? "monitor: %sprocess %d has exited"
+                          : "monitor: %sprocess %d: no such process",
+                strcmp(s->label, "server") ? label : "", (int)s->pid);
+        return -1;
+    }
+    return 0;
 }
 
 int monitor_start(struct monitor *m, pid_t pid, uint64_t period_ns, struct err *e)
 {
+    return monitor_start_procs(m, pid, NULL, 0, period_ns, e);
+}
+
+int monitor_start_procs(struct monitor *m, pid_t pid, const struct mon_proc *procs,
+                        size_t nprocs, uint64_t period_ns, struct err *e)
+{
     sigset_t all, old;
+    size_t i;
     int rc;
 
     memset(m, 0, sizeof *m);
     if (pid < 0)
         return err_set(e, "monitor: bad process id %d", (int)pid);
+    if (check_procs(procs, nprocs, e) < 0)
+        return -1;
     m->period_ns = period_ns ? period_ns : DEFAULT_PERIOD_NS;
-    m->series = calloc(2, sizeof *m->series);
-    if (!m->series)
+    m->series = calloc(nprocs + 2, sizeof *m->series);
+    m->tables = calloc(1, sizeof(struct tcp_table));
+    if (!m->series || !m->tables) {
+        free(m->series);
+        free(m->tables);
+        m->series = NULL;
+        m->tables = NULL;
         return err_set(e, "monitor: out of memory");
+    }
     rc = pthread_mutex_init(&m->lock, NULL);
     if (rc != 0) {
         free(m->series);
+        free(m->tables);
         m->series = NULL;
+        m->tables = NULL;
         return err_set(e, "monitor: cannot create a mutex: %s", strerror(rc));
     }
-    if ((pid > 0 && series_init(&m->series[m->nseries++], "server", pid) < 0) ||
-        series_init(&m->series[m->nseries++], "pacer", getpid()) < 0) {
+    rc = pid > 0 && series_init(&m->series[m->nseries++], "server", pid) < 0;
+    for (i = 0; i < nprocs && !rc; i++)
+        rc = series_init(&m->series[m->nseries++], procs[i].label, procs[i].pid) < 0;
+    if (rc || series_init(&m->series[m->nseries++], "pacer", getpid()) < 0) {
         monitor_release(m);
         return err_set(e, "monitor: out of memory");
     }
     m->t0 = clock_now_ns();
     monitor_sample(m);
-    if (pid > 0 && m->series[0].gone) {
-        char path[64];
-        int exited;
-
-        snprintf(path, sizeof path, "/proc/%d", (int)pid);
-        exited = access(path, F_OK) == 0;
+    if (check_first(m, e) < 0) {
         monitor_release(m);
-        return err_set(e, exited ? "monitor: process %d has exited"
-                                 : "monitor: process %d: no such process", (int)pid);
+        return -1;
     }
     /* The sampler takes no signals: they are the command layer's. */
     sigfillset(&all);

@@ -1,0 +1,487 @@
+/*
+ * netstat.c: the TCP tables and interface counters of /proc/net
+ * (netstat.h), and the summaries of what the monitor made of them
+ * (monitor.h: mon_tcp_summarise, mon_net_summarise).
+ *
+ * A line of /proc/net/tcp (tcp6 has 32 hex digits of address):
+ *
+ *   0: 0100007F:1F90 0100007F:9C40 01 00000000:00000000 00:00000000 00000000  0  0 12345 ...
+ *
+ * slot, local address:port, remote address:port (hex), state (hex), queues,
+ * timer, retransmits, uid, timeout, inode.  It is parsed by hand: at 1,000
+ * sockets a table is some 150 kB a sample.
+ */
+#include "netstat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TCP_ESTABLISHED 1
+#define TCP_TIME_WAIT 6
+#define TCP_LISTEN 10
+
+/* ---- the tables --------------------------------------------------------------- */
+
+/* The whole of a /proc file into t->buf (NUL-terminated).  Its length, or
+ * -1 with errno. */
+static ssize_t read_whole(struct tcp_table *t, const char *path)
+{
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    for (;;) {
+        ssize_t r;
+
+        if (t->bufcap - len < 65536) {
+            size_t cap = t->bufcap ? 2 * t->bufcap : 262144;
+            char *b = realloc(t->buf, cap);
+
+            if (!b) {
+                close(fd);
+                errno = ENOMEM;
+                return -1;
+            }
+            t->buf = b;
+            t->bufcap = cap;
+        }
+        r = read(fd, t->buf + len, t->bufcap - len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int saved = errno;
+
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    t->buf[len] = '\0';
+    return (ssize_t)len;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* The hex number at *p (advanced past it). */
+static unsigned long hexnum(const char **p)
+{
+    unsigned long v = 0;
+    int d;
+
+    while ((d = hexval(**p)) >= 0) {
+        v = v * 16 + (unsigned long)d;
+        (*p)++;
+    }
+    return v;
+}
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+static const char *skip_field(const char *p)
+{
+    p = skip_space(p);
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        p++;
+    return p;
+}
+
+/* One line into s; the end of the line.  0, or -1 for a line that is
+ * not a socket (the header). */
+static int parse_line(const char *p, struct tcp_sock *s)
+{
+    const char *colon;
+    int i;
+
+    p = skip_space(p);
+    if (hexval(*p) < 0)
+        return -1;
+    p = skip_field(p);                  /* "0:" */
+    p = skip_space(p);
+    colon = strchr(p, ':');
+    if (!colon)
+        return -1;
+    p = colon + 1;
+    s->lport = (uint16_t)hexnum(&p);
+    p = skip_space(p);
+    colon = strchr(p, ':');
+    if (!colon)
+        return -1;
+    p = colon + 1;
+    s->rport = (uint16_t)hexnum(&p);
+    p = skip_space(p);
+    s->state = (uint8_t)hexnum(&p);
+    for (i = 0; i < 5; i++)             /* queues, timer, retransmits, uid, timeout */
+        p = skip_field(p);
+    p = skip_space(p);
+    s->inode = strtoull(p, NULL, 10);
+    return 0;
+}
+
+/* The sockets of one table's text appended to t. */
+static int parse_table(struct tcp_table *t)
+{
+    const char *p = t->buf;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        struct tcp_sock s;
+
+        if (parse_line(p, &s) == 0) {
+            if (s.state == TCP_TIME_WAIT)
+                t->time_wait++;
+            if (s.inode) {
+                if (t->n == t->cap) {
+                    size_t cap = t->cap ? 2 * t->cap : 1024;
+                    struct tcp_sock *ns = realloc(t->s, cap * sizeof *ns);
+
+                    if (!ns) {
+                        errno = ENOMEM;
+                        return -1;
+                    }
+                    t->s = ns;
+                    t->cap = cap;
+                }
+                t->s[t->n++] = s;
+            }
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return 0;
+}
+
+static int by_inode(const void *a, const void *b)
+{
+    const struct tcp_sock *x = a, *y = b;
+
+    return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+int tcp_table_read(struct tcp_table *t)
+{
+    static const char *const paths[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+    int i, read_one = 0, saved = ENOENT;
+
+    t->n = 0;
+    t->time_wait = 0;
+    for (i = 0; i < 2; i++) {
+        if (read_whole(t, paths[i]) < 0) {
+            if (errno == ENOMEM)
+                return -1;
+            saved = errno;
+            continue;
+        }
+        read_one = 1;
+        if (parse_table(t) < 0)
+            return -1;
+    }
+    if (!read_one) {
+        errno = saved;
+        return -1;
+    }
+    if (t->n > 1)
+        qsort(t->s, t->n, sizeof *t->s, by_inode);
+    return 0;
+}
+
+void tcp_table_free(struct tcp_table *t)
+{
+    free(t->s);
+    free(t->buf);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- a tree's sockets ------------------------------------------------------- */
+
+static const struct tcp_sock *find_inode(const struct tcp_table *t, uint64_t inode)
+{
+    size_t lo = 0, hi = t->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (t->s[mid].inode < inode)
+            lo = mid + 1;
+        else if (t->s[mid].inode > inode)
+            hi = mid;
+        else
+            return &t->s[mid];
+    }
+    return NULL;
+}
+
+/* A group of connections as one number: inbound above 65535. */
+static uint32_t group_key(int inbound, uint16_t port)
+{
+    return (inbound ? 65536u : 0u) + port;
+}
+
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const struct mon_port *x = a, *y = b;
+
+    if (x->count != y->count)
+        return (x->count < y->count) - (x->count > y->count);
+    if (x->inbound != y->inbound)
+        return y->inbound - x->inbound;
+    return (x->port > y->port) - (x->port < y->port);
+}
+
+/* The groups of keys[0..n) (sorted) into out->ports, most first. */
+static void top_ports(const uint32_t *keys, size_t n, struct mon_tcp *out)
+{
+    struct mon_port top[MON_NPORTS + 1];
+    size_t i = 0, ntop = 0;
+
+    while (i < n) {
+        size_t j = i;
+
+        while (j < n && keys[j] == keys[i])
+            j++;
+        /* keep the best MON_NPORTS: the new group in the spare slot, sorted */
+        top[ntop].port = (int32_t)(keys[i] & 0xffff);
+        top[ntop].inbound = keys[i] > 0xffff;
+        top[ntop].count = (int64_t)(j - i);
+        ntop++;
+        qsort(top, ntop, sizeof *top, by_count);
+        if (ntop > MON_NPORTS)
+            ntop = MON_NPORTS;
+        i = j;
+    }
+    memcpy(out->ports, top, ntop * sizeof *top);
+    out->nports = ntop;
+}
+
+void tcp_count(const struct tcp_table *t, const uint64_t *inodes, size_t n, struct mon_tcp *out)
+{
+    uint16_t listen[64];
+    uint32_t *keys = n ? malloc(n * sizeof *keys) : NULL;
+    size_t i, k, nlisten = 0, nkeys = 0;
+
+    memset(out, 0, sizeof *out);
+    out->known = 1;
+    for (i = 0; i < n; i++) {
+        const struct tcp_sock *s = find_inode(t, inodes[i]);
+
+        if (!s)
+            continue;
+        if (s->state == TCP_LISTEN) {
+            out->listen++;
+            if (nlisten < sizeof listen / sizeof *listen)
+                listen[nlisten++] = s->lport;
+        } else if (s->state != TCP_ESTABLISHED) {
+            out->other++;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct tcp_sock *s = find_inode(t, inodes[i]);
+        int inbound = 0;
+
+        if (!s || s->state != TCP_ESTABLISHED)
+            continue;
+        out->established++;
+        for (k = 0; k < nlisten && !inbound; k++)
+            inbound = listen[k] == s->lport;
+        if (keys)
+            keys[nkeys++] = group_key(inbound, inbound ? s->lport : s->rport);
+    }
+    if (nkeys > 1)
+        qsort(keys, nkeys, sizeof *keys, by_u32);
+    top_ports(keys, nkeys, out);
+    free(keys);
+}
+
+/* ---- the interfaces ------------------------------------------------------------ */
+
+int netdev_read(struct mon_net_row *row)
+{
+    char line[512];
+    FILE *f = fopen("/proc/net/dev", "re");
+
+    if (!f)
+        return -1;
+    row->lo_rx_bytes = row->lo_tx_bytes = row->lo_rx_packets = row->lo_tx_packets = 0;
+    row->rx_bytes = row->tx_bytes = row->rx_packets = row->tx_packets = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long v[10];
+        char *colon = strchr(line, ':');
+        const char *name = skip_space(line);
+        int lo;
+
+        if (!colon || sscanf(colon + 1, "%llu %llu %*u %*u %*u %*u %*u %*u %llu %llu",
+                             &v[0], &v[1], &v[8], &v[9]) != 4)
+            continue;
+        lo = (size_t)(colon - name) == 2 && !strncmp(name, "lo", 2);
+        *(lo ? &row->lo_rx_bytes : &row->rx_bytes) += (int64_t)v[0];
+        *(lo ? &row->lo_rx_packets : &row->rx_packets) += (int64_t)v[1];
+        *(lo ? &row->lo_tx_bytes : &row->tx_bytes) += (int64_t)v[8];
+        *(lo ? &row->lo_tx_packets : &row->tx_packets) += (int64_t)v[9];
+    }
+    fclose(f);
+    return 0;
+}
+
+/* ---- summaries ----------------------------------------------------------------- */
+
+/* The rows [*lo, *hi) with t in [from, to]. */
+#define WINDOW(rows, n, from, to, lo, hi)                                        \
+    do {                                                                         \
+        for ((lo) = 0; (lo) < (n) && (rows)[lo].t < (from); (lo)++)              \
+            ;                                                                    \
+        for ((hi) = (lo); (hi) < (n) && ((to) < 0 || (rows)[hi].t <= (to)); (hi)++) \
+            ;                                                                    \
+    } while (0)
+
+/* The slot of a port group in out, added when new and there is room;
+ * NULL when full. */
+static size_t port_slot(struct mon_tcp_summary *out, const struct mon_port *p, size_t cap,
+                        int32_t (*keys)[2], double *sum, double *max)
+{
+    size_t i;
+
+    for (i = 0; i < out->nports; i++)
+        if (keys[i][0] == p->port && keys[i][1] == p->inbound)
+            return i;
+    if (out->nports == cap)
+        return cap;
+    keys[i][0] = p->port;
+    keys[i][1] = p->inbound;
+    sum[i] = max[i] = 0;
+    out->nports++;
+    return i;
+}
+
+static int by_max(const void *a, const void *b)
+{
+    const double *x = a, *y = b;   /* max, mean, port, inbound */
+
+    if (x[0] != y[0])
+        return (x[0] < y[0]) - (x[0] > y[0]);
+    if (x[3] != y[3])
+        return (x[3] < y[3]) - (x[3] > y[3]);
+    return (x[2] > y[2]) - (x[2] < y[2]);
+}
+
+void mon_tcp_summarise(const struct mon_row *rows, size_t n, double from, double to,
+                       struct mon_tcp_summary *out)
+{
+    enum { CAP = 64 };
+    int32_t keys[CAP][2];
+    double sum[CAP], max[CAP], sorted[CAP][4], est = 0;
+    size_t lo, hi, k, i;
+
+    memset(out, 0, sizeof *out);
+    WINDOW(rows, n, from, to, lo, hi);
+    for (k = lo; k < hi; k++) {
+        const struct mon_tcp *c = &rows[k].tcp;
+
+        if (!c->known)
+            continue;
+        out->rows++;
+        est += (double)c->established;
+        if ((double)c->listen > out->listen_max)
+            out->listen_max = (double)c->listen;
+        if ((double)c->established > out->established_max)
+            out->established_max = (double)c->established;
+        if ((double)c->other > out->other_max)
+            out->other_max = (double)c->other;
+        for (i = 0; i < c->nports && i < MON_NPORTS; i++) {
+            size_t s = port_slot(out, &c->ports[i], CAP, keys, sum, max);
+
+            if (s == CAP)
+                continue;
+            sum[s] += (double)c->ports[i].count;
+            if ((double)c->ports[i].count > max[s])
+                max[s] = (double)c->ports[i].count;
+        }
+    }
+    if (!out->rows)
+        return;
+    out->established_mean = est / (double)out->rows;
+    for (i = 0; i < out->nports; i++) {
+        sorted[i][0] = max[i];
+        sorted[i][1] = sum[i] / (double)out->rows;
+        sorted[i][2] = keys[i][0];
+        sorted[i][3] = keys[i][1];
+    }
+    qsort(sorted, out->nports, sizeof *sorted, by_max);
+    if (out->nports > MON_NPORTS)
+        out->nports = MON_NPORTS;
+    for (i = 0; i < out->nports; i++) {
+        out->ports[i].max = sorted[i][0];
+        out->ports[i].mean = sorted[i][1];
+        out->ports[i].port = (int32_t)sorted[i][2];
+        out->ports[i].inbound = (int32_t)sorted[i][3];
+    }
+}
+
+/* (b - a) / dt, -1 when either is unknown. */
+static double rate(int64_t a, int64_t b, double dt)
+{
+    return a < 0 || b < 0 ? -1 : (double)(b - a) / dt;
+}
+
+void mon_net_summarise(const struct mon_net_row *rows, size_t n, double from, double to,
+                       struct mon_net_summary *out)
+{
+    const struct mon_net_row *a, *b;
+    size_t lo, hi, k;
+    double dt;
+
+    memset(out, 0, sizeof *out);
+    out->lo_rx_bytes_per_s = out->lo_tx_bytes_per_s = -1;
+    out->lo_rx_packets_per_s = out->lo_tx_packets_per_s = -1;
+    out->rx_bytes_per_s = out->tx_bytes_per_s = out->rx_packets_per_s = -1;
+    out->tx_packets_per_s = out->time_wait_max = -1;
+    WINDOW(rows, n, from, to, lo, hi);
+    for (k = lo; k < hi; k++)
+        if ((double)rows[k].time_wait > out->time_wait_max)
+            out->time_wait_max = (double)rows[k].time_wait;
+    if (hi - lo < 2)
+        return;
+    a = &rows[lo];
+    b = &rows[hi - 1];
+    dt = b->t - a->t;
+    if (!(dt > 0))
+        return;
+    out->duration = dt;
+    out->lo_rx_bytes_per_s = rate(a->lo_rx_bytes, b->lo_rx_bytes, dt);
+    out->lo_tx_bytes_per_s = rate(a->lo_tx_bytes, b->lo_tx_bytes, dt);
+    out->lo_rx_packets_per_s = rate(a->lo_rx_packets, b->lo_rx_packets, dt);
+    out->lo_tx_packets_per_s = rate(a->lo_tx_packets, b->lo_tx_packets, dt);
+    out->rx_bytes_per_s = rate(a->rx_bytes, b->rx_bytes, dt);
+    out->tx_bytes_per_s = rate(a->tx_bytes, b->tx_bytes, dt);
+    out->rx_packets_per_s = rate(a->rx_packets, b->rx_packets, dt);
+    out->tx_packets_per_s = rate(a->tx_packets, b->tx_packets, dt);
+}

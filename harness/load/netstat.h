@@ -1,0 +1,49 @@
+/*
+ * netstat.h: what the monitor (monitor.h) reads of /proc/net: the TCP
+ * tables (/proc/net/tcp and tcp6: every socket's ports, state and inode),
+ * read once per sample for every process tree, and the interface counters
+ * (/proc/net/dev).  Both are those of pacer's network namespace.
+ */
+#ifndef PACER_NETSTAT_H
+#define PACER_NETSTAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "monitor.h"
+
+/* One socket of the TCP tables. */
+struct tcp_sock {
+    uint64_t inode;           /* 0: owned by no process (TIME_WAIT) */
+    uint16_t lport, rport;
+    uint8_t state;            /* the kernel's TCP_* numbers (1 established, 10 listen) */
+};
+
+/* The tables of one sample; its memory is kept from one read to the next. */
+struct tcp_table {
+    struct tcp_sock *s;       /* sorted by inode */
+    size_t n, cap;
+    int64_t time_wait;        /* sockets in TIME_WAIT, machine-wide */
+    char *buf;                /* the text of a table */
+    size_t bufcap;
+};
+
+/* Read /proc/net/tcp and /proc/net/tcp6 into t (replacing what it held).
+ * 0, or -1 with errno when neither can be read (out of memory: ENOMEM);
+ * a missing tcp6 (no IPv6) is an empty table. */
+int tcp_table_read(struct tcp_table *t);
+void tcp_table_free(struct tcp_table *t);
+
+/* Count into out (overwritten, known set) the sockets of t whose inodes
+ * are among inodes[0..n) (sorted, each once: a tree's sockets): listening
+ * sockets, established connections grouped by port (inbound on a port
+ * the tree listens on, else outbound by the remote port; the
+ * MON_NPORTS groups with most connections, most first), and those in other
+ * states.  A socket that is not in t (UDP, unix) is not counted. */
+void tcp_count(const struct tcp_table *t, const uint64_t *inodes, size_t n, struct mon_tcp *out);
+
+/* The counters of /proc/net/dev into row (t and time_wait left as they
+ * are): lo, and the sum of every other interface.  0, or -1 with errno. */
+int netdev_read(struct mon_net_row *row);
+
+#endif
