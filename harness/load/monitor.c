@@ -22,10 +22,11 @@
  * TCP: each descriptor of a tree that is a socket ("socket:[INODE]") gives
  * its inode; a tree's inodes, each once (forked workers share their
  * listening socket), are looked up in the TCP tables read once for the
- * sample (netstat.c).  Reading them costs a few microseconds a socket;
- * when a sample's TCP part takes more than a tenth of the period (tens of
- * thousands of sockets) the tables are read less often, so that the
- * sampler keeps to about a tenth of a core, and the rows between have no
+ * sample (netstat.c).  That costs a walk of the kernel's table of
+ * connections (milliseconds when it holds many TIME_WAIT) and a readlink a
+ * descriptor; when a sample's TCP part takes more than a fifth of the
+ * period (of the sampler's CPU) the tables are read less often, so that
+ * it keeps to about a fifth of a core, and the rows between have no
  * counts (tcp.known 0).
  */
 #include "monitor.h"
@@ -59,6 +60,7 @@ struct proc_stat {
 struct inodes {
     uint64_t *v;
     size_t n, cap;
+    uint64_t ns;              /* time spent reading descriptors for them */
 };
 
 /* A parent link found by the /proc scan. */
@@ -224,6 +226,7 @@ static int count_fds(pid_t pid, int64_t *fds, struct inodes *in)
     char path[64];
     struct dirent *de;
     int64_t n = 0;
+    uint64_t t0 = in ? clock_thread_cpu_ns() : 0;
     DIR *d;
 
     snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
@@ -240,6 +243,8 @@ static int count_fds(pid_t pid, int64_t *fds, struct inodes *in)
         }
     closedir(d);
     *fds = n;
+    if (in)
+        in->ns += clock_thread_cpu_ns() - t0;
     return 0;
 }
 
@@ -426,8 +431,7 @@ static void tree_tcp(const struct tcp_table *tab, struct inodes *in, struct mon_
 
 /* One reading of pid, with its descendants or alone, and its sockets
  * counted from tab (NULL: not counted).  0, -1 when gone. */
-static int read_tree(pid_t pid, int descendants, const struct tcp_table *tab,
-                     struct mon_row *row)
+static int read_tree(pid_t pid, int descendants, struct tcp_table *tab, struct mon_row *row)
 {
     struct inodes in = { 0 };
     int attempt, rc = -1;
@@ -442,8 +446,12 @@ static int read_tree(pid_t pid, int descendants, const struct tcp_table *tab,
         if (rc <= 0)
             break;
     }
-    if (rc == 0 && tab)
+    if (rc == 0 && tab) {
+        uint64_t t0 = clock_thread_cpu_ns();
+
         tree_tcp(tab, &in, row);
+        tab->spent_ns += in.ns + (clock_thread_cpu_ns() - t0);
+    }
     free(in.v);
     return rc < 0 ? -1 : 0;
 }
@@ -518,21 +526,25 @@ static void sample_net(struct monitor *m, const struct tcp_table *tab)
 
 /* The TCP tables for this sample, or NULL: not this time (the budget) or
  * unreadable. */
-static const struct tcp_table *sample_tables(struct monitor *m, uint64_t now)
+static struct tcp_table *sample_tables(struct monitor *m, uint64_t now)
 {
     struct tcp_table *tab = m->tables;
+    uint64_t cpu = clock_thread_cpu_ns();
 
     if (!tab || now < m->tcp_next)
         return NULL;
-    return tcp_table_read(tab) == 0 ? tab : NULL;
+    if (tcp_table_read(tab) < 0)
+        return NULL;
+    tab->spent_ns = clock_thread_cpu_ns() - cpu;
+    return tab;
 }
 
 /* One row for every series still alive.  The pacer series is the last one
  * and has no descendants. */
 static void monitor_sample(struct monitor *m)
 {
-    uint64_t start = clock_now_ns(), cost;
-    const struct tcp_table *tab = sample_tables(m, start);
+    uint64_t start = clock_now_ns();
+    struct tcp_table *tab = sample_tables(m, start);
     size_t i;
 
     sample_net(m, tab);
@@ -559,11 +571,10 @@ static void monitor_sample(struct monitor *m)
         row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
         series_append(m, s, &row);
     }
-    /* a sample with the tables that took over a tenth of the period puts
-     * off the next reading of them, to about a tenth of a core */
-    cost = clock_now_ns() - start;
-    if (tab && cost > m->period_ns / 10)
-        m->tcp_next = start + 10 * cost;
+    /* TCP counting that took over a fifth of the period (of the sampling
+     * thread's CPU) puts off the next one, to about a fifth of a core */
+    if (tab && tab->spent_ns > m->period_ns / 5)
+        m->tcp_next = start + 5 * tab->spent_ns;
 }
 
 static int stopping(struct monitor *m)

@@ -3,7 +3,10 @@
  * (netstat.h), and the summaries of what the monitor made of them
  * (monitor.h: mon_tcp_summarise, mon_net_summarise).
  *
- * A line of /proc/net/tcp (tcp6 has 32 hex digits of address):
+ * The tables by netlink (sock_diag(7)): one dump request per family, the
+ * answers parsed as they come; the socket is kept from one sample to the
+ * next.  Otherwise a line of /proc/net/tcp (tcp6 has 32 hex digits of
+ * address):
  *
  *   0: 0100007F:1F90 0100007F:9C40 01 00000000:00000000 00:00000000 00000000  0  0 12345 ...
  *
@@ -15,9 +18,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define TCP_ESTABLISHED 1
@@ -140,6 +148,24 @@ static int parse_line(const char *p, struct tcp_sock *s)
     return 0;
 }
 
+/* s appended to t.  0, or -1 with errno ENOMEM. */
+static int push_sock(struct tcp_table *t, const struct tcp_sock *s)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        struct tcp_sock *ns = realloc(t->s, cap * sizeof *ns);
+
+        if (!ns) {
+            errno = ENOMEM;
+            return -1;
+        }
+        t->s = ns;
+        t->cap = cap;
+    }
+    t->s[t->n++] = *s;
+    return 0;
+}
+
 /* The sockets of one table's text appended to t. */
 static int parse_table(struct tcp_table *t)
 {
@@ -152,25 +178,140 @@ static int parse_table(struct tcp_table *t)
         if (parse_line(p, &s) == 0) {
             if (s.state == TCP_TIME_WAIT)
                 t->time_wait++;
-            if (s.inode) {
-                if (t->n == t->cap) {
-                    size_t cap = t->cap ? 2 * t->cap : 1024;
-                    struct tcp_sock *ns = realloc(t->s, cap * sizeof *ns);
-
-                    if (!ns) {
-                        errno = ENOMEM;
-                        return -1;
-                    }
-                    t->s = ns;
-                    t->cap = cap;
-                }
-                t->s[t->n++] = s;
-            }
+            if (s.inode && push_sock(t, &s) < 0)
+                return -1;
         }
         if (!nl)
             break;
         p = nl + 1;
     }
+    return 0;
+}
+
+/* ---- the tables by netlink ---------------------------------------------------- */
+
+/* Every socket but those in TIME_WAIT (and SYN_RECV: requests, no socket
+ * yet) appended to t: of family (AF_INET, AF_INET6), or of both at once
+ * (AF_UNSPEC) by the older request, which walks the kernel's table of
+ * connections once instead of once per family (half the cost: some 5 ms
+ * with 20,000 TIME_WAIT in it).  0, or -1 with errno. */
+static int dump_family(struct tcp_table *t, int fd, int family)
+{
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 r;
+    } req;
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req r;
+    } old;
+    unsigned states = 0xfff & ~(1u << TCP_TIME_WAIT) & ~(1u << 3 /* SYN_RECV */);
+    ssize_t len;
+
+    memset(&req, 0, sizeof req);
+    memset(&old, 0, sizeof old);
+    req.nlh.nlmsg_len = sizeof req;
+    req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.r.sdiag_family = (uint8_t)family;
+    req.r.sdiag_protocol = IPPROTO_TCP;
+    req.r.idiag_states = states;
+    old.nlh.nlmsg_len = sizeof old;
+    old.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+    old.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    old.r.idiag_family = AF_UNSPEC;
+    old.r.idiag_states = states;
+    if (family == AF_UNSPEC ? send(fd, &old, sizeof old, 0) < 0
+                            : send(fd, &req, sizeof req, 0) < 0)
+        return -1;
+    for (;;) {
+        struct nlmsghdr *h;
+
+        while ((len = recv(fd, t->buf, t->bufcap, 0)) < 0 && errno == EINTR)
+            ;
+        if (len <= 0)
+            return len < 0 ? -1 : (errno = EPROTO, -1);
+        for (h = (struct nlmsghdr *)(void *)t->buf; NLMSG_OK(h, (size_t)len);
+             h = NLMSG_NEXT(h, len)) {
+            const struct inet_diag_msg *d = NLMSG_DATA(h);
+            struct tcp_sock s;
+
+            if (h->nlmsg_type == NLMSG_DONE)
+                return 0;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *ne = NLMSG_DATA(h);
+
+                errno = ne->error ? -ne->error : EPROTO;
+                return -1;
+            }
+            if ((h->nlmsg_type != SOCK_DIAG_BY_FAMILY && h->nlmsg_type != TCPDIAG_GETSOCK) ||
+                !d->idiag_inode)
+                continue;
+            s.inode = d->idiag_inode;
+            s.lport = ntohs(d->id.idiag_sport);
+            s.rport = ntohs(d->id.idiag_dport);
+            s.state = d->idiag_state;
+            if (push_sock(t, &s) < 0)
+                return -1;
+        }
+    }
+}
+
+/* TIME_WAIT from /proc/net/sockstat ("TCP: inuse 5 orphan 0 tw 18014 ..."),
+ * -1 unknown. */
+static int64_t sockstat_tw(void)
+{
+    char line[256];
+    long long tw = -1;
+    FILE *f = fopen("/proc/net/sockstat", "re");
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, " tw ");
+
+        if (!strncmp(line, "TCP:", 4) && p)
+            tw = strtoll(p + 4, NULL, 10);
+    }
+    fclose(f);
+    return tw;
+}
+
+/* The tables by netlink.  0; -1 with errno (when not allowed: t->nl is -1
+ * and the caller reads /proc instead). */
+static int read_netlink(struct tcp_table *t)
+{
+    if (!t->bufcap) {
+        if (!(t->buf = malloc(65536)))
+            return errno = ENOMEM, -1;
+        t->bufcap = 65536;
+    }
+    if (t->nl == 0) {
+        int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+        t->nl = fd < 0 ? -1 : fd + 1;
+    }
+    if (t->nl < 0)
+        return -1;
+    if (dump_family(t, t->nl - 1, AF_UNSPEC) == 0) {
+        t->time_wait = sockstat_tw();
+        return 0;
+    }
+    t->n = 0;
+    if (errno == ENOMEM)
+        return -1;
+    if (dump_family(t, t->nl - 1, AF_INET) < 0 ||
+        (dump_family(t, t->nl - 1, AF_INET6) < 0 && errno != ENOENT &&
+         errno != EAFNOSUPPORT)) {
+        if (errno == ENOMEM)
+            return -1;
+        /* not allowed here (or a stream out of step): /proc from now on */
+        close(t->nl - 1);
+        t->nl = -1;
+        t->n = 0;
+        return -1;
+    }
+    t->time_wait = sockstat_tw();
     return 0;
 }
 
@@ -188,7 +329,11 @@ int tcp_table_read(struct tcp_table *t)
 
     t->n = 0;
     t->time_wait = 0;
-    for (i = 0; i < 2; i++) {
+    if (read_netlink(t) == 0)
+        read_one = 2;
+    else if (errno == ENOMEM)
+        return -1;
+    for (i = 0; i < 2 && read_one < 2; i++) {
         if (read_whole(t, paths[i]) < 0) {
             if (errno == ENOMEM)
                 return -1;
@@ -210,6 +355,8 @@ int tcp_table_read(struct tcp_table *t)
 
 void tcp_table_free(struct tcp_table *t)
 {
+    if (t->nl > 0)
+        close(t->nl - 1);
     free(t->s);
     free(t->buf);
     memset(t, 0, sizeof *t);

@@ -1,8 +1,15 @@
 /*
- * netstat.h: what the monitor (monitor.h) reads of /proc/net: the TCP
- * tables (/proc/net/tcp and tcp6: every socket's ports, state and inode),
- * read once per sample for every process tree, and the interface counters
+ * netstat.h: what the monitor (monitor.h) reads of the machine's network:
+ * the TCP tables (every socket's ports, state and inode), read once per
+ * sample for every process tree, and the interface counters
  * (/proc/net/dev).  Both are those of pacer's network namespace.
+ *
+ * The tables come from the kernel's sock_diag netlink interface, asked for
+ * every state but TIME_WAIT (which no process owns, and of which a machine
+ * that has run loads holds tens of thousands: /proc/net/tcp lists them all,
+ * some 40 ms a read at 18,000); TIME_WAIT is counted from
+ * /proc/net/sockstat.  Where netlink is not allowed, /proc/net/tcp and
+ * tcp6 are read instead.
  */
 #ifndef PACER_NETSTAT_H
 #define PACER_NETSTAT_H
@@ -23,14 +30,20 @@ struct tcp_sock {
 struct tcp_table {
     struct tcp_sock *s;       /* sorted by inode */
     size_t n, cap;
-    int64_t time_wait;        /* sockets in TIME_WAIT, machine-wide */
+    int64_t time_wait;        /* sockets in TIME_WAIT, machine-wide (-1
+                                 unknown) */
+    int nl;                   /* the netlink socket + 1; 0 not opened yet,
+                                 -1 not allowed (then /proc/net/tcp) */
+    uint64_t spent_ns;        /* the monitor's: CPU time its TCP counting
+                                 took in the sample (the read, the
+                                 descriptors) */
     char *buf;                /* the text of a table */
     size_t bufcap;
 };
 
-/* Read /proc/net/tcp and /proc/net/tcp6 into t (replacing what it held).
- * 0, or -1 with errno when neither can be read (out of memory: ENOMEM);
- * a missing tcp6 (no IPv6) is an empty table. */
+/* Read the TCP tables into t (replacing what it held; t zeroed the first
+ * time).  0, or -1 with errno when they cannot be read (out of memory:
+ * ENOMEM); no IPv6 is an empty table of it. */
 int tcp_table_read(struct tcp_table *t);
 void tcp_table_free(struct tcp_table *t);
 
