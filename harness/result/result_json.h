@@ -14,7 +14,7 @@
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.10",                req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.11",                req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
