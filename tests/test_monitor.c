@@ -756,11 +756,10 @@ Test(monitor, labelled_processes_are_checked)
     struct mon_proc odd[] = {{"a b", 1}};
     struct mon_proc nopid[] = {{"db", 0}};
     struct mon_proc dead[] = {{"db", 0}};
-    const char *label;
+    struct mon_proc *procs = NULL;
     struct monitor m;
     struct err e = {0};
-    size_t len;
-    pid_t pid;
+    size_t n = 0;
 
     cr_assert_eq(monitor_start_procs(&m, 0, twice, 2, 0, &e), -1);
     cr_assert_str_eq(e.msg, "monitor: label \"db\" given twice");
@@ -782,18 +781,25 @@ Test(monitor, labelled_processes_are_checked)
     monitor_free(&m);
 
     err_clear(&e);
-    cr_assert_eq(mon_proc_parse("redis=1234", &label, &len, &pid, &e), 0);
-    cr_assert_eq(len, 5);
-    cr_assert_eq(strncmp(label, "redis", len), 0);
-    cr_assert_eq(pid, 1234);
-    cr_assert_eq(mon_proc_parse("redis", &label, &len, &pid, &e), -1);
+    cr_assert_eq(mon_procs_add(&procs, &n, "redis=1234", &e), 0, "%s", e.msg);
+    cr_assert_eq(mon_procs_add(&procs, &n, "db.2=77", &e), 0, "%s", e.msg);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(procs[0].label, "redis");
+    cr_assert_eq(procs[0].pid, 1234);
+    cr_assert_str_eq(procs[1].label, "db.2");
+    cr_assert_eq(mon_procs_add(&procs, &n, "redis", &e), -1);
     cr_assert_str_eq(e.msg, "expected NAME=PID");
     err_clear(&e);
-    cr_assert_eq(mon_proc_parse("redis=12x", &label, &len, &pid, &e), -1);
+    cr_assert_eq(mon_procs_add(&procs, &n, "cache=12x", &e), -1);
     cr_assert_str_eq(e.msg, "\"12x\" after '=' is not a process id (a whole number above 0)");
     err_clear(&e);
-    cr_assert_eq(mon_proc_parse("=12", &label, &len, &pid, &e), -1);
+    cr_assert_eq(mon_procs_add(&procs, &n, "=12", &e), -1);
     cr_assert_str_eq(e.msg, "empty label");
+    err_clear(&e);
+    cr_assert_eq(mon_procs_add(&procs, &n, "redis=5", &e), -1);
+    cr_assert_str_eq(e.msg, "label \"redis\" given twice");
+    cr_assert_eq(n, 2, "nothing added on a fault");
+    mon_procs_free(procs, n);
 }
 
 /* Connections over a window: per port its most and its mean, over the

@@ -633,72 +633,6 @@ static void monitor_release(struct monitor *m)
     memset(m, 0, sizeof *m);
 }
 
-int mon_label_check(const char *label, size_t len, struct err *e)
-{
-    static const char *const taken[] = {"server", "pacer", "net"};
-    size_t i;
-
-    if (len == 0)
-        return err_set(e, "empty label");
-    if (len > 32)
-        return err_set(e, "label \"%.*s...\" is over 32 characters", 32, label);
-    for (i = 0; i < len; i++) {
-        char c = label[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.'))
-            return err_set(e, "label \"%.*s\": '%c' is not a letter, digit, '-', '_' or '.'",
-                           (int)len, label, c);
-    }
-    for (i = 0; i < sizeof taken / sizeof *taken; i++)
-        if (strlen(taken[i]) == len && !strncmp(label, taken[i], len))
-            return err_set(e, "label \"%s\" is pacer's own (server, pacer, net)", taken[i]);
-    return 0;
-}
-
-int mon_proc_parse(const char *spec, const char **label, size_t *len, pid_t *pid,
-                   struct err *e)
-{
-    const char *eq = strchr(spec, '=');
-    char *end;
-    long long x;
-
-    if (!eq)
-        return err_set(e, "expected NAME=PID");
-    if (mon_label_check(spec, (size_t)(eq - spec), e) < 0)
-        return -1;
-    errno = 0;
-    x = strtoll(eq + 1, &end, 10);
-    if (end == eq + 1 || *end || errno || eq[1] == '-' || eq[1] == '+' || eq[1] == ' ' ||
-        x < 1 || x > 0x7fffffff)
-        return err_set(e, "\"%s\" after '=' is not a process id (a whole number above 0)",
-                       eq + 1);
-    *label = spec;
-    *len = (size_t)(eq - spec);
-    *pid = (pid_t)x;
-    return 0;
-}
-
-/* The labels of procs: good, and each once. */
-static int check_procs(const struct mon_proc *procs, size_t n, struct err *e)
-{
-    struct err why = { 0 };
-    size_t i, j;
-
-    for (i = 0; i < n; i++) {
-        const char *l = procs[i].label ? procs[i].label : "";
-
-        if (mon_label_check(l, strlen(l), &why) < 0)
-            return err_set(e, "monitor: %s", why.msg);
-        if (procs[i].pid <= 0)
-            return err_set(e, "monitor: %s: bad process id %d", l, (int)procs[i].pid);
-        for (j = 0; j < i; j++)
-            if (!strcmp(procs[j].label, l))
-                return err_set(e, "monitor: label \"%s\" given twice", l);
-    }
-    return 0;
-}
-
 /* After the first sample: a series that found no process.  -1 with why. */
 static int check_first(struct monitor *m, struct err *e)
 {
@@ -738,7 +672,7 @@ int monitor_start_procs(struct monitor *m, pid_t pid, const struct mon_proc *pro
     memset(m, 0, sizeof *m);
     if (pid < 0)
         return err_set(e, "monitor: bad process id %d", (int)pid);
-    if (check_procs(procs, nprocs, e) < 0)
+    if (mon_procs_check(procs, nprocs, e) < 0)
         return -1;
     m->period_ns = period_ns ? period_ns : DEFAULT_PERIOD_NS;
     m->series = calloc(nprocs + 2, sizeof *m->series);
@@ -810,70 +744,4 @@ const struct mon_series *monitor_series(const struct monitor *m, const char *lab
         if (strcmp(m->series[i].label, label) == 0)
             return &m->series[i];
     return NULL;
-}
-
-static double row_cpu(const struct mon_row *r)
-{
-    return r->cpu_user + r->cpu_sys;
-}
-
-/* Means of levels (RSS) are over the rows, which are evenly spaced; rates
- * are the change between the first and the last row over the time between
- * them; ctxsw_per_s counts both kinds.  Fewer than two rows give rates of
- * 0 (I/O: -1) and duration 0. */
-void mon_summarise(const struct mon_series *s, double from, double to, struct mon_summary *out)
-{
-    const struct mon_row *a, *b;
-    size_t lo = 0, hi, k;
-    double rss_sum = 0, dt;
-    int have_max = 0;
-
-    memset(out, 0, sizeof *out);
-    out->read_bytes_per_s = out->write_bytes_per_s = -1;
-    while (lo < s->n && s->rows[lo].t < from)
-        lo++;
-    for (hi = lo; hi < s->n && (to < 0 || s->rows[hi].t <= to); hi++)
-        ;
-    if (hi == lo)
-        return;
-    a = &s->rows[lo];
-    b = &s->rows[hi - 1];
-    out->rss_max = (double)a->rss;
-    out->threads_max = (double)a->threads;
-    out->fds_max = (double)a->fds;
-    for (k = lo; k < hi; k++) {
-        const struct mon_row *r = &s->rows[k];
-
-        rss_sum += (double)r->rss;
-        if ((double)r->rss > out->rss_max)
-            out->rss_max = (double)r->rss;
-        if ((double)r->threads > out->threads_max)
-            out->threads_max = (double)r->threads;
-        if ((double)r->fds > out->fds_max)
-            out->fds_max = (double)r->fds;
-        if (k > lo && r->t > r[-1].t) {
-            double c = (row_cpu(r) - row_cpu(&r[-1])) / (r->t - r[-1].t);
-
-            if (!have_max || c > out->cpu_max)
-                out->cpu_max = c;
-            have_max = 1;
-        }
-    }
-    out->rss_mean = rss_sum / (double)(hi - lo);
-    dt = b->t - a->t;
-    out->duration = dt;
-    if (dt <= 0)
-        return;
-    out->cpu_mean = (row_cpu(b) - row_cpu(a)) / dt;
-    out->cpu_user_mean = (b->cpu_user - a->cpu_user) / dt;
-    out->cpu_sys_mean = (b->cpu_sys - a->cpu_sys) / dt;
-    if (a->vol_ctxsw >= 0 && a->invol_ctxsw >= 0 && b->vol_ctxsw >= 0 && b->invol_ctxsw >= 0) {
-        out->ctxsw_per_s = (double)((b->vol_ctxsw + b->invol_ctxsw) -
-                                    (a->vol_ctxsw + a->invol_ctxsw)) / dt;
-        out->invol_ctxsw_per_s = (double)(b->invol_ctxsw - a->invol_ctxsw) / dt;
-    }
-    if (a->read_bytes >= 0 && b->read_bytes >= 0)
-        out->read_bytes_per_s = (double)(b->read_bytes - a->read_bytes) / dt;
-    if (a->write_bytes >= 0 && b->write_bytes >= 0)
-        out->write_bytes_per_s = (double)(b->write_bytes - a->write_bytes) / dt;
 }

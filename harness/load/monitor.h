@@ -149,11 +149,16 @@ int monitor_start(struct monitor *m, pid_t pid, uint64_t period_ns, struct err *
  * naming the label: a bad or repeated label, no such process. */
 int monitor_start_procs(struct monitor *m, pid_t pid, const struct mon_proc *procs,
                         size_t nprocs, uint64_t period_ns, struct err *e);
-/* "NAME=PID" (the command line's --monitor) into *label (pointing into
- * spec, len bytes in *len) and *pid.  -1 with the cause in e: "expected
- * NAME=PID", a bad label, a pid that is not a whole number above 0. */
-int mon_proc_parse(const char *spec, const char **label, size_t *len, pid_t *pid,
-                   struct err *e);
+/* "NAME=PID" (the command line's --monitor) appended to *procs (*n of
+ * them; grown here, the label a new copy).  -1 with the cause in e and
+ * *procs as it was: "expected NAME=PID", a bad label, a label given
+ * before, a pid that is not a whole number above 0, out of memory. */
+int mon_procs_add(struct mon_proc **procs, size_t *n, const char *spec, struct err *e);
+/* 0 when every label of procs[0..n) is good and given once and every pid
+ * above 0, else -1 with "monitor: ..." in e. */
+int mon_procs_check(const struct mon_proc *procs, size_t n, struct err *e);
+/* Free what mon_procs_add made. */
+void mon_procs_free(struct mon_proc *procs, size_t n);
 /* 0 when label (len bytes) may name a series, else -1 with why in e. */
 int mon_label_check(const char *label, size_t len, struct err *e);
 /* Take a last row, stop the thread.  The series stay readable. */
