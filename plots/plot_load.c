@@ -269,8 +269,10 @@ static void write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct ex
             x->blocks[x->nblocks].pacer = pacer;
             x->blocks[x->nblocks].label = lab;
             x->blocks[x->nblocks++].server = server;
-            fprintf(raw, "# repetition %zu, %s\n", k + 1, m->label);
-            fprintf(cpu, "# repetition %zu, %s\n", k + 1, m->label);
+            fprintf(raw, "# repetition %zu, %.*s\n", k + 1, (int)strcspn(m->label, "\r\n"),
+                    m->label);
+            fprintf(cpu, "# repetition %zu, %.*s\n", k + 1, (int)strcspn(m->label, "\r\n"),
+                    m->label);
             x->have_server |= server;
             write_mon_rows(raw, m, warm, pacer, x);
             write_mon_cpu(cpu, m, warm, win, x);
@@ -346,16 +348,18 @@ static const char *block_colour(const struct extent *x, size_t k, size_t nrep)
 static void cpu_panel(FILE *f, const struct extent *x, size_t nrep, const char *cpu)
 {
     const char *sep = "plot ";
+    char q[256];
     size_t k;
 
     load_y_axis(f, x->cpu, 1, "CPU (% of a core)");
     if (!x->have_cpu)
         fputs("set label 2 'no monitor' at graph 0.5, graph 0.5 center tc '#909090'\n", f);
     for (k = 0; k < x->nblocks; k++, sep = ", \\\n     ")
-        fprintf(f, "%s%s index %zu using 1:2 with lines lw %s %s lc '%s' title '%s'", sep, cpu,
+        fprintf(f, "%s%s index %zu using 1:2 with lines lw %s %s lc '%s' title %s", sep, cpu,
                 k, x->blocks[k].pacer ? "1" : "1.5", x->blocks[k].pacer ? "dt 2" : "",
                 block_colour(x, k, nrep),
-                x->blocks[k].rep == 0 ? x->labels[x->blocks[k].label] : "");
+                gp_quote(q, sizeof q,
+                         x->blocks[k].rep == 0 ? x->labels[x->blocks[k].label] : ""));
     if (!x->nblocks)
         fprintf(f, "plot NaN notitle");
 }
@@ -365,6 +369,7 @@ static void cpu_panel(FILE *f, const struct extent *x, size_t nrep, const char *
 static void rss_panel(FILE *f, const struct extent *x, size_t nrep, const char *mon)
 {
     const char *sep = "plot ";
+    char q[256];
     size_t k;
 
     load_y_axis(f, x->rss, 1048576, x->nlabels > 2 ? "RSS (MiB)"
@@ -375,7 +380,7 @@ static void rss_panel(FILE *f, const struct extent *x, size_t nrep, const char *
         fprintf(f, "%s%s index %zu using 1:($4/1048576) with lines lw 1.5 lc '%s' ", sep, mon, k,
                 block_colour(x, k, nrep));
         if (x->nlabels > 2 && x->blocks[k].rep == 0)
-            fprintf(f, "title '%s'", x->labels[x->blocks[k].label]);
+            fprintf(f, "title %s", gp_quote(q, sizeof q, x->labels[x->blocks[k].label]));
         else
             fputs("notitle", f);
         sep = ", \\\n     ";

@@ -86,7 +86,8 @@ static void write_key(FILE *f, const struct load_rep *r, size_t k, const struct 
     double warm = load_warm_s(r);
     size_t i, n = 0;
 
-    fprintf(f, "# repetition %zu, %s %s :%d\n", k + 1, m->keys[key].label,
+    fprintf(f, "# repetition %zu, %.*s %s :%d\n", k + 1,
+            (int)strcspn(m->keys[key].label, "\r\n"), m->keys[key].label,
             m->keys[key].inbound ? "in" : "out", m->keys[key].port);
     for (i = 0; mon && i < mon->nrows; i++) {
         const struct mon_row *row = &mon->rows[i];
@@ -187,11 +188,15 @@ void load_mon_conns_panel(FILE *f, const struct load_mon *m, size_t nrep, const 
         for (j = 0; j < m->nkeys; j++, sep = ", \\\n     ") {
             fprintf(f, "%s%s index %zu using 1:2 with steps lw 1.5 lc '%s' ", sep, conns,
                     k * m->nkeys + j, gp_colours[j % GP_NCOLOURS]);
-            if (k == 0)
-                fprintf(f, "title '%s %s :%d'", m->keys[j].label,
-                        m->keys[j].inbound ? "in" : "out", m->keys[j].port);
-            else
+            if (k == 0) {
+                char t[128], q[256];
+
+                snprintf(t, sizeof t, "%s %s :%d", m->keys[j].label,
+                         m->keys[j].inbound ? "in" : "out", m->keys[j].port);
+                fprintf(f, "title %s", gp_quote(q, sizeof q, t));
+            } else {
                 fputs("notitle", f);
+            }
         }
     fputs("\n", f);
 }

@@ -385,7 +385,8 @@ static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *
         struct mon_row one = { 0 };
         struct proc_stat ps;
 
-        if (read_stat(mem[i], &ps) < 0 || (ps.state != 'Z' && read_live(mem[i], &ps, &one, in) < 0)) {
+        if (read_stat(mem[i], &ps) < 0 ||
+            (ps.state != 'Z' && read_live(mem[i], &ps, &one, in) < 0)) {
             if (i == 0)
                 return -1;
             lost = 1;
