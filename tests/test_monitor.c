@@ -329,6 +329,7 @@ Test(monitor, samples_pacer_every_period)
     cr_assert_geq(s->rows[0].t, 0.0);
     for (i = 0; i < s->n; i++) {
         cr_assert_eq(s->rows[i].procs, 1);
+        cr_assert_eq(s->rows[i].tcp.known, 0, "pacer's connections are the load's: not counted");
         cr_assert_gt(s->rows[i].rss, 0);
         cr_assert_geq(s->rows[i].vol_ctxsw, 0);
         cr_assert_geq(s->rows[i].invol_ctxsw, 0);

@@ -508,7 +508,7 @@ static void sample_net(struct monitor *m, const struct tcp_table *tab)
         return;
     t2 = clock_now_ns();
     row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
-    row.time_wait = tab ? tab->time_wait : -1;
+    row.time_wait = tab ? tab->time_wait : tcp_time_wait();
     pthread_mutex_lock(&m->lock);
     if (m->net.n == m->net.cap) {
         size_t cap = m->net.cap ? 2 * m->net.cap : 64;
@@ -541,11 +541,13 @@ static struct tcp_table *sample_tables(struct monitor *m, uint64_t now)
 }
 
 /* One row for every series still alive.  The pacer series is the last one
- * and has no descendants. */
+ * and has no descendants, nor its connections counted (they are the
+ * load's: a thousand readlinks a sample taken from the generator for
+ * nothing); without another series the tables are not read. */
 static void monitor_sample(struct monitor *m)
 {
     uint64_t start = clock_now_ns();
-    struct tcp_table *tab = sample_tables(m, start);
+    struct tcp_table *tab = m->nseries > 1 ? sample_tables(m, start) : NULL;
     size_t i;
 
     sample_net(m, tab);
@@ -561,7 +563,7 @@ static void monitor_sample(struct monitor *m)
         if (gone)
             continue;
         t1 = clock_now_ns();
-        rc = read_tree(s->pid, i + 1 < m->nseries, tab, &row);
+        rc = read_tree(s->pid, i + 1 < m->nseries, i + 1 < m->nseries ? tab : NULL, &row);
         t2 = clock_now_ns();
         if (rc < 0) {
             pthread_mutex_lock(&m->lock);

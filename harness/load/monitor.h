@@ -7,8 +7,9 @@
  * kept cumulative in the rows (CPU seconds, context switches, I/O bytes);
  * rates are derived when the series is summarised or written.
  *
- * Each row also counts the tree's TCP sockets (its descriptors matched
- * against /proc/net/tcp and tcp6, read once per sample for all trees):
+ * Each row but pacer's also counts the tree's TCP sockets (its
+ * descriptors matched against the TCP tables, read once per sample for
+ * all trees; netstat.h):
  * listening, established by port (inbound on a port the tree listens on,
  * else outbound by the remote port: the app's connections to redis's
  * 6379), and in other states.  TIME_WAIT belongs to no process: it is

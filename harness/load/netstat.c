@@ -256,9 +256,7 @@ static int dump_family(struct tcp_table *t, int fd, int family)
     }
 }
 
-/* TIME_WAIT from /proc/net/sockstat ("TCP: inuse 5 orphan 0 tw 18014 ..."),
- * -1 unknown. */
-static int64_t sockstat_tw(void)
+int64_t tcp_time_wait(void)
 {
     char line[256];
     long long tw = -1;
@@ -293,7 +291,7 @@ static int read_netlink(struct tcp_table *t)
     if (t->nl < 0)
         return -1;
     if (dump_family(t, t->nl - 1, AF_UNSPEC) == 0) {
-        t->time_wait = sockstat_tw();
+        t->time_wait = tcp_time_wait();
         return 0;
     }
     t->n = 0;
@@ -310,7 +308,7 @@ static int read_netlink(struct tcp_table *t)
         t->n = 0;
         return -1;
     }
-    t->time_wait = sockstat_tw();
+    t->time_wait = tcp_time_wait();
     return 0;
 }
 

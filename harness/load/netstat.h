@@ -55,6 +55,10 @@ void tcp_table_free(struct tcp_table *t);
  * states.  A socket that is not in t (UDP, unix) is not counted. */
 void tcp_count(const struct tcp_table *t, const uint64_t *inodes, size_t n, struct mon_tcp *out);
 
+/* Sockets in TIME_WAIT, machine-wide, from /proc/net/sockstat ("TCP:
+ * inuse 5 orphan 0 tw 18014 ..."); -1 unknown. */
+int64_t tcp_time_wait(void);
+
 /* The counters of /proc/net/dev into row (t and time_wait left as they
  * are): lo, and the sum of every other interface.  0, or -1 with errno. */
 int netdev_read(struct mon_net_row *row);
