@@ -447,7 +447,9 @@ static int read_tree(pid_t pid, int descendants, struct tcp_table *tab, struct m
         if (rc <= 0)
             break;
     }
-    if (rc == 0 && tab) {
+    /* descriptors that could not be read (another user's process): no
+     * counts, rather than counts of none */
+    if (rc == 0 && tab && row->fds >= 0) {
         uint64_t t0 = clock_thread_cpu_ns();
 
         tree_tcp(tab, &in, row);
