@@ -552,7 +552,7 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
         else if (p - x.have_shape < NPANELS)
             panel(g.f, p - x.have_shape, &x, nrep, ser, mon, cpu, &ut, &ul);
         else if (lm.nkeys && p - x.have_shape == NPANELS)
-            load_mon_conns_panel(g.f, &lm, nrep, kfile);
+            load_mon_conns_panel(g.f, &lm, nrep, kfile, x.labels, x.nlabels);
         else
             load_mon_net_panel(g.f, &lm, nrep, nfile);
         if (p == 0)

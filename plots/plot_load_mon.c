@@ -178,16 +178,20 @@ void load_mon_write(FILE *conns, FILE *net, const struct bench *b, struct load_m
         fputs("NaN\tNaN\n", conns);
 }
 
-void load_mon_conns_panel(FILE *f, const struct load_mon *m, size_t nrep, const char *conns)
+void load_mon_conns_panel(FILE *f, const struct load_mon *m, size_t nrep, const char *conns,
+                          const char *const *labels, size_t nlabels)
 {
     const char *sep = "plot ";
-    size_t k, j;
+    size_t k, j, c;
 
     load_y_axis(f, m->conns_max, 1, "TCP connections");
     for (k = 0; k < nrep; k++)
         for (j = 0; j < m->nkeys; j++, sep = ", \\\n     ") {
-            fprintf(f, "%s%s index %zu using 1:2 with steps lw 1.5 lc '%s' ", sep, conns,
-                    k * m->nkeys + j, gp_colours[j % GP_NCOLOURS]);
+            for (c = 0; c < nlabels && strcmp(labels[c], m->keys[j].label); c++)
+                ;
+            fprintf(f, "%s%s index %zu using 1:2 with steps lw 1.5 %slc '%s' ", sep, conns,
+                    k * m->nkeys + j, m->keys[j].inbound ? "" : "dt 2 ",
+                    gp_colours[(c < nlabels ? c : j) % GP_NCOLOURS]);
             if (k == 0) {
                 char t[128], q[256];
 

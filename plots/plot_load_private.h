@@ -45,8 +45,11 @@ void load_mon_scan(const struct bench *b, struct load_mon *m);
 void load_mon_write(FILE *conns, FILE *net, const struct bench *b, struct load_mon *m);
 
 /* The plot commands of the connections and of the network panels (data
- * files quoted for gnuplot). */
-void load_mon_conns_panel(FILE *f, const struct load_mon *m, size_t nrep, const char *conns);
+ * files quoted for gnuplot).  A group's colour is its process's, by its
+ * place in labels[0..nlabels) (as the CPU panel colours them), solid
+ * inbound and dashed outbound. */
+void load_mon_conns_panel(FILE *f, const struct load_mon *m, size_t nrep, const char *conns,
+                          const char *const *labels, size_t nlabels);
 void load_mon_net_panel(FILE *f, const struct load_mon *m, size_t nrep, const char *net);
 
 #endif
