@@ -839,3 +839,73 @@ Test(monitor, tcp_summary_of_hand_built_rows)
     mon_tcp_summarise(rows, 4, 1.5, 2.5, &u);
     cr_assert_eq(u.rows, 0, "the row there was not read");
 }
+
+/* The socket inodes of this process's descriptors, sorted, into v (at most
+ * max); their count. */
+static size_t own_sockets(uint64_t *v, size_t max)
+{
+    size_t n = 0, i, j;
+    int fd;
+
+    for (fd = 0; fd < 1024 && n < max; fd++) {
+        char path[64], link[64];
+        ssize_t len;
+
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        len = readlink(path, link, sizeof link - 1);
+        if (len > 8 && !strncmp(link, "socket:[", 8)) {
+            link[len] = '\0';
+            v[n++] = strtoull(link + 8, NULL, 10);
+        }
+    }
+    for (i = 1; i < n; i++)       /* insertion sort: a handful */
+        for (j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n;
+}
+
+/* Where netlink is not allowed /proc/net/tcp is read: both count this
+ * process's sockets alike (a listener, three connections to it, both
+ * ends). */
+Test(monitor, netlink_and_proc_tables_agree)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    struct tcp_table nl = {0}, proc = {.nl = -1};
+    struct mon_tcp x, y;
+    uint64_t v[64];
+    int l = socket(AF_INET, SOCK_STREAM, 0), c[3], s[3], i;
+    size_t n;
+
+    cr_assert_eq(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(listen(l, 8), 0);
+    cr_assert_eq(getsockname(l, (struct sockaddr *)&a, &len), 0);
+    for (i = 0; i < 3; i++) {
+        c[i] = socket(AF_INET, SOCK_STREAM, 0);
+        cr_assert_eq(connect(c[i], (struct sockaddr *)&a, sizeof a), 0);
+        s[i] = accept(l, NULL, NULL);
+        cr_assert_geq(s[i], 0);
+    }
+    n = own_sockets(v, 64);
+    cr_assert_eq(tcp_table_read(&nl), 0, "%s", strerror(errno));
+    cr_assert_gt(nl.nl, 0, "netlink is allowed here");
+    cr_assert_eq(tcp_table_read(&proc), 0, "%s", strerror(errno));
+    tcp_count(&nl, v, n, &x);
+    tcp_count(&proc, v, n, &y);
+    cr_assert_eq(x.listen, 1);
+    cr_assert_eq(x.established, 6);
+    cr_assert_eq(conns_on(&x, ntohs(a.sin_port), 1), 3, "accepted: inbound");
+    cr_assert_eq(conns_on(&x, ntohs(a.sin_port), 0), 3, "connected: out to the port");
+    cr_assert_eq(memcmp(&x, &y, sizeof x), 0, "the same counts from /proc/net/tcp");
+    cr_assert_geq(proc.time_wait, 0);
+    tcp_table_free(&nl);
+    tcp_table_free(&proc);
+    for (i = 0; i < 3; i++) {
+        close(c[i]);
+        close(s[i]);
+    }
+    close(l);
+}

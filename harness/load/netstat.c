@@ -288,8 +288,10 @@ static int read_netlink(struct tcp_table *t)
 
         t->nl = fd < 0 ? -1 : fd + 1;
     }
-    if (t->nl < 0)
+    if (t->nl < 0) {
+        errno = EPERM;
         return -1;
+    }
     if (dump_family(t, t->nl - 1, AF_UNSPEC) == 0) {
         t->time_wait = tcp_time_wait();
         return 0;
