@@ -234,6 +234,11 @@ $(BUILD)/self/wakecost: $(BUILD)/suites/self/wakecost.o
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
+# What the load monitor costs a sample (suites/self/moncost.c): not part of all.
+$(BUILD)/self/moncost: $(BUILD)/suites/self/moncost.o $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # The load generator's work per response (suites/self/loadpath.c): not part of all.
 $(BUILD)/self/loadpath: $(BUILD)/suites/self/loadpath.o $(call obj,$(CORE_SRC) $(LIB_MAIN))
 	@mkdir -p $(dir $@)

@@ -3,8 +3,11 @@
  * on one time axis (seconds from the end of the warmup): with stages, the
  * shape asked (users or arrivals/s, dashed) beside the shape achieved;
  * throughput, p99 (and p50) latency, errors per second, the CPU of the
- * server and of pacer in % of one core, and the server's RSS.  Each
- * repetition is one colour.
+ * server, of each labelled process and of pacer in % of one core, and
+ * their RSS (pacer's only when nothing else was monitored); where the
+ * records have them, the TCP connections by process and port and the
+ * network's bytes per second (plot_load_mon.c).  Each repetition is one
+ * colour, or with labelled processes each process is.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include "gp.h"
 #include "harness/result/loadrep.h"
 #include "plot.h"
+#include "plot_load_private.h"
 
 #define NPANELS 5
 
@@ -23,12 +27,16 @@ struct extent {
     double t_lo, t_hi;          /* s */
     double tput, lat, err, cpu, rss, shape;
     int have_server, have_cpu, have_rss;
+    size_t nlabels;             /* the processes monitored, pacer's last */
+    const char *labels[8];
     int have_shape;             /* a repetition ran in stages: a panel of its own */
     int shape_open;             /* of arrivals/s, else of users */
     size_t nblocks;             /* monitor blocks (same in the cpu file) */
     struct {
         size_t rep;
-        int server;             /* else pacer */
+        int server;
+        int pacer;
+        size_t label;           /* in labels[] */
     } blocks[MAXBLOCKS];
 };
 
@@ -145,7 +153,7 @@ static double cpu_at(const struct load_rep_mon *m, double T, double slack)
 
 /* The rows of one tree, time moved to the series' axis (warm: the end of
  * the warmup on the monitor's clock). */
-static void write_mon_rows(FILE *raw, const struct load_rep_mon *m, double warm, int server,
+static void write_mon_rows(FILE *raw, const struct load_rep_mon *m, double warm, int pacer,
                            struct extent *x)
 {
     size_t i;
@@ -162,7 +170,7 @@ static void write_mon_rows(FILE *raw, const struct load_rep_mon *m, double warm,
         gp_num(raw, rss >= 0 ? rss : NAN);
         fputc('\n', raw);
         x->t_lo = fmin(x->t_lo, t);
-        if ((server || !x->have_server) && rss > 0) {
+        if ((!pacer || x->nlabels == 1) && rss > 0) {
             x->rss = fmax(x->rss, rss);
             x->have_rss = 1;
         }
@@ -196,39 +204,77 @@ static void write_mon_cpu(FILE *cpu, const struct load_rep_mon *m, double warm, 
     }
 }
 
+double load_warm_s(const struct load_rep *r)
+{
+    /* the window's start on the monitor's clock, when recorded */
+    return isfinite(r->window_s[0]) ? r->window_s[0] : (double)r->set.warmup_ns / 1e9;
+}
+
+/* The index of label in x->labels, added (before pacer's) when new;
+ * MAXLABELS when there is no room. */
+#define MAXLABELS 8
+static size_t label_of(struct extent *x, const char *label)
+{
+    size_t i;
+
+    for (i = 0; i < x->nlabels; i++)
+        if (!strcmp(x->labels[i], label))
+            return i;
+    if (x->nlabels == MAXLABELS)
+        return MAXLABELS;
+    x->labels[x->nlabels] = label;
+    return x->nlabels++;
+}
+
+/* Every label of b's records, pacer's last. */
+static void find_labels(const struct bench *b, struct extent *x)
+{
+    size_t k, j;
+
+    for (k = 0; k < b->nload; k++)
+        for (j = 0; j < b->load[k].nmon; j++)
+            if (strcmp(b->load[k].mon[j].label, "pacer"))
+                label_of(x, b->load[k].mon[j].label);
+    label_of(x, "pacer");
+}
+
 /* The monitor's rows (time moved to the series' axis) and its CPU use
  * over windows, one block per repetition and process tree. */
 static void write_monitor(FILE *raw, FILE *cpu, const struct bench *b, struct extent *x)
 {
     size_t k, nblock = 0;
 
+    find_labels(b, x);
+
     fprintf(raw, "# t_s\tcpu_user_s\tcpu_sys_s\trss_bytes\t(t from the end of the warmup; "
                  "CPU seconds cumulative)\n");
     fprintf(cpu, "# t_mid_s\tcpu_percent\t(CPU time over each window, %% of one core)\n");
     for (k = 0; k < b->nload; k++) {
         const struct load_rep *r = &b->load[k];
-        double warm = (double)r->set.warmup_ns / 1e9, win;
+        double warm = load_warm_s(r), win;
         double ivs = (double)r->interval_ns / 1e9;
         size_t j;
-        /* the window's start on the monitor's clock, when recorded */
-        if (isfinite(r->window_s[0]))
-            warm = r->window_s[0];
         win = ivs > 0 && ivs < 0.5 ? ivs : 0.5;
         for (j = 0; j < r->nmon; j++) {
             const struct load_rep_mon *m = &r->mon[j];
-            int server = !strcmp(m->label, "server");
-            if ((!server && strcmp(m->label, "pacer")) || x->nblocks == MAXBLOCKS)
+            int server = !strcmp(m->label, "server"), pacer = !strcmp(m->label, "pacer");
+            size_t lab = label_of(x, m->label);
+            if (lab == MAXLABELS || x->nblocks == MAXBLOCKS)
                 continue;
             if (nblock++) {
                 fputs("\n\n", raw);
                 fputs("\n\n", cpu);
             }
             x->blocks[x->nblocks].rep = k;
+            x->blocks[x->nblocks].pacer = pacer;
+            x->blocks[x->nblocks].label = lab;
             x->blocks[x->nblocks++].server = server;
-            fprintf(raw, "# repetition %zu, %s\n", k + 1, m->label);
-            fprintf(cpu, "# repetition %zu, %s\n", k + 1, m->label);
+            fprintf(raw, "# repetition %zu, %.*s\n", k + 1, (int)strcspn(m->label, "\r\n"),
+                    m->label);
+            fprintf(cpu, "# repetition %zu, %.*s\n", k + 1, (int)strcspn(m->label, "\r\n"),
+                    m->label);
             x->have_server |= server;
-            write_mon_rows(raw, m, warm, server, x);
+            write_mon_rows(raw, m, warm, pacer, x);
             write_mon_cpu(cpu, m, warm, win, x);
         }
     }
@@ -259,8 +305,7 @@ static const struct bench *find_load(const struct result *r, const char *name, s
     return NULL;
 }
 
-/* yrange [0:max] with about 4 tics. */
-static void y_axis(FILE *f, double max, double div, const char *label)
+void load_y_axis(FILE *f, double max, double div, const char *label)
 {
     double top = max > 0 && isfinite(max) ? max / div * 1.15 : 1;
 
@@ -279,13 +324,69 @@ static void shape_panel(FILE *f, const struct extent *x, size_t nrep, const char
     const char *sep = "plot ";
     size_t k;
 
-    y_axis(f, x->shape, 1, x->shape_open ? "rate (req/s)" : "users");
+    load_y_axis(f, x->shape, 1, x->shape_open ? "rate (req/s)" : "users");
     for (k = 0; k < nrep; k++, sep = ", \\\n     ")
         fprintf(f, "%s%s index %zu using 1:12 with steps lw 1 dt 2 lc '%s' title '%s', "
                    "\\\n     %s index %zu using 1:13 with steps lw 1.5 lc '%s' title '%s'",
                 sep, ser, k, GP_GREY, k ? "" : "asked", ser, k,
                 rep_colour(k, nrep, gp_colours[0]), k ? "" : x->shape_open ? "sent" : "in place");
     fputs("\nunset label 2\n", f);
+}
+
+/* The colour of monitor block k: with labelled processes each one's
+ * (pacer grey), else each repetition's (the server blue, pacer grey). */
+static const char *block_colour(const struct extent *x, size_t k, size_t nrep)
+{
+    if (x->blocks[k].pacer)
+        return rep_colour(x->blocks[k].rep, nrep, GP_GREY);
+    if (x->nlabels > 2)
+        return gp_colours[x->blocks[k].label % GP_NCOLOURS];
+    return rep_colour(x->blocks[k].rep, nrep, gp_colours[0]);
+}
+
+/* The CPU panel: a line per process tree (pacer dashed). */
+static void cpu_panel(FILE *f, const struct extent *x, size_t nrep, const char *cpu)
+{
+    const char *sep = "plot ";
+    char q[256];
+    size_t k;
+
+    load_y_axis(f, x->cpu, 1, "CPU (% of a core)");
+    if (!x->have_cpu)
+        fputs("set label 2 'no monitor' at graph 0.5, graph 0.5 center tc '#909090'\n", f);
+    for (k = 0; k < x->nblocks; k++, sep = ", \\\n     ")
+        fprintf(f, "%s%s index %zu using 1:2 with lines lw %s %s lc '%s' title %s", sep, cpu,
+                k, x->blocks[k].pacer ? "1" : "1.5", x->blocks[k].pacer ? "dt 2" : "",
+                block_colour(x, k, nrep),
+                gp_quote(q, sizeof q,
+                         x->blocks[k].rep == 0 ? x->labels[x->blocks[k].label] : ""));
+    if (!x->nblocks)
+        fprintf(f, "plot NaN notitle");
+}
+
+/* The RSS panel: every process tree but pacer (pacer alone when nothing
+ * else was monitored). */
+static void rss_panel(FILE *f, const struct extent *x, size_t nrep, const char *mon)
+{
+    const char *sep = "plot ";
+    char q[256];
+    size_t k;
+
+    load_y_axis(f, x->rss, 1048576, x->nlabels > 2 ? "RSS (MiB)"
+                                  : x->have_server ? "server RSS (MiB)" : "pacer RSS (MiB)");
+    for (k = 0; k < x->nblocks; k++) {
+        if (x->blocks[k].pacer != (x->nlabels == 1))
+            continue;
+        fprintf(f, "%s%s index %zu using 1:($4/1048576) with lines lw 1.5 lc '%s' ", sep, mon, k,
+                block_colour(x, k, nrep));
+        if (x->nlabels > 2 && x->blocks[k].rep == 0)
+            fprintf(f, "title %s", gp_quote(q, sizeof q, x->labels[x->blocks[k].label]));
+        else
+            fputs("notitle", f);
+        sep = ", \\\n     ";
+    }
+    if (!strcmp(sep, "plot "))
+        fprintf(f, "plot NaN notitle");
 }
 
 /* The plot commands of one panel. */
@@ -300,7 +401,7 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
     switch (which) {
     case 0:
         snprintf(axis, sizeof axis, "throughput (%s)", ut->label);
-        y_axis(f, x->tput, ut->div, axis);
+        load_y_axis(f, x->tput, ut->div, axis);
         for (k = 0; k < nrep; k++, sep = ", \\\n     ") {
             fprintf(f, "%s%s index %zu using 1:($4/%.6g) with steps lw 1.5 lc '%s' ", sep, ser, k,
                     ut->div, rep_colour(k, nrep, gp_colours[0]));
@@ -312,7 +413,7 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
         break;
     case 1:
         snprintf(axis, sizeof axis, "latency (%s)", ul->label);
-        y_axis(f, x->lat, ul->div, axis);
+        load_y_axis(f, x->lat, ul->div, axis);
         for (k = 0; k < nrep; k++, sep = ", \\\n     ")
             fprintf(f, "%s%s index %zu using 1:($7/%.6g) with steps lw 1.5 lc '%s' title '%s', "
                        "\\\n     %s index %zu using 1:($5/%.6g) with steps lw 1 dt 2 lc '%s' "
@@ -321,7 +422,7 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
                     k, ul->div, rep_colour(k, nrep, gp_colours[0]), k ? "" : "p50");
         break;
     case 2:
-        y_axis(f, x->err, 1, "errors/s");
+        load_y_axis(f, x->err, 1, "errors/s");
         if (x->err <= 0)
             fputs("set label 2 'no errors' at graph 0.5, graph 0.5 center tc '#909090'\n", f);
         for (k = 0; k < nrep; k++, sep = ", \\\n     ")
@@ -329,29 +430,10 @@ static void panel(FILE *f, int which, const struct extent *x, size_t nrep, const
                     k, rep_colour(k, nrep, GP_RED));
         break;
     case 3:
-        y_axis(f, x->cpu, 1, "CPU (% of a core)");
-        if (!x->have_cpu)
-            fputs("set label 2 'no monitor' at graph 0.5, graph 0.5 center tc '#909090'\n", f);
-        for (k = 0; k < x->nblocks; k++, sep = ", \\\n     ")
-            fprintf(f, "%s%s index %zu using 1:2 with lines lw %s %s lc '%s' title '%s'", sep, cpu,
-                    k, x->blocks[k].server ? "1.5" : "1", x->blocks[k].server ? "" : "dt 2",
-                    rep_colour(x->blocks[k].rep, nrep,
-                               x->blocks[k].server ? gp_colours[0] : GP_GREY),
-                    x->blocks[k].rep == 0 ? (x->blocks[k].server ? "server" : "pacer") : "");
-        if (!x->nblocks)
-            fprintf(f, "plot NaN notitle");
+        cpu_panel(f, x, nrep, cpu);
         break;
     default:
-        y_axis(f, x->rss, 1048576, x->have_server ? "server RSS (MiB)" : "pacer RSS (MiB)");
-        for (k = 0; k < x->nblocks; k++) {
-            if (x->blocks[k].server != x->have_server)
-                continue;
-            fprintf(f, "%s%s index %zu using 1:($4/1048576) with lines lw 1.5 lc '%s' notitle",
-                    sep, mon, k, rep_colour(x->blocks[k].rep, nrep, gp_colours[0]));
-            sep = ", \\\n     ";
-        }
-        if (!strcmp(sep, "plot "))
-            fprintf(f, "plot NaN notitle");
+        rss_panel(f, x, nrep, mon);
         break;
     }
     fputs("\nunset label 2\n", f);
@@ -368,29 +450,13 @@ static int warmed_up(const struct bench *b)
     return 0;
 }
 
-int plot_load(const struct result *r, const char *bench, const struct plot_opts *o,
-              struct err *e)
+/* The picture's title: the benchmark, how it was loaded. */
+static void make_title(const struct bench *b, char *title, size_t len)
 {
-    const struct bench *b = find_load(r, bench, e);
-    struct extent x = {0};
-    struct gp g;
-    struct gp_data ds = {0}, dm = {0}, dc = {0};
-    struct gp_unit ut, ul;
-    char title[1024], ser[1024], mon[1024], cpu[1024], shortn[200], q[1024], how[64];
-    const struct load_settings *set;
-    double conns;
-    size_t nrep;
-    int npanels;
-    int rc = -1, p;
+    const struct load_settings *set = &b->load[0].set;
+    double conns = set->connections;
+    char shortn[200], how[64];
 
-    if (!b)
-        return -1;
-    nrep = b->nload;
-    set = &b->load[0].set;
-    x.have_shape = set->nstages > 0;
-    x.shape_open = set->open;
-    npanels = NPANELS + x.have_shape;
-    conns = set->connections;
     gp_shorten(shortn, sizeof shortn, b->name, 90);
     if (set->nstages)
         snprintf(how, sizeof how, "%s in %zu stages", set->open ? "open loop" : "closed loop",
@@ -399,9 +465,44 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
         snprintf(how, sizeof how, "open loop at %g/s", set->rate);
     else
         snprintf(how, sizeof how, "closed loop");
-    snprintf(title, sizeof title, "%s\n%s, %g connection%s, %zu repetition%s", shortn, how,
-             conns, conns == 1 ? "" : "s", nrep, nrep == 1 ? "" : "s");
-    if (gp_open(&g, o, "load", 1000, x.have_shape ? 1150 : 980, title, e) < 0)
+    snprintf(title, len, "%s\n%s, %g connection%s, %zu repetition%s", shortn, how, conns,
+             conns == 1 ? "" : "s", b->nload, b->nload == 1 ? "" : "s");
+}
+
+/* The data file NAME-key.dat of g, quoted for gnuplot, into buf. */
+static void dat_name(char *buf, size_t len, const struct gp *g, const char *key)
+{
+    char name[1024];
+
+    snprintf(name, sizeof name, "%s-%s.dat", g->name, key);
+    gp_quote(buf, len, name);
+}
+
+int plot_load(const struct result *r, const char *bench, const struct plot_opts *o,
+              struct err *e)
+{
+    const struct bench *b = find_load(r, bench, e);
+    struct extent x = {0};
+    struct gp g;
+    struct gp_data ds = {0}, dm = {0}, dc = {0}, dk = {0}, dn = {0};
+    struct load_mon lm;
+    struct gp_unit ut, ul;
+    char title[1024], ser[1024], mon[1024], cpu[1024], q[1024];
+    char kfile[1024], nfile[1024];
+    size_t nrep;
+    int npanels;
+    int rc = -1, p;
+
+    if (!b)
+        return -1;
+    nrep = b->nload;
+    x.have_shape = b->load[0].set.nstages > 0;
+    x.shape_open = b->load[0].set.open;
+    make_title(b, title, sizeof title);
+    /* the monitor's panels are there when the records have their data */
+    load_mon_scan(b, &lm);
+    npanels = NPANELS + x.have_shape + (lm.nkeys > 0) + lm.have_net;
+    if (gp_open(&g, o, "load", 1000, 980 + 170 * (npanels - NPANELS), title, e) < 0)
         return -1;
     if (gp_data_open(&g, "series", &ds, e) < 0 || write_series(ds.f, b, &x, e) < 0 ||
         gp_data_close(&ds, e) < 0)
@@ -411,12 +512,18 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
     write_monitor(dm.f, dc.f, b, &x);
     if (gp_data_close(&dm, e) < 0 || gp_data_close(&dc, e) < 0)
         goto out;
-    snprintf(title, sizeof title, "%s-series.dat", g.name);
-    gp_quote(ser, sizeof ser, title);
-    snprintf(title, sizeof title, "%s-monitor.dat", g.name);
-    gp_quote(mon, sizeof mon, title);
-    snprintf(title, sizeof title, "%s-cpu.dat", g.name);
-    gp_quote(cpu, sizeof cpu, title);
+    if (lm.nkeys || lm.have_net) {
+        if (gp_data_open(&g, "conns", &dk, e) < 0 || gp_data_open(&g, "net", &dn, e) < 0)
+            goto out;
+        load_mon_write(dk.f, dn.f, b, &lm);
+        if (gp_data_close(&dk, e) < 0 || gp_data_close(&dn, e) < 0)
+            goto out;
+    }
+    dat_name(ser, sizeof ser, &g, "series");
+    dat_name(mon, sizeof mon, &g, "monitor");
+    dat_name(cpu, sizeof cpu, &g, "cpu");
+    dat_name(kfile, sizeof kfile, &g, "conns");
+    dat_name(nfile, sizeof nfile, &g, "net");
     gp_unit_pick("req/s", x.tput, &ut);
     gp_unit_pick("ns", x.lat, &ul);
     /* before 0 is the warmup; without one, only the monitor's first
@@ -442,8 +549,12 @@ int plot_load(const struct result *r, const char *bench, const struct plot_opts 
                                                 : "set format x ''\nset xlabel ''");
         if (x.have_shape && p == 0)
             shape_panel(g.f, &x, nrep, ser);
-        else
+        else if (p - x.have_shape < NPANELS)
             panel(g.f, p - x.have_shape, &x, nrep, ser, mon, cpu, &ut, &ul);
+        else if (lm.nkeys && p - x.have_shape == NPANELS)
+            load_mon_conns_panel(g.f, &lm, nrep, kfile, x.labels, x.nlabels);
+        else
+            load_mon_net_panel(g.f, &lm, nrep, nfile);
         if (p == 0)
             fputs("unset label 1\n", g.f);
     }
@@ -456,6 +567,10 @@ out:
         gp_data_close(&dm, NULL);
     if (dc.f)
         gp_data_close(&dc, NULL);
+    if (dk.f)
+        gp_data_close(&dk, NULL);
+    if (dn.f)
+        gp_data_close(&dn, NULL);
     gp_free(&g);
     return rc;
 }

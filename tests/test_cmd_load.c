@@ -472,6 +472,106 @@ Test(cmd_load, missing_monitor_process)
     cr_assert(strstr(o->stderr_s, "monitor: process 999999999"), "%s", o->stderr_s);
 }
 
+/* --monitor NAME=PID: a bad value exits 2 with one line naming it, before
+ * any load. */
+Test(cmd_load, monitor_name_pid_bad_values)
+{
+    static const char *const cases[][2] = {
+        {"redis=abc", "--monitor 'redis=abc': \"abc\" after '=' is not a process id (a whole "
+                      "number above 0)\n"},
+        {"redis=0", "\"0\" after '=' is not a process id"},
+        {"redis=-4", "\"-4\" after '=' is not a process id"},
+        {"=42", "--monitor '=42': empty label\n"},
+        {"pacer=42", "label \"pacer\" is pacer's own (server, pacer, net)\n"},
+        {"my db=42", "label \"my db\": ' ' is not a letter, digit, '-', '_' or '.'\n"},
+        {"abc", "--monitor: 'abc' is not a process id, or NAME=PID\n"},
+    };
+    int port, fd = listener(&port), c;
+    char u[64];
+    size_t i;
+
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/", port);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *a[] = {"load", u, "-d", "60s", "--monitor", cases[i][0], NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2, "%s: %s%s", cases[i][0], o->stdout_s, o->stderr_s);
+        cr_assert(strstr(o->stderr_s, cases[i][1]), "%s", o->stderr_s);
+        cr_assert_eq(strchr(o->stderr_s, '\n') - o->stderr_s + 1, (long)strlen(o->stderr_s),
+                     "one line: %s", o->stderr_s);
+    }
+    {
+        const char *a[] = {"load", u, "-d", "60s", "--monitor", "db=1", "--monitor", "db=1",
+                           NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert(strstr(o->stderr_s, "--monitor 'db=1': label \"db\" given twice\n"), "%s",
+                  o->stderr_s);
+    }
+    c = accept(fd, NULL, NULL);
+    cr_assert(c < 0 && errno == EAGAIN, "pacer connected to the server");
+    close(fd);
+}
+
+/* A labelled process beside the server: its own series with its
+ * connections, its line in the summary and in pacer show. */
+Test(cmd_load, monitor_a_labelled_process)
+{
+    const struct out *o;
+    const char *out = tmp_path("db.json");
+    char spid[16], dpid[32];
+    json_t *r, *mon, *db;
+    pid_t d;
+
+    start_server("ok");
+    d = fork();
+    cr_assert_geq(d, 0);
+    if (d == 0) {
+        alarm(20);
+        execl("/usr/bin/python3", "python3", "-c",
+              "import socket, time\n"
+              "s = socket.socket()\n"
+              "s.bind(('127.0.0.1', 0))\n"
+              "s.listen(8)\n"
+              "time.sleep(30)\n", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(spid, sizeof spid, "%d", (int)srv.pid);
+    snprintf(dpid, sizeof dpid, "db=%d", (int)d);
+    sleep_ms(300);   /* python is up and listening */
+    {
+        const char *a[] = {"load", url(), "-c", "3", "-d", "400ms", "--monitor", spid,
+                           "--monitor", dpid, "--out", out, "-q", NULL};
+        o = run(0, a);
+    }
+    kill(d, SIGKILL);
+    waitpid(d, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "  server      CPU"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "conns: 3 inbound :"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "\n  db          CPU"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "conns: none established; 1 listening"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "\n  net         lo "), "%s", o->stdout_s);
+    r = json_load_file(out, 0, NULL);
+    cr_assert(r);
+    mon = json_object_get(json_array_get(json_object_get(json_array_get(
+              json_object_get(r, "benchmarks"), 0), "load"), 0), "monitor");
+    cr_assert_eq(json_array_size(mon), 3, "server, db, pacer");
+    db = json_array_get(mon, 1);
+    cr_assert_str_eq(json_string_value(json_object_get(db, "label")), "db");
+    cr_assert(json_object_get(db, "tcp"));
+    cr_assert(json_object_get(json_array_get(json_object_get(json_array_get(
+        json_object_get(r, "benchmarks"), 0), "load"), 0), "monitor_net"));
+    json_decref(r);
+    {
+        const char *a[] = {"show", out, NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 0, "%s", o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "repetition 1 of 1, monitored:\n  server      CPU"), "%s",
+              o->stdout_s);
+    cr_assert(strstr(o->stdout_s, "\n  db          CPU"), "%s", o->stdout_s);
+}
+
 Test(cmd_load, too_many_connections_for_the_open_file_limit)
 {
     char po[] = "/tmp/pacer-lr-XXXXXX", *err;
@@ -574,7 +674,7 @@ Test(cmd_load, stages_are_kept_in_the_result)
               "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.10");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.11");
     blk = json_array_get(json_object_get(json_array_get(json_object_get(r, "benchmarks"), 0),
                                          "load"), 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(blk, "settings"), "stages")),

@@ -504,3 +504,143 @@ Test(record_json, stages_round_trip)
     load_rep_free(&r);
     fake_free(&f);
 }
+
+/* A labelled process beside the server, each row's connections by port
+ * (one row not read), and the machine's network (schema 1.11). */
+static struct mon_row redis_rows[] = {
+    { .t = 0.25, .rss = 9000000, .threads = 4, .procs = 1,
+      .tcp = { 1, 1, 10, 0, 1, { { 6379, 1, 10 } } } },
+    { .t = 0.5, .rss = 9000000, .threads = 4, .procs = 1 },
+    { .t = 0.75, .rss = 9500000, .threads = 4, .procs = 1,
+      .tcp = { 1, 1, 64, 2, 2, { { 6379, 1, 60 }, { 6380, 1, 4 } } } },
+};
+
+static struct mon_net_row net_rows[] = {
+    { 0.25, 1000, 1000, 10, 10, 500, 400, 5, 4, 12 },
+    { 0.75, 6000, 6000, 60, 60, 500, 400, 5, 4, -1 },
+};
+
+static void rep_with_redis(struct load_rep *r, struct fake *f, struct mon_series *s)
+{
+    struct err e = { 0 };
+
+    fake_run(f, 0);
+    s[0] = f->series[0];
+    s[1] = (struct mon_series){ "redis", 99, redis_rows, 3, 3, 0 };
+    s[2] = f->series[1];
+    f->out.mon.series = s;
+    f->out.mon.nseries = 3;
+    f->out.mon.net = (struct mon_net){ net_rows, 2, 2 };
+    cr_assert_eq(load_rep_from_run(r, &f->o, &f->out, &e), 0, "%s", e.msg);
+}
+
+Test(record_json, connections_and_network)
+{
+    struct err e = { 0 };
+    struct mon_series s[3];
+    struct fake f;
+    struct load_rep r, back;
+    json_t *blk, *m, *t, *row, *net;
+    char *a, *b;
+
+    rep_with_redis(&r, &f, s);
+    cr_assert_eq(r.nmon, 3);
+    cr_assert_eq(r.nnet, 2);
+    blk = load_rep_to_json(&r);
+    cr_assert_not_null(blk);
+    m = json_object_get(blk, "monitor");
+    cr_assert_null(json_object_get(json_array_get(m, 0), "tcp"), "no row of the server read");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(m, 1), "label")), "redis");
+    t = json_object_get(json_array_get(m, 1), "tcp");
+    cr_assert_not_null(t);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(t, "columns"), 3)), "ports");
+    cr_assert_eq(json_array_size(json_object_get(t, "rows")), 3, "a row per monitor row");
+    cr_assert(json_is_null(json_array_get(json_object_get(t, "rows"), 1)), "not read: null");
+    row = json_array_get(json_object_get(t, "rows"), 2);
+    cr_assert_eq(json_integer_value(json_array_get(row, 1)), 64);
+    cr_assert_eq(json_integer_value(json_array_get(row, 2)), 2);
+    row = json_array_get(json_array_get(row, 3), 1);
+    cr_assert_str_eq(json_string_value(json_array_get(row, 0)), "in");
+    cr_assert_eq(json_integer_value(json_array_get(row, 1)), 6380);
+    cr_assert_eq(json_integer_value(json_array_get(row, 2)), 4);
+    net = json_object_get(blk, "monitor_net");
+    cr_assert_not_null(net);
+    cr_assert_eq(json_array_size(json_object_get(net, "columns")), 10);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(net, "columns"), 5)),
+                     "other.rx_bytes");
+    cr_assert_eq(json_integer_value(json_array_get(
+                     json_array_get(json_object_get(net, "rows"), 1), 1)), 6000);
+    json_decref(blk);
+
+    a = block_text(&r);
+    cr_assert_eq(block_read(&back, a, &e), 0, "%s", e.msg);
+    b = block_text(&back);
+    cr_assert_str_eq(a, b);
+    cr_assert_eq(back.nmon, 3);
+    cr_assert_eq(memcmp(back.mon[1].rows, redis_rows, sizeof redis_rows), 0);
+    cr_assert_eq(back.mon[0].rows[0].tcp.known, 0);
+    cr_assert_eq(back.nnet, 2);
+    cr_assert_eq(memcmp(back.net, net_rows, sizeof net_rows), 0);
+    free(a);
+    free(b);
+    load_rep_free(&back);
+    load_rep_free(&r);
+    fake_free(&f);
+}
+
+/* The new fields spoilt: one line naming the path and the cause. */
+Test(record_json, bad_connections_and_network)
+{
+    static const struct {
+        const char *from, *to, *want;
+    } cases[] = {
+        { "[\"in\", 6380, 4]", "[\"up\", 6380, 4]",
+          "monitor[1].tcp.rows[2][3][1][0]: expected \"in\" or \"out\", got \"up\"" },
+        { "[\"in\", 6380, 4]", "[\"in\", 70000, 4]",
+          "monitor[1].tcp.rows[2][3][1][1]: expected an integer from 0 to 65535, got 70000" },
+        { "[\"in\", 6380, 4]", "[\"in\", 6380]",
+          "monitor[1].tcp.rows[2][3][1]: expected [\"in\" or \"out\", port, count], got an "
+          "array of 2" },
+        { "[\"in\", 6380, 4]", "[\"in\", 6380, 5]",
+          "monitor[1].tcp.rows[2][3]: the ports hold 65 connections, more than the 64 "
+          "established" },
+        { "\"ports\"", "\"port\"", "monitor[1].tcp.columns[3]: expected \"ports\", got \"port\"" },
+        { "\"tcp_time_wait\"", "\"tw\"",
+          "monitor_net.columns[9]: expected \"tcp_time_wait\", got \"tw\"" },
+        { "[0.75, 6000,", "[0.75, \"6000\",",
+          "monitor_net.rows[1][1]: expected integer, got string" },
+    };
+    struct err e;
+    struct mon_series s[3];
+    struct fake f;
+    struct load_rep r, back;
+    char *text, *bad, want[ERR_MAX];
+    size_t i;
+
+    rep_with_redis(&r, &f, s);
+    {
+        json_t *j = load_rep_to_json(&r);
+        text = json_dumps(j, JSON_SORT_KEYS);
+        json_decref(j);
+    }
+    cr_assert_not_null(text);
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *at = strstr(text, cases[i].from);
+        size_t lf = strlen(cases[i].from), lt = strlen(cases[i].to), n = strlen(text);
+
+        cr_assert_not_null(at, "case %zu: %s not in %s", i, cases[i].from, text);
+        bad = malloc(n - lf + lt + 1);
+        cr_assert_not_null(bad);
+        memcpy(bad, text, (size_t)(at - text));
+        memcpy(bad + (at - text), cases[i].to, lt);
+        strcpy(bad + (at - text) + lt, at + lf);
+        memset(&e, 0, sizeof e);
+        cr_expect_eq(block_read(&back, bad, &e), -1, "case %zu", i);
+        snprintf(want, sizeof want, "f.json: benchmarks[0].load[0].%s", cases[i].want);
+        cr_expect_str_eq(e.msg, want, "case %zu", i);
+        free(bad);
+    }
+    free(text);
+    load_rep_free(&r);
+    fake_free(&f);
+}

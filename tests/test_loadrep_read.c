@@ -47,7 +47,8 @@ static void add_1_5_fields(json_t *blk)
 Test(golden, blocks_written_back_unchanged)
 {
     static const char *const files[] = { DATA "/good/load_open.json",
-                                         DATA "/good/load_closed.json" };
+                                         DATA "/good/load_closed.json",
+                                         DATA "/good/load_monitor.json" };
     size_t i;
 
     for (i = 0; i < sizeof files / sizeof *files; i++) {
@@ -288,6 +289,32 @@ Test(reader, errors_name_the_field)
           "load[0].monitor[0].rows[0][3]: expected integer, got string" },
         { "open", "load[0].monitor[0].summary.cpu_mean", NULL,
           "load[0].monitor[0].summary.cpu_mean: missing" },
+        /* since 1.11: labelled series, their connections, the network
+         * (load_monitor.json: server, db, pacer; five rows each) */
+        { "monitor", "load[0].monitor[1].tcp.rows", "[]",
+          "load[0].monitor[1].tcp.rows: expected 5 rows (one a monitor row), got 0" },
+        { "monitor", "load[0].monitor[1].tcp.rows[0]", "[1, 2, 0]",
+          "load[0].monitor[1].tcp.rows[0]: expected 4 values, got an array of 3" },
+        { "monitor", "load[0].monitor[1].tcp.rows[0]", "[1, 2, 0, [[\"out\", 80, 3]]]",
+          "load[0].monitor[1].tcp.rows[0][3]: the ports hold 3 connections, more than the 2 "
+          "established" },
+        { "monitor", "load[0].monitor[1].tcp.rows[0]", "[1, -2, 0, []]",
+          "load[0].monitor[1].tcp.rows[0][1]: expected an integer >= 0, got -2" },
+        { "monitor", "load[0].monitor[1].tcp.rows[0]", "[1, 2, 0, [[\"sideways\", 80, 1]]]",
+          "load[0].monitor[1].tcp.rows[0][3][0][0]: expected \"in\" or \"out\", got "
+          "\"sideways\"" },
+        { "monitor", "load[0].monitor[1].tcp.columns[0]", "\"listening\"",
+          "load[0].monitor[1].tcp.columns[0]: expected \"listen\", got \"listening\"" },
+        { "monitor", "load[0].monitor[1].tcp", "[]",
+          "load[0].monitor[1].tcp: expected object, got array" },
+        { "monitor", "load[0].monitor_net.rows[2]", "[1.0, 2]",
+          "load[0].monitor_net.rows[2]: expected 10 values, got an array of 2" },
+        { "monitor", "load[0].monitor_net.rows[0][0]", "null",
+          "load[0].monitor_net.rows[0][0]: expected number, got null" },
+        { "monitor", "load[0].monitor_net.rows[0][3]", "-5",
+          "load[0].monitor_net.rows[0][3]: expected an integer >= -1, got -5" },
+        { "monitor", "load[0].monitor_net.columns", NULL,
+          "load[0].monitor_net.columns: missing" },
         { "open", "load[0].monitor_window_s", "[1.0]",
           "load[0].monitor_window_s: expected [from, to], got an array of 1" },
         { "open", "load[0].monitor_window_s[1]", "null",
@@ -301,7 +328,8 @@ Test(reader, errors_name_the_field)
 
         snprintf(file, sizeof file, DATA "/good/load_%s.json", cases[i].file);
         snprintf(want, sizeof want, "f.json: benchmarks[0].%s", cases[i].want);
-        cr_expect_str_eq(spoilt(file, cases[i].path, cases[i].value, &e), want, "case %zu", i);
+        cr_expect_str_eq(spoilt(file, cases[i].path, cases[i].value, &e), want, "case %zu: %s", i,
+                         e.msg);
     }
 }
 
@@ -322,10 +350,19 @@ Test(reader, accepts_what_the_writer_may_write)
         { "load[0].monitor_window_s", NULL },
         { "load[0].invalid_reason", "\"why\"" },
     };
+    static const char *const monitored[][2] = {
+        { "load[0].monitor_net", NULL },
+        { "load[0].monitor[0].tcp", NULL },
+        { "load[0].monitor[1].tcp.rows[2]", "null" },
+        { "load[0].monitor_net.rows[1][9]", "-1" },
+    };
     struct err e;
     size_t i;
 
     for (i = 0; i < sizeof cases / sizeof *cases; i++)
         cr_expect_str_eq(spoilt(DATA "/good/load_open.json", cases[i].path, cases[i].value, &e),
                          "", "case %zu", i);
+    for (i = 0; i < sizeof monitored / sizeof *monitored; i++)
+        cr_expect_str_eq(spoilt(DATA "/good/load_monitor.json", monitored[i][0],
+                                monitored[i][1], &e), "", "monitored case %zu", i);
 }

@@ -52,6 +52,8 @@ struct load_cli {
     struct liveview live;
     char profile[4200];          /* the server's profile of the last window */
     pid_t profile_pid;           /* --profile-pid */
+    struct mon_proc *procs;      /* --monitor NAME=PID, labels owned */
+    size_t nprocs;
     struct srvprof sp;
 };
 
@@ -74,8 +76,9 @@ static void usage_more(FILE *f)
 "      --framing SPEC    how an answer ends: length:N or delim:TEXT\n"
 "                        (default delim:\\n)\n"
 "measure:\n"
-"      --monitor PID     sample the CPU, memory, threads, fds, context switches\n"
-"                        and I/O of PID and its children every 100ms\n"
+"      --monitor PID     sample the CPU, memory, threads, fds, context switches,\n"
+"                        I/O and TCP connections by port of PID's tree every\n"
+"                        100ms, and the network; NAME=PID: another (redis=PID)\n"
 "      --profile-pid PID  profile the server PID in the measured window: a\n"
 "                        Python one profiles itself (SIGUSR1 as it starts,\n"
 "                        SIGUSR2 as it ends; the asyncio target: aio.py\n"
@@ -311,13 +314,21 @@ static int opt_request(struct load_cli *c, int opt, char *arg)
  * -n --limit --name --out --save --format -q. */
 static int opt_measure(struct load_cli *c, int opt, char *arg)
 {
+    struct err e = {0};
     unsigned long long x;
     unsigned u;
 
     switch (opt) {
     case O_MONITOR:
+        if (strchr(arg, '=')) {   /* NAME=PID, repeatable */
+            if (mon_procs_add(&c->procs, &c->nprocs, arg, &e) < 0)
+                return die_msg("load: --monitor '%s': %s", arg, e.msg), -1;
+            c->o.monitor_procs = c->procs;
+            c->o.nmonitor_procs = c->nprocs;
+            return 0;
+        }
         if (fmt_parse_count(arg, &x) < 0 || x < 1 || x > 0x7fffffff)
-            return bad("monitor", arg, "a process id");
+            return bad("monitor", arg, "a process id, or NAME=PID");
         c->o.monitor_pid = (pid_t)x;
         return 0;
     case O_PROFPID:
@@ -782,6 +793,7 @@ cleanup:
     free(c.parsed);
     free(c.body);
     free(c.stages);
+    mon_procs_free(c.procs, c.nprocs);
     load_flows_free(&c.flows);
     result_free(&r);
     return rc;

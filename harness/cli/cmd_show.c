@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "monlines.h"
 #include "profiles.h"
 #include "compare/import/import.h"
 #include "compare/report/escape.h"
@@ -56,6 +57,25 @@ static void show_context(const struct result *r, const char *path)
     printf("  compiler %s  fingerprint %s\n\n", vis(a, c->compiler), vis(b, c->fingerprint));
 }
 
+/* A load benchmark's monitored processes and network, per repetition. */
+static void show_monitor(const struct bench *b)
+{
+    char name[ESCAPE_MAX];
+    size_t k, i;
+
+    for (k = 0; k < b->nload; k++) {
+        const struct load_rep *r = &b->load[k];
+        int any = r->nnet > 1;
+
+        for (i = 0; i < r->nmon; i++)
+            any |= strcmp(r->mon[i].label, "pacer") && r->mon[i].nrows > 1;
+        if (!any)
+            continue;
+        printf("  %s, repetition %zu of %zu, monitored:\n", vis(name, b->name), k + 1, b->nload);
+        monlines_rep(stdout, r);
+    }
+}
+
 static void show_table(const struct result *r, const regex_t *re)
 {
     struct table t;
@@ -95,6 +115,7 @@ static void show_table(const struct result *r, const regex_t *re)
         }
         if (b->error)
             printf("  %s: error: %s\n", vis(name, b->name), vis(msg, b->error->message));
+        show_monitor(b);
     }
 }
 

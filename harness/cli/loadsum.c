@@ -7,6 +7,7 @@
 
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
+#include "monlines.h"
 
 static void print_percentiles(FILE *f, const char *label, const struct hist *h)
 {
@@ -230,7 +231,6 @@ static void print_connections(FILE *f, const struct load_opts *o, const struct l
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out)
 {
     char a[32], b[32], c[32];
-    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
 
     fprintf(f, "%s: %s", o->url_text ? o->url_text : "load",
             o->rate > 0 ? "open loop" : "closed loop");
@@ -286,15 +286,7 @@ void load_print_summary(FILE *f, const struct load_opts *o, const struct load_ou
                     fmt_time(a, sizeof a, (double)LOAD_NAP_NS));
         fputc('\n', f);
     }
-    if (srv && srv->n >= 2) {
-        struct mon_summary ms;
-        mon_summarise(srv, out->mon_from, out->mon_to, &ms);
-        fprintf(f, "  %-12sCPU %.2f cores mean, %.2f max; RSS %s max; %.0f threads, %.0f fds; "
-                   "%.0f context switches/s%s\n",
-                "server", ms.cpu_mean, ms.cpu_max, fmt_bytes(a, sizeof a, ms.rss_max),
-                ms.threads_max, ms.fds_max, ms.ctxsw_per_s + ms.invol_ctxsw_per_s,
-                srv->gone ? " (it exited)" : "");
-    }
+    monlines_monitor(f, &out->mon, out->mon_from, out->mon_to);
     if (o->rate > 0 && out->due && out->no_conn * 100 > out->due)
         fprintf(f, "  %-12s%llu of %llu requests were due while all %u connections were busy "
                    "and waited for one: their latency includes that wait, as a user's would; "

@@ -11,7 +11,9 @@
 
 /* The summary of out (a run with options o) to f: settings, requests and
  * throughput, latency percentiles, errors by class and errno, the
- * generator's CPU, the server's resources, and why the run is invalid. */
+ * generator's CPU, the resources and connections of the server and of
+ * each labelled process (monlines.h), the network, and why the run is
+ * invalid. */
 void load_print_summary(FILE *f, const struct load_opts *o, const struct load_out *out);
 
 /* The figures of each repetition of one load, kept as they finish for the

@@ -493,7 +493,8 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
         err_set(e, "out of memory");
         goto cleanup;
     }
-    if (monitor_start(&out->mon, o->monitor_pid, o->monitor_period_ns, e) < 0)
+    if (monitor_start_procs(&out->mon, o->monitor_pid, o->monitor_procs, o->nmonitor_procs,
+                            o->monitor_period_ns, e) < 0)
         goto cleanup;
     /* The kernel turns receive stamps on for the first socket that asks
      * by a deferred work item: ask now, so that it is done by the time the

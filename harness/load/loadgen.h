@@ -116,6 +116,11 @@ struct load_opts {
     int digits;                  /* of the latency histogram */
     uint64_t seed;               /* Poisson arrivals */
     pid_t monitor_pid;           /* 0: none; pacer itself is always sampled */
+    /* processes sampled beside the server, each as its own tree and series
+     * under its label (monitor.h: a database the server uses, "redis");
+     * borrowed for the run */
+    const struct mon_proc *monitor_procs;
+    size_t nmonitor_procs;
     /* called (from the thread that started the load) as the measured
      * window starts and as it ends (also when stopped early): a profiler
      * of the server, for that window only; NULL: none */

@@ -18,6 +18,16 @@
  * once more, so a child reaped during the read is neither lost nor counted
  * twice.  pacer's own series is pacer alone (utime+stime, no descendants):
  * the monitored server may be pacer's child.
+ *
+ * TCP: each descriptor of a tree that is a socket ("socket:[INODE]") gives
+ * its inode; a tree's inodes, each once (forked workers share their
+ * listening socket), are looked up in the TCP tables read once for the
+ * sample (netstat.c).  That costs a walk of the kernel's table of
+ * connections (milliseconds when it holds many TIME_WAIT) and a readlink a
+ * descriptor; when a sample's TCP part takes more than a fifth of the
+ * period (of the sampler's CPU) the tables are read less often, so that
+ * it keeps to about a fifth of a core, and the rows between have no
+ * counts (tcp.known 0).
  */
 #include "monitor.h"
 
@@ -32,6 +42,7 @@
 #include <unistd.h>
 
 #include "harness/lib/clock.h"
+#include "netstat.h"
 
 #define DEFAULT_PERIOD_NS 100000000u
 #define STATUS_MAX 8192
@@ -43,6 +54,13 @@ struct proc_stat {
     unsigned long long utime, stime;
     long long cutime, cstime;
     long threads;
+};
+
+/* Socket inodes of a tree's descriptors; NULL: not collected. */
+struct inodes {
+    uint64_t *v;
+    size_t n, cap;
+    uint64_t ns;              /* time spent reading descriptors for them */
 };
 
 /* A parent link found by the /proc scan. */
@@ -179,12 +197,36 @@ static int read_threads_ctxsw(pid_t pid, long threads, int64_t *vol, int64_t *in
     return 0;
 }
 
-/* Open descriptors of pid in *fds (-1 unreadable).  -1 when pid vanished. */
-static int count_fds(pid_t pid, int64_t *fds)
+/* The inode of the socket that descriptor name of the directory dfd
+ * stands for, appended to in (memory that runs out drops it). */
+static void add_socket(int dfd, const char *name, struct inodes *in)
+{
+    char link[64];
+    ssize_t len = readlinkat(dfd, name, link, sizeof link - 1);
+
+    if (len < 9 || strncmp(link, "socket:[", 8))
+        return;
+    link[len] = '\0';
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? 2 * in->cap : 64;
+        uint64_t *v = realloc(in->v, cap * sizeof *v);
+
+        if (!v)
+            return;
+        in->v = v;
+        in->cap = cap;
+    }
+    in->v[in->n++] = strtoull(link + 8, NULL, 10);
+}
+
+/* Open descriptors of pid in *fds (-1 unreadable), their sockets' inodes
+ * into in (when not NULL).  -1 when pid vanished. */
+static int count_fds(pid_t pid, int64_t *fds, struct inodes *in)
 {
     char path[64];
     struct dirent *de;
     int64_t n = 0;
+    uint64_t t0 = in ? clock_thread_cpu_ns() : 0;
     DIR *d;
 
     snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
@@ -194,16 +236,22 @@ static int count_fds(pid_t pid, int64_t *fds)
         return vanished(errno) ? -1 : 0;
     }
     while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
+        if (de->d_name[0] != '.') {
             n++;
+            if (in)
+                add_socket(dirfd(d), de->d_name, in);
+        }
     closedir(d);
     *fds = n;
+    if (in)
+        in->ns += clock_thread_cpu_ns() - t0;
     return 0;
 }
 
 /* The non-CPU fields of a live process into one (zeroed by the caller).
  * 0, or -1 when pid vanished. */
-static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one)
+static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one,
+                     struct inodes *in)
 {
     char path[64], buf[512];
     long long size, resident;
@@ -215,7 +263,7 @@ static int read_live(pid_t pid, const struct proc_stat *ps, struct mon_row *one)
     one->rss = (int64_t)resident * sysconf(_SC_PAGESIZE);
     one->threads = ps->threads;
     if (read_threads_ctxsw(pid, ps->threads, &one->vol_ctxsw, &one->invol_ctxsw) < 0 ||
-        count_fds(pid, &one->fds) < 0)
+        count_fds(pid, &one->fds, in) < 0)
         return -1;
     snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
     if (read_small(path, buf, sizeof buf) >= 0) {
@@ -325,7 +373,8 @@ static size_t tree_members(pid_t root, pid_t **out)
 
 /* Sum over members into row.  0; 1 when a member other than the root
  * vanished on the way; -1 when the root is gone or a zombie. */
-static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *row)
+static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *row,
+                        struct inodes *in)
 {
     double hz = (double)sysconf(_SC_CLK_TCK);
     int lost = 0;
@@ -336,7 +385,8 @@ static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *
         struct mon_row one = { 0 };
         struct proc_stat ps;
 
-        if (read_stat(mem[i], &ps) < 0 || (ps.state != 'Z' && read_live(mem[i], &ps, &one) < 0)) {
+        if (read_stat(mem[i], &ps) < 0 ||
+            (ps.state != 'Z' && read_live(mem[i], &ps, &one, in) < 0)) {
             if (i == 0)
                 return -1;
             lost = 1;
@@ -360,30 +410,67 @@ static int read_members(const pid_t *mem, size_t n, int reaped, struct mon_row *
     return lost;
 }
 
-/* One reading of pid, with its descendants or alone.  0, -1 when gone. */
-static int read_tree(pid_t pid, int descendants, struct mon_row *row)
+static int by_u64(const void *a, const void *b)
 {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The tree's sockets counted into row->tcp from the tables tab. */
+static void tree_tcp(const struct tcp_table *tab, struct inodes *in, struct mon_row *row)
+{
+    size_t i, n = 0;
+
+    if (in->n > 1)
+        qsort(in->v, in->n, sizeof *in->v, by_u64);
+    for (i = 0; i < in->n; i++)       /* each socket once */
+        if (!n || in->v[i] != in->v[n - 1])
+            in->v[n++] = in->v[i];
+    tcp_count(tab, in->v, n, &row->tcp);
+}
+
+/* One reading of pid, with its descendants or alone, and its sockets
+ * counted from tab (NULL: not counted).  0, -1 when gone. */
+static int read_tree(pid_t pid, int descendants, struct tcp_table *tab, struct mon_row *row)
+{
+    struct inodes in = { 0 };
     int attempt, rc = -1;
 
     for (attempt = 0; attempt < 2; attempt++) {
         pid_t *mem = NULL, self = pid;
         size_t n = descendants ? tree_members(pid, &mem) : 1;
 
-        rc = read_members(mem ? mem : &self, n ? n : 1, descendants, row);
+        in.n = 0;
+        rc = read_members(mem ? mem : &self, n ? n : 1, descendants, row, tab ? &in : NULL);
         free(mem);
         if (rc <= 0)
             break;
     }
+    /* descriptors that could not be read (another user's process): no
+     * counts, rather than counts of none */
+    if (rc == 0 && tab && row->fds >= 0) {
+        uint64_t t0 = clock_thread_cpu_ns();
+
+        tree_tcp(tab, &in, row);
+        tab->spent_ns += in.ns + (clock_thread_cpu_ns() - t0);
+    }
+    free(in.v);
     return rc < 0 ? -1 : 0;
 }
 
 int proc_read_tree(pid_t pid, struct mon_row *row)
 {
+    struct tcp_table tab = { 0 };
+    int rc;
+
     if (pid <= 0) {
         memset(row, 0, sizeof *row);
         return -1;
     }
-    return read_tree(pid, 1, row);
+    rc = read_tree(pid, 1, tcp_table_read(&tab) == 0 ? &tab : NULL, row);
+    tcp_table_free(&tab);
+    return rc;
 }
 
 static int series_init(struct mon_series *s, const char *label, pid_t pid)
@@ -413,12 +500,59 @@ static void series_append(struct monitor *m, struct mon_series *s, const struct 
     pthread_mutex_unlock(&m->lock);
 }
 
+/* The network's row of this sample (machine-wide: TIME_WAIT from tab). */
+static void sample_net(struct monitor *m, const struct tcp_table *tab)
+{
+    struct mon_net_row row;
+    uint64_t t1 = clock_now_ns(), t2;
+
+    if (netdev_read(&row) < 0)
+        return;
+    t2 = clock_now_ns();
+    row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
+    row.time_wait = tab ? tab->time_wait : tcp_time_wait();
+    pthread_mutex_lock(&m->lock);
+    if (m->net.n == m->net.cap) {
+        size_t cap = m->net.cap ? 2 * m->net.cap : 64;
+        struct mon_net_row *t = realloc(m->net.rows, cap * sizeof *t);
+
+        if (!t) {
+            pthread_mutex_unlock(&m->lock);
+            return;
+        }
+        m->net.rows = t;
+        m->net.cap = cap;
+    }
+    m->net.rows[m->net.n++] = row;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* The TCP tables for this sample, or NULL: not this time (the budget) or
+ * unreadable. */
+static struct tcp_table *sample_tables(struct monitor *m, uint64_t now)
+{
+    struct tcp_table *tab = m->tables;
+    uint64_t cpu = clock_thread_cpu_ns();
+
+    if (!tab || now < m->tcp_next)
+        return NULL;
+    if (tcp_table_read(tab) < 0)
+        return NULL;
+    tab->spent_ns = clock_thread_cpu_ns() - cpu;
+    return tab;
+}
+
 /* One row for every series still alive.  The pacer series is the last one
- * and has no descendants. */
+ * and has no descendants, nor its connections counted (they are the
+ * load's: a thousand readlinks a sample taken from the generator for
+ * nothing); without another series the tables are not read. */
 static void monitor_sample(struct monitor *m)
 {
+    uint64_t start = clock_now_ns();
+    struct tcp_table *tab = m->nseries > 1 ? sample_tables(m, start) : NULL;
     size_t i;
 
+    sample_net(m, tab);
     for (i = 0; i < m->nseries; i++) {
         struct mon_series *s = &m->series[i];
         struct mon_row row;
@@ -431,7 +565,7 @@ static void monitor_sample(struct monitor *m)
         if (gone)
             continue;
         t1 = clock_now_ns();
-        rc = read_tree(s->pid, i + 1 < m->nseries, &row);
+        rc = read_tree(s->pid, i + 1 < m->nseries, i + 1 < m->nseries ? tab : NULL, &row);
         t2 = clock_now_ns();
         if (rc < 0) {
             pthread_mutex_lock(&m->lock);
@@ -442,6 +576,10 @@ static void monitor_sample(struct monitor *m)
         row.t = (double)((t1 - m->t0) + (t2 - t1) / 2) / 1e9;
         series_append(m, s, &row);
     }
+    /* TCP counting that took over a fifth of the period (of the sampling
+     * thread's CPU) puts off the next one, to about a fifth of a core */
+    if (tab && tab->spent_ns > m->period_ns / 5)
+        m->tcp_next = start + 5 * tab->spent_ns;
 }
 
 static int stopping(struct monitor *m)
@@ -493,43 +631,84 @@ static void monitor_release(struct monitor *m)
         free(m->series);
         pthread_mutex_destroy(&m->lock);
     }
+    free(m->net.rows);
+    if (m->tables)
+        tcp_table_free(m->tables);
+    free(m->tables);
     memset(m, 0, sizeof *m);
+}
+
+/* After the first sample: a series that found no process.  -1 with why. */
+static int check_first(struct monitor *m, struct err *e)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < m->nseries; i++) {
+        const struct mon_series *s = &m->series[i];
+        char path[64], label[64];
+        int exited;
+
+        if (!s->gone)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d", (int)s->pid);
+        exited = access(path, F_OK) == 0;
+        /* the server's message is as it always was */
+        snprintf(label, sizeof label, "%s: ", s->label);
+        err_set(e, exited ? "monitor: %sprocess %d has exited"
+                          : "monitor: %sprocess %d: no such process",
+                strcmp(s->label, "server") ? label : "", (int)s->pid);
+        return -1;
+    }
+    return 0;
 }
 
 int monitor_start(struct monitor *m, pid_t pid, uint64_t period_ns, struct err *e)
 {
+    return monitor_start_procs(m, pid, NULL, 0, period_ns, e);
+}
+
+int monitor_start_procs(struct monitor *m, pid_t pid, const struct mon_proc *procs,
+                        size_t nprocs, uint64_t period_ns, struct err *e)
+{
     sigset_t all, old;
+    size_t i;
     int rc;
 
     memset(m, 0, sizeof *m);
     if (pid < 0)
         return err_set(e, "monitor: bad process id %d", (int)pid);
+    if (mon_procs_check(procs, nprocs, e) < 0)
+        return -1;
     m->period_ns = period_ns ? period_ns : DEFAULT_PERIOD_NS;
-    m->series = calloc(2, sizeof *m->series);
-    if (!m->series)
+    m->series = calloc(nprocs + 2, sizeof *m->series);
+    m->tables = calloc(1, sizeof(struct tcp_table));
+    if (!m->series || !m->tables) {
+        free(m->series);
+        free(m->tables);
+        m->series = NULL;
+        m->tables = NULL;
         return err_set(e, "monitor: out of memory");
+    }
     rc = pthread_mutex_init(&m->lock, NULL);
     if (rc != 0) {
         free(m->series);
+        free(m->tables);
         m->series = NULL;
+        m->tables = NULL;
         return err_set(e, "monitor: cannot create a mutex: %s", strerror(rc));
     }
-    if ((pid > 0 && series_init(&m->series[m->nseries++], "server", pid) < 0) ||
-        series_init(&m->series[m->nseries++], "pacer", getpid()) < 0) {
+    rc = pid > 0 && series_init(&m->series[m->nseries++], "server", pid) < 0;
+    for (i = 0; i < nprocs && !rc; i++)
+        rc = series_init(&m->series[m->nseries++], procs[i].label, procs[i].pid) < 0;
+    if (rc || series_init(&m->series[m->nseries++], "pacer", getpid()) < 0) {
         monitor_release(m);
         return err_set(e, "monitor: out of memory");
     }
     m->t0 = clock_now_ns();
     monitor_sample(m);
-    if (pid > 0 && m->series[0].gone) {
-        char path[64];
-        int exited;
-
-        snprintf(path, sizeof path, "/proc/%d", (int)pid);
-        exited = access(path, F_OK) == 0;
+    if (check_first(m, e) < 0) {
         monitor_release(m);
-        return err_set(e, exited ? "monitor: process %d has exited"
-                                 : "monitor: process %d: no such process", (int)pid);
+        return -1;
     }
     /* The sampler takes no signals: they are the command layer's. */
     sigfillset(&all);
@@ -570,70 +749,4 @@ const struct mon_series *monitor_series(const struct monitor *m, const char *lab
         if (strcmp(m->series[i].label, label) == 0)
             return &m->series[i];
     return NULL;
-}
-
-static double row_cpu(const struct mon_row *r)
-{
-    return r->cpu_user + r->cpu_sys;
-}
-
-/* Means of levels (RSS) are over the rows, which are evenly spaced; rates
- * are the change between the first and the last row over the time between
- * them; ctxsw_per_s counts both kinds.  Fewer than two rows give rates of
- * 0 (I/O: -1) and duration 0. */
-void mon_summarise(const struct mon_series *s, double from, double to, struct mon_summary *out)
-{
-    const struct mon_row *a, *b;
-    size_t lo = 0, hi, k;
-    double rss_sum = 0, dt;
-    int have_max = 0;
-
-    memset(out, 0, sizeof *out);
-    out->read_bytes_per_s = out->write_bytes_per_s = -1;
-    while (lo < s->n && s->rows[lo].t < from)
-        lo++;
-    for (hi = lo; hi < s->n && (to < 0 || s->rows[hi].t <= to); hi++)
-        ;
-    if (hi == lo)
-        return;
-    a = &s->rows[lo];
-    b = &s->rows[hi - 1];
-    out->rss_max = (double)a->rss;
-    out->threads_max = (double)a->threads;
-    out->fds_max = (double)a->fds;
-    for (k = lo; k < hi; k++) {
-        const struct mon_row *r = &s->rows[k];
-
-        rss_sum += (double)r->rss;
-        if ((double)r->rss > out->rss_max)
-            out->rss_max = (double)r->rss;
-        if ((double)r->threads > out->threads_max)
-            out->threads_max = (double)r->threads;
-        if ((double)r->fds > out->fds_max)
-            out->fds_max = (double)r->fds;
-        if (k > lo && r->t > r[-1].t) {
-            double c = (row_cpu(r) - row_cpu(&r[-1])) / (r->t - r[-1].t);
-
-            if (!have_max || c > out->cpu_max)
-                out->cpu_max = c;
-            have_max = 1;
-        }
-    }
-    out->rss_mean = rss_sum / (double)(hi - lo);
-    dt = b->t - a->t;
-    out->duration = dt;
-    if (dt <= 0)
-        return;
-    out->cpu_mean = (row_cpu(b) - row_cpu(a)) / dt;
-    out->cpu_user_mean = (b->cpu_user - a->cpu_user) / dt;
-    out->cpu_sys_mean = (b->cpu_sys - a->cpu_sys) / dt;
-    if (a->vol_ctxsw >= 0 && a->invol_ctxsw >= 0 && b->vol_ctxsw >= 0 && b->invol_ctxsw >= 0) {
-        out->ctxsw_per_s = (double)((b->vol_ctxsw + b->invol_ctxsw) -
-                                    (a->vol_ctxsw + a->invol_ctxsw)) / dt;
-        out->invol_ctxsw_per_s = (double)(b->invol_ctxsw - a->invol_ctxsw) / dt;
-    }
-    if (a->read_bytes >= 0 && b->read_bytes >= 0)
-        out->read_bytes_per_s = (double)(b->read_bytes - a->read_bytes) / dt;
-    if (a->write_bytes >= 0 && b->write_bytes >= 0)
-        out->write_bytes_per_s = (double)(b->write_bytes - a->write_bytes) / dt;
 }

@@ -69,6 +69,20 @@ const struct load_field load_summary[LOAD_NSUMMARY] = {
     FIELD(struct mon_summary, write_bytes_per_s),
 };
 
+const char *const load_tcp_cols[LOAD_TCP_NCOLS] = {"listen", "established", "other", "ports"};
+
+const struct load_field load_net_ints[LOAD_NET_NINTS] = {
+    { "lo.rx_bytes", offsetof(struct mon_net_row, lo_rx_bytes) },
+    { "lo.tx_bytes", offsetof(struct mon_net_row, lo_tx_bytes) },
+    { "lo.rx_packets", offsetof(struct mon_net_row, lo_rx_packets) },
+    { "lo.tx_packets", offsetof(struct mon_net_row, lo_tx_packets) },
+    { "other.rx_bytes", offsetof(struct mon_net_row, rx_bytes) },
+    { "other.tx_bytes", offsetof(struct mon_net_row, tx_bytes) },
+    { "other.rx_packets", offsetof(struct mon_net_row, rx_packets) },
+    { "other.tx_packets", offsetof(struct mon_net_row, tx_packets) },
+    { "tcp_time_wait", offsetof(struct mon_net_row, time_wait) },
+};
+
 const char *const load_modes[2] = {"closed", "open"};
 const char *const load_arrivals[2] = {"constant", "poisson"};
 
@@ -209,6 +223,12 @@ static int monitor_of(struct load_rep *r, const struct load_out *out)
             m->nrows = s->n;
         }
     }
+    if (out->mon.net.n) {
+        if (!(r->net = malloc(out->mon.net.n * sizeof *r->net)))
+            return -1;
+        memcpy(r->net, out->mon.net.rows, out->mon.net.n * sizeof *r->net);
+        r->nnet = out->mon.net.n;
+    }
     return 0;
 }
 
@@ -279,6 +299,7 @@ void load_rep_free(struct load_rep *r)
         free(r->mon[i].rows);
     }
     free(r->mon);
+    free(r->net);
     memset(r, 0, sizeof *r);
 }
 
@@ -436,6 +457,74 @@ static json_t *mon_row_json(const struct mon_row *row)
     return jw_done(a, rc);
 }
 
+/* A row's TCP counts, null when not read. */
+static json_t *tcp_row_json(const struct mon_tcp *c)
+{
+    json_t *a, *ports;
+    size_t i;
+    int rc = 0;
+
+    if (!c->known)
+        return json_null();
+    a = json_array();
+    ports = json_array();
+    rc |= jw_push(a, json_integer(c->listen));
+    rc |= jw_push(a, json_integer(c->established));
+    rc |= jw_push(a, json_integer(c->other));
+    for (i = 0; i < c->nports && i < MON_NPORTS && !rc; i++)
+        rc |= jw_push(ports, json_pack("[s, i, I]", c->ports[i].inbound ? "in" : "out",
+                                       (int)c->ports[i].port, (json_int_t)c->ports[i].count));
+    rc |= jw_push(a, ports);
+    return jw_done(a, rc);
+}
+
+/* {"columns": [...], "rows": [...]}, a row per monitor row; NULL (and
+ * nothing written) when no row has its counts. */
+static int put_tcp(json_t *o, const struct load_rep_mon *m)
+{
+    json_t *t, *cols, *rows;
+    size_t i;
+    int rc = 0, any = 0;
+
+    for (i = 0; i < m->nrows && !any; i++)
+        any = m->rows[i].tcp.known;
+    if (!any)
+        return 0;
+    t = json_object();
+    cols = json_array();
+    rows = json_array();
+    for (i = 0; i < LOAD_TCP_NCOLS; i++)
+        rc |= jw_push(cols, json_string(load_tcp_cols[i]));
+    for (i = 0; i < m->nrows && !rc; i++)
+        rc |= jw_push(rows, tcp_row_json(&m->rows[i].tcp));
+    rc |= jw_put(t, "columns", cols);
+    rc |= jw_put(t, "rows", rows);
+    return jw_put(o, "tcp", jw_done(t, rc));
+}
+
+/* The network's rows: {"columns": ["t", ...], "rows": [...]}. */
+static json_t *net_json(const struct load_rep *r)
+{
+    json_t *o = json_object(), *cols = json_array(), *rows = json_array();
+    size_t i, k;
+    int rc = 0;
+
+    rc |= jw_push(cols, json_string("t"));
+    for (k = 0; k < LOAD_NET_NINTS; k++)
+        rc |= jw_push(cols, json_string(load_net_ints[k].key));
+    for (i = 0; i < r->nnet && !rc; i++) {
+        json_t *row = json_array();
+
+        rc |= jw_push(row, jw_real(r->net[i].t));
+        for (k = 0; k < LOAD_NET_NINTS; k++)
+            rc |= jw_push(row, json_integer(*LOAD_AT_C(int64_t, &r->net[i], &load_net_ints[k])));
+        rc |= jw_push(rows, jw_done(row, rc));
+    }
+    rc |= jw_put(o, "columns", cols);
+    rc |= jw_put(o, "rows", rows);
+    return jw_done(o, rc);
+}
+
 static json_t *mon_json(const struct load_rep_mon *m)
 {
     json_t *o = json_object(), *cols = json_array(), *rows = json_array(), *sum = json_object();
@@ -458,6 +547,7 @@ static json_t *mon_json(const struct load_rep_mon *m)
     rc |= jw_put(o, "columns", cols);
     rc |= jw_put(o, "rows", rows);
     rc |= jw_put(o, "summary", sum);
+    rc |= put_tcp(o, m);
     return jw_done(o, rc);
 }
 
@@ -517,6 +607,8 @@ json_t *load_rep_to_json(const struct load_rep *r)
     for (i = 0; i < r->nmon && !rc; i++)
         rc |= jw_push(mon, mon_json(&r->mon[i]));
     rc |= jw_put(o, "monitor", mon);
+    if (r->nnet)
+        rc |= jw_put(o, "monitor_net", net_json(r));
     /* where the measured window lies on the monitor's clock (its rows' t) */
     if (isfinite(r->window_s[0]) && isfinite(r->window_s[1]))
         rc |= jw_put(o, "monitor_window_s", json_pack("[f, f]", r->window_s[0], r->window_s[1]));

@@ -110,8 +110,13 @@ struct load_rep {
     struct load_interval *iv;    /* the series, t from the end of the warmup */
     size_t niv;
     struct load_gen gen;
-    struct load_rep_mon *mon;    /* [0]: the server when monitored, then pacer */
+    struct load_rep_mon *mon;    /* the server when monitored, the labelled
+                                    processes, then pacer; each row's tcp
+                                    not known in blocks before 1.11 */
     size_t nmon;
+    struct mon_net_row *net;     /* the machine's network, on the monitor's
+                                    clock; NULL, 0 in blocks before 1.11 */
+    size_t nnet;
     double window_s[2];          /* the measured window on the monitor's clock;
                                     NaN in blocks that predate it */
 };
@@ -126,7 +131,8 @@ void load_rep_free(struct load_rep *r);
 /* r as its JSON block (a new object), or NULL when out of memory or a
  * histogram holds a value above the largest JSON integer.  Numbers that
  * are unknown (NaN) are written as null; monitor_window_s only when
- * known. */
+ * known; a series' tcp only when some row has its counts; monitor_net
+ * only with rows. */
 json_t *load_rep_to_json(const struct load_rep *r);
 /* Read a block (obj, at JSON path) into r (overwritten).  -1 with
  * "name: path: cause" in rd->e (missing, wrong type, out of range, a
@@ -134,8 +140,8 @@ json_t *load_rep_to_json(const struct load_rep *r);
  * stamped_reads, naps, io and wait_max, due, no_free_connection, late_wake,
  * warmup_requests, warmup_errors, server_closed, settings.nap,
  * settings.stages, the series' target and achieved columns (then NaN) and
- * monitor_window_s may be absent (blocks written before they were
- * recorded). */
+ * monitor_window_s, monitor_net and a monitor series' tcp may be absent
+ * (blocks written before they were recorded). */
 int load_rep_from_json(const struct jr *rd, const json_t *obj, const char *path,
                        struct load_rep *r);
 

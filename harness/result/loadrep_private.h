@@ -54,6 +54,18 @@ const char *load_series_column(size_t i, char *buf, size_t size);
 extern const struct load_field load_mon_reals[LOAD_MON_NREALS];
 extern const struct load_field load_mon_ints[LOAD_MON_NINTS];
 
+/* A tree's TCP counts (since schema 1.11: "tcp" beside its rows, a row
+ * each): listen, established, other, then the ports as [["in"|"out",
+ * port, count], ...]. */
+#define LOAD_TCP_NCOLS 4
+extern const char *const load_tcp_cols[LOAD_TCP_NCOLS];
+
+/* The network's rows (since schema 1.11: "monitor_net"): "t", then the
+ * int64_t members of struct mon_net_row. */
+#define LOAD_NET_NINTS 9
+#define LOAD_NET_NCOLS (1 + LOAD_NET_NINTS)
+extern const struct load_field load_net_ints[LOAD_NET_NINTS];
+
 /* The doubles of struct mon_summary. */
 #define LOAD_NSUMMARY 13
 extern const struct load_field load_summary[LOAD_NSUMMARY];

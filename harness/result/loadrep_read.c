@@ -420,6 +420,156 @@ static int mon_rows(const struct jr *rd, const json_t *o, const char *p, struct 
     return 0;
 }
 
+static const char *tcp_column(size_t i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", load_tcp_cols[i]);
+    return buf;
+}
+
+static const char *net_column(size_t i, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", i ? load_net_ints[i - 1].key : "t");
+    return buf;
+}
+
+/* A count of a row (v at path p) into *out. */
+static int tcp_count_at(const struct jr *rd, const json_t *v, const char *p, int64_t *out)
+{
+    long long x = 0;
+
+    if (jr_int(rd, v, p, 0, 0, LLONG_MAX, &x) < 0)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* One port group ["in"|"out", port, count] (at path p). */
+static int tcp_port(const struct jr *rd, const json_t *g, const char *p, struct mon_port *out)
+{
+    char q[JR_PATH_LEN], got[JR_QUOTE_BUF];
+    const json_t *dir = json_array_get(g, 0);
+    long long port = 0;
+
+    if (!json_is_array(g) || json_array_size(g) != 3)
+        return json_is_array(g)
+                   ? jr_fail(rd, p, "expected [\"in\" or \"out\", port, count], got an array "
+                                    "of %zu", json_array_size(g))
+                   : jr_expected(rd, p, "array", g);
+    if (!json_is_string(dir) ||
+        (strcmp(json_string_value(dir), "in") && strcmp(json_string_value(dir), "out")))
+        return jr_fail(rd, jr_index(q, p, 0), "expected \"in\" or \"out\", got %s",
+                       json_is_string(dir) ? jr_quote(got, sizeof got, json_string_value(dir))
+                                           : jr_type(dir));
+    out->inbound = !strcmp(json_string_value(dir), "in");
+    if (jr_int(rd, json_array_get(g, 1), jr_index(q, p, 1), 0, 0, 65535, &port) < 0 ||
+        tcp_count_at(rd, json_array_get(g, 2), jr_index(q, p, 2), &out->count) < 0)
+        return -1;
+    out->port = (int32_t)port;
+    return 0;
+}
+
+/* One row of a tree's TCP counts (at path q; null: not read). */
+static int tcp_row(const struct jr *rd, const json_t *row, const char *q, struct mon_tcp *c)
+{
+    char p[JR_PATH_LEN], pp[JR_PATH_LEN];
+    const json_t *ports;
+    int64_t sum = 0;
+    size_t i;
+
+    memset(c, 0, sizeof *c);
+    if (json_is_null(row))
+        return 0;
+    if (!json_is_array(row))
+        return jr_expected(rd, q, "array or null", row);
+    if (json_array_size(row) != LOAD_TCP_NCOLS)
+        return jr_fail(rd, q, "expected %d values, got an array of %zu", LOAD_TCP_NCOLS,
+                       json_array_size(row));
+    if (tcp_count_at(rd, json_array_get(row, 0), jr_index(p, q, 0), &c->listen) < 0 ||
+        tcp_count_at(rd, json_array_get(row, 1), jr_index(p, q, 1), &c->established) < 0 ||
+        tcp_count_at(rd, json_array_get(row, 2), jr_index(p, q, 2), &c->other) < 0)
+        return -1;
+    ports = json_array_get(row, 3);
+    jr_index(p, q, 3);
+    if (!json_is_array(ports))
+        return jr_expected(rd, p, "array", ports);
+    if (json_array_size(ports) > MON_NPORTS)
+        return jr_fail(rd, p, "expected at most %d ports, got %zu", MON_NPORTS,
+                       json_array_size(ports));
+    c->nports = json_array_size(ports);
+    for (i = 0; i < c->nports; i++) {
+        if (tcp_port(rd, json_array_get(ports, i), jr_index(pp, p, i), &c->ports[i]) < 0)
+            return -1;
+        sum += c->ports[i].count;
+    }
+    if (sum > c->established)
+        return jr_fail(rd, p, "the ports hold %lld connections, more than the %lld established",
+                       (long long)sum, (long long)c->established);
+    c->known = 1;
+    return 0;
+}
+
+/* A tree's TCP counts (since 1.11; absent before): a row per monitor row. */
+static int read_tcp(const struct jr *rd, const json_t *o, const char *p, struct load_rep_mon *m)
+{
+    char tp[JR_PATH_LEN], rp[JR_PATH_LEN], q[JR_PATH_LEN];
+    const json_t *t, *rows;
+    size_t i;
+
+    if (jr_get_obj(rd, o, p, "tcp", 0, &t) < 0)
+        return -1;
+    if (!t)
+        return 0;
+    jr_join(tp, p, "tcp");
+    if (check_columns(rd, t, tp, LOAD_TCP_NCOLS, tcp_column) < 0 ||
+        jr_get_arr(rd, t, tp, "rows", JR_REQ, &rows) < 0)
+        return -1;
+    jr_join(rp, tp, "rows");
+    if (json_array_size(rows) != m->nrows)
+        return jr_fail(rd, rp, "expected %zu rows (one a monitor row), got %zu", m->nrows,
+                       json_array_size(rows));
+    for (i = 0; i < m->nrows; i++)
+        if (tcp_row(rd, json_array_get(rows, i), jr_index(q, rp, i), &m->rows[i].tcp) < 0)
+            return -1;
+    return 0;
+}
+
+/* The network's rows (since 1.11; absent before: none). */
+static int read_net(const struct jr *rd, const json_t *blk, const char *path, struct load_rep *r)
+{
+    char p[JR_PATH_LEN], rp[JR_PATH_LEN], q[JR_PATH_LEN], c[JR_PATH_LEN];
+    const json_t *o, *rows, *row;
+    size_t i, k;
+
+    if (jr_get_obj(rd, blk, path, "monitor_net", 0, &o) < 0)
+        return -1;
+    if (!o)
+        return 0;
+    jr_join(p, path, "monitor_net");
+    if (check_columns(rd, o, p, LOAD_NET_NCOLS, net_column) < 0 ||
+        jr_get_arr(rd, o, p, "rows", JR_REQ, &rows) < 0)
+        return -1;
+    if (!json_array_size(rows))
+        return 0;
+    jr_join(rp, p, "rows");
+    if (!(r->net = calloc(json_array_size(rows), sizeof *r->net)))
+        return jr_oom(rd);
+    r->nnet = json_array_size(rows);
+    for (i = 0; i < r->nnet; i++) {
+        if (!(row = row_at(rd, rows, rp, i, LOAD_NET_NCOLS, q)) ||
+            jr_num(rd, json_array_get(row, 0), jr_index(c, q, 0), 0, &r->net[i].t) < 0)
+            return -1;
+        for (k = 0; k < LOAD_NET_NINTS; k++) {
+            long long x = 0;
+
+            if (jr_int(rd, json_array_get(row, k + 1), jr_index(c, q, k + 1), 0, -1,
+                       LLONG_MAX, &x) < 0)
+                return -1;
+            *LOAD_AT(int64_t, &r->net[i], &load_net_ints[k]) = x;
+        }
+    }
+    return 0;
+}
+
 /* One series of the monitor (o, at path p). */
 static int read_mon(const struct jr *rd, const json_t *o, const char *p, struct load_rep_mon *m)
 {
@@ -442,7 +592,7 @@ static int read_mon(const struct jr *rd, const json_t *o, const char *p, struct 
         if (jr_get_num(rd, sum, sp, load_summary[i].key, JR_REQ | JR_NUL,
                        LOAD_AT(double, &m->summary, &load_summary[i])) < 0)
             return -1;
-    return 0;
+    return read_tcp(rd, o, p, m);
 }
 
 /* The monitor's series, and where the window lies on its clock (absent
@@ -455,7 +605,7 @@ static int read_monitor(const struct jr *rd, const json_t *blk, const char *path
     size_t i;
 
     r->window_s[0] = r->window_s[1] = NAN;
-    if (jr_get_arr(rd, blk, path, "monitor", JR_REQ, &a) < 0)
+    if (jr_get_arr(rd, blk, path, "monitor", JR_REQ, &a) < 0 || read_net(rd, blk, path, r) < 0)
         return -1;
     jr_join(p, path, "monitor");
     if (json_array_size(a)) {

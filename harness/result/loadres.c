@@ -30,7 +30,7 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
     static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
     static const char *const names[] = {"latency.p50", "latency.p90", "latency.p99",
                                         "latency.p99.9", "latency.p99.99", "latency.max"};
-    const struct mon_series *srv = out->mon.nseries > 1 ? &out->mon.series[0] : NULL;
+    const struct mon_series *srv = monitor_series(&out->mon, "server");
     double tput = out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0;
     struct load_rep *reps;
     uint64_t v[6];

@@ -14,7 +14,7 @@
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.10",                req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.11",                req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
@@ -93,7 +93,9 @@
  *     "load": [LOAD, ...],           (1.2) kind "load": one block per
  *                                    repetition, see loadrep.h; (1.10)
  *                                    its settings.stages and its series'
- *                                    target and achieved columns
+ *                                    target and achieved columns; (1.11)
+ *                                    monitor[].tcp (connections by port)
+ *                                    and monitor_net (the network)
  *     "error": null | {"message": str (req), "signal": int|null,
  *                      "exit_code": int|null, "timed_out": bool,
  *                      "stderr_tail": str|null}
