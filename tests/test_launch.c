@@ -260,6 +260,27 @@ Test(launch, redis_behind_the_app_and_nothing_left_after_a_success)
     cr_assert(!json_is_object(json_object_get(b, "error")), "%s", o.stdout_s);
     cr_assert_gt(json_number_value(json_object_get(json_object_get(b, "stats"), "median")), 50,
                  "the app answered through redis");
+    /* redis is monitored beside the app, and the app's connections to it
+     * are counted */
+    {
+        json_t *mon = json_object_get(json_array_get(json_object_get(b, "load"), 0), "monitor");
+        json_t *s, *row, *port;
+        size_t i, k, m;
+        int redis = 0, to_redis = 0;
+        json_array_foreach(mon, i, s) {
+            const char *label = json_string_value(json_object_get(s, "label"));
+            if (label && !strcmp(label, "redis"))
+                redis = 1;
+            if (!label || strcmp(label, "server"))
+                continue;
+            json_array_foreach(json_object_get(json_object_get(s, "tcp"), "rows"), k, row)
+                json_array_foreach(json_array_get(row, 3), m, port)
+                    if (!strcmp(json_string_value(json_array_get(port, 0)), "out"))
+                        to_redis = 1;
+        }
+        cr_assert(redis, "no series of redis in %s", json_dumps(mon, 0));
+        cr_assert(to_redis, "no connection of the app to redis counted");
+    }
     assert_no_orphans();
     json_decref(r);
     out_free(&o);

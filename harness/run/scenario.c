@@ -166,6 +166,7 @@ struct start {
     struct target t;
     int started;
     struct launch needs;
+    struct mon_proc procs[LAUNCH_MAX];
 };
 
 static void start_free(struct start *l)
@@ -187,6 +188,7 @@ static int start_target(const struct scenario_point *p, const struct load_reques
     const struct suite_scenario *sc = p->sc;
     struct target_opts to;
     struct err e = {0};
+    size_t i;
     int ok;
 
     snprintf(l->port, sizeof l->port, "%d", pn);
@@ -203,7 +205,12 @@ static int start_target(const struct scenario_point *p, const struct load_reques
     l->lo.url_text = l->url;
     l->lo.connections = p->connections;
     l->lo.rate = p->rate;
-    /* MONPROCS */
+    for (i = 0; i < l->needs.nneed; i++) {   /* what it needs, monitored beside it */
+        l->procs[i].label = l->needs.need[i].tg->name;
+        l->procs[i].pid = l->needs.need[i].t.pid;
+    }
+    l->lo.monitor_procs = l->procs;
+    l->lo.nmonitor_procs = l->needs.nneed;
     if (load_prepare(&l->lo, rq, &l->req, &e) < 0) {
         bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
         return -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/load/monitor.h"
 #include "words.h"
 
 /* Append w (stolen; NULL: out of memory) to the NULL-terminated *argv of
@@ -209,6 +210,13 @@ static int parse_needs(const struct sr *c, const json_t *v, const char *path, st
                            ? "a target cannot need itself"
                            : "no target named \"%s\" before this one (a target needs "
                              "targets named earlier in the list)", name);
+        {
+            /* a need is monitored under its name beside the server */
+            struct err le = {0};
+            if (mon_label_check(name, strlen(name), &le) < 0)
+                return jr_fail(&c->jr, wp, "\"%s\" cannot be monitored under its name: %s "
+                               "(rename the target)", name, le.msg);
+        }
         for (size_t j = 0; j < t->nneeds; j++)
             if (t->needs[j] == k)
                 return jr_fail(&c->jr, wp, "\"%s\" is named twice", name);

@@ -4,8 +4,9 @@ Reads a result file of suites/macro/asyncio-tuning.json (the newest under
 results/asyncio/ when none is given) and prints, as a Markdown table, each
 tuning pair side by side: for every load point the two share (the same
 connections or rate), the successful responses a second, p99 latency and
-error rate before and after, and what changed.  The connections the app
-holds to its store are shown where the monitor counted them.  Every figure
+error rate before and after, and what changed.  "outbound conns" are the
+TCP connections the app held to other ports (its store, its backend) as
+the monitor counted them every 100 ms: the mean and the most in a sample.  Every figure
 comes from the file: medians over the repetitions.
 
     /usr/bin/python3 suites/macro/asyncio_table.py [RESULT.json]
@@ -53,18 +54,21 @@ def good_rate(bench):
 
 
 def store_conns(bench):
-    """The most connections the app held to another port (the monitor's
-    count per port of the server), or None when not recorded."""
-    best = None
-    for rep in bench.get("load", []) or []:
-        for s in (rep.get("monitor") or {}).get("series", []) or []:
-            if s.get("label") != "server":
+    """The outbound TCP connections the app held (the monitor's counts of
+    the server's connections to other ports, per sample): "mean / most"
+    over the samples of every repetition, or "-" when not recorded."""
+    counts = []
+    for rep in bench.get("load") or []:
+        for series in rep.get("monitor") or []:
+            if series.get("label") != "server" or not series.get("tcp"):
                 continue
-            for row in s.get("conns_out", []) or []:
-                for n in (row or {}).values() if isinstance(row, dict) else []:
-                    if isinstance(n, (int, float)):
-                        best = n if best is None else max(best, n)
-    return best
+            for row in series["tcp"].get("rows") or []:
+                if row is None or len(row) < 4 or not row[1]:
+                    continue     # not read, or before the load began
+                counts.append(sum(p[2] for p in row[3] if p and p[0] == "out"))
+    if not counts:
+        return "-"
+    return "%.0f / %d" % (sum(counts) / len(counts), max(counts))
 
 
 def load_text(bench):
@@ -91,11 +95,12 @@ def row(label, point, before, after):
         change.append("%+.0f%% req/s" % (100 * (ga / gb - 1)))
     if pb and pa:
         change.append("p99 x%.2g" % (pa / pb))
-    return "| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    return "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         label, point or "-",
         "%.0f" % gb if gb is not None else "-", fmt_time(pb), "%.1f%%" % (100 * eb),
+        store_conns(before),
         "%.0f" % ga if ga is not None else "-", fmt_time(pa), "%.1f%%" % (100 * ea),
-        ", ".join(change) or "-")
+        store_conns(after), ", ".join(change) or "-")
 
 
 def main(argv):
@@ -118,9 +123,9 @@ def main(argv):
     suite = res.get("suite") or "asyncio-tuning"
     if isinstance(suite, dict):
         suite = suite.get("name", "asyncio-tuning")
-    print("| technique | load | before: req/s | p99 | errors | after: req/s | p99 | errors "
-          "| change |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| technique | load | before: req/s | p99 | errors | outbound conns | after: req/s "
+          "| p99 | errors | outbound conns | change |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     found = 0
     for label, before, after in PAIRS:
         prefix_b, prefix_a = "%s/%s" % (suite, before), "%s/%s" % (suite, after)
