@@ -94,6 +94,9 @@
  *                                    repetition, see loadrep.h; (1.10)
  *                                    its settings.stages and its series'
  *                                    target and achieved columns
+ *     "capacity": {...},             (1.11) a load found by a capacity
+ *                                    search: its objectives, answer,
+ *                                    bracket and steps, see capres.h
  *     "error": null | {"message": str (req), "signal": int|null,
  *                      "exit_code": int|null, "timed_out": bool,
  *                      "stderr_tail": str|null}

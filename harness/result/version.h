@@ -6,7 +6,7 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 10  /* 1.1: benchmarks[].process_samples;
+#define RESULT_SCHEMA_MINOR 11  /* 1.1: benchmarks[].process_samples;
                                    1.2: benchmarks[].load;
                                    1.3: benchmarks[].reference,
                                         ab.analysis without ratio_ci;
@@ -25,6 +25,8 @@
                                         series columns target and
                                         achieved (the shape asked and
                                         achieved), the error class
-                                        too_large (flows) */
+                                        too_large (flows);
+                                   1.11: benchmarks[].capacity (a
+                                        capacity search, capres.h) */
 
 #endif
