@@ -296,7 +296,8 @@ Test(capacity, bad_objectives_say_why)
                    "an objective is the whole load's: no benchmark pattern, step or flow");
     assert_refused("capacity > 100", "capacity 'capacity > 100': the capacity is what is "
                    "searched, not an objective (a limit on it is --limit's)");
-    assert_refused("latency.p99 <", "capacity 'latency.p99 <': no value after '<'");
+    assert_refused("latency.p99 <", "capacity 'latency.p99 <': '' is not a number with a unit "
+                   "(ns us ms s, B KiB MiB, %, k M)");
     cr_assert_eq(capacity_goal_parse(NULL, 0, &g, &e), -1);
     cr_assert_str_eq(e.msg, "capacity: no objective (e.g. 'latency.p99 < 50ms')");
 }
