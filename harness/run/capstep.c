@@ -4,6 +4,7 @@
 #include "capstep.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/result/loadres.h"
@@ -50,18 +51,26 @@ int capstep_probe(struct capstep *cs, double *rate, struct err *e)
     return 0;
 }
 
-/* Whether the generator kept the rate: 1, or 0 with why. */
-static int step_valid(const struct load_out *out, char *why, size_t len)
+/* Whether the generator kept the rate of a step that passed or not:
+ * 1, or 0 with why.  Its lateness only adds to the latency it measures
+ * (from the intended start), so a step that passed in spite of it holds;
+ * one that failed is the generator's when it was saturated or reached
+ * more than CAPSTEP_LATE_MAX of the requests late.  Whatever happened, a
+ * step that sent well under the requests due (not for want of a free
+ * connection: that is the server holding them) is the generator's. */
+static int step_valid(const struct load_out *out, int pass, char *why, size_t len)
 {
-    if (!out->valid && out->requests && load_successes(out)) {
-        snprintf(why, len, "not the server's: %.400s", out->invalid);
-        return 0;
-    }
-    /* no response at all is the server's failure (the step fails) */
+    const char *gen = !out->valid && out->requests && load_successes(out) ? out->invalid : NULL;
+
     if (out->due && (double)out->sent < CAPSTEP_SENT_MIN * (double)out->due &&
         out->no_conn * 10 < out->due) {
         snprintf(why, len, "not the server's: the generator sent %llu of the %llu requests due",
                  (unsigned long long)out->sent, (unsigned long long)out->due);
+        return 0;
+    }
+    if (!pass && gen && (out->busy_max > 0.97 ||
+                         (double)out->late > CAPSTEP_LATE_MAX * (double)out->due)) {
+        snprintf(why, len, "not the server's: %.400s", gen);
         return 0;
     }
     return 1;
@@ -73,8 +82,8 @@ int capstep_run(void *arg, double rate, int confirm, struct capacity_step *s, st
     struct capstep *cs = arg;
     struct load_opts lo = *cs->base;
     struct bench b = {0};
+    char why[512] = "";
     uint64_t v[4];
-    int rc = 0;
 
     lo.rate = rate;
     lo.duration_ns = confirm ? cs->confirm_ns : cs->step_ns;
@@ -91,23 +100,45 @@ int capstep_run(void *arg, double rate, int confirm, struct capacity_step *s, st
     s->p99 = v[2];
     s->p999 = v[3];
     s->errors = load_error_rate(&cs->last);
-    s->why = NULL;
-    cs->why[0] = '\0';
-    s->valid = step_valid(&cs->last, cs->why, sizeof cs->why);
-    if (s->valid) {
-        if (load_bench_add(&b, &lo, &cs->last) < 0 || bench_compute_stats(&b, NULL) < 0)
-            rc = err_set(e, "out of memory");
-        else
-            s->pass = capacity_goal_holds(cs->goal, &b, cs->why, sizeof cs->why);
+    if (!load_successes(&cs->last))   /* nothing answered: it cannot hold */
+        snprintf(why, sizeof why, "%.400s", cs->last.invalid);
+    else if (load_bench_add(&b, &lo, &cs->last) < 0 || bench_compute_stats(&b, NULL) < 0) {
         bench_free(&b);
-        if (s->pass && !cs->last.valid)   /* nothing answered: cannot hold */
-            s->pass = 0;
-        if (!s->pass && !cs->why[0])
-            snprintf(cs->why, sizeof cs->why, "%s", cs->last.invalid);
-    }
-    if (cs->why[0])
-        s->why = cs->why;
-    return rc;
+        return err_set(e, "out of memory");
+    } else
+        s->pass = capacity_goal_holds(cs->goal, &b, why, sizeof why);
+    bench_free(&b);
+    cs->why[0] = '\0';
+    s->valid = step_valid(&cs->last, s->pass, cs->why, sizeof cs->why);
+    if (s->valid && !s->pass)
+        snprintf(cs->why, sizeof cs->why, "%s", why);
+    s->why = cs->why[0] ? cs->why : NULL;
+    return 0;
+}
+
+int capstep_bench(struct bench *b, struct capacity *c)
+{
+    struct metric *m;
+    size_t i;
+
+    if (!b->nsamples || !(b->capacity = malloc(sizeof *b->capacity)))
+        return -1;
+    *b->capacity = *c;
+    memset(c, 0, sizeof *c);
+    free(b->unit);
+    if (!(b->unit = strdup("req/s")))
+        return -1;
+    b->dir = DIR_HIGHER;
+    for (i = 0; i < b->nsamples; i++)
+        b->samples[i] = b->capacity->answer;
+    if (!(m = bench_add_metric(b, "capacity", "req/s", DIR_HIGHER)))
+        return -1;
+    if (!(m->samples = malloc(b->nsamples * sizeof *m->samples)))
+        return -1;
+    for (i = 0; i < b->nsamples; i++)
+        m->samples[i] = b->capacity->answer;
+    m->nsamples = b->nsamples;
+    return 0;
 }
 
 void capstep_free(struct capstep *cs)

@@ -22,6 +22,9 @@
  * than this share of the requests due (and not for want of a free
  * connection, which is the server holding them). */
 #define CAPSTEP_SENT_MIN 0.9
+/* A step that failed is the generator's when it reached more than this
+ * share of the requests late (or was saturated). */
+#define CAPSTEP_LATE_MAX 0.05
 
 struct capstep {
     const struct load_opts *base;   /* the load (prepared), borrowed: its
@@ -54,6 +57,12 @@ int capstep_probe(struct capstep *cs, double *rate, struct err *e);
  * load at rate, fill s.  -1 with the cause in e: it could not run, was
  * stopped ("interrupted"), or after() said so. */
 int capstep_run(void *arg, double rate, int confirm, struct capacity_step *s, struct err *e);
+
+/* Make b (holding one repetition, the confirming run) the benchmark of
+ * the search c: its sample the capacity (req/s, higher is better; 0 when
+ * none was found), its metric "capacity" the same, and c moved into
+ * b->capacity (c is then empty).  -1 when out of memory. */
+int capstep_bench(struct bench *b, struct capacity *c);
 
 /* Free the last load (if any). */
 void capstep_free(struct capstep *cs);
