@@ -18,6 +18,12 @@
 #define CAPSTEP_PROBE_NS 1000000000ull
 #define CAPSTEP_PROBE_WARMUP_NS 200000000ull
 
+/* Before a load, the server is given the slowest answer of the load
+ * before it (when above the first, at most the second) to work off the
+ * backlog that load left. */
+#define CAPSTEP_DRAIN_MIN_NS 10000000ull
+#define CAPSTEP_DRAIN_MAX_NS 10000000000ull
+
 /* A step is the generator's failure, not the server's, when it sent less
  * than this share of the requests due (and not for want of a free
  * connection, which is the server holding them). */
