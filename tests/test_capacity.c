@@ -24,6 +24,8 @@ struct fake {
     int blip_left;
     unsigned calls, confirms;
     int fail_at;                  /* the call that fails (1-based), 0 none */
+    int stall_call;               /* the step that fails whatever its rate
+                                     (a stall of the machine), 0 none */
 };
 
 #define LIMIT_NS 10000000ull
@@ -54,6 +56,8 @@ static int fake_step(void *arg, double rate, int confirm, struct capacity_step *
         s->valid = 0;
     }
     s->pass = s->p99 < LIMIT_NS && !(confirm && f->confirm_max > 0 && rate > f->confirm_max);
+    if ((int)f->calls == f->stall_call)
+        s->pass = 0;
     s->why = s->pass ? NULL : "p99 too high";
     return 0;
 }
@@ -135,8 +139,10 @@ Test(capacity, a_bracket_reached_in_few_steps)
     struct capacity c;
     struct err e = {0};
 
-    /* from a factor 2 to 5 %: log2(log 2 / log 1.05) = 3.8, so 4 bisections */
-    cr_assert_eq(search(&f, 1500, 0, 0, &c, &e), 0);
+    /* from the probe (the most the server answers: its capacity), one
+     * doubling, then from a factor 2 to 5 %: log2(log 2 / log 1.05) = 3.8,
+     * so 4 bisections */
+    cr_assert_eq(search(&f, 1000, 0, 0, &c, &e), 0);
     assert_found(&c, &f);
     cr_assert_leq(c.nsteps, 1 + 1 + 4 + 1, "%zu steps", c.nsteps);
     capacity_free(&c);
@@ -192,6 +198,23 @@ Test(capacity, a_far_range_runs_out_of_steps_and_says_so)
     cr_assert_leq(c.nsteps, CAPACITY_MAX_STEPS + CAPACITY_MAX_CONFIRMS);
     cr_assert(c.low <= truth(&f) && c.high > truth(&f));
     cr_assert(capacity_wide(&c), "[%g, %g] is wider than 5 %%", c.low, c.high);
+    capacity_free(&c);
+}
+
+Test(capacity, a_failure_below_what_was_answered_is_run_again)
+{
+    struct fake f = {.cap = 1000, .stall_call = 3};
+    struct capacity c;
+    struct err e = {0};
+
+    /* 100 holds, 2000 fails having answered 1000/s, the bisection's 447
+     * stalls: 447 is under 0.9 x 1000, so it runs again (and holds) */
+    cr_assert_eq(search(&f, 0, 100, 2000, &c, &e), 0);
+    cr_assert_float_eq(c.steps[2].rate, sqrt(100 * 2000.0), 1e-9);
+    cr_assert_not(c.steps[2].pass);
+    cr_assert_eq(c.steps[3].rate, c.steps[2].rate, "run again");
+    cr_assert(c.steps[3].pass);
+    assert_found(&c, &f);
     capacity_free(&c);
 }
 

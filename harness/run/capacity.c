@@ -156,6 +156,8 @@ struct search {
     int hi_gen;                  /* hi is the generator's ceiling */
     int tried_high;              /* the range's high was run */
     double retried;              /* the rate of the last step run again */
+    double peak;                 /* the most answered a second so far (the
+                                    probe's, or a step's achieved) */
 };
 
 /* Run the step at rate and record it.  0, or -1 (e set). */
@@ -177,9 +179,19 @@ static int run_one(struct search *s, double rate, int confirm, struct capacity_s
 }
 
 /* What a search step at rate says of the bracket: 1 when it is to be run
- * again (a first step that was not valid). */
+ * again: a first step that was not valid, or a first failure well below
+ * what the server was seen to answer (a stall of the machine, not the
+ * server's limit, is then the likelier cause: run it again once). */
 static int judge(struct search *s, double rate, const struct capacity_step *st)
 {
+    double peak = s->peak;
+
+    if (st->valid && st->achieved > s->peak)
+        s->peak = st->achieved;
+    if (st->valid && !st->pass && rate < CAPACITY_SUSPECT * peak && s->retried != rate) {
+        s->retried = rate;
+        return 1;
+    }
     if (!st->valid) {
         if (s->retried != rate) {
             s->retried = rate;
@@ -272,7 +284,7 @@ static int confirm(struct search *s, struct err *e)
 int capacity_search(const struct capacity_opts *o, capacity_step_fn step,
                     capacity_seen_fn seen, void *arg, struct capacity *c, struct err *e)
 {
-    struct search s = {o, step, seen, arg, c, NAN, NAN, 0, 0, NAN};
+    struct search s = {o, step, seen, arg, c, NAN, NAN, 0, 0, NAN, o->start};
 
     c->precision = o->precision;
     c->status = CAP_NONE;

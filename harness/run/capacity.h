@@ -17,6 +17,12 @@
  * can be measured; an answer below that ceiling is only a lower bound
  * (CAP_LIMITED).
  *
+ * A step that fails at a rate well below what the server was already seen
+ * to answer a second (the probe, or a step's throughput) is run again
+ * once before it counts: on a shared machine a stall of the server's CPU
+ * can fail one short step, and a failure low in the bracket would throw
+ * the rest of the search away.
+ *
  * This file knows nothing of loads: the step function does the running
  * (capstep.h runs real ones), so the search can be tested with a fake.
  */
@@ -36,6 +42,8 @@
 #define CAPACITY_PRECISION 0.05
 #define CAPACITY_MAX_STEPS 12      /* steps before the confirms */
 #define CAPACITY_MAX_CONFIRMS 3
+#define CAPACITY_SUSPECT 0.9       /* a failure below this share of the
+                                      most answered a second is run again */
 #define CAPACITY_ERRORS_TEXT "errors.rate < 1%"   /* implied objective */
 
 /* The objectives, parsed. */
