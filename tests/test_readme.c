@@ -455,6 +455,14 @@ static const struct subst {
      "pacer load http://127.0.0.1:{http}/ --stages 100ms:20,200ms:20,100ms:0"},
     {"pacer load -d 300ms http://127.0.0.1:{http}/ --rate-stages 10s:100,30s:1000,5s:0",
      "pacer load http://127.0.0.1:{http}/ --rate-stages 100ms:100,200ms:1000,100ms:0"},
+    /* capacity searches: short steps, and a limit on the throughput that
+     * gives testsrv (which holds any latency objective up to what pacer
+     * can send) a capacity to find */
+    {"-c 64 -d 5s --capacity 'latency.p99 < 20ms'",
+     "-c 8 -d 300ms --capacity 'latency.p99 < 20ms' --capacity 'throughput < 1000' "
+     "--capacity-step 100ms --capacity-range 500:2000"},
+    {"--capacity-range 1000:8000 --capacity-step 1s",
+     "--capacity 'throughput < 3000' --capacity-range 1000:8000 --capacity-step 100ms"},
     /* pacer ab (see AB_QUICK) and the default suite, shortened */
     {"pacer ab ", "pacer ab " AB_QUICK " "},
     {"pacer run suites/default.json",
