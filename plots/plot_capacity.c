@@ -142,7 +142,8 @@ static void write_plot(FILE *f, const char *dat)
             "title 'p99: failed', \\\n"
             "     '' index 0 using 1:($7 > 0 ? $4 : NaN) with points pt 6 ps 1.3 lc '%s' "
             "title 'p99: not counted (generator)', \\\n"
-            "     '' index 1 using 1:4 with points pt 9 ps 1.8 lc '#000000' title 'p99: confirm', \\\n"
+            "     '' index 1 using 1:4 with points pt 9 ps 1.8 lc '#000000' "
+            "title 'p99: confirm', \\\n"
             "     '' index 0 using 1:2 axes x1y2 with linespoints lc '%s' pt 2 dt 3 "
             "title 'achieved/s', \\\n"
             "     x axes x1y2 with lines lc '%s' dt 2 lw 0.8 title 'achieved = offered'\n",

@@ -90,6 +90,9 @@ Test(capscen, what_a_search_cannot_go_with_is_refused)
             "scenarios[0].rate: not with \"capacity\" (the search chooses the rates)");
     refused(SCEN ", \"capacity\": \"latency.p99 < 20ms\", \"repetitions\": 3}",
             "scenarios[0].repetitions: not with \"capacity\" (one search, one confirming run)");
+    refused(SCEN ", \"thresholds\": [\"errors.rate < 1%\", \"capacity > 5\"]}",
+            "scenarios[0].thresholds[1]: the capacity is a capacity search's: give "
+            "\"capacity\"");
     refused(SCEN ", \"capacity_step\": \"1s\"}",
             "scenarios[0].capacity_step: only with \"capacity\"");
     refused(SCEN ", \"capacity\": \"latency.p99 < 20ms\", \"capacity_precision\": \"0%\"}",

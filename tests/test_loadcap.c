@@ -197,6 +197,7 @@ Test(loadcap, bad_options_exit_2_before_any_load)
     const char *a8[] = {"--capacity", "server.cpu < 0.5", NULL};
     const char *a9[] = {"--capacity", "capacity > 5", NULL};
     const char *a10[] = {"--capacity", "latency.p99 < 50ms", "--capacity-step", "10ms", NULL};
+    const char *a11[] = {"--limit", "capacity > 100", NULL};
 
     refused("pacer: load: --capacity 'latency.p99 < 50': '50' has no unit, so pacer would read "
             "ns; write it with one, e.g. 'latency.p99 < 50ms'\n", a1);
@@ -205,7 +206,7 @@ Test(loadcap, bad_options_exit_2_before_any_load)
     refused("pacer: load: --capacity: no -R (the search chooses the rates)\n", a3);
     refused("pacer: load: --capacity-step is for a capacity search: give --capacity 'EXPR'\n",
             a4);
-    refused("pacer: load: --capacity-range: '50' is not LOW:HIGH with HIGH above LOW (and at "
+    refused("pacer: load: --capacity-range: '100:50' is not LOW:HIGH with HIGH above LOW (and at "
             "most 1e8)\n", a5);
     refused("pacer: load: --capacity-precision: '0' is not a percentage from 0.1% to 100%\n", a6);
     refused("pacer: load: --capacity: no -n (one confirming run)\n", a7);
@@ -214,6 +215,8 @@ Test(loadcap, bad_options_exit_2_before_any_load)
     refused("pacer: load: --capacity 'capacity > 5': the capacity is what is searched, not an "
             "objective (a limit on it is --limit's)\n", a9);
     refused("pacer: load: --capacity-step: '10ms' is not a duration of at least 100ms\n", a10);
+    refused("pacer: load: --limit 'capacity > 100': the capacity is a capacity search's: give "
+            "--capacity 'EXPR'\n", a11);
 }
 
 Test(loadcap, interrupted_search_keeps_nothing_and_exits_3)

@@ -729,7 +729,7 @@ int cmd_load(int argc, char **argv)
         goto cleanup;
     }
     if (limits_prepare(&c, r.benches[0].name) < 0 ||
-        loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat) < 0)
+        loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat, c.parsed, c.nparsed) < 0)
         goto cleanup;
     if (c.profile_pid > 0) {
         if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {

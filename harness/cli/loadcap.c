@@ -70,15 +70,16 @@ static int bad(const char *opt, const char *val, const char *what)
 /* "LOW:HIGH" into lc's range. */
 static int range_parse(struct loadcap *lc, const char *arg)
 {
+    const char *high;
     char *end;
 
     lc->range_low = strtod(arg, &end);
     if (end == arg || *end != ':' || !(lc->range_low > 0))
         return bad("capacity-range", arg, "LOW:HIGH, two rates in requests/s above 0");
-    arg = end + 1;
-    lc->range_high = strtod(arg, &end);
-    if (end == arg || *end || !(lc->range_high > lc->range_low) || lc->range_high > 1e8)
-        return bad("capacity-range", arg - 0, "LOW:HIGH with HIGH above LOW (and at most 1e8)");
+    high = end + 1;
+    lc->range_high = strtod(high, &end);
+    if (end == high || *end || !(lc->range_high > lc->range_low) || lc->range_high > 1e8)
+        return bad("capacity-range", arg, "LOW:HIGH with HIGH above LOW (and at most 1e8)");
     return 0;
 }
 
@@ -112,7 +113,7 @@ int loadcap_option(struct loadcap *lc, int opt, const char *arg)
 }
 
 int loadcap_prepare(struct loadcap *lc, const struct load_opts *o, int rate_given,
-                    unsigned repeat)
+                    unsigned repeat, const struct limit *limits, size_t nlimits)
 {
     const char *alone = lc->step_ns ? "--capacity-step" : lc->range_high ? "--capacity-range"
                       : lc->precision ? "--capacity-precision" : lc->plot ? "--plot" : NULL;
@@ -123,6 +124,12 @@ int loadcap_prepare(struct loadcap *lc, const struct load_opts *o, int rate_give
     struct err e = {0};
     size_t i;
 
+    for (i = 0; !lc->ntexts && i < nlimits; i++)
+        if (!strcmp(limits[i].metric, "capacity") || !strncmp(limits[i].metric, "capacity.", 9)) {
+            die_msg("load: --limit '%s': the capacity is a capacity search's: give --capacity "
+                    "'EXPR'", limits[i].text);
+            return -1;
+        }
     if (!lc->ntexts) {
         if (alone)
             die_msg("load: %s is for a capacity search: give --capacity 'EXPR'", alone);
@@ -187,6 +194,11 @@ void loadcap_print_step(FILE *f, const struct capacity *c, size_t k)
     fflush(f);
 }
 
+static const char *op_text(enum limit_op op)
+{
+    return op == LIMIT_LT ? "<" : op == LIMIT_LE ? "<=" : op == LIMIT_GT ? ">" : ">=";
+}
+
 /* The objectives' figures on b, "latency.p99 41.2 ms < 50.0 ms, ...". */
 static void confirmed(FILE *f, const struct capacity *c, const struct bench *b)
 {
@@ -203,8 +215,7 @@ static void confirmed(FILE *f, const struct capacity *c, const struct bench *b)
         if (bench_metric_value(b, l.metric, &x) == 0) {
             const char *u = bench_metric_unit(b, l.metric);
             fprintf(f, "%s%s %s %s %s", sep, l.metric, fmt_value(v, sizeof v, x, u),
-                    l.op == LIMIT_LT ? "<" : l.op == LIMIT_LE ? "<=" : l.op == LIMIT_GT ? ">" : ">=",
-                    fmt_value(w, sizeof w, l.value, u));
+                    op_text(l.op), fmt_value(w, sizeof w, l.value, u));
             sep = ", ";
         }
         limit_free(&l);
@@ -274,7 +285,8 @@ void loadcap_print_answer(FILE *f, const struct capacity *c, const struct bench 
     }
 }
 
-void loadcap_print(FILE *f, const struct capacity *c, const struct bench *b)
+/* "capacity search: OBJECTIVES (precision P%)". */
+static void print_header(FILE *f, const struct capacity *c)
 {
     size_t k;
 
@@ -282,6 +294,13 @@ void loadcap_print(FILE *f, const struct capacity *c, const struct bench *b)
     for (k = 0; k < c->nobjectives; k++)
         fprintf(f, "%s%s", k ? ", " : "", c->objectives[k]);
     fprintf(f, " (precision %g%%)\n", c->precision * 100);
+}
+
+void loadcap_print(FILE *f, const struct capacity *c, const struct bench *b)
+{
+    size_t k;
+
+    print_header(f, c);
     for (k = 0; k < c->nsteps; k++)
         loadcap_print_step(f, c, k);
     loadcap_print_answer(f, c, b);
@@ -377,10 +396,7 @@ int loadcap_run(struct loadcap *lc, struct load_opts *o, struct bench *b, FILE *
         goto cleanup;
     }
     c.precision = lc->precision > 0 ? lc->precision : CAPACITY_PRECISION;
-    fprintf(out, "capacity search: ");
-    for (size_t k = 0; k < c.nobjectives; k++)
-        fprintf(out, "%s%s", k ? ", " : "", c.objectives[k]);
-    fprintf(out, " (precision %g%%)\n", c.precision * 100);
+    print_header(out, &c);
     if (search_opts(lc, &x, &co) < 0)
         goto cleanup;
     if (capacity_search(&co, capstep_run, on_step, &x, &c, &e) < 0) {

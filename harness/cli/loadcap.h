@@ -48,10 +48,11 @@ int loadcap_option(struct loadcap *lc, int opt, const char *arg);
 
 /* Before any load: the objectives parsed, and what --capacity cannot go
  * with refused (said, -1): the other options without --capacity, -R,
- * stages, -n, flows, a server figure without --monitor.  o is the load
+ * stages, -n, flows, a server figure without --monitor; and a --limit on
+ * the capacity (limits[0..n), parsed) without --capacity.  o is the load
  * (rate_given: -R was given). */
 int loadcap_prepare(struct loadcap *lc, const struct load_opts *o, int rate_given,
-                    unsigned repeat);
+                    unsigned repeat, const struct limit *limits, size_t nlimits);
 
 /* Search against the server of o (prepared; its duration and warmup are
  * the confirming run's), each step printed to out as it ends (the live

@@ -132,11 +132,16 @@ static int check_capacity(const struct sr *c, const json_t *it, const char *path
                                       "each step is one rate", "a step is one request",
                                       "one search, one confirming run"};
     const json_t *v;
-    char p[JR_PATH_LEN];
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
     double pct;
     size_t i;
 
     if (!sc->ncapacity) {
+        for (i = 0; i < sc->nthresholds; i++)
+            if (!strcmp(sc->limits[i].metric, "capacity") ||
+                !strncmp(sc->limits[i].metric, "capacity.", 9))
+                return jr_fail(&c->jr, jr_index(q, jr_join(p, path, "thresholds"), i),
+                               "the capacity is a capacity search's: give \"capacity\"");
         for (i = 0; i < 2; i++)
             if (json_object_get(it, i ? "capacity_precision" : "capacity_step"))
                 return jr_fail(&c->jr, jr_join(p, path, i ? "capacity_precision"
