@@ -73,18 +73,18 @@ Test(loadcap, finds_a_known_capacity)
     json_error_t je;
     double answer, lo, hi;
 
-    /* capacity 1/2ms = 500 requests/s; a step above it queues 10 ms more
-     * every 2 % over for each second, so p99 < 20 ms holds up to about
-     * 1.05 x 500; the search lands within 5 % under that */
-    start_serial("2ms");
+    /* capacity 1/5ms = 200 requests/s; a step above it queues the excess:
+     * over a step of 0.5 s after its warmup, p99 < 50 ms holds up to about
+     * 1.08 x 200, and a stall of the machine under 50 ms fails nothing */
+    start_serial("5ms");
     {
         const char *a[] = {"load", url(), "-c", "40", "-d", "1s", "--capacity",
-                           "latency.p99 < 20ms", "--capacity-step", "400ms",
+                           "latency.p99 < 50ms", "--capacity-step", "400ms",
                            "--limit", "capacity > 100", "--out", out, "--plot", png, "-q", NULL};
         o = run(0, a);
     }
     cr_assert_eq(o->code, 0, "%s%s", o->stdout_s, o->stderr_s);
-    cr_assert(strstr(o->stdout_s, "capacity search: latency.p99 < 20ms, errors.rate < 1% "
+    cr_assert(strstr(o->stdout_s, "capacity search: latency.p99 < 50ms, errors.rate < 1% "
                                   "(precision 5%)\n  probe: closed loop, 40 connections: "),
               "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "\n  step        asked/s  achieved/s       p50       p99  "
@@ -103,9 +103,9 @@ Test(loadcap, finds_a_known_capacity)
     answer = json_number_value(json_object_get(c, "answer"));
     lo = json_number_value(json_array_get(json_object_get(c, "bracket"), 0));
     hi = json_number_value(json_array_get(json_object_get(c, "bracket"), 1));
-    /* the stated factor: within 0.8 .. 1.1 of the true 500/s (a busy
+    /* the stated factor: within 0.8 .. 1.1 of the true 200/s (a busy
      * machine's late wakeups add latency and can only lower it) */
-    cr_assert(answer >= 400 && answer <= 550, "capacity %g, true 500: %s", answer, o->stdout_s);
+    cr_assert(answer >= 160 && answer <= 220, "capacity %g, true 200: %s", answer, o->stdout_s);
     cr_assert_eq(answer, lo);
     cr_assert(hi > lo, "[%g, %g]", lo, hi);
     steps = json_object_get(c, "steps");
@@ -127,7 +127,7 @@ Test(loadcap, finds_a_known_capacity)
         o = run(0, a);
     }
     cr_assert_eq(o->code, 0, "%s", o->stderr_s);
-    cr_assert(strstr(o->stdout_s, ": capacity search: latency.p99 < 20ms"), "%s", o->stdout_s);
+    cr_assert(strstr(o->stdout_s, ": capacity search: latency.p99 < 50ms"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "\ncapacity: "), "%s", o->stdout_s);
     {
         const char *a[] = {"plot", "capacity", out, "-o", tmp_path("again.svg"), NULL};
