@@ -6,9 +6,9 @@
  * JR_NONEMPTY, JR_NONNEG), or a function for what a table cannot say (a
  * sample count, a sum, a version).  So the lean read takes no file the
  * full reader refuses; what it gives up on goes to import_load, which reads
- * the file fully and words every error a user sees.  A load record, user
- * counters, complexity fits or an A/B block are left to the full reader as
- * a whole.  A benchmark's samples
+ * the file fully and words every error a user sees.  A load record, a
+ * capacity search, user counters, complexity fits or an A/B block are left
+ * to the full reader as a whole.  A benchmark's samples
  * (and its counts per process) are kept as their decimal digits while they
  * are checked, for the centre (trend_centre.c); its fingerprint is kept.  A change to what
  * result_read.c accepts is a change to these tables (test_trend_read.c
@@ -230,6 +230,7 @@ static const struct field throughput_fields[] = {
     END,
 };
 static const struct field bench_fields[] = {
+    FULL("capacity", JR_NUL),
     FULL("counters", JR_NUL),
     WORD("direction", F_DIR, JR_REQ, KEEP_DIR),
     FN("error", JR_NUL, fn_error),

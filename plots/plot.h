@@ -67,4 +67,11 @@ int plot_curve(const struct result *r, const char *filter, const struct plot_opt
 int plot_load(const struct result *r, const char *bench, const struct plot_opts *o,
               struct err *e);
 
+/* The steps of b's capacity search (bench.capacity): p50 and p99 latency
+ * (log scale) and the throughput achieved against the offered rate, each
+ * step marked held, failed or not counted, the latency objectives, the
+ * answer and its bracket.  -1 with "NAME: no capacity search" when b has
+ * none. */
+int plot_capacity(const struct bench *b, const struct plot_opts *o, struct err *e);
+
 #endif

@@ -166,7 +166,7 @@ Test(cmd_plot, usage_errors_exit_2)
     cr_expect_eq(o.code, 2);
     cr_expect_str_eq(o.stderr_s,
                      "pacer: plot: 'pie' is not a kind of plot (trend, compare, dist, latency, "
-                     "load, curve)\n");
+                     "load, curve, capacity)\n");
     out_free(&o);
     o = run_pacer("plot", "dist", tmp_path("a.json"), "--last", "3");
     cr_expect_eq(o.code, 2);

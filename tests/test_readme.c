@@ -479,6 +479,11 @@ static const struct subst {
      "pacer load http://127.0.0.1:{http}/ --stages 100ms:20,200ms:20,100ms:0"},
     {"pacer load -d 300ms http://127.0.0.1:{http}/ --rate-stages 10s:100,30s:1000,5s:0",
      "pacer load http://127.0.0.1:{http}/ --rate-stages 100ms:100,200ms:1000,100ms:0"},
+    /* capacity searches: short steps (12 of them at most, and 3 confirms) */
+    {"-c 64 -d 5s --capacity 'latency.p99 < 20ms'",
+     "-c 8 -d 300ms --capacity 'latency.p99 < 20ms' --capacity-step 100ms "
+     "--capacity-range 2000:4000"},
+    {"--capacity-step 1s", "--capacity-step 100ms"},
     /* pacer ab (see AB_QUICK) and the default suite, shortened */
     {"pacer ab ", "pacer ab " AB_QUICK " "},
     {"pacer run suites/default.json",
@@ -542,13 +547,19 @@ static struct expect expect_for(const char *line)
 }
 
 /* o's exit code is one e allows; a load run may also end invalid (3) or
- * with a failed limit (1): it measures a server on a shared machine. */
+ * with a failed limit (1), a capacity search with a lower bound (3: the
+ * generator was the limit) or without a confirmed answer (1): it measures
+ * a server on a shared machine. */
 static int code_ok(const struct expect *e, const char *cmd, const struct out *o)
 {
+    const char *s = o->stdout_s;
+
     if (o->code < 32 && (e->codes & (1u << o->code)))
         return 1;
-    return strstr(cmd, "pacer load ") && ((o->code == 3 && strstr(o->stdout_s, "INVALID")) ||
-                                          (o->code == 1 && strstr(o->stdout_s, ": FAILED")));
+    return strstr(cmd, "pacer load ") &&
+           ((o->code == 3 && (strstr(s, "INVALID") || strstr(s, "\ncapacity: at least "))) ||
+            (o->code == 1 && (strstr(s, ": FAILED") || strstr(s, "\ncapacity: not confirmed") ||
+                              strstr(s, "\ncapacity: none"))));
 }
 
 /* The picture pic in dir, with the script that draws it beside. */

@@ -26,6 +26,7 @@
 #include "harness/run/suite.h"
 #include "harness/run/tmpfiles.h"
 #include "liveview.h"
+#include "loadcap.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -55,6 +56,7 @@ struct load_cli {
     struct mon_proc *procs;      /* --monitor NAME=PID, labels owned */
     size_t nprocs;
     struct srvprof sp;
+    struct loadcap cap;          /* --capacity and its options */
 };
 
 /* The options from http: on (usage() is long enough without them). */
@@ -167,6 +169,7 @@ static void usage(FILE *f)
 "                        measured: make it the first stage)\n"
 "      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
 "                        as above: 10s:100,30s:1000,5s:0\n");
+    loadcap_usage(f);
     usage_more(f);
 }
 
@@ -236,7 +239,7 @@ static const struct option lopts[] = {
     {"flow", required_argument, 0, O_FLOW},
     {"stages", required_argument, 0, O_STAGES},
     {"rate-stages", required_argument, 0, O_RATE_STAGES},
-    {"progress", no_argument, 0, O_PROGRESS},
+    {"progress", no_argument, 0, O_PROGRESS}, LOADCAP_OPTIONS,
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 };
 
@@ -438,6 +441,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
             rc = opt_measure(c, opt, optarg);
         if (rc == 1)
             rc = opt_shape(c, opt, optarg);
+        if (rc == 1)
+            rc = loadcap_option(&c->cap, opt, optarg);
         if (rc < 0)
             return -1;
         if (rc == 0)
@@ -681,7 +686,6 @@ static int repetition(struct load_cli *c, struct result *r, unsigned k, struct r
     return invalid;
 }
 
-
 /* The repetitions of the load into r's benchmark, each summary printed
  * and then the table across them: 1 when one was not valid, 0, or -1
  * after saying why it failed. */
@@ -713,9 +717,8 @@ int cmd_load(int argc, char **argv)
     struct result r;
     struct err e = {0};
     char *req = NULL, *path = NULL;
-    int rc = EXIT_BAD_INPUT, invalid = 0, lim;
-    size_t i;
-    size_t k;
+    int rc = EXIT_BAD_INPUT, invalid = 0, lim, capx = EXIT_OK;
+    size_t i, k;
 
     memset(&c, 0, sizeof c);
     load_opts_default(&c.o);
@@ -736,7 +739,8 @@ int cmd_load(int argc, char **argv)
         die_msg("load: out of memory");
         goto cleanup;
     }
-    if (limits_prepare(&c, r.benches[0].name) < 0)
+    if (limits_prepare(&c, r.benches[0].name) < 0 ||
+        loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat, c.parsed, c.nparsed) < 0)
         goto cleanup;
     if (c.profile_pid > 0) {
         if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
@@ -749,7 +753,13 @@ int cmd_load(int argc, char **argv)
     }
     child_signals_install();
     c.o.stop = &child_interrupted;
-    if ((invalid = repetitions(&c, &r)) < 0)
+    if (c.cap.ntexts) {
+        FILE *f = c.format && !strcmp(c.format, "json") ? stderr : stdout;
+        if ((capx = loadcap_run(&c.cap, &c.o, &r.benches[0], f, c.quiet, c.progress)) < 0) {
+            rc = child_interrupted ? EXIT_UNTRUSTED : EXIT_BAD_INPUT;
+            goto cleanup;
+        }
+    } else if ((invalid = repetitions(&c, &r)) < 0)
         goto cleanup;
     if (result_take_parts(&r) < 0) {
         die_msg("load: out of memory");
@@ -776,10 +786,10 @@ int cmd_load(int argc, char **argv)
     lim = check_limits(&r, &c);
     if (lim < 0)
         goto cleanup;
-    if (invalid || !r.complete)
+    if (invalid || !r.complete || capx == EXIT_UNTRUSTED)
         rc = EXIT_UNTRUSTED;
     else
-        rc = lim ? EXIT_REGRESSION : EXIT_OK;
+        rc = lim || capx ? EXIT_REGRESSION : EXIT_OK;
 cleanup:
     if (c.profile[0])
         unlink(c.profile);
@@ -795,6 +805,7 @@ cleanup:
     free(c.stages);
     mon_procs_free(c.procs, c.nprocs);
     load_flows_free(&c.flows);
+    loadcap_free(&c.cap);
     result_free(&r);
     return rc;
 }

@@ -47,6 +47,11 @@ static void usage(FILE *f)
 "                      the server's CPU and RSS; with stages, above them\n"
 "                      the users or rate asked and achieved\n"
 "      --bench NAME    which load benchmark (default: the first)\n"
+"  capacity FILE       the steps of a capacity search (pacer load\n"
+"                      --capacity): p50 and p99 latency and the throughput\n"
+"                      achieved against the offered rate, the objective,\n"
+"                      the answer and its bracket\n"
+"      --bench NAME    which benchmark (default: the first with a search)\n"
 "\n"
 "options:\n"
 "  -o, --out PATH      the picture (default plot-KIND.png here)\n"
@@ -58,9 +63,10 @@ static void usage(FILE *f)
 "exit codes: 0 drawn, 2 usage error, bad input, or gnuplot missing or failing\n");
 }
 
-enum kind { K_TREND, K_COMPARE, K_DIST, K_LATENCY, K_LOAD, K_CURVE };
+enum kind { K_TREND, K_COMPARE, K_DIST, K_LATENCY, K_LOAD, K_CURVE, K_CAPACITY };
 
-static const char *const kinds[] = {"trend", "compare", "dist", "latency", "load", "curve"};
+static const char *const kinds[] = {"trend", "compare", "dist", "latency", "load", "curve",
+                                    "capacity"};
 
 struct cli {
     enum kind kind;
@@ -87,7 +93,7 @@ static unsigned opt_kinds(int opt)
     case O_THR:
     case O_THRS: return 1u << K_COMPARE;
     case O_KIND: return 1u << K_DIST;
-    case O_BENCH: return 1u << K_LOAD;
+    case O_BENCH: return 1u << K_LOAD | 1u << K_CAPACITY;
     default: return 0;
     }
 }
@@ -212,7 +218,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *co)
         ;
     if (k == sizeof kinds / sizeof *kinds) {
         die_msg("plot: '%s' is not a kind of plot (trend, compare, dist, latency, load, "
-                "curve)", kind);
+                "curve, capacity)", kind);
         return -1;
     }
     c->kind = (enum kind)k;
@@ -311,6 +317,20 @@ static int plot_compare_cmd(const struct cli *c, struct compare_opts *co, char *
     return rc;
 }
 
+/* plot capacity: the benchmark named (or the first with a search). */
+static int plot_capacity_cmd(const struct result *r, const char *bench, const struct plot_opts *o,
+                             struct err *e)
+{
+    size_t i;
+
+    for (i = 0; i < r->nbenches; i++)
+        if (bench ? !strcmp(r->benches[i].name, bench) : r->benches[i].capacity != NULL)
+            return plot_capacity(&r->benches[i], o, e);
+    if (bench)
+        return err_set(e, "no benchmark named '%s'", bench);
+    return err_set(e, "no capacity search (pacer load --capacity, a scenario's \"capacity\")");
+}
+
 int cmd_plot(int argc, char **argv)
 {
     struct cli c;
@@ -349,6 +369,7 @@ int cmd_plot(int argc, char **argv)
         break;
     case K_LOAD:
     case K_CURVE:
+    case K_CAPACITY:
         if (n != 1) {
             die_msg("plot %s: expected one result file, got %zu", kinds[c.kind], n);
             goto cleanup;
@@ -368,8 +389,9 @@ int cmd_plot(int argc, char **argv)
         if ((c.kind == K_DIST && plot_dist(rp, n, c.filter, &c.po, &e) < 0) ||
             (c.kind == K_LATENCY && plot_latency(rp, n, c.filter, &c.po, &e) < 0) ||
             (c.kind == K_LOAD && plot_load(rp[0], c.bench, &c.po, &e) < 0) ||
-            (c.kind == K_CURVE && plot_curve(rp[0], c.filter, &c.po, &e) < 0)) {
-            if (c.kind == K_LOAD || c.kind == K_CURVE)
+            (c.kind == K_CURVE && plot_curve(rp[0], c.filter, &c.po, &e) < 0) ||
+            (c.kind == K_CAPACITY && plot_capacity_cmd(rp[0], c.bench, &c.po, &e) < 0)) {
+            if (c.kind == K_LOAD || c.kind == K_CURVE || c.kind == K_CAPACITY)
                 err_prefix(&e, "%s", paths[0]);
             goto fail;
         }

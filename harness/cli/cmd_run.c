@@ -23,6 +23,7 @@
 #include "harness/run/child.h"
 #include "harness/run/plan.h"
 #include "liveview.h"
+#include "loadcap.h"
 #include "loadprof.h"
 #include "loadsum.h"
 #include "profiles.h"
@@ -557,6 +558,10 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
         struct limit_checks lc = {0};
         if (b->error)
             fprintf(stderr, "%s: %s\n", b->name, b->error->message);
+        if (b->capacity) {   /* a capacity search: its steps and answer */
+            fprintf(stderr, "%s: ", b->name);
+            loadcap_print(stderr, b->capacity, b);
+        }
         scenario_thresholds(b, j->mp.sc, &lc);
         report_limit_lines(stderr, lc.v, lc.n, "threshold", 0);
         limit_checks_free(&lc);

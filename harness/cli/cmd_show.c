@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "loadcap.h"
 #include "monlines.h"
 #include "profiles.h"
 #include "compare/import/import.h"
@@ -116,6 +117,10 @@ static void show_table(const struct result *r, const regex_t *re)
         if (b->error)
             printf("  %s: error: %s\n", vis(name, b->name), vis(msg, b->error->message));
         show_monitor(b);
+        if (b->capacity) {   /* a capacity search: its steps and answer */
+            printf("  %s: ", vis(name, b->name));
+            loadcap_print(stdout, b->capacity, b);
+        }
     }
 }
 

@@ -179,7 +179,7 @@ int load_bench_add_parts(struct bench *b, const struct load_opts *o, const struc
 static const char *const load_metrics[] = {
     "throughput", "latency.p50", "latency.p90", "latency.p99", "latency.p99.9",
     "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "checks.failed",
-    "generator.cpu", "server.cpu", "server.rss_max", NULL};
+    "generator.cpu", "server.cpu", "server.rss_max", "capacity", NULL};
 static const char *const sample_stats[] = {"median", "mean", "min", "max", "p5", "p25", "p50",
                                            "p75", "p95", "p99", "stddev", "mad", "cv", NULL};
 

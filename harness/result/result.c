@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capres.h"
 #include "fits.h"
 #include "loadrep.h"
 #include "version.h"
@@ -207,6 +208,8 @@ void bench_free(struct bench *b)
     free(b->ref_compute);
     free(b->ref_memory);
     load_reps_free(b->load, b->nload);
+    capacity_free(b->capacity);
+    free(b->capacity);
     free(b->name);
     free(b->unit);
     for (i = 0; i < b->nparams; i++) {

@@ -17,6 +17,7 @@
 #include "harness/lib/stats.h"
 
 struct load_rep;
+struct capacity;
 
 enum bench_kind { KIND_MICRO, KIND_COMMAND, KIND_LOAD };
 enum direction { DIR_LOWER, DIR_HIGHER };   /* which way is better */
@@ -99,6 +100,8 @@ struct bench {
     struct load_rep *load; /* load: the record of each repetition
                               (loadrep.h), owned; else NULL */
     size_t nload;
+    struct capacity *capacity; /* load found by a capacity search: its
+                              record (capres.h), owned; else NULL (1.11) */
     /* not written; what the run knows for the fits (fits.h): */
     int complexity;       /* pacer.h's .complexity (bigo.h's shape), 0 none */
     double complexity_n;  /* its n */

@@ -96,6 +96,9 @@
  *                                    target and achieved columns; (1.11)
  *                                    monitor[].tcp (connections by port)
  *                                    and monitor_net (the network)
+ *     "capacity": {...},             (1.11) a load found by a capacity
+ *                                    search: its objectives, answer,
+ *                                    bracket and steps, see capres.h
  *     "error": null | {"message": str (req), "signal": int|null,
  *                      "exit_code": int|null, "timed_out": bool,
  *                      "stderr_tail": str|null}

@@ -14,6 +14,7 @@
 
 #include "fits.h"
 #include "jsonread.h"
+#include "capres.h"
 #include "loadres.h"
 #include "result_json_private.h"
 #include "version.h"
@@ -338,6 +339,13 @@ static int read_load(const struct jr *rd, const json_t *jb, const char *path, st
 
     if (v && !json_is_null(v)) {
         if (load_reps_from_json(rd, v, jr_join(p, path, "load"), &b->load, &b->nload) < 0)
+            return -1;
+    }
+    v = json_object_get(jb, "capacity");
+    if (v && !json_is_null(v)) {
+        if (!(b->capacity = calloc(1, sizeof *b->capacity)))
+            return jr_oom(rd);
+        if (capacity_from_json(rd, v, jr_join(p, path, "capacity"), b->capacity) < 0)
             return -1;
     }
     return 0;

@@ -22,6 +22,7 @@
 
 #include "jsonread.h"
 #include "jsonwrite.h"
+#include "capres.h"
 #include "loadrep.h"
 #include "result_json_private.h"
 #include "utf8.h"
@@ -195,6 +196,8 @@ static json_t *error_json(const struct bench_error *be)
 /* The "load" array of a load benchmark into o (nothing for other kinds). */
 static int put_load(json_t *o, const struct bench *b)
 {
+    if (b->capacity && jw_put(o, "capacity", capacity_to_json(b->capacity)) < 0)
+        return -1;
     if (!b->nload)
         return 0;
     return jw_put(o, "load", load_reps_to_json(b->load, b->nload));

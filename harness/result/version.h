@@ -30,6 +30,8 @@
                                         machine's network), a monitor
                                         series' tcp (its connections by
                                         port), labelled series beside
-                                        server and pacer */
+                                        server and pacer;
+                                        benchmarks[].capacity (a
+                                        capacity search, capres.h) */
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "capscen.h"
 #include "child.h"
 #include "launch.h"
 #include "harness/result/limit.h"
@@ -321,7 +322,9 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
         snprintf(msg, sizeof msg, "target %s: %s", tg->name, e.msg);
         launch_failed(b, &l.t, target_exited(&l.t, &status) ? status : -1, w == TARGET_TIMEOUT,
                       msg);
-    } else
+    } else if (sc->ncapacity)   /* a capacity search instead of fixed rates */
+        rc = capscen_run(p, mo, &l.t, &l.lo, b, invalid);
+    else
         rc = run_reps(p, mo, &l.t, &l.lo, b, invalid);
 cleanup:
     if (l.started)

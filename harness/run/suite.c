@@ -333,6 +333,8 @@ void suite_free(struct suite *s)
             limit_free(&sc->limits[k]);
         free(sc->limits);
         words_free(sc->thresholds);
+        words_free(sc->capacity);
+        capacity_goal_free(&sc->goal);
     }
     free(s->targets);
     free(s->scenarios);

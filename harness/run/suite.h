@@ -26,7 +26,9 @@
  *        "keepalive": true, "timeout": "2s", "method": "GET", "headers": ["N: V"],
  *        "body": "TEXT", "payload": "TEXT", "framing": "delim:\n", "interval": "1s",
  *        "late": "1ms", "digits": 3, "seed": 0, "repetitions": 3,
- *        "thresholds": ["latency.p99 < 50ms", "errors.rate < 0.1%"]}
+ *        "thresholds": ["latency.p99 < 50ms", "errors.rate < 0.1%"],
+ *        "capacity": "latency.p99 < 50ms" | [...], "capacity_step": "2s",
+ *        "capacity_precision": "5%"}
  *     ],
  *     "compare": { POLICY }                   (thresholds and limits for
  *                                              pacer compare and pacer ab)
@@ -67,6 +69,10 @@
  * SUITE/SCENARIO/connections=64/rate=1000 (only the axes given as arrays
  * appear).  Each runs "repetitions" times against a freshly started target;
  * "thresholds" are limits (limit.h) checked on its repetitions.
+ * With "capacity" (objectives, capacity.h) a scenario runs a capacity
+ * search instead of fixed rates (no "rate", stages, flows or
+ * "repetitions"): its benchmark is the confirming run, its sample the
+ * capacity (req/s, higher is better), its record every step.
  * A suite needs micro benchmarks, commands or scenarios.
  */
 #ifndef PACER_SUITE_H
@@ -74,6 +80,7 @@
 
 #include <stddef.h>
 
+#include "capacity.h"
 #include "cmdbench.h"
 #include "harness/lib/err.h"
 #include "harness/load/loadgen.h"
@@ -163,6 +170,11 @@ struct suite_scenario {
     size_t nthresholds;
     struct load_stage *stages;   /* "stages" or "rate_stages" (owned; the
                                     load's lists point into it), or NULL */
+    char **capacity;          /* "capacity": its objectives' texts, or NULL */
+    size_t ncapacity;
+    struct capacity_goal goal;   /* the same, parsed (capacity.h) */
+    uint64_t capacity_step_ns;   /* "capacity_step" (default 2s) */
+    double capacity_precision;   /* "capacity_precision" (default 5%) */
 };
 
 struct suite {

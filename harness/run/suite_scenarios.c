@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/lib/fmt.h"
 #include "harness/result/limit.h"
 #include "harness/result/loadlimit.h"
 #include "harness/result/loadres.h"
@@ -98,6 +99,74 @@ static int parse_thresholds(const struct sr *c, const json_t *v, const char *p,
         /* checked as the file is read, before any target starts */
         if (load_limit_parse(sc->thresholds[i], l, &le) < 0)
             return jr_fail(&c->jr, ip, "%s", le.msg);
+    }
+    return 0;
+}
+
+/* "capacity": an objective or a list of them (capacity.h), parsed now. */
+static int parse_capacity(const struct sr *c, const json_t *v, const char *p,
+                          struct suite_scenario *sc)
+{
+    struct err le = {0};
+
+    if (json_is_string(v)) {
+        if (!(sc->capacity = calloc(2, sizeof *sc->capacity)) ||
+            !(sc->capacity[0] = strdup(json_string_value(v))))
+            return sr_oom(c);
+        sc->ncapacity = 1;
+    } else if (sr_strings(c, v, p, &sc->capacity, &sc->ncapacity) < 0)
+        return -1;
+    if (capacity_goal_parse((const char *const *)sc->capacity, sc->ncapacity, &sc->goal, &le) < 0)
+        return jr_fail(&c->jr, p, "%s", le.msg);
+    return 0;
+}
+
+/* With "capacity": its own settings read, and what a search cannot go
+ * with refused (it chooses the rates; one search, one confirming run). */
+static int check_capacity(const struct sr *c, const json_t *it, const char *path,
+                          struct suite_scenario *sc)
+{
+    static const char *const clash[] = {"rate", "stages", "rate_stages", "flows",
+                                        "repetitions", NULL};
+    static const char *const why[] = {"the search chooses the rates", "each step is one rate",
+                                      "each step is one rate", "a step is one request",
+                                      "one search, one confirming run"};
+    const json_t *v;
+    char p[JR_PATH_LEN], q[JR_PATH_LEN];
+    double pct;
+    size_t i;
+
+    if (!sc->ncapacity) {
+        for (i = 0; i < sc->nthresholds; i++)
+            if (!strcmp(sc->limits[i].metric, "capacity") ||
+                !strncmp(sc->limits[i].metric, "capacity.", 9))
+                return jr_fail(&c->jr, jr_index(q, jr_join(p, path, "thresholds"), i),
+                               "the capacity is a capacity search's: give \"capacity\"");
+        for (i = 0; i < 2; i++)
+            if (json_object_get(it, i ? "capacity_precision" : "capacity_step"))
+                return jr_fail(&c->jr, jr_join(p, path, i ? "capacity_precision"
+                                                          : "capacity_step"),
+                               "only with \"capacity\"");
+        return 0;
+    }
+    for (i = 0; clash[i]; i++)
+        if (json_object_get(it, clash[i]))
+            return jr_fail(&c->jr, jr_join(p, path, clash[i]), "not with \"capacity\" (%s)",
+                           why[i]);
+    sc->repetitions = 1;
+    sc->capacity_precision = CAPACITY_PRECISION;
+    sc->capacity_step_ns = CAPACITY_STEP_NS;
+    if ((v = json_object_get(it, "capacity_step")) &&
+        (sr_duration(c, v, jr_join(p, path, "capacity_step"), &sc->capacity_step_ns) < 0))
+        return -1;
+    if (sc->capacity_step_ns < 100000000ull)
+        return jr_fail(&c->jr, jr_join(p, path, "capacity_step"), "at least 100ms");
+    if ((v = json_object_get(it, "capacity_precision"))) {
+        jr_join(p, path, "capacity_precision");
+        if (!json_is_string(v) || fmt_parse_percent(json_string_value(v), &pct) < 0 ||
+            !(pct >= 0.001) || pct > 1)
+            return jr_fail(&c->jr, p, "expected a percentage from \"0.1%%\" to \"100%%\"");
+        sc->capacity_precision = pct;
     }
     return 0;
 }
@@ -262,6 +331,9 @@ static int parse_load(const struct sr *c, const json_t *it, const char *path,
         } else if (!strcmp(key, "thresholds")) {
             if (parse_thresholds(c, v, p, sc) < 0)
                 return -1;
+        } else if (!strcmp(key, "capacity")) {
+            if (parse_capacity(c, v, p, sc) < 0)
+                return -1;
         } else if (!strcmp(key, "stages") || !strcmp(key, "rate_stages")) {
             if (get_stages(c, v, p, key, sc) < 0)
                 return -1;
@@ -405,7 +477,8 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
         "name", "target", "url", "connections", "threads", "duration", "warmup", "rate",
         "arrival", "pipeline", "keepalive", "nap", "timeout", "method", "headers", "body", "payload",
         "framing", "interval", "late", "digits", "seed", "repetitions", "thresholds", "users",
-        "flows", "data", "stages", "rate_stages", NULL};
+        "flows", "data", "stages", "rate_stages", "capacity", "capacity_step",
+        "capacity_precision", NULL};
     struct suite_scenario *sc = &s->scenarios[idx];
     char p[JR_PATH_LEN], *url = NULL;
     size_t i;
@@ -439,7 +512,7 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
         jr_get_str(&c->jr, it, path, "framing", 0, &sc->framing) < 0 ||
         parse_load(c, it, path, sc) < 0)
         return -1;
-    if (check_request(c, path, sc) < 0)
+    if (check_request(c, path, sc) < 0 || check_capacity(c, it, path, sc) < 0)
         return -1;
     if (!json_object_get(it, "flows")) {
         if (json_object_get(it, "data"))

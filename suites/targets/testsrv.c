@@ -48,12 +48,12 @@
 
 enum mode { M_OK, M_CHUNKED, M_STATUS, M_STALL, M_RESET, M_CLOSE, M_GARBAGE,
             M_BIGHDR, M_HANG, M_SLOW, M_ECHO, M_BADMIX, M_NOACCEPT, M_RSTCONN, M_LONGBODY,
-            M_CLOSEEACH, M_HTTP10 };
+            M_CLOSEEACH, M_HTTP10, M_SERIAL };
 
 static const char *const mode_names[] = {
     "ok", "chunked", "status", "stall", "reset", "close", "garbage",
     "bighdr", "hang", "slow", "echo", "badmix", "noaccept", "rstconnect", "longbody",
-    "closeeach", "http10",
+    "closeeach", "http10", "serial",
 };
 
 struct opts {
@@ -112,6 +112,7 @@ struct server {
     size_t conncap;
     uint64_t next_id;
     int64_t next_stall;
+    int64_t serial_free;      /* serial mode: when the one worker is free */
     struct due *q;            /* ring of delayed replies, oldest first */
     size_t qhead, qlen, qcap;
     size_t in_max;
@@ -239,7 +240,7 @@ static void usage(FILE *f)
 "  --mode MODE          what to do with requests (default ok), see below\n"
 "  --body-size BYTES    reply body size (default 13, \"hello, world\\n\")\n"
 "  --status N           status mode: the status code, 200-599 (default 500)\n"
-"  --delay DUR          slow mode: delay before each reply (default 10ms)\n"
+"  --delay DUR          slow, serial: delay before each reply (default 10ms)\n"
 "  --stall-every DUR    stall mode: pause period from start (default 5s)\n"
 "  --stall-for DUR      stall mode: pause length (default 1s)\n"
 "  --header-bytes BYTES bighdr mode: header section size (default 1MiB)\n"
@@ -261,6 +262,9 @@ static void usage(FILE *f)
 "  bighdr   as ok, with a --header-bytes header section of X-Pad lines\n"
 "  hang     read requests, never answer\n"
 "  slow     as ok, each reply sent --delay after its request (timerfd)\n"
+"  serial   as slow, but one request served at a time: each reply sent\n"
+"           --delay after the one before it (or after its request when the\n"
+"           server was idle): a queue of capacity 1/--delay requests/s\n"
 "  echo     raw TCP: send back each line (or each --frame-bytes frame)\n"
 "  badmix   odd connections get garbage, even ones a bad chunk size; close\n"
 "  noaccept listen (--backlog) and never accept: a full accept queue\n"
@@ -731,14 +735,14 @@ static int due_push(struct server *s, const struct due *d)
     return 0;
 }
 
-/* Queue a reply now, or in slow mode after --delay. */
+/* Queue a reply now, or in slow and serial modes after --delay. */
 static void deliver(struct server *s, struct conn *c, const char *p, size_t len, bool close)
 {
     struct due d;
 
     if (close)
         c->discard = 1;
-    if (s->o.mode != M_SLOW) {
+    if (s->o.mode != M_SLOW && s->o.mode != M_SERIAL) {
         push_static(c, p, len);
         if (close)
             c->want_close = 1;
@@ -746,6 +750,13 @@ static void deliver(struct server *s, struct conn *c, const char *p, size_t len,
     }
     d = (struct due){.at = mono_ns() + s->o.delay, .id = c->id, .p = p,
                      .len = len, .fd = c->fd, .close = close};
+    if (s->o.mode == M_SERIAL) {
+        /* one worker: this request's service starts when the one before
+         * it is done, so replies leave at most one each --delay */
+        int64_t now = mono_ns();
+        d.at = (s->serial_free > now ? s->serial_free : now) + s->o.delay;
+        s->serial_free = d.at;
+    }
     if (due_push(s, &d) < 0)
         c->fail = 1;
     else
@@ -1431,7 +1442,7 @@ static int server_init(struct server *s)
     if (s->o.mode == M_STALL && s->o.stall_for > 0 &&
         timer_new(s, &s->stallfd, s->next_stall, "stall timerfd") < 0)
         return -1;
-    if (s->o.mode == M_SLOW && timer_new(s, &s->slowfd, 0, "slow timerfd") < 0)
+    if ((s->o.mode == M_SLOW || s->o.mode == M_SERIAL) && timer_new(s, &s->slowfd, 0, "slow timerfd") < 0)
         return -1;
     printf("listening on %d\n", port);
     if (fflush(stdout) == EOF) {
