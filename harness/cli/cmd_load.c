@@ -27,6 +27,7 @@
 #include "harness/run/tmpfiles.h"
 #include "liveview.h"
 #include "loadcap.h"
+#include "loadhelp.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -58,120 +59,6 @@ struct load_cli {
     struct srvprof sp;
     struct loadcap cap;          /* --capacity and its options */
 };
-
-/* The options from http: on (usage() is long enough without them). */
-static void usage_more(FILE *f)
-{
-    fprintf(f,
-"http:\n"
-"  -X, --method M        request method (default GET, POST with a body)\n"
-"      --flow FILE       virtual users: each connection a user running the\n"
-"                        flows of FILE ({\"flows\": [...], \"data\": {...}}, as a\n"
-"                        suite's scenario writes them) against URL's host; a\n"
-"                        result benchmark for each step (NAME/step:S) and\n"
-"                        flow (NAME/flow:F); -R: new iterations a second\n"
-"  -H, --header 'N: V'   a request header (repeatable)\n"
-"      --body TEXT       request body\n"
-"      --body-file FILE  request body from a file\n"
-"tcp:\n"
-"      --payload TEXT    the request bytes (\\r \\n \\t \\\\ \\xHH escapes)\n"
-"      --framing SPEC    how an answer ends: length:N or delim:TEXT\n"
-"                        (default delim:\\n)\n"
-"measure:\n"
-"      --monitor PID     sample the CPU, memory, threads, fds, context switches,\n"
-"                        I/O and TCP connections by port of PID's tree every\n"
-"                        100ms, and the network; NAME=PID: another (redis=PID)\n"
-"      --profile-pid PID  profile the server PID in the measured window: a\n"
-"                        Python one profiles itself (SIGUSR1 as it starts,\n"
-"                        SIGUSR2 as it ends; the asyncio target: aio.py\n"
-"                        --profile), any other is sampled by perf record;\n"
-"                        its top functions a request are printed and kept\n"
-"                        beside the result (pacer show --profile, pacer\n"
-"                        compare --explain)\n"
-"      --interval TIME   time series step (default 1s)\n"
-"      --late TIME       open loop: a request sent later than this after its\n"
-"                        intended start is \"sent late\" (default 1ms); the\n"
-"                        summary says whose delay it was: it waited for a\n"
-"                        free connection (the server held them all), or the\n"
-"                        generator reached it late (it was not running)\n"
-"      --digits N        significant digits of the latency histogram (default 3)\n"
-"      --seed N          seed of the Poisson arrivals\n"
-"  -n, --repeat N        repetitions (default 1); the result holds each, and\n"
-"                        after the last a table across them (median, min..max)\n"
-"      --limit 'EXPR'    e.g. 'latency.p99 < 50ms', 'errors.rate < 0.1%%',\n"
-"                        'throughput > 20k' (repeatable; exit 1 if one fails);\n"
-"                        checked before the load: a k6 spelling ('p(99)<50')\n"
-"                        or a latency without its unit is refused (exit 2)\n"
-"                        with pacer's spelling\n"
-"output:\n"
-"      --name NAME       benchmark name in the result (default: the URL)\n"
-"      --out FILE        write the result file (atomically)\n"
-"      --save DIR        write it as DIR/<UTC time>-<commit>-load.json (a new\n"
-"                        name, never a file replaced)\n"
-"      --format table|json   stdout: the summary, or the result as JSON\n"
-"      --progress        the live view (a line a second on stderr: users or\n"
-"                        rate, req/s, p50, p99, errors) also when stderr is\n"
-"                        not a terminal, one line each; on a terminal it is\n"
-"                        always on, replaced in place\n"
-"  -q, --quiet           no progress, no live view\n"
-"  -h, --help            this text\n"
-"\n"
-"exit codes: 0 ran, 1 a limit failed, 2 bad input or usage, 3 the run is not\n"
-"trustworthy: pacer itself was the bottleneck (a thread's CPU near saturation,\n"
-"or open-loop sends falling behind), or it was interrupted\n");
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-"usage: pacer load URL [options]\n"
-"\n"
-"Loads a running server over HTTP/1.1 (http://HOST:PORT/PATH) or raw TCP\n"
-"(tcp://HOST:PORT) and reports throughput, latency percentiles, errors by\n"
-"class, and the CPU and memory of the server (--monitor) and of pacer.\n"
-"\n"
-"Closed loop (default): every connection sends its next request as soon as\n"
-"the answer to the last one is read, as wrk does; latency runs from the write.\n"
-"Open loop\n"
-"(-R): requests start on a fixed schedule whatever the server does, and\n"
-"latency runs from each request's intended start, so a stalling server is\n"
-"charged for every request it held up.\n"
-"\n"
-"load:\n"
-"  -c, --connections N   connections (default 10)\n"
-"  -t, --threads N       threads, each with its own event loop (default 2)\n"
-"  -d, --duration TIME   measured time (default 10s)\n"
-"      --warmup TIME     load before the measured time, not counted (default 0)\n"
-"  -R, --rate N          open loop at N requests/s (default: closed loop)\n"
-"      --arrival KIND    open loop: constant (default) or poisson\n"
-"      --pipeline P      requests in flight per connection (default 1)\n"
-"      --no-keepalive    a new connection per request (with keep-alive, the\n"
-"                        summary counts the connections the server closed)\n"
-"      --nap             closed loop: when few answers are in, pause 100us\n"
-"                        before reading, so they are read in batches: less\n"
-"                        CPU for pacer and fewer wakeups of the server, but\n"
-"                        a request can leave up to a pause after its answer\n"
-"                        and the server idles meanwhile (its req/s is then\n"
-"                        not wrk's); latency still ends at the kernel's\n"
-"                        arrival time\n"
-"      --io epoll|io_uring  how the threads make their system calls:\n"
-"                        epoll (default), or io_uring for the closed loop\n"
-"                        with keep-alive (one multishot receive a\n"
-"                        connection, the sends of a batch submitted at\n"
-"                        once); both cost the same CPU a request here\n"
-"      --timeout TIME    per request and connect (default 2s)\n"
-"      --stages LIST     closed loop in stages of users (connections):\n"
-"                        DURATION:USERS,... e.g. 10s:50,30s:50,10s:0, each a\n"
-"                        linear ramp from the stage before (the first from\n"
-"                        0); the duration is their sum, the connections\n"
-"                        their peak; a user above the target finishes its\n"
-"                        request, then idles; no --warmup (the ramp-up is\n"
-"                        measured: make it the first stage)\n"
-"      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
-"                        as above: 10s:100,30s:1000,5s:0\n");
-    loadcap_usage(f);
-    usage_more(f);
-}
 
 static int push(const char ***arr, size_t *n, const char *s)
 {
@@ -449,7 +336,7 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
             continue;
         switch (opt) {
         case 'h':
-            usage(stdout);
+            load_usage(stdout);
             exit(EXIT_OK);
         case ':':
             die_msg("load: %s needs a value", argv[optind - 1]);
@@ -522,20 +409,6 @@ static int build_result(struct result *r, const struct load_cli *c, int argc, ch
     return r->benches[0].name ? 0 : -1;
 }
 
-/* Every --limit parsed and checked before any load: its syntax, a metric
- * a load run records (with pacer's spelling of a k6 one), a benchmark name
- * its pattern selects, --monitor for the server's figures.  Parsed into a
- * new c->parsed; 0, or -1 after saying why. */
-/* Whether l is a step's or flow's limit ("step:NAME METRIC ..."). */
-static int limit_part(const struct limit *l)
-{
-    const char *name;
-    size_t n;
-    int step;
-
-    return flow_part_of(l->text, &step, &name, &n);
-}
-
 /* A step's or flow's limit names one of the flows' (--flow).  -1 after
  * saying why not. */
 static int part_check(const struct load_cli *c, const struct limit *l)
@@ -557,10 +430,17 @@ static int part_check(const struct load_cli *c, const struct limit *l)
     return -1;
 }
 
+/* Every --limit parsed and checked before any load: its syntax, a metric
+ * a load run records (with pacer's spelling of a k6 one), a benchmark name
+ * its pattern selects (or, as "step:NAME ...", a step or flow), --monitor
+ * for the server's figures.  Parsed into a new c->parsed; 0, or -1 after
+ * saying why. */
 static int limits_prepare(struct load_cli *c, const char *bench)
 {
     struct err e = {0};
-    size_t n;
+    const char *pname;
+    size_t n, plen;
+    int pstep;
 
     if (!c->nlimits)
         return 0;
@@ -575,7 +455,7 @@ static int limits_prepare(struct load_cli *c, const char *bench)
             return -1;
         }
         c->nparsed = n + 1;
-        if (limit_part(l)) {
+        if (flow_part_of(l->text, &pstep, &pname, &plen)) {
             if (part_check(c, l) < 0)
                 return -1;
         } else if (l->pattern && regexec(&l->re, bench, 0, NULL, 0) != 0) {
