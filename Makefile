@@ -168,6 +168,8 @@ bench-asyncio: deps
 	  -o $$p/timeline-per-request.png; \
 	$(PACER) plot load $$new --bench asyncio-tuning/store-pool/connections=64 \
 	  -o $$p/timeline-pool.png; \
+	$(PACER) plot capacity $$new --bench asyncio-tuning/capacity-asyncio -o $$p/capacity-asyncio.png; \
+	$(PACER) plot capacity $$new --bench asyncio-tuning/capacity-uvloop -o $$p/capacity-uvloop.png; \
 	echo; /usr/bin/python3 suites/macro/asyncio_table.py $$new | tee $(ASYNCIO_RESULTS)/table.md; \
 	exit $$rc
 

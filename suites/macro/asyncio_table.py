@@ -26,6 +26,7 @@ PAIRS = [
     ("a 20 ms timeout on a slow store", "slow-store", "slow-store-timeout"),
     ("outbound calls not blocking the loop", "outbound-blocking", "outbound-async"),
     ("uvloop (not asyncio's loop)", "saturation-asyncio", "saturation-uvloop"),
+    ("uvloop: capacity at p99 < 50 ms", "capacity-asyncio", "capacity-uvloop"),
 ]
 
 
@@ -47,6 +48,8 @@ def fmt_time(ns):
 
 
 def good_rate(bench):
+    if bench.get("capacity"):         # the answer of a capacity search
+        return median(bench, "capacity")
     t, e = median(bench, "throughput"), median(bench, "errors.rate")
     if t is None:
         return None
@@ -73,6 +76,9 @@ def store_conns(bench):
 
 def load_text(bench):
     """The load of a point as its first repetition's settings say."""
+    if bench.get("capacity"):
+        objectives = bench["capacity"].get("objectives") or []
+        return "capacity search (%s)" % ", ".join(str(o) for o in objectives)
     try:
         st = bench["load"][0]["settings"]
     except (KeyError, IndexError, TypeError):
