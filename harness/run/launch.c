@@ -34,7 +34,9 @@ void launch_failed(struct bench *b, struct target *t, int status, int timed_out,
         be->stderr_tail = target_stdout_tail(t);
 }
 
-void launch_hint(const struct suite_target *tg, struct err *e)
+/* "cannot run X: cause" made more helpful with the Debian package of
+ * tg (if it names one) in e's message. */
+static void launch_hint(const struct suite_target *tg, struct err *e)
 {
     char msg[ERR_MAX];
 
@@ -87,8 +89,10 @@ char **launch_expand_list(const struct launch *l, char *const *v, const char *po
     return out;
 }
 
-int launch_files(const struct launch *l, const struct suite_target *tg, const char *port,
-                 struct err *e)
+/* Write tg's "files" into l's folder, {port} as port.  0, or -1 with
+ * "FILE: cause" in e. */
+static int launch_files(const struct launch *l, const struct suite_target *tg,
+                        const char *port, struct err *e)
 {
     size_t i;
 
@@ -108,6 +112,38 @@ int launch_files(const struct launch *l, const struct suite_target *tg, const ch
         free(text);
         if (bad)
             return err_set(e, "%s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+int launch_one(const struct launch *l, const struct suite_target *tg, char *const *argv,
+               char *const *env, char *const *env_over, int pn, struct target *t,
+               struct bench *b)
+{
+    struct target_opts to;
+    struct err e = {0};
+    char port[16];
+
+    snprintf(port, sizeof port, "%d", pn);
+    if (launch_files(l, tg, port, &e) < 0) {
+        bench_set_error(b, "target %s: %s", tg->name, e.msg);
+        return -1;
+    }
+    memset(&to, 0, sizeof to);
+    to.name = tg->name;
+    to.argv = argv;
+    to.env = env;
+    to.env_over = env_over;
+    to.cwd = tg->cwd;
+    to.port = pn;
+    to.ready = tg->ready;
+    to.ready_arg = tg->ready_arg;
+    to.ready_timeout_ns = tg->ready_timeout_ns;
+    to.stop_timeout_ns = tg->stop_timeout_ns;
+    if (target_start(t, &to, &e) < 0) {
+        launch_hint(tg, &e);
+        bench_set_error(b, "target %s: %s", tg->name, e.msg);
+        return -1;
     }
     return 0;
 }
@@ -135,7 +171,6 @@ static int start_need(struct launch *l, struct launch_unit *u, const struct laun
                       struct bench *b)
 {
     const struct suite_target *tg = u->tg;
-    struct target_opts to;
     struct err e = {0};
     enum target_wait w;
     int attempt, pn, ok, status;
@@ -153,25 +188,8 @@ static int start_need(struct launch *l, struct launch_unit *u, const struct laun
             bench_set_error(b, "out of memory");
             return -1;
         }
-        if (launch_files(l, tg, u->port, &e) < 0) {
-            bench_set_error(b, "target %s: %s", tg->name, e.msg);
+        if (launch_one(l, tg, u->argv, u->env, NULL, pn, &u->t, b) < 0)
             return -1;
-        }
-        memset(&to, 0, sizeof to);
-        to.name = tg->name;
-        to.argv = u->argv;
-        to.env = u->env;
-        to.cwd = tg->cwd;
-        to.port = pn;
-        to.ready = tg->ready;
-        to.ready_arg = tg->ready_arg;
-        to.ready_timeout_ns = tg->ready_timeout_ns;
-        to.stop_timeout_ns = tg->stop_timeout_ns;
-        if (target_start(&u->t, &to, &e) < 0) {
-            launch_hint(tg, &e);
-            bench_set_error(b, "target %s: %s", tg->name, e.msg);
-            return -1;
-        }
         u->started = 1;
         err_clear(&e);
         w = target_wait_ready(&u->t, ctl->interrupt, &e);

@@ -59,10 +59,13 @@ int launch_needs(struct launch *l, const struct suite *s, const struct suite_tar
 char *launch_expand(const struct launch *l, const char *s, const char *port);
 char **launch_expand_list(const struct launch *l, char *const *v, const char *port, int *ok);
 
-/* Write tg's "files" into l's folder, {port} as port.  0, or -1 with
- * "FILE: cause" in e. */
-int launch_files(const struct launch *l, const struct suite_target *tg, const char *port,
-                 struct err *e);
+/* Start tg on port pn: its files written into l's folder, then argv and
+ * env (placeholders filled in) with env_over on top (may be NULL), as
+ * the target's options say.  0, or -1 with b's error set (a missing
+ * program named with its Debian package). */
+int launch_one(const struct launch *l, const struct suite_target *tg, char *const *argv,
+               char *const *env, char *const *env_over, int pn, struct target *t,
+               struct bench *b);
 
 /* Stop the started needs in reverse order, and remove the folder; a need
  * that had to be killed is a warning, one that died before it was stopped
@@ -73,9 +76,5 @@ void launch_end(struct launch *l, const struct launch_ctl *ctl, struct bench *b)
  * the stdout tail when stderr is empty). */
 void launch_failed(struct bench *b, struct target *t, int status, int timed_out,
                    const char *msg);
-
-/* "cannot run X: cause" made more helpful with the Debian package of
- * tg (if it names one) in e's message. */
-void launch_hint(const struct suite_target *tg, struct err *e);
 
 #endif

@@ -187,7 +187,6 @@ static int start_target(const struct scenario_point *p, const struct load_reques
 {
     const struct suite_target *tg = p->tg;
     const struct suite_scenario *sc = p->sc;
-    struct target_opts to;
     struct err e = {0};
     size_t i;
     int ok;
@@ -216,26 +215,8 @@ static int start_target(const struct scenario_point *p, const struct load_reques
         bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
         return -1;
     }
-    if (launch_files(&l->needs, tg, l->port, &e) < 0) {
-        bench_set_error(b, "target %s: %s", tg->name, e.msg);
+    if (launch_one(&l->needs, tg, l->argv, l->env, l->env_over, pn, &l->t, b) < 0)
         return -1;
-    }
-    memset(&to, 0, sizeof to);
-    to.name = tg->name;
-    to.argv = l->argv;
-    to.env = l->env;
-    to.env_over = l->env_over;
-    to.cwd = tg->cwd;
-    to.port = pn;
-    to.ready = tg->ready;
-    to.ready_arg = tg->ready_arg;
-    to.ready_timeout_ns = tg->ready_timeout_ns;
-    to.stop_timeout_ns = tg->stop_timeout_ns;
-    if (target_start(&l->t, &to, &e) < 0) {
-        launch_hint(tg, &e);
-        bench_set_error(b, "target %s: %s", tg->name, e.msg);
-        return -1;
-    }
     l->started = 1;
     return 0;
 }
