@@ -4,7 +4,8 @@
  * on its own port, which the target that needs them is given as
  * {port:NAME}; files are written into the start's {tmp} folder, which is
  * gone afterwards; a need that fails is the benchmark's error and its
- * target never starts; a program that is not installed is named with its
+ * target never starts; a need whose port is taken under it is started
+ * again on another; a program that is not installed is named with its
  * Debian package.  Then the real thing: redis-server behind the asyncio
  * app (suites/targets/aio.py), after a success, a failure and a Ctrl-C no
  * process of theirs is left.  Every target carries a mark in its
@@ -191,6 +192,41 @@ Test(launch, a_program_not_installed_names_its_package)
                                           "such file or directory (install the Debian package "
                                           "no-such-package)"),
                        "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    out_free(&o);
+}
+
+/* The port pacer chose for a need is taken by another program before the
+ * need binds it (its first start holds the port with a socket bound and
+ * not listening, then exits 1): the need is started again on another
+ * port, with a warning, and the benchmark runs. */
+Test(launch, a_port_taken_under_a_need_is_chosen_again)
+{
+    const char *path = tmp_path("race.json"), *out = tmp_path("race-out.json");
+    FILE *f = fopen(path, "w");
+    struct out o;
+
+    need_testsrv();
+    cr_assert_not_null(f);
+    fprintf(f,
+            "{\"name\": \"n\", \"targets\": [\n"
+            " {\"name\": \"back\", \"shell\": true, \"env\": {\"PACER_TEST_MARK\": \"%s\"},\n"
+            "  \"command\": \"if [ -e {suite_dir}/race.flag ]; then exec "
+            "{build}/suites/targets/testsrv --port {port} --max-time 60s; fi; "
+            "touch {suite_dir}/race.flag; /usr/bin/python3 -c 'import socket, time; "
+            "s = socket.socket(); s.bind((\\\"127.0.0.1\\\", {port})); time.sleep(3)' & "
+            "sleep 0.5; exit 1\",\n"
+            "  \"ready_timeout\": \"5s\", \"stop_timeout\": \"2s\"},\n"
+            " {\"name\": \"front\", \"needs\": [\"back\"], \"env\": {\"PACER_TEST_MARK\": \"%s\"},\n"
+            "  \"command\": [\"{build}/suites/targets/testsrv\", \"--port\", \"{port}\", "
+            "\"--max-time\", \"60s\"]}],\n" FRONT_LOAD,
+            mark, mark);
+    fclose(f);
+    o = run_pacer("run", path, "--out", out);
+    cr_assert_eq(o.code, 0, "stdout: %s\nstderr: %s", o.stdout_s, o.stderr_s);
+    cr_assert_not_null(strstr(o.stderr_s, "target back: port "), "%s", o.stderr_s);
+    cr_assert_not_null(strstr(o.stderr_s, "was taken before it could bind it; starting it "
+                                          "again on another port"), "%s", o.stderr_s);
+    assert_no_orphans();
     out_free(&o);
 }
 
