@@ -65,6 +65,35 @@ static json_t *bench0(json_t *r)
     return json_array_get(json_object_get(r, "benchmarks"), 0);
 }
 
+/* --plot is drawn after the result is saved: without gnuplot the run
+ * exits 2 and says so, and the result file is there, whole. */
+Test(loadcap, a_missing_gnuplot_loses_no_result)
+{
+    const char *out = tmp_path("nognu.json");
+    const struct out *o;
+    json_t *r;
+    json_error_t je;
+
+    start_serial("1ms");
+    setenv("PACER_GNUPLOT", "/nonexistent/gnuplot", 1);
+    {
+        const char *a[] = {"load", url(), "-c", "8", "-d", "300ms", "--capacity",
+                           "latency.p99 < 50ms", "--capacity-step", "100ms",
+                           "--capacity-range", "200:800", "--out", out, "--plot",
+                           tmp_path("nognu.png"), "-q", NULL};
+        o = run(0, a);
+    }
+    unsetenv("PACER_GNUPLOT");
+    cr_assert_eq(o->code, 2, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stderr_s, "--plot: ") && strstr(o->stderr_s, "(the result is kept)"),
+              "%s", o->stderr_s);
+    r = json_load_file(out, 0, &je);
+    cr_assert(r, "%s", je.text);
+    cr_assert(json_is_true(json_object_get(r, "complete")));
+    cr_assert(json_is_object(json_object_get(bench0(r), "capacity")));
+    json_decref(r);
+}
+
 Test(loadcap, finds_a_known_capacity)
 {
     const char *out = tmp_path("cap.json"), *png = tmp_path("cap.png");
@@ -198,6 +227,10 @@ Test(loadcap, bad_options_exit_2_before_any_load)
     const char *a9[] = {"--capacity", "capacity > 5", NULL};
     const char *a10[] = {"--capacity", "latency.p99 < 50ms", "--capacity-step", "10ms", NULL};
     const char *a11[] = {"--limit", "capacity > 100", NULL};
+    char self[32];
+    const char *a12[] = {"--capacity", "latency.p99 < 50ms", "--profile-pid", self, NULL};
+
+    snprintf(self, sizeof self, "%d", (int)getpid());
 
     refused("pacer: load: --capacity 'latency.p99 < 50': '50' has no unit, so pacer would read "
             "ns; write it with one, e.g. 'latency.p99 < 50ms'\n", a1);
@@ -217,6 +250,8 @@ Test(loadcap, bad_options_exit_2_before_any_load)
     refused("pacer: load: --capacity-step: '10ms' is not a duration of at least 100ms\n", a10);
     refused("pacer: load: --limit 'capacity > 100': the capacity is a capacity search's: give "
             "--capacity 'EXPR'\n", a11);
+    refused("pacer: load: --profile-pid with --capacity: a search's steps are not profiled "
+            "(profile a run at the rate it finds)\n", a12);
 }
 
 Test(loadcap, interrupted_search_keeps_nothing_and_exits_3)

@@ -622,6 +622,11 @@ int cmd_load(int argc, char **argv)
     if (limits_prepare(&c, r.benches[0].name) < 0 ||
         loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat, c.parsed, c.nparsed) < 0)
         goto cleanup;
+    if (c.profile_pid > 0 && c.cap.ntexts) {
+        die_msg("load: --profile-pid with --capacity: a search's steps are not profiled "
+                "(profile a run at the rate it finds)");
+        goto cleanup;
+    }
     if (c.profile_pid > 0) {
         if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
             die_msg("load: --profile-pid: %s", e.msg);
@@ -670,6 +675,8 @@ int cmd_load(int argc, char **argv)
         rc = EXIT_UNTRUSTED;
     else
         rc = lim || capx ? EXIT_REGRESSION : EXIT_OK;
+    if (c.cap.ntexts && c.cap.plot && loadcap_draw(&c.cap, &r.benches[0]) < 0)
+        rc = EXIT_BAD_INPUT;   /* the picture: the result is saved before it */
 cleanup:
     if (c.profile[0])
         unlink(c.profile);

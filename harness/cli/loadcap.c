@@ -356,8 +356,7 @@ static int search_opts(struct loadcap *lc, struct runctx *x, struct capacity_opt
     return 0;
 }
 
-/* Draw --plot of b.  -1 after saying why not. */
-static int draw(const struct loadcap *lc, const struct bench *b)
+int loadcap_draw(const struct loadcap *lc, const struct bench *b)
 {
     struct plot_opts po;
     struct err e = {0};
@@ -365,7 +364,7 @@ static int draw(const struct loadcap *lc, const struct bench *b)
     plot_opts_default(&po);
     po.out = lc->plot;
     if (plot_capacity(b, &po, &e) < 0) {
-        die_msg("load: --plot: %s", e.msg);
+        die_msg("load: --plot: %s (the result is kept)", e.msg);
         return -1;
     }
     return 0;
@@ -411,8 +410,6 @@ int loadcap_run(struct loadcap *lc, struct load_opts *o, struct bench *b, FILE *
     fputs("the confirming run:\n", out);
     load_print_summary(out, &x.cs.last_opts, &x.cs.last);
     loadcap_print_answer(out, b->capacity, b);
-    if (lc->plot && draw(lc, b) < 0)
-        goto cleanup;
     rc = b->capacity->status == CAP_FOUND ? EXIT_OK
        : b->capacity->status == CAP_LIMITED ? EXIT_UNTRUSTED : EXIT_REGRESSION;
 cleanup:

@@ -72,6 +72,11 @@ void loadcap_print_step(FILE *f, const struct capacity *c, size_t k);
 void loadcap_print_answer(FILE *f, const struct capacity *c, const struct bench *b);
 void loadcap_print(FILE *f, const struct capacity *c, const struct bench *b);
 
+/* Draw --plot of b (the bench loadcap_run filled), after the result is
+ * saved, so that a missing gnuplot loses nothing.  0, or -1 after saying
+ * why not. */
+int loadcap_draw(const struct loadcap *lc, const struct bench *b);
+
 void loadcap_free(struct loadcap *lc);
 
 #endif
