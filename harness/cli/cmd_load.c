@@ -591,6 +591,29 @@ static int repetitions(struct load_cli *c, struct result *r)
     return invalid;
 }
 
+/* --profile-pid: the server's profiler hooked to the measured window.
+ * 0, or -1 after saying why not. */
+static int profile_prepare(struct load_cli *c)
+{
+    struct err e = {0};
+
+    if (c->profile_pid <= 0)
+        return 0;
+    if (c->cap.ntexts) {
+        die_msg("load: --profile-pid with --capacity: a search's steps are not profiled "
+                "(profile a run at the rate it finds)");
+        return -1;
+    }
+    if (srvprof_init(&c->sp, c->profile_pid, &e) < 0) {
+        die_msg("load: --profile-pid: %s", e.msg);
+        return -1;
+    }
+    c->o.window_start = srvprof_start;
+    c->o.window_end = srvprof_end;
+    c->o.window_arg = &c->sp;
+    return 0;
+}
+
 int cmd_load(int argc, char **argv)
 {
     struct load_cli c;
@@ -622,20 +645,8 @@ int cmd_load(int argc, char **argv)
     if (limits_prepare(&c, r.benches[0].name) < 0 ||
         loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat, c.parsed, c.nparsed) < 0)
         goto cleanup;
-    if (c.profile_pid > 0 && c.cap.ntexts) {
-        die_msg("load: --profile-pid with --capacity: a search's steps are not profiled "
-                "(profile a run at the rate it finds)");
+    if (profile_prepare(&c) < 0)
         goto cleanup;
-    }
-    if (c.profile_pid > 0) {
-        if (srvprof_init(&c.sp, c.profile_pid, &e) < 0) {
-            die_msg("load: --profile-pid: %s", e.msg);
-            goto cleanup;
-        }
-        c.o.window_start = srvprof_start;
-        c.o.window_end = srvprof_end;
-        c.o.window_arg = &c.sp;
-    }
     child_signals_install();
     c.o.stop = &child_interrupted;
     if (c.cap.ntexts) {
