@@ -674,7 +674,7 @@ Test(cmd_load, stages_are_kept_in_the_result)
               "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.11");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.12");
     blk = json_array_get(json_object_get(json_array_get(json_object_get(r, "benchmarks"), 0),
                                          "load"), 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(blk, "settings"), "stages")),

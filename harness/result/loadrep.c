@@ -110,7 +110,7 @@ static int hist_copy(struct hist *dst, const struct hist *src)
     return hist_merge(dst, src, NULL);
 }
 
-static void pct_of(struct load_pct *p, const struct hist *h)
+void load_pct_of(struct load_pct *p, const struct hist *h)
 {
     static const double ps[LOAD_NPCT] = {50, 90, 99, 99.9, 99.99, 100};
 
@@ -264,10 +264,10 @@ int load_rep_from_run(struct load_rep *r, const struct load_opts *o, const struc
     snprintf(r->gen.io, sizeof r->gen.io, "%s", load_io_name(out->io));
     r->window_s[0] = out->mon_from;
     r->window_s[1] = out->mon_to;
-    pct_of(&r->pct, &out->latency);
+    load_pct_of(&r->pct, &out->latency);
     r->from_send = o->rate > 0;
     if (r->from_send)
-        pct_of(&r->pct_sent, &out->latency_sent);
+        load_pct_of(&r->pct_sent, &out->latency_sent);
     if (settings_of(&r->set, o, out->threads) < 0 ||
         (!out->valid && !(r->invalid_reason = strdup(out->invalid))) ||
         hist_copy(&r->latency, &out->latency) < 0 ||

@@ -127,6 +127,8 @@ struct load_rep {
 int load_rep_from_run(struct load_rep *r, const struct load_opts *o, const struct load_out *out,
                       struct err *e);
 void load_rep_free(struct load_rep *r);
+/* p (overwritten) as the percentiles, min, mean and stddev of h. */
+void load_pct_of(struct load_pct *p, const struct hist *h);
 
 /* r as its JSON block (a new object), or NULL when out of memory or a
  * histogram holds a value above the largest JSON integer.  Numbers that

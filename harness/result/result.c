@@ -37,6 +37,7 @@ void result_init(struct result *r)
     r->complete = 1;
     context_init(&r->ctx);
     settings_default(&r->set);
+    r->seg.start_lag_s = r->seg.clock_offset_s = r->seg.clock_maxerror_s = NAN; r->seg.clock_synced = -1;
 }
 
 void result_free(struct result *r)
@@ -66,6 +67,9 @@ void result_free(struct result *r)
         free(r->ab);
     }
     fits_free(r);
+    json_decref(r->merge);
+    free(r->seg.run_id);
+    free(r->seg.start_at);
     result_init(r);
 }
 

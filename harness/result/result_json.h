@@ -7,14 +7,14 @@
  *   results/a.json: benchmarks[3].samples: expected array, got string
  *
  * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
- * now 1.10.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * now 1.12.  Times in ns, never pre-scaled; a real reads back bit for bit.
  * NaN and infinities are never written: such a double is written as null
  * and null reads back as NaN.  "req" marks what the reader requires; every
  * other key may be absent (then the default of result_init), and keys it
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.11",                req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.12",                req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,
@@ -52,6 +52,19 @@
  *   },
  *   "complexity": [FIT, ...]         (1.8) the complexity fits of benchmark
  *                                    families (FIT: fits.h); absent: none
+ *   "segment": {                     (1.12) a segment of a load run split
+ *                                    over several generators; written only
+ *                                    when run_id is set, absent: none
+ *     "run_id": str,                 req; non-empty, shared by the segments
+ *     "index": int,                  req; 1..count (0: a merged result)
+ *     "count": int,                  req; >= 1
+ *     "start_at": str|null,          UTC ISO 8601 (ms): the agreed start
+ *     "start_lag_s": num|null,       how late its warmup began after it
+ *     "clock": {"offset_s": num|null, "max_error_s": num|null,
+ *               "synced": bool|null},   the host clock (adjtimex)
+ *     "merge": {...}                 pacer merge's record (merge.h), kept
+ *                                    as written
+ *   }
  * }
  *
  * BENCH:

@@ -17,6 +17,7 @@
 #include "capres.h"
 #include "loadres.h"
 #include "result_json_private.h"
+#include "segment.h"
 #include "version.h"
 
 static int get_kind(const struct jr *rd, const json_t *obj, const char *parent,
@@ -729,7 +730,7 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
         return -1;
     if (jr_get_arr(&rd, root, "", "benchmarks", JR_REQ, &ba) < 0 || read_benches(&rd, ba, out) < 0)
         return -1;
-    if (fits_read(&rd, root, out) < 0)
+    if (fits_read(&rd, root, out) < 0 || segment_read(&rd, root, out) < 0)
         return -1;
     return read_ab(&rd, root, out);
 }

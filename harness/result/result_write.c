@@ -25,6 +25,7 @@
 #include "capres.h"
 #include "loadrep.h"
 #include "result_json_private.h"
+#include "segment.h"
 #include "utf8.h"
 #include "version.h"
 
@@ -386,6 +387,8 @@ json_t *result_to_json(const struct result *r, struct err *e)
     }
     if (r->nfits && rc == 0)
         rc |= jw_put(o, "complexity", fits_json(r));
+    if (r->seg.run_id && rc == 0)
+        rc |= jw_put(o, "segment", segment_json(r));
     if (rc) {
         json_decref(o);
         err_set(&le, "out of memory");

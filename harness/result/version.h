@@ -6,7 +6,7 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 11  /* 1.1: benchmarks[].process_samples;
+#define RESULT_SCHEMA_MINOR 12  /* 1.1: benchmarks[].process_samples;
                                    1.2: benchmarks[].load;
                                    1.3: benchmarks[].reference,
                                         ab.analysis without ratio_ci;
@@ -32,6 +32,9 @@
                                         port), labelled series beside
                                         server and pacer;
                                         benchmarks[].capacity (a
-                                        capacity search, capres.h) */
+                                        capacity search, capres.h);
+                                   1.12: segment (a load run split
+                                        over several generators, and
+                                        the record of pacer merge) */
 
 #endif
