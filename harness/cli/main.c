@@ -18,6 +18,7 @@ static const struct subcmd subcmds[] = {
     {"compare", cmd_compare, "regression gate: compare two results (or an A/B result)"},
     {"trend", cmd_trend, "change points over a history of results: where a benchmark moved"},
     {"plot", cmd_plot, "draw results with gnuplot: trend, compare, dist, latency, load"},
+    {"merge", cmd_merge, "merge the segments of a load run split over several generators"},
     {"show", cmd_show, "print a result file as a table"},
     {"env", cmd_env, "print the context block this machine gives a result"},
 };

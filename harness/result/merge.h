@@ -42,10 +42,9 @@ struct merge_info {
  * merge a run with segments missing or incomplete, marked incomplete
  * (complete false) with the missing ones named in the record.  MERGE_OK,
  * else the status with one line naming the files and the cause in e:
- * nothing merged when  the segments are refused; when merging itself fails
- * (histograms of different layouts, out of memory: MERGE_BAD) the
- * segment of lowest index
- * may be half merged, to be freed, never saved. */
+ * nothing merged when the segments are refused; when merging itself fails
+ * (histograms of different layouts, out of memory: MERGE_BAD) the segment
+ * of lowest index may be half merged, to be freed, never saved. */
 enum merge_status merge_segments(struct result *segs, const char *const *files, size_t n,
                                  int partial, size_t *into, struct merge_info *info,
                                  struct err *e);
