@@ -218,6 +218,11 @@ static const struct skip {
     {"on_outbound (aio_backend.py:", "the same example"},
     {"__aenter__ (client.py:", "the same example"},
     {"differential flame graph: tuning.json.profiles/", "the same example"},
+    {"$ pacer merge run.json seg1.json", "needs the segments of a split load run "
+                                       "(tests/test_cmd_merge.c merges two real loads)"},
+    {"merged 2 segments of run r42", "its output"},
+    {"http://127.0.0.1:43341/: 27133 requests", "its output"},
+    {"limit       latency.p99 < 5ms", "its output"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */
