@@ -7,7 +7,8 @@
  * sample count, a sum, a version).  So the lean read takes no file the
  * full reader refuses; what it gives up on goes to import_load, which reads
  * the file fully and words every error a user sees.  A load record, a
- * capacity search, user counters, complexity fits or an A/B block are left
+ * capacity search, user counters, complexity fits, an A/B block or a
+ * segment record (a split load run's, segment.h) are left
  * to the full reader as a whole.  A benchmark's samples
  * (and its counts per process) are kept as their decimal digits while they
  * are checked, for the centre (trend_centre.c); its fingerprint is kept.  A change to what
@@ -261,6 +262,7 @@ static const struct field root_fields[] = {
     FULL("complexity", JR_NUL),
     OBJ("context", JR_REQ, context_fields),
     FN("schema", JR_REQ, fn_schema),
+    FULL("segment", JR_NUL),
     OBJ("settings", JR_NUL, settings_fields),
     STR("suite", JR_NUL),
     END,
