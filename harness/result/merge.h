@@ -7,7 +7,7 @@
  * recomputed from the merged histogram (never averaged), the series summed
  * interval by interval, every other segment's monitor series kept beside
  * the first's as "HOST:label".  The result carries "segment" with index 0
- * and the merge's record (segment.h):
+ * and the merge's record (segrec.h):
  *
  *   "merge": {"segments": [{"index": int, "file": str, "host": str|null,
  *                           "start": str|null, "start_lag_s": num|null,

@@ -205,7 +205,7 @@ struct result {
     struct context ctx;
     struct settings set;
     struct json_t *merge;   /* pacer merge's record of the segments merged,
-                               as written (segment.h, owned), or NULL */
+                               as written (segrec.h, owned), or NULL */
     struct bench *benches;
     size_t nbenches;
     struct ab_block *ab;    /* pacer ab results only, else NULL */

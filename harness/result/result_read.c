@@ -17,7 +17,7 @@
 #include "capres.h"
 #include "loadres.h"
 #include "result_json_private.h"
-#include "segment.h"
+#include "segrec.h"
 #include "version.h"
 
 static int get_kind(const struct jr *rd, const json_t *obj, const char *parent,

@@ -25,7 +25,7 @@
 #include "capres.h"
 #include "loadrep.h"
 #include "result_json_private.h"
-#include "segment.h"
+#include "segrec.h"
 #include "utf8.h"
 #include "version.h"
 

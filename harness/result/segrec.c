@@ -1,5 +1,5 @@
-/* segment.c: a load segment's identity in result files (segment.h). */
-#include "segment.h"
+/* segrec.c: a load segment's identity in result files (segrec.h). */
+#include "segrec.h"
 
 #include <math.h>
 #include <stdlib.h>

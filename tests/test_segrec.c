@@ -1,6 +1,6 @@
 /*
- * test_segment.c: the segment record of result files (harness/result/
- * segment.c): written and read back exactly, unknowns as null, absent in
+ * test_segrec.c: the segment record of result files (harness/result/
+ * segrec.c): written and read back exactly, unknowns as null, absent in
  * files written before schema 1.12 (then no segment), a merged result's
  * index 0 and record.  Malformed records are golden files
  * (tests/data/result/bad/segment_*, test_result_read.c).
@@ -13,7 +13,7 @@
 #include "harness/result/result_json.h"
 #include "helpers.h"
 
-TestSuite(segment, .init = tmp_setup, .fini = tmp_teardown);
+TestSuite(segrec, .init = tmp_setup, .fini = tmp_teardown);
 
 /* A result of one load-free benchmark: enough for the reader. */
 static void minimal(struct result *r)
@@ -38,7 +38,7 @@ static void save_load(const struct result *r, struct result *back)
     cr_assert_eq(result_load(p, back, &e), 0, "%s", e.msg);
 }
 
-Test(segment, round_trip)
+Test(segrec, round_trip)
 {
     struct result r, b;
 
@@ -65,7 +65,7 @@ Test(segment, round_trip)
     result_free(&b);
 }
 
-Test(segment, unknowns_and_a_merge_record)
+Test(segrec, unknowns_and_a_merge_record)
 {
     struct result r, b;
 
@@ -85,7 +85,7 @@ Test(segment, unknowns_and_a_merge_record)
     result_free(&b);
 }
 
-Test(segment, absent_in_older_files)
+Test(segrec, absent_in_older_files)
 {
     struct result r, b;
     json_t *root;

@@ -1,5 +1,5 @@
 /*
- * segment.h: the "segment" object of a result file (schema 1.12): the
+ * segrec.h: the "segment" object of a result file (schema 1.12): the
  * identity of one segment of a load run split over several generators
  * (struct run_segment, result.h), and in a result of pacer merge the
  * merge's own record (merge.h), kept as written.
@@ -13,8 +13,8 @@
  *
  * index is 1..count for a segment, 0 for a merged result.
  */
-#ifndef PACER_SEGMENT_H
-#define PACER_SEGMENT_H
+#ifndef PACER_SEGREC_H
+#define PACER_SEGREC_H
 
 #include <jansson.h>
 
