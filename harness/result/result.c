@@ -37,6 +37,7 @@ void result_init(struct result *r)
     r->complete = 1;
     context_init(&r->ctx);
     settings_default(&r->set);
+    r->seg.start_lag_s = r->seg.clock_offset_s = r->seg.clock_maxerror_s = NAN; r->seg.clock_synced = -1;
 }
 
 void result_free(struct result *r)
@@ -46,6 +47,8 @@ void result_free(struct result *r)
     if (!r)
         return;
     free(r->suite);
+    free(r->seg.run_id);
+    free(r->seg.start_at);
     if (r->argv) {
         for (i = 0; r->argv[i]; i++)
             free(r->argv[i]);

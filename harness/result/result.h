@@ -183,6 +183,20 @@ struct ab_block {
     struct json_t *analysis; /* the paired analysis as written (owned) */
 };
 
+/* The segment of a load run split over several generators (pacer load
+ * --segment I/N): every segment of one run has the same run_id. */
+struct run_segment {
+    char *run_id;           /* NULL: the result is not a segment */
+    unsigned index, count;  /* segment index of count, 1-based */
+    char *start_at;         /* UTC ISO 8601 (ms) at which its warmup began,
+                               agreed by all segments, or NULL */
+    double start_lag_s;     /* how late it began after start_at (NaN: none) */
+    double clock_offset_s;  /* the host clock's estimated error (adjtimex),
+                               NaN when unknown */
+    double clock_maxerror_s;   /* its bound, NaN when unknown */
+    int clock_synced;       /* 1 synchronised, 0 not, -1 unknown */
+};
+
 struct result {
     unsigned schema_major, schema_minor;
     char *suite;            /* name of what ran */
@@ -195,6 +209,7 @@ struct result {
     struct ab_block *ab;    /* pacer ab results only, else NULL */
     struct fit *fits;       /* complexity fits of its families (fits.h) */
     size_t nfits;
+    struct run_segment seg;      /* a segment's identity (load runs), run_id NULL otherwise */
 };
 
 void result_init(struct result *r);
