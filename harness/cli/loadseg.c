@@ -54,6 +54,8 @@ static int start_at_option(struct loadseg *s, const char *arg)
     if (arg[0] == '+') {
         if (fmt_parse_duration(arg + 1, &ns) < 0)
             return die_msg("load: --start-at '%s': not a duration after + (+10s)", arg), -1;
+        if ((double)ns / 1e9 > AHEAD_MAX_S)
+            return die_msg("load: --start-at '%s': more than 24 h ahead", arg), -1;
         s->start_at = floor((now_real() + (double)ns / 1e9) * 1000.0) / 1000.0;
         iso_ms(s->start_at, s->start_iso, sizeof s->start_iso);
         fprintf(stderr, "pacer: load: --start-at %s is %s\n", arg, s->start_iso);
