@@ -151,7 +151,7 @@ Test(loadseg, interrupted_while_waiting)
 {
     const char *a[] = {"load", "http://127.0.0.1:1/", "--start-at", "+20s", "--out",
                        tmp_path("never.json"), "-q", NULL};
-    struct out o = pacer_exec(pacer, 300, a);
+    struct out o = pacer_exec(pacer, 600, a);
 
     cr_assert_eq(o.code, 3, "%d %s", o.code, o.stderr_s);
     cr_assert(!exists(tmp_path("never.json")));
