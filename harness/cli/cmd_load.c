@@ -28,6 +28,7 @@
 #include "liveview.h"
 #include "loadcap.h"
 #include "loadhelp.h"
+#include "loadseg.h"
 #include "loadsum.h"
 #include "profiles.h"
 #include "srvprof.h"
@@ -58,6 +59,7 @@ struct load_cli {
     size_t nprocs;
     struct srvprof sp;
     struct loadcap cap;          /* --capacity and its options */
+    struct loadseg seg;          /* --segment, --start-at and theirs */
 };
 
 static int push(const char ***arr, size_t *n, const char *s)
@@ -126,7 +128,7 @@ static const struct option lopts[] = {
     {"flow", required_argument, 0, O_FLOW},
     {"stages", required_argument, 0, O_STAGES},
     {"rate-stages", required_argument, 0, O_RATE_STAGES},
-    {"progress", no_argument, 0, O_PROGRESS}, LOADCAP_OPTIONS,
+    {"progress", no_argument, 0, O_PROGRESS}, LOADCAP_OPTIONS, LOADSEG_OPTIONS,
     {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 };
 
@@ -330,6 +332,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
             rc = opt_shape(c, opt, optarg);
         if (rc == 1)
             rc = loadcap_option(&c->cap, opt, optarg);
+        if (rc == 1)
+            rc = loadseg_option(&c->seg, opt, optarg);
         if (rc < 0)
             return -1;
         if (rc == 0)
@@ -351,7 +355,8 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
                                : "load: one URL only, got '%s' too", argv[optind + 1]);
         return -1;
     }
-    if (shape_check(c) < 0)
+    c->o.url_text = argv[optind];
+    if (loadseg_apply(&c->seg, &c->o, c->stages) < 0 || shape_check(c) < 0)
         return -1;
     c->o.url_text = argv[optind];
     c->rq.headers = c->headers;
@@ -614,6 +619,21 @@ static int profile_prepare(struct load_cli *c)
     return 0;
 }
 
+/* The last of the preparation: the profiler, the signals, the wait for
+ * --start-at.  EXIT_OK to load, or the exit code after saying why not. */
+static int load_ready(struct load_cli *c, struct result *r)
+{
+    int rc;
+
+    if (profile_prepare(c) < 0)
+        return EXIT_BAD_INPUT;
+    child_signals_install();
+    c->o.stop = &child_interrupted;
+    rc = loadseg_begin(&c->seg, &c->o, r, c->format && !strcmp(c->format, "json") ? stderr
+                                                                                 : stdout);
+    return rc < 0 ? EXIT_BAD_INPUT : rc ? EXIT_UNTRUSTED : EXIT_OK;
+}
+
 int cmd_load(int argc, char **argv)
 {
     struct load_cli c;
@@ -645,10 +665,10 @@ int cmd_load(int argc, char **argv)
     if (limits_prepare(&c, r.benches[0].name) < 0 ||
         loadcap_prepare(&c.cap, &c.o, c.fixed & FIX_R, c.repeat, c.parsed, c.nparsed) < 0)
         goto cleanup;
-    if (profile_prepare(&c) < 0)
+    if ((lim = load_ready(&c, &r)) != EXIT_OK) {
+        rc = lim;
         goto cleanup;
-    child_signals_install();
-    c.o.stop = &child_interrupted;
+    }
     if (c.cap.ntexts) {
         FILE *f = c.format && !strcmp(c.format, "json") ? stderr : stdout;
         if ((capx = loadcap_run(&c.cap, &c.o, &r.benches[0], f, c.quiet, c.progress)) < 0) {

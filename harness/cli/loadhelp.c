@@ -3,6 +3,28 @@
 
 #include "loadcap.h"
 
+/* --segment and --start-at: one load from many generators. */
+static void usage_segment(FILE *f)
+{
+    fprintf(f,
+"many generators:\n"
+"      --segment I/N     run segment I (from 1) of N equal parts of the load:\n"
+"                        its share of -c (the first c %% N segments one more),\n"
+"                        of -R and of every --stages/--rate-stages target;\n"
+"                        rows of --flow data taken in turn are segment I's\n"
+"                        only (I-1, I-1+N, ...), rows at random are drawn\n"
+"                        from all; auto: from SLURM_PROCID/SLURM_NTASKS, or\n"
+"                        JOB_COMPLETION_INDEX (Kubernetes) with --segments N\n"
+"      --segments N      the count for --segment auto under Kubernetes\n"
+"      --run-id ID       the run the segments belong to (default\n"
+"                        SLURM_JOB_ID, else a hash of --start-at and URL)\n"
+"      --start-at TIME   begin (the warmup) at this UTC wall-clock time\n"
+"                        (2026-12-07T03:30:00Z, ms allowed) or +10s (the\n"
+"                        absolute time printed on stderr, to pass to every\n"
+"                        segment); at most 24 h ahead, not past by more than\n"
+"                        the warmup (1 s without); Ctrl-C while waiting: exit 3\n");
+}
+
 /* The options from http: on (usage() is long enough without them). */
 static void usage_more(FILE *f)
 {
@@ -114,5 +136,6 @@ void load_usage(FILE *f)
 "      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
 "                        as above: 10s:100,30s:1000,5s:0\n");
     loadcap_usage(f);
+    usage_segment(f);
     usage_more(f);
 }

@@ -138,6 +138,10 @@ struct load_opts {
      * free (the users are the pool), each step's latency from its intended
      * start (the arrival, or the end of the think time before it). */
     const struct load_flows *flows;
+    /* A segment of a load split over generators (segment.h): rows of data
+     * taken in turn are this segment's only, rows row_first + k*row_stride
+     * (0, 1 when not split); rows at random are drawn from all of them. */
+    unsigned row_first, row_stride;
     volatile int *stop;          /* set (by a signal handler) to end early */
     /* The live view: called from the thread that started the load (never
      * from a load thread, which never waits for it) with each interval of

@@ -180,6 +180,7 @@ static void iter_begin(struct thread *t, struct vuser *u, uint64_t start)
 {
     const struct load_flows *fs = flows_of(t);
     double x = rng_uniform(&t->rng) * t->flow_cum[fs->nflows - 1];
+    uint64_t stride;
     size_t i;
 
     u->flow = 0;
@@ -189,10 +190,12 @@ static void iter_begin(struct thread *t, struct vuser *u, uint64_t start)
     u->busy = 1;
     u->iter_start = start;
     u->counter = t->iter_seq++ * t->sh->nthreads + t->index;
+    stride = t->o->row_stride ? t->o->row_stride : 1;
     for (i = 0; i < fs->ndata; i++)
         if (fs->data[i].kind == DATA_ROWS)
             u->rows[i] = fs->data[i].random ? (size_t)rng_below(&t->rng, fs->data[i].nrows)
-                                            : (size_t)(u->counter % fs->data[i].nrows);
+                                            : (size_t)((u->counter * stride + t->o->row_first)
+                                                       % fs->data[i].nrows);
 }
 
 /* The iteration of u ended at now: completed, or given up. */
