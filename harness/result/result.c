@@ -47,8 +47,6 @@ void result_free(struct result *r)
     if (!r)
         return;
     free(r->suite);
-    free(r->seg.run_id);
-    free(r->seg.start_at);
     if (r->argv) {
         for (i = 0; r->argv[i]; i++)
             free(r->argv[i]);
