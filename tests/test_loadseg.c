@@ -111,6 +111,32 @@ Test(loadseg, two_segments_start_together)
     cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "segment 2: %d", st);
     check_segment(tmp_path("o1.txt"), tmp_path("s1.json"), 1, at);
     check_segment(tmp_path("o2.txt"), tmp_path("s2.json"), 2, at);
+    /* their files carry the segment record, and pacer merge adds them up */
+    {
+        const char *m[] = {"merge", tmp_path("m.json"), tmp_path("s1.json"),
+                           tmp_path("s2.json"), NULL};
+        struct out o = pacer_exec(pacer, 0, m);
+        json_t *r1 = load_json(tmp_path("s1.json")), *r2 = load_json(tmp_path("s2.json"));
+        json_t *rm = load_json(tmp_path("m.json"));
+        double n1, n2, nm;
+        cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+        cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r1, "segment"),
+                                                           "run_id")),
+                         json_string_value(json_object_get(json_object_get(r2, "segment"),
+                                                           "run_id")));
+        n1 = json_number_value(json_object_get(json_array_get(json_object_get(
+                 json_array_get(json_object_get(r1, "benchmarks"), 0), "load"), 0), "requests"));
+        n2 = json_number_value(json_object_get(json_array_get(json_object_get(
+                 json_array_get(json_object_get(r2, "benchmarks"), 0), "load"), 0), "requests"));
+        nm = json_number_value(json_object_get(json_array_get(json_object_get(
+                 json_array_get(json_object_get(rm, "benchmarks"), 0), "load"), 0), "requests"));
+        cr_assert(n1 > 0 && n2 > 0);
+        cr_assert_eq(nm, n1 + n2, "merged %g, segments %g + %g", nm, n1, n2);
+        json_decref(r1);
+        json_decref(r2);
+        json_decref(rm);
+        out_free(&o);
+    }
 }
 
 /* Bad values: one line naming the option, value and cause, exit 2, and
