@@ -350,7 +350,11 @@ Test(cmd_load, late_sends_say_whose_delay)
     p = strstr(p, "\n");
     cr_assert_eq(sscanf(p, "\n              %llu waited for a free connection (the server "
                            "held every connection)", &waited), 1, "%s", p);
-    cr_assert_gt(waited, late / 2, "%s", o->stdout_s);
+    cr_assert_gt(waited, 0, "%s", o->stdout_s);
+    /* most of them the server's, unless the machine itself kept the
+     * generator from running on time (then said, and that is right too) */
+    if (!strstr(o->stdout_s, "INVALID     the machine did not run the generator on time"))
+        cr_assert_gt(waited, late / 2, "%s", o->stdout_s);
     cr_assert(strstr(p, " the generator reached late (it was not running in time"), "%s", p);
 }
 
@@ -604,15 +608,18 @@ Test(cmd_load, generator_bottleneck_is_invalid)
     start_server("ok");
     {
         /* 3 million requests/s from one thread: pacer cannot keep that
-         * schedule, and says so */
+         * schedule, and says so: its own thread saturated, or (on a busy
+         * machine) not run in time, or, where it kept up, the requests
+         * that never found a free connection */
         const char *a[] = {"load", url(), "-c", "2", "-t", "1", "-d", "300ms", "-R", "3000000",
                            NULL};
         o = run(0, a);
     }
     cr_assert_eq(o->code, 3, "%s%s", o->stdout_s, o->stderr_s);
-    /* its own thread saturated, or (on a busy machine) not run in time */
     cr_assert(strstr(o->stdout_s, "INVALID     the generator ") ||
-              strstr(o->stdout_s, "INVALID     the machine did not run the generator"),
+              strstr(o->stdout_s, "INVALID     the machine did not run the generator") ||
+              strstr(o->stdout_s, "requests due were never sent, waiting for a connection "
+                                  "the server held"),
               "%s", o->stdout_s);
 }
 

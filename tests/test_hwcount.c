@@ -41,13 +41,21 @@ Test(hwcount, software_counters_around_a_loop)
     hwcount_stop(&h);
     spin_ms(30);              /* stopped: not counted */
     cr_assert_eq(hwcount_read(&h, v), 0);
-    /* task-clock counts ns of this thread's CPU: about 30 ms */
-    cr_expect(v[0] > 20000000 && v[0] < 45000000, "task-clock %lu", (unsigned long)v[0]);
+    /* task-clock counts ns of this thread on a CPU: at least the 30 ms of
+     * CPU time spun.  On a virtual machine whose host is busy it counts
+     * the time stolen by the host too (perf's clock, where the thread CPU
+     * clock leaves steal out): 74 ms was seen for these 30, so the upper
+     * bound only catches a counter that never stopped. */
+    cr_expect(v[0] > 20000000 && v[0] < 1000000000, "task-clock %lu", (unsigned long)v[0]);
     hwcount_resume(&h);
     spin_ms(10);
     hwcount_stop(&h);
-    cr_assert_eq(hwcount_read(&h, v), 0);
-    cr_expect(v[0] > 30000000 && v[0] < 60000000, "task-clock %lu", (unsigned long)v[0]);
+    {
+        uint64_t before = v[0];
+        cr_assert_eq(hwcount_read(&h, v), 0);
+        cr_expect(v[0] >= before + 8000000 && v[0] < before + 1000000000,
+                  "task-clock %lu after %lu", (unsigned long)v[0], (unsigned long)before);
+    }
     hwcount_close(&h);
 }
 

@@ -174,3 +174,32 @@ Test(segment, auto_from_kubernetes)
     cr_assert_str_eq(e.msg, "--segment auto: JOB_COMPLETION_INDEX '3' is not an index below "
                             "--segments 3");
 }
+
+/* The slots of a split suite: each repetition's agreed start follows the
+ * last one's warmup and duration (its stages') and the gap; a plan without
+ * a start reserves nothing. */
+Test(segment, slots_follow_each_other)
+{
+    struct segment_plan p = {.index = 1, .count = 2, .start_at = 1000, .next_at = 1000,
+                             .gap_s = 2};
+    struct load_opts o;
+    struct load_stage st[2] = {{.duration_ns = 3000000000u, .target = 10},
+                               {.duration_ns = 1000000000u, .target = 0}};
+    double first;
+
+    load_opts_default(&o);
+    o.warmup_ns = 500000000u;
+    o.duration_ns = 1000000000u;
+    first = segment_reserve(&p, &o, 3);
+    cr_assert(first == 1000);
+    cr_assert(segment_slot(&p, first, &o, 2) == 1000 + 2 * 3.5, "%g",
+              segment_slot(&p, first, &o, 2));
+    cr_assert(p.next_at == 1000 + 3 * 3.5);
+    o.stages = st;
+    o.nstages = 2;
+    first = segment_reserve(&p, &o, 1);   /* 0.5 s warmup + 4 s of stages + 2 s */
+    cr_assert(first == 1010.5);
+    cr_assert(p.next_at == 1010.5 + 6.5);
+    p.start_at = 0;
+    cr_assert(segment_reserve(&p, &o, 1) == 0);
+}

@@ -228,3 +228,19 @@ Test(suite, scenario_stages)
     cr_assert_eq(sc->load.duration_ns, 1500000000u);
     suite_free(&s);
 }
+
+/* A scenario without a target loads a server pacer does not start: "target"
+ * null, or unsaid in a suite without targets (its {port} refused: see
+ * bad/no_target_port.json). */
+Test(suite, scenarios_without_a_target)
+{
+    struct suite s;
+    struct err e = {0};
+
+    cr_assert_eq(suite_load("tests/data/suite/good/shared.json", &s, &e), 0, "%s", e.msg);
+    cr_assert_eq(s.nscenarios, 2);
+    cr_assert_eq(s.scenarios[0].target, 0, "one target: the scenario's when unsaid");
+    cr_assert_eq(s.scenarios[1].target, SUITE_NO_TARGET);
+    cr_assert_str_eq(s.scenarios[1].url, "http://10.0.0.5:8080/");
+    suite_free(&s);
+}

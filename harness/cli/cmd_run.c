@@ -28,6 +28,7 @@
 #include "loadsum.h"
 #include "profiles.h"
 #include "runcmds.h"
+#include "runseg.h"
 #include "warn.h"
 
 struct run_cli {
@@ -44,6 +45,8 @@ struct run_cli {
     struct cmd_params cp;        /* -L, -P, -D */
     char **inputs;
     size_t ninputs;
+    struct loadseg seg;          /* --segment, --start-at ... */
+    struct segment_plan split;   /* what the scenarios are told of it */
 };
 
 enum {
@@ -118,6 +121,16 @@ static void usage(FILE *f)
 "                        any other is sampled by perf record.  Kept beside the\n"
 "                        result (<result>.profiles/; needs --out or --save;\n"
 "                        see pacer show --profile and its --diff)\n"
+"\n"
+"a suite's load split over generators (as pacer load's; see README):\n"
+"  --segment I/N|auto    run segment I of N of every load scenario: its share of\n"
+"                        the connections, rate, stages and data rows; only\n"
+"                        scenarios without a target (one server all share)\n"
+"  --segments N          the count with --segment auto (a Kubernetes Job's)\n"
+"  --run-id ID           the id all segments share (default: $SLURM_JOB_ID, or\n"
+"                        a hash of --start-at and the suite)\n"
+"  --start-at TIME       UTC or +DURATION: the first repetition begins then,\n"
+"                        each next one 2 s after the last's planned end\n"
 "\n"
 "output:\n"
 "  --out FILE            write the result file (atomically)\n"
@@ -250,16 +263,19 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"parameter-list", required_argument, 0, 'L'},
         {"parameter-scan", required_argument, 0, 'P'},
         {"parameter-step-size", required_argument, 0, 'D'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, LOADSEG_OPTIONS,
+        {0, 0, 0, 0},
     };
     int o, r;
 
+    c->seg.cmd = "run";
     c->cv_warn = WARN_CV_DEFAULT;
     c->format = "table";
     optind = 1;
     while ((o = getopt_long(argc, argv, "n:qhL:P:D:", lopts, NULL)) != -1) {
         if ((r = settings_option(o, optarg, &c->ov)) <= 0 ||
-            (r = cmd_params_option(&c->cp, o, argc, argv)) <= 0) {
+            (r = cmd_params_option(&c->cp, o, argc, argv)) <= 0 ||
+            (r = loadseg_option(&c->seg, o, optarg)) <= 0) {
             if (r < 0)
                 return -1;
             continue;
@@ -544,9 +560,12 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
         progress(c, i, p->njobs, j->name);
     if (j->mp.sc) {
         progress(c, i, p->njobs, NULL);
-        if (!c->quiet)
+        if (!c->quiet && j->mp.tg)
             fprintf(stderr, "[%zu/%zu] %s/%s: target %s\n", i + 1, p->njobs, j->suite, j->name,
                     j->mp.tg->name);
+        else if (!c->quiet)
+            fprintf(stderr, "[%zu/%zu] %s/%s: %s\n", i + 1, p->njobs, j->suite, j->name,
+                    j->mp.sc->url);
     }
     if (lp && j->mp.sc)
         loadprof_begin(lp, j->suite, j->name, j->set.samples ? j->set.samples
@@ -576,19 +595,24 @@ static int run_job(const struct run_cli *c, const struct plan *p, size_t i, unsi
  * machine lands on one of them and shows as spread between processes, not
  * as a shift.  With lp, the load benchmarks' targets are profiled.  Returns
  * 1 when interrupted (r is then incomplete). */
-static int run_rounds(const struct run_cli *c, const struct plan *p, struct result *r,
+static int run_rounds(struct run_cli *c, const struct plan *p, struct result *r,
                       struct loadprof *lp, int *invalid)
 {
     struct repsum rs = {0};
     struct scenario_opts so = {.interrupt = &child_interrupted,
                                .on_rep = c->quiet ? NULL : rep_done,
                                .on_warn = c->quiet ? NULL : on_warning,
-                               .on_load = c->quiet ? NULL : load_live, .arg = &rs};
+                               .on_load = c->quiet ? NULL : load_live, .arg = &rs,
+                               .split = &c->split};
     unsigned round;
     size_t i;
 
     if (lp)
         loadprof_hook(lp, &so);
+    if (runseg_wait(&c->seg, r)) {   /* a delayed start, without a split */
+        r->complete = 0;
+        return 1;
+    }
     for (round = 0; round < p->rounds; round++)
         for (i = 0; i < p->njobs; i++) {
             if (!job_in_round(&p->jobs[i], round))
@@ -601,6 +625,7 @@ static int run_rounds(const struct run_cli *c, const struct plan *p, struct resu
             }
         }
     repsum_free(&rs);
+    runseg_finish(&c->seg, &c->split, r);
     return 0;
 }
 
@@ -674,7 +699,8 @@ int cmd_run(int argc, char **argv)
         die_msg("run: out of memory");
         goto cleanup;
     }
-    if (cmd_counting_context("run", &p, &r) < 0 ||
+    if (runseg_setup(&c.seg, &p, &c.split, &r, c.quiet) < 0 ||
+        cmd_counting_context("run", &p, &r) < 0 ||
         (c.profile && plan_has(&p, 1) && profiles_ready() < 0))
         goto cleanup;
     /* the load benchmarks' profiles are taken as they run */
@@ -713,7 +739,7 @@ int cmd_run(int argc, char **argv)
     rc = (interrupted || invalid || result_nerrors(&r)) ? EXIT_UNTRUSTED
          : nfailed ? EXIT_REGRESSION : EXIT_OK;
     if (invalid && !c.quiet)
-        warn_msg("a load run is not valid (the generator was the bottleneck): see its summary");
+        warn_msg("a load run is not valid (it says why in its summary, INVALID)");
     if (cmd_save_as(&r, c.out, c.save, "", c.quiet, "result", &saved) < 0)
         rc = EXIT_BAD_INPUT;
     /* beside --out, else beside the file saved in --save's folder */

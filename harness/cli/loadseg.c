@@ -6,7 +6,6 @@
  */
 #include "loadseg.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +21,10 @@
 
 #define AHEAD_MAX_S 86400.0   /* --start-at at most a day ahead */
 
-static double now_real(void)
+/* The command that speaks: "load", or the one set. */
+static const char *who(const struct loadseg *s)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return s->cmd ? s->cmd : "load";
 }
 
 /* epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out. */
@@ -53,20 +50,20 @@ static int start_at_option(struct loadseg *s, const char *arg)
 
     if (arg[0] == '+') {
         if (fmt_parse_duration(arg + 1, &ns) < 0)
-            return die_msg("load: --start-at '%s': not a duration after + (+10s)", arg), -1;
+            return die_msg("%s: --start-at '%s': not a duration after + (+10s)", who(s), arg), -1;
         if ((double)ns / 1e9 > AHEAD_MAX_S)
-            return die_msg("load: --start-at '%s': more than 24 h ahead", arg), -1;
-        s->start_at = floor((now_real() + (double)ns / 1e9) * 1000.0) / 1000.0;
+            return die_msg("%s: --start-at '%s': more than 24 h ahead", who(s), arg), -1;
+        s->start_at = floor((segment_now() + (double)ns / 1e9) * 1000.0) / 1000.0;
         iso_ms(s->start_at, s->start_iso, sizeof s->start_iso);
-        fprintf(stderr, "pacer: load: --start-at %s is %s\n", arg, s->start_iso);
+        fprintf(stderr, "pacer: %s: --start-at %s is %s\n", who(s), arg, s->start_iso);
         return 0;
     }
     if (!strchr(arg, 'Z') && !strchr(arg, 'z'))
-        return die_msg("load: --start-at '%s': not a UTC time (2026-12-07T03:30:00Z, "
-                       "milliseconds allowed) or +DURATION", arg), -1;
+        return die_msg("%s: --start-at '%s': not a UTC time (2026-12-07T03:30:00Z, "
+                       "milliseconds allowed) or +DURATION", who(s), arg), -1;
     if (iso_time_parse(arg, &s->start_at) < 0)
-        return die_msg("load: --start-at '%s': not a UTC time (2026-12-07T03:30:00Z, "
-                       "milliseconds allowed) or +DURATION", arg), -1;
+        return die_msg("%s: --start-at '%s': not a UTC time (2026-12-07T03:30:00Z, "
+                       "milliseconds allowed) or +DURATION", who(s), arg), -1;
     iso_ms(s->start_at, s->start_iso, sizeof s->start_iso);
     return 0;
 }
@@ -79,13 +76,13 @@ int loadseg_option(struct loadseg *s, int opt, const char *arg)
     case O_SEGMENT: s->spec = arg; return 0;
     case O_SEGMENTS:
         if (fmt_parse_count(arg, &x) < 0 || x < 1 || x > 100000)
-            return die_msg("load: --segments: '%s' is not a whole number from 1 to 100000",
+            return die_msg("%s: --segments: '%s' is not a whole number from 1 to 100000", who(s),
                            arg), -1;
         s->segments = (unsigned)x;
         return 0;
     case O_RUN_ID:
         if (!*arg || strlen(arg) > 200)
-            return die_msg("load: --run-id: '%s' is not 1 to 200 characters", arg), -1;
+            return die_msg("%s: --run-id: '%s' is not 1 to 200 characters", who(s), arg), -1;
         s->run_id = arg;
         return 0;
     case O_START_AT: return start_at_option(s, arg);
@@ -97,19 +94,19 @@ int loadseg_option(struct loadseg *s, int opt, const char *arg)
  * than a day ahead.  0, or -1 after saying why. */
 static int start_check(const struct loadseg *s, const struct load_opts *o)
 {
-    double now = now_real(), slack = o->warmup_ns ? (double)o->warmup_ns / 1e9 : 1.0;
+    double now = segment_now(), slack = o->warmup_ns ? (double)o->warmup_ns / 1e9 : 1.0;
 
     if (!s->start_at)
         return 0;
     if (now - s->start_at > slack)
-        return die_msg("load: --start-at %s: %.1f s ago, past by more than %s", s->start_iso,
+        return die_msg("%s: --start-at %s: %.1f s ago, past by more than %s", who(s), s->start_iso,
                        now - s->start_at, o->warmup_ns ? "the warmup" : "1 s"), -1;
     if (s->start_at - now > AHEAD_MAX_S)
-        return die_msg("load: --start-at %s: more than 24 h ahead", s->start_iso), -1;
+        return die_msg("%s: --start-at %s: more than 24 h ahead", who(s), s->start_iso), -1;
     return 0;
 }
 
-int loadseg_apply(struct loadseg *s, struct load_opts *o, struct load_stage *stages)
+int loadseg_settle(struct loadseg *s, const struct load_opts *o)
 {
     struct err e = {0};
 
@@ -117,19 +114,30 @@ int loadseg_apply(struct loadseg *s, struct load_opts *o, struct load_stage *sta
         return -1;
     if (!s->spec) {
         if (s->segments)
-            return die_msg("load: --segments %u: only with --segment auto", s->segments), -1;
+            return die_msg("%s: --segments %u: only with --segment auto", who(s), s->segments), -1;
         if (s->run_id)
-            return die_msg("load: --run-id %s: only with --segment", s->run_id), -1;
+            return die_msg("%s: --run-id %s: only with --segment", who(s), s->run_id), -1;
         return 0;
     }
     if (segment_parse(s->spec, s->segments, &s->index, &s->count, &e) < 0)
-        return die_msg("load: %s", e.msg), -1;
+        return die_msg("%s: %s", who(s), e.msg), -1;
+    return 0;
+}
+
+int loadseg_apply(struct loadseg *s, struct load_opts *o, struct load_stage *stages)
+{
+    struct err e = {0};
+
+    if (loadseg_settle(s, o) < 0)
+        return -1;
+    if (!s->count)
+        return 0;
     s->total_conns = o->nstages ? (unsigned long long)floor(
                          load_stage_peak(o->stages, o->nstages) + 0.5) : o->connections;
     s->total_rate = o->nrate_stages ? load_stage_peak(o->rate_stages, o->nrate_stages)
                     : o->nstages ? 0 : o->rate;
     if (segment_apply(o, stages, s->index, s->count, &e) < 0)
-        return die_msg("load: %s", e.msg), -1;
+        return die_msg("%s: %s", who(s), e.msg), -1;
     return 0;
 }
 
@@ -149,8 +157,8 @@ static void clock_state(struct run_segment *g)
 }
 
 /* A run id all segments find alone: $SLURM_JOB_ID, else FNV-1a of the
- * start instant and the URL. */
-static char *default_run_id(const struct loadseg *s, const struct load_opts *o)
+ * start instant and key (the URL, or the suites). */
+static char *default_run_id(const struct loadseg *s, const char *key)
 {
     const char *job = getenv("SLURM_JOB_ID");
     unsigned long long h = 1469598103934665603ull;
@@ -161,24 +169,10 @@ static char *default_run_id(const struct loadseg *s, const struct load_opts *o)
         return strdup(job);
     for (p = s->start_iso; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (p = o->url_text; p && *p; p++)
+    for (p = key; p && *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     snprintf(buf, sizeof buf, "%012llx", h & 0xffffffffffffull);
     return strdup(buf);
-}
-
-/* Sleeps until s->start_at on the wall clock: 0, or 1 when interrupted. */
-static int sleep_until(const struct loadseg *s)
-{
-    struct timespec ts;
-    int rc;
-
-    ts.tv_sec = (time_t)floor(s->start_at);
-    ts.tv_nsec = (long)((s->start_at - floor(s->start_at)) * 1e9);
-    do {
-        rc = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL);
-    } while (rc == EINTR && !child_interrupted);
-    return child_interrupted ? 1 : 0;
 }
 
 static void print_line(FILE *out, const struct loadseg *s, const struct load_opts *o,
@@ -203,27 +197,36 @@ static void print_line(FILE *out, const struct loadseg *s, const struct load_opt
                 : "not synchronised", g->clock_maxerror_s * 1e3);
 }
 
+int loadseg_record(const struct loadseg *s, const char *key, struct run_segment *g)
+{
+    if (!s->count && !s->start_at)
+        return 0;
+    clock_state(g);
+    if (s->start_at && !(g->start_at = strdup(s->start_iso)))
+        return die_msg("%s: out of memory", who(s)), -1;
+    if (s->count) {
+        g->index = s->index;
+        g->count = s->count;
+        g->run_id = s->run_id ? strdup(s->run_id) : default_run_id(s, key);
+        if (!g->run_id)
+            return die_msg("%s: out of memory", who(s)), -1;
+    }
+    return 0;
+}
+
 int loadseg_begin(struct loadseg *s, const struct load_opts *o, struct result *r, FILE *out)
 {
     struct run_segment *g = &r->seg;
 
     if (!s->count && !s->start_at)
         return 0;
-    clock_state(g);
     if (s->start_at) {
-        if (sleep_until(s))
+        if (segment_sleep_until(s->start_at, &child_interrupted))
             return 1;
-        g->start_lag_s = now_real() - s->start_at;
-        if (!(g->start_at = strdup(s->start_iso)))
-            return die_msg("load: out of memory"), -1;
+        g->start_lag_s = segment_now() - s->start_at;
     }
-    if (s->count) {
-        g->index = s->index;
-        g->count = s->count;
-        g->run_id = s->run_id ? strdup(s->run_id) : default_run_id(s, o);
-        if (!g->run_id)
-            return die_msg("load: out of memory"), -1;
-    }
+    if (loadseg_record(s, o->url_text, g) < 0)
+        return -1;
     if (out)
         print_line(out, s, o, g);
     return 0;

@@ -21,6 +21,7 @@ enum { O_SEGMENT = 600, O_SEGMENTS, O_RUN_ID, O_START_AT };
     {"start-at", required_argument, 0, O_START_AT}
 
 struct loadseg {
+    const char *cmd;            /* who speaks in messages: "load" when NULL */
     const char *spec;           /* --segment, or NULL */
     unsigned segments;          /* --segments, 0 when not given */
     const char *run_id;         /* --run-id, or NULL */
@@ -35,10 +36,21 @@ struct loadseg {
  * -1 a bad value (said), 1 not one of them. */
 int loadseg_option(struct loadseg *s, int opt, const char *arg);
 
-/* After the options, before the shape: which segment, and o cut to its
+/* After the options: --start-at checked against o's warmup (neither past
+ * by more than it, 1 s without, nor more than a day ahead), and which
+ * segment this is (s->index of s->count; 0 of 0 without --segment).  0,
+ * or -1 after saying why not. */
+int loadseg_settle(struct loadseg *s, const struct load_opts *o);
+
+/* After the options, before the shape: loadseg_settle, and o cut to its
  * share (stages: the list o's stages point to, owned by the caller, or
  * NULL).  0, or -1 after saying why not. */
 int loadseg_apply(struct loadseg *s, struct load_opts *o, struct load_stage *stages);
+
+/* The segment's identity (run id: --run-id, $SLURM_JOB_ID, or a hash of
+ * the start and key), its agreed start and the host clock's state into g
+ * (nothing without --segment or --start-at).  0, or -1 after saying why. */
+int loadseg_record(const struct loadseg *s, const char *key, struct run_segment *g);
 
 /* Just before the load: waits for --start-at (interruptible by the signals
  * child_signals_install catches), fills r->seg and prints the segment's

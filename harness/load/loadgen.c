@@ -242,9 +242,11 @@ static const char *main_cause(const struct load_out *out, char *buf, size_t size
  * nothing succeeded; the generator's thread was saturated; open-loop
  * requests were seen to late, because the machine did not run the
  * generator on time (its sleeps overran, its threads waited for a CPU) or
- * because it was busy.  Requests that waited for a free connection do not
- * make a run untrustworthy (their latency from the intended start includes
- * the wait, as a user's would): the summary says so. */
+ * because it was busy; open-loop requests never sent for lack of a free
+ * connection (their latency is unknown).  Requests that waited for a free
+ * connection and were sent do not make a run untrustworthy (their latency
+ * from the intended start includes the wait, as a user's would): the
+ * summary says so. */
 static void judge(struct load_out *out, const struct load_opts *o)
 {
     char cause[128], late[32];
@@ -283,6 +285,12 @@ static void judge(struct load_out *out, const struct load_opts *o)
                  "the generator fell behind its schedule: it reached %llu of %llu requests "
                  "more than %s late while it was busy (its busiest thread used %.0f%% of a "
                  "CPU)", (unsigned long long)out->late, due, late, out->busy_max * 100);
+    else if (o->rate > 0 && due && out->unsent_end * 100 > due)
+        snprintf(out->invalid, sizeof out->invalid,
+                 "%llu of %llu requests due were never sent, waiting for a connection the "
+                 "server held: their latency is unknown, so the percentiles understate it "
+                 "(more connections, -c, or a lower rate)",
+                 (unsigned long long)out->unsent_end, due);
     else
         out->valid = 1;
 }

@@ -65,7 +65,11 @@ void sched_due(struct thread *t, uint64_t now)
         struct load_interval *iv = timeline_at(t, now);
         if (iv) {
             t->due++;
-            if (now - due > t->o->late_ns) {
+            /* reached late, and it would have gone at once: the
+             * generator's delay.  Behind others waiting for a connection
+             * it would have waited anyway: the server's (counted as
+             * queued when it is sent). */
+            if (now - due > t->o->late_ns && t->pend_n < t->nfree * t->o->pipeline) {
                 iv->late++;
                 t->late++;
                 t->late_wake += t->woke_late;

@@ -1,13 +1,15 @@
 /*
  * segment.c: a load split over N generators (segment.h): shares of
  * connections, rates and stage targets, and the segment's identity from
- * its option or the job engine's environment.
+ * its option or the job engine's environment; the agreed starts.
  */
 #include "segment.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness/lib/fmt.h"
 
@@ -127,4 +129,51 @@ int segment_apply(struct load_opts *o, struct load_stage *stages, unsigned i, un
     o->connections = (unsigned)segment_share(o->connections, i, n);
     o->rate = segment_rate(o->rate, i, n);
     return 0;
+}
+
+double segment_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int segment_sleep_until(double at, const volatile int *interrupt)
+{
+    struct timespec ts;
+    int rc;
+
+    ts.tv_sec = (time_t)floor(at);
+    ts.tv_nsec = (long)((at - floor(at)) * 1e9);
+    do {
+        rc = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL);
+    } while (rc == EINTR && !(interrupt && *interrupt));
+    return interrupt && *interrupt ? 1 : 0;
+}
+
+/* One slot's length: o's warmup and its duration (its stages'), and the gap. */
+static double slot_len(const struct segment_plan *p, const struct load_opts *o)
+{
+    uint64_t d = o->nstages        ? load_stage_total(o->stages, o->nstages)
+                 : o->nrate_stages ? load_stage_total(o->rate_stages, o->nrate_stages)
+                                   : o->duration_ns;
+
+    return (double)(o->warmup_ns + d) / 1e9 + p->gap_s;
+}
+
+double segment_reserve(struct segment_plan *p, const struct load_opts *o, unsigned reps)
+{
+    double first = p->next_at;
+
+    if (!p->start_at)
+        return 0;
+    p->next_at += reps * slot_len(p, o);
+    return first;
+}
+
+double segment_slot(const struct segment_plan *p, double first, const struct load_opts *o,
+                    unsigned k)
+{
+    return first + k * slot_len(p, o);
 }

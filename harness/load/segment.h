@@ -34,4 +34,34 @@ int segment_parse(const char *spec, unsigned segments, unsigned *i, unsigned *n,
 int segment_apply(struct load_opts *o, struct load_stage *stages, unsigned i, unsigned n,
                   struct err *e);
 
+/* A suite's load scenarios split over generators (pacer run --segment):
+ * which segment, and the agreed start of every repetition.  With a start,
+ * the repetitions of all load benchmarks take slots one after another:
+ * slot k begins gap_s after slot k-1's planned end (its warmup and
+ * duration), so every segment, running the same suite, begins repetition
+ * k of benchmark j at the same wall-clock instant. */
+struct segment_plan {
+    unsigned index, count;      /* 0 of 0: not split */
+    double start_at;            /* the first slot, seconds since the epoch; 0: none */
+    double gap_s;               /* between slots: for the target to start */
+    double next_at;             /* the next free slot (advanced by segment_reserve) */
+    double max_lag_s;           /* the latest a repetition began after its slot */
+    double slack_s;             /* the first slot's warmup (1 s without one) */
+};
+
+/* The wall clock (CLOCK_REALTIME) in seconds since the epoch. */
+double segment_now(void);
+
+/* Sleep on the wall clock until at (seconds since the epoch); 0, or 1 when
+ * *interrupt (may be NULL) was set by a signal meanwhile. */
+int segment_sleep_until(double at, const volatile int *interrupt);
+
+/* reps slots of p for a load of o's length: the first one's start, 0 when
+ * p has no start. */
+double segment_reserve(struct segment_plan *p, const struct load_opts *o, unsigned reps);
+
+/* The start of slot k of those reserved at first, for o's length. */
+double segment_slot(const struct segment_plan *p, double first, const struct load_opts *o,
+                    unsigned k);
+
 #endif

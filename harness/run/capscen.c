@@ -33,7 +33,7 @@ static int after(void *arg, const struct load_out *out, struct err *e)
     int status;
 
     (void)out;
-    if (!target_exited(x->t, &status))
+    if (!x->t || !target_exited(x->t, &status))
         return 0;
     child_describe_status(status, how, sizeof how);
     return err_set(e, "target %s: %s during the capacity search", x->t->name, how);
@@ -51,8 +51,8 @@ int capscen_run(const struct scenario_point *p, const struct scenario_opts *mo,
     int rc = 0;
 
     memset(&x, 0, sizeof x);
-    lo->monitor_pid = t->pid;
-    lo->stop = &halt;
+    lo->monitor_pid = t ? t->pid : 0;
+    lo->stop = t ? &halt : mo->interrupt;
     lo->seed = sc->load.seed;
     x.mo = mo;
     x.t = t;
@@ -67,16 +67,18 @@ int capscen_run(const struct scenario_point *p, const struct scenario_opts *mo,
     x.cs.arg = &x;
     capacity_opts_default(&co);
     co.precision = sc->capacity_precision;
-    target_link(t, &halt, mo->interrupt);
+    if (t)
+        target_link(t, &halt, mo->interrupt);
     if (capacity_goal_record(&sc->goal, &c) < 0)
         err_set(&e, "out of memory");
     else if (capstep_probe(&x.cs, &co.start, &e) == 0)
         capacity_search(&co, capstep_run, NULL, &x, &c, &e);
-    target_unlink(t);
+    if (t)
+        target_unlink(t);
     if (e.msg[0]) {
         rc = (mo->interrupt && *mo->interrupt) || !strcmp(e.msg, "interrupted") ? -1 : 0;
         bench_set_error(b, rc ? "interrupted (in the capacity search)" : "%s", e.msg);
-        if (!rc && b->error && target_exited(t, NULL) && !b->error->stderr_tail)
+        if (!rc && b->error && t && target_exited(t, NULL) && !b->error->stderr_tail)
             b->error->stderr_tail = target_stderr_tail(t);
     } else if (load_bench_add(b, &x.cs.last_opts, &x.cs.last) < 0 || capstep_bench(b, &c) < 0)
         bench_set_error(b, "out of memory");

@@ -11,8 +11,9 @@
 #include "scenario.h"
 #include "target.h"
 
-/* Search the capacity of point p's ready target t with the load lo (its
- * url prepared; its duration and warmup the confirming run's) into b:
+/* Search the capacity of point p's ready target t (NULL: a server pacer
+ * did not start) with the load lo (its url prepared; its duration and
+ * warmup the confirming run's) into b:
  * the confirming run as its one repetition (told to o->on_rep), the
  * capacity as its sample and metric, the steps as its record.  The target
  * exiting, or a load that cannot run, is b's error.  Returns 0; -1 when

@@ -28,7 +28,7 @@ void scenario_point_get(const struct suite *s, size_t scenario, size_t k,
 
     p->suite = s;
     p->sc = sc;
-    p->tg = &s->targets[sc->target];
+    p->tg = sc->target == SUITE_NO_TARGET ? NULL : &s->targets[sc->target];
     p->connections = sc->connections[k / sc->nrates];
     p->rate = sc->rates[k % sc->nrates];
 }
@@ -93,23 +93,58 @@ static int bench_begin(const struct scenario_point *p, struct bench *b)
     return !b->name || !b->unit || rc ? -1 : 0;
 }
 
-/* The repetitions against a ready target.  -1 when interrupted. */
+/* Repetition k's agreed start (first: the first slot reserved for the
+ * point, 0 without one) waited for, its lag kept.  0, or -1 when
+ * interrupted. */
+static int slot_wait(const struct scenario_opts *mo, const struct load_opts *lo, double first,
+                     unsigned k, struct bench *b)
+{
+    struct segment_plan *sp = mo->split;
+    double at, lag;
+
+    if (!first)
+        return 0;
+    at = segment_slot(sp, first, lo, k);
+    if (segment_sleep_until(at, mo->interrupt)) {
+        bench_set_error(b, "interrupted (waiting for the agreed start of repetition %u)", k + 1);
+        return -1;
+    }
+    lag = segment_now() - at;
+    if (lag > sp->max_lag_s)
+        sp->max_lag_s = lag;
+    if (lag > sp->slack_s && mo->on_warn) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: repetition %u began %.1f s after its agreed start "
+                 "(the other segments' did not wait for it)", b->name, k + 1, lag);
+        mo->on_warn(mo->arg, msg);
+    }
+    return 0;
+}
+
+/* The repetitions against a ready target (t, or NULL without one), the
+ * first at first (a slot, or 0: at once).  -1 when interrupted. */
 static int run_reps(const struct scenario_point *p, const struct scenario_opts *mo,
-                    struct target *t, struct load_opts *lo, struct bench *b, int *invalid)
+                    struct target *t, struct load_opts *lo, double first, struct bench *b,
+                    int *invalid)
 {
     unsigned reps = mo->repetitions ? mo->repetitions : p->sc->repetitions, k;
     volatile int halt = 0;
     struct err e = {0};
     int status, rc = 0;
 
-    lo->monitor_pid = t->pid;
-    lo->stop = &halt;
-    target_link(t, &halt, mo->interrupt);
+    lo->monitor_pid = t ? t->pid : 0;
+    lo->stop = t ? &halt : mo->interrupt;
+    if (t)
+        target_link(t, &halt, mo->interrupt);
     for (k = 0; k < reps; k++) {
         struct load_out out;
         char how[96], msg[256];
         lo->seed = p->sc->load.seed + k;
         err_clear(&e);
+        if (slot_wait(mo, lo, first, k, b) < 0) {
+            rc = -1;
+            break;
+        }
         if (mo->on_load)
             mo->on_load(mo->arg, lo, 1);
         rc = load_run(lo, &out, &e);
@@ -117,7 +152,7 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
             mo->on_load(mo->arg, lo, 0);
         if (rc < 0) {
             rc = 0;
-            if (!target_exited(t, &status))
+            if (!t || !target_exited(t, &status))
                 bench_set_error(b, "load: %s", e.msg);
             else {
                 child_describe_status(status, how, sizeof how);
@@ -126,7 +161,7 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
             }
             break;
         }
-        if (target_exited(t, &status)) {
+        if (t && target_exited(t, &status)) {
             child_describe_status(status, how, sizeof how);
             snprintf(msg, sizeof msg, "target %s: %s in repetition %u", t->name, how, k + 1);
             launch_failed(b, t, status, 0, msg);
@@ -151,7 +186,8 @@ static int run_reps(const struct scenario_point *p, const struct scenario_opts *
         }
         load_out_free(&out);
     }
-    target_unlink(t);
+    if (t)
+        target_unlink(t);
     return rc;
 }
 
@@ -168,6 +204,7 @@ struct start {
     int started;
     struct launch needs;
     struct mon_proc procs[LAUNCH_MAX];
+    struct load_stage *stages;  /* the segment's share of the stages, or NULL */
 };
 
 static void start_free(struct start *l)
@@ -176,18 +213,68 @@ static void start_free(struct start *l)
     free(l->url);
     words_free(l->argv);
     words_free(l->env);
+    free(l->stages);
     l->req = l->url = NULL;
     l->argv = l->env = NULL;
+    l->stages = NULL;
+}
+
+/* l->lo cut to the segment's share of the load (split, not NULL): 0, or
+ * -1 with b's error set. */
+static int split_apply(struct start *l, const struct segment_plan *sp, const char *scenario,
+                       struct bench *b)
+{
+    size_t n = l->lo.nstages ? l->lo.nstages : l->lo.nrate_stages;
+    struct err e = {0};
+
+    if (n) {
+        if (!(l->stages = malloc(n * sizeof *l->stages))) {
+            bench_set_error(b, "out of memory");
+            return -1;
+        }
+        memcpy(l->stages, l->lo.nstages ? l->lo.stages : l->lo.rate_stages,
+               n * sizeof *l->stages);
+        if (l->lo.nstages)
+            l->lo.stages = l->stages;
+        else
+            l->lo.rate_stages = l->stages;
+    }
+    if (segment_apply(&l->lo, l->stages, sp->index, sp->count, &e) < 0) {
+        bench_set_error(b, "scenario %s: %s", scenario, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* p's load aimed at l->url (its share when split), its request built:
+ * 0, or -1 with b's error set. */
+static int load_ready(const struct scenario_point *p, const struct load_request *rq,
+                      const struct scenario_opts *mo, struct start *l, struct bench *b)
+{
+    const struct suite_scenario *sc = p->sc;
+    struct err e = {0};
+
+    l->lo = sc->load;
+    l->lo.flows = sc->flows.nflows ? &sc->flows : NULL;
+    l->lo.url_text = l->url;
+    l->lo.connections = p->connections;
+    l->lo.rate = p->rate;
+    if (mo->split && mo->split->count && split_apply(l, mo->split, sc->name, b) < 0)
+        return -1;
+    if (load_prepare(&l->lo, rq, &l->req, &e) < 0) {
+        bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
+        return -1;
+    }
+    return 0;
 }
 
 /* p's target started on port pn, its load prepared: 0, or -1 with b's
  * error set. */
-static int start_target(const struct scenario_point *p, const struct load_request *rq, int pn,
-                        struct start *l, struct bench *b)
+static int start_target(const struct scenario_point *p, const struct load_request *rq,
+                        const struct scenario_opts *mo, int pn, struct start *l,
+                        struct bench *b)
 {
     const struct suite_target *tg = p->tg;
-    const struct suite_scenario *sc = p->sc;
-    struct err e = {0};
     size_t i;
     int ok;
 
@@ -195,26 +282,19 @@ static int start_target(const struct scenario_point *p, const struct load_reques
     l->argv = launch_expand_list(&l->needs, tg->argv, l->port, &ok);
     if (ok)
         l->env = launch_expand_list(&l->needs, tg->env, l->port, &ok);
-    l->url = launch_expand(&l->needs, sc->url, l->port);
+    l->url = launch_expand(&l->needs, p->sc->url, l->port);
     if (!ok || !l->url) {
         bench_set_error(b, "out of memory");
         return -1;
     }
-    l->lo = sc->load;
-    l->lo.flows = sc->flows.nflows ? &sc->flows : NULL;
-    l->lo.url_text = l->url;
-    l->lo.connections = p->connections;
-    l->lo.rate = p->rate;
+    if (load_ready(p, rq, mo, l, b) < 0)
+        return -1;
     for (i = 0; i < l->needs.nneed; i++) {   /* what it needs, monitored beside it */
         l->procs[i].label = l->needs.need[i].tg->name;
         l->procs[i].pid = l->needs.need[i].t.pid;
     }
     l->lo.monitor_procs = l->procs;
     l->lo.nmonitor_procs = l->needs.nneed;
-    if (load_prepare(&l->lo, rq, &l->req, &e) < 0) {
-        bench_set_error(b, "scenario %s: %s", sc->name, e.msg);
-        return -1;
-    }
     if (launch_one(&l->needs, tg, l->argv, l->env, l->env_over, pn, &l->t, b) < 0)
         return -1;
     l->started = 1;
@@ -242,42 +322,31 @@ static void start_stop(struct start *l, const struct suite_target *tg,
     }
 }
 
-int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
-                 struct bench *b, int *invalid)
+/* p against its target started afresh (on a port of pacer's choosing,
+ * again on another when that was taken under it), the first repetition
+ * at first (0: at once).  0, or -1 when interrupted. */
+static int run_started(const struct scenario_point *p, const struct load_request *rq,
+                       const struct scenario_opts *mo, struct start *l, double first,
+                       struct bench *b, int *invalid)
 {
     const struct suite_target *tg = p->tg;
-    const struct suite_scenario *sc = p->sc;
-    struct load_request rq = {sc->method, (const char *const *)sc->headers, sc->nheaders,
-                              sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
-                              sc->framing};
     struct launch_ctl ctl = {mo->interrupt, mo->on_warn, mo->arg};
-    struct start l;
-    struct stats_opts so;
-    struct err e = {0};
-    int pn, rc = 0, status, attempt;
-    size_t i;
     enum target_wait w = TARGET_READY;
+    struct err e = {0};
+    int pn, rc, status, attempt;
 
-    memset(&l, 0, sizeof l);
-    l.env_over = mo->target_env;
-    if (bench_begin(p, b) < 0) {
-        bench_set_error(b, "out of memory");
-        return 0;
-    }
-    if ((rc = launch_needs(&l.needs, p->suite, tg, &ctl, b)) < 0) {
-        rc = rc == -2 ? -1 : 0;
-        goto cleanup;
-    }
+    if ((rc = launch_needs(&l->needs, p->suite, tg, &ctl, b)) < 0)
+        return rc == -2 ? -1 : 0;
     for (attempt = 1;; attempt++) {
         pn = tg->port ? tg->port : target_free_port(&e);
         if (pn < 0) {
             bench_set_error(b, "target %s: %s", tg->name, e.msg);
-            goto cleanup;
+            break;
         }
-        if (start_target(p, &rq, pn, &l, b) < 0)
-            goto cleanup;
+        if (start_target(p, rq, mo, pn, l, b) < 0)
+            break;
         err_clear(&e);
-        w = target_wait_ready(&l.t, mo->interrupt, &e);
+        w = target_wait_ready(&l->t, mo->interrupt, &e);
         /* The port pacer chose was taken by another program between its
          * check and the target's bind: the target exited; start it again
          * on another port (a port written in the suite is the user's). */
@@ -291,26 +360,61 @@ int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
                      "starting it again on another port", tg->name, pn);
             mo->on_warn(mo->arg, msg);
         }
-        target_stop(&l.t);
-        l.started = 0;
-        start_free(&l);
+        target_stop(&l->t);
+        l->started = 0;
+        start_free(l);
     }
-    if (w == TARGET_INTERRUPTED) {
+    if (!l->started) {
+        /* b's error says why */
+    } else if (w == TARGET_INTERRUPTED) {
         bench_set_error(b, "interrupted (starting target %s)", tg->name);
         rc = -1;
     } else if (w != TARGET_READY) {
         char msg[ERR_MAX + 128];
         snprintf(msg, sizeof msg, "target %s: %s", tg->name, e.msg);
-        launch_failed(b, &l.t, target_exited(&l.t, &status) ? status : -1, w == TARGET_TIMEOUT,
-                      msg);
-    } else if (sc->ncapacity)   /* a capacity search instead of fixed rates */
-        rc = capscen_run(p, mo, &l.t, &l.lo, b, invalid);
+        launch_failed(b, &l->t, target_exited(&l->t, &status) ? status : -1,
+                      w == TARGET_TIMEOUT, msg);
+    } else if (p->sc->ncapacity)   /* a capacity search instead of fixed rates */
+        rc = capscen_run(p, mo, &l->t, &l->lo, b, invalid);
     else
-        rc = run_reps(p, mo, &l.t, &l.lo, b, invalid);
-cleanup:
-    if (l.started)
-        start_stop(&l, tg, mo, b);
-    launch_end(&l.needs, &ctl, b);
+        rc = run_reps(p, mo, &l->t, &l->lo, first, b, invalid);
+    if (l->started)
+        start_stop(l, tg, mo, b);
+    launch_end(&l->needs, &ctl, b);
+    return rc;
+}
+
+int scenario_run(const struct scenario_point *p, const struct scenario_opts *mo,
+                 struct bench *b, int *invalid)
+{
+    const struct suite_scenario *sc = p->sc;
+    struct load_request rq = {sc->method, (const char *const *)sc->headers, sc->nheaders,
+                              sc->body, sc->body ? strlen(sc->body) : 0, sc->payload,
+                              sc->framing};
+    unsigned reps = mo->repetitions ? mo->repetitions : sc->repetitions;
+    double first = 0;
+    struct start l;
+    struct stats_opts so;
+    int rc = 0;
+    size_t i;
+
+    memset(&l, 0, sizeof l);
+    l.env_over = mo->target_env;
+    if (bench_begin(p, b) < 0) {
+        bench_set_error(b, "out of memory");
+        return 0;
+    }
+    /* the slots are taken whatever becomes of the point: the next point
+     * begins where the other segments' does */
+    if (mo->split && mo->split->start_at)
+        first = segment_reserve(mo->split, &sc->load, sc->ncapacity ? 1 : reps);
+    if (p->tg)
+        rc = run_started(p, &rq, mo, &l, first, b, invalid);
+    else if (!(l.url = strdup(sc->url)))   /* a server pacer does not start */
+        bench_set_error(b, "out of memory");
+    else if (load_ready(p, &rq, mo, &l, b) == 0)
+        rc = sc->ncapacity ? capscen_run(p, mo, NULL, &l.lo, b, invalid)
+                           : run_reps(p, mo, NULL, &l.lo, first, b, invalid);
     stats_opts_default(&so);
     if (b->nsamples && bench_compute_stats(b, &so) < 0)
         bench_set_error(b, "out of memory");

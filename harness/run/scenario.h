@@ -5,11 +5,14 @@
  * the start, the readiness wait, the repetitions (one load run each, the
  * target monitored), the stop.  Whatever goes wrong with the target is the
  * benchmark's error, with the tail of the target's stderr, and the run
- * goes on; the target never outlives the point, also on Ctrl-C.
+ * goes on; the target never outlives the point, also on Ctrl-C.  A
+ * scenario without a target loads a server pacer does not start (its url
+ * as written), unmonitored.
  */
 #ifndef PACER_SCENARIO_H
 #define PACER_SCENARIO_H
 
+#include "harness/load/segment.h"
 #include "harness/result/result.h"
 #include "suite.h"
 
@@ -17,7 +20,7 @@
 struct scenario_point {
     const struct suite *suite;          /* borrowed, as the two below */
     const struct suite_scenario *sc;
-    const struct suite_target *tg;
+    const struct suite_target *tg;      /* NULL: no target */
     unsigned connections;
     double rate;                        /* 0: closed loop */
 };
@@ -50,6 +53,10 @@ struct scenario_opts {
      * of the target's own (which it overrides), NULL-terminated; may be
      * NULL.  Borrowed. */
     char *const *target_env;
+    /* The load split over generators (pacer run --segment): each point
+     * cut to the segment's share, each repetition begun at its agreed
+     * slot; NULL or count 0: not split.  Its running fields change. */
+    struct segment_plan *split;
 };
 
 /* Run point p into b (zeroed; named SUITE/NAME here, with the axes as

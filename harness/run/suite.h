@@ -146,11 +146,16 @@ struct suite_target {
     char *package;            /* the Debian package of its program, or NULL */
 };
 
+#define SUITE_NO_TARGET ((size_t)-1)
+
 /* A load scenario: the load, the target, the matrix. */
 struct suite_scenario {
     char *name;
-    size_t target;            /* index into the suite's targets */
-    char *url;                /* may hold "{port}" */
+    size_t target;            /* index into the suite's targets, or
+                                 SUITE_NO_TARGET: the url's server is not
+                                 started by pacer (shared by all the
+                                 generators of a split run) */
+    char *url;                /* may hold "{port}" (with a target) */
     struct load_opts load;    /* threads, duration, warmup, arrival, pipeline,
                                  keepalive, timeout, interval, late, digits,
                                  seed; connections and rate come from below */

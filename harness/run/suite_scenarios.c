@@ -436,7 +436,8 @@ static int check_part_thresholds(const struct sr *c, const char *path,
 }
 
 /* "target": the index of the target it names (it may go unsaid when the
- * suite has one target). */
+ * suite has one target); none (unsaid in a suite without targets, or
+ * null): a server pacer does not start, SUITE_NO_TARGET. */
 static int find_target(const struct sr *c, const json_t *it, const char *path,
                        const struct suite *s, struct suite_scenario *sc)
 {
@@ -444,6 +445,12 @@ static int find_target(const struct sr *c, const json_t *it, const char *path,
     char p[JR_PATH_LEN], *tname = NULL;
     size_t i;
 
+    const json_t *v = json_object_get(it, "target");
+
+    if ((!v && s->ntargets == 0) || json_is_null(v)) {
+        sc->target = SUITE_NO_TARGET;
+        return 0;
+    }
     if (jr_get_str(&c->jr, it, path, "target", s->ntargets != 1 ? JR_REQ : 0, &tname) < 0)
         return -1;
     if (!tname)
@@ -506,6 +513,9 @@ int sr_scenario(const struct sr *c, const json_t *it, const char *path, struct s
         return -1;
     sc->url = sr_expand(c, url);
     free(url);
+    if (sc->url && sc->target == SUITE_NO_TARGET && strstr(sc->url, "{port}"))
+        return jr_fail(&c->jr, jr_join(p, path, "url"), "{port} is a target's port, and the "
+                       "scenario has none (a server pacer does not start: its own address)");
     if (!sc->url || jr_get_str(&c->jr, it, path, "method", 0, &sc->method) < 0 ||
         jr_get_str(&c->jr, it, path, "body", 0, &sc->body) < 0 ||
         jr_get_str(&c->jr, it, path, "payload", 0, &sc->payload) < 0 ||
