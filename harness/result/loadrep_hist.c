@@ -60,8 +60,9 @@ fail:
 
 /* One [low, count] pair, element i of the array at path: a bucket's low
  * above prev_low (-1 before the first) and a count >= 1. */
-static int read_pair(const struct jr *rd, struct hist *h, const json_t *pair, const char *path,
-                     size_t i, json_int_t prev_low, json_int_t *low, uint64_t *total)
+static int read_pair_checked(const struct jr *rd, struct hist *h, const json_t *pair,
+                             const char *path, size_t i, json_int_t prev_low, json_int_t *low,
+                             uint64_t *total)
 {
     char p[JR_PATH_LEN], q[JR_PATH_LEN];
     const json_t *jl, *jc;
@@ -99,6 +100,32 @@ static int read_pair(const struct jr *rd, struct hist *h, const json_t *pair, co
         return jr_fail(rd, q, "expected a count >= 1, got %" PRId64, (int64_t)n);
     if (__builtin_add_overflow(*total, (uint64_t)n, total))
         return jr_fail(rd, q, "counts overflow");
+    h->counts[b] = (uint64_t)n;
+    return 0;
+}
+
+/* The same, its paths built only to name what is wrong: a histogram of a
+ * long run has thousands of pairs, and a merge of many segments reads
+ * them all. */
+static int read_pair(const struct jr *rd, struct hist *h, const json_t *pair, const char *path,
+                     size_t i, json_int_t prev_low, json_int_t *low, uint64_t *total)
+{
+    const json_t *jl = json_array_get(pair, 0), *jc = json_array_get(pair, 1);
+    uint64_t sum;
+    json_int_t l, n;
+    size_t b;
+
+    if (!json_is_array(pair) || json_array_size(pair) != 2 || !json_is_integer(jl) ||
+        !json_is_integer(jc))
+        return read_pair_checked(rd, h, pair, path, i, prev_low, low, total);
+    l = json_integer_value(jl);
+    n = json_integer_value(jc);
+    if (l <= prev_low || (uint64_t)l > h->highest || n < 1 ||
+        hist_bucket_low(h, (b = hist_index(h, (uint64_t)l))) != (uint64_t)l ||
+        __builtin_add_overflow(*total, (uint64_t)n, &sum))
+        return read_pair_checked(rd, h, pair, path, i, prev_low, low, total);
+    *low = l;
+    *total = sum;
     h->counts[b] = (uint64_t)n;
     return 0;
 }

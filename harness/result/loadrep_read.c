@@ -274,6 +274,39 @@ static int read_errors(const struct jr *rd, const json_t *blk, const char *path,
     return 0;
 }
 
+/* A row whose every cell is as it should be, read without building a
+ * path: 1, or 0 when one is not (series_row then names it). */
+static int series_row_fast(const json_t *row, struct load_interval *iv, int old)
+{
+    const json_t *v = json_array_get(row, 0);
+    size_t i, n = 1 + LOAD_NIVCOUNTS + (old ? LC_NCLASS_OLD : LC_NCLASS);
+    int c;
+
+    if (!json_is_number(v))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!json_is_integer(v = json_array_get(row, i)) || json_integer_value(v) < 0)
+            return 0;
+    for (i = n; !old && i < n + 2; i++)
+        if (!json_is_number(v = json_array_get(row, i)) && !json_is_null(v))
+            return 0;
+    iv->t = json_number_value(json_array_get(row, 0));
+    for (i = 0; i < LOAD_NIVCOUNTS; i++)
+        *LOAD_AT(uint64_t, iv, &load_iv_counts[i]) =
+            (uint64_t)json_integer_value(json_array_get(row, 1 + i));
+    for (c = 0; c < (old ? LC_NCLASS_OLD : LC_NCLASS); c++)
+        iv->errors[c] = (uint64_t)json_integer_value(json_array_get(row, 1 + LOAD_NIVCOUNTS +
+                                                                       (size_t)c));
+    iv->target = iv->achieved = NAN;
+    if (!old) {
+        v = json_array_get(row, n);
+        iv->target = json_is_null(v) ? NAN : json_number_value(v);
+        v = json_array_get(row, n + 1);
+        iv->achieved = json_is_null(v) ? NAN : json_number_value(v);
+    }
+    return 1;
+}
+
 static int series_row(const struct jr *rd, const json_t *row, const char *q,
                       struct load_interval *iv, int old)
 {
@@ -328,10 +361,15 @@ static int read_series(const struct jr *rd, const json_t *blk, const char *path,
     if (!(r->iv = calloc(json_array_size(rows), sizeof *r->iv)))
         return jr_oom(rd);
     r->niv = json_array_size(rows);
-    for (i = 0; i < r->niv; i++)
+    for (i = 0; i < r->niv; i++) {
+        row = json_array_get(rows, i);
+        if (json_is_array(row) && json_array_size(row) == ncols &&
+            series_row_fast(row, &r->iv[i], ncols == LOAD_SERIES_NCOLS_OLD))
+            continue;
         if (!(row = row_at(rd, rows, rp, i, ncols, q)) ||
             series_row(rd, row, q, &r->iv[i], ncols == LOAD_SERIES_NCOLS_OLD) < 0)
             return -1;
+    }
     return 0;
 }
 

@@ -318,8 +318,9 @@ static void metric_put(struct bench *b, const char *name, size_t k, double v)
 }
 
 /* b's samples and metrics recomputed from its merged records, as
- * load_bench_add makes them (loadres.c); metrics of the server stay the
- * first segment's (its monitor). */
+ * load_bench_add makes them (loadres.c); checks.failed is merge_into's;
+ * metrics of the server stay the first segment's (its monitor: with one
+ * server, only the segment that started it has one). */
 static int bench_refresh(struct bench *b)
 {
     static const char *const names[LOAD_NPCT] = {"latency.p50",   "latency.p90",
@@ -370,6 +371,9 @@ static json_t *segment_entry(const struct result *r, const char *file)
     rc |= jw_put(o, "start", jw_str(r->seg.start_at ? r->seg.start_at : r->ctx.time));
     rc |= jw_put(o, "start_lag_s", jw_real(r->seg.start_lag_s));
     rc |= jw_put(o, "clock_offset_s", jw_real(r->seg.clock_offset_s));
+    rc |= jw_put(o, "clock_max_error_s", jw_real(r->seg.clock_maxerror_s));
+    rc |= jw_put(o, "clock_synced", r->seg.clock_synced < 0 ? json_null()
+                                    : json_boolean(r->seg.clock_synced));
     rc |= jw_put(o, "complete", json_boolean(incomplete(r) == NULL));
     return jw_done(o, rc);
 }
@@ -404,6 +408,25 @@ static json_t *record(const struct result *segs, const char *const *files, size_
     return jw_done(o, rc);
 }
 
+/* The share of failed checks of repetition r over all segments: each
+ * segment's weighted by its requests (they ran the same flows, so their
+ * checks per request are alike).  NaN where no segment has it. */
+static double checks_failed(const struct result *segs, size_t n, const char *name, size_t r)
+{
+    double num = 0, den = 0;
+    size_t j;
+
+    for (j = 0; j < n; j++) {
+        const struct bench *y = result_find(&segs[j], name);
+        const struct metric *m = y ? bench_metric(y, "checks.failed") : NULL;
+        if (!m || r >= m->nsamples || r >= y->nload)
+            continue;
+        num += m->samples[r] * (double)y->load[r].requests;
+        den += (double)y->load[r].requests;
+    }
+    return den > 0 ? num / den : NAN;
+}
+
 /* Every other segment's records added into the load benchmarks of
  * segs[k]; their samples and metrics recomputed. */
 static int merge_into(struct result *segs, const char *const *files, size_t n, size_t k,
@@ -415,15 +438,27 @@ static int merge_into(struct result *segs, const char *const *files, size_t n, s
 
     for (i = 0; i < out->nbenches; i++) {
         struct bench *x = &out->benches[i];
+        double *failed;
         if (x->kind != KIND_LOAD)
             continue;
+        if (!(failed = malloc((x->nload + 1) * sizeof *failed)))
+            return err_set(e, "out of memory");
+        for (r = 0; r < x->nload; r++)   /* before the requests add up */
+            failed[r] = checks_failed(segs, n, x->name, r);
         for (j = 0; j < n; j++) {
             const struct bench *y = j == k ? NULL : result_find(&segs[j], x->name);
             for (r = 0; y && r < x->nload; r++)
                 if (rep_add(&x->load[r], &y->load[r], segs[j].ctx.hostname, segs[j].seg.index,
-                            &le) < 0)
-                    return err_set(e, "%s and %s: %s: %s", files[k], files[j], x->name, le.msg);
+                            &le) < 0) {
+                    free(failed);
+                    return err_set(e, "%s and %s: %s: %s", files[k], files[j], x->name,
+                                   le.msg);
+                }
         }
+        for (r = 0; r < x->nload; r++)
+            if (!isnan(failed[r]))
+                metric_put(x, "checks.failed", r, failed[r]);
+        free(failed);
         if (bench_refresh(x) < 0)
             return err_set(e, "%s: out of memory", x->name);
     }
