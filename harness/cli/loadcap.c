@@ -348,7 +348,7 @@ static int search_opts(struct loadcap *lc, struct runctx *x, struct capacity_opt
     if (co->range_low > 0)
         return 0;
     if (capstep_probe(&x->cs, &co->start, &e) < 0) {
-        die_msg("load: --capacity: %s", e.msg);
+        die_msg("load: --capacity: %s (nothing kept)", e.msg);
         return -1;
     }
     fprintf(x->out, "  probe: closed loop, %u connections: %s req/s\n", x->cs.base->connections,
