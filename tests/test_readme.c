@@ -221,6 +221,17 @@ static const struct skip {
     {"$ pacer merge run.json seg1.json", "needs the segments of a split load run "
                                        "(tests/test_cmd_merge.c merges two real loads)"},
     {"merged 2 segments of run r42", "its output"},
+    {"$ cat shared.json", "a split suite's example, aimed at a server on another host "
+                          "(tests/test_runseg.c runs two segments of such a suite and merges "
+                          "them)"},
+    {"{\"name\": \"shared\", \"scenarios\": [", "the same example"},
+    {"{\"name\": \"closed\", \"url\": \"http://10.0.0.5:8080/\"", "the same example"},
+    {"\"warmup\": \"5s\", \"repetitions\": 3},", "the same example"},
+    {"{\"name\": \"open\", \"url\": \"http://10.0.0.5:8080/\"", "the same example"},
+    {"\"duration\": \"30s\", \"warmup\": \"5s\"}]}", "the same example"},
+    {"$ T=$(date -u -d '+20 seconds'", "the same example"},
+    {"$ pacer run shared.json --segment", "the same example"},
+    {"$ pacer merge run.json s1.json s2.json", "the same example"},
     {"http://127.0.0.1:43341/: 27133 requests", "its output"},
     {"limit       latency.p99 < 5ms", "its output"},
 };

@@ -2,6 +2,7 @@
  * split over several generators merged into one result (merge.h). */
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,54 @@ static int limits_parse(char **texts, size_t n)
 }
 
 /* The segments read, merged, OUT written, the limits checked. */
+/* Every other file of in read into segs, from the first: one of two
+ * readers (reading is most of a merge's time). */
+struct reader {
+    char **in;
+    struct result *segs;
+    size_t n, first;
+    size_t bad;                 /* the first file that could not be read, or n */
+    struct err e;
+};
+
+static void *read_some(void *arg)
+{
+    struct reader *r = arg;
+    size_t i;
+
+    r->bad = r->n;
+    for (i = r->first; i < r->n; i += 2)
+        if (result_load(r->in[i], &r->segs[i], &r->e) < 0) {
+            r->bad = i;
+            break;
+        }
+    return NULL;
+}
+
+/* Every file of in read into segs (zeroed: each is then a result, read or
+ * not), by two threads where one can be started.  0, or -1 after naming
+ * the first file in order that could not be read. */
+static int read_all(char **in, struct result *segs, size_t n)
+{
+    struct reader a = {in, segs, n, 0, 0, {0}}, b = {in, segs, n, 1, 0, {0}};
+    pthread_t t;
+    int threaded;
+    size_t i;
+
+    for (i = 0; i < n; i++)   /* before the second reader starts filling them */
+        result_init(&segs[i]);
+    threaded = n > 1 && pthread_create(&t, NULL, read_some, &b) == 0;
+    read_some(&a);
+    if (threaded)
+        pthread_join(t, NULL);
+    else if (a.bad == n)
+        read_some(&b);
+    if (a.bad == n && b.bad == n)
+        return 0;
+    die_msg("%s", (a.bad < b.bad ? &a : &b)->e.msg);
+    return -1;
+}
+
 static int merge_files(const char *out, char **in, size_t n, int partial, char **limits,
                        size_t nlimits, int quiet)
 {
@@ -151,19 +200,15 @@ static int merge_files(const char *out, char **in, size_t n, int partial, char *
     struct merge_info mi;
     struct err e = {0};
     enum merge_status st;
-    size_t i, nread = 0, k = 0;
+    size_t i, nread = n, k = 0;
     int rc = EXIT_BAD_INPUT, lim;
 
     if (!segs) {
         die_msg("merge: out of memory");
         return EXIT_BAD_INPUT;
     }
-    for (; nread < n; nread++)
-        if (result_load(in[nread], &segs[nread], &e) < 0) {
-            die_msg("%s", e.msg);
-            nread++;
-            goto cleanup;
-        }
+    if (read_all(in, segs, n) < 0)
+        goto cleanup;
     st = merge_segments(segs, (const char *const *)in, n, partial, &k, &mi, &e);
     if (st != MERGE_OK) {
         die_msg("merge: %s", e.msg);

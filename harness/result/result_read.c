@@ -737,13 +737,19 @@ int result_from_json(const json_t *root, const char *name, struct result *out, s
 
 int result_load(const char *path, struct result *out, struct err *e)
 {
+    struct jr_arena arena = {0};
     json_t *root;
     int rc;
 
     result_init(out);
-    if (!(root = jr_load(path, e)))
+    /* the document lives only for the reading, which copies what it
+     * keeps: its values in one arena, freed at once (a merge of hundreds
+     * of segments spent a third of its time in malloc and free) */
+    if (!(root = jr_load_arena(path, &arena, e))) {
+        jr_arena_free(&arena);
         return -1;
+    }
     rc = result_from_json(root, path, out, e);
-    json_decref(root);
+    jr_arena_free(&arena);
     return rc;
 }
