@@ -245,7 +245,7 @@ Test(merge, many_segments)
 
 /* The share of failed checks is each segment's weighted by its requests
  * (100 at 10 % and 300 at 30 %: 10 + 90 of 400 fail, 25 %); the merge
- * record keeps each segment's clock. */
+ * record keeps each segment's clock and generator. */
 Test(merge, failed_checks_weighted_and_clocks_kept)
 {
     struct result s[2];
@@ -276,6 +276,8 @@ Test(merge, failed_checks_weighted_and_clocks_kept)
                            0.25 * (double)(i + 1), 1e-12);
         cr_assert(json_is_boolean(json_object_get(g, "clock_synced")));
         cr_assert_eq(json_is_true(json_object_get(g, "clock_synced")), i == 1);
+        cr_assert(json_is_number(json_object_get(json_object_get(g, "generator"), "cpu_user")),
+                  "each segment's generator kept");
     }
     free_segs(s, 2);
 }

@@ -359,11 +359,37 @@ static double began(const struct result *r)
     return NAN;
 }
 
-/* The record of one segment merged. */
+/* The generator's figures of r over all its load repetitions: CPU seconds
+ * (user and system) and the busiest thread's share at most. */
+static void generator_of(const struct result *r, double *cpu_user, double *cpu_sys,
+                         double *busy_max)
+{
+    size_t i, k;
+
+    *cpu_user = *cpu_sys = 0;
+    *busy_max = NAN;
+    for (i = 0; i < r->nbenches; i++)
+        for (k = 0; k < r->benches[i].nload; k++) {
+            const struct load_gen *g = &r->benches[i].load[k].gen;
+            *cpu_user = add_known(*cpu_user, g->cpu_user);
+            *cpu_sys = add_known(*cpu_sys, g->cpu_sys);
+            *busy_max = isnan(*busy_max) ? g->busy_max : fmax(*busy_max, g->busy_max);
+        }
+}
+
+/* The record of one segment merged: where and when it ran, its clock, its
+ * generator. */
 static json_t *segment_entry(const struct result *r, const char *file)
 {
-    json_t *o = json_object();
+    json_t *o = json_object(), *g = json_object();
+    double user, sys, busy;
     int rc = 0;
+
+    generator_of(r, &user, &sys, &busy);
+    rc |= jw_put(g, "cpu_user", jw_real(user));
+    rc |= jw_put(g, "cpu_sys", jw_real(sys));
+    rc |= jw_put(g, "busy_max", jw_real(busy));
+    rc |= jw_put(o, "generator", g);
 
     rc |= jw_put(o, "index", json_integer(r->seg.index));
     rc |= jw_put(o, "file", jw_str(file));
