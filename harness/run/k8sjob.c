@@ -144,8 +144,9 @@ int k8sjob_check(const struct k8sjob *j, struct err *e)
         return err_set(e, "--cpu '%s': not a quantity (2, 500m, 1.5)", j->cpu);
     if (j->memory && !quantity(j->memory))
         return err_set(e, "--memory '%s': not a quantity (512Mi, 2Gi, 1G)", j->memory);
-    if (!j->start_at || !j->run_id || !*j->run_id || strlen(j->run_id) > 200 ||
-        !utf8_ok(j->run_id))
+    if (!j->start_at || !*j->start_at)
+        return err_set(e, "no start time");
+    if (!j->run_id || !*j->run_id || strlen(j->run_id) > 200 || !utf8_ok(j->run_id))
         return err_set(e, "--run-id: not 1 to 200 characters of UTF-8");
     return check_args(j, e);
 }
