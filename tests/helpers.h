@@ -165,6 +165,26 @@ static inline json_t *load_json(const char *path)
     return j;
 }
 
+/* The YAML document of path as Debian's python3-yaml reads it
+ * (yaml.safe_load), as JSON (new: json_decref); the test fails when it
+ * cannot be read. */
+static inline json_t *load_yaml(const char *path)
+{
+    char cmd[1024];
+    json_error_t je;
+    json_t *j;
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import json, sys, yaml; "
+             "json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)' '%s'", path);
+    p = popen(cmd, "r");
+    cr_assert_not_null(p, "popen %s", cmd);
+    j = json_loadf(p, 0, &je);
+    cr_assert_eq(pclose(p), 0, "%s: python3-yaml could not read it", path);
+    cr_assert_not_null(j, "%s: %s", path, je.text);
+    return j;
+}
+
 /* The numbers of tests/ref/data_<name>.txt, one a line (lines that do not
  * start with one are skipped), as a new array of *n. */
 static inline double *read_data(const char *name, size_t *n)

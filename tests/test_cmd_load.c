@@ -216,6 +216,28 @@ Test(cmd_load, limits_decide_the_exit_code)
                                   "\"latency.p99\"?)"), "%s", o->stderr_s);
 }
 
+/* With --format json stdout is the result alone: the limits' lines go to
+ * stderr, so a log of stdout (kubectl logs of a pod) is a result file. */
+Test(cmd_load, json_on_stdout_alone)
+{
+    const struct out *o;
+    json_error_t je;
+    json_t *doc;
+
+    start_server("ok");
+    {
+        const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--format", "json",
+                           "--limit", "latency.p99 < 1ns", NULL};
+        o = run(0, a);
+    }
+    cr_assert_eq(o->code, 1, "%s%s", o->stdout_s, o->stderr_s);
+    doc = json_loads(o->stdout_s, 0, &je);
+    cr_assert_not_null(doc, "stdout is not one JSON document: %s: %s", je.text, o->stdout_s);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "suite")), "load");
+    cr_expect(strstr(o->stderr_s, "latency.p99 < 1ns: FAILED"), "%s", o->stderr_s);
+    json_decref(doc);
+}
+
 /* A loopback port that listens and never accepts: a server no request
  * can reach unseen (its accept queue keeps every connection made). */
 static int listener(int *port)
@@ -440,7 +462,9 @@ Test(cmd_load, more_connections_than_files)
         const char *a[] = {"load", url(), "-c", "900", "-d", "300ms", "-q", NULL};
         o = run(0, a);   /* 964 files: the soft limit is raised to them */
     }
-    cr_assert_eq(o->code, 0, "%s%s", o->stdout_s, o->stderr_s);
+    /* it ran (3 only where a busy machine made the run invalid) */
+    cr_assert(o->code == 0 || o->code == 3, "%d %s%s", o->code, o->stdout_s, o->stderr_s);
+    cr_assert_null(strstr(o->stderr_s, "open files"), "%s", o->stderr_s);
 }
 
 Test(cmd_load, interrupted_run_is_kept_and_exits_3)

@@ -72,3 +72,16 @@ Test(isotime, utc_text)
     cr_expect_eq(iso_time_utc("2026-02-30T00:00:00Z", out, sizeof out), -1);
     cr_expect_eq(iso_time_utc("2026-11-24T10:00:00Z", out, 8), -1);
 }
+
+Test(isotime, text_with_milliseconds)
+{
+    char out[32];
+
+    /* 1796614200 is 2026-12-07T03:30:00Z (date -u -d @1796614200) */
+    iso_time_ms(1796614200.25, out, sizeof out);
+    cr_expect_str_eq(out, "2026-12-07T03:30:00.250Z");
+    iso_time_ms(1796614200.9996, out, sizeof out);
+    cr_expect_str_eq(out, "2026-12-07T03:30:01.000Z", "rounded into the next second");
+    iso_time_ms(1796614200.0, out, sizeof out);
+    cr_expect_str_eq(out, "2026-12-07T03:30:00.000Z");
+}

@@ -476,8 +476,9 @@ static int limits_prepare(struct load_cli *c, const char *bench)
     return 0;
 }
 
-/* The limits (parsed by limits_prepare) on the run: their lines printed;
- * 1 when one failed, 0, or -1 after saying why. */
+/* The limits (parsed by limits_prepare) on the run: their lines printed
+ * (on stderr with --format json, whose stdout is the result alone); 1 when
+ * one failed, 0, or -1 after saying why. */
 static int check_limits(const struct result *r, const struct load_cli *c)
 {
     struct limit_checks lc = {0};
@@ -492,7 +493,8 @@ static int check_limits(const struct result *r, const struct load_cli *c)
         if (limit_check(&c->parsed[i], r->benches, c->parsed[i].pattern ? r->nbenches : 1, NULL,
                         0, &lc, &e) < 0)
             goto cleanup;
-    report_limit_lines(stdout, lc.v, lc.n, "limit", 0);
+    report_limit_lines(c->format && !strcmp(c->format, "json") ? stderr : stdout, lc.v, lc.n,
+                       "limit", 0);
     rc = lc.failed > 0;
 cleanup:
     if (rc < 0)
@@ -691,8 +693,11 @@ int cmd_load(int argc, char **argv)
         die_msg("load: %s", e.msg);
         goto cleanup;
     }
-    if (c.format && !strcmp(c.format, "json") && result_dump(&r, stdout, &e) < 0) {
-        die_msg("load: %s", e.msg);
+    /* flushed whole before anything more is said on stderr, so that a
+     * log of both streams (kubectl logs) holds it in one piece */
+    if (c.format && !strcmp(c.format, "json") &&
+        (result_dump(&r, stdout, &e) < 0 || fflush(stdout) != 0)) {
+        die_msg("load: %s", e.set ? e.msg : "cannot write the result to stdout");
         goto cleanup;
     }
     if (path && !c.quiet)

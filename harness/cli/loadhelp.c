@@ -75,6 +75,7 @@ static void usage_more(FILE *f)
 "      --save DIR        write it as DIR/<UTC time>-<commit>-load.json (a new\n"
 "                        name, never a file replaced)\n"
 "      --format table|json   stdout: the summary, or the result as JSON\n"
+"                        alone (the rest, limits too, on stderr)\n"
 "      --progress        the live view (a line a second on stderr: users or\n"
 "                        rate, req/s, p50, p99, errors) also when stderr is\n"
 "                        not a terminal, one line each; on a terminal it is\n"

@@ -27,22 +27,6 @@ static const char *who(const struct loadseg *s)
     return s->cmd ? s->cmd : "load";
 }
 
-/* epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out. */
-static void iso_ms(double epoch, char *out, size_t size)
-{
-    time_t t = (time_t)floor(epoch);
-    long ms = lround((epoch - (double)t) * 1000.0);
-    struct tm tm;
-
-    if (ms >= 1000) {
-        t++;
-        ms -= 1000;
-    }
-    gmtime_r(&t, &tm);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-}
-
 /* --start-at: absolute UTC, or +DURATION from now (said on stderr). */
 static int start_at_option(struct loadseg *s, const char *arg)
 {
@@ -54,7 +38,7 @@ static int start_at_option(struct loadseg *s, const char *arg)
         if ((double)ns / 1e9 > AHEAD_MAX_S)
             return die_msg("%s: --start-at '%s': more than 24 h ahead", who(s), arg), -1;
         s->start_at = floor((segment_now() + (double)ns / 1e9) * 1000.0) / 1000.0;
-        iso_ms(s->start_at, s->start_iso, sizeof s->start_iso);
+        iso_time_ms(s->start_at, s->start_iso, sizeof s->start_iso);
         fprintf(stderr, "pacer: %s: --start-at %s is %s\n", who(s), arg, s->start_iso);
         return 0;
     }
@@ -64,7 +48,7 @@ static int start_at_option(struct loadseg *s, const char *arg)
     if (iso_time_parse(arg, &s->start_at) < 0)
         return die_msg("%s: --start-at '%s': not a UTC time (2026-12-07T03:30:00Z, "
                        "milliseconds allowed) or +DURATION", who(s), arg), -1;
-    iso_ms(s->start_at, s->start_iso, sizeof s->start_iso);
+    iso_time_ms(s->start_at, s->start_iso, sizeof s->start_iso);
     return 0;
 }
 

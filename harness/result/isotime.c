@@ -1,7 +1,8 @@
-/* isotime.c: reading ISO 8601 times (isotime.h). */
+/* isotime.c: reading and writing ISO 8601 times (isotime.h). */
 #include "isotime.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <time.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant,
@@ -108,4 +109,19 @@ int iso_time_utc(const char *s, char *out, size_t size)
     if (!gmtime_r(&t, &tm) || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return -1;
     return 0;
+}
+
+void iso_time_ms(double epoch, char *out, size_t size)
+{
+    time_t t = (time_t)floor(epoch);
+    long ms = lround((epoch - (double)t) * 1000.0);
+    struct tm tm;
+
+    if (ms >= 1000) {
+        t++;
+        ms -= 1000;
+    }
+    gmtime_r(&t, &tm);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }

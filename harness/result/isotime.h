@@ -17,4 +17,8 @@ int iso_time_parse(const char *s, double *epoch);
  * into out (size bytes, at least 21).  0, or -1. */
 int iso_time_utc(const char *s, char *out, size_t size);
 
+/* epoch (seconds since the epoch) in UTC with milliseconds,
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ", into out (size bytes, at least 25). */
+void iso_time_ms(double epoch, char *out, size_t size);
+
 #endif
