@@ -65,9 +65,11 @@ static void fini(void)
     tmp_teardown();
 }
 
-/* The cluster and nginx together take about 2 s to start and 6 s to stop;
- * the job, the single run and the batch job about 20 s. */
-TestSuite(slurm, .init = init, .fini = fini, .timeout = 90);
+/* The cluster and nginx take about 2 s to start and 2 s to stop, the two
+ * jobs and the single run about 20 s; each wait is bounded (the cluster's
+ * start 45 s, srun 30 s, sbatch 40 s, nginx 10 s) below the timeout, and
+ * the cluster stops itself 160 s after its start should fini never run. */
+TestSuite(slurm, .init = init, .fini = fini, .timeout = 150);
 
 /* The one-host cluster started, or the test skipped when a daemon would
  * not start (slurm-local.sh's exit 77: its line names the daemon and the
@@ -79,7 +81,7 @@ static void cluster_start(void)
 
     if (access("/usr/sbin/slurmctld", X_OK) != 0 && system("command -v slurmctld >/dev/null"))
         cr_skip_test("slurmctld is not installed (make deps installs slurm-wlm and munge)");
-    snprintf(cmd, sizeof cmd, "timeout 60 " CLUSTER " start '%s/slurm' 30 > '%s/cluster.txt' 2>&1",
+    snprintf(cmd, sizeof cmd, "timeout 45 " CLUSTER " start '%s/slurm' 30 160 > '%s/cluster.txt' 2>&1",
              tmp_dir(), tmp_dir());
     started = 1;
     st = system(cmd);
@@ -222,7 +224,7 @@ static void exit_ok(const char *what, const struct out *o, const struct fig *f, 
 static void srun_merged(struct fig *m)
 {
     char at[64], out[512], merged[512];
-    const char *args[] = {"60", "srun", "-n", "2", "--ntasks-per-node", "2", pacer, "load", url,
+    const char *args[] = {"30", "srun", "-n", "2", "--ntasks-per-node", "2", pacer, "load", url,
                           "--segment", "auto", "--start-at", at, "--out", out, "-R", RATE,
                           "-c", CONNS, "-t", "1", "-d", "3s", "--warmup", "500ms", "--late",
                           LATE, "-q", NULL};
@@ -271,7 +273,7 @@ static struct fig single_run(void)
 static void sbatch_job(void)
 {
     char script[4096], out[512];
-    const char *args[] = {"90", "sbatch", "--wait", "--nodes", "1", "--ntasks-per-node", "2",
+    const char *args[] = {"40", "sbatch", "--wait", "--nodes", "1", "--ntasks-per-node", "2",
                           "--chdir", tmp_dir(), "--output", out, script, url, "-R", RATE, "-c",
                           CONNS, "-t", "1", "-d", "1s", "--warmup", "500ms", "--late", LATE,
                           "-q", NULL};
@@ -321,23 +323,28 @@ Test(slurm, srun_and_sbatch_segments_merged_as_one_load)
                 "p50 %.0f p90 %.0f ns (from send %.0f %.0f)", m.requests, m.p50, m.p90, m.s50,
                 m.s90, one.requests, one.p50, one.p90, one.s50, one.s90);
     /* Two runs never match bucket for bucket, and this 2-core shared VM
-     * (a third of its CPU stolen, other builds running) is noisy.  24 runs
-     * of this load by suites/self/slurm_merge.py, 12 split and 12 single,
-     * alternately, in two sittings: from each request's send p50 0.057 to
-     * 0.196 ms (max/min 3.4) and p90 0.125 to 1.15 ms (9.2); from its
-     * intended start p50 0.074 to 1.6 ms (22) and p90 0.30 to 30.8 ms
-     * (100: a sleep of the generator that overruns by milliseconds delays
-     * every request due meanwhile).  So from send within a factor 10, from
-     * the intended start within 25 (p50) and 120 (p90): loose, but a merge
-     * that read the histograms in the wrong unit or bucket layout is off by
-     * 1000; the count checks are exact. */
-    cr_expect(within(m.s50, one.s50, 10.0), "p50 from send: merged %.0f ns, single %.0f ns",
+     * (a third of its CPU stolen, other test suites running) is noisy.
+     * 26 runs of this load by suites/self/slurm_merge.py (13 split, 13
+     * single, alternately, in three sittings, load average 1.9 to 3.7),
+     * lowest to highest of all 26 and the widest ratio of a split run to
+     * the single run right after it:
+     *   p50 from send       0.057 to 0.196 ms (3.4x), pairs up to 2.0x
+     *   p90 from send       0.125 to 2.88 ms  (23x),  pairs up to 5.9x
+     *   p50 from the intended start  0.074 to 4.08 ms (55x), pairs 15x
+     *   p90 from the intended start  0.30 to 60.6 ms (203x), pairs 15x
+     * (from the intended start counts the generator's own oversleeps:
+     * two generators on two CPUs are late more often than one).  Bounds
+     * just above the whole spread, so that any two of these runs pass:
+     * 4, 25, 60 and 250.  Loose, but a merge that read the histograms in
+     * the wrong unit or bucket layout is off by 1000 or more; the counts
+     * are checked exactly. */
+    cr_expect(within(m.s50, one.s50, 4.0), "p50 from send: merged %.0f ns, single %.0f ns",
               m.s50, one.s50);
-    cr_expect(within(m.s90, one.s90, 10.0), "p90 from send: merged %.0f ns, single %.0f ns",
+    cr_expect(within(m.s90, one.s90, 25.0), "p90 from send: merged %.0f ns, single %.0f ns",
               m.s90, one.s90);
-    cr_expect(within(m.p50, one.p50, 25.0), "p50: merged %.0f ns, single %.0f ns", m.p50,
+    cr_expect(within(m.p50, one.p50, 60.0), "p50: merged %.0f ns, single %.0f ns", m.p50,
               one.p50);
-    cr_expect(within(m.p90, one.p90, 120.0), "p90: merged %.0f ns, single %.0f ns", m.p90,
+    cr_expect(within(m.p90, one.p90, 250.0), "p90: merged %.0f ns, single %.0f ns", m.p90,
               one.p90);
     json_decref(m.root);
     json_decref(one.root);

@@ -2,8 +2,9 @@
 # slurm-local.sh: a one-host Slurm cluster in a directory of its own, for
 # trying pacer's --segment auto under srun and sbatch without a real cluster.
 #
-#   slurm-local.sh start DIR [TIMEOUT_S]   start munged, slurmctld and slurmd
-#   slurm-local.sh stop DIR                stop them (what DIR's pid files name)
+#   slurm-local.sh start DIR [TIMEOUT_S [LIFETIME_S]]
+#                                start munged, slurmctld and slurmd
+#   slurm-local.sh stop DIR      stop them (what DIR's pid files name)
 #
 # Everything lives under DIR: a fresh munge key and socket, slurm.conf,
 # state, spool, pid files and logs.  The daemons listen on free loopback
@@ -15,7 +16,9 @@
 # start waits (at most TIMEOUT_S, default 30) for the node to be idle and
 # prints "SLURM_CONF=DIR/slurm.conf".  When a daemon does not come up it
 # says which, with the last line of its log, stops the others and exits 77
-# (other failures: 1).
+# (other failures: 1).  With LIFETIME_S, a watchdog stops the cluster that
+# many seconds after the start unless stop came first (for tests, whose
+# own stop may never run when they are killed).
 set -u
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
@@ -97,14 +100,19 @@ start() {
     "$(prog munged)" --force --key-file="$DIR/munge/munge.key" \
         --socket="$DIR/munge/munge.sock" --pid-file="$DIR/munge/munged.pid" \
         --log-file="$DIR/log/munged.log" --seed-file="$DIR/munge/munged.seed" \
-        >> "$DIR/log/munged.log" 2>&1
+        >> "$DIR/log/munged.log" 2>&1 || failed munged "$DIR/log/munged.log"
     wait_pid 10 "$DIR/munge/munged.pid" || failed munged "$DIR/log/munged.log"
+    if [ "${3:-0}" -gt 0 ]; then
+        (sleep "$3" && "$0" stop "$DIR") </dev/null >/dev/null 2>&1 &
+        echo $! > "$DIR/watchdog.pid"
+    fi
     write_conf "$(free_port)" "$(free_port)"
     export SLURM_CONF="$DIR/slurm.conf"
     # -i: ignore state a previous run may have left; both fork into the background
-    "$(prog slurmctld)" -i >> "$DIR/log/slurmctld.log" 2>&1
+    "$(prog slurmctld)" -i >> "$DIR/log/slurmctld.log" 2>&1 ||
+        failed slurmctld "$DIR/log/slurmctld.log"
     wait_pid 15 "$DIR/slurmctld.pid" || failed slurmctld "$DIR/log/slurmctld.log"
-    "$(prog slurmd)" >> "$DIR/log/slurmd.log" 2>&1
+    "$(prog slurmd)" >> "$DIR/log/slurmd.log" 2>&1 || failed slurmd "$DIR/log/slurmd.log"
     wait_pid 15 "$DIR/slurmd.pid" || failed slurmd "$DIR/log/slurmd.log"
     end=$(( $(date +%s) + timeout ))
     while [ "$(date +%s)" -le "$end" ]; do
@@ -133,13 +141,19 @@ stop() {
         while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
         kill -9 "$pid" 2>/dev/null
     done
+    # the watchdog's sleep first (its parent shell would then run stop)
+    if [ -s "$1/watchdog.pid" ]; then
+        pkill -P "$(cat "$1/watchdog.pid")" sleep 2>/dev/null
+        kill "$(cat "$1/watchdog.pid")" 2>/dev/null
+        rm -f "$1/watchdog.pid"
+    fi
     return 0
 }
 
-[ $# -ge 2 ] || die "usage: slurm-local.sh start DIR [TIMEOUT_S] | stop DIR"
+[ $# -ge 2 ] || die "usage: slurm-local.sh start DIR [TIMEOUT_S [LIFETIME_S]] | stop DIR"
 DIR=$2
 case $1 in
-start) start "$DIR" "${3:-30}" ;;
+start) start "$DIR" "${3:-30}" "${4:-0}" ;;
 stop) stop "$DIR" ;;
-*) die "usage: slurm-local.sh start DIR [TIMEOUT_S] | stop DIR" ;;
+*) die "usage: slurm-local.sh start DIR [TIMEOUT_S [LIFETIME_S]] | stop DIR" ;;
 esac
