@@ -104,9 +104,11 @@ def table(merged, single):
     mr = statistics.median(r["rps"] for r in merged)
     sr = statistics.median(r["rps"] for r in single)
     print("| requests/s | %.1f | %.1f | %.3f | |" % (mr, sr, mr / sr))
-    for r in merged:
-        print("merged %d requests, segments' sum %d%s" % (
-            r["requests"], r["sum"], "" if r["requests"] == r["sum"] else "  DIFFER"))
+    same = sum(r["requests"] == r["sum"] for r in merged)
+    print("merged requests the segments' sum in %d of %d rounds: %s" % (
+        same, len(merged), ", ".join("%d = %d" % (r["requests"], r["sum"]) if
+                                     r["requests"] == r["sum"] else "%d != %d" %
+                                     (r["requests"], r["sum"]) for r in merged)))
     print("exit codes (srun, merge): %s; single: %s; valid: merged %d of %d, single %d of %d" % (
         " ".join("%d,%d" % r["codes"] for r in merged),
         " ".join("%d" % r["codes"] for r in single),
@@ -130,7 +132,8 @@ def main():
     env = dict(os.environ, SLURM_CONF=os.path.join(slurm, "slurm.conf"))
     srv = None
     try:
-        c = subprocess.run([CLUSTER, "start", slurm, "30"], timeout=60)
+        c = subprocess.run([CLUSTER, "start", slurm, "30", "600"], stdout=subprocess.DEVNULL,
+                           timeout=60)
         if c.returncode != 0:
             sys.exit("the one-host cluster did not start (%d)" % c.returncode)
         srv, url = start_nginx(tmp)
