@@ -81,8 +81,9 @@ static void cluster_start(void)
 
     if (access("/usr/sbin/slurmctld", X_OK) != 0 && system("command -v slurmctld >/dev/null"))
         cr_skip_test("slurmctld is not installed (make deps installs slurm-wlm and munge)");
-    snprintf(cmd, sizeof cmd, "timeout 45 " CLUSTER " start '%s/slurm' 30 160 > '%s/cluster.txt' 2>&1",
-             tmp_dir(), tmp_dir());
+    snprintf(cmd, sizeof cmd,
+             "timeout 45 " CLUSTER " start '%s/slurm' 30 160 > '%s/cluster.txt' 2>&1", tmp_dir(),
+             tmp_dir());
     started = 1;
     st = system(cmd);
     sh_line(line, sizeof line, "tail -n 1 '%s/cluster.txt'", tmp_dir());
