@@ -45,7 +45,7 @@ DEB_PKGS = gcc g++ make pkg-config git libjansson-dev libcriterion-dev gnuplot-n
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
            linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
            man-db liburing-dev redis-server python3-redis python3-pytest-benchmark \
-           python3-yaml
+           python3-yaml slurm-wlm munge
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)

@@ -2,7 +2,7 @@
  * test_loadseg.c: pacer load split over generators (harness/cli/loadseg.c)
  * as a launcher runs it: two segments against build/suites/targets/testsrv
  * on loopback started together at one --start-at, and bad values refused
- * before anything is sent.
+ * before anything is sent; --out's %t and %j.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -182,5 +182,42 @@ Test(loadseg, interrupted_while_waiting)
     cr_assert_eq(o.code, 3, "%d %s", o.code, o.stderr_s);
     cr_assert(!exists(tmp_path("never.json")));
     cr_assert(strstr(o.stderr_s, "--start-at +20s is 20"), "%s", o.stderr_s);
+    out_free(&o);
+}
+
+/* --out with a segment: %t is the segment from 0 (SLURM_PROCID under
+ * srun, which expands %t only in its own file names), %j the run id
+ * (SLURM_JOB_ID), %% a %; another escape is refused before the wait. */
+Test(loadseg, out_pattern_per_segment)
+{
+    const char *args[] = {"--mode", "ok", NULL};
+    char url[64], pat[512], want[512];
+    struct out o;
+
+    srv = srv_start(args);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
+    snprintf(pat, sizeof pat, "%s/seg-%%t-%%j-%%%%.json", tmp_dir());
+    snprintf(want, sizeof want, "%s/seg-1-77-%%.json", tmp_dir());
+    setenv("SLURM_PROCID", "1", 1);
+    setenv("SLURM_NTASKS", "2", 1);
+    setenv("SLURM_JOB_ID", "77", 1);
+    {
+        const char *a[] = {"load", url, "-c", "2", "-t", "1", "-d", "200ms", "--warmup", "0",
+                           "--segment", "auto", "--out", pat, "-q", NULL};
+        o = pacer_exec(pacer, 0, a);
+    }
+    cr_assert_eq(o.code, 0, "%d %s", o.code, o.stderr_s);
+    cr_assert(nonempty(want), "no %s", want);
+    out_free(&o);
+    {
+        const char *a[] = {"load", url, "--segment", "1/2", "--start-at", "+20s", "--out",
+                           tmp_path("x-%q.json"), "-q", NULL};
+        time_t t0 = time(NULL);
+        o = pacer_exec(pacer, 0, a);
+        cr_assert_eq(o.code, 2, "%d %s", o.code, o.stderr_s);
+        cr_assert(strstr(o.stderr_s, "%q is not %t (the segment from 0), %j (the run id) or %%"),
+                  "%s", o.stderr_s);
+        cr_assert_lt(time(NULL) - t0, 10, "refused only after the wait");
+    }
     out_free(&o);
 }

@@ -234,6 +234,27 @@ static const struct skip {
     {"$ pacer merge run.json s1.json s2.json", "the same example"},
     {"http://127.0.0.1:43341/: 27133 requests", "its output"},
     {"limit       latency.p99 < 5ms", "its output"},
+    {"$ suites/distributed/slurm-local.sh start", "the Slurm recipe: starts munged, slurmctld "
+                                                  "and slurmd (tests/test_slurm.c runs the "
+                                                  "recipe and the batch job on them)"},
+    {"SLURM_CONF=/tmp/", "its output"},
+    {"$ export SLURM_CONF=", "the same recipe"},
+    {"$ T=$(date -u -d '+3 seconds'", "the same recipe"},
+    {"$ srun -n 2 --ntasks-per-node 2 pacer load", "the same recipe"},
+    {"segment 2/2 of run 1: 4 of 8", "its output"},
+    {"segment 1/2 of run 1: 4 of 8", "its output"},
+    {"http://127.0.0.1:18777/index.html: ", "its output"},
+    {"requests    1500 in 3.00 s", "its output"},
+    {"...", "its output, cut"},
+    {"$ pacer merge run.json seg-*.json", "the same recipe"},
+    {"merged 2 segments of run 1,", "its output"},
+    {"$ sbatch ", "the batch job: needs a Slurm cluster (tests/test_slurm.c submits it to the "
+                  "one-host one)"},
+    {"$ /usr/bin/python3 suites/self/slurm_merge.py", "starts the Slurm cluster and loads nginx "
+                                                      "for half a minute"},
+    {"nginx 1 worker at http://127.0.0.1:37401/", "its output"},
+    {"merged requests the segments' sum in", "its output"},
+    {"exit codes (srun, merge):", "its output"},
 };
 
 /* ---- commands in the scratch directory -------------------------------------- */

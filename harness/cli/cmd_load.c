@@ -40,6 +40,7 @@ struct load_cli {
     size_t nheaders;
     char *body;                  /* from --body-file, owned */
     const char *out, *save, *format, *name;
+    char *out_path;              /* --out with a segment's %t and %j, owned */
     const char *flow;            /* --flow FILE */
     struct load_flows flows;
     const char **limits;
@@ -631,8 +632,14 @@ static int load_ready(struct load_cli *c, struct result *r)
         return EXIT_BAD_INPUT;
     child_signals_install();
     c->o.stop = &child_interrupted;
+    if (c->out && !(c->out_path = loadseg_path(&c->seg, r, c->out)))
+        return EXIT_BAD_INPUT;   /* a bad --out said before the wait */
+    free(c->out_path);
+    c->out_path = NULL;
     rc = loadseg_begin(&c->seg, &c->o, r, c->format && !strcmp(c->format, "json") ? stderr
                                                                                  : stdout);
+    if (rc == 0 && c->out && !(c->out = c->out_path = loadseg_path(&c->seg, r, c->out)))
+        rc = -1;
     return rc < 0 ? EXIT_BAD_INPUT : rc ? EXIT_UNTRUSTED : EXIT_OK;
 }
 
@@ -719,6 +726,7 @@ cleanup:
     srvprof_free(&c.sp);
     free(req);
     free(path);
+    free(c.out_path);
     free(c.headers);
     free(c.limits);
     for (k = 0; k < c.nparsed; k++)

@@ -18,6 +18,8 @@ static void usage_segment(FILE *f)
 "      --segments N      the count for --segment auto under Kubernetes\n"
 "      --run-id ID       the run the segments belong to (default\n"
 "                        SLURM_JOB_ID, else a hash of --start-at and URL)\n"
+"      --out FILE        with --segment, %%t in FILE is the segment from 0\n"
+"                        (SLURM_PROCID under srun), %%j the run id, %%%% a %%\n"
 "      --start-at TIME   begin (the warmup) at this UTC wall-clock time\n"
 "                        (2026-12-07T03:30:00Z, ms allowed) or +10s (the\n"
 "                        absolute time printed on stderr, to pass to every\n"

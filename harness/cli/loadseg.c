@@ -2,7 +2,7 @@
  * loadseg.c: pacer load's part of a load split over generators (loadseg.h):
  * the options, the share (harness/load/segment.h), the wait for the
  * agreed wall-clock start and what is recorded of it, with the host
- * clock's state as adjtimex(2) reports it.
+ * clock's state as adjtimex(2) reports it; --out's %t and %j.
  */
 #include "loadseg.h"
 
@@ -214,4 +214,42 @@ int loadseg_begin(struct loadseg *s, const struct load_opts *o, struct result *r
     if (out)
         print_line(out, s, o, g);
     return 0;
+}
+
+char *loadseg_path(const struct loadseg *s, const struct result *r, const char *pattern)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    const char *p;
+    FILE *f;
+
+    if (!s->count || !strchr(pattern, '%')) {
+        if (!(buf = strdup(pattern)))
+            die_msg("load: out of memory");
+        return buf;
+    }
+    if (!(f = open_memstream(&buf, &len)))
+        return die_msg("load: out of memory"), NULL;
+    for (p = pattern; *p; p++) {
+        if (*p != '%')
+            fputc(*p, f);
+        else if (p[1] == 't')
+            fprintf(f, "%u", s->index - 1);
+        else if (p[1] == 'j')
+            fputs(r->seg.run_id ? r->seg.run_id : "", f);
+        else if (p[1] == '%')
+            fputc('%', f);
+        else {
+            fclose(f);
+            free(buf);
+            return die_msg("load: --out '%s': %%%.1s is not %%t (the segment from 0), %%j "
+                           "(the run id) or %%%%", pattern, p + 1), NULL;
+        }
+        p += *p == '%';
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return die_msg("load: out of memory"), NULL;
+    }
+    return buf;
 }

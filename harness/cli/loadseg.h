@@ -58,4 +58,11 @@ int loadseg_record(const struct loadseg *s, const char *key, struct run_segment 
  * why not. */
 int loadseg_begin(struct loadseg *s, const struct load_opts *o, struct result *r, FILE *out);
 
+/* --out's FILE for a segment, after loadseg_begin (before it: to check
+ * pattern, %j then empty): pattern with %t the segment's index from 0
+ * (SLURM_PROCID under srun), %j the run id and %% a %; not a segment, or
+ * no % in pattern: a copy.  New (the caller frees it), or NULL after
+ * saying why (out of memory, or another % escape). */
+char *loadseg_path(const struct loadseg *s, const struct result *r, const char *pattern);
+
 #endif
