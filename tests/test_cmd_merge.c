@@ -126,6 +126,17 @@ Test(cmd_merge, two_real_loads)
     cr_expect_str_eq(m.seg.run_id, "run7");
     cr_expect(m.complete);
     cr_assert_eq(run(show)->code, 0, "%s", last.stderr_s);
+    {   /* an ordinary result: compared with a segment, in a trend, drawn */
+        const char *cmp[] = {"compare", tp("s1.json"), tp("m.json"), NULL};
+        const char *trend[] = {"trend", tp("s1.json"), tp("m.json"), NULL};
+        const char *plot[] = {"plot", "latency", tp("m.json"), "-o", tp("lat.png"), NULL};
+        int code = run(cmp)->code;
+        cr_expect(code == 0 || code == 1 || code == 3, "compare: %d %s", code, last.stderr_s);
+        cr_expect(strstr(last.stdout_s, "http://127.0.0.1:"), "%s", last.stdout_s);
+        cr_expect_eq(run(trend)->code, 0, "trend: %s", last.stderr_s);
+        cr_expect_eq(run(plot)->code, 0, "plot: %s", last.stderr_s);
+        cr_expect(exists(tp("lat.png")), "no picture");
+    }
     hist_free(&h);
     result_free(&a);
     result_free(&b);
