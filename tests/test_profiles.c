@@ -16,7 +16,19 @@
 
 #include "helpers.h"
 
-TestSuite(profiles, .init = tmp_setup, .fini = tmp_teardown, .timeout = 120);
+static pid_t aio_pid;   /* the server a test started, stopped by fini */
+
+static void fini(void)
+{
+    if (aio_pid > 0) {
+        kill(aio_pid, SIGKILL);
+        waitpid(aio_pid, NULL, 0);
+        aio_pid = 0;
+    }
+    tmp_teardown();
+}
+
+TestSuite(profiles, .init = tmp_setup, .fini = fini, .timeout = 120);
 
 /* aio.py --profile=HOW on a free port: its pid, its port in *port. */
 static pid_t aio_start(int *port, const char *how)
@@ -45,6 +57,7 @@ static pid_t aio_start(int *port, const char *how)
     cr_assert(f && fgets(line, sizeof line, f), "aio.py did not start");
     cr_assert(sscanf(line, "listening on %d", port) == 1, "aio.py said: %s", line);
     fclose(f);
+    aio_pid = pid;
     return pid;
 }
 
@@ -54,6 +67,8 @@ static void aio_stop(pid_t pid)
 
     kill(pid, SIGTERM);
     waitpid(pid, &st, 0);
+    if (pid == aio_pid)
+        aio_pid = 0;
 }
 
 Test(profiles, server_under_load)
@@ -72,8 +87,12 @@ Test(profiles, server_under_load)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/file-blocking", port);
     o = run_pacer("load", url, "-c", "8", "-d", "600ms", "--warmup", "200ms", "-n", "4",
                   "--name", "aio", "--profile-pid", pid_s, "--out", blocking);
-    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
-    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s", o.stdout_s);
+    /* 3 only for a repetition the blocked loop left without an answer on
+     * a busy machine (seen in CI: "no response in the window"); the last
+     * window is profiled all the same */
+    cr_assert(o.code == 0 || (o.code == 3 && strstr(o.stdout_s, "INVALID")), "%d %s%s",
+              o.code, o.stdout_s, o.stderr_s);
+    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s%s", o.stdout_s, o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "microseconds a request"), "%s", o.stdout_s);
     /* the blocking read is where the loop's time goes */
     cr_expect_not_null(strstr(o.stdout_s, "slow_read (aio.py:"), "%s", o.stdout_s);
@@ -195,7 +214,7 @@ Test(profiles, native_server_under_perf)
                   pid_s, "--out", out);
     srv_stop(&s);
     cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
-    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s", o.stdout_s);
+    cr_expect_not_null(strstr(o.stdout_s, "server profile:"), "%s%s", o.stdout_s, o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "microseconds a request"), "%s", o.stdout_s);
     out_free(&o);
     o = run_pacer("show", "--profile", out);

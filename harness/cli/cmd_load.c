@@ -547,6 +547,8 @@ static int repetition(struct load_cli *c, struct result *r, unsigned k, struct r
         fprintf(stderr, "repetition %u/%u\n", k + 1, c->repeat);
     c->o.seed += k > 0;
     liveview_attach(&c->live, stderr, liveview_mode(stderr, c->quiet, c->progress), &c->o);
+    if (c->profile_pid > 0)
+        srvprof_arm(&c->sp);   /* perf ready before the window opens */
     if (load_run(&c->o, &out, &e) < 0) {
         liveview_end(&c->live);
         die_msg("load: %s", e.msg);

@@ -46,6 +46,7 @@ static void on_load(void *arg, struct load_opts *lo, int starting)
     }
     lp->sp.who = lp->bench;
     lp->open = 1;
+    srvprof_arm(&lp->sp);   /* perf ready before the window opens */
     lo->window_start = srvprof_start;
     lo->window_end = srvprof_end;
     lo->window_arg = &lp->sp;

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -56,6 +59,7 @@ static int handles_usr(pid_t pid)
 int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
 {
     memset(sp, 0, sizeof *sp);
+    sp->ctl = sp->ack = -1;
     sp->pid = pid;
     if (kill(pid, 0) < 0)
         return err_set(e, "no process %ld", (long)pid);
@@ -75,19 +79,15 @@ int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e)
     return tmp_file_make(sp->data, sizeof sp->data, "pacer-perf", e);
 }
 
-void srvprof_start(void *arg)
+/* perf record on the server (with control FIFOs ctl and ack and its
+ * events off, when ctl is not NULL): its pid, or 0. */
+static pid_t perf_fork(const struct srvprof *sp, const char *ctl, const char *ack)
 {
-    struct srvprof *sp = arg;
-    char pid[32];
+    char pid[32], control[8500];
     pid_t p;
 
-    if (sp->pid <= 0)
-        return;
-    if (!sp->perf) {
-        kill(sp->pid, SIGUSR1);
-        return;
-    }
     snprintf(pid, sizeof pid, "%ld", (long)sp->pid);
+    snprintf(control, sizeof control, "fifo:%s,%s", ctl ? ctl : "", ack ? ack : "");
     p = fork();
     if (p == 0) {
         int dn = open("/dev/null", O_RDWR);
@@ -96,17 +96,118 @@ void srvprof_start(void *arg)
             dup2(dn, 1);
             dup2(dn, 2);
         }
-        execlp(PERF, PERF, "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph",
-               "dwarf,8192", "-p", pid, "-o", sp->data, (char *)NULL);
+        if (ctl)
+            execlp(PERF, PERF, "record", "-q", "-D", "-1", "--control", control, "-e",
+                   "cpu-clock", "-F", "999", "--call-graph", "dwarf,8192", "-p", pid, "-o",
+                   sp->data, (char *)NULL);
+        else
+            execlp(PERF, PERF, "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph",
+                   "dwarf,8192", "-p", pid, "-o", sp->data, (char *)NULL);
         _exit(127);
     }
-    sp->perf_pid = p > 0 ? p : 0;
+    return p > 0 ? p : 0;
+}
+
+static void fifo_names(const struct srvprof *sp, char *ctl, char *ack, size_t len)
+{
+    snprintf(ctl, len, "%s.ctl", sp->data);
+    snprintf(ack, len, "%s.ack", sp->data);
+}
+
+/* A command to an armed perf, and its "ack" awaited (up to ms): 0, or -1. */
+static int perf_say(struct srvprof *sp, const char *cmd, int ms)
+{
+    struct pollfd pf = {sp->ack, POLLIN, 0};
+    char buf[16];
+
+    if (write(sp->ctl, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+        return -1;
+    if (poll(&pf, 1, ms) != 1 || read(sp->ack, buf, sizeof buf) <= 0)
+        return -1;
+    return 0;
+}
+
+static void disarm(struct srvprof *sp)
+{
+    char ctl[4300], ack[4300];
+
+    if (sp->ctl >= 0)
+        close(sp->ctl);
+    if (sp->ack >= 0)
+        close(sp->ack);
+    sp->ctl = sp->ack = -1;
+    fifo_names(sp, ctl, ack, sizeof ctl);
+    unlink(ctl);
+    unlink(ack);
+}
+
+/* perf record ended (SIGINT: it writes its file and exits). */
+static void perf_stop(struct srvprof *sp)
+{
+    int st;
+
+    if (sp->perf_pid > 0) {
+        kill(sp->perf_pid, SIGINT);
+        waitpid(sp->perf_pid, &st, 0);
+        sp->perf_pid = 0;
+    }
+}
+
+void srvprof_arm(struct srvprof *sp)
+{
+    char ctl[4300], ack[4300];
+    int i, st;
+
+    if (sp->pid <= 0 || !sp->perf || sp->perf_pid > 0)
+        return;
+    fifo_names(sp, ctl, ack, sizeof ctl);
+    unlink(ctl);
+    unlink(ack);
+    if (mkfifo(ctl, 0600) < 0 || mkfifo(ack, 0600) < 0 ||
+        (sp->ack = open(ack, O_RDWR | O_CLOEXEC)) < 0 ||
+        !(sp->perf_pid = perf_fork(sp, ctl, ack))) {
+        disarm(sp);
+        return;
+    }
+    /* ready once it reads its control FIFO: up to 5 s */
+    for (i = 0; i < 500 && (sp->ctl = open(ctl, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0; i++) {
+        if (waitpid(sp->perf_pid, &st, WNOHANG) == sp->perf_pid) {
+            sp->perf_pid = 0;
+            break;
+        }
+        usleep(10000);
+    }
+    /* it opens the FIFO early and reads the system's symbols and the
+     * server's maps before it reads commands: ready once it answers one
+     * (its events are off already), up to 10 s */
+    if (sp->ctl < 0 || perf_say(sp, "disable\n", 10000) < 0) {
+        perf_stop(sp);
+        disarm(sp);
+    }
+}
+
+void srvprof_start(void *arg)
+{
+    struct srvprof *sp = arg;
+
+    if (sp->pid <= 0)
+        return;
+    if (!sp->perf) {
+        kill(sp->pid, SIGUSR1);
+        return;
+    }
+    if (sp->ctl >= 0 && perf_say(sp, "enable\n", 2000) == 0)
+        return;
+    if (sp->ctl >= 0) {   /* armed, but it did not answer: started afresh */
+        perf_stop(sp);
+        disarm(sp);
+    }
+    sp->perf_pid = perf_fork(sp, NULL, NULL);
 }
 
 void srvprof_end(void *arg)
 {
     struct srvprof *sp = arg;
-    int st;
 
     if (sp->pid <= 0)
         return;
@@ -114,11 +215,10 @@ void srvprof_end(void *arg)
         kill(sp->pid, SIGUSR2);
         return;
     }
-    if (sp->perf_pid > 0) {
-        kill(sp->perf_pid, SIGINT);      /* perf record writes its file and exits */
-        waitpid(sp->perf_pid, &st, 0);
-        sp->perf_pid = 0;
-    }
+    if (sp->ctl >= 0)
+        perf_say(sp, "disable\n", 2000);
+    perf_stop(sp);
+    disarm(sp);
 }
 
 struct sample {
@@ -313,9 +413,14 @@ void srvprof_free(struct srvprof *sp)
 {
     if (sp->perf)
         srvprof_end(sp);      /* a perf record still running */
-    if (sp->data[0])
+    if (sp->data[0]) {
+        char old[4300];
         unlink(sp->data);
+        snprintf(old, sizeof old, "%s.old", sp->data);   /* perf's, of a run before */
+        unlink(old);
+    }
     memset(sp, 0, sizeof *sp);
+    sp->ctl = sp->ack = -1;
 }
 
 void srvprof_discard(struct srvprof *sp)

@@ -23,6 +23,8 @@ struct srvprof {
     int perf;                     /* 1: perf record; 0: it profiles itself */
     pid_t perf_pid;               /* perf record while the window is open */
     char data[4200];              /* perf's data file */
+    int ctl, ack;                 /* an armed perf record's control FIFOs
+                                     (srvprof_arm), or -1 */
     const char *who;              /* what warnings start with (borrowed);
                                      NULL: "load: --profile-pid PID" */
 };
@@ -31,6 +33,13 @@ struct srvprof {
  * Python one that does not handle SIGUSR1 and SIGUSR2; a native one
  * without perf here). */
 int srvprof_init(struct srvprof *sp, pid_t pid, struct err *e);
+
+/* Before the load: perf record started on the server with its events
+ * off, ready to be switched on at the window's start (perf takes from
+ * milliseconds to a second to start; started at the window, it could miss
+ * a short one).  Nothing for a server that profiles itself; where it
+ * cannot be armed, srvprof_start starts perf as the window opens. */
+void srvprof_arm(struct srvprof *sp);
 
 /* load_opts.window_start and window_end (arg: the srvprof). */
 void srvprof_start(void *arg);

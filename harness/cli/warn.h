@@ -16,7 +16,9 @@
 #define WARN_SEVERE_FRACTION 0.10    /* of all samples, severe */
 #define WARN_RESOLUTION_FACTOR 1000.0
 
-#define WARN_WAITED 0.2       /* share of a counted loop spent waiting */
+#define WARN_WAITED 0.5       /* share of a counted loop spent waiting: over half (a
+                                 virtual machine whose host is busy loses a
+                                 quarter of a loop to steal, which counts) */
 
 /* Print the warnings for b to f; returns how many. */
 int warn_bench(FILE *f, const struct bench *b, const struct context *ctx, double cv_limit);
