@@ -710,6 +710,38 @@ static inline void url_ok(const char *url, struct target_url *u)
 }
 
 /* The parts: plot_files.h builds on result_files.h. */
+/* now + ms as a UTC ISO 8601 time with milliseconds into buf (a
+ * --start-at for segments started together). */
+static inline void iso_ahead(char *buf, size_t size, long ms)
+{
+    struct timespec ts;
+    struct tm tm;
+    long long t;
+    time_t sec;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    t = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ms;
+    sec = (time_t)(t / 1000);
+    gmtime_r(&sec, &tm);
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, t % 1000);
+}
+
+/* The pod template's spec of a Kubernetes Job doc (borrowed). */
+static inline json_t *pod_of(json_t *doc)
+{
+    return json_object_get(json_object_get(json_object_get(doc, "spec"), "template"), "spec");
+}
+
+/* The pod template's one container of Job doc (borrowed). */
+static inline json_t *container_of(json_t *doc)
+{
+    json_t *cs = json_object_get(pod_of(doc), "containers");
+
+    cr_assert_eq(json_array_size(cs), 1);
+    return json_array_get(cs, 0);
+}
+
 #include "result_files.h"
 #include "plot_files.h"
 

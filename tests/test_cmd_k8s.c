@@ -55,19 +55,6 @@ static json_t *manifest(const char *const *args, const char *name)
     return load_yaml(tmp_path(name));
 }
 
-static json_t *pod_of(json_t *doc)
-{
-    return json_object_get(json_object_get(json_object_get(doc, "spec"), "template"), "spec");
-}
-
-static json_t *container_of(json_t *doc)
-{
-    json_t *cs = json_object_get(pod_of(doc), "containers");
-
-    cr_assert_eq(json_array_size(cs), 1);
-    return json_array_get(cs, 0);
-}
-
 static const char *get_str(json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);

@@ -43,21 +43,6 @@ static json_t *read_back(const struct k8sjob *j)
     return doc;
 }
 
-/* The pod template's spec of Job doc (borrowed). */
-static json_t *pod_of(json_t *doc)
-{
-    return json_object_get(json_object_get(json_object_get(doc, "spec"), "template"), "spec");
-}
-
-/* The pod template's one container of Job doc (borrowed). */
-static json_t *container_of(json_t *doc)
-{
-    json_t *cs = json_object_get(pod_of(doc), "containers");
-
-    cr_assert_eq(json_array_size(cs), 1);
-    return json_array_get(cs, 0);
-}
-
 /* spec.KEY of Job doc, an integer. */
 static json_int_t spec_int(json_t *doc, const char *key)
 {

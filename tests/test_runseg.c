@@ -36,22 +36,6 @@ static void fini(void)
 
 TestSuite(runseg, .init = init, .fini = fini, .timeout = 60);
 
-/* now + ms as a UTC ISO 8601 time with milliseconds into buf. */
-static void iso_ahead(char *buf, size_t size, long ms)
-{
-    struct timespec ts;
-    struct tm tm;
-    long long t;
-    time_t sec;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + ms;
-    sec = (time_t)(t / 1000);
-    gmtime_r(&sec, &tm);
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, t % 1000);
-}
-
 /* The suite: a closed-loop scenario of two repetitions and an open-loop
  * one, both at the test server's port, with no target. */
 static const char *write_shared(int port)
