@@ -263,8 +263,16 @@ void loop_run(struct thread *t)
 
         now = clock_now_ns();
         measure_start(t, now);
-        if (now >= t->sh->t_end || (o->stop && *o->stop))
+        if (o->stop && *o->stop)
             break;
+        if (now >= t->sh->t_end) {
+            /* what fell due since the last look, up to the end, is counted
+             * as due (and, not sent, as left at the end): a thread woken
+             * late at the end must not shorten the schedule */
+            if (open_loop(t))
+                sched_due(t, t->sh->t_end - 1);
+            break;
+        }
         tick(t, now);
         if (open_loop(t)) {
             sched_due(t, now);
