@@ -257,7 +257,7 @@ static inline void tmp_teardown(void)
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir());
     if (system(cmd) != 0)
-        cr_log_warn("could not remove %s", tmp_dir());
+        cr_log_info("could not remove %s", tmp_dir());
 }
 
 /* The path of name in the scratch directory, in one of eight buffers used

@@ -173,13 +173,13 @@ Test(cmd_k8s, kubectl_reads_it)
     char *text;
 
     if (access("/usr/bin/kubectl", X_OK) != 0) {
-        cr_log_warn("kubectl is not installed: the manifest is checked by python3-yaml alone");
+        cr_log_info("kubectl is not installed: the manifest is checked by python3-yaml alone");
         return;
     }
     mine = manifest(a, "job.yaml");
     if (shell("timeout 60 kubectl create --dry-run=client --validate=false -o json -f '%s' "
               ">'%s' 2>'%s.err'", f, k, k) != 0) {
-        cr_log_warn("kubectl create --dry-run=client needs an API server (none here); the "
+        cr_log_info("kubectl create --dry-run=client needs an API server (none here); the "
                     "manifest is decoded offline by kubectl set env --local instead");
         cr_assert_eq(shell("timeout 60 kubectl set env --local -f '%s' PACER_CHECKED=1 -o json "
                            ">'%s'", f, k), 0, "kubectl could not decode %s", f);
