@@ -335,8 +335,10 @@ static int run_started(const struct scenario_point *p, const struct load_request
     struct err e = {0};
     int pn, rc, status, attempt;
 
-    if ((rc = launch_needs(&l->needs, p->suite, tg, &ctl, b)) < 0)
+    if ((rc = launch_needs(&l->needs, p->suite, tg, &ctl, b)) < 0) {
+        launch_end(&l->needs, &ctl, b);   /* those started before the one that failed */
         return rc == -2 ? -1 : 0;
+    }
     for (attempt = 1;; attempt++) {
         pn = tg->port ? tg->port : target_free_port(&e);
         if (pn < 0) {
