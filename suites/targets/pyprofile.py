@@ -85,7 +85,8 @@ class Sampler:
                 while frame is not None:
                     stack.append(_name(frame.f_code))
                     frame = frame.f_back
-                self.costs[("'".join(stack), leaf.f_code.co_filename, leaf.f_lineno)] += \
+                # f_lineno is None while a frame is between lines (3.11)
+                self.costs[("'".join(stack), leaf.f_code.co_filename, leaf.f_lineno or 0)] += \
                     int(round((now - last) * 1e6))
             last = now
 
@@ -146,7 +147,7 @@ class Yappi:
             return ("%s (%s:%d)" % (f.name, os.path.basename(f.module), f.lineno)).replace("'", "`")
 
         def down(f, stack, share, seen, depth):
-            costs[("'".join(reversed(stack)), f.module, f.lineno)] += int(round(f.tsub * share * 1e6))
+            costs[("'".join(reversed(stack)), f.module, f.lineno or 0)] += int(round(f.tsub * share * 1e6))
             if depth >= self.MAX_DEPTH:
                 return
             for c in f.children:
