@@ -245,13 +245,16 @@ static int imported(const struct result *r)
     return r && r->ctx.pacer_version && !strcmp(r->ctx.pacer_version, "imported");
 }
 
-/* The independent replicates of side b with k processes (compare.h): a
- * command's runs and an imported micro benchmark's repetitions count, as
- * each run is a process of its own and an imported file holds nothing
+/* The independent replicates of side b with k groups (compare.h): the
+ * worker processes of a micro benchmark, and of a command the spells its
+ * runs were spread over (pacer run --processes).  A command whose runs
+ * all ran in one spell is one replicate of the machine, as one process
+ * is: its runs share the spell's page cache, clock speed and neighbours.
+ * An imported file's repetitions and runs count, as it holds nothing
  * else. */
 static size_t replicates(const struct bench *b, size_t k, int from_import)
 {
-    if (b->kind == KIND_COMMAND || (from_import && b->kind == KIND_MICRO))
+    if (from_import && (b->kind == KIND_COMMAND || b->kind == KIND_MICRO))
         return b->nsamples;
     return k;
 }
@@ -270,8 +273,11 @@ static void weak_unpaired(struct compare_row *r, const struct effect *ef,
         snprintf(r->note, sizeof r->note,
                  "%s: the spread between runs cannot be seen (run with --processes 10, or "
                  "pair the builds: pacer ab)",
-                 r->reps_base < 2 && r->reps_new < 2 ? "one worker process a side"
-                                                     : "one worker process on a side");
+                 r->base->kind == KIND_COMMAND
+                     ? (r->reps_base < 2 && r->reps_new < 2 ? "all runs in one spell a side"
+                                                            : "all runs in one spell on a side")
+                 : r->reps_base < 2 && r->reps_new < 2 ? "one worker process a side"
+                                                       : "one worker process on a side");
     } else if (ef->ci_narrowed && r->k_base >= 2 && r->k_new >= 2) {
         r->weak = 1;
         snprintf(r->note, sizeof r->note,

@@ -30,12 +30,14 @@
  * fewer benchmarks, the fixed allowance (drift, default 10 %) stands in.
  * A side with fewer than COMPARE_MIN_PROCESSES independent replicates
  * always gets at least the fixed allowance: its CIs see no drift at all.
- * The replicates of a side are its worker processes; for a command
- * benchmark (pacer's or hyperfine's) each run, as every run is a process
- * of its own; for a micro benchmark read from another tool's file (Google
- * Benchmark), its repetitions, which are all that file holds: its noise
- * comes from them and from the suite, as the tool cannot spread a
- * benchmark over processes (compare_row's reps_base and reps_new).  Paired: p from the
+ * The replicates of a side are its worker processes; for pacer's command
+ * benchmarks, the spells its runs were spread over (pacer run
+ * --processes; runs in one spell share its page cache, clock and
+ * neighbours: one replicate); for a file of another tool (Google
+ * Benchmark's repetitions, hyperfine's runs), each repetition or run,
+ * which are all that file holds: its noise comes from them and from the
+ * suite, as the tool cannot spread a benchmark over processes
+ * (compare_row's reps_base and reps_new).  Paired: p from the
  * Wilcoxon signed-rank test of the log ratios; the CI from the worker
  * pairs (the sign-test interval of the median of their median log ratios)
  * when there are two or more, else the order-statistic CI of the median of

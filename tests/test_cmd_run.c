@@ -190,6 +190,31 @@ Test(cmd_run, command_json_to_stdout)
     out_free(&o);
 }
 
+/* --processes spreads a command's runs over spells, one a round
+ * (cmdbench.h): the result keeps each spell's count as a process's, and
+ * the statistics are over all runs. */
+Test(cmd_run, command_runs_spread_over_spells)
+{
+    struct out o = run_pacer("run", "--cmd", "true", "-n", "noop", "--samples", "7",
+                             "--processes", "3", "--format", "json", "-q");
+    json_error_t je;
+    json_t *j, *b, *ps;
+
+    cr_assert_eq(o.code, 0, "stderr: %s", o.stderr_s);
+    j = json_loads(o.stdout_s, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    b = json_array_get(json_object_get(j, "benchmarks"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(b, "processes")), 3);
+    ps = json_object_get(b, "process_samples");
+    cr_assert_eq(json_array_size(ps), 3, "%s", o.stdout_s);
+    cr_assert_eq(json_integer_value(json_array_get(ps, 0)), 3);
+    cr_assert_eq(json_integer_value(json_array_get(ps, 2)), 2);
+    cr_assert_eq(json_array_size(json_object_get(b, "samples")), 7);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(b, "stats"), "n")), 7);
+    json_decref(j);
+    out_free(&o);
+}
+
 Test(cmd_run, save_names_the_file)
 {
     const char *d = tmp_path("results");

@@ -31,7 +31,7 @@ static struct bench *run(struct result *r, struct cmd_spec *cs, const struct set
     b = result_add_bench(r);
     if (!cs->name)
         cs->name = strdup(cs->line);
-    cr_assert_eq(cmdbench_run(cs, "cmd", s, b), 0);
+    cr_assert_eq(cmdbench_run(cs, "cmd", s, 0, b), 0);
     return b;
 }
 
@@ -210,6 +210,81 @@ Test(cmdbench, prepare_each_run_cleanup_once)
     rmdir(dir);
     cmd_spec_free(&cs);
     result_free(&r);
+}
+
+/* With several processes the runs go in spells, one a round (cmdbench.h):
+ * each spell its own warmup run and group of samples, cleanup once after
+ * the last; a failure in a spell ends the benchmark there. */
+Test(cmdbench, runs_spread_over_rounds)
+{
+    char dir[] = "/tmp/pacer-cmdbench-XXXXXX", prep[128], clean[128], path[64], line[64];
+    struct cmd_spec cs;
+    struct settings s = quick(7);
+    struct result r;
+    struct bench *b;
+    unsigned round;
+    FILE *f;
+    int preps = 0, cleans = 0;
+
+    s.processes = 3;
+    cr_assert_eq(cmdbench_rounds(&s), 3);
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/log", dir);
+    snprintf(prep, sizeof prep, "echo prepare >> %s", path);
+    snprintf(clean, sizeof clean, "echo cleanup >> %s", path);
+    cs = (struct cmd_spec){.line = strdup("true"), .prepare = strdup(prep),
+                           .cleanup = strdup(clean)};
+    b = run(&r, &cs, &s);
+    for (round = 1; round < 4; round++)   /* round 3 is past the last: nothing */
+        cr_assert_eq(cmdbench_run(&cs, "cmd", &s, round, b), 0);
+    cr_assert_null(b->error, "%s", b->error ? b->error->message : "");
+    cr_assert_eq(b->nsamples, 7);
+    cr_assert_eq(b->processes, 3);
+    cr_assert_eq(b->nproc_samples, 3);
+    cr_assert_eq(b->proc_samples[0], 3);
+    cr_assert_eq(b->proc_samples[1], 2);
+    cr_assert_eq(b->proc_samples[2], 2);
+    cr_assert_eq(metric(b, "user")->nsamples, 7);
+    cr_assert_eq(metric(b, "max_rss")->nsamples, 7);
+    cr_assert_not_null(f = fopen(path, "r"));
+    while (fgets(line, sizeof line, f)) {
+        preps += !strcmp(line, "prepare\n");
+        cleans += !strcmp(line, "cleanup\n");
+    }
+    fclose(f);
+    cr_assert_eq(preps, 3 + 7, "a warmup run a spell and 7 timed runs: %d prepares", preps);
+    cr_assert_eq(cleans, 1);
+    result_free(&r);
+
+    /* a spell that fails: the error is the benchmark's, later rounds idle */
+    unlink(path);
+    free(cs.line);
+    cs.line = strdup("false");
+    free(cs.name);
+    cs.name = strdup("f");
+    s.warmup_runs = 0;
+    b = run(&r, &cs, &s);
+    cr_assert_not_null(b->error);
+    cr_assert_eq(cmdbench_run(&cs, "cmd", &s, 1, b), 0);
+    cr_assert_eq(b->nsamples, 0);
+    cr_assert_not_null(f = fopen(path, "r"));
+    cleans = 0;
+    while (fgets(line, sizeof line, f))
+        cleans += !strcmp(line, "cleanup\n");
+    fclose(f);
+    cr_assert_eq(cleans, 1, "cleanup after the failing spell");
+    unlink(path);
+    rmdir(dir);
+    cmd_spec_free(&cs);
+    result_free(&r);
+
+    s.samples = 2;
+    cr_assert_eq(cmdbench_rounds(&s), 2, "at most a spell a run");
+    s.samples = 0;
+    cr_assert_eq(cmdbench_rounds(&s), 1, "a count decided as the runs go: one spell");
+    s.samples = 7;
+    s.mode = RUN_MODE_INSTRUCTIONS;
+    cr_assert_eq(cmdbench_rounds(&s), 1, "counts: one spell");
 }
 
 Test(cmdbench, failing_prepare)

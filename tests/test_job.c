@@ -44,6 +44,9 @@ Test(job, rounds)
     cr_assert_not(job_in_round(&micro, 1));
     cr_assert(job_in_round(&cmd, 0));
     cr_assert_not(job_in_round(&cmd, 1));
+    cmd.set.processes = 3;   /* 2 runs: 2 spells (cmdbench.h) */
+    cr_assert(job_in_round(&cmd, 1));
+    cr_assert_not(job_in_round(&cmd, 2));
     cr_assert(job_in_round(&load, 0));
     cr_assert_not(job_in_round(&load, 1));
 }

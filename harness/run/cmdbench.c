@@ -415,8 +415,20 @@ static void cmdrun_finish(struct cmdrun *cr, size_t n, const struct settings *se
     words_free(cr->argv);
 }
 
-int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
-                 struct bench *b)
+unsigned cmdbench_rounds(const struct settings *set)
+{
+    unsigned k = set->processes ? set->processes : 1;
+
+    if (set->mode == RUN_MODE_INSTRUCTIONS || !set->samples)
+        return 1;
+    return k < set->samples ? k : set->samples;
+}
+
+/* One spell of runs into b: the warmup runs, then set->samples timed ones
+ * (or what the budget or hyperfine's rule allows), then the cleanup when
+ * last or when a run failed.  -1 only when interrupted. */
+static int cmd_spell(const struct cmd_spec *cs, const char *suite, const struct settings *set,
+                     int last, struct bench *b)
 {
     struct cmdrun cr;
     uint64_t deadline = clock_now_ns() + set->timeout_ns, t_start;
@@ -439,7 +451,7 @@ int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct sett
             rc = cmdrun_once(&cr, errfd, deadline, set, !warm, run + 1,
                              warm ? "warmup" : "timed", warm ? run + 1 : measured + 1);
         }
-        if (cs->cleanup && rc != -2) {
+        if (cs->cleanup && rc != -2 && (last || rc != 0)) {
             errfd_reset(errfd);
             run_helper("cleanup", cs->cleanup, errfd, clock_now_ns() + set->timeout_ns, b);
         }
@@ -448,6 +460,53 @@ int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct sett
     if (errfd >= 0)
         close(errfd);
     return rc == -2 ? -1 : 0;
+}
+
+/* Round r's spell appended to b (rounds after the first): its runs as
+ * one more group, or its error as b's. */
+static int cmd_later_spell(const struct cmd_spec *cs, const char *suite,
+                           const struct settings *set, int last, struct bench *b)
+{
+    struct bench part;
+    int rc;
+
+    memset(&part, 0, sizeof part);
+    rc = cmd_spell(cs, suite, set, last, &part);
+    if (part.error) {
+        b->error = part.error;
+        part.error = NULL;
+    } else if (bench_append(b, &part) < 0)
+        bench_set_error(b, "out of memory");
+    else
+        b->proc_samples[b->nproc_samples++] = part.nsamples;
+    bench_free(&part);
+    return rc;
+}
+
+int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
+                 unsigned round, struct bench *b)
+{
+    unsigned k = cmdbench_rounds(set);
+    struct settings share = *set;
+
+    if (round >= k || (round > 0 && (b->error || !b->proc_samples)))
+        return 0;
+    if (k > 1) {   /* round r's share of the runs and of the budget */
+        share.samples = set->samples / k + (round < set->samples % k);
+        share.budget_ns = set->budget_ns / k;
+    }
+    if (round > 0)
+        return cmd_later_spell(cs, suite, &share, round + 1 == k, b);
+    if (cmd_spell(cs, suite, &share, k == 1, b) < 0)
+        return -1;
+    if (k > 1 && !b->error) {
+        b->processes = k;
+        if (!(b->proc_samples = calloc(k, sizeof *b->proc_samples)))
+            bench_set_error(b, "out of memory");
+        else
+            b->proc_samples[b->nproc_samples++] = b->nsamples;
+    }
+    return 0;
 }
 
 int cmdbench_pairs(const struct cmd_spec *base, const struct cmd_spec *nw, const char *suite,

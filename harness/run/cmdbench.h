@@ -31,11 +31,25 @@ struct cmd_spec {
 
 void cmd_spec_free(struct cmd_spec *cs);
 
-/* Run the benchmark into b (name suite/name).  Failures (cannot start,
- * non-zero exit, signal, timeout, failing prepare) go into b->error with
- * the stderr tail of the failing run.  Returns -1 only when interrupted. */
+/* The rounds of pacer run a command's runs are spread over: with several
+ * worker processes asked (set->processes) and a count of runs, as many as
+ * there are processes (at most one a run), so that a slow spell of the
+ * machine lands on some of them and shows as spread between the groups,
+ * not as a shift; 1 when the count is decided as the runs go (a budget,
+ * hyperfine's rule) and for counts (--mode instructions: no spell moves
+ * them). */
+unsigned cmdbench_rounds(const struct settings *set);
+
+/* Round round of the benchmark into b (name suite/name): its share of the
+ * runs, each round with its own warmup runs; with several rounds each
+ * round's runs are a group of b (processes, process_samples), and b's
+ * statistics are those of the last round until job_finish computes them
+ * over all.  Failures (cannot start, non-zero exit, signal, timeout,
+ * failing prepare) go into b->error with the stderr tail of the failing
+ * run, and the rounds after do nothing; cleanup runs after the last
+ * round's runs or the failing one.  Returns -1 only when interrupted. */
 int cmdbench_run(const struct cmd_spec *cs, const char *suite, const struct settings *set,
-                 struct bench *b);
+                 unsigned round, struct bench *b);
 
 /* Paired runs of two commands (pacer ab): warmup runs of each, then
  * settings.samples pairs in ABBA order (base first in even pairs, new

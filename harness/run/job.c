@@ -9,7 +9,9 @@
 
 int job_in_round(const struct job *j, unsigned round)
 {
-    if (j->cs || j->mp.sc)
+    if (j->cs)
+        return round < cmdbench_rounds(&j->set);
+    if (j->mp.sc)
         return round == 0;
     return round < (j->set.processes ? j->set.processes : 1);
 }
@@ -25,7 +27,7 @@ int job_run(const struct job *j, unsigned round, double clock_res_ns,
         return scenario_run(&j->mp, &mo, b, invalid);
     }
     if (j->cs)
-        return cmdbench_run(j->cs, j->suite, &j->set, b);
+        return cmdbench_run(j->cs, j->suite, &j->set, round, b);
     return runner_process(j->binary, j->suite, j->li, &ro, round, b) < 0 ? -1 : 0;
 }
 
@@ -41,8 +43,8 @@ void job_finish(const struct job *j, struct bench *b)
         if ((b->name = malloc(len)))
             snprintf(b->name, len, "%s/%s", j->suite, j->name);
     }
-    if (!j->cs && !j->mp.sc)
-        runner_finish(b, &ro);
+    if (!j->mp.sc && (!j->cs || b->nproc_samples > 1))
+        runner_finish(b, &ro);   /* a command's rounds: statistics over all */
 }
 
 int job_run_pair(const struct job *j, double clock_res_ns, struct bench *bb, struct bench *nb)

@@ -451,9 +451,11 @@ int plan_run(struct plan *p, const struct plan_run_opts *o, struct err *e)
     if (plan_cmds(p, o, e) < 0 || !(p->name = run_name(p, o)))
         return -1;
     p->rounds = 1;
-    for (i = 0; i < p->njobs; i++)
-        if (!p->jobs[i].cs && !p->jobs[i].mp.sc && p->jobs[i].set.processes > p->rounds)
-            p->rounds = p->jobs[i].set.processes;
+    for (i = 0; i < p->njobs; i++) {
+        unsigned k = p->jobs[i].cs ? cmdbench_rounds(&p->jobs[i].set) : p->jobs[i].set.processes;
+        if (!p->jobs[i].mp.sc && k > p->rounds)
+            p->rounds = k;
+    }
     return 0;
 }
 

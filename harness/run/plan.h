@@ -25,7 +25,8 @@
 struct plan {
     struct job *jobs;
     size_t njobs;
-    unsigned rounds;              /* pacer run: the most worker processes of a micro job */
+    unsigned rounds;              /* pacer run: the most rounds of a job (micro: its worker
+                                     processes; command: cmdbench_rounds) */
     char *name;                   /* the result's suite name */
     const char *compiler, *cflags; /* the build of the first (new) binary listed, or NULL */
     char *base_label, *new_label; /* pacer ab: what the two sides are */
