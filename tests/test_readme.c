@@ -394,7 +394,7 @@ static char *placeholders(char *s)
 /* Quick measuring, where README's settings would take seconds. */
 #define QUICK "--warmup 1ms --sample-time 1ms -q"
 
-/* pacer ab, shortened: its defaults (100 pairs over 10 worker pairs of
+/* pacer ab, shortened: its defaults (60 pairs over 10 worker pairs of
  * every benchmark) take minutes.  Five pairs cannot give p < 0.05 (the
  * exact test's least is 2/2^5), so two copies of one build cannot come out
  * "regressed" by chance. */

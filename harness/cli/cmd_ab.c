@@ -29,7 +29,7 @@
 #include "harness/run/plan.h"
 #include "harness/run/tmpfiles.h"
 
-#define AB_PAIRS_DEFAULT 100
+#define AB_PAIRS_DEFAULT 60
 #define AB_PROCESSES_DEFAULT 10
 #define AB_LOOKS_DEFAULT 3
 
@@ -49,7 +49,7 @@ static void usage(FILE *f)
 "  --processes K         spread the pairs over K successive pairs of worker\n"
 "                        processes, so one memory layout cannot pass for a\n"
 "                        change (default %d)\n"
-"  --warmup TIME         warmup of each worker (default 50ms)\n"
+"  --warmup TIME         warmup of each worker, both sides at once (default 20ms)\n"
 "  --warmup-runs N       commands: warmup runs of each side (default 1)\n"
 "  --sample-time TIME    target time of one micro sample (default 5ms)\n"
 "  --timeout TIME        per pair of worker processes (default 60s)\n"
@@ -211,7 +211,7 @@ static int parse(int argc, char **argv, struct abcli *c, struct compare_opts *o)
     settings_default(&c->set);
     c->set.samples = AB_PAIRS_DEFAULT;
     c->set.processes = AB_PROCESSES_DEFAULT;
-    c->set.warmup_ns = 50000000ULL;
+    c->set.warmup_ns = 20000000ULL;
     c->set.sample_target_ns = 5000000ULL;   /* a pair is two: 10 ms */
     c->format = "table";
     c->color = "auto";

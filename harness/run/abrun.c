@@ -102,13 +102,29 @@ static enum child_fail ask_calibrate(struct pair *pp, int i, struct err *e)
     return f;
 }
 
-/* Warm up at the fixed count. */
-static enum child_fail ask_warmup(struct pair *pp, int i, struct err *e)
+/* Both sides warm up at the fixed count at once: nothing is measured
+ * while they do, so on a machine with two cores the warmup costs the wall
+ * time of one. */
+static enum child_fail pair_warmup(struct pair *pp)
 {
     struct warmup_answer wa;
+    struct err e = {0};
+    enum child_fail f;
+    unsigned k;
+    int i;
 
-    return query_warmup(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
-                          runner_sample_target(pp->o), 1, pp->deadline, &wa, e);
+    for (k = 0; k < 2; k++) {
+        i = (int)(k ^ pp->swap);
+        if ((f = query_warmup_send(&pp->sd[i].c, pp->iters, pp->o->set.warmup_ns,
+                                   runner_sample_target(pp->o), 1, &e)) != CHILD_OK)
+            return side_failed(pp, i, f, &e, "warmup");
+    }
+    for (k = 0; k < 2; k++) {
+        i = (int)(k ^ pp->swap);
+        if ((f = query_warmup_reply(&pp->sd[i].c, pp->deadline, &wa, &e)) != CHILD_OK)
+            return side_failed(pp, i, f, &e, "warmup");
+    }
+    return CHILD_OK;
 }
 
 /* Rounds of the reference workload, the machine's speed beside the pairs. */
@@ -186,7 +202,7 @@ static enum child_fail pair_process(struct side sd[2], const struct listed *li,
         (f = pair_ask(&pp, ask_select, "select")) == CHILD_OK &&
         (f = pair_ask(&pp, ask_setup, "setup")) == CHILD_OK &&
         (!first || (f = pair_ask(&pp, ask_calibrate, "calibration")) == CHILD_OK) &&
-        (f = pair_ask(&pp, ask_warmup, "warmup")) == CHILD_OK &&
+        (f = pair_warmup(&pp)) == CHILD_OK &&
         (f = pair_ask(&pp, ask_reference, "reference")) == CHILD_OK &&
         (f = pair_sample(&pp, npairs)) == CHILD_OK &&
         (f = pair_ask(&pp, ask_reference, "reference")) == CHILD_OK &&

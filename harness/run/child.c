@@ -497,14 +497,27 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-enum child_fail child_call(struct child *c, const char *req, char **rest, uint64_t deadline_ns,
-                           struct err *e)
+enum child_fail child_send(struct child *c, const char *req, struct err *e)
+{
+    char buf[1024];
+    size_t len = strlen(req);
+
+    /* one write: the worker wakes once for the whole line */
+    if (len < sizeof buf) {
+        memcpy(buf, req, len);
+        buf[len] = '\n';
+        return write_all(c->req_fd, buf, len + 1) < 0 ? died(c, e) : CHILD_OK;
+    }
+    if (write_all(c->req_fd, req, len) < 0 || write_all(c->req_fd, "\n", 1) < 0)
+        return died(c, e);
+    return CHILD_OK;
+}
+
+enum child_fail child_reply(struct child *c, char **rest, uint64_t deadline_ns, struct err *e)
 {
     enum child_fail f;
     char *line;
 
-    if (write_all(c->req_fd, req, strlen(req)) < 0 || write_all(c->req_fd, "\n", 1) < 0)
-        return died(c, e);
     f = child_line(c, &line, deadline_ns, e);
     if (f != CHILD_OK)
         return f;
@@ -522,6 +535,14 @@ enum child_fail child_call(struct child *c, const char *req, char **rest, uint64
     }
     err_set(e, "unexpected answer from the worker: '%.60s'", line);
     return CHILD_PROTOCOL;
+}
+
+enum child_fail child_call(struct child *c, const char *req, char **rest, uint64_t deadline_ns,
+                           struct err *e)
+{
+    enum child_fail f = child_send(c, req, e);
+
+    return f != CHILD_OK ? f : child_reply(c, rest, deadline_ns, e);
 }
 
 int child_stop(struct child *c, uint64_t grace_ns, struct err *e)

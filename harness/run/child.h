@@ -68,6 +68,10 @@ int child_python_dir(char *buf, size_t len);
  * otherwise a child_fail with a one-line cause in e. */
 enum child_fail child_call(struct child *c, const char *req, char **rest, uint64_t deadline_ns,
                            struct err *e);
+/* child_call in two halves, so that two workers can be asked at once:
+ * send the request line, then read its answer. */
+enum child_fail child_send(struct child *c, const char *req, struct err *e);
+enum child_fail child_reply(struct child *c, char **rest, uint64_t deadline_ns, struct err *e);
 /* Read one more line (list answers), same rules. */
 enum child_fail child_line(struct child *c, char **line, uint64_t deadline_ns, struct err *e);
 

@@ -44,18 +44,25 @@ enum child_fail query_calibrate(struct child *c, uint64_t target_ns, uint64_t de
     return CHILD_OK;
 }
 
-enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
-                               uint64_t target_ns, int fixed, uint64_t deadline,
-                               struct warmup_answer *a, struct err *e)
+enum child_fail query_warmup_send(struct child *c, uint64_t iters, uint64_t warmup_ns,
+                                  uint64_t target_ns, int fixed, struct err *e)
 {
-    char req[128], *rest;
+    char req[128];
+
+    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " %d", iters, warmup_ns,
+             target_ns, fixed);
+    return child_send(c, req, e);
+}
+
+enum child_fail query_warmup_reply(struct child *c, uint64_t deadline, struct warmup_answer *a,
+                                   struct err *e)
+{
+    char *rest;
     unsigned long long wi, ws, wm;
     enum child_fail f;
     int settled;
 
-    snprintf(req, sizeof req, "warmup %" PRIu64 " %" PRIu64 " %" PRIu64 " %d", iters, warmup_ns,
-             target_ns, fixed);
-    if ((f = child_call(c, req, &rest, deadline, e)) != CHILD_OK)
+    if ((f = child_reply(c, &rest, deadline, e)) != CHILD_OK)
         return f;
     if (sscanf(rest, "%llu %llu %d %llu", &wi, &ws, &settled, &wm) != 4 || wi == 0) {
         err_set(e, "malformed warmup answer '%.40s'", rest);
@@ -66,6 +73,15 @@ enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns
     a->settled = settled;
     a->median_ns = wm;
     return CHILD_OK;
+}
+
+enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
+                               uint64_t target_ns, int fixed, uint64_t deadline,
+                               struct warmup_answer *a, struct err *e)
+{
+    enum child_fail f = query_warmup_send(c, iters, warmup_ns, target_ns, fixed, e);
+
+    return f != CHILD_OK ? f : query_warmup_reply(c, deadline, a, e);
 }
 
 enum child_fail query_samples(struct child *c, uint64_t iters, unsigned n, uint64_t deadline,

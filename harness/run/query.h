@@ -36,6 +36,12 @@ enum child_fail query_calibrate(struct child *c, uint64_t target_ns, uint64_t de
 enum child_fail query_warmup(struct child *c, uint64_t iters, uint64_t warmup_ns,
                                uint64_t target_ns, int fixed, uint64_t deadline,
                                struct warmup_answer *a, struct err *e);
+/* query_warmup in two halves (child_send, child_reply): pacer ab warms
+ * both sides of a pair at once. */
+enum child_fail query_warmup_send(struct child *c, uint64_t iters, uint64_t warmup_ns,
+                                  uint64_t target_ns, int fixed, struct err *e);
+enum child_fail query_warmup_reply(struct child *c, uint64_t deadline, struct warmup_answer *a,
+                                   struct err *e);
 /* "sample": n samples of iters iterations, appended to s as times per
  * iteration; the bytes and items per iteration into b.  Those that came
  * stay in s also when there are fewer than asked ("asked for N samples,
