@@ -115,8 +115,9 @@ int stats_ci_mean(const double *x, size_t n, double level, struct ci *out);
 /* The bootstrap distribution of a resample's median: the values it takes,
  * ascending, with their probabilities and P(median* <= v[i]) in cum[i]
  * (cum[n - 1] == 1); v[n .. n + STATS_BOOT_PAD) hold +inf, an end for
- * scans.  Values whose probability is below 1e-15 are left out.  Owned:
- * stats_boot_free. */
+ * scans.  Values whose probability is below 1e-7 are left out and the
+ * rest scaled to add up to 1 (stats_boot.c says how little that moves an
+ * interval).  Owned: stats_boot_free. */
 #define STATS_BOOT_PAD 4
 struct stats_boot_dist {
     double *v, *p, *cum;
