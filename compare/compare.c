@@ -245,6 +245,13 @@ static int imported(const struct result *r)
     return r && r->ctx.pacer_version && !strcmp(r->ctx.pacer_version, "imported");
 }
 
+/* Whether r was read from pytest-benchmark's file (its importer writes
+ * "pytest-benchmark VERSION" first in the flags). */
+static int from_pytest(const struct result *r)
+{
+    return imported(r) && r->ctx.cflags && !strncmp(r->ctx.cflags, "pytest-benchmark", 16);
+}
+
 /* The independent replicates of side b with k groups (compare.h): the
  * worker processes of a micro benchmark, and of a command the spells its
  * runs were spread over (pacer run --processes).  A command whose runs
@@ -514,6 +521,7 @@ static void header(struct comparison *out, const struct compare_opts *o,
     out->geomean = NAN;
     out->base_imported = imported(base);
     out->new_imported = imported(nw);
+    out->from_pytest = from_pytest(base) || from_pytest(nw);
     if (base && nw)
         env_diff(&base->ctx, &nw->ctx, out->fingerprint_diff, sizeof out->fingerprint_diff);
 }

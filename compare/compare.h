@@ -212,6 +212,7 @@ struct comparison {
     char fingerprint_diff[256]; /* differing fields, "" when equal */
     int base_imported, new_imported;  /* read from another tool's file
                                          (context pacer_version "imported") */
+    int from_pytest;            /* a side read from pytest-benchmark's file */
     char base_name[256], new_name[256];
     double alpha, ci_level;
     unsigned looks;             /* as in compare_opts */

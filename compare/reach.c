@@ -67,6 +67,8 @@ char *reach_option(char *buf, size_t len, const struct comparison *c,
         snprintf(buf, len, "--pairs %zu", n);
     else if (imp && r->nw && r->nw->kind == KIND_COMMAND)
         snprintf(buf, len, "--runs %zu", n);
+    else if (imp && c->from_pytest)
+        snprintf(buf, len, "--benchmark-min-rounds=%zu", n);
     else if (imp)
         snprintf(buf, len, "--benchmark_repetitions=%zu", n);
     else

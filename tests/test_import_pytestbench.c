@@ -193,6 +193,10 @@ Test(pytestbench, compare_show_and_trend_read_it)
                   DATA "/good/pytestbench_saved.json");
     cr_expect_neq(o.code, 2, "%s", o.stderr_s);
     cr_expect_not_null(strstr(o.stdout_s, "test_sums.py::test_sum_n[1000]"), "%s", o.stdout_s);
+    /* its advice is pytest's, not another tool's */
+    cr_expect_not_null(strstr(o.stdout_s, "pytest-benchmark files: each benchmark's noise is "
+                                          "from its rounds"), "%s", o.stdout_s);
+    cr_expect_null(strstr(o.stdout_s, "Google Benchmark"), "%s", o.stdout_s);
     out_free(&o);
     o = run_pacer("show", DATA "/good/pytestbench_saved.json");
     cr_expect_eq(o.code, 0, "%s", o.stderr_s);

@@ -56,6 +56,9 @@ Test(reach, unreachable_rows_and_advice)
     cr_expect_str_eq(reach_option(buf, sizeof buf, &c, first, 8), "--samples 8");
     c.new_imported = 1;
     cr_expect_str_eq(reach_option(buf, sizeof buf, &c, first, 8), "--benchmark_repetitions=8");
+    c.from_pytest = 1;
+    cr_expect_str_eq(reach_option(buf, sizeof buf, &c, first, 8), "--benchmark-min-rounds=8");
+    c.from_pytest = 0;
     nb.kind = KIND_COMMAND;
     cr_expect_str_eq(reach_option(buf, sizeof buf, &c, first, 8), "--runs 8");
     c.paired = 1;

@@ -321,6 +321,18 @@ Test(report, import_advice)
     report_method(line, sizeof line, &cmp);
     cr_expect_not_null(strstr(line, "for more repetitions to reach it: run with "
                                     "--benchmark_enable_random_interleaving=true"), "%s", line);
+    /* pytest-benchmark's files: its rounds, and pytest's own option */
+    cmp.from_pytest = 1;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "pytest-benchmark files: each benchmark's noise is from "
+                                    "its rounds"), "%s", line);
+    cr_expect_not_null(strstr(line, "pacer run bench.py --processes 10"), "%s", line);
+    cr_expect_null(strstr(line, "Google"), "%s", line);
+    rows[0].allowance = 0.005;
+    report_method(line, sizeof line, &cmp);
+    cr_expect_not_null(strstr(line, "to resolve 1.5%, run pytest with "
+                                    "--benchmark-min-rounds=85"), "%s", line);
+    cmp.from_pytest = 0;
 }
 
 /* The drift line says what the suite gave. */

@@ -173,7 +173,7 @@ static void report_import_line(char *buf, size_t len, const struct comparison *c
                effect_norm_quantile(1 - (1 - c->ci_level) / 2);
     size_t i, cnt = 0, o;
     int cmd = 0;
-    const char *tool, *opt;
+    const char *tool, *opt, *unit;
 
     if (!v)
         return;
@@ -196,11 +196,14 @@ static void report_import_line(char *buf, size_t len, const struct comparison *c
     free(v);
     if (cnt == 0)
         return;
-    tool = cmd ? "hyperfine" : "Google Benchmark";
-    opt = cmd ? "run hyperfine with --runs" : "run with --benchmark_repetitions=";
+    tool = cmd ? "hyperfine" : c->from_pytest ? "pytest-benchmark" : "Google Benchmark";
+    opt = cmd ? "run hyperfine with --runs "
+              : c->from_pytest ? "run pytest with --benchmark-min-rounds="
+                               : "run with --benchmark_repetitions=";
+    unit = cmd ? "runs" : c->from_pytest ? "rounds" : "repetitions";
     o = (size_t)snprintf(buf, len, ".\n%s files: each benchmark's noise is from its %s "
                                    "(median %.0f a side)%s; the median MDE is %.1f%%",
-                         tool, cmd ? "runs" : "repetitions", n,
+                         tool, unit, n,
                          c->drift_estimated ? " and the drift from the suite" : "", 100 * m);
     if (o >= len || m <= t)
         return;
@@ -210,12 +213,15 @@ static void report_import_line(char *buf, size_t len, const struct comparison *c
     if (reps > REPS_MAX)
         snprintf(buf, len, "; the drift between the files (%.1f%%) leaves too little of the "
                            "threshold for more %s to reach it: %s",
-                 100 * a, cmd ? "runs" : "repetitions",
+                 100 * a, unit,
                  cmd ? "pair the builds (pacer ab --cmd OLD --cmd NEW)"
+                 : c->from_pytest
+                     ? "time the functions with pacer (pacer run bench.py --processes 10, "
+                       "harness/lib/pacer.py), or pair the versions (pacer ab)"
                      : "run with --benchmark_enable_random_interleaving=true (the repetitions "
                        "then spread over the run and show its drift)");
     else
-        snprintf(buf, len, "; to resolve %.1f%%, %s%s%.0f", 100 * t, opt, cmd ? " " : "", reps);
+        snprintf(buf, len, "; to resolve %.1f%%, %s%.0f", 100 * t, opt, reps);
 }
 
 char *report_method(char *buf, size_t len, const struct comparison *c)
