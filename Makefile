@@ -8,7 +8,7 @@
 #                   results/, and draw both under results/plots/
 #   make bench-asyncio  install what is missing, build, run
 #                   suites/macro/asyncio-tuning.json (the asyncio app with
-#                   redis behind it: about 4 minutes), store the result
+#                   redis behind it: about 4.5 minutes), store the result
 #                   under results/asyncio/, draw its pictures under
 #                   results/asyncio/plots/ and print the before/after table
 #   make check      build and run the tests without the dependency step
@@ -171,7 +171,11 @@ bench-asyncio: deps
 	  -o $$p/timeline-pool.png; \
 	$(PACER) plot capacity $$new --bench asyncio-tuning/capacity-asyncio -o $$p/capacity-asyncio.png; \
 	$(PACER) plot capacity $$new --bench asyncio-tuning/capacity-uvloop -o $$p/capacity-uvloop.png; \
-	echo; /usr/bin/python3 suites/macro/asyncio_table.py $$new | tee $(ASYNCIO_RESULTS)/table.md; \
+	echo; /usr/bin/python3 suites/macro/asyncio_table.py --overload-ok no-limit $$new \
+	  > $(ASYNCIO_RESULTS)/table.md; t=$$?; cat $(ASYNCIO_RESULTS)/table.md; \
+	if [ $$rc -eq 3 ] && [ $$t -eq 0 ]; then \
+	  echo "bench-asyncio: the runs not valid are the no-limit points past the app's capacity," \
+	    "as the suite means them (their p99 is a floor, marked in the table)"; rc=0; fi; \
 	exit $$rc
 
 # ---- fuzzing -------------------------------------------------------------

@@ -9,7 +9,12 @@ TCP connections the app held to other ports (its store, its backend) as
 the monitor counted them every 100 ms: the mean and the most in a sample.  Every figure
 comes from the file: medians over the repetitions.
 
-    /usr/bin/python3 suites/macro/asyncio_table.py [RESULT.json]
+    /usr/bin/python3 suites/macro/asyncio_table.py [--overload-ok SCENARIO] [RESULT.json]
+
+A point with a repetition pacer judged not valid shows its p99 as "> X"
+with a numbered note giving pacer's reason: past the app's capacity with
+no limit, requests wait for a connection the app holds and some are never
+sent, so the percentiles of those sent understate the truth.
 """
 
 import glob
@@ -92,24 +97,64 @@ def load_text(bench):
     return text
 
 
-def row(label, point, before, after):
+def invalid(bench):
+    """The first reason a repetition of bench was not valid (pacer's
+    words), or None."""
+    for rep in bench.get("load") or []:
+        if rep.get("valid") is False:
+            return rep.get("invalid_reason") or "not valid"
+    return None
+
+
+def overload_only(bench):
+    """Whether every repetition of bench that is not valid is so only for
+    requests it could not send (the server held every connection: an app
+    past its capacity with no limit)."""
+    for rep in bench.get("load") or []:
+        if rep.get("valid") is False and \
+                "never sent, waiting for a connection" not in (rep.get("invalid_reason") or ""):
+            return False
+    return True
+
+
+def p99_text(bench, marks):
+    """p99 as a time; when a repetition was not valid, a mark for the note
+    under the table, and when that was for requests never sent (their
+    latency unknown, and longer than any sent) "> X": it is a floor."""
+    text = fmt_time(median(bench, "latency.p99"))
+    why = invalid(bench)
+    if why is None:
+        return text
+    floor = overload_only(bench)
+    marks.append((bench["name"], why, floor))
+    return "%s%s (%d)" % ("> " if floor else "", text, len(marks))
+
+
+def row(label, point, before, after, marks):
     gb, ga = good_rate(before), good_rate(after)
     pb, pa = median(before, "latency.p99"), median(after, "latency.p99")
     eb, ea = median(before, "errors.rate") or 0, median(after, "errors.rate") or 0
     change = []
     if gb and ga:
         change.append("%+.0f%% req/s" % (100 * (ga / gb - 1)))
-    if pb and pa:
+    if pb and pa and not invalid(before) and not invalid(after):
         change.append("p99 x%.2g" % (pa / pb))
     return "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         label, point or "-",
-        "%.0f" % gb if gb is not None else "-", fmt_time(pb), "%.1f%%" % (100 * eb),
+        "%.0f" % gb if gb is not None else "-", p99_text(before, marks), "%.1f%%" % (100 * eb),
         store_conns(before),
-        "%.0f" % ga if ga is not None else "-", fmt_time(pa), "%.1f%%" % (100 * ea),
+        "%.0f" % ga if ga is not None else "-", p99_text(after, marks), "%.1f%%" % (100 * ea),
         store_conns(after), ", ".join(change) or "-")
 
 
 def main(argv):
+    """The table; with --overload-ok SCENARIO, the exit status says whether
+    the run is sound but for that scenario's points past the app's capacity
+    (0), or has a failed benchmark or another run not valid (3)."""
+    overload_ok = None
+    if len(argv) > 2 and argv[1] == "--overload-ok":
+        overload_ok = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) > 1:
         path = argv[1]
     else:
@@ -133,6 +178,7 @@ def main(argv):
           "| p99 | errors | outbound conns | change |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     found = 0
+    marks = []
     for label, before, after in PAIRS:
         prefix_b, prefix_a = "%s/%s" % (suite, before), "%s/%s" % (suite, after)
         points = sorted((n[len(prefix_b):] for n in benches
@@ -144,14 +190,25 @@ def main(argv):
             if not b or not a or b.get("error") or a.get("error"):
                 continue
             found += 1
-            print(row(label, load_text(b), b, a))
+            print(row(label, load_text(b), b, a, marks))
     if not found:
         sys.stderr.write("asyncio_table.py: %s: none of the tuning pairs is there\n" % path)
         return 2
     ctx = res.get("context", {})
     print("\n%s (%s, commit %s): medians of each point's repetitions; req/s counts "
           "successful responses only." % (os.path.basename(path), ctx.get("time", "?"),
-                                          (ctx.get("git") or {}).get("commit", "?")[:10]))
+                                          ((ctx.get("git") or {}).get("commit") or "?")[:10]))
+    for k, (name, why, floor) in enumerate(marks):
+        print("\n(%d) %s: not a valid run%s: %s" % (k + 1, name,
+                                                    ", so its p99 is a floor" if floor else "",
+                                                    why))
+    if overload_ok is None:
+        return 0
+    prefix = "%s/%s" % (suite, overload_ok)
+    for name, b in benches.items():
+        if b.get("error") or (invalid(b) and not (
+                (name == prefix or name.startswith(prefix + "/")) and overload_only(b))):
+            return 3
     return 0
 
 
