@@ -93,8 +93,11 @@ def wait_port(port, proc, timeout=10.0):
 
 
 def start_nginx(tmp):
-    """nginx with one worker serving a small file from tmp: (process, url)."""
+    """nginx with one worker serving a small file from tmp: (process, url);
+    one line naming the Debian package when nginx is not installed."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.access(nginx, os.X_OK):
+        sys.exit("nginx is not installed (make deps installs nginx-light)")
     port = free_port()
     os.chmod(tmp, 0o755)   # nginx workers run as an unprivileged user
     os.makedirs(os.path.join(tmp, "www"), exist_ok=True)
