@@ -301,13 +301,15 @@ def main(argv):
     args = parse_args(argv)
     if args.uvloop:
         aio_backend.need("uvloop", "python3-uvloop").install()
+    # the file the /file routes read, unlinked at once and read through
+    # this process's descriptor: nothing is left behind however the
+    # process ends (a SIGKILL, or a SIGTERM before its handlers are set)
     fd, path = tempfile.mkstemp(prefix="pacer-aio-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(os.urandom(args.file_size))
-        asyncio.run(serve(args, path))
-    finally:
-        os.unlink(path)
+    os.unlink(path)
+    with os.fdopen(fd, "wb", closefd=False) as f:
+        f.write(os.urandom(args.file_size))
+    asyncio.run(serve(args, "/proc/self/fd/%d" % fd))
+    os.close(fd)
     return 0
 
 
