@@ -126,6 +126,14 @@ Test(pacer_py, functions_and_coroutines_in_a_result)
      * loop for all of them */
     cr_expect_eq(bench_named(&r, "bench.py/tick_fresh")->nsamples, 5u);
     cr_expect_eq(bench_named(&r, "bench.py/tick_reused")->nsamples, 5u);
+    /* the result says which loop: a parameter of each coroutine */
+    b = bench_named(&r, "bench.py/tick_fresh");
+    cr_assert_eq(b->nparams, 1u);
+    cr_expect_str_eq(b->params[0].name, "loop");
+    cr_expect_str_eq(b->params[0].value, "fresh");
+    b = bench_named(&r, "bench.py/tick_reused");
+    cr_assert_eq(b->nparams, 1u);
+    cr_expect_str_eq(b->params[0].value, "reused");
     s = file_text("reused.loops");
     cr_expect_str_eq(s, "1");
     free(s);

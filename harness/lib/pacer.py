@@ -456,6 +456,8 @@ class _Worker:
         for i in self.order:
             d, parts = i.d, [i.name]
             parts += [f"{k}={v}" for k, v in i.params.items()]
+            if d.is_coro:    # which loop its samples run on, kept in the result
+                parts.append("loop=%s%s" % ("uvloop-" if d.uvloop else "", d.loop))
             if d.samples:
                 parts.append(f"@samples={int(d.samples)}")
             if d.sample_time:
