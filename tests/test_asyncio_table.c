@@ -82,6 +82,9 @@ Test(asyncio_table, any_other_invalid_run_fails)
     o = table("limit-16", result("other.json", UNSENT, NULL));
     cr_assert_eq(o.code, 3, "the overload of another scenario: %s", o.stdout_s);
     out_free(&o);
+    o = table("limit-16,no-limit", tmp_path("other.json"));
+    cr_assert_eq(o.code, 0, "a list of scenarios: %s", o.stdout_s);
+    out_free(&o);
     o = table(NULL, late);
     cr_assert_eq(o.code, 0, "without --overload-ok only the table: %s", o.stderr_s);
     out_free(&o);
