@@ -45,11 +45,11 @@ DEB_PKGS = gcc g++ make pkg-config git libjansson-dev libcriterion-dev gnuplot-n
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
            linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
            man-db liburing-dev redis-server python3-redis python3-pytest-benchmark \
-           python3-yaml slurm-wlm munge
+           python3-yaml slurm-wlm munge libsqlite3-dev
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
-PKG_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+PKG_CFLAGS = $(shell pkg-config --cflags jansson sqlite3 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs jansson sqlite3 2>/dev/null || echo -ljansson -lsqlite3)
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 # io_uring for the load generator (harness/load/uring.c): without liburing
 # pacer builds and runs its loads on epoll.

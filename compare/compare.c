@@ -288,8 +288,10 @@ static void weak_unpaired(struct compare_row *r, const struct effect *ef,
     } else if (ef->ci_narrowed && r->k_base >= 2 && r->k_new >= 2) {
         r->weak = 1;
         snprintf(r->note, sizeof r->note,
-                 "%zu and %zu worker processes are too few for a %.0f%% CI (run with "
-                 "--processes 10)", r->k_base, r->k_new, 100 * o->ci_level);
+                 "%zu and %zu %s are too few for a %.0f%% CI (run with --processes 10)",
+                 r->k_base, r->k_new,
+                 r->base->kind == KIND_COMMAND ? "spells of runs" : "worker processes",
+                 100 * o->ci_level);
     }
 }
 

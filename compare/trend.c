@@ -19,6 +19,7 @@
 #include "harness/lib/rx.h"
 #include "history.h"
 #include "trend_private.h"
+#include "store.h"
 #include "trend_read.h"
 
 void trend_opts_default(struct trend_opts *o)
@@ -196,8 +197,30 @@ static int take_points(struct state *st, const struct trend_file *f, const char 
     return 0;
 }
 
+/* File number i into f: from the store when it has it unchanged, else
+ * from the file (then added to the store). */
+static int read_one(struct state *st, struct trend_file *f, size_t i, struct trend *t,
+                    struct err *e)
+{
+    const char *path = st->h.files[i];
+    int r = st->o->store ? store_lookup(st->o->store, path, f, e) : 0;
+
+    if (r != 0) {
+        t->from_store += r > 0;
+        return r < 0 ? -1 : 0;
+    }
+    if (trend_file_read(f, path, 0, e) < 0)
+        return -1;
+    if (st->o->store) {
+        if (store_add(st->o->store, path, f, e) < 0)
+            return -1;
+        t->added++;
+    }
+    return 0;
+}
+
 /* Every file: its run and its points. */
-static int read_all(struct state *st, struct err *e)
+static int read_all(struct state *st, struct trend *t, struct err *e)
 {
     const struct history *h = &st->h;
     struct trend_file f;
@@ -206,13 +229,16 @@ static int read_all(struct state *st, struct err *e)
 
     if (h->nfiles > UINT32_MAX)
         return err_set(e, "too many files (%zu)", h->nfiles);
+    if (st->o->store && store_begin(st->o->store, e) < 0)
+        return -1;
     trend_file_init(&f);
     for (i = 0; i < h->nfiles && rc == 0; i++)
-        if (trend_file_read(&f, h->files[i], 0, e) < 0 ||
-            history_add(&st->h, &f, h->files[i], i, e) < 0 ||
+        if (read_one(st, &f, i, t, e) < 0 || history_add(&st->h, &f, h->files[i], i, e) < 0 ||
             take_points(st, &f, h->files[i], i, e) < 0)
             rc = -1;
     trend_file_free(&f);
+    if (rc == 0 && st->o->store && store_commit(st->o->store, e) < 0)
+        rc = -1;
     return rc;
 }
 
@@ -398,7 +424,7 @@ int trend_build(char *const *paths, size_t npaths, const struct trend_opts *o, s
         err_set(e, "no result files given");
         goto cleanup;
     }
-    if (history_expand(&st.h, paths, npaths, e) < 0 || read_all(&st, e) < 0 ||
+    if (history_expand(&st.h, paths, npaths, e) < 0 || read_all(&st, t, e) < 0 ||
         build(&st, t, e) < 0)
         goto cleanup;
     rc = 0;

@@ -65,11 +65,16 @@ struct trend_machine {
     const char *from, *to;    /* the fingerprints, borrowed from the runs */
 };
 
+struct store;
+
 struct trend_opts {
     const char *filter;       /* POSIX ERE on benchmark names, or NULL */
     size_t last;              /* only the newest N runs, 0: all */
     int git_order;            /* order by `git rev-list` of git_dir */
     const char *git_dir;      /* NULL: the current directory */
+    struct store *store;      /* the runs it has are read from it, the files it
+                                 lacks (or that changed) from the files and
+                                 added to it (store.h); NULL: the files alone */
     struct cp_opts cp;
 };
 
@@ -89,6 +94,7 @@ struct trend {
                                  a time of their own, points left out for a
                                  changed unit or direction */
     size_t nwarnings;
+    size_t from_store, added; /* runs read from o->store, runs added to it */
 };
 
 /* Read the result files named by paths (a directory stands for its *.json

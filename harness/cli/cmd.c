@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "compare/compare.h"
 #include "compare/reach.h"
+#include "compare/store.h"
+#include "compare/trend_read.h"
 #include "compare/report/escape.h"
 #include "harness/lib/hwcount.h"
 #include "harness/lib/rx.h"
@@ -105,6 +108,27 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
     return cmd_save_as(r, out, dir, suffix, quiet, what, NULL);
 }
 
+/* The result file path just saved into dir: indexed in dir's store when
+ * dir has one (store.h).  The file is the truth and is written: a store
+ * that cannot take it is said, and left for pacer store rebuild. */
+static void save_to_store(const char *dir, const char *path)
+{
+    char db[4096];
+    struct stat st;
+    struct store *s = NULL;
+    struct trend_file f;
+    struct err e = {0};
+
+    if (snprintf(db, sizeof db, "%s/%s", dir, STORE_NAME) >= (int)sizeof db || stat(db, &st) != 0)
+        return;
+    trend_file_init(&f);
+    if (store_open(&s, db, 0, &e) < 0 || store_begin(s, &e) < 0 ||
+        store_add_file(s, path, &f, &e) < 0 || store_commit(s, &e) < 0)
+        warn_msg("the result is saved but not in the store: %s", e.msg);
+    store_close(s);
+    trend_file_free(&f);
+}
+
 int cmd_save_as(const struct result *r, const char *out, const char *dir, const char *suffix,
                 int quiet, const char *what, char **saved)
 {
@@ -118,6 +142,8 @@ int cmd_save_as(const struct result *r, const char *out, const char *dir, const 
         die_msg("%s", ed.msg);
     else if (path && !quiet)
         fprintf(stderr, "pacer: %s written to %s\n", what, path);
+    if (path && dir && !ed.set)
+        save_to_store(dir, path);
     if (saved)
         *saved = path;
     else

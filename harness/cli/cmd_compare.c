@@ -6,12 +6,16 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "compare/compare.h"
 #include "compare/compare_files.h"
 #include "compare/policy.h"
 #include "compare/report/report.h"
+#include "compare/store.h"
+#include "compare/trend_read.h"
 #include "explain.h"
 #include "harness/lib/fmt.h"
 #include "harness/result/profile.h"
@@ -22,6 +26,7 @@ static void usage(FILE *f)
     fprintf(f,
 "usage: pacer compare [options] BASE NEW\n"
 "       pacer compare [options] AB_RESULT | RESULT\n"
+"       pacer compare [options] --baseline NAME|latest NEW\n"
 "\n"
 "Decides per benchmark whether NEW regressed, improved, stayed unchanged or\n"
 "cannot tell (inconclusive) against BASE.  Files may be pacer results, Google\n"
@@ -47,6 +52,12 @@ static void usage(FILE *f)
 "  --no-reference        judge the runs as wholes as if they had timed no\n"
 "                        reference workload (machine and code then untold)\n"
 "  --filter REGEX        only benchmarks whose name matches\n"
+"  --baseline NAME       compare the one result given (NEW) with the run named\n"
+"                        NAME in the store (pacer store baseline NAME FILE), or\n"
+"                        with latest: the newest other run of NEW's branch and\n"
+"                        machine fingerprint\n"
+"  --store FILE          the store of --baseline (default: pacer.db in NEW's\n"
+"                        folder, else results/pacer.db)\n"
 "  --format table|markdown|json|csv\n"
 "  --color auto|always|never   (NO_COLOR is honoured)\n"
 "  --allow-incomplete    compare what an interrupted run (\"complete\": false)\n"
@@ -73,7 +84,7 @@ static void usage(FILE *f)
 }
 
 struct cli {
-    const char *format, *color, *filter, *thresholds, *plot;
+    const char *format, *color, *filter, *thresholds, *plot, *baseline, *store;
     int strict, require_conclusive, have_threshold, have_drift, allow_incomplete, ignore_failure;
     int explain;
 };
@@ -88,7 +99,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
 {
     enum { O_THR = 256, O_THRS, O_LIMIT, O_CORR, O_ALPHA, O_DRIFT, O_FILTER, O_FORMAT, O_COLOR,
            O_STRICT, O_REQ, O_SEED, O_PLOT, O_BASIS, O_NOREF, O_INCOMPLETE, O_IGNORE,
-           O_EXPLAIN };
+           O_EXPLAIN, O_BASELINE, O_STORE };
     static const struct option lopts[] = {
         {"threshold", required_argument, 0, O_THR}, {"thresholds", required_argument, 0, O_THRS},
         {"limit", required_argument, 0, O_LIMIT}, {"correction", required_argument, 0, O_CORR},
@@ -100,6 +111,7 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         {"no-reference", no_argument, 0, O_NOREF},
         {"allow-incomplete", no_argument, 0, O_INCOMPLETE},
         {"ignore-failure", no_argument, 0, O_IGNORE}, {"explain", no_argument, 0, O_EXPLAIN},
+        {"baseline", required_argument, 0, O_BASELINE}, {"store", required_argument, 0, O_STORE},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
@@ -142,6 +154,8 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
         case O_IGNORE: c->ignore_failure = 1; break;
         case O_EXPLAIN: c->explain = 1; break;
         case O_PLOT: c->plot = optarg; break;
+        case O_BASELINE: c->baseline = optarg; break;
+        case O_STORE: c->store = optarg; break;
         case O_SEED:
             if (fmt_parse_count(optarg, &u) < 0 || u > (1ULL << 62))
                 return bad("seed", optarg, "a non-negative integer below 2^62");
@@ -154,6 +168,15 @@ static int parse(int argc, char **argv, struct cli *c, struct compare_opts *o)
             fprintf(stderr, "see 'pacer compare --help'\n");
             return -1;
         }
+    }
+    if (c->baseline && argc - optind != 1) {
+        die_msg("compare: --baseline %s: give the one result to compare with it (NEW), got %d",
+                c->baseline, argc - optind);
+        return -1;
+    }
+    if (c->store && !c->baseline) {
+        die_msg("compare: --store: it names where --baseline is found: give --baseline too");
+        return -1;
     }
     if (argc - optind < 1 || argc - optind > 2) {
         die_msg("compare: expected BASE NEW (or one A/B result), got %d file%s", argc - optind,
@@ -224,13 +247,44 @@ static void explain_files(char **files, int nfiles, int paired, const struct com
     explain_print(stdout, cmp, &src, format);
 }
 
+/* The file of baseline c->baseline for the result nw, from the store
+ * (--store; else nw's folder's own, else results/): into *base (to free).
+ * 0, or -1 after saying why not. */
+static int find_baseline(const struct cli *c, const char *nw, char **base)
+{
+    const char *slash = strrchr(nw, '/');
+    char own[4096];
+    struct store *s = NULL;
+    struct trend_file f;
+    struct stat st;
+    struct err e = {0};
+    int rc = -1;
+
+    snprintf(own, sizeof own, "%.*s%s" STORE_NAME, slash ? (int)(slash - nw) : 0, nw,
+             slash ? "/" : "");
+    if (!c->store && stat(own, &st) != 0)
+        snprintf(own, sizeof own, "results/" STORE_NAME);
+    trend_file_init(&f);
+    if (store_open(&s, c->store ? c->store : own, 0, &e) < 0 ||
+        (!strcmp(c->baseline, "latest") && trend_file_read(&f, nw, 0, &e) < 0) ||
+        store_baseline(s, c->baseline, f.branch, f.fingerprint, nw, base, &e) < 0)
+        die_msg("compare: --baseline %s: %s", c->baseline, e.msg);
+    else {
+        fprintf(stderr, "pacer: compare: baseline %s: %s\n", c->baseline, *base);
+        rc = 0;
+    }
+    trend_file_free(&f);
+    store_close(s);
+    return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     struct compare_opts o;
     struct compare_files cf = {0};
     struct report_opts ro = {0};
     struct cli c = {0};
-    char **files;
+    char **files, *pair[2] = {NULL, NULL};
     int rc = EXIT_BAD_INPUT, nfiles, compared;
 
     compare_opts_default(&o);
@@ -238,6 +292,13 @@ int cmd_compare(int argc, char **argv)
         goto cleanup;
     files = argv + optind;
     nfiles = argc - optind;
+    if (c.baseline) {
+        if (find_baseline(&c, files[0], &pair[0]) < 0)
+            goto cleanup;
+        pair[1] = files[0];
+        files = pair;
+        nfiles = 2;
+    }
     ro.color = report_colour(c.color);
     ro.require_conclusive = c.require_conclusive;
     if (compare(files, nfiles, &c, &o, &cf) < 0) {
@@ -268,5 +329,6 @@ int cmd_compare(int argc, char **argv)
 cleanup:
     compare_files_free(&cf);
     compare_opts_free(&o);
+    free(pair[0]);
     return rc;
 }

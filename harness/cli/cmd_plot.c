@@ -287,7 +287,7 @@ static int plot_trend_cmd(const struct cli *c, char **paths, size_t n)
     to.filter = c->filter;
     to.last = c->last;
     to.git_order = c->git_order;
-    rc = trend_cli_build(paths, n, &to, &t);
+    rc = trend_cli_build(paths, n, &to, NULL, &t);
     if (rc == 0 && plot_trend(&t, &c->po, &e) < 0) {
         die_msg("%s", e.msg);
         rc = -1;

@@ -64,6 +64,9 @@ static void usage(FILE *f)
 "                        the one before it in some benchmark\n"
 "  --format table|markdown|json|csv\n"
 "  --plot DIR            also draw DIR/trend.png (gnuplot)\n"
+"  --store FILE          read the runs from this store (pacer store) and add\n"
+"                        the files it lacks; a single DIR holding a store\n"
+"                        (DIR/pacer.db) uses it without being asked\n"
 "\n"
 "exit codes: 0 done, 1 a regression at the newest run with --fail-on-new,\n"
 "2 usage error or bad input (unreadable or malformed files, nothing to\n"
@@ -71,7 +74,7 @@ static void usage(FILE *f)
 }
 
 struct cli {
-    const char *format, *plot;
+    const char *format, *plot, *store;
     int fail_on_new;
 };
 
@@ -84,7 +87,7 @@ static int bad(const char *opt, const char *val, const char *what)
 static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
 {
     enum { O_FILTER = 256, O_LAST, O_GIT, O_GITDIR, O_TEST, O_P, O_MIN, O_CHANGE, O_WINDOW,
-           O_FAIL, O_FORMAT, O_PLOT };
+           O_FAIL, O_FORMAT, O_PLOT, O_STORE };
     static const struct option lopts[] = {
         {"filter", required_argument, 0, O_FILTER}, {"last", required_argument, 0, O_LAST},
         {"git-order", no_argument, 0, O_GIT}, {"git-dir", required_argument, 0, O_GITDIR},
@@ -93,7 +96,8 @@ static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
         {"min-change", required_argument, 0, O_CHANGE},
         {"window", required_argument, 0, O_WINDOW},
         {"fail-on-new", no_argument, 0, O_FAIL}, {"format", required_argument, 0, O_FORMAT},
-        {"plot", required_argument, 0, O_PLOT}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"plot", required_argument, 0, O_PLOT}, {"store", required_argument, 0, O_STORE},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     unsigned long long u;
     double d;
@@ -149,6 +153,7 @@ static int parse(int argc, char **argv, struct cli *c, struct trend_opts *o)
             c->format = optarg;
             break;
         case O_PLOT: c->plot = optarg; break;
+        case O_STORE: c->store = optarg; break;
         case 'h':
             usage(stdout);
             exit(EXIT_OK);
@@ -658,7 +663,7 @@ int cmd_trend(int argc, char **argv)
     trend_opts_default(&o);
     if (parse(argc, argv, &c, &o) < 0)
         return EXIT_BAD_INPUT;
-    if (trend_cli_build(argv + optind, (size_t)(argc - optind), &o, &t) < 0)
+    if (trend_cli_build(argv + optind, (size_t)(argc - optind), &o, c.store, &t) < 0)
         goto cleanup;
     for (i = 0; i < sizeof printers / sizeof printers[0]; i++)
         if (!strcmp(printers[i].name, c.format) && printers[i].print(stdout, &t) < 0) {

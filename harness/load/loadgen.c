@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
@@ -463,6 +465,79 @@ static int threads_init(struct thread *ts, struct shared *sh, unsigned n, struct
     return 0;
 }
 
+/* Whether a byte sent over loopback TCP arrives with a receive stamp
+ * (SO_TIMESTAMPNS), on the connected pair cfd -> afd. */
+static int stamp_arrives(int cfd, int afd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl;
+    char byte;
+    struct iovec iov = {&byte, 1};
+    struct msghdr msg = {0};
+    struct cmsghdr *cm;
+
+    if (write(cfd, "s", 1) != 1)
+        return -1;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    if (recvmsg(afd, &msg, 0) != 1)
+        return -1;
+    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS)
+            return 1;
+    return 0;
+}
+
+/* Turn the kernel's receive stamps on and return the socket that keeps
+ * them on (-1 if none).  The kernel does it for the first socket that asks
+ * by a deferred work item, and until it is done TCP data come without a
+ * stamp: wait (at most 200 ms) until a byte over a loopback connection of
+ * our own carries one, so that the threads' first responses do too.
+ * Without stamps the loop reads at once and nothing is lost but the
+ * arrival times, so a failure here is not an error (and after one, later
+ * runs of the process do not wait again). */
+static int stamps_on(void)
+{
+    static _Atomic int waited_in_vain;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct timeval tv = {0, 100000};
+    struct timespec nap = {0, 1000000};
+    socklen_t len = sizeof a;
+    int one = 1, keep, lfd, cfd = -1, afd = -1, k, got = -1;
+
+    keep = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (keep < 0 || setsockopt(keep, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) < 0) {
+        if (keep >= 0)
+            close(keep);
+        return -1;
+    }
+    if (waited_in_vain)
+        return keep;
+    lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (lfd >= 0 && bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 1) == 0 &&
+        getsockname(lfd, (struct sockaddr *)&a, &len) == 0 &&
+        (cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0 &&
+        connect(cfd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        (afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0 &&
+        setsockopt(afd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) == 0 &&
+        setsockopt(afd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0)
+        for (k = 0; (got = stamp_arrives(cfd, afd)) == 0 && k < 200; k++)
+            nanosleep(&nap, NULL);
+    if (got != 1)
+        waited_in_vain = 1;
+    if (afd >= 0)
+        close(afd);
+    if (cfd >= 0)
+        close(cfd);
+    if (lfd >= 0)
+        close(lfd);
+    return keep;
+}
+
 int load_run(const struct load_opts *caller, struct load_out *out, struct err *e)
 {
     struct load_opts shaped;
@@ -471,7 +546,7 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     struct thread *ts = NULL;
     unsigned nthreads, i, started = 0;
     uint64_t now;
-    int rc = -1, stampfd = -1, one = 1;
+    int rc = -1, stampfd = -1;
 
     memset(out, 0, sizeof *out);
     if (opts_shaped(caller, &shaped, e) < 0)
@@ -504,12 +579,7 @@ int load_run(const struct load_opts *caller, struct load_out *out, struct err *e
     if (monitor_start_procs(&out->mon, o->monitor_pid, o->monitor_procs, o->nmonitor_procs,
                             o->monitor_period_ns, e) < 0)
         goto cleanup;
-    /* The kernel turns receive stamps on for the first socket that asks
-     * by a deferred work item: ask now, so that it is done by the time the
-     * threads connect at t0 and their first responses carry a stamp too. */
-    stampfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (stampfd >= 0)
-        setsockopt(stampfd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    stampfd = stamps_on();
     /* the schedule starts once the threads are up */
     now = clock_now_ns() + 20000000;
     sh.t0 = now;

@@ -614,7 +614,7 @@ int bench_append(struct bench *dst, const struct bench *src)
 {
     size_t i, k;
 
-    /* a command's runs are each a process of their own: no groups */
+    /* a command's spells are counted where they run (cmdbench.c) */
     if (dst->kind != KIND_COMMAND && append_counts(dst, src) < 0)
         return -1;
     for (i = 0; i < dst->nmetrics; i++)

@@ -283,8 +283,9 @@ int bench_add_param_str(struct bench *b, const char *name, const char *v);
 struct bench_error *bench_set_error(struct bench *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append what src measured (more worker processes of the same benchmark)
- * to dst: its samples, its process counts (not for commands: each run is
- * a process of its own), the samples of each metric both have, its
+ * to dst: its samples, its process counts (not for commands: pacer run
+ * keeps a command's spells itself, cmdbench.c, and pacer ab's command
+ * pairs are a process a run), the samples of each metric both have, its
  * reference times.  Statistics are not recomputed.  -1 when
  * out of memory (dst then holds a part). */
 int bench_append(struct bench *dst, const struct bench *src);
