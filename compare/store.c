@@ -26,7 +26,8 @@
 static const char SCHEMA_SQL[] =
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE,"
     " size INTEGER NOT NULL, mtime INTEGER NOT NULL, time TEXT, git_commit TEXT,"
-    " commit_time TEXT, branch TEXT, fingerprint TEXT, untimed INTEGER NOT NULL);"
+    " commit_time TEXT, branch TEXT, fingerprint TEXT, untimed INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL);"
     "CREATE INDEX runs_by_machine ON runs(branch, fingerprint, time);"
     "CREATE TABLE benches(id INTEGER PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL,"
     " dir INTEGER NOT NULL, UNIQUE(name, unit, dir));"
@@ -132,15 +133,16 @@ static int check_schema(struct store *s, int fresh, struct err *e)
 {
     long long app, ver;
 
-    if (fresh) {
+    if (fresh) {   /* made here, unless another process made it meanwhile */
         char sql[64];
 
         snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;",
                  STORE_APP_ID, STORE_SCHEMA);
-        return exec(s, "BEGIN", e) < 0 || exec(s, SCHEMA_SQL, e) < 0 || exec(s, sql, e) < 0 ||
-                       exec(s, "COMMIT", e) < 0
-                   ? -1
-                   : 0;
+        if (exec(s, "BEGIN IMMEDIATE", e) < 0 ||
+            store_int(s, "PRAGMA user_version", &ver, e) < 0 ||
+            (ver == 0 && (exec(s, SCHEMA_SQL, e) < 0 || exec(s, sql, e) < 0)) ||
+            exec(s, "COMMIT", e) < 0)
+            return -1;
     }
     if (store_int(s, "PRAGMA application_id", &app, e) < 0 ||
         store_int(s, "PRAGMA user_version", &ver, e) < 0)
@@ -161,14 +163,15 @@ static int prepare_all(struct store *s, struct err *e)
 {
     return store_prepare(s, &s->q_run,
                    "SELECT id, size, mtime, time, git_commit, commit_time, branch, fingerprint,"
-                   " untimed FROM runs WHERE file = ?1", e) < 0 ||
+                   " untimed, kind FROM runs WHERE file = ?1", e) < 0 ||
                    store_prepare(s, &s->q_points,
                            "SELECT bench, centre, lo, hi, n, failed FROM points WHERE run = ?1",
                            e) < 0 ||
                    store_prepare(s, &s->q_del, "DELETE FROM runs WHERE file = ?1", e) < 0 ||
                    store_prepare(s, &s->q_ins_run,
                            "INSERT INTO runs(file, size, mtime, time, git_commit, commit_time,"
-                           " branch, fingerprint, untimed) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                           " branch, fingerprint, untimed, kind)"
+                           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                            e) < 0 ||
                    store_prepare(s, &s->q_ins_point,
                            "INSERT INTO points(run, bench, centre, lo, hi, n, failed)"
@@ -255,11 +258,14 @@ int store_open(struct store **out, const char *path, int create, struct err *e)
         store_close(s);
         return -1;
     }
+    /* WAL: readers go on while a run is added, and two adders wait
+     * their turn (the busy timeout) rather than fail */
     if (exec(s, "PRAGMA foreign_keys=ON", e) < 0 || check_schema(s, fresh, e) < 0 ||
+        exec(s, "PRAGMA journal_mode=WAL", e) < 0 ||
         prepare_all(s, e) < 0 || load_benches(s, e) < 0) {
         store_close(s);
-        if (fresh)
-            unlink(path);
+        if (fresh && stat(path, &st) == 0 && st.st_size == 0)
+            unlink(path);   /* nothing made */
         return -1;
     }
     *out = s;
@@ -446,6 +452,7 @@ int store_lookup(struct store *s, const char *path, struct trend_file *f, struct
     free_run_str(s);
     f->full = 0;
     f->untimed = sqlite3_column_int(s->q_run, 8);
+    f->kind = sqlite3_column_int(s->q_run, 9);
     if (dup_col(s, s->q_run, 3, 0, &f->time) < 0 || dup_col(s, s->q_run, 4, 1, &f->commit) < 0 ||
         dup_col(s, s->q_run, 5, 2, &f->commit_time) < 0 ||
         dup_col(s, s->q_run, 6, 3, &f->branch) < 0 ||
@@ -584,6 +591,7 @@ int store_add(struct store *s, const char *path, const struct trend_file *f, str
     store_bind_text(s->q_ins_run, 7, f->branch);
     store_bind_text(s->q_ins_run, 8, f->fingerprint);
     sqlite3_bind_int(s->q_ins_run, 9, f->untimed);
+    sqlite3_bind_int(s->q_ins_run, 10, f->kind);
     if (step_done(s, s->q_ins_run, e) < 0)
         return -1;
     run = sqlite3_last_insert_rowid(s->db);

@@ -91,6 +91,7 @@ static void reset(struct trend_file *f)
     f->untimed = 0;
     f->nb = 0;
     f->full = 0;
+    f->kind = TREND_RUN;
 }
 
 /* The whole file into f->buf, NUL-terminated; -1 on any failure (the full
@@ -147,6 +148,7 @@ static int from_result(struct trend_file *f, enum import_format fmt)
     size_t i;
 
     f->full = 1;
+    f->kind = r->ab ? TREND_AB : TREND_RUN;
     f->time = r->ctx.time;
     f->untimed = fmt == IMPORT_HYPERFINE;
     f->commit = r->ctx.git_commit;
@@ -170,6 +172,8 @@ static int from_result(struct trend_file *f, enum import_format fmt)
         t->hi = b->st.n ? b->st.ci_median.hi : NAN;
         t->n = b->nsamples;
         t->failed = b->error != NULL;
+        if (b->kind == KIND_LOAD && f->kind == TREND_RUN)
+            f->kind = TREND_LOAD;
     }
     return 0;
 }

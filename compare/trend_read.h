@@ -25,6 +25,8 @@
 #include "harness/result/result.h"
 #include "harness/result/jscan.h"
 
+enum { TREND_RUN, TREND_LOAD, TREND_AB };
+
 struct trend_bench_rec {
     const char *name, *unit;  /* borrowed from the trend_file */
     enum direction dir;
@@ -46,6 +48,8 @@ struct trend_file {
     struct trend_bench_rec *b;
     size_t nb;
     int full;                 /* 1: read by import_load (not a lean pacer read) */
+    int kind;                 /* TREND_RUN, TREND_LOAD (a benchmark is a load
+                                 test) or TREND_AB (a pacer ab result) */
     /* private */
     size_t bcap;
     const struct trend_bench_rec **order;   /* b sorted by name */

@@ -165,3 +165,28 @@ Test(cmd_store, stores_that_are_not_refused)
     out_free(&o);
     free(dir);
 }
+
+/* Two processes adding to one store at once: both land (WAL, and the
+ * second waits its turn on the busy timeout). */
+Test(cmd_store, two_adders_at_once)
+{
+    char *a = history(40), b[600], db[600], bin[600], line[256];
+    struct out o;
+
+    snprintf(b, sizeof b, "%s/b", tmp_dir());
+    snprintf(db, sizeof db, "%s/both.db", tmp_dir());
+    build_path(bin, sizeof bin, "pacer");
+    sh("mkdir -p '%s' && for f in '%s'/*.json; do cp \"$f\" '%s'/b_$(basename \"$f\"); done", b,
+       a, b);
+    /* the store is made by one of them, the other waits for it */
+    sh_line(line, sizeof line,
+            "'%s' store add --store '%s' '%s' >/dev/null & pa=$!; '%s' store add --store '%s' "
+            "'%s' >/dev/null & pb=$!; wait $pa && wait $pb && echo both",
+            bin, db, a, bin, db, b);
+    cr_expect_str_eq(line, "both");
+    o = run_pacer("store", "show", "--store", db);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect(strstr(o.stdout_s, ": 80 runs, "), "%s", o.stdout_s);
+    out_free(&o);
+    free(a);
+}
