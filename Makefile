@@ -45,7 +45,7 @@ DEB_PKGS = gcc g++ make pkg-config git libjansson-dev libcriterion-dev gnuplot-n
            nginx-light wrk python3-aiohttp python3-uvloop valgrind librsvg2-bin \
            linux-perf python3-yappi apache2-utils clang-14 libclang-rt-14-dev help2man \
            man-db liburing-dev redis-server python3-redis python3-pytest-benchmark \
-           python3-yaml slurm-wlm munge libsqlite3-dev
+           python3-yaml slurm-wlm munge libsqlite3-dev chromium
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson sqlite3 2>/dev/null)
@@ -74,7 +74,7 @@ endif
 LIB_MAIN = harness/lib/pacer_main.c
 LIB_SRC  = $(filter-out $(LIB_MAIN),$(sort $(wildcard harness/lib/*.c)))
 # Everything else goes into pacer: the layers above libpacer.
-ALL_SRC  = $(sort $(wildcard harness/*/*.c compare/*.c compare/*/*.c plots/*.c))
+ALL_SRC  = $(sort $(wildcard harness/*/*.c compare/*.c compare/*/*.c plots/*.c site/*.c))
 CORE_SRC = $(filter-out harness/cli/main.c $(LIB_MAIN),$(ALL_SRC))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
@@ -122,7 +122,7 @@ check: all $(TEST_BIN) $(FIXT_BIN)
 # (tests/helpers.h); the load tests are left out: under valgrind the
 # generator is too slow for its runs to be valid.
 VG_TESTS = $(addprefix $(BUILD)/tests/,test_cmd_compare test_cmd_show test_cmd_trend \
-           test_cmd_plot test_cmd_env test_cmd_run test_cmd_ab)
+           test_cmd_plot test_cmd_env test_cmd_run test_cmd_ab test_cmd_store test_cmd_report)
 check-valgrind: all $(VG_TESTS) $(FIXT_BIN)
 	@fail=0; for t in $(VG_TESTS); do \
 	  printf '  VGTEST %s\n' $$t; \
@@ -146,6 +146,8 @@ bench: deps
 	if [ -n "$$runs" ]; then \
 	  echo; echo "trend of $(RESULTS)/:"; \
 	  $(PACER) trend $$runs --plot $(RESULTS)/plots || true; \
+	  echo; echo "the results as a site:"; \
+	  $(PACER) report $(RESULTS) -o $(RESULTS)/site || true; \
 	fi; \
 	exit $$rc
 
@@ -202,6 +204,18 @@ $(BUILD)/buildinfo.h: FORCE | $(BUILD)/.
 	@printf '#define PACER_BUILD_CC "%s"\n#define PACER_BUILD_CFLAGS "%s"\n#define PACER_SRCDIR "%s"\n' \
 	  "$$($(CC) --version | head -1)" "$(strip $(ALL_CFLAGS))" "$(CURDIR)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# The report site's scripts and styles, built into pacer as byte arrays.
+SITE_ASSETS = $(sort $(wildcard site/assets/*))
+$(BUILD)/site_assets.h: $(SITE_ASSETS) Makefile | $(BUILD)/.
+	$(call say,GEN,$@){ i=0; for f in $(SITE_ASSETS); do \
+	  printf 'static const unsigned char asset_%d[] = {\n' $$i; \
+	  od -An -v -tx1 $$f | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; printf '};\n'; i=$$((i+1)); \
+	done; printf 'static const struct asset assets[] = {\n'; i=0; \
+	for f in $(SITE_ASSETS); do \
+	  printf '    {"%s", asset_%d, sizeof asset_%d},\n' $$(basename $$f) $$i $$i; i=$$((i+1)); \
+	done; printf '};\n'; } > $@.tmp && mv $@.tmp $@
+$(BUILD)/site/site_assets.o: $(BUILD)/site_assets.h
 
 # Benchmarks include "pacer.h" as users do: cc -Iharness/lib.
 $(BUILD)/suites/%.o $(BUILD)/tests/fixtures/%.o: ALL_CFLAGS += -Iharness/lib

@@ -4,7 +4,7 @@ Folders are layers and include only downwards (README.md, Layout):
 
     harness/lib < harness/load < harness/result < harness/run
     harness/result < compare/import < compare < compare/report < plots
-    harness/run, plots < harness/cli
+    plots < site (the report site); harness/run, site < harness/cli
 
 A folder may include its own headers and those of the folders below it;
 harness/run and compare never include each other.  Headers of another folder
@@ -33,7 +33,8 @@ BELOW = {
     "compare": ["compare/import"],
     "compare/report": ["compare"],
     "plots": ["compare/report"],
-    "harness/cli": ["harness/run", "plots"],
+    "site": ["plots"],
+    "harness/cli": ["harness/run", "site"],
 }
 # Code that may speak to the terminal and exit.
 SPEAKS = ("harness/cli", "harness/lib")
@@ -50,7 +51,7 @@ def below(folder, seen=None):
 
 
 def sources():
-    for root in ("harness", "compare", "plots"):
+    for root in ("harness", "compare", "plots", "site"):
         for d, _, files in os.walk(root):
             for f in sorted(files):
                 if f.endswith((".c", ".h")):
@@ -113,7 +114,7 @@ def main():
             if not m:
                 continue
             inc = m.group(1)
-            if inc == "buildinfo.h":    # generated into the build directory
+            if inc in ("buildinfo.h", "site_assets.h"):    # generated into the build directory
                 continue
             if "/" not in inc:
                 if os.path.join(folder, inc) not in known:

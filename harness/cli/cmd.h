@@ -28,6 +28,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "pacer: message" to stderr (the command layer's one way to speak). */
 void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@ static const struct subcmd subcmds[] = {
     {"plot", cmd_plot, "draw results with gnuplot: trend, compare, dist, latency, load"},
     {"merge", cmd_merge, "merge the segments of a load run split over several generators"},
     {"k8s-job", cmd_k8s, "print a Kubernetes Indexed Job running a load split over N pods"},
+    {"report", cmd_report, "write a static HTML site of results: histories, comparisons, loads"},
     {"store", cmd_store, "the history in SQLite: index results, named baselines"},
     {"show", cmd_show, "print a result file as a table"},
     {"env", cmd_env, "print the context block this machine gives a result"},
