@@ -81,14 +81,18 @@ int store_prepare(struct store *s, sqlite3_stmt **q, const char *sql, struct err
     return 0;
 }
 
-/* The names of the benchmarks, all of them, by id. */
+/* The names of the benchmarks by id: those not read yet (another process
+ * may have added some since: they are only ever appended). */
 static int load_benches(struct store *s, struct err *e)
 {
     sqlite3_stmt *q;
+    size_t before = s->nbenches;
     int rc;
 
-    if (store_prepare(s, &q, "SELECT id, name, unit, dir FROM benches ORDER BY id", e) < 0)
+    if (store_prepare(s, &q, "SELECT id, name, unit, dir FROM benches WHERE id > ?1 ORDER BY id",
+                      e) < 0)
         return -1;
+    sqlite3_bind_int64(q, 1, (long long)s->nbenches);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(q, 0);
         const char *name = (const char *)sqlite3_column_text(q, 1);
@@ -123,16 +127,29 @@ static int load_benches(struct store *s, struct err *e)
         s->nbenches++;
     }
     sqlite3_finalize(q);
+    if (s->nbenches != before) {   /* bench_id's hash made again when next asked */
+        free(s->slot);
+        s->slot = NULL;
+    }
     if (rc != SQLITE_DONE)
         return store_db_fail(s, e, "cannot read");
     return 0;
 }
 
 /* A store pacer made, of a schema it knows, its tables made when new. */
-static int check_schema(struct store *s, int fresh, struct err *e)
+static int check_schema(struct store *s, int create, int fresh, struct err *e)
 {
-    long long app, ver;
+    long long app, ver, objects;
 
+    /* a database with nothing in it yet: one another process is making
+     * (its tables not committed yet), or an empty file: made here too */
+    if (!fresh && create &&
+        (store_int(s, "PRAGMA application_id", &app, e) < 0 ||
+         store_int(s, "PRAGMA user_version", &ver, e) < 0 ||
+         store_int(s, "SELECT count(*) FROM sqlite_master", &objects, e) < 0))
+        return -1;
+    if (!fresh && create && app == 0 && ver == 0 && objects == 0)
+        fresh = 1;
     if (fresh) {   /* made here, unless another process made it meanwhile */
         char sql[64];
 
@@ -260,7 +277,7 @@ int store_open(struct store **out, const char *path, int create, struct err *e)
     }
     /* WAL: readers go on while a run is added, and two adders wait
      * their turn (the busy timeout) rather than fail */
-    if (exec(s, "PRAGMA foreign_keys=ON", e) < 0 || check_schema(s, fresh, e) < 0 ||
+    if (exec(s, "PRAGMA foreign_keys=ON", e) < 0 || check_schema(s, create, fresh, e) < 0 ||
         exec(s, "PRAGMA journal_mode=WAL", e) < 0 ||
         prepare_all(s, e) < 0 || load_benches(s, e) < 0) {
         store_close(s);
@@ -316,7 +333,8 @@ const char *store_path(const struct store *s)
 
 int store_begin(struct store *s, struct err *e)
 {
-    return exec(s, "BEGIN IMMEDIATE", e);
+    /* the benchmarks other processes added before the lock was ours */
+    return exec(s, "BEGIN IMMEDIATE", e) < 0 || load_benches(s, e) < 0 ? -1 : 0;
 }
 
 int store_commit(struct store *s, struct err *e)
@@ -401,6 +419,10 @@ static int read_points(struct store *s, long long run, struct trend_file *f, str
         long long id = sqlite3_column_int64(s->q_points, 0);
         struct trend_bench_rec *b;
 
+        if (id > 0 && (size_t)id > s->nbenches && load_benches(s, e) < 0) {
+            sqlite3_reset(s->q_points);
+            return -1;
+        }
         if (id < 1 || (size_t)id > s->nbenches) {
             sqlite3_reset(s->q_points);
             return err_set(e, "%s: points: benchmark %lld unknown (pacer store rebuild makes "

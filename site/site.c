@@ -59,14 +59,35 @@ size_t site_series(const struct site *s, const char *name)
     return SIZE_MAX;
 }
 
-void site_tick(char *buf, size_t len, const struct trend_run *r, size_t i)
+void site_tick(char *buf, size_t len, const struct trend_run *r, size_t i, int mode)
 {
-    if (r->commit && strlen(r->commit) >= 7)
+    if (mode == TICK_COMMIT && r->commit && strlen(r->commit) >= 7)
         snprintf(buf, len, "%.7s", r->commit);
+    else if (mode == TICK_CLOCK && r->time && strlen(r->time) >= 19)
+        snprintf(buf, len, "%.8s", r->time + 11);
     else if (r->time && strlen(r->time) >= 16)
         snprintf(buf, len, "%.5s %.5s", r->time + 5, r->time + 11);
     else
         snprintf(buf, len, "%zu", i + 1);
+}
+
+int site_tick_mode(const struct site *s, const struct trend_series *ser)
+{
+    const struct trend_run *a = &s->t.runs[ser->pts[0].run];
+    const struct trend_run *b = &s->t.runs[ser->pts[ser->n - 1].run];
+    size_t i;
+
+    for (i = 1; i < ser->n; i++) {
+        const struct trend_run *x = &s->t.runs[ser->pts[i - 1].run];
+        const struct trend_run *y = &s->t.runs[ser->pts[i].run];
+        if (!x->commit || !y->commit || !strcmp(x->commit, y->commit))
+            break;
+    }
+    if (i == ser->n && a->commit)
+        return TICK_COMMIT;   /* a commit a run */
+    if (a->time && b->time && strlen(a->time) >= 19 && !strncmp(a->time, b->time, 10))
+        return TICK_CLOCK;    /* all in one day */
+    return TICK_DATE;
 }
 
 const struct result *site_result(struct site *s, const char *path)

@@ -18,6 +18,7 @@
 static void history_data(struct page *p, const struct site *s, const struct trend_series *ser)
 {
     FILE *d = p->data;
+    int mode = site_tick_mode(s, ser);
     size_t i;
 
     js_str(d, "unit", ser->unit);
@@ -37,7 +38,7 @@ static void history_data(struct page *p, const struct site *s, const struct tren
         const struct trend_run *r = &s->t.runs[ser->pts[i].run];
         char tick[32];
 
-        site_tick(tick, sizeof tick, r, ser->pts[i].run);
+        site_tick(tick, sizeof tick, r, ser->pts[i].run, mode);
         fprintf(d, "%s{\"n\":%zu", i ? "," : "", ser->pts[i].n);
         js_str(d, "tick", tick);
         js_str(d, "file", site_base(r->file));

@@ -67,9 +67,14 @@ const char *site_base(const char *path);
 char *site_bench_href(char *buf, size_t len, const char *name, int top);
 /* The index of the series named name, or SIZE_MAX. */
 size_t site_series(const struct site *s, const char *name);
-/* A short tick for a run: its commit's first 7 characters, else its
- * date (MM-DD hh:mm), else its number. */
-void site_tick(char *buf, size_t len, const struct trend_run *r, size_t i);
+/* How a series' runs are named on its axis: by commit when each run is
+ * of a commit of its own, by the time of day when all ran on one day,
+ * else by date and time. */
+enum { TICK_COMMIT, TICK_CLOCK, TICK_DATE };
+int site_tick_mode(const struct site *s, const struct trend_series *ser);
+/* The tick of run r (number i) in that mode (its number when it has
+ * neither commit nor time). */
+void site_tick(char *buf, size_t len, const struct trend_run *r, size_t i, int mode);
 
 int site_assets(const char *dir, struct err *e);
 int site_index(struct site *s, struct err *e);

@@ -630,6 +630,11 @@ static void check_files(const char *dir, const char *cmd, const struct out *o, c
             cr_assert_gt(json_array_size(json_object_get(j, "benchmarks")), 0, "%s: %s", where,
                          path);
             json_decref(j);
+        } else if (strcmp(w[i], "-o") == 0 && n > 1 && strcmp(w[1], "report") == 0) {
+            /* pacer report -o DIR writes a site */
+            snprintf(path, sizeof path, "%s/%s/index.html", tmp_path(dir), w[i + 1]);
+            cr_assert(nonempty(path), "%s: no %s", where, path);
+            drawn = 1;
         } else if (strcmp(w[i], "-o") == 0 || strcmp(w[i], "--plot") == 0) {
             /* --plot DIR draws DIR/trend.png */
             snprintf(path, sizeof path, "%s%s", w[i + 1], ends_with(w[i + 1], "/") ?
