@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,8 @@ static const char SCHEMA_SQL[] =
     " bench INTEGER NOT NULL REFERENCES benches(id), centre REAL, lo REAL, hi REAL,"
     " n INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY(run, bench)) WITHOUT ROWID;"
     "CREATE INDEX points_by_bench ON points(bench, run);"
+    "CREATE TABLE samples(run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " bench INTEGER NOT NULL REFERENCES benches(id), x BLOB NOT NULL, UNIQUE(run, bench));"
     "CREATE TABLE baselines(name TEXT PRIMARY KEY,"
     " run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);";
 
@@ -193,6 +196,8 @@ static int prepare_all(struct store *s, struct err *e)
                    store_prepare(s, &s->q_ins_point,
                            "INSERT INTO points(run, bench, centre, lo, hi, n, failed)"
                            " VALUES(?1,?2,?3,?4,?5,?6,?7)", e) < 0 ||
+                   store_prepare(s, &s->q_ins_samples,
+                           "INSERT INTO samples(run, bench, x) VALUES(?1,?2,?3)", e) < 0 ||
                    store_prepare(s, &s->q_ins_bench,
                            "INSERT INTO benches(id, name, unit, dir) VALUES(?1,?2,?3,?4)", e) < 0
                ? -1
@@ -308,6 +313,7 @@ void store_close(struct store *s)
     sqlite3_finalize(s->q_del);
     sqlite3_finalize(s->q_ins_run);
     sqlite3_finalize(s->q_ins_point);
+    sqlite3_finalize(s->q_ins_samples);
     sqlite3_finalize(s->q_ins_bench);
     if (s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -590,6 +596,69 @@ static long long bench_id(struct store *s, const struct trend_bench_rec *r, stru
     return (long long)s->nbenches;
 }
 
+/* A benchmark's samples as a blob: IEEE doubles, little-endian. */
+static int put_samples(struct store *s, long long run, long long bench, const double *x,
+                       size_t n, struct err *e)
+{
+    unsigned char *blob = malloc(8 * n);
+    int rc;
+
+    if (!blob)
+        return err_set(e, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &x[i], 8);
+        for (int k = 0; k < 8; k++)
+            blob[8 * i + (size_t)k] = (unsigned char)(u >> (8 * k));
+    }
+    sqlite3_bind_int64(s->q_ins_samples, 1, run);
+    sqlite3_bind_int64(s->q_ins_samples, 2, bench);
+    sqlite3_bind_blob(s->q_ins_samples, 3, blob, (int)(8 * n), free);
+    rc = step_done(s, s->q_ins_samples, e);
+    return rc;
+}
+
+int store_samples(struct store *s, const char *path, const char *name, double **x, size_t *n,
+                  struct err *e)
+{
+    char key[PATH_MAX + 2];
+    sqlite3_stmt *q;
+    int rc;
+
+    *x = NULL;
+    *n = 0;
+    if (store_key(s, path, key, sizeof key) < 0 ||
+        store_prepare(s, &q, "SELECT samples.x FROM samples JOIN runs ON runs.id = samples.run"
+                             " JOIN benches ON benches.id = samples.bench"
+                             " WHERE runs.file = ?1 AND benches.name = ?2", e) < 0)
+        return -1;
+    store_bind_text(q, 1, key);
+    store_bind_text(q, 2, name);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(q, 0);
+        size_t len = (size_t)sqlite3_column_bytes(q, 0);
+
+        if (len % 8 || !(*x = malloc(len ? len : 1))) {
+            sqlite3_finalize(q);
+            return len % 8 ? err_set(e, "%s: samples: a blob of %zu bytes (pacer store rebuild "
+                                     "makes it again from the result files)", s->path, len)
+                           : err_set(e, "out of memory");
+        }
+        for (size_t i = 0; i < len / 8; i++) {
+            uint64_t u = 0;
+            for (int k = 0; k < 8; k++)
+                u |= (uint64_t)b[8 * i + (size_t)k] << (8 * k);
+            memcpy(&(*x)[i], &u, 8);
+        }
+        *n = len / 8;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, e, "cannot read");
+    return rc == SQLITE_ROW;
+}
+
 int store_add(struct store *s, const char *path, const struct trend_file *f, struct err *e)
 {
     char key[PATH_MAX + 2];
@@ -632,6 +701,8 @@ int store_add(struct store *s, const char *path, const struct trend_file *f, str
         sqlite3_bind_int(s->q_ins_point, 7, b->failed != 0);
         if (step_done(s, s->q_ins_point, e) < 0)
             return -1;
+        if (f->want_samples && b->n && put_samples(s, run, id, f->smp + b->smp, b->n, e) < 0)
+            return -1;
     }
     return 0;
 }
@@ -642,6 +713,7 @@ int store_add_file(struct store *s, const char *path, struct trend_file *f, stru
 
     if (rc != 0)
         return rc < 0 ? -1 : 0;
+    f->want_samples = 1;
     if (trend_file_read(f, path, 0, e) < 0 || store_add(s, path, f, e) < 0)
         return -1;
     return 1;

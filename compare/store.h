@@ -3,7 +3,8 @@
  * file read, its run (time, commit, commit time, branch, machine
  * fingerprint) and per benchmark what a trend takes of it (trend_read.h:
  * the centre of its samples, the stored CI of its median, n, whether it
- * failed), by benchmark as well as by run; and named baselines.  The
+ * failed) and its samples, by benchmark as well as by run; and named
+ * baselines.  The
  * files stay the source of truth: a run is keyed by its file (the name
  * alone when the file lies in the store's folder, so that the folder can
  * move, else its absolute path) with the file's size and modification
@@ -51,11 +52,19 @@ int store_commit(struct store *s, struct err *e);
  * or store_close. */
 int store_lookup(struct store *s, const char *path, struct trend_file *f, struct err *e);
 
-/* Index the file at path as read into f (trend_file_read), replacing
- * what the store had of it.  0, or -1 with the cause in e. */
+/* Index the file at path as read into f (trend_file_read; with
+ * f->want_samples its benchmarks' samples are kept too), replacing what
+ * the store had of it.  0, or -1 with the cause in e. */
 int store_add(struct store *s, const char *path, const struct trend_file *f, struct err *e);
 
-/* Read the file at path (unless the store has it unchanged) and index it:
+/* The samples of benchmark name in the run of the file at path, as the
+ * store keeps them: 1 with *x (to free) and *n, 0 when it has none, -1
+ * with the cause in e. */
+int store_samples(struct store *s, const char *path, const char *name, double **x, size_t *n,
+                  struct err *e);
+
+/* Read the file at path (unless the store has it unchanged) and index it,
+ * its samples too:
  * 1 added or read again, 0 already there, -1 with "PATH: ..." in e.  f is
  * scratch space. */
 int store_add_file(struct store *s, const char *path, struct trend_file *f, struct err *e);

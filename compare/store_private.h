@@ -19,6 +19,7 @@ struct store {
     sqlite3 *db;
     char *path, *dir;            /* the store's path, its folder's real path */
     sqlite3_stmt *q_run, *q_points, *q_del, *q_ins_run, *q_ins_point, *q_ins_bench;
+    sqlite3_stmt *q_ins_samples;
     struct bench_ent *benches;   /* by id - 1 */
     size_t nbenches, benchcap;
     size_t *slot, mask;          /* benches by name, unit and dir (bench_id) */

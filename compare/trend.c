@@ -232,6 +232,7 @@ static int read_all(struct state *st, struct trend *t, struct err *e)
     if (st->o->store && store_begin(st->o->store, e) < 0)
         return -1;
     trend_file_init(&f);
+    f.want_samples = st->o->store != NULL;   /* what the store keeps */
     for (i = 0; i < h->nfiles && rc == 0; i++)
         if (read_one(st, &f, i, t, e) < 0 || history_add(&st->h, &f, h->files[i], i, e) < 0 ||
             take_points(st, &f, h->files[i], i, e) < 0)

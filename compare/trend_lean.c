@@ -702,6 +702,8 @@ static int bench_elem(struct jscan *s, size_t i, void *ctx, int depth)
                                      x.have_proc ? f->nprocs : 0);
     if (x.nsamples && isnan(w->b->centre))
         return GIVE_UP;   /* out of memory: the full reader says so */
+    if (f->want_samples && trend_file_add_samples(f, w->b, NULL, f->nums.d, f->nums.n) < 0)
+        return GIVE_UP;
     if (x.have_stats && x.n > 0) {   /* no samples, no statistics */
         w->b->lo = x.lo;
         w->b->hi = x.hi;

@@ -37,6 +37,26 @@ int trend_file_add_bench(struct trend_file *f, struct trend_bench_rec **b)
     return 0;
 }
 
+int trend_file_add_samples(struct trend_file *f, struct trend_bench_rec *b, const double *x,
+                           const struct jscan_dec *d, size_t n)
+{
+    if (f->nsmp + n > f->smpcap) {
+        size_t cap = f->smpcap ? f->smpcap : 1024;
+        double *ns;
+
+        while (cap < f->nsmp + n)
+            cap *= 2;
+        if (!(ns = realloc(f->smp, cap * sizeof *ns)))
+            return -1;
+        f->smp = ns;
+        f->smpcap = cap;
+    }
+    b->smp = f->nsmp;
+    for (size_t i = 0; i < n; i++)
+        f->smp[f->nsmp++] = x ? x[i] : jscan_dec_value(&d[i]);
+    return 0;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp((*(const struct trend_bench_rec *const *)a)->name,
@@ -81,6 +101,7 @@ void trend_file_free(struct trend_file *f)
     free(f->arena);
     free(f->nums.d);
     free(f->procs);
+    free(f->smp);
     result_free(&f->r);
     memset(f, 0, sizeof *f);
 }
@@ -90,6 +111,7 @@ static void reset(struct trend_file *f)
     f->time = f->commit = f->commit_time = f->branch = f->fingerprint = NULL;
     f->untimed = 0;
     f->nb = 0;
+    f->nsmp = 0;
     f->full = 0;
     f->kind = TREND_RUN;
 }
@@ -172,6 +194,8 @@ static int from_result(struct trend_file *f, enum import_format fmt)
         t->hi = b->st.n ? b->st.ci_median.hi : NAN;
         t->n = b->nsamples;
         t->failed = b->error != NULL;
+        if (f->want_samples && trend_file_add_samples(f, t, b->samples, NULL, b->nsamples) < 0)
+            return -1;
         if (b->kind == KIND_LOAD && f->kind == TREND_RUN)
             f->kind = TREND_LOAD;
     }

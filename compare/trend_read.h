@@ -34,6 +34,8 @@ struct trend_bench_rec {
     double lo, hi;            /* the stored CI of the median, NaN when unknown */
     size_t n;                 /* samples */
     int failed;               /* has an error */
+    size_t smp;               /* with want_samples: its samples are
+                                 smp[this..this + n) of the trend_file */
 };
 
 /* One file as read; reused from file to file (its buffers grow to the
@@ -47,6 +49,11 @@ struct trend_file {
                                  modification time) */
     struct trend_bench_rec *b;
     size_t nb;
+    int want_samples;         /* set by the caller: keep every benchmark's
+                                 samples too (the store keeps them) */
+    double *smp;              /* with want_samples: the samples, benchmark
+                                 after benchmark (trend_bench_rec.smp) */
+    size_t nsmp, smpcap;
     int full;                 /* 1: read by import_load (not a lean pacer read) */
     int kind;                 /* TREND_RUN, TREND_LOAD (a benchmark is a load
                                  test) or TREND_AB (a pacer ab result) */

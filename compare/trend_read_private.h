@@ -13,6 +13,11 @@
  * 0, or -1 when out of memory. */
 int trend_file_add_bench(struct trend_file *f, struct trend_bench_rec **b);
 
+/* Append n samples to f->smp (b->smp is where they start): 0, or -1
+ * when out of memory.  From doubles, or from their decimal forms. */
+int trend_file_add_samples(struct trend_file *f, struct trend_bench_rec *b, const double *x,
+                           const struct jscan_dec *d, size_t n);
+
 /* cluster_centre (cluster.h) of n numbers >= 0 given by their decimal form (d[i], as
  * jscan_numbers takes them), valued as jansson values them: the same
  * double cluster_centre gives of those values. */

@@ -36,6 +36,14 @@ void site_warn(struct site *s, const char *fmt, ...)
         s->out->nwarnings++;
 }
 
+int site_kind(const struct site *s, const char *path)
+{
+    for (size_t i = 0; i < s->nfiles; i++)
+        if (!strcmp(s->files[i].path, path))
+            return s->files[i].kind;
+    return TREND_RUN;
+}
+
 const char *site_base(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -176,6 +184,7 @@ static int scan(struct site *s, const struct history *h, struct store *db, struc
     int rc = 0;
 
     trend_file_init(&f);
+    f.want_samples = db != NULL;   /* what the store keeps */
     if (db && store_begin(db, e) < 0)
         rc = -1;
     for (i = 0; i < h->nfiles && rc == 0; i++) {
@@ -359,6 +368,7 @@ int site_build(char *const *paths, size_t n, const struct site_opts *o, struct s
         err_set(e, "no result file could be read (%zu skipped)", h.nfiles);
         goto done;
     }
+    s.db = db;
     if (build_trend(&s, db, e) < 0 || make_groups(&s, e) < 0 || make_dirs(o->out, e) < 0 ||
         site_assets(o->out, e) < 0 || site_benches(&s, e) < 0 || site_cmps(&s, e) < 0 ||
         site_loads(&s, e) < 0 || site_index(&s, e) < 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare/store.h"
 #include "harness/lib/fmt.h"
 
 /* The history chart's data: levels, CI ends, runs, marks. */
@@ -116,15 +117,15 @@ static int by_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The samples of b as a histogram (about sqrt(n) bins, 5 to 40). */
-static int distribution(struct page *p, const struct bench *b)
+/* The samples s[0..n) as a histogram (about sqrt(n) bins, 5 to 40). */
+static int distribution(struct page *p, const double *s, size_t n, const char *unit, int load)
 {
-    size_t n = b->nsamples, k, i, bins;
+    size_t k, i, bins;
     double *x, lo, hi, w, cx[40], cy[40];
 
     if (n < 2 || !(x = malloc(n * sizeof *x)))
         return 0;
-    memcpy(x, b->samples, n * sizeof *x);
+    memcpy(x, s, n * sizeof *x);
     qsort(x, n, sizeof *x, by_double);
     lo = x[0];
     hi = x[n - 1];
@@ -143,8 +144,8 @@ static int distribution(struct page *p, const struct bench *b)
     }
     free(x);
     chart_begin(p, "dist", "bars");
-    js_str(p->data, "unit", b->unit);
-    js_str(p->data, "xlabel", b->kind == KIND_LOAD ? "a repetition's value" : "a sample");
+    js_str(p->data, "unit", unit);
+    js_str(p->data, "xlabel", load ? "a repetition's value" : "a sample");
     js_nums(p->data, "x", cx, bins);
     js_nums(p->data, "y", cy, bins);
     chart_end(p);
@@ -186,103 +187,177 @@ static int numeric_part(const char *name, size_t *at, char *key, size_t keylen, 
     return 0;
 }
 
-/* Whether a and b are the same but for part number at. */
-static int same_but(const char *a, const char *b, size_t at)
-{
-    size_t part = 0;
-
-    while (*a && *b) {
-        const char *ea = strchr(a, '/'), *eb = strchr(b, '/');
-        size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
-
-        if (part != at && (la != lb || memcmp(a, b, la)))
-            return 0;
-        if (!ea != !eb)
-            return 0;
-        a += la + (ea != NULL);
-        b += lb + (eb != NULL);
-        part++;
-    }
-    return !*a && !*b;
-}
-
-struct member {
-    double x, y;
-    const char *name;
+/* A benchmark of a family: its name with the numeric part taken out (and
+ * its unit), the part's key and value. */
+struct fam {
+    char *key;
+    char param[64];
+    double x;
+    size_t series;
 };
 
-static int by_x(const void *a, const void *b)
+struct families {
+    struct fam *f;
+    size_t n;
+    size_t *at;               /* by series: its entry in f, SIZE_MAX none */
+};
+
+static int by_key(const void *a, const void *b)
 {
-    return by_double(&((const struct member *)a)->x, &((const struct member *)b)->x);
+    const struct fam *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+
+    return c ? c : x->x < y->x ? -1 : x->x > y->x;
 }
 
-/* The family of b in r: its members' medians against its parameter. */
-static int family(struct page *p, const struct result *r, const struct bench *b)
+/* name with part number at left out, then unit, into a new string. */
+static char *family_key(const char *name, size_t at, const char *unit)
 {
-    char key[64], k2[64], slug[96];
-    size_t at, at2, i, n = 0;
+    size_t len = strlen(name) + strlen(unit) + 4, part = 0, k = 0;
+    char *key = malloc(len);
+
+    if (!key)
+        return NULL;
+    for (const char *c = name; *c; part++) {
+        const char *end = strchr(c, '/');
+        size_t l = end ? (size_t)(end - c) : strlen(c);
+
+        if (part != at)
+            k += (size_t)snprintf(key + k, len - k, "%.*s", (int)l, c);
+        key[k++] = '/';
+        c += l + (end != NULL);
+    }
+    snprintf(key + k, len - k, "\x01%s", unit);
+    return key;
+}
+
+/* The families of the series: each with a numeric part, by the rest. */
+static int families_make(const struct site *s, struct families *fs)
+{
+    size_t i, at;
     double v;
-    struct member *m;
 
-    if (!numeric_part(b->name, &at, key, sizeof key, &v) ||
-        !(m = malloc(r->nbenches * sizeof *m)))
-        return 0;
-    for (i = 0; i < r->nbenches; i++) {
-        const struct bench *o = &r->benches[i];
-        if (o->st.n && !strcmp(o->unit, b->unit) && numeric_part(o->name, &at2, k2, sizeof k2, &v) &&
-            at2 == at && !strcmp(k2, key) && same_but(o->name, b->name, at))
-            m[n++] = (struct member){v, o->st.median, o->name};
+    fs->n = 0;
+    fs->f = malloc((s->t.nseries + 1) * sizeof *fs->f);
+    fs->at = malloc((s->t.nseries + 1) * sizeof *fs->at);
+    if (!fs->f || !fs->at)
+        return -1;
+    for (i = 0; i < s->t.nseries; i++) {
+        struct fam *f = &fs->f[fs->n];
+
+        if (!s->t.series[i].n ||
+            !numeric_part(s->t.series[i].name, &at, f->param, sizeof f->param, &v))
+            continue;
+        if (!(f->key = family_key(s->t.series[i].name, at, s->t.series[i].unit)))
+            return -1;
+        f->x = v;
+        f->series = i;
+        fs->n++;
     }
-    if (n >= 2) {
-        qsort(m, n, sizeof *m, by_x);
-        html_raw(p->f, "<h2>Its family, by ");
-        html_text(p->f, key);
-        html_raw(p->f, "</h2>\n<p class=\"sub\">");
-        for (i = 0; i < n; i++) {
-            html_raw(p->f, "%s<a href=\"%s.html\">", i ? " &middot; " : "",
-                     site_slug(slug, sizeof slug, m[i].name, m[i].name));
-            html_text(p->f, m[i].name);
-            html_raw(p->f, "</a>");
-        }
-        html_raw(p->f, "</p>\n");
-        chart_begin(p, "family", "family");
-        js_str(p->data, "unit", b->unit);
-        js_str(p->data, "param", key);
-        fputs(",\"x\":[", p->data);
-        for (i = 0; i < n; i++)
-            fprintf(p->data, "%s%.9g", i ? "," : "", m[i].x);
-        fputs("],\"y\":[", p->data);
-        for (i = 0; i < n; i++)
-            fprintf(p->data, "%s%.9g", i ? "," : "", m[i].y);
-        fputc(']', p->data);
-        chart_end(p);
-    }
-    free(m);
-    return n >= 2;
+    qsort(fs->f, fs->n, sizeof *fs->f, by_key);
+    for (i = 0; i < s->t.nseries; i++)
+        fs->at[i] = SIZE_MAX;
+    for (i = 0; i < fs->n; i++)
+        fs->at[fs->f[i].series] = i;
+    return 0;
 }
 
-/* The latest run's side: distribution and family. */
-static void latest(struct page *p, struct site *s, const struct trend_series *ser)
+static void families_free(struct families *fs)
 {
-    const char *file = s->t.runs[ser->pts[ser->n - 1].run].file;
-    const struct result *r = site_result(s, file);
-    const struct bench *b = r ? result_find(r, ser->name) : NULL;
-    char med[48];
+    for (size_t i = 0; i < fs->n; i++)
+        free(fs->f[i].key);
+    free(fs->f);
+    free(fs->at);
+}
 
-    if (!b || !b->nsamples)
+/* The family of series ser (number si) in its latest run: the members'
+ * levels in that run against the parameter. */
+static void family(struct page *p, const struct site *s, const struct families *fs, size_t si)
+{
+    const struct trend_series *ser = &s->t.series[si];
+    size_t me = fs->at[si], lo, hi, i, n = 0, run = ser->pts[ser->n - 1].run;
+    char slug[96];
+
+    if (me == SIZE_MAX)
         return;
-    html_raw(p->f, "<h2>The latest run</h2>\n<p class=\"sub\">");
-    html_text(p->f, site_base(file));
-    html_raw(p->f, ": median ");
-    html_text(p->f, fmt_value(med, sizeof med, b->st.median, b->unit));
-    html_raw(p->f, " of %zu %s.</p>\n", b->nsamples,
-             b->kind == KIND_LOAD ? "repetitions" : "samples");
-    distribution(p, b);
-    family(p, r, b);
+    for (lo = me; lo > 0 && !strcmp(fs->f[lo - 1].key, fs->f[me].key); lo--)
+        ;
+    for (hi = me + 1; hi < fs->n && !strcmp(fs->f[hi].key, fs->f[me].key); hi++)
+        ;
+    for (i = lo; i < hi; i++) {
+        const struct trend_series *o = &s->t.series[fs->f[i].series];
+        n += o->pts[o->n - 1].run == run;
+    }
+    if (n < 2)
+        return;
+    html_raw(p->f, "<h2>Its family, by ");
+    html_text(p->f, fs->f[me].param);
+    html_raw(p->f, ", in the latest run</h2>\n<p class=\"sub\">");
+    for (i = lo, n = 0; i < hi; i++) {
+        const struct trend_series *o = &s->t.series[fs->f[i].series];
+        if (o->pts[o->n - 1].run != run)
+            continue;
+        html_raw(p->f, "%s<a href=\"%s.html\">", n++ ? " &middot; " : "",
+                 site_slug(slug, sizeof slug, o->name, o->name));
+        html_text(p->f, o->name);
+        html_raw(p->f, "</a>");
+    }
+    html_raw(p->f, "</p>\n");
+    chart_begin(p, "family", "family");
+    js_str(p->data, "unit", ser->unit);
+    js_str(p->data, "param", fs->f[me].param);
+    fputs(",\"x\":[", p->data);
+    for (i = lo, n = 0; i < hi; i++) {
+        const struct trend_series *o = &s->t.series[fs->f[i].series];
+        if (o->pts[o->n - 1].run == run)
+            fprintf(p->data, "%s%.9g", n++ ? "," : "", fs->f[i].x);
+    }
+    fputs("],\"y\":[", p->data);
+    for (i = lo, n = 0; i < hi; i++) {
+        const struct trend_series *o = &s->t.series[fs->f[i].series];
+        if (o->pts[o->n - 1].run == run)
+            fprintf(p->data, "%s%.9g", n++ ? "," : "", o->pts[o->n - 1].value);
+    }
+    fputc(']', p->data);
+    chart_end(p);
 }
 
-static int bench_page(struct site *s, const struct trend_series *ser, struct err *e)
+/* The latest run: the distribution of its samples (from the store when
+ * it keeps them, else from the file), and the family. */
+static void latest(struct page *p, struct site *s, const struct families *fs, size_t si)
 {
+    const struct trend_series *ser = &s->t.series[si];
+    const char *file = s->t.runs[ser->pts[ser->n - 1].run].file;
+    const struct result *r = NULL;
+    const struct bench *b = NULL;
+    struct err e = {0};
+    char level[48];
+    double *x = NULL;
+    size_t n = 0;
+    int own = s->db && store_samples(s->db, file, ser->name, &x, &n, &e) == 1;
+
+    if (!own && (r = site_result(s, file)) && (b = result_find(r, ser->name))) {
+        x = b->samples;
+        n = b->nsamples;
+    }
+    if (n) {
+        int load = site_kind(s, file) == TREND_LOAD;
+
+        html_raw(p->f, "<h2>The latest run</h2>\n<p class=\"sub\">");
+        html_text(p->f, site_base(file));
+        html_raw(p->f, ": ");
+        html_text(p->f, fmt_value(level, sizeof level, ser->pts[ser->n - 1].value, ser->unit));
+        html_raw(p->f, " from %zu %s.</p>\n", n, load ? "repetitions" : "samples");
+        distribution(p, x, n, ser->unit, load);
+    }
+    if (own)
+        free(x);
+    family(p, s, fs, si);
+}
+
+static int bench_page(struct site *s, const struct families *fs, size_t si, struct err *e)
+{
+    const struct trend_series *ser = &s->t.series[si];
     struct page p;
     char slug[96], rel[128];
 
@@ -303,15 +378,23 @@ static int bench_page(struct site *s, const struct trend_series *ser, struct err
     chart_end(&p);
     html_raw(p.f, "<div class=\"info\" id=\"hist-info\"></div>\n<h2>Change points</h2>\n");
     cp_table(p.f, s, ser);
-    latest(&p, s, ser);
+    latest(&p, s, fs, si);
     s->out->pages++;
     return page_close(&p, e);
 }
 
 int site_benches(struct site *s, struct err *e)
 {
-    for (size_t i = 0; s->have_trend && i < s->t.nseries; i++)
-        if (s->t.series[i].n && bench_page(s, &s->t.series[i], e) < 0)
-            return -1;
-    return 0;
+    struct families fs = {0};
+    int rc = 0;
+
+    if (!s->have_trend)
+        return 0;
+    if (families_make(s, &fs) < 0)
+        rc = err_set(e, "out of memory");
+    for (size_t i = 0; rc == 0 && i < s->t.nseries; i++)
+        if (s->t.series[i].n && bench_page(s, &fs, i, e) < 0)
+            rc = -1;
+    families_free(&fs);
+    return rc;
 }

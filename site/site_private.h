@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "compare/compare_files.h"
+#include "compare/store.h"
 #include "compare/trend.h"
 #include "compare/trend_read.h"
 #include "harness/result/result.h"
@@ -53,6 +54,7 @@ struct site {
     struct site_group *groups;
     size_t ngroups;
     int plots_off;            /* a picture failed: the rest are left out */
+    struct store *db;         /* the store read, or NULL */
 };
 
 /* One line for the user (printf-like), kept in out->warnings. */
@@ -60,6 +62,8 @@ void site_warn(struct site *s, const char *fmt, ...) __attribute__((format(print
 /* The result of the file at path read whole (cached); NULL when it cannot
  * be read (said once). */
 const struct result *site_result(struct site *s, const char *path);
+/* The kind (TREND_*) of the file kept at path, TREND_RUN when unknown. */
+int site_kind(const struct site *s, const char *path);
 /* The file name of a path (after its last /). */
 const char *site_base(const char *path);
 /* A benchmark's page from a page one folder down: "../bench/SLUG.html",

@@ -17,6 +17,7 @@
 
 #include "compare/store.h"
 #include "compare/trend.h"
+#include "harness/result/result_json.h"
 #include "helpers.h"
 
 TestSuite(store, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60);
@@ -116,6 +117,28 @@ Test(store, a_run_back_as_the_file_gives_it)
     cr_assert_eq(trend_file_read(&fromfile, r0, 0, &e), 0, "%s", e.msg);
     cr_assert_eq(store_lookup(s, r0, &fromstore, &e), 1, "%s", e.msg);
     same_run(&fromfile, &fromstore);
+    /* each benchmark's samples, bit for bit */
+    {
+        struct result r;
+        double *x;
+        size_t n;
+
+        result_init(&r);
+        cr_assert_eq(result_load(r0, &r, &e), 0, "%s", e.msg);
+        for (size_t i = 0; i < r.nbenches; i++) {
+            const struct bench *b = &r.benches[i];
+            int got = store_samples(s, r0, b->name, &x, &n, &e);
+
+            cr_assert_geq(got, 0, "%s", e.msg);
+            cr_expect_eq(got, b->nsamples > 0, "%s", b->name);
+            cr_expect_eq(n, b->nsamples, "%s", b->name);
+            for (size_t k = 0; k < n && k < b->nsamples; k++)
+                cr_expect(same_double(x[k], b->samples[k]), "%s[%zu]", b->name, k);
+            free(x);
+        }
+        cr_expect_eq(store_samples(s, r0, "nope", &x, &n, &e), 0);
+        result_free(&r);
+    }
     /* the same file named by another path is the same run */
     {
         char other[4096];

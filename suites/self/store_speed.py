@@ -46,7 +46,9 @@ def template(rng, names, levels, shift):
                         "stats": stats_block(xs), "unit": "ns"})
     doc = {"argv": ["pacer", "run"], "benchmarks": benches, "complete": True,
            "context": {"fingerprint": "52329a1c5b8f9312", "pacer_version": "0.1.0",
-                       "git_commit": "@COMMIT@", "git_branch": "main", "time": "@TIME@"},
+                       "git": {"branch": "main", "commit": "@COMMIT@",
+                               "commit_time": "@TIME@", "dirty": False},
+                       "time": "@TIME@"},
            "schema": "1.2", "suite": "store"}
     return json.dumps(doc, sort_keys=True)
 
