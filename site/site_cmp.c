@@ -12,9 +12,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "compare/explain.h"
 #include "compare/report/report.h"
 #include "harness/lib/fmt.h"
+#include "harness/result/profile.h"
+#include "plots/flame.h"
 #include "plots/plot.h"
 
 void site_cmp_table(FILE *f, const struct comparison *c)
@@ -49,10 +53,115 @@ static void picture(struct site *s, struct page *p, const char *name, int rc,
     html_raw(p->f, "\"></p>\n");
 }
 
+/* The profiles of the two sides of a comparison (pacer run --profile, pacer
+ * ab --explain: beside each result, profile.h). */
+struct sides {
+    const char *base, *nw;   /* the result files */
+    int paired;              /* an A/B result: base's profiles are .base. */
+};
+
+/* What changed between the profiles of row r's two sides, when both are
+ * there: the top functions and the differential flame graph (cmp/). */
+static int explain_row(struct site *s, struct page *p, const struct compare_row *r,
+                       const struct sides *sd, const char *slug, size_t k)
+{
+    char dir[4200], f[1024], pb[5300], pn[5300], svg[160], path[4300];
+    struct profile b, n;
+    struct explanation x;
+    struct err e = {0};
+    size_t i, rows = 0;
+
+    snprintf(pb, sizeof pb, "%s/%s", profile_dir(dir, sizeof dir, sd->base),
+             profile_file_name(f, sizeof f, r->name, sd->paired ? ".base.callgrind" : ".callgrind"));
+    snprintf(pn, sizeof pn, "%s/%s", profile_dir(dir, sizeof dir, sd->nw),
+             profile_file_name(f, sizeof f, r->name, ".callgrind"));
+    if (profile_load(pb, &b, &e) < 0) {
+        site_warn(s, "%s", e.msg);
+        return 0;
+    }
+    if (profile_load(pn, &n, &e) < 0) {
+        site_warn(s, "%s", e.msg);
+        profile_free(&b);
+        return 0;
+    }
+    if (explain_profiles(&b, &n, &x) == 0) {
+        html_raw(p->f, "<h3>");
+        html_text(p->f, r->name);
+        html_raw(p->f, " <span class=\"%s\">%+.1f%% %s</span></h3>\n<p class=\"sub\">",
+                 verdict_name(r->verdict), 100 * r->change, verdict_name(r->verdict));
+        html_text(p->f, profile_unit(&n));
+        html_raw(p->f, " ");
+        html_text(p->f, profile_per(&n));
+        html_raw(p->f, ": %.1f to %.1f</p>\n<table><tr><th>function</th><th>self base</th>"
+                       "<th>self new</th><th>change</th><th>inclusive base</th>"
+                       "<th>inclusive new</th></tr>\n", x.b_total, x.n_total);
+        for (i = 0; i < x.n && rows < 8; i++) {
+            const struct fn_change *c = &x.ch[i];
+            if (!(fabs(c->n_incl - c->b_incl) > 1e-4 * x.b_total))
+                continue;
+            html_raw(p->f, "<tr><td>");
+            html_text(p->f, c->name);
+            html_raw(p->f, "</td><td class=\"num\">%.1f</td><td class=\"num\">%.1f</td>",
+                     c->b_self, c->n_self);
+            if (!c->in_base || !c->in_new)
+                html_raw(p->f, "<td>%s</td>", c->in_base ? "gone" : "new");
+            else if (c->b_self > 0)
+                html_raw(p->f, "<td class=\"num\">%+.1f%%</td>",
+                         100 * (c->n_self - c->b_self) / c->b_self);
+            else
+                html_raw(p->f, "<td class=\"num\">%+.1f</td>", c->n_self - c->b_self);
+            html_raw(p->f, "<td class=\"num\">%.1f</td><td class=\"num\">%.1f</td></tr>\n",
+                     c->b_incl, c->n_incl);
+            rows++;
+        }
+        html_raw(p->f, "</table>\n");
+        snprintf(svg, sizeof svg, "%s-%zu.diff.svg", slug, k);
+        snprintf(path, sizeof path, "%s/cmp/%s", s->o->out, svg);
+        if (flame_svg(&n, &b, r->name, path, &e) == 0) {
+            html_raw(p->f, "<p><img class=\"plot\" src=\"%s\" alt=\"the differential flame "
+                           "graph: red where the new side costs more\"></p>\n", svg);
+        } else
+            site_warn(s, "%s", e.msg);
+        explain_free(&x);
+    }
+    profile_free(&b);
+    profile_free(&n);
+    return 1;
+}
+
+/* Whether both sides of row r have profiles. */
+static int profiled(const struct compare_row *r, const struct sides *sd)
+{
+    char dir[4200], f[1024], pb[5300], pn[5300];
+
+    snprintf(pb, sizeof pb, "%s/%s", profile_dir(dir, sizeof dir, sd->base),
+             profile_file_name(f, sizeof f, r->name, sd->paired ? ".base.callgrind" : ".callgrind"));
+    snprintf(pn, sizeof pn, "%s/%s", profile_dir(dir, sizeof dir, sd->nw),
+             profile_file_name(f, sizeof f, r->name, ".callgrind"));
+    return access(pb, F_OK) == 0 && access(pn, F_OK) == 0;
+}
+
+/* The profile diff of every row whose two sides have profiles (pacer ab
+ * --explain keeps them for the rows that moved). */
+static void explain_rows(struct site *s, struct page *p, const struct comparison *c,
+                         const struct sides *sd, const char *slug)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < c->nrows; i++)
+        if (profiled(&c->rows[i], sd)) {
+            if (!k)
+                html_raw(p->f, "<h2>Why: the profiles of both sides</h2>\n<p class=\"sub\">"
+                               "Instructions an iteration by function, self and inclusive, "
+                               "the largest changes first.</p>\n");
+            k += (size_t)explain_row(s, p, &c->rows[i], sd, slug, k);
+        }
+}
+
 /* The page cmp/SLUG.html of comparison c (NULL: none could be made, sub
  * says why). */
-static int cmp_page(struct site *s, const struct comparison *c, const char *slug,
-                    const char *title, const char *sub, struct err *e)
+static int cmp_page(struct site *s, const struct comparison *c, const struct sides *sd,
+                    const char *slug, const char *title, const char *sub, struct err *e)
 {
     struct page p;
     char rel[160], svg[160], path[4300];
@@ -78,6 +187,8 @@ static int cmp_page(struct site *s, const struct comparison *c, const char *slug
         picture(s, &p, svg, plot_compare(c, &po, &pe), &pe,
                 "the change of each benchmark with its confidence interval");
     }
+    if (c)
+        explain_rows(s, &p, c, sd, slug);
     s->out->pages++;
     return page_close(&p, e);
 }
@@ -95,12 +206,14 @@ static int ab_pages(struct site *s, struct err *e)
         if (s->files[i].kind != TREND_AB)
             continue;
         compare_opts_default(&co);
+        struct sides sd = {s->files[i].path, s->files[i].path, 1};
+
         site_slug(slug, sizeof slug, site_base(s->files[i].path), s->files[i].path);
         if (compare_files(&s->files[i].path, 1, &fo, &co, &cf, &ce) != 0) {
             site_warn(s, "%s: not compared: %s", s->files[i].path, ce.msg);
-            rc = cmp_page(s, NULL, slug, site_base(s->files[i].path), ce.msg, e);
+            rc = cmp_page(s, NULL, &sd, slug, site_base(s->files[i].path), ce.msg, e);
         } else
-            rc = cmp_page(s, &cf.cmp, slug, site_base(s->files[i].path),
+            rc = cmp_page(s, &cf.cmp, &sd, slug, site_base(s->files[i].path),
                           "an A/B result: its pairs compared", e);
         compare_files_free(&cf);
         compare_opts_free(&co);
@@ -114,13 +227,15 @@ int site_cmps(struct site *s, struct err *e)
 {
     for (size_t g = 0; g < s->ngroups; g++) {
         const struct site_group *gr = &s->groups[g];
+        struct sides sd;
         char title[512];
 
         if (!gr->compared)
             continue;
+        sd = (struct sides){s->t.runs[gr->prev].file, s->t.runs[gr->latest].file, 0};
         snprintf(title, sizeof title, "%s against %s", site_base(s->t.runs[gr->latest].file),
                  site_base(s->t.runs[gr->prev].file));
-        if (cmp_page(s, &gr->cf.cmp, gr->slug, title,
+        if (cmp_page(s, &gr->cf.cmp, &sd, gr->slug, title,
                      "the newest run of its machine and branch against the run before it", e) < 0)
             return -1;
     }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "harness/result/profile.h"
 #include "site/html.h"
 #include "site/site.h"
 
@@ -52,6 +53,28 @@ static void add_others(const char *dir)
     sh("echo '{\"name\": \"not a result\"}' > '%s/foreign.json'", dir);
     sh("head -c 200 '%s/run001.json' > '%s/truncated.json'", dir, dir);
     sh("cp '%s/run003.json' '%s/run003_copy.json'", dir, dir);
+}
+
+/* Two callgrind profiles of the A/B result's benchmark (as pacer ab
+ * --explain keeps them), the new side spending 40 more in lcg. */
+static void ab_profiles(const char *dir)
+{
+    static const char head[] = "# callgrind format\nversion: 1\npositions: line\nevents: Ir\n"
+                               "fl=/src/bench.c\nfn=bench'measure_once\n10 3\n"
+                               "cfn=lcg'bench'measure_once\ncalls=1 20\n11 %d\n"
+                               "fn=lcg'bench'measure_once\n21 %d\n";
+    char pdir[700], f[256], path[1000], text[512];
+
+    snprintf(pdir, sizeof pdir, "%s/ab.json.profiles", dir);
+    cr_assert_eq(mkdir(pdir, 0777), 0);
+    snprintf(path, sizeof path, "%s/%s", pdir,
+             profile_file_name(f, sizeof f, "command/ab", ".base.callgrind"));
+    snprintf(text, sizeof text, head, 100, 100);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/%s", pdir,
+             profile_file_name(f, sizeof f, "command/ab", ".callgrind"));
+    snprintf(text, sizeof text, head, 140, 140);
+    write_file(path, text);
 }
 
 static int has_warning(const struct site_out *o, const char *a, const char *b)
@@ -148,6 +171,7 @@ Test(site, every_page_and_link)
     size_t i;
 
     add_others(dir);
+    ab_profiles(dir);
     cr_assert_eq(site_build(paths, 1, &o, &out, &e), 0, "%s", e.msg);
     cr_expect_eq(out.runs, 25, "24 runs and the load run");
     cr_expect_eq(out.ab, 1);
@@ -167,6 +191,21 @@ Test(site, every_page_and_link)
             pages += check_folder(sub);
         }
         cr_expect_eq(pages, out.pages);
+    }
+    /* the A/B page: its profiles' differences and flame graph */
+    {
+        char slug[96], ab[1200], *text;
+
+        snprintf(ab, sizeof ab, "%s/cmp/%s.html", site,
+                 site_slug(slug, sizeof slug, "ab.json", tmp_path("r/ab.json")));
+        text = slurp(ab, NULL);
+        cr_assert_not_null(text, "%s", ab);
+        cr_expect(strstr(text, "Why: the profiles of both sides"), "%s", ab);
+        cr_expect(strstr(text, "<tr><td>lcg</td><td class=\"num\">100.0</td>"
+                               "<td class=\"num\">140.0</td><td class=\"num\">+40.0%</td>"),
+                  "%s", ab);
+        cr_expect(strstr(text, ".diff.svg"), "%s", ab);
+        free(text);
     }
     /* the stepping benchmark's page: 24 points, its change point, its
      * latest run's distribution and its family of three by size */
