@@ -190,3 +190,42 @@ Test(cmd_store, two_adders_at_once)
     out_free(&o);
     free(a);
 }
+
+/* pacer run --save DIR --save-baseline NAME: the run saved, DIR's store made
+ * and the run named there, found again by compare --baseline NAME. */
+Test(cmd_store, run_saves_a_named_baseline)
+{
+    char dir[600], db[700], *name;
+    struct out o;
+
+    snprintf(dir, sizeof dir, "%s/res", tmp_dir());
+    snprintf(db, sizeof db, "%s/pacer.db", dir);
+    o = run_pacer("run", "--cmd", "true", "--samples", "3", "--warmup-runs", "0", "--save", dir,
+                  "--save-baseline", "before");
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect(strstr(o.stderr_s, "pacer: baseline before: "), "%s", o.stderr_s);
+    out_free(&o);
+    o = run_pacer("store", "show", "--store", db);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    cr_expect(strstr(o.stdout_s, ": 1 runs, 1 benchmarks, 1 points, "), "%s", o.stdout_s);
+    cr_expect(strstr(o.stdout_s, "  baseline before: 2"), "%s", o.stdout_s);
+    name = strstr(o.stdout_s, "  baseline before: ");
+    cr_assert_not_null(name);
+    out_free(&o);
+    sleep_ms(20);
+    o = run_pacer("run", "--cmd", "true", "--samples", "3", "--warmup-runs", "0", "--save", dir);
+    cr_assert_eq(o.code, 0, "%s", o.stderr_s);
+    out_free(&o);
+    {
+        char newest[700];
+        sh_line(newest, sizeof newest, "ls '%s'/*.json | tail -1", dir);
+        o = run_pacer("compare", "--baseline", "before", newest);
+        cr_expect_eq(o.code, 0, "%s", o.stderr_s);
+        cr_expect(strstr(o.stdout_s, "command/true"), "%s", o.stdout_s);
+        out_free(&o);
+    }
+    o = run_pacer("run", "--cmd", "true", "--save-baseline", "x");
+    cr_expect_eq(o.code, 2);
+    cr_expect(strstr(o.stderr_s, "give --save too"), "%s", o.stderr_s);
+    out_free(&o);
+}

@@ -129,6 +129,27 @@ static void save_to_store(const char *dir, const char *path)
     trend_file_free(&f);
 }
 
+int cmd_name_baseline(const char *dir, const char *path, const char *name)
+{
+    char db[4096];
+    struct store *s = NULL;
+    struct trend_file f;
+    struct err e = {0};
+    int rc = 0;
+
+    snprintf(db, sizeof db, "%s/%s", dir, STORE_NAME);
+    trend_file_init(&f);
+    if (store_open(&s, db, 1, &e) < 0 || store_begin(s, &e) < 0 ||
+        store_name_baseline(s, name, path, &f, &e) < 0 || store_commit(s, &e) < 0) {
+        die_msg("--save-baseline %s: %s", name, e.msg);
+        rc = -1;
+    } else
+        fprintf(stderr, "pacer: baseline %s: %s (in %s)\n", name, path, db);
+    store_close(s);
+    trend_file_free(&f);
+    return rc;
+}
+
 int cmd_save_as(const struct result *r, const char *out, const char *dir, const char *suffix,
                 int quiet, const char *what, char **saved)
 {

@@ -55,6 +55,10 @@ int cmd_save(const struct result *r, const char *out, const char *dir, const cha
 int cmd_save_as(const struct result *r, const char *out, const char *dir, const char *suffix,
                 int quiet, const char *what, char **saved);
 
+/* --save-baseline NAME: the result saved at path named NAME in dir's
+ * store (made when missing).  0, or -1 after saying why not. */
+int cmd_name_baseline(const char *dir, const char *path, const char *name);
+
 /* --filter REGEX of command cmd compiled into re (a POSIX ERE; regfree it
  * when this returns 1): 1, 0 when filter is NULL, or -1 after saying
  * "CMD: --filter: 'REGEX' is not a valid regular expression". */

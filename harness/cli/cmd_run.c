@@ -34,6 +34,7 @@
 struct run_cli {
     struct settings_ov ov;       /* settings given on the command line */
     const char *filter, *out, *save, *format;
+    const char *save_baseline;   /* --save-baseline NAME */
     double cv_warn;
     int quiet;
     int profile;                 /* --profile */
@@ -52,7 +53,7 @@ struct run_cli {
 enum {
     O_CMD = 256, O_SHELL, O_PREPARE, O_CLEANUP, O_IGNORE, O_SHOW, O_FILTER, O_SAMPLES,
     O_BUDGET, O_CI, O_WARMUP, O_WRUNS, O_STIME, O_PROCS, O_TIMEOUT, O_SEED, O_OUT, O_SAVE,
-    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE, O_COUNTERS, O_PLIST, O_PSCAN, O_PSTEP,
+    O_FORMAT, O_CVWARN, O_MODE, O_PROFILE, O_COUNTERS, O_PLIST, O_PSCAN, O_PSTEP, O_SAVEBL,
 };
 
 static void usage(FILE *f)
@@ -136,7 +137,10 @@ static void usage(FILE *f)
 "output:\n"
 "  --out FILE            write the result file (atomically)\n"
 "  --save DIR            write it as DIR/<UTC time>-<commit>.json (a new name,\n"
-"                        never a file replaced)\n"
+"                        never a file replaced); when DIR holds a store\n"
+"                        (DIR/pacer.db, pacer store) the run is added to it\n"
+"  --save-baseline NAME  also name the run NAME in DIR's store (made when\n"
+"                        missing): pacer compare --baseline NAME NEW.json\n"
 "  --format table|json|markdown   what goes to stdout (default table; markdown:\n"
 "                        tables to paste, the commands' as hyperfine exports them)\n"
 "  --cv-warn PCT         warn when a benchmark's CV exceeds PCT (default 5%%)\n"
@@ -258,6 +262,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         {"processes", required_argument, 0, O_PROCS},
         {"timeout", required_argument, 0, O_TIMEOUT}, {"seed", required_argument, 0, O_SEED},
         {"out", required_argument, 0, O_OUT}, {"save", required_argument, 0, O_SAVE},
+        {"save-baseline", required_argument, 0, O_SAVEBL},
         {"format", required_argument, 0, O_FORMAT}, {"cv-warn", required_argument, 0, O_CVWARN},
         {"mode", required_argument, 0, O_MODE}, {"profile", optional_argument, 0, O_PROFILE},
         {"counters", required_argument, 0, O_COUNTERS},
@@ -308,6 +313,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
             break;
         case O_OUT: c->out = optarg; break;
         case O_SAVE: c->save = optarg; break;
+        case O_SAVEBL: c->save_baseline = optarg; break;
         case O_FORMAT:
             if (strcmp(optarg, "table") && strcmp(optarg, "json") && strcmp(optarg, "markdown"))
                 return bad_value("format", optarg, "table, json or markdown");
@@ -328,6 +334,11 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
     c->ninputs = (size_t)(argc - optind);
     if (c->nnames > c->ncmds) {
         die_msg("run: %zu --name for %zu --cmd", c->nnames, c->ncmds);
+        return -1;
+    }
+    if (c->save_baseline && !c->save) {
+        die_msg("run: --save-baseline %s names the result --save DIR writes: give --save too",
+                c->save_baseline);
         return -1;
     }
     if (c->profile && !c->out && !c->save) {
@@ -742,6 +753,8 @@ int cmd_run(int argc, char **argv)
     if (invalid && !c.quiet)
         warn_msg("a load run is not valid (it says why in its summary, INVALID)");
     if (cmd_save_as(&r, c.out, c.save, "", c.quiet, "result", &saved) < 0)
+        rc = EXIT_BAD_INPUT;
+    else if (c.save_baseline && saved && cmd_name_baseline(c.save, saved, c.save_baseline) < 0)
         rc = EXIT_BAD_INPUT;
     /* beside --out, else beside the file saved in --save's folder */
     if (pdir[0] && rc != EXIT_BAD_INPUT && (c.out || saved)) {
