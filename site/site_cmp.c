@@ -38,14 +38,18 @@ void site_cmp_table(FILE *f, const struct comparison *c)
     free(buf);
 }
 
-/* A gnuplot picture in the page's folder, shown in it; when one cannot
- * be drawn (no gnuplot) that is said once and no more are tried. */
+/* A gnuplot picture in the page's folder, shown in it; one that cannot be
+ * drawn is said and left out, and without gnuplot no more are tried. */
 static void picture(struct site *s, struct page *p, const char *name, int rc,
                     const struct err *pe, const char *alt)
 {
-    if (rc < 0) {
-        site_warn(s, "the gnuplot pictures are left out (%s: %s)", name, pe->msg);
+    if (rc < 0 && strstr(pe->msg, "gnuplot not found")) {
+        site_warn(s, "the gnuplot pictures are left out (%s)", pe->msg);
         s->plots_off = 1;
+        return;
+    }
+    if (rc < 0) {
+        site_warn(s, "%s: not drawn: %s", name, pe->msg);
         return;
     }
     html_raw(p->f, "<p><img class=\"plot\" src=\"%s\" alt=\"", name);

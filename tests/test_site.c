@@ -292,3 +292,29 @@ Test(site, nothing_readable_or_nowhere_to_write)
     free(dir);
     free(file);
 }
+
+/* Without gnuplot the pages are all there, with no picture and no link to
+ * one, and one warning says so. */
+Test(site, without_gnuplot)
+{
+    char *dir = results(4, "plain"), *site = xstrdup(tmp_path("site")), sub[700];
+    char *paths[] = {dir};
+    struct site_opts o = {site, NULL, 1};
+    struct site_out out;
+    struct err e = {0};
+    size_t i, n = 0;
+
+    add_others(dir);
+    setenv("PACER_GNUPLOT", "/nonexistent/gnuplot", 1);
+    cr_assert_eq(site_build(paths, 1, &o, &out, &e), 0, "%s", e.msg);
+    for (i = 0; i < out.nwarnings; i++)
+        n += strstr(out.warnings[i], "the gnuplot pictures are left out") != NULL;
+    cr_expect_eq(n, 1, "one warning for all the pictures");
+    for (const char *f = "bench\0cmp\0load\0"; *f; f += strlen(f) + 1) {
+        snprintf(sub, sizeof sub, "%s/%s", site, f);
+        check_folder(sub);
+    }
+    site_out_free(&out);
+    free(dir);
+    free(site);
+}

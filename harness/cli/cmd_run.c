@@ -247,6 +247,30 @@ static int settings_option(int o, const char *arg, struct settings_ov *ov)
     return 1;
 }
 
+/* The options that only make sense together: 0, or -1 after saying why. */
+static int check_cli(const struct run_cli *c)
+{
+    if (c->nnames > c->ncmds) {
+        die_msg("run: %zu --name for %zu --cmd", c->nnames, c->ncmds);
+        return -1;
+    }
+    if (c->save_baseline && !c->save) {
+        die_msg("run: --save-baseline %s names the result --save DIR writes: give --save too",
+                c->save_baseline);
+        return -1;
+    }
+    if (c->profile && !c->out && !c->save) {
+        die_msg("run: --profile needs --out FILE or --save DIR: the profiles are kept beside "
+                "the result");
+        return -1;
+    }
+    if (c->ninputs == 0 && c->ncmds == 0) {
+        die_msg("run: nothing to run: give a suite file, a suite binary or --cmd (see --help)");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_cli(int argc, char **argv, struct run_cli *c)
 {
     static const struct option lopts[] = {
@@ -332,25 +356,7 @@ static int parse_cli(int argc, char **argv, struct run_cli *c)
         return -1;
     c->inputs = argv + optind;
     c->ninputs = (size_t)(argc - optind);
-    if (c->nnames > c->ncmds) {
-        die_msg("run: %zu --name for %zu --cmd", c->nnames, c->ncmds);
-        return -1;
-    }
-    if (c->save_baseline && !c->save) {
-        die_msg("run: --save-baseline %s names the result --save DIR writes: give --save too",
-                c->save_baseline);
-        return -1;
-    }
-    if (c->profile && !c->out && !c->save) {
-        die_msg("run: --profile needs --out FILE or --save DIR: the profiles are kept beside "
-                "the result");
-        return -1;
-    }
-    if (c->ninputs == 0 && c->ncmds == 0) {
-        die_msg("run: nothing to run: give a suite file, a suite binary or --cmd (see --help)");
-        return -1;
-    }
-    return 0;
+    return check_cli(c);
 }
 
 /* A warning from below (plan_run_opts.on_warn, scenario_opts.on_warn). */
@@ -752,9 +758,8 @@ int cmd_run(int argc, char **argv)
          : nfailed ? EXIT_REGRESSION : EXIT_OK;
     if (invalid && !c.quiet)
         warn_msg("a load run is not valid (it says why in its summary, INVALID)");
-    if (cmd_save_as(&r, c.out, c.save, "", c.quiet, "result", &saved) < 0)
-        rc = EXIT_BAD_INPUT;
-    else if (c.save_baseline && saved && cmd_name_baseline(c.save, saved, c.save_baseline) < 0)
+    if (cmd_save_as(&r, c.out, c.save, "", c.quiet, "result", &saved) < 0 ||
+        (c.save_baseline && saved && cmd_name_baseline(c.save, saved, c.save_baseline) < 0))
         rc = EXIT_BAD_INPUT;
     /* beside --out, else beside the file saved in --save's folder */
     if (pdir[0] && rc != EXIT_BAD_INPUT && (c.out || saved)) {
