@@ -259,7 +259,8 @@ static const struct metric *metric(const struct bench *b, const char *name)
 static const char *const LOAD_COLS[][2] = {
     {"throughput", "req/s"}, {"latency.p50", "p50"}, {"latency.p90", "p90"},
     {"latency.p99", "p99"}, {"latency.p99.9", "p99.9"}, {"latency.max", "max"},
-    {"errors.rate", "errors"}, {"server.cpu", "server CPU"}, {"server.rss_max", "server RSS"},
+    {"errors.rate", "errors"}, {"checks.failed", "checks failed"}, {"server.cpu", "server CPU"},
+    {"server.rss_max", "server RSS"},
 };
 
 static void load_table(FILE *f, const struct result *r)
