@@ -294,6 +294,20 @@ int store_open(struct store **out, const char *path, int create, struct err *e)
     return 0;
 }
 
+int store_open_for(struct store **s, const char *path, char *const *paths, size_t n,
+                   struct err *e)
+{
+    char own[4096];
+    struct stat st;
+
+    *s = NULL;
+    if (!path && n == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode) &&
+        snprintf(own, sizeof own, "%s/%s", paths[0], STORE_NAME) < (int)sizeof own &&
+        stat(own, &st) == 0)
+        path = own;
+    return path ? store_open(s, path, 1, e) : 0;
+}
+
 static void free_run_str(struct store *s)
 {
     for (size_t i = 0; i < 5; i++) {

@@ -40,6 +40,13 @@ int store_open(struct store **s, const char *path, int create, struct err *e);
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 
+/* The store a history of paths[0..n) reads: path when not NULL, else the
+ * one folder's own (FOLDER/pacer.db) when paths is one folder holding one;
+ * opened into *s (NULL when there is none).  0, or -1 with "PATH: cause"
+ * in e. */
+int store_open_for(struct store **s, const char *path, char *const *paths, size_t n,
+                   struct err *e);
+
 /* A transaction around many adds (much faster than one each).  0, or -1
  * with the cause in e. */
 int store_begin(struct store *s, struct err *e);

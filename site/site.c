@@ -305,23 +305,6 @@ static int make_dirs(const char *out, struct err *e)
     return 0;
 }
 
-/* The store to read: the one named, else the one folder's own. */
-static int open_store(const struct site_opts *o, char *const *paths, size_t n, struct store **db,
-                      struct err *e)
-{
-    char own[4096];
-    struct stat st;
-
-    *db = NULL;
-    if (o->store)
-        return store_open(db, o->store, 1, e);
-    if (n == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode) &&
-        snprintf(own, sizeof own, "%s/%s", paths[0], STORE_NAME) < (int)sizeof own &&
-        stat(own, &st) == 0)
-        return store_open(db, own, 1, e);
-    return 0;
-}
-
 static void site_free(struct site *s)
 {
     size_t i;
@@ -361,7 +344,7 @@ int site_build(char *const *paths, size_t n, const struct site_opts *o, struct s
     memset(&s, 0, sizeof s);
     s.o = o;
     s.out = out;
-    if (history_expand(&h, paths, n, e) < 0 || open_store(o, paths, n, &db, e) < 0 ||
+    if (history_expand(&h, paths, n, e) < 0 || store_open_for(&db, o->store, paths, n, e) < 0 ||
         scan(&s, &h, db, e) < 0)
         goto done;
     if (s.nfiles == 0) {
