@@ -84,6 +84,22 @@ int store_prepare(struct store *s, sqlite3_stmt **q, const char *sql, struct err
     return 0;
 }
 
+/* Room for one more benchmark name at s->benches[s->nbenches] (not
+ * counted yet): the entry, or NULL when out of memory. */
+static struct bench_ent *bench_room(struct store *s)
+{
+    if (s->nbenches == s->benchcap) {
+        size_t cap = s->benchcap ? 2 * s->benchcap : 256;
+        struct bench_ent *nb = realloc(s->benches, cap * sizeof *nb);
+
+        if (!nb)
+            return NULL;
+        s->benches = nb;
+        s->benchcap = cap;
+    }
+    return &s->benches[s->nbenches];
+}
+
 /* The names of the benchmarks by id: those not read yet (another process
  * may have added some since: they are only ever appended). */
 static int load_benches(struct store *s, struct err *e)
@@ -107,17 +123,10 @@ static int load_benches(struct store *s, struct err *e)
             return err_set(e, "%s: benches: ids not in sequence (pacer store rebuild makes it "
                            "again from the result files)", s->path);
         }
-        if (s->nbenches == s->benchcap) {
-            size_t cap = s->benchcap ? 2 * s->benchcap : 256;
-            struct bench_ent *nb = realloc(s->benches, cap * sizeof *nb);
-            if (!nb) {
-                sqlite3_finalize(q);
-                return err_set(e, "out of memory");
-            }
-            s->benches = nb;
-            s->benchcap = cap;
+        if (!(b = bench_room(s))) {
+            sqlite3_finalize(q);
+            return err_set(e, "out of memory");
         }
-        b = &s->benches[s->nbenches];
         b->name = strdup(name);
         b->unit = strdup(unit);
         b->dir = sqlite3_column_int(q, 3);
@@ -582,15 +591,8 @@ static long long bench_id(struct store *s, const struct trend_bench_rec *r, stru
         if (b->dir == dir && !strcmp(b->name, r->name) && !strcmp(b->unit, r->unit))
             return (long long)s->slot[i];
     }
-    if (s->nbenches == s->benchcap) {
-        size_t cap = s->benchcap ? 2 * s->benchcap : 256;
-        struct bench_ent *nb = realloc(s->benches, cap * sizeof *nb);
-        if (!nb)
-            return err_set(e, "out of memory");
-        s->benches = nb;
-        s->benchcap = cap;
-    }
-    b = &s->benches[s->nbenches];
+    if (!(b = bench_room(s)))
+        return err_set(e, "out of memory");
     b->dir = dir;
     if (!(b->name = strdup(r->name)) || !(b->unit = strdup(r->unit))) {
         free(b->name);
