@@ -183,7 +183,13 @@ Test(runseg, a_scenario_without_a_target_runs_alone)
                            NULL};
         o = pacer_exec(pacer, 0, a);
     }
-    cr_assert_eq(o.code, 0, "%s%s", o.stdout_s, o.stderr_s);
+    /* a closed loop flat out against testsrv can saturate its one thread
+     * (a sanitized build on a busy machine): pacer then calls the run not
+     * valid, rightly, which is not what this test is about */
+    cr_assert(o.code == 0 ||
+                  (o.code == 3 && (strstr(o.stdout_s, "the generator was saturated") ||
+                                    strstr(o.stderr_s, "the generator was saturated"))),
+              "%d: %s%s", o.code, o.stdout_s, o.stderr_s);
     cr_assert(strstr(o.stderr_s, "shared/closed: http://127.0.0.1:"), "%s", o.stderr_s);
     r = load_json(tmp_path("r.json"));
     cr_assert(num(load_of(r, 0, 0), "requests", NULL) > 0);
