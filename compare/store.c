@@ -247,6 +247,32 @@ static int make_folder(const char *path, struct err *e)
     return rc;
 }
 
+int store_foreign(const char *path, struct err *e)
+{
+    unsigned char h[100];
+    size_t got = 0;
+    FILE *f = fopen(path, "rb");
+    uint32_t app;
+
+    if (!f)
+        return 0;   /* opening it says what is wrong */
+    got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (got == 0)
+        return 0;   /* empty: a store is made in it */
+    if (got < sizeof h || memcmp(h, "SQLite format 3", 16) != 0) {
+        err_set(e, "%s: not a pacer store (not a SQLite database)", path);
+        return 1;
+    }
+    app = (uint32_t)h[68] << 24 | (uint32_t)h[69] << 16 | (uint32_t)h[70] << 8 | h[71];
+    if (app != 0 && app != STORE_APP_ID) {
+        err_set(e, "%s: not a pacer store (a SQLite database of application id %u)", path,
+                (unsigned)app);
+        return 1;
+    }
+    return 0;
+}
+
 int store_open(struct store **out, const char *path, int create, struct err *e)
 {
     struct store *s = calloc(1, sizeof *s);
@@ -271,6 +297,10 @@ int store_open(struct store **out, const char *path, int create, struct err *e)
     }
     if (!fresh && !S_ISREG(st.st_mode)) {
         err_set(e, "%s: not a regular file", path);
+        store_close(s);
+        return -1;
+    }
+    if (!fresh && store_foreign(path, e)) {
         store_close(s);
         return -1;
     }

@@ -36,6 +36,12 @@ struct store;
  * create is set, else refuse ("PATH: no store here (pacer store add
  * makes one)").  0 with *s, or -1 with "PATH: cause" in e. */
 int store_open(struct store **s, const char *path, int create, struct err *e);
+/* 1 with "PATH: not a pacer store (...)" in e when the file at path is
+ * something else than a store pacer may open or replace (not a SQLite
+ * database, or another application's); 0 when it is a store, may be one
+ * (empty, damaged past its header) or is not there. */
+int store_foreign(const char *path, struct err *e);
+
 /* Close s (NULL is fine); anything not committed is rolled back. */
 void store_close(struct store *s);
 const char *store_path(const struct store *s);

@@ -263,6 +263,10 @@ int store_rebuild(const char *path, char *const *extra, size_t nextra, size_t *r
     if (!tmp)
         return err_set(e, "out of memory");
     snprintf(tmp, n, "%s.new", path);
+    if (store_foreign(path, e)) {   /* never replaced by a store */
+        free(tmp);
+        return -1;
+    }
     unlink(tmp);
     old_contents(path, &files, &bl);
     if (nextra && history_expand(&h, extra, nextra, e) < 0)

@@ -124,14 +124,24 @@ Test(cmd_store, stores_that_are_not_refused)
     write_file(junk, "not a database at all, only some text long enough for a header.....\n");
     o = run_pacer("store", "show", "--store", junk);
     cr_expect_eq(o.code, 2);
-    cr_expect(strstr(o.stderr_s, "junk.db: cannot read: file is not a database"), "%s",
+    cr_expect(strstr(o.stderr_s, "junk.db: not a pacer store (not a SQLite database)"), "%s",
               o.stderr_s);
     out_free(&o);
     o = run_pacer("trend", "--store", junk, dir);
     cr_expect_eq(o.code, 2);
-    cr_expect(strstr(o.stderr_s, "file is not a database"), "%s", o.stderr_s);
+    cr_expect(strstr(o.stderr_s, "not a pacer store (not a SQLite database)"), "%s", o.stderr_s);
     cr_expect_str_eq(o.stdout_s, "");
     out_free(&o);
+    /* rebuild never puts a store in place of a file that is not one */
+    o = run_pacer("store", "rebuild", "--store", junk, dir);
+    cr_expect_eq(o.code, 2);
+    cr_expect(strstr(o.stderr_s, "junk.db: not a pacer store"), "%s", o.stderr_s);
+    out_free(&o);
+    {
+        char *text = slurp(junk, NULL);
+        cr_expect(text && !strncmp(text, "not a database at all", 21), "junk.db replaced");
+        free(text);
+    }
 
     o = run_pacer("store", "add", "--store", db, dir);
     cr_assert_eq(o.code, 0, "%s", o.stderr_s);

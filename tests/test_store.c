@@ -343,7 +343,7 @@ Test(store, refuses_what_is_not_its_own)
     char *text;
 
     write_file(junk, "this is not a database, but text long enough to look like a header....\n");
-    refused(junk, "file is not a database");
+    refused(junk, "not a pacer store (not a SQLite database)");
     sql(other, "CREATE TABLE t(x);");
     refused(other, "not a pacer store");
     history(40, NULL);
