@@ -182,7 +182,69 @@ Test(pacer, own_files_load_unchanged)
     }
 }
 
+/* What compare without limits asks for (no_stats): every benchmark's
+ * samples, counts per process and reference as the full read gives them,
+ * no statistics (st.n 0), and a file whose stored statistics are damaged
+ * read all the same (the comparison never looks at them; pacer show
+ * refuses the file). */
+Test(pacer, samples_without_stats)
+{
+    static const char *const files[] = {
+        "tests/data/result/good/full.json", "tests/data/result/good/every_field.json",
+        "tests/data/result/good/ab.json", "tests/data/result/good/load.json",
+        "tests/data/result/good/reference.json", "tests/data/result/good/escapes.json",
+    };
+    struct import_opts io = {0, 1};
+    size_t i, j, k;
+
+    for (i = 0; i < COUNT(files); i++) {
+        struct result a, b;
+        struct err e = {0};
+
+        cr_assert_eq(import_load_with(files[i], &io, &a, NULL, &e), 0, "%s: %s", files[i], e.msg);
+        cr_assert_eq(result_load(files[i], &b, &e), 0, "%s", e.msg);
+        cr_assert_eq(a.nbenches, b.nbenches, "%s", files[i]);
+        for (j = 0; j < a.nbenches; j++) {
+            const struct bench *x = &a.benches[j], *y = &b.benches[j];
+
+            cr_expect_str_eq(x->name, y->name);
+            cr_expect_eq(x->st.n, 0, "%s: %s has statistics", files[i], x->name);
+            cr_assert_eq(x->nsamples, y->nsamples, "%s: %s", files[i], x->name);
+            for (k = 0; k < x->nsamples; k++)
+                cr_expect(same_double(x->samples[k], y->samples[k]));
+            cr_assert_eq(x->nproc_samples, y->nproc_samples, "%s: %s", files[i], x->name);
+            for (k = 0; k < x->nproc_samples; k++)
+                cr_expect_eq(x->proc_samples[k], y->proc_samples[k]);
+            cr_expect_eq(x->nmetrics, y->nmetrics);
+        }
+        result_free(&a);
+        result_free(&b);
+    }
+}
+
 TestSuite(roundtrip, .init = tmp_setup, .fini = tmp_teardown);
+
+Test(roundtrip, damaged_stats_unread_without_stats)
+{
+    size_t len;
+    char *text = slurp("tests/data/result/good/full.json", &len), *at, *path = tmp_path("d.json");
+    struct import_opts io = {0, 1};
+    struct result r;
+    struct err e = {0};
+
+    cr_assert_not_null(text);
+    cr_assert_not_null(at = strstr(text, "\"n\": 8"));
+    memcpy(at, "\"n\": 9", 6);
+    write_file(path, text);
+    free(text);
+    cr_assert_lt(result_load(path, &r, &e), 0);
+    cr_expect(strstr(e.msg, "stats.n: expected 8 (the number of samples), got 9"), "%s", e.msg);
+    result_free(&r);
+    e = (struct err){0};
+    cr_assert_eq(import_load_with(path, &io, &r, NULL, &e), 0, "%s", e.msg);
+    cr_expect_eq(r.benches[0].nsamples, 8);
+    result_free(&r);
+}
 
 /* Every imported file is a valid pacer result: saved, it loads back with
  * the same benchmarks, samples and statistics. */

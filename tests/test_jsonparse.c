@@ -47,6 +47,61 @@ static int agrees(const char *text, size_t len, const char *what)
     return took;
 }
 
+/* jansson's tree of text as JP_NO_BENCH_STATS leaves it: each element of
+ * the root's "benchmarks" without the "stats" that follows its "samples"
+ * (jansson keeps members in file order). */
+static void drop_bench_stats(json_t *root)
+{
+    json_t *ba = json_is_object(root) ? json_object_get(root, "benchmarks") : NULL, *b;
+    size_t i;
+
+    json_array_foreach(ba, i, b) {
+        const char *key;
+        json_t *v;
+        int samples = 0;
+
+        json_object_foreach(b, key, v) {
+            if (!strcmp(key, "samples"))
+                samples = 1;
+            if (!strcmp(key, "stats")) {
+                if (samples)
+                    json_object_del(b, "stats");
+                break;
+            }
+        }
+    }
+}
+
+/* agrees() for jp_loadb_with(JP_NO_BENCH_STATS): whatever it takes,
+ * jansson takes and builds the same tree but for the benchmarks' stats;
+ * whatever jansson refuses, it refuses.  1 when it took text. */
+static int agrees_without_stats(const char *text, size_t len, const char *what)
+{
+    json_error_t je;
+    json_t *want = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+    json_t *got = jp_loadb_with(text, len, JP_NO_BENCH_STATS);
+    int took = got != NULL;
+
+    if (!want) {
+        cr_assert_null(got, "%s: jansson refuses (%s), jp_loadb_with took it", what, je.text);
+        return 0;
+    }
+    if (got) {
+        char *a, *b;
+
+        drop_bench_stats(want);
+        a = json_dumps(want, DUMP_FLAGS);
+        b = json_dumps(got, DUMP_FLAGS);
+        cr_assert(a && b);
+        cr_assert_str_eq(b, a, "%s", what);
+        free(a);
+        free(b);
+        json_decref(got);
+    }
+    json_decref(want);
+    return took;
+}
+
 /* Every *.json under dir, recursively; *took counts those jp_loadb took. */
 static size_t walk(const char *dir, size_t *took)
 {
@@ -73,6 +128,7 @@ static size_t walk(const char *dir, size_t *took)
 
             cr_assert_eq(jr_read_file(path, &buf, &len, &e), 0, "%s", e.msg);
             *took += (size_t)agrees(buf, len, path);
+            agrees_without_stats(buf, len, path);
             free(buf);
             n++;
         }
@@ -134,6 +190,46 @@ Test(jsonparse, takes_the_usual)
 
     for (size_t i = 0; i < COUNT(texts); i++)
         cr_assert_eq(agrees(texts[i], strlen(texts[i]), texts[i]), 1, "%s", texts[i]);
+}
+
+/* A pacer result's stored statistics left out of its tree: only a
+ * benchmark's, only after its samples, only where the text is sure (keys
+ * in ascending order: none can repeat); the rest as jansson reads it. */
+Test(jsonparse, leaves_out_the_benchmarks_stats)
+{
+    static const struct {
+        const char *text;
+        int took;
+    } cases[] = {
+        {"{\"benchmarks\":[{\"name\":\"a\",\"samples\":[1,2],\"stats\":{\"ci\":{\"level\":"
+         "0.95,\"median\":[1,2]},\"n\":2,\"p5\":1e-3}},{\"samples\":[],\"stats\":null}],"
+         "\"z\":1}", 1},
+        /* before its samples, in another object, in an element that is no
+         * object, deeper: kept */
+        {"{\"benchmarks\":[{\"stats\":{\"n\":1},\"samples\":[1]}]}", 1},
+        {"{\"x\":{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":1}}]}}", 1},
+        {"{\"benchmarks\":[[{\"samples\":[1],\"stats\":{\"n\":1}}], 2]}", 1},
+        {"{\"benchmarks\":[{\"m\":{\"samples\":[1],\"stats\":{\"n\":1}}}]}", 1},
+        /* keys out of order in what is left out: given up (jansson takes it) */
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":1,\"mad\":0}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"a\":{\"y\":1,\"x\":2}}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"u\\u0041\":1}}]}", 0},
+        /* what jansson refuses, refused */
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":1,\"n\":2}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{},\"stats\":{}}]}", 0},
+        {"{\"benchmarks\":[{\"stats\":{},\"samples\":[1],\"stats\":{}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":1e400}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":99999999999999999999}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":01}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":[1,]}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":tru}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":\"a\x01\"}}]}", 0},
+        {"{\"benchmarks\":[{\"samples\":[1],\"stats\":{\"n\":1}", 0},
+    };
+
+    for (size_t i = 0; i < COUNT(cases); i++)
+        cr_expect_eq(agrees_without_stats(cases[i].text, strlen(cases[i].text), cases[i].text),
+                     cases[i].took, "%s", cases[i].text);
 }
 
 /* The bits of the real jp_loadb reads from text, against strtod's. */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/result/jsonparse.h"
 #include "harness/result/jsonread.h"
 #include "harness/result/result_json.h"
 #include "import_private.h"
@@ -94,8 +95,7 @@ static int convert_pytestbench(const json_t *root, const char *name, const struc
 static int convert_pacer(const json_t *root, const char *name, const struct import_opts *io,
                          struct result *out, struct err *e)
 {
-    (void)io;
-    return result_from_json(root, name, out, e);
+    return result_from_json_with(root, name, io && io->no_stats ? RESULT_NO_STATS : 0, out, e);
 }
 
 static int convert_gbench(const json_t *root, const char *name, const struct import_opts *io,
@@ -190,7 +190,8 @@ int import_load_with(const char *path, const struct import_opts *io, struct resu
     }
     /* the document only lives for the conversion, which copies what it
      * keeps: all of it in one arena, freed at once */
-    root = jr_load_buf_arena(path, buf, len, &arena, e);
+    root = jr_load_buf_arena(path, buf, len, &arena,
+                             io && io->no_stats ? JP_NO_BENCH_STATS : 0, e);
     free(buf);
     if (!root) {
         jr_arena_free(&arena);

@@ -24,11 +24,11 @@ struct import_opts {
                              non-zero code in every run is measured as it
                              is (as hyperfine -i measured it); by default
                              the benchmark is an error */
-    int no_stats;         /* Google Benchmark: the benchmarks' statistics
-                             (struct stats, with their intervals) are left
-                             uncomputed (st.n is 0), for a caller that
-                             needs only the samples: compare without
-                             limits */
+    int no_stats;         /* the benchmarks' statistics (struct stats, with
+                             their intervals) are left uncomputed (Google
+                             Benchmark) or unread (pacer: st.n is 0), for
+                             a caller that needs only the samples: compare
+                             without limits */
 };
 
 /* Read path in whatever supported format it is.  Errors are one line

@@ -29,6 +29,8 @@ struct jp {
     int depth;
     char *buf;                 /* the last string decoded */
     size_t cap;
+    int flags;                 /* JP_NO_BENCH_STATS */
+    int in_benches;            /* inside the root's "benchmarks" */
 };
 
 static json_t *jp_value(struct jp *s);
@@ -192,9 +194,10 @@ static int is_digit(const struct jp *s, const char *p)
 }
 
 /* A number as jansson lexes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
- * an integer (json_integer of strtoll) without fraction and exponent, else
- * a real (json_real of strtod). */
-static json_t *jp_number(struct jp *s)
+ * an integer (strtoll's, into *iv) without fraction and exponent, else a
+ * real (strtod's, into *dv).  Returns 0 for an integer, 1 for a real, -1
+ * for what jansson refuses or this parser leaves to it. */
+static int jp_lex_number(struct jp *s, long long *iv, double *dv)
 {
     const char *p = s->p;
     char tok[JP_NUM_MAX], *end;
@@ -204,10 +207,10 @@ static json_t *jp_number(struct jp *s)
     if (*p == '-')
         p++;
     if (!is_digit(s, p))
-        return NULL;
+        return -1;
     if (*p++ == '0') {
         if (is_digit(s, p))
-            return NULL;
+            return -1;
     } else {
         while (is_digit(s, p))
             p++;
@@ -215,7 +218,7 @@ static json_t *jp_number(struct jp *s)
     if (p < s->end && *p == '.') {
         real = 1;
         if (!is_digit(s, ++p))
-            return NULL;
+            return -1;
         while (is_digit(s, p))
             p++;
     }
@@ -225,29 +228,34 @@ static json_t *jp_number(struct jp *s)
         if (p < s->end && (*p == '+' || *p == '-'))
             p++;
         if (!is_digit(s, p))
-            return NULL;
+            return -1;
         while (is_digit(s, p))
             p++;
     }
     len = (size_t)(p - s->p);
     if (len >= sizeof tok)
-        return NULL;
+        return -1;
     memcpy(tok, s->p, len);
     tok[len] = '\0';
     s->p = p;
     errno = 0;
     if (!real) {
-        long long v = strtoll(tok, &end, 10);
-
-        return errno == ERANGE ? NULL : json_integer(v);
-    } else {
-        double v;
-
-        if (jp_real(tok, len, &v))
-            return json_real(v);
-        v = strtod(tok, &end);
-        return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);
+        *iv = strtoll(tok, &end, 10);
+        return errno == ERANGE ? -1 : 0;
     }
+    if (jp_real(tok, len, dv))
+        return 1;
+    *dv = strtod(tok, &end);
+    return (*dv == HUGE_VAL || *dv == -HUGE_VAL) && errno == ERANGE ? -1 : 1;
+}
+
+static json_t *jp_number(struct jp *s)
+{
+    long long iv;
+    double dv;
+    int kind = jp_lex_number(s, &iv, &dv);
+
+    return kind < 0 ? NULL : kind == 0 ? json_integer(iv) : json_real(dv);
 }
 
 /* true, false or null, not run on into more letters. */
@@ -312,13 +320,108 @@ static json_t *jp_array(struct jp *s)
     return a;
 }
 
-/* Members in file order; a key seen before leaves the size as it was. */
+static int jp_skip(struct jp *s);
+
+/* The members or elements of the object or array at s->p, checked as
+ * jp_object and jp_array check them and passed over.  An object's keys
+ * must come in ascending byte order: then none repeats (jansson refuses a
+ * repeated key), and a pacer result writes them so. */
+static int jp_skip_container(struct jp *s)
+{
+    char close = *s->p == '{' ? '}' : ']', prev[256];
+    size_t klen;
+    int more, first = 1;
+
+    s->p++;
+    jp_ws(s);
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        return 0;
+    }
+    do {
+        if (close == '}') {
+            /* keys hold no NUL (jp_string leaves \u to jansson) */
+            if (s->p >= s->end || *s->p != '"' || jp_string(s, &klen) < 0 ||
+                klen >= sizeof prev || (!first && strcmp(s->buf, prev) <= 0))
+                return -1;
+            memcpy(prev, s->buf, klen + 1);
+            first = 0;
+            jp_ws(s);
+            if (s->p >= s->end || *s->p != ':')
+                return -1;
+            s->p++;
+            jp_ws(s);
+        }
+        if (jp_skip(s) < 0 || (more = jp_next(s, close)) < 0)
+            return -1;
+    } while (!more);
+    return 0;
+}
+
+/* A value checked as jp_value checks it, and passed over: nothing is
+ * built. */
+static int jp_skip(struct jp *s)
+{
+    long long iv;
+    double dv;
+    size_t len;
+    int rc;
+
+    if (s->p >= s->end)
+        return -1;
+    switch (*s->p) {
+    case '{':
+    case '[':
+        if (++s->depth > JP_MAX_DEPTH)
+            return -1;
+        rc = jp_skip_container(s);
+        s->depth--;
+        return rc;
+    case '"':
+        return jp_string(s, &len);
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+        return jp_lex_number(s, &iv, &dv) < 0 ? -1 : 0;
+    default:
+        return jp_word(s) ? 0 : -1;   /* true, false and null are jansson's own, not made */
+    }
+}
+
+/* Whether the member key of o, an object at depth s->depth, stays out of
+ * the tree: under JP_NO_BENCH_STATS, a benchmark's "stats" after its
+ * "samples" (and not after another "stats": that one repeats). */
+static int jp_left_out(const struct jp *s, const json_t *o, const char *key, size_t klen)
+{
+    return s->in_benches && s->depth == 3 && klen == 5 && !memcmp(key, "stats", 5) &&
+           json_object_get(o, "samples") && !json_object_get(o, "stats");
+}
+
+/* The value of member key of o. */
+static int jp_member(struct jp *s, json_t *o, const char *key, size_t klen, int *left_out)
+{
+    size_t size = json_object_size(o);
+    json_t *v;
+
+    if (jp_left_out(s, o, key, klen))
+        return (*left_out)++ ? -1 : jp_skip(s);   /* a second one repeats the key */
+    if (s->depth == 1)      /* the root's members */
+        s->in_benches = (s->flags & JP_NO_BENCH_STATS) && klen == 10 &&
+                        !memcmp(key, "benchmarks", 10);
+    v = jp_value(s);
+    /* a key seen before leaves the size as it was */
+    if (!v || json_object_setn_new_nocheck(o, key, klen, v) < 0 || json_object_size(o) == size)
+        return -1;
+    return 0;
+}
+
+/* Members in file order. */
 static json_t *jp_object(struct jp *s)
 {
     json_t *o = json_object();
     char small[256], *key;
     size_t klen;
-    int more;
+    int more, left_out = 0;
 
     s->p++;
     jp_ws(s);
@@ -329,8 +432,7 @@ static json_t *jp_object(struct jp *s)
         return o;
     }
     do {
-        json_t *v = NULL;
-        size_t size = json_object_size(o);
+        int rc = -1;
 
         if (s->p >= s->end || *s->p != '"' || jp_string(s, &klen) < 0)
             break;
@@ -342,14 +444,11 @@ static json_t *jp_object(struct jp *s)
         if (s->p < s->end && *s->p == ':') {
             s->p++;
             jp_ws(s);
-            v = jp_value(s);
+            rc = jp_member(s, o, key, klen, &left_out);
         }
-        if (!v || json_object_setn_new_nocheck(o, key, klen, v) < 0 ||
-            json_object_size(o) == size)
-            v = NULL;
         if (key != small)
             free(key);
-        if (!v || (more = jp_next(s, '}')) < 0)
+        if (rc < 0 || (more = jp_next(s, '}')) < 0)
             break;
         if (more)
             return o;
@@ -386,7 +485,12 @@ static json_t *jp_value(struct jp *s)
 
 json_t *jp_loadb(const char *buf, size_t len)
 {
-    struct jp s = {buf, buf + len, 0, NULL, 0};
+    return jp_loadb_with(buf, len, 0);
+}
+
+json_t *jp_loadb_with(const char *buf, size_t len, int flags)
+{
+    struct jp s = {buf, buf + len, 0, NULL, 0, flags, 0};
     json_t *v;
 
     jp_ws(&s);

@@ -20,6 +20,17 @@
  * nesting deeper than jansson's 2048 levels; or when memory runs out. */
 json_t *jp_loadb(const char *buf, size_t len);
 
+/* jp_loadb, leaving out of the tree what flags say. */
+#define JP_NO_BENCH_STATS 1   /* the "stats" member of an element of the
+                                 root's "benchmarks" that has "samples"
+                                 before it (a pacer result's stored
+                                 statistics, half its tree): the text is
+                                 checked as jp_loadb checks it (giving up on
+                                 an object whose keys are not in ascending
+                                 byte order, where a key could repeat), and
+                                 the member is not in the tree */
+json_t *jp_loadb_with(const char *buf, size_t len, int flags);
+
 /* The number t[0..len) (JSON's syntax, a real) into *out, correctly
  * rounded as strtod rounds it, when it is one of the cases that can be
  * done without strtod (at most 19 significant digits, a small exponent,

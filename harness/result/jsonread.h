@@ -23,6 +23,7 @@
 struct jr {
     const char *name;
     struct err *e;
+    unsigned flags;            /* the reader's own (result_read.c: RESULT_NO_STATS) */
 };
 
 /* A JSON path into buf (JR_PATH_LEN bytes), cut when longer. */
@@ -66,10 +67,12 @@ struct jr_arena {
  * use).  The document must not be freed with json_decref, nor any of its
  * values kept (copy them: jansson's constructors called after this return
  * use malloc again); jr_arena_free frees it whole.  Threads may each
- * load into their own arena at the same time. */
+ * load into their own arena at the same time.  jr_load_buf_arena's flags
+ * are jp_loadb_with's (jsonparse.h: what the tree may leave out), 0 for
+ * the whole document. */
 json_t *jr_load_arena(const char *path, struct jr_arena *a, struct err *e);
 json_t *jr_load_buf_arena(const char *path, const char *buf, size_t len, struct jr_arena *a,
-                          struct err *e);
+                          int flags, struct err *e);
 void jr_arena_free(struct jr_arena *a);
 
 /* s is the canonical decimal text of a long long (what "%lld" prints):

@@ -183,4 +183,13 @@ int result_load(const char *path, struct result *out, struct err *e);
 /* The same from an already parsed document; name is used in messages. */
 int result_from_json(const json_t *root, const char *name, struct result *out, struct err *e);
 
+/* With flags: RESULT_NO_STATS leaves the stored statistics of benchmarks,
+ * metrics and counters unread and uncomputed (st.n is 0; a reader that
+ * works from the samples alone needs none), whether the document holds
+ * them (jp_loadb_with's JP_NO_BENCH_STATS leaves a benchmark's out of the
+ * tree) or not. */
+#define RESULT_NO_STATS 1u
+int result_from_json_with(const json_t *root, const char *name, unsigned flags,
+                          struct result *out, struct err *e);
+
 #endif

@@ -208,6 +208,8 @@ static int read_stats(const struct jr *rd, const json_t *obj, const char *parent
     size_t i, n = 0;
 
     stats_none(st);
+    if (rd->flags & RESULT_NO_STATS)
+        return 0;
     if (jr_get_obj(rd, obj, parent, "stats", nsamples > 0 ? JR_REQ : JR_NUL, &so) < 0)
         return -1;
     if (!so)
@@ -711,7 +713,13 @@ static int read_ab(const struct jr *rd, const json_t *root, struct result *out)
 
 int result_from_json(const json_t *root, const char *name, struct result *out, struct err *e)
 {
-    struct jr rd = {name, e};
+    return result_from_json_with(root, name, 0, out, e);
+}
+
+int result_from_json_with(const json_t *root, const char *name, unsigned flags,
+                          struct result *out, struct err *e)
+{
+    struct jr rd = {name, e, flags};
     const json_t *co, *so, *ba;
 
     result_init(out);

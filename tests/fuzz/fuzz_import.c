@@ -1,5 +1,7 @@
 /* fuzz_import.c: the importers (pacer, Google Benchmark, hyperfine and
- * pytest-benchmark files, told apart by import_detect) on any file; and,
+ * pytest-benchmark files, told apart by import_detect) on any file, also
+ * as compare reads them (no_stats: a pacer result's stored statistics
+ * left out of its tree); and,
  * differentially, the lean reader of Google Benchmark files against the
  * full one: where the lean one takes an input, the full one must take it
  * too and give the same result (else abort, which libFuzzer reports as a
@@ -46,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct result r;
     struct err e = {0};
+    struct import_opts samples_only = {0, 1};
     enum import_format fmt;
     char path[64], *s;
     int fd = fuzz_file(data, size, path, sizeof path);
@@ -53,6 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0)
         return 0;
     import_load(path, &r, &fmt, &e);
+    result_free(&r);
+    e = (struct err){0};
+    import_load_with(path, &samples_only, &r, &fmt, &e);
     result_free(&r);
     close(fd);
     if ((s = fuzz_string(data, size))) {
