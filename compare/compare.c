@@ -176,6 +176,12 @@ static int row_basis(struct compare_row *r, const struct compare_opts *o)
     return isnan(r->base_value) || isnan(r->new_value) ? -1 : 0;
 }
 
+/* The median of a side's samples, NaN without samples. */
+static double median_of(const struct bench *x)
+{
+    return x->nsamples ? stats_median(x->samples, x->nsamples) : NAN;
+}
+
 /* Checks common to both modes; 1 when the row is already decided. */
 static int row_screen(struct compare_row *r)
 {
@@ -688,18 +694,20 @@ int compare_results(const struct result *base, const struct result *nw,
         r->dir = n->dir;
         r->threshold = threshold_for(o, n->name, n->unit);
         r->n_new = n->nsamples;
-        r->new_value = n->nsamples ? stats_median(n->samples, n->nsamples) : NAN;
+        r->new_value = r->base_value = NAN;   /* a measured row's are its own (row_basis) */
         if (!b) {
             r->verdict = VERDICT_NEW_ONLY;
-            r->base_value = NAN;
+            r->new_value = median_of(n);
             continue;
         }
         common++;
         r->n_base = b->nsamples;
-        r->base_value = b->nsamples ? stats_median(b->samples, b->nsamples) : NAN;
         r->verdict = VERDICT_UNCHANGED;   /* provisional: decided below */
-        if (row_screen(r))
+        if (row_screen(r)) {
+            r->base_value = median_of(b);
+            r->new_value = median_of(n);
             continue;
+        }
         if (counted_unit(n->unit)) {
             row_counted(r);
             continue;
