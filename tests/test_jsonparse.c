@@ -3,7 +3,8 @@
  * independent reference: whatever jp_loadb accepts, json_loadb (with the
  * flags of jr_load) accepts too and builds the same tree, dumped byte for
  * byte alike (key order, integer or real, every digit); whatever jansson
- * refuses, jp_loadb refuses.  Over every JSON file under tests/data and a
+ * refuses, jp_loadb refuses.  The same for jp_loadb_with(JP_NO_BENCH_STATS),
+ * whose tree is jansson's less each benchmark's stats after its samples.  Over every JSON file under tests/data and a
  * table of texts at the edges of the grammar.  Run from the repository
  * root, as make check does.
  */
@@ -21,31 +22,6 @@
 #include "helpers.h"
 
 #define DUMP_FLAGS (JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17))
-
-/* Checks text against jansson; returns 1 when jp_loadb took it. */
-static int agrees(const char *text, size_t len, const char *what)
-{
-    json_error_t je;
-    json_t *want = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-    json_t *got = jp_loadb(text, len);
-    int took = got != NULL;
-
-    if (!want) {
-        cr_assert_null(got, "%s: jansson refuses (%s), jp_loadb took it", what, je.text);
-        return 0;
-    }
-    if (got) {
-        char *a = json_dumps(want, DUMP_FLAGS), *b = json_dumps(got, DUMP_FLAGS);
-
-        cr_assert(a && b);
-        cr_assert_str_eq(b, a, "%s", what);
-        free(a);
-        free(b);
-        json_decref(got);
-    }
-    json_decref(want);
-    return took;
-}
 
 /* jansson's tree of text as JP_NO_BENCH_STATS leaves it: each element of
  * the root's "benchmarks" without the "stats" that follows its "samples"
@@ -72,24 +48,26 @@ static void drop_bench_stats(json_t *root)
     }
 }
 
-/* agrees() for jp_loadb_with(JP_NO_BENCH_STATS): whatever it takes,
- * jansson takes and builds the same tree but for the benchmarks' stats;
- * whatever jansson refuses, it refuses.  1 when it took text. */
-static int agrees_without_stats(const char *text, size_t len, const char *what)
+/* Checks text against jansson, read by jp_loadb_with(flags): whatever it
+ * takes, jansson takes and builds the same tree (but for what flags leave
+ * out); whatever jansson refuses, it refuses.  Returns 1 when it took
+ * text. */
+static int agrees_with(const char *text, size_t len, int flags, const char *what)
 {
     json_error_t je;
     json_t *want = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-    json_t *got = jp_loadb_with(text, len, JP_NO_BENCH_STATS);
+    json_t *got = jp_loadb_with(text, len, flags);
     int took = got != NULL;
 
     if (!want) {
-        cr_assert_null(got, "%s: jansson refuses (%s), jp_loadb_with took it", what, je.text);
+        cr_assert_null(got, "%s: jansson refuses (%s), jp_loadb took it", what, je.text);
         return 0;
     }
     if (got) {
         char *a, *b;
 
-        drop_bench_stats(want);
+        if (flags & JP_NO_BENCH_STATS)
+            drop_bench_stats(want);
         a = json_dumps(want, DUMP_FLAGS);
         b = json_dumps(got, DUMP_FLAGS);
         cr_assert(a && b);
@@ -100,6 +78,12 @@ static int agrees_without_stats(const char *text, size_t len, const char *what)
     }
     json_decref(want);
     return took;
+}
+
+/* The whole tree, as jp_loadb reads it. */
+static int agrees(const char *text, size_t len, const char *what)
+{
+    return agrees_with(text, len, 0, what);
 }
 
 /* Every *.json under dir, recursively; *took counts those jp_loadb took. */
@@ -128,7 +112,7 @@ static size_t walk(const char *dir, size_t *took)
 
             cr_assert_eq(jr_read_file(path, &buf, &len, &e), 0, "%s", e.msg);
             *took += (size_t)agrees(buf, len, path);
-            agrees_without_stats(buf, len, path);
+            agrees_with(buf, len, JP_NO_BENCH_STATS, path);
             free(buf);
             n++;
         }
@@ -228,7 +212,8 @@ Test(jsonparse, leaves_out_the_benchmarks_stats)
     };
 
     for (size_t i = 0; i < COUNT(cases); i++)
-        cr_expect_eq(agrees_without_stats(cases[i].text, strlen(cases[i].text), cases[i].text),
+        cr_expect_eq(agrees_with(cases[i].text, strlen(cases[i].text), JP_NO_BENCH_STATS,
+                                 cases[i].text),
                      cases[i].took, "%s", cases[i].text);
 }
 
