@@ -123,6 +123,31 @@ Test(report, outcome_lines)
     }
 }
 
+/* Rows that regressed while the machine made the whole run slower: exit 3,
+ * the outcome says machine and code cannot be told apart; a machine that
+ * ran faster leaves them a failure. */
+Test(report, outcome_machine_worse)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    cmp.whole = WHOLE_MACHINE;
+    cmp.whole_shift = 0.071;
+    cr_assert_eq(compare_exit_code(&cmp, 0), 3);
+    report_outcome(f, &cmp, 0, escape_term_put);
+    fclose(f);
+    cr_expect_str_eq(buf, "UNTRUSTED: 1 regressed while the machine itself ran slower: "
+                          "hash/copy +10.0% [+8.0%, +12.0%] (machine or code cannot be told "
+                          "apart: run both again, or pair the builds with pacer ab)\n");
+    free(buf);
+    cmp.whole_shift = -0.071;
+    cr_expect_eq(compare_exit_code(&cmp, 0), 1);
+    cmp.whole = WHOLE_CODE;
+    cmp.whole_shift = 0.071;
+    cr_expect_eq(compare_exit_code(&cmp, 0), 1);
+}
+
 /* Many regressions: three named, the rest counted; a failed limit beside
  * them, its value in its unit; limits alone. */
 Test(report, outcome_many_and_limits)

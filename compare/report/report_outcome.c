@@ -187,7 +187,13 @@ void report_outcome(FILE *f, const struct comparison *c, int require_conclusive,
         if (require_conclusive)
             any |= put_part(f, c, PART_INCONCLUSIVE, "inconclusive (--require-conclusive)",
                             any ? "; " : "", put_name);
-        any |= put_part(f, c, PART_REGRESSED, "regressed", any ? "; also " : "", put_name);
+        if (compare_machine_worse(c)) {
+            any |= put_part(f, c, PART_REGRESSED, "regressed while the machine itself ran "
+                            "slower", any ? "; " : "", put_name);
+            fputs(" (machine or code cannot be told apart: run both again, or pair the builds "
+                  "with pacer ab)", f);
+        } else
+            any |= put_part(f, c, PART_REGRESSED, "regressed", any ? "; also " : "", put_name);
         if (!put_limits(f, c, any ? "; also " : "", put_name) && !any)
             fputs("see the lines above", f);
         break;
