@@ -176,6 +176,57 @@ Test(limit, check_on_some_benchmarks)
     result_free(&r);
 }
 
+/* A limit holds only for what its unit measures: a time for metrics in ns,
+ * a size for metrics in bytes; a plain number, k or % for any.  A time
+ * limit on a suite of counts alone is an error that says so. */
+Test(limit, only_where_the_unit_fits)
+{
+    static const char *const texts[] = {"median < 1us", "median < 10k", "server.rss < 1MiB",
+                                        "cv < 5%"};
+    struct limit l[4];
+    struct limit_checks lc = {0};
+    struct result r;
+    struct bench *b;
+    struct err e = {0};
+    size_t i;
+
+    result_init(&r);
+    b = add(&r, "time", 500, 0.01, 5, 1);          /* ns */
+    b = add(&r, "count", 5000, 0.01, 5, 2);
+    free(b->unit);
+    b->unit = strdup("ops");
+    metric3(b, "server.rss", "bytes", 4e5, 5e5, 6e5);
+    cr_assert_eq(bench_compute_stats(b, NULL), 0);
+    for (i = 0; i < 4; i++)
+        cr_assert_eq(limit_parse(texts[i], &l[i], &e), 0, "%s", e.msg);
+    cr_assert_eq(l[0].dim, LIMIT_TIME);
+    cr_assert_eq(l[1].dim, LIMIT_ANY);
+    cr_assert_eq(l[2].dim, LIMIT_BYTES);
+    cr_assert_eq(limit_check(&l[0], r.benches, 2, NULL, 0, &lc, &e), 0, "%s", e.msg);
+    cr_assert_eq(lc.n, 1, "the count has no time");
+    cr_assert_str_eq(lc.v[0].bench, "time");
+    cr_assert(lc.v[0].pass);
+    limit_checks_free(&lc);
+    cr_assert_eq(limit_check(&l[1], r.benches, 2, NULL, 0, &lc, &e), 0, "%s", e.msg);
+    cr_assert_eq(lc.n, 2, "a plain number holds for both");
+    cr_assert_eq(lc.failed, 0);
+    limit_checks_free(&lc);
+    cr_assert_eq(limit_check(&l[2], r.benches, 2, NULL, 0, &lc, &e), 0, "%s", e.msg);
+    cr_assert_eq(lc.n, 1);
+    cr_assert(lc.v[0].pass);
+    limit_checks_free(&lc);
+    cr_assert_eq(limit_check(&l[3], r.benches, 2, NULL, 0, &lc, &e), 0, "%s", e.msg);
+    cr_assert_eq(lc.n, 2);
+    limit_checks_free(&lc);
+    cr_assert_eq(limit_check(&l[0], r.benches + 1, 1, NULL, 0, &lc, &e), -1);
+    cr_assert_str_eq(e.msg, "limit 'median < 1us': a time, but no benchmark has 'median' as a "
+                            "time (count's is in ops)");
+    limit_checks_free(&lc);
+    for (i = 0; i < 4; i++)
+        limit_free(&l[i]);
+    result_free(&r);
+}
+
 /* A pattern whose repetitions multiply past 10,000 copies, or stack more
  * than 3 quantifiers, is refused at once: glibc would take gigabytes to
  * compile x{1000}{1000} or thirty nested +'s, and minutes for a*+++++++

@@ -34,16 +34,21 @@ static char *trim(char *s)
     return s;
 }
 
-/* "50ms" -> 5e7 (ns); "2KiB" -> 2048; "0.1%" -> 0.001; "20k" -> 20000. */
-static int parse_value(const char *s, double *v)
+/* "50ms" -> 5e7 (ns); "2KiB" -> 2048; "0.1%" -> 0.001; "20k" -> 20000;
+ * what it measures into *dim. */
+static int parse_value(const char *s, double *v, enum limit_dim *dim)
 {
     static const struct {
         const char *suffix;
         double mult;
+        enum limit_dim dim;
     } units[] = {
-        {"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"%", 0.01},
-        {"B", 1}, {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824.0}, {"KB", 1e3},
-        {"MB", 1e6}, {"GB", 1e9}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"/s", 1}, {"", 1},
+        {"ns", 1, LIMIT_TIME}, {"us", 1e3, LIMIT_TIME}, {"µs", 1e3, LIMIT_TIME},
+        {"ms", 1e6, LIMIT_TIME}, {"s", 1e9, LIMIT_TIME}, {"%", 0.01, LIMIT_ANY},
+        {"B", 1, LIMIT_BYTES}, {"KiB", 1024, LIMIT_BYTES}, {"MiB", 1048576, LIMIT_BYTES},
+        {"GiB", 1073741824.0, LIMIT_BYTES}, {"KB", 1e3, LIMIT_BYTES}, {"MB", 1e6, LIMIT_BYTES},
+        {"GB", 1e9, LIMIT_BYTES}, {"k", 1e3, LIMIT_ANY}, {"M", 1e6, LIMIT_ANY},
+        {"G", 1e9, LIMIT_ANY}, {"/s", 1, LIMIT_ANY}, {"", 1, LIMIT_ANY},
     };
     char *end, unit[16];
     size_t i, len;
@@ -60,6 +65,7 @@ static int parse_value(const char *s, double *v)
     for (i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(unit, units[i].suffix)) {
             *v = x * units[i].mult;
+            *dim = units[i].dim;
             return 0;
         }
     return -1;
@@ -135,7 +141,7 @@ int limit_parse(const char *text, struct limit *l, struct err *e)
         err_set(e, "limit '%s': no metric before the operator", text);
         goto cleanup;
     }
-    if (parse_value(rhs, &l->value) < 0) {
+    if (parse_value(rhs, &l->value, &l->dim) < 0) {
         err_set(e, "limit '%s': '%s' is not a number with a unit (ns us ms s, B KiB MiB, %%, k M)",
                 text, rhs);
         goto cleanup;
@@ -252,10 +258,26 @@ char *limit_missing(char *buf, size_t len, const struct limit *l)
     return buf;
 }
 
+/* Whether a metric in unit can be held to a limit of dimension dim. */
+static int dim_fits(enum limit_dim dim, const char *unit)
+{
+    if (!unit)
+        return dim == LIMIT_ANY;
+    switch (dim) {
+    case LIMIT_TIME:
+        return !strcmp(unit, "ns");
+    case LIMIT_BYTES:
+        return !strncmp(unit, "bytes", 5) || !strcmp(unit, "B") || !strncmp(unit, "B/", 2);
+    default:
+        return 1;
+    }
+}
+
 int limit_check(const struct limit *l, const struct bench *bs, size_t nb, const regex_t *filter,
                 int skip_unmatched, struct limit_checks *out, struct err *e)
 {
-    size_t k, matched = 0, named = 0;
+    size_t k, matched = 0, named = 0, other = 0;
+    const char *other_unit = NULL, *other_name = NULL;
     char msg[ERR_MAX];
 
     for (k = 0; k < nb; k++) {
@@ -269,6 +291,14 @@ int limit_check(const struct limit *l, const struct bench *bs, size_t nb, const 
         named++;
         if (b->error || bench_metric_value(b, l->metric, &v) < 0)
             continue;
+        if (!dim_fits(l->dim, bench_metric_unit(b, l->metric))) {
+            /* a time limit on a count, a size on a time: not this one's */
+            if (!other++) {
+                other_unit = bench_metric_unit(b, l->metric);
+                other_name = b->name;
+            }
+            continue;
+        }
         if (out->n == out->cap) {
             size_t ncap = out->cap ? out->cap * 2 : 16;
             struct limit_check *nc = realloc(out->v, ncap * sizeof *nc);
@@ -286,6 +316,12 @@ int limit_check(const struct limit *l, const struct bench *bs, size_t nb, const 
         out->failed += !c->pass;
         matched++;
     }
+    if (matched == 0 && other)
+        return err_set(e, "limit '%s': %s, but no benchmark%s%s has '%s' as %s (%s's is in "
+                          "%s)", l->text, l->dim == LIMIT_TIME ? "a time" : "a size",
+                       l->pattern ? " matching " : "", l->pattern ? l->pattern : "", l->metric,
+                       l->dim == LIMIT_TIME ? "a time" : "a size", other_name,
+                       *other_unit ? other_unit : "no unit");
     if (matched == 0 && !(skip_unmatched && named == 0))
         return err_set(e, "%s", limit_missing(msg, sizeof msg, l));
     return 0;

@@ -18,6 +18,11 @@ enum limit_op { LIMIT_LT, LIMIT_LE, LIMIT_GT, LIMIT_GE };
 
 /* An absolute limit on a metric: "[REGEX:] METRIC OP VALUE[UNIT]", e.g.
  * "latency.p99 < 50ms", "throughput > 20000", "hash/.*: median <= 2us". */
+/* What a limit's value measures, by its unit: a time (ns us ms s) holds
+ * only for metrics in ns, a size (B KiB ... GB) only for metrics in bytes;
+ * a plain number, k M G or % for any. */
+enum limit_dim { LIMIT_ANY, LIMIT_TIME, LIMIT_BYTES };
+
 struct limit {
     char *text;
     char *pattern;        /* NULL: every benchmark that has the metric */
@@ -25,6 +30,7 @@ struct limit {
     char *metric;
     enum limit_op op;
     double value;         /* in base units (ns, bytes, fraction, 1/s) */
+    enum limit_dim dim;
 };
 
 /* Parse a limit (l is new: free it with limit_free); fails with "limit
