@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""aa_default.py: false alarms of two default runs of one build, as a new
+user meets them.
+
+    suites/self/aa_default.py [--runs N] [--suite suites/default.json] [--keep]
+
+Runs `pacer run SUITE` N times (default 6) with the suite's own settings, one
+after another, then `pacer compare` on every pair of them (earlier as base)
+with the suite's thresholds, and prints each exit code with the outcome line
+of the pairs that did not pass, and the count of each exit code.  Every run
+is of the same binary: any "regressed" (exit 1) is a false alarm; exit 3
+(machine and code cannot be told apart) is allowed.  Run it quiet, and
+again with other work on the machine (a build, a test run: a noisy
+neighbour), which is where false alarms come from.
+"""
+import argparse
+import collections
+import glob
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=6)
+    ap.add_argument("--suite", default="suites/default.json")
+    ap.add_argument("--keep", action="store_true")
+    a = ap.parse_args()
+    if a.runs < 2:
+        sys.exit("aa_default.py: --runs needs at least 2")
+    subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    pacer = os.path.join(ROOT, "build", "pacer")
+    out = tempfile.mkdtemp(prefix="pacer-aa-")
+    env = dict(os.environ, PACER_BUILD=os.path.join(ROOT, "build"))
+    for i in range(a.runs):
+        p = subprocess.run([pacer, "run", a.suite, "--save", out], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode not in (0, 3):
+            sys.exit("aa_default.py: pacer run failed (%d): %s" % (p.returncode, p.stderr[-400:]))
+        print("run %d of %d saved" % (i + 1, a.runs), file=sys.stderr)
+    files = sorted(glob.glob(os.path.join(out, "*.json")))
+    codes = collections.Counter()
+    for i, j in itertools.combinations(range(len(files)), 2):
+        p = subprocess.run([pacer, "compare", files[i], files[j], "--thresholds", a.suite],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        codes[p.returncode] += 1
+        last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+        print("run %d vs %d: exit %d%s" % (i + 1, j + 1, p.returncode,
+                                           "" if p.returncode == 0 else "  " + last[:200]))
+    print("%d pairs: %s" % (sum(codes.values()),
+                            ", ".join("exit %d: %d" % (k, codes[k]) for k in sorted(codes))))
+    if a.keep:
+        print("kept %s" % out)
+    else:
+        shutil.rmtree(out)
+
+
+if __name__ == "__main__":
+    main()
