@@ -171,6 +171,8 @@ struct compare_row {
     int weak;                   /* the CI cannot have its level (one worker
                                    process a side, or too few processes or
                                    worker pairs): inconclusive at best */
+    double floor_gap;           /* how far the best process stands alone: the
+                                   larger side's gap to its next best */
     int floor_known;            /* unpaired, processes on both sides: */
     double floor_change;        /* the change (worse-oriented) of the best
                                    process median of each side (floor_of) */

@@ -157,6 +157,43 @@ Test(compare, interference_in_some_processes_is_not_the_code)
     result_free(&b);
 }
 
+/* Two speeds a process, and a run that drew more slow processes than the
+ * one before (as heap_insert_pop/n=4096 in two default runs: 3 of 10 slow,
+ * then 9 of 10): the new side's one fast process is as fast as the base's,
+ * within the gap to its next: not the code.  A real 17 % slowdown moves
+ * every process, fast ones too: still regressed. */
+Test(compare, a_run_that_drew_slower_processes_is_not_the_code)
+{
+    struct result a, b;
+    struct compare_opts o;
+    struct comparison c;
+    const struct compare_row *r;
+
+    result_init(&a);
+    result_init(&b);
+    compare_opts_default(&o);
+    o.drift = 0;
+    slow_processes(add(&a, "mix", 60, 0.003, 30, 10, 0.002, 1), 3, 0.18);
+    slow_processes(add(&b, "mix", 61.2, 0.003, 30, 10, 0.002, 2), 9, 0.18);
+    slow_processes(add(&a, "real", 60, 0.003, 30, 10, 0.002, 3), 3, 0.18);
+    slow_processes(add(&b, "real", 60 * 1.17, 0.003, 30, 10, 0.002, 4), 3, 0.18);
+    run(&a, &b, &o, &c);
+    r = row(&c, "mix");
+    cr_assert_gt(r->change_lo, 0.015, "the processes' median moved: %g", r->change_lo);
+    cr_assert(r->floor_known);
+    cr_assert_gt(r->floor_change, 0.015, "beyond the threshold: %g", r->floor_change);
+    cr_assert_gt(r->floor_gap, 0.15, "%g", r->floor_gap);
+    cr_assert_eq(r->verdict, VERDICT_INCONCLUSIVE);
+    cr_assert(strstr(r->note, "gap to the next"), "%s", r->note);
+    r = row(&c, "real");
+    cr_assert_float_eq(r->floor_change, 0.17, 0.01);
+    cr_assert_lt(r->floor_gap, 0.02, "%g", r->floor_gap);
+    cr_assert_eq(r->verdict, VERDICT_REGRESSED);
+    comparison_free(&c);
+    result_free(&a);
+    result_free(&b);
+}
+
 Test(compare, higher_is_better)
 {
     struct result a, b;
