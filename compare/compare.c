@@ -794,33 +794,3 @@ void comparison_free(struct comparison *c)
     c->checks = NULL;
     c->nrows = c->nchecks = 0;
 }
-
-/* Two default runs of one build, the second on a slower machine: the suite
- * 7.1 % slower as a whole, the reference's memory part 8.4 %, and two
- * benchmarks 76 % and 34 % slower in 9 of their 10 processes, far beyond
- * any allowance drawn from the suite or the reference.  Where the machine
- * ran slower, a benchmark slower still may be the machine too. */
-int compare_machine_worse(const struct comparison *c)
-{
-    return c->whole == WHOLE_MACHINE && c->whole_shift > 0 && c->count[VERDICT_REGRESSED];
-}
-
-int compare_exit_code(const struct comparison *c, int require_conclusive)
-{
-    size_t i;
-    int untrusted = 0;
-
-    for (i = 0; i < c->nrows; i++) {
-        if (c->rows[i].bad_side)
-            return 2;
-        untrusted |= c->rows[i].untrusted;
-    }
-    if (untrusted || c->count[VERDICT_ERROR] ||
-        (require_conclusive && c->count[VERDICT_INCONCLUSIVE]) ||
-        (c->whole == WHOLE_UNTOLD && c->whole_shift > 0) || compare_machine_worse(c))
-        return 3;
-    if (c->count[VERDICT_REGRESSED] || c->limits_failed ||
-        (c->whole == WHOLE_CODE && c->whole_shift > 0))
-        return 1;
-    return 0;
-}

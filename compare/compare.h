@@ -236,16 +236,19 @@ void comparison_free(struct comparison *c);
 /* The exit code the comparison calls for (cmd.h's enum exit_code): 2 when
  * a sample cannot enter a ratio (bad input); 3 when a row is an error, has
  * too few samples for a verdict, or is inconclusive with
- * require_conclusive, or when the whole run is worse and machine and code
- * cannot be told apart, or when rows regressed in a run the machine made
- * worse (compare_machine_worse); else 1 when a row regressed, a limit
- * failed or the code made the whole run worse (whole.h); else 0. */
+ * require_conclusive, or when the whole run is worse and the code is not
+ * shown to be the cause (compare_whole_worse; with rows regressed,
+ * compare_machine_worse); else 1 when a row regressed, a limit failed or
+ * the code made the whole run worse (whole.h); else 0. */
 int compare_exit_code(const struct comparison *c, int require_conclusive);
 
 /* Whether rows regressed while the machine made the whole run worse (its
  * reference workload moved with the suite, whole.h): their verdicts stand,
  * but machine and code cannot be told apart for them. */
 int compare_machine_worse(const struct comparison *c);
+/* Whether the whole run is worse with the code not shown to be the cause
+ * (whole.h: untold, or the machine's reference moved alike): exit 3. */
+int compare_whole_worse(const struct comparison *c);
 
 const char *verdict_name(enum verdict v);
 

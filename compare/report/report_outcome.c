@@ -194,6 +194,15 @@ void report_outcome(FILE *f, const struct comparison *c, int require_conclusive,
                   "with pacer ab)", f);
         } else
             any |= put_part(f, c, PART_REGRESSED, "regressed", any ? "; also " : "", put_name);
+        if (compare_whole_worse(c) && !compare_machine_worse(c)) {
+            char sh[24];
+            fprintf(f, "%sthe whole run %s worse, %s (run both again, or pair the builds with "
+                       "pacer ab)", any ? "; " : "", report_pct(sh, sizeof sh, c->whole_shift),
+                    c->whole == WHOLE_MACHINE ? "as the machine's reference: likely the "
+                                                "machine, but not surely"
+                                              : "machine or code cannot be told apart");
+            any = 1;
+        }
         if (!put_limits(f, c, any ? "; also " : "", put_name) && !any)
             fputs("see the lines above", f);
         break;
