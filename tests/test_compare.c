@@ -549,6 +549,30 @@ Test(compare, limits)
     (void)l;
 }
 
+/* Suites of n benchmarks b00, b01, ...: in a (when given) each at 100, in
+ * b b00 at first and the others at rest, 10 processes each; every process
+ * carries a reference, a's at 140000 + k and 500000 + k ns, b's those
+ * scaled by rc (compute) and rm (memory).  Seeds from sa and sb. */
+static void suites(struct result *a, struct result *b, int n, double first, double rest,
+                   double rc, double rm, uint64_t sa, uint64_t sb)
+{
+    char name[16];
+    int i, k;
+
+    for (i = 0; i < n; i++) {
+        struct bench *x = NULL, *y;
+        snprintf(name, sizeof name, "b%02d", i);
+        if (a)
+            x = add(a, name, 100, 0.003, 30, 10, 0.004, sa + (uint64_t)i);
+        y = add(b, name, i == 0 ? first : rest, 0.003, 30, 10, 0.004, sb + (uint64_t)i);
+        for (k = 0; k < 10; k++) {
+            if (x)
+                cr_assert_eq(bench_add_reference(x, 140000 + k, 500000 + k), 0);
+            cr_assert_eq(bench_add_reference(y, rc * (140000 + k), rm * (500000 + k)), 0);
+        }
+    }
+}
+
 /* A suite of 20 whose new run is 6 % slower as a whole, one benchmark 6 % +
  * 20 % slower: the drift is measured from the suite, the others stay quiet,
  * the one far beyond it is still caught.  With the machine's reference 6 %
@@ -562,23 +586,12 @@ Test(compare, drift_measured_from_the_suite)
     struct result a, b;
     struct compare_opts o;
     struct comparison c;
-    char name[16];
-    int i, k;
+    int i;
 
     result_init(&a);
     result_init(&b);
     compare_opts_default(&o);
-    for (i = 0; i < 20; i++) {
-        struct bench *x, *y;
-        snprintf(name, sizeof name, "b%02d", i);
-        x = add(&a, name, 100, 0.003, 30, 10, 0.004, 300 + (uint64_t)i);
-        y = add(&b, name, i == 0 ? 100 * 1.06 * 1.20 : 106, 0.003, 30, 10, 0.004,
-                400 + (uint64_t)i);
-        for (k = 0; k < 10; k++) {
-            cr_assert_eq(bench_add_reference(x, 140000 + k, 500000 + k), 0);
-            cr_assert_eq(bench_add_reference(y, 1.06 * (140000 + k), 1.05 * (500000 + k)), 0);
-        }
-    }
+    suites(&a, &b, 20, 100 * 1.06 * 1.20, 106, 1.06, 1.05, 300, 400);
     run(&a, &b, &o, &c);
     cr_assert(c.drift_estimated);
     cr_assert_float_eq(c.suite_shift, 0.06, 0.005);
@@ -603,14 +616,7 @@ Test(compare, drift_measured_from_the_suite)
     result_free(&b);
     /* a machine 6 % faster, reference and all */
     result_init(&b);
-    for (i = 0; i < 20; i++) {
-        struct bench *y;
-        snprintf(name, sizeof name, "b%02d", i);
-        y = add(&b, name, i == 0 ? 100 * 0.94 * 1.20 : 94, 0.003, 30, 10, 0.004,
-                500 + (uint64_t)i);
-        for (k = 0; k < 10; k++)
-            cr_assert_eq(bench_add_reference(y, 0.94 * (140000 + k), 0.95 * (500000 + k)), 0);
-    }
+    suites(NULL, &b, 20, 100 * 0.94 * 1.20, 94, 0.94, 0.95, 0, 500);
     run(&a, &b, &o, &c);
     cr_assert_eq(c.whole, WHOLE_MACHINE);
     cr_assert_lt(c.whole_shift, -0.05);
@@ -631,22 +637,11 @@ Test(compare, a_part_of_the_reference_must_move_as_far_as_the_run)
     struct result a, b;
     struct compare_opts o;
     struct comparison c;
-    char name[16];
-    int i, k;
 
     result_init(&a);
     result_init(&b);
     compare_opts_default(&o);
-    for (i = 0; i < 20; i++) {
-        struct bench *x, *y;
-        snprintf(name, sizeof name, "b%02d", i);
-        x = add(&a, name, 100, 0.003, 30, 10, 0.004, 700 + (uint64_t)i);
-        y = add(&b, name, 112, 0.003, 30, 10, 0.004, 800 + (uint64_t)i);
-        for (k = 0; k < 10; k++) {
-            cr_assert_eq(bench_add_reference(x, 140000 + k, 500000 + k), 0);
-            cr_assert_eq(bench_add_reference(y, 1.002 * (140000 + k), 1.16 * (500000 + k)), 0);
-        }
-    }
+    suites(&a, &b, 20, 112, 112, 1.002, 1.16, 700, 800);
     run(&a, &b, &o, &c);
     cr_assert_float_eq(c.whole_shift, 0.12, 0.005);
     cr_assert_float_eq(c.ref_memory, 0.16, 1e-9);
@@ -668,22 +663,11 @@ Test(compare, the_machine_moved_as_far_as_its_reference)
     struct result a, b;
     struct compare_opts o;
     struct comparison c;
-    char name[16];
-    int i, k;
 
     result_init(&a);
     result_init(&b);
     compare_opts_default(&o);
-    for (i = 0; i < 18; i++) {
-        struct bench *x, *y;
-        snprintf(name, sizeof name, "b%02d", i);
-        x = add(&a, name, 100, 0.003, 30, 10, 0.004, 700 + (uint64_t)i);
-        y = add(&b, name, i == 0 ? 111 : 102, 0.003, 30, 10, 0.004, 800 + (uint64_t)i);
-        for (k = 0; k < 10; k++) {
-            cr_assert_eq(bench_add_reference(x, 140000 + k, 500000 + k), 0);
-            cr_assert_eq(bench_add_reference(y, 1.003 * (140000 + k), 1.13 * (500000 + k)), 0);
-        }
-    }
+    suites(&a, &b, 18, 111, 102, 1.003, 1.13, 700, 800);
     run(&a, &b, &o, &c);
     cr_assert_eq(c.whole, WHOLE_MACHINE);
     cr_assert_float_eq(c.ref_memory, 0.13, 1e-9);
