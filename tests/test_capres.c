@@ -104,7 +104,7 @@ Test(capres, through_a_result_file)
     cr_assert_eq(result_load(path, &back, &e), 0, "%s", e.msg);
     cr_assert_not_null(back.benches[0].capacity);
     assert_same(r.benches[0].capacity, back.benches[0].capacity);
-    cr_assert_eq(back.schema_minor, 12);
+    cr_assert_eq(back.schema_minor, 13);
     result_free(&r);
     result_free(&back);
 }

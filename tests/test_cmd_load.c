@@ -156,6 +156,7 @@ Test(cmd_load, run_writes_a_result)
     cr_assert_eq(o->code, 0, "%s", o->stderr_s);
     cr_assert(strstr(o->stdout_s, "closed loop, 4 connections, 2 threads"), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "p99.99"));
+    cr_assert(strstr(o->stdout_s, "  p95 "), "%s", o->stdout_s);
     cr_assert(strstr(o->stdout_s, "server      CPU"), "%s", o->stdout_s);
     /* after the repetitions' summaries, the table across them */
     {
@@ -177,6 +178,18 @@ Test(cmd_load, run_writes_a_result)
     cr_assert_eq(json_array_size(json_object_get(blk, "monitor")), 2, "server and pacer");
     cr_assert(json_object_get(json_object_get(b, "metrics"), "latency.p99"));
     cr_assert(json_object_get(json_object_get(b, "metrics"), "server.cpu"));
+    {   /* k6's percentile, in the block and among the metrics */
+        const json_t *pc = json_object_get(blk, "percentiles");
+        json_int_t p95 = json_integer_value(json_object_get(pc, "p95"));
+        const json_t *m = json_object_get(json_object_get(b, "metrics"), "latency.p95");
+
+        cr_assert(p95 > 0 && p95 >= json_integer_value(json_object_get(pc, "p90")) &&
+                  p95 <= json_integer_value(json_object_get(pc, "p99")), "p95 %lld",
+                  (long long)p95);
+        cr_assert(m, "no metric latency.p95");
+        cr_assert_eq(json_real_value(json_array_get(json_object_get(m, "samples"), 0)),
+                     (double)p95);
+    }
     json_decref(r);
     {
         const char *a[] = {"show", out, NULL};
@@ -202,10 +215,11 @@ Test(cmd_load, limits_decide_the_exit_code)
     cr_assert(strstr(o->stdout_s, "errors.rate < 1%: holds"), "%s", o->stdout_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latency.p99 < 10s",
-                           NULL};
+                           "--limit", "latency.p95 < 10s", NULL};
         o = run(0, a);
     }
     cr_assert_eq(o->code, 0, "%s%s", o->stdout_s, o->stderr_s);
+    cr_assert(strstr(o->stdout_s, "latency.p95 < 10s: holds"), "%s", o->stdout_s);
     {
         const char *a[] = {"load", url(), "-c", "2", "-d", "300ms", "--limit", "latncy.p99 < 1s",
                            NULL};
@@ -705,7 +719,7 @@ Test(cmd_load, stages_are_kept_in_the_result)
               "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.12");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.13");
     blk = json_array_get(json_object_get(json_array_get(json_object_get(r, "benchmarks"), 0),
                                          "load"), 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(blk, "settings"), "stages")),

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness/load/hist.h"
+#include "harness/result/loadrep.h"
 #include "harness/result/result.h"
 #include "harness/result/result_json.h"
 #include "helpers.h"
@@ -118,9 +119,12 @@ Test(cmd_merge, two_real_loads)
                            a.benches[0].load[0].latency.highest, NULL), 0);
     cr_assert_eq(hist_merge(&h, &a.benches[0].load[0].latency, NULL), 0);
     cr_assert_eq(hist_merge(&h, &b.benches[0].load[0].latency, NULL), 0);
-    cr_expect_eq(m.benches[0].load[0].pct.p[2], hist_percentile(&h, 99));
+    cr_expect_eq(m.benches[0].load[0].pct.p[LOAD_P99], hist_percentile(&h, 99));
     cr_expect_eq(bench_metric(&m.benches[0], "latency.p99")->samples[0],
                  (double)hist_percentile(&h, 99));
+    cr_expect_eq(m.benches[0].load[0].pct.p[LOAD_P95], hist_percentile(&h, 95));
+    cr_expect_eq(bench_metric(&m.benches[0], "latency.p95")->samples[0],
+                 (double)hist_percentile(&h, 95));
     cr_expect_eq(m.seg.index, 0);
     cr_expect_eq(m.seg.count, 2);
     cr_expect_str_eq(m.seg.run_id, "run7");

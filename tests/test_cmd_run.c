@@ -144,7 +144,7 @@ Test(cmd_run, k6_threshold_refused_before_the_target_starts)
     o = run_pacer("run", suite, "-q");
     cr_assert_eq(o.code, 2, "%s%s", o.stdout_s, o.stderr_s);
     cr_assert(strstr(o.stderr_s, "scenarios[0].thresholds[0]: limit 'http_req_duration: "
-                                 "p(95)<200': k6's spelling; pacer's is 'latency.p99 < 200ms'"),
+                                 "p(95)<200': k6's spelling; pacer's is 'latency.p95 < 200ms'"),
               "%s", o.stderr_s);
     cr_assert_not(exists(mark), "the target was started");
     out_free(&o);

@@ -124,7 +124,7 @@ Test(loadcap, finds_a_known_capacity)
     cr_assert(strstr(o->stdout_s, "limit       capacity > 100: holds"), "%s", o->stdout_s);
     r = json_load_file(out, 0, &je);
     cr_assert(r, "%s", je.text);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.12");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "schema")), "1.13");
     b = bench0(r);
     c = json_object_get(b, "capacity");
     cr_assert(json_is_object(c));

@@ -15,8 +15,9 @@ Test(loadlimit, k6_spellings)
         {"p(99)<50", "latency.p99 < 50ms"},
         {"p(90) < 20", "latency.p90 < 20ms"},
         {"p(50)<=5", "latency.p50 <= 5ms"},
-        {"p(95)<200", "latency.p99 < 200ms"},      /* no p95: the nearest */
-        {"p(75)<200", "latency.p90 < 200ms"},
+        {"p(95)<200", "latency.p95 < 200ms"},      /* k6's default percentile */
+        {"p(75)<200", "latency.p90 < 200ms"},      /* no p75: the nearest */
+        {"p(96)<200", "latency.p95 < 200ms"},
         {"p(99.9)<20ms", "latency.p99.9 < 20ms"},  /* a unit given is kept */
         {"p(100)<1", "latency.max < 1ms"},
         {"avg<100", "latency.mean < 100ms"},
@@ -44,8 +45,10 @@ Test(loadlimit, k6_spellings)
         cr_assert_str_eq(sug, cases[i][1], "%s", cases[i][0]);
         cr_assert(sug[0] || note[0], "%s: neither a suggestion nor a note", cases[i][0]);
     }
+    load_limit_k6("p(75)<200", sug, sizeof sug, note, sizeof note);
+    cr_assert(strstr(note, "not p75; the nearest is p90"), "%s", note);
     load_limit_k6("p(95)<200", sug, sizeof sug, note, sizeof note);
-    cr_assert(strstr(note, "not p95; the nearest is p99"), "%s", note);
+    cr_assert_not(strstr(note, "nearest"), "%s", note);
     load_limit_k6("checks: rate>0.99", sug, sizeof sug, note, sizeof note);
     cr_assert(strstr(note, "k6's metric 'checks' has no counterpart"), "%s", note);
 }
@@ -54,7 +57,7 @@ Test(loadlimit, k6_spellings)
 Test(loadlimit, pacer_spellings_pass)
 {
     static const char *const ok[] = {
-        "latency.p99 < 50ms", "latency.p99.9 <= 2s", "errors.rate < 0.1%", "errors.rate < 0.01",
+        "latency.p99 < 50ms", "latency.p95 < 50ms", "latency.p99.9 <= 2s", "errors.rate < 0.1%", "errors.rate < 0.01",
         "throughput > 20k", "max < 500ms", "median > 1000", "latency.p99.max < 1s",
         "generator.cpu < 0.9", "server.rss_max < 100MiB", "load: latency.mean < 3ms",
         "latency.p99.cv < 0.1",

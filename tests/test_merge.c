@@ -117,7 +117,8 @@ Test(merge, percentiles_of_the_merged_histogram)
     for (i = 0; i < COUNT(ps); i++)
         cr_expect_eq(hist_percentile(&m->latency, ps[i]), hist_percentile(&all, ps[i]), "p%g",
                      ps[i]);
-    cr_expect_eq(m->pct.p[2], hist_percentile(&all, 99));
+    cr_expect_eq(m->pct.p[LOAD_P95], hist_percentile(&all, 95));
+    cr_expect_eq(m->pct.p[LOAD_P99], hist_percentile(&all, 99));
     cr_expect_eq(bench_metric(&s[k].benches[0], "latency.p99")->samples[0],
                  (double)hist_percentile(&all, 99));
     cr_expect_eq(m->requests, 50000 + 1960001);

@@ -467,7 +467,7 @@ Test(roundtrip, fully_populated)
     cr_expect_not_null(strstr(ta, "\"stats\": null"));   /* no samples, no statistics */
     cr_expect_null(strstr(ta, "nan"));
     cr_expect_null(strstr(ta, "inf"));
-    cr_expect_not_null(strstr(ta, "\"schema\": \"1.12\""));
+    cr_expect_not_null(strstr(ta, "\"schema\": \"1.13\""));
     cr_expect_not_null(strstr(ta, "\"big_o\": \"NlgN\""));
     cr_expect_not_null(strstr(ta, "\"flags\": ["), "%s", ta);
     cr_expect_not_null(strstr(ta, "\"invert\""));

@@ -7,13 +7,12 @@
 
 #include "harness/lib/fmt.h"
 #include "harness/lib/table.h"
+#include "harness/result/loadrep.h"
 #include "monlines.h"
 
 static void print_percentiles(FILE *f, const char *label, const struct hist *h)
 {
-    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
-    static const char *const names[] = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
-    uint64_t v[6];
+    uint64_t v[LOAD_NPCT];
     char buf[32];
     size_t i;
 
@@ -22,10 +21,10 @@ static void print_percentiles(FILE *f, const char *label, const struct hist *h)
         fprintf(f, "no response\n");
         return;
     }
-    hist_percentiles(h, ps, 6, v);
-    for (i = 0; i < 6; i++)
-        fprintf(f, "%s %s%s", names[i], fmt_time(buf, sizeof buf, (double)v[i]),
-                i < 5 ? "   " : "");
+    hist_percentiles(h, load_pct_ranks, LOAD_NPCT, v);
+    for (i = 0; i < LOAD_NPCT; i++)
+        fprintf(f, "%s %s%s", load_pct_keys[i], fmt_time(buf, sizeof buf, (double)v[i]),
+                i + 1 < LOAD_NPCT ? "  " : "");
     fprintf(f, "\n  %-12smean %s", "", fmt_time(buf, sizeof buf, hist_mean(h)));
     if (h->count > 1)
         fprintf(f, ", stddev %s", fmt_time(buf, sizeof buf, hist_stddev(h)));

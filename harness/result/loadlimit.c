@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadrep.h"
 #include "loadres.h"
 
 enum k6_family { K6_NONE, K6_LATENCY, K6_ERRORS, K6_REQS, K6_OTHER };
@@ -173,15 +174,12 @@ static int k6_family_of(struct k6_split *k)
 /* The latency percentile pacer keeps nearest to p (ties: the higher). */
 static const char *nearest_pct(double p)
 {
-    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
-    static const char *const names[] = {"latency.p50", "latency.p90", "latency.p99",
-                                        "latency.p99.9", "latency.p99.99", "latency.max"};
     size_t i, best = 0;
 
-    for (i = 1; i < sizeof ps / sizeof ps[0]; i++)
-        if (fabs(ps[i] - p) <= fabs(ps[best] - p))
+    for (i = 1; i < LOAD_NPCT; i++)
+        if (fabs(load_pct_ranks[i] - p) <= fabs(load_pct_ranks[best] - p))
             best = i;
-    return names[best];
+    return load_pct_metrics[best];
 }
 
 static void k6_latency(const struct k6_split *k, char *sug, size_t ss, char *note, size_t ns)
@@ -199,14 +197,15 @@ static void k6_latency(const struct k6_split *k, char *sug, size_t ss, char *not
                            "latency.p50");
         return;
     default:
-        snprintf(note, ns, "a latency limit names one of latency.p50, latency.p90, latency.p99, "
-                           "latency.p99.9, latency.p99.99, latency.max, latency.mean");
+        snprintf(note, ns, "a latency limit names one of latency.p50, latency.p90, latency.p95, "
+                           "latency.p99, latency.p99.9, latency.p99.99, latency.max, "
+                           "latency.mean");
         return;
     }
     snprintf(val, sizeof val, "%g%s", k->x, k->unit[0] ? k->unit : "ms");
     snprintf(sug, ss, "%s %s %s", m, k->op, val);
     if (k->agg == AGG_P && strcmp(m + 8, "max") && fabs(strtod(m + 9, NULL) - k->pct) > 1e-9)
-        snprintf(note, ns, "pacer keeps p50, p90, p99, p99.9, p99.99 and max, not p%g; "
+        snprintf(note, ns, "pacer keeps p50, p90, p95, p99, p99.9, p99.99 and max, not p%g; "
                            "the nearest is %s%s", k->pct, m + 8,
                  k->unit[0] ? "" : "; k6 counts times in ms, pacer reads a bare number as ns");
     else if (!k->unit[0])

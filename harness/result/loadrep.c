@@ -38,7 +38,11 @@ const struct load_field load_times[LOAD_NTIMES] = {
     FIELD(struct load_settings, timeout_ns),  FIELD(struct load_settings, late_ns),
 };
 
-const char *const load_pct_keys[LOAD_NPCT] = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+const double load_pct_ranks[LOAD_NPCT] = {50, 90, 95, 99, 99.9, 99.99, 100};
+const char *const load_pct_keys[LOAD_NPCT] = {"p50", "p90", "p95", "p99", "p99.9", "p99.99", "max"};
+const char *const load_pct_metrics[LOAD_NPCT] = {
+    "latency.p50", "latency.p90", "latency.p95", "latency.p99",
+    "latency.p99.9", "latency.p99.99", "latency.max"};
 
 const struct load_field load_iv_counts[LOAD_NIVCOUNTS] = {
     FIELD(struct load_interval, requests), FIELD(struct load_interval, sent),
@@ -112,10 +116,8 @@ static int hist_copy(struct hist *dst, const struct hist *src)
 
 void load_pct_of(struct load_pct *p, const struct hist *h)
 {
-    static const double ps[LOAD_NPCT] = {50, 90, 99, 99.9, 99.99, 100};
-
     memset(p, 0, sizeof *p);
-    hist_percentiles(h, ps, LOAD_NPCT, p->p);
+    hist_percentiles(h, load_pct_ranks, LOAD_NPCT, p->p);
     p->have = h->count > 0;
     p->min = p->have ? h->min : 0;
     p->mean = hist_mean(h);

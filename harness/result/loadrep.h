@@ -42,8 +42,13 @@ struct load_settings {
     size_t nstages;
 };
 
-/* The percentiles of a latency histogram, in ns. */
-#define LOAD_NPCT 6              /* p50, p90, p99, p99.9, p99.99, max */
+/* The percentiles of a latency histogram, in ns: their ranks, their keys
+ * in a block's percentiles and the metrics a run records (latency.KEY). */
+#define LOAD_NPCT 7
+enum { LOAD_P50, LOAD_P90, LOAD_P95, LOAD_P99, LOAD_P999, LOAD_P9999, LOAD_PMAX };
+extern const double load_pct_ranks[LOAD_NPCT];        /* 50, 90, 95, ... 100 */
+extern const char *const load_pct_keys[LOAD_NPCT];    /* "p50", ... "max" */
+extern const char *const load_pct_metrics[LOAD_NPCT]; /* "latency.p50", ... */
 struct load_pct {
     int have;                    /* 0: no response (all below are 0) */
     uint64_t p[LOAD_NPCT];

@@ -32,9 +32,6 @@ extern const struct load_field load_counts_opt[LOAD_NCOUNTS_OPT];
 #define LOAD_NTIMES 4
 extern const struct load_field load_times[LOAD_NTIMES];
 
-/* The keys of struct load_pct's p[]. */
-extern const char *const load_pct_keys[LOAD_NPCT];
-
 /* The series: "t" (a number), the uint64_t members of struct
  * load_interval below, then "errors.CLASS" for every class, then (since
  * schema 1.10) "target" and "achieved" (numbers, null when unknown). */

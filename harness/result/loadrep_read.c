@@ -182,9 +182,11 @@ static int read_settings(const struct jr *rd, const json_t *blk, const char *pat
     return 0;
 }
 
-/* blk[key]: {} when there was no response, else every percentile. */
+/* blk[key]: {} when there was no response, else every percentile; p95,
+ * which blocks before schema 1.13 lack, is then taken from their
+ * histogram h as the writer takes it. */
 static int read_pct(const struct jr *rd, const json_t *blk, const char *path, const char *key,
-                    struct load_pct *pc)
+                    const struct hist *h, struct load_pct *pc)
 {
     char p[JR_PATH_LEN];
     const json_t *o;
@@ -197,8 +199,10 @@ static int read_pct(const struct jr *rd, const json_t *blk, const char *path, co
     if (json_object_size(o) == 0)
         return 0;
     for (i = 0; i < LOAD_NPCT; i++)
-        if (get_count(rd, o, p, load_pct_keys[i], JR_REQ, &pc->p[i]) < 0)
+        if (get_count(rd, o, p, load_pct_keys[i], i == LOAD_P95 ? 0 : JR_REQ, &pc->p[i]) < 0)
             return -1;
+    if (!json_object_get(o, load_pct_keys[LOAD_P95]))
+        hist_percentiles(h, &load_pct_ranks[LOAD_P95], 1, &pc->p[LOAD_P95]);
     if (get_count(rd, o, p, "min", JR_REQ, &pc->min) < 0 ||
         jr_get_num(rd, o, p, "mean", JR_REQ | JR_NUL, &pc->mean) < 0 ||
         jr_get_num(rd, o, p, "stddev", JR_REQ | JR_NUL, &pc->stddev) < 0)
@@ -215,9 +219,9 @@ static int read_latency(const struct jr *rd, const json_t *blk, const char *path
     char p[JR_PATH_LEN];
     const json_t *h;
 
-    if (read_pct(rd, blk, path, "percentiles", &r->pct) < 0 ||
-        get_part(rd, blk, path, "latency", &h, p) < 0 ||
+    if (get_part(rd, blk, path, "latency", &h, p) < 0 ||
         hist_from_json(&r->latency, h, rd->name, p, rd->e) < 0 ||
+        read_pct(rd, blk, path, "percentiles", &r->latency, &r->pct) < 0 ||
         jr_get_obj(rd, blk, path, "latency_from_send", 0, &h) < 0)
         return -1;
     if (!h)
@@ -225,7 +229,7 @@ static int read_latency(const struct jr *rd, const json_t *blk, const char *path
     r->from_send = 1;
     jr_join(p, path, "latency_from_send");
     if (hist_from_json(&r->latency_sent, h, rd->name, p, rd->e) < 0 ||
-        read_pct(rd, blk, path, "percentiles_from_send", &r->pct_sent) < 0)
+        read_pct(rd, blk, path, "percentiles_from_send", &r->latency_sent, &r->pct_sent) < 0)
         return -1;
     return 0;
 }

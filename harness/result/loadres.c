@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jsonread.h"
+#include "loadrep.h"
 #include "series.h"
 
 static int metric_append(struct bench *b, const char *name, const char *unit,
@@ -27,13 +28,10 @@ static int metric_append(struct bench *b, const char *name, const char *unit,
 
 int load_bench_add(struct bench *b, const struct load_opts *o, const struct load_out *out)
 {
-    static const double ps[] = {50, 90, 99, 99.9, 99.99, 100};
-    static const char *const names[] = {"latency.p50", "latency.p90", "latency.p99",
-                                        "latency.p99.9", "latency.p99.99", "latency.max"};
     const struct mon_series *srv = monitor_series(&out->mon, "server");
     double tput = out->elapsed_s > 0 ? out->requests / out->elapsed_s : 0;
     struct load_rep *reps;
-    uint64_t v[6];
+    uint64_t v[LOAD_NPCT];
     size_t i;
     int rc = 0;
 
@@ -46,8 +44,8 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
         b->dir = o->rate > 0 ? DIR_LOWER : DIR_HIGHER;
         b->iterations = 1;
     }
-    hist_percentiles(&out->latency, ps, 6, v);
-    if (doubles_append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[2] : tput) < 0)
+    hist_percentiles(&out->latency, load_pct_ranks, LOAD_NPCT, v);
+    if (doubles_append(&b->samples, &b->nsamples, o->rate > 0 ? (double)v[LOAD_P99] : tput) < 0)
         return -1;
     /* each repetition is a run of its own, as a worker process is for a
      * micro benchmark: compare then takes its interval across them */
@@ -61,8 +59,8 @@ int load_bench_add(struct bench *b, const struct load_opts *o, const struct load
         b->processes = (unsigned)b->nsamples;
     }
     rc |= metric_append(b, "throughput", "req/s", DIR_HIGHER, tput);
-    for (i = 0; i < 6; i++)
-        rc |= metric_append(b, names[i], "ns", DIR_LOWER, (double)v[i]);
+    for (i = 0; i < LOAD_NPCT; i++)
+        rc |= metric_append(b, load_pct_metrics[i], "ns", DIR_LOWER, (double)v[i]);
     rc |= metric_append(b, "latency.mean", "ns", DIR_LOWER,
                         out->latency.count ? hist_mean(&out->latency) : 0);
     rc |= metric_append(b, "errors.rate", "ratio", DIR_LOWER, load_error_rate(out));
@@ -177,7 +175,7 @@ int load_bench_add_parts(struct bench *b, const struct load_opts *o, const struc
 /* What load_bench_add records per repetition (loadres.h), and the
  * statistics bench_metric_value knows (limit.h). */
 static const char *const load_metrics[] = {
-    "throughput", "latency.p50", "latency.p90", "latency.p99", "latency.p99.9",
+    "throughput", "latency.p50", "latency.p90", "latency.p95", "latency.p99", "latency.p99.9",
     "latency.p99.99", "latency.max", "latency.mean", "errors.rate", "checks.failed",
     "generator.cpu", "server.cpu", "server.rss_max", "capacity", NULL};
 static const char *const sample_stats[] = {"median", "mean", "min", "max", "p5", "p25", "p50",

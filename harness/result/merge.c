@@ -323,9 +323,6 @@ static void metric_put(struct bench *b, const char *name, size_t k, double v)
  * server, only the segment that started it has one). */
 static int bench_refresh(struct bench *b)
 {
-    static const char *const names[LOAD_NPCT] = {"latency.p50",   "latency.p90",
-                                                 "latency.p99",   "latency.p99.9",
-                                                 "latency.p99.99", "latency.max"};
     size_t k;
     int i;
 
@@ -335,10 +332,10 @@ static int bench_refresh(struct bench *b)
         uint64_t status = r->errors[LC_STATUS_4XX] + r->errors[LC_STATUS_5XX] +
                           r->errors[LC_TOO_LARGE];
         double attempts = (double)r->requests + (double)(r->errors_total - status);
-        b->samples[k] = r->set.open ? (double)r->pct.p[2] : r->throughput;
+        b->samples[k] = r->set.open ? (double)r->pct.p[LOAD_P99] : r->throughput;
         metric_put(b, "throughput", k, r->throughput);
         for (i = 0; i < LOAD_NPCT; i++)
-            metric_put(b, names[i], k, (double)r->pct.p[i]);
+            metric_put(b, load_pct_metrics[i], k, (double)r->pct.p[i]);
         metric_put(b, "latency.mean", k, r->latency.count ? hist_mean(&r->latency) : 0);
         metric_put(b, "errors.rate", k, attempts > 0 ? (double)r->errors_total / attempts : 0);
         metric_put(b, "generator.cpu", k, s > 0 ? (r->gen.cpu_user + r->gen.cpu_sys) / s : 0);

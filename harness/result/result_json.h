@@ -7,14 +7,14 @@
  *   results/a.json: benchmarks[3].samples: expected array, got string
  *
  * The schema, version RESULT_SCHEMA_MAJOR.RESULT_SCHEMA_MINOR (version.h),
- * now 1.12.  Times in ns, never pre-scaled; a real reads back bit for bit.
+ * now 1.13.  Times in ns, never pre-scaled; a real reads back bit for bit.
  * NaN and infinities are never written: such a double is written as null
  * and null reads back as NaN.  "req" marks what the reader requires; every
  * other key may be absent (then the default of result_init), and keys it
  * does not know are ignored, so a file of any 1.x version reads.
  *
  * {
- *   "schema": "1.12",                req; "MAJOR.MINOR", MAJOR ours (1)
+ *   "schema": "1.13",                req; "MAJOR.MINOR", MAJOR ours (1)
  *   "suite": str|null,
  *   "complete": bool,                absent: true
  *   "argv": [str, ...]|null,

@@ -6,7 +6,7 @@
 
 /* Result files: readers accept any minor version of their major. */
 #define RESULT_SCHEMA_MAJOR 1
-#define RESULT_SCHEMA_MINOR 12  /* 1.1: benchmarks[].process_samples;
+#define RESULT_SCHEMA_MINOR 13  /* 1.1: benchmarks[].process_samples;
                                    1.2: benchmarks[].load;
                                    1.3: benchmarks[].reference,
                                         ab.analysis without ratio_ci;
@@ -35,6 +35,9 @@
                                         capacity search, capres.h);
                                    1.12: segment (a load run split
                                         over several generators, and
-                                        the record of pacer merge) */
+                                        the record of pacer merge);
+                                   1.13: load blocks' percentiles p95
+                                        (older blocks: from their
+                                        histogram), metric latency.p95 */
 
 #endif
