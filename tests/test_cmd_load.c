@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/cli/loadforeign.h"
 #include "helpers.h"
 
 static char pacer[512];
@@ -90,6 +91,50 @@ Test(cmd_load, usage_errors)
     o = run(0, a5);
     cr_assert_eq(o->code, 2);
     cr_assert(strstr(o->stderr_s, "--rate: 'fast' is not"), "%s", o->stderr_s);
+}
+
+/* Other tools' options (k6's --vus, Locust's -u, ab's -k ...) are none
+ * of pacer's (none is taken, not even as an abbreviation of a long one):
+ * each gets its one line in pacer's words, exit 2, before any load; a
+ * misspelt option of pacer's gets the nearest; -n of ab and hey, which
+ * counts requests, is warned of when it would repeat the run for long. */
+Test(cmd_load, other_tools_options)
+{
+    const struct out *o;
+    size_t i;
+
+    for (i = 0; load_foreign_at(i); i++) {
+        const char *a[] = {"load", "http://127.0.0.1:1/", load_foreign_at(i), "10", NULL};
+        char want[64];
+
+        o = run(0, a);
+        snprintf(want, sizeof want, "pacer: load: %s: ", load_foreign_at(i));
+        cr_assert_eq(o->code, 2, "%s: %s", load_foreign_at(i), o->stderr_s);
+        cr_assert_eq(strncmp(o->stderr_s, want, strlen(want)), 0, "%s", o->stderr_s);
+        cr_assert_eq(strchr(o->stderr_s, '\n'), o->stderr_s + strlen(o->stderr_s) - 1, "one line");
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "-u10", NULL};
+        o = run(0, a);
+        cr_assert(strstr(o->stderr_s, "pacer: load: -u: k6's virtual users, Locust's users; "
+                                      "pacer's are -c N"), "joined to its value: %s",
+                  o->stderr_s);
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "--duratoin", "3s", NULL};
+        o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert_str_eq(o->stderr_s, "pacer: load: unknown option '--duratoin' (did you mean "
+                                      "--duration?)\n");
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "-n", "400", "-c", "1", "-q", NULL};
+        o = run(300, a);   /* interrupted: 400 runs of 10 s are not waited for */
+        cr_assert(strstr(o->stderr_s, "pacer: warning: load: -n 400: 400 repetitions of 10 s "
+                                      "each, 67 minutes in all (pacer's -n repeats the whole "
+                                      "run; ab's and hey's -n count requests)\n"), "%s",
+                  o->stderr_s);
+    }
 }
 
 /* io_uring where asked: the run says and records it; a load it does not
@@ -684,6 +729,21 @@ Test(cmd_load, bad_stages_exit_2_before_any_load)
         cr_assert_str_eq(o->stderr_s, bad[i][2]);
         cr_assert_str_eq(o->stdout_s, "");
     }
+    {   /* given again, the lists join and are checked whole */
+        const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "1s:5", "--stages", "0s:1",
+                           NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert_str_eq(o->stderr_s, "pacer: load: --stages: stage 2 '0s:1': zero duration\n");
+    }
+    {
+        const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "1s:5", "--rate-stages",
+                           "1s:5", NULL};
+        const struct out *o = run(0, a);
+        cr_assert_eq(o->code, 2);
+        cr_assert_str_eq(o->stderr_s, "pacer: load: --stages and --rate-stages: give one of "
+                                      "them (stages of users or of a rate)\n");
+    }
     {
         const char *a[] = {"load", "http://127.0.0.1:1/", "--stages", "1s:5", "-d", "3s", NULL};
         const struct out *o = run(0, a);
@@ -700,7 +760,8 @@ Test(cmd_load, bad_stages_exit_2_before_any_load)
 }
 
 /* A staged run says its stages, and its result keeps them and the shape
- * asked and achieved in every interval. */
+ * asked and achieved in every interval.  The stages are given as k6 gives
+ * them, one an option: the lists join. */
 Test(cmd_load, stages_are_kept_in_the_result)
 {
     const struct out *o;
@@ -711,7 +772,8 @@ Test(cmd_load, stages_are_kept_in_the_result)
 
     start_server("ok");
     {
-        const char *a[] = {"load", url(), "--stages", "1s:4,1s:4", "--out", out, "-q", NULL};
+        const char *a[] = {"load", url(), "--stages", "1s:4", "--stages", "1s:4", "--out", out,
+                           "-q", NULL};
         o = run(0, a);
     }
     cr_assert(o->code == 0 || o->code == 3, "%s", o->stderr_s);   /* 3: a busy machine */

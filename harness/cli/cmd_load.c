@@ -27,6 +27,7 @@
 #include "harness/run/tmpfiles.h"
 #include "liveview.h"
 #include "loadcap.h"
+#include "loadforeign.h"
 #include "loadhelp.h"
 #include "loadseg.h"
 #include "loadsum.h"
@@ -51,6 +52,7 @@ struct load_cli {
     int quiet;
     int progress;                /* --progress: the live view also off a terminal */
     struct load_stage *stages;   /* --stages or --rate-stages, owned */
+    char *stages_text;           /* their lists as given, joined; owned */
     const char *shape_opt;       /* which of the two, for messages */
     unsigned fixed;              /* FIX_C, FIX_R, FIX_D: given, which stages set */
     struct liveview live;
@@ -271,13 +273,30 @@ static int opt_shape(struct load_cli *c, int opt, char *arg)
     }
     if (opt != O_STAGES && opt != O_RATE_STAGES)
         return 1;
-    if (c->stages) {
-        die_msg("load: --%s: give one list of stages (--stages or --rate-stages), once",
-                opt == O_STAGES ? "stages" : "rate-stages");
+    if (c->shape_opt && strcmp(c->shape_opt, opt == O_STAGES ? "--stages" : "--rate-stages")) {
+        die_msg("load: --stages and --rate-stages: give one of them (stages of users or of a "
+                "rate)");
         return -1;
     }
     c->shape_opt = opt == O_STAGES ? "--stages" : "--rate-stages";
-    if (load_stages_parse(arg, &c->stages, &n, &e) < 0) {
+    /* given again, the lists join (k6 gives a stage an option: --stage
+     * 30s:20 --stage 1m:20 --stage 10s:0); a list is checked whole */
+    {
+        size_t len = (c->stages_text ? strlen(c->stages_text) + 1 : 0) + strlen(arg) + 1;
+        char *joined = malloc(len);
+
+        if (!joined) {
+            die_msg("load: out of memory");
+            return -1;
+        }
+        snprintf(joined, len, "%s%s%s", c->stages_text ? c->stages_text : "",
+                 c->stages_text ? "," : "", arg);
+        free(c->stages_text);
+        c->stages_text = joined;
+        free(c->stages);
+        c->stages = NULL;
+    }
+    if (load_stages_parse(c->stages_text, &c->stages, &n, &e) < 0) {
         die_msg("load: %s: %s", c->shape_opt, e.msg);
         return -1;
     }
@@ -317,6 +336,21 @@ static int shape_check(struct load_cli *c)
     return 0;
 }
 
+/* An option pacer load does not take: another tool's with pacer's way,
+ * or the nearest of pacer's. */
+static void unknown_option(const char *arg)
+{
+    char say[320];
+    const char *near;
+
+    if (load_foreign_option(arg, say, sizeof say))
+        die_msg("load: %.*s: %s", (int)strcspn(arg, "="), arg, say);
+    else if ((near = load_option_near(arg, lopts)))
+        die_msg("load: unknown option '%s' (did you mean --%s?)", arg, near);
+    else
+        die_msg("load: unknown option '%s' (see pacer load --help)", arg);
+}
+
 static int parse_cli(int argc, char **argv, struct load_cli *c)
 {
     int opt, rc;
@@ -346,9 +380,14 @@ static int parse_cli(int argc, char **argv, struct load_cli *c)
         case ':':
             die_msg("load: %s needs a value", argv[optind - 1]);
             return -1;
-        default:
-            die_msg("load: unknown option '%s' (see pacer load --help)", argv[optind - 1]);
+        default: {
+            /* an unknown short option may be joined to its value (-u10):
+             * getopt names it in optopt; a long one is argv's */
+            char s[3] = {'-', (char)optopt, '\0'};
+
+            unknown_option(optopt ? s : argv[optind - 1]);
             return -1;
+        }
         }
     }
     if (optind != argc - 1) {
@@ -645,6 +684,20 @@ static int load_ready(struct load_cli *c, struct result *r)
     return rc < 0 ? EXIT_BAD_INPUT : rc ? EXIT_UNTRUSTED : EXIT_OK;
 }
 
+/* What the options asked that a user may not have meant, before the load:
+ * threads beyond the connections, a -n of hours. */
+static void say_before(const struct load_cli *c)
+{
+    char note[240];
+
+    if (c->o.threads > c->o.connections && !c->quiet)
+        fprintf(stderr, "pacer: load: %u threads for %u connections: %u run (one a "
+                        "connection at most)\n", c->o.threads, c->o.connections,
+                c->o.connections);
+    if (*load_repeat_warning(c->repeat, c->o.duration_ns + c->o.warmup_ns, note, sizeof note))
+        warn_msg("load: %s", note);
+}
+
 int cmd_load(int argc, char **argv)
 {
     struct load_cli c;
@@ -660,9 +713,7 @@ int cmd_load(int argc, char **argv)
     result_init(&r);
     if (parse_cli(argc, argv, &c) < 0)
         goto cleanup;
-    if (c.o.threads > c.o.connections && !c.quiet)
-        fprintf(stderr, "pacer: load: %u threads for %u connections: %u run (one a "
-                        "connection at most)\n", c.o.threads, c.o.connections, c.o.connections);
+    say_before(&c);
     if (load_prepare(&c.o, &c.rq, &req, &e) < 0) {
         die_msg("load: %s", e.msg);
         goto cleanup;
@@ -736,6 +787,7 @@ cleanup:
     free(c.parsed);
     free(c.body);
     free(c.stages);
+    free(c.stages_text);
     mon_procs_free(c.procs, c.nprocs);
     load_flows_free(&c.flows);
     loadcap_free(&c.cap);

@@ -64,7 +64,8 @@ static void usage_more(FILE *f)
 "                        generator reached it late (it was not running)\n"
 "      --digits N        significant digits of the latency histogram (default 3)\n"
 "      --seed N          seed of the Poisson arrivals\n"
-"  -n, --repeat N        repetitions (default 1); the result holds each, and\n"
+"  -n, --repeat N        repetitions of the whole run (default 1; not ab's\n"
+"                        count of requests); the result holds each, and\n"
 "                        after the last a table across them (median, min..max)\n"
 "      --limit 'EXPR'    e.g. 'latency.p99 < 50ms', 'errors.rate < 0.1%%',\n"
 "                        'throughput > 20k' (repeatable; exit 1 if one fails);\n"
@@ -135,7 +136,8 @@ void load_usage(FILE *f)
 "                        0); the duration is their sum, the connections\n"
 "                        their peak; a user above the target finishes its\n"
 "                        request, then idles; no --warmup (the ramp-up is\n"
-"                        measured: make it the first stage)\n"
+"                        measured: make it the first stage); given again,\n"
+"                        the lists join (k6's --stage 30s:20 --stage 10s:0)\n"
 "      --rate-stages LIST  open loop in stages of arrival rate (requests/s),\n"
 "                        as above: 10s:100,30s:1000,5s:0\n");
     loadcap_usage(f);
