@@ -93,6 +93,37 @@ Test(suite_flows, a_good_file)
     load_flows_free(&fs);
 }
 
+/* A body written as JSON ("json", Locust's json=): its compact text, a
+ * template like "body", with Content-Type: application/json unless the
+ * step gives a content type of its own. */
+Test(suite_flows, json_body)
+{
+    struct load_flows fs;
+    char msg[ERR_MAX];
+    const struct flow_step *a, *b;
+
+    cr_assert_eq(load_text(STEP("{\"name\": \"a\", \"method\": \"POST\", \"path\": \"/\", "
+                                "\"json\": {\"user\": \"u${user}\", \"n\": [1, 2.5, null]}},"
+                                "{\"name\": \"b\", \"path\": \"/\", \"json\": 7, \"headers\": "
+                                "[\"content-type: application/json; charset=utf-8\"]}"),
+                           &fs, msg, sizeof msg), 0, "%s", msg);
+    a = &fs.flows[0].steps[0];
+    b = &fs.flows[0].steps[1];
+    cr_assert_str_eq(a->body.src, "{\"user\":\"u${user}\",\"n\":[1,2.5,null]}");
+    cr_assert_eq(a->body.nparts, 3, "text, ${user}, text");
+    cr_assert_eq(a->json_body, 1);
+    cr_assert_eq(a->nheaders, 1);
+    cr_assert_str_eq(a->headers[0].src, "Content-Type: application/json");
+    cr_assert_str_eq(b->body.src, "7");
+    cr_assert_eq(b->nheaders, 1, "the step's own content type, not a second one");
+    cr_assert_str_eq(b->headers[0].src, "content-type: application/json; charset=utf-8");
+    load_flows_free(&fs);
+    refused(STEP("{\"name\": \"a\", \"path\": \"/\", \"json\": {}, \"body\": \"x\"}"),
+            "flows[0].steps[0].json: give \"body\" or \"json\", not both", NULL);
+    refused(STEP("{\"name\": \"a\", \"path\": \"/\", \"json\": {\"u\": \"${nope}\"}}"),
+            "flows[0].steps[0].json", "never defined", "nope", NULL);
+}
+
 Test(suite_flows, unknown_field)
 {
     refused(STEP("{\"name\": \"a\", \"path\": \"/\", \"chekcs\": []}"), "flows[0].steps[0]",

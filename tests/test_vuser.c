@@ -96,6 +96,17 @@ static const struct load_step_out *step(const struct flowrun *r, const char *nam
     return NULL;
 }
 
+/* The flow's last step ran more than 10 times, and no request, check or
+ * iteration failed. */
+static void assert_all_passed(const struct flowrun *r, const char *last)
+{
+    cr_assert_gt(step(r, last)->requests, 10);
+    cr_assert_eq(r->out.nerrors, 0);
+    cr_assert_eq(r->out.checks_failed, 0, "%llu of %llu checks failed",
+                 (unsigned long long)r->out.checks_failed, (unsigned long long)r->out.checks);
+    cr_assert_eq(r->out.flows[0].aborted, 0);
+}
+
 /* The listing needs the session cookie the login set: without the jar
  * every list would be a 401. */
 Test(vuser, cookies_kept_per_user)
@@ -139,11 +150,28 @@ Test(vuser, captures_carry_into_later_steps)
             "{\"name\": \"again\", \"path\": \"${loc}\", \"status\": 200,"
             " \"checks\": [{\"json\": \"id\"}, {\"contains\": \"\\\"user\\\": \\\"w1\\\"\"}]}]}]}",
             1, 0, 700, 0);
-    cr_assert_gt(step(&r, "again")->requests, 10);
-    cr_assert_eq(r.out.nerrors, 0);
-    cr_assert_eq(r.out.checks_failed, 0, "%llu of %llu checks failed",
-                 (unsigned long long)r.out.checks_failed, (unsigned long long)r.out.checks);
-    cr_assert_eq(r.out.flows[0].aborted, 0);
+    assert_all_passed(&r, "again");
+    flow_free(&r);
+}
+
+/* A body written as JSON reaches the aiohttp target as JSON: its login
+ * answers with the content type it was sent and the user's name, its
+ * items take the text; nothing fails. */
+Test(vuser, json_bodies)
+{
+    struct flowrun r;
+
+    flow_go(&r,
+            "{\"flows\": [{\"name\": \"w\", \"steps\": ["
+            "{\"name\": \"login\", \"method\": \"POST\", \"path\": \"/login\","
+            " \"json\": {\"user\": \"w${user}\"},"
+            " \"checks\": [{\"json\": \"content_type\", \"equals\": \"application/json\"},"
+            "  {\"json\": \"user\", \"equals\": \"w1\"}],"
+            " \"capture\": [{\"var\": \"token\", \"json\": \"token\"}]},"
+            "{\"name\": \"post\", \"method\": \"POST\", \"path\": \"/items?token=${token}\","
+            " \"json\": {\"text\": \"note ${counter}\"}, \"status\": 201}]}]}",
+            1, 0, 500, 0);
+    assert_all_passed(&r, "post");
     flow_free(&r);
 }
 

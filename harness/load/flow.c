@@ -521,7 +521,7 @@ static int step_compile(struct load_flows *fs, struct load_flow *f, size_t fi, s
         if (tpl_compile(fs, f, &w, &s->headers[k]) < 0)
             return -1;
     }
-    w.field = "body";
+    w.field = s->json_body ? "json" : "body";
     return s->body.src ? tpl_compile(fs, f, &w, &s->body) : 0;
 }
 

@@ -87,6 +87,7 @@ struct flow_step {
     struct tpl *headers;         /* "Name: value", the value a template */
     size_t nheaders;
     struct tpl body;             /* src NULL: none */
+    int json_body;               /* the body was written as JSON ("json") */
     int status;                  /* expected; 0: any below 400 */
     struct capture *captures;
     size_t ncaptures;

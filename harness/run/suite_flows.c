@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "harness/lib/fmt.h"
 
@@ -137,10 +138,45 @@ static int get_list(const struct sr *c, const json_t *obj, const char *p, const 
     return 1;
 }
 
+/* "json": a body written as JSON (Locust's json=): its compact text, a
+ * template as "body" is, sent with Content-Type: application/json unless
+ * the step's headers give one.  After the headers are read. */
+static int get_json_body(const struct sr *c, const json_t *v, const char *p, struct flow_step *s)
+{
+    static const char ctype[] = "Content-Type: application/json";
+    const json_t *x = json_object_get(v, "json");
+    struct tpl *h;
+    char q[JR_PATH_LEN];
+    size_t i, n;
+
+    if (!x)
+        return 0;
+    if (s->body.src)
+        return jr_fail(&c->jr, jr_join(q, p, "json"), "give \"body\" or \"json\", not both");
+    /* into a buffer of pacer's (jansson's allocator may be an arena's) */
+    n = json_dumpb(x, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!n || !(s->body.src = malloc(n + 1)))
+        return sr_oom(c);
+    json_dumpb(x, s->body.src, n, JSON_COMPACT | JSON_ENCODE_ANY);
+    s->body.src[n] = '\0';
+    s->json_body = 1;
+    for (i = 0; i < s->nheaders; i++)
+        if (!strncasecmp(s->headers[i].src, ctype, 13))
+            return 0;
+    if (!(h = realloc(s->headers, (s->nheaders + 1) * sizeof *h)))
+        return sr_oom(c);
+    s->headers = h;
+    memset(&h[s->nheaders], 0, sizeof *h);
+    if (!(h[s->nheaders].src = strdup(ctype)))
+        return sr_oom(c);
+    s->nheaders++;
+    return 0;
+}
+
 static int get_step(const struct sr *c, const json_t *v, const char *p, struct flow_step *s)
 {
-    static const char *const known[] = {"name", "method", "path", "headers", "body", "status",
-                                        "capture", "checks", "think", NULL};
+    static const char *const known[] = {"name", "method", "path", "headers", "body", "json",
+                                        "status", "capture", "checks", "think", NULL};
     char q[JR_PATH_LEN], r[JR_PATH_LEN];
     const json_t *x, *it;
     size_t i;
@@ -167,6 +203,8 @@ static int get_step(const struct sr *c, const json_t *v, const char *p, struct f
         if (!(s->headers[i].src = strdup(json_string_value(it))))
             return sr_oom(c);
     }
+    if (get_json_body(c, v, p, s) < 0)
+        return -1;
     if ((has = get_list(c, v, p, "capture", sizeof *s->captures, (void **)&s->captures,
                         &s->ncaptures, &x, q)) < 0)
         return -1;

@@ -196,7 +196,9 @@ def add_api_routes(app, store):
         if not isinstance(user, str) or not user or len(user) > 100:
             return fail(400, 'expected a JSON object {"user": NAME}')
         token = store.login(user)
-        resp = json_response({"ok": True, "token": token, "user": user})
+        # the request's content type, for clients to check what they sent
+        resp = json_response({"ok": True, "token": token, "user": user,
+                              "content_type": request.content_type})
         resp.set_cookie("session", token, httponly=True, path="/")
         return resp
 
