@@ -282,15 +282,13 @@ static int opt_shape(struct load_cli *c, int opt, char *arg)
     /* given again, the lists join (k6 gives a stage an option: --stage
      * 30s:20 --stage 1m:20 --stage 10s:0); a list is checked whole */
     {
-        size_t len = (c->stages_text ? strlen(c->stages_text) + 1 : 0) + strlen(arg) + 1;
-        char *joined = malloc(len);
+        char *joined;
 
-        if (!joined) {
+        if (asprintf(&joined, "%s%s%s", c->stages_text ? c->stages_text : "",
+                     c->stages_text ? "," : "", arg) < 0) {
             die_msg("load: out of memory");
             return -1;
         }
-        snprintf(joined, len, "%s%s%s", c->stages_text ? c->stages_text : "",
-                 c->stages_text ? "," : "", arg);
         free(c->stages_text);
         c->stages_text = joined;
         free(c->stages);
