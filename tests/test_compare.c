@@ -62,6 +62,16 @@ static const struct compare_row *row(const struct comparison *c, const char *nam
     return NULL;
 }
 
+/* Two empty results and the default options without drift widening:
+ * the opening of the tests that build their runs by hand. */
+static void begin(struct result *a, struct result *b, struct compare_opts *o)
+{
+    result_init(a);
+    result_init(b);
+    compare_opts_default(o);
+    o->drift = 0;
+}
+
 static void run(const struct result *a, const struct result *b, const struct compare_opts *o,
                 struct comparison *c)
 {
@@ -133,10 +143,7 @@ Test(compare, interference_in_some_processes_is_not_the_code)
     struct comparison c;
     const struct compare_row *r;
 
-    result_init(&a);
-    result_init(&b);
-    compare_opts_default(&o);
-    o.drift = 0;
+    begin(&a, &b, &o);
     add(&a, "aa", 100, 0.01, 100, 10, 0.003, 1);
     slow_processes(add(&b, "aa", 100, 0.01, 100, 10, 0.003, 2), 8, 0.30);
     add(&a, "real", 100, 0.01, 100, 10, 0.003, 3);
@@ -169,10 +176,7 @@ Test(compare, a_run_that_drew_slower_processes_is_not_the_code)
     struct comparison c;
     const struct compare_row *r;
 
-    result_init(&a);
-    result_init(&b);
-    compare_opts_default(&o);
-    o.drift = 0;
+    begin(&a, &b, &o);
     slow_processes(add(&a, "mix", 60, 0.003, 30, 10, 0.002, 1), 3, 0.18);
     slow_processes(add(&b, "mix", 61.2, 0.003, 30, 10, 0.002, 2), 9, 0.18);
     slow_processes(add(&a, "real", 60, 0.003, 30, 10, 0.002, 3), 3, 0.18);
@@ -342,10 +346,7 @@ Test(compare, correction_across_the_suite)
     /* 40 benchmarks of 6 samples, one shifted by 30 %: its samples all
      * lie above the base's, the smallest exact p of 6 against 6 (2/924);
      * significant alone, not after Holm's x40. */
-    result_init(&a);
-    result_init(&b);
-    compare_opts_default(&o);
-    o.drift = 0;
+    begin(&a, &b, &o);
     o.threshold = 0.005;
     for (i = 0; i < 40; i++) {
         snprintf(name, sizeof name, "b%02d", i);

@@ -141,6 +141,16 @@ Test(limit, metric_values_with_dotted_names)
     result_free(&r);
 }
 
+/* texts[0..n) parsed into l, each one holding. */
+static void parse_all(const char *const *texts, struct limit *l, size_t n)
+{
+    struct err e = {0};
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        cr_assert_eq(limit_parse(texts[i], &l[i], &e), 0, "%s", e.msg);
+}
+
 /* A limit whose pattern names none of the benchmarks is left out when
  * asked (a scenario's thresholds checked on one of its benchmarks), else it
  * is an error. */
@@ -158,8 +168,7 @@ Test(limit, check_on_some_benchmarks)
     b = add(&r, "load", 1000, 0.01, 3, 93);
     metric3(b, "latency.p99", "ns", 3e6, 1e6, 2e6);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
-    for (i = 0; i < 2; i++)
-        cr_assert_eq(limit_parse(texts[i], &l[i], &e), 0, "%s", e.msg);
+    parse_all(texts, l, 2);
     for (i = 0; i < 2; i++)
         cr_assert_eq(limit_check(&l[i], b, 1, NULL, 1, &lc, &e), 0, "%s", e.msg);
     cr_assert_eq(lc.n, 1, "the limit for other benchmarks is left out");
@@ -197,8 +206,7 @@ Test(limit, only_where_the_unit_fits)
     b->unit = strdup("ops");
     metric3(b, "server.rss", "bytes", 4e5, 5e5, 6e5);
     cr_assert_eq(bench_compute_stats(b, NULL), 0);
-    for (i = 0; i < 4; i++)
-        cr_assert_eq(limit_parse(texts[i], &l[i], &e), 0, "%s", e.msg);
+    parse_all(texts, l, 4);
     cr_assert_eq(l[0].dim, LIMIT_TIME);
     cr_assert_eq(l[1].dim, LIMIT_ANY);
     cr_assert_eq(l[2].dim, LIMIT_BYTES);
