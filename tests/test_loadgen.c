@@ -501,6 +501,11 @@ static void run_timed(struct run *r, const char *const *args)
     cr_assert(r->out.complete);
 }
 
+/* A server that accepts and resets at once: no request answered, resets
+ * counted.  Where a reset lands is a race: before the request is written
+ * it is the connection's (connect), after it the read's or the write's;
+ * all of a short run's can land before (1 run in 30 of this test, and 1 in
+ * 40 of pacer load -c 4 -d 300ms, on this machine). */
 IO_TEST(reset_on_connect)
 {
     const char *args[] = {"--mode", "rstconnect", NULL};
@@ -509,7 +514,8 @@ IO_TEST(reset_on_connect)
     run_setup(&r, "http", "/");
     run_timed(&r, args);
     cr_assert_eq(r.out.requests, 0);
-    cr_assert_gt(errno_count(&r.out, LC_READ, ECONNRESET) +
+    cr_assert_gt(errno_count(&r.out, LC_CONNECT, ECONNRESET) +
+                 errno_count(&r.out, LC_READ, ECONNRESET) +
                  errno_count(&r.out, LC_WRITE, ECONNRESET) +
                  errno_count(&r.out, LC_WRITE, EPIPE) + r.out.errors[LC_READ], 0);
     cr_assert_not(r.out.valid);
